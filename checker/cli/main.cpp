@@ -1,0 +1,273 @@
+/// \file The `pc5check` command line (DESIGN.md section 6). Exit codes: 0 conforms / holds,
+/// 1 violation, 2 bad input or usage, 3 internal error.
+
+#include "pc5check/checker/check.h"
+#include "pc5check/checker/report.h"
+#include "pc5check/spec/spec.h"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <unistd.h>
+
+#ifndef PC5CHECK_SPEC_DIR
+#define PC5CHECK_SPEC_DIR ""
+#endif
+
+namespace {
+
+using namespace pc5check;
+
+constexpr int kExitOk = 0;
+constexpr int kExitBadInput = 2;
+constexpr int kExitInternal = 3;
+
+/// Options of `pc5check check`.
+struct CheckCommand {
+    std::vector<std::string> paths;
+    std::string spec_file;
+    std::vector<std::string> spec_dirs;
+    std::vector<std::string> params;
+    std::string format = "text";
+    std::string output;
+    bool quiet = false;
+    bool verbose = false;
+    bool no_color = false;
+};
+
+/// Options of `pc5check spec lint|show`.
+struct SpecCommand {
+    std::string action;
+    std::string file;
+    std::vector<std::string> params;
+};
+
+std::vector<std::string> default_spec_dirs(const std::vector<std::string>& extra)
+{
+    std::vector<std::string> dirs = extra;
+    if (const char* env = std::getenv("PC5CHECK_SPEC_PATH")) {
+        std::string s = env;
+        std::size_t start = 0;
+        while (start <= s.size()) {
+            const std::size_t end = s.find(':', start);
+            const std::string part = s.substr(start, end == std::string::npos ? std::string::npos : end - start);
+            if (!part.empty()) {
+                dirs.push_back(part);
+            }
+            if (end == std::string::npos) {
+                break;
+            }
+            start = end + 1;
+        }
+    }
+    std::error_code ec;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        dirs.push_back((exe.parent_path().parent_path() / "share" / "pc5check" / "spec").string());
+    }
+    if (std::string(PC5CHECK_SPEC_DIR).size() != 0) {
+        dirs.emplace_back(PC5CHECK_SPEC_DIR);
+    }
+    return dirs;
+}
+
+Expected<spec::ParameterOverrides> parse_params(const std::vector<std::string>& params)
+{
+    spec::ParameterOverrides out;
+    for (const auto& p : params) {
+        const auto eq = p.find('=');
+        if (eq == std::string::npos || eq == 0) {
+            return make_error(ErrorCode::usage, "--param expects ID=VALUE, found '" + p + "'");
+        }
+        out[p.substr(0, eq)] = p.substr(eq + 1);
+    }
+    return out;
+}
+
+int fail(const Error& e)
+{
+    std::cerr << "pc5check: " << e.to_string() << "\n";
+    return e.code == ErrorCode::internal || e.code == ErrorCode::solver_failure ? kExitInternal : kExitBadInput;
+}
+
+int run_check(const CheckCommand& cmd)
+{
+    auto params = parse_params(cmd.params);
+    if (!params) {
+        return fail(params.error());
+    }
+    checker::CheckOptions options;
+    options.spec_file = cmd.spec_file;
+    options.parameters = *params;
+    options.spec_dirs = default_spec_dirs(cmd.spec_dirs);
+    if (!cmd.spec_file.empty()) {
+        // Load once up front so a broken --spec is reported as such, not once per trace.
+        auto loaded = spec::load_spec(cmd.spec_file, options.parameters);
+        if (!loaded) {
+            return fail(loaded.error());
+        }
+    }
+    const checker::CheckRun run = checker::check_paths(cmd.paths, options);
+
+    std::ofstream file;
+    std::ostream* out = &std::cout;
+    if (!cmd.output.empty()) {
+        file.open(cmd.output, std::ios::binary);
+        if (!file) {
+            Error e;
+            e.code = ErrorCode::io;
+            e.file = cmd.output;
+            e.message = "cannot write the report file";
+            return fail(e);
+        }
+        out = &file;
+    }
+    if (cmd.format == "json") {
+        *out << report::to_json(run).dump(2) << "\n";
+    } else {
+        report::TextOptions text;
+        text.color = cmd.output.empty() && !cmd.no_color && std::getenv("NO_COLOR") == nullptr && isatty(1) != 0;
+        text.verbosity = cmd.quiet ? -1 : (cmd.verbose ? 1 : 0);
+        report::write_text(*out, run, text);
+    }
+    // Bad inputs also go to stderr, so they are seen when the report goes to a file or is JSON.
+    if (cmd.format != "text" || !cmd.output.empty()) {
+        for (const auto& e : run.errors) {
+            std::cerr << "pc5check: " << e.to_string() << "\n";
+        }
+        for (const auto& t : run.traces) {
+            if (t.error) {
+                std::cerr << "pc5check: " << t.error->to_string() << "\n";
+            }
+        }
+    }
+    out->flush();
+    return checker::exit_code(run);
+}
+
+int run_spec(const SpecCommand& cmd)
+{
+    auto params = parse_params(cmd.params);
+    if (!params) {
+        return fail(params.error());
+    }
+    auto loaded = spec::load_spec(cmd.file, *params);
+    if (!loaded) {
+        return fail(loaded.error());
+    }
+    const spec::Spec& s = *loaded;
+    if (cmd.action == "lint") {
+        const auto findings = spec::lint_structure(s);
+        for (const auto& f : findings) {
+            std::cout << s.file << ": at " << f.pointer << ": " << f.message << "\n";
+        }
+        std::cout << s.id << ": " << findings.size() << " lint finding(s)\n";
+        return findings.empty() ? kExitOk : 1;
+    }
+    // show
+    std::cout << s.id << " — " << s.title << "\n";
+    if (!s.variant_note.empty()) {
+        std::cout << "  " << s.variant_note << "\n";
+    }
+    std::cout << "\nparameters:\n";
+    for (const auto& p : s.parameters) {
+        std::cout << "  " << p.id << " = " << expr::render(p.value, p.type)
+                  << (p.confirmed ? "  [confirmed]" : "  [UNCONFIRMED]") << "  " << p.text << "\n";
+    }
+    std::cout << "\nmessages:\n";
+    for (const auto& m : s.messages) {
+        std::cout << "  " << m.id << " (";
+        for (std::size_t i = 0; i < m.senders.size(); ++i) {
+            std::cout << (i == 0 ? "" : ", ") << m.senders[i];
+        }
+        std::cout << "):";
+        for (const auto& ie : m.ies) {
+            std::cout << " " << ie.name;
+        }
+        std::cout << "\n";
+    }
+    std::cout << "\ntransitions:\n";
+    for (const auto& t : s.transitions) {
+        std::string from;
+        for (const auto& f : t.from) {
+            from += (from.empty() ? "" : "|") + f;
+        }
+        std::string on;
+        for (const auto& m : t.on) {
+            on += (on.empty() ? "" : "|") + m;
+        }
+        std::cout << "  " << t.id << ": " << t.role << " " << (from.empty() ? "*" : from) << " --"
+                  << (t.dir == spec::Direction::send ? "send " : t.dir == spec::Direction::recv ? "recv " : "observe ")
+                  << on << "--> " << (t.to.empty() ? "(same)" : t.to) << "   [" << t.clauses.front().to_string() << "]\n";
+    }
+    std::cout << "\nrules:\n";
+    for (const auto& r : s.rules) {
+        std::cout << "  " << r.id << (r.warning ? " (warning)" : "") << ": " << r.text << "\n";
+        for (const auto& c : r.clauses) {
+            std::cout << "      " << c.to_string() << (c.note.empty() ? "" : " — " + c.note) << "\n";
+        }
+    }
+    return kExitOk;
+}
+
+int run(int argc, char** argv)
+{
+    CLI::App app{"pc5check — conformance checker and reference model for PC5 unicast link re-keying "
+                 "(TS 33.536 / TS 24.554; TR 33.847 seed solution)",
+                 "pc5check"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "pc5check 0.1.0");
+    app.footer("Exit codes: 0 conforms, 1 violation, 2 bad input or usage, 3 internal error.");
+
+    CheckCommand check;
+    auto* check_cmd = app.add_subcommand("check", "Replay traces (pc5-trace/1) against the spec and report rule violations");
+    check_cmd->add_option("paths", check.paths, "trace files (.json, .jsonl) or directories")->required();
+    check_cmd->add_option("--spec", check.spec_file, "spec file to use instead of each trace's `spec`");
+    check_cmd->add_option("--spec-dir", check.spec_dirs, "directory holding <spec id>.json files (repeatable)");
+    check_cmd->add_option("--param", check.params, "override a spec parameter: ID=VALUE (repeatable)");
+    check_cmd->add_option("--format", check.format, "report format")->check(CLI::IsMember({"text", "json"}));
+    check_cmd->add_option("-o,--output", check.output, "write the report to FILE instead of stdout");
+    check_cmd->add_flag("-q,--quiet", check.quiet, "summary only");
+    check_cmd->add_flag("-v,--verbose", check.verbose, "also list every unverified check and assumption");
+    check_cmd->add_flag("--no-color", check.no_color, "no ANSI colours (also: NO_COLOR set, or not a TTY)");
+    check_cmd->footer("Example:\n  pc5check check traces/\n  pc5check check capture.json --format json -o report.json");
+
+    SpecCommand spec_opts;
+    auto* spec_cmd = app.add_subcommand("spec", "Inspect a spec document: lint or show");
+    spec_cmd->add_option("action", spec_opts.action, "lint | show")->required()->check(CLI::IsMember({"lint", "show"}));
+    spec_cmd->add_option("file", spec_opts.file, "spec file, e.g. spec/ts33536-r17.json")->required();
+    spec_cmd->add_option("--param", spec_opts.params, "override a spec parameter: ID=VALUE (repeatable)");
+    spec_cmd->footer("Example:\n  pc5check spec lint spec/ts33536-r17.json");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? kExitOk : kExitBadInput;
+    }
+    if (check_cmd->parsed()) {
+        return run_check(check);
+    }
+    if (spec_cmd->parsed()) {
+        return run_spec(spec_opts);
+    }
+    return kExitBadInput;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        std::cerr << "pc5check: internal error: " << e.what() << "\n";
+        return kExitInternal;
+    } catch (...) {
+        std::cerr << "pc5check: internal error\n";
+        return kExitInternal;
+    }
+}

@@ -1,0 +1,155 @@
+#include "pc5check/checker/report.h"
+
+#include <algorithm>
+#include <map>
+
+namespace pc5check::report {
+
+namespace {
+
+const char* role_name(trace::Role r)
+{
+    return r == trace::Role::initiator ? "initiator" : "target";
+}
+
+std::string clauses_text(const std::vector<spec::ClauseRef>& clauses)
+{
+    std::string out;
+    for (const auto& c : clauses) {
+        out += (out.empty() ? "" : "; ") + c.to_string();
+    }
+    return out;
+}
+
+struct Palette {
+    bool on = false;
+    [[nodiscard]] std::string paint(const std::string& text, const char* code) const
+    {
+        return on ? std::string("\x1b[") + code + "m" + text + "\x1b[0m" : text;
+    }
+};
+
+} // namespace
+
+std::string trace_label(const checker::TraceResult& t)
+{
+    return t.line > 1 ? t.file + ":" + std::to_string(t.line) : t.file;
+}
+
+void write_text(std::ostream& out, const checker::CheckRun& run, const TextOptions& options)
+{
+    const Palette p{options.color};
+    std::size_t conforms = 0;
+    std::size_t violations = 0;
+    std::size_t bad = 0;
+    std::size_t label_width = 5;
+    for (const auto& t : run.traces) {
+        label_width = std::max(label_width, trace_label(t).size());
+    }
+    label_width = std::min<std::size_t>(label_width, 70);
+
+    for (const auto& e : run.errors) {
+        out << p.paint("error", "1;31") << ": " << e.to_string() << "\n";
+        ++bad;
+    }
+    if (options.verbosity >= 0 && !run.traces.empty()) {
+        std::string header = "trace";
+        header.resize(label_width, ' ');
+        out << header << "  " << "verdict     rules\n";
+    }
+    for (const auto& t : run.traces) {
+        std::string label = trace_label(t);
+        if (label.size() < label_width) {
+            label.resize(label_width, ' ');
+        }
+        if (t.error) {
+            ++bad;
+            if (options.verbosity >= 0) {
+                out << label << "  " << p.paint("bad-input", "1;31") << "   " << t.error->to_string() << "\n";
+            }
+            continue;
+        }
+        const auto& r = t.replay;
+        const bool ok = r.verdict == machine::Verdict::conforms;
+        ok ? ++conforms : ++violations;
+        if (options.verbosity < 0) {
+            continue;
+        }
+        std::string rules;
+        for (const auto& id : r.violated_rules()) {
+            rules += (rules.empty() ? "" : ", ") + id;
+        }
+        std::size_t unverified = 0;
+        for (const auto& f : r.findings) {
+            unverified += f.outcome == machine::Outcome::unverified ? 1 : 0;
+        }
+        std::string verdict = machine::to_string(r.verdict);
+        verdict.resize(10, ' ');
+        out << label << "  " << p.paint(verdict, ok ? "32" : "1;31") << "  " << rules;
+        if (unverified != 0) {
+            out << (rules.empty() ? "" : "  ") << "(" << unverified << " unverified)";
+        }
+        out << "\n";
+    }
+
+    // Details: violations and warnings, then unverified checks grouped by rule and reason.
+    if (options.verbosity >= 0) {
+        for (const auto& t : run.traces) {
+            if (t.error) {
+                continue;
+            }
+            const auto& r = t.replay;
+            bool header_done = false;
+            const auto header = [&]() {
+                if (!header_done) {
+                    out << "\n" << p.paint(trace_label(t), "1") << (t.title.empty() ? "" : "  (" + t.title + ")")
+                        << "\n";
+                    header_done = true;
+                }
+            };
+            for (const auto& f : r.findings) {
+                if (f.outcome != machine::Outcome::violation) {
+                    continue;
+                }
+                header();
+                out << "  " << p.paint(f.warning ? "warning " : "violation ", f.warning ? "33" : "31")
+                    << p.paint(f.rule, "1") << " at event " << f.event << " (" << f.msg << ") by the "
+                    << role_name(f.offender) << "\n"
+                    << "    " << clauses_text(f.clauses) << ": " << f.rule_text << "\n"
+                    << "    expected " << f.expected << ", observed " << f.observed << "\n";
+            }
+            std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> unverified;
+            for (const auto& f : r.findings) {
+                if (f.outcome == machine::Outcome::unverified) {
+                    unverified[{f.rule, f.reason}].push_back(f.event);
+                }
+            }
+            if (!unverified.empty() && (options.verbosity > 0 || r.verdict == machine::Verdict::violation ||
+                                        unverified.size() <= 3)) {
+                header();
+                for (const auto& [key, events] : unverified) {
+                    std::string list;
+                    for (std::size_t k = 0; k < events.size() && k < 8; ++k) {
+                        list += (list.empty() ? "" : ", ") + std::to_string(events[k]);
+                    }
+                    if (events.size() > 8) {
+                        list += ", ...";
+                    }
+                    out << "  " << p.paint("unverified ", "33") << key.first << " at event" << (events.size() > 1 ? "s " : " ")
+                        << list << ": " << key.second << "\n";
+                }
+            }
+            if (options.verbosity > 0) {
+                for (const auto& a : r.assumptions) {
+                    header();
+                    out << "  assumed: " << a << "\n";
+                }
+            }
+        }
+    }
+    out << "\n"
+        << run.traces.size() << " trace(s): " << conforms
+        << " conform, " << violations << " violation, " << bad << " bad input\n";
+}
+
+} // namespace pc5check::report

@@ -1,0 +1,74 @@
+#pragma once
+/// \file PC5 unicast link cryptography: TS 33.220 KDF, K_NRP-sess and NRPEK/NRPIK derivation
+/// (TS 33.536 Annex A), 128-NIA2 / 128-NEA2 (TS 33.401 Annex B), NIA0 / NEA0 (TS 33.501 Annex D).
+/// All on OpenSSL libcrypto (EVP_MAC / EVP_CIPHER); no other module includes OpenSSL.
+
+#include "pc5check/common/error.h"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pc5check::crypto {
+
+/// An octet string.
+using Bytes = std::vector<std::uint8_t>;
+
+/// Algorithm identities (TS 33.501 5.11.1.1 / 5.11.1.2): the 4-bit value used in key derivation.
+enum class CipherAlg : std::uint8_t { nea0 = 0, nea1 = 1, nea2 = 2, nea3 = 3 };
+enum class IntegrityAlg : std::uint8_t { nia0 = 0, nia1 = 1, nia2 = 2, nia3 = 3 };
+
+/// Parses hex digits (no "0x", even length, case-insensitive). Error message says what was expected.
+[[nodiscard]] Expected<Bytes> from_hex(std::string_view hex);
+/// Lower-case hex digits.
+[[nodiscard]] std::string to_hex(std::span<const std::uint8_t> bytes);
+
+/// TS 33.220 Annex B.2 generic KDF: HMAC-SHA-256(key, FC || P0 || L0 || P1 || L1 ...), Li = 2-octet
+/// big-endian length of Pi. Returns the 32-octet output. Error if a parameter exceeds 65535 octets.
+[[nodiscard]] Expected<Bytes> kdf(std::span<const std::uint8_t> key, std::uint8_t fc,
+                                  const std::vector<Bytes>& params);
+
+/// K_NRP-sess = KDF(K_NRP, FC 0x7F, P0 = Nonce_1, P1 = Nonce_2) (TS 33.536 Annex A), 32 octets.
+/// Ref: TS 33.536 Annex A.
+[[nodiscard]] Expected<Bytes> derive_k_nrp_sess(std::span<const std::uint8_t> k_nrp,
+                                                std::span<const std::uint8_t> nonce_1,
+                                                std::span<const std::uint8_t> nonce_2);
+
+/// NRPEK = 128 LSBs of KDF(K_NRP-sess, FC 0x7E, P0 = 0x00, P1 = algorithm identity).
+[[nodiscard]] Expected<Bytes> derive_nrpek(std::span<const std::uint8_t> k_nrp_sess, CipherAlg alg);
+/// NRPIK = 128 LSBs of KDF(K_NRP-sess, FC 0x7E, P0 = 0x01, P1 = algorithm identity).
+[[nodiscard]] Expected<Bytes> derive_nrpik(std::span<const std::uint8_t> k_nrp_sess, IntegrityAlg alg);
+
+/// Inputs common to NIA/NEA (TS 33.401 B.1/B.2): 32-bit COUNT, 5-bit BEARER, 1-bit DIRECTION.
+struct PdcpInput {
+    std::uint32_t count = 0;
+    std::uint8_t bearer = 0;    ///< 0..31
+    std::uint8_t direction = 0; ///< 0..1
+};
+
+/// 128-NIA2 (AES-128-CMAC over COUNT||BEARER||DIRECTION||0^26||MESSAGE, first 32 bits).
+/// `length_bits` may be any value <= 8*message.size(); bits beyond it are ignored (bit-exact CMAC).
+/// Error when the key is not 16 octets, BEARER > 31, DIRECTION > 1 or length_bits too large.
+[[nodiscard]] Expected<std::array<std::uint8_t, 4>> nia2(std::span<const std::uint8_t> key,
+                                                         const PdcpInput& in,
+                                                         std::span<const std::uint8_t> message,
+                                                         std::size_t length_bits);
+
+/// 128-NEA2 (AES-128-CTR, initial counter block COUNT||BEARER||DIRECTION||0^26||0^64).
+/// Output has ceil(length_bits/8) octets, bits past length_bits zeroed.
+[[nodiscard]] Expected<Bytes> nea2(std::span<const std::uint8_t> key, const PdcpInput& in,
+                                   std::span<const std::uint8_t> data, std::size_t length_bits);
+
+/// MAC-I of a whole-octet PC5 message under `alg`. NIA0 gives 32 zero bits (TS 33.501 Annex D.1);
+/// NIA1 / NIA3 are not implemented here: the result is `std::nullopt` (the caller reports the MAC as
+/// unverifiable, never as valid). Errors as for nia2().
+[[nodiscard]] Expected<std::optional<std::array<std::uint8_t, 4>>> mac_i(IntegrityAlg alg,
+                                                                        std::span<const std::uint8_t> key,
+                                                                        const PdcpInput& in,
+                                                                        std::span<const std::uint8_t> message);
+
+} // namespace pc5check::crypto

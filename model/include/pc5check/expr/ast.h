@@ -1,0 +1,39 @@
+#pragma once
+/// \file The expression AST shared by the concrete evaluator and the Z3 encoder.
+
+#include "pc5check/expr/type.h"
+#include "pc5check/expr/value.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace pc5check::expr {
+
+/// Node kinds. Operators are spelled as in the surface syntax (see parser.h).
+enum class NodeKind : std::uint8_t {
+    literal,   ///< bool, int, bytes (x"00ff"), enum literal, or `absent`
+    set_literal, ///< {a, b, c}; element type from context or from the elements
+    variable,  ///< a dotted name resolved in the Scope (state variable, event field, parameter)
+    unary,     ///< op: "!" "-"
+    binary,    ///< op: "&&" "||" "=>" "==" "!=" "<" "<=" ">" ">=" "+" "-" "*" "/" "%" "&" "|" "<<" ">>" "in"
+    ite,       ///< if c then a else b
+    call,      ///< builtin or external function call: name(args...)
+};
+
+struct Node;
+using NodePtr = std::shared_ptr<const Node>;
+
+/// One AST node. `type` is filled by the type checker; `offset` is the 0-based character offset of
+/// the node in the expression source, for error messages.
+struct Node {
+    NodeKind kind = NodeKind::literal;
+    std::string name;            ///< operator, variable name or function name
+    Value literal{};             ///< for literal
+    std::vector<NodePtr> args;   ///< operands / elements / arguments / (c, a, b) for ite
+    Type type{};                 ///< set by type_check
+    std::size_t offset = 0;
+};
+
+} // namespace pc5check::expr

@@ -1,0 +1,99 @@
+#pragma once
+/// \file The spec expression language: parse, type-check, evaluate.
+///
+/// Surface syntax (precedence low to high):
+///   e ::= "if" e "then" e "else" e
+///       | e "=>" e            (right-assoc, implication)
+///       | e "||" e | e "&&" e
+///       | "!" e
+///       | e ("=="|"!="|"<"|"<="|">"|">=") e | e "in" e
+///       | e ("|") e | e ("&") e | e ("<<"|">>") e
+///       | e ("+"|"-") e | e ("*"|"/"|"%") e
+///       | "-" e
+///       | atom
+///   atom ::= "true" | "false" | "absent" | INT (decimal or 0x hex) | x"hexdigits"
+///          | "{" [e ("," e)*] "}"                         set literal
+///          | NAME ("." NAME)*                             variable, enum literal or Enum.LITERAL
+///          | NAME "(" [e ("," e)*] ")"                    function call
+///          | "(" e ")"
+/// A dotted name that is not a variable of the Scope and names an enum literal (`NIA2` or `Nia.NIA2`)
+/// is that literal. `def` names of the Scope are macros, expanded once (cycles are an error).
+///
+/// Built-in functions (type-checked here, evaluated here):
+///   present(x: any) -> bool           x is not absent
+///   len(b: bytes) -> int
+///   size(s: set<T>) -> int
+///   subset(a: set<T>, b: set<T>) -> bool
+///   union(a: set<T>, b: set<T>) -> set<T>
+///   insert(s: set<T>, x: T) -> set<T>
+///   get(m: map, k: int, default: int) -> int
+///   put(m: map, k: int, v: int) -> map
+///   known(x: any) -> bool             x is not unknown (never unknown itself)
+/// External functions (crypto etc.) are declared and implemented by the caller through Scope.
+///
+/// Three-valued semantics: `unknown` propagates (strict in every operator and call, with its reason)
+/// except: false && u = false, true || u = true, false => u = true, u => true = true,
+/// if c then a else b with unknown c is a when a == b, known(u) = false. `absent` compares equal to
+/// absent and unequal to anything else with ==/!=; any other use of absent yields unknown with reason
+/// "<what> is absent".
+
+#include "pc5check/common/error.h"
+#include "pc5check/expr/ast.h"
+#include "pc5check/expr/type.h"
+#include "pc5check/expr/value.h"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace pc5check::expr {
+
+/// Signature and implementation of a caller-provided function (e.g. `nrpik`, `nia`, `key_of`).
+/// `impl` receives known-or-absent/unknown arguments; the evaluator first makes the call strict
+/// (any unknown argument gives unknown without calling impl) unless `lazy_unknown` is set.
+struct ExternalFunction {
+    std::vector<Type> params;
+    Type result;
+    std::function<Value(const std::vector<Value>&)> impl;
+    bool lazy_unknown = false;
+};
+
+/// Names visible to an expression: variables with types, enum types, macros (defs), functions.
+struct Scope {
+    std::map<std::string, Type> variables;
+    std::vector<std::shared_ptr<const EnumDef>> enums;
+    std::map<std::string, std::string> defs; ///< name -> expression source (a macro)
+    std::map<std::string, ExternalFunction> functions;
+};
+
+/// Parses expression source. Error messages give the character offset ("at offset 12: expected ')'").
+[[nodiscard]] Expected<NodePtr> parse(const std::string& source);
+
+/// Resolves names (variables, enum literals, defs), checks types and returns a typed tree.
+/// `expected` constrains the result type when given (e.g. bool for guards).
+[[nodiscard]] Expected<NodePtr> type_check(const NodePtr& tree, const Scope& scope,
+                                           const Type* expected = nullptr);
+
+/// parse + type_check in one go.
+[[nodiscard]] Expected<NodePtr> compile(const std::string& source, const Scope& scope,
+                                        const Type* expected = nullptr);
+
+/// Values of variables at evaluation time.
+class Env {
+public:
+    Env() = default;
+    Env(const Env&) = default;
+    Env(Env&&) = default;
+    Env& operator=(const Env&) = default;
+    Env& operator=(Env&&) = default;
+    virtual ~Env() = default;
+    /// Value of a variable the type checker accepted. Never fails: unlogged data is Unknown.
+    [[nodiscard]] virtual Value lookup(const std::string& name) const = 0;
+};
+
+/// Evaluates a typed tree. `scope` supplies external function implementations.
+[[nodiscard]] Value evaluate(const Node& tree, const Env& env, const Scope& scope);
+
+} // namespace pc5check::expr

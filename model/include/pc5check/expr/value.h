@@ -1,0 +1,74 @@
+#pragma once
+/// \file Concrete values of the expression language, with two special values:
+/// `absent` (an optional element that is definitely not there, e.g. an IE not sent) and
+/// `unknown` (not observed: no key logged, `sec` not logged, ...), carrying a reason.
+
+#include "pc5check/expr/type.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace pc5check::expr {
+
+/// Marker: an optional element that is not present.
+struct Absent {
+    friend bool operator==(const Absent&, const Absent&) = default;
+    friend auto operator<=>(const Absent&, const Absent&) = default;
+};
+/// Marker: a value nobody observed; `reason` says why ("no key for K_NRP ID 7", "sec not logged").
+struct Unknown {
+    std::string reason;
+};
+/// Value of an enumeration: index into its EnumDef::names.
+struct EnumValue {
+    std::uint32_t index = 0;
+    friend bool operator==(const EnumValue&, const EnumValue&) = default;
+    friend auto operator<=>(const EnumValue&, const EnumValue&) = default;
+};
+
+struct Value;
+/// A finite set, elements kept sorted and unique.
+struct SetValue {
+    std::vector<Value> elements;
+};
+/// A finite map from int to int.
+struct MapValue {
+    std::map<std::int64_t, std::int64_t> entries;
+    friend bool operator==(const MapValue&, const MapValue&) = default;
+};
+
+/// A value; which alternative is held follows the static type, except that any type may hold
+/// Absent or Unknown.
+struct Value {
+    std::variant<Absent, Unknown, bool, std::int64_t, std::vector<std::uint8_t>, EnumValue, SetValue, MapValue>
+        data;
+
+    [[nodiscard]] bool is_absent() const { return std::holds_alternative<Absent>(data); }
+    [[nodiscard]] bool is_unknown() const { return std::holds_alternative<Unknown>(data); }
+    [[nodiscard]] bool is_known() const { return !is_unknown(); }
+    [[nodiscard]] const std::string& unknown_reason() const { return std::get<Unknown>(data).reason; }
+
+    [[nodiscard]] static Value absent() { return Value{Absent{}}; }
+    [[nodiscard]] static Value unknown(std::string reason) { return Value{Unknown{std::move(reason)}}; }
+    [[nodiscard]] static Value boolean(bool b) { return Value{b}; }
+    [[nodiscard]] static Value integer(std::int64_t i) { return Value{i}; }
+    [[nodiscard]] static Value bytes(std::vector<std::uint8_t> b) { return Value{std::move(b)}; }
+    [[nodiscard]] static Value enumeration(std::uint32_t index) { return Value{EnumValue{index}}; }
+    /// Sorts and de-duplicates the elements.
+    [[nodiscard]] static Value set(std::vector<Value> elements);
+    [[nodiscard]] static Value map(MapValue m) { return Value{std::move(m)}; }
+};
+
+/// Structural equality and total order over known values (Unknown compares by reason, only for
+/// container bookkeeping; the evaluator never lets Unknown decide a comparison).
+[[nodiscard]] bool operator==(const Value& a, const Value& b);
+[[nodiscard]] bool operator<(const Value& a, const Value& b);
+
+/// Human-readable rendering for reports: ints decimal, bytes hex, enums by name, sets "{A, B}",
+/// maps "{k: v}", "absent", "unknown (reason)".
+[[nodiscard]] std::string render(const Value& v, const Type& t);
+
+} // namespace pc5check::expr

@@ -1,0 +1,27 @@
+#pragma once
+/// \file External functions of the expression language that the model provides: the crypto of
+/// TS 33.536 Annex A / TS 33.401 Annex B and look-ups of logged keys. The Z3 encoder treats the same
+/// names as uninterpreted functions.
+///
+///   k_nrp_sess(k_nrp: bytes, nonce_1: bytes, nonce_2: bytes) -> bytes   KDF FC 0x7F
+///   nrpik(k_nrp_sess: bytes, alg: Nia) -> bytes                       KDF FC 0x7E, 0x01
+///   nrpek(k_nrp_sess: bytes, alg: Nea) -> bytes                       KDF FC 0x7E, 0x00
+///   nia(alg: Nia, key: bytes, count: int, bearer: int, direction: int, message: bytes) -> bytes
+///   k_nrp_of(id: int) -> bytes        the logged K_NRP with that ID (unknown when not logged)
+///   k_nrp_by_msbs(msbs: int) -> bytes the one logged K_NRP whose ID has these 16 MSBs
+///   empty_map() -> map                the empty int -> int map
+///   unspecified_key() -> bytes        always unknown: a derivation the spec leaves open (FFS)
+
+#include "pc5check/expr/expr.h"
+#include "pc5check/trace/trace.h"
+
+namespace pc5check::machine {
+
+/// Adds the signatures (with implementations that need no trace) to `scope`. Needs the enums Nea
+/// and Nia already in scope.enums.
+void declare_builtins(expr::Scope& scope);
+
+/// Binds the key look-ups of `scope` to the keys a trace logged.
+void bind_trace_keys(expr::Scope& scope, const std::vector<trace::KeyEntry>& keys);
+
+} // namespace pc5check::machine

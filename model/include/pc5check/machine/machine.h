@@ -1,0 +1,104 @@
+#pragma once
+/// \file The reference state machine of both roles, executed from the spec, and the replay of a
+/// trace through it (the concrete interpreter of DESIGN.md section 2).
+
+#include "pc5check/common/error.h"
+#include "pc5check/expr/expr.h"
+#include "pc5check/spec/spec.h"
+#include "pc5check/trace/trace.h"
+
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace pc5check::machine {
+
+/// Outcome of one rule check at one event.
+enum class Outcome : std::uint8_t { pass, violation, unverified };
+
+/// A reported rule outcome (violation or unverified), with what a person needs to act on it.
+struct Finding {
+    std::string rule;
+    bool warning = false;
+    Outcome outcome = Outcome::violation;
+    std::size_t event = 0;             ///< 0-based event index
+    std::string msg;                   ///< message of that event
+    trace::Role offender = trace::Role::initiator;
+    std::vector<spec::ClauseRef> clauses;
+    std::string rule_text;
+    std::string expected;              ///< rendered "expected" template
+    std::string observed;              ///< rendered "observed" template
+    std::string reason;                ///< for unverified: why it could not be decided
+};
+
+/// The verdict of a trace (DESIGN.md section 7).
+enum class Verdict : std::uint8_t { conforms, violation, inconclusive };
+[[nodiscard]] const char* to_string(Verdict v);
+
+/// One event as the machine saw it.
+struct StepRecord {
+    std::size_t index = 0;
+    std::string sender_transition;   ///< id, or empty when none was enabled
+    std::string receiver_transition; ///< id, or empty when the receiver ignored the message
+    std::vector<std::string> assumptions; ///< guards taken although unknown, with reasons
+};
+
+/// Result of replaying one trace.
+struct ReplayResult {
+    Verdict verdict = Verdict::conforms;
+    std::vector<Finding> findings;                ///< violations (incl. warnings) and unverified checks
+    std::map<std::string, std::size_t> passes;    ///< rule id -> number of checks that passed
+    std::vector<StepRecord> steps;
+    std::vector<std::string> assumptions;
+    /// Both roles' state (variable -> rendered value) just before the first violating event.
+    std::vector<std::pair<std::string, std::string>> state_at_first_violation;
+    /// Rule IDs with at least one violation (sorted, unique; includes warnings).
+    [[nodiscard]] std::vector<std::string> violated_rules() const;
+};
+
+/// Values of a trace event as the expression language sees them (ie.*, sec.*, pdu, msg, from).
+struct BoundEvent {
+    const trace::Event* event = nullptr;
+    std::unordered_map<std::string, expr::Value> fields;
+};
+
+/// A trace checked against a spec's message definitions.
+struct BoundTrace {
+    const trace::Trace* trace = nullptr;
+    std::unordered_map<std::string, expr::Value> init; ///< init.* values
+    std::vector<BoundEvent> events;
+};
+
+/// Checks every event's message and IEs against the spec and converts them to values.
+/// Errors (exit 2) name the file, the JSON pointer of the IE and what was expected.
+[[nodiscard]] Expected<BoundTrace> bind(const spec::Spec& spec, const trace::Trace& trace);
+
+/// The reference state machine of both roles plus the observed link.
+class Machine {
+public:
+    /// `spec` and `trace` must outlive the machine.
+    Machine(const spec::Spec& spec, const BoundTrace& trace);
+
+    /// Processes one event: evaluates the rules touched by it in the current state, then takes the
+    /// sender's send transition, the receiver's receive transition and the link observations.
+    [[nodiscard]] StepRecord step(std::size_t event_index, std::vector<Finding>& findings,
+                                  std::map<std::string, std::size_t>& passes);
+
+    /// Current value of a state variable ("initiator.cur_id", "target.state", ...).
+    [[nodiscard]] expr::Value value_of(const std::string& name) const;
+    /// All state variables rendered, in spec order.
+    [[nodiscard]] std::vector<std::pair<std::string, std::string>> snapshot() const;
+
+private:
+    const spec::Spec* spec_;
+    const BoundTrace* trace_;
+    expr::Scope scope_; ///< spec scope with this trace's keys bound
+    std::unordered_map<std::string, expr::Value> state_;
+    std::unordered_map<std::string, expr::Value> params_;
+};
+
+/// Binds and replays a whole trace.
+[[nodiscard]] Expected<ReplayResult> replay(const spec::Spec& spec, const trace::Trace& trace);
+
+} // namespace pc5check::machine

@@ -1,0 +1,189 @@
+#pragma once
+/// \file The protocol as data: a spec document (`pc5-spec/1`, schema in spec/pc5-spec.schema.json)
+/// loaded, resolved and type-checked into an immutable `Spec`.
+///
+/// Expressions see these names (all type-checked when the spec loads):
+///   msg: Msg, from: Role, index: int, enabled: bool (the sender has an enabled send transition)
+///   ie.<name>[.<field>]   IEs of the current event (absent when the message does not carry them)
+///   sec.logged: bool, sec.protected: bool, sec.ctx/count/bearer/direction: int, sec.mac: bytes,
+///   sec.ciphered: bool, pdu: bytes   (unknown when not logged, absent when `"sec": "none"`)
+///   <role>.<var>, <role>.state   state variables of initiator, target and link
+///   param.<id>            parameters
+///   init.<...>            only in state-variable initialisers: the trace's `link` and keys
+/// plus the external functions of machine/builtins.h (crypto, key look-up).
+
+#include "pc5check/common/error.h"
+#include "pc5check/expr/expr.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace pc5check::spec {
+
+/// A reference into a 3GPP document.
+struct ClauseRef {
+    std::string doc;     ///< "TS 33.536"
+    std::string clause;  ///< "5.3.3.1.4.3"
+    std::string release; ///< "Rel-17" (may be empty)
+    std::string note;    ///< e.g. "UNCONFIRMED: derived, text not seen"
+
+    /// "TS 33.536 5.3.3.1.4.3 (Rel-17)".
+    [[nodiscard]] std::string to_string() const;
+};
+
+/// A value 3GPP text leaves open or that we could not confirm; overridable on the command line.
+struct Parameter {
+    std::string id;
+    expr::Type type;
+    expr::Value default_value;
+    expr::Value value; ///< default or override
+    bool confirmed = false;
+    std::string text;
+    std::vector<ClauseRef> clauses;
+};
+
+/// How one IE appears in a trace: its kind fixes the JSON shape and the expression variables.
+///   bytes -> ie.<n>: bytes (hex; `length` octets when length > 0, else any)
+///   int   -> ie.<n>: int in [min, max]
+///   bool  -> ie.<n>: bool
+///   sec_cap -> ie.<n>.nea: set<Nea>, ie.<n>.nia: set<Nia>  ({"nea": [...], "nia": [...]})
+///   algs  -> ie.<n>.nea: Nea, ie.<n>.nia: Nia             ({"nea": "NEA2", "nia": "NIA2"})
+struct IeDef {
+    std::string name;
+    std::string kind;
+    std::int64_t min = 0;
+    std::int64_t max = 0;
+    std::size_t length = 0;
+    std::string text;
+};
+
+/// A message of the procedure.
+struct MessageDef {
+    std::string id; ///< "REKEYING_REQUEST"
+    std::vector<std::string> senders; ///< roles allowed to send it
+    std::vector<IeDef> ies;
+    std::string text;
+    std::vector<ClauseRef> clauses;
+};
+
+/// A state variable of a role ("initiator", "target") or of the observed link ("link").
+struct StateVar {
+    std::string role;
+    std::string name; ///< without the role prefix
+    expr::Type type;
+    expr::NodePtr init; ///< typed, over init.* and param.*
+    std::string text;
+};
+
+/// One assignment of a transition; all right-hand sides read the state before the event.
+struct Effect {
+    std::string variable; ///< full name, e.g. "initiator.nonce_1"
+    expr::NodePtr value;
+};
+
+/// What a transition reacts to.
+enum class Direction : std::uint8_t { send, recv, observe };
+
+/// A transition of a role's state machine (or an observation of the link).
+struct Transition {
+    std::string id;
+    std::string role;              ///< initiator | target | link
+    Direction dir = Direction::send;
+    std::vector<std::string> from; ///< control states (empty: any; always empty for link)
+    std::string to;                ///< control state (empty: unchanged)
+    std::vector<std::string> on;   ///< messages ("*" = any)
+    expr::NodePtr guard;           ///< typed bool
+    std::vector<Effect> effects;
+    std::string text;
+    std::vector<ClauseRef> clauses;
+    std::string pointer;           ///< JSON pointer in the spec file, for lint messages
+};
+
+/// A text with {expression} holes, rendered per event.
+struct Template {
+    std::vector<std::variant<std::string, expr::NodePtr>> parts;
+};
+
+/// Who is blamed when a check fails.
+enum class Offender : std::uint8_t { sender, receiver, initiator, target };
+
+/// One check of a rule: on the listed messages, when `when` holds, `assert` must hold.
+struct Check {
+    std::vector<std::string> on; ///< messages ("*" = any)
+    expr::NodePtr when;          ///< typed bool
+    expr::NodePtr assertion;     ///< typed bool
+    Offender offender = Offender::sender;
+    Template expected;
+    Template observed;
+    std::string pointer;
+};
+
+/// A conformance rule (IDs of DESIGN.md section 5).
+struct Rule {
+    std::string id;
+    bool warning = false; ///< severity "warning": reported, does not make the verdict a violation
+    std::string text;
+    std::vector<ClauseRef> clauses;
+    std::vector<Check> checks;
+};
+
+/// A property for spec reviewers (`prove`); kept typed here so both interpreters read it.
+struct Property {
+    std::string id;
+    std::string kind; ///< "invariant"
+    expr::NodePtr formula;
+    std::string text;
+    std::vector<ClauseRef> clauses;
+};
+
+/// A loaded, type-checked spec. Immutable once loaded.
+struct Spec {
+    std::string id;
+    std::string title;
+    std::string file;
+    std::string variant_note; ///< e.g. which points of the seed are FFS
+    std::vector<std::shared_ptr<const expr::EnumDef>> enums;
+    std::vector<Parameter> parameters;
+    std::vector<MessageDef> messages;
+    std::map<std::string, std::vector<std::string>> control_states; ///< role -> states, first = initial
+    std::vector<StateVar> variables;
+    std::vector<Transition> transitions;
+    std::vector<Rule> rules;
+    std::vector<Property> properties;
+    expr::Scope scope;      ///< event-time scope (signatures of external functions only)
+    expr::Scope init_scope; ///< scope of state-variable initialisers
+
+    [[nodiscard]] const MessageDef* find_message(const std::string& id) const;
+    [[nodiscard]] const Rule* find_rule(const std::string& id) const;
+    [[nodiscard]] const Parameter* find_parameter(const std::string& id) const;
+    [[nodiscard]] std::shared_ptr<const expr::EnumDef> find_enum(const std::string& name) const;
+};
+
+/// Parameter overrides from the command line: id -> value written as a JSON scalar or enum name.
+using ParameterOverrides = std::map<std::string, std::string>;
+
+/// Loads and type-checks a spec document. Errors name the file, the JSON pointer and what is wrong.
+[[nodiscard]] Expected<Spec> load_spec(const std::string& path, const ParameterOverrides& overrides = {});
+/// Same, from text.
+[[nodiscard]] Expected<Spec> parse_spec(std::string_view text, const std::string& file,
+                                        const ParameterOverrides& overrides = {});
+
+/// Finds the spec file for a trace's `spec` id: `<dir>/<id>.json` in each search directory.
+[[nodiscard]] Expected<std::string> find_spec_file(const std::string& id,
+                                                   const std::vector<std::string>& search_dirs);
+
+/// One finding of `spec lint`.
+struct LintFinding {
+    std::string pointer;
+    std::string message;
+};
+
+/// Structural checks: unreachable control states, transitions that can never fire (from-state
+/// unreachable, or guard false under every assignment per the caller's checker), rules no message
+/// can trigger, messages no transition handles, unused state variables.
+[[nodiscard]] std::vector<LintFinding> lint_structure(const Spec& spec);
+
+} // namespace pc5check::spec

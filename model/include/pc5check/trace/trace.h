@@ -1,0 +1,135 @@
+#pragma once
+/// \file The `pc5-trace/1` trace format (DESIGN.md section 4, a CONTRACT): data types, reader, writer.
+///
+/// The reader checks the structure the contract fixes (keys, types, hex, ranges, message names) and
+/// keeps each event's `ie` object as JSON: which IEs a message may carry and their types come from the
+/// spec, so they are checked when the trace is bound to a spec (machine/bind.h).
+
+#include "pc5check/common/error.h"
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pc5check::trace {
+
+using Bytes = std::vector<std::uint8_t>;
+
+/// Who captured the trace.
+enum class Observer : std::uint8_t { air, initiator, target };
+/// The two UEs of the re-keying: the initiator sends REKEYING_REQUEST, the target is the peer.
+enum class Role : std::uint8_t { initiator, target };
+
+/// JSON spellings ("air", "initiator", "target").
+[[nodiscard]] const char* to_string(Observer o);
+[[nodiscard]] const char* to_string(Role r);
+
+/// The message names the contract allows in `msg` (both spec variants together).
+[[nodiscard]] const std::vector<std::string>& contract_message_names();
+
+/// Position of a JSON value in its file (1-based; 0 = unknown).
+struct Position {
+    std::size_t line = 0;
+    std::size_t column = 0;
+};
+
+/// PDCP protection of one message as observed.
+struct Sec {
+    enum class Kind : std::uint8_t {
+        not_logged, ///< no `sec` key: protection unknown
+        none,       ///< "sec": "none": sent unprotected
+        protected_, ///< "sec": {...}
+    };
+    Kind kind = Kind::not_logged;
+    std::optional<std::uint16_t> ctx;        ///< K_NRP-sess ID in the PDCP header
+    std::optional<std::uint32_t> count;      ///< 32-bit COUNT
+    std::optional<std::uint8_t> bearer;      ///< 5 bits
+    std::optional<std::uint8_t> direction;   ///< 1 bit
+    std::optional<std::array<std::uint8_t, 4>> mac; ///< MAC-I
+    std::optional<bool> ciphered;
+};
+
+/// One observed message.
+struct Event {
+    double at = 0.0;
+    Role from = Role::initiator;
+    std::string msg;                 ///< one of contract_message_names()
+    nlohmann::json ie = nlohmann::json::object(); ///< raw IEs, checked against the spec on binding
+    Sec sec;
+    std::optional<Bytes> pdu;        ///< plain PC5 signalling message bytes, when logged
+    std::string pointer;             ///< "/events/<i>"
+    Position position;               ///< where the event object starts
+    std::map<std::string, Position> ie_positions; ///< IE name -> position of its value
+};
+
+/// UE security capabilities as lists of algorithm names ("NEA0".."NEA3", "NIA0".."NIA3"), as written.
+struct SecCaps {
+    std::vector<std::string> nea;
+    std::vector<std::string> nia;
+};
+
+/// Signalling security policy: each "REQUIRED", "PREFERRED" or "NOT_NEEDED".
+struct SignallingPolicy {
+    std::string integrity;
+    std::string ciphering;
+};
+
+/// The link as it stood before the first event.
+struct Link {
+    std::uint32_t k_nrp_id = 0;
+    std::uint16_t k_nrp_sess_id = 0;
+    std::optional<std::string> selected_nea; ///< "NEA0".."NEA3"
+    std::optional<std::string> selected_nia; ///< "NIA0".."NIA3"
+    std::optional<Bytes> k_nrp_sess;         ///< 32 octets
+    std::optional<SecCaps> initiator_sec_cap;
+    std::optional<SignallingPolicy> signalling_policy;
+};
+
+/// A K_NRP the capture harness logged.
+struct KeyEntry {
+    std::uint32_t k_nrp_id = 0;
+    Bytes k_nrp; ///< 32 octets
+};
+
+/// The optional oracle used by corpus tests (never read by the checker to decide).
+struct Expect {
+    std::string verdict;             ///< "conforms", "violation" or "inconclusive"
+    std::vector<std::string> rules;  ///< rule IDs that must be reported (exactly this set)
+};
+
+/// One trace.
+struct Trace {
+    std::string file;            ///< path it was read from
+    std::size_t line = 1;        ///< 1-based line of the document start (matters in .jsonl)
+    std::string spec;            ///< e.g. "ts33536-r17"
+    std::string title;
+    Observer observer = Observer::air;
+    Link link;
+    std::vector<KeyEntry> keys;
+    std::vector<Event> events;
+    std::optional<Expect> expect;
+};
+
+/// Reads one JSON document holding one trace. `file` and `first_line` only label errors/positions.
+[[nodiscard]] Expected<Trace> parse_trace(std::string_view text, const std::string& file,
+                                          std::size_t first_line = 1);
+
+/// All traces of a `.json` file (one document) or `.jsonl` file (one document per non-blank line).
+/// The outer error is for the file as a whole (cannot read, empty, no trace); each inner one is for
+/// one document, so one bad line does not hide the good ones.
+[[nodiscard]] Expected<std::vector<Expected<Trace>>> read_trace_file(const std::string& path);
+
+/// The trace files named by `paths`, in order: a file is taken as given; a directory is walked
+/// recursively for `*.json` and `*.jsonl` files, in sorted (deterministic) order. Errors: a path that
+/// does not exist or cannot be read (io), a directory without trace files (bad_input).
+[[nodiscard]] Expected<std::vector<std::string>> collect_trace_files(const std::vector<std::string>& paths);
+
+/// Writes a trace in `pc5-trace/1` (inverse of parse_trace up to formatting and positions).
+[[nodiscard]] nlohmann::json to_json(const Trace& trace);
+
+} // namespace pc5check::trace

@@ -1,0 +1,79 @@
+/// \file Hex text <-> octet strings, for keys and vectors in traces and tests.
+
+#include "pc5check/crypto/crypto.h"
+
+#include <array>
+#include <cstddef>
+#include <cstdio>
+#include <string>
+
+namespace pc5check::crypto {
+
+namespace {
+
+/// Value of one hex digit, or -1 when `c` is not one.
+[[nodiscard]] int hex_value(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+/// `'g'` for a printable character, `byte 0x07` otherwise, so the message stays one readable line.
+[[nodiscard]] std::string describe_char(char c)
+{
+    const auto code = static_cast<unsigned char>(c);
+    if (code >= 0x20 && code < 0x7F) {
+        return std::string("'") + c + "'";
+    }
+    std::array<char, 16> buf{};
+    std::snprintf(buf.data(), buf.size(), "byte 0x%02x", static_cast<unsigned>(code));
+    return {buf.data()};
+}
+
+} // namespace
+
+/// Positions in error messages are 0-based indices into `hex`.
+Expected<Bytes> from_hex(std::string_view hex)
+{
+    if (hex.size() >= 2 && hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X')) {
+        return make_error(ErrorCode::bad_input, "expected hex digits without a \"0x\" prefix");
+    }
+    for (std::size_t i = 0; i < hex.size(); ++i) {
+        if (hex_value(hex[i]) < 0) {
+            return make_error(ErrorCode::bad_input, "expected hex digits, found " + describe_char(hex[i]) +
+                                                        " at position " + std::to_string(i));
+        }
+    }
+    if (hex.size() % 2 != 0) {
+        return make_error(ErrorCode::bad_input,
+                          "expected an even number of hex digits, found " + std::to_string(hex.size()));
+    }
+    Bytes out;
+    out.reserve(hex.size() / 2);
+    for (std::size_t i = 0; i < hex.size(); i += 2) {
+        out.push_back(static_cast<std::uint8_t>((hex_value(hex[i]) << 4) | hex_value(hex[i + 1])));
+    }
+    return out;
+}
+
+std::string to_hex(std::span<const std::uint8_t> bytes)
+{
+    static constexpr std::string_view kDigits = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (const std::uint8_t b : bytes) {
+        out.push_back(kDigits[b >> 4U]);
+        out.push_back(kDigits[b & 0x0FU]);
+    }
+    return out;
+}
+
+} // namespace pc5check::crypto

@@ -1,0 +1,59 @@
+/// \file MAC-I of a whole-octet PC5 message under the negotiated integrity algorithm.
+
+#include "pc5check/crypto/crypto.h"
+
+#include <cstddef>
+#include <limits>
+#include <string>
+
+namespace pc5check::crypto {
+
+namespace {
+
+constexpr std::size_t kKeySize = 16;
+constexpr std::uint8_t kMaxBearer = 31;
+constexpr std::uint8_t kMaxDirection = 1;
+
+} // namespace
+
+/// NIA0 ignores the key (none exists without integrity protection) but BEARER and DIRECTION are
+/// still checked; NIA1 / NIA3 check every input as nia2() does and then return std::nullopt.
+/// Ref: TS 33.501 D.1 (NIA0: 32-bit MAC-I of all zeroes); TS 33.501 D.3.1.3 / TS 33.401 B.2.3 (NIA2).
+Expected<std::optional<std::array<std::uint8_t, 4>>> mac_i(IntegrityAlg alg,
+                                                           std::span<const std::uint8_t> key,
+                                                           const PdcpInput& in,
+                                                           std::span<const std::uint8_t> message)
+{
+    if (in.bearer > kMaxBearer) {
+        return make_error(ErrorCode::bad_input,
+                          "expected a BEARER of 0..31, found " + std::to_string(in.bearer));
+    }
+    if (in.direction > kMaxDirection) {
+        return make_error(ErrorCode::bad_input,
+                          "expected a DIRECTION of 0 or 1, found " + std::to_string(in.direction));
+    }
+    if (message.size() > std::numeric_limits<std::size_t>::max() / 8) {
+        return make_error(ErrorCode::limit, "expected a message shorter than 2^61 octets");
+    }
+    switch (alg) {
+    case IntegrityAlg::nia0:
+        return std::array<std::uint8_t, 4>{0, 0, 0, 0};
+    case IntegrityAlg::nia2: {
+        auto mac = nia2(key, in, message, 8 * message.size());
+        if (!mac) {
+            return tl::make_unexpected(mac.error());
+        }
+        return *mac;
+    }
+    case IntegrityAlg::nia1:
+    case IntegrityAlg::nia3:
+        break;
+    }
+    if (key.size() != kKeySize) {
+        return make_error(ErrorCode::bad_input, "expected a 16-octet integrity key, found " +
+                                                    std::to_string(key.size()) + " octets");
+    }
+    return std::nullopt;
+}
+
+} // namespace pc5check::crypto

@@ -1,0 +1,192 @@
+/// \file 128-NIA2 (= 128-EIA2): AES-128-CMAC over COUNT || BEARER || DIRECTION || 0^26 || MESSAGE.
+///
+/// MESSAGE may have any bit length. OpenSSL's CMAC only takes whole octets and would pad a partial last
+/// octet as data, so CMAC is implemented here bit-exactly per NIST SP 800-38B / RFC 4493 on top of
+/// single-block AES-128 (EVP_CIPHER "AES-128-ECB", no padding).
+
+#include "pc5check/crypto/crypto.h"
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <memory>
+#include <openssl/evp.h>
+#include <optional>
+#include <string>
+
+namespace pc5check::crypto {
+
+namespace {
+
+struct CipherFree {
+    void operator()(EVP_CIPHER* p) const { EVP_CIPHER_free(p); }
+};
+struct CipherCtxFree {
+    void operator()(EVP_CIPHER_CTX* p) const { EVP_CIPHER_CTX_free(p); }
+};
+
+constexpr std::size_t kBlockSize = 16;
+constexpr std::size_t kBlockBits = 8 * kBlockSize;
+constexpr std::size_t kKeySize = 16;
+constexpr std::size_t kHeaderSize = 8; // COUNT(32) || BEARER(5) || DIRECTION(1) || 0^26
+constexpr std::uint8_t kRb = 0x87;     // R_128 of SP 800-38B 5.3
+constexpr std::uint8_t kMaxBearer = 31;
+constexpr std::uint8_t kMaxDirection = 1;
+
+using Block = std::array<std::uint8_t, kBlockSize>;
+
+[[nodiscard]] tl::unexpected<Error> openssl_failure(const char* what)
+{
+    return make_error(ErrorCode::internal, std::string("OpenSSL AES-128-ECB failed in ") + what);
+}
+
+/// Errors on inputs outside the 128-NIA2 domain (TS 33.401 B.2.1: 128-bit KEY, 5-bit BEARER,
+/// 1-bit DIRECTION, LENGTH within the message).
+[[nodiscard]] std::optional<tl::unexpected<Error>> check_inputs(std::span<const std::uint8_t> key,
+                                                                const PdcpInput& in,
+                                                                std::span<const std::uint8_t> message,
+                                                                std::size_t length_bits)
+{
+    if (key.size() != kKeySize) {
+        return make_error(ErrorCode::bad_input, "expected a 16-octet integrity key, found " +
+                                                    std::to_string(key.size()) + " octets");
+    }
+    if (in.bearer > kMaxBearer) {
+        return make_error(ErrorCode::bad_input,
+                          "expected a BEARER of 0..31, found " + std::to_string(in.bearer));
+    }
+    if (in.direction > kMaxDirection) {
+        return make_error(ErrorCode::bad_input,
+                          "expected a DIRECTION of 0 or 1, found " + std::to_string(in.direction));
+    }
+    const std::size_t needed_octets = length_bits / 8 + (length_bits % 8 != 0 ? 1 : 0);
+    if (needed_octets > message.size()) {
+        return make_error(ErrorCode::bad_input, "expected a LENGTH of at most " +
+                                                    std::to_string(8 * message.size()) + " bits, found " +
+                                                    std::to_string(length_bits));
+    }
+    return std::nullopt;
+}
+
+/// Multiplication by x in GF(2^128): the subkey step of SP 800-38B 6.1 / RFC 4493 2.3.
+[[nodiscard]] Block double_block(const Block& b)
+{
+    Block out{};
+    for (std::size_t i = 0; i < kBlockSize; ++i) {
+        const unsigned next = i + 1 < kBlockSize ? b[i + 1] : 0U;
+        out[i] = static_cast<std::uint8_t>((static_cast<unsigned>(b[i]) << 1U) | (next >> 7U));
+    }
+    if ((b[0] & 0x80U) != 0) {
+        out[kBlockSize - 1] ^= kRb;
+    }
+    return out;
+}
+
+void xor_into(Block& acc, const Block& b)
+{
+    for (std::size_t i = 0; i < kBlockSize; ++i) {
+        acc[i] ^= b[i];
+    }
+}
+
+/// One AES-128 encryption of a block with a context initialised for ECB without padding.
+[[nodiscard]] bool encrypt_block(EVP_CIPHER_CTX* ctx, const Block& in, Block& out)
+{
+    int out_len = 0;
+    return EVP_EncryptUpdate(ctx, out.data(), &out_len, in.data(), static_cast<int>(kBlockSize)) == 1 &&
+           out_len == static_cast<int>(kBlockSize);
+}
+
+/// AES-128-CMAC of the first `bit_length` bits of `m` (bits past it must be zero in `m`).
+/// Ref: NIST SP 800-38B 6.2 / RFC 4493 2.4, with bit-granular padding of the last block.
+[[nodiscard]] Expected<Block> cmac_bits(std::span<const std::uint8_t> key, std::span<const std::uint8_t> m,
+                                        std::size_t bit_length)
+{
+    const std::unique_ptr<EVP_CIPHER, CipherFree> cipher(EVP_CIPHER_fetch(nullptr, "AES-128-ECB", nullptr));
+    if (!cipher) {
+        return openssl_failure("EVP_CIPHER_fetch");
+    }
+    const std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree> ctx(EVP_CIPHER_CTX_new());
+    if (!ctx) {
+        return openssl_failure("EVP_CIPHER_CTX_new");
+    }
+    if (EVP_EncryptInit_ex2(ctx.get(), cipher.get(), key.data(), nullptr, nullptr) != 1 ||
+        EVP_CIPHER_CTX_set_padding(ctx.get(), 0) != 1) {
+        return openssl_failure("EVP_EncryptInit_ex2");
+    }
+
+    Block l{};
+    if (!encrypt_block(ctx.get(), Block{}, l)) {
+        return openssl_failure("EVP_EncryptUpdate");
+    }
+    const Block k1 = double_block(l);
+    const Block k2 = double_block(k1);
+
+    // n >= 1 blocks; the last one is complete only if bit_length is a non-zero multiple of 128.
+    const std::size_t n = bit_length == 0 ? 1 : (bit_length + kBlockBits - 1) / kBlockBits;
+    const bool last_complete = bit_length != 0 && bit_length % kBlockBits == 0;
+
+    Block x{};
+    for (std::size_t i = 0; i + 1 < n; ++i) {
+        Block y = x;
+        Block mi{};
+        std::copy_n(m.begin() + static_cast<std::ptrdiff_t>(i * kBlockSize), kBlockSize, mi.begin());
+        xor_into(y, mi);
+        if (!encrypt_block(ctx.get(), y, x)) {
+            return openssl_failure("EVP_EncryptUpdate");
+        }
+    }
+
+    Block last{};
+    const std::size_t offset = (n - 1) * kBlockSize;
+    const std::size_t available = std::min(kBlockSize, m.size() - std::min(m.size(), offset));
+    std::copy_n(m.begin() + static_cast<std::ptrdiff_t>(offset), available, last.begin());
+    if (last_complete) {
+        xor_into(last, k1);
+    } else {
+        // Padding 10^j starts right after the last message bit, which may be inside an octet.
+        const std::size_t r = bit_length - (n - 1) * kBlockBits;
+        last[r / 8] |= static_cast<std::uint8_t>(0x80U >> (r % 8));
+        xor_into(last, k2);
+    }
+    xor_into(x, last);
+    Block t{};
+    if (!encrypt_block(ctx.get(), x, t)) {
+        return openssl_failure("EVP_EncryptUpdate");
+    }
+    return t;
+}
+
+} // namespace
+
+/// Ref: TS 33.401 B.2.3 (128-EIA2; TS 33.501 D.3.1.3: 128-NIA2 is identical).
+Expected<std::array<std::uint8_t, 4>> nia2(std::span<const std::uint8_t> key, const PdcpInput& in,
+                                           std::span<const std::uint8_t> message, std::size_t length_bits)
+{
+    if (auto err = check_inputs(key, in, message, length_bits)) {
+        return *err;
+    }
+    const std::size_t message_octets = length_bits / 8 + (length_bits % 8 != 0 ? 1 : 0);
+
+    // M = COUNT[0..31] || BEARER[0..4] || DIRECTION || 0^26 || MESSAGE (TS 33.401 B.2.3).
+    Bytes m(kHeaderSize + message_octets, 0);
+    m[0] = static_cast<std::uint8_t>(in.count >> 24U);
+    m[1] = static_cast<std::uint8_t>(in.count >> 16U);
+    m[2] = static_cast<std::uint8_t>(in.count >> 8U);
+    m[3] = static_cast<std::uint8_t>(in.count);
+    m[4] = static_cast<std::uint8_t>((static_cast<unsigned>(in.bearer) << 3U) |
+                                     (static_cast<unsigned>(in.direction) << 2U));
+    std::copy_n(message.begin(), message_octets, m.begin() + static_cast<std::ptrdiff_t>(kHeaderSize));
+    if (const std::size_t tail = length_bits % 8; tail != 0) {
+        m.back() &= static_cast<std::uint8_t>(0xFF00U >> tail); // bits past LENGTH are not input
+    }
+
+    const auto t = cmac_bits(key, m, 8 * kHeaderSize + length_bits);
+    if (!t) {
+        return tl::make_unexpected(t.error());
+    }
+    // MAC-I = T[0..31] (TS 33.401 B.2.3: Tlen = 32).
+    return std::array<std::uint8_t, 4>{(*t)[0], (*t)[1], (*t)[2], (*t)[3]};
+}
+
+} // namespace pc5check::crypto

@@ -1,0 +1,424 @@
+/// \file Concrete evaluation of typed trees with the three-valued (known / absent / unknown) semantics
+/// of expr.h.
+
+#include "ops.h"
+#include "pc5check/expr/expr.h"
+
+#include <algorithm>
+#include <iterator>
+#include <limits>
+#include <utility>
+
+namespace pc5check::expr {
+
+namespace {
+
+/// Cap on the source text rendered into an "is absent" reason.
+constexpr std::size_t kMaxDescription = 80;
+
+/// The alternative T of a value whose type the checker established; a mismatch is a bug of the Env
+/// (or of a hand-built tree), never of the input.
+template <class T>
+[[nodiscard]] const T& as(const Value& v)
+{
+    const T* p = std::get_if<T>(&v.data);
+    PC5CHECK_ASSERT(p != nullptr);
+    return *p;
+}
+
+template <class T>
+[[nodiscard]] T& as(Value& v)
+{
+    T* p = std::get_if<T>(&v.data);
+    PC5CHECK_ASSERT(p != nullptr);
+    return *p;
+}
+
+[[nodiscard]] bool is_bool(const Value& v, bool b)
+{
+    const bool* p = std::get_if<bool>(&v.data);
+    return p != nullptr && *p == b;
+}
+
+/// Approximate source of a typed subtree, for reasons like "msg.nonce_1 is absent".
+void unparse(const Node& n, std::string& out)
+{
+    if (out.size() > kMaxDescription) {
+        return;
+    }
+    const auto list = [&out](const std::vector<NodePtr>& items) {
+        const char* separator = "";
+        for (const NodePtr& item : items) {
+            out += separator;
+            unparse(*item, out);
+            separator = ", ";
+        }
+    };
+    const auto operand = [&out](const Node& child) {
+        const bool parens = child.kind == NodeKind::binary || child.kind == NodeKind::ite;
+        out += parens ? "(" : "";
+        unparse(child, out);
+        out += parens ? ")" : "";
+    };
+    switch (n.kind) {
+    case NodeKind::literal:
+        out += n.name.empty() ? render(n.literal, n.type) : n.name;
+        return;
+    case NodeKind::variable:
+        out += n.name;
+        return;
+    case NodeKind::set_literal:
+        out += '{';
+        list(n.args);
+        out += '}';
+        return;
+    case NodeKind::call:
+        out += n.name + "(";
+        list(n.args);
+        out += ')';
+        return;
+    case NodeKind::unary:
+        out += n.name;
+        operand(*n.args[0]);
+        return;
+    case NodeKind::binary:
+        operand(*n.args[0]);
+        out += " " + n.name + " ";
+        operand(*n.args[1]);
+        return;
+    case NodeKind::ite:
+        out += "if ";
+        unparse(*n.args[0], out);
+        out += " then ";
+        unparse(*n.args[1], out);
+        out += " else ";
+        unparse(*n.args[2], out);
+        return;
+    }
+}
+
+[[nodiscard]] std::string describe(const Node& n)
+{
+    std::string out;
+    unparse(n, out);
+    if (out.size() > kMaxDescription) {
+        out.resize(kMaxDescription);
+        out += "...";
+    }
+    return out;
+}
+
+/// Two's complement wrap-around, without signed-overflow UB.
+[[nodiscard]] std::int64_t wrap(std::uint64_t u)
+{
+    return static_cast<std::int64_t>(u);
+}
+[[nodiscard]] std::uint64_t bits(std::int64_t i)
+{
+    return static_cast<std::uint64_t>(i);
+}
+
+class Evaluator {
+public:
+    Evaluator(const Env& env, const Scope& scope) : env_(env), scope_(scope) {}
+
+    [[nodiscard]] Value eval(const Node& n)
+    {
+        switch (n.kind) {
+        case NodeKind::literal:
+            return n.literal;
+        case NodeKind::variable:
+            return env_.lookup(n.name);
+        case NodeKind::set_literal:
+            return eval_set(n);
+        case NodeKind::unary:
+            return eval_unary(n);
+        case NodeKind::binary:
+            return eval_binary(n);
+        case NodeKind::ite:
+            return eval_ite(n);
+        case NodeKind::call:
+            return eval_call(n);
+        }
+        PC5CHECK_ASSERT(false);
+        return Value::unknown("bad node");
+    }
+
+private:
+    /// Turns an absent value into an unknown one naming `source`; false when `v` is (now) unknown.
+    [[nodiscard]] static bool usable(Value& v, const Node& source)
+    {
+        if (v.is_absent()) {
+            v = Value::unknown(describe(source) + " is absent");
+            return false;
+        }
+        return v.is_known();
+    }
+
+    /// Evaluates an operand of a strict operator into `v`; false when `v` holds the unknown result.
+    [[nodiscard]] bool operand(const Node& n, Value& v)
+    {
+        v = eval(n);
+        return usable(v, n);
+    }
+
+    [[nodiscard]] Value eval_set(const Node& n)
+    {
+        std::vector<Value> elements;
+        elements.reserve(n.args.size());
+        for (const NodePtr& arg : n.args) {
+            Value v;
+            if (!operand(*arg, v)) {
+                return v;
+            }
+            elements.push_back(std::move(v));
+        }
+        return Value::set(std::move(elements));
+    }
+
+    [[nodiscard]] Value eval_unary(const Node& n)
+    {
+        Value v;
+        if (!operand(*n.args[0], v)) {
+            return v;
+        }
+        if (n.name == "!") {
+            return Value::boolean(!as<bool>(v));
+        }
+        return Value::integer(wrap(0U - bits(as<std::int64_t>(v))));
+    }
+
+    /// Kleene connectives: a known deciding operand wins over an unknown one; otherwise the first
+    /// unknown (left to right) is the result.
+    [[nodiscard]] Value eval_logical(BinaryOp op, const Node& n)
+    {
+        // `dominant` decides the result alone: false for &&, true for || and (on the right) =>.
+        const bool left_dominant = op == BinaryOp::logical_or;
+        const bool right_dominant = op != BinaryOp::logical_and;
+        Value a = eval(*n.args[0]);
+        (void)usable(a, *n.args[0]);
+        if (op == BinaryOp::implies ? is_bool(a, false) : is_bool(a, left_dominant)) {
+            return Value::boolean(right_dominant);
+        }
+        Value b = eval(*n.args[1]);
+        (void)usable(b, *n.args[1]);
+        if (is_bool(b, right_dominant)) {
+            return b;
+        }
+        if (a.is_unknown()) {
+            return a;
+        }
+        return b; // a is the neutral value: the result is b
+    }
+
+    [[nodiscard]] Value eval_binary(const Node& n)
+    {
+        const auto op = binary_op(n.name);
+        PC5CHECK_ASSERT(op.has_value());
+        switch (*op) {
+        case BinaryOp::logical_and:
+        case BinaryOp::logical_or:
+        case BinaryOp::implies:
+            return eval_logical(*op, n);
+        case BinaryOp::equal:
+        case BinaryOp::not_equal: {
+            // absent is a proper value here: absent == absent, absent != anything else.
+            Value a = eval(*n.args[0]);
+            if (a.is_unknown()) {
+                return a;
+            }
+            Value b = eval(*n.args[1]);
+            if (b.is_unknown()) {
+                return b;
+            }
+            return Value::boolean((a == b) == (*op == BinaryOp::equal));
+        }
+        case BinaryOp::member: {
+            Value x;
+            Value s;
+            if (!operand(*n.args[0], x)) {
+                return x;
+            }
+            if (!operand(*n.args[1], s)) {
+                return s;
+            }
+            const auto& elements = as<SetValue>(s).elements;
+            return Value::boolean(std::binary_search(elements.begin(), elements.end(), x,
+                                                     [](const Value& l, const Value& r) { return l < r; }));
+        }
+        default:
+            break;
+        }
+        Value va;
+        Value vb;
+        if (!operand(*n.args[0], va)) {
+            return va;
+        }
+        if (!operand(*n.args[1], vb)) {
+            return vb;
+        }
+        const std::int64_t a = as<std::int64_t>(va);
+        const std::int64_t b = as<std::int64_t>(vb);
+        switch (*op) {
+        case BinaryOp::less:
+            return Value::boolean(a < b);
+        case BinaryOp::less_equal:
+            return Value::boolean(a <= b);
+        case BinaryOp::greater:
+            return Value::boolean(a > b);
+        case BinaryOp::greater_equal:
+            return Value::boolean(a >= b);
+        case BinaryOp::plus:
+            return Value::integer(wrap(bits(a) + bits(b)));
+        case BinaryOp::minus:
+            return Value::integer(wrap(bits(a) - bits(b)));
+        case BinaryOp::times:
+            return Value::integer(wrap(bits(a) * bits(b)));
+        case BinaryOp::divide:
+        case BinaryOp::modulo:
+            if (b == 0) {
+                return Value::unknown("division by zero");
+            }
+            if (b == -1) { // INT64_MIN / -1 overflows: wrap like the other operators
+                return Value::integer(*op == BinaryOp::divide ? wrap(0U - bits(a)) : 0);
+            }
+            // Truncating toward zero, as C++ and SMT-LIB bvsdiv/bvsrem.
+            return Value::integer(*op == BinaryOp::divide ? a / b : a % b);
+        case BinaryOp::bit_and:
+            return Value::integer(a & b);
+        case BinaryOp::bit_or:
+            return Value::integer(a | b);
+        case BinaryOp::shift_left:
+        case BinaryOp::shift_right:
+            if (b < 0 || b > 63) {
+                return Value::unknown("shift count " + std::to_string(b) + " out of range 0..63");
+            }
+            // << on the bits (no UB on overflow); >> is arithmetic (sign-extending).
+            return Value::integer(*op == BinaryOp::shift_left ? wrap(bits(a) << bits(b)) : a >> b);
+        default:
+            break;
+        }
+        PC5CHECK_ASSERT(false);
+        return Value::unknown("bad operator");
+    }
+
+    [[nodiscard]] Value eval_ite(const Node& n)
+    {
+        Value c;
+        if (operand(*n.args[0], c)) {
+            return eval(*n.args[as<bool>(c) ? 1 : 2]);
+        }
+        // Unknown condition: the value is still known when both branches agree.
+        Value a = eval(*n.args[1]);
+        if (a.is_unknown()) {
+            return c;
+        }
+        const Value b = eval(*n.args[2]);
+        if (b.is_known() && a == b) {
+            return a;
+        }
+        return c;
+    }
+
+    [[nodiscard]] Value eval_call(const Node& n)
+    {
+        if (const auto b = builtin(n.name)) {
+            return eval_builtin(n, *b);
+        }
+        const auto f = scope_.functions.find(n.name);
+        PC5CHECK_ASSERT(f != scope_.functions.end());
+        const ExternalFunction& fn = f->second;
+        std::vector<Value> args;
+        args.reserve(n.args.size());
+        for (const NodePtr& arg : n.args) {
+            args.push_back(eval(*arg));
+            if (!fn.lazy_unknown && args.back().is_unknown()) {
+                return std::move(args.back());
+            }
+        }
+        if (!fn.impl) {
+            return Value::unknown("function '" + n.name + "' has no implementation");
+        }
+        return fn.impl(args);
+    }
+
+    [[nodiscard]] Value eval_builtin(const Node& n, Builtin b)
+    {
+        if (b == Builtin::present || b == Builtin::known) {
+            Value v = eval(*n.args[0]);
+            if (b == Builtin::known) {
+                return Value::boolean(v.is_known());
+            }
+            if (v.is_unknown()) {
+                return v;
+            }
+            return Value::boolean(!v.is_absent());
+        }
+        Value x;
+        if (!operand(*n.args[0], x)) {
+            return x;
+        }
+        if (b == Builtin::len) {
+            return Value::integer(static_cast<std::int64_t>(as<std::vector<std::uint8_t>>(x).size()));
+        }
+        if (b == Builtin::size) {
+            return Value::integer(static_cast<std::int64_t>(as<SetValue>(x).elements.size()));
+        }
+        Value y;
+        if (!operand(*n.args[1], y)) {
+            return y;
+        }
+        const auto less = [](const Value& l, const Value& r) { return l < r; };
+        switch (b) {
+        case Builtin::subset: {
+            const auto& sub = as<SetValue>(x).elements;
+            const auto& super = as<SetValue>(y).elements;
+            return Value::boolean(std::includes(super.begin(), super.end(), sub.begin(), sub.end(), less));
+        }
+        case Builtin::set_union: {
+            const auto& l = as<SetValue>(x).elements;
+            const auto& r = as<SetValue>(y).elements;
+            std::vector<Value> out;
+            out.reserve(l.size() + r.size());
+            std::set_union(l.begin(), l.end(), r.begin(), r.end(), std::back_inserter(out), less);
+            return Value{SetValue{std::move(out)}};
+        }
+        case Builtin::insert: {
+            auto& elements = as<SetValue>(x).elements;
+            const auto at = std::lower_bound(elements.begin(), elements.end(), y, less);
+            if (at == elements.end() || !(*at == y)) {
+                elements.insert(at, std::move(y));
+            }
+            return x;
+        }
+        default:
+            break;
+        }
+        Value z;
+        if (!operand(*n.args[2], z)) {
+            return z;
+        }
+        const std::int64_t key = as<std::int64_t>(y);
+        const std::int64_t third = as<std::int64_t>(z);
+        if (b == Builtin::get) {
+            const auto& entries = as<MapValue>(x).entries;
+            const auto it = entries.find(key);
+            return Value::integer(it == entries.end() ? third : it->second);
+        }
+        PC5CHECK_ASSERT(b == Builtin::put);
+        as<MapValue>(x).entries[key] = third;
+        return x;
+    }
+
+    const Env& env_;
+    const Scope& scope_;
+};
+
+} // namespace
+
+Value evaluate(const Node& tree, const Env& env, const Scope& scope)
+{
+    return Evaluator(env, scope).eval(tree);
+}
+
+} // namespace pc5check::expr

@@ -1,0 +1,139 @@
+#pragma once
+/// \file Operator and built-in function tables shared by the type checker and the evaluator.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+namespace pc5check::expr {
+
+/// Binary operators, spelled in Node::name as in the surface syntax.
+enum class BinaryOp : std::uint8_t {
+    implies,       ///< =>
+    logical_or,    ///< ||
+    logical_and,   ///< &&
+    equal,         ///< ==
+    not_equal,     ///< !=
+    less,          ///< <
+    less_equal,    ///< <=
+    greater,       ///< >
+    greater_equal, ///< >=
+    plus,          ///< +
+    minus,         ///< -
+    times,         ///< *
+    divide,        ///< /
+    modulo,        ///< %
+    bit_and,       ///< &
+    bit_or,        ///< |
+    shift_left,    ///< <<
+    shift_right,   ///< >>
+    member,        ///< in
+};
+
+/// Maps an operator spelling to its BinaryOp; a switch on the characters, as it runs per evaluation.
+[[nodiscard]] inline std::optional<BinaryOp> binary_op(std::string_view s)
+{
+    if (s.size() == 1) {
+        switch (s[0]) {
+        case '<':
+            return BinaryOp::less;
+        case '>':
+            return BinaryOp::greater;
+        case '+':
+            return BinaryOp::plus;
+        case '-':
+            return BinaryOp::minus;
+        case '*':
+            return BinaryOp::times;
+        case '/':
+            return BinaryOp::divide;
+        case '%':
+            return BinaryOp::modulo;
+        case '&':
+            return BinaryOp::bit_and;
+        case '|':
+            return BinaryOp::bit_or;
+        default:
+            return std::nullopt;
+        }
+    }
+    if (s.size() != 2) {
+        return std::nullopt;
+    }
+    const char a = s[0];
+    const char b = s[1];
+    if (a == '&' && b == '&') {
+        return BinaryOp::logical_and;
+    }
+    if (a == '|' && b == '|') {
+        return BinaryOp::logical_or;
+    }
+    if (a == '=' && b == '>') {
+        return BinaryOp::implies;
+    }
+    if (a == '=' && b == '=') {
+        return BinaryOp::equal;
+    }
+    if (a == '!' && b == '=') {
+        return BinaryOp::not_equal;
+    }
+    if (a == '<' && b == '=') {
+        return BinaryOp::less_equal;
+    }
+    if (a == '>' && b == '=') {
+        return BinaryOp::greater_equal;
+    }
+    if (a == '<' && b == '<') {
+        return BinaryOp::shift_left;
+    }
+    if (a == '>' && b == '>') {
+        return BinaryOp::shift_right;
+    }
+    if (a == 'i' && b == 'n') {
+        return BinaryOp::member;
+    }
+    return std::nullopt;
+}
+
+/// The built-in functions of expr.h; they take precedence over Scope::functions of the same name.
+enum class Builtin : std::uint8_t { present, known, len, size, subset, set_union, insert, get, put };
+
+/// Maps a function name to its Builtin, if it is one.
+[[nodiscard]] inline std::optional<Builtin> builtin(std::string_view name)
+{
+    static constexpr std::pair<std::string_view, Builtin> kTable[] = {
+        {"present", Builtin::present}, {"known", Builtin::known},   {"len", Builtin::len},
+        {"size", Builtin::size},       {"subset", Builtin::subset}, {"union", Builtin::set_union},
+        {"insert", Builtin::insert},   {"get", Builtin::get},       {"put", Builtin::put},
+    };
+    for (const auto& [spelling, b] : kTable) {
+        if (name == spelling) {
+            return b;
+        }
+    }
+    return std::nullopt;
+}
+
+/// Number of arguments of a builtin.
+[[nodiscard]] inline std::size_t builtin_arity(Builtin b)
+{
+    switch (b) {
+    case Builtin::present:
+    case Builtin::known:
+    case Builtin::len:
+    case Builtin::size:
+        return 1;
+    case Builtin::subset:
+    case Builtin::set_union:
+    case Builtin::insert:
+        return 2;
+    case Builtin::get:
+    case Builtin::put:
+        return 3;
+    }
+    return 0;
+}
+
+} // namespace pc5check::expr

@@ -1,0 +1,598 @@
+/// \file Lexer and recursive-descent parser of the expression language (grammar in expr.h).
+
+#include "pc5check/expr/expr.h"
+
+#include <cstdint>
+#include <limits>
+#include <string_view>
+#include <utility>
+
+namespace pc5check::expr {
+
+namespace {
+
+/// Bound on nesting (parentheses, set literals, call arguments, if) and on the height of the tree,
+/// so that hostile input cannot exhaust the stack here or in the tree walkers downstream.
+constexpr std::size_t kMaxDepth = 200;
+
+enum class Tok : std::uint8_t {
+    end,
+    integer,
+    bytes,
+    name,
+    kw_true,
+    kw_false,
+    kw_absent,
+    kw_if,
+    kw_then,
+    kw_else,
+    kw_in,
+    punct, ///< operator or bracket; spelling in `text`
+};
+
+struct Token {
+    Tok kind = Tok::end;
+    std::string_view text;
+    std::size_t offset = 0;
+    std::int64_t integer = 0;
+    std::vector<std::uint8_t> bytes{};
+};
+
+[[nodiscard]] tl::unexpected<Error> error_at(std::size_t offset, const std::string& message)
+{
+    return make_error(ErrorCode::bad_spec, "at offset " + std::to_string(offset) + ": " + message);
+}
+
+[[nodiscard]] bool is_name_start(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+[[nodiscard]] bool is_name_char(char c)
+{
+    return is_name_start(c) || (c >= '0' && c <= '9');
+}
+
+[[nodiscard]] int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+/// A character for a message: printable ASCII quoted, anything else as a hex code.
+[[nodiscard]] std::string describe_char(char c)
+{
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u < 0x7f) {
+        return std::string("'") + c + "'";
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    return std::string("byte 0x") + kHex[u >> 4U] + kHex[u & 0x0fU];
+}
+
+[[nodiscard]] std::string describe(const Token& t)
+{
+    switch (t.kind) {
+    case Tok::end:
+        return "end of input";
+    case Tok::integer:
+        return "integer " + std::string(t.text);
+    case Tok::bytes:
+        return "bytes literal";
+    case Tok::name:
+        return "name '" + std::string(t.text) + "'";
+    default:
+        return "'" + std::string(t.text) + "'";
+    }
+}
+
+class Lexer {
+public:
+    explicit Lexer(std::string_view source) : src_(source) {}
+
+    [[nodiscard]] Expected<std::vector<Token>> run()
+    {
+        std::vector<Token> tokens;
+        for (;;) {
+            skip_space();
+            Token t;
+            t.offset = pos_;
+            if (pos_ == src_.size()) {
+                tokens.push_back(std::move(t));
+                return tokens;
+            }
+            const char c = src_[pos_];
+            Expected<void> ok{};
+            if (c == 'x' && pos_ + 1 < src_.size() && src_[pos_ + 1] == '"') {
+                ok = lex_bytes(t);
+            } else if (is_name_start(c)) {
+                ok = lex_name(t);
+            } else if (c >= '0' && c <= '9') {
+                ok = lex_integer(t);
+            } else {
+                ok = lex_punct(t);
+            }
+            if (!ok) {
+                return tl::make_unexpected(ok.error());
+            }
+            tokens.push_back(std::move(t));
+        }
+    }
+
+private:
+    void skip_space()
+    {
+        while (pos_ < src_.size() &&
+               (src_[pos_] == ' ' || src_[pos_] == '\t' || src_[pos_] == '\n' || src_[pos_] == '\r')) {
+            ++pos_;
+        }
+    }
+
+    [[nodiscard]] Expected<void> lex_name(Token& t)
+    {
+        const std::size_t start = pos_;
+        for (;;) {
+            while (pos_ < src_.size() && is_name_char(src_[pos_])) {
+                ++pos_;
+            }
+            if (pos_ < src_.size() && src_[pos_] == '.') {
+                if (pos_ + 1 < src_.size() && is_name_start(src_[pos_ + 1])) {
+                    ++pos_;
+                    continue;
+                }
+                const std::size_t at = pos_ + 1;
+                return error_at(at, "expected name after '.', found " +
+                                        (at < src_.size() ? describe_char(src_[at]) : "end of input"));
+            }
+            break;
+        }
+        t.text = src_.substr(start, pos_ - start);
+        static constexpr std::pair<std::string_view, Tok> kKeywords[] = {
+            {"true", Tok::kw_true}, {"false", Tok::kw_false}, {"absent", Tok::kw_absent},
+            {"if", Tok::kw_if},     {"then", Tok::kw_then},   {"else", Tok::kw_else},
+            {"in", Tok::kw_in},
+        };
+        t.kind = Tok::name;
+        for (const auto& [word, kind] : kKeywords) {
+            if (t.text == word) {
+                t.kind = kind;
+            }
+        }
+        return {};
+    }
+
+    [[nodiscard]] Expected<void> lex_integer(Token& t)
+    {
+        const std::size_t start = pos_;
+        std::uint64_t base = 10;
+        if (src_[pos_] == '0' && pos_ + 1 < src_.size() && (src_[pos_ + 1] == 'x' || src_[pos_ + 1] == 'X')) {
+            base = 16;
+            pos_ += 2;
+        }
+        const std::size_t digits_start = pos_;
+        constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+        std::uint64_t value = 0;
+        bool overflow = false;
+        while (pos_ < src_.size()) {
+            const int d = hex_digit(src_[pos_]);
+            if (d < 0 || static_cast<std::uint64_t>(d) >= base) {
+                break;
+            }
+            const auto digit = static_cast<std::uint64_t>(d);
+            if (value > (kMax - digit) / base) {
+                overflow = true;
+            } else {
+                value = value * base + digit;
+            }
+            ++pos_;
+        }
+        if (pos_ == digits_start || (pos_ < src_.size() && is_name_char(src_[pos_]))) {
+            while (pos_ < src_.size() && is_name_char(src_[pos_])) {
+                ++pos_;
+            }
+            return error_at(start, "expected integer literal, found '" +
+                                       std::string(src_.substr(start, pos_ - start)) + "'");
+        }
+        t.text = src_.substr(start, pos_ - start);
+        if (overflow) {
+            return error_at(start, "integer literal " + std::string(t.text) + " does not fit in 64-bit int");
+        }
+        t.kind = Tok::integer;
+        t.integer = static_cast<std::int64_t>(value);
+        return {};
+    }
+
+    [[nodiscard]] Expected<void> lex_bytes(Token& t)
+    {
+        const std::size_t start = pos_;
+        pos_ += 2; // x"
+        while (pos_ < src_.size() && src_[pos_] != '"') {
+            if (hex_digit(src_[pos_]) < 0) {
+                return error_at(pos_, "expected hex digit or '\"' in bytes literal, found " +
+                                          describe_char(src_[pos_]));
+            }
+            ++pos_;
+        }
+        if (pos_ == src_.size()) {
+            return error_at(start, "expected '\"' closing the bytes literal, found end of input");
+        }
+        const std::string_view digits = src_.substr(start + 2, pos_ - start - 2);
+        ++pos_; // closing quote
+        if (digits.size() % 2 != 0) {
+            return error_at(start, "expected an even number of hex digits in bytes literal, found " +
+                                       std::to_string(digits.size()));
+        }
+        t.bytes.reserve(digits.size() / 2);
+        for (std::size_t i = 0; i < digits.size(); i += 2) {
+            t.bytes.push_back(static_cast<std::uint8_t>(hex_digit(digits[i]) * 16 + hex_digit(digits[i + 1])));
+        }
+        t.text = src_.substr(start, pos_ - start);
+        t.kind = Tok::bytes;
+        return {};
+    }
+
+    [[nodiscard]] Expected<void> lex_punct(Token& t)
+    {
+        // Longest match first.
+        static constexpr std::string_view kPuncts[] = {
+            "&&", "||", "=>", "==", "!=", "<=", ">=", "<<", ">>", "!", "<", ">", "+", "-",
+            "*",  "/",  "%",  "&",  "|",  "(",  ")",  "{",  "}",  ",",
+        };
+        const std::string_view rest = src_.substr(pos_);
+        for (const std::string_view p : kPuncts) {
+            if (rest.substr(0, p.size()) == p) {
+                t.kind = Tok::punct;
+                t.text = rest.substr(0, p.size());
+                pos_ += p.size();
+                return {};
+            }
+        }
+        return error_at(pos_, "expected an expression token, found " + describe_char(src_[pos_]));
+    }
+
+    std::string_view src_;
+    std::size_t pos_ = 0;
+};
+
+/// A parsed subtree with its height (a leaf has height 1).
+struct Parsed {
+    NodePtr node;
+    std::size_t height = 1;
+};
+
+class Parser {
+public:
+    explicit Parser(std::vector<Token> tokens) : tokens_(std::move(tokens)) {}
+
+    [[nodiscard]] Expected<NodePtr> run()
+    {
+        auto e = parse_expr();
+        if (!e) {
+            return tl::make_unexpected(e.error());
+        }
+        if (peek().kind != Tok::end) {
+            return expected("an operator or end of input");
+        }
+        return std::move(e->node);
+    }
+
+private:
+    [[nodiscard]] const Token& peek() const { return tokens_[pos_]; }
+
+    [[nodiscard]] bool at_punct(std::string_view p) const
+    {
+        return peek().kind == Tok::punct && peek().text == p;
+    }
+
+    [[nodiscard]] tl::unexpected<Error> expected(const std::string& what) const
+    {
+        return error_at(peek().offset, "expected " + what + ", found " + describe(peek()));
+    }
+
+    [[nodiscard]] static tl::unexpected<Error> too_deep(std::size_t offset)
+    {
+        return error_at(offset, "expression nested deeper than " + std::to_string(kMaxDepth));
+    }
+
+    /// Builds an interior node; fails when the tree would grow taller than kMaxDepth.
+    [[nodiscard]] static Expected<Parsed> make(NodeKind kind, std::string name, std::size_t offset,
+                                               std::vector<Parsed> kids)
+    {
+        Node n;
+        n.kind = kind;
+        n.name = std::move(name);
+        n.offset = offset;
+        std::size_t height = 0;
+        n.args.reserve(kids.size());
+        for (Parsed& k : kids) {
+            height = std::max(height, k.height);
+            n.args.push_back(std::move(k.node));
+        }
+        if (height + 1 > kMaxDepth) {
+            return too_deep(offset);
+        }
+        return Parsed{std::make_shared<const Node>(std::move(n)), height + 1};
+    }
+
+    [[nodiscard]] static Parsed leaf(Node n) { return Parsed{std::make_shared<const Node>(std::move(n)), 1}; }
+
+    /// Guards recursion into a nested full expression (parentheses, set elements, arguments, if).
+    [[nodiscard]] Expected<Parsed> parse_nested()
+    {
+        if (depth_ >= kMaxDepth) {
+            return too_deep(peek().offset);
+        }
+        ++depth_;
+        auto e = parse_expr();
+        --depth_;
+        return e;
+    }
+
+    [[nodiscard]] Expected<Parsed> parse_expr()
+    {
+        if (peek().kind != Tok::kw_if) {
+            return parse_implies();
+        }
+        const std::size_t offset = peek().offset;
+        ++pos_;
+        std::vector<Parsed> parts;
+        for (const auto& [separator, name] : {std::pair{Tok::kw_then, "'then'"}, {Tok::kw_else, "'else'"},
+                                              {Tok::end, ""}}) {
+            auto e = parse_nested();
+            if (!e) {
+                return e;
+            }
+            parts.push_back(std::move(*e));
+            if (separator != Tok::end) {
+                if (peek().kind != separator) {
+                    return expected(name);
+                }
+                ++pos_;
+            }
+        }
+        return make(NodeKind::ite, "if", offset, std::move(parts));
+    }
+
+    /// `=>` is right-associative: operands are collected in a loop and folded from the right, so a
+    /// long chain costs no recursion.
+    [[nodiscard]] Expected<Parsed> parse_implies()
+    {
+        std::vector<Parsed> operands;
+        std::vector<std::size_t> offsets;
+        for (;;) {
+            auto e = parse_or();
+            if (!e) {
+                return e;
+            }
+            operands.push_back(std::move(*e));
+            if (!at_punct("=>")) {
+                break;
+            }
+            offsets.push_back(peek().offset);
+            ++pos_;
+        }
+        Parsed acc = std::move(operands.back());
+        for (std::size_t i = offsets.size(); i-- > 0;) {
+            auto n = make(NodeKind::binary, "=>", offsets[i], {std::move(operands[i]), std::move(acc)});
+            if (!n) {
+                return n;
+            }
+            acc = std::move(*n);
+        }
+        return acc;
+    }
+
+    using Level = Expected<Parsed> (Parser::*)();
+
+    /// One left-associative binary level: operand (op operand)*.
+    [[nodiscard]] Expected<Parsed> parse_left(Level next, std::initializer_list<std::string_view> ops,
+                                              bool with_in = false)
+    {
+        auto lhs = (this->*next)();
+        if (!lhs) {
+            return lhs;
+        }
+        for (;;) {
+            std::string op;
+            if (with_in && peek().kind == Tok::kw_in) {
+                op = "in";
+            } else if (peek().kind == Tok::punct) {
+                for (const std::string_view o : ops) {
+                    if (peek().text == o) {
+                        op = std::string(o);
+                    }
+                }
+            }
+            if (op.empty()) {
+                return lhs;
+            }
+            const std::size_t offset = peek().offset;
+            ++pos_;
+            auto rhs = (this->*next)();
+            if (!rhs) {
+                return rhs;
+            }
+            lhs = make(NodeKind::binary, std::move(op), offset, {std::move(*lhs), std::move(*rhs)});
+            if (!lhs) {
+                return lhs;
+            }
+        }
+    }
+
+    [[nodiscard]] Expected<Parsed> parse_or() { return parse_left(&Parser::parse_and, {"||"}); }
+    [[nodiscard]] Expected<Parsed> parse_and() { return parse_left(&Parser::parse_not, {"&&"}); }
+
+    /// Prefix operators are counted in a loop (no recursion) and applied innermost first.
+    [[nodiscard]] Expected<Parsed> parse_prefix(std::string_view op, Level next)
+    {
+        std::vector<std::size_t> offsets;
+        while (at_punct(op)) {
+            offsets.push_back(peek().offset);
+            ++pos_;
+            if (offsets.size() > kMaxDepth) {
+                return too_deep(offsets.back());
+            }
+        }
+        auto acc = (this->*next)();
+        for (std::size_t i = offsets.size(); acc && i-- > 0;) {
+            acc = make(NodeKind::unary, std::string(op), offsets[i], {std::move(*acc)});
+        }
+        return acc;
+    }
+
+    [[nodiscard]] Expected<Parsed> parse_not() { return parse_prefix("!", &Parser::parse_cmp); }
+
+    [[nodiscard]] Expected<Parsed> parse_cmp()
+    {
+        return parse_left(&Parser::parse_bitor, {"==", "!=", "<", "<=", ">", ">="}, true);
+    }
+    [[nodiscard]] Expected<Parsed> parse_bitor() { return parse_left(&Parser::parse_bitand, {"|"}); }
+    [[nodiscard]] Expected<Parsed> parse_bitand() { return parse_left(&Parser::parse_shift, {"&"}); }
+    [[nodiscard]] Expected<Parsed> parse_shift() { return parse_left(&Parser::parse_add, {"<<", ">>"}); }
+    [[nodiscard]] Expected<Parsed> parse_add() { return parse_left(&Parser::parse_mul, {"+", "-"}); }
+    [[nodiscard]] Expected<Parsed> parse_mul() { return parse_left(&Parser::parse_neg, {"*", "/", "%"}); }
+    [[nodiscard]] Expected<Parsed> parse_neg() { return parse_prefix("-", &Parser::parse_atom); }
+
+    /// Comma-separated full expressions up to `close`; the opening bracket is already consumed.
+    [[nodiscard]] Expected<std::vector<Parsed>> parse_list(std::string_view close)
+    {
+        std::vector<Parsed> items;
+        if (at_punct(close)) {
+            ++pos_;
+            return items;
+        }
+        for (;;) {
+            auto e = parse_nested();
+            if (!e) {
+                return tl::make_unexpected(e.error());
+            }
+            items.push_back(std::move(*e));
+            if (at_punct(close)) {
+                ++pos_;
+                return items;
+            }
+            if (!at_punct(",")) {
+                return expected("',' or '" + std::string(close) + "'");
+            }
+            ++pos_;
+        }
+    }
+
+    [[nodiscard]] Expected<Parsed> parse_atom()
+    {
+        const Token& t = peek();
+        Node n;
+        n.offset = t.offset;
+        switch (t.kind) {
+        case Tok::kw_true:
+        case Tok::kw_false:
+            n.literal = Value::boolean(t.kind == Tok::kw_true);
+            n.type = Type::boolean();
+            ++pos_;
+            return leaf(std::move(n));
+        case Tok::kw_absent:
+            n.literal = Value::absent();
+            ++pos_;
+            return leaf(std::move(n));
+        case Tok::integer:
+            n.literal = Value::integer(t.integer);
+            n.type = Type::integer();
+            ++pos_;
+            return leaf(std::move(n));
+        case Tok::bytes:
+            n.literal = Value::bytes(t.bytes);
+            n.type = Type::bytes();
+            ++pos_;
+            return leaf(std::move(n));
+        case Tok::name:
+            return parse_name();
+        case Tok::kw_if:
+            return expected("an operand (parenthesize the if-expression)");
+        case Tok::punct:
+            if (t.text == "(") {
+                ++pos_;
+                auto e = parse_nested();
+                if (!e) {
+                    return e;
+                }
+                if (!at_punct(")")) {
+                    return expected("')'");
+                }
+                ++pos_;
+                return e;
+            }
+            if (t.text == "{") {
+                ++pos_;
+                auto items = parse_list("}");
+                if (!items) {
+                    return tl::make_unexpected(items.error());
+                }
+                if (items->empty()) {
+                    n.kind = NodeKind::set_literal;
+                    return leaf(std::move(n));
+                }
+                return make(NodeKind::set_literal, "", t.offset, std::move(*items));
+            }
+            if (t.text == "!") {
+                return expected("an operand ('!' binds looser than comparisons: parenthesize the negation)");
+            }
+            break;
+        default:
+            break;
+        }
+        return expected("an operand");
+    }
+
+    [[nodiscard]] Expected<Parsed> parse_name()
+    {
+        const Token& t = peek();
+        std::string name(t.text);
+        const std::size_t offset = t.offset;
+        ++pos_;
+        if (!at_punct("(")) {
+            Node n;
+            n.kind = NodeKind::variable;
+            n.name = std::move(name);
+            n.offset = offset;
+            return leaf(std::move(n));
+        }
+        ++pos_;
+        auto args = parse_list(")");
+        if (!args) {
+            return tl::make_unexpected(args.error());
+        }
+        if (args->empty()) {
+            Node n;
+            n.kind = NodeKind::call;
+            n.name = std::move(name);
+            n.offset = offset;
+            return leaf(std::move(n));
+        }
+        return make(NodeKind::call, std::move(name), offset, std::move(*args));
+    }
+
+    std::vector<Token> tokens_;
+    std::size_t pos_ = 0;
+    std::size_t depth_ = 0;
+};
+
+} // namespace
+
+Expected<NodePtr> parse(const std::string& source)
+{
+    auto tokens = Lexer(source).run();
+    if (!tokens) {
+        return tl::make_unexpected(tokens.error());
+    }
+    return Parser(std::move(*tokens)).run();
+}
+
+} // namespace pc5check::expr

@@ -1,0 +1,700 @@
+/// \file Name resolution and type checking: builds a new, typed tree from a parsed one.
+
+#include "ops.h"
+#include "pc5check/expr/expr.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace pc5check::expr {
+
+namespace {
+
+/// Bounds on the typed tree after expanding definitions. Definitions are shared (one typed subtree
+/// per def), so the tree may be a DAG whose unfolded size grows exponentially with nested defs;
+/// `kMaxSize` bounds that unfolded size, which is the evaluation cost.
+constexpr std::size_t kMaxHeight = 1000;
+constexpr std::size_t kMaxSize = 1'000'000;
+
+/// A typed subtree with its height and unfolded size.
+struct Checked {
+    NodePtr node;
+    std::size_t height = 1;
+    std::size_t size = 1;
+
+    [[nodiscard]] const Type& type() const { return node->type; }
+};
+
+using Result = Expected<Checked>;
+
+[[nodiscard]] tl::unexpected<Error> error_at(std::size_t offset, const std::string& message)
+{
+    return make_error(ErrorCode::bad_spec, "at offset " + std::to_string(offset) + ": " + message);
+}
+
+[[nodiscard]] std::string quoted(const std::string& s)
+{
+    return "'" + s + "'";
+}
+
+/// True when the node has no type of its own and takes it from its context: `absent`, `{}`, or an
+/// if whose branches both do.
+[[nodiscard]] bool needs_context(const Node& n)
+{
+    switch (n.kind) {
+    case NodeKind::literal:
+        return n.literal.is_absent();
+    case NodeKind::set_literal:
+        return n.args.empty();
+    case NodeKind::ite:
+        return needs_context(*n.args[1]) && needs_context(*n.args[2]);
+    default:
+        return false;
+    }
+}
+
+[[nodiscard]] bool is_element_kind(TypeKind k)
+{
+    return k == TypeKind::enumeration || k == TypeKind::integer || k == TypeKind::bytes;
+}
+
+/// set<T> for an element type T (enum, int or bytes).
+[[nodiscard]] Type set_type_of(const Type& element)
+{
+    if (element.kind == TypeKind::enumeration) {
+        return Type::set_of_enum(element.enum_def);
+    }
+    return Type::set_of(element.kind);
+}
+
+/// Optimal-string-alignment distance: Levenshtein plus adjacent transpositions ("kfd" -> "kdf" is 1).
+[[nodiscard]] std::size_t edit_distance(const std::string& a, const std::string& b)
+{
+    const std::size_t width = b.size() + 1;
+    std::vector<std::size_t> d((a.size() + 1) * width);
+    const auto at = [&d, width](std::size_t i, std::size_t j) -> std::size_t& { return d[i * width + j]; };
+    for (std::size_t i = 0; i <= a.size(); ++i) {
+        at(i, 0) = i;
+    }
+    for (std::size_t j = 0; j <= b.size(); ++j) {
+        at(0, j) = j;
+    }
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            at(i, j) = std::min({at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+                at(i, j) = std::min(at(i, j), at(i - 2, j - 2) + 1);
+            }
+        }
+    }
+    return at(a.size(), b.size());
+}
+
+/// "; did you mean 'x'?" for the closest candidate within a small edit distance, else "".
+template <class Names>
+[[nodiscard]] std::string suggestion(const std::string& name, const Names& candidates)
+{
+    const std::size_t limit = std::min<std::size_t>(3, (name.size() + 1) / 3);
+    std::string best;
+    std::size_t best_distance = limit + 1;
+    for (const std::string& c : candidates) {
+        // Cheap filter first: the distance is at least the length difference.
+        const std::size_t diff = c.size() > name.size() ? c.size() - name.size() : name.size() - c.size();
+        if (diff > limit) {
+            continue;
+        }
+        const std::size_t d = edit_distance(name, c);
+        if (d < best_distance) {
+            best = c;
+            best_distance = d;
+        }
+    }
+    return best.empty() ? std::string() : "; did you mean " + quoted(best) + "?";
+}
+
+class Checker {
+public:
+    explicit Checker(const Scope& scope) : scope_(scope) {}
+
+    [[nodiscard]] Result check(const NodePtr& tree, const Type* hint)
+    {
+        if (depth_ >= kMaxHeight) {
+            return too_deep(tree->offset);
+        }
+        ++depth_;
+        Result r = dispatch(tree, hint);
+        --depth_;
+        return r;
+    }
+
+private:
+    [[nodiscard]] static tl::unexpected<Error> too_deep(std::size_t offset)
+    {
+        return error_at(offset, "expression nested deeper than " + std::to_string(kMaxHeight) +
+                                    " after expanding definitions");
+    }
+
+    [[nodiscard]] Result dispatch(const NodePtr& tree, const Type* hint)
+    {
+        const Node& n = *tree;
+        switch (n.kind) {
+        case NodeKind::literal:
+            return check_literal(tree, hint);
+        case NodeKind::set_literal:
+            return check_set(n, hint);
+        case NodeKind::variable:
+            return check_name(n, hint);
+        case NodeKind::unary:
+            return check_unary(n);
+        case NodeKind::binary:
+            return check_binary(n);
+        case NodeKind::ite:
+            return check_ite(n, hint);
+        case NodeKind::call:
+            return check_call(n);
+        }
+        return error_at(n.offset, "expected an expression node");
+    }
+
+    /// Like check, for positions where `absent` is meaningless (operands, set elements, ...).
+    [[nodiscard]] Result check_value(const NodePtr& tree, const Type* hint)
+    {
+        if (tree->kind == NodeKind::literal && tree->literal.is_absent()) {
+            return error_at(tree->offset, "expected a value, found 'absent' (absent can only be compared "
+                                          "with == or !=, chosen by if, or passed to a function)");
+        }
+        return check(tree, hint);
+    }
+
+    /// A copy of `proto` with `type` and the typed children; enforces the size and height bounds.
+    [[nodiscard]] static Result build(const Node& proto, Type type, std::vector<Checked> kids)
+    {
+        Node n;
+        n.kind = proto.kind;
+        n.name = proto.name;
+        n.literal = proto.literal;
+        n.offset = proto.offset;
+        n.type = std::move(type);
+        std::size_t height = 0;
+        std::size_t size = 1;
+        n.args.reserve(kids.size());
+        for (Checked& k : kids) {
+            height = std::max(height, k.height);
+            size += k.size;
+            n.args.push_back(std::move(k.node));
+        }
+        if (height + 1 > kMaxHeight) {
+            return too_deep(n.offset);
+        }
+        if (size > kMaxSize) {
+            return error_at(n.offset, "expression larger than " + std::to_string(kMaxSize) +
+                                          " nodes after expanding definitions");
+        }
+        return Checked{std::make_shared<const Node>(std::move(n)), height + 1, size};
+    }
+
+    [[nodiscard]] static tl::unexpected<Error> mismatch(const Checked& c, const std::string& what,
+                                                        const std::string& expected)
+    {
+        return error_at(c.node->offset, what + " expects " + expected + ", found " + c.type().to_string());
+    }
+
+    [[nodiscard]] static Result check_literal(const NodePtr& tree, const Type* hint)
+    {
+        if (!tree->literal.is_absent()) {
+            return Checked{tree, 1, 1}; // parser-made literals are typed already
+        }
+        if (hint == nullptr) {
+            return error_at(tree->offset, "cannot infer type of 'absent': compare it with == or != to a "
+                                          "typed operand");
+        }
+        return build(*tree, *hint, {});
+    }
+
+    [[nodiscard]] Result check_set(const Node& n, const Type* hint)
+    {
+        if (n.args.empty()) {
+            if (hint == nullptr) {
+                return error_at(n.offset, "cannot infer type of empty set");
+            }
+            if (hint->kind != TypeKind::set) {
+                return error_at(n.offset, "expected " + hint->to_string() + ", found a set");
+            }
+            return build(n, *hint, {});
+        }
+        std::optional<Type> element;
+        if (hint != nullptr && hint->kind == TypeKind::set) {
+            element = hint->element_type();
+        }
+        std::vector<Checked> kids;
+        kids.reserve(n.args.size());
+        for (const NodePtr& arg : n.args) {
+            auto k = check_value(arg, element ? &*element : nullptr);
+            if (!k) {
+                return k;
+            }
+            if (kids.empty()) {
+                if (!is_element_kind(k->type().kind)) {
+                    return mismatch(*k, "a set literal", "enum, int or bytes elements");
+                }
+                element = k->type();
+            } else if (k->type() != kids.front().type()) {
+                return mismatch(*k, "a set literal", "elements of one type (" + kids.front().type().to_string() +
+                                                         ")");
+            }
+            kids.push_back(std::move(*k));
+        }
+        Type type = set_type_of(kids.front().type());
+        return build(n, std::move(type), std::move(kids));
+    }
+
+    [[nodiscard]] Result check_name(const Node& n, const Type* hint)
+    {
+        if (const auto v = scope_.variables.find(n.name); v != scope_.variables.end()) {
+            return build(n, v->second, {});
+        }
+        if (const auto d = scope_.defs.find(n.name); d != scope_.defs.end()) {
+            return expand_def(n, d->first, d->second);
+        }
+        if (auto lit = enum_literal(n, hint)) {
+            return std::move(*lit);
+        }
+        std::vector<std::string> names;
+        for (const auto& [name, type] : scope_.variables) {
+            names.push_back(name);
+        }
+        for (const auto& [name, source] : scope_.defs) {
+            names.push_back(name);
+        }
+        return error_at(n.offset, "unknown name " + quoted(n.name) + suggestion(n.name, names));
+    }
+
+    /// Resolves `LIT` or `Enum.LIT`; nullopt when the name is no enum literal at all.
+    [[nodiscard]] std::optional<Result> enum_literal(const Node& n, const Type* hint) const
+    {
+        const auto make = [&n](const std::shared_ptr<const EnumDef>& def, std::size_t index) {
+            Node lit;
+            lit.kind = NodeKind::literal;
+            lit.name = def->name + "." + def->names[index];
+            lit.literal = Value::enumeration(static_cast<std::uint32_t>(index));
+            lit.offset = n.offset;
+            return build(lit, Type::enumeration(def), {});
+        };
+        const auto index_in = [](const EnumDef& def, const std::string& literal) -> std::optional<std::size_t> {
+            const auto it = std::find(def.names.begin(), def.names.end(), literal);
+            if (it == def.names.end()) {
+                return std::nullopt;
+            }
+            return static_cast<std::size_t>(it - def.names.begin());
+        };
+        if (const std::size_t dot = n.name.rfind('.'); dot != std::string::npos) {
+            const std::string enum_name = n.name.substr(0, dot);
+            const std::string literal = n.name.substr(dot + 1);
+            for (const auto& def : scope_.enums) {
+                if (def->name == enum_name) {
+                    if (const auto i = index_in(*def, literal)) {
+                        return make(def, *i);
+                    }
+                    return error_at(n.offset, "enum " + quoted(enum_name) + " has no literal " + quoted(literal) +
+                                                  suggestion(literal, def->names));
+                }
+            }
+            return std::nullopt;
+        }
+        std::vector<std::pair<std::shared_ptr<const EnumDef>, std::size_t>> matches;
+        for (const auto& def : scope_.enums) {
+            if (const auto i = index_in(*def, n.name)) {
+                // The context disambiguates: `nia == NONE` picks the enum of `nia`.
+                if (hint != nullptr && hint->kind == TypeKind::enumeration && hint->enum_def &&
+                    hint->enum_def->name == def->name) {
+                    return make(def, *i);
+                }
+                matches.emplace_back(def, *i);
+            }
+        }
+        if (matches.empty()) {
+            return std::nullopt;
+        }
+        if (matches.size() > 1) {
+            std::string options;
+            for (const auto& [def, i] : matches) {
+                options += (options.empty() ? "" : " or ") + def->name + "." + n.name;
+            }
+            return error_at(n.offset, "ambiguous enum literal " + quoted(n.name) + ": write " + options);
+        }
+        return make(matches.front().first, matches.front().second);
+    }
+
+    /// Expands a def: its source is compiled once per type_check call (in the same scope) and the
+    /// typed tree substituted, relocated to the offset of the use.
+    [[nodiscard]] Result expand_def(const Node& use, const std::string& name, const std::string& source)
+    {
+        auto memo = defs_.find(name);
+        if (memo == defs_.end()) {
+            if (const auto open = std::find(expanding_.begin(), expanding_.end(), name); open != expanding_.end()) {
+                std::string cycle;
+                for (auto it = open; it != expanding_.end(); ++it) {
+                    cycle += *it + " -> ";
+                }
+                return error_at(use.offset, "cyclic definition: " + cycle + name);
+            }
+            expanding_.push_back(name);
+            auto tree = parse(source);
+            Result body = tree ? check(*tree, nullptr) : Result(tl::make_unexpected(tree.error()));
+            expanding_.pop_back();
+            if (!body) {
+                // Only the innermost definition names itself; the offsets are in its source.
+                if (!error_located_) {
+                    error_located_ = true;
+                    body.error().message = "in definition " + quoted(name) + ": " + body.error().message;
+                }
+                return body;
+            }
+            memo = defs_.emplace(name, std::move(*body)).first;
+        }
+        const Checked& def = memo->second;
+        Node relocated = *def.node;
+        relocated.offset = use.offset;
+        return Checked{std::make_shared<const Node>(std::move(relocated)), def.height, def.size};
+    }
+
+    [[nodiscard]] Result check_unary(const Node& n)
+    {
+        auto operand = check_value(n.args[0], nullptr);
+        if (!operand) {
+            return operand;
+        }
+        const Type want = n.name == "!" ? Type::boolean() : Type::integer();
+        if (operand->type() != want) {
+            return mismatch(*operand, quoted(n.name), want.to_string() + " operand");
+        }
+        return build(n, want, {std::move(*operand)});
+    }
+
+    /// Checks two operands where either may take its type from the other (`absent`, `{}`):
+    /// the one needing context is checked second, with the hint `hint_from(other's type)`.
+    template <class HintA, class HintB>
+    [[nodiscard]] Expected<std::pair<Checked, Checked>> check_pair(const NodePtr& a, const NodePtr& b,
+                                                                   bool allow_absent, HintA hint_for_a,
+                                                                   HintB hint_for_b)
+    {
+        const auto one = [this, allow_absent](const NodePtr& t, const Type* hint) {
+            return allow_absent ? check(t, hint) : check_value(t, hint);
+        };
+        if (needs_context(*a) && !needs_context(*b)) {
+            auto rb = one(b, nullptr);
+            if (!rb) {
+                return tl::make_unexpected(rb.error());
+            }
+            const std::optional<Type> hint = hint_for_a(rb->type());
+            auto ra = one(a, hint ? &*hint : nullptr);
+            if (!ra) {
+                return tl::make_unexpected(ra.error());
+            }
+            return std::pair{std::move(*ra), std::move(*rb)};
+        }
+        auto ra = one(a, nullptr);
+        if (!ra) {
+            return tl::make_unexpected(ra.error());
+        }
+        const std::optional<Type> hint = hint_for_b(ra->type());
+        auto rb = one(b, hint ? &*hint : nullptr);
+        if (!rb) {
+            return tl::make_unexpected(rb.error());
+        }
+        return std::pair{std::move(*ra), std::move(*rb)};
+    }
+
+    [[nodiscard]] static std::optional<Type> same(const Type& t) { return t; }
+    [[nodiscard]] static std::optional<Type> element_of(const Type& t)
+    {
+        if (t.kind == TypeKind::set) {
+            return t.element_type();
+        }
+        return std::nullopt;
+    }
+    [[nodiscard]] static std::optional<Type> set_of(const Type& t)
+    {
+        if (is_element_kind(t.kind)) {
+            return set_type_of(t);
+        }
+        return std::nullopt;
+    }
+
+    [[nodiscard]] Result check_binary(const Node& n)
+    {
+        const auto op = binary_op(n.name);
+        if (!op) {
+            return error_at(n.offset, "expected a binary operator, found " + quoted(n.name));
+        }
+        switch (*op) {
+        case BinaryOp::equal:
+        case BinaryOp::not_equal: {
+            auto p = check_pair(n.args[0], n.args[1], true, same, same);
+            if (!p) {
+                return tl::make_unexpected(p.error());
+            }
+            if (p->first.type() != p->second.type()) {
+                return error_at(n.offset, quoted(n.name) + " expects operands of one type, found " +
+                                              p->first.type().to_string() + " and " +
+                                              p->second.type().to_string());
+            }
+            return build(n, Type::boolean(), {std::move(p->first), std::move(p->second)});
+        }
+        case BinaryOp::member:
+            return check_member(n);
+        default:
+            break;
+        }
+        const bool logical = *op == BinaryOp::implies || *op == BinaryOp::logical_or || *op == BinaryOp::logical_and;
+        const bool comparison = *op == BinaryOp::less || *op == BinaryOp::less_equal || *op == BinaryOp::greater ||
+                                *op == BinaryOp::greater_equal;
+        const Type operand_type = logical ? Type::boolean() : Type::integer();
+        std::vector<Checked> kids;
+        for (const NodePtr& arg : n.args) {
+            auto k = check_value(arg, nullptr);
+            if (!k) {
+                return k;
+            }
+            if (k->type() != operand_type) {
+                return mismatch(*k, quoted(n.name), operand_type.to_string() + " operands");
+            }
+            kids.push_back(std::move(*k));
+        }
+        return build(n, comparison ? Type::boolean() : operand_type, std::move(kids));
+    }
+
+    /// `x in S`. S is checked first when it can be, so that `NONE in s` resolves NONE by s's enum;
+    /// `x in {}` takes the set type from x.
+    [[nodiscard]] Result check_member(const Node& n)
+    {
+        Result element;
+        Result set;
+        if (needs_context(*n.args[1])) {
+            element = check_value(n.args[0], nullptr);
+            if (!element) {
+                return element;
+            }
+            if (!is_element_kind(element->type().kind)) {
+                return mismatch(*element, "'in'", "an enum, int or bytes element");
+            }
+            const Type hint = set_type_of(element->type());
+            set = check_value(n.args[1], &hint);
+            if (!set) {
+                return set;
+            }
+        } else {
+            set = check_value(n.args[1], nullptr);
+            if (!set) {
+                return set;
+            }
+            const std::optional<Type> hint = element_of(set->type());
+            element = check_value(n.args[0], hint ? &*hint : nullptr);
+            if (!element) {
+                return element;
+            }
+        }
+        if (set->type().kind != TypeKind::set) {
+            return mismatch(*set, "'in'", "a set on the right");
+        }
+        if (element->type() != set->type().element_type()) {
+            return mismatch(*element, "'in'", set->type().element_type().to_string() + " on the left");
+        }
+        return build(n, Type::boolean(), {std::move(*element), std::move(*set)});
+    }
+
+    [[nodiscard]] Result check_ite(const Node& n, const Type* hint)
+    {
+        auto cond = check_value(n.args[0], nullptr);
+        if (!cond) {
+            return cond;
+        }
+        if (cond->type() != Type::boolean()) {
+            return mismatch(*cond, "'if'", "a bool condition");
+        }
+        // A branch needing context takes the other branch's type, else the outer hint.
+        const bool else_first = needs_context(*n.args[1]);
+        auto first = check(n.args[else_first ? 2 : 1], hint);
+        if (!first) {
+            return first;
+        }
+        auto second = check(n.args[else_first ? 1 : 2], &first->type());
+        if (!second) {
+            return second;
+        }
+        if (first->type() != second->type()) {
+            return mismatch(*second, "'if'", "branches of one type (" + first->type().to_string() + ")");
+        }
+        Type type = first->type();
+        if (else_first) {
+            return build(n, std::move(type), {std::move(*cond), std::move(*second), std::move(*first)});
+        }
+        return build(n, std::move(type), {std::move(*cond), std::move(*first), std::move(*second)});
+    }
+
+    [[nodiscard]] static std::string arity_message(const std::string& name, std::size_t want, std::size_t got)
+    {
+        return quoted(name) + " expects " + std::to_string(want) + (want == 1 ? " argument" : " arguments") +
+               ", found " + std::to_string(got);
+    }
+
+    [[nodiscard]] static std::string argument(const std::string& function, std::size_t index)
+    {
+        return quoted(function) + " argument " + std::to_string(index + 1);
+    }
+
+    [[nodiscard]] Result check_call(const Node& n)
+    {
+        if (const auto b = builtin(n.name)) {
+            if (n.args.size() != builtin_arity(*b)) {
+                return error_at(n.offset, arity_message(n.name, builtin_arity(*b), n.args.size()));
+            }
+            return check_builtin(n, *b);
+        }
+        if (const auto f = scope_.functions.find(n.name); f != scope_.functions.end()) {
+            return check_external(n, f->second);
+        }
+        if (scope_.variables.count(n.name) != 0 || scope_.defs.count(n.name) != 0) {
+            return error_at(n.offset, quoted(n.name) + " is not a function");
+        }
+        std::vector<std::string> names = {"present", "known", "len", "size", "subset",
+                                          "union",   "insert", "get", "put"};
+        for (const auto& [name, function] : scope_.functions) {
+            names.push_back(name);
+        }
+        return error_at(n.offset, "unknown function " + quoted(n.name) + suggestion(n.name, names));
+    }
+
+    [[nodiscard]] Result check_builtin(const Node& n, Builtin b)
+    {
+        std::vector<Checked> kids;
+        Type result = Type::integer();
+        switch (b) {
+        case Builtin::present:
+        case Builtin::known: {
+            auto x = check(n.args[0], nullptr);
+            if (!x) {
+                return x;
+            }
+            kids.push_back(std::move(*x));
+            result = Type::boolean();
+            break;
+        }
+        case Builtin::len:
+        case Builtin::size: {
+            auto x = check_value(n.args[0], nullptr);
+            if (!x) {
+                return x;
+            }
+            if (b == Builtin::len ? x->type() != Type::bytes() : x->type().kind != TypeKind::set) {
+                return mismatch(*x, quoted(n.name), b == Builtin::len ? "bytes" : "a set");
+            }
+            kids.push_back(std::move(*x));
+            break;
+        }
+        case Builtin::subset:
+        case Builtin::set_union: {
+            auto p = check_pair(n.args[0], n.args[1], false, same, same);
+            if (!p) {
+                return tl::make_unexpected(p.error());
+            }
+            if (p->first.type().kind != TypeKind::set) {
+                return mismatch(p->first, argument(n.name, 0), "a set");
+            }
+            if (p->second.type() != p->first.type()) {
+                return mismatch(p->second, argument(n.name, 1), p->first.type().to_string());
+            }
+            result = b == Builtin::subset ? Type::boolean() : p->first.type();
+            kids.push_back(std::move(p->first));
+            kids.push_back(std::move(p->second));
+            break;
+        }
+        case Builtin::insert: {
+            auto p = check_pair(n.args[0], n.args[1], false, set_of, element_of);
+            if (!p) {
+                return tl::make_unexpected(p.error());
+            }
+            if (p->first.type().kind != TypeKind::set) {
+                return mismatch(p->first, argument(n.name, 0), "a set");
+            }
+            if (p->second.type() != p->first.type().element_type()) {
+                return mismatch(p->second, argument(n.name, 1), p->first.type().element_type().to_string());
+            }
+            result = p->first.type();
+            kids.push_back(std::move(p->first));
+            kids.push_back(std::move(p->second));
+            break;
+        }
+        case Builtin::get:
+        case Builtin::put: {
+            const Type want[] = {Type::map(), Type::integer(), Type::integer()};
+            for (std::size_t i = 0; i < 3; ++i) {
+                auto x = check_value(n.args[i], nullptr);
+                if (!x) {
+                    return x;
+                }
+                if (x->type() != want[i]) {
+                    return mismatch(*x, argument(n.name, i), want[i].to_string());
+                }
+                kids.push_back(std::move(*x));
+            }
+            result = b == Builtin::get ? Type::integer() : Type::map();
+            break;
+        }
+        }
+        return build(n, std::move(result), std::move(kids));
+    }
+
+    [[nodiscard]] Result check_external(const Node& n, const ExternalFunction& f)
+    {
+        if (n.args.size() != f.params.size()) {
+            return error_at(n.offset, arity_message(n.name, f.params.size(), n.args.size()));
+        }
+        std::vector<Checked> kids;
+        kids.reserve(n.args.size());
+        for (std::size_t i = 0; i < n.args.size(); ++i) {
+            auto x = check(n.args[i], &f.params[i]);
+            if (!x) {
+                return x;
+            }
+            if (x->type() != f.params[i]) {
+                return mismatch(*x, argument(n.name, i), f.params[i].to_string());
+            }
+            kids.push_back(std::move(*x));
+        }
+        return build(n, f.result, std::move(kids));
+    }
+
+    const Scope& scope_;
+    std::size_t depth_ = 0;
+    std::vector<std::string> expanding_;    ///< defs being expanded, outermost first
+    std::map<std::string, Checked> defs_;   ///< typed defs of this type_check call
+    bool error_located_ = false;            ///< an error already names its definition
+};
+
+} // namespace
+
+Expected<NodePtr> type_check(const NodePtr& tree, const Scope& scope, const Type* expected)
+{
+    auto checked = Checker(scope).check(tree, expected);
+    if (!checked) {
+        return tl::make_unexpected(checked.error());
+    }
+    if (expected != nullptr && checked->type() != *expected) {
+        return error_at(tree->offset,
+                        "expected " + expected->to_string() + " expression, found " + checked->type().to_string());
+    }
+    return std::move(checked->node);
+}
+
+Expected<NodePtr> compile(const std::string& source, const Scope& scope, const Type* expected)
+{
+    auto tree = parse(source);
+    if (!tree) {
+        return tl::make_unexpected(tree.error());
+    }
+    return type_check(*tree, scope, expected);
+}
+
+} // namespace pc5check::expr

@@ -1,0 +1,311 @@
+/// \file Binding a trace to a spec: message names, IE names and IE values become typed values.
+
+#include "pc5check/crypto/crypto.h"
+#include "pc5check/machine/machine.h"
+
+#include <algorithm>
+
+namespace pc5check::machine {
+
+namespace {
+
+using expr::Value;
+using nlohmann::json;
+
+tl::unexpected<Error> bind_error(const trace::Trace& t, const trace::Event* ev, std::size_t index,
+                                 const std::string& pointer, const std::string& message)
+{
+    Error e;
+    e.code = ErrorCode::bad_input;
+    e.file = t.file;
+    e.json_pointer = pointer;
+    e.message = message;
+    if (ev != nullptr) {
+        e.event_index = index;
+        e.line = ev->position.line;
+        e.column = ev->position.column;
+    }
+    return tl::make_unexpected(std::move(e));
+}
+
+std::string json_kind(const json& j)
+{
+    if (j.is_number_integer()) {
+        return "integer";
+    }
+    return j.type_name();
+}
+
+/// Index of an algorithm name within its family ("NIA2" -> 2), or -1.
+int alg_index(const std::string& name, const std::string& family)
+{
+    if (name.size() == 4 && name.compare(0, 3, family) == 0 && name[3] >= '0' && name[3] <= '3') {
+        return name[3] - '0';
+    }
+    return -1;
+}
+
+Expected<Value> alg_value(const json& j, const std::string& family, const std::string& pointer,
+                          const trace::Trace& t, const trace::Event* ev, std::size_t index)
+{
+    if (!j.is_string()) {
+        return bind_error(t, ev, index, pointer,
+                          "expected an algorithm name " + family + "0.." + family + "3, found " + json_kind(j));
+    }
+    const int i = alg_index(j.get<std::string>(), family);
+    if (i < 0) {
+        return bind_error(t, ev, index, pointer,
+                          "expected " + family + "0.." + family + "3, found \"" + j.get<std::string>() + "\"");
+    }
+    return Value::enumeration(static_cast<std::uint32_t>(i));
+}
+
+Expected<Value> cap_set(const std::vector<std::string>& names, const std::string& family, const std::string& pointer,
+                        const trace::Trace& t, const trace::Event* ev, std::size_t index)
+{
+    std::vector<Value> elements;
+    for (std::size_t k = 0; k < names.size(); ++k) {
+        auto v = alg_value(json(names[k]), family, pointer + "/" + std::to_string(k), t, ev, index);
+        if (!v) {
+            return v;
+        }
+        elements.push_back(*v);
+    }
+    return Value::set(std::move(elements));
+}
+
+Expected<void> bind_ie(const spec::IeDef& def, const json& j, const std::string& pointer, const trace::Trace& t,
+                       const trace::Event& ev, std::size_t index, std::unordered_map<std::string, Value>& out)
+{
+    const std::string base = "ie." + def.name;
+    if (def.kind == "bytes") {
+        if (!j.is_string()) {
+            return bind_error(t, &ev, index, pointer, "expected hex digits for " + def.name + ", found " + json_kind(j));
+        }
+        auto b = crypto::from_hex(j.get<std::string>());
+        if (!b) {
+            return bind_error(t, &ev, index, pointer, b.error().message + " in " + def.name);
+        }
+        if (def.length != 0 && b->size() != def.length) {
+            return bind_error(t, &ev, index, pointer,
+                              "expected " + std::to_string(2 * def.length) + " hex digits for " + def.name +
+                                  ", found " + std::to_string(2 * b->size()));
+        }
+        out[base] = Value::bytes(std::move(*b));
+        return {};
+    }
+    if (def.kind == "int") {
+        const bool in_range = j.is_number_integer() &&
+                              !(j.is_number_unsigned() && j.get<std::uint64_t>() > static_cast<std::uint64_t>(def.max)) &&
+                              j.get<std::int64_t>() >= def.min && j.get<std::int64_t>() <= def.max;
+        if (!in_range) {
+            return bind_error(t, &ev, index, pointer,
+                              "expected an integer " + std::to_string(def.min) + ".." + std::to_string(def.max) +
+                                  " for " + def.name + ", found " + (j.is_number() ? j.dump() : json_kind(j)));
+        }
+        out[base] = Value::integer(j.get<std::int64_t>());
+        return {};
+    }
+    if (def.kind == "bool") {
+        if (!j.is_boolean()) {
+            return bind_error(t, &ev, index, pointer, "expected true or false for " + def.name + ", found " + json_kind(j));
+        }
+        out[base] = Value::boolean(j.get<bool>());
+        return {};
+    }
+    if (def.kind == "sec_cap" || def.kind == "algs") {
+        if (!j.is_object()) {
+            return bind_error(t, &ev, index, pointer,
+                              "expected an object {\"nea\": ..., \"nia\": ...} for " + def.name + ", found " + json_kind(j));
+        }
+        for (const auto& [key, value] : j.items()) {
+            if (key != "nea" && key != "nia") {
+                return bind_error(t, &ev, index, pointer + "/" + key,
+                                  "unknown key '" + key + "' in " + def.name + "; expected nea, nia");
+            }
+            const std::string family = key == "nea" ? "NEA" : "NIA";
+            const std::string p = pointer + "/" + key;
+            Expected<Value> v;
+            if (def.kind == "algs") {
+                v = alg_value(value, family, p, t, &ev, index);
+            } else {
+                if (!value.is_array()) {
+                    return bind_error(t, &ev, index, p, "expected an array of " + family + " names, found " + json_kind(value));
+                }
+                std::vector<std::string> names;
+                for (std::size_t k = 0; k < value.size(); ++k) {
+                    if (!value[k].is_string()) {
+                        return bind_error(t, &ev, index, p + "/" + std::to_string(k),
+                                          "expected an algorithm name, found " + json_kind(value[k]));
+                    }
+                    names.push_back(value[k].get<std::string>());
+                }
+                v = cap_set(names, family, p, t, &ev, index);
+            }
+            if (!v) {
+                return tl::make_unexpected(v.error());
+            }
+            out[base + "." + key] = std::move(*v);
+        }
+        return {};
+    }
+    PC5CHECK_ASSERT(false && "IE kind validated by the spec loader");
+    return {};
+}
+
+Value sec_int(const trace::Sec& sec, const std::optional<std::uint32_t>& v, const char* name)
+{
+    if (sec.kind == trace::Sec::Kind::none) {
+        return Value::absent();
+    }
+    if (sec.kind == trace::Sec::Kind::not_logged) {
+        return Value::unknown("protection not logged");
+    }
+    if (!v) {
+        return Value::unknown(std::string("sec.") + name + " not logged");
+    }
+    return Value::integer(*v);
+}
+
+} // namespace
+
+Expected<BoundTrace> bind(const spec::Spec& spec, const trace::Trace& t)
+{
+    BoundTrace out;
+    out.trace = &t;
+    const auto& msg_names = spec.find_enum("Msg")->names;
+
+    // init.* from the link description and logged keys.
+    auto& init = out.init;
+    init["init.k_nrp_id"] = Value::integer(t.link.k_nrp_id);
+    init["init.k_nrp_sess_id"] = Value::integer(t.link.k_nrp_sess_id);
+    init["init.k_nrp_sess"] = t.link.k_nrp_sess ? Value::bytes(*t.link.k_nrp_sess)
+                                                : Value::unknown("link.k_nrp_sess not logged");
+    init["init.k_nrp"] = Value::unknown("no K_NRP logged for K_NRP ID " + std::to_string(t.link.k_nrp_id));
+    for (const auto& k : t.keys) {
+        if (k.k_nrp_id == t.link.k_nrp_id) {
+            init["init.k_nrp"] = Value::bytes(k.k_nrp);
+        }
+    }
+    const auto alg_init = [&](const std::optional<std::string>& name, const std::string& family,
+                              const std::string& key) -> Expected<void> {
+        if (!name) {
+            init[key] = Value::unknown("link.selected_algs." + key.substr(5) + " not logged");
+            return {};
+        }
+        auto v = alg_value(json(*name), family, "/link/selected_algs/" + key.substr(5), t, nullptr, 0);
+        if (!v) {
+            return tl::make_unexpected(v.error());
+        }
+        init[key] = *v;
+        return {};
+    };
+    if (auto r = alg_init(t.link.selected_nea, "NEA", "init.nea"); !r) {
+        return tl::make_unexpected(r.error());
+    }
+    if (auto r = alg_init(t.link.selected_nia, "NIA", "init.nia"); !r) {
+        return tl::make_unexpected(r.error());
+    }
+    if (t.link.initiator_sec_cap) {
+        auto nea = cap_set(t.link.initiator_sec_cap->nea, "NEA", "/link/initiator_sec_cap/nea", t, nullptr, 0);
+        auto nia = cap_set(t.link.initiator_sec_cap->nia, "NIA", "/link/initiator_sec_cap/nia", t, nullptr, 0);
+        if (!nea || !nia) {
+            return tl::make_unexpected(!nea ? nea.error() : nia.error());
+        }
+        init["init.caps.nea"] = *nea;
+        init["init.caps.nia"] = *nia;
+    } else {
+        init["init.caps.nea"] = Value::unknown("link.initiator_sec_cap not logged");
+        init["init.caps.nia"] = Value::unknown("link.initiator_sec_cap not logged");
+    }
+    const auto policy_value = [](const std::string& p) -> Value {
+        if (p == "NOT_NEEDED") {
+            return Value::enumeration(0);
+        }
+        if (p == "PREFERRED") {
+            return Value::enumeration(1);
+        }
+        return Value::enumeration(2);
+    };
+    if (t.link.signalling_policy) {
+        init["init.policy.integrity"] = policy_value(t.link.signalling_policy->integrity);
+        init["init.policy.ciphering"] = policy_value(t.link.signalling_policy->ciphering);
+    } else {
+        init["init.policy.integrity"] = Value::unknown("link.signalling_policy not logged");
+        init["init.policy.ciphering"] = Value::unknown("link.signalling_policy not logged");
+    }
+
+    out.events.reserve(t.events.size());
+    for (std::size_t i = 0; i < t.events.size(); ++i) {
+        const trace::Event& ev = t.events[i];
+        const spec::MessageDef* def = spec.find_message(ev.msg);
+        if (def == nullptr) {
+            std::string list;
+            for (const auto& m : spec.messages) {
+                list += (list.empty() ? "" : ", ") + m.id;
+            }
+            return bind_error(t, &ev, i, ev.pointer + "/msg",
+                              "message " + ev.msg + " is not part of spec " + spec.id + "; expected one of " + list);
+        }
+        if (std::find(def->senders.begin(), def->senders.end(), trace::to_string(ev.from)) == def->senders.end()) {
+            return bind_error(t, &ev, i, ev.pointer + "/from",
+                              std::string("the ") + trace::to_string(ev.from) + " cannot send " + ev.msg +
+                                  " in spec " + spec.id);
+        }
+        BoundEvent be;
+        be.event = &ev;
+        auto& f = be.fields;
+        const auto msg_index = static_cast<std::uint32_t>(
+            std::find(msg_names.begin(), msg_names.end(), ev.msg) - msg_names.begin());
+        f["msg"] = Value::enumeration(msg_index);
+        f["from"] = Value::enumeration(ev.from == trace::Role::initiator ? 0U : 1U);
+        f["index"] = Value::integer(static_cast<std::int64_t>(i));
+        for (const auto& [name, value] : ev.ie.items()) {
+            const auto ie_def = std::find_if(def->ies.begin(), def->ies.end(),
+                                             [&](const spec::IeDef& d) { return d.name == name; });
+            if (ie_def == def->ies.end()) {
+                std::string list;
+                for (const auto& d : def->ies) {
+                    list += (list.empty() ? "" : ", ") + d.name;
+                }
+                return bind_error(t, &ev, i, ev.pointer + "/ie/" + name,
+                                  "unknown IE '" + name + "' in " + ev.msg + "; expected one of " +
+                                      (list.empty() ? std::string("(none)") : list));
+            }
+            if (auto r = bind_ie(*ie_def, value, ev.pointer + "/ie/" + name, t, ev, i, f); !r) {
+                return tl::make_unexpected(r.error());
+            }
+        }
+        const trace::Sec& sec = ev.sec;
+        f["sec.logged"] = Value::boolean(sec.kind != trace::Sec::Kind::not_logged);
+        f["sec.protected"] = sec.kind == trace::Sec::Kind::not_logged
+                                 ? Value::unknown("protection not logged")
+                                 : Value::boolean(sec.kind == trace::Sec::Kind::protected_);
+        const auto opt32 = [](const auto& o) -> std::optional<std::uint32_t> {
+            if (!o) {
+                return std::nullopt;
+            }
+            return static_cast<std::uint32_t>(*o);
+        };
+        f["sec.ctx"] = sec_int(sec, opt32(sec.ctx), "ctx");
+        f["sec.count"] = sec_int(sec, sec.count, "count");
+        f["sec.bearer"] = sec_int(sec, opt32(sec.bearer), "bearer");
+        f["sec.direction"] = sec_int(sec, opt32(sec.direction), "direction");
+        if (sec.kind == trace::Sec::Kind::protected_ && sec.mac) {
+            f["sec.mac"] = Value::bytes(std::vector<std::uint8_t>(sec.mac->begin(), sec.mac->end()));
+        } else {
+            f["sec.mac"] = sec.kind == trace::Sec::Kind::none ? Value::absent() : Value::unknown("MAC-I not logged");
+        }
+        if (sec.kind == trace::Sec::Kind::protected_ && sec.ciphered) {
+            f["sec.ciphered"] = Value::boolean(*sec.ciphered);
+        } else {
+            f["sec.ciphered"] = sec.kind == trace::Sec::Kind::none ? Value::boolean(false)
+                                                                    : Value::unknown("ciphering not logged");
+        }
+        f["pdu"] = ev.pdu ? Value::bytes(*ev.pdu) : Value::unknown("pdu not logged");
+        out.events.push_back(std::move(be));
+    }
+    return out;
+}
+
+} // namespace pc5check::machine

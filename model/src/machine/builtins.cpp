@@ -1,0 +1,180 @@
+#include "pc5check/machine/builtins.h"
+
+#include "pc5check/crypto/crypto.h"
+
+#include <string>
+
+namespace pc5check::machine {
+
+namespace {
+
+using expr::Type;
+using expr::Value;
+
+const std::vector<std::uint8_t>& bytes_of(const Value& v)
+{
+    return std::get<std::vector<std::uint8_t>>(v.data);
+}
+
+std::int64_t int_of(const Value& v)
+{
+    return std::get<std::int64_t>(v.data);
+}
+
+std::uint32_t enum_of(const Value& v)
+{
+    return std::get<expr::EnumValue>(v.data).index;
+}
+
+/// Any absent argument makes the derivation impossible: say which.
+const Value* first_absent(const std::vector<Value>& args)
+{
+    for (const auto& a : args) {
+        if (a.is_absent()) {
+            return &a;
+        }
+    }
+    return nullptr;
+}
+
+std::string hex_id(std::int64_t id)
+{
+    return std::to_string(id);
+}
+
+} // namespace
+
+void declare_builtins(expr::Scope& scope)
+{
+    std::shared_ptr<const expr::EnumDef> nea;
+    std::shared_ptr<const expr::EnumDef> nia;
+    for (const auto& e : scope.enums) {
+        if (e->name == "Nea") {
+            nea = e;
+        } else if (e->name == "Nia") {
+            nia = e;
+        }
+    }
+    PC5CHECK_ASSERT(nea && nia);
+    const Type bytes = Type::bytes();
+    const Type integer = Type::integer();
+
+    /// Ref: TS 33.536 Annex A (K_NRP-sess: FC 0x7F, P0 Nonce_1, P1 Nonce_2).
+    scope.functions["k_nrp_sess"] = expr::ExternalFunction{
+        {bytes, bytes, bytes}, bytes, [](const std::vector<Value>& a) -> Value {
+            if (first_absent(a) != nullptr) {
+                return Value::unknown("K_NRP-sess input absent");
+            }
+            auto k = crypto::derive_k_nrp_sess(bytes_of(a[0]), bytes_of(a[1]), bytes_of(a[2]));
+            if (!k) {
+                return Value::unknown("K_NRP-sess not derivable: " + k.error().message);
+            }
+            return Value::bytes(std::move(*k));
+        }};
+    /// Ref: TS 33.536 Annex A (NRPIK: FC 0x7E, P0 0x01, P1 algorithm identity).
+    scope.functions["nrpik"] = expr::ExternalFunction{
+        {bytes, Type::enumeration(nia)}, bytes, [](const std::vector<Value>& a) -> Value {
+            if (first_absent(a) != nullptr) {
+                return Value::unknown("NRPIK input absent");
+            }
+            auto k = crypto::derive_nrpik(bytes_of(a[0]), static_cast<crypto::IntegrityAlg>(enum_of(a[1])));
+            if (!k) {
+                return Value::unknown("NRPIK not derivable: " + k.error().message);
+            }
+            return Value::bytes(std::move(*k));
+        }};
+    /// Ref: TS 33.536 Annex A (NRPEK: FC 0x7E, P0 0x00, P1 algorithm identity).
+    scope.functions["nrpek"] = expr::ExternalFunction{
+        {bytes, Type::enumeration(nea)}, bytes, [](const std::vector<Value>& a) -> Value {
+            if (first_absent(a) != nullptr) {
+                return Value::unknown("NRPEK input absent");
+            }
+            auto k = crypto::derive_nrpek(bytes_of(a[0]), static_cast<crypto::CipherAlg>(enum_of(a[1])));
+            if (!k) {
+                return Value::unknown("NRPEK not derivable: " + k.error().message);
+            }
+            return Value::bytes(std::move(*k));
+        }};
+    /// Ref: TS 33.401 B.2 / TS 33.501 D.1, D.4.5 (MAC-I over a PDCP SDU).
+    scope.functions["nia"] = expr::ExternalFunction{
+        {Type::enumeration(nia), bytes, integer, integer, integer, bytes}, bytes,
+        [](const std::vector<Value>& a) -> Value {
+            if (first_absent(a) != nullptr) {
+                return Value::unknown("MAC-I input absent");
+            }
+            const std::int64_t count = int_of(a[2]);
+            const std::int64_t bearer = int_of(a[3]);
+            const std::int64_t direction = int_of(a[4]);
+            if (count < 0 || count > 0xFFFFFFFF || bearer < 0 || bearer > 31 || direction < 0 || direction > 1) {
+                return Value::unknown("COUNT/BEARER/DIRECTION out of range");
+            }
+            const crypto::PdcpInput in{static_cast<std::uint32_t>(count), static_cast<std::uint8_t>(bearer),
+                                       static_cast<std::uint8_t>(direction)};
+            const auto alg = static_cast<crypto::IntegrityAlg>(enum_of(a[0]));
+            auto mac = crypto::mac_i(alg, bytes_of(a[1]), in, bytes_of(a[5]));
+            if (!mac) {
+                return Value::unknown("MAC-I not computable: " + mac.error().message);
+            }
+            if (!mac->has_value()) {
+                return Value::unknown("NIA" + std::to_string(enum_of(a[0])) + " is not implemented");
+            }
+            return Value::bytes(std::vector<std::uint8_t>((*mac)->begin(), (*mac)->end()));
+        }};
+    scope.functions["k_nrp_of"] = expr::ExternalFunction{
+        {integer}, bytes, [](const std::vector<Value>& a) -> Value {
+            if (a[0].is_absent()) {
+                return Value::unknown("K_NRP ID absent");
+            }
+            return Value::unknown("no K_NRP logged for K_NRP ID " + hex_id(int_of(a[0])));
+        }};
+    scope.functions["k_nrp_by_msbs"] = expr::ExternalFunction{
+        {integer}, bytes, [](const std::vector<Value>& a) -> Value {
+            if (a[0].is_absent()) {
+                return Value::unknown("MSBs of K_NRP ID absent");
+            }
+            return Value::unknown("no K_NRP logged whose ID has MSBs " + hex_id(int_of(a[0])));
+        }};
+    scope.functions["empty_map"] = expr::ExternalFunction{
+        {}, Type::map(), [](const std::vector<Value>&) -> Value { return Value::map(expr::MapValue{}); }};
+    scope.functions["unspecified_key"] = expr::ExternalFunction{
+        {}, bytes, [](const std::vector<Value>&) -> Value {
+            return Value::unknown("key derivation left open (FFS) by the spec variant");
+        }};
+}
+
+void bind_trace_keys(expr::Scope& scope, const std::vector<trace::KeyEntry>& keys)
+{
+    scope.functions["k_nrp_of"].impl = [keys](const std::vector<Value>& a) -> Value {
+        if (a[0].is_absent()) {
+            return Value::unknown("K_NRP ID absent");
+        }
+        const std::int64_t id = int_of(a[0]);
+        for (const auto& k : keys) {
+            if (static_cast<std::int64_t>(k.k_nrp_id) == id) {
+                return Value::bytes(k.k_nrp);
+            }
+        }
+        return Value::unknown("no K_NRP logged for K_NRP ID " + hex_id(id));
+    };
+    scope.functions["k_nrp_by_msbs"].impl = [keys](const std::vector<Value>& a) -> Value {
+        if (a[0].is_absent()) {
+            return Value::unknown("MSBs of K_NRP ID absent");
+        }
+        const std::int64_t msbs = int_of(a[0]);
+        const trace::KeyEntry* found = nullptr;
+        for (const auto& k : keys) {
+            if (static_cast<std::int64_t>(k.k_nrp_id >> 16U) == msbs) {
+                if (found != nullptr && found->k_nrp != k.k_nrp) {
+                    return Value::unknown("several logged K_NRPs have ID MSBs " + hex_id(msbs));
+                }
+                found = &k;
+            }
+        }
+        if (found == nullptr) {
+            return Value::unknown("no K_NRP logged whose ID has MSBs " + hex_id(msbs));
+        }
+        return Value::bytes(found->k_nrp);
+    };
+}
+
+} // namespace pc5check::machine

@@ -1,0 +1,329 @@
+/// \file The reference state machine: rules are checked in the state before each event, then the
+/// sender's and receiver's transitions and the link observations fire.
+
+#include "pc5check/machine/machine.h"
+
+#include "pc5check/machine/builtins.h"
+
+#include <algorithm>
+#include <set>
+
+namespace pc5check::machine {
+
+namespace {
+
+using expr::Value;
+
+/// Variables visible while processing one event: event fields, then state, then parameters.
+class EventEnv final : public expr::Env {
+public:
+    EventEnv(const std::unordered_map<std::string, Value>* fields, const std::unordered_map<std::string, Value>& state,
+             const std::unordered_map<std::string, Value>& params, bool enabled)
+        : fields_(fields), state_(state), params_(params), enabled_(Value::boolean(enabled))
+    {
+    }
+
+    [[nodiscard]] Value lookup(const std::string& name) const override
+    {
+        if (fields_ != nullptr) {
+            if (const auto it = fields_->find(name); it != fields_->end()) {
+                return it->second;
+            }
+        }
+        if (const auto it = state_.find(name); it != state_.end()) {
+            return it->second;
+        }
+        if (const auto it = params_.find(name); it != params_.end()) {
+            return it->second;
+        }
+        if (name == "enabled") {
+            return enabled_;
+        }
+        if (name.starts_with("ie.")) {
+            return Value::absent(); // the message does not carry this IE
+        }
+        PC5CHECK_ASSERT(false && "type checker accepted a name the machine does not provide");
+        return Value::unknown(name);
+    }
+
+    void set_enabled(bool enabled) { enabled_ = Value::boolean(enabled); }
+
+private:
+    const std::unordered_map<std::string, Value>* fields_;
+    const std::unordered_map<std::string, Value>& state_;
+    const std::unordered_map<std::string, Value>& params_;
+    Value enabled_;
+};
+
+/// Variables visible to state-variable initialisers.
+class InitEnv final : public expr::Env {
+public:
+    InitEnv(const std::unordered_map<std::string, Value>& init, const std::unordered_map<std::string, Value>& params)
+        : init_(init), params_(params)
+    {
+    }
+    [[nodiscard]] Value lookup(const std::string& name) const override
+    {
+        if (const auto it = init_.find(name); it != init_.end()) {
+            return it->second;
+        }
+        if (const auto it = params_.find(name); it != params_.end()) {
+            return it->second;
+        }
+        PC5CHECK_ASSERT(false && "unknown initialiser name");
+        return Value::unknown(name);
+    }
+
+private:
+    const std::unordered_map<std::string, Value>& init_;
+    const std::unordered_map<std::string, Value>& params_;
+};
+
+bool matches(const std::vector<std::string>& on, const std::string& msg)
+{
+    return std::any_of(on.begin(), on.end(), [&](const std::string& m) { return m == "*" || m == msg; });
+}
+
+std::string render_template(const spec::Template& t, const expr::Env& env, const expr::Scope& scope)
+{
+    std::string out;
+    for (const auto& part : t.parts) {
+        if (const auto* text = std::get_if<std::string>(&part)) {
+            out += *text;
+        } else {
+            const auto& node = std::get<expr::NodePtr>(part);
+            out += expr::render(expr::evaluate(*node, env, scope), node->type);
+        }
+    }
+    return out;
+}
+
+const char* role_name(trace::Role r)
+{
+    return r == trace::Role::initiator ? "initiator" : "target";
+}
+
+trace::Role other(trace::Role r)
+{
+    return r == trace::Role::initiator ? trace::Role::target : trace::Role::initiator;
+}
+
+} // namespace
+
+const char* to_string(Verdict v)
+{
+    switch (v) {
+    case Verdict::conforms:
+        return "conforms";
+    case Verdict::violation:
+        return "violation";
+    case Verdict::inconclusive:
+        return "inconclusive";
+    }
+    return "?";
+}
+
+std::vector<std::string> ReplayResult::violated_rules() const
+{
+    std::set<std::string> ids;
+    for (const auto& f : findings) {
+        if (f.outcome == Outcome::violation) {
+            ids.insert(f.rule);
+        }
+    }
+    return {ids.begin(), ids.end()};
+}
+
+Machine::Machine(const spec::Spec& spec, const BoundTrace& trace) : spec_(&spec), trace_(&trace), scope_(spec.scope)
+{
+    bind_trace_keys(scope_, trace.trace->keys);
+    for (const auto& p : spec.parameters) {
+        params_["param." + p.id] = p.value;
+    }
+    expr::Scope init_scope = spec.init_scope;
+    bind_trace_keys(init_scope, trace.trace->keys);
+    const InitEnv init_env(trace.init, params_);
+    for (const auto& v : spec.variables) {
+        state_[v.role + "." + v.name] = expr::evaluate(*v.init, init_env, init_scope);
+    }
+    state_["initiator.state"] = Value::enumeration(0);
+    state_["target.state"] = Value::enumeration(0);
+}
+
+Value Machine::value_of(const std::string& name) const
+{
+    const auto it = state_.find(name);
+    return it == state_.end() ? Value::unknown("no such variable " + name) : it->second;
+}
+
+std::vector<std::pair<std::string, std::string>> Machine::snapshot() const
+{
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const std::string role : {"initiator", "target"}) {
+        const auto& states = spec_->control_states.at(role);
+        const auto& v = state_.at(role + ".state");
+        out.emplace_back(role + ".state", states.at(std::get<expr::EnumValue>(v.data).index));
+    }
+    for (const auto& v : spec_->variables) {
+        const std::string name = v.role + "." + v.name;
+        out.emplace_back(name, expr::render(state_.at(name), v.type));
+    }
+    return out;
+}
+
+StepRecord Machine::step(std::size_t event_index, std::vector<Finding>& findings,
+                         std::map<std::string, std::size_t>& passes)
+{
+    const BoundEvent& be = trace_->events.at(event_index);
+    const trace::Event& ev = *be.event;
+    const trace::Role sender = ev.from;
+    const trace::Role receiver = other(sender);
+    StepRecord record;
+    record.index = event_index;
+
+    EventEnv env(&be.fields, state_, params_, false);
+
+    // Which transition of a role fires: the first in spec order whose from-state and message match
+    // and whose guard is not false. An unknown guard is taken, and recorded as an assumption.
+    const auto select = [&](const std::string& role, spec::Direction dir) -> const spec::Transition* {
+        const auto& states = spec_->control_states.at(role);
+        const std::string& current =
+            states.at(std::get<expr::EnumValue>(state_.at(role + ".state").data).index);
+        for (const auto& t : spec_->transitions) {
+            if (t.role != role || t.dir != dir || !matches(t.on, ev.msg)) {
+                continue;
+            }
+            if (!t.from.empty() && std::find(t.from.begin(), t.from.end(), current) == t.from.end()) {
+                continue;
+            }
+            const Value g = expr::evaluate(*t.guard, env, scope_);
+            if (g.is_unknown()) {
+                record.assumptions.push_back("event " + std::to_string(event_index) + ": guard of " + t.id +
+                                             " assumed true (" + g.unknown_reason() + ")");
+                return &t;
+            }
+            if (std::get<bool>(g.data)) {
+                return &t;
+            }
+        }
+        return nullptr;
+    };
+
+    const spec::Transition* send = select(role_name(sender), spec::Direction::send);
+    const spec::Transition* recv = select(role_name(receiver), spec::Direction::recv);
+    env.set_enabled(send != nullptr);
+
+    // Rules, in the state before the event.
+    for (const auto& rule : spec_->rules) {
+        for (const auto& check : rule.checks) {
+            if (!matches(check.on, ev.msg)) {
+                continue;
+            }
+            const Value when = expr::evaluate(*check.when, env, scope_);
+            Value verdict = when;
+            if (!when.is_unknown()) {
+                if (!std::get<bool>(when.data)) {
+                    continue;
+                }
+                verdict = expr::evaluate(*check.assertion, env, scope_);
+            }
+            if (verdict.is_known() && std::get<bool>(verdict.data)) {
+                ++passes[rule.id];
+                continue;
+            }
+            Finding f;
+            f.rule = rule.id;
+            f.warning = rule.warning;
+            f.outcome = verdict.is_unknown() ? Outcome::unverified : Outcome::violation;
+            f.event = event_index;
+            f.msg = ev.msg;
+            switch (check.offender) {
+            case spec::Offender::sender:
+                f.offender = sender;
+                break;
+            case spec::Offender::receiver:
+                f.offender = receiver;
+                break;
+            case spec::Offender::initiator:
+                f.offender = trace::Role::initiator;
+                break;
+            case spec::Offender::target:
+                f.offender = trace::Role::target;
+                break;
+            }
+            f.clauses = rule.clauses;
+            f.rule_text = rule.text;
+            f.expected = render_template(check.expected, env, scope_);
+            f.observed = render_template(check.observed, env, scope_);
+            if (verdict.is_unknown()) {
+                f.reason = verdict.unknown_reason();
+            }
+            findings.push_back(std::move(f));
+        }
+    }
+
+    // Transitions: all right-hand sides read the state before the event.
+    std::vector<std::pair<std::string, Value>> updates;
+    const auto apply = [&](const spec::Transition& t) {
+        for (const auto& e : t.effects) {
+            updates.emplace_back(e.variable, expr::evaluate(*e.value, env, scope_));
+        }
+        if (!t.to.empty()) {
+            const auto& states = spec_->control_states.at(t.role);
+            const auto idx = static_cast<std::uint32_t>(std::find(states.begin(), states.end(), t.to) - states.begin());
+            updates.emplace_back(t.role + ".state", Value::enumeration(idx));
+        }
+    };
+    if (send != nullptr) {
+        record.sender_transition = send->id;
+        apply(*send);
+    }
+    if (recv != nullptr) {
+        record.receiver_transition = recv->id;
+        apply(*recv);
+    }
+    for (const auto& t : spec_->transitions) {
+        if (t.dir != spec::Direction::observe || !matches(t.on, ev.msg)) {
+            continue;
+        }
+        const Value g = expr::evaluate(*t.guard, env, scope_);
+        if (g.is_known() && std::get<bool>(g.data)) {
+            apply(t);
+        }
+    }
+    for (auto& [name, value] : updates) {
+        state_[name] = std::move(value);
+    }
+    return record;
+}
+
+Expected<ReplayResult> replay(const spec::Spec& spec, const trace::Trace& trace)
+{
+    auto bound = bind(spec, trace);
+    if (!bound) {
+        return tl::make_unexpected(bound.error());
+    }
+    Machine machine(spec, *bound);
+    ReplayResult result;
+    bool violated = false;
+    for (std::size_t i = 0; i < bound->events.size(); ++i) {
+        const auto before = result.findings.size();
+        const auto snapshot_before = violated ? std::vector<std::pair<std::string, std::string>>{} : machine.snapshot();
+        StepRecord rec = machine.step(i, result.findings, result.passes);
+        for (const auto& a : rec.assumptions) {
+            result.assumptions.push_back(a);
+        }
+        for (std::size_t k = before; k < result.findings.size(); ++k) {
+            const Finding& f = result.findings[k];
+            if (f.outcome == Outcome::violation && !f.warning && !violated) {
+                violated = true;
+                result.state_at_first_violation = snapshot_before;
+            }
+        }
+        result.steps.push_back(std::move(rec));
+    }
+    result.verdict = violated ? Verdict::violation : Verdict::conforms;
+    return result;
+}
+
+} // namespace pc5check::machine

@@ -1,0 +1,151 @@
+/// \file Structural lint of a loaded spec (`pc5check spec lint`).
+
+#include "pc5check/spec/spec.h"
+
+#include <algorithm>
+#include <deque>
+#include <functional>
+#include <set>
+
+namespace pc5check::spec {
+
+namespace {
+
+void collect_variables(const expr::Node& node, std::set<std::string>& out)
+{
+    if (node.kind == expr::NodeKind::variable) {
+        out.insert(node.name);
+    }
+    for (const auto& a : node.args) {
+        if (a) {
+            collect_variables(*a, out);
+        }
+    }
+}
+
+bool handles(const Transition& t, const std::string& msg)
+{
+    return std::find(t.on.begin(), t.on.end(), msg) != t.on.end() ||
+           std::find(t.on.begin(), t.on.end(), "*") != t.on.end();
+}
+
+} // namespace
+
+std::vector<LintFinding> lint_structure(const Spec& spec)
+{
+    std::vector<LintFinding> findings;
+
+    // Reachable control states per role, from the initial (first) state.
+    std::map<std::string, std::set<std::string>> reachable;
+    for (const auto& [role, states] : spec.control_states) {
+        std::set<std::string>& seen = reachable[role];
+        std::deque<std::string> todo{states.front()};
+        seen.insert(states.front());
+        while (!todo.empty()) {
+            const std::string s = todo.front();
+            todo.pop_front();
+            for (const auto& t : spec.transitions) {
+                if (t.role != role || t.to.empty()) {
+                    continue;
+                }
+                const bool from_s = t.from.empty() || std::find(t.from.begin(), t.from.end(), s) != t.from.end();
+                if (from_s && seen.insert(t.to).second) {
+                    todo.push_back(t.to);
+                }
+            }
+        }
+        for (std::size_t i = 0; i < states.size(); ++i) {
+            if (seen.count(states[i]) == 0) {
+                findings.push_back({"/states/" + role + "/" + std::to_string(i),
+                                    "control state " + states[i] + " of the " + role + " is unreachable"});
+            }
+        }
+    }
+
+    // Transitions that can never fire: no reachable from-state, or a guard that is constant false.
+    for (const auto& t : spec.transitions) {
+        if (t.role != "link" && !t.from.empty()) {
+            const auto& seen = reachable[t.role];
+            const bool any = std::any_of(t.from.begin(), t.from.end(), [&](const std::string& s) { return seen.count(s) != 0; });
+            if (!any) {
+                findings.push_back({t.pointer, "transition " + t.id + " can never fire: none of its from-states is reachable"});
+            }
+        }
+        if (t.guard->kind == expr::NodeKind::literal && t.guard->literal == expr::Value::boolean(false)) {
+            findings.push_back({t.pointer + "/guard", "transition " + t.id + " can never fire: its guard is false"});
+        }
+    }
+
+    // Messages nobody sends, and rules whose checks only trigger on such messages.
+    std::set<std::string> sendable;
+    for (const auto& m : spec.messages) {
+        const bool sent = std::any_of(spec.transitions.begin(), spec.transitions.end(), [&](const Transition& t) {
+            return t.dir == Direction::send && handles(t, m.id);
+        });
+        if (sent) {
+            sendable.insert(m.id);
+        } else {
+            findings.push_back({"/messages", "message " + m.id + " has no send transition in any role"});
+        }
+    }
+    for (std::size_t i = 0; i < spec.rules.size(); ++i) {
+        const Rule& r = spec.rules[i];
+        bool triggerable = false;
+        for (const auto& c : r.checks) {
+            for (const auto& m : c.on) {
+                triggerable = triggerable || m == "*" || sendable.count(m) != 0;
+            }
+            if (c.when->kind == expr::NodeKind::literal && c.when->literal == expr::Value::boolean(false)) {
+                findings.push_back({c.pointer + "/when", "a check of rule " + r.id + " can never apply: 'when' is false"});
+            }
+        }
+        if (!triggerable) {
+            findings.push_back({"/rules/" + std::to_string(i), "rule " + r.id + " can never be triggered: no sendable message"});
+        }
+    }
+
+    // State variables no expression reads.
+    std::set<std::string> used;
+    const auto use = [&](const expr::NodePtr& n) {
+        if (n) {
+            collect_variables(*n, used);
+        }
+    };
+    for (const auto& t : spec.transitions) {
+        use(t.guard);
+        for (const auto& e : t.effects) {
+            use(e.value);
+        }
+    }
+    for (const auto& r : spec.rules) {
+        for (const auto& c : r.checks) {
+            use(c.when);
+            use(c.assertion);
+            for (const auto* tpl : {&c.expected, &c.observed}) {
+                for (const auto& part : tpl->parts) {
+                    if (const auto* n = std::get_if<expr::NodePtr>(&part)) {
+                        use(*n);
+                    }
+                }
+            }
+        }
+    }
+    for (const auto& p : spec.properties) {
+        use(p.formula);
+    }
+    for (std::size_t i = 0; i < spec.variables.size(); ++i) {
+        const auto& v = spec.variables[i];
+        if (used.count(v.role + "." + v.name) == 0) {
+            findings.push_back({"/variables/" + std::to_string(i),
+                                "state variable " + v.role + "." + v.name + " is never read"});
+        }
+    }
+    for (const auto& p : spec.parameters) {
+        if (used.count("param." + p.id) == 0) {
+            findings.push_back({"/parameters", "parameter " + p.id + " is never read"});
+        }
+    }
+    return findings;
+}
+
+} // namespace pc5check::spec

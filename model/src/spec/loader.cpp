@@ -1,0 +1,1083 @@
+/// \file Loading a `pc5-spec/1` document: structure, names, types. Every error names the file and the
+/// JSON pointer of the offending element.
+
+#include "spec/json_reader.h"
+#include "pc5check/crypto/crypto.h"
+#include "pc5check/machine/builtins.h"
+#include "pc5check/spec/spec.h"
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace pc5check::spec {
+
+namespace {
+
+using detail::check_keys;
+using detail::get_string;
+using detail::get_string_list;
+using detail::join_pointer;
+using detail::spec_error;
+using nlohmann::json;
+
+std::shared_ptr<const expr::EnumDef> make_enum(std::string name, std::vector<std::string> names)
+{
+    return std::make_shared<const expr::EnumDef>(expr::EnumDef{std::move(name), std::move(names)});
+}
+
+/// Loader state while building one Spec.
+class Loader {
+public:
+    Loader(std::string file, const ParameterOverrides& overrides) : file_(std::move(file)), overrides_(overrides)
+    {
+    }
+
+    Expected<Spec> load(const json& doc);
+
+private:
+    std::string file_;
+    const ParameterOverrides& overrides_;
+    Spec spec_;
+
+    template <class T = void>
+    tl::unexpected<Error> fail(const std::string& pointer, const std::string& message) const
+    {
+        return spec_error(file_, pointer, message);
+    }
+
+    Expected<expr::Type> parse_type(const std::string& text, const std::string& pointer) const;
+    Expected<expr::Value> value_from_json(const json& j, const expr::Type& type, const std::string& pointer) const;
+    Expected<expr::Value> value_from_text(const std::string& text, const expr::Type& type,
+                                          const std::string& pointer) const;
+    Expected<std::vector<ClauseRef>> clauses(const json& obj, const std::string& pointer) const;
+    Expected<expr::NodePtr> compile(const json& obj, const std::string& key, const std::string& pointer,
+                                    const expr::Scope& scope, const expr::Type& expected,
+                                    const std::string& default_source) const;
+    Expected<Template> compile_template(const json& obj, const std::string& key, const std::string& pointer) const;
+
+    Expected<void> load_parameters(const json& doc);
+    Expected<void> load_messages(const json& doc);
+    Expected<void> load_states(const json& doc);
+    Expected<void> load_variables(const json& doc);
+    Expected<void> load_defs(const json& doc);
+    Expected<void> load_transitions(const json& doc);
+    Expected<void> load_rules(const json& doc);
+    Expected<void> load_properties(const json& doc);
+    Expected<void> add_variable(const std::string& name, const expr::Type& type, const std::string& pointer);
+};
+
+Expected<expr::Type> Loader::parse_type(const std::string& text, const std::string& pointer) const
+{
+    if (text == "bool") {
+        return expr::Type::boolean();
+    }
+    if (text == "int") {
+        return expr::Type::integer();
+    }
+    if (text == "bytes") {
+        return expr::Type::bytes();
+    }
+    if (text == "map") {
+        return expr::Type::map();
+    }
+    if (text.starts_with("set<") && text.ends_with(">")) {
+        const std::string inner = text.substr(4, text.size() - 5);
+        if (inner == "int") {
+            return expr::Type::set_of(expr::TypeKind::integer);
+        }
+        if (inner == "bytes") {
+            return expr::Type::set_of(expr::TypeKind::bytes);
+        }
+        if (auto e = spec_.find_enum(inner)) {
+            return expr::Type::set_of_enum(e);
+        }
+        return fail(pointer, "unknown set element type '" + inner + "'; expected int, bytes or an enum");
+    }
+    if (auto e = spec_.find_enum(text)) {
+        return expr::Type::enumeration(e);
+    }
+    return fail(pointer, "unknown type '" + text + "'; expected bool, int, bytes, map, set<T> or an enum name");
+}
+
+Expected<expr::Value> Loader::value_from_json(const json& j, const expr::Type& type, const std::string& pointer) const
+{
+    switch (type.kind) {
+    case expr::TypeKind::boolean:
+        if (!j.is_boolean()) {
+            return fail(pointer, "expected a boolean, found " + detail::json_type_name(j));
+        }
+        return expr::Value::boolean(j.get<bool>());
+    case expr::TypeKind::integer:
+        if (!j.is_number_integer()) {
+            return fail(pointer, "expected an integer, found " + detail::json_type_name(j));
+        }
+        if (j.is_number_unsigned() && j.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+            return fail(pointer, "expected an integer that fits 64 bits");
+        }
+        return expr::Value::integer(j.get<std::int64_t>());
+    case expr::TypeKind::bytes: {
+        if (!j.is_string()) {
+            return fail(pointer, "expected a hex string, found " + detail::json_type_name(j));
+        }
+        auto b = crypto::from_hex(j.get<std::string>());
+        if (!b) {
+            return fail(pointer, b.error().message);
+        }
+        return expr::Value::bytes(std::move(*b));
+    }
+    case expr::TypeKind::enumeration: {
+        if (!j.is_string()) {
+            return fail(pointer, "expected a " + type.enum_def->name + " name, found " + detail::json_type_name(j));
+        }
+        return value_from_text(j.get<std::string>(), type, pointer);
+    }
+    case expr::TypeKind::set: {
+        if (!j.is_array()) {
+            return fail(pointer, "expected an array, found " + detail::json_type_name(j));
+        }
+        std::vector<expr::Value> elements;
+        for (std::size_t i = 0; i < j.size(); ++i) {
+            auto v = value_from_json(j[i], type.element_type(), join_pointer(pointer, i));
+            if (!v) {
+                return tl::make_unexpected(v.error());
+            }
+            elements.push_back(std::move(*v));
+        }
+        return expr::Value::set(std::move(elements));
+    }
+    case expr::TypeKind::map:
+        return fail(pointer, "map-typed parameters are not supported");
+    }
+    return fail(pointer, "unsupported type");
+}
+
+Expected<expr::Value> Loader::value_from_text(const std::string& text, const expr::Type& type,
+                                             const std::string& pointer) const
+{
+    if (type.kind == expr::TypeKind::enumeration) {
+        const auto& names = type.enum_def->names;
+        const auto it = std::find(names.begin(), names.end(), text);
+        if (it == names.end()) {
+            std::string list;
+            for (const auto& n : names) {
+                list += (list.empty() ? "" : ", ") + n;
+            }
+            return fail(pointer, "expected one of " + list + ", found '" + text + "'");
+        }
+        return expr::Value::enumeration(static_cast<std::uint32_t>(it - names.begin()));
+    }
+    // Other types: read the text as a JSON scalar/array ("true", "12", "\"00ff\"", "[1,2]"); a bare
+    // hex string is accepted for bytes.
+    if (type.kind == expr::TypeKind::bytes && !text.empty() && text.front() != '"') {
+        return value_from_json(json(text), type, pointer);
+    }
+    json j;
+    try {
+        j = json::parse(text);
+    } catch (const json::exception&) {
+        return fail(pointer, "expected a value of type " + type.to_string() + ", found '" + text + "'");
+    }
+    return value_from_json(j, type, pointer);
+}
+
+Expected<std::vector<ClauseRef>> Loader::clauses(const json& obj, const std::string& pointer) const
+{
+    std::vector<ClauseRef> out;
+    const auto it = obj.find("clauses");
+    if (it == obj.end()) {
+        return fail(pointer, "missing required key 'clauses' (every element cites its 3GPP clause)");
+    }
+    const std::string p = join_pointer(pointer, "clauses");
+    if (!it->is_array() || it->empty()) {
+        return fail(p, "expected a non-empty array of clause references");
+    }
+    for (std::size_t i = 0; i < it->size(); ++i) {
+        const json& c = (*it)[i];
+        const std::string cp = join_pointer(p, i);
+        if (!c.is_object()) {
+            return fail(cp, "expected an object {doc, clause, release?, note?}, found " + detail::json_type_name(c));
+        }
+        if (auto k = check_keys(c, {"doc", "clause", "release", "note"}, file_, cp); !k) {
+            return tl::make_unexpected(k.error());
+        }
+        ClauseRef ref;
+        auto doc = get_string(c, "doc", file_, cp);
+        auto clause = get_string(c, "clause", file_, cp);
+        auto release = get_string(c, "release", file_, cp, false);
+        auto note = get_string(c, "note", file_, cp, false);
+        for (auto* r : {&doc, &clause, &release, &note}) {
+            if (!*r) {
+                return tl::make_unexpected(r->error());
+            }
+        }
+        ref.doc = *doc;
+        ref.clause = *clause;
+        ref.release = *release;
+        ref.note = *note;
+        out.push_back(std::move(ref));
+    }
+    return out;
+}
+
+Expected<expr::NodePtr> Loader::compile(const json& obj, const std::string& key, const std::string& pointer,
+                                        const expr::Scope& scope, const expr::Type& expected,
+                                        const std::string& default_source) const
+{
+    auto source = get_string(obj, key, file_, pointer, default_source.empty());
+    if (!source) {
+        return tl::make_unexpected(source.error());
+    }
+    const std::string text = source->empty() ? default_source : *source;
+    auto tree = expr::compile(text, scope, &expected);
+    if (!tree) {
+        return fail(join_pointer(pointer, key), "in expression \"" + text + "\": " + tree.error().message);
+    }
+    return *tree;
+}
+
+Expected<Template> Loader::compile_template(const json& obj, const std::string& key,
+                                            const std::string& pointer) const
+{
+    auto source = get_string(obj, key, file_, pointer, false);
+    if (!source) {
+        return tl::make_unexpected(source.error());
+    }
+    Template out;
+    const std::string& s = *source;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const std::size_t open = s.find('{', i);
+        if (open == std::string::npos) {
+            out.parts.emplace_back(s.substr(i));
+            break;
+        }
+        if (open > i) {
+            out.parts.emplace_back(s.substr(i, open - i));
+        }
+        // Find the matching close brace (set literals may nest braces).
+        int depth = 0;
+        std::size_t close = open;
+        for (; close < s.size(); ++close) {
+            depth += s[close] == '{' ? 1 : (s[close] == '}' ? -1 : 0);
+            if (depth == 0) {
+                break;
+            }
+        }
+        if (close >= s.size()) {
+            return fail(join_pointer(pointer, key), "unbalanced '{' in template \"" + s + "\"");
+        }
+        const std::string inner = s.substr(open + 1, close - open - 1);
+        auto tree = expr::compile(inner, spec_.scope);
+        if (!tree) {
+            return fail(join_pointer(pointer, key), "in template hole {" + inner + "}: " + tree.error().message);
+        }
+        out.parts.emplace_back(*tree);
+        i = close + 1;
+    }
+    return out;
+}
+
+Expected<void> Loader::add_variable(const std::string& name, const expr::Type& type, const std::string& pointer)
+{
+    const auto [it, inserted] = spec_.scope.variables.emplace(name, type);
+    if (!inserted && !(it->second == type)) {
+        return fail(pointer, "'" + name + "' is declared with type " + it->second.to_string() + " elsewhere, here " +
+                                 type.to_string());
+    }
+    return {};
+}
+
+Expected<void> Loader::load_parameters(const json& doc)
+{
+    const auto it = doc.find("parameters");
+    if (it == doc.end()) {
+        return {};
+    }
+    if (!it->is_array()) {
+        return fail("/parameters", "expected an array of parameters");
+    }
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < it->size(); ++i) {
+        const json& p = (*it)[i];
+        const std::string ptr = join_pointer("/parameters", i);
+        if (!p.is_object()) {
+            return fail(ptr, "expected a parameter object, found " + detail::json_type_name(p));
+        }
+        if (auto k = check_keys(p, {"id", "type", "default", "confirmed", "text", "clauses"}, file_, ptr); !k) {
+            return tl::make_unexpected(k.error());
+        }
+        Parameter param;
+        auto id = get_string(p, "id", file_, ptr);
+        auto type_text = get_string(p, "type", file_, ptr);
+        auto text = get_string(p, "text", file_, ptr);
+        if (!id || !type_text || !text) {
+            return tl::make_unexpected(!id ? id.error() : (!type_text ? type_text.error() : text.error()));
+        }
+        if (!seen.insert(*id).second) {
+            return fail(join_pointer(ptr, "id"), "duplicate parameter id '" + *id + "'");
+        }
+        auto type = parse_type(*type_text, join_pointer(ptr, "type"));
+        if (!type) {
+            return tl::make_unexpected(type.error());
+        }
+        if (!p.contains("default")) {
+            return fail(ptr, "missing required key 'default'");
+        }
+        auto def = value_from_json(p["default"], *type, join_pointer(ptr, "default"));
+        if (!def) {
+            return tl::make_unexpected(def.error());
+        }
+        if (!p.contains("confirmed") || !p["confirmed"].is_boolean()) {
+            return fail(ptr, "missing or non-boolean 'confirmed' (say whether the value is confirmed in 3GPP text)");
+        }
+        auto cl = clauses(p, ptr);
+        if (!cl) {
+            return tl::make_unexpected(cl.error());
+        }
+        param.id = *id;
+        param.type = *type;
+        param.default_value = *def;
+        param.value = *def;
+        param.confirmed = p["confirmed"].get<bool>();
+        param.text = *text;
+        param.clauses = std::move(*cl);
+        if (const auto o = overrides_.find(param.id); o != overrides_.end()) {
+            auto v = value_from_text(o->second, param.type, "--param " + param.id);
+            if (!v) {
+                Error e = v.error();
+                e.code = ErrorCode::usage;
+                e.file.clear();
+                e.json_pointer.clear();
+                e.message = "--param " + param.id + "=" + o->second + ": " + e.message;
+                return tl::make_unexpected(e);
+            }
+            param.value = *v;
+        }
+        if (auto a = add_variable("param." + param.id, param.type, ptr); !a) {
+            return a;
+        }
+        spec_.init_scope.variables.emplace("param." + param.id, param.type);
+        spec_.parameters.push_back(std::move(param));
+    }
+    for (const auto& [key, value] : overrides_) {
+        if (spec_.find_parameter(key) == nullptr) {
+            Error e;
+            e.code = ErrorCode::usage;
+            e.message = "--param " + key + ": spec " + spec_.id + " has no parameter '" + key + "'";
+            return tl::make_unexpected(e);
+        }
+    }
+    return {};
+}
+
+Expected<void> Loader::load_messages(const json& doc)
+{
+    const auto it = doc.find("messages");
+    if (it == doc.end() || !it->is_array() || it->empty()) {
+        return fail("/messages", "expected a non-empty array of message definitions");
+    }
+    const auto& allowed = trace::contract_message_names();
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < it->size(); ++i) {
+        const json& m = (*it)[i];
+        const std::string ptr = join_pointer("/messages", i);
+        if (!m.is_object()) {
+            return fail(ptr, "expected a message object");
+        }
+        if (auto k = check_keys(m, {"id", "senders", "ies", "text", "clauses"}, file_, ptr); !k) {
+            return tl::make_unexpected(k.error());
+        }
+        MessageDef def;
+        auto id = get_string(m, "id", file_, ptr);
+        auto senders = get_string_list(m, "senders", file_, ptr);
+        auto text = get_string(m, "text", file_, ptr);
+        if (!id || !senders || !text) {
+            return tl::make_unexpected(!id ? id.error() : (!senders ? senders.error() : text.error()));
+        }
+        if (std::find(allowed.begin(), allowed.end(), *id) == allowed.end()) {
+            return fail(join_pointer(ptr, "id"), "message '" + *id + "' is not a pc5-trace/1 message name");
+        }
+        if (std::find(names.begin(), names.end(), *id) != names.end()) {
+            return fail(join_pointer(ptr, "id"), "duplicate message '" + *id + "'");
+        }
+        for (const auto& s : *senders) {
+            if (s != "initiator" && s != "target") {
+                return fail(join_pointer(ptr, "senders"), "expected initiator or target, found '" + s + "'");
+            }
+        }
+        auto cl = clauses(m, ptr);
+        if (!cl) {
+            return tl::make_unexpected(cl.error());
+        }
+        def.id = *id;
+        def.senders = *senders;
+        def.text = *text;
+        def.clauses = std::move(*cl);
+        if (const auto ies = m.find("ies"); ies != m.end()) {
+            if (!ies->is_array()) {
+                return fail(join_pointer(ptr, "ies"), "expected an array of IE definitions");
+            }
+            for (std::size_t j = 0; j < ies->size(); ++j) {
+                const json& ie = (*ies)[j];
+                const std::string iptr = join_pointer(join_pointer(ptr, "ies"), j);
+                if (!ie.is_object()) {
+                    return fail(iptr, "expected an IE object");
+                }
+                if (auto k = check_keys(ie, {"name", "kind", "min", "max", "length", "text"}, file_, iptr); !k) {
+                    return tl::make_unexpected(k.error());
+                }
+                IeDef d;
+                auto name = get_string(ie, "name", file_, iptr);
+                auto kind = get_string(ie, "kind", file_, iptr);
+                auto itext = get_string(ie, "text", file_, iptr, false);
+                if (!name || !kind || !itext) {
+                    return tl::make_unexpected(!name ? name.error() : (!kind ? kind.error() : itext.error()));
+                }
+                d.name = *name;
+                d.kind = *kind;
+                d.text = *itext;
+                const std::string base = "ie." + d.name;
+                Expected<void> added;
+                if (d.kind == "bytes") {
+                    if (ie.contains("length")) {
+                        if (!ie["length"].is_number_unsigned()) {
+                            return fail(join_pointer(iptr, "length"), "expected a non-negative integer");
+                        }
+                        d.length = ie["length"].get<std::size_t>();
+                    }
+                    added = add_variable(base, expr::Type::bytes(), iptr);
+                } else if (d.kind == "int") {
+                    if (!ie.contains("min") || !ie.contains("max") || !ie["min"].is_number_integer() ||
+                        !ie["max"].is_number_integer()) {
+                        return fail(iptr, "an int IE needs integer 'min' and 'max'");
+                    }
+                    d.min = ie["min"].get<std::int64_t>();
+                    d.max = ie["max"].get<std::int64_t>();
+                    added = add_variable(base, expr::Type::integer(), iptr);
+                } else if (d.kind == "bool") {
+                    added = add_variable(base, expr::Type::boolean(), iptr);
+                } else if (d.kind == "sec_cap") {
+                    added = add_variable(base + ".nea", expr::Type::set_of_enum(spec_.find_enum("Nea")), iptr);
+                    if (added) {
+                        added = add_variable(base + ".nia", expr::Type::set_of_enum(spec_.find_enum("Nia")), iptr);
+                    }
+                } else if (d.kind == "algs") {
+                    added = add_variable(base + ".nea", expr::Type::enumeration(spec_.find_enum("Nea")), iptr);
+                    if (added) {
+                        added = add_variable(base + ".nia", expr::Type::enumeration(spec_.find_enum("Nia")), iptr);
+                    }
+                } else {
+                    return fail(join_pointer(iptr, "kind"),
+                                "unknown IE kind '" + d.kind + "'; expected bytes, int, bool, sec_cap or algs");
+                }
+                if (!added) {
+                    return added;
+                }
+                def.ies.push_back(std::move(d));
+            }
+        }
+        names.push_back(def.id);
+        spec_.messages.push_back(std::move(def));
+    }
+    auto msg_enum = make_enum("Msg", names);
+    spec_.enums.push_back(msg_enum);
+    return {};
+}
+
+Expected<void> Loader::load_states(const json& doc)
+{
+    const auto it = doc.find("states");
+    if (it == doc.end() || !it->is_object()) {
+        return fail("/states", "expected an object {initiator: [...], target: [...]} of control states");
+    }
+    if (auto k = check_keys(*it, {"initiator", "target"}, file_, "/states"); !k) {
+        return k;
+    }
+    for (const std::string role : {"initiator", "target"}) {
+        auto states = get_string_list(*it, role, file_, "/states");
+        if (!states) {
+            return tl::make_unexpected(states.error());
+        }
+        if (states->empty()) {
+            return fail(join_pointer("/states", role), "expected at least one control state");
+        }
+        std::string enum_name = role == "initiator" ? "InitiatorState" : "TargetState";
+        spec_.enums.push_back(make_enum(enum_name, *states));
+        spec_.control_states[role] = *states;
+    }
+    return {};
+}
+
+Expected<void> Loader::load_variables(const json& doc)
+{
+    const auto it = doc.find("variables");
+    if (it == doc.end() || !it->is_array()) {
+        return fail("/variables", "expected an array of state variables");
+    }
+    for (std::size_t i = 0; i < it->size(); ++i) {
+        const json& v = (*it)[i];
+        const std::string ptr = join_pointer("/variables", i);
+        if (!v.is_object()) {
+            return fail(ptr, "expected a variable object");
+        }
+        if (auto k = check_keys(v, {"role", "name", "type", "init", "text"}, file_, ptr); !k) {
+            return k;
+        }
+        StateVar sv;
+        auto role = get_string(v, "role", file_, ptr);
+        auto name = get_string(v, "name", file_, ptr);
+        auto type_text = get_string(v, "type", file_, ptr);
+        auto text = get_string(v, "text", file_, ptr);
+        if (!role || !name || !type_text || !text) {
+            return tl::make_unexpected(!role ? role.error()
+                                             : (!name ? name.error() : (!type_text ? type_text.error() : text.error())));
+        }
+        if (*role != "initiator" && *role != "target" && *role != "link") {
+            return fail(join_pointer(ptr, "role"), "expected initiator, target or link, found '" + *role + "'");
+        }
+        if (*name == "state") {
+            return fail(join_pointer(ptr, "name"), "'state' is reserved for the control state");
+        }
+        auto type = parse_type(*type_text, join_pointer(ptr, "type"));
+        if (!type) {
+            return tl::make_unexpected(type.error());
+        }
+        sv.role = *role;
+        sv.name = *name;
+        sv.type = *type;
+        sv.text = *text;
+        auto init = compile(v, "init", ptr, spec_.init_scope, sv.type, "");
+        if (!init) {
+            return tl::make_unexpected(init.error());
+        }
+        sv.init = *init;
+        const std::string full = sv.role + "." + sv.name;
+        if (spec_.scope.variables.count(full) != 0) {
+            return fail(join_pointer(ptr, "name"), "duplicate state variable '" + full + "'");
+        }
+        if (auto a = add_variable(full, sv.type, ptr); !a) {
+            return a;
+        }
+        spec_.variables.push_back(std::move(sv));
+    }
+    return {};
+}
+
+Expected<void> Loader::load_defs(const json& doc)
+{
+    const auto it = doc.find("defs");
+    if (it == doc.end()) {
+        return {};
+    }
+    if (!it->is_object()) {
+        return fail("/defs", "expected an object of name -> expression");
+    }
+    for (const auto& [name, value] : it->items()) {
+        if (!value.is_string()) {
+            return fail(join_pointer("/defs", name), "expected an expression string");
+        }
+        if (spec_.scope.variables.count(name) != 0) {
+            return fail(join_pointer("/defs", name), "def '" + name + "' hides a variable of the same name");
+        }
+        spec_.scope.defs.emplace(name, value.get<std::string>());
+    }
+    // Type-check each def on its own so an error points at the def, not at its first use.
+    for (const auto& [name, source] : spec_.scope.defs) {
+        auto tree = expr::compile(source, spec_.scope);
+        if (!tree) {
+            return fail(join_pointer("/defs", name), "in expression \"" + source + "\": " + tree.error().message);
+        }
+    }
+    return {};
+}
+
+Expected<void> Loader::load_transitions(const json& doc)
+{
+    const auto it = doc.find("transitions");
+    if (it == doc.end() || !it->is_array()) {
+        return fail("/transitions", "expected an array of transitions");
+    }
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < it->size(); ++i) {
+        const json& t = (*it)[i];
+        const std::string ptr = join_pointer("/transitions", i);
+        if (!t.is_object()) {
+            return fail(ptr, "expected a transition object");
+        }
+        if (auto k = check_keys(t, {"id", "role", "dir", "from", "to", "on", "guard", "effects", "text", "clauses"},
+                                file_, ptr);
+            !k) {
+            return k;
+        }
+        Transition tr;
+        tr.pointer = ptr;
+        auto id = get_string(t, "id", file_, ptr);
+        auto role = get_string(t, "role", file_, ptr);
+        auto dir = get_string(t, "dir", file_, ptr);
+        auto from = get_string_list(t, "from", file_, ptr, false);
+        auto to = get_string(t, "to", file_, ptr, false);
+        auto on = get_string_list(t, "on", file_, ptr);
+        auto text = get_string(t, "text", file_, ptr);
+        if (!id || !role || !dir || !from || !to || !on || !text) {
+            for (const Error* e : {!id ? &id.error() : nullptr, !role ? &role.error() : nullptr,
+                                   !dir ? &dir.error() : nullptr, !from ? &from.error() : nullptr,
+                                   !to ? &to.error() : nullptr, !on ? &on.error() : nullptr,
+                                   !text ? &text.error() : nullptr}) {
+                if (e != nullptr) {
+                    return tl::make_unexpected(*e);
+                }
+            }
+        }
+        if (!ids.insert(*id).second) {
+            return fail(join_pointer(ptr, "id"), "duplicate transition id '" + *id + "'");
+        }
+        tr.id = *id;
+        tr.role = *role;
+        tr.text = *text;
+        if (*dir == "send") {
+            tr.dir = Direction::send;
+        } else if (*dir == "recv") {
+            tr.dir = Direction::recv;
+        } else if (*dir == "observe") {
+            tr.dir = Direction::observe;
+        } else {
+            return fail(join_pointer(ptr, "dir"), "expected send, recv or observe, found '" + *dir + "'");
+        }
+        if (tr.role == "link") {
+            if (tr.dir != Direction::observe || !from->empty() || !to->empty()) {
+                return fail(ptr, "a link transition has dir 'observe' and no from/to");
+            }
+        } else if (tr.role == "initiator" || tr.role == "target") {
+            if (tr.dir == Direction::observe) {
+                return fail(join_pointer(ptr, "dir"), "a role transition has dir send or recv");
+            }
+            const auto& states = spec_.control_states[tr.role];
+            for (const auto& s : *from) {
+                if (std::find(states.begin(), states.end(), s) == states.end()) {
+                    return fail(join_pointer(ptr, "from"), "'" + s + "' is not a control state of " + tr.role);
+                }
+            }
+            if (!to->empty() && std::find(states.begin(), states.end(), *to) == states.end()) {
+                return fail(join_pointer(ptr, "to"), "'" + *to + "' is not a control state of " + tr.role);
+            }
+        } else {
+            return fail(join_pointer(ptr, "role"), "expected initiator, target or link, found '" + tr.role + "'");
+        }
+        tr.from = *from;
+        tr.to = *to;
+        for (const auto& m : *on) {
+            const MessageDef* def = spec_.find_message(m);
+            if (m != "*" && def == nullptr) {
+                return fail(join_pointer(ptr, "on"), "unknown message '" + m + "'");
+            }
+            if (def != nullptr && tr.role != "link") {
+                const bool role_sends = std::find(def->senders.begin(), def->senders.end(), tr.role) != def->senders.end();
+                const bool peer_sends = std::any_of(def->senders.begin(), def->senders.end(),
+                                                    [&](const std::string& s) { return s != tr.role; });
+                if ((tr.dir == Direction::send && !role_sends) || (tr.dir == Direction::recv && !peer_sends)) {
+                    return fail(join_pointer(ptr, "on"), tr.role + " cannot " +
+                                                             (tr.dir == Direction::send ? "send " : "receive ") + m);
+                }
+            }
+        }
+        tr.on = *on;
+        auto guard = compile(t, "guard", ptr, spec_.scope, expr::Type::boolean(), "true");
+        if (!guard) {
+            return tl::make_unexpected(guard.error());
+        }
+        tr.guard = *guard;
+        if (const auto eff = t.find("effects"); eff != t.end()) {
+            if (!eff->is_object()) {
+                return fail(join_pointer(ptr, "effects"), "expected an object of variable -> expression");
+            }
+            for (const auto& [var, value] : eff->items()) {
+                const std::string eptr = join_pointer(join_pointer(ptr, "effects"), var);
+                if (!var.starts_with(tr.role + ".") || var == tr.role + ".state") {
+                    return fail(eptr, "a " + tr.role + " transition may only assign " + tr.role +
+                                          ".<variable> (control state via 'to')");
+                }
+                const auto vt = spec_.scope.variables.find(var);
+                if (vt == spec_.scope.variables.end()) {
+                    return fail(eptr, "unknown state variable '" + var + "'");
+                }
+                auto tree = compile(*eff, var, join_pointer(ptr, "effects"), spec_.scope, vt->second, "");
+                if (!tree) {
+                    return tl::make_unexpected(tree.error());
+                }
+                tr.effects.push_back(Effect{var, *tree});
+            }
+        }
+        auto cl = clauses(t, ptr);
+        if (!cl) {
+            return tl::make_unexpected(cl.error());
+        }
+        tr.clauses = std::move(*cl);
+        spec_.transitions.push_back(std::move(tr));
+    }
+    return {};
+}
+
+Expected<void> Loader::load_rules(const json& doc)
+{
+    const auto it = doc.find("rules");
+    if (it == doc.end() || !it->is_array()) {
+        return fail("/rules", "expected an array of rules");
+    }
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < it->size(); ++i) {
+        const json& r = (*it)[i];
+        const std::string ptr = join_pointer("/rules", i);
+        if (!r.is_object()) {
+            return fail(ptr, "expected a rule object");
+        }
+        if (auto k = check_keys(r, {"id", "severity", "text", "clauses", "checks"}, file_, ptr); !k) {
+            return k;
+        }
+        Rule rule;
+        auto id = get_string(r, "id", file_, ptr);
+        auto severity = get_string(r, "severity", file_, ptr, false);
+        auto text = get_string(r, "text", file_, ptr);
+        if (!id || !severity || !text) {
+            return tl::make_unexpected(!id ? id.error() : (!severity ? severity.error() : text.error()));
+        }
+        if (!ids.insert(*id).second) {
+            return fail(join_pointer(ptr, "id"), "duplicate rule id '" + *id + "'");
+        }
+        if (!severity->empty() && *severity != "error" && *severity != "warning") {
+            return fail(join_pointer(ptr, "severity"), "expected error or warning, found '" + *severity + "'");
+        }
+        rule.id = *id;
+        rule.warning = *severity == "warning";
+        rule.text = *text;
+        auto cl = clauses(r, ptr);
+        if (!cl) {
+            return tl::make_unexpected(cl.error());
+        }
+        rule.clauses = std::move(*cl);
+        const auto checks = r.find("checks");
+        if (checks == r.end() || !checks->is_array() || checks->empty()) {
+            return fail(ptr, "expected a non-empty 'checks' array");
+        }
+        for (std::size_t j = 0; j < checks->size(); ++j) {
+            const json& c = (*checks)[j];
+            const std::string cptr = join_pointer(join_pointer(ptr, "checks"), j);
+            if (!c.is_object()) {
+                return fail(cptr, "expected a check object");
+            }
+            if (auto k = check_keys(c, {"on", "when", "assert", "offender", "expected", "observed"}, file_, cptr);
+                !k) {
+                return k;
+            }
+            Check check;
+            check.pointer = cptr;
+            auto on = get_string_list(c, "on", file_, cptr);
+            auto offender = get_string(c, "offender", file_, cptr);
+            if (!on || !offender) {
+                return tl::make_unexpected(!on ? on.error() : offender.error());
+            }
+            for (const auto& m : *on) {
+                if (m != "*" && spec_.find_message(m) == nullptr) {
+                    return fail(join_pointer(cptr, "on"), "unknown message '" + m + "'");
+                }
+            }
+            check.on = *on;
+            if (*offender == "sender") {
+                check.offender = Offender::sender;
+            } else if (*offender == "receiver") {
+                check.offender = Offender::receiver;
+            } else if (*offender == "initiator") {
+                check.offender = Offender::initiator;
+            } else if (*offender == "target") {
+                check.offender = Offender::target;
+            } else {
+                return fail(join_pointer(cptr, "offender"),
+                            "expected sender, receiver, initiator or target, found '" + *offender + "'");
+            }
+            auto when = compile(c, "when", cptr, spec_.scope, expr::Type::boolean(), "true");
+            auto assertion = compile(c, "assert", cptr, spec_.scope, expr::Type::boolean(), "");
+            if (!when || !assertion) {
+                return tl::make_unexpected(!when ? when.error() : assertion.error());
+            }
+            check.when = *when;
+            check.assertion = *assertion;
+            auto expected = compile_template(c, "expected", cptr);
+            auto observed = compile_template(c, "observed", cptr);
+            if (!expected || !observed) {
+                return tl::make_unexpected(!expected ? expected.error() : observed.error());
+            }
+            if (expected->parts.empty()) {
+                return fail(cptr, "missing 'expected' text (reports say \"expected X, observed Y\")");
+            }
+            check.expected = std::move(*expected);
+            check.observed = std::move(*observed);
+            rule.checks.push_back(std::move(check));
+        }
+        spec_.rules.push_back(std::move(rule));
+    }
+    return {};
+}
+
+Expected<void> Loader::load_properties(const json& doc)
+{
+    const auto it = doc.find("properties");
+    if (it == doc.end()) {
+        return {};
+    }
+    if (!it->is_array()) {
+        return fail("/properties", "expected an array of properties");
+    }
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < it->size(); ++i) {
+        const json& p = (*it)[i];
+        const std::string ptr = join_pointer("/properties", i);
+        if (!p.is_object()) {
+            return fail(ptr, "expected a property object");
+        }
+        if (auto k = check_keys(p, {"id", "kind", "formula", "text", "clauses"}, file_, ptr); !k) {
+            return k;
+        }
+        Property prop;
+        auto id = get_string(p, "id", file_, ptr);
+        auto kind = get_string(p, "kind", file_, ptr);
+        auto text = get_string(p, "text", file_, ptr);
+        if (!id || !kind || !text) {
+            return tl::make_unexpected(!id ? id.error() : (!kind ? kind.error() : text.error()));
+        }
+        if (!ids.insert(*id).second) {
+            return fail(join_pointer(ptr, "id"), "duplicate property id '" + *id + "'");
+        }
+        if (*kind != "invariant") {
+            return fail(join_pointer(ptr, "kind"), "expected 'invariant', found '" + *kind + "'");
+        }
+        auto formula = compile(p, "formula", ptr, spec_.scope, expr::Type::boolean(), "");
+        if (!formula) {
+            return tl::make_unexpected(formula.error());
+        }
+        auto cl = clauses(p, ptr);
+        if (!cl) {
+            return tl::make_unexpected(cl.error());
+        }
+        prop.id = *id;
+        prop.kind = *kind;
+        prop.text = *text;
+        prop.formula = *formula;
+        prop.clauses = std::move(*cl);
+        spec_.properties.push_back(std::move(prop));
+    }
+    return {};
+}
+
+Expected<Spec> Loader::load(const json& doc)
+{
+    if (!doc.is_object()) {
+        return fail("", "expected a pc5-spec/1 JSON object, found " + detail::json_type_name(doc));
+    }
+    if (auto k = check_keys(doc,
+                            {"$schema", "format", "id", "title", "variant_note", "parameters", "messages", "states",
+                             "variables", "defs", "transitions", "rules", "properties"},
+                            file_, "");
+        !k) {
+        return tl::make_unexpected(k.error());
+    }
+    auto format = get_string(doc, "format", file_, "");
+    if (!format) {
+        return tl::make_unexpected(format.error());
+    }
+    if (*format != "pc5-spec/1") {
+        return fail("/format", "expected \"pc5-spec/1\", found \"" + *format + "\"");
+    }
+    auto id = get_string(doc, "id", file_, "");
+    auto title = get_string(doc, "title", file_, "");
+    auto note = get_string(doc, "variant_note", file_, "", false);
+    if (!id || !title || !note) {
+        return tl::make_unexpected(!id ? id.error() : (!title ? title.error() : note.error()));
+    }
+    spec_.id = *id;
+    spec_.title = *title;
+    spec_.variant_note = *note;
+    spec_.file = file_;
+
+    // Enumerations fixed by the trace contract (DESIGN.md section 4).
+    spec_.enums.push_back(make_enum("Nea", {"NEA0", "NEA1", "NEA2", "NEA3"}));
+    spec_.enums.push_back(make_enum("Nia", {"NIA0", "NIA1", "NIA2", "NIA3"}));
+    spec_.enums.push_back(make_enum("Role", {"initiator", "target"}));
+    spec_.enums.push_back(make_enum("Policy", {"NOT_NEEDED", "PREFERRED", "REQUIRED"}));
+
+    if (auto r = load_messages(doc); !r) {
+        return tl::make_unexpected(r.error());
+    }
+    if (auto r = load_states(doc); !r) {
+        return tl::make_unexpected(r.error());
+    }
+    spec_.scope.enums = spec_.enums;
+    spec_.init_scope.enums = spec_.enums;
+    machine::declare_builtins(spec_.scope);
+    machine::declare_builtins(spec_.init_scope);
+
+    // Event-time names (see spec.h).
+    auto& vars = spec_.scope.variables;
+    vars.emplace("msg", expr::Type::enumeration(spec_.find_enum("Msg")));
+    vars.emplace("from", expr::Type::enumeration(spec_.find_enum("Role")));
+    vars.emplace("index", expr::Type::integer());
+    vars.emplace("enabled", expr::Type::boolean());
+    vars.emplace("sec.logged", expr::Type::boolean());
+    vars.emplace("sec.protected", expr::Type::boolean());
+    vars.emplace("sec.ciphered", expr::Type::boolean());
+    for (const char* n : {"sec.ctx", "sec.count", "sec.bearer", "sec.direction"}) {
+        vars.emplace(n, expr::Type::integer());
+    }
+    vars.emplace("sec.mac", expr::Type::bytes());
+    vars.emplace("pdu", expr::Type::bytes());
+    vars.emplace("initiator.state", expr::Type::enumeration(spec_.find_enum("InitiatorState")));
+    vars.emplace("target.state", expr::Type::enumeration(spec_.find_enum("TargetState")));
+
+    auto& ivars = spec_.init_scope.variables;
+    for (const char* n : {"init.k_nrp_id", "init.k_nrp_sess_id"}) {
+        ivars.emplace(n, expr::Type::integer());
+    }
+    ivars.emplace("init.k_nrp_sess", expr::Type::bytes());
+    ivars.emplace("init.k_nrp", expr::Type::bytes());
+    ivars.emplace("init.nea", expr::Type::enumeration(spec_.find_enum("Nea")));
+    ivars.emplace("init.nia", expr::Type::enumeration(spec_.find_enum("Nia")));
+    ivars.emplace("init.caps.nea", expr::Type::set_of_enum(spec_.find_enum("Nea")));
+    ivars.emplace("init.caps.nia", expr::Type::set_of_enum(spec_.find_enum("Nia")));
+    ivars.emplace("init.policy.integrity", expr::Type::enumeration(spec_.find_enum("Policy")));
+    ivars.emplace("init.policy.ciphering", expr::Type::enumeration(spec_.find_enum("Policy")));
+
+    for (auto step : {&Loader::load_parameters, &Loader::load_variables, &Loader::load_defs,
+                      &Loader::load_transitions, &Loader::load_rules, &Loader::load_properties}) {
+        if (auto r = (this->*step)(doc); !r) {
+            return tl::make_unexpected(r.error());
+        }
+    }
+    return std::move(spec_);
+}
+
+std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size_t offset)
+{
+    std::size_t line = 1;
+    std::size_t column = 1;
+    for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    return {line, column};
+}
+
+} // namespace
+
+std::string ClauseRef::to_string() const
+{
+    std::string out = doc + " " + clause;
+    if (!release.empty()) {
+        out += " (" + release + ")";
+    }
+    return out;
+}
+
+const MessageDef* Spec::find_message(const std::string& msg_id) const
+{
+    for (const auto& m : messages) {
+        if (m.id == msg_id) {
+            return &m;
+        }
+    }
+    return nullptr;
+}
+
+const Rule* Spec::find_rule(const std::string& rule_id) const
+{
+    for (const auto& r : rules) {
+        if (r.id == rule_id) {
+            return &r;
+        }
+    }
+    return nullptr;
+}
+
+const Parameter* Spec::find_parameter(const std::string& param_id) const
+{
+    for (const auto& p : parameters) {
+        if (p.id == param_id) {
+            return &p;
+        }
+    }
+    return nullptr;
+}
+
+std::shared_ptr<const expr::EnumDef> Spec::find_enum(const std::string& name) const
+{
+    for (const auto& e : enums) {
+        if (e->name == name) {
+            return e;
+        }
+    }
+    return nullptr;
+}
+
+Expected<Spec> parse_spec(std::string_view text, const std::string& file, const ParameterOverrides& overrides)
+{
+    json doc;
+    try {
+        doc = json::parse(text);
+    } catch (const json::parse_error& e) {
+        const auto [line, column] = line_column(text, e.byte == 0 ? 0 : e.byte - 1);
+        Error err;
+        err.code = ErrorCode::bad_spec;
+        err.file = file;
+        err.line = line;
+        err.column = column;
+        std::string what = e.what();
+        const auto pos = what.find("syntax error");
+        err.message = "invalid JSON: " + (pos == std::string::npos ? what : what.substr(pos));
+        return tl::make_unexpected(err);
+    }
+    try {
+        Loader loader(file, overrides);
+        return loader.load(doc);
+    } catch (const json::exception& e) {
+        return spec_error(file, "", std::string("unexpected JSON shape: ") + e.what());
+    }
+}
+
+Expected<Spec> load_spec(const std::string& path, const ParameterOverrides& overrides)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        Error e;
+        e.code = ErrorCode::io;
+        e.file = path;
+        e.message = "cannot read spec file";
+        return tl::make_unexpected(e);
+    }
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    return parse_spec(buffer.str(), path, overrides);
+}
+
+Expected<std::string> find_spec_file(const std::string& id, const std::vector<std::string>& search_dirs)
+{
+    for (const auto& dir : search_dirs) {
+        const std::string candidate = dir + "/" + id + ".json";
+        if (std::ifstream(candidate).good()) {
+            return candidate;
+        }
+    }
+    std::string dirs;
+    for (const auto& d : search_dirs) {
+        dirs += (dirs.empty() ? "" : ", ") + d;
+    }
+    Error e;
+    e.code = ErrorCode::bad_input;
+    e.message = "no spec named '" + id + "' (looked for " + id + ".json in " + dirs + "); use --spec FILE";
+    return tl::make_unexpected(e);
+}
+
+} // namespace pc5check::spec

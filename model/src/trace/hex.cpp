@@ -1,0 +1,86 @@
+#include "trace/hex.h"
+
+#include <cstdio>
+
+namespace pc5check::trace::detail {
+
+namespace {
+
+[[nodiscard]] int digit_value(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+/// A character for a one-line message: 'g', or byte 0xNN when not printable ASCII.
+[[nodiscard]] std::string describe_char(char c)
+{
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20U && u < 0x7FU) {
+        return std::string("'") + c + "'";
+    }
+    std::array<char, 8> buf{};
+    (void)std::snprintf(buf.data(), buf.size(), "0x%02X", static_cast<unsigned>(u));
+    return std::string("byte ") + buf.data();
+}
+
+[[nodiscard]] std::string expected_what(std::optional<std::size_t> octets, std::string_view what)
+{
+    if (octets) {
+        return "expected " + std::to_string(*octets * 2) + " hex digits (" + std::to_string(*octets) +
+               (*octets == 1 ? " octet" : " octets") + ") for " + std::string(what);
+    }
+    return "expected an even number of hex digits for " + std::string(what);
+}
+
+} // namespace
+
+ExpectedT<Bytes, std::string> parse_hex(std::string_view digits, std::optional<std::size_t> octets,
+                                        std::string_view what)
+{
+    if (digits.starts_with("0x") || digits.starts_with("0X")) {
+        return tl::make_unexpected(expected_what(octets, what) + " without a 0x prefix, found a 0x prefix");
+    }
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (digit_value(digits[i]) < 0) {
+            return tl::make_unexpected(expected_what(octets, what) + ", found " + describe_char(digits[i]) +
+                                       " at digit " + std::to_string(i + 1) + " (not a hex digit)");
+        }
+    }
+    if (octets && digits.size() != *octets * 2) {
+        return tl::make_unexpected(expected_what(octets, what) + ", found " + std::to_string(digits.size()) +
+                                   (digits.size() == 1 ? " digit" : " digits"));
+    }
+    if (digits.size() % 2 != 0) {
+        return tl::make_unexpected(expected_what(octets, what) + ", found " + std::to_string(digits.size()) +
+                                   " digits (odd)");
+    }
+    Bytes bytes;
+    bytes.reserve(digits.size() / 2);
+    for (std::size_t i = 0; i < digits.size(); i += 2) {
+        bytes.push_back(static_cast<std::uint8_t>(digit_value(digits[i]) * 16 + digit_value(digits[i + 1])));
+    }
+    return bytes;
+}
+
+std::string to_hex(std::span<const std::uint8_t> bytes)
+{
+    static constexpr std::string_view kDigits = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (const std::uint8_t b : bytes) {
+        out += kDigits[b >> 4U];
+        out += kDigits[b & 0x0FU];
+    }
+    return out;
+}
+
+} // namespace pc5check::trace::detail

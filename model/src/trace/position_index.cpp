@@ -1,0 +1,356 @@
+#include "trace/position_index.h"
+
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace pc5check::trace::detail {
+
+namespace {
+
+[[nodiscard]] bool is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/// Ends a number or literal token.
+[[nodiscard]] bool is_delimiter(char c)
+{
+    return is_ws(c) || c == ',' || c == ':' || c == '[' || c == ']' || c == '{' || c == '}' || c == '"';
+}
+
+[[nodiscard]] bool is_continuation_byte(char c)
+{
+    return (static_cast<unsigned char>(c) & 0xC0U) == 0x80U;
+}
+
+[[nodiscard]] bool starts_with_bom(std::string_view text)
+{
+    return text.starts_with("\xEF\xBB\xBF");
+}
+
+[[nodiscard]] int hex_value(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+void append_utf8(std::string& out, std::uint32_t cp)
+{
+    if (cp < 0x80U) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800U) {
+        out += static_cast<char>(0xC0U | (cp >> 6U));
+        out += static_cast<char>(0x80U | (cp & 0x3FU));
+    } else if (cp < 0x10000U) {
+        out += static_cast<char>(0xE0U | (cp >> 12U));
+        out += static_cast<char>(0x80U | ((cp >> 6U) & 0x3FU));
+        out += static_cast<char>(0x80U | (cp & 0x3FU));
+    } else {
+        out += static_cast<char>(0xF0U | (cp >> 18U));
+        out += static_cast<char>(0x80U | ((cp >> 12U) & 0x3FU));
+        out += static_cast<char>(0x80U | ((cp >> 6U) & 0x3FU));
+        out += static_cast<char>(0x80U | (cp & 0x3FU));
+    }
+}
+
+/// Whether a number token overflows a double (nlohmann throws out_of_range 406 for it).
+[[nodiscard]] bool overflows_double(std::string_view token)
+{
+    // Only an exponent or a very long mantissa can overflow; skip strtod for ordinary numbers.
+    const bool has_exponent = token.find_first_of("eE") != std::string_view::npos;
+    if (!has_exponent && token.size() <= 300) {
+        return false;
+    }
+    const std::string copy(token);
+    char* end = nullptr;
+    const double value = std::strtod(copy.c_str(), &end);
+    return end != copy.c_str() && std::isinf(value);
+}
+
+} // namespace
+
+/// The one-pass scanner behind PositionIndex::scan.
+class Scanner {
+public:
+    Scanner(std::string_view text, std::size_t first_line, std::size_t record_depth, PositionIndex& out)
+        : text_(text), line_(first_line), record_depth_(record_depth), out_(out)
+    {
+    }
+
+    void run()
+    {
+        if (starts_with_bom(text_)) {
+            pos_ = 3; // like nlohmann, ignore a UTF-8 byte order mark; it takes no column
+        }
+        while (pos_ < text_.size() && !out_.too_deep_) {
+            const char c = text_[pos_];
+            if (is_ws(c) || c == ':') {
+                advance();
+            } else if (c == ',') {
+                advance();
+                if (!stack_.empty() && stack_.back().is_object) {
+                    stack_.back().expect_key = true;
+                }
+            } else if (c == '}' || c == ']') {
+                advance();
+                if (!stack_.empty()) {
+                    stack_.pop_back();
+                }
+            } else if (c == '"' && !stack_.empty() && stack_.back().is_object && stack_.back().expect_key) {
+                read_key();
+            } else {
+                read_value(c);
+            }
+        }
+    }
+
+private:
+    struct Frame {
+        bool is_object = false;
+        bool expect_key = true;         ///< objects: the next string is a key
+        std::size_t next_index = 0;     ///< arrays: index of the next element
+        std::string token;              ///< this container's reference token in its parent (escaped)
+        std::size_t pointer_length = 0; ///< length of this container's JSON pointer
+        std::string member_token;       ///< objects: escaped key of the member being read
+        Position member_key;            ///< objects: where that key starts
+        std::unordered_map<std::string, Position> seen; ///< objects: keys so far (unescaped)
+    };
+
+    [[nodiscard]] Position here() const { return Position{line_, column_}; }
+
+    void advance()
+    {
+        const char c = text_[pos_++];
+        if (c == '\n') {
+            ++line_;
+            column_ = 1;
+        } else if (!is_continuation_byte(c)) {
+            ++column_;
+        }
+    }
+
+    /// Pointer of a child of the innermost container, given the child's escaped token.
+    [[nodiscard]] std::string child_pointer(std::string_view token) const
+    {
+        std::string pointer;
+        // stack_[0] is the root, whose pointer is "".
+        for (std::size_t i = 1; i < stack_.size(); ++i) {
+            pointer += '/';
+            pointer += stack_[i].token;
+        }
+        pointer += '/';
+        pointer += token;
+        return pointer;
+    }
+
+    /// Skips a string starting at its opening quote; returns its unescaped content when `decode`.
+    std::string read_string(bool decode)
+    {
+        std::string content;
+        advance(); // opening quote
+        while (pos_ < text_.size()) {
+            const char c = text_[pos_];
+            if (c == '"') {
+                advance();
+                break;
+            }
+            if (c != '\\') {
+                if (decode) {
+                    content += c;
+                }
+                advance();
+                continue;
+            }
+            advance();
+            if (pos_ >= text_.size()) {
+                break;
+            }
+            const char e = text_[pos_];
+            advance();
+            if (!decode) {
+                continue;
+            }
+            switch (e) {
+            case 'b': content += '\b'; break;
+            case 'f': content += '\f'; break;
+            case 'n': content += '\n'; break;
+            case 'r': content += '\r'; break;
+            case 't': content += '\t'; break;
+            case 'u': decode_unicode_escape(content); break;
+            default: content += e; break; // '"', '\\', '/' (and garbage)
+            }
+        }
+        return content;
+    }
+
+    /// Reads the XXXX of a \uXXXX escape (and a following low surrogate escape); lenient on garbage.
+    void decode_unicode_escape(std::string& out)
+    {
+        const auto read4 = [this]() -> std::optional<std::uint32_t> {
+            if (text_.size() - pos_ < 4) {
+                return std::nullopt;
+            }
+            std::uint32_t v = 0;
+            for (std::size_t i = 0; i < 4; ++i) {
+                const int d = hex_value(text_[pos_ + i]);
+                if (d < 0) {
+                    return std::nullopt;
+                }
+                v = v * 16U + static_cast<std::uint32_t>(d);
+            }
+            for (std::size_t i = 0; i < 4; ++i) {
+                advance();
+            }
+            return v;
+        };
+        const std::optional<std::uint32_t> cp = read4();
+        if (!cp) {
+            return;
+        }
+        if (*cp >= 0xD800U && *cp <= 0xDBFFU && text_.substr(pos_).starts_with("\\u")) {
+            advance();
+            advance();
+            if (const std::optional<std::uint32_t> low = read4(); low && *low >= 0xDC00U && *low <= 0xDFFFU) {
+                append_utf8(out, 0x10000U + ((*cp - 0xD800U) << 10U) + (*low - 0xDC00U));
+                return;
+            }
+        }
+        append_utf8(out, *cp);
+    }
+
+    void read_key()
+    {
+        Frame& top = stack_.back();
+        const Position at = here();
+        std::string key = read_string(true);
+        top.expect_key = false;
+        top.member_token = escape_pointer_token(key);
+        top.member_key = at;
+        const auto [it, inserted] = top.seen.emplace(std::move(key), at);
+        if (!inserted && !out_.duplicate_) {
+            out_.duplicate_ = DuplicateKey{child_pointer(top.member_token), it->first, it->second, at};
+        }
+    }
+
+    void read_value(char c)
+    {
+        const Position at = here();
+        const std::size_t offset = pos_;
+        std::string token;
+        Position key;
+        bool record = false;
+        std::size_t pointer_length = 0;
+        if (stack_.empty()) {
+            record = !root_seen_; // text after the root value is garbage nlohmann rejects
+            root_seen_ = true;
+        } else {
+            Frame& top = stack_.back();
+            if (top.is_object) {
+                token = std::move(top.member_token);
+                top.member_token.clear();
+                key = top.member_key;
+                top.member_key = Position{};
+            } else {
+                token = std::to_string(top.next_index++);
+            }
+            pointer_length = top.pointer_length + 1 + token.size();
+            record = stack_.size() <= record_depth_ && pointer_length <= PositionIndex::kMaxPointerLength;
+        }
+        if (record) {
+            out_.values_.insert_or_assign(stack_.empty() ? std::string() : child_pointer(token),
+                                          Located{offset, at, key});
+        }
+        if (c == '{' || c == '[') {
+            if (stack_.size() >= PositionIndex::kMaxNesting) {
+                out_.too_deep_ = at;
+                return;
+            }
+            advance();
+            Frame frame;
+            frame.is_object = c == '{';
+            frame.token = std::move(token);
+            frame.pointer_length = pointer_length;
+            stack_.push_back(std::move(frame));
+        } else if (c == '"') {
+            (void)read_string(false);
+        } else {
+            const std::size_t start = pos_;
+            do {
+                advance();
+            } while (pos_ < text_.size() && !is_delimiter(text_[pos_]));
+            const std::string_view literal = text_.substr(start, pos_ - start);
+            if (!out_.number_overflow_ && (literal[0] == '-' || (literal[0] >= '0' && literal[0] <= '9')) &&
+                overflows_double(literal)) {
+                out_.number_overflow_ = at;
+            }
+        }
+    }
+
+    std::string_view text_;
+    std::size_t pos_ = 0;
+    std::size_t line_;
+    std::size_t column_ = 1;
+    std::size_t record_depth_;
+    bool root_seen_ = false;
+    std::vector<Frame> stack_;
+    PositionIndex& out_;
+};
+
+PositionIndex PositionIndex::scan(std::string_view text, std::size_t first_line, std::size_t record_depth)
+{
+    PositionIndex index;
+    Scanner(text, first_line, record_depth, index).run();
+    return index;
+}
+
+const Located* PositionIndex::find(const std::string& pointer) const
+{
+    const auto it = values_.find(pointer);
+    return it == values_.end() ? nullptr : &it->second;
+}
+
+Position position_of(std::string_view text, std::size_t offset, std::size_t first_line)
+{
+    Position p{first_line, 1};
+    std::size_t i = starts_with_bom(text) ? 3 : 0;
+    const std::size_t end = offset < text.size() ? offset : text.size();
+    for (; i < end; ++i) {
+        if (text[i] == '\n') {
+            ++p.line;
+            p.column = 1;
+        } else if (!is_continuation_byte(text[i])) {
+            ++p.column;
+        }
+    }
+    return p;
+}
+
+std::string escape_pointer_token(std::string_view token)
+{
+    std::string out;
+    out.reserve(token.size());
+    for (const char c : token) {
+        if (c == '~') {
+            out += "~0";
+        } else if (c == '/') {
+            out += "~1";
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+} // namespace pc5check::trace::detail

@@ -1,0 +1,70 @@
+#pragma once
+/// \file Private to the trace reader: a minimal JSON scanner that finds where values start in the
+/// text (line:column in file coordinates), detects duplicate object keys and excessive nesting.
+///
+/// nlohmann::json keeps no positions and silently keeps the last of duplicate keys, so the reader
+/// scans the raw text once more. The scanner never fails: on text that is not JSON it records
+/// whatever it recognises (the reader reports nlohmann's syntax error in that case).
+
+#include "pc5check/trace/trace.h"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace pc5check::trace::detail {
+
+/// Where one JSON value sits in the scanned text.
+struct Located {
+    std::size_t offset = 0; ///< byte offset of the value's first character
+    Position value;         ///< position of the value's first character
+    Position key;           ///< position of its member key's opening quote; 0:0 for elements and root
+};
+
+/// The first key that occurs twice in one object.
+struct DuplicateKey {
+    std::string pointer; ///< JSON pointer of the second occurrence
+    std::string key;     ///< the key, unescaped
+    Position first;      ///< the first occurrence's opening quote
+    Position second;     ///< the second occurrence's opening quote
+};
+
+/// Positions of the values of one JSON document, by JSON pointer (RFC 6901).
+class PositionIndex {
+public:
+    /// Containers nested deeper than this are refused (the trace format needs about 6 levels).
+    static constexpr std::size_t kMaxNesting = 100;
+    /// Values whose pointer is longer than this are not recorded (keeps the index linear in size).
+    static constexpr std::size_t kMaxPointerLength = 512;
+
+    /// Scans `text` in one linear pass. Values whose pointer has at most `record_depth` reference
+    /// tokens are recorded; `first_line` is the file line of the text's first character.
+    [[nodiscard]] static PositionIndex scan(std::string_view text, std::size_t first_line,
+                                            std::size_t record_depth);
+
+    /// The recorded value at `pointer`, or nullptr.
+    [[nodiscard]] const Located* find(const std::string& pointer) const;
+    /// The first duplicate key found, in document order.
+    [[nodiscard]] const std::optional<DuplicateKey>& duplicate() const { return duplicate_; }
+    /// Where the first container nested deeper than kMaxNesting opens.
+    [[nodiscard]] const std::optional<Position>& too_deep() const { return too_deep_; }
+    /// Where the first number that overflows a double starts (nlohmann refuses it without position).
+    [[nodiscard]] const std::optional<Position>& number_overflow() const { return number_overflow_; }
+
+private:
+    friend class Scanner;
+    std::unordered_map<std::string, Located> values_;
+    std::optional<DuplicateKey> duplicate_;
+    std::optional<Position> too_deep_;
+    std::optional<Position> number_overflow_;
+};
+
+/// Line:column (file coordinates, columns count UTF-8 characters) of byte `offset` of `text`.
+[[nodiscard]] Position position_of(std::string_view text, std::size_t offset, std::size_t first_line);
+
+/// Escapes one JSON pointer reference token ('~' -> "~0", '/' -> "~1").
+[[nodiscard]] std::string escape_pointer_token(std::string_view token);
+
+} // namespace pc5check::trace::detail

@@ -1,0 +1,313 @@
+#include "expr_test_util.h"
+
+#include <doctest/doctest.h>
+
+#include <limits>
+#include <string>
+
+using namespace pc5check::expr;
+using pc5check::expr::test::eval;
+using pc5check::expr::test::eval_str;
+using pc5check::expr::test::make_scope;
+using pc5check::expr::test::MapEnv;
+
+namespace {
+
+/// T, F, or an unknown with reason `name`.
+Value tri(char v, const std::string& name)
+{
+    if (v == 'T') {
+        return Value::boolean(true);
+    }
+    if (v == 'F') {
+        return Value::boolean(false);
+    }
+    return Value::unknown(name);
+}
+
+/// "T", "F" or the reason of an unknown result.
+std::string tri_str(const Value& v)
+{
+    if (v.is_unknown()) {
+        return v.unknown_reason();
+    }
+    return std::get<bool>(v.data) ? "T" : "F";
+}
+
+MapEnv sample_env()
+{
+    MapEnv env;
+    env.values["a"] = Value::boolean(true);
+    env.values["b"] = Value::boolean(false);
+    env.values["x"] = Value::integer(7);
+    env.values["y"] = Value::integer(-3);
+    env.values["z"] = Value::integer(0);
+    env.values["opt"] = Value::absent();
+    env.values["msg.nonce_1"] = Value::bytes({0x01, 0x02, 0xab});
+    env.values["state.nia"] = Value::enumeration(2);
+    env.values["caps"] = Value::set({Value::enumeration(2), Value::enumeration(1)});
+    env.values["ids"] = Value::set({Value::integer(5), Value::integer(1)});
+    env.values["m"] = Value::map(MapValue{{{1, 10}, {2, 20}}});
+    return env;
+}
+
+} // namespace
+
+TEST_SUITE("expr")
+{
+    TEST_CASE("evaluate: Kleene truth tables of && || => with unknown operands")
+    {
+        // Rows: a, b, a && b, a || b, a => b. "ua"/"ub": unknown with the reason of a/b.
+        const char* table[][5] = {
+            {"T", "T", "T", "T", "T"},   {"T", "F", "F", "T", "F"},    {"T", "U", "ub", "T", "ub"},
+            {"F", "T", "F", "T", "T"},   {"F", "F", "F", "F", "T"},    {"F", "U", "F", "ub", "T"},
+            {"U", "T", "ua", "T", "T"},  {"U", "F", "F", "ua", "ua"},  {"U", "U", "ua", "ua", "ua"},
+        };
+        const Scope scope = make_scope();
+        for (const auto& row : table) {
+            MapEnv env;
+            env.values["a"] = tri(row[0][0], "ua");
+            env.values["b"] = tri(row[1][0], "ub");
+            CAPTURE(row[0]);
+            CAPTURE(row[1]);
+            CHECK(tri_str(eval("a && b", env, scope)) == row[2]);
+            CHECK(tri_str(eval("a || b", env, scope)) == row[3]);
+            CHECK(tri_str(eval("a => b", env, scope)) == row[4]);
+            const std::string negated = row[0][0] == 'T' ? "F" : row[0][0] == 'F' ? "T" : "ua";
+            CHECK(tri_str(eval("!a", env, scope)) == negated);
+        }
+    }
+
+    TEST_CASE("evaluate: unknown is strict and keeps the first reason")
+    {
+        MapEnv env; // nothing logged: every variable is unknown "<name> not logged"
+        env.values["x"] = Value::integer(1);
+        CHECK(eval_str("y + z", env) == "unknown (y not logged)");
+        CHECK(eval_str("z * y", env) == "unknown (z not logged)");
+        CHECK(eval_str("x + 1 == z", env) == "unknown (z not logged)");
+        CHECK(eval_str("-(y - x)", env) == "unknown (y not logged)");
+        CHECK(eval_str("state.nia in caps", env) == "unknown (state.nia not logged)");
+        CHECK(eval_str("{x, y, z}", env) == "unknown (y not logged)");
+        CHECK(eval_str("len(msg.nonce_1) > 2 || x == 2", env) == "unknown (msg.nonce_1 not logged)");
+        CHECK(eval_str("x == 1 || len(msg.nonce_1) > 2", env) == "true");
+        CHECK(eval_str("size(insert(caps, NIA1))", env) == "unknown (caps not logged)");
+        CHECK(eval_str("get(m, y, x)", env) == "unknown (m not logged)");
+        CHECK(eval_str("known(y)", env) == "false");
+        CHECK(eval_str("known(x)", env) == "true");
+        CHECK(eval_str("present(y)", env) == "unknown (y not logged)");
+    }
+
+    TEST_CASE("evaluate: if with an unknown condition")
+    {
+        MapEnv env;
+        env.values["x"] = Value::integer(4);
+        env.values["y"] = Value::integer(4);
+        env.values["z"] = Value::integer(5);
+        CHECK(eval_str("if a then x else y", env) == "4");
+        CHECK(eval_str("if a then x else z", env) == "unknown (a not logged)");
+        CHECK(eval_str("if a then x else opt", env) == "unknown (a not logged)");
+        env.values["a"] = Value::boolean(true);
+        CHECK(eval_str("if a then x else z", env) == "4");
+        CHECK(eval_str("if !a then x else z", env) == "5");
+        CHECK(eval_str("if a then x else opt", env) == "4"); // the other branch is not evaluated
+    }
+
+    TEST_CASE("evaluate: absent compares with ==/!=, is unknown anywhere else")
+    {
+        const MapEnv env = sample_env();
+        CHECK(eval_str("opt == absent", env) == "true");
+        CHECK(eval_str("opt != absent", env) == "false");
+        CHECK(eval_str("x == absent", env) == "false");
+        CHECK(eval_str("absent != x", env) == "true");
+        CHECK(eval_str("opt == 3", env) == "false");
+        CHECK(eval_str("opt != x", env) == "true");
+        CHECK(eval_str("present(opt)", env) == "false");
+        CHECK(eval_str("present(x)", env) == "true");
+        CHECK(eval_str("known(opt)", env) == "true");
+        CHECK(eval_str("opt + 1", env) == "unknown (opt is absent)");
+        CHECK(eval_str("x * (opt + 1)", env) == "unknown (opt is absent)");
+        CHECK(eval_str("opt in ids", env) == "unknown (opt is absent)");
+        CHECK(eval_str("{x, opt}", env) == "unknown (opt is absent)");
+        CHECK(eval_str("get(m, opt, 0)", env) == "unknown (opt is absent)");
+        CHECK(eval_str("(if b then x else opt) < 3", env) == "unknown (if b then x else opt is absent)");
+        // Kleene still decides around an absent operand.
+        CHECK(eval_str("opt > 1 && false", env) == "false");
+        CHECK(eval_str("opt > 1 || true", env) == "true");
+        CHECK(eval_str("opt > 1 && a", env) == "unknown (opt is absent)");
+        MapEnv flags = sample_env();
+        flags.values["a"] = Value::absent();
+        CHECK(eval_str("a || b", flags) == "unknown (a is absent)");
+        CHECK(eval_str("if a then 1 else 1", flags) == "1");
+    }
+
+    TEST_CASE("evaluate: integer operators")
+    {
+        const MapEnv env = sample_env(); // x = 7, y = -3, z = 0
+        const std::pair<const char*, const char*> cases[] = {
+            {"x + y", "4"},
+            {"x - y", "10"},
+            {"x * y", "-21"},
+            {"x / 2", "3"},
+            {"-x / 2", "-3"}, // truncation toward zero
+            {"x % 3", "1"},
+            {"-x % 3", "-1"},
+            {"x % -3", "1"},
+            {"x / y", "-2"},
+            {"0x0f & 0x3c", "12"},
+            {"0x0f | 0x30", "63"},
+            {"1 << 62", "4611686018427387904"},
+            {"1 << 63", "-9223372036854775808"},
+            {"x << 0", "7"},
+            {"-8 >> 1", "-4"}, // arithmetic shift
+            {"256 >> 4", "16"},
+            {"-y", "3"},
+            {"1 + 2 * 3", "7"},
+            {"(1 + 2) * 3", "9"},
+            {"0x12 << 8 | 0x34", "4660"},
+            {"x < 8", "true"},
+            {"x < 7", "false"},
+            {"x <= 7", "true"},
+            {"x > 7", "false"},
+            {"x >= 7", "true"},
+            {"y < z", "true"},
+            {"x == 7", "true"},
+            {"x != 7", "false"},
+            // Two's complement wrap-around, no UB.
+            {"9223372036854775807 + 1", "-9223372036854775808"},
+            {"-9223372036854775807 - 2", "9223372036854775807"},
+            {"4611686018427387904 * 4", "0"},
+            {"-(-9223372036854775807 - 1)", "-9223372036854775808"},
+            {"(-9223372036854775807 - 1) / -1", "-9223372036854775808"},
+            {"(-9223372036854775807 - 1) % -1", "0"},
+            // Undefined results are unknown, never UB.
+            {"x / z", "unknown (division by zero)"},
+            {"x % z", "unknown (division by zero)"},
+            {"x / (y + 3)", "unknown (division by zero)"},
+            {"1 << 64", "unknown (shift count 64 out of range 0..63)"},
+            {"1 >> y", "unknown (shift count -3 out of range 0..63)"},
+        };
+        for (const auto& [source, expected] : cases) {
+            CHECK(eval_str(source, env) == expected);
+        }
+    }
+
+    TEST_CASE("evaluate: bool, bytes, enum and map equality")
+    {
+        const MapEnv env = sample_env();
+        CHECK(eval_str("a == true", env) == "true");
+        CHECK(eval_str("a != b", env) == "true");
+        CHECK(eval_str("msg.nonce_1 == x\"0102AB\"", env) == "true");
+        CHECK(eval_str("msg.nonce_1 == x\"0102\"", env) == "false");
+        CHECK(eval_str("len(msg.nonce_1)", env) == "3");
+        CHECK(eval_str("len(x\"\")", env) == "0");
+        CHECK(eval_str("state.nia == NIA2", env) == "true");
+        CHECK(eval_str("state.nia == Nia.NIA1", env) == "false");
+        CHECK(eval_str("state.nia", env) == "NIA2");
+        CHECK(eval_str("m == put(put(m, 1, 10), 2, 20)", env) == "true");
+        CHECK(eval_str("m == put(m, 1, 11)", env) == "false");
+    }
+
+    TEST_CASE("evaluate: sets")
+    {
+        const MapEnv env = sample_env(); // caps = {NIA1, NIA2}, ids = {1, 5}
+        const std::pair<const char*, const char*> cases[] = {
+            {"caps", "{NIA1, NIA2}"},
+            {"{NIA2, NIA1} == {NIA1, NIA2}", "true"},
+            {"{NIA2, NIA1, NIA2} == caps", "true"},
+            {"{NIA1} == caps", "false"},
+            {"caps != {}", "true"},
+            {"NIA1 in caps", "true"},
+            {"NIA0 in caps", "false"},
+            {"state.nia in caps", "true"},
+            {"5 in ids", "true"},
+            {"x in ids", "false"},
+            {"x in {}", "false"},
+            {"x in {3, x, 9}", "true"},
+            {"x\"ab\" in {x\"01\", x\"ab\"}", "true"},
+            {"x\"ac\" in {x\"01\", x\"ab\"}", "false"},
+            {"size(caps)", "2"},
+            {"size({NIA1, NIA1, NIA1})", "1"},
+            {"size(union(caps, {NIA0, NIA1}))", "3"},
+            {"union(caps, {NIA3, NIA0})", "{NIA0, NIA1, NIA2, NIA3}"},
+            {"union({}, caps) == caps", "true"},
+            {"subset({NIA1}, caps)", "true"},
+            {"subset({NIA1, NIA3}, caps)", "false"},
+            {"subset({}, caps)", "true"},
+            {"subset(caps, caps)", "true"},
+            {"insert(caps, NIA0)", "{NIA0, NIA1, NIA2}"},
+            {"insert(caps, NIA2) == caps", "true"},
+            {"insert(ids, 3)", "{1, 3, 5}"},
+            {"insert({}, 9)", "{9}"},
+            {"{x - 7, x, 1, -1}", "{-1, 0, 1, 7}"},
+            {"{x\"ff\", x\"00\"}", "{00, ff}"},
+        };
+        for (const auto& [source, expected] : cases) {
+            CHECK(eval_str(source, env) == expected);
+        }
+    }
+
+    TEST_CASE("evaluate: maps get/put")
+    {
+        const MapEnv env = sample_env(); // m = {1: 10, 2: 20}
+        CHECK(eval_str("get(m, 1, 0)", env) == "10");
+        CHECK(eval_str("get(m, 3, -1)", env) == "-1");
+        CHECK(eval_str("put(m, 3, 30)", env) == "{1: 10, 2: 20, 3: 30}");
+        CHECK(eval_str("put(m, 1, 11)", env) == "{1: 11, 2: 20}");
+        CHECK(eval_str("get(put(m, x, x * 2), 7, 0)", env) == "14");
+        CHECK(eval_str("get(m, 1, 0)", env) == "10"); // put did not change the variable
+    }
+
+    TEST_CASE("evaluate: external functions are strict unless lazy_unknown")
+    {
+        Scope scope = make_scope();
+        int calls = 0;
+        scope.functions["count"] = ExternalFunction{{Type::integer(), Type::integer()}, Type::integer(),
+                                                    [&calls](const std::vector<Value>& args) {
+                                                        ++calls;
+                                                        return Value::integer(args[0].is_absent() ? -1 : 1);
+                                                    },
+                                                    false};
+        MapEnv env = sample_env();
+        CHECK(eval_str("kdf(msg.nonce_1, 255)", env, scope) == "0102abff");
+        CHECK(eval_str("count(x, y)", env, scope) == "1");
+        CHECK(calls == 1);
+        // Strict: an unknown argument gives that unknown, impl is not called.
+        env.values.erase("y");
+        CHECK(eval_str("count(x, y)", env, scope) == "unknown (y not logged)");
+        env.values.erase("z");
+        CHECK(eval_str("count(z, y)", env, scope) == "unknown (z not logged)");
+        CHECK(calls == 1);
+        // Absent arguments reach impl.
+        CHECK(eval_str("count(opt, x)", env, scope) == "-1");
+        CHECK(calls == 2);
+        // lazy_unknown: impl sees the unknown.
+        CHECK(eval_str("lazy(b)", env, scope) == "false");
+        env.values.erase("b");
+        CHECK(eval_str("lazy(b)", env, scope) == "true");
+        // Declared without an implementation (symbolic use only): unknown, not a crash.
+        CHECK(eval_str("noimpl(x)", env, scope) == "unknown (function 'noimpl' has no implementation)");
+    }
+
+    TEST_CASE("evaluate: defs evaluate as their expansion")
+    {
+        Scope scope = make_scope();
+        scope.defs["big"] = "x > 5";
+        scope.defs["ok"] = "big && a";
+        MapEnv env = sample_env();
+        CHECK(eval_str("ok", env, scope) == "true");
+        env.values["x"] = Value::integer(5);
+        CHECK(eval_str("ok", env, scope) == "false");
+        CHECK(eval_str("!ok || b", env, scope) == "true");
+    }
+
+    TEST_CASE("evaluate: deepest accepted trees evaluate without trouble")
+    {
+        const MapEnv env = sample_env();
+        CHECK(eval_str(std::string(199, '!') + "a", env) == "false");
+        std::string sum = "0";
+        for (int i = 0; i < 199; ++i) {
+            sum += " + 1";
+        }
+        CHECK(eval_str(sum, env) == "199");
+    }
+}

@@ -1,0 +1,111 @@
+#include "trace/position_index.h"
+
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <string>
+
+using pc5check::trace::detail::escape_pointer_token;
+using pc5check::trace::detail::position_of;
+using pc5check::trace::detail::PositionIndex;
+
+TEST_SUITE("trace")
+{
+    TEST_CASE("position index: values, keys and pointers")
+    {
+        const std::string text = "{\"a\": [10, {\"b/c\": \"x\\\"y\", \"d~\": null}],\n \"e\": {\"f\": {\"g\": 1}}}";
+        const PositionIndex index = PositionIndex::scan(text, 5, 3);
+        const auto* root = index.find("");
+        REQUIRE(root != nullptr);
+        CHECK(root->offset == 0);
+        CHECK(root->value.line == 5);
+        CHECK(root->value.column == 1);
+        const auto* a1 = index.find("/a/1");
+        REQUIRE(a1 != nullptr);
+        CHECK(a1->value.column == 12);
+        CHECK(a1->key.line == 0); // array elements have no key
+        const auto* bc = index.find("/a/1/b~1c");
+        REQUIRE(bc != nullptr);
+        CHECK(text.substr(bc->offset, 6) == "\"x\\\"y\"");
+        CHECK(bc->key.column == 13);
+        CHECK(bc->value.column == 20);
+        REQUIRE(index.find("/a/1/d~0") != nullptr);
+        const auto* e = index.find("/e");
+        REQUIRE(e != nullptr);
+        CHECK(e->key.line == 6);
+        CHECK(e->key.column == 2);
+        CHECK(e->value.column == 7);
+        CHECK(index.find("/e/f") != nullptr);
+        CHECK(index.find("/e/f/g") != nullptr);
+        CHECK(index.find("/e/f/g/h") == nullptr);
+        CHECK_FALSE(index.duplicate().has_value());
+        CHECK_FALSE(index.too_deep().has_value());
+    }
+
+    TEST_CASE("position index: record depth limits what is kept")
+    {
+        const PositionIndex index = PositionIndex::scan(R"({"a": {"b": {"c": 1}}})", 1, 2);
+        CHECK(index.find("/a/b") != nullptr);
+        CHECK(index.find("/a/b/c") == nullptr);
+    }
+
+    TEST_CASE("position index: duplicate keys, also when escaped")
+    {
+        const PositionIndex index = PositionIndex::scan("{\"x\": {\"k\": 1,\n \"\\u006b\": 2}}", 1, 1);
+        REQUIRE(index.duplicate().has_value());
+        CHECK(index.duplicate()->pointer == "/x/k");
+        CHECK(index.duplicate()->key == "k");
+        CHECK(index.duplicate()->first.line == 1);
+        CHECK(index.duplicate()->first.column == 8);
+        CHECK(index.duplicate()->second.line == 2);
+        CHECK(index.duplicate()->second.column == 2);
+        // Surrogate pairs decode to one character.
+        const PositionIndex pair = PositionIndex::scan("{\"\\ud83d\\ude00\": 1, \"\xF0\x9F\x98\x80\": 2}", 1, 1);
+        REQUIRE(pair.duplicate().has_value());
+        CHECK(pair.duplicate()->key == "\xF0\x9F\x98\x80");
+        CHECK_FALSE(PositionIndex::scan(R"([{"k": 1}, {"k": 2}])", 1, 3).duplicate().has_value());
+    }
+
+    TEST_CASE("position index: nesting limit and number overflow")
+    {
+        const std::string deep = std::string(PositionIndex::kMaxNesting, '[') + std::string(PositionIndex::kMaxNesting, ']');
+        CHECK_FALSE(PositionIndex::scan(deep, 1, 4).too_deep().has_value());
+        const PositionIndex too_deep = PositionIndex::scan("[" + deep + "]", 1, 4);
+        REQUIRE(too_deep.too_deep().has_value());
+        CHECK(too_deep.too_deep()->column == PositionIndex::kMaxNesting + 1);
+
+        const PositionIndex numbers = PositionIndex::scan("[1e308, 1e-999, 123456789012345678901234567890, -2E+400]", 3, 4);
+        REQUIRE(numbers.number_overflow().has_value());
+        CHECK(numbers.number_overflow()->line == 3);
+        CHECK(numbers.number_overflow()->column == 49);
+    }
+
+    TEST_CASE("position index: garbage does not crash or hang")
+    {
+        std::uint32_t state = 12345;
+        const std::string alphabet = "{}[]\",:\\ \n\tu0123456789abcdefe-+.trufalsn\xC3\xA9\xFF";
+        for (int round = 0; round < 300; ++round) {
+            std::string text;
+            for (int i = 0; i < 200; ++i) {
+                state = state * 1664525U + 1013904223U;
+                text += alphabet[(state >> 16U) % alphabet.size()];
+            }
+            const PositionIndex index = PositionIndex::scan(text, 1, 4);
+            if (const auto* root = index.find("")) {
+                CHECK(root->offset < text.size());
+            }
+        }
+        for (const char* text : {"", "\"", "\"\\", "\"\\u12", "{\"a", "{\"a\":", "]]]}}}", "\xEF\xBB\xBF", "{\"\\ud800\\u"}) {
+            (void)PositionIndex::scan(text, 1, 4);
+        }
+    }
+
+    TEST_CASE("position index: helpers")
+    {
+        CHECK(escape_pointer_token("a/b~c") == "a~1b~0c");
+        CHECK(position_of("ab\ncd", 4, 10).line == 11);
+        CHECK(position_of("ab\ncd", 4, 10).column == 2);
+        CHECK(position_of("\xC3\xA9x", 2, 1).column == 2);
+        CHECK(position_of("ab", 99, 1).column == 3); // clamped to the end
+    }
+}
