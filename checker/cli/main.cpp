@@ -2,10 +2,12 @@
 /// 1 violation, 2 bad input or usage, 3 internal error.
 
 #include "pc5check/checker/check.h"
+#include "pc5check/checker/gen.h"
 #include "pc5check/checker/report.h"
 #include "pc5check/spec/spec.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -36,6 +38,16 @@ struct CheckCommand {
     bool quiet = false;
     bool verbose = false;
     bool no_color = false;
+};
+
+/// Options of `pc5check gen`.
+struct GenCommand {
+    std::string spec_file;
+    std::string output_dir;
+    std::size_t count = 0;
+    std::string mutate;
+    std::uint64_t seed = 1;
+    std::vector<std::string> scenarios;
 };
 
 /// Options of `pc5check spec lint|show`.
@@ -148,6 +160,80 @@ int run_check(const CheckCommand& cmd)
     return checker::exit_code(run);
 }
 
+Expected<void> write_json_file(const std::string& path, const std::string& text)
+{
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    if (!out) {
+        Error e;
+        e.code = ErrorCode::io;
+        e.file = path;
+        e.message = "cannot write file";
+        return tl::make_unexpected(e);
+    }
+    return {};
+}
+
+int run_gen(const GenCommand& cmd)
+{
+    auto loaded = spec::load_spec(cmd.spec_file);
+    if (!loaded) {
+        return fail(loaded.error());
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(cmd.output_dir, ec);
+    if (ec) {
+        Error e;
+        e.code = ErrorCode::io;
+        e.file = cmd.output_dir;
+        e.message = "cannot create output directory: " + ec.message();
+        return fail(e);
+    }
+    if (cmd.count > 0) {
+        // Random traces, one per line of one .jsonl file.
+        std::string text;
+        for (std::size_t i = 0; i < cmd.count; ++i) {
+            auto t = gen::make_random_trace(loaded->id, cmd.seed + i, cmd.mutate);
+            if (!t) {
+                return fail(t.error());
+            }
+            text += trace::to_json(*t).dump() + "\n";
+        }
+        const std::string path = cmd.output_dir + "/" + loaded->id + "-random-" + std::to_string(cmd.seed) + ".jsonl";
+        if (auto w = write_json_file(path, text); !w) {
+            return fail(w.error());
+        }
+        std::cout << "wrote " << cmd.count << " trace(s) to " << path << "\n";
+        return kExitOk;
+    }
+    auto catalogue = gen::scenarios(loaded->id);
+    if (!catalogue) {
+        return fail(catalogue.error());
+    }
+    std::size_t written = 0;
+    for (const auto& sc : *catalogue) {
+        const bool wanted = cmd.scenarios.empty() ||
+                            std::find(cmd.scenarios.begin(), cmd.scenarios.end(), sc.name) != cmd.scenarios.end();
+        const bool mutation_ok = cmd.mutate.empty() || sc.mutate_rule == cmd.mutate;
+        if (!wanted || !mutation_ok) {
+            continue;
+        }
+        auto t = gen::make_trace(loaded->id, sc.name, cmd.seed);
+        if (!t) {
+            return fail(t.error());
+        }
+        if (auto w = write_json_file(cmd.output_dir + "/" + sc.name + ".json", trace::to_json(*t).dump(2) + "\n"); !w) {
+            return fail(w.error());
+        }
+        ++written;
+    }
+    if (written == 0) {
+        return fail(make_error(ErrorCode::usage, "no scenario of " + loaded->id + " matches the selection").value());
+    }
+    std::cout << "wrote " << written << " trace(s) to " << cmd.output_dir << "\n";
+    return kExitOk;
+}
+
 int run_spec(const SpecCommand& cmd)
 {
     auto params = parse_params(cmd.params);
@@ -242,6 +328,17 @@ int run(int argc, char** argv)
     spec_cmd->add_option("--param", spec_opts.params, "override a spec parameter: ID=VALUE (repeatable)");
     spec_cmd->footer("Example:\n  pc5check spec lint spec/ts33536-r17.json");
 
+    GenCommand gen_opts;
+    auto* gen_cmd = app.add_subcommand("gen", "Generate traces with real keys and MAC-Is: the scenario catalogue or random ones");
+    gen_cmd->add_option("spec", gen_opts.spec_file, "spec file, e.g. spec/ts33536-r17.json")->required();
+    gen_cmd->add_option("-o,--output", gen_opts.output_dir, "output directory")->required();
+    gen_cmd->add_option("--count", gen_opts.count, "write N random multi-re-keying traces (.jsonl) instead of the catalogue");
+    gen_cmd->add_option("--mutate", gen_opts.mutate, "only traces breaking this rule ID ('none': conforming random traces)");
+    gen_cmd->add_option("--seed", gen_opts.seed, "seed: the same seed gives byte-identical traces");
+    gen_cmd->add_option("--scenario", gen_opts.scenarios, "only these catalogue scenarios (repeatable)");
+    gen_cmd->footer("Example:\n  pc5check gen spec/ts33536-r17.json -o traces/ts33536-r17\n"
+                    "  pc5check gen spec/ts33536-r17.json --count 1000 --seed 7 -o /tmp/load");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -253,6 +350,9 @@ int run(int argc, char** argv)
     }
     if (spec_cmd->parsed()) {
         return run_spec(spec_opts);
+    }
+    if (gen_cmd->parsed()) {
+        return run_gen(gen_opts);
     }
     return kExitBadInput;
 }

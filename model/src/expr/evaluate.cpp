@@ -18,16 +18,14 @@ constexpr std::size_t kMaxDescription = 80;
 
 /// The alternative T of a value whose type the checker established; a mismatch is a bug of the Env
 /// (or of a hand-built tree), never of the input.
-template <class T>
-[[nodiscard]] const T& as(const Value& v)
+template <class T> [[nodiscard]] const T& as(const Value& v)
 {
     const T* p = std::get_if<T>(&v.data);
     PC5CHECK_ASSERT(p != nullptr);
     return *p;
 }
 
-template <class T>
-[[nodiscard]] T& as(Value& v)
+template <class T> [[nodiscard]] T& as(Value& v)
 {
     T* p = std::get_if<T>(&v.data);
     PC5CHECK_ASSERT(p != nullptr);
@@ -109,17 +107,11 @@ void unparse(const Node& n, std::string& out)
 }
 
 /// Two's complement wrap-around, without signed-overflow UB.
-[[nodiscard]] std::int64_t wrap(std::uint64_t u)
-{
-    return static_cast<std::int64_t>(u);
-}
-[[nodiscard]] std::uint64_t bits(std::int64_t i)
-{
-    return static_cast<std::uint64_t>(i);
-}
+[[nodiscard]] std::int64_t wrap(std::uint64_t u) { return static_cast<std::int64_t>(u); }
+[[nodiscard]] std::uint64_t bits(std::int64_t i) { return static_cast<std::uint64_t>(i); }
 
 class Evaluator {
-public:
+  public:
     Evaluator(const Env& env, const Scope& scope) : env_(env), scope_(scope) {}
 
     [[nodiscard]] Value eval(const Node& n)
@@ -144,15 +136,20 @@ public:
         return Value::unknown("bad node");
     }
 
-private:
+  private:
     /// Turns an absent value into an unknown one naming `source`; false when `v` is (now) unknown.
     [[nodiscard]] static bool usable(Value& v, const Node& source)
     {
         if (v.is_absent()) {
-            v = Value::unknown(describe(source) + " is absent");
+            absent_to_unknown(v, source);
             return false;
         }
         return v.is_known();
+    }
+
+    [[gnu::noinline]] static void absent_to_unknown(Value& v, const Node& source)
+    {
+        v = Value::unknown(describe(source) + " is absent");
     }
 
     /// Evaluates an operand of a strict operator into `v`; false when `v` holds the unknown result.
@@ -162,7 +159,7 @@ private:
         return usable(v, n);
     }
 
-    [[nodiscard]] Value eval_set(const Node& n)
+    [[gnu::noinline]] [[nodiscard]] Value eval_set(const Node& n)
     {
         std::vector<Value> elements;
         elements.reserve(n.args.size());
@@ -176,7 +173,7 @@ private:
         return Value::set(std::move(elements));
     }
 
-    [[nodiscard]] Value eval_unary(const Node& n)
+    [[gnu::noinline]] [[nodiscard]] Value eval_unary(const Node& n)
     {
         Value v;
         if (!operand(*n.args[0], v)) {
@@ -190,7 +187,7 @@ private:
 
     /// Kleene connectives: a known deciding operand wins over an unknown one; otherwise the first
     /// unknown (left to right) is the result.
-    [[nodiscard]] Value eval_logical(BinaryOp op, const Node& n)
+    [[gnu::noinline]] [[nodiscard]] Value eval_logical(BinaryOp op, const Node& n)
     {
         // `dominant` decides the result alone: false for &&, true for || and (on the right) =>.
         const bool left_dominant = op == BinaryOp::logical_or;
@@ -211,7 +208,7 @@ private:
         return b; // a is the neutral value: the result is b
     }
 
-    [[nodiscard]] Value eval_binary(const Node& n)
+    [[gnu::noinline]] [[nodiscard]] Value eval_binary(const Node& n)
     {
         const auto op = binary_op(n.name);
         PC5CHECK_ASSERT(op.has_value());
@@ -221,34 +218,46 @@ private:
         case BinaryOp::implies:
             return eval_logical(*op, n);
         case BinaryOp::equal:
-        case BinaryOp::not_equal: {
-            // absent is a proper value here: absent == absent, absent != anything else.
-            Value a = eval(*n.args[0]);
-            if (a.is_unknown()) {
-                return a;
-            }
-            Value b = eval(*n.args[1]);
-            if (b.is_unknown()) {
-                return b;
-            }
-            return Value::boolean((a == b) == (*op == BinaryOp::equal));
-        }
-        case BinaryOp::member: {
-            Value x;
-            Value s;
-            if (!operand(*n.args[0], x)) {
-                return x;
-            }
-            if (!operand(*n.args[1], s)) {
-                return s;
-            }
-            const auto& elements = as<SetValue>(s).elements;
-            return Value::boolean(std::binary_search(elements.begin(), elements.end(), x,
-                                                     [](const Value& l, const Value& r) { return l < r; }));
-        }
+        case BinaryOp::not_equal:
+            return eval_equality(*op == BinaryOp::equal, n);
+        case BinaryOp::member:
+            return eval_member(n);
         default:
-            break;
+            return eval_integer(*op, n);
         }
+    }
+
+    /// absent is a proper value here: absent == absent, absent != anything else.
+    [[gnu::noinline]] [[nodiscard]] Value eval_equality(bool equal, const Node& n)
+    {
+        Value a = eval(*n.args[0]);
+        if (a.is_unknown()) {
+            return a;
+        }
+        Value b = eval(*n.args[1]);
+        if (b.is_unknown()) {
+            return b;
+        }
+        return Value::boolean((a == b) == equal);
+    }
+
+    [[gnu::noinline]] [[nodiscard]] Value eval_member(const Node& n)
+    {
+        Value x;
+        Value s;
+        if (!operand(*n.args[0], x)) {
+            return x;
+        }
+        if (!operand(*n.args[1], s)) {
+            return s;
+        }
+        const auto& elements = as<SetValue>(s).elements;
+        return Value::boolean(std::binary_search(elements.begin(), elements.end(), x,
+                                                 [](const Value& l, const Value& r) { return l < r; }));
+    }
+
+    [[gnu::noinline]] [[nodiscard]] Value eval_integer(BinaryOp op, const Node& n)
+    {
         Value va;
         Value vb;
         if (!operand(*n.args[0], va)) {
@@ -259,7 +268,7 @@ private:
         }
         const std::int64_t a = as<std::int64_t>(va);
         const std::int64_t b = as<std::int64_t>(vb);
-        switch (*op) {
+        switch (op) {
         case BinaryOp::less:
             return Value::boolean(a < b);
         case BinaryOp::less_equal:
@@ -280,10 +289,10 @@ private:
                 return Value::unknown("division by zero");
             }
             if (b == -1) { // INT64_MIN / -1 overflows: wrap like the other operators
-                return Value::integer(*op == BinaryOp::divide ? wrap(0U - bits(a)) : 0);
+                return Value::integer(op == BinaryOp::divide ? wrap(0U - bits(a)) : 0);
             }
             // Truncating toward zero, as C++ and SMT-LIB bvsdiv/bvsrem.
-            return Value::integer(*op == BinaryOp::divide ? a / b : a % b);
+            return Value::integer(op == BinaryOp::divide ? a / b : a % b);
         case BinaryOp::bit_and:
             return Value::integer(a & b);
         case BinaryOp::bit_or:
@@ -291,10 +300,10 @@ private:
         case BinaryOp::shift_left:
         case BinaryOp::shift_right:
             if (b < 0 || b > 63) {
-                return Value::unknown("shift count " + std::to_string(b) + " out of range 0..63");
+                return shift_out_of_range(b);
             }
             // << on the bits (no UB on overflow); >> is arithmetic (sign-extending).
-            return Value::integer(*op == BinaryOp::shift_left ? wrap(bits(a) << bits(b)) : a >> b);
+            return Value::integer(op == BinaryOp::shift_left ? wrap(bits(a) << bits(b)) : a >> b);
         default:
             break;
         }
@@ -302,7 +311,12 @@ private:
         return Value::unknown("bad operator");
     }
 
-    [[nodiscard]] Value eval_ite(const Node& n)
+    [[gnu::noinline]] [[nodiscard]] static Value shift_out_of_range(std::int64_t count)
+    {
+        return Value::unknown("shift count " + std::to_string(count) + " out of range 0..63");
+    }
+
+    [[gnu::noinline]] [[nodiscard]] Value eval_ite(const Node& n)
     {
         Value c;
         if (operand(*n.args[0], c)) {
@@ -320,7 +334,7 @@ private:
         return c;
     }
 
-    [[nodiscard]] Value eval_call(const Node& n)
+    [[gnu::noinline]] [[nodiscard]] Value eval_call(const Node& n)
     {
         if (const auto b = builtin(n.name)) {
             return eval_builtin(n, *b);
@@ -342,7 +356,7 @@ private:
         return fn.impl(args);
     }
 
-    [[nodiscard]] Value eval_builtin(const Node& n, Builtin b)
+    [[gnu::noinline]] [[nodiscard]] Value eval_builtin(const Node& n, Builtin b)
     {
         if (b == Builtin::present || b == Builtin::known) {
             Value v = eval(*n.args[0]);

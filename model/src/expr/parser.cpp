@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -48,10 +49,7 @@ struct Token {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
 
-[[nodiscard]] bool is_name_char(char c)
-{
-    return is_name_start(c) || (c >= '0' && c <= '9');
-}
+[[nodiscard]] bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
 
 [[nodiscard]] int hex_digit(char c)
 {
@@ -95,7 +93,7 @@ struct Token {
 }
 
 class Lexer {
-public:
+  public:
     explicit Lexer(std::string_view source) : src_(source) {}
 
     [[nodiscard]] Expected<std::vector<Token>> run()
@@ -127,7 +125,7 @@ public:
         }
     }
 
-private:
+  private:
     void skip_space()
     {
         while (pos_ < src_.size() &&
@@ -156,9 +154,8 @@ private:
         }
         t.text = src_.substr(start, pos_ - start);
         static constexpr std::pair<std::string_view, Tok> kKeywords[] = {
-            {"true", Tok::kw_true}, {"false", Tok::kw_false}, {"absent", Tok::kw_absent},
-            {"if", Tok::kw_if},     {"then", Tok::kw_then},   {"else", Tok::kw_else},
-            {"in", Tok::kw_in},
+            {"true", Tok::kw_true}, {"false", Tok::kw_false}, {"absent", Tok::kw_absent}, {"if", Tok::kw_if},
+            {"then", Tok::kw_then}, {"else", Tok::kw_else},   {"in", Tok::kw_in},
         };
         t.kind = Tok::name;
         for (const auto& [word, kind] : kKeywords) {
@@ -232,7 +229,8 @@ private:
         }
         t.bytes.reserve(digits.size() / 2);
         for (std::size_t i = 0; i < digits.size(); i += 2) {
-            t.bytes.push_back(static_cast<std::uint8_t>(hex_digit(digits[i]) * 16 + hex_digit(digits[i + 1])));
+            t.bytes.push_back(
+                static_cast<std::uint8_t>(hex_digit(digits[i]) * 16 + hex_digit(digits[i + 1])));
         }
         t.text = src_.substr(start, pos_ - start);
         t.kind = Tok::bytes;
@@ -243,8 +241,8 @@ private:
     {
         // Longest match first.
         static constexpr std::string_view kPuncts[] = {
-            "&&", "||", "=>", "==", "!=", "<=", ">=", "<<", ">>", "!", "<", ">", "+", "-",
-            "*",  "/",  "%",  "&",  "|",  "(",  ")",  "{",  "}",  ",",
+            "&&", "||", "=>", "==", "!=", "<=", ">=", "<<", ">>", "!", "<", ">",
+            "+",  "-",  "*",  "/",  "%",  "&",  "|",  "(",  ")",  "{", "}", ",",
         };
         const std::string_view rest = src_.substr(pos_);
         for (const std::string_view p : kPuncts) {
@@ -268,23 +266,42 @@ struct Parsed {
     std::size_t height = 1;
 };
 
+/// Binding strength of the operators (expr.h), loosest first. `!` and unary `-` are prefixes.
+enum class Prec : std::uint8_t {
+    none, ///< not a binary operator here (`=>` is parsed by its own loop)
+    logical_or,
+    logical_and,
+    negation,
+    compare,
+    bit_or,
+    bit_and,
+    shift,
+    add,
+    mul,
+};
+
+[[nodiscard]] Prec tighter(Prec p) { return static_cast<Prec>(static_cast<std::uint8_t>(p) + 1); }
+
+/// Precedence climbing: one frame per binding strength actually climbed, loops for left-associative
+/// chains and prefix runs, so recursion is bounded by the nesting of brackets. Functions return
+/// nullopt on failure and leave the error in `error_` (small frames: deep input stays cheap).
 class Parser {
-public:
+  public:
     explicit Parser(std::vector<Token> tokens) : tokens_(std::move(tokens)) {}
 
     [[nodiscard]] Expected<NodePtr> run()
     {
         auto e = parse_expr();
-        if (!e) {
-            return tl::make_unexpected(e.error());
+        if (e && peek().kind != Tok::end) {
+            e = expected("an operator or end of input");
         }
-        if (peek().kind != Tok::end) {
-            return expected("an operator or end of input");
+        if (!e) {
+            return tl::make_unexpected(std::move(error_));
         }
         return std::move(e->node);
     }
 
-private:
+  private:
     [[nodiscard]] const Token& peek() const { return tokens_[pos_]; }
 
     [[nodiscard]] bool at_punct(std::string_view p) const
@@ -292,19 +309,25 @@ private:
         return peek().kind == Tok::punct && peek().text == p;
     }
 
-    [[nodiscard]] tl::unexpected<Error> expected(const std::string& what) const
+    [[gnu::noinline]] [[nodiscard]] std::nullopt_t fail(std::size_t offset, const std::string& message)
     {
-        return error_at(peek().offset, "expected " + what + ", found " + describe(peek()));
+        error_ = error_at(offset, message).value();
+        return std::nullopt;
     }
 
-    [[nodiscard]] static tl::unexpected<Error> too_deep(std::size_t offset)
+    [[gnu::noinline]] [[nodiscard]] std::nullopt_t expected(const std::string& what)
     {
-        return error_at(offset, "expression nested deeper than " + std::to_string(kMaxDepth));
+        return fail(peek().offset, "expected " + what + ", found " + describe(peek()));
+    }
+
+    [[nodiscard]] std::nullopt_t too_deep(std::size_t offset)
+    {
+        return fail(offset, "expression nested deeper than " + std::to_string(kMaxDepth));
     }
 
     /// Builds an interior node; fails when the tree would grow taller than kMaxDepth.
-    [[nodiscard]] static Expected<Parsed> make(NodeKind kind, std::string name, std::size_t offset,
-                                               std::vector<Parsed> kids)
+    [[gnu::noinline]] [[nodiscard]] std::optional<Parsed> make(NodeKind kind, std::string name,
+                                                               std::size_t offset, std::vector<Parsed> kids)
     {
         Node n;
         n.kind = kind;
@@ -324,19 +347,25 @@ private:
 
     [[nodiscard]] static Parsed leaf(Node n) { return Parsed{std::make_shared<const Node>(std::move(n)), 1}; }
 
-    /// Guards recursion into a nested full expression (parentheses, set elements, arguments, if).
-    [[nodiscard]] Expected<Parsed> parse_nested()
+    /// Every recursion (brackets, set elements, arguments, if parts, right operands) goes through
+    /// here: `depth_` counts the open ones, so the stack stays bounded whatever the input.
+    template <class Parse> [[nodiscard]] std::optional<Parsed> nested(Parse parse)
     {
         if (depth_ >= kMaxDepth) {
             return too_deep(peek().offset);
         }
         ++depth_;
-        auto e = parse_expr();
+        auto e = parse();
         --depth_;
         return e;
     }
 
-    [[nodiscard]] Expected<Parsed> parse_expr()
+    [[nodiscard]] std::optional<Parsed> parse_nested()
+    {
+        return nested([this] { return parse_expr(); });
+    }
+
+    [[nodiscard]] std::optional<Parsed> parse_expr()
     {
         if (peek().kind != Tok::kw_if) {
             return parse_implies();
@@ -344,8 +373,8 @@ private:
         const std::size_t offset = peek().offset;
         ++pos_;
         std::vector<Parsed> parts;
-        for (const auto& [separator, name] : {std::pair{Tok::kw_then, "'then'"}, {Tok::kw_else, "'else'"},
-                                              {Tok::end, ""}}) {
+        for (const auto& [separator, name] :
+             {std::pair{Tok::kw_then, "'then'"}, {Tok::kw_else, "'else'"}, {Tok::end, ""}}) {
             auto e = parse_nested();
             if (!e) {
                 return e;
@@ -363,12 +392,12 @@ private:
 
     /// `=>` is right-associative: operands are collected in a loop and folded from the right, so a
     /// long chain costs no recursion.
-    [[nodiscard]] Expected<Parsed> parse_implies()
+    [[nodiscard]] std::optional<Parsed> parse_implies()
     {
         std::vector<Parsed> operands;
         std::vector<std::size_t> offsets;
         for (;;) {
-            auto e = parse_or();
+            auto e = parse_binary(Prec::logical_or);
             if (!e) {
                 return e;
             }
@@ -379,60 +408,67 @@ private:
             offsets.push_back(peek().offset);
             ++pos_;
         }
-        Parsed acc = std::move(operands.back());
-        for (std::size_t i = offsets.size(); i-- > 0;) {
-            auto n = make(NodeKind::binary, "=>", offsets[i], {std::move(operands[i]), std::move(acc)});
-            if (!n) {
-                return n;
-            }
-            acc = std::move(*n);
+        std::optional<Parsed> acc = std::move(operands.back());
+        for (std::size_t i = offsets.size(); acc && i-- > 0;) {
+            acc = make(NodeKind::binary, "=>", offsets[i], {std::move(operands[i]), std::move(*acc)});
         }
         return acc;
     }
 
-    using Level = Expected<Parsed> (Parser::*)();
-
-    /// One left-associative binary level: operand (op operand)*.
-    [[nodiscard]] Expected<Parsed> parse_left(Level next, std::initializer_list<std::string_view> ops,
-                                              bool with_in = false)
+    /// Precedence of the binary operator at the current token (Prec::none if there is none).
+    [[nodiscard]] Prec binary_prec() const
     {
-        auto lhs = (this->*next)();
-        if (!lhs) {
-            return lhs;
+        const Token& t = peek();
+        if (t.kind == Tok::kw_in) {
+            return Prec::compare;
         }
-        for (;;) {
-            std::string op;
-            if (with_in && peek().kind == Tok::kw_in) {
-                op = "in";
-            } else if (peek().kind == Tok::punct) {
-                for (const std::string_view o : ops) {
-                    if (peek().text == o) {
-                        op = std::string(o);
-                    }
-                }
+        if (t.kind != Tok::punct) {
+            return Prec::none;
+        }
+        static constexpr std::pair<std::string_view, Prec> kOps[] = {
+            {"||", Prec::logical_or}, {"&&", Prec::logical_and}, {"==", Prec::compare}, {"!=", Prec::compare},
+            {"<", Prec::compare},     {"<=", Prec::compare},     {">", Prec::compare},  {">=", Prec::compare},
+            {"|", Prec::bit_or},      {"&", Prec::bit_and},      {"<<", Prec::shift},   {">>", Prec::shift},
+            {"+", Prec::add},         {"-", Prec::add},          {"*", Prec::mul},      {"/", Prec::mul},
+            {"%", Prec::mul},
+        };
+        for (const auto& [op, prec] : kOps) {
+            if (t.text == op) {
+                return prec;
             }
-            if (op.empty()) {
+        }
+        return Prec::none;
+    }
+
+    /// Left-associative binary operators binding at least as tightly as `min`.
+    [[nodiscard]] std::optional<Parsed> parse_binary(Prec min)
+    {
+        auto lhs = parse_operand(min);
+        for (;;) {
+            const Prec prec = binary_prec();
+            if (!lhs || prec == Prec::none || prec < min) {
                 return lhs;
             }
+            std::string op(peek().text);
             const std::size_t offset = peek().offset;
             ++pos_;
-            auto rhs = (this->*next)();
+            auto rhs = nested([this, prec] { return parse_binary(tighter(prec)); });
             if (!rhs) {
                 return rhs;
             }
             lhs = make(NodeKind::binary, std::move(op), offset, {std::move(*lhs), std::move(*rhs)});
-            if (!lhs) {
-                return lhs;
-            }
         }
     }
 
-    [[nodiscard]] Expected<Parsed> parse_or() { return parse_left(&Parser::parse_and, {"||"}); }
-    [[nodiscard]] Expected<Parsed> parse_and() { return parse_left(&Parser::parse_not, {"&&"}); }
-
-    /// Prefix operators are counted in a loop (no recursion) and applied innermost first.
-    [[nodiscard]] Expected<Parsed> parse_prefix(std::string_view op, Level next)
+    /// Prefix operators, counted in a loop and applied innermost first: `!` (binding looser than
+    /// comparisons, so only where `min` allows it) and unary `-` (applied to an atom).
+    [[gnu::noinline]] [[nodiscard]] std::optional<Parsed> parse_operand(Prec min)
     {
+        const bool negation = at_punct("!");
+        if (negation && min > Prec::negation) {
+            return expected("an operand ('!' binds looser than comparisons: parenthesize the negation)");
+        }
+        const std::string_view op = negation ? "!" : "-";
         std::vector<std::size_t> offsets;
         while (at_punct(op)) {
             offsets.push_back(peek().offset);
@@ -441,28 +477,15 @@ private:
                 return too_deep(offsets.back());
             }
         }
-        auto acc = (this->*next)();
+        auto acc = negation ? parse_binary(Prec::compare) : parse_atom();
         for (std::size_t i = offsets.size(); acc && i-- > 0;) {
             acc = make(NodeKind::unary, std::string(op), offsets[i], {std::move(*acc)});
         }
         return acc;
     }
 
-    [[nodiscard]] Expected<Parsed> parse_not() { return parse_prefix("!", &Parser::parse_cmp); }
-
-    [[nodiscard]] Expected<Parsed> parse_cmp()
-    {
-        return parse_left(&Parser::parse_bitor, {"==", "!=", "<", "<=", ">", ">="}, true);
-    }
-    [[nodiscard]] Expected<Parsed> parse_bitor() { return parse_left(&Parser::parse_bitand, {"|"}); }
-    [[nodiscard]] Expected<Parsed> parse_bitand() { return parse_left(&Parser::parse_shift, {"&"}); }
-    [[nodiscard]] Expected<Parsed> parse_shift() { return parse_left(&Parser::parse_add, {"<<", ">>"}); }
-    [[nodiscard]] Expected<Parsed> parse_add() { return parse_left(&Parser::parse_mul, {"+", "-"}); }
-    [[nodiscard]] Expected<Parsed> parse_mul() { return parse_left(&Parser::parse_neg, {"*", "/", "%"}); }
-    [[nodiscard]] Expected<Parsed> parse_neg() { return parse_prefix("-", &Parser::parse_atom); }
-
     /// Comma-separated full expressions up to `close`; the opening bracket is already consumed.
-    [[nodiscard]] Expected<std::vector<Parsed>> parse_list(std::string_view close)
+    [[gnu::noinline]] [[nodiscard]] std::optional<std::vector<Parsed>> parse_list(std::string_view close)
     {
         std::vector<Parsed> items;
         if (at_punct(close)) {
@@ -472,7 +495,7 @@ private:
         for (;;) {
             auto e = parse_nested();
             if (!e) {
-                return tl::make_unexpected(e.error());
+                return std::nullopt;
             }
             items.push_back(std::move(*e));
             if (at_punct(close)) {
@@ -486,7 +509,21 @@ private:
         }
     }
 
-    [[nodiscard]] Expected<Parsed> parse_atom()
+    /// A node with these children, or a leaf when there are none (no height check needed).
+    [[gnu::noinline]] [[nodiscard]] std::optional<Parsed>
+    node_of(NodeKind kind, std::string name, std::size_t offset, std::vector<Parsed> kids)
+    {
+        if (kids.empty()) {
+            Node n;
+            n.kind = kind;
+            n.name = std::move(name);
+            n.offset = offset;
+            return leaf(std::move(n));
+        }
+        return make(kind, std::move(name), offset, std::move(kids));
+    }
+
+    [[gnu::noinline]] [[nodiscard]] std::optional<Parsed> parse_atom()
     {
         const Token& t = peek();
         Node n;
@@ -496,24 +533,30 @@ private:
         case Tok::kw_false:
             n.literal = Value::boolean(t.kind == Tok::kw_true);
             n.type = Type::boolean();
-            ++pos_;
-            return leaf(std::move(n));
+            break;
         case Tok::kw_absent:
             n.literal = Value::absent();
-            ++pos_;
-            return leaf(std::move(n));
+            break;
         case Tok::integer:
             n.literal = Value::integer(t.integer);
             n.type = Type::integer();
-            ++pos_;
-            return leaf(std::move(n));
+            break;
         case Tok::bytes:
             n.literal = Value::bytes(t.bytes);
             n.type = Type::bytes();
+            break;
+        case Tok::name: {
             ++pos_;
-            return leaf(std::move(n));
-        case Tok::name:
-            return parse_name();
+            if (!at_punct("(")) {
+                return node_of(NodeKind::variable, std::string(t.text), t.offset, {});
+            }
+            ++pos_;
+            auto args = parse_list(")");
+            if (!args) {
+                return std::nullopt;
+            }
+            return node_of(NodeKind::call, std::string(t.text), t.offset, std::move(*args));
+        }
         case Tok::kw_if:
             return expected("an operand (parenthesize the if-expression)");
         case Tok::punct:
@@ -533,55 +576,22 @@ private:
                 ++pos_;
                 auto items = parse_list("}");
                 if (!items) {
-                    return tl::make_unexpected(items.error());
+                    return std::nullopt;
                 }
-                if (items->empty()) {
-                    n.kind = NodeKind::set_literal;
-                    return leaf(std::move(n));
-                }
-                return make(NodeKind::set_literal, "", t.offset, std::move(*items));
+                return node_of(NodeKind::set_literal, "", t.offset, std::move(*items));
             }
-            if (t.text == "!") {
-                return expected("an operand ('!' binds looser than comparisons: parenthesize the negation)");
-            }
-            break;
+            return expected("an operand");
         default:
-            break;
-        }
-        return expected("an operand");
-    }
-
-    [[nodiscard]] Expected<Parsed> parse_name()
-    {
-        const Token& t = peek();
-        std::string name(t.text);
-        const std::size_t offset = t.offset;
-        ++pos_;
-        if (!at_punct("(")) {
-            Node n;
-            n.kind = NodeKind::variable;
-            n.name = std::move(name);
-            n.offset = offset;
-            return leaf(std::move(n));
+            return expected("an operand");
         }
         ++pos_;
-        auto args = parse_list(")");
-        if (!args) {
-            return tl::make_unexpected(args.error());
-        }
-        if (args->empty()) {
-            Node n;
-            n.kind = NodeKind::call;
-            n.name = std::move(name);
-            n.offset = offset;
-            return leaf(std::move(n));
-        }
-        return make(NodeKind::call, std::move(name), offset, std::move(*args));
+        return leaf(std::move(n));
     }
 
     std::vector<Token> tokens_;
     std::size_t pos_ = 0;
     std::size_t depth_ = 0;
+    Error error_;
 };
 
 } // namespace

@@ -4,6 +4,8 @@
 #include "pc5check/expr/expr.h"
 
 #include <algorithm>
+#include <optional>
+#include <string_view>
 #include <utility>
 
 namespace pc5check::expr {
@@ -13,7 +15,7 @@ namespace {
 /// Bounds on the typed tree after expanding definitions. Definitions are shared (one typed subtree
 /// per def), so the tree may be a DAG whose unfolded size grows exponentially with nested defs;
 /// `kMaxSize` bounds that unfolded size, which is the evaluation cost.
-constexpr std::size_t kMaxHeight = 1000;
+constexpr std::size_t kMaxHeight = 500;
 constexpr std::size_t kMaxSize = 1'000'000;
 
 /// A typed subtree with its height and unfolded size.
@@ -25,17 +27,15 @@ struct Checked {
     [[nodiscard]] const Type& type() const { return node->type; }
 };
 
-using Result = Expected<Checked>;
+/// Internal results stay small (the error waits in Checker::error_): deep trees recurse through them.
+using Result = std::optional<Checked>;
 
 [[nodiscard]] tl::unexpected<Error> error_at(std::size_t offset, const std::string& message)
 {
     return make_error(ErrorCode::bad_spec, "at offset " + std::to_string(offset) + ": " + message);
 }
 
-[[nodiscard]] std::string quoted(const std::string& s)
-{
-    return "'" + s + "'";
-}
+[[nodiscard]] std::string quoted(const std::string& s) { return "'" + s + "'"; }
 
 /// True when the node has no type of its own and takes it from its context: `absent`, `{}`, or an
 /// if whose branches both do.
@@ -92,8 +92,7 @@ using Result = Expected<Checked>;
 }
 
 /// "; did you mean 'x'?" for the closest candidate within a small edit distance, else "".
-template <class Names>
-[[nodiscard]] std::string suggestion(const std::string& name, const Names& candidates)
+template <class Names> [[nodiscard]] std::string suggestion(const std::string& name, const Names& candidates)
 {
     const std::size_t limit = std::min<std::size_t>(3, (name.size() + 1) / 3);
     std::string best;
@@ -114,8 +113,11 @@ template <class Names>
 }
 
 class Checker {
-public:
+  public:
     explicit Checker(const Scope& scope) : scope_(scope) {}
+
+    /// The error after check() returned nullopt.
+    [[nodiscard]] const Error& error() const { return error_; }
 
     [[nodiscard]] Result check(const NodePtr& tree, const Type* hint)
     {
@@ -128,11 +130,11 @@ public:
         return r;
     }
 
-private:
-    [[nodiscard]] static tl::unexpected<Error> too_deep(std::size_t offset)
+  private:
+    [[nodiscard]] std::nullopt_t too_deep(std::size_t offset)
     {
-        return error_at(offset, "expression nested deeper than " + std::to_string(kMaxHeight) +
-                                    " after expanding definitions");
+        return fail(offset, "expression nested deeper than " + std::to_string(kMaxHeight) +
+                                " after expanding definitions");
     }
 
     [[nodiscard]] Result dispatch(const NodePtr& tree, const Type* hint)
@@ -154,21 +156,21 @@ private:
         case NodeKind::call:
             return check_call(n);
         }
-        return error_at(n.offset, "expected an expression node");
+        return fail(n.offset, "expected an expression node");
     }
 
     /// Like check, for positions where `absent` is meaningless (operands, set elements, ...).
     [[nodiscard]] Result check_value(const NodePtr& tree, const Type* hint)
     {
         if (tree->kind == NodeKind::literal && tree->literal.is_absent()) {
-            return error_at(tree->offset, "expected a value, found 'absent' (absent can only be compared "
-                                          "with == or !=, chosen by if, or passed to a function)");
+            return fail(tree->offset, "expected a value, found 'absent' (absent can only be compared "
+                                      "with == or !=, chosen by if, or passed to a function)");
         }
         return check(tree, hint);
     }
 
     /// A copy of `proto` with `type` and the typed children; enforces the size and height bounds.
-    [[nodiscard]] static Result build(const Node& proto, Type type, std::vector<Checked> kids)
+    [[gnu::noinline]] [[nodiscard]] Result build(const Node& proto, Type type, std::vector<Checked> kids)
     {
         Node n;
         n.kind = proto.kind;
@@ -188,38 +190,38 @@ private:
             return too_deep(n.offset);
         }
         if (size > kMaxSize) {
-            return error_at(n.offset, "expression larger than " + std::to_string(kMaxSize) +
-                                          " nodes after expanding definitions");
+            return fail(n.offset, "expression larger than " + std::to_string(kMaxSize) +
+                                      " nodes after expanding definitions");
         }
         return Checked{std::make_shared<const Node>(std::move(n)), height + 1, size};
     }
 
-    [[nodiscard]] static tl::unexpected<Error> mismatch(const Checked& c, const std::string& what,
-                                                        const std::string& expected)
+    [[gnu::noinline]] [[nodiscard]] std::nullopt_t mismatch(const Checked& c, const std::string& what,
+                                                            const std::string& expected)
     {
-        return error_at(c.node->offset, what + " expects " + expected + ", found " + c.type().to_string());
+        return fail(c.node->offset, what + " expects " + expected + ", found " + c.type().to_string());
     }
 
-    [[nodiscard]] static Result check_literal(const NodePtr& tree, const Type* hint)
+    [[gnu::noinline]] [[nodiscard]] Result check_literal(const NodePtr& tree, const Type* hint)
     {
         if (!tree->literal.is_absent()) {
             return Checked{tree, 1, 1}; // parser-made literals are typed already
         }
         if (hint == nullptr) {
-            return error_at(tree->offset, "cannot infer type of 'absent': compare it with == or != to a "
-                                          "typed operand");
+            return fail(tree->offset, "cannot infer type of 'absent': compare it with == or != to a "
+                                      "typed operand");
         }
         return build(*tree, *hint, {});
     }
 
-    [[nodiscard]] Result check_set(const Node& n, const Type* hint)
+    [[gnu::noinline]] [[nodiscard]] Result check_set(const Node& n, const Type* hint)
     {
         if (n.args.empty()) {
             if (hint == nullptr) {
-                return error_at(n.offset, "cannot infer type of empty set");
+                return fail(n.offset, "cannot infer type of empty set");
             }
             if (hint->kind != TypeKind::set) {
-                return error_at(n.offset, "expected " + hint->to_string() + ", found a set");
+                return fail(n.offset, "expected " + hint->to_string() + ", found a set");
             }
             return build(n, *hint, {});
         }
@@ -240,8 +242,8 @@ private:
                 }
                 element = k->type();
             } else if (k->type() != kids.front().type()) {
-                return mismatch(*k, "a set literal", "elements of one type (" + kids.front().type().to_string() +
-                                                         ")");
+                return mismatch(*k, "a set literal",
+                                "elements of one type (" + kids.front().type().to_string() + ")");
             }
             kids.push_back(std::move(*k));
         }
@@ -249,7 +251,7 @@ private:
         return build(n, std::move(type), std::move(kids));
     }
 
-    [[nodiscard]] Result check_name(const Node& n, const Type* hint)
+    [[gnu::noinline]] [[nodiscard]] Result check_name(const Node& n, const Type* hint)
     {
         if (const auto v = scope_.variables.find(n.name); v != scope_.variables.end()) {
             return build(n, v->second, {});
@@ -257,8 +259,8 @@ private:
         if (const auto d = scope_.defs.find(n.name); d != scope_.defs.end()) {
             return expand_def(n, d->first, d->second);
         }
-        if (auto lit = enum_literal(n, hint)) {
-            return std::move(*lit);
+        if (names_enum_literal(n.name)) {
+            return enum_literal(n, hint);
         }
         std::vector<std::string> names;
         for (const auto& [name, type] : scope_.variables) {
@@ -267,13 +269,25 @@ private:
         for (const auto& [name, source] : scope_.defs) {
             names.push_back(name);
         }
-        return error_at(n.offset, "unknown name " + quoted(n.name) + suggestion(n.name, names));
+        return fail(n.offset, "unknown name " + quoted(n.name) + suggestion(n.name, names));
     }
 
-    /// Resolves `LIT` or `Enum.LIT`; nullopt when the name is no enum literal at all.
-    [[nodiscard]] std::optional<Result> enum_literal(const Node& n, const Type* hint) const
+    /// True when `name` is `Enum.X` for an enum of the scope, or a literal of one of them.
+    [[nodiscard]] bool names_enum_literal(const std::string& name) const
     {
-        const auto make = [&n](const std::shared_ptr<const EnumDef>& def, std::size_t index) {
+        const std::size_t dot = name.rfind('.');
+        return std::any_of(scope_.enums.begin(), scope_.enums.end(), [&](const auto& def) {
+            if (dot != std::string::npos) {
+                return def->name == std::string_view(name).substr(0, dot);
+            }
+            return std::find(def->names.begin(), def->names.end(), name) != def->names.end();
+        });
+    }
+
+    /// Resolves `LIT` or `Enum.LIT` (names_enum_literal holds).
+    [[gnu::noinline]] [[nodiscard]] Result enum_literal(const Node& n, const Type* hint)
+    {
+        const auto make = [this, &n](const std::shared_ptr<const EnumDef>& def, std::size_t index) {
             Node lit;
             lit.kind = NodeKind::literal;
             lit.name = def->name + "." + def->names[index];
@@ -281,7 +295,8 @@ private:
             lit.offset = n.offset;
             return build(lit, Type::enumeration(def), {});
         };
-        const auto index_in = [](const EnumDef& def, const std::string& literal) -> std::optional<std::size_t> {
+        const auto index_in = [](const EnumDef& def,
+                                 const std::string& literal) -> std::optional<std::size_t> {
             const auto it = std::find(def.names.begin(), def.names.end(), literal);
             if (it == def.names.end()) {
                 return std::nullopt;
@@ -296,11 +311,11 @@ private:
                     if (const auto i = index_in(*def, literal)) {
                         return make(def, *i);
                     }
-                    return error_at(n.offset, "enum " + quoted(enum_name) + " has no literal " + quoted(literal) +
-                                                  suggestion(literal, def->names));
+                    return fail(n.offset, "enum " + quoted(enum_name) + " has no literal " + quoted(literal) +
+                                              suggestion(literal, def->names));
                 }
             }
-            return std::nullopt;
+            PC5CHECK_ASSERT(false); // names_enum_literal held
         }
         std::vector<std::pair<std::shared_ptr<const EnumDef>, std::size_t>> matches;
         for (const auto& def : scope_.enums) {
@@ -313,53 +328,76 @@ private:
                 matches.emplace_back(def, *i);
             }
         }
-        if (matches.empty()) {
-            return std::nullopt;
-        }
         if (matches.size() > 1) {
             std::string options;
             for (const auto& [def, i] : matches) {
                 options += (options.empty() ? "" : " or ") + def->name + "." + n.name;
             }
-            return error_at(n.offset, "ambiguous enum literal " + quoted(n.name) + ": write " + options);
+            return fail(n.offset, "ambiguous enum literal " + quoted(n.name) + ": write " + options);
         }
+        PC5CHECK_ASSERT(matches.size() == 1); // names_enum_literal held
         return make(matches.front().first, matches.front().second);
     }
 
     /// Expands a def: its source is compiled once per type_check call (in the same scope) and the
-    /// typed tree substituted, relocated to the offset of the use.
-    [[nodiscard]] Result expand_def(const Node& use, const std::string& name, const std::string& source)
+    /// typed tree substituted, relocated to the offset of the use. Only small locals live across the
+    /// recursion into the def's body.
+    [[gnu::noinline]] [[nodiscard]] Result expand_def(const Node& use, const std::string& name,
+                                                      const std::string& source)
     {
         auto memo = defs_.find(name);
         if (memo == defs_.end()) {
-            if (const auto open = std::find(expanding_.begin(), expanding_.end(), name); open != expanding_.end()) {
-                std::string cycle;
-                for (auto it = open; it != expanding_.end(); ++it) {
-                    cycle += *it + " -> ";
-                }
-                return error_at(use.offset, "cyclic definition: " + cycle + name);
+            if (std::find(expanding_.begin(), expanding_.end(), name) != expanding_.end()) {
+                return cycle_error(use, name);
             }
-            expanding_.push_back(name);
-            auto tree = parse(source);
-            Result body = tree ? check(*tree, nullptr) : Result(tl::make_unexpected(tree.error()));
-            expanding_.pop_back();
+            const NodePtr tree = parse_def(source);
+            Result body;
+            if (tree) {
+                expanding_.push_back(name);
+                body = check(tree, nullptr);
+                expanding_.pop_back();
+            }
             if (!body) {
                 // Only the innermost definition names itself; the offsets are in its source.
                 if (!error_located_) {
                     error_located_ = true;
-                    body.error().message = "in definition " + quoted(name) + ": " + body.error().message;
+                    error_.message = "in definition " + quoted(name) + ": " + error_.message;
                 }
                 return body;
             }
             memo = defs_.emplace(name, std::move(*body)).first;
         }
-        const Checked& def = memo->second;
+        return relocate(memo->second, use.offset);
+    }
+
+    /// The parsed def, or null with error_ set.
+    [[gnu::noinline]] [[nodiscard]] NodePtr parse_def(const std::string& source)
+    {
+        auto tree = parse(source);
+        if (!tree) {
+            error_ = std::move(tree.error());
+            return nullptr;
+        }
+        return std::move(*tree);
+    }
+
+    [[gnu::noinline]] [[nodiscard]] std::nullopt_t cycle_error(const Node& use, const std::string& name)
+    {
+        std::string cycle;
+        for (auto it = std::find(expanding_.begin(), expanding_.end(), name); it != expanding_.end(); ++it) {
+            cycle += *it + " -> ";
+        }
+        return fail(use.offset, "cyclic definition: " + cycle + name);
+    }
+
+    [[gnu::noinline]] [[nodiscard]] static Checked relocate(const Checked& def, std::size_t offset)
+    {
         Node relocated = *def.node;
-        relocated.offset = use.offset;
+        relocated.offset = offset;
         return Checked{std::make_shared<const Node>(std::move(relocated)), def.height, def.size};
     }
 
-    [[nodiscard]] Result check_unary(const Node& n)
+    [[gnu::noinline]] [[nodiscard]] Result check_unary(const Node& n)
     {
         auto operand = check_value(n.args[0], nullptr);
         if (!operand) {
@@ -375,9 +413,8 @@ private:
     /// Checks two operands where either may take its type from the other (`absent`, `{}`):
     /// the one needing context is checked second, with the hint `hint_from(other's type)`.
     template <class HintA, class HintB>
-    [[nodiscard]] Expected<std::pair<Checked, Checked>> check_pair(const NodePtr& a, const NodePtr& b,
-                                                                   bool allow_absent, HintA hint_for_a,
-                                                                   HintB hint_for_b)
+    [[nodiscard]] std::optional<std::pair<Checked, Checked>>
+    check_pair(const NodePtr& a, const NodePtr& b, bool allow_absent, HintA hint_for_a, HintB hint_for_b)
     {
         const auto one = [this, allow_absent](const NodePtr& t, const Type* hint) {
             return allow_absent ? check(t, hint) : check_value(t, hint);
@@ -385,23 +422,23 @@ private:
         if (needs_context(*a) && !needs_context(*b)) {
             auto rb = one(b, nullptr);
             if (!rb) {
-                return tl::make_unexpected(rb.error());
+                return std::nullopt;
             }
             const std::optional<Type> hint = hint_for_a(rb->type());
             auto ra = one(a, hint ? &*hint : nullptr);
             if (!ra) {
-                return tl::make_unexpected(ra.error());
+                return std::nullopt;
             }
             return std::pair{std::move(*ra), std::move(*rb)};
         }
         auto ra = one(a, nullptr);
         if (!ra) {
-            return tl::make_unexpected(ra.error());
+            return std::nullopt;
         }
         const std::optional<Type> hint = hint_for_b(ra->type());
         auto rb = one(b, hint ? &*hint : nullptr);
         if (!rb) {
-            return tl::make_unexpected(rb.error());
+            return std::nullopt;
         }
         return std::pair{std::move(*ra), std::move(*rb)};
     }
@@ -422,23 +459,23 @@ private:
         return std::nullopt;
     }
 
-    [[nodiscard]] Result check_binary(const Node& n)
+    [[gnu::noinline]] [[nodiscard]] Result check_binary(const Node& n)
     {
         const auto op = binary_op(n.name);
         if (!op) {
-            return error_at(n.offset, "expected a binary operator, found " + quoted(n.name));
+            return fail(n.offset, "expected a binary operator, found " + quoted(n.name));
         }
         switch (*op) {
         case BinaryOp::equal:
         case BinaryOp::not_equal: {
             auto p = check_pair(n.args[0], n.args[1], true, same, same);
             if (!p) {
-                return tl::make_unexpected(p.error());
+                return std::nullopt;
             }
             if (p->first.type() != p->second.type()) {
-                return error_at(n.offset, quoted(n.name) + " expects operands of one type, found " +
-                                              p->first.type().to_string() + " and " +
-                                              p->second.type().to_string());
+                return fail(n.offset, quoted(n.name) + " expects operands of one type, found " +
+                                          p->first.type().to_string() + " and " +
+                                          p->second.type().to_string());
             }
             return build(n, Type::boolean(), {std::move(p->first), std::move(p->second)});
         }
@@ -447,9 +484,10 @@ private:
         default:
             break;
         }
-        const bool logical = *op == BinaryOp::implies || *op == BinaryOp::logical_or || *op == BinaryOp::logical_and;
-        const bool comparison = *op == BinaryOp::less || *op == BinaryOp::less_equal || *op == BinaryOp::greater ||
-                                *op == BinaryOp::greater_equal;
+        const bool logical =
+            *op == BinaryOp::implies || *op == BinaryOp::logical_or || *op == BinaryOp::logical_and;
+        const bool comparison = *op == BinaryOp::less || *op == BinaryOp::less_equal ||
+                                *op == BinaryOp::greater || *op == BinaryOp::greater_equal;
         const Type operand_type = logical ? Type::boolean() : Type::integer();
         std::vector<Checked> kids;
         for (const NodePtr& arg : n.args) {
@@ -467,7 +505,7 @@ private:
 
     /// `x in S`. S is checked first when it can be, so that `NONE in s` resolves NONE by s's enum;
     /// `x in {}` takes the set type from x.
-    [[nodiscard]] Result check_member(const Node& n)
+    [[gnu::noinline]] [[nodiscard]] Result check_member(const Node& n)
     {
         Result element;
         Result set;
@@ -504,7 +542,7 @@ private:
         return build(n, Type::boolean(), {std::move(*element), std::move(*set)});
     }
 
-    [[nodiscard]] Result check_ite(const Node& n, const Type* hint)
+    [[gnu::noinline]] [[nodiscard]] Result check_ite(const Node& n, const Type* hint)
     {
         auto cond = check_value(n.args[0], nullptr);
         if (!cond) {
@@ -544,11 +582,11 @@ private:
         return quoted(function) + " argument " + std::to_string(index + 1);
     }
 
-    [[nodiscard]] Result check_call(const Node& n)
+    [[gnu::noinline]] [[nodiscard]] Result check_call(const Node& n)
     {
         if (const auto b = builtin(n.name)) {
             if (n.args.size() != builtin_arity(*b)) {
-                return error_at(n.offset, arity_message(n.name, builtin_arity(*b), n.args.size()));
+                return fail(n.offset, arity_message(n.name, builtin_arity(*b), n.args.size()));
             }
             return check_builtin(n, *b);
         }
@@ -556,17 +594,17 @@ private:
             return check_external(n, f->second);
         }
         if (scope_.variables.count(n.name) != 0 || scope_.defs.count(n.name) != 0) {
-            return error_at(n.offset, quoted(n.name) + " is not a function");
+            return fail(n.offset, quoted(n.name) + " is not a function");
         }
-        std::vector<std::string> names = {"present", "known", "len", "size", "subset",
+        std::vector<std::string> names = {"present", "known",  "len", "size", "subset",
                                           "union",   "insert", "get", "put"};
         for (const auto& [name, function] : scope_.functions) {
             names.push_back(name);
         }
-        return error_at(n.offset, "unknown function " + quoted(n.name) + suggestion(n.name, names));
+        return fail(n.offset, "unknown function " + quoted(n.name) + suggestion(n.name, names));
     }
 
-    [[nodiscard]] Result check_builtin(const Node& n, Builtin b)
+    [[gnu::noinline]] [[nodiscard]] Result check_builtin(const Node& n, Builtin b)
     {
         std::vector<Checked> kids;
         Type result = Type::integer();
@@ -597,7 +635,7 @@ private:
         case Builtin::set_union: {
             auto p = check_pair(n.args[0], n.args[1], false, same, same);
             if (!p) {
-                return tl::make_unexpected(p.error());
+                return std::nullopt;
             }
             if (p->first.type().kind != TypeKind::set) {
                 return mismatch(p->first, argument(n.name, 0), "a set");
@@ -613,7 +651,7 @@ private:
         case Builtin::insert: {
             auto p = check_pair(n.args[0], n.args[1], false, set_of, element_of);
             if (!p) {
-                return tl::make_unexpected(p.error());
+                return std::nullopt;
             }
             if (p->first.type().kind != TypeKind::set) {
                 return mismatch(p->first, argument(n.name, 0), "a set");
@@ -646,10 +684,10 @@ private:
         return build(n, std::move(result), std::move(kids));
     }
 
-    [[nodiscard]] Result check_external(const Node& n, const ExternalFunction& f)
+    [[gnu::noinline]] [[nodiscard]] Result check_external(const Node& n, const ExternalFunction& f)
     {
         if (n.args.size() != f.params.size()) {
-            return error_at(n.offset, arity_message(n.name, f.params.size(), n.args.size()));
+            return fail(n.offset, arity_message(n.name, f.params.size(), n.args.size()));
         }
         std::vector<Checked> kids;
         kids.reserve(n.args.size());
@@ -666,24 +704,32 @@ private:
         return build(n, f.result, std::move(kids));
     }
 
+    [[gnu::noinline]] [[nodiscard]] std::nullopt_t fail(std::size_t offset, const std::string& message)
+    {
+        error_ = error_at(offset, message).value();
+        return std::nullopt;
+    }
+
     const Scope& scope_;
+    Error error_;
     std::size_t depth_ = 0;
-    std::vector<std::string> expanding_;    ///< defs being expanded, outermost first
-    std::map<std::string, Checked> defs_;   ///< typed defs of this type_check call
-    bool error_located_ = false;            ///< an error already names its definition
+    std::vector<std::string> expanding_;  ///< defs being expanded, outermost first
+    std::map<std::string, Checked> defs_; ///< typed defs of this type_check call
+    bool error_located_ = false;          ///< an error already names its definition
 };
 
 } // namespace
 
 Expected<NodePtr> type_check(const NodePtr& tree, const Scope& scope, const Type* expected)
 {
-    auto checked = Checker(scope).check(tree, expected);
+    Checker checker(scope);
+    auto checked = checker.check(tree, expected);
     if (!checked) {
-        return tl::make_unexpected(checked.error());
+        return tl::make_unexpected(checker.error());
     }
     if (expected != nullptr && checked->type() != *expected) {
-        return error_at(tree->offset,
-                        "expected " + expected->to_string() + " expression, found " + checked->type().to_string());
+        return error_at(tree->offset, "expected " + expected->to_string() + " expression, found " +
+                                          checked->type().to_string());
     }
     return std::move(checked->node);
 }

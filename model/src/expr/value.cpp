@@ -8,9 +8,9 @@ namespace pc5check::expr {
 Value Value::set(std::vector<Value> elements)
 {
     std::sort(elements.begin(), elements.end(), [](const Value& a, const Value& b) { return a < b; });
-    elements.erase(std::unique(elements.begin(), elements.end(),
-                               [](const Value& a, const Value& b) { return a == b; }),
-                   elements.end());
+    elements.erase(
+        std::unique(elements.begin(), elements.end(), [](const Value& a, const Value& b) { return a == b; }),
+        elements.end());
     return Value{SetValue{std::move(elements)}};
 }
 

@@ -1,4 +1,5 @@
 #include "pc5check/trace/trace.h"
+#include "trace/position_index.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -77,15 +78,6 @@ struct FileCloser {
     return text;
 }
 
-[[nodiscard]] bool is_blank(std::string_view text)
-{
-    if (text.starts_with("\xEF\xBB\xBF")) {
-        text.remove_prefix(3);
-    }
-    return std::all_of(text.begin(), text.end(),
-                       [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
-}
-
 [[nodiscard]] bool is_trace_file_name(const fs::path& p)
 {
     return p.extension() == ".json" || p.extension() == ".jsonl";
@@ -99,8 +91,9 @@ Expected<std::vector<Expected<Trace>>> read_trace_file(const std::string& path)
     if (!text) {
         return tl::make_unexpected(std::move(text).error());
     }
-    if (is_blank(*text)) {
-        return file_error(ErrorCode::bad_input, path, "expected a pc5-trace/1 JSON document, found an empty file");
+    if (detail::is_blank(*text)) {
+        return file_error(ErrorCode::bad_input, path,
+                          "expected a pc5-trace/1 JSON document, found an empty file");
     }
     std::vector<Expected<Trace>> traces;
     if (fs::path(path).extension() != ".jsonl") {
@@ -118,7 +111,7 @@ Expected<std::vector<Expected<Trace>>> read_trace_file(const std::string& path)
         if (document.ends_with('\r')) {
             document.remove_suffix(1);
         }
-        if (!is_blank(document)) {
+        if (!detail::is_blank(document)) {
             traces.push_back(parse_trace(document, path, line));
         }
         start = end + 1;
@@ -133,9 +126,11 @@ Expected<std::vector<std::string>> collect_trace_files(const std::vector<std::st
         std::error_code ec;
         const fs::file_status status = fs::status(path, ec);
         if (ec || !fs::exists(status)) {
-            return file_error(ErrorCode::io, path,
-                              "cannot read file or directory: " +
-                                  (ec ? ec.message() : std::make_error_code(std::errc::no_such_file_or_directory).message()));
+            return file_error(
+                ErrorCode::io, path,
+                "cannot read file or directory: " +
+                    (ec ? ec.message()
+                        : std::make_error_code(std::errc::no_such_file_or_directory).message()));
         }
         if (!fs::is_directory(status)) {
             files.push_back(path);
@@ -152,10 +147,12 @@ Expected<std::vector<std::string>> collect_trace_files(const std::vector<std::st
             return file_error(ErrorCode::io, path, "cannot read directory: " + ec.message());
         }
         if (found.empty()) {
-            return file_error(ErrorCode::bad_input, path, "no .json or .jsonl trace files in directory " + path);
+            return file_error(ErrorCode::bad_input, path,
+                              "no .json or .jsonl trace files in directory " + path);
         }
         std::sort(found.begin(), found.end());
-        files.insert(files.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+        files.insert(files.end(), std::make_move_iterator(found.begin()),
+                     std::make_move_iterator(found.end()));
     }
     return files;
 }

@@ -17,8 +17,8 @@ namespace pc5check::trace::detail {
 
 /// Parses `digits` as hex (either case). `octets`: the exact length required, if any. On failure the
 /// one-line message says what was expected for `what` and what was found.
-[[nodiscard]] ExpectedT<Bytes, std::string> parse_hex(std::string_view digits, std::optional<std::size_t> octets,
-                                                      std::string_view what);
+[[nodiscard]] ExpectedT<Bytes, std::string>
+parse_hex(std::string_view digits, std::optional<std::size_t> octets, std::string_view what);
 
 /// Lower-case hex digits.
 [[nodiscard]] std::string to_hex(std::span<const std::uint8_t> bytes);

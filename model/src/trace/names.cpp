@@ -48,6 +48,7 @@ template <class Enum, std::size_t N>
 [[nodiscard]] std::vector<std::string> names_of(const std::array<std::pair<Enum, const char*>, N>& table)
 {
     std::vector<std::string> names;
+    names.reserve(N);
     for (const auto& entry : table) {
         names.emplace_back(entry.second);
     }
@@ -56,23 +57,25 @@ template <class Enum, std::size_t N>
 
 } // namespace
 
-const char* to_string(Observer o)
-{
-    return spelling(kObservers, o);
-}
+const char* to_string(Observer o) { return spelling(kObservers, o); }
 
-const char* to_string(Role r)
-{
-    return spelling(kRoles, r);
-}
+const char* to_string(Role r) { return spelling(kRoles, r); }
 
 const std::vector<std::string>& contract_message_names()
 {
     // DESIGN.md section 4: REKEYING_RESPONSE is the normative name, REKEYING_ACCEPT the seed's.
     static const std::vector<std::string> names{
-        "REKEYING_REQUEST",       "AUTH_REQUEST",           "AUTH_RESPONSE",       "AUTH_REJECT",
-        "AUTH_FAILURE",           "SECURITY_MODE_COMMAND",  "SECURITY_MODE_COMPLETE",
-        "SECURITY_MODE_REJECT",   "REKEYING_RESPONSE",      "REKEYING_ACCEPT",     "DATA",
+        "REKEYING_REQUEST",
+        "AUTH_REQUEST",
+        "AUTH_RESPONSE",
+        "AUTH_REJECT",
+        "AUTH_FAILURE",
+        "SECURITY_MODE_COMMAND",
+        "SECURITY_MODE_COMPLETE",
+        "SECURITY_MODE_REJECT",
+        "REKEYING_RESPONSE",
+        "REKEYING_ACCEPT",
+        "DATA",
         "RELEASE",
     };
     return names;
@@ -116,15 +119,9 @@ const std::vector<std::string>& verdict_names()
     return names;
 }
 
-std::optional<Observer> observer_from_string(std::string_view name)
-{
-    return parse(kObservers, name);
-}
+std::optional<Observer> observer_from_string(std::string_view name) { return parse(kObservers, name); }
 
-std::optional<Role> role_from_string(std::string_view name)
-{
-    return parse(kRoles, name);
-}
+std::optional<Role> role_from_string(std::string_view name) { return parse(kRoles, name); }
 
 } // namespace detail
 

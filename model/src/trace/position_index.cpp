@@ -1,5 +1,6 @@
 #include "trace/position_index.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -11,10 +12,7 @@ namespace pc5check::trace::detail {
 
 namespace {
 
-[[nodiscard]] bool is_ws(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
+[[nodiscard]] bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 /// Ends a number or literal token.
 [[nodiscard]] bool is_delimiter(char c)
@@ -22,15 +20,9 @@ namespace {
     return is_ws(c) || c == ',' || c == ':' || c == '[' || c == ']' || c == '{' || c == '}' || c == '"';
 }
 
-[[nodiscard]] bool is_continuation_byte(char c)
-{
-    return (static_cast<unsigned char>(c) & 0xC0U) == 0x80U;
-}
+[[nodiscard]] bool is_continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0U) == 0x80U; }
 
-[[nodiscard]] bool starts_with_bom(std::string_view text)
-{
-    return text.starts_with("\xEF\xBB\xBF");
-}
+[[nodiscard]] bool starts_with_bom(std::string_view text) { return text.starts_with("\xEF\xBB\xBF"); }
 
 [[nodiscard]] int hex_value(char c)
 {
@@ -83,9 +75,10 @@ void append_utf8(std::string& out, std::uint32_t cp)
 
 /// The one-pass scanner behind PositionIndex::scan.
 class Scanner {
-public:
-    Scanner(std::string_view text, std::size_t first_line, std::size_t record_depth, PositionIndex& out)
-        : text_(text), line_(first_line), record_depth_(record_depth), out_(out)
+  public:
+    Scanner(std::string_view text, std::size_t first_line, const PositionIndex::Filter& record,
+            PositionIndex& out)
+        : text_(text), line_(first_line), record_(record), out_(out)
     {
     }
 
@@ -100,15 +93,16 @@ public:
                 advance();
             } else if (c == ',') {
                 advance();
-                if (!stack_.empty() && stack_.back().is_object) {
-                    stack_.back().expect_key = true;
+                if (depth_ > 0 && top().is_object) {
+                    top().expect_key = true;
                 }
             } else if (c == '}' || c == ']') {
                 advance();
-                if (!stack_.empty()) {
-                    stack_.pop_back();
+                if (depth_ > 0) {
+                    --depth_;
+                    path_.resize(frames_[depth_].base_length);
                 }
-            } else if (c == '"' && !stack_.empty() && stack_.back().is_object && stack_.back().expect_key) {
+            } else if (c == '"' && depth_ > 0 && top().is_object && top().expect_key) {
                 read_key();
             } else {
                 read_value(c);
@@ -116,19 +110,61 @@ public:
         }
     }
 
-private:
+  private:
+    /// Objects with more keys than this check duplicates with a hash set instead of a linear search.
+    static constexpr std::size_t kSmallObject = 16;
+
+    /// One open container. Frames are reused (cleared, capacity kept) as containers open and close.
     struct Frame {
         bool is_object = false;
-        bool expect_key = true;         ///< objects: the next string is a key
-        std::size_t next_index = 0;     ///< arrays: index of the next element
-        std::string token;              ///< this container's reference token in its parent (escaped)
-        std::size_t pointer_length = 0; ///< length of this container's JSON pointer
-        std::string member_token;       ///< objects: escaped key of the member being read
-        Position member_key;            ///< objects: where that key starts
-        std::unordered_map<std::string, Position> seen; ///< objects: keys so far (unescaped)
+        bool expect_key = true;      ///< objects: the next string is a key
+        std::size_t next_index = 0;  ///< arrays: index of the next element
+        std::size_t base_length = 0; ///< length of the path before this container's own token
+        std::string member_token;    ///< objects: escaped key of the member being read
+        Position member_key;         ///< objects: where that key starts
+        std::vector<std::pair<std::string, Position>> keys; ///< small objects: keys so far
+        std::unordered_map<std::string, Position> key_set;  ///< large objects: keys so far
     };
 
+    static void reset(Frame& frame, bool object, std::size_t base)
+    {
+        frame.is_object = object;
+        frame.expect_key = true;
+        frame.next_index = 0;
+        frame.base_length = base;
+        frame.member_token.clear();
+        frame.member_key = Position{};
+        frame.keys.clear();
+        frame.key_set.clear();
+    }
+
+    /// Adds `key` (moved from unless it is a duplicate); returns where a duplicate was seen first.
+    static std::optional<Position> add_key(Frame& frame, std::string& key, Position at)
+    {
+        if (frame.key_set.empty() && frame.keys.size() < kSmallObject) {
+            for (const auto& [k, p] : frame.keys) {
+                if (k == key) {
+                    return p;
+                }
+            }
+            frame.keys.emplace_back(std::move(key), at);
+            return std::nullopt;
+        }
+        if (frame.key_set.empty()) {
+            for (auto& [k, p] : frame.keys) {
+                frame.key_set.emplace(std::move(k), p);
+            }
+            frame.keys.clear();
+        }
+        if (const auto it = frame.key_set.find(key); it != frame.key_set.end()) {
+            return it->second;
+        }
+        frame.key_set.emplace(std::move(key), at);
+        return std::nullopt;
+    }
+
     [[nodiscard]] Position here() const { return Position{line_, column_}; }
+    [[nodiscard]] Frame& top() { return frames_[depth_ - 1]; }
 
     void advance()
     {
@@ -139,20 +175,6 @@ private:
         } else if (!is_continuation_byte(c)) {
             ++column_;
         }
-    }
-
-    /// Pointer of a child of the innermost container, given the child's escaped token.
-    [[nodiscard]] std::string child_pointer(std::string_view token) const
-    {
-        std::string pointer;
-        // stack_[0] is the root, whose pointer is "".
-        for (std::size_t i = 1; i < stack_.size(); ++i) {
-            pointer += '/';
-            pointer += stack_[i].token;
-        }
-        pointer += '/';
-        pointer += token;
-        return pointer;
     }
 
     /// Skips a string starting at its opening quote; returns its unescaped content when `decode`.
@@ -183,13 +205,27 @@ private:
                 continue;
             }
             switch (e) {
-            case 'b': content += '\b'; break;
-            case 'f': content += '\f'; break;
-            case 'n': content += '\n'; break;
-            case 'r': content += '\r'; break;
-            case 't': content += '\t'; break;
-            case 'u': decode_unicode_escape(content); break;
-            default: content += e; break; // '"', '\\', '/' (and garbage)
+            case 'b':
+                content += '\b';
+                break;
+            case 'f':
+                content += '\f';
+                break;
+            case 'n':
+                content += '\n';
+                break;
+            case 'r':
+                content += '\r';
+                break;
+            case 't':
+                content += '\t';
+                break;
+            case 'u':
+                decode_unicode_escape(content);
+                break;
+            default:
+                content += e;
+                break; // '"', '\\', '/' (and garbage)
             }
         }
         return content;
@@ -232,15 +268,17 @@ private:
 
     void read_key()
     {
-        Frame& top = stack_.back();
+        Frame& frame = top();
         const Position at = here();
         std::string key = read_string(true);
-        top.expect_key = false;
-        top.member_token = escape_pointer_token(key);
-        top.member_key = at;
-        const auto [it, inserted] = top.seen.emplace(std::move(key), at);
-        if (!inserted && !out_.duplicate_) {
-            out_.duplicate_ = DuplicateKey{child_pointer(top.member_token), it->first, it->second, at};
+        frame.expect_key = false;
+        frame.member_token = escape_pointer_token(key);
+        frame.member_key = at;
+        if (out_.duplicate_) {
+            return; // only the first one is reported
+        }
+        if (const std::optional<Position> first = add_key(frame, key, at)) {
+            out_.duplicate_ = DuplicateKey{path_ + "/" + frame.member_token, std::move(key), *first, at};
         }
     }
 
@@ -248,53 +286,53 @@ private:
     {
         const Position at = here();
         const std::size_t offset = pos_;
-        std::string token;
+        const std::size_t base = path_.size();
         Position key;
-        bool record = false;
-        std::size_t pointer_length = 0;
-        if (stack_.empty()) {
+        bool record = true;
+        if (depth_ == 0) {
             record = !root_seen_; // text after the root value is garbage nlohmann rejects
             root_seen_ = true;
         } else {
-            Frame& top = stack_.back();
-            if (top.is_object) {
-                token = std::move(top.member_token);
-                top.member_token.clear();
-                key = top.member_key;
-                top.member_key = Position{};
+            Frame& frame = top();
+            path_ += '/';
+            if (frame.is_object) {
+                path_ += frame.member_token;
+                frame.member_token.clear();
+                key = frame.member_key;
+                frame.member_key = Position{};
             } else {
-                token = std::to_string(top.next_index++);
+                path_ += std::to_string(frame.next_index++);
             }
-            pointer_length = top.pointer_length + 1 + token.size();
-            record = stack_.size() <= record_depth_ && pointer_length <= PositionIndex::kMaxPointerLength;
         }
-        if (record) {
-            out_.values_.insert_or_assign(stack_.empty() ? std::string() : child_pointer(token),
-                                          Located{offset, at, key});
+        if (record && path_.size() <= PositionIndex::kMaxPointerLength && record_(path_)) {
+            out_.values_.insert_or_assign(path_, Located{offset, at, key});
         }
         if (c == '{' || c == '[') {
-            if (stack_.size() >= PositionIndex::kMaxNesting) {
+            if (depth_ >= PositionIndex::kMaxNesting) {
                 out_.too_deep_ = at;
                 return;
             }
             advance();
-            Frame frame;
-            frame.is_object = c == '{';
-            frame.token = std::move(token);
-            frame.pointer_length = pointer_length;
-            stack_.push_back(std::move(frame));
-        } else if (c == '"') {
-            (void)read_string(false);
-        } else {
-            const std::size_t start = pos_;
-            do {
-                advance();
-            } while (pos_ < text_.size() && !is_delimiter(text_[pos_]));
-            const std::string_view literal = text_.substr(start, pos_ - start);
-            if (!out_.number_overflow_ && (literal[0] == '-' || (literal[0] >= '0' && literal[0] <= '9')) &&
-                overflows_double(literal)) {
-                out_.number_overflow_ = at;
+            if (frames_.size() == depth_) {
+                frames_.emplace_back();
             }
+            reset(frames_[depth_], c == '{', base);
+            ++depth_;
+            return; // the path keeps this container's token until it closes
+        }
+        path_.resize(base);
+        if (c == '"') {
+            (void)read_string(false);
+            return;
+        }
+        const std::size_t start = pos_;
+        do {
+            advance();
+        } while (pos_ < text_.size() && !is_delimiter(text_[pos_]));
+        const std::string_view literal = text_.substr(start, pos_ - start);
+        if (!out_.number_overflow_ && (literal[0] == '-' || (literal[0] >= '0' && literal[0] <= '9')) &&
+            overflows_double(literal)) {
+            out_.number_overflow_ = at;
         }
     }
 
@@ -302,17 +340,30 @@ private:
     std::size_t pos_ = 0;
     std::size_t line_;
     std::size_t column_ = 1;
-    std::size_t record_depth_;
+    const PositionIndex::Filter& record_;
     bool root_seen_ = false;
-    std::vector<Frame> stack_;
+    std::vector<Frame> frames_; ///< frames_[0, depth_) are open
+    std::size_t depth_ = 0;
+    std::string path_; ///< JSON pointer of the innermost open container (plus the value being read)
     PositionIndex& out_;
 };
 
-PositionIndex PositionIndex::scan(std::string_view text, std::size_t first_line, std::size_t record_depth)
+PositionIndex PositionIndex::scan(std::string_view text, std::size_t first_line, const Filter& record)
 {
     PositionIndex index;
-    Scanner(text, first_line, record_depth, index).run();
+    Scanner(text, first_line, record, index).run();
     return index;
+}
+
+PositionIndex PositionIndex::scan_for(std::string_view text, std::size_t first_line,
+                                      const std::string& pointer)
+{
+    const Filter on_path = [&pointer](std::string_view p) {
+        return pointer.size() == p.size() ? pointer == p
+                                          : pointer.size() > p.size() && pointer[p.size()] == '/' &&
+                                                std::string_view(pointer).starts_with(p);
+    };
+    return scan(text, first_line, on_path);
 }
 
 const Located* PositionIndex::find(const std::string& pointer) const
@@ -335,6 +386,14 @@ Position position_of(std::string_view text, std::size_t offset, std::size_t firs
         }
     }
     return p;
+}
+
+bool is_blank(std::string_view text)
+{
+    if (starts_with_bom(text)) {
+        text.remove_prefix(3);
+    }
+    return std::all_of(text.begin(), text.end(), is_ws);
 }
 
 std::string escape_pointer_token(std::string_view token)

@@ -9,6 +9,7 @@
 #include "pc5check/trace/trace.h"
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,18 +32,24 @@ struct DuplicateKey {
     Position second;     ///< the second occurrence's opening quote
 };
 
-/// Positions of the values of one JSON document, by JSON pointer (RFC 6901).
+/// Positions of (selected) values of one JSON document, by JSON pointer (RFC 6901).
 class PositionIndex {
-public:
+  public:
     /// Containers nested deeper than this are refused (the trace format needs about 6 levels).
     static constexpr std::size_t kMaxNesting = 100;
-    /// Values whose pointer is longer than this are not recorded (keeps the index linear in size).
+    /// Values whose pointer is longer than this are never recorded (keeps the scan linear).
     static constexpr std::size_t kMaxPointerLength = 512;
 
-    /// Scans `text` in one linear pass. Values whose pointer has at most `record_depth` reference
-    /// tokens are recorded; `first_line` is the file line of the text's first character.
+    /// Which values to record, given their JSON pointer.
+    using Filter = std::function<bool(std::string_view pointer)>;
+
+    /// Scans `text` in one linear pass and records the values `record` accepts; `first_line` is the
+    /// file line of the text's first character.
     [[nodiscard]] static PositionIndex scan(std::string_view text, std::size_t first_line,
-                                            std::size_t record_depth);
+                                            const Filter& record);
+    /// Scans `text` for the value at `pointer` and its ancestors (for error reports).
+    [[nodiscard]] static PositionIndex scan_for(std::string_view text, std::size_t first_line,
+                                                const std::string& pointer);
 
     /// The recorded value at `pointer`, or nullptr.
     [[nodiscard]] const Located* find(const std::string& pointer) const;
@@ -53,7 +60,7 @@ public:
     /// Where the first number that overflows a double starts (nlohmann refuses it without position).
     [[nodiscard]] const std::optional<Position>& number_overflow() const { return number_overflow_; }
 
-private:
+  private:
     friend class Scanner;
     std::unordered_map<std::string, Located> values_;
     std::optional<DuplicateKey> duplicate_;
@@ -63,6 +70,9 @@ private:
 
 /// Line:column (file coordinates, columns count UTF-8 characters) of byte `offset` of `text`.
 [[nodiscard]] Position position_of(std::string_view text, std::size_t offset, std::size_t first_line);
+
+/// Whether `text` holds nothing but JSON whitespace (and perhaps a UTF-8 byte order mark).
+[[nodiscard]] bool is_blank(std::string_view text);
 
 /// Escapes one JSON pointer reference token ('~' -> "~0", '/' -> "~1").
 [[nodiscard]] std::string escape_pointer_token(std::string_view token);

@@ -1,5 +1,4 @@
 #include "pc5check/trace/trace.h"
-
 #include "trace/hex.h"
 #include "trace/names.h"
 #include "trace/position_index.h"
@@ -20,8 +19,6 @@ namespace {
 
 using nlohmann::json;
 
-/// Deepest pointer the reader reports positions for: /events/<i>/sec/<member>, /events/<i>/ie/<name>.
-constexpr std::size_t kRecordDepth = 4;
 /// Longest text quoted from the input in a message, in characters.
 constexpr std::size_t kMaxQuoted = 48;
 /// Longest message taken over from nlohmann (its "last read" token may be a whole long string).
@@ -29,23 +26,7 @@ constexpr std::size_t kMaxForeignMessage = 160;
 
 enum class Presence : std::uint8_t { required, optional };
 
-[[nodiscard]] bool is_json_ws(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-[[nodiscard]] bool is_blank(std::string_view text)
-{
-    if (text.starts_with("\xEF\xBB\xBF")) {
-        text.remove_prefix(3);
-    }
-    for (const char c : text) {
-        if (!is_json_ws(c)) {
-            return false;
-        }
-    }
-    return true;
-}
+[[nodiscard]] bool is_json_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 /// `s` made fit for a one-line message: control characters escaped (and, if `ascii_only`, every
 /// non-ASCII byte), cut after `max` characters with "...".
@@ -53,8 +34,8 @@ enum class Presence : std::uint8_t { required, optional };
 {
     std::string out;
     std::size_t chars = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const auto u = static_cast<unsigned char>(s[i]);
+    for (const char c : s) {
+        const auto u = static_cast<unsigned char>(c);
         const bool continuation = (u & 0xC0U) == 0x80U;
         if (!continuation || ascii_only) {
             if (chars == max) {
@@ -75,7 +56,7 @@ enum class Presence : std::uint8_t { required, optional };
             out += kDigits[u >> 4U];
             out += kDigits[u & 0x0FU];
         } else {
-            out += s[i];
+            out += c;
         }
     }
     return out;
@@ -86,11 +67,12 @@ enum class Presence : std::uint8_t { required, optional };
 [[nodiscard]] std::string foreign_message(const json::exception& e)
 {
     std::string_view what = e.what();
-    if (const auto bracket = what.find("] "); what.starts_with("[json.exception.") && bracket != what.npos) {
+    if (const auto bracket = what.find("] ");
+        what.starts_with("[json.exception.") && bracket != std::string_view::npos) {
         what.remove_prefix(bracket + 2);
     }
     if (what.starts_with("parse error")) {
-        if (const auto colon = what.find(": "); colon != what.npos) {
+        if (const auto colon = what.find(": "); colon != std::string_view::npos) {
             what.remove_prefix(colon + 2);
         }
     }
@@ -127,11 +109,73 @@ enum class Presence : std::uint8_t { required, optional };
     return pointer + "/" + std::to_string(index);
 }
 
+/// Whether a valid trace needs the position of the value at `pointer`: the root, each event and
+/// each IE ("", /events/<i>, /events/<i>/ie/<name>). Other positions only matter for an error.
+[[nodiscard]] bool needed_on_success(std::string_view pointer)
+{
+    constexpr std::string_view kEvents = "/events/";
+    if (pointer.empty()) {
+        return true;
+    }
+    if (!pointer.starts_with(kEvents)) {
+        return false;
+    }
+    pointer.remove_prefix(kEvents.size());
+    const std::size_t digits = std::min(pointer.find('/'), pointer.size());
+    if (digits == 0 || pointer.substr(0, digits).find_first_not_of("0123456789") != std::string_view::npos) {
+        return false;
+    }
+    pointer.remove_prefix(digits);
+    constexpr std::string_view kIe = "/ie/";
+    return pointer.empty() || (pointer.starts_with(kIe) && pointer.size() > kIe.size() &&
+                               pointer.find('/', kIe.size()) == std::string_view::npos);
+}
+
+/// Finds value positions: those a valid trace needs come from one scan up front; any other (for an
+/// error report) from a scan for that pointer and its ancestors, kept for the next lookup.
+class Locator {
+  public:
+    Locator(std::string_view text, std::size_t first_line, const detail::PositionIndex& main)
+        : text_(text), first_line_(first_line), main_(main)
+    {
+    }
+
+    [[nodiscard]] std::optional<detail::Located> find(const std::string& pointer)
+    {
+        if (const detail::Located* loc = main_.find(pointer)) {
+            return *loc;
+        }
+        if (!extra_ || !on_path(pointer)) {
+            extra_ = detail::PositionIndex::scan_for(text_, first_line_, pointer);
+            extra_pointer_ = pointer;
+        }
+        if (const detail::Located* loc = extra_->find(pointer)) {
+            return *loc;
+        }
+        return std::nullopt;
+    }
+
+  private:
+    /// Whether `pointer` is the one the extra scan was for, or an ancestor of it.
+    [[nodiscard]] bool on_path(const std::string& pointer) const
+    {
+        return extra_pointer_ == pointer ||
+               (extra_pointer_.size() > pointer.size() && extra_pointer_.starts_with(pointer) &&
+                extra_pointer_[pointer.size()] == '/');
+    }
+
+    std::string_view text_;
+    std::size_t first_line_;
+    const detail::PositionIndex& main_;
+    std::optional<detail::PositionIndex> extra_;
+    std::string extra_pointer_;
+};
+
 /// What the reader knows about the document: text, file, positions, and the event being read.
 class Context {
-public:
-    Context(std::string_view text, const std::string& file, const detail::PositionIndex& index)
-        : text_(text), file_(file), index_(index)
+  public:
+    Context(std::string_view text, const std::string& file, Locator& locator)
+        : text_(text), file_(file), locator_(locator)
     {
     }
 
@@ -147,7 +191,7 @@ public:
     [[nodiscard]] Position locate(std::string pointer, bool at_key = false) const
     {
         while (true) {
-            if (const detail::Located* loc = index_.find(pointer)) {
+            if (const std::optional<detail::Located> loc = locator_.find(pointer)) {
                 return at_key && loc->key.line != 0 ? loc->key : loc->value;
             }
             if (pointer.empty()) {
@@ -186,7 +230,7 @@ public:
         if (v.is_array()) {
             return "an array";
         }
-        if (const detail::Located* loc = index_.find(pointer)) {
+        if (const std::optional<detail::Located> loc = locator_.find(pointer)) {
             return printable(raw_token(loc->offset), kMaxQuoted);
         }
         return printable(v.dump(), kMaxQuoted);
@@ -197,28 +241,21 @@ public:
     [[nodiscard]] Expected<T> integer(const json& v, const std::string& pointer,
                                       T max = std::numeric_limits<T>::max()) const
     {
-        const std::string expected = "expected an integer 0.." + std::to_string(max) + ", found ";
-        if (v.is_number_unsigned()) {
-            const auto u = v.get<std::uint64_t>();
-            if (u <= max) {
-                return static_cast<T>(u);
-            }
-            return tl::make_unexpected(error(pointer, expected + found(v, pointer) + " (out of range)"));
+        if (v.is_number_unsigned() && v.get<std::uint64_t>() <= max) {
+            return static_cast<T>(v.get<std::uint64_t>());
         }
-        if (v.is_number_integer()) { // nlohmann keeps only negative integers signed
-            return tl::make_unexpected(error(pointer, expected + found(v, pointer) + " (out of range)"));
-        }
-        if (v.is_number_float()) {
+        std::string why;
+        if (v.is_number_integer()) { // out of range (nlohmann keeps only negative integers signed)
+            why = " (out of range)";
+        } else if (v.is_number_float()) {
             // nlohmann turns an integer too large for 64 bits into a double: tell it from 1.5 or 1e3.
-            const detail::Located* loc = index_.find(pointer);
+            const std::optional<detail::Located> loc = locator_.find(pointer);
             const bool written_as_integer =
-                loc != nullptr && raw_token(loc->offset).find_first_of(".eE") == std::string_view::npos;
-            return tl::make_unexpected(error(pointer, expected + found(v, pointer) +
-                                                          (written_as_integer
-                                                               ? " (out of range)"
-                                                               : " (not a JSON integer: no fraction or exponent)")));
+                loc.has_value() && raw_token(loc->offset).find_first_of(".eE") == std::string_view::npos;
+            why = written_as_integer ? " (out of range)" : " (not a JSON integer: no fraction or exponent)";
         }
-        return tl::make_unexpected(error(pointer, expected + found(v, pointer)));
+        return tl::make_unexpected(error(pointer, "expected an integer 0.." + std::to_string(max) +
+                                                      ", found " + found(v, pointer) + why));
     }
 
     /// A time in seconds: a finite number >= 0.
@@ -249,14 +286,15 @@ public:
         if (v.is_string() && (!non_empty || !v.get_ref<const std::string&>().empty())) {
             return v.get<std::string>();
         }
-        return tl::make_unexpected(error(pointer, std::string("expected ") + (non_empty ? "a non-empty" : "a") +
-                                                      " string (" + std::string(what) + "), found " +
-                                                      found(v, pointer)));
+        return tl::make_unexpected(error(pointer, std::string("expected ") +
+                                                      (non_empty ? "a non-empty" : "a") + " string (" +
+                                                      std::string(what) + "), found " + found(v, pointer)));
     }
 
     /// One of `names`; `what`, if not empty, describes the value in the message.
     [[nodiscard]] Expected<std::string> name(const json& v, const std::string& pointer,
-                                             const std::vector<std::string>& names, std::string_view what) const
+                                             const std::vector<std::string>& names,
+                                             std::string_view what) const
     {
         if (v.is_string()) {
             for (const std::string& n : names) {
@@ -274,14 +312,15 @@ public:
     }
 
     /// Hex digits; `octets`: the exact length required, if any.
-    [[nodiscard]] Expected<Bytes> hex(const json& v, const std::string& pointer, std::optional<std::size_t> octets,
-                                      std::string_view what) const
+    [[nodiscard]] Expected<Bytes> hex(const json& v, const std::string& pointer,
+                                      std::optional<std::size_t> octets, std::string_view what) const
     {
         if (!v.is_string()) {
-            const std::string digits =
-                octets ? std::to_string(*octets * 2) + " hex digits" : std::string("an even number of hex digits");
-            return tl::make_unexpected(error(pointer, "expected a string of " + digits + " for " + std::string(what) +
-                                                          ", found " + found(v, pointer)));
+            const std::string digits = octets ? std::to_string(*octets * 2) + " hex digits"
+                                              : std::string("an even number of hex digits");
+            return tl::make_unexpected(error(pointer, "expected a string of " + digits + " for " +
+                                                          std::string(what) + ", found " +
+                                                          found(v, pointer)));
         }
         auto bytes = detail::parse_hex(v.get_ref<const std::string&>(), octets, what);
         if (!bytes) {
@@ -290,9 +329,7 @@ public:
         return std::move(*bytes);
     }
 
-    [[nodiscard]] const detail::PositionIndex& index() const { return index_; }
-
-private:
+  private:
     /// The scalar token starting at `offset`: a whole string literal, or a number/literal.
     [[nodiscard]] std::string_view raw_token(std::size_t offset) const
     {
@@ -315,21 +352,22 @@ private:
 
     std::string_view text_;
     const std::string& file_;
-    const detail::PositionIndex& index_;
+    Locator& locator_;
     std::optional<std::size_t> event_index_;
 };
 
 /// Reads the members of one JSON object, keeping the first error (later reads do nothing once an
 /// error is kept, so a reader function is a flat list of member reads).
 class Fields {
-public:
+  public:
     /// `what` names the object in messages; `allowed`, if not empty, is the closed set of its keys.
     Fields(const Context& ctx, const json& value, std::string pointer, std::string what,
            std::initializer_list<std::string_view> allowed)
         : ctx_(ctx), value_(value), pointer_(std::move(pointer)), what_(std::move(what))
     {
         if (!value_.is_object()) {
-            fail(ctx_.error(pointer_, "expected an object for " + what_ + ", found " + ctx_.found(value_, pointer_)));
+            fail(ctx_.error(pointer_,
+                            "expected an object for " + what_ + ", found " + ctx_.found(value_, pointer_)));
             return;
         }
         if (allowed.size() == 0) {
@@ -371,8 +409,7 @@ public:
     }
 
     /// Stores a result, or keeps its error.
-    template <class T, class Out>
-    void assign(Expected<T>&& result, Out& out)
+    template <class T, class Out> void assign(Expected<T>&& result, Out& out)
     {
         if (result) {
             out = std::move(*result);
@@ -405,8 +442,7 @@ public:
         }
     }
 
-    template <class Out>
-    void boolean(std::string_view key, Presence presence, Out& out)
+    template <class Out> void boolean(std::string_view key, Presence presence, Out& out)
     {
         if (const json* v = get(key, presence)) {
             assign(ctx_.boolean(*v, pointer(key)), out);
@@ -460,8 +496,7 @@ public:
     }
 
     /// `value` unless an error was kept.
-    template <class T>
-    [[nodiscard]] Expected<T> finish(T&& value)
+    template <class T> [[nodiscard]] Expected<T> finish(T&& value)
     {
         if (error_) {
             return tl::make_unexpected(std::move(*error_));
@@ -469,7 +504,7 @@ public:
         return std::forward<T>(value);
     }
 
-private:
+  private:
     const Context& ctx_;
     const json& value_;
     std::string pointer_;
@@ -505,7 +540,8 @@ private:
         f.assign(read_sec_caps(ctx, *caps, f.pointer("initiator_sec_cap")), link.initiator_sec_cap);
     }
     if (const json* policy = f.get("signalling_policy", Presence::optional)) {
-        Fields p(ctx, *policy, f.pointer("signalling_policy"), "signalling_policy", {"integrity", "ciphering"});
+        Fields p(ctx, *policy, f.pointer("signalling_policy"), "signalling_policy",
+                 {"integrity", "ciphering"});
         SignallingPolicy sp;
         p.name("integrity", Presence::required, sp.integrity, detail::policy_names());
         p.name("ciphering", Presence::required, sp.ciphering, detail::policy_names());
@@ -533,9 +569,10 @@ private:
     }
     if (!v.is_object()) {
         return tl::make_unexpected(ctx.error(
-            pointer, "expected \"none\" or an object with ctx, count, bearer, direction, mac, ciphered for sec, "
-                     "found " +
-                         ctx.found(v, pointer)));
+            pointer,
+            "expected \"none\" or an object with ctx, count, bearer, direction, mac, ciphered for sec, "
+            "found " +
+                ctx.found(v, pointer)));
     }
     Fields f(ctx, v, pointer, "sec", {"ctx", "count", "bearer", "direction", "mac", "ciphered"});
     sec.kind = Sec::Kind::protected_;
@@ -550,7 +587,7 @@ private:
         std::copy(mac->begin(), mac->end(), sec.mac->begin());
     }
     f.boolean("ciphered", Presence::optional, sec.ciphered);
-    return f.finish(std::move(sec));
+    return f.finish(sec);
 }
 
 [[nodiscard]] Expected<Event> read_event(const Context& ctx, const json& v, std::size_t i, double previous_at)
@@ -664,9 +701,10 @@ private:
 
 Expected<Trace> parse_trace(std::string_view text, const std::string& file, std::size_t first_line)
 {
-    const detail::PositionIndex index = detail::PositionIndex::scan(text, first_line, kRecordDepth);
-    const Context ctx(text, file, index);
-    if (is_blank(text)) {
+    const detail::PositionIndex index = detail::PositionIndex::scan(text, first_line, needed_on_success);
+    Locator locator(text, first_line, index);
+    const Context ctx(text, file, locator);
+    if (detail::is_blank(text)) {
         return tl::make_unexpected(ctx.error(ErrorCode::bad_input, "",
                                              "expected a pc5-trace/1 JSON document, found an empty document",
                                              Position{first_line, 0}));
@@ -688,11 +726,11 @@ Expected<Trace> parse_trace(std::string_view text, const std::string& file, std:
     } catch (const json::exception& e) {
         // out_of_range 406: a number overflowing a double, which nlohmann reports without position.
         const bool overflow = e.id == 406;
-        return tl::make_unexpected(
-            ctx.error(ErrorCode::bad_input, "",
-                      std::string("invalid JSON: ") +
-                          (overflow ? "expected a number within the range of a double; " : "") + foreign_message(e),
-                      overflow ? index.number_overflow().value_or(Position{}) : Position{}));
+        return tl::make_unexpected(ctx.error(
+            ErrorCode::bad_input, "",
+            std::string("invalid JSON: ") +
+                (overflow ? "expected a number within the range of a double; " : "") + foreign_message(e),
+            overflow ? index.number_overflow().value_or(Position{}) : Position{}));
     }
     if (const auto& dup = index.duplicate()) {
         return tl::make_unexpected(ctx.error(ErrorCode::bad_input, dup->pointer,

@@ -1,5 +1,4 @@
 #include "pc5check/trace/trace.h"
-
 #include "trace/hex.h"
 #include "trace/names.h"
 
@@ -11,10 +10,7 @@ namespace {
 
 using nlohmann::json;
 
-[[nodiscard]] json sec_caps_json(const SecCaps& caps)
-{
-    return json{{"nea", caps.nea}, {"nia", caps.nia}};
-}
+[[nodiscard]] json sec_caps_json(const SecCaps& caps) { return json{{"nea", caps.nea}, {"nia", caps.nia}}; }
 
 [[nodiscard]] json link_json(const Link& link)
 {
@@ -88,7 +84,9 @@ using nlohmann::json;
 
 json to_json(const Trace& trace)
 {
-    json j{{"format", detail::kFormat}, {"spec", trace.spec}, {"observer", to_string(trace.observer)},
+    json j{{"format", detail::kFormat},
+           {"spec", trace.spec},
+           {"observer", to_string(trace.observer)},
            {"link", link_json(trace.link)}};
     if (!trace.title.empty()) {
         j["title"] = trace.title;

@@ -1,7 +1,6 @@
 #include "expr_test_util.h"
 
 #include <doctest/doctest.h>
-
 #include <limits>
 #include <string>
 
@@ -59,9 +58,9 @@ TEST_SUITE("expr")
     {
         // Rows: a, b, a && b, a || b, a => b. "ua"/"ub": unknown with the reason of a/b.
         const char* table[][5] = {
-            {"T", "T", "T", "T", "T"},   {"T", "F", "F", "T", "F"},    {"T", "U", "ub", "T", "ub"},
-            {"F", "T", "F", "T", "T"},   {"F", "F", "F", "F", "T"},    {"F", "U", "F", "ub", "T"},
-            {"U", "T", "ua", "T", "T"},  {"U", "F", "F", "ua", "ua"},  {"U", "U", "ua", "ua", "ua"},
+            {"T", "T", "T", "T", "T"},  {"T", "F", "F", "T", "F"},   {"T", "U", "ub", "T", "ub"},
+            {"F", "T", "F", "T", "T"},  {"F", "F", "F", "F", "T"},   {"F", "U", "F", "ub", "T"},
+            {"U", "T", "ua", "T", "T"}, {"U", "F", "F", "ua", "ua"}, {"U", "U", "ua", "ua", "ua"},
         };
         const Scope scope = make_scope();
         for (const auto& row : table) {
@@ -261,7 +260,8 @@ TEST_SUITE("expr")
     {
         Scope scope = make_scope();
         int calls = 0;
-        scope.functions["count"] = ExternalFunction{{Type::integer(), Type::integer()}, Type::integer(),
+        scope.functions["count"] = ExternalFunction{{Type::integer(), Type::integer()},
+                                                    Type::integer(),
                                                     [&calls](const std::vector<Value>& args) {
                                                         ++calls;
                                                         return Value::integer(args[0].is_absent() ? -1 : 1);

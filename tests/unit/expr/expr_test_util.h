@@ -5,7 +5,6 @@
 #include "pc5check/expr/expr.h"
 
 #include <doctest/doctest.h>
-
 #include <map>
 #include <memory>
 #include <string>
@@ -14,7 +13,7 @@ namespace pc5check::expr::test {
 
 /// Env backed by a map; names it lacks are unknown ("<name> not logged").
 class MapEnv final : public Env {
-public:
+  public:
     std::map<std::string, Value> values;
 
     [[nodiscard]] Value lookup(const std::string& name) const override
@@ -69,19 +68,20 @@ inline Scope make_scope()
     s.variables["ids"] = Type::set_of(TypeKind::integer);
     s.variables["m"] = Type::map();
     s.enums = {nia(), nea(), ciph(), integ()};
-    s.functions["kdf"] = ExternalFunction{{Type::bytes(), Type::integer()}, Type::bytes(),
-                                          [](const std::vector<Value>& args) {
-                                              auto key = std::get<std::vector<std::uint8_t>>(args[0].data);
-                                              key.push_back(static_cast<std::uint8_t>(
-                                                  std::get<std::int64_t>(args[1].data)));
-                                              return Value::bytes(key);
-                                          },
-                                          false};
-    s.functions["lazy"] = ExternalFunction{{Type::boolean()}, Type::boolean(),
-                                           [](const std::vector<Value>& args) {
-                                               return Value::boolean(args[0].is_unknown());
-                                           },
-                                           true};
+    s.functions["kdf"] =
+        ExternalFunction{{Type::bytes(), Type::integer()},
+                         Type::bytes(),
+                         [](const std::vector<Value>& args) {
+                             auto key = std::get<std::vector<std::uint8_t>>(args[0].data);
+                             key.push_back(static_cast<std::uint8_t>(std::get<std::int64_t>(args[1].data)));
+                             return Value::bytes(key);
+                         },
+                         false};
+    s.functions["lazy"] =
+        ExternalFunction{{Type::boolean()},
+                         Type::boolean(),
+                         [](const std::vector<Value>& args) { return Value::boolean(args[0].is_unknown()); },
+                         true};
     s.functions["noimpl"] = ExternalFunction{{Type::integer()}, Type::integer(), {}, false};
     return s;
 }

@@ -1,7 +1,6 @@
 #include "expr_test_util.h"
 
 #include <doctest/doctest.h>
-
 #include <limits>
 #include <string>
 
@@ -110,11 +109,13 @@ TEST_SUITE("expr")
             {"a.1", "at offset 2: expected name after '.', found '1'"},
             {"12abc", "at offset 0: expected integer literal, found '12abc'"},
             {"0x", "at offset 0: expected integer literal, found '0x'"},
-            {"9223372036854775808", "at offset 0: integer literal 9223372036854775808 does not fit in 64-bit int"},
+            {"9223372036854775808",
+             "at offset 0: integer literal 9223372036854775808 does not fit in 64-bit int"},
             {"1 + 0x8000000000000000",
              "at offset 4: integer literal 0x8000000000000000 does not fit in 64-bit int"},
-            {"99999999999999999999999", "at offset 0: integer literal 99999999999999999999999 does not fit in "
-                                        "64-bit int"},
+            {"99999999999999999999999",
+             "at offset 0: integer literal 99999999999999999999999 does not fit in "
+             "64-bit int"},
             {"x\"0\"", "at offset 0: expected an even number of hex digits in bytes literal, found 1"},
             {"x\"0g\"", "at offset 3: expected hex digit or '\"' in bytes literal, found 'g'"},
             {"x\"00", "at offset 0: expected '\"' closing the bytes literal, found end of input"},
@@ -153,16 +154,22 @@ TEST_SUITE("expr")
         std::string sums;
         std::string sets;
         std::string calls;
+        std::string ifs;
+        std::string climbs; // every binding strength on each level: the most recursion per '('
         for (int i = 0; i < 10000; ++i) {
             implications += "a => ";
             sums += "1 + ";
             sets += "{";
             calls += "f(";
+            ifs += "if a then ";
+            climbs += "a => a || a && !a == a | a & a << a + a * -(";
         }
         CHECK(fails_deep(implications + "a"));
         CHECK(fails_deep(sums + "1"));
         CHECK(fails_deep(sets));
         CHECK(fails_deep(calls));
+        CHECK(fails_deep(ifs));
+        CHECK(fails_deep(climbs));
         // The bound is exactly 200.
         CHECK(parse(std::string(200, '(') + "a" + std::string(200, ')')).has_value());
         CHECK(fails_deep(std::string(201, '(') + "a" + std::string(201, ')')));

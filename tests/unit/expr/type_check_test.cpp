@@ -1,7 +1,6 @@
 #include "expr_test_util.h"
 
 #include <doctest/doctest.h>
-
 #include <string>
 
 using namespace pc5check::expr;
@@ -81,15 +80,17 @@ TEST_SUITE("expr")
         CHECK(literal.type == Type::enumeration(nia()));
         CHECK(type_of("Nia.NIA3") == "Nia");
         CHECK(type_of("NEA1") == "Nea");
-        CHECK(compile_error("Nia.NIA9") == "at offset 0: enum 'Nia' has no literal 'NIA9'; did you mean 'NIA0'?");
+        CHECK(compile_error("Nia.NIA9") ==
+              "at offset 0: enum 'Nia' has no literal 'NIA9'; did you mean 'NIA0'?");
         CHECK(compile_error("a || NONE == NONE") ==
               "at offset 5: ambiguous enum literal 'NONE': write Ciph.NONE or Integ.NONE");
         CHECK(type_of("Ciph.NONE") == "Ciph");
         CHECK(type_of("Integ.NONE") == "Integ");
         // The other operand of == disambiguates.
         CHECK(type_of("ciph == NONE") == "bool");
-        CHECK(compile_error("state.nia == NEA1") == "at offset 10: '==' expects operands of one type, found Nia "
-                                                     "and Nea");
+        CHECK(compile_error("state.nia == NEA1") ==
+              "at offset 10: '==' expects operands of one type, found Nia "
+              "and Nea");
         // A variable wins over an enum literal of the same name.
         Scope scope = make_scope();
         scope.variables["NIA1"] = Type::integer();
@@ -133,14 +134,24 @@ TEST_SUITE("expr")
         }
         CHECK(compile_error("d15", scope).empty()); // 2^16 nodes unfolded: fine
         CHECK(compile_error("d40", scope).find("nodes after expanding definitions") != std::string::npos);
-        // A long chain of defs exceeds the height bound instead of the stack.
+        // A long chain of defs exceeds the height bound instead of the stack; the deepest accepted
+        // trees still evaluate.
         Scope chain = make_scope();
         chain.defs["e0"] = "a";
+        chain.defs["s0"] = "x";
         for (int i = 1; i <= 5000; ++i) {
             chain.defs["e" + std::to_string(i)] = "!e" + std::to_string(i - 1);
+            chain.defs["s" + std::to_string(i)] = "1 + s" + std::to_string(i - 1);
         }
-        CHECK(compile_error("e5000", chain).find("nested deeper than 1000") != std::string::npos);
-        CHECK(compile_error("e400", chain).empty());
+        CHECK(compile_error("e5000", chain).find("nested deeper than 500 after expanding definitions") !=
+              std::string::npos);
+        CHECK(compile_error("s300", chain).find("nested deeper than 500") != std::string::npos);
+        pc5check::expr::test::MapEnv env;
+        env.values["a"] = Value::boolean(true);
+        env.values["x"] = Value::integer(5);
+        CHECK(compile_error("e250", chain).find("nested deeper than 500") != std::string::npos);
+        CHECK(pc5check::expr::test::eval_str("e249", env, chain) == "false");
+        CHECK(pc5check::expr::test::eval_str("s248 + s248", env, chain) == "506");
     }
 
     TEST_CASE("type_check: unknown names and functions, with suggestions")
@@ -151,7 +162,8 @@ TEST_SUITE("expr")
               "at offset 5: unknown name 'statenia'; did you mean 'state.nia'?");
         CHECK(compile_error("a && quux") == "at offset 5: unknown name 'quux'");
         CHECK(compile_error("q") == "at offset 0: unknown name 'q'");
-        CHECK(compile_error("lenn(msg.nonce_1) == 1") == "at offset 0: unknown function 'lenn'; did you mean 'len'?");
+        CHECK(compile_error("lenn(msg.nonce_1) == 1") ==
+              "at offset 0: unknown function 'lenn'; did you mean 'len'?");
         CHECK(compile_error("kfd(msg.nonce_1, 1) == x\"\"") ==
               "at offset 0: unknown function 'kfd'; did you mean 'kdf'?");
         CHECK(compile_error("a(1)") == "at offset 0: 'a' is not a function");
@@ -199,7 +211,8 @@ TEST_SUITE("expr")
     {
         const Type boolean = Type::boolean();
         const Type caps = Type::set_of_enum(nia());
-        CHECK(compile_error("x + 1", make_scope(), &boolean) == "at offset 2: expected bool expression, found int");
+        CHECK(compile_error("x + 1", make_scope(), &boolean) ==
+              "at offset 2: expected bool expression, found int");
         CHECK(compile_error("x < 1", make_scope(), &boolean).empty());
         // The expected type types `{}` and `absent`.
         CHECK(compile_error("{}", make_scope(), &caps).empty());
@@ -219,7 +232,8 @@ TEST_SUITE("expr")
         CHECK(type_of("NONE in {Ciph.AES}") == "bool"); // the set disambiguates NONE
         CHECK(compile_error("{} == {}") == "at offset 0: cannot infer type of empty set");
         CHECK(compile_error("size({})") == "at offset 5: cannot infer type of empty set");
-        CHECK(compile_error("a in {}") == "at offset 0: 'in' expects an enum, int or bytes element, found bool");
+        CHECK(compile_error("a in {}") ==
+              "at offset 0: 'in' expects an enum, int or bytes element, found bool");
 
         CHECK(type_of("opt == absent") == "bool");
         CHECK(type_of("absent != msg.nonce_1") == "bool");

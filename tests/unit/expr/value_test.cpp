@@ -21,7 +21,8 @@ TEST_SUITE("expr")
 
     TEST_CASE("Value::set sorts and de-duplicates; == and < are structural")
     {
-        const Value s = Value::set({Value::integer(3), Value::integer(-1), Value::integer(3), Value::integer(2)});
+        const Value s =
+            Value::set({Value::integer(3), Value::integer(-1), Value::integer(3), Value::integer(2)});
         const auto& elements = std::get<SetValue>(s.data).elements;
         REQUIRE(elements.size() == 3);
         CHECK(elements[0] == Value::integer(-1));
@@ -29,7 +30,8 @@ TEST_SUITE("expr")
         CHECK(elements[2] == Value::integer(3));
         CHECK(Value::set({Value::enumeration(2), Value::enumeration(1)}) ==
               Value::set({Value::enumeration(1), Value::enumeration(2)}));
-        CHECK_FALSE(Value::set({Value::enumeration(1)}) == Value::set({Value::enumeration(1), Value::enumeration(2)}));
+        CHECK_FALSE(Value::set({Value::enumeration(1)}) ==
+                    Value::set({Value::enumeration(1), Value::enumeration(2)}));
 
         CHECK(Value::absent() == Value::absent());
         CHECK_FALSE(Value::absent() == Value::integer(0));

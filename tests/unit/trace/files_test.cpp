@@ -1,7 +1,6 @@
 #include "pc5check/trace/trace.h"
 
 #include <doctest/doctest.h>
-
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -17,7 +16,7 @@ namespace {
 
 /// A fresh temporary directory, removed with its contents at scope exit.
 class TempDir {
-public:
+  public:
     TempDir()
         : path_(fs::temp_directory_path() / ("pc5check-trace-test-" + std::to_string(std::random_device{}())))
     {
@@ -43,7 +42,7 @@ public:
     }
     [[nodiscard]] std::string path(const std::string& name = "") const { return (path_ / name).string(); }
 
-private:
+  private:
     fs::path path_;
 };
 
@@ -57,11 +56,12 @@ std::string trace_line(const std::string& msg)
 
 TEST_SUITE("trace")
 {
-    TEST_CASE("files: .jsonl holds one trace per non-blank line; a bad line spoils only itself")
+    TEST_CASE("files: .jsonl holds one trace per non-blank line and a bad line spoils only itself")
     {
         const TempDir dir;
-        const std::string path = dir.write("many.jsonl", trace_line("DATA") + "\n\n  \r\n" + trace_line("NOPE") +
-                                                             "\r\n" + trace_line("RELEASE") + "\n");
+        const std::string path =
+            dir.write("many.jsonl", trace_line("DATA") + "\n\n  \r\n" + trace_line("NOPE") + "\r\n" +
+                                        trace_line("RELEASE") + "\n");
         const auto file = read_trace_file(path);
         REQUIRE_MESSAGE(file.has_value(), (file ? std::string() : file.error().to_string()));
         REQUIRE(file->size() == 3);
@@ -98,7 +98,7 @@ TEST_SUITE("trace")
         CHECK((*file)[1].error().message.find("invalid JSON") == 0);
     }
 
-    TEST_CASE("files: a .json file is one document, even across lines")
+    TEST_CASE("files: a .json file is one document even across lines")
     {
         const TempDir dir;
         const std::string path = dir.write("one.json", "\n\n" + trace_line("DATA") + "\n");
@@ -108,7 +108,8 @@ TEST_SUITE("trace")
         REQUIRE((*file)[0].has_value());
         CHECK((*file)[0]->line == 3);
         // Two documents on two lines of a .json file are a syntax error.
-        const auto two = read_trace_file(dir.write("two.json", trace_line("DATA") + "\n" + trace_line("DATA")));
+        const auto two =
+            read_trace_file(dir.write("two.json", trace_line("DATA") + "\n" + trace_line("DATA")));
         REQUIRE(two.has_value());
         REQUIRE_FALSE((*two)[0].has_value());
         CHECK((*two)[0].error().line == 2);

@@ -1,20 +1,33 @@
 #include "trace/position_index.h"
 
-#include <doctest/doctest.h>
-
+#include <algorithm>
 #include <cstdint>
+#include <doctest/doctest.h>
 #include <string>
 
 using pc5check::trace::detail::escape_pointer_token;
 using pc5check::trace::detail::position_of;
 using pc5check::trace::detail::PositionIndex;
 
+namespace {
+
+/// Records every value whose pointer has at most `depth` reference tokens.
+PositionIndex::Filter up_to_depth(std::size_t depth)
+{
+    return [depth](std::string_view p) {
+        return static_cast<std::size_t>(std::count(p.begin(), p.end(), '/')) <= depth;
+    };
+}
+
+} // namespace
+
 TEST_SUITE("trace")
 {
-    TEST_CASE("position index: values, keys and pointers")
+    TEST_CASE("position index: values and keys by pointer")
     {
-        const std::string text = "{\"a\": [10, {\"b/c\": \"x\\\"y\", \"d~\": null}],\n \"e\": {\"f\": {\"g\": 1}}}";
-        const PositionIndex index = PositionIndex::scan(text, 5, 3);
+        const std::string text =
+            "{\"a\": [10, {\"b/c\": \"x\\\"y\", \"d~\": null}],\n \"e\": {\"f\": {\"g\": 1}}}";
+        const PositionIndex index = PositionIndex::scan(text, 5, up_to_depth(3));
         const auto* root = index.find("");
         REQUIRE(root != nullptr);
         CHECK(root->offset == 0);
@@ -42,16 +55,54 @@ TEST_SUITE("trace")
         CHECK_FALSE(index.too_deep().has_value());
     }
 
-    TEST_CASE("position index: record depth limits what is kept")
+    TEST_CASE("position index: the filter decides what is kept")
     {
-        const PositionIndex index = PositionIndex::scan(R"({"a": {"b": {"c": 1}}})", 1, 2);
+        const PositionIndex index = PositionIndex::scan(R"({"a": {"b": {"c": 1}}})", 1, up_to_depth(2));
         CHECK(index.find("/a/b") != nullptr);
         CHECK(index.find("/a/b/c") == nullptr);
+        const PositionIndex none =
+            PositionIndex::scan(R"({"a": 1})", 1, [](std::string_view) { return false; });
+        CHECK(none.find("") == nullptr);
+        CHECK(none.find("/a") == nullptr);
     }
 
-    TEST_CASE("position index: duplicate keys, also when escaped")
+    TEST_CASE("position index: scan_for finds one value and its ancestors")
     {
-        const PositionIndex index = PositionIndex::scan("{\"x\": {\"k\": 1,\n \"\\u006b\": 2}}", 1, 1);
+        const std::string text = R"({"ab": 0, "a": [{"x": 1}, {"x": 2, "y": {"z": [7, 8]}}]})";
+        const PositionIndex index = PositionIndex::scan_for(text, 1, "/a/1/y/z/1");
+        REQUIRE(index.find("/a/1/y/z/1") != nullptr);
+        CHECK(text[index.find("/a/1/y/z/1")->offset] == '8');
+        CHECK(index.find("/a/1/y/z") != nullptr);
+        CHECK(index.find("/a/1/y") != nullptr);
+        CHECK(index.find("/a/1") != nullptr);
+        CHECK(index.find("/a") != nullptr);
+        CHECK(index.find("") != nullptr);
+        CHECK(index.find("/ab") == nullptr); // a prefix of the string, not an ancestor
+        CHECK(index.find("/a/0") == nullptr);
+        CHECK(index.find("/a/1/x") == nullptr);
+    }
+
+    TEST_CASE("position index: duplicates in objects too large for a linear search")
+    {
+        std::string text = "{";
+        for (int i = 0; i < 40; ++i) {
+            text += "\"k" + std::to_string(i) + "\": 0, ";
+        }
+        text += "\"k3\": 1}";
+        const PositionIndex index = PositionIndex::scan(text, 1, up_to_depth(1));
+        REQUIRE(index.duplicate().has_value());
+        CHECK(index.duplicate()->pointer == "/k3");
+        CHECK(index.duplicate()->first.column == text.find("\"k3\"") + 1);
+        CHECK(index.duplicate()->second.column == text.rfind("\"k3\"") + 1);
+        // 40 distinct keys: no duplicate.
+        const std::string distinct = text.substr(0, text.rfind(", ")) + "}";
+        CHECK_FALSE(PositionIndex::scan(distinct, 1, up_to_depth(1)).duplicate().has_value());
+    }
+
+    TEST_CASE("position index: duplicate keys also when escaped")
+    {
+        const PositionIndex index =
+            PositionIndex::scan("{\"x\": {\"k\": 1,\n \"\\u006b\": 2}}", 1, up_to_depth(1));
         REQUIRE(index.duplicate().has_value());
         CHECK(index.duplicate()->pointer == "/x/k");
         CHECK(index.duplicate()->key == "k");
@@ -60,21 +111,25 @@ TEST_SUITE("trace")
         CHECK(index.duplicate()->second.line == 2);
         CHECK(index.duplicate()->second.column == 2);
         // Surrogate pairs decode to one character.
-        const PositionIndex pair = PositionIndex::scan("{\"\\ud83d\\ude00\": 1, \"\xF0\x9F\x98\x80\": 2}", 1, 1);
+        const PositionIndex pair =
+            PositionIndex::scan("{\"\\ud83d\\ude00\": 1, \"\xF0\x9F\x98\x80\": 2}", 1, up_to_depth(1));
         REQUIRE(pair.duplicate().has_value());
         CHECK(pair.duplicate()->key == "\xF0\x9F\x98\x80");
-        CHECK_FALSE(PositionIndex::scan(R"([{"k": 1}, {"k": 2}])", 1, 3).duplicate().has_value());
+        CHECK_FALSE(
+            PositionIndex::scan(R"([{"k": 1}, {"k": 2}])", 1, up_to_depth(3)).duplicate().has_value());
     }
 
     TEST_CASE("position index: nesting limit and number overflow")
     {
-        const std::string deep = std::string(PositionIndex::kMaxNesting, '[') + std::string(PositionIndex::kMaxNesting, ']');
-        CHECK_FALSE(PositionIndex::scan(deep, 1, 4).too_deep().has_value());
-        const PositionIndex too_deep = PositionIndex::scan("[" + deep + "]", 1, 4);
+        const std::string deep =
+            std::string(PositionIndex::kMaxNesting, '[') + std::string(PositionIndex::kMaxNesting, ']');
+        CHECK_FALSE(PositionIndex::scan(deep, 1, up_to_depth(4)).too_deep().has_value());
+        const PositionIndex too_deep = PositionIndex::scan("[" + deep + "]", 1, up_to_depth(4));
         REQUIRE(too_deep.too_deep().has_value());
         CHECK(too_deep.too_deep()->column == PositionIndex::kMaxNesting + 1);
 
-        const PositionIndex numbers = PositionIndex::scan("[1e308, 1e-999, 123456789012345678901234567890, -2E+400]", 3, 4);
+        const PositionIndex numbers = PositionIndex::scan(
+            "[1e308, 1e-999, 123456789012345678901234567890, -2E+400]", 3, up_to_depth(4));
         REQUIRE(numbers.number_overflow().has_value());
         CHECK(numbers.number_overflow()->line == 3);
         CHECK(numbers.number_overflow()->column == 49);
@@ -90,13 +145,14 @@ TEST_SUITE("trace")
                 state = state * 1664525U + 1013904223U;
                 text += alphabet[(state >> 16U) % alphabet.size()];
             }
-            const PositionIndex index = PositionIndex::scan(text, 1, 4);
+            const PositionIndex index = PositionIndex::scan(text, 1, up_to_depth(4));
             if (const auto* root = index.find("")) {
                 CHECK(root->offset < text.size());
             }
         }
-        for (const char* text : {"", "\"", "\"\\", "\"\\u12", "{\"a", "{\"a\":", "]]]}}}", "\xEF\xBB\xBF", "{\"\\ud800\\u"}) {
-            (void)PositionIndex::scan(text, 1, 4);
+        for (const char* text :
+             {"", "\"", "\"\\", "\"\\u12", "{\"a", "{\"a\":", "]]]}}}", "\xEF\xBB\xBF", "{\"\\ud800\\u"}) {
+            (void)PositionIndex::scan(text, 1, up_to_depth(4));
         }
     }
 

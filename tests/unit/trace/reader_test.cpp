@@ -1,7 +1,6 @@
 #include "pc5check/trace/trace.h"
 
 #include <doctest/doctest.h>
-
 #include <string>
 #include <string_view>
 
@@ -167,7 +166,7 @@ TEST_SUITE("trace")
         CHECK(t.events[3].pointer == "/events/3");
     }
 
-    TEST_CASE("reader: observer, title, unknown top-level keys, integer bounds")
+    TEST_CASE("reader: observer and title and unknown top-level keys and integer bounds")
     {
         std::string text = R"({"format": "pc5-trace/1", "spec": "x", "observer": "target", "title": "t",
             "vendor_extra": {"a": [1, 2]}, "source": 5, "expect": {"verdict": "violation", "rules": ["R1", "R2"]},
@@ -192,8 +191,10 @@ TEST_SUITE("trace")
 
     TEST_CASE("reader: top-level errors")
     {
-        check_error(parse_error("[1, 2]"), "", "expected a JSON object (a pc5-trace/1 document), found an array");
-        check_error(parse_error(R"({"spec": "x", "link": {}, "events": []})"), "", "missing required key 'format'");
+        check_error(parse_error("[1, 2]"), "",
+                    "expected a JSON object (a pc5-trace/1 document), found an array");
+        check_error(parse_error(R"({"spec": "x", "link": {}, "events": []})"), "",
+                    "missing required key 'format'");
         check_error(parse_error(R"({"format": "pc5-trace/2", "spec": "x", "events": []})"), "/format",
                     R"(expected "pc5-trace/1", found "pc5-trace/2")");
         check_error(parse_error(R"({"format": "pc5-trace/1", "link": {}, "events": []})"), "",
@@ -206,7 +207,8 @@ TEST_SUITE("trace")
                     "expected a string (free text), found 5");
         check_error(parse_error(R"({"format": "pc5-trace/1", "spec": "x", "events": []})"), "",
                     "missing required key 'link'");
-        check_error(parse_error(std::string(kHead) + std::string(kLink) + "}"), "", "missing required key 'events'");
+        check_error(parse_error(std::string(kHead) + std::string(kLink) + "}"), "",
+                    "missing required key 'events'");
         check_error(parse_error(std::string(kHead) + std::string(kLink) + R"(, "events": {}})"), "/events",
                     "expected an array of events for events, found an object");
         check_error(parse_error(with_events("") + "x"), "", "invalid JSON");
@@ -218,15 +220,20 @@ TEST_SUITE("trace")
 
     TEST_CASE("reader: link errors")
     {
-        check_error(parse_error(with_link(R"("k_nrp_id": 1, "k_nrp_sess_id": 2, "foo": 3)")), "/link/foo",
-                    "unknown key 'foo' in link; expected one of k_nrp_id, k_nrp_sess_id, selected_algs, k_nrp_sess");
-        check_error(parse_error(with_link(R"("k_nrp_sess_id": 2)")), "/link", "missing required key 'k_nrp_id' in link");
+        check_error(
+            parse_error(with_link(R"("k_nrp_id": 1, "k_nrp_sess_id": 2, "foo": 3)")), "/link/foo",
+            "unknown key 'foo' in link; expected one of k_nrp_id, k_nrp_sess_id, selected_algs, k_nrp_sess");
+        check_error(parse_error(with_link(R"("k_nrp_sess_id": 2)")), "/link",
+                    "missing required key 'k_nrp_id' in link");
         check_error(parse_error(with_link(R"("k_nrp_id": 4294967296, "k_nrp_sess_id": 2)")), "/link/k_nrp_id",
                     "expected an integer 0..4294967295, found 4294967296 (out of range)");
-        check_error(parse_error(with_link(R"("k_nrp_id": 123456789012345678901234567890, "k_nrp_sess_id": 2)")),
-                    "/link/k_nrp_id", "expected an integer 0..4294967295, found 123456789012345678901234567890 (out of range)");
-        check_error(parse_error(with_link(R"("k_nrp_id": -123456789012345678901234567890, "k_nrp_sess_id": 2)")),
-                    "/link/k_nrp_id", "found -123456789012345678901234567890 (out of range)");
+        check_error(
+            parse_error(with_link(R"("k_nrp_id": 123456789012345678901234567890, "k_nrp_sess_id": 2)")),
+            "/link/k_nrp_id",
+            "expected an integer 0..4294967295, found 123456789012345678901234567890 (out of range)");
+        check_error(
+            parse_error(with_link(R"("k_nrp_id": -123456789012345678901234567890, "k_nrp_sess_id": 2)")),
+            "/link/k_nrp_id", "found -123456789012345678901234567890 (out of range)");
         check_error(parse_error(with_link(R"("k_nrp_id": 18446744073709551616, "k_nrp_sess_id": 2)")),
                     "/link/k_nrp_id", "found 18446744073709551616 (out of range)");
         check_error(parse_error(with_link(R"("k_nrp_id": 1, "k_nrp_sess_id": 65536)")), "/link/k_nrp_sess_id",
@@ -243,51 +250,70 @@ TEST_SUITE("trace")
                     "expected an integer 0..4294967295, found true");
         check_error(parse_error(with_link(R"("k_nrp_id": null, "k_nrp_sess_id": 2)")), "/link/k_nrp_id",
                     "found null");
-        check_error(parse_error(with_link(R"("k_nrp_id": 1, "k_nrp_sess_id": 2, "selected_algs": {"nea": "NIA2"})")),
-                    "/link/selected_algs/nea", R"(expected one of NEA0, NEA1, NEA2, NEA3, found "NIA2")");
-        check_error(parse_error(with_link(R"("k_nrp_id": 1, "k_nrp_sess_id": 2, "selected_algs": {"nia": "NIA4"})")),
-                    "/link/selected_algs/nia", R"(expected one of NIA0, NIA1, NIA2, NIA3, found "NIA4")");
-        check_error(parse_error(with_link(R"("k_nrp_id": 1, "k_nrp_sess_id": 2, "selected_algs": {"int": "NIA1"})")),
-                    "/link/selected_algs/int", "unknown key 'int' in selected_algs; expected one of nea, nia");
+        check_error(
+            parse_error(with_link(R"("k_nrp_id": 1, "k_nrp_sess_id": 2, "selected_algs": {"nea": "NIA2"})")),
+            "/link/selected_algs/nea", R"(expected one of NEA0, NEA1, NEA2, NEA3, found "NIA2")");
+        check_error(
+            parse_error(with_link(R"("k_nrp_id": 1, "k_nrp_sess_id": 2, "selected_algs": {"nia": "NIA4"})")),
+            "/link/selected_algs/nia", R"(expected one of NIA0, NIA1, NIA2, NIA3, found "NIA4")");
+        check_error(
+            parse_error(with_link(R"("k_nrp_id": 1, "k_nrp_sess_id": 2, "selected_algs": {"int": "NIA1"})")),
+            "/link/selected_algs/int", "unknown key 'int' in selected_algs; expected one of nea, nia");
         check_error(parse_error(with_link(R"("k_nrp_id": 1, "k_nrp_sess_id": 2, "selected_algs": "NEA2")")),
                     "/link/selected_algs", R"(expected an object for selected_algs, found "NEA2")");
-        check_error(parse_error(with_link(R"("k_nrp_id": 1, "k_nrp_sess_id": 2, "initiator_sec_cap": {"nea": ["NEA0", "NIA1"], "nia": []})")),
-                    "/link/initiator_sec_cap/nea/1", R"(expected one of NEA0, NEA1, NEA2, NEA3, found "NIA1")");
-        check_error(parse_error(with_link(R"("k_nrp_id": 1, "k_nrp_sess_id": 2, "initiator_sec_cap": {"nea": []})")),
-                    "/link/initiator_sec_cap", "missing required key 'nia' in initiator_sec_cap");
-        check_error(parse_error(with_link(R"("k_nrp_id": 1, "k_nrp_sess_id": 2, "initiator_sec_cap": {"nea": "NEA0", "nia": []})")),
-                    "/link/initiator_sec_cap/nea", "expected an array of names, each one of NEA0");
-        check_error(parse_error(with_link(R"("k_nrp_id": 1, "k_nrp_sess_id": 2, "signalling_policy": {"integrity": "MAYBE", "ciphering": "REQUIRED"})")),
-                    "/link/signalling_policy/integrity", R"(expected one of REQUIRED, PREFERRED, NOT_NEEDED, found "MAYBE")");
-        check_error(parse_error(with_link(R"("k_nrp_id": 1, "k_nrp_sess_id": 2, "signalling_policy": {"integrity": "REQUIRED"})")),
-                    "/link/signalling_policy", "missing required key 'ciphering'");
+        check_error(
+            parse_error(with_link(
+                R"("k_nrp_id": 1, "k_nrp_sess_id": 2, "initiator_sec_cap": {"nea": ["NEA0", "NIA1"], "nia": []})")),
+            "/link/initiator_sec_cap/nea/1", R"(expected one of NEA0, NEA1, NEA2, NEA3, found "NIA1")");
+        check_error(
+            parse_error(with_link(R"("k_nrp_id": 1, "k_nrp_sess_id": 2, "initiator_sec_cap": {"nea": []})")),
+            "/link/initiator_sec_cap", "missing required key 'nia' in initiator_sec_cap");
+        check_error(
+            parse_error(with_link(
+                R"("k_nrp_id": 1, "k_nrp_sess_id": 2, "initiator_sec_cap": {"nea": "NEA0", "nia": []})")),
+            "/link/initiator_sec_cap/nea", "expected an array of names, each one of NEA0");
+        check_error(
+            parse_error(with_link(
+                R"("k_nrp_id": 1, "k_nrp_sess_id": 2, "signalling_policy": {"integrity": "MAYBE", "ciphering": "REQUIRED"})")),
+            "/link/signalling_policy/integrity",
+            R"(expected one of REQUIRED, PREFERRED, NOT_NEEDED, found "MAYBE")");
+        check_error(
+            parse_error(with_link(
+                R"("k_nrp_id": 1, "k_nrp_sess_id": 2, "signalling_policy": {"integrity": "REQUIRED"})")),
+            "/link/signalling_policy", "missing required key 'ciphering'");
     }
 
     TEST_CASE("reader: hex errors")
     {
         const std::string k62(62, 'a');
-        check_error(parse_error(with_link(R"("k_nrp_id": 1, "k_nrp_sess_id": 2, "k_nrp_sess": ")" + k62 + "\"")),
-                    "/link/k_nrp_sess", "expected 64 hex digits (32 octets) for k_nrp_sess, found 62 digits");
-        check_error(parse_error(with_link(R"("k_nrp_id": 1, "k_nrp_sess_id": 2, "k_nrp_sess": ")" + k62 + "a\"")),
-                    "/link/k_nrp_sess", "expected 64 hex digits (32 octets) for k_nrp_sess, found 63 digits");
-        check_error(parse_error(with_link(R"("k_nrp_id": 1, "k_nrp_sess_id": 2, "k_nrp_sess": ")" + k62 + "ag\"")),
-                    "/link/k_nrp_sess", "found 'g' at digit 64 (not a hex digit)");
+        check_error(
+            parse_error(with_link(R"("k_nrp_id": 1, "k_nrp_sess_id": 2, "k_nrp_sess": ")" + k62 + "\"")),
+            "/link/k_nrp_sess", "expected 64 hex digits (32 octets) for k_nrp_sess, found 62 digits");
+        check_error(
+            parse_error(with_link(R"("k_nrp_id": 1, "k_nrp_sess_id": 2, "k_nrp_sess": ")" + k62 + "a\"")),
+            "/link/k_nrp_sess", "expected 64 hex digits (32 octets) for k_nrp_sess, found 63 digits");
+        check_error(
+            parse_error(with_link(R"("k_nrp_id": 1, "k_nrp_sess_id": 2, "k_nrp_sess": ")" + k62 + "ag\"")),
+            "/link/k_nrp_sess", "found 'g' at digit 64 (not a hex digit)");
         check_error(parse_error(with_link(R"("k_nrp_id": 1, "k_nrp_sess_id": 2, "k_nrp_sess": 5)")),
                     "/link/k_nrp_sess", "expected a string of 64 hex digits for k_nrp_sess, found 5");
         check_error(parse_error(with_event(R"("pdu": "abc")")), "/events/0/pdu",
                     "expected an even number of hex digits for pdu, found 3 digits (odd)");
         check_error(parse_error(with_event(R"("pdu": "0x12")")), "/events/0/pdu", "found a 0x prefix");
         check_error(parse_error(with_event(R"("pdu": "12 34")")), "/events/0/pdu", "found ' ' at digit 3");
-        check_error(parse_error(with_event(R"("pdu": "1\u00e9")")), "/events/0/pdu", "found byte 0xC3 at digit 2");
+        check_error(parse_error(with_event(R"("pdu": "1\u00e9")")), "/events/0/pdu",
+                    "found byte 0xC3 at digit 2");
         check_error(parse_error(with_event(R"("sec": {"mac": "1234567"})")), "/events/0/sec/mac",
                     "expected 8 hex digits (4 octets) for mac, found 7 digits");
         check_error(parse_error(with_event(R"("sec": {"mac": "0123456789"})")), "/events/0/sec/mac",
                     "expected 8 hex digits (4 octets) for mac, found 10 digits");
-        check_error(parse_error(with_event(R"("sec": {"mac": "0123456x"})")), "/events/0/sec/mac", "found 'x' at digit 8");
-        check_error(parse_error(with_events("", std::string(kLink) + R"(, "keys": [{"k_nrp_id": 7, "k_nrp": "00"}])")),
+        check_error(parse_error(with_event(R"("sec": {"mac": "0123456x"})")), "/events/0/sec/mac",
+                    "found 'x' at digit 8");
+        check_error(parse_error(with_events("", std::string(kLink) +
+                                                    R"(, "keys": [{"k_nrp_id": 7, "k_nrp": "00"}])")),
                     "/keys/0/k_nrp", "expected 64 hex digits (32 octets) for k_nrp, found 2 digits");
-        check_error(parse_error(with_events("", std::string(kLink) + R"(, "keys": [{"k_nrp": "00"}])")), "/keys/0",
-                    "missing required key 'k_nrp_id' in key entry");
+        check_error(parse_error(with_events("", std::string(kLink) + R"(, "keys": [{"k_nrp": "00"}])")),
+                    "/keys/0", "missing required key 'k_nrp_id' in key entry");
         check_error(parse_error(with_events("", std::string(kLink) + R"(, "keys": {})")), "/keys",
                     "expected an array of {k_nrp_id, k_nrp} for keys, found an object");
     }
@@ -295,7 +321,8 @@ TEST_SUITE("trace")
     TEST_CASE("reader: event errors carry the event index")
     {
         const std::string ok = R"({"from": "initiator", "msg": "DATA"}, )";
-        Error e = parse_error(with_events(ok + ok + ok + R"({"from": "target", "msg": "DATA", "sec": {"count": -1}})"));
+        Error e = parse_error(
+            with_events(ok + ok + ok + R"({"from": "target", "msg": "DATA", "sec": {"count": -1}})"));
         check_error(e, "/events/3/sec/count", "expected an integer 0..4294967295, found -1");
         CHECK(e.message == "expected an integer 0..4294967295, found -1 (out of range)");
         CHECK(e.event_index == 3);
@@ -310,18 +337,23 @@ TEST_SUITE("trace")
         e = parse_error(with_events(R"({"from": "initiator", "msg": "HELLO"})"));
         check_error(e, "/events/0/msg", "expected a message name, one of REKEYING_REQUEST, AUTH_REQUEST");
         CHECK(e.message.find("RELEASE, found \"HELLO\"") != std::string::npos);
-        check_error(parse_error(with_events(R"({"from": "initiator", "msg": "rekeying_request"})")), "/events/0/msg",
-                    "found \"rekeying_request\"");
-        check_error(parse_error(with_events(R"({"msg": "DATA"})")), "/events/0", "missing required key 'from' in event");
-        check_error(parse_error(with_events(R"({"from": "initiator"})")), "/events/0", "missing required key 'msg' in event");
+        check_error(parse_error(with_events(R"({"from": "initiator", "msg": "rekeying_request"})")),
+                    "/events/0/msg", "found \"rekeying_request\"");
+        check_error(parse_error(with_events(R"({"msg": "DATA"})")), "/events/0",
+                    "missing required key 'from' in event");
+        check_error(parse_error(with_events(R"({"from": "initiator"})")), "/events/0",
+                    "missing required key 'msg' in event");
         check_error(parse_error(with_events(R"({"from": "both", "msg": "DATA"})")), "/events/0/from",
                     R"(expected the sending role, one of initiator, target, found "both")");
-        check_error(parse_error(with_events(R"([1])")), "/events/0", "expected an object for event, found an array");
-        check_error(parse_error(with_event(R"("at": -1)")), "/events/0/at", "expected a finite number of seconds >= 0, found -1");
+        check_error(parse_error(with_events(R"([1])")), "/events/0",
+                    "expected an object for event, found an array");
+        check_error(parse_error(with_event(R"("at": -1)")), "/events/0/at",
+                    "expected a finite number of seconds >= 0, found -1");
         check_error(parse_error(with_event(R"("at": "0")")), "/events/0/at", "found \"0\"");
         check_error(parse_error(with_event(R"("ie": [1])")), "/events/0/ie", "expected an object of IEs");
-        check_error(parse_error(with_event(R"("sec": "protected")")), "/events/0/sec",
-                    R"(expected "none" or an object with ctx, count, bearer, direction, mac, ciphered for sec, found "protected")");
+        check_error(
+            parse_error(with_event(R"("sec": "protected")")), "/events/0/sec",
+            R"(expected "none" or an object with ctx, count, bearer, direction, mac, ciphered for sec, found "protected")");
         check_error(parse_error(with_event(R"("sec": {"key": 1})")), "/events/0/sec/key",
                     "unknown key 'key' in sec; expected one of ctx, count, bearer, direction, mac, ciphered");
         check_error(parse_error(with_event(R"("sec": {"bearer": 32})")), "/events/0/sec/bearer",
@@ -330,7 +362,8 @@ TEST_SUITE("trace")
                     "expected an integer 0..1, found 2");
         check_error(parse_error(with_event(R"("sec": {"ctx": 70000})")), "/events/0/sec/ctx",
                     "expected an integer 0..65535, found 70000");
-        check_error(parse_error(with_event(R"("sec": {"ctx": 1.5e2})")), "/events/0/sec/ctx", "found 1.5e2 (not a JSON integer");
+        check_error(parse_error(with_event(R"("sec": {"ctx": 1.5e2})")), "/events/0/sec/ctx",
+                    "found 1.5e2 (not a JSON integer");
         check_error(parse_error(with_event(R"("sec": {"ciphered": "yes"})")), "/events/0/sec/ciphered",
                     R"(expected true or false, found "yes")");
     }
@@ -350,7 +383,8 @@ TEST_SUITE("trace")
     TEST_CASE("reader: duplicate keys are refused at any depth")
     {
         Error e = parse_error("{\"format\": \"pc5-trace/1\",\n  \"format\": \"pc5-trace/1\"}");
-        check_error(e, "/format", "duplicate key 'format'; expected each key once per object (first at line 1, column 2)");
+        check_error(e, "/format",
+                    "duplicate key 'format'; expected each key once per object (first at line 1, column 2)");
         CHECK(e.line == 2);
         CHECK(e.column == 3);
 
@@ -376,7 +410,7 @@ TEST_SUITE("trace")
         CHECK(e.column == 12);
         CHECK(e.message.find("[json.exception") == std::string::npos);
         CHECK(e.message.find("line 3") == std::string::npos); // nlohmann's own position is dropped
-        e = parse_error(text, 41); // as line 41 of a file
+        e = parse_error(text, 41);                            // as line 41 of a file
         CHECK(e.line == 43);
         CHECK(e.column == 12);
 
@@ -409,21 +443,23 @@ TEST_SUITE("trace")
         CHECK(e.line == 1);
         CHECK(e.column > 0);
         // 90 levels inside an IE are fine.
-        const Trace t = parse_ok(with_event("\"ie\": {\"x\": " + std::string(90, '[') + std::string(90, ']') + "}"));
+        const Trace t =
+            parse_ok(with_event("\"ie\": {\"x\": " + std::string(90, '[') + std::string(90, ']') + "}"));
         CHECK(t.events[0].ie.at("x").is_array());
     }
 
     TEST_CASE("reader: positions of events and IEs in a multi-line document")
     {
-        const std::string text = "{\"format\": \"pc5-trace/1\", \"title\": \"\xC3\xA9t\xC3\xA9\",\n"  // line 1
-                                 "  \"spec\": \"s\", \"link\": {\"k_nrp_id\": 1, \"k_nrp_sess_id\": 2},\n"  // 2
-                                 "  \"events\": [\n"                                                          // 3
-                                 "    {\"from\": \"initiator\", \"msg\": \"REKEYING_REQUEST\",\n"           // 4
-                                 "     \"ie\": {\"nonce_1\": \"00\", \"reauth\": true}},\n"                 // 5
-                                 "\t{\"from\": \"target\", \"msg\": \"DATA\"}, {\"from\": \"target\",\n"    // 6
-                                 "  \"msg\": \"RELEASE\", \"ie\": {\"a~b\": 1, \"\xC3\xA9\": 2}}\n"          // 7
-                                 "  ]\n"
-                                 "}\n";
+        const std::string text =
+            "{\"format\": \"pc5-trace/1\", \"title\": \"\xC3\xA9t\xC3\xA9\",\n"       // line 1
+            "  \"spec\": \"s\", \"link\": {\"k_nrp_id\": 1, \"k_nrp_sess_id\": 2},\n" // 2
+            "  \"events\": [\n"                                                       // 3
+            "    {\"from\": \"initiator\", \"msg\": \"REKEYING_REQUEST\",\n"          // 4
+            "     \"ie\": {\"nonce_1\": \"00\", \"reauth\": true}},\n"                // 5
+            "\t{\"from\": \"target\", \"msg\": \"DATA\"}, {\"from\": \"target\",\n"   // 6
+            "  \"msg\": \"RELEASE\", \"ie\": {\"a~b\": 1, \"\xC3\xA9\": 2}}\n"        // 7
+            "  ]\n"
+            "}\n";
         for (const std::size_t first_line : {std::size_t{1}, std::size_t{100}}) {
             const auto r = parse_trace(text, "p.jsonl", first_line);
             REQUIRE_MESSAGE(r.has_value(), (r ? std::string() : r.error().to_string()));

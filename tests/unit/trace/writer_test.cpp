@@ -1,7 +1,6 @@
 #include "pc5check/trace/trace.h"
 
 #include <doctest/doctest.h>
-
 #include <string>
 
 using nlohmann::json;
@@ -111,10 +110,12 @@ TEST_SUITE("trace")
         CHECK(j.at("spec") == "ts33536-r17");
         CHECK(j.at("title") == "round trip");
         CHECK(j.at("observer") == "initiator");
-        CHECK(j.at("link").at("k_nrp_sess") == "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+        CHECK(j.at("link").at("k_nrp_sess") ==
+              "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
         CHECK(j.at("link").at("selected_algs") == json{{"nea", "NEA2"}, {"nia", "NIA2"}});
         CHECK(j.at("link").at("initiator_sec_cap").at("nea") == json{"NEA2", "NEA0", "NEA2"});
-        CHECK(j.at("keys").at(0).at("k_nrp") == "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100");
+        CHECK(j.at("keys").at(0).at("k_nrp") ==
+              "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100");
         const json& e0 = j.at("events").at(0);
         CHECK(e0.at("from") == "initiator");
         CHECK(e0.at("msg") == "REKEYING_REQUEST");
@@ -137,7 +138,8 @@ TEST_SUITE("trace")
 
     TEST_CASE("writer: optional parts are left out")
     {
-        const Trace t = parse_ok(R"({"format": "pc5-trace/1", "spec": "s", "link": {"k_nrp_id": 0, "k_nrp_sess_id": 0},
+        const Trace t =
+            parse_ok(R"({"format": "pc5-trace/1", "spec": "s", "link": {"k_nrp_id": 0, "k_nrp_sess_id": 0},
                                      "events": [{"from": "target", "msg": "DATA"}]})");
         const json j = to_json(t);
         CHECK_FALSE(j.contains("title"));

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Sets up pc5check on Debian 12 (installs missing packages with apt-get when run as root), builds it,
+# then runs one job:
+#   ./quickstart.sh corpus   check the shipped corpus (traces/) and print the verdict table
+#   ./quickstart.sh test     run the whole test suite (what CI runs)
+#   ./quickstart.sh build    only set up and build
+# Environment: BUILD_DIR (default build), BUILD_TYPE (default RelWithDebInfo), SANITIZERS (e.g.
+# address,undefined: builds with those sanitizers, with clang when available).
+set -euo pipefail
+
+job=${1:-corpus}
+root=$(cd "$(dirname "$0")" && pwd)
+build_dir=${BUILD_DIR:-$root/build}
+build_type=${BUILD_TYPE:-RelWithDebInfo}
+packages=(g++ cmake make pkg-config libz3-dev nlohmann-json3-dev libcli11-dev doctest-dev libssl-dev libexpected-dev)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -ne 0 ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "quickstart: missing packages: ${missing[*]}; run as root or: sudo apt-get install -y ${missing[*]}" >&2
+        exit 2
+    fi
+    echo "quickstart: installing ${missing[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+cmake_args=(-S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE="$build_type")
+if [ -n "${SANITIZERS:-}" ]; then
+    cmake_args+=(-DPC5CHECK_SANITIZERS="$SANITIZERS")
+fi
+cmake "${cmake_args[@]}" >/dev/null
+cmake --build "$build_dir" -j "$(nproc)"
+
+case "$job" in
+    build)
+        ;;
+    corpus)
+        set +e
+        "$build_dir/checker/pc5check" check "$root/traces"
+        code=$?
+        set -e
+        if [ $code -eq 1 ]; then
+            echo "(exit code 1: the corpus deliberately holds one violating trace per rule, next to the conforming ones)"
+            exit 0
+        fi
+        exit $code
+        ;;
+    test)
+        cd "$build_dir"
+        ctest --output-on-failure -j "$(nproc)"
+        ;;
+    *)
+        echo "usage: $0 corpus|test|build" >&2
+        exit 2
+        ;;
+esac

@@ -1,0 +1,176 @@
+#include "pc5check/machine/machine.h"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace {
+
+using nlohmann::json;
+using pc5check::machine::Outcome;
+using pc5check::machine::Verdict;
+
+/// A two-message toy procedure: the initiator asks (REKEYING_REQUEST with a counter IE), the target
+/// answers (REKEYING_RESPONSE). Rules use the counter, the MAC field and the control state.
+const char* kToySpec = R"({
+  "format": "pc5-spec/1", "id": "toy", "title": "toy",
+  "messages": [
+    {"id": "REKEYING_REQUEST", "senders": ["initiator"], "text": "t", "clauses": [{"doc": "TS 24.554", "clause": "7.2.11.2"}],
+     "ies": [{"name": "msb_k_nrp_sess_id", "kind": "int", "min": 0, "max": 255}, {"name": "reauth", "kind": "bool"}]},
+    {"id": "REKEYING_RESPONSE", "senders": ["target"], "text": "t", "clauses": [{"doc": "TS 24.554", "clause": "7.2.11.3"}]}
+  ],
+  "states": {"initiator": ["IDLE", "WAIT"], "target": ["IDLE", "GOT"]},
+  "variables": [
+    {"role": "initiator", "name": "a", "type": "int", "init": "1", "text": "t"},
+    {"role": "initiator", "name": "b", "type": "int", "init": "2", "text": "t"},
+    {"role": "target", "name": "last", "type": "int", "init": "-1", "text": "t"},
+    {"role": "target", "name": "key", "type": "bytes", "init": "init.k_nrp_sess", "text": "t"}
+  ],
+  "transitions": [
+    {"id": "ask", "role": "initiator", "dir": "send", "from": ["IDLE"], "to": "WAIT", "on": ["REKEYING_REQUEST"],
+     "effects": {"initiator.a": "initiator.b", "initiator.b": "initiator.a"}, "text": "swap", "clauses": [{"doc": "X", "clause": "1"}]},
+    {"id": "hear", "role": "target", "dir": "recv", "from": ["IDLE"], "to": "GOT", "on": ["REKEYING_REQUEST"],
+     "guard": "len(target.key) == 32", "effects": {"target.last": "ie.msb_k_nrp_sess_id"}, "text": "t", "clauses": [{"doc": "X", "clause": "1"}]},
+    {"id": "answer", "role": "target", "dir": "send", "from": ["GOT"], "to": "IDLE", "on": ["REKEYING_RESPONSE"], "text": "t", "clauses": [{"doc": "X", "clause": "1"}]},
+    {"id": "done", "role": "initiator", "dir": "recv", "from": ["WAIT"], "to": "IDLE", "on": ["REKEYING_RESPONSE"], "text": "t", "clauses": [{"doc": "X", "clause": "1"}]}
+  ],
+  "rules": [
+    {"id": "ORDER", "text": "t", "clauses": [{"doc": "X", "clause": "1"}],
+     "checks": [{"on": ["*"], "offender": "sender", "assert": "enabled", "expected": "allowed in {initiator.state}", "observed": "{msg}"}]},
+    {"id": "SMALL", "text": "t", "clauses": [{"doc": "X", "clause": "2"}],
+     "checks": [{"on": ["REKEYING_REQUEST"], "offender": "initiator", "assert": "ie.msb_k_nrp_sess_id < 100",
+                 "expected": "below 100", "observed": "{ie.msb_k_nrp_sess_id}"}]},
+    {"id": "MAC_SEEN", "text": "t", "clauses": [{"doc": "X", "clause": "3"}],
+     "checks": [{"on": ["REKEYING_RESPONSE"], "offender": "target", "assert": "sec.mac != x\"00000000\"",
+                 "expected": "a non-zero MAC", "observed": "{sec.mac}"}]}
+  ]
+})";
+
+json toy_trace()
+{
+    return json::parse(R"({
+      "format": "pc5-trace/1", "spec": "toy", "link": {"k_nrp_id": 1, "k_nrp_sess_id": 2},
+      "events": [
+        {"from": "initiator", "msg": "REKEYING_REQUEST", "ie": {"msb_k_nrp_sess_id": 7}, "sec": "none"},
+        {"from": "target", "msg": "REKEYING_RESPONSE", "sec": {"ctx": 2, "count": 0, "bearer": 2, "direction": 1, "mac": "0a0b0c0d"}}
+      ]})");
+}
+
+pc5check::spec::Spec toy_spec()
+{
+    auto s = pc5check::spec::parse_spec(kToySpec, "toy.json");
+    REQUIRE_MESSAGE(s.has_value(), (s ? "" : s.error().to_string()));
+    return std::move(*s);
+}
+
+pc5check::machine::ReplayResult run(const pc5check::spec::Spec& spec, const json& doc)
+{
+    auto t = pc5check::trace::parse_trace(doc.dump(), "toy-trace.json");
+    REQUIRE_MESSAGE(t.has_value(), (t ? "" : t.error().to_string()));
+    auto r = pc5check::machine::replay(spec, *t);
+    REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().to_string()));
+    return std::move(*r);
+}
+
+} // namespace
+
+TEST_SUITE("machine")
+{
+    TEST_CASE("a trace that follows the toy procedure conforms; unknown guards become assumptions")
+    {
+        const auto spec = toy_spec();
+        const auto r = run(spec, toy_trace());
+        CHECK(r.verdict == Verdict::conforms);
+        CHECK(r.violated_rules().empty());
+        CHECK(r.passes.at("ORDER") == 2);
+        CHECK(r.passes.at("SMALL") == 1);
+        REQUIRE(r.steps.size() == 2);
+        CHECK(r.steps[0].sender_transition == "ask");
+        // The target's guard reads link.k_nrp_sess, which the trace did not log.
+        CHECK(r.steps[0].receiver_transition == "hear");
+        REQUIRE(r.assumptions.size() == 1);
+        CHECK(r.assumptions[0].find("guard of hear assumed true") != std::string::npos);
+        CHECK(r.assumptions[0].find("k_nrp_sess not logged") != std::string::npos);
+    }
+
+    TEST_CASE("violations name rule, event, offender, expected and observed")
+    {
+        const auto spec = toy_spec();
+        auto doc = toy_trace();
+        doc["events"][0]["ie"]["msb_k_nrp_sess_id"] = 200;
+        const auto r = run(spec, doc);
+        CHECK(r.verdict == Verdict::violation);
+        REQUIRE(r.violated_rules() == std::vector<std::string>{"SMALL"});
+        const auto& f = r.findings.front();
+        CHECK(f.event == 0);
+        CHECK(f.offender == pc5check::trace::Role::initiator);
+        CHECK(f.expected == "below 100");
+        CHECK(f.observed == "200");
+        CHECK(f.clauses.front().clause == "2");
+        // The state before the violating event is kept for reports.
+        bool found = false;
+        for (const auto& [name, value] : r.state_at_first_violation) {
+            if (name == "initiator.state") {
+                CHECK(value == "IDLE");
+                found = true;
+            }
+        }
+        CHECK(found);
+    }
+
+    TEST_CASE("a message not allowed in the sender's state breaks ORDER, and the state does not move")
+    {
+        const auto spec = toy_spec();
+        auto doc = toy_trace();
+        doc["events"].push_back(doc["events"][1]);
+        const auto r = run(spec, doc);
+        CHECK(r.violated_rules() == std::vector<std::string>{"ORDER"});
+        CHECK(r.findings.back().event == 2);
+        CHECK(r.findings.back().offender == pc5check::trace::Role::target);
+        CHECK(r.steps[2].sender_transition.empty());
+    }
+
+    TEST_CASE("a check that reads unlogged data is unverified, never passed")
+    {
+        const auto spec = toy_spec();
+        auto doc = toy_trace();
+        doc["events"][1].erase("sec");
+        const auto r = run(spec, doc);
+        CHECK(r.verdict == Verdict::conforms);
+        REQUIRE(r.findings.size() == 1);
+        CHECK(r.findings[0].rule == "MAC_SEEN");
+        CHECK(r.findings[0].outcome == Outcome::unverified);
+        CHECK(r.findings[0].reason.find("not logged") != std::string::npos);
+        CHECK(r.passes.count("MAC_SEEN") == 0);
+    }
+
+    TEST_CASE("effects read the state before the event (simultaneous assignment)")
+    {
+        const auto spec = toy_spec();
+        auto t = pc5check::trace::parse_trace(toy_trace().dump(), "toy-trace.json");
+        REQUIRE(t.has_value());
+        auto bound = pc5check::machine::bind(spec, *t);
+        REQUIRE(bound.has_value());
+        pc5check::machine::Machine m(spec, *bound);
+        std::vector<pc5check::machine::Finding> findings;
+        std::map<std::string, std::size_t> passes;
+        (void)m.step(0, findings, passes);
+        CHECK(m.value_of("initiator.a") == pc5check::expr::Value::integer(2));
+        CHECK(m.value_of("initiator.b") == pc5check::expr::Value::integer(1));
+        CHECK(m.value_of("target.last") == pc5check::expr::Value::integer(7));
+    }
+
+    TEST_CASE("binding rejects IEs the message does not define, with the pointer")
+    {
+        const auto spec = toy_spec();
+        auto doc = toy_trace();
+        doc["events"][1]["ie"] = {{"nonce_2", "00"}};
+        auto t = pc5check::trace::parse_trace(doc.dump(), "toy-trace.json");
+        REQUIRE(t.has_value());
+        auto r = pc5check::machine::replay(spec, *t);
+        REQUIRE_FALSE(r.has_value());
+        CHECK(r.error().json_pointer == "/events/1/ie/nonce_2");
+        CHECK(r.error().message.find("unknown IE 'nonce_2' in REKEYING_RESPONSE") != std::string::npos);
+        CHECK(r.error().event_index == 1U);
+    }
+}

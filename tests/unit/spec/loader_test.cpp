@@ -1,0 +1,203 @@
+#include "pc5check/spec/spec.h"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace {
+
+using nlohmann::json;
+using pc5check::ErrorCode;
+using pc5check::spec::parse_spec;
+
+/// A small but complete spec; tests break one thing at a time.
+json minimal_spec()
+{
+    return json::parse(R"({
+      "format": "pc5-spec/1", "id": "mini", "title": "minimal",
+      "parameters": [{"id": "limit", "type": "int", "default": 3, "confirmed": false, "text": "t",
+                      "clauses": [{"doc": "TS 24.554", "clause": "7.2.11"}]}],
+      "messages": [
+        {"id": "REKEYING_REQUEST", "senders": ["initiator"], "text": "req", "clauses": [{"doc": "TS 24.554", "clause": "7.2.11.2"}],
+         "ies": [{"name": "nonce_1", "kind": "bytes"}, {"name": "msb_k_nrp_sess_id", "kind": "int", "min": 0, "max": 255}]},
+        {"id": "DATA", "senders": ["initiator", "target"], "text": "data", "clauses": [{"doc": "TS 38.323", "clause": "5.8"}]}
+      ],
+      "states": {"initiator": ["IDLE", "BUSY"], "target": ["IDLE"]},
+      "variables": [{"role": "initiator", "name": "n", "type": "int", "init": "0", "text": "counter"}],
+      "defs": {"bumped": "initiator.n + 1"},
+      "transitions": [
+        {"id": "go", "role": "initiator", "dir": "send", "from": ["IDLE"], "to": "BUSY", "on": ["REKEYING_REQUEST"],
+         "guard": "initiator.n < param.limit", "effects": {"initiator.n": "bumped"}, "text": "t",
+         "clauses": [{"doc": "TS 24.554", "clause": "7.2.11.2"}]},
+        {"id": "data", "role": "initiator", "dir": "send", "on": ["DATA"], "text": "t", "clauses": [{"doc": "TS 38.323", "clause": "5.8"}]},
+        {"id": "tdata", "role": "target", "dir": "send", "on": ["DATA"], "text": "t", "clauses": [{"doc": "TS 38.323", "clause": "5.8"}]}
+      ],
+      "rules": [{"id": "ORDER", "text": "t", "clauses": [{"doc": "TS 24.554", "clause": "7.2.11"}],
+                 "checks": [{"on": ["*"], "offender": "sender", "assert": "enabled", "expected": "allowed", "observed": "{msg}"}]}]
+    })");
+}
+
+pc5check::Error load_error(const json& doc)
+{
+    auto r = parse_spec(doc.dump(), "mini.json");
+    REQUIRE_FALSE(r.has_value());
+    return r.error();
+}
+
+} // namespace
+
+TEST_SUITE("spec")
+{
+    TEST_CASE("the shipped spec variants load and type-check")
+    {
+        for (const char* id : {"ts33536-r17", "tr33847-sol"}) {
+            auto s = pc5check::spec::load_spec(std::string(PC5CHECK_SOURCE_DIR) + "/spec/" + id + ".json");
+            REQUIRE_MESSAGE(s.has_value(), (s ? "" : s.error().to_string()));
+            CHECK(s->id == id);
+            CHECK(pc5check::spec::lint_structure(*s).empty());
+        }
+    }
+
+    TEST_CASE("the normative spec carries every rule ID of the catalogue")
+    {
+        auto s = pc5check::spec::load_spec(std::string(PC5CHECK_SOURCE_DIR) + "/spec/ts33536-r17.json");
+        REQUIRE(s.has_value());
+        for (const char* id :
+             {"REQ_OLD_CONTEXT", "REQ_CONTENTS", "REAUTH_FORCES_AUTH", "SMC_NEW_CONTEXT", "SMC_ECHO_CAPS", "ALGS_ALLOWED",
+              "ACTIVATION_UNCHANGED", "SESS_ID_CONFLICT", "COMPLETE_NEW_CONTEXT", "RESPONSE_NEW_CONTEXT", "ORDER",
+              "REJECT_CAUSE", "REJECT_ABORTS", "OLD_CONTEXT_RETIRED", "REPLAY", "NONCE_REUSE", "KNRP_ID_UPDATE",
+              "NULL_INTEGRITY_REKEY"}) {
+            const auto* rule = s->find_rule(id);
+            REQUIRE_MESSAGE(rule != nullptr, id);
+            CHECK_FALSE(rule->clauses.empty());
+        }
+        CHECK(s->find_rule("NULL_INTEGRITY_REKEY")->warning);
+        CHECK_FALSE(s->find_parameter("other_reject_causes")->confirmed);
+    }
+
+    TEST_CASE("the minimal spec loads")
+    {
+        auto s = parse_spec(minimal_spec().dump(), "mini.json");
+        REQUIRE_MESSAGE(s.has_value(), (s ? "" : s.error().to_string()));
+        CHECK(s->transitions.size() == 3);
+        CHECK(s->scope.variables.count("ie.nonce_1") == 1);
+    }
+
+    TEST_CASE("a type error in a guard names the guard's pointer")
+    {
+        auto doc = minimal_spec();
+        doc["transitions"][0]["guard"] = "initiator.n && true";
+        const auto e = load_error(doc);
+        CHECK(e.code == ErrorCode::bad_spec);
+        CHECK(e.file == "mini.json");
+        CHECK(e.json_pointer == "/transitions/0/guard");
+        CHECK(e.message.find("bool") != std::string::npos);
+    }
+
+    TEST_CASE("a cyclic definition is rejected")
+    {
+        auto doc = minimal_spec();
+        doc["defs"] = {{"a", "b + 1"}, {"b", "a + 1"}};
+        const auto e = load_error(doc);
+        CHECK(e.json_pointer.rfind("/defs/", 0) == 0);
+        CHECK(e.message.find("cyclic") != std::string::npos);
+    }
+
+    TEST_CASE("structural errors name the pointer and what was expected")
+    {
+        SUBCASE("unknown top-level key")
+        {
+            auto doc = minimal_spec();
+            doc["extra"] = 1;
+            CHECK(load_error(doc).json_pointer == "/extra");
+        }
+        SUBCASE("unknown message in a transition")
+        {
+            auto doc = minimal_spec();
+            doc["transitions"][0]["on"] = {"SECURITY_MODE_COMMAND"};
+            const auto e = load_error(doc);
+            CHECK(e.json_pointer == "/transitions/0/on");
+            CHECK(e.message.find("unknown message") != std::string::npos);
+        }
+        SUBCASE("a role sending a message it cannot send")
+        {
+            auto doc = minimal_spec();
+            doc["transitions"][0]["role"] = "target";
+            doc["transitions"][0]["from"] = {"IDLE"};
+            doc["transitions"][0]["to"] = "IDLE";
+            doc["transitions"][0]["effects"] = json::object();
+            doc["transitions"][0]["guard"] = "true";
+            const auto e = load_error(doc);
+            CHECK_MESSAGE(e.message.find("target cannot send REKEYING_REQUEST") != std::string::npos, e.message);
+        }
+        SUBCASE("missing clauses")
+        {
+            auto doc = minimal_spec();
+            doc["rules"][0].erase("clauses");
+            CHECK(load_error(doc).message.find("clauses") != std::string::npos);
+        }
+        SUBCASE("duplicate rule id")
+        {
+            auto doc = minimal_spec();
+            doc["rules"].push_back(doc["rules"][0]);
+            CHECK(load_error(doc).message.find("duplicate rule id") != std::string::npos);
+        }
+        SUBCASE("parameter default of the wrong type")
+        {
+            auto doc = minimal_spec();
+            doc["parameters"][0]["default"] = "three";
+            CHECK(load_error(doc).json_pointer == "/parameters/0/default");
+        }
+        SUBCASE("effect on another role's variable")
+        {
+            auto doc = minimal_spec();
+            doc["transitions"][2]["effects"] = {{"initiator.n", "1"}};
+            CHECK(load_error(doc).message.find("may only assign target.") != std::string::npos);
+        }
+        SUBCASE("unknown control state")
+        {
+            auto doc = minimal_spec();
+            doc["transitions"][0]["to"] = "NOWHERE";
+            CHECK(load_error(doc).json_pointer == "/transitions/0/to");
+        }
+        SUBCASE("invalid JSON gives line and column")
+        {
+            auto r = parse_spec("{\n  \"format\": \"pc5-spec/1\",\n  oops\n}", "broken.json");
+            REQUIRE_FALSE(r.has_value());
+            CHECK(r.error().line == 3);
+            CHECK(r.error().column > 0);
+        }
+    }
+
+    TEST_CASE("parameter overrides are typed")
+    {
+        auto ok = parse_spec(minimal_spec().dump(), "mini.json", {{"limit", "7"}});
+        REQUIRE(ok.has_value());
+        CHECK(ok->find_parameter("limit")->value == pc5check::expr::Value::integer(7));
+        auto bad = parse_spec(minimal_spec().dump(), "mini.json", {{"limit", "seven"}});
+        REQUIRE_FALSE(bad.has_value());
+        CHECK(bad.error().code == ErrorCode::usage);
+        auto unknown = parse_spec(minimal_spec().dump(), "mini.json", {{"nope", "1"}});
+        REQUIRE_FALSE(unknown.has_value());
+        CHECK(unknown.error().message.find("no parameter 'nope'") != std::string::npos);
+    }
+
+    TEST_CASE("lint finds unreachable states, dead transitions and unread variables")
+    {
+        auto doc = minimal_spec();
+        doc["states"]["initiator"] = {"IDLE", "BUSY", "LIMBO"};
+        doc["transitions"].push_back(json::parse(R"({"id": "dead", "role": "initiator", "dir": "send", "from": ["LIMBO"],
+            "on": ["DATA"], "text": "t", "clauses": [{"doc": "TS 38.323", "clause": "5.8"}]})"));
+        doc["variables"].push_back(json::parse(R"({"role": "target", "name": "unused", "type": "bool", "init": "false", "text": "t"})"));
+        auto s = parse_spec(doc.dump(), "mini.json");
+        REQUIRE(s.has_value());
+        const auto findings = pc5check::spec::lint_structure(*s);
+        std::string all;
+        for (const auto& f : findings) {
+            all += f.message + "\n";
+        }
+        CHECK(all.find("LIMBO of the initiator is unreachable") != std::string::npos);
+        CHECK(all.find("transition dead can never fire") != std::string::npos);
+        CHECK(all.find("target.unused is never read") != std::string::npos);
+    }
+}
