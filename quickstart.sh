@@ -12,7 +12,7 @@ job=${1:-corpus}
 root=$(cd "$(dirname "$0")" && pwd)
 build_dir=${BUILD_DIR:-$root/build}
 build_type=${BUILD_TYPE:-RelWithDebInfo}
-packages=(g++ cmake make pkg-config libz3-dev nlohmann-json3-dev libcli11-dev doctest-dev libssl-dev libexpected-dev)
+packages=(g++ cmake make pkg-config libz3-dev nlohmann-json3-dev libcli11-dev doctest-dev libssl-dev libexpected-dev python3-jsonschema)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -12,6 +12,19 @@ const char* role_name(trace::Role r)
     return r == trace::Role::initiator ? "initiator" : "target";
 }
 
+/// An input error without the file name (the table's first column already shows it).
+std::string located_message(const Error& e)
+{
+    std::string out;
+    if (e.line != 0) {
+        out += "line " + std::to_string(e.line) + (e.column != 0 ? ":" + std::to_string(e.column) : "") + ": ";
+    }
+    if (!e.json_pointer.empty()) {
+        out += "at " + e.json_pointer + ": ";
+    }
+    return out + e.message;
+}
+
 std::string clauses_text(const std::vector<spec::ClauseRef>& clauses)
 {
     std::string out;
@@ -65,7 +78,7 @@ void write_text(std::ostream& out, const checker::CheckRun& run, const TextOptio
         if (t.error) {
             ++bad;
             if (options.verbosity >= 0) {
-                out << label << "  " << p.paint("bad-input", "1;31") << "   " << t.error->to_string() << "\n";
+                out << label << "  " << p.paint("bad-input", "1;31") << "   " << located_message(*t.error) << "\n";
             }
             continue;
         }

@@ -496,12 +496,12 @@ class Fields {
     }
 
     /// `value` unless an error was kept.
-    template <class T> [[nodiscard]] Expected<T> finish(T&& value)
+    template <class T> [[nodiscard]] Expected<T> finish(T value)
     {
         if (error_) {
             return tl::make_unexpected(std::move(*error_));
         }
-        return std::forward<T>(value);
+        return value;
     }
 
   private:
