@@ -4,6 +4,7 @@
 #include "pc5check/checker/check.h"
 #include "pc5check/checker/gen.h"
 #include "pc5check/checker/report.h"
+#include "pc5check/checker/smt.h"
 #include "pc5check/spec/spec.h"
 
 #include <CLI/CLI.hpp>
@@ -246,7 +247,12 @@ int run_spec(const SpecCommand& cmd)
     }
     const spec::Spec& s = *loaded;
     if (cmd.action == "lint") {
-        const auto findings = spec::lint_structure(s);
+        auto findings = spec::lint_structure(s);
+        auto solver_findings = smt::lint_expressions(s);
+        if (!solver_findings) {
+            return fail(solver_findings.error());
+        }
+        findings.insert(findings.end(), solver_findings->begin(), solver_findings->end());
         for (const auto& f : findings) {
             std::cout << s.file << ": at " << f.pointer << ": " << f.message << "\n";
         }

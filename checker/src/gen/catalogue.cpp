@@ -25,10 +25,7 @@ constexpr unsigned kReleasePercent = 30;
 constexpr std::uint64_t kMaxDataPerPoint = 2;
 
 /// DATA at every point of a re-keying: before, during (after the request, after the SMC) and after.
-DataPlan standard_data()
-{
-    return DataPlan{{kI, kT}, {kT}, {kI}, {kI, kT}};
-}
+DataPlan standard_data() { return DataPlan{{kI, kT}, {kT}, {kI}, {kI, kT}}; }
 
 RekeyPlan plain(Mutation m = Mutation::none, unsigned variant = 0)
 {
@@ -62,10 +59,7 @@ void release(Sim& sim, Role from)
     sim.send(from, "RELEASE", nlohmann::json::object(), sim.current(), kBearerSlSrb2);
 }
 
-void one(Sim& sim, const RekeyPlan& p)
-{
-    run_rekey(sim, p);
-}
+void one(Sim& sim, const RekeyPlan& p) { run_rekey(sim, p); }
 
 void two(Sim& sim, const RekeyPlan& first, const RekeyPlan& second)
 {
@@ -77,29 +71,34 @@ void two(Sim& sim, const RekeyPlan& first, const RekeyPlan& second)
 const std::vector<CatalogueEntry> kNormative{
     // Conforming.
     {"conform-plain",
-     "Conforming: one re-keying (request under the old context, SMC under the new one, COMPLETE, RESPONSE) with "
+     "Conforming: one re-keying (request under the old context, SMC under the new one, COMPLETE, RESPONSE) "
+     "with "
      "DATA before, during and after; nothing mutated",
      "", "", false, false, [](Sim& s) { one(s, plain()); }},
     {"conform-reauth",
-     "Conforming: re-keying with the Re-auth flag; the target authenticates, a new K_NRP (logged) feeds the new "
+     "Conforming: re-keying with the Re-auth flag; the target authenticates, a new K_NRP (logged) feeds the "
+     "new "
      "K_NRP-sess; SMC carries msbs_k_nrp_id and key_est_info, COMPLETE lsbs_k_nrp_id",
      "", "", false, false, [](Sim& s) { one(s, reauth()); }},
-    {"conform-two-rekeys", "Conforming: two re-keyings in a row on one link, each with fresh nonces and a new ID",
-     "", "", false, false, [](Sim& s) { two(s, plain(), plain()); }},
+    {"conform-two-rekeys",
+     "Conforming: two re-keyings in a row on one link, each with fresh nonces and a new ID", "", "", false,
+     false, [](Sim& s) { two(s, plain(), plain()); }},
     {"conform-reject-then-success",
-     "Conforming: the initiator rejects a sound SMC with the 'other' cause #111 (old context stays in force), then "
+     "Conforming: the initiator rejects a sound SMC with the 'other' cause #111 (old context stays in "
+     "force), then "
      "a second re-keying with fresh nonces succeeds",
      "", "", false, false, [](Sim& s) { two(s, rejected(), plain()); }},
     {"conform-auth-without-flag",
-     "Conforming: no Re-auth flag, but the target authenticates anyway and establishes a new K_NRP", "", "", false,
-     false,
+     "Conforming: no Re-auth flag, but the target authenticates anyway and establishes a new K_NRP", "", "",
+     false, false,
      [](Sim& s) {
          RekeyPlan p = plain();
          p.auth = true;
          one(s, p);
      }},
     {"conform-retransmit",
-     "Conforming: the initiator retransmits the identical request (same Nonce_1, new COUNT and MAC-I) before the "
+     "Conforming: the initiator retransmits the identical request (same Nonce_1, new COUNT and MAC-I) before "
+     "the "
      "SMC",
      "", "", false, false,
      [](Sim& s) {
@@ -108,18 +107,20 @@ const std::vector<CatalogueEntry> kNormative{
          one(s, p);
      }},
     {"conform-reauth-then-rekey",
-     "Conforming: a re-keying with re-authentication, then a plain re-keying whose K_NRP-sess derives from the NEW "
+     "Conforming: a re-keying with re-authentication, then a plain re-keying whose K_NRP-sess derives from "
+     "the NEW "
      "K_NRP",
      "", "", false, false, [](Sim& s) { two(s, reauth(), plain()); }},
-    {"conform-release", "Conforming: one re-keying, then the initiator releases the link under the new context", "",
-     "", false, false,
+    {"conform-release",
+     "Conforming: one re-keying, then the initiator releases the link under the new context", "", "", false,
+     false,
      [](Sim& s) {
          one(s, plain());
          release(s, kI);
      }},
     {"stress-mixed",
-     "Conforming: 1..5 re-keyings with random DATA, re-authentication, retransmission and reject paths", "", "",
-     false, false,
+     "Conforming: 1..5 re-keyings with random DATA, re-authentication, retransmission and reject paths", "",
+     "", false, false,
      [](Sim& s) {
          std::vector<std::string> parts;
          build_stress(s, Mutation::none, parts);
@@ -142,42 +143,53 @@ const std::vector<CatalogueEntry> kNormative{
      "Violation REQ_CONTENTS: the request carries an 8-octet Nonce_1 instead of 16; the target ignores it",
      "REQ_CONTENTS", "conform-plain", false, false, [](Sim& s) { one(s, plain(Mutation::req_contents, 1)); }},
     {"viol-reauth-forces-auth",
-     "Violation REAUTH_FORCES_AUTH: the request sets Re-auth, but the target skips authentication and sends an SMC "
+     "Violation REAUTH_FORCES_AUTH: the request sets Re-auth, but the target skips authentication and sends "
+     "an SMC "
      "without msbs_k_nrp_id/key_est_info, keyed from the old K_NRP; the initiator rejects it with #111",
      "REAUTH_FORCES_AUTH", "conform-reauth", false, false,
      [](Sim& s) { one(s, reauth(Mutation::reauth_forces_auth)); }},
     {"viol-smc-new-context",
-     "Violation SMC_NEW_CONTEXT: the SMC is protected under the OLD context (old ID, old NRPIK); the initiator "
+     "Violation SMC_NEW_CONTEXT: the SMC is protected under the OLD context (old ID, old NRPIK); the "
+     "initiator "
      "rejects it with #7",
-     "SMC_NEW_CONTEXT", "conform-plain", false, false, [](Sim& s) { one(s, plain(Mutation::smc_new_context)); }},
+     "SMC_NEW_CONTEXT", "conform-plain", false, false,
+     [](Sim& s) { one(s, plain(Mutation::smc_new_context)); }},
     {"viol-smc-echo-caps",
-     "Violation SMC_ECHO_CAPS: the SMC's echo of the UE security capabilities lacks NEA0; the initiator rejects it "
+     "Violation SMC_ECHO_CAPS: the SMC's echo of the UE security capabilities lacks NEA0; the initiator "
+     "rejects it "
      "with #8",
      "SMC_ECHO_CAPS", "conform-plain", false, false, [](Sim& s) { one(s, plain(Mutation::smc_echo_caps)); }},
     {"viol-algs-allowed",
-     "Violation ALGS_ALLOWED: the SMC selects NEA1 (non-null, not in the initiator's capabilities) with NIA2; the "
+     "Violation ALGS_ALLOWED: the SMC selects NEA1 (non-null, not in the initiator's capabilities) with "
+     "NIA2; the "
      "initiator completes and the re-keying finishes",
      "ALGS_ALLOWED", "conform-plain", false, false, [](Sim& s) { one(s, plain(Mutation::algs_allowed)); }},
     {"viol-activation-unchanged",
-     "Violation ACTIVATION_UNCHANGED: the SMC selects NEA0 while NEA2 is in force (ciphering switched off); the "
+     "Violation ACTIVATION_UNCHANGED: the SMC selects NEA0 while NEA2 is in force (ciphering switched off); "
+     "the "
      "initiator rejects it with #10",
      "ACTIVATION_UNCHANGED", "conform-plain", false, false,
      [](Sim& s) { one(s, plain(Mutation::activation_unchanged)); }},
     {"viol-sess-id-conflict",
-     "Violation SESS_ID_CONFLICT: request MSB and SMC LSB rebuild the K_NRP-sess ID in force; the SMC is protected "
+     "Violation SESS_ID_CONFLICT: request MSB and SMC LSB rebuild the K_NRP-sess ID in force; the SMC is "
+     "protected "
      "under that ID with the new keys; the initiator rejects it with #9",
-     "SESS_ID_CONFLICT", "conform-plain", false, false, [](Sim& s) { one(s, plain(Mutation::sess_id_conflict)); }},
+     "SESS_ID_CONFLICT", "conform-plain", false, false,
+     [](Sim& s) { one(s, plain(Mutation::sess_id_conflict)); }},
     {"viol-complete-new-context",
-     "Violation COMPLETE_NEW_CONTEXT: the SECURITY_MODE_COMPLETE is protected under the old context (valid old "
+     "Violation COMPLETE_NEW_CONTEXT: the SECURITY_MODE_COMPLETE is protected under the old context (valid "
+     "old "
      "MAC-I); the target does not respond",
      "COMPLETE_NEW_CONTEXT", "conform-plain", false, false,
      [](Sim& s) { one(s, plain(Mutation::complete_new_context)); }},
     {"viol-response-new-context",
-     "Violation RESPONSE_NEW_CONTEXT: the REKEYING_RESPONSE is protected under the old context (valid old MAC-I)",
+     "Violation RESPONSE_NEW_CONTEXT: the REKEYING_RESPONSE is protected under the old context (valid old "
+     "MAC-I)",
      "RESPONSE_NEW_CONTEXT", "conform-plain", false, false,
      [](Sim& s) { one(s, plain(Mutation::response_new_context)); }},
     {"viol-order",
-     "Violation ORDER: the target sends the REKEYING_RESPONSE without waiting for the SECURITY_MODE_COMPLETE, "
+     "Violation ORDER: the target sends the REKEYING_RESPONSE without waiting for the "
+     "SECURITY_MODE_COMPLETE, "
      "which never comes",
      "ORDER", "conform-plain", false, false, [](Sim& s) { one(s, plain(Mutation::order)); }},
     {"viol-reject-cause",
@@ -186,27 +198,32 @@ const std::vector<CatalogueEntry> kNormative{
      "REJECT_CAUSE", "conform-reject-then-success", false, false,
      [](Sim& s) { two(s, rejected(Mutation::reject_cause), plain()); }},
     {"viol-reject-aborts",
-     "Violation REJECT_ABORTS: the initiator rejects a sound SMC with #111, then the target sends DATA under the "
+     "Violation REJECT_ABORTS: the initiator rejects a sound SMC with #111, then the target sends DATA under "
+     "the "
      "rejected new context (valid MAC-I with the new keys); a second re-keying then succeeds",
      "REJECT_ABORTS", "conform-reject-then-success", false, false,
      [](Sim& s) { two(s, rejected(Mutation::reject_aborts), plain()); }},
     {"viol-old-context-retired",
-     "Violation OLD_CONTEXT_RETIRED: after a complete re-keying the initiator sends DATA under the old context "
+     "Violation OLD_CONTEXT_RETIRED: after a complete re-keying the initiator sends DATA under the old "
+     "context "
      "(valid old MAC-I, fresh COUNT)",
      "OLD_CONTEXT_RETIRED", "conform-plain", false, false,
      [](Sim& s) { one(s, plain(Mutation::old_context_retired)); }},
     {"viol-replay", "Violation REPLAY: a DATA PDU is sent twice with the same COUNT, MAC-I and pdu", "REPLAY",
      "conform-plain", false, false, [](Sim& s) { one(s, plain(Mutation::replay)); }},
     {"viol-nonce-reuse",
-     "Violation NONCE_REUSE: two re-keyings; the second request reuses the first one's Nonce_1", "NONCE_REUSE",
-     "conform-two-rekeys", false, false, [](Sim& s) { two(s, plain(), plain(Mutation::nonce_reuse)); }},
+     "Violation NONCE_REUSE: two re-keyings; the second request reuses the first one's Nonce_1",
+     "NONCE_REUSE", "conform-two-rekeys", false, false,
+     [](Sim& s) { two(s, plain(), plain(Mutation::nonce_reuse)); }},
     {"viol-knrp-id-update",
-     "Violation KNRP_ID_UPDATE: after a re-keying with re-authentication, the next plain re-keying's SMC is keyed "
+     "Violation KNRP_ID_UPDATE: after a re-keying with re-authentication, the next plain re-keying's SMC is "
+     "keyed "
      "from the OLD (pre-re-authentication) K_NRP; the initiator rejects it with #7",
      "KNRP_ID_UPDATE", "conform-reauth-then-rekey", false, false,
      [](Sim& s) { two(s, reauth(), plain(Mutation::knrp_id_update)); }},
     {"warn-null-integrity-rekey",
-     "Warning NULL_INTEGRITY_REKEY: NEA0/NIA0 in force (NIA0 in the capabilities, policy NOT_NEEDED); an otherwise "
+     "Warning NULL_INTEGRITY_REKEY: NEA0/NIA0 in force (NIA0 in the capabilities, policy NOT_NEEDED); an "
+     "otherwise "
      "conforming re-keying keeps NEA0/NIA0, every MAC-I is zero",
      "NULL_INTEGRITY_REKEY", "", true, true, [](Sim& s) { one(s, plain()); }},
 };
@@ -257,10 +274,7 @@ void build_stress(Sim& sim, Mutation m, std::vector<std::string>& parts)
     }
 }
 
-const std::vector<CatalogueEntry>& normative_catalogue()
-{
-    return kNormative;
-}
+const std::vector<CatalogueEntry>& normative_catalogue() { return kNormative; }
 
 RekeyPlan random_plan(Rng& rng, bool seed_variant)
 {
@@ -273,7 +287,8 @@ RekeyPlan random_plan(Rng& rng, bool seed_variant)
     if (!seed_variant && rng.chance(kRejectPercent)) {
         p.reject_cause = kOtherCauses.at(rng.below(kOtherCauses.size()));
     }
-    for (std::vector<Role>* point : {&p.data.before, &p.data.after_request, &p.data.after_smc, &p.data.after_end}) {
+    for (std::vector<Role>* point :
+         {&p.data.before, &p.data.after_request, &p.data.after_smc, &p.data.after_end}) {
         const std::uint64_t count = rng.below(kMaxDataPerPoint + 1);
         for (std::uint64_t i = 0; i < count; ++i) {
             point->push_back(rng.role());
@@ -377,8 +392,9 @@ const std::vector<CatalogueEntry>* catalogue_of(const std::string& spec_id)
 
 tl::unexpected<Error> unknown_spec(const std::string& spec_id)
 {
-    return make_error(ErrorCode::usage, "expected a spec id the generator knows (" + std::string(kNormativeSpecId) +
-                                            ", " + kSeedSpecId + "), found '" + spec_id + "'");
+    return make_error(ErrorCode::usage, "expected a spec id the generator knows (" +
+                                            std::string(kNormativeSpecId) + ", " + kSeedSpecId +
+                                            "), found '" + spec_id + "'");
 }
 
 trace::Expect expect_of(const std::string& rule, bool warning)
@@ -438,8 +454,8 @@ Expected<trace::Trace> make_trace(const std::string& spec_id, const std::string&
     if (cat == nullptr) {
         return unknown_spec(spec_id);
     }
-    const auto it = std::find_if(cat->begin(), cat->end(),
-                                 [&](const CatalogueEntry& e) { return scenario == e.name; });
+    const auto it =
+        std::find_if(cat->begin(), cat->end(), [&](const CatalogueEntry& e) { return scenario == e.name; });
     if (it == cat->end()) {
         std::string list;
         for (const CatalogueEntry& e : *cat) {
@@ -477,13 +493,15 @@ Expected<trace::Trace> make_random_trace(const std::string& spec_id, std::uint64
                                                 ", or none), found '" + mutate_rule + "'");
     }
     const bool null_link = rule == "NULL_INTEGRITY_REKEY";
-    const Mutation m = null_link || rule.empty() ? Mutation::none : detail::mutation_of(rule).value_or(Mutation::none);
+    const Mutation m =
+        null_link || rule.empty() ? Mutation::none : detail::mutation_of(rule).value_or(Mutation::none);
     detail::Sim sim(seed, detail::LinkSetup{spec_id, null_link});
     std::vector<std::string> parts;
     detail::build_stress(sim, m, parts);
     std::string title = "stress-mixed (seed " + std::to_string(seed) + "): ";
-    title += rule.empty() ? "conforming" : (null_link ? "NEA0/NIA0 in force (warning NULL_INTEGRITY_REKEY)"
-                                                      : "one mutation breaking " + rule);
+    title += rule.empty() ? "conforming"
+                          : (null_link ? "NEA0/NIA0 in force (warning NULL_INTEGRITY_REKEY)"
+                                       : "one mutation breaking " + rule);
     for (std::size_t i = 0; i < parts.size(); ++i) {
         title += "; " + std::to_string(i + 1) + ". " + parts[i];
     }

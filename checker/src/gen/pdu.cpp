@@ -5,6 +5,7 @@
 #include "pc5check/checker/gen.h"
 #include "pc5check/crypto/crypto.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string_view>
@@ -95,8 +96,8 @@ Expected<crypto::Bytes> ie_value(const IeCode& def, const json& j)
     switch (def.kind) {
     case IeKind::sec_cap: {
         if (!j.is_object() || !j.contains("nea") || !j.contains("nia")) {
-            return make_error(ErrorCode::bad_input, "expected {\"nea\": [...], \"nia\": [...]} for " +
-                                                        std::string(def.name));
+            return make_error(ErrorCode::bad_input,
+                              R"(expected {"nea": [...], "nia": [...]} for )" + std::string(def.name));
         }
         auto nea = cap_bitmap(j.at("nea"), "NEA");
         auto nia = cap_bitmap(j.at("nia"), "NIA");
@@ -109,11 +110,11 @@ Expected<crypto::Bytes> ie_value(const IeCode& def, const json& j)
         const int nea = j.is_object() && j.contains("nea") ? alg_number(j.at("nea"), "NEA") : -1;
         const int nia = j.is_object() && j.contains("nia") ? alg_number(j.at("nia"), "NIA") : -1;
         if (nea < 0 || nia < 0) {
-            return make_error(ErrorCode::bad_input, "expected {\"nea\": \"NEAn\", \"nia\": \"NIAn\"} for " +
-                                                        std::string(def.name));
+            return make_error(ErrorCode::bad_input,
+                              R"(expected {"nea": "NEAn", "nia": "NIAn"} for )" + std::string(def.name));
         }
-        return crypto::Bytes{static_cast<std::uint8_t>((static_cast<unsigned>(nea) << 4U) |
-                                                       static_cast<unsigned>(nia))};
+        return crypto::Bytes{
+            static_cast<std::uint8_t>((static_cast<unsigned>(nea) << 4U) | static_cast<unsigned>(nia))};
     }
     case IeKind::bytes: {
         if (!j.is_string()) {
@@ -129,8 +130,8 @@ Expected<crypto::Bytes> ie_value(const IeCode& def, const json& j)
     case IeKind::int16: {
         const std::int64_t max = def.kind == IeKind::int8 ? 0xFF : 0xFFFF;
         if (!j.is_number_integer() || j.get<std::int64_t>() < 0 || j.get<std::int64_t>() > max) {
-            return make_error(ErrorCode::bad_input,
-                              "expected an integer 0.." + std::to_string(max) + " for " + std::string(def.name));
+            return make_error(ErrorCode::bad_input, "expected an integer 0.." + std::to_string(max) +
+                                                        " for " + std::string(def.name));
         }
         const auto v = j.get<std::uint64_t>();
         if (def.kind == IeKind::int8) {
@@ -168,13 +169,16 @@ Expected<trace::Bytes> encode_pdu(const std::string& msg, const json& ie)
     if (!ie.is_object()) {
         return make_error(ErrorCode::bad_input, "expected an IE object for " + msg);
     }
-    for (const auto& [name, value] : ie.items()) {
-        bool known = false;
-        for (const IeCode& def : kIeCodes) {
-            known = known || def.name == name;
-        }
+    for (const auto& item : ie.items()) {
+        const std::string& name = item.key();
+        const bool known = std::any_of(kIeCodes.begin(), kIeCodes.end(),
+                                       [&](const IeCode& def) { return def.name == name; });
         if (!known) {
-            return make_error(ErrorCode::bad_input, "unknown IE '" + name + "' in " + msg);
+            std::string message = "unknown IE '";
+            message += name;
+            message += "' in ";
+            message += msg;
+            return make_error(ErrorCode::bad_input, std::move(message));
         }
     }
     trace::Bytes out{code};
@@ -188,7 +192,8 @@ Expected<trace::Bytes> encode_pdu(const std::string& msg, const json& ie)
             return tl::make_unexpected(value.error());
         }
         if (value->size() > kMaxIeLength) {
-            return make_error(ErrorCode::bad_input, "expected at most 255 octets in " + std::string(def.name));
+            return make_error(ErrorCode::bad_input,
+                              "expected at most 255 octets in " + std::string(def.name));
         }
         out.push_back(def.tag);
         out.push_back(static_cast<std::uint8_t>(value->size()));

@@ -3,7 +3,6 @@
 /// rule breaks.
 
 #include "gen/sim.h"
-
 #include "pc5check/crypto/crypto.h"
 
 #include <algorithm>
@@ -26,8 +25,8 @@ constexpr std::uint8_t kCauseIdConflict = 9;
 constexpr std::uint8_t kCausePolicyMismatch = 10;
 constexpr std::uint8_t kCauseProtocolError = 111;
 /// Causes that name a failed check although none failed (REJECT_CAUSE mutation), first = catalogue's.
-constexpr std::array<std::uint8_t, 4> kWrongCauses{kCauseCapsMismatch, kCauseIntegrityFailure, kCauseIdConflict,
-                                                   kCausePolicyMismatch};
+constexpr std::array<std::uint8_t, 4> kWrongCauses{kCauseCapsMismatch, kCauseIntegrityFailure,
+                                                   kCauseIdConflict, kCausePolicyMismatch};
 constexpr std::size_t kMaxLsbAttempts = 1024;
 
 struct RuleName {
@@ -55,10 +54,7 @@ constexpr std::array<RuleName, 17> kRuleNames{{
     {Mutation::knrp_id_update, "KNRP_ID_UPDATE"},
 }};
 
-std::string hex(const Bytes& b)
-{
-    return crypto::to_hex(b);
-}
+std::string hex(const Bytes& b) { return crypto::to_hex(b); }
 
 void send_data(Sim& sim, const std::vector<Role>& senders, std::size_t ctx)
 {
@@ -127,8 +123,8 @@ std::optional<Mutation> mutation_of(const std::string& rule)
 
 bool is_terminal(Mutation m)
 {
-    return m == Mutation::req_old_context || m == Mutation::req_contents || m == Mutation::complete_new_context ||
-           m == Mutation::order;
+    return m == Mutation::req_old_context || m == Mutation::req_contents ||
+           m == Mutation::complete_new_context || m == Mutation::order;
 }
 
 RekeyEnd run_rekey(Sim& sim, const RekeyPlan& plan)
@@ -211,7 +207,8 @@ RekeyEnd run_rekey(Sim& sim, const RekeyPlan& plan)
             const Bytes kei_t = rng.bytes(rng.between(kMinKeyEstInfo, kMaxKeyEstInfo));
             sim.send(Role::target, "AUTH_REQUEST", json{{"key_est_info", hex(kei_t)}}, old, kBearerSlSrb2);
             const Bytes kei_i = rng.bytes(rng.between(kMinKeyEstInfo, kMaxKeyEstInfo));
-            sim.send(Role::initiator, "AUTH_RESPONSE", json{{"key_est_info", hex(kei_i)}}, old, kBearerSlSrb2);
+            sim.send(Role::initiator, "AUTH_RESPONSE", json{{"key_est_info", hex(kei_i)}}, old,
+                     kBearerSlSrb2);
         }
         fresh = sim.new_k_nrp();
     }
@@ -221,7 +218,8 @@ RekeyEnd run_rekey(Sim& sim, const RekeyPlan& plan)
     const Bytes nonce_2 = rng.bytes(kNonceOctets);
     auto lsb = static_cast<std::uint8_t>(rng.below(256));
     for (std::size_t attempt = 0; sim.id_used(static_cast<std::uint16_t>((msb << 8U) | lsb)); ++attempt) {
-        lsb = attempt < kMaxLsbAttempts ? static_cast<std::uint8_t>(rng.below(256)) : static_cast<std::uint8_t>(lsb + 1);
+        lsb = attempt < kMaxLsbAttempts ? static_cast<std::uint8_t>(rng.below(256))
+                                        : static_cast<std::uint8_t>(lsb + 1);
     }
     if (m == Mutation::sess_id_conflict) {
         lsb = static_cast<std::uint8_t>(old_id & 0xFFU);
@@ -298,8 +296,8 @@ RekeyEnd run_rekey(Sim& sim, const RekeyPlan& plan)
 
     // 5. REKEYING_RESPONSE under the new context; from now on the new context is in force.
     //    Ref: TS 24.554 7.2.11.3.
-    sim.send(Role::target, "REKEYING_RESPONSE", json::object(), m == Mutation::response_new_context ? old : pending,
-             kBearerSlSrb2);
+    sim.send(Role::target, "REKEYING_RESPONSE", json::object(),
+             m == Mutation::response_new_context ? old : pending, kBearerSlSrb2);
     sim.switch_to(pending);
     if (fresh) {
         sim.install_k_nrp(*fresh);

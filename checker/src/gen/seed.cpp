@@ -4,7 +4,6 @@
 /// FFS), and an initiator whose checks fail simply does not complete (the trace ends).
 
 #include "gen/sim.h"
-
 #include "pc5check/crypto/crypto.h"
 
 #include <algorithm>
@@ -32,8 +31,8 @@ void send_data(Sim& sim, const std::vector<Role>& senders, std::size_t ctx)
 /// Mutations after which the honest initiator does not complete (seed: no reject message).
 bool initiator_stops(Mutation m)
 {
-    return m == Mutation::reauth_forces_auth || m == Mutation::smc_new_context || m == Mutation::smc_echo_caps ||
-           m == Mutation::activation_unchanged;
+    return m == Mutation::reauth_forces_auth || m == Mutation::smc_new_context ||
+           m == Mutation::smc_echo_caps || m == Mutation::activation_unchanged;
 }
 
 RekeyPlan plain(Mutation m = Mutation::none)
@@ -52,61 +51,70 @@ RekeyPlan reauth(Mutation m = Mutation::none)
     return p;
 }
 
-void one(Sim& sim, const RekeyPlan& p)
-{
-    run_seed_rekey(sim, p);
-}
+void one(Sim& sim, const RekeyPlan& p) { run_seed_rekey(sim, p); }
 
 const std::vector<CatalogueEntry> kSeed{
     {"seed-conform-plain",
-     "Conforming (seed): Direct Rekeying Request, SMC under a new random context, Complete, Rekeying Accept, with "
+     "Conforming (seed): Direct Rekeying Request, SMC under a new random context, Complete, Rekeying Accept, "
+     "with "
      "DATA before, during and after",
      "", "", false, false, [](Sim& s) { one(s, plain()); }},
-    {"seed-conform-reauth", "Conforming (seed): Re-auth flag set; authentication runs before the SMC", "", "", false,
-     false, [](Sim& s) { one(s, reauth()); }},
+    {"seed-conform-reauth", "Conforming (seed): Re-auth flag set; authentication runs before the SMC", "", "",
+     false, false, [](Sim& s) { one(s, reauth()); }},
     {"seed-conform-two-rekeys", "Conforming (seed): two re-keyings in a row", "", "", false, false,
      [](Sim& s) {
          one(s, plain());
          one(s, plain());
      }},
-    {"seed-conform-release", "Conforming (seed): one re-keying, then the initiator releases the link", "", "", false,
-     false,
+    {"seed-conform-release", "Conforming (seed): one re-keying, then the initiator releases the link", "", "",
+     false, false,
      [](Sim& s) {
          one(s, plain());
          s.send(kI, "RELEASE", json::object(), s.current(), kBearerSlSrb2);
      }},
-    {"seed-stress-mixed", "Conforming (seed): 1..5 re-keyings with random DATA and re-authentication", "", "", false,
-     false, [](Sim& s) {
+    {"seed-stress-mixed", "Conforming (seed): 1..5 re-keyings with random DATA and re-authentication", "", "",
+     false, false,
+     [](Sim& s) {
          std::vector<std::string> parts;
          build_stress(s, Mutation::none, parts);
      }},
     {"seed-viol-req-old-context",
-     "Violation REQ_OLD_CONTEXT (seed): the request's MAC-I uses an NRPIK neither UE holds; the target discards it",
-     "REQ_OLD_CONTEXT", "seed-conform-plain", false, false, [](Sim& s) { one(s, plain(Mutation::req_old_context)); }},
-    {"seed-viol-req-contents", "Violation REQ_CONTENTS (seed): the request carries no UE security capabilities",
-     "REQ_CONTENTS", "seed-conform-plain", false, false, [](Sim& s) { one(s, plain(Mutation::req_contents)); }},
+     "Violation REQ_OLD_CONTEXT (seed): the request's MAC-I uses an NRPIK neither UE holds; the target "
+     "discards it",
+     "REQ_OLD_CONTEXT", "seed-conform-plain", false, false,
+     [](Sim& s) { one(s, plain(Mutation::req_old_context)); }},
+    {"seed-viol-req-contents",
+     "Violation REQ_CONTENTS (seed): the request carries no UE security capabilities", "REQ_CONTENTS",
+     "seed-conform-plain", false, false, [](Sim& s) { one(s, plain(Mutation::req_contents)); }},
     {"seed-viol-reauth-forces-auth",
-     "Violation REAUTH_FORCES_AUTH (seed): Re-auth flag set but the target sends the SMC without authenticating; "
+     "Violation REAUTH_FORCES_AUTH (seed): Re-auth flag set but the target sends the SMC without "
+     "authenticating; "
      "the initiator does not complete",
      "REAUTH_FORCES_AUTH", "seed-conform-reauth", false, false,
      [](Sim& s) { one(s, reauth(Mutation::reauth_forces_auth)); }},
     {"seed-viol-smc-new-context",
-     "Violation SMC_NEW_CONTEXT (seed): the SMC is protected under the context in force; the initiator does not "
+     "Violation SMC_NEW_CONTEXT (seed): the SMC is protected under the context in force; the initiator does "
+     "not "
      "complete",
-     "SMC_NEW_CONTEXT", "seed-conform-plain", false, false, [](Sim& s) { one(s, plain(Mutation::smc_new_context)); }},
+     "SMC_NEW_CONTEXT", "seed-conform-plain", false, false,
+     [](Sim& s) { one(s, plain(Mutation::smc_new_context)); }},
     {"seed-viol-smc-echo-caps",
      "Violation SMC_ECHO_CAPS (seed): the SMC's capability echo lacks NEA0; the initiator does not complete",
-     "SMC_ECHO_CAPS", "seed-conform-plain", false, false, [](Sim& s) { one(s, plain(Mutation::smc_echo_caps)); }},
+     "SMC_ECHO_CAPS", "seed-conform-plain", false, false,
+     [](Sim& s) { one(s, plain(Mutation::smc_echo_caps)); }},
     {"seed-viol-algs-allowed",
      "Violation ALGS_ALLOWED (seed): Chosen_algs has NEA1, not in the capabilities; the re-keying completes",
-     "ALGS_ALLOWED", "seed-conform-plain", false, false, [](Sim& s) { one(s, plain(Mutation::algs_allowed)); }},
+     "ALGS_ALLOWED", "seed-conform-plain", false, false,
+     [](Sim& s) { one(s, plain(Mutation::algs_allowed)); }},
     {"seed-viol-activation-unchanged",
-     "Violation ACTIVATION_UNCHANGED (seed): Chosen_algs has NEA0 while NEA2 is in force; the initiator does not "
+     "Violation ACTIVATION_UNCHANGED (seed): Chosen_algs has NEA0 while NEA2 is in force; the initiator does "
+     "not "
      "complete",
      "ACTIVATION_UNCHANGED", "seed-conform-plain", false, false,
      [](Sim& s) { one(s, plain(Mutation::activation_unchanged)); }},
     {"seed-viol-complete-new-context",
-     "Violation COMPLETE_NEW_CONTEXT (seed): the Complete is protected under the old context; no Accept follows",
+     "Violation COMPLETE_NEW_CONTEXT (seed): the Complete is protected under the old context; no Accept "
+     "follows",
      "COMPLETE_NEW_CONTEXT", "seed-conform-plain", false, false,
      [](Sim& s) { one(s, plain(Mutation::complete_new_context)); }},
     {"seed-viol-response-new-context",
@@ -120,16 +128,14 @@ const std::vector<CatalogueEntry> kSeed{
      "Violation OLD_CONTEXT_RETIRED (seed): after the Accept the initiator sends DATA under the old context",
      "OLD_CONTEXT_RETIRED", "seed-conform-plain", false, false,
      [](Sim& s) { one(s, plain(Mutation::old_context_retired)); }},
-    {"seed-viol-replay", "Violation REPLAY (seed): a DATA PDU is sent twice with the same COUNT, MAC-I and pdu",
-     "REPLAY", "seed-conform-plain", false, false, [](Sim& s) { one(s, plain(Mutation::replay)); }},
+    {"seed-viol-replay",
+     "Violation REPLAY (seed): a DATA PDU is sent twice with the same COUNT, MAC-I and pdu", "REPLAY",
+     "seed-conform-plain", false, false, [](Sim& s) { one(s, plain(Mutation::replay)); }},
 };
 
 } // namespace
 
-const std::vector<CatalogueEntry>& seed_catalogue()
-{
-    return kSeed;
-}
+const std::vector<CatalogueEntry>& seed_catalogue() { return kSeed; }
 
 RekeyEnd run_seed_rekey(Sim& sim, const RekeyPlan& plan)
 {
@@ -209,7 +215,8 @@ RekeyEnd run_seed_rekey(Sim& sim, const RekeyPlan& plan)
     next.nea = nea;
     next.nia = nia;
     const std::size_t pending = sim.add_context(std::move(next));
-    sim.send(kT, "SECURITY_MODE_COMMAND", json{{"selected_algs", json{{"nea", nea}, {"nia", nia}}}, {"ue_sec_cap", echo}},
+    sim.send(kT, "SECURITY_MODE_COMMAND",
+             json{{"selected_algs", json{{"nea", nea}, {"nia", nia}}}, {"ue_sec_cap", echo}},
              m == Mutation::smc_new_context ? old : pending, kBearerSlSrb1);
     send_data(sim, plan.data.after_smc, old);
     if (initiator_stops(m)) {
@@ -220,8 +227,8 @@ RekeyEnd run_seed_rekey(Sim& sim, const RekeyPlan& plan)
         return RekeyEnd::stopped;
     }
 
-    sim.send(kI, "SECURITY_MODE_COMPLETE", json::object(), m == Mutation::complete_new_context ? old : pending,
-             kBearerSlSrb1);
+    sim.send(kI, "SECURITY_MODE_COMPLETE", json::object(),
+             m == Mutation::complete_new_context ? old : pending, kBearerSlSrb1);
     if (m == Mutation::complete_new_context) {
         return RekeyEnd::stopped;
     }

@@ -5,7 +5,9 @@
 
 #include "pc5check/crypto/crypto.h"
 
+#include <algorithm>
 #include <limits>
+#include <utility>
 
 namespace pc5check::gen::detail {
 
@@ -23,23 +25,17 @@ constexpr std::uint64_t kMaxPayload = 40;
 constexpr double kMsPerSecond = 1000.0;
 
 /// Algorithm number of "NIA2" etc.
-std::uint8_t alg_number(const std::string& name)
-{
-    return static_cast<std::uint8_t>(name.at(3) - '0');
-}
+std::uint8_t alg_number(const std::string& name) { return static_cast<std::uint8_t>(name.at(3) - '0'); }
 
-std::uint8_t direction_of(Role r)
-{
-    return r == Role::initiator ? kDirectionInitiator : kDirectionTarget;
-}
+std::uint8_t direction_of(Role r) { return r == Role::initiator ? kDirectionInitiator : kDirectionTarget; }
 
 } // namespace
 
 std::uint64_t Rng::below(std::uint64_t n)
 {
     // Rejection sampling: uniform and fully determined by the engine's output sequence.
-    const std::uint64_t limit = std::numeric_limits<std::uint64_t>::max() -
-                                std::numeric_limits<std::uint64_t>::max() % n;
+    const std::uint64_t limit =
+        std::numeric_limits<std::uint64_t>::max() - std::numeric_limits<std::uint64_t>::max() % n;
     std::uint64_t v = engine_();
     while (v >= limit) {
         v = engine_();
@@ -47,15 +43,9 @@ std::uint64_t Rng::below(std::uint64_t n)
     return v % n;
 }
 
-std::uint64_t Rng::between(std::uint64_t lo, std::uint64_t hi)
-{
-    return lo + below(hi - lo + 1);
-}
+std::uint64_t Rng::between(std::uint64_t lo, std::uint64_t hi) { return lo + below(hi - lo + 1); }
 
-bool Rng::chance(unsigned percent)
-{
-    return below(100) < percent;
-}
+bool Rng::chance(unsigned percent) { return below(100) < percent; }
 
 Bytes Rng::bytes(std::size_t n)
 {
@@ -66,12 +56,9 @@ Bytes Rng::bytes(std::size_t n)
     return out;
 }
 
-Role Rng::role()
-{
-    return below(2) == 0 ? Role::initiator : Role::target;
-}
+Role Rng::role() { return below(2) == 0 ? Role::initiator : Role::target; }
 
-Sim::Sim(std::uint64_t seed, const LinkSetup& setup) : setup_(setup), rng_(seed), alt_(seed ^ kAltSalt)
+Sim::Sim(std::uint64_t seed, LinkSetup setup) : setup_(std::move(setup)), rng_(seed), alt_(seed ^ kAltSalt)
 {
     trace_.spec = setup_.spec_id;
     trace_.observer = trace::Observer::air;
@@ -88,7 +75,8 @@ Sim::Sim(std::uint64_t seed, const LinkSetup& setup) : setup_(setup), rng_(seed)
     initial.nia = nia;
     for (const std::uint8_t bearer : {kBearerSlSrb1, kBearerSlSrb2, kBearerSlDrb}) {
         for (const std::uint8_t direction : {kDirectionInitiator, kDirectionTarget}) {
-            initial.next_count[{bearer, direction}] = static_cast<std::uint32_t>(rng_.between(0, kMaxInitialCount));
+            initial.next_count[{bearer, direction}] =
+                static_cast<std::uint32_t>(rng_.between(0, kMaxInitialCount));
         }
     }
 
@@ -119,7 +107,7 @@ std::size_t Sim::foreign_context()
 {
     Context c;
     c.id = static_cast<std::uint16_t>(alt_.below(std::uint64_t{1} << 16U));
-    while (used_ids_.count(c.id) != 0) {
+    while (used_ids_.contains(c.id)) {
         c.id = static_cast<std::uint16_t>(alt_.below(std::uint64_t{1} << 16U));
     }
     used_ids_.insert(c.id);
@@ -141,12 +129,8 @@ Sim::NewKnrp Sim::new_k_nrp()
     k.key = rng_.bytes(kKeyOctets);
     // k_nrp_by_msbs() of the spec needs the 16 MSBs to name one logged key.
     const auto msbs_taken = [&](std::uint64_t msbs) {
-        for (const auto& e : trace_.keys) {
-            if ((e.k_nrp_id >> 16U) == msbs) {
-                return true;
-            }
-        }
-        return false;
+        return std::any_of(trace_.keys.begin(), trace_.keys.end(),
+                           [&](const trace::KeyEntry& e) { return (e.k_nrp_id >> 16U) == msbs; });
     };
     std::uint64_t msbs = rng_.below(std::uint64_t{1} << 16U);
     while (msbs_taken(msbs)) {
@@ -176,7 +160,8 @@ Bytes Sim::derive_k_nrp_sess(const Bytes& k_nrp, const Bytes& nonce_1, const Byt
     auto k = crypto::derive_k_nrp_sess(k_nrp, nonce_1, nonce_2);
     if (!k) {
         fail(k.error());
-        return Bytes(kKeyOctets, 0);
+        Bytes zero(kKeyOctets, 0);
+        return zero;
     }
     return *k;
 }
@@ -222,10 +207,7 @@ std::array<std::uint8_t, 4> Sim::mac(const std::string& nia, const Bytes& key, s
     return **m;
 }
 
-void Sim::advance_clock()
-{
-    clock_ms_ += rng_.between(kMinGapMs, kMaxGapMs);
-}
+void Sim::advance_clock() { clock_ms_ += rng_.between(kMinGapMs, kMaxGapMs); }
 
 std::size_t Sim::send(Role from, const std::string& msg, json ie, std::size_t ctx, std::uint8_t bearer,
                       const SendOptions& options)

@@ -26,7 +26,7 @@ using trace::Role;
 /// Deterministic random source: `std::mt19937_64` (fully specified by the standard) with our own
 /// range reduction, so a seed gives the same values with every standard library.
 class Rng {
-public:
+  public:
     explicit Rng(std::uint64_t seed) : engine_(seed) {}
 
     /// Uniform in [0, n); n > 0.
@@ -40,17 +40,17 @@ public:
     /// A random role.
     [[nodiscard]] Role role();
 
-private:
+  private:
     std::mt19937_64 engine_;
 };
 
 /// A K_NRP-sess context as both UEs hold it.
 struct Context {
     std::uint16_t id = 0;
-    Bytes k_nrp_sess;                 ///< 32 octets
+    Bytes k_nrp_sess; ///< 32 octets
     std::string nea = "NEA2";
     std::string nia = "NIA2";
-    Bytes nrpik;                      ///< derived on first use
+    Bytes nrpik; ///< derived on first use
     /// Next COUNT per (BEARER, DIRECTION).
     std::map<std::pair<std::uint8_t, std::uint8_t>, std::uint32_t> next_count;
 };
@@ -68,9 +68,9 @@ struct SendOptions {
 
 /// Both UEs of one link plus the trace being written. Holds the state the honest UEs agree on.
 class Sim {
-public:
+  public:
     /// Draws the link (IDs, keys, initial COUNTs) from `seed`; `alt` values come from a second stream.
-    Sim(std::uint64_t seed, const LinkSetup& setup);
+    Sim(std::uint64_t seed, LinkSetup setup);
 
     /// Main random stream: every value an honest flow needs, drawn in flow order.
     [[nodiscard]] Rng& rng() { return rng_; }
@@ -118,7 +118,7 @@ public:
     [[nodiscard]] const std::string& spec_id() const { return setup_.spec_id; }
 
     /// Every K_NRP-sess ID used so far on the link (a new one must differ from all of them).
-    [[nodiscard]] bool id_used(std::uint16_t id) const { return used_ids_.count(id) != 0; }
+    [[nodiscard]] bool id_used(std::uint16_t id) const { return used_ids_.contains(id); }
     void mark_id_used(std::uint16_t id) { used_ids_.insert(id); }
     /// Nonce_1 values sent so far (first sending only).
     [[nodiscard]] std::vector<Bytes>& nonce_1_history() { return nonce_1_history_; }
@@ -135,10 +135,11 @@ public:
     /// Finishes the trace with its title and oracle; the first recorded failure, if any.
     [[nodiscard]] Expected<trace::Trace> take(std::string title, trace::Expect expect);
 
-private:
+  private:
     [[nodiscard]] const Bytes& nrpik_of(Context& c);
-    [[nodiscard]] std::array<std::uint8_t, 4> mac(const std::string& nia, const Bytes& key, std::uint32_t count,
-                                                  std::uint8_t bearer, std::uint8_t direction, const Bytes& pdu);
+    [[nodiscard]] std::array<std::uint8_t, 4> mac(const std::string& nia, const Bytes& key,
+                                                  std::uint32_t count, std::uint8_t bearer,
+                                                  std::uint8_t direction, const Bytes& pdu);
     void advance_clock();
 
     LinkSetup setup_;
@@ -198,13 +199,13 @@ struct DataPlan {
 
 /// One re-keying: honest path choices plus at most one mutation.
 struct RekeyPlan {
-    bool reauth = false;      ///< Re-auth flag in the request
-    bool auth = false;        ///< the target runs authentication (always when reauth, unless mutated)
+    bool reauth = false; ///< Re-auth flag in the request
+    bool auth = false;   ///< the target runs authentication (always when reauth, unless mutated)
     unsigned auth_rounds = 1;
-    bool retransmit = false;  ///< the initiator resends the identical request once
+    bool retransmit = false;                  ///< the initiator resends the identical request once
     std::optional<std::uint8_t> reject_cause; ///< the initiator rejects a sound SMC with this cause
     Mutation mutation = Mutation::none;
-    unsigned variant = 0;     ///< which form of the mutation (0 = the catalogue's first)
+    unsigned variant = 0; ///< which form of the mutation (0 = the catalogue's first)
     DataPlan data;
 };
 

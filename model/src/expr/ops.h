@@ -1,6 +1,7 @@
 #pragma once
 /// \file Operator and built-in function tables shared by the type checker and the evaluator.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -103,11 +104,17 @@ enum class Builtin : std::uint8_t { present, known, len, size, subset, set_union
 /// Maps a function name to its Builtin, if it is one.
 [[nodiscard]] inline std::optional<Builtin> builtin(std::string_view name)
 {
-    static constexpr std::pair<std::string_view, Builtin> kTable[] = {
-        {"present", Builtin::present}, {"known", Builtin::known},   {"len", Builtin::len},
-        {"size", Builtin::size},       {"subset", Builtin::subset}, {"union", Builtin::set_union},
-        {"insert", Builtin::insert},   {"get", Builtin::get},       {"put", Builtin::put},
-    };
+    static constexpr auto kTable = std::to_array<std::pair<std::string_view, Builtin>>({
+        {"present", Builtin::present},
+        {"known", Builtin::known},
+        {"len", Builtin::len},
+        {"size", Builtin::size},
+        {"subset", Builtin::subset},
+        {"union", Builtin::set_union},
+        {"insert", Builtin::insert},
+        {"get", Builtin::get},
+        {"put", Builtin::put},
+    });
     for (const auto& [spelling, b] : kTable) {
         if (name == spelling) {
             return b;

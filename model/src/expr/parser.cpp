@@ -2,6 +2,7 @@
 
 #include "pc5check/expr/expr.h"
 
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -72,7 +73,7 @@ struct Token {
     if (u >= 0x20 && u < 0x7f) {
         return std::string("'") + c + "'";
     }
-    static constexpr char kHex[] = "0123456789abcdef";
+    static constexpr std::string_view kHex = "0123456789abcdef";
     return std::string("byte 0x") + kHex[u >> 4U] + kHex[u & 0x0fU];
 }
 
@@ -153,10 +154,15 @@ class Lexer {
             break;
         }
         t.text = src_.substr(start, pos_ - start);
-        static constexpr std::pair<std::string_view, Tok> kKeywords[] = {
-            {"true", Tok::kw_true}, {"false", Tok::kw_false}, {"absent", Tok::kw_absent}, {"if", Tok::kw_if},
-            {"then", Tok::kw_then}, {"else", Tok::kw_else},   {"in", Tok::kw_in},
-        };
+        static constexpr auto kKeywords = std::to_array<std::pair<std::string_view, Tok>>({
+            {"true", Tok::kw_true},
+            {"false", Tok::kw_false},
+            {"absent", Tok::kw_absent},
+            {"if", Tok::kw_if},
+            {"then", Tok::kw_then},
+            {"else", Tok::kw_else},
+            {"in", Tok::kw_in},
+        });
         t.kind = Tok::name;
         for (const auto& [word, kind] : kKeywords) {
             if (t.text == word) {
@@ -240,10 +246,10 @@ class Lexer {
     [[nodiscard]] Expected<void> lex_punct(Token& t)
     {
         // Longest match first.
-        static constexpr std::string_view kPuncts[] = {
+        static constexpr auto kPuncts = std::to_array<std::string_view>({
             "&&", "||", "=>", "==", "!=", "<=", ">=", "<<", ">>", "!", "<", ">",
             "+",  "-",  "*",  "/",  "%",  "&",  "|",  "(",  ")",  "{", "}", ",",
-        };
+        });
         const std::string_view rest = src_.substr(pos_);
         for (const std::string_view p : kPuncts) {
             if (rest.substr(0, p.size()) == p) {
@@ -425,13 +431,25 @@ class Parser {
         if (t.kind != Tok::punct) {
             return Prec::none;
         }
-        static constexpr std::pair<std::string_view, Prec> kOps[] = {
-            {"||", Prec::logical_or}, {"&&", Prec::logical_and}, {"==", Prec::compare}, {"!=", Prec::compare},
-            {"<", Prec::compare},     {"<=", Prec::compare},     {">", Prec::compare},  {">=", Prec::compare},
-            {"|", Prec::bit_or},      {"&", Prec::bit_and},      {"<<", Prec::shift},   {">>", Prec::shift},
-            {"+", Prec::add},         {"-", Prec::add},          {"*", Prec::mul},      {"/", Prec::mul},
+        static constexpr auto kOps = std::to_array<std::pair<std::string_view, Prec>>({
+            {"||", Prec::logical_or},
+            {"&&", Prec::logical_and},
+            {"==", Prec::compare},
+            {"!=", Prec::compare},
+            {"<", Prec::compare},
+            {"<=", Prec::compare},
+            {">", Prec::compare},
+            {">=", Prec::compare},
+            {"|", Prec::bit_or},
+            {"&", Prec::bit_and},
+            {"<<", Prec::shift},
+            {">>", Prec::shift},
+            {"+", Prec::add},
+            {"-", Prec::add},
+            {"*", Prec::mul},
+            {"/", Prec::mul},
             {"%", Prec::mul},
-        };
+        });
         for (const auto& [op, prec] : kOps) {
             if (t.text == op) {
                 return prec;

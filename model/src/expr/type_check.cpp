@@ -4,6 +4,7 @@
 #include "pc5check/expr/expr.h"
 
 #include <algorithm>
+#include <array>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -23,8 +24,6 @@ struct Checked {
     NodePtr node;
     std::size_t height = 1;
     std::size_t size = 1;
-
-    [[nodiscard]] const Type& type() const { return node->type; }
 };
 
 /// Internal results stay small (the error waits in Checker::error_): deep trees recurse through them.
@@ -199,7 +198,7 @@ class Checker {
     [[gnu::noinline]] [[nodiscard]] std::nullopt_t mismatch(const Checked& c, const std::string& what,
                                                             const std::string& expected)
     {
-        return fail(c.node->offset, what + " expects " + expected + ", found " + c.type().to_string());
+        return fail(c.node->offset, what + " expects " + expected + ", found " + c.node->type.to_string());
     }
 
     [[gnu::noinline]] [[nodiscard]] Result check_literal(const NodePtr& tree, const Type* hint)
@@ -237,17 +236,17 @@ class Checker {
                 return k;
             }
             if (kids.empty()) {
-                if (!is_element_kind(k->type().kind)) {
+                if (!is_element_kind(k->node->type.kind)) {
                     return mismatch(*k, "a set literal", "enum, int or bytes elements");
                 }
-                element = k->type();
-            } else if (k->type() != kids.front().type()) {
+                element = k->node->type;
+            } else if (k->node->type != kids.front().node->type) {
                 return mismatch(*k, "a set literal",
-                                "elements of one type (" + kids.front().type().to_string() + ")");
+                                "elements of one type (" + kids.front().node->type.to_string() + ")");
             }
             kids.push_back(std::move(*k));
         }
-        Type type = set_type_of(kids.front().type());
+        Type type = set_type_of(kids.front().node->type);
         return build(n, std::move(type), std::move(kids));
     }
 
@@ -404,7 +403,7 @@ class Checker {
             return operand;
         }
         const Type want = n.name == "!" ? Type::boolean() : Type::integer();
-        if (operand->type() != want) {
+        if (operand->node->type != want) {
             return mismatch(*operand, quoted(n.name), want.to_string() + " operand");
         }
         return build(n, want, {std::move(*operand)});
@@ -424,7 +423,7 @@ class Checker {
             if (!rb) {
                 return std::nullopt;
             }
-            const std::optional<Type> hint = hint_for_a(rb->type());
+            const std::optional<Type> hint = hint_for_a(rb->node->type);
             auto ra = one(a, hint ? &*hint : nullptr);
             if (!ra) {
                 return std::nullopt;
@@ -435,7 +434,7 @@ class Checker {
         if (!ra) {
             return std::nullopt;
         }
-        const std::optional<Type> hint = hint_for_b(ra->type());
+        const std::optional<Type> hint = hint_for_b(ra->node->type);
         auto rb = one(b, hint ? &*hint : nullptr);
         if (!rb) {
             return std::nullopt;
@@ -472,10 +471,10 @@ class Checker {
             if (!p) {
                 return std::nullopt;
             }
-            if (p->first.type() != p->second.type()) {
+            if (p->first.node->type != p->second.node->type) {
                 return fail(n.offset, quoted(n.name) + " expects operands of one type, found " +
-                                          p->first.type().to_string() + " and " +
-                                          p->second.type().to_string());
+                                          p->first.node->type.to_string() + " and " +
+                                          p->second.node->type.to_string());
             }
             return build(n, Type::boolean(), {std::move(p->first), std::move(p->second)});
         }
@@ -495,7 +494,7 @@ class Checker {
             if (!k) {
                 return k;
             }
-            if (k->type() != operand_type) {
+            if (k->node->type != operand_type) {
                 return mismatch(*k, quoted(n.name), operand_type.to_string() + " operands");
             }
             kids.push_back(std::move(*k));
@@ -514,10 +513,10 @@ class Checker {
             if (!element) {
                 return element;
             }
-            if (!is_element_kind(element->type().kind)) {
+            if (!is_element_kind(element->node->type.kind)) {
                 return mismatch(*element, "'in'", "an enum, int or bytes element");
             }
-            const Type hint = set_type_of(element->type());
+            const Type hint = set_type_of(element->node->type);
             set = check_value(n.args[1], &hint);
             if (!set) {
                 return set;
@@ -527,17 +526,17 @@ class Checker {
             if (!set) {
                 return set;
             }
-            const std::optional<Type> hint = element_of(set->type());
+            const std::optional<Type> hint = element_of(set->node->type);
             element = check_value(n.args[0], hint ? &*hint : nullptr);
             if (!element) {
                 return element;
             }
         }
-        if (set->type().kind != TypeKind::set) {
+        if (set->node->type.kind != TypeKind::set) {
             return mismatch(*set, "'in'", "a set on the right");
         }
-        if (element->type() != set->type().element_type()) {
-            return mismatch(*element, "'in'", set->type().element_type().to_string() + " on the left");
+        if (element->node->type != set->node->type.element_type()) {
+            return mismatch(*element, "'in'", set->node->type.element_type().to_string() + " on the left");
         }
         return build(n, Type::boolean(), {std::move(*element), std::move(*set)});
     }
@@ -548,7 +547,7 @@ class Checker {
         if (!cond) {
             return cond;
         }
-        if (cond->type() != Type::boolean()) {
+        if (cond->node->type != Type::boolean()) {
             return mismatch(*cond, "'if'", "a bool condition");
         }
         // A branch needing context takes the other branch's type, else the outer hint.
@@ -557,14 +556,14 @@ class Checker {
         if (!first) {
             return first;
         }
-        auto second = check(n.args[else_first ? 1 : 2], &first->type());
+        auto second = check(n.args[else_first ? 1 : 2], &first->node->type);
         if (!second) {
             return second;
         }
-        if (first->type() != second->type()) {
-            return mismatch(*second, "'if'", "branches of one type (" + first->type().to_string() + ")");
+        if (first->node->type != second->node->type) {
+            return mismatch(*second, "'if'", "branches of one type (" + first->node->type.to_string() + ")");
         }
-        Type type = first->type();
+        Type type = first->node->type;
         if (else_first) {
             return build(n, std::move(type), {std::move(*cond), std::move(*second), std::move(*first)});
         }
@@ -593,7 +592,7 @@ class Checker {
         if (const auto f = scope_.functions.find(n.name); f != scope_.functions.end()) {
             return check_external(n, f->second);
         }
-        if (scope_.variables.count(n.name) != 0 || scope_.defs.count(n.name) != 0) {
+        if (scope_.variables.contains(n.name) || scope_.defs.contains(n.name)) {
             return fail(n.offset, quoted(n.name) + " is not a function");
         }
         std::vector<std::string> names = {"present", "known",  "len", "size", "subset",
@@ -625,7 +624,7 @@ class Checker {
             if (!x) {
                 return x;
             }
-            if (b == Builtin::len ? x->type() != Type::bytes() : x->type().kind != TypeKind::set) {
+            if (b == Builtin::len ? x->node->type != Type::bytes() : x->node->type.kind != TypeKind::set) {
                 return mismatch(*x, quoted(n.name), b == Builtin::len ? "bytes" : "a set");
             }
             kids.push_back(std::move(*x));
@@ -637,13 +636,13 @@ class Checker {
             if (!p) {
                 return std::nullopt;
             }
-            if (p->first.type().kind != TypeKind::set) {
+            if (p->first.node->type.kind != TypeKind::set) {
                 return mismatch(p->first, argument(n.name, 0), "a set");
             }
-            if (p->second.type() != p->first.type()) {
-                return mismatch(p->second, argument(n.name, 1), p->first.type().to_string());
+            if (p->second.node->type != p->first.node->type) {
+                return mismatch(p->second, argument(n.name, 1), p->first.node->type.to_string());
             }
-            result = b == Builtin::subset ? Type::boolean() : p->first.type();
+            result = b == Builtin::subset ? Type::boolean() : p->first.node->type;
             kids.push_back(std::move(p->first));
             kids.push_back(std::move(p->second));
             break;
@@ -653,26 +652,27 @@ class Checker {
             if (!p) {
                 return std::nullopt;
             }
-            if (p->first.type().kind != TypeKind::set) {
+            if (p->first.node->type.kind != TypeKind::set) {
                 return mismatch(p->first, argument(n.name, 0), "a set");
             }
-            if (p->second.type() != p->first.type().element_type()) {
-                return mismatch(p->second, argument(n.name, 1), p->first.type().element_type().to_string());
+            if (p->second.node->type != p->first.node->type.element_type()) {
+                return mismatch(p->second, argument(n.name, 1),
+                                p->first.node->type.element_type().to_string());
             }
-            result = p->first.type();
+            result = p->first.node->type;
             kids.push_back(std::move(p->first));
             kids.push_back(std::move(p->second));
             break;
         }
         case Builtin::get:
         case Builtin::put: {
-            const Type want[] = {Type::map(), Type::integer(), Type::integer()};
+            const std::array<Type, 3> want = {Type::map(), Type::integer(), Type::integer()};
             for (std::size_t i = 0; i < 3; ++i) {
                 auto x = check_value(n.args[i], nullptr);
                 if (!x) {
                     return x;
                 }
-                if (x->type() != want[i]) {
+                if (x->node->type != want[i]) {
                     return mismatch(*x, argument(n.name, i), want[i].to_string());
                 }
                 kids.push_back(std::move(*x));
@@ -696,7 +696,7 @@ class Checker {
             if (!x) {
                 return x;
             }
-            if (x->type() != f.params[i]) {
+            if (x->node->type != f.params[i]) {
                 return mismatch(*x, argument(n.name, i), f.params[i].to_string());
             }
             kids.push_back(std::move(*x));
@@ -727,9 +727,9 @@ Expected<NodePtr> type_check(const NodePtr& tree, const Scope& scope, const Type
     if (!checked) {
         return tl::make_unexpected(checker.error());
     }
-    if (expected != nullptr && checked->type() != *expected) {
+    if (expected != nullptr && checked->node->type != *expected) {
         return error_at(tree->offset, "expected " + expected->to_string() + " expression, found " +
-                                          checked->type().to_string());
+                                          checked->node->type.to_string());
     }
     return std::move(checked->node);
 }

@@ -1,6 +1,7 @@
 #include "pc5check/expr/value.h"
 
 #include <algorithm>
+#include <string_view>
 #include <type_traits>
 
 namespace pc5check::expr {
@@ -67,7 +68,7 @@ void render_to(std::string& out, const Value& v, const Type& t);
 
 void render_bytes(std::string& out, const std::vector<std::uint8_t>& bytes)
 {
-    static constexpr char kHex[] = "0123456789abcdef";
+    static constexpr std::string_view kHex = "0123456789abcdef";
     for (const std::uint8_t byte : bytes) {
         out += kHex[byte >> 4U];
         out += kHex[byte & 0x0fU];

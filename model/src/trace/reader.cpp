@@ -109,8 +109,9 @@ enum class Presence : std::uint8_t { required, optional };
     return pointer + "/" + std::to_string(index);
 }
 
-/// Whether a valid trace needs the position of the value at `pointer`: the root, each event and
-/// each IE ("", /events/<i>, /events/<i>/ie/<name>). Other positions only matter for an error.
+/// Whether a valid trace needs the position of the value at `pointer`: the root, each event, its IE
+/// object and each IE ("", /events/<i>, /events/<i>/ie, /events/<i>/ie/<name>). Other positions only
+/// matter for an error.
 [[nodiscard]] bool needed_on_success(std::string_view pointer)
 {
     constexpr std::string_view kEvents = "/events/";
@@ -126,9 +127,10 @@ enum class Presence : std::uint8_t { required, optional };
         return false;
     }
     pointer.remove_prefix(digits);
-    constexpr std::string_view kIe = "/ie/";
-    return pointer.empty() || (pointer.starts_with(kIe) && pointer.size() > kIe.size() &&
-                               pointer.find('/', kIe.size()) == std::string_view::npos);
+    constexpr std::string_view kIe = "/ie";
+    return pointer.empty() || pointer == kIe ||
+           (pointer.starts_with(kIe) && pointer[kIe.size()] == '/' &&
+            pointer.find('/', kIe.size() + 1) == std::string_view::npos);
 }
 
 /// Finds value positions: those a valid trace needs come from one scan up front; any other (for an
@@ -144,6 +146,9 @@ class Locator {
     {
         if (const detail::Located* loc = main_.find(pointer)) {
             return *loc;
+        }
+        if (pointer.size() > detail::PositionIndex::kMaxPointerLength) {
+            return std::nullopt; // never recorded: the caller falls back to an ancestor
         }
         if (!extra_ || !on_path(pointer)) {
             extra_ = detail::PositionIndex::scan_for(text_, first_line_, pointer);
@@ -590,7 +595,8 @@ class Fields {
     return f.finish(sec);
 }
 
-[[nodiscard]] Expected<Event> read_event(const Context& ctx, const json& v, std::size_t i, double previous_at)
+/// Reads event `i`; its IEs are moved out of `v`.
+[[nodiscard]] Expected<Event> read_event(const Context& ctx, json& v, std::size_t i, double previous_at)
 {
     const std::string pointer = child("/events", i);
     Fields f(ctx, v, pointer, "event", {"at", "from", "msg", "ie", "sec", "pdu"});
@@ -613,7 +619,6 @@ class Fields {
             f.fail(ctx.error(ie_pointer, "expected an object of IEs (name: value) for ie, found " +
                                              ctx.found(*ie, ie_pointer)));
         } else {
-            event.ie = *ie;
             for (const auto& [name, value] : ie->items()) {
                 event.ie_positions[name] = ctx.locate(child(ie_pointer, name));
             }
@@ -623,6 +628,11 @@ class Fields {
         f.assign(read_sec(ctx, *sec, f.pointer("sec")), event.sec);
     }
     f.hex("pdu", Presence::optional, event.pdu, std::nullopt);
+    if (f.ok()) {
+        if (const auto ie = v.find("ie"); ie != v.end()) {
+            event.ie = std::move(*ie); // raw, checked against the spec on binding
+        }
+    }
     return f.finish(std::move(event));
 }
 
@@ -644,7 +654,8 @@ class Fields {
     return f.finish(std::move(expect));
 }
 
-[[nodiscard]] Expected<Trace> read_trace(const Context& ctx, const json& doc, Trace trace)
+/// Reads the document; the events are moved out of `doc` (and released) as they are read.
+[[nodiscard]] Expected<Trace> read_trace(const Context& ctx, json& doc, Trace trace)
 {
     if (!doc.is_object()) {
         return tl::make_unexpected(
@@ -677,16 +688,20 @@ class Fields {
             f.assign(read_key(ctx, (*keys)[i], child("/keys", i)), trace.keys.back());
         }
     }
-    if (const json* events = f.get("events", Presence::required)) {
-        if (!events->is_array()) {
+    if (f.get("events", Presence::required) != nullptr) {
+        json& events = doc.at("events");
+        if (!events.is_array()) {
             f.fail(ctx.error("/events", "expected an array of events for events, found " +
-                                            ctx.found(*events, "/events")));
+                                            ctx.found(events, "/events")));
+        } else {
+            trace.events.reserve(events.size());
         }
         double at = 0.0;
-        for (std::size_t i = 0; f.ok() && i < events->size(); ++i) {
+        for (std::size_t i = 0; f.ok() && i < events.size(); ++i) {
             trace.events.emplace_back();
-            f.assign(read_event(ctx.in_event(i), (*events)[i], i, at), trace.events.back());
+            f.assign(read_event(ctx.in_event(i), events[i], i, at), trace.events.back());
             at = trace.events.back().at;
+            events[i] = nullptr; // keeps peak memory near one copy of the events
         }
     }
     if (const json* expect = f.get("expect", Presence::optional)) {

@@ -6,10 +6,9 @@
 #include "pc5check/crypto/crypto.h"
 #include "pc5check/trace/trace.h"
 
-#include <doctest/doctest.h>
-
 #include <algorithm>
 #include <cstdint>
+#include <doctest/doctest.h>
 #include <map>
 #include <optional>
 #include <set>
@@ -32,10 +31,7 @@ trace::Trace build(const std::string& spec, const std::string& name, std::uint64
     return *t;
 }
 
-std::string dump(const trace::Trace& t)
-{
-    return trace::to_json(t).dump();
-}
+std::string dump(const trace::Trace& t) { return trace::to_json(t).dump(); }
 
 crypto::Bytes hex_bytes(const json& j)
 {
@@ -77,7 +73,8 @@ SeenContext context_from(std::uint16_t id, const crypto::Bytes& k_nrp_sess, cons
 
 const crypto::Bytes& key_with_id(const trace::Trace& t, std::uint32_t id)
 {
-    const auto it = std::find_if(t.keys.begin(), t.keys.end(), [&](const trace::KeyEntry& k) { return k.k_nrp_id == id; });
+    const auto it = std::find_if(t.keys.begin(), t.keys.end(),
+                                 [&](const trace::KeyEntry& k) { return k.k_nrp_id == id; });
     REQUIRE_MESSAGE(it != t.keys.end(), "no logged K_NRP with ID " << id);
     return it->k_nrp;
 }
@@ -134,7 +131,8 @@ void verify_macs(const trace::Trace& t)
             }
             auto k_sess = crypto::derive_k_nrp_sess(k, nonce_1, hex_bytes(e.ie.at("nonce_2")));
             REQUIRE(k_sess.has_value());
-            const auto id = static_cast<std::uint16_t>((msb << 8U) | e.ie.at("lsb_k_nrp_sess_id").get<std::uint32_t>());
+            const auto id =
+                static_cast<std::uint16_t>((msb << 8U) | e.ie.at("lsb_k_nrp_sess_id").get<std::uint32_t>());
             pending = context_from(id, *k_sess, e.ie.at("selected_algs").at("nia").get<std::string>());
             check_mac(e, *pending, i);
         } else if (e.msg == "SECURITY_MODE_COMPLETE") {
@@ -187,7 +185,12 @@ void flatten(const json& j, const std::string& prefix, std::map<std::string, jso
 {
     if (j.is_object() && !j.empty()) {
         for (const auto& [k, v] : j.items()) {
-            flatten(v, prefix.empty() ? k : prefix + "/" + k, out);
+            std::string path = prefix;
+            if (!path.empty()) {
+                path += "/";
+            }
+            path += k;
+            flatten(v, path, out);
         }
     } else {
         out[prefix] = j;
@@ -220,26 +223,41 @@ TEST_SUITE("checker")
 {
     TEST_CASE("gen: the catalogue covers every rule of DESIGN.md section 5 and the conforming flows")
     {
-        const std::vector<std::string> rules{
-            "REQ_OLD_CONTEXT",     "REQ_CONTENTS",         "REAUTH_FORCES_AUTH",   "SMC_NEW_CONTEXT",
-            "SMC_ECHO_CAPS",       "ALGS_ALLOWED",         "ACTIVATION_UNCHANGED", "SESS_ID_CONFLICT",
-            "COMPLETE_NEW_CONTEXT", "RESPONSE_NEW_CONTEXT", "ORDER",                "REJECT_CAUSE",
-            "REJECT_ABORTS",       "OLD_CONTEXT_RETIRED",  "REPLAY",               "NONCE_REUSE",
-            "KNRP_ID_UPDATE",      "NULL_INTEGRITY_REKEY"};
+        const std::vector<std::string> rules{"REQ_OLD_CONTEXT",
+                                             "REQ_CONTENTS",
+                                             "REAUTH_FORCES_AUTH",
+                                             "SMC_NEW_CONTEXT",
+                                             "SMC_ECHO_CAPS",
+                                             "ALGS_ALLOWED",
+                                             "ACTIVATION_UNCHANGED",
+                                             "SESS_ID_CONFLICT",
+                                             "COMPLETE_NEW_CONTEXT",
+                                             "RESPONSE_NEW_CONTEXT",
+                                             "ORDER",
+                                             "REJECT_CAUSE",
+                                             "REJECT_ABORTS",
+                                             "OLD_CONTEXT_RETIRED",
+                                             "REPLAY",
+                                             "NONCE_REUSE",
+                                             "KNRP_ID_UPDATE",
+                                             "NULL_INTEGRITY_REKEY"};
         const auto all = catalogue(kSpec);
         std::vector<std::string> names;
+        names.reserve(all.size());
         for (const auto& s : all) {
             names.push_back(s.name);
         }
         CHECK(gen::scenario_names(kSpec) == names);
         CHECK(std::set<std::string>(names.begin(), names.end()).size() == names.size());
-        for (const char* n : {"conform-plain", "conform-reauth", "conform-two-rekeys", "conform-reject-then-success",
-                              "conform-auth-without-flag", "conform-retransmit", "conform-reauth-then-rekey",
-                              "conform-release", "stress-mixed"}) {
+        for (const char* n :
+             {"conform-plain", "conform-reauth", "conform-two-rekeys", "conform-reject-then-success",
+              "conform-auth-without-flag", "conform-retransmit", "conform-reauth-then-rekey",
+              "conform-release", "stress-mixed"}) {
             CHECK_MESSAGE(std::find(names.begin(), names.end(), n) != names.end(), n);
         }
         for (const auto& r : rules) {
-            CHECK_MESSAGE(std::any_of(all.begin(), all.end(), [&](const gen::Scenario& s) { return s.mutate_rule == r; }),
+            CHECK_MESSAGE(std::any_of(all.begin(), all.end(),
+                                      [&](const gen::Scenario& s) { return s.mutate_rule == r; }),
                           r);
         }
         auto mutable_rules = gen::mutable_rules(kSpec);
@@ -290,7 +308,8 @@ TEST_SUITE("checker")
                     CHECK(t.expect->rules == s.expect.rules);
                     REQUIRE_FALSE(t.events.empty());
                     const auto parsed = trace::parse_trace(dump(t), s.name + ".json");
-                    REQUIRE_MESSAGE(parsed.has_value(), (parsed ? std::string() : parsed.error().to_string()));
+                    REQUIRE_MESSAGE(parsed.has_value(),
+                                    (parsed ? std::string() : parsed.error().to_string()));
                     CHECK(dump(*parsed) == dump(t));
                     for (std::size_t i = 1; i < t.events.size(); ++i) {
                         CHECK(t.events[i].at > t.events[i - 1].at);
@@ -359,45 +378,116 @@ TEST_SUITE("checker")
         struct Intent {
             const char* name;
             const char* counterpart;
-            const char* msg;             ///< message of the first differing event in the mutated trace
-            const char* counterpart_msg; ///< and in the counterpart
+            const char* msg;                ///< message of the first differing event in the mutated trace
+            const char* counterpart_msg;    ///< and in the counterpart
             std::set<std::string> required; ///< fields that must differ there
             std::set<std::string> allowed;  ///< fields that may differ there (empty: any)
         };
         const std::set<std::string> resent{"sec/ctx", "sec/count", "sec/mac"};
         const std::vector<Intent> intents{
-            {"viol-req-old-context", "conform-plain", "REKEYING_REQUEST", "REKEYING_REQUEST", {"sec/mac"}, {"sec/mac"}},
-            {"viol-req-old-context-unknown-id", "conform-plain", "REKEYING_REQUEST", "REKEYING_REQUEST", {"sec/ctx"}, resent},
-            {"viol-req-contents", "conform-plain", "REKEYING_REQUEST", "REKEYING_REQUEST", {"ie/nonce_1"},
-             {"ie/nonce_1", "pdu", "sec/mac"}},
-            {"viol-req-contents-short-nonce", "conform-plain", "REKEYING_REQUEST", "REKEYING_REQUEST", {"ie/nonce_1"},
-             {"ie/nonce_1", "pdu", "sec/mac"}},
-            {"viol-reauth-forces-auth", "conform-reauth", "SECURITY_MODE_COMMAND", "AUTH_REQUEST", {"msg"}, {}},
-            {"viol-smc-new-context", "conform-plain", "SECURITY_MODE_COMMAND", "SECURITY_MODE_COMMAND", {"sec/ctx"}, resent},
-            {"viol-smc-echo-caps", "conform-plain", "SECURITY_MODE_COMMAND", "SECURITY_MODE_COMMAND",
-             {"ie/ue_sec_cap/nea"}, {"ie/ue_sec_cap/nea", "pdu", "sec/mac"}},
-            {"viol-algs-allowed", "conform-plain", "SECURITY_MODE_COMMAND", "SECURITY_MODE_COMMAND",
-             {"ie/selected_algs/nea"}, {"ie/selected_algs/nea", "pdu", "sec/mac"}},
-            {"viol-activation-unchanged", "conform-plain", "SECURITY_MODE_COMMAND", "SECURITY_MODE_COMMAND",
-             {"ie/selected_algs/nea"}, {"ie/selected_algs/nea", "pdu", "sec/mac"}},
-            {"viol-sess-id-conflict", "conform-plain", "REKEYING_REQUEST", "REKEYING_REQUEST", {"ie/msb_k_nrp_sess_id"},
-             {"ie/msb_k_nrp_sess_id", "pdu", "sec/mac"}},
-            {"viol-complete-new-context", "conform-plain", "SECURITY_MODE_COMPLETE", "SECURITY_MODE_COMPLETE", {"sec/ctx"},
+            {"viol-req-old-context",
+             "conform-plain",
+             "REKEYING_REQUEST",
+             "REKEYING_REQUEST",
+             {"sec/mac"},
+             {"sec/mac"}},
+            {"viol-req-old-context-unknown-id",
+             "conform-plain",
+             "REKEYING_REQUEST",
+             "REKEYING_REQUEST",
+             {"sec/ctx"},
              resent},
-            {"viol-response-new-context", "conform-plain", "REKEYING_RESPONSE", "REKEYING_RESPONSE", {"sec/ctx"}, resent},
-            {"viol-order", "conform-plain", "REKEYING_RESPONSE", "SECURITY_MODE_COMPLETE", {"msg", "from"}, {}},
-            {"viol-reject-cause", "conform-reject-then-success", "SECURITY_MODE_REJECT", "SECURITY_MODE_REJECT",
-             {"ie/cause"}, {"ie/cause", "pdu", "sec/mac"}},
+            {"viol-req-contents",
+             "conform-plain",
+             "REKEYING_REQUEST",
+             "REKEYING_REQUEST",
+             {"ie/nonce_1"},
+             {"ie/nonce_1", "pdu", "sec/mac"}},
+            {"viol-req-contents-short-nonce",
+             "conform-plain",
+             "REKEYING_REQUEST",
+             "REKEYING_REQUEST",
+             {"ie/nonce_1"},
+             {"ie/nonce_1", "pdu", "sec/mac"}},
+            {"viol-reauth-forces-auth",
+             "conform-reauth",
+             "SECURITY_MODE_COMMAND",
+             "AUTH_REQUEST",
+             {"msg"},
+             {}},
+            {"viol-smc-new-context",
+             "conform-plain",
+             "SECURITY_MODE_COMMAND",
+             "SECURITY_MODE_COMMAND",
+             {"sec/ctx"},
+             resent},
+            {"viol-smc-echo-caps",
+             "conform-plain",
+             "SECURITY_MODE_COMMAND",
+             "SECURITY_MODE_COMMAND",
+             {"ie/ue_sec_cap/nea"},
+             {"ie/ue_sec_cap/nea", "pdu", "sec/mac"}},
+            {"viol-algs-allowed",
+             "conform-plain",
+             "SECURITY_MODE_COMMAND",
+             "SECURITY_MODE_COMMAND",
+             {"ie/selected_algs/nea"},
+             {"ie/selected_algs/nea", "pdu", "sec/mac"}},
+            {"viol-activation-unchanged",
+             "conform-plain",
+             "SECURITY_MODE_COMMAND",
+             "SECURITY_MODE_COMMAND",
+             {"ie/selected_algs/nea"},
+             {"ie/selected_algs/nea", "pdu", "sec/mac"}},
+            {"viol-sess-id-conflict",
+             "conform-plain",
+             "REKEYING_REQUEST",
+             "REKEYING_REQUEST",
+             {"ie/msb_k_nrp_sess_id"},
+             {"ie/msb_k_nrp_sess_id", "pdu", "sec/mac"}},
+            {"viol-complete-new-context",
+             "conform-plain",
+             "SECURITY_MODE_COMPLETE",
+             "SECURITY_MODE_COMPLETE",
+             {"sec/ctx"},
+             resent},
+            {"viol-response-new-context",
+             "conform-plain",
+             "REKEYING_RESPONSE",
+             "REKEYING_RESPONSE",
+             {"sec/ctx"},
+             resent},
+            {"viol-order",
+             "conform-plain",
+             "REKEYING_RESPONSE",
+             "SECURITY_MODE_COMPLETE",
+             {"msg", "from"},
+             {}},
+            {"viol-reject-cause",
+             "conform-reject-then-success",
+             "SECURITY_MODE_REJECT",
+             "SECURITY_MODE_REJECT",
+             {"ie/cause"},
+             {"ie/cause", "pdu", "sec/mac"}},
             {"viol-reject-aborts", "conform-reject-then-success", "DATA", "DATA", {"sec/ctx"}, resent},
             {"viol-old-context-retired", "conform-plain", "DATA", "DATA", {"sec/ctx"}, resent},
-            {"viol-nonce-reuse", "conform-two-rekeys", "REKEYING_REQUEST", "REKEYING_REQUEST", {"ie/nonce_1"},
+            {"viol-nonce-reuse",
+             "conform-two-rekeys",
+             "REKEYING_REQUEST",
+             "REKEYING_REQUEST",
+             {"ie/nonce_1"},
              {"ie/nonce_1", "pdu", "sec/mac"}},
-            {"viol-knrp-id-update", "conform-reauth-then-rekey", "SECURITY_MODE_COMMAND", "SECURITY_MODE_COMMAND",
-             {"sec/mac"}, {"sec/mac"}},
+            {"viol-knrp-id-update",
+             "conform-reauth-then-rekey",
+             "SECURITY_MODE_COMMAND",
+             "SECURITY_MODE_COMMAND",
+             {"sec/mac"},
+             {"sec/mac"}},
         };
         const auto all = catalogue(kSpec);
         for (const Intent& intent : intents) {
-            const auto s = std::find_if(all.begin(), all.end(), [&](const gen::Scenario& x) { return x.name == intent.name; });
+            const auto s = std::find_if(all.begin(), all.end(),
+                                        [&](const gen::Scenario& x) { return x.name == intent.name; });
             REQUIRE_MESSAGE(s != all.end(), intent.name);
             CHECK(s->counterpart == intent.counterpart);
             for (std::uint64_t seed = 1; seed <= 3; ++seed) {
@@ -496,9 +586,9 @@ TEST_SUITE("checker")
                        {"msbs_k_nrp_id", 4660}};
         const auto bytes = gen::encode_pdu("SECURITY_MODE_COMMAND", smc);
         REQUIRE(bytes.has_value());
-        const trace::Bytes want{0x06, 0x01, 0x02, 0xA0, 0x20, 0x05, 0x01, 0x22, 0x06, 0x10, 0x00, 0x01, 0x02,
-                                0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F,
-                                0x07, 0x01, 0xAB, 0x08, 0x02, 0x12, 0x34};
+        const trace::Bytes want{0x06, 0x01, 0x02, 0xA0, 0x20, 0x05, 0x01, 0x22, 0x06, 0x10, 0x00,
+                                0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A, 0x0B,
+                                0x0C, 0x0D, 0x0E, 0x0F, 0x07, 0x01, 0xAB, 0x08, 0x02, 0x12, 0x34};
         CHECK(*bytes == want);
         CHECK_FALSE(gen::encode_pdu("NO_SUCH_MESSAGE", json::object()).has_value());
         CHECK_FALSE(gen::encode_pdu("REKEYING_REQUEST", json{{"bogus", 1}}).has_value());
@@ -577,7 +667,8 @@ TEST_SUITE("checker")
     {
         const trace::Trace t = build(kSeed, "seed-conform-plain", 6);
         CHECK(t.keys.size() == 1);
-        const SeenContext initial = context_from(t.link.k_nrp_sess_id, *t.link.k_nrp_sess, *t.link.selected_nia);
+        const SeenContext initial =
+            context_from(t.link.k_nrp_sess_id, *t.link.k_nrp_sess, *t.link.selected_nia);
         bool accepted = false;
         for (std::size_t i = 0; i < t.events.size(); ++i) {
             const trace::Event& e = t.events[i];

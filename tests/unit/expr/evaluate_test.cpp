@@ -36,17 +36,17 @@ std::string tri_str(const Value& v)
 MapEnv sample_env()
 {
     MapEnv env;
-    env.values["a"] = Value::boolean(true);
-    env.values["b"] = Value::boolean(false);
-    env.values["x"] = Value::integer(7);
-    env.values["y"] = Value::integer(-3);
-    env.values["z"] = Value::integer(0);
-    env.values["opt"] = Value::absent();
-    env.values["msg.nonce_1"] = Value::bytes({0x01, 0x02, 0xab});
-    env.values["state.nia"] = Value::enumeration(2);
-    env.values["caps"] = Value::set({Value::enumeration(2), Value::enumeration(1)});
-    env.values["ids"] = Value::set({Value::integer(5), Value::integer(1)});
-    env.values["m"] = Value::map(MapValue{{{1, 10}, {2, 20}}});
+    env.set("a", Value::boolean(true));
+    env.set("b", Value::boolean(false));
+    env.set("x", Value::integer(7));
+    env.set("y", Value::integer(-3));
+    env.set("z", Value::integer(0));
+    env.set("opt", Value::absent());
+    env.set("msg.nonce_1", Value::bytes({0x01, 0x02, 0xab}));
+    env.set("state.nia", Value::enumeration(2));
+    env.set("caps", Value::set({Value::enumeration(2), Value::enumeration(1)}));
+    env.set("ids", Value::set({Value::integer(5), Value::integer(1)}));
+    env.set("m", Value::map(MapValue{{{1, 10}, {2, 20}}}));
     return env;
 }
 
@@ -57,16 +57,22 @@ TEST_SUITE("expr")
     TEST_CASE("evaluate: Kleene truth tables of && || => with unknown operands")
     {
         // Rows: a, b, a && b, a || b, a => b. "ua"/"ub": unknown with the reason of a/b.
-        const char* table[][5] = {
-            {"T", "T", "T", "T", "T"},  {"T", "F", "F", "T", "F"},   {"T", "U", "ub", "T", "ub"},
-            {"F", "T", "F", "T", "T"},  {"F", "F", "F", "F", "T"},   {"F", "U", "F", "ub", "T"},
-            {"U", "T", "ua", "T", "T"}, {"U", "F", "F", "ua", "ua"}, {"U", "U", "ua", "ua", "ua"},
-        };
+        const auto table = std::to_array<std::array<const char*, 5>>({
+            {"T", "T", "T", "T", "T"},
+            {"T", "F", "F", "T", "F"},
+            {"T", "U", "ub", "T", "ub"},
+            {"F", "T", "F", "T", "T"},
+            {"F", "F", "F", "F", "T"},
+            {"F", "U", "F", "ub", "T"},
+            {"U", "T", "ua", "T", "T"},
+            {"U", "F", "F", "ua", "ua"},
+            {"U", "U", "ua", "ua", "ua"},
+        });
         const Scope scope = make_scope();
         for (const auto& row : table) {
             MapEnv env;
-            env.values["a"] = tri(row[0][0], "ua");
-            env.values["b"] = tri(row[1][0], "ub");
+            env.set("a", tri(row[0][0], "ua"));
+            env.set("b", tri(row[1][0], "ub"));
             CAPTURE(row[0]);
             CAPTURE(row[1]);
             CHECK(tri_str(eval("a && b", env, scope)) == row[2]);
@@ -80,7 +86,7 @@ TEST_SUITE("expr")
     TEST_CASE("evaluate: unknown is strict and keeps the first reason")
     {
         MapEnv env; // nothing logged: every variable is unknown "<name> not logged"
-        env.values["x"] = Value::integer(1);
+        env.set("x", Value::integer(1));
         CHECK(eval_str("y + z", env) == "unknown (y not logged)");
         CHECK(eval_str("z * y", env) == "unknown (z not logged)");
         CHECK(eval_str("x + 1 == z", env) == "unknown (z not logged)");
@@ -99,13 +105,13 @@ TEST_SUITE("expr")
     TEST_CASE("evaluate: if with an unknown condition")
     {
         MapEnv env;
-        env.values["x"] = Value::integer(4);
-        env.values["y"] = Value::integer(4);
-        env.values["z"] = Value::integer(5);
+        env.set("x", Value::integer(4));
+        env.set("y", Value::integer(4));
+        env.set("z", Value::integer(5));
         CHECK(eval_str("if a then x else y", env) == "4");
         CHECK(eval_str("if a then x else z", env) == "unknown (a not logged)");
         CHECK(eval_str("if a then x else opt", env) == "unknown (a not logged)");
-        env.values["a"] = Value::boolean(true);
+        env.set("a", Value::boolean(true));
         CHECK(eval_str("if a then x else z", env) == "4");
         CHECK(eval_str("if !a then x else z", env) == "5");
         CHECK(eval_str("if a then x else opt", env) == "4"); // the other branch is not evaluated
@@ -134,7 +140,7 @@ TEST_SUITE("expr")
         CHECK(eval_str("opt > 1 || true", env) == "true");
         CHECK(eval_str("opt > 1 && a", env) == "unknown (opt is absent)");
         MapEnv flags = sample_env();
-        flags.values["a"] = Value::absent();
+        flags.set("a", Value::absent());
         CHECK(eval_str("a || b", flags) == "unknown (a is absent)");
         CHECK(eval_str("if a then 1 else 1", flags) == "1");
     }
@@ -142,7 +148,7 @@ TEST_SUITE("expr")
     TEST_CASE("evaluate: integer operators")
     {
         const MapEnv env = sample_env(); // x = 7, y = -3, z = 0
-        const std::pair<const char*, const char*> cases[] = {
+        const auto cases = std::to_array<std::pair<const char*, const char*>>({
             {"x + y", "4"},
             {"x - y", "10"},
             {"x * y", "-21"},
@@ -184,7 +190,7 @@ TEST_SUITE("expr")
             {"x / (y + 3)", "unknown (division by zero)"},
             {"1 << 64", "unknown (shift count 64 out of range 0..63)"},
             {"1 >> y", "unknown (shift count -3 out of range 0..63)"},
-        };
+        });
         for (const auto& [source, expected] : cases) {
             CHECK(eval_str(source, env) == expected);
         }
@@ -209,7 +215,7 @@ TEST_SUITE("expr")
     TEST_CASE("evaluate: sets")
     {
         const MapEnv env = sample_env(); // caps = {NIA1, NIA2}, ids = {1, 5}
-        const std::pair<const char*, const char*> cases[] = {
+        const auto cases = std::to_array<std::pair<const char*, const char*>>({
             {"caps", "{NIA1, NIA2}"},
             {"{NIA2, NIA1} == {NIA1, NIA2}", "true"},
             {"{NIA2, NIA1, NIA2} == caps", "true"},
@@ -222,8 +228,8 @@ TEST_SUITE("expr")
             {"x in ids", "false"},
             {"x in {}", "false"},
             {"x in {3, x, 9}", "true"},
-            {"x\"ab\" in {x\"01\", x\"ab\"}", "true"},
-            {"x\"ac\" in {x\"01\", x\"ab\"}", "false"},
+            {R"(x"ab" in {x"01", x"ab"})", "true"},
+            {R"(x"ac" in {x"01", x"ab"})", "false"},
             {"size(caps)", "2"},
             {"size({NIA1, NIA1, NIA1})", "1"},
             {"size(union(caps, {NIA0, NIA1}))", "3"},
@@ -238,8 +244,8 @@ TEST_SUITE("expr")
             {"insert(ids, 3)", "{1, 3, 5}"},
             {"insert({}, 9)", "{9}"},
             {"{x - 7, x, 1, -1}", "{-1, 0, 1, 7}"},
-            {"{x\"ff\", x\"00\"}", "{00, ff}"},
-        };
+            {R"({x"ff", x"00"})", "{00, ff}"},
+        });
         for (const auto& [source, expected] : cases) {
             CHECK(eval_str(source, env) == expected);
         }
@@ -272,9 +278,9 @@ TEST_SUITE("expr")
         CHECK(eval_str("count(x, y)", env, scope) == "1");
         CHECK(calls == 1);
         // Strict: an unknown argument gives that unknown, impl is not called.
-        env.values.erase("y");
+        env.erase("y");
         CHECK(eval_str("count(x, y)", env, scope) == "unknown (y not logged)");
-        env.values.erase("z");
+        env.erase("z");
         CHECK(eval_str("count(z, y)", env, scope) == "unknown (z not logged)");
         CHECK(calls == 1);
         // Absent arguments reach impl.
@@ -282,7 +288,7 @@ TEST_SUITE("expr")
         CHECK(calls == 2);
         // lazy_unknown: impl sees the unknown.
         CHECK(eval_str("lazy(b)", env, scope) == "false");
-        env.values.erase("b");
+        env.erase("b");
         CHECK(eval_str("lazy(b)", env, scope) == "true");
         // Declared without an implementation (symbolic use only): unknown, not a crash.
         CHECK(eval_str("noimpl(x)", env, scope) == "unknown (function 'noimpl' has no implementation)");
@@ -295,7 +301,7 @@ TEST_SUITE("expr")
         scope.defs["ok"] = "big && a";
         MapEnv env = sample_env();
         CHECK(eval_str("ok", env, scope) == "true");
-        env.values["x"] = Value::integer(5);
+        env.set("x", Value::integer(5));
         CHECK(eval_str("ok", env, scope) == "false");
         CHECK(eval_str("!ok || b", env, scope) == "true");
     }

@@ -14,16 +14,20 @@ namespace pc5check::expr::test {
 /// Env backed by a map; names it lacks are unknown ("<name> not logged").
 class MapEnv final : public Env {
   public:
-    std::map<std::string, Value> values;
+    void set(const std::string& name, Value v) { values_[name] = std::move(v); }
+    void erase(const std::string& name) { values_.erase(name); }
 
     [[nodiscard]] Value lookup(const std::string& name) const override
     {
-        const auto it = values.find(name);
-        if (it == values.end()) {
+        const auto it = values_.find(name);
+        if (it == values_.end()) {
             return Value::unknown(name + " not logged");
         }
         return it->second;
     }
+
+  private:
+    std::map<std::string, Value> values_;
 };
 
 inline const std::shared_ptr<const EnumDef>& nia()

@@ -11,7 +11,7 @@ TEST_SUITE("expr")
 {
     TEST_CASE("parse: precedence and associativity follow expr.h")
     {
-        const std::pair<const char*, const char*> cases[] = {
+        const auto cases = std::to_array<std::pair<const char*, const char*>>({
             {"a || b && c", "(|| a (&& b c))"},
             {"a && b || c", "(|| (&& a b) c)"},
             {"a => b => c", "(=> a (=> b c))"},
@@ -47,9 +47,10 @@ TEST_SUITE("expr")
             {"{}", "{}"},
             {"absent", "absent"},
             {"  true\n&&\tfalse ", "(&& true false)"},
-        };
+        });
         for (const auto& [source, expected] : cases) {
-            CAPTURE(source);
+            const std::string where = source; // structured bindings cannot be captured (clang 14)
+            INFO(where);
             CHECK(shape(source) == expected);
         }
     }
@@ -92,7 +93,7 @@ TEST_SUITE("expr")
 
     TEST_CASE("parse: errors give offset, what was expected and what was found")
     {
-        const std::pair<const char*, const char*> cases[] = {
+        const auto cases = std::to_array<std::pair<const char*, const char*>>({
             {"", "at offset 0: expected an operand, found end of input"},
             {"   ", "at offset 3: expected an operand, found end of input"},
             {"(a", "at offset 2: expected ')', found end of input"},
@@ -121,9 +122,10 @@ TEST_SUITE("expr")
             {"x\"00", "at offset 0: expected '\"' closing the bytes literal, found end of input"},
             {"a\x01", "at offset 1: expected an expression token, found byte 0x01"},
             {"then", "at offset 0: expected an operand, found 'then'"},
-        };
+        });
         for (const auto& [source, expected] : cases) {
-            CAPTURE(source);
+            const std::string where = source; // structured bindings cannot be captured (clang 14)
+            INFO(where);
             CHECK(shape(source) == std::string("error: ") + expected);
         }
     }

@@ -24,7 +24,7 @@ TEST_SUITE("expr")
 {
     TEST_CASE("type_check: result types of operators and builtins")
     {
-        const std::pair<const char*, const char*> cases[] = {
+        const auto cases = std::to_array<std::pair<const char*, const char*>>({
             {"a && b || !c => a", "bool"},
             {"x + y * z - x / y % z", "int"},
             {"x & y | x << 2 >> 1", "int"},
@@ -49,9 +49,10 @@ TEST_SUITE("expr")
             {"put(m, 1, 2)", "map"},
             {"kdf(msg.nonce_1, 1)", "bytes"},
             {"state.nia", "Nia"},
-        };
+        });
         for (const auto& [source, expected] : cases) {
-            CAPTURE(source);
+            const std::string where = source; // structured bindings cannot be captured (clang 14)
+            INFO(where);
             CHECK(type_of(source) == expected);
         }
     }
@@ -147,8 +148,8 @@ TEST_SUITE("expr")
               std::string::npos);
         CHECK(compile_error("s300", chain).find("nested deeper than 500") != std::string::npos);
         pc5check::expr::test::MapEnv env;
-        env.values["a"] = Value::boolean(true);
-        env.values["x"] = Value::integer(5);
+        env.set("a", Value::boolean(true));
+        env.set("x", Value::integer(5));
         CHECK(compile_error("e250", chain).find("nested deeper than 500") != std::string::npos);
         CHECK(pc5check::expr::test::eval_str("e249", env, chain) == "false");
         CHECK(pc5check::expr::test::eval_str("s248 + s248", env, chain) == "506");
@@ -171,7 +172,7 @@ TEST_SUITE("expr")
 
     TEST_CASE("type_check: type errors name the offset and what was expected")
     {
-        const std::pair<const char*, const char*> cases[] = {
+        const auto cases = std::to_array<std::pair<const char*, const char*>>({
             {"a && 5", "at offset 5: '&&' expects bool operands, found int"},
             {"x || a", "at offset 0: '||' expects bool operands, found int"},
             {"a => x", "at offset 5: '=>' expects bool operands, found int"},
@@ -200,9 +201,10 @@ TEST_SUITE("expr")
             {"put(x, 1, 0)", "at offset 4: 'put' argument 1 expects map, found int"},
             {"kdf(x, x)", "at offset 4: 'kdf' argument 1 expects bytes, found int"},
             {"kdf(msg.nonce_1)", "at offset 0: 'kdf' expects 2 arguments, found 1"},
-        };
+        });
         for (const auto& [source, expected] : cases) {
-            CAPTURE(source);
+            const std::string where = source; // structured bindings cannot be captured (clang 14)
+            INFO(where);
             CHECK(compile_error(source) == expected);
         }
     }

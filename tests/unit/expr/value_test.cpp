@@ -1,7 +1,7 @@
 #include "expr_test_util.h"
 
+#include <array>
 #include <doctest/doctest.h>
-
 using namespace pc5check::expr;
 using pc5check::expr::test::nia;
 

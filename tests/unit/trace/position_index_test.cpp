@@ -150,8 +150,8 @@ TEST_SUITE("trace")
                 CHECK(root->offset < text.size());
             }
         }
-        for (const char* text :
-             {"", "\"", "\"\\", "\"\\u12", "{\"a", "{\"a\":", "]]]}}}", "\xEF\xBB\xBF", "{\"\\ud800\\u"}) {
+        for (const char* text : {"", R"(")", R"("\)", R"("\u12)", R"({"a)", R"({"a":)", "]]]}}}",
+                                 "\xEF\xBB\xBF", R"({"\ud800\u)"}) {
             (void)PositionIndex::scan(text, 1, up_to_depth(4));
         }
     }

@@ -432,19 +432,19 @@ TEST_SUITE("trace")
 
     TEST_CASE("reader: numbers beyond double and deep nesting are clean errors")
     {
-        Error e = parse_error(with_event("\"ie\": {\"x\": 1e999}"));
+        Error e = parse_error(with_event(R"("ie": {"x": 1e999})"));
         check_error(e, "", "expected a number within the range of a double");
         CHECK(e.line == 1);
-        CHECK(e.column == with_event("\"ie\": {\"x\": 1e999}").find("1e999") + 1);
+        CHECK(e.column == with_event(R"("ie": {"x": 1e999})").find("1e999") + 1);
 
         const std::string deep = std::string(500, '[') + std::string(500, ']');
-        e = parse_error(with_event("\"ie\": {\"x\": " + deep + "}"));
+        e = parse_error(with_event(R"("ie": {"x": )" + deep + "}"));
         check_error(e, "", "expected JSON nested at most 100 levels deep", ErrorCode::limit);
         CHECK(e.line == 1);
         CHECK(e.column > 0);
         // 90 levels inside an IE are fine.
         const Trace t =
-            parse_ok(with_event("\"ie\": {\"x\": " + std::string(90, '[') + std::string(90, ']') + "}"));
+            parse_ok(with_event(R"("ie": {"x": )" + std::string(90, '[') + std::string(90, ']') + "}"));
         CHECK(t.events[0].ie.at("x").is_array());
     }
 
@@ -488,6 +488,19 @@ TEST_SUITE("trace")
         CHECK(e.column == 10);
         CHECK(e.event_index == 2);
         CHECK(e.to_string() == "t.json:16:10: at /events/2/msg: " + e.message);
+    }
+
+    TEST_CASE("reader: IE positions for an empty and an overlong IE name")
+    {
+        const std::string long_name(600, 'n');
+        const std::string text = with_event(R"("ie": {"": 1, ")" + long_name + R"(": 2})");
+        const Trace t = parse_ok(text);
+        const auto& positions = t.events[0].ie_positions;
+        REQUIRE(positions.size() == 2);
+        CHECK(positions.at("").column == text.find(R"("": 1)") + 5);
+        // Names too long to index fall back to the position of the ie object.
+        CHECK(positions.at(long_name).line == 1);
+        CHECK(positions.at(long_name).column == text.find(R"({"": 1)") + 1);
     }
 
     TEST_CASE("reader: a byte order mark is ignored")

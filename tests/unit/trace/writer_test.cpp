@@ -67,7 +67,10 @@ void check_same_data(const Trace& a, const Trace& b)
     }
 }
 
-const std::string kFull = R"({"format": "pc5-trace/1", "spec": "ts33536-r17", "title": "round trip",
+/// A trace using every member of the format.
+std::string full_trace()
+{
+    return R"({"format": "pc5-trace/1", "spec": "ts33536-r17", "title": "round trip",
   "observer": "initiator",
   "link": {"k_nrp_id": 305419896, "k_nrp_sess_id": 4660, "selected_algs": {"nea": "NEA2", "nia": "NIA2"},
            "k_nrp_sess": "000102030405060708090A0B0C0D0E0F101112131415161718191a1b1c1d1e1f",
@@ -86,6 +89,7 @@ const std::string kFull = R"({"format": "pc5-trace/1", "spec": "ts33536-r17", "t
     {"from": "initiator", "msg": "RELEASE", "sec": {}}
   ],
   "expect": {"verdict": "violation", "rules": ["SMC_NEW_CONTEXT", "MAC_VALID"]}})";
+}
 
 } // namespace
 
@@ -93,7 +97,7 @@ TEST_SUITE("trace")
 {
     TEST_CASE("writer: parse(to_json(t)) keeps every data field")
     {
-        const Trace t = parse_ok(kFull);
+        const Trace t = parse_ok(full_trace());
         const json j = to_json(t);
         const Trace back = parse_ok(j.dump(2));
         check_same_data(t, back);
@@ -105,7 +109,7 @@ TEST_SUITE("trace")
 
     TEST_CASE("writer: contract spelling of each member")
     {
-        const json j = to_json(parse_ok(kFull));
+        const json j = to_json(parse_ok(full_trace()));
         CHECK(j.at("format") == "pc5-trace/1");
         CHECK(j.at("spec") == "ts33536-r17");
         CHECK(j.at("title") == "round trip");

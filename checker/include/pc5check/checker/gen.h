@@ -51,7 +51,7 @@ struct Scenario {
     /// Conforming scenario that, built with the same seed, equals this one up to the mutated event
     /// (empty when there is none).
     std::string counterpart;
-    trace::Expect expect;    ///< the oracle written into the trace
+    trace::Expect expect; ///< the oracle written into the trace
 };
 
 /// The scenario catalogue of a spec, in a fixed order. Error (usage) for an unknown spec id.
