@@ -152,20 +152,13 @@ class Evaluator {
         v = Value::unknown(describe(source) + " is absent");
     }
 
-    /// Evaluates an operand of a strict operator into `v`; false when `v` holds the unknown result.
-    [[nodiscard]] bool operand(const Node& n, Value& v)
-    {
-        v = eval(n);
-        return usable(v, n);
-    }
-
     [[gnu::noinline]] [[nodiscard]] Value eval_set(const Node& n)
     {
         std::vector<Value> elements;
         elements.reserve(n.args.size());
         for (const NodePtr& arg : n.args) {
-            Value v;
-            if (!operand(*arg, v)) {
+            Value v = eval(*arg);
+            if (!usable(v, *arg)) {
                 return v;
             }
             elements.push_back(std::move(v));
@@ -175,8 +168,8 @@ class Evaluator {
 
     [[gnu::noinline]] [[nodiscard]] Value eval_unary(const Node& n)
     {
-        Value v;
-        if (!operand(*n.args[0], v)) {
+        Value v = eval(*n.args[0]);
+        if (!usable(v, *n.args[0])) {
             return v;
         }
         if (n.name == "!") {
@@ -243,12 +236,12 @@ class Evaluator {
 
     [[gnu::noinline]] [[nodiscard]] Value eval_member(const Node& n)
     {
-        Value x;
-        Value s;
-        if (!operand(*n.args[0], x)) {
+        Value x = eval(*n.args[0]);
+        if (!usable(x, *n.args[0])) {
             return x;
         }
-        if (!operand(*n.args[1], s)) {
+        Value s = eval(*n.args[1]);
+        if (!usable(s, *n.args[1])) {
             return s;
         }
         const auto& elements = as<SetValue>(s).elements;
@@ -258,12 +251,12 @@ class Evaluator {
 
     [[gnu::noinline]] [[nodiscard]] Value eval_integer(BinaryOp op, const Node& n)
     {
-        Value va;
-        Value vb;
-        if (!operand(*n.args[0], va)) {
+        Value va = eval(*n.args[0]);
+        if (!usable(va, *n.args[0])) {
             return va;
         }
-        if (!operand(*n.args[1], vb)) {
+        Value vb = eval(*n.args[1]);
+        if (!usable(vb, *n.args[1])) {
             return vb;
         }
         const std::int64_t a = as<std::int64_t>(va);
@@ -318,8 +311,8 @@ class Evaluator {
 
     [[gnu::noinline]] [[nodiscard]] Value eval_ite(const Node& n)
     {
-        Value c;
-        if (operand(*n.args[0], c)) {
+        Value c = eval(*n.args[0]);
+        if (usable(c, *n.args[0])) {
             return eval(*n.args[as<bool>(c) ? 1 : 2]);
         }
         // Unknown condition: the value is still known when both branches agree.
@@ -368,8 +361,8 @@ class Evaluator {
             }
             return Value::boolean(!v.is_absent());
         }
-        Value x;
-        if (!operand(*n.args[0], x)) {
+        Value x = eval(*n.args[0]);
+        if (!usable(x, *n.args[0])) {
             return x;
         }
         if (b == Builtin::len) {
@@ -378,8 +371,8 @@ class Evaluator {
         if (b == Builtin::size) {
             return Value::integer(static_cast<std::int64_t>(as<SetValue>(x).elements.size()));
         }
-        Value y;
-        if (!operand(*n.args[1], y)) {
+        Value y = eval(*n.args[1]);
+        if (!usable(y, *n.args[1])) {
             return y;
         }
         const auto less = [](const Value& l, const Value& r) { return l < r; };
@@ -408,8 +401,8 @@ class Evaluator {
         default:
             break;
         }
-        Value z;
-        if (!operand(*n.args[2], z)) {
+        Value z = eval(*n.args[2]);
+        if (!usable(z, *n.args[2])) {
             return z;
         }
         const std::int64_t key = as<std::int64_t>(y);

@@ -257,7 +257,7 @@ class Context {
             const std::optional<detail::Located> loc = locator_.find(pointer);
             const bool written_as_integer =
                 loc.has_value() && raw_token(loc->offset).find_first_of(".eE") == std::string_view::npos;
-            why = written_as_integer ? " (out of range)" : " (not a JSON integer: no fraction or exponent)";
+            why = written_as_integer ? " (out of range)" : " (a JSON integer has no fraction or exponent)";
         }
         return tl::make_unexpected(error(pointer, "expected an integer 0.." + std::to_string(max) +
                                                       ", found " + found(v, pointer) + why));

@@ -117,7 +117,7 @@ TEST_SUITE("expr")
         CHECK(eval_str("if a then x else opt", env) == "4"); // the other branch is not evaluated
     }
 
-    TEST_CASE("evaluate: absent compares with ==/!=, is unknown anywhere else")
+    TEST_CASE("evaluate: absent compares with ==/!= and is unknown anywhere else")
     {
         const MapEnv env = sample_env();
         CHECK(eval_str("opt == absent", env) == "true");
@@ -196,7 +196,7 @@ TEST_SUITE("expr")
         }
     }
 
-    TEST_CASE("evaluate: bool, bytes, enum and map equality")
+    TEST_CASE("evaluate: bool bytes enum and map equality")
     {
         const MapEnv env = sample_env();
         CHECK(eval_str("a == true", env) == "true");

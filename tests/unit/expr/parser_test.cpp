@@ -91,7 +91,7 @@ TEST_SUITE("expr")
         CHECK(call.args[1]->args[0]->offset == 12);
     }
 
-    TEST_CASE("parse: errors give offset, what was expected and what was found")
+    TEST_CASE("parse: errors give the offset and what was expected and found")
     {
         const auto cases = std::to_array<std::pair<const char*, const char*>>({
             {"", "at offset 0: expected an operand, found end of input"},
@@ -141,7 +141,7 @@ TEST_SUITE("expr")
         CHECK(shape("a && (if b then c else d)") == "(&& a (if b c d))");
     }
 
-    TEST_CASE("parse: nesting is bounded, hostile input gives an error, not a crash")
+    TEST_CASE("parse: nesting is bounded so hostile input gives an error and not a crash")
     {
         const std::string too_deep = "expression nested deeper than 200";
         const auto fails_deep = [&too_deep](const std::string& source) {

@@ -57,7 +57,7 @@ TEST_SUITE("expr")
         }
     }
 
-    TEST_CASE("type_check: returns a new typed tree, the parsed one is untouched")
+    TEST_CASE("type_check: returns a new typed tree and leaves the parsed one untouched")
     {
         const auto parsed = parse("x + 1 == y");
         REQUIRE(parsed);
@@ -71,7 +71,7 @@ TEST_SUITE("expr")
         CHECK(sexpr(**typed) == sexpr(**parsed));
     }
 
-    TEST_CASE("type_check: enum literals, bare, qualified, ambiguous, contextual")
+    TEST_CASE("type_check: enum literals bare / qualified / ambiguous / by context")
     {
         const auto tree = compile("state.nia == NIA2", make_scope());
         REQUIRE(tree);
@@ -98,7 +98,7 @@ TEST_SUITE("expr")
         CHECK(type_of("NIA1", scope) == "int");
     }
 
-    TEST_CASE("type_check: defs are expanded, cycles and errors inside defs are reported")
+    TEST_CASE("type_check: defs are expanded and cycles or errors inside defs are reported")
     {
         Scope scope = make_scope();
         scope.defs["both"] = "a && b";
@@ -155,7 +155,7 @@ TEST_SUITE("expr")
         CHECK(pc5check::expr::test::eval_str("s248 + s248", env, chain) == "506");
     }
 
-    TEST_CASE("type_check: unknown names and functions, with suggestions")
+    TEST_CASE("type_check: unknown names and functions with suggestions")
     {
         CHECK(compile_error("msg.nonce1 == x\"00\"") ==
               "at offset 0: unknown name 'msg.nonce1'; did you mean 'msg.nonce_1'?");

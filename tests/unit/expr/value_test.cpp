@@ -19,7 +19,7 @@ TEST_SUITE("expr")
         CHECK(Type::set_of(TypeKind::bytes).to_string() == "set<bytes>");
     }
 
-    TEST_CASE("Value::set sorts and de-duplicates; == and < are structural")
+    TEST_CASE("Value::set sorts and de-duplicates while == and < are structural")
     {
         const Value s =
             Value::set({Value::integer(3), Value::integer(-1), Value::integer(3), Value::integer(2)});

@@ -239,11 +239,11 @@ TEST_SUITE("trace")
         check_error(parse_error(with_link(R"("k_nrp_id": 1, "k_nrp_sess_id": 65536)")), "/link/k_nrp_sess_id",
                     "expected an integer 0..65535, found 65536");
         check_error(parse_error(with_link(R"("k_nrp_id": 1.5, "k_nrp_sess_id": 2)")), "/link/k_nrp_id",
-                    "found 1.5 (not a JSON integer");
+                    "found 1.5 (a JSON integer has no fraction");
         check_error(parse_error(with_link(R"("k_nrp_id": 1e3, "k_nrp_sess_id": 2)")), "/link/k_nrp_id",
-                    "found 1e3 (not a JSON integer");
+                    "found 1e3 (a JSON integer has no fraction");
         check_error(parse_error(with_link(R"("k_nrp_id": 1.0, "k_nrp_sess_id": 2)")), "/link/k_nrp_id",
-                    "found 1.0 (not a JSON integer");
+                    "found 1.0 (a JSON integer has no fraction");
         check_error(parse_error(with_link(R"("k_nrp_id": "1", "k_nrp_sess_id": 2)")), "/link/k_nrp_id",
                     R"(expected an integer 0..4294967295, found "1")");
         check_error(parse_error(with_link(R"("k_nrp_id": true, "k_nrp_sess_id": 2)")), "/link/k_nrp_id",
@@ -363,7 +363,7 @@ TEST_SUITE("trace")
         check_error(parse_error(with_event(R"("sec": {"ctx": 70000})")), "/events/0/sec/ctx",
                     "expected an integer 0..65535, found 70000");
         check_error(parse_error(with_event(R"("sec": {"ctx": 1.5e2})")), "/events/0/sec/ctx",
-                    "found 1.5e2 (not a JSON integer");
+                    "found 1.5e2 (a JSON integer has no fraction");
         check_error(parse_error(with_event(R"("sec": {"ciphered": "yes"})")), "/events/0/sec/ciphered",
                     R"(expected true or false, found "yes")");
     }
