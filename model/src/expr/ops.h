@@ -101,21 +101,23 @@ enum class BinaryOp : std::uint8_t {
 /// The built-in functions of expr.h; they take precedence over Scope::functions of the same name.
 enum class Builtin : std::uint8_t { present, known, len, size, subset, set_union, insert, get, put };
 
+/// Spellings of the builtins.
+inline constexpr auto kBuiltins = std::to_array<std::pair<std::string_view, Builtin>>({
+    {"present", Builtin::present},
+    {"known", Builtin::known},
+    {"len", Builtin::len},
+    {"size", Builtin::size},
+    {"subset", Builtin::subset},
+    {"union", Builtin::set_union},
+    {"insert", Builtin::insert},
+    {"get", Builtin::get},
+    {"put", Builtin::put},
+});
+
 /// Maps a function name to its Builtin, if it is one.
 [[nodiscard]] inline std::optional<Builtin> builtin(std::string_view name)
 {
-    static constexpr auto kTable = std::to_array<std::pair<std::string_view, Builtin>>({
-        {"present", Builtin::present},
-        {"known", Builtin::known},
-        {"len", Builtin::len},
-        {"size", Builtin::size},
-        {"subset", Builtin::subset},
-        {"union", Builtin::set_union},
-        {"insert", Builtin::insert},
-        {"get", Builtin::get},
-        {"put", Builtin::put},
-    });
-    for (const auto& [spelling, b] : kTable) {
+    for (const auto& [spelling, b] : kBuiltins) {
         if (name == spelling) {
             return b;
         }

@@ -52,6 +52,21 @@ using Result = std::optional<Checked>;
     }
 }
 
+/// Type of a bool, int or bytes literal value; nullopt for the others (typed by their maker).
+[[nodiscard]] std::optional<Type> literal_type(const Value& v)
+{
+    if (std::holds_alternative<bool>(v.data)) {
+        return Type::boolean();
+    }
+    if (std::holds_alternative<std::int64_t>(v.data)) {
+        return Type::integer();
+    }
+    if (std::holds_alternative<std::vector<std::uint8_t>>(v.data)) {
+        return Type::bytes();
+    }
+    return std::nullopt;
+}
+
 [[nodiscard]] bool is_element_kind(TypeKind k)
 {
     return k == TypeKind::enumeration || k == TypeKind::integer || k == TypeKind::bytes;
@@ -139,6 +154,14 @@ class Checker {
     [[nodiscard]] Result dispatch(const NodePtr& tree, const Type* hint)
     {
         const Node& n = *tree;
+        // Trees from parse() have these arities; a hand-built tree is checked, not trusted.
+        const std::size_t arity = n.kind == NodeKind::unary ? 1 : n.kind == NodeKind::binary ? 2 : 3;
+        if (n.kind == NodeKind::unary || n.kind == NodeKind::binary || n.kind == NodeKind::ite) {
+            if (n.args.size() != arity) {
+                return fail(n.offset, "expected " + std::to_string(arity) + " operands of " + quoted(n.name) +
+                                          ", found " + std::to_string(n.args.size()));
+            }
+        }
         switch (n.kind) {
         case NodeKind::literal:
             return check_literal(tree, hint);
@@ -204,7 +227,12 @@ class Checker {
     [[gnu::noinline]] [[nodiscard]] Result check_literal(const NodePtr& tree, const Type* hint)
     {
         if (!tree->literal.is_absent()) {
-            return Checked{tree, 1, 1}; // parser-made literals are typed already
+            // The value decides bool, int and bytes; enum literals come typed from enum_literal.
+            const std::optional<Type> own = literal_type(tree->literal);
+            if (!own || tree->type == *own) {
+                return Checked{tree, 1, 1}; // parser-made literals are typed already: share them
+            }
+            return build(*tree, *own, {});
         }
         if (hint == nullptr) {
             return fail(tree->offset, "cannot infer type of 'absent': compare it with == or != to a "
@@ -409,8 +437,8 @@ class Checker {
         return build(n, want, {std::move(*operand)});
     }
 
-    /// Checks two operands where either may take its type from the other (`absent`, `{}`):
-    /// the one needing context is checked second, with the hint `hint_from(other's type)`.
+    /// Checks two operands where either may take its type from the other (`absent`, `{}`): the one
+    /// needing context is checked second, with the hint its `hint_for_*` derives from the other's type.
     template <class HintA, class HintB>
     [[nodiscard]] std::optional<std::pair<Checked, Checked>>
     check_pair(const NodePtr& a, const NodePtr& b, bool allow_absent, HintA hint_for_a, HintB hint_for_b)
@@ -595,8 +623,10 @@ class Checker {
         if (scope_.variables.contains(n.name) || scope_.defs.contains(n.name)) {
             return fail(n.offset, quoted(n.name) + " is not a function");
         }
-        std::vector<std::string> names = {"present", "known",  "len", "size", "subset",
-                                          "union",   "insert", "get", "put"};
+        std::vector<std::string> names;
+        for (const auto& [spelling, b] : kBuiltins) {
+            names.emplace_back(spelling);
+        }
         for (const auto& [name, function] : scope_.functions) {
             names.push_back(name);
         }
@@ -667,7 +697,7 @@ class Checker {
         case Builtin::get:
         case Builtin::put: {
             const std::array<Type, 3> want = {Type::map(), Type::integer(), Type::integer()};
-            for (std::size_t i = 0; i < 3; ++i) {
+            for (std::size_t i = 0; i < want.size(); ++i) {
                 auto x = check_value(n.args[i], nullptr);
                 if (!x) {
                     return x;
@@ -722,6 +752,9 @@ class Checker {
 
 Expected<NodePtr> type_check(const NodePtr& tree, const Scope& scope, const Type* expected)
 {
+    if (!tree) {
+        return make_error(ErrorCode::bad_spec, "expected an expression, found none");
+    }
     Checker checker(scope);
     auto checked = checker.check(tree, expected);
     if (!checked) {

@@ -260,7 +260,9 @@ Expected<BoundTrace> bind(const spec::Spec& spec, const trace::Trace& t)
         f["msg"] = Value::enumeration(msg_index);
         f["from"] = Value::enumeration(ev.from == trace::Role::initiator ? 0U : 1U);
         f["index"] = Value::integer(static_cast<std::int64_t>(i));
-        for (const auto& [name, value] : ev.ie.items()) {
+        for (const auto& item : ev.ie.items()) {
+            const std::string& name = item.key();
+            const json& value = item.value();
             const auto ie_def = std::find_if(def->ies.begin(), def->ies.end(),
                                              [&](const spec::IeDef& d) { return d.name == name; });
             if (ie_def == def->ies.end()) {
