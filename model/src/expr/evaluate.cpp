@@ -110,6 +110,9 @@ void unparse(const Node& n, std::string& out)
 [[nodiscard]] std::int64_t wrap(std::uint64_t u) { return static_cast<std::int64_t>(u); }
 [[nodiscard]] std::uint64_t bits(std::int64_t i) { return static_cast<std::uint64_t>(i); }
 
+/// Recursive evaluator. Each handler stays out of line ([[gnu::noinline]]) so that a level of the
+/// tree costs only the frame of its own handler: inlined, they would merge into one frame holding the
+/// locals of all of them, which sanitizer builds inflate to kilobytes per level.
 class Evaluator {
   public:
     Evaluator(const Env& env, const Scope& scope) : env_(env), scope_(scope) {}

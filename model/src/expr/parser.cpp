@@ -288,9 +288,11 @@ enum class Prec : std::uint8_t {
 
 [[nodiscard]] Prec tighter(Prec p) { return static_cast<Prec>(static_cast<std::uint8_t>(p) + 1); }
 
-/// Precedence climbing: one frame per binding strength actually climbed, loops for left-associative
-/// chains and prefix runs, so recursion is bounded by the nesting of brackets. Functions return
-/// nullopt on failure and leave the error in `error_` (small frames: deep input stays cheap).
+/// Precedence climbing, with loops for left-associative chains, `=>` chains and prefix runs. Every
+/// recursion (brackets, set elements, arguments, if parts, right operands) goes through nested(),
+/// which counts it against kMaxDepth, so hostile input cannot exhaust the stack. Functions return
+/// nullopt on failure and leave the error in `error_`; the larger helpers stay out of line. Both keep
+/// the frames on the recursion path small, also in sanitizer builds.
 class Parser {
   public:
     explicit Parser(std::vector<Token> tokens) : tokens_(std::move(tokens)) {}
@@ -353,8 +355,7 @@ class Parser {
 
     [[nodiscard]] static Parsed leaf(Node n) { return Parsed{std::make_shared<const Node>(std::move(n)), 1}; }
 
-    /// Every recursion (brackets, set elements, arguments, if parts, right operands) goes through
-    /// here: `depth_` counts the open ones, so the stack stays bounded whatever the input.
+    /// Runs `parse` one recursion level deeper, failing beyond kMaxDepth open levels.
     template <class Parse> [[nodiscard]] std::optional<Parsed> nested(Parse parse)
     {
         if (depth_ >= kMaxDepth) {

@@ -126,6 +126,8 @@ template <class Names> [[nodiscard]] std::string suggestion(const std::string& n
     return best.empty() ? std::string() : "; did you mean " + quoted(best) + "?";
 }
 
+/// Type checker of one tree. As in the evaluator, the per-kind handlers stay out of line so that
+/// deep trees cost small frames; errors wait in `error_` and handlers return an optional.
 class Checker {
   public:
     explicit Checker(const Scope& scope) : scope_(scope) {}
