@@ -140,6 +140,12 @@ int run_check(const CheckCommand& cmd)
     }
     if (cmd.format == "json") {
         *out << report::to_json(run).dump(2) << "\n";
+    } else if (cmd.format == "sarif") {
+        *out << report::to_sarif(run).dump(2) << "\n";
+    } else if (cmd.format == "junit") {
+        report::write_junit(*out, run);
+    } else if (cmd.format == "html") {
+        report::write_html(*out, run);
     } else {
         report::TextOptions text;
         text.color = cmd.output.empty() && !cmd.no_color && std::getenv("NO_COLOR") == nullptr && isatty(1) != 0;
@@ -320,7 +326,8 @@ int run(int argc, char** argv)
     check_cmd->add_option("--spec", check.spec_file, "spec file to use instead of each trace's `spec`");
     check_cmd->add_option("--spec-dir", check.spec_dirs, "directory holding <spec id>.json files (repeatable)");
     check_cmd->add_option("--param", check.params, "override a spec parameter: ID=VALUE (repeatable)");
-    check_cmd->add_option("--format", check.format, "report format")->check(CLI::IsMember({"text", "json"}));
+    check_cmd->add_option("--format", check.format, "report format: text, json, junit, sarif or html")
+        ->check(CLI::IsMember({"text", "json", "junit", "sarif", "html"}));
     check_cmd->add_option("-o,--output", check.output, "write the report to FILE instead of stdout");
     check_cmd->add_flag("-q,--quiet", check.quiet, "summary only");
     check_cmd->add_flag("-v,--verbose", check.verbose, "also list every unverified check and assumption");

@@ -20,10 +20,19 @@ Expected<const spec::Spec*> SpecCache::get(const std::string& spec_id)
     if (!loaded) {
         return tl::make_unexpected(loaded.error());
     }
-    auto owned = std::make_unique<spec::Spec>(std::move(*loaded));
+    auto owned = std::make_shared<const spec::Spec>(std::move(*loaded));
     const spec::Spec* raw = owned.get();
     specs_.emplace(key, std::move(owned));
     return raw;
+}
+
+std::map<std::string, std::shared_ptr<const spec::Spec>> SpecCache::loaded() const
+{
+    std::map<std::string, std::shared_ptr<const spec::Spec>> out;
+    for (const auto& [key, spec] : specs_) {
+        out.emplace(spec->id, spec);
+    }
+    return out;
 }
 
 TraceResult check_trace(const trace::Trace& trace, SpecCache& specs)
@@ -52,6 +61,22 @@ TraceResult check_trace(const trace::Trace& trace, SpecCache& specs)
         return r;
     }
     r.replay = std::move(*replayed);
+    r.events.reserve(trace.events.size());
+    for (std::size_t i = 0; i < trace.events.size(); ++i) {
+        const trace::Event& ev = trace.events[i];
+        EventSummary e;
+        e.at = ev.at;
+        e.from = ev.from;
+        e.msg = ev.msg;
+        e.sec = ev.sec;
+        e.pdu_logged = ev.pdu.has_value();
+        e.position = ev.position;
+        if (i < r.replay.steps.size()) {
+            e.sender_transition = r.replay.steps[i].sender_transition;
+            e.receiver_transition = r.replay.steps[i].receiver_transition;
+        }
+        r.events.push_back(std::move(e));
+    }
     return r;
 }
 
@@ -82,6 +107,7 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
             run.traces.push_back(check_trace(*doc, specs));
         }
     }
+    run.specs = specs.loaded();
     return run;
 }
 

@@ -14,6 +14,18 @@
 
 namespace pc5check::checker {
 
+/// What a report needs of one event, kept after the trace itself is gone.
+struct EventSummary {
+    double at = 0.0;
+    trace::Role from = trace::Role::initiator;
+    std::string msg;
+    trace::Sec sec;            ///< protection as observed (ctx, count, bearer, direction, mac)
+    bool pdu_logged = false;
+    trace::Position position;  ///< where the event starts in its file
+    std::string sender_transition;   ///< transition the sender took (empty: none enabled)
+    std::string receiver_transition; ///< transition the receiver took (empty: ignored)
+};
+
 /// Result for one trace (or one unreadable document).
 struct TraceResult {
     std::string file;
@@ -24,6 +36,7 @@ struct TraceResult {
     std::optional<Error> error;    ///< bad input: no verdict
     machine::ReplayResult replay;  ///< valid when !error
     std::optional<trace::Expect> expect;
+    std::vector<EventSummary> events; ///< one per event (empty on error)
 };
 
 /// What `check` reads.
@@ -37,6 +50,8 @@ struct CheckOptions {
 struct CheckRun {
     std::vector<TraceResult> traces;
     std::vector<Error> errors; ///< file-level errors (unreadable, empty, no traces in a directory)
+    /// The specs the run used, by spec id (rule metadata for reports).
+    std::map<std::string, std::shared_ptr<const spec::Spec>> specs;
 };
 
 /// Loads specs on demand and keeps them for the run.
@@ -45,10 +60,12 @@ public:
     explicit SpecCache(const CheckOptions& options) : options_(&options) {}
     /// The spec for a trace's `spec` id (or the --spec file).
     [[nodiscard]] Expected<const spec::Spec*> get(const std::string& spec_id);
+    /// Every spec loaded so far, by spec id.
+    [[nodiscard]] std::map<std::string, std::shared_ptr<const spec::Spec>> loaded() const;
 
 private:
     const CheckOptions* options_;
-    std::map<std::string, std::unique_ptr<spec::Spec>> specs_;
+    std::map<std::string, std::shared_ptr<const spec::Spec>> specs_;
 };
 
 /// Checks one parsed trace.

@@ -21,6 +21,19 @@ void write_text(std::ostream& out, const checker::CheckRun& run, const TextOptio
 /// The `pc5check-result/1` JSON document (schema: spec/pc5check-result.schema.json).
 [[nodiscard]] nlohmann::json to_json(const checker::CheckRun& run);
 
+/// One self-contained HTML page (no network, no external scripts or fonts): summary table, and per
+/// trace an SVG message sequence chart with the violating events highlighted, the rules broken (clause,
+/// expected vs observed), the reference model's state at the first violation, and unverified checks.
+void write_html(std::ostream& out, const checker::CheckRun& run);
+
+/// JUnit XML: one <testsuite> per trace file, one <testcase> per (trace, rule) with <failure> for a
+/// violation; valid against the common JUnit XML schema (tests/data/junit.xsd).
+void write_junit(std::ostream& out, const checker::CheckRun& run);
+
+/// SARIF 2.1.0: one result per violation, ruleId = rule ID, rule metadata (clause, text) from the
+/// spec, the location = the trace file and the region of the offending event.
+[[nodiscard]] nlohmann::json to_sarif(const checker::CheckRun& run);
+
 /// "file:line" label of a trace result (":line" only for documents not starting at line 1).
 [[nodiscard]] std::string trace_label(const checker::TraceResult& t);
 
