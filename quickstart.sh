@@ -12,7 +12,13 @@ job=${1:-corpus}
 root=$(cd "$(dirname "$0")" && pwd)
 build_dir=${BUILD_DIR:-$root/build}
 build_type=${BUILD_TYPE:-RelWithDebInfo}
-packages=(g++ cmake make pkg-config libz3-dev nlohmann-json3-dev libcli11-dev doctest-dev libssl-dev libexpected-dev python3-jsonschema)
+packages=(g++ cmake make pkg-config libz3-dev nlohmann-json3-dev libcli11-dev doctest-dev libssl-dev libexpected-dev)
+
+# Only the test suite needs these (browser test of the HTML report, XML schema validation, JSON Schema).
+test_packages=(python3-jsonschema)
+if [ "$job" = test ]; then
+    packages+=("${test_packages[@]}")
+fi
 
 missing=()
 for p in "${packages[@]}"; do
