@@ -13,8 +13,8 @@ std::string sort_name(const expr::Type& t)
 
 } // namespace
 
-Encoder::Encoder(z3::context& ctx, const expr::Scope& scope)
-    : ctx_(ctx), scope_(scope), bytes_sort_(ctx.uninterpreted_sort("Bytes")), constraints_(ctx)
+Encoder::Encoder(z3::context& ctx)
+    : ctx_(ctx), bytes_sort_(ctx.uninterpreted_sort("Bytes")), constraints_(ctx)
 {
 }
 

@@ -13,7 +13,7 @@ namespace pc5check::smt {
 /// Translates typed expression trees of one spec into terms of one Z3 context.
 class Encoder {
 public:
-    Encoder(z3::context& ctx, const expr::Scope& scope);
+    explicit Encoder(z3::context& ctx);
 
     /// The Z3 term of a typed tree. Variables become constants named after them; side constraints
     /// (enum ranges, distinct byte literals) accumulate in constraints().
@@ -23,7 +23,6 @@ public:
 
 private:
     z3::context& ctx_;
-    const expr::Scope& scope_;
     z3::sort bytes_sort_;
     z3::expr_vector constraints_;
     std::map<std::string, z3::expr> variables_;

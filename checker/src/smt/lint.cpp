@@ -37,7 +37,7 @@ Expected<std::vector<spec::LintFinding>> lint_expressions(const spec::Spec& spec
     std::string where; // the expression being encoded, for error messages
     try {
         z3::context ctx;
-        Encoder enc(ctx, spec.scope);
+        Encoder enc(ctx);
         const auto report = [&](Outcome o, const std::string& pointer, const std::string& never, const std::string& what) {
             if (o == Outcome::violated) {
                 findings.push_back({pointer, what + " " + never});
