@@ -626,6 +626,7 @@ class Checker {
             return fail(n.offset, quoted(n.name) + " is not a function");
         }
         std::vector<std::string> names;
+        names.reserve(kBuiltins.size() + scope_.functions.size());
         for (const auto& [spelling, b] : kBuiltins) {
             names.emplace_back(spelling);
         }
