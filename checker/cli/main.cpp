@@ -5,6 +5,7 @@
 #include "pc5check/checker/gen.h"
 #include "pc5check/checker/report.h"
 #include "pc5check/checker/smt.h"
+#include "pc5check/spec/diagram.h"
 #include "pc5check/spec/spec.h"
 
 #include <CLI/CLI.hpp>
@@ -39,6 +40,8 @@ struct CheckCommand {
     bool quiet = false;
     bool verbose = false;
     bool no_color = false;
+    unsigned jobs = 1;
+    std::string shard;
 };
 
 /// Options of `pc5check gen`.
@@ -51,7 +54,7 @@ struct GenCommand {
     std::vector<std::string> scenarios;
 };
 
-/// Options of `pc5check spec lint|show`.
+/// Options of `pc5check spec lint|show|dot|mermaid`.
 struct SpecCommand {
     std::string action;
     std::string file;
@@ -116,6 +119,28 @@ int run_check(const CheckCommand& cmd)
     options.spec_file = cmd.spec_file;
     options.parameters = *params;
     options.spec_dirs = default_spec_dirs(cmd.spec_dirs);
+    options.jobs = cmd.jobs;
+    if (!cmd.shard.empty()) {
+        auto shard = checker::parse_shard(cmd.shard);
+        if (!shard) {
+            return fail(shard.error());
+        }
+        options.shard_index = shard->first;
+        options.shard_count = shard->second;
+    }
+    // A progress bar on stderr, only for people watching a terminal.
+    const bool show_progress = !cmd.quiet && isatty(2) != 0 && std::getenv("CI") == nullptr;
+    if (show_progress) {
+        options.progress = [](std::size_t done, std::size_t total) {
+            if (total < 20) {
+                return;
+            }
+            constexpr std::size_t kWidth = 30;
+            const std::size_t filled = done * kWidth / total;
+            std::cerr << "\r[" << std::string(filled, '#') << std::string(kWidth - filled, ' ') << "] " << done << "/"
+                      << total << (done == total ? "\r\x1b[K" : "") << std::flush;
+        };
+    }
     if (!cmd.spec_file.empty()) {
         // Load once up front so a broken --spec is reported as such, not once per trace.
         auto loaded = spec::load_spec(cmd.spec_file, options.parameters);
@@ -265,6 +290,10 @@ int run_spec(const SpecCommand& cmd)
         std::cout << s.id << ": " << findings.size() << " lint finding(s)\n";
         return findings.empty() ? kExitOk : 1;
     }
+    if (cmd.action == "dot" || cmd.action == "mermaid") {
+        std::cout << (cmd.action == "dot" ? spec::to_dot(s) : spec::to_mermaid(s));
+        return kExitOk;
+    }
     // show
     std::cout << s.id << " — " << s.title << "\n";
     if (!s.variant_note.empty()) {
@@ -332,14 +361,21 @@ int run(int argc, char** argv)
     check_cmd->add_flag("-q,--quiet", check.quiet, "summary only");
     check_cmd->add_flag("-v,--verbose", check.verbose, "also list every unverified check and assumption");
     check_cmd->add_flag("--no-color", check.no_color, "no ANSI colours (also: NO_COLOR set, or not a TTY)");
-    check_cmd->footer("Example:\n  pc5check check traces/\n  pc5check check capture.json --format json -o report.json");
+    check_cmd->add_option("-j,--jobs", check.jobs, "worker threads (output order does not depend on it)")
+        ->check(CLI::Range(1U, 256U));
+    check_cmd->add_option("--shard", check.shard, "check only shard I of N (I/N, 0-based): a stable split for CI matrices");
+    check_cmd->footer("Examples:\n  pc5check check traces/\n  pc5check check capture.json --format json -o report.json\n"
+                      "  pc5check check corpus/ -j 2 --shard 0/4 --format junit -o shard0.xml");
 
     SpecCommand spec_opts;
-    auto* spec_cmd = app.add_subcommand("spec", "Inspect a spec document: lint or show");
-    spec_cmd->add_option("action", spec_opts.action, "lint | show")->required()->check(CLI::IsMember({"lint", "show"}));
+    auto* spec_cmd = app.add_subcommand("spec", "Inspect a spec document: lint, show, or draw its state machines");
+    spec_cmd->add_option("action", spec_opts.action, "lint | show | dot (Graphviz) | mermaid (stateDiagram-v2)")
+        ->required()
+        ->check(CLI::IsMember({"lint", "show", "dot", "mermaid"}));
     spec_cmd->add_option("file", spec_opts.file, "spec file, e.g. spec/ts33536-r17.json")->required();
     spec_cmd->add_option("--param", spec_opts.params, "override a spec parameter: ID=VALUE (repeatable)");
-    spec_cmd->footer("Example:\n  pc5check spec lint spec/ts33536-r17.json");
+    spec_cmd->footer("Example:\n  pc5check spec lint spec/ts33536-r17.json\n"
+                     "  pc5check spec dot spec/ts33536-r17.json | dot -Tsvg -o ts33536-r17.svg");
 
     GenCommand gen_opts;
     auto* gen_cmd = app.add_subcommand("gen", "Generate traces with real keys and MAC-Is: the scenario catalogue or random ones");

@@ -1,5 +1,10 @@
 #include "pc5check/checker/check.h"
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 namespace pc5check::checker {
 
 Expected<const spec::Spec*> SpecCache::get(const std::string& spec_id)
@@ -37,6 +42,11 @@ std::map<std::string, std::shared_ptr<const spec::Spec>> SpecCache::loaded() con
 
 TraceResult check_trace(const trace::Trace& trace, SpecCache& specs)
 {
+    return check_trace(trace, specs.get(trace.spec));
+}
+
+TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Spec*>& spec)
+{
     TraceResult r;
     r.file = trace.file;
     r.line = trace.line;
@@ -44,7 +54,6 @@ TraceResult check_trace(const trace::Trace& trace, SpecCache& specs)
     r.spec_id = trace.spec;
     r.event_count = trace.events.size();
     r.expect = trace.expect;
-    auto spec = specs.get(trace.spec);
     if (!spec) {
         Error e = spec.error();
         if (e.file.empty()) {
@@ -80,6 +89,37 @@ TraceResult check_trace(const trace::Trace& trace, SpecCache& specs)
     return r;
 }
 
+unsigned stable_shard(const std::string& file, std::size_t line, unsigned count)
+{
+    // FNV-1a over "file:line": independent of the rest of the corpus and of the platform.
+    std::uint64_t h = 14695981039346656037ULL;
+    const std::string key = file + ":" + std::to_string(line);
+    for (const char c : key) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 1099511628211ULL;
+    }
+    return count == 0 ? 0 : static_cast<unsigned>(h % count);
+}
+
+Expected<std::pair<unsigned, unsigned>> parse_shard(const std::string& text)
+{
+    const auto slash = text.find('/');
+    unsigned index = 0;
+    unsigned count = 0;
+    const auto parse = [](const std::string& part, unsigned& out) {
+        if (part.empty() || part.size() > 6 || part.find_first_not_of("0123456789") != std::string::npos) {
+            return false;
+        }
+        out = static_cast<unsigned>(std::stoul(part));
+        return true;
+    };
+    if (slash == std::string::npos || !parse(text.substr(0, slash), index) || !parse(text.substr(slash + 1), count) ||
+        count == 0 || index >= count) {
+        return make_error(ErrorCode::usage, "--shard expects I/N with 0 <= I < N, e.g. 0/4; found '" + text + "'");
+    }
+    return std::pair{index, count};
+}
+
 CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& options)
 {
     CheckRun run;
@@ -89,6 +129,9 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
         run.errors.push_back(files.error());
         return run;
     }
+    // Read every file first (bad files become errors in order), then check the selected traces.
+    std::vector<trace::Trace> traces;
+    std::vector<std::size_t> slot_of_trace; // index into run.traces
     for (const auto& file : *files) {
         auto docs = trace::read_trace_file(file);
         if (!docs) {
@@ -96,15 +139,63 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
             continue;
         }
         for (auto& doc : *docs) {
+            const std::string label_file = doc ? doc->file : (doc.error().file.empty() ? file : doc.error().file);
+            const std::size_t line = doc ? doc->line : (doc.error().line == 0 ? 1 : doc.error().line);
+            if (options.shard_count > 1 && stable_shard(label_file, line, options.shard_count) != options.shard_index) {
+                continue;
+            }
             if (!doc) {
                 TraceResult r;
-                r.file = doc.error().file.empty() ? file : doc.error().file;
-                r.line = doc.error().line == 0 ? 1 : doc.error().line;
+                r.file = label_file;
+                r.line = line;
                 r.error = doc.error();
                 run.traces.push_back(std::move(r));
                 continue;
             }
-            run.traces.push_back(check_trace(*doc, specs));
+            slot_of_trace.push_back(run.traces.size());
+            run.traces.emplace_back();
+            traces.push_back(std::move(*doc));
+        }
+    }
+    // Load the specs up front (single-threaded), so workers only read them.
+    std::vector<Expected<const spec::Spec*>> spec_of(traces.size(), Expected<const spec::Spec*>(nullptr));
+    for (std::size_t i = 0; i < traces.size(); ++i) {
+        spec_of[i] = specs.get(traces[i].spec);
+    }
+    const auto check_one = [&](std::size_t i) {
+        TraceResult r = check_trace(traces[i], spec_of[i]);
+        run.traces[slot_of_trace[i]] = std::move(r);
+    };
+    const unsigned jobs = std::max(1U, std::min<unsigned>(options.jobs, static_cast<unsigned>(traces.size())));
+    if (jobs <= 1) {
+        for (std::size_t i = 0; i < traces.size(); ++i) {
+            check_one(i);
+            if (options.progress) {
+                options.progress(i + 1, traces.size());
+            }
+        }
+    } else {
+        std::atomic<std::size_t> next{0};
+        std::atomic<std::size_t> done{0};
+        std::vector<std::thread> workers;
+        workers.reserve(jobs);
+        for (unsigned w = 0; w < jobs; ++w) {
+            workers.emplace_back([&]() {
+                for (std::size_t i = next++; i < traces.size(); i = next++) {
+                    check_one(i);
+                    ++done;
+                }
+            });
+        }
+        if (options.progress) {
+            while (done.load() < traces.size()) {
+                options.progress(done.load(), traces.size());
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            }
+            options.progress(traces.size(), traces.size());
+        }
+        for (auto& w : workers) {
+            w.join();
         }
     }
     run.specs = specs.loaded();

@@ -41,7 +41,7 @@ json clauses_json(const std::vector<spec::ClauseRef>& clauses)
     return out;
 }
 
-json finding_json(const machine::Finding& f)
+json finding_json(const checker::TraceResult& t, const machine::Finding& f)
 {
     json j = {{"rule", f.rule},
               {"severity", f.warning ? "warning" : "error"},
@@ -55,6 +55,11 @@ json finding_json(const machine::Finding& f)
     if (f.outcome == machine::Outcome::unverified) {
         j["reason"] = f.reason;
     }
+    // Where the event starts in its file (omitted when unknown, e.g. a trace built in memory).
+    if (f.event < t.events.size() && t.events[f.event].position.line != 0) {
+        const trace::Position& pos = t.events[f.event].position;
+        j["position"] = {{"line", pos.line}, {"column", pos.column}};
+    }
     return j;
 }
 
@@ -65,6 +70,7 @@ json to_json(const checker::CheckRun& run)
     json traces = json::array();
     std::size_t conforms = 0;
     std::size_t violations = 0;
+    std::size_t inconclusive = 0;
     std::size_t bad = run.errors.size();
     for (const auto& t : run.traces) {
         json j = {{"file", t.file}, {"line", t.line}};
@@ -82,14 +88,18 @@ json to_json(const checker::CheckRun& run)
             continue;
         }
         const auto& r = t.replay;
-        r.verdict == machine::Verdict::conforms ? ++conforms : ++violations;
+        switch (r.verdict) {
+        case machine::Verdict::conforms: ++conforms; break;
+        case machine::Verdict::violation: ++violations; break;
+        case machine::Verdict::inconclusive: ++inconclusive; break;
+        }
         j["verdict"] = machine::to_string(r.verdict);
         j["events"] = t.event_count;
         j["rules"] = r.violated_rules();
         json violations_json = json::array();
         json unverified_json = json::array();
         for (const auto& f : r.findings) {
-            (f.outcome == machine::Outcome::violation ? violations_json : unverified_json).push_back(finding_json(f));
+            (f.outcome == machine::Outcome::violation ? violations_json : unverified_json).push_back(finding_json(t, f));
         }
         j["violations"] = violations_json;
         j["unverified"] = unverified_json;
@@ -112,7 +122,9 @@ json to_json(const checker::CheckRun& run)
             {"traces", traces},
             {"errors", errors},
             {"summary",
-             {{"traces", run.traces.size()}, {"conforms", conforms}, {"violation", violations}, {"bad_input", bad}}}};
+             {{"traces", run.traces.size()}, {"conforms", conforms}, {"violation", violations},
+              {"inconclusive", inconclusive},
+              {"bad_input", bad}}}};
 }
 
 } // namespace pc5check::report

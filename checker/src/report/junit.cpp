@@ -1,9 +1,308 @@
+/// \file JUnit XML report of a `check` run, for CI test-result viewers (Jenkins, GitLab, GitHub actions).
+///
+/// Mapping (valid against tests/data/junit.xsd, which follows the Jenkins xUnit plugin's junit-10.xsd):
+///   <testsuite>  one per trace file (a .jsonl file holds many traces), in input order; file-level
+///                input errors get their own suite (or join their file's suite).
+///   <testcase>   one per (trace, rule checked on it), in spec order: name = rule ID, classname = trace
+///                label ("file" or "file:line").
+///     violation            -> <failure type="RULE_ID" message="event N (MSG) by the ROLE: expected X,
+///                             observed Y; CLAUSES"> (first violation; the body lists all of them)
+///     warning-only rule    -> passing testcase; the warnings go to its <system-out> (warnings do not make
+///                             the verdict a violation, DESIGN.md section 5)
+///     unverified, never violated -> <skipped message="unverified: REASON"> (DESIGN.md section 7: an
+///                             unverified check is never reported as a plain pass)
+///     bad input            -> testcase "bad-input" with <error type="bad-input">
+///     verdict inconclusive -> testcase "inconclusive" with <skipped>
+/// No time attributes: the report is deterministic (same run, same bytes).
+
 #include "pc5check/checker/report.h"
 
-// Placeholder while the JUnit report is being written in this session.
+#include <algorithm>
+#include <cstddef>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
 namespace pc5check::report {
+
+namespace {
+
+/// XML 1.0 text: the five special characters escaped; control characters XML cannot carry at all
+/// replaced by '?'. In attributes, tab and line breaks become character references so they survive
+/// attribute-value normalisation.
+std::string xml_escape(std::string_view s, bool attribute)
+{
+    std::string out;
+    out.reserve(s.size());
+    for (const char c : s) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += attribute ? "&quot;" : "\""; break;
+        case '\'': out += attribute ? "&apos;" : "'"; break;
+        case '\n': out += attribute ? "&#10;" : "\n"; break;
+        case '\r': out += "&#13;"; break;
+        case '\t': out += attribute ? "&#9;" : "\t"; break;
+        default:
+            out += static_cast<unsigned char>(c) < 0x20 || c == '\x7f' ? '?' : c;
+            break;
+        }
+    }
+    return out;
+}
+
+std::string attr(std::string_view s)
+{
+    return xml_escape(s, true);
+}
+
+std::string text(std::string_view s)
+{
+    return xml_escape(s, false);
+}
+
+const char* role_name(trace::Role r)
+{
+    return r == trace::Role::initiator ? "initiator" : "target";
+}
+
+std::string clauses_text(const std::vector<spec::ClauseRef>& clauses)
+{
+    std::string out;
+    for (const auto& c : clauses) {
+        out += (out.empty() ? "" : "; ") + c.to_string();
+    }
+    return out;
+}
+
+/// "event N (MSG) by the ROLE: expected X, observed Y; CLAUSES".
+std::string explain(const machine::Finding& f)
+{
+    std::string out = "event " + std::to_string(f.event) + " (" + f.msg + ") by the " + role_name(f.offender) +
+                      ": expected " + f.expected + ", observed " + f.observed;
+    const std::string clauses = clauses_text(f.clauses);
+    return clauses.empty() ? out : out + "; " + clauses;
+}
+
+/// One <testcase>, rendered, with what it adds to its suite's counters.
+struct Case {
+    std::string xml;
+    bool failure = false;
+    bool error = false;
+    bool skipped = false;
+};
+
+/// A <testsuite> being built.
+struct Suite {
+    std::string name;
+    std::vector<Case> cases;
+    std::string system_out;
+};
+
+std::string case_open(const std::string& name, const std::string& classname)
+{
+    return "    <testcase name=\"" + attr(name) + "\" classname=\"" + attr(classname) + "\"";
+}
+
+Case error_case(const std::string& classname, const Error& e)
+{
+    Case c;
+    c.error = true;
+    c.xml = case_open("bad-input", classname) + ">\n      <error message=\"" + attr(e.to_string()) +
+            "\" type=\"bad-input\">" + text(e.to_string()) + "</error>\n    </testcase>\n";
+    return c;
+}
+
+/// The findings of one rule on one trace, split by kind.
+struct RuleFindings {
+    std::vector<const machine::Finding*> violations; ///< rule violations proper
+    std::vector<const machine::Finding*> warnings;   ///< violations of a warning-only rule
+    std::vector<const machine::Finding*> unverified;
+};
+
+Case rule_case(const std::string& rule, const std::string& label, const std::string& title,
+               const RuleFindings& found)
+{
+    Case c;
+    std::string body;
+    std::string out;
+    if (!found.violations.empty()) {
+        c.failure = true;
+        std::string message = explain(*found.violations.front());
+        if (found.violations.size() > 1) {
+            message += " (and " + std::to_string(found.violations.size() - 1) + " more)";
+        }
+        std::string details = title.empty() ? "" : "trace: " + title + "\n";
+        details += rule + ": " + found.violations.front()->rule_text + "\n";
+        for (const auto* f : found.violations) {
+            details += explain(*f) + "\n";
+        }
+        body += "      <failure message=\"" + attr(message) + "\" type=\"" + attr(rule) + "\">" + text(details) +
+                "</failure>\n";
+    } else if (found.warnings.empty() && !found.unverified.empty()) {
+        c.skipped = true;
+        std::vector<std::string> reasons;
+        for (const auto* f : found.unverified) {
+            if (std::find(reasons.begin(), reasons.end(), f->reason) == reasons.end()) {
+                reasons.push_back(f->reason);
+            }
+        }
+        std::string message = "unverified:";
+        for (std::size_t k = 0; k < reasons.size(); ++k) {
+            message += (k == 0 ? " " : "; ") + reasons[k];
+        }
+        std::string details;
+        for (const auto* f : found.unverified) {
+            details += explain(*f) + " (unverified: " + f->reason + ")\n";
+        }
+        body += "      <skipped message=\"" + attr(message) + "\">" + text(details) + "</skipped>\n";
+    }
+    for (const auto* f : found.warnings) {
+        out += "warning " + rule + ": " + explain(*f) + "\n";
+    }
+    // Unverified checks of a rule that is also failing or warned about stay visible here.
+    if (c.failure || !found.warnings.empty()) {
+        for (const auto* f : found.unverified) {
+            out += "unverified " + rule + ": " + explain(*f) + " (" + f->reason + ")\n";
+        }
+    }
+    if (!out.empty()) {
+        body += "      <system-out>" + text(out) + "</system-out>\n";
+    }
+    c.xml = case_open(rule, label) + (body.empty() ? "/>\n" : ">\n" + body + "    </testcase>\n");
+    return c;
+}
+
+/// The testcases of one checked trace: one per rule of its spec that was checked, in spec order.
+void add_trace_cases(const checker::CheckRun& run, const checker::TraceResult& t, Suite& suite)
+{
+    const std::string label = trace_label(t);
+    const auto& r = t.replay;
+    std::map<std::string, RuleFindings> by_rule;
+    for (const auto& f : r.findings) {
+        auto& found = by_rule[f.rule];
+        if (f.outcome == machine::Outcome::unverified) {
+            found.unverified.push_back(&f);
+        } else if (f.outcome == machine::Outcome::violation) {
+            (f.warning ? found.warnings : found.violations).push_back(&f);
+        }
+    }
+    std::vector<std::string> rules;
+    if (const auto it = run.specs.find(t.spec_id); it != run.specs.end() && it->second) {
+        for (const auto& rule : it->second->rules) {
+            if (r.passes.count(rule.id) != 0 || by_rule.count(rule.id) != 0) {
+                rules.push_back(rule.id);
+            }
+        }
+    }
+    // Rules the spec does not list (not expected; kept so no finding is ever dropped), in ID order.
+    for (const auto& [id, found] : by_rule) {
+        if (std::find(rules.begin(), rules.end(), id) == rules.end()) {
+            rules.push_back(id);
+        }
+    }
+    for (const auto& [id, count] : r.passes) {
+        if (count != 0 && std::find(rules.begin(), rules.end(), id) == rules.end()) {
+            rules.push_back(id);
+        }
+    }
+    static const RuleFindings kNone;
+    for (const auto& id : rules) {
+        const auto it = by_rule.find(id);
+        suite.cases.push_back(rule_case(id, label, t.title, it == by_rule.end() ? kNone : it->second));
+    }
+    if (r.verdict == machine::Verdict::inconclusive) {
+        Case c;
+        c.skipped = true;
+        c.xml = case_open("inconclusive", label) +
+                ">\n      <skipped message=\"inconclusive: the solver hit a limit\"/>\n    </testcase>\n";
+        suite.cases.push_back(c);
+    }
+}
+
+/// Per trace of the suite: label, title, spec, verdict and what had to be assumed.
+std::string trace_summary(const checker::TraceResult& t)
+{
+    std::string out = trace_label(t);
+    if (!t.title.empty()) {
+        out += " (" + t.title + ")";
+    }
+    if (t.error) {
+        return out + ": bad input\n";
+    }
+    out += ": " + std::string(machine::to_string(t.replay.verdict));
+    if (!t.spec_id.empty()) {
+        out += " against " + t.spec_id;
+    }
+    out += "\n";
+    for (const auto& a : t.replay.assumptions) {
+        out += "  assumed: " + a + "\n";
+    }
+    return out;
+}
+
+Suite& suite_for(std::vector<Suite>& suites, std::map<std::string, std::size_t>& index, const std::string& name)
+{
+    const auto [it, inserted] = index.try_emplace(name, suites.size());
+    if (inserted) {
+        suites.push_back(Suite{name, {}, {}});
+    }
+    return suites[it->second];
+}
+
+} // namespace
+
 void write_junit(std::ostream& out, const checker::CheckRun& run)
 {
-    out << "<testsuites tests=\"" << run.traces.size() << "\"/>\n";
+    std::vector<Suite> suites;
+    std::map<std::string, std::size_t> index;
+    for (const auto& t : run.traces) {
+        Suite& suite = suite_for(suites, index, t.file);
+        suite.system_out += trace_summary(t);
+        if (t.error) {
+            suite.cases.push_back(error_case(trace_label(t), *t.error));
+        } else {
+            add_trace_cases(run, t, suite);
+        }
+    }
+    for (const auto& e : run.errors) {
+        const std::string name = e.file.empty() ? "pc5check" : e.file;
+        suite_for(suites, index, name).cases.push_back(error_case(name, e));
+    }
+
+    std::size_t tests = 0;
+    std::size_t failures = 0;
+    std::size_t errors = 0;
+    std::string body;
+    for (const auto& s : suites) {
+        std::size_t f = 0;
+        std::size_t e = 0;
+        std::size_t k = 0;
+        for (const auto& c : s.cases) {
+            f += c.failure ? 1 : 0;
+            e += c.error ? 1 : 0;
+            k += c.skipped ? 1 : 0;
+        }
+        tests += s.cases.size();
+        failures += f;
+        errors += e;
+        body += "  <testsuite name=\"" + attr(s.name) + "\" tests=\"" + std::to_string(s.cases.size()) +
+                "\" failures=\"" + std::to_string(f) + "\" errors=\"" + std::to_string(e) + "\" skipped=\"" +
+                std::to_string(k) + "\">\n";
+        for (const auto& c : s.cases) {
+            body += c.xml;
+        }
+        if (!s.system_out.empty()) {
+            body += "    <system-out>" + text(s.system_out) + "</system-out>\n";
+        }
+        body += "  </testsuite>\n";
+    }
+    out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        << "<testsuites name=\"pc5check\" tests=\"" << tests << "\" failures=\"" << failures << "\" errors=\""
+        << errors << "\">\n"
+        << body << "</testsuites>\n";
 }
+
 } // namespace pc5check::report

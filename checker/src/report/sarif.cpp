@@ -1,9 +1,341 @@
+/// \file SARIF 2.1.0 report of a `check` run, for code-scanning viewers (GitHub, GitLab, VS Code).
+///
+/// One run. tool.driver.rules: one reportingDescriptor per rule ID of the specs the run used (specs in
+/// id order, rules in spec order; a rule ID several specs define gets one descriptor listing each
+/// spec's text and clauses). results, in input order of traces and findings:
+///   violation          -> kind "fail", level "error" (level "warning" for a warning-only rule)
+///   unverified check   -> kind "open", level "none" (SARIF 3.27.9: the rule was evaluated but there was
+///                         not enough information to decide; DESIGN.md section 7: never a plain pass)
+/// Each result's location is the trace file (URI relative to the current directory when below it) and
+/// the region where the event starts. Bad inputs are tool execution notifications of the invocation.
+/// Checked against tests/data/sarif-2.1.0-subset.schema.json.
+
 #include "pc5check/checker/report.h"
 
-// Placeholder while the SARIF report is being written in this session.
+#include <algorithm>
+#include <cctype>
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
 namespace pc5check::report {
-nlohmann::json to_sarif(const checker::CheckRun& run)
+
+namespace {
+
+using nlohmann::json;
+
+/// Keep in step with project(VERSION) in the top CMakeLists.txt and --version of the CLI.
+constexpr const char* kToolVersion = "0.1.0";
+constexpr const char* kSarifSchema = "https://json.schemastore.org/sarif-2.1.0.json";
+
+const char* role_name(trace::Role r)
 {
-    return {{"version", "2.1.0"}, {"runs", nlohmann::json::array()}, {"traces", run.traces.size()}};
+    return r == trace::Role::initiator ? "initiator" : "target";
 }
+
+std::string clauses_text(const std::vector<spec::ClauseRef>& clauses)
+{
+    std::string out;
+    for (const auto& c : clauses) {
+        out += (out.empty() ? "" : "; ") + c.to_string();
+    }
+    return out;
+}
+
+/// RFC 3986 percent-encoding of a path: unreserved characters and '/' stay as they are.
+std::string percent_encode(const std::string& path)
+{
+    static constexpr const char* kHex = "0123456789ABCDEF";
+    std::string out;
+    for (const char c : path) {
+        const auto u = static_cast<unsigned char>(c);
+        const bool keep = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '-' ||
+                          c == '.' || c == '_' || c == '~' || c == '/';
+        if (keep) {
+            out += c;
+        } else {
+            out += '%';
+            out += kHex[u >> 4U];
+            out += kHex[u & 0xFU];
+        }
+    }
+    return out;
+}
+
+/// The trace file as a URI reference: relative to the current directory when the file is below it,
+/// else an absolute file: URI.
+std::string artifact_uri(const std::string& file)
+{
+    namespace fs = std::filesystem;
+    const fs::path p = fs::path(file).lexically_normal();
+    if (!p.is_absolute()) {
+        return percent_encode(p.generic_string());
+    }
+    std::error_code ec;
+    const fs::path cwd = fs::current_path(ec);
+    if (!ec) {
+        const fs::path rel = p.lexically_relative(cwd);
+        if (!rel.empty() && *rel.begin() != "..") {
+            return percent_encode(rel.generic_string());
+        }
+    }
+    return "file://" + percent_encode(p.generic_string());
+}
+
+/// "SMC_NEW_CONTEXT" -> "SmcNewContext" (SARIF reportingDescriptor.name: readable, not the id).
+std::string rule_name(const std::string& id)
+{
+    std::string out;
+    bool upper = true;
+    for (const char c : id) {
+        if (c == '_' || c == '-' || c == '.') {
+            upper = true;
+            continue;
+        }
+        const auto u = static_cast<unsigned char>(c);
+        out += static_cast<char>(upper ? std::toupper(u) : std::tolower(u));
+        upper = false;
+    }
+    return out;
+}
+
+/// One rule ID as the specs of the run define it.
+struct RuleDef {
+    std::string id;
+    std::vector<std::pair<std::string, const spec::Rule*>> by_spec; ///< spec id, its definition
+    const machine::Finding* fallback = nullptr; ///< for a rule ID no spec of the run defines
+};
+
+json clause_list(const std::vector<std::string>& clauses)
+{
+    json out = json::array();
+    for (const auto& c : clauses) {
+        out.push_back(c);
+    }
+    return out;
+}
+
+json descriptor(const RuleDef& def)
+{
+    std::string short_text;
+    std::string full_text;
+    std::string help_text;
+    std::vector<std::string> clauses;
+    json specs = json::array();
+    bool warning = !def.by_spec.empty();
+    const auto add_clauses = [&clauses](const std::vector<spec::ClauseRef>& refs) {
+        for (const auto& c : refs) {
+            if (std::find(clauses.begin(), clauses.end(), c.to_string()) == clauses.end()) {
+                clauses.push_back(c.to_string());
+            }
+        }
+    };
+    if (def.by_spec.empty()) {
+        short_text = def.fallback->rule_text;
+        full_text = def.fallback->rule_text;
+        help_text = clauses_text(def.fallback->clauses);
+        add_clauses(def.fallback->clauses);
+        warning = def.fallback->warning;
+    } else {
+        const spec::Rule& first = *def.by_spec.front().second;
+        bool same = true;
+        for (const auto& [spec_id, rule] : def.by_spec) {
+            same = same && rule->text == first.text && clauses_text(rule->clauses) == clauses_text(first.clauses);
+        }
+        short_text = first.text;
+        for (const auto& [spec_id, rule] : def.by_spec) {
+            specs.push_back(spec_id);
+            warning = warning && rule->warning;
+            add_clauses(rule->clauses);
+            if (!same) {
+                full_text += (full_text.empty() ? "" : "\n") + spec_id + ": " + rule->text;
+                help_text += (help_text.empty() ? "" : "\n") + spec_id + ": " + clauses_text(rule->clauses);
+            }
+        }
+        if (same) {
+            full_text = first.text;
+            help_text = clauses_text(first.clauses);
+        }
+    }
+    if (short_text.empty()) {
+        short_text = def.id;
+    }
+    json d = {{"id", def.id},
+              {"name", rule_name(def.id)},
+              {"shortDescription", {{"text", short_text}}},
+              {"fullDescription", {{"text", full_text.empty() ? short_text : full_text}}},
+              {"help", {{"text", help_text.empty() ? short_text : help_text}}},
+              {"defaultConfiguration", {{"level", warning ? "warning" : "error"}}},
+              {"properties", {{"clauses", clause_list(clauses)}}}};
+    if (!specs.empty()) {
+        d["properties"]["specs"] = specs;
+    }
+    return d;
+}
+
+/// Rule IDs of the run: each spec's rules (specs in id order), then IDs only findings name.
+std::vector<RuleDef> collect_rules(const checker::CheckRun& run)
+{
+    std::vector<RuleDef> rules;
+    std::map<std::string, std::size_t> index;
+    const auto slot = [&rules, &index](const std::string& id) -> RuleDef& {
+        const auto [it, inserted] = index.try_emplace(id, rules.size());
+        if (inserted) {
+            rules.push_back(RuleDef{id, {}, nullptr});
+        }
+        return rules[it->second];
+    };
+    for (const auto& [spec_id, spec] : run.specs) {
+        if (!spec) {
+            continue;
+        }
+        for (const auto& rule : spec->rules) {
+            slot(rule.id).by_spec.emplace_back(spec_id, &rule);
+        }
+    }
+    for (const auto& t : run.traces) {
+        if (t.error) {
+            continue;
+        }
+        for (const auto& f : t.replay.findings) {
+            RuleDef& def = slot(f.rule);
+            if (def.by_spec.empty() && def.fallback == nullptr) {
+                def.fallback = &f;
+            }
+        }
+    }
+    return rules;
+}
+
+/// Trace files of the run, in input order, as SARIF artifacts.
+struct Artifacts {
+    std::vector<std::string> uris;
+    std::map<std::string, std::size_t> index; ///< file as given -> artifact index
+
+    std::size_t add(const std::string& file)
+    {
+        const auto [it, inserted] = index.try_emplace(file, uris.size());
+        if (inserted) {
+            uris.push_back(artifact_uri(file));
+        }
+        return it->second;
+    }
+};
+
+json physical_location(Artifacts& artifacts, const std::string& file, std::size_t line, std::size_t column)
+{
+    const std::size_t i = artifacts.add(file);
+    json loc = {{"artifactLocation", {{"uri", artifacts.uris[i]}, {"index", i}}}};
+    if (line != 0) {
+        loc["region"] = {{"startLine", line}};
+        if (column != 0) {
+            loc["region"]["startColumn"] = column;
+        }
+    }
+    return loc;
+}
+
+json result(const checker::TraceResult& t, const machine::Finding& f, std::size_t rule_index, Artifacts& artifacts)
+{
+    const bool unverified = f.outcome == machine::Outcome::unverified;
+    trace::Position pos;
+    if (f.event < t.events.size()) {
+        pos = t.events[f.event].position;
+    }
+    std::string message = "expected " + f.expected + ", observed " + f.observed;
+    if (unverified) {
+        message = "unverified (" + f.reason + "): " + message;
+    }
+    json clauses = json::array();
+    for (const auto& c : f.clauses) {
+        clauses.push_back(c.to_string());
+    }
+    json properties = {{"trace", trace_label(t)},
+                       {"spec", t.spec_id},
+                       {"event", f.event},
+                       {"msg", f.msg},
+                       {"offender", role_name(f.offender)},
+                       {"clauses", clauses}};
+    if (!t.title.empty()) {
+        properties["title"] = t.title;
+    }
+    if (unverified) {
+        properties["reason"] = f.reason;
+    }
+    const std::string kind = unverified ? "open" : "fail";
+    return {{"ruleId", f.rule},
+            {"ruleIndex", rule_index},
+            {"kind", kind},
+            {"level", unverified ? "none" : (f.warning ? "warning" : "error")},
+            {"message", {{"text", message}}},
+            {"locations", json::array({{{"physicalLocation", physical_location(artifacts, t.file, pos.line, pos.column)}}})},
+            {"partialFingerprints",
+             {{"pc5checkFinding/v1", kind + ":" + f.rule + ":" + trace_label(t) + ":" + std::to_string(f.event)}}},
+            {"properties", properties}};
+}
+
+json notification(const Error& e, Artifacts& artifacts)
+{
+    json n = {{"level", "error"}, {"message", {{"text", e.to_string()}}}, {"descriptor", {{"id", "bad-input"}}}};
+    if (!e.file.empty()) {
+        n["locations"] = json::array({{{"physicalLocation", physical_location(artifacts, e.file, e.line, e.column)}}});
+    }
+    return n;
+}
+
+} // namespace
+
+json to_sarif(const checker::CheckRun& run)
+{
+    const std::vector<RuleDef> rules = collect_rules(run);
+    std::map<std::string, std::size_t> rule_index;
+    json descriptors = json::array();
+    for (const auto& def : rules) {
+        rule_index.emplace(def.id, descriptors.size());
+        descriptors.push_back(descriptor(def));
+    }
+
+    Artifacts artifacts;
+    json results = json::array();
+    json notifications = json::array();
+    for (const auto& t : run.traces) {
+        if (t.error) {
+            notifications.push_back(notification(*t.error, artifacts));
+            continue;
+        }
+        artifacts.add(t.file);
+        for (const auto& f : t.replay.findings) {
+            if (f.outcome == machine::Outcome::pass) {
+                continue;
+            }
+            results.push_back(result(t, f, rule_index.at(f.rule), artifacts));
+        }
+    }
+    for (const auto& e : run.errors) {
+        notifications.push_back(notification(e, artifacts));
+    }
+
+    json artifact_list = json::array();
+    for (const auto& uri : artifacts.uris) {
+        artifact_list.push_back({{"location", {{"uri", uri}}}});
+    }
+    const int exit = checker::exit_code(run);
+    json invocation = {{"executionSuccessful", exit < 2}, {"exitCode", exit}};
+    if (!notifications.empty()) {
+        invocation["toolExecutionNotifications"] = notifications;
+    }
+    json driver = {{"name", "pc5check"},
+                   {"version", kToolVersion},
+                   {"semanticVersion", kToolVersion},
+                   {"rules", descriptors}};
+    return {{"$schema", kSarifSchema},
+            {"version", "2.1.0"},
+            {"runs", json::array({{{"tool", {{"driver", driver}}},
+                                   {"invocations", json::array({invocation})},
+                                   {"artifacts", artifact_list},
+                                   {"results", results}}})}};
+}
+
 } // namespace pc5check::report

@@ -6,6 +6,7 @@
 #include "pc5check/spec/spec.h"
 #include "pc5check/trace/trace.h"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -44,7 +45,19 @@ struct CheckOptions {
     std::string spec_file;                 ///< --spec: overrides every trace's `spec`
     spec::ParameterOverrides parameters;   ///< --param id=value
     std::vector<std::string> spec_dirs;    ///< where `<spec id>.json` is looked up
+    unsigned jobs = 1;                     ///< -j: worker threads over traces (output order is input order)
+    unsigned shard_index = 0;              ///< --shard I/N: keep the traces with stable_shard(label) == I
+    unsigned shard_count = 1;
+    /// Called after each trace with (traces done, traces known so far); from the calling thread only.
+    std::function<void(std::size_t, std::size_t)> progress;
 };
+
+/// The shard (0..count-1) a trace belongs to: a hash of its file path and start line, so shards stay
+/// stable when other files are added or removed.
+[[nodiscard]] unsigned stable_shard(const std::string& file, std::size_t line, unsigned count);
+
+/// Parses "I/N" (0 <= I < N) for --shard.
+[[nodiscard]] Expected<std::pair<unsigned, unsigned>> parse_shard(const std::string& text);
 
 /// All results of one run, in input order.
 struct CheckRun {
@@ -70,6 +83,8 @@ private:
 
 /// Checks one parsed trace.
 [[nodiscard]] TraceResult check_trace(const trace::Trace& trace, SpecCache& specs);
+/// Checks one parsed trace against an already looked-up spec (or the error of looking it up).
+[[nodiscard]] TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Spec*>& spec);
 
 /// Checks files and directories. Never fails as a whole: bad inputs become errors in the run.
 [[nodiscard]] CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& options);
