@@ -70,7 +70,7 @@ TEST_SUITE("checker")
         CHECK(out.find("can never pass") != std::string::npos);
     }
 
-    TEST_CASE("distinct byte literals differ; operators with C semantics stay abstract")
+    TEST_CASE("distinct byte literals differ and operators with C semantics stay abstract")
     {
         CHECK(lint(lint_spec("x\"00\" == x\"01\"", "true", "true")).find("can never fire") != std::string::npos);
         // -7 / 2 is -3 in C++ but -4 in Z3's integers: '/' must not be decided by Z3's arithmetic.

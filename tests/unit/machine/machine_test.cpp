@@ -76,7 +76,7 @@ pc5check::machine::ReplayResult run(const pc5check::spec::Spec& spec, const json
 
 TEST_SUITE("machine")
 {
-    TEST_CASE("a trace that follows the toy procedure conforms; unknown guards become assumptions")
+    TEST_CASE("a trace that follows the toy procedure conforms and unknown guards become assumptions")
     {
         const auto spec = toy_spec();
         const auto r = run(spec, toy_trace());
