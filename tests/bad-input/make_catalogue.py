@@ -1,0 +1,131 @@
+#!/usr/bin/python3
+"""Writes the bad-input catalogue: malformed and adversarial traces and specs, each with the exit code
+and a distinctive part of the message pc5check must give (catalogue.json). Run by hand after changing
+the list; the files are committed. Huge inputs (100 MB of whitespace) are made by the test at run time."""
+import copy
+import json
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FILES = os.path.join(HERE, "files")
+SPEC = json.load(open(os.path.join(HERE, "..", "..", "spec", "ts33536-r17.json")))
+
+BASE = {
+    "format": "pc5-trace/1", "spec": "ts33536-r17",
+    "link": {"k_nrp_id": 1, "k_nrp_sess_id": 2, "selected_algs": {"nea": "NEA2", "nia": "NIA2"}},
+    "events": [{"at": 0.0, "from": "initiator", "msg": "REKEYING_REQUEST",
+                "ie": {"ue_sec_cap": {"nea": ["NEA0", "NEA2"], "nia": ["NIA2"]},
+                       "nonce_1": "00112233445566778899aabbccddeeff", "msb_k_nrp_sess_id": 171},
+                "sec": {"ctx": 2, "count": 1, "bearer": 2, "direction": 0, "mac": "01020304"}}],
+}
+
+entries = []
+
+
+def trace(name, exit_code, message, doc=None, text=None, args=None):
+    path = os.path.join(FILES, name)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(text if text is not None else json.dumps(doc))
+    entries.append({"file": "files/" + name, "args": args or ["check"], "exit": exit_code, "message": message})
+
+
+def spec(name, exit_code, message, doc=None, text=None, command="lint"):
+    path = os.path.join(FILES, name)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(text if text is not None else json.dumps(doc))
+    entries.append({"file": "files/" + name, "args": ["spec", command], "exit": exit_code, "message": message})
+
+
+def mutate(fn):
+    d = copy.deepcopy(BASE)
+    fn(d)
+    return d
+
+
+def ev(d):
+    return d["events"][0]
+
+
+good = json.dumps(BASE)
+# --- JSON syntax ---
+trace("truncated.json", 2, r"invalid JSON", text=good[: len(good) // 2])
+trace("trailing-garbage.json", 2, r"invalid JSON", text=good + " }")
+trace("trailing-comma.json", 2, r"invalid JSON", text=good[: -len("}]}")] + "},]}")
+trace("single-quotes.json", 2, r"invalid JSON", text=good.replace('"format"', "'format'"))
+trace("nan.json", 2, r"invalid JSON", text=good.replace('"count": 1', '"count": NaN'))
+trace("infinity.json", 2, r"invalid JSON", text=good.replace('"at": 0.0', '"at": Infinity'))
+trace("huge-float.json", 2, r"range of a double", text=good.replace('"at": 0.0', '"at": 1e999'))
+with open(os.path.join(FILES, "utf8-garbage.json"), "wb") as f:
+    f.write(good[:60].encode() + b"\xff\xfe\xc3\x28" + good[60:].encode())
+entries.append({"file": "files/utf8-garbage.json", "args": ["check"], "exit": 2, "message": r"invalid JSON"})
+trace("deep-arrays.json", 2, r"nested at most 100 levels", text='{"format": "pc5-trace/1", "x": ' + "[" * 5000 + "]" * 5000 + "}")
+trace("deep-objects.json", 2, r"nested at most 100 levels", text='{"format": "pc5-trace/1", "x": ' + '{"a":' * 3000 + "1" + "}" * 3000 + "}")
+trace("duplicate-key.json", 2, r"duplicate key 'spec'", text=good.replace('"spec": "ts33536-r17"', '"spec": "ts33536-r17", "spec": "tr33847-sol"'))
+trace("duplicate-ie.json", 2, r"duplicate key 'nonce_1'", text=good.replace('"msb_k_nrp_sess_id": 171', '"msb_k_nrp_sess_id": 171, "nonce_1": "00"'))
+trace("not-an-object.json", 2, r"expected", text="[1, 2, 3]")
+trace("empty-object.json", 2, r"format", doc={})
+# --- header ---
+trace("wrong-format.json", 2, r"pc5-trace/1", doc=mutate(lambda d: d.update({"format": "pc5-trace/2"})))
+trace("missing-spec.json", 2, r"spec", doc=mutate(lambda d: d.pop("spec")))
+trace("unknown-spec.json", 2, r"no spec named 'ts00000-r0'", doc=mutate(lambda d: d.update({"spec": "ts00000-r0"})))
+trace("bad-observer.json", 2, r"/observer", doc=mutate(lambda d: d.update({"observer": "satellite"})))
+trace("missing-link.json", 2, r"link", doc=mutate(lambda d: d.pop("link")))
+trace("link-unknown-key.json", 2, r"/link/colour", doc=mutate(lambda d: d["link"].update({"colour": 1})))
+trace("knrp-id-negative.json", 2, r"/link/k_nrp_id", doc=mutate(lambda d: d["link"].update({"k_nrp_id": -1})))
+trace("knrp-id-too-big.json", 2, r"/link/k_nrp_id", doc=mutate(lambda d: d["link"].update({"k_nrp_id": 4294967296})))
+trace("sess-id-too-big.json", 2, r"/link/k_nrp_sess_id", doc=mutate(lambda d: d["link"].update({"k_nrp_sess_id": 65536})))
+trace("k-nrp-sess-short.json", 2, r"/link/k_nrp_sess.*64 hex digits", doc=mutate(lambda d: d["link"].update({"k_nrp_sess": "00ff"})))
+trace("bad-alg.json", 2, r"/link/selected_algs/nia", doc=mutate(lambda d: d["link"]["selected_algs"].update({"nia": "NIA7"})))
+trace("key-bad-hex.json", 2, r"/keys/0/k_nrp", doc=mutate(lambda d: d.update({"keys": [{"k_nrp_id": 1, "k_nrp": "zz" * 32}]})))
+trace("events-not-array.json", 2, r"/events", doc=mutate(lambda d: d.update({"events": {"0": 1}})))
+# --- events ---
+trace("event-unknown-key.json", 2, r"/events/0/colour: unknown key", doc=mutate(lambda d: ev(d).update({"colour": "red"})))
+trace("event-missing-from.json", 2, r"/events/0.*from", doc=mutate(lambda d: ev(d).pop("from")))
+trace("event-bad-from.json", 2, r"/events/0/from", doc=mutate(lambda d: ev(d).update({"from": "eavesdropper"})))
+trace("event-unknown-msg.json", 2, r"/events/0/msg: expected a message name", doc=mutate(lambda d: ev(d).update({"msg": "REKEY_NOW"})))
+trace("event-msg-not-in-spec.json", 2, r"REKEYING_ACCEPT is not part of spec ts33536-r17", doc=mutate(lambda d: ev(d).update({"msg": "REKEYING_ACCEPT", "from": "target", "ie": {}})))
+trace("event-negative-at.json", 2, r"/events/0/at", doc=mutate(lambda d: ev(d).update({"at": -5})))
+trace("sec-bad-string.json", 2, r"/events/0/sec", doc=mutate(lambda d: ev(d).update({"sec": "maybe"})))
+trace("sec-count-float.json", 2, r"/events/0/sec/count: expected an integer", doc=mutate(lambda d: ev(d)["sec"].update({"count": 1.5})))
+trace("sec-count-string.json", 2, r"/events/0/sec/count: expected an integer", doc=mutate(lambda d: ev(d)["sec"].update({"count": "1"})))
+trace("sec-count-huge.json", 2, r"/events/0/sec/count: expected an integer 0..4294967295", text=good.replace('"count": 1', '"count": 123456789012345678901234567890'))
+trace("sec-bearer-32.json", 2, r"/events/0/sec/bearer", doc=mutate(lambda d: ev(d)["sec"].update({"bearer": 32})))
+trace("sec-direction-2.json", 2, r"/events/0/sec/direction", doc=mutate(lambda d: ev(d)["sec"].update({"direction": 2})))
+trace("sec-mac-short.json", 2, r"/events/0/sec/mac.*8 hex digits", doc=mutate(lambda d: ev(d)["sec"].update({"mac": "0102"})))
+trace("sec-mac-odd.json", 2, r"/events/0/sec/mac", doc=mutate(lambda d: ev(d)["sec"].update({"mac": "010203040"})))
+trace("pdu-bad-hex.json", 2, r"/events/0/pdu", doc=mutate(lambda d: ev(d).update({"pdu": "0x0102"})))
+trace("ie-not-object.json", 2, r"/events/0/ie", doc=mutate(lambda d: ev(d).update({"ie": ["nonce_1"]})))
+trace("ie-unknown.json", 2, r"/events/0/ie/nonce_9: unknown IE 'nonce_9' in REKEYING_REQUEST", doc=mutate(lambda d: ev(d)["ie"].update({"nonce_9": "00"})))
+trace("ie-bad-hex.json", 2, r"/events/0/ie/nonce_1: expected hex digits", doc=mutate(lambda d: ev(d)["ie"].update({"nonce_1": "g0"})))
+trace("ie-odd-hex.json", 2, r"/events/0/ie/nonce_1", doc=mutate(lambda d: ev(d)["ie"].update({"nonce_1": "001"})))
+trace("ie-msb-out-of-range.json", 2, r"msb_k_nrp_sess_id: expected an integer 0..255", doc=mutate(lambda d: ev(d)["ie"].update({"msb_k_nrp_sess_id": 256})))
+trace("ie-msb-negative.json", 2, r"msb_k_nrp_sess_id: expected an integer 0..255", doc=mutate(lambda d: ev(d)["ie"].update({"msb_k_nrp_sess_id": -1})))
+trace("ie-reauth-string.json", 2, r"/events/0/ie/reauth: expected true or false", doc=mutate(lambda d: ev(d)["ie"].update({"reauth": "yes"})))
+trace("ie-caps-bad-alg.json", 2, r"/events/0/ie/ue_sec_cap/nia/0", doc=mutate(lambda d: ev(d)["ie"]["ue_sec_cap"].update({"nia": ["NEA2"]})))
+trace("ie-caps-unknown-key.json", 2, r"unknown key 'nxa'", doc=mutate(lambda d: ev(d)["ie"]["ue_sec_cap"].update({"nxa": []})))
+trace("wrong-sender.json", 2, r"the target cannot send REKEYING_REQUEST", doc=mutate(lambda d: ev(d).update({"from": "target"})))
+trace("expect-bad-verdict.json", 2, r"/expect/verdict", doc=mutate(lambda d: d.update({"expect": {"verdict": "fine", "rules": []}})))
+trace("empty.json", 2, r"found an empty file", text="")
+trace("whitespace-only.json", 2, r"found an empty file", text="   \n\t\n  ")
+trace("jsonl-bad-line.jsonl", 2, r":2 +bad-input", text=good + "\n{not json}\n" + good + "\n")
+trace("binary.json", 2, r"invalid JSON", text="\x00\x01\x02PK\x03\x04")
+# --- adversarial traces that are valid input: a verdict, exit 1 ---
+trace("impossible-order.json", 1, r"ORDER", doc=mutate(lambda d: d.update({"events": [
+    {"from": "initiator", "msg": "SECURITY_MODE_COMPLETE", "sec": {"ctx": 2, "count": 5, "bearer": 1, "direction": 0, "mac": "00000000"}}]})))
+# --- specs ---
+sp = lambda fn: (lambda d: (fn(d), d)[1])(copy.deepcopy(SPEC))
+spec("spec-truncated.json", 2, r"invalid JSON", text=json.dumps(SPEC)[:500])
+spec("spec-guard-type-error.json", 2, r"/transitions/0/guard.*bool", doc=sp(lambda d: d["transitions"][0].update({"guard": "initiator.cur_id + 1"})))
+spec("spec-unknown-name.json", 2, r"unknown name 'initiator.cur_idd'", doc=sp(lambda d: d["transitions"][0].update({"guard": "initiator.cur_idd == 1"})))
+spec("spec-cyclic-def.json", 2, r"cyclic", doc=sp(lambda d: d["defs"].update({"loop_a": "loop_b", "loop_b": "loop_a"})))
+spec("spec-unsat-guard.json", 1, r"transition i_send_request can never fire: its guard is unsatisfiable", doc=sp(lambda d: d["transitions"][0].update({"guard": "initiator.cur_id > 5 && initiator.cur_id < 3"})))
+spec("spec-unknown-message.json", 2, r"/transitions/0/on.*unknown message", doc=sp(lambda d: d["transitions"][0].update({"on": ["REKEY"]})))
+spec("spec-duplicate-rule.json", 2, r"duplicate rule id 'REQ_OLD_CONTEXT'", doc=sp(lambda d: d["rules"].append(copy.deepcopy(d["rules"][0]))))
+spec("spec-no-clauses.json", 2, r"clauses", doc=sp(lambda d: d["rules"][0].pop("clauses")))
+spec("spec-bad-param-default.json", 2, r"/parameters/0/default", doc=sp(lambda d: d["parameters"][0].update({"default": "seven"})))
+spec("spec-deep-expression.json", 2, r"nested deeper|deeper than", doc=sp(lambda d: d["transitions"][0].update({"guard": "(" * 5000 + "true" + ")" * 5000})))
+spec("spec-unknown-key.json", 2, r"unknown key 'colour'", doc=sp(lambda d: d.update({"colour": "red"})))
+spec("spec-wrong-format.json", 2, r"pc5-spec/1", doc=sp(lambda d: d.update({"format": "pc5-spec/9"})))
+
+json.dump(entries, open(os.path.join(HERE, "catalogue.json"), "w"), indent=1)
+print(len(entries), "entries")
