@@ -368,8 +368,9 @@ int run(int argc, char** argv)
                       "  pc5check check corpus/ -j 2 --shard 0/4 --format junit -o shard0.xml");
 
     SpecCommand spec_opts;
-    auto* spec_cmd = app.add_subcommand("spec", "Inspect a spec document: lint, show, or draw its state machines");
-    spec_cmd->add_option("action", spec_opts.action, "lint | show | dot (Graphviz) | mermaid (stateDiagram-v2)")
+    auto* spec_cmd = app.add_subcommand("spec", "Inspect a spec: lint, show, or draw its state machines");
+    spec_cmd
+        ->add_option("action", spec_opts.action, "lint | show | dot (Graphviz) | mermaid (stateDiagram-v2)")
         ->required()
         ->check(CLI::IsMember({"lint", "show", "dot", "mermaid"}));
     spec_cmd->add_option("file", spec_opts.file, "spec file, e.g. spec/ts33536-r17.json")->required();

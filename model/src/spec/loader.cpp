@@ -689,6 +689,11 @@ Expected<void> Loader::load_transitions(const json& doc)
             return tl::make_unexpected(guard.error());
         }
         tr.guard = *guard;
+        // compile() has checked that a present guard is a string; absent or empty means "true".
+        tr.guard_text = t.value("guard", std::string());
+        if (tr.guard_text.empty()) {
+            tr.guard_text = "true";
+        }
         if (const auto eff = t.find("effects"); eff != t.end()) {
             if (!eff->is_object()) {
                 return fail(join_pointer(ptr, "effects"), "expected an object of variable -> expression");

@@ -96,6 +96,7 @@ struct Transition {
     std::string to;                ///< control state (empty: unchanged)
     std::vector<std::string> on;   ///< messages ("*" = any)
     expr::NodePtr guard;           ///< typed bool
+    std::string guard_text;        ///< the guard's source text ("true" when absent), for diagrams
     std::vector<Effect> effects;
     std::string text;
     std::vector<ClauseRef> clauses;
