@@ -59,6 +59,13 @@ void release(Sim& sim, Role from)
     sim.send(from, "RELEASE", nlohmann::json::object(), sim.current(), kBearerSlSrb2);
 }
 
+/// A conforming plan with one fooling mutation.
+RekeyPlan fooled(Fool f, RekeyPlan p = plain())
+{
+    p.fool = f;
+    return p;
+}
+
 void one(Sim& sim, const RekeyPlan& p) { run_rekey(sim, p); }
 
 void two(Sim& sim, const RekeyPlan& first, const RekeyPlan& second)
@@ -226,6 +233,68 @@ const std::vector<CatalogueEntry> kNormative{
      "otherwise "
      "conforming re-keying keeps NEA0/NIA0, every MAC-I is zero",
      "NULL_INTEGRITY_REKEY", "", true, true, [](Sim& s) { one(s, plain()); }},
+
+    // Fooling traces: one mutation dressed up to look conforming (right IDs, MAC-Is that are valid for
+    // something, plausible COUNTs); the peer reacts as the spec says. The oracle comes from the intent.
+    {"fool-mac-copied",
+     "Fooling COMPLETE_NEW_CONTEXT: the SECURITY_MODE_COMPLETE names the new K_NRP-sess ID and carries the "
+     "MAC-I of the SMC, a valid MAC-I of the same new context but for another message (COUNT, DIRECTION and "
+     "pdu differ); the target does not respond. (The copy sits in the COMPLETE, not in the SMC: before the "
+     "SMC no message of the new context exists to copy from.)",
+     "COMPLETE_NEW_CONTEXT", "conform-plain", false, false,
+     [](Sim& s) { one(s, fooled(Fool::complete_copied_mac)); }},
+    {"fool-smc-old-key-new-ctx",
+     "Fooling SMC_NEW_CONTEXT: the SMC's header names the NEW K_NRP-sess ID, but its MAC-I is computed with "
+     "the NRPIK of the context in force; the initiator rejects it with #7",
+     "SMC_NEW_CONTEXT", "conform-plain", false, false, [](Sim& s) { one(s, fooled(Fool::smc_old_nrpik)); }},
+    {"fool-smc-valid-old-mac",
+     "Fooling REAUTH_FORCES_AUTH: Re-auth flag, authentication runs, the SMC carries msbs_k_nrp_id and "
+     "key_est_info under the new K_NRP-sess ID, but its K_NRP-sess derives from the OLD K_NRP (Nonce_1, "
+     "Nonce_2 as sent), so its MAC-I is valid under a plausible key; SMC_NEW_CONTEXT tolerates that MAC-I "
+     "and leaves it to the second check of REAUTH_FORCES_AUTH; the initiator (new K_NRP) rejects it with #7",
+     "REAUTH_FORCES_AUTH", "conform-reauth", false, false,
+     [](Sim& s) { one(s, fooled(Fool::smc_old_knrp, reauth())); }},
+    {"fool-nonce-pair-reuse",
+     "Fooling NONCE_REUSE: two re-keyings; the second re-uses BOTH Nonce_1 and Nonce_2 of the first, so "
+     "its K_NRP-sess equals the first one's (the K_NRP-sess freshness check is skipped when Nonce_2 "
+     "repeats) under a new ID; the pair can only repeat when each UE re-uses its own nonce, so both the "
+     "request and the SMC break NONCE_REUSE; every MAC-I is valid and the re-keying completes",
+     "NONCE_REUSE", "conform-two-rekeys", false, false,
+     [](Sim& s) { two(s, plain(), fooled(Fool::nonce_pair_reuse)); }},
+    {"fool-smc-replayed",
+     "Fooling by replay: in the second re-keying the target answers the fresh request with the first "
+     "re-keying's SMC, unchanged (IEs, sec, MAC-I, pdu). NONCE_REUSE: its Nonce_2 was used before. "
+     "SMC_NEW_CONTEXT: its header names the context now in force, not the new ID (new MSB, old LSB), and "
+     "its MAC-I is not valid under the K_NRP-sess of the new Nonce_1 and the old Nonce_2. REPLAY: it is a "
+     "protected message sent twice, COUNT 0 again on the same context, BEARER and DIRECTION. The initiator "
+     "rejects it with #7",
+     "NONCE_REUSE",
+     "conform-two-rekeys",
+     false,
+     false,
+     [](Sim& s) { two(s, plain(), fooled(Fool::smc_replayed)); },
+     {"REPLAY", "SMC_NEW_CONTEXT"}},
+    {"fool-echo-duplicates",
+     "Fooling SMC_ECHO_CAPS: the request has nea [NEA0, NEA2], the SMC echoes [NEA2, NEA2]: as many "
+     "entries, each of them requested, but NEA0 is missing from the set; the initiator rejects it with #8",
+     "SMC_ECHO_CAPS", "conform-plain", false, false, [](Sim& s) { one(s, fooled(Fool::echo_duplicates)); }},
+    {"fool-echo-reordered",
+     "Conforming: the SMC echoes nea [NEA2, NEA0] for the requested [NEA0, NEA2]; the order is not "
+     "significant, the UE security capabilities IE is a bitmap on the wire (same pdu, same MAC-I); the "
+     "re-keying completes",
+     "", "conform-plain", false, false, [](Sim& s) { one(s, fooled(Fool::echo_reordered)); }},
+    {"fool-count-reset-old-ctx",
+     "Fooling REPLAY: after a completed re-keying, the second re-keying's SMC arrives and the initiator "
+     "restarts COUNT: its next DATA, still under the context made by the first re-keying (the old one of "
+     "the second), carries COUNT 0 with a valid MAC-I, below the COUNT 1 it already used there on that "
+     "BEARER and DIRECTION; the re-keying then completes",
+     "REPLAY", "conform-two-rekeys", false, false,
+     [](Sim& s) { two(s, plain(), fooled(Fool::count_reset)); }},
+    {"fool-response-copied-mac",
+     "Fooling RESPONSE_NEW_CONTEXT: the REKEYING_RESPONSE names the new K_NRP-sess ID but carries the MAC-I "
+     "of the SECURITY_MODE_COMPLETE, valid under the new context but for another message",
+     "RESPONSE_NEW_CONTEXT", "conform-plain", false, false,
+     [](Sim& s) { one(s, fooled(Fool::response_copied_mac)); }},
 };
 
 } // namespace
@@ -397,12 +466,16 @@ tl::unexpected<Error> unknown_spec(const std::string& spec_id)
                                             "), found '" + spec_id + "'");
 }
 
-trace::Expect expect_of(const std::string& rule, bool warning)
+trace::Expect expect_of(const std::string& rule, bool warning, const std::vector<const char*>& also = {})
 {
     if (rule.empty()) {
         return trace::Expect{"conforms", {}};
     }
-    return trace::Expect{warning ? "conforms" : "violation", {rule}};
+    std::vector<std::string> rules{rule};
+    rules.insert(rules.end(), also.begin(), also.end());
+    std::sort(rules.begin(), rules.end());
+    rules.erase(std::unique(rules.begin(), rules.end()), rules.end());
+    return trace::Expect{warning ? "conforms" : "violation", std::move(rules)};
 }
 
 } // namespace
@@ -416,7 +489,7 @@ Expected<std::vector<Scenario>> scenarios(const std::string& spec_id)
     std::vector<Scenario> out;
     out.reserve(cat->size());
     for (const CatalogueEntry& e : *cat) {
-        out.push_back(Scenario{e.name, e.title, e.rule, e.counterpart, expect_of(e.rule, e.warning)});
+        out.push_back(Scenario{e.name, e.title, e.rule, e.counterpart, expect_of(e.rule, e.warning, e.also)});
     }
     return out;
 }
@@ -467,7 +540,7 @@ Expected<trace::Trace> make_trace(const std::string& spec_id, const std::string&
     detail::Sim sim(seed, detail::LinkSetup{spec_id, it->null_algorithms});
     it->build(sim);
     return sim.take(std::string(it->name) + " (seed " + std::to_string(seed) + "): " + it->title,
-                    expect_of(it->rule, it->warning));
+                    expect_of(it->rule, it->warning, it->also));
 }
 
 Expected<trace::Trace> make_random_trace(const std::string& spec_id, std::uint64_t seed,

@@ -99,6 +99,45 @@ std::optional<std::uint8_t> initiator_reject_cause(const RekeyPlan& plan)
     return plan.reject_cause;
 }
 
+/// The cause the honest initiator rejects a fooling SMC with (nullopt: the fool does not touch the SMC).
+std::optional<std::uint8_t> fool_reject_cause(Fool f)
+{
+    switch (f) {
+    case Fool::smc_old_nrpik:
+    case Fool::smc_old_knrp:
+    case Fool::smc_replayed:
+        return kCauseIntegrityFailure;
+    case Fool::echo_duplicates:
+        return kCauseCapsMismatch;
+    case Fool::none:
+    case Fool::complete_copied_mac:
+    case Fool::nonce_pair_reuse:
+    case Fool::echo_reordered:
+    case Fool::count_reset:
+    case Fool::response_copied_mac:
+        break;
+    }
+    return std::nullopt;
+}
+
+/// Index of the last SECURITY_MODE_COMMAND of the trace so far.
+std::optional<std::size_t> last_smc(const Sim& sim)
+{
+    for (std::size_t i = sim.event_count(); i > 0; --i) {
+        if (sim.event(i - 1).msg == "SECURITY_MODE_COMMAND") {
+            return i - 1;
+        }
+    }
+    return std::nullopt;
+}
+
+void fail(Sim& sim, const char* message)
+{
+    Error e;
+    e.message = message;
+    sim.fail(e);
+}
+
 } // namespace
 
 std::string rule_of(Mutation m)
@@ -130,9 +169,15 @@ bool is_terminal(Mutation m)
 RekeyEnd run_rekey(Sim& sim, const RekeyPlan& plan)
 {
     const Mutation m = plan.mutation;
+    const Fool fool = plan.fool;
     Rng& rng = sim.rng();
     const std::size_t old = sim.current();
     const std::uint16_t old_id = sim.context(old).id;
+    // Fool smc_replayed: the SMC of the previous re-keying, to be sent again unchanged.
+    const std::optional<std::size_t> replayed = fool == Fool::smc_replayed ? last_smc(sim) : std::nullopt;
+    if (fool == Fool::smc_replayed && !replayed) {
+        fail(sim, "the replayed SMC needs an earlier re-keying");
+    }
 
     // DATA under the context in force before the request; REPLAY sends the first of them twice.
     if (m == Mutation::replay && plan.data.before.empty()) {
@@ -160,6 +205,21 @@ RekeyEnd run_rekey(Sim& sim, const RekeyPlan& plan)
     }
     if (m == Mutation::sess_id_conflict) {
         msb = static_cast<std::uint8_t>(old_id >> 8U);
+    }
+    if (fool == Fool::nonce_pair_reuse) {
+        if (sim.nonce_1_history().empty() || sim.nonce_2_history().empty()) {
+            fail(sim, "the reused nonce pair needs an earlier re-keying");
+        } else {
+            nonce_1 = sim.nonce_1_history().front();
+        }
+    }
+    if (replayed) {
+        // The replayed SMC's LSB with this MSB must not rebuild the ID in force (that would add
+        // SESS_ID_CONFLICT to the oracle); an honest initiator picks another MSB 255 times in 256.
+        const auto replayed_lsb = sim.event(*replayed).ie.at("lsb_k_nrp_sess_id").get<std::uint16_t>();
+        while (static_cast<std::uint16_t>((msb << 8U) | replayed_lsb) == old_id) {
+            msb = static_cast<std::uint8_t>(sim.alt().below(256));
+        }
     }
     json req_ie{{"ue_sec_cap", sim.caps_json()}, {"nonce_1", hex(nonce_1)}, {"msb_k_nrp_sess_id", msb}};
     if (plan.reauth) {
@@ -215,7 +275,10 @@ RekeyEnd run_rekey(Sim& sim, const RekeyPlan& plan)
 
     // 3. SECURITY_MODE_COMMAND under the new context, not ciphered. Ref: TS 24.554 7.2.10.2;
     //    TS 38.323 5.9 NOTE 2; TS 33.536 Annex A (K_NRP-sess = KDF(K_NRP, Nonce_1, Nonce_2)).
-    const Bytes nonce_2 = rng.bytes(kNonceOctets);
+    Bytes nonce_2 = rng.bytes(kNonceOctets);
+    if (fool == Fool::nonce_pair_reuse && !sim.nonce_2_history().empty()) {
+        nonce_2 = sim.nonce_2_history().front();
+    }
     auto lsb = static_cast<std::uint8_t>(rng.below(256));
     for (std::size_t attempt = 0; sim.id_used(static_cast<std::uint16_t>((msb << 8U) | lsb)); ++attempt) {
         lsb = attempt < kMaxLsbAttempts ? static_cast<std::uint8_t>(rng.below(256))
@@ -240,7 +303,25 @@ RekeyEnd run_rekey(Sim& sim, const RekeyPlan& plan)
         auto& list = echo.at("nea");
         list.erase(std::remove(list.begin(), list.end(), json("NEA0")), list.end());
     }
+    if (fool == Fool::echo_duplicates) {
+        // As many entries as requested, but the first algorithm is replaced by the last: as a set, NEA0
+        // is missing. Ref: TS 24.587 6.1.2.7.5 (#8).
+        auto& list = echo.at("nea");
+        list.front() = list.back();
+    }
+    if (fool == Fool::echo_reordered) {
+        // The same set in another order: the IE is a bitmap on the wire (see encode_pdu()), so the pdu
+        // and the MAC-I do not change.
+        auto& list = echo.at("nea");
+        std::reverse(list.begin(), list.end());
+    }
     Bytes k_nrp = fresh ? fresh->key : sim.k_nrp();
+    if (fool == Fool::smc_old_knrp) {
+        if (!fresh) {
+            fail(sim, "an SMC keyed from the old K_NRP needs a re-authentication");
+        }
+        k_nrp = sim.k_nrp(); // the K_NRP in force, which the re-authentication was to replace
+    }
     if (m == Mutation::knrp_id_update) {
         if (!sim.had_reauth()) {
             Error e;
@@ -263,13 +344,44 @@ RekeyEnd run_rekey(Sim& sim, const RekeyPlan& plan)
     next.nea = nea;
     next.nia = nia;
     const std::size_t pending = sim.add_context(std::move(next));
-    sim.send(Role::target, "SECURITY_MODE_COMMAND", smc_ie, m == Mutation::smc_new_context ? old : pending,
-             kBearerSlSrb1);
-    sim.nonce_2_history().push_back(nonce_2);
-    send_data(sim, plan.data.after_smc, old);
+    SendOptions smc_options;
+    if (fool == Fool::smc_old_nrpik) {
+        smc_options.mac_key = sim.nrpik(old); // new ID in the header, MAC-I with the NRPIK in force
+    }
+    std::size_t smc = 0;
+    if (replayed) {
+        smc = sim.event_count();
+        sim.repeat(*replayed); // same IEs, sec, MAC-I and pdu: only the time differs
+    } else {
+        smc = sim.send(Role::target, "SECURITY_MODE_COMMAND", smc_ie,
+                       m == Mutation::smc_new_context ? old : pending, kBearerSlSrb1, smc_options);
+        sim.nonce_2_history().push_back(nonce_2);
+    }
+    bool count_reset = false;
+    for (const Role r : plan.data.after_smc) {
+        SendOptions data_options;
+        if (fool == Fool::count_reset && r == Role::initiator && !count_reset) {
+            // The initiator restarts COUNT when the SMC arrives, but keeps sending under the old context,
+            // where it has used COUNT 1 already.
+            if (!sim.retired() || sim.context(old).next_count[{kBearerSlDrb, kDirectionInitiator}] < 2) {
+                fail(sim,
+                     "the COUNT reset needs two DATA of the initiator under a context made by re-keying");
+            }
+            data_options.count = 0;
+            count_reset = true;
+        }
+        sim.send_data(r, old, data_options);
+    }
+    if (fool == Fool::count_reset && !count_reset) {
+        fail(sim, "the COUNT reset needs DATA of the initiator after the SMC");
+    }
 
     // 4'. SECURITY_MODE_REJECT under the old context: the re-keying is aborted. Ref: TS 24.587 6.1.2.7.5.
-    if (const auto cause = initiator_reject_cause(plan)) {
+    std::optional<std::uint8_t> cause = initiator_reject_cause(plan);
+    if (const auto fool_cause = fool_reject_cause(fool)) {
+        cause = fool_cause;
+    }
+    if (cause) {
         sim.send(Role::initiator, "SECURITY_MODE_REJECT", json{{"cause", *cause}}, old, kBearerSlSrb2);
         if (m == Mutation::reject_aborts) {
             sim.send_data(Role::target, pending); // the abandoned context is used after all
@@ -288,16 +400,25 @@ RekeyEnd run_rekey(Sim& sim, const RekeyPlan& plan)
     if (fresh) {
         complete_ie["lsbs_k_nrp_id"] = fresh->id & 0xFFFFU;
     }
-    sim.send(Role::initiator, "SECURITY_MODE_COMPLETE", complete_ie,
-             m == Mutation::complete_new_context ? old : pending, kBearerSlSrb1);
-    if (m == Mutation::complete_new_context) {
+    SendOptions complete_options;
+    if (fool == Fool::complete_copied_mac) {
+        complete_options.mac = sim.event(smc).sec.mac; // valid, same context, but for another message
+    }
+    const std::size_t complete =
+        sim.send(Role::initiator, "SECURITY_MODE_COMPLETE", complete_ie,
+                 m == Mutation::complete_new_context ? old : pending, kBearerSlSrb1, complete_options);
+    if (m == Mutation::complete_new_context || fool == Fool::complete_copied_mac) {
         return RekeyEnd::stopped; // the target finds no valid COMPLETE and does not answer
     }
 
     // 5. REKEYING_RESPONSE under the new context; from now on the new context is in force.
     //    Ref: TS 24.554 7.2.11.3.
+    SendOptions response_options;
+    if (fool == Fool::response_copied_mac) {
+        response_options.mac = sim.event(complete).sec.mac; // valid, same context, but for the COMPLETE
+    }
     sim.send(Role::target, "REKEYING_RESPONSE", json::object(),
-             m == Mutation::response_new_context ? old : pending, kBearerSlSrb2);
+             m == Mutation::response_new_context ? old : pending, kBearerSlSrb2, response_options);
     sim.switch_to(pending);
     if (fresh) {
         sim.install_k_nrp(*fresh);

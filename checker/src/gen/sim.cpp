@@ -229,8 +229,7 @@ std::size_t Sim::send(Role from, const std::string& msg, json ie, std::size_t ct
     Context& c = contexts_.at(ctx);
     const std::uint8_t direction = direction_of(from);
     std::uint32_t& next = c.next_count[{bearer, direction}];
-    const std::uint32_t count = next++;
-    const Bytes& key = options.mac_key ? *options.mac_key : nrpik_of(c);
+    const std::uint32_t count = options.count ? *options.count : next++;
 
     trace::Event ev;
     ev.at = static_cast<double>(clock_ms_) / kMsPerSecond;
@@ -242,7 +241,9 @@ std::size_t Sim::send(Role from, const std::string& msg, json ie, std::size_t ct
     ev.sec.count = count;
     ev.sec.bearer = bearer;
     ev.sec.direction = direction;
-    ev.sec.mac = mac(c.nia, key, count, bearer, direction, pdu);
+    ev.sec.mac = options.mac ? *options.mac
+                             : mac(c.nia, options.mac_key ? *options.mac_key : nrpik_of(c), count, bearer,
+                                   direction, pdu);
     // TS 38.323 5.8: the PDU carrying the Security Mode Command is never ciphered; everything else is
     // ciphered unless the null ciphering algorithm is in use.
     ev.sec.ciphered = msg != "SECURITY_MODE_COMMAND" && c.nea != "NEA0";

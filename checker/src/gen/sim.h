@@ -64,6 +64,10 @@ struct LinkSetup {
 /// Per-event protection choices that deviate from the honest default.
 struct SendOptions {
     std::optional<Bytes> mac_key; ///< MAC-I with this NRPIK instead of the context's
+    /// This MAC-I as it is (copied from another event) instead of computing one.
+    std::optional<std::array<std::uint8_t, 4>> mac;
+    /// This COUNT instead of the next one; the context's counter does not advance.
+    std::optional<std::uint32_t> count;
 };
 
 /// Both UEs of one link plus the trace being written. Holds the state the honest UEs agree on.
@@ -81,6 +85,8 @@ class Sim {
     /// Index of the context in force.
     [[nodiscard]] std::size_t current() const { return current_; }
     [[nodiscard]] Context& context(std::size_t index) { return contexts_.at(index); }
+    /// NRPIK of a context (derived on first use).
+    [[nodiscard]] const Bytes& nrpik(std::size_t index) { return nrpik_of(contexts_.at(index)); }
     /// Adds a context (new ones start every COUNT at 0) and returns its index.
     [[nodiscard]] std::size_t add_context(Context c);
     /// Adds a context neither UE holds (random unused ID and key from the alt() stream, algorithms of
@@ -189,6 +195,22 @@ enum class Mutation : std::uint8_t {
 /// Same, per spec variant (in the seed an initiator whose checks fail just stops: it has no reject).
 [[nodiscard]] bool stops_trace(Mutation m, bool seed_variant);
 
+/// A fooling mutation of one re-keying: crafted so that a violating behaviour looks conforming (same
+/// IDs, valid-looking MAC-Is, plausible COUNTs), for the fool-* scenarios of the catalogue. Kept apart
+/// from Mutation so that random traces (and the corpus files made from them) do not change.
+enum class Fool : std::uint8_t {
+    none,
+    complete_copied_mac, ///< the COMPLETE carries the MAC-I of the SMC (same new context)
+    smc_old_nrpik,       ///< the SMC names the new K_NRP-sess ID, MAC-I with the NRPIK in force
+    smc_old_knrp,        ///< re-auth: the SMC carries msbs_k_nrp_id, K_NRP-sess from the OLD K_NRP
+    nonce_pair_reuse,    ///< Nonce_1 and Nonce_2 of the first re-keying again (same K_NRP-sess)
+    smc_replayed,        ///< the target sends the previous re-keying's SMC again, unchanged
+    echo_duplicates,     ///< echo nea [NEA2, NEA2] for [NEA0, NEA2]: same length, NEA0 missing
+    echo_reordered,      ///< echo nea [NEA2, NEA0] for [NEA0, NEA2]: conforming (a set)
+    count_reset,         ///< the initiator's DATA after the SMC, still under the old context, at COUNT 0
+    response_copied_mac, ///< the REKEYING_RESPONSE carries the MAC-I of the COMPLETE
+};
+
 /// Where DATA is sent within one re-keying, and by whom.
 struct DataPlan {
     std::vector<Role> before;        ///< before the request, old context
@@ -205,7 +227,8 @@ struct RekeyPlan {
     bool retransmit = false;                  ///< the initiator resends the identical request once
     std::optional<std::uint8_t> reject_cause; ///< the initiator rejects a sound SMC with this cause
     Mutation mutation = Mutation::none;
-    unsigned variant = 0; ///< which form of the mutation (0 = the catalogue's first)
+    unsigned variant = 0;   ///< which form of the mutation (0 = the catalogue's first)
+    Fool fool = Fool::none; ///< normative variant only; never together with a mutation
     DataPlan data;
 };
 
@@ -229,6 +252,8 @@ struct CatalogueEntry {
     bool warning = false;    ///< the rule is a warning: the verdict stays "conforms"
     bool null_algorithms = false;
     void (*build)(Sim&) = nullptr;
+    /// Rules the oracle names besides `rule`, when one mutation must break several (fool-* only).
+    std::vector<const char*> also{};
 };
 
 /// The catalogue of the normative variant and of the seed variant.

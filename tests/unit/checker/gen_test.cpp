@@ -197,6 +197,26 @@ void flatten(const json& j, const std::string& prefix, std::map<std::string, jso
     }
 }
 
+/// Indices of the events carrying `msg`, in trace order.
+std::vector<std::size_t> events_of(const trace::Trace& t, const std::string& msg)
+{
+    std::vector<std::size_t> out;
+    for (std::size_t i = 0; i < t.events.size(); ++i) {
+        if (t.events[i].msg == msg) {
+            out.push_back(i);
+        }
+    }
+    return out;
+}
+
+/// The cause of the only SECURITY_MODE_REJECT of a trace.
+int reject_cause(const trace::Trace& t)
+{
+    const auto rejects = events_of(t, "SECURITY_MODE_REJECT");
+    REQUIRE(rejects.size() == 1);
+    return t.events[rejects.front()].ie.at("cause").get<int>();
+}
+
 std::set<std::string> differing_fields(const json& a, const json& b)
 {
     std::map<std::string, json> fa;
@@ -275,7 +295,15 @@ TEST_SUITE("checker")
                 CHECK(s.expect.rules == std::vector<std::string>{"NULL_INTEGRITY_REKEY"});
             } else {
                 CHECK(s.expect.verdict == "violation");
-                CHECK(s.expect.rules == std::vector<std::string>{s.mutate_rule});
+                // One rule per scenario, except fool-* mutations that break several rules at once.
+                CHECK(std::find(s.expect.rules.begin(), s.expect.rules.end(), s.mutate_rule) !=
+                      s.expect.rules.end());
+                CHECK(std::is_sorted(s.expect.rules.begin(), s.expect.rules.end()));
+                CHECK(std::adjacent_find(s.expect.rules.begin(), s.expect.rules.end()) ==
+                      s.expect.rules.end());
+                if (s.name.rfind("fool-", 0) != 0) {
+                    CHECK(s.expect.rules == std::vector<std::string>{s.mutate_rule});
+                }
             }
         }
 
@@ -483,8 +511,69 @@ TEST_SUITE("checker")
              "SECURITY_MODE_COMMAND",
              {"sec/mac"},
              {"sec/mac"}},
+            {"fool-mac-copied",
+             "conform-plain",
+             "SECURITY_MODE_COMPLETE",
+             "SECURITY_MODE_COMPLETE",
+             {"sec/mac"},
+             {"sec/mac"}},
+            {"fool-smc-old-key-new-ctx",
+             "conform-plain",
+             "SECURITY_MODE_COMMAND",
+             "SECURITY_MODE_COMMAND",
+             {"sec/mac"},
+             {"sec/mac"}},
+            {"fool-smc-valid-old-mac",
+             "conform-reauth",
+             "SECURITY_MODE_COMMAND",
+             "SECURITY_MODE_COMMAND",
+             {"sec/mac"},
+             {"sec/mac"}},
+            {"fool-nonce-pair-reuse",
+             "conform-two-rekeys",
+             "REKEYING_REQUEST",
+             "REKEYING_REQUEST",
+             {"ie/nonce_1"},
+             {"ie/nonce_1", "pdu", "sec/mac"}},
+            {"fool-smc-replayed",
+             "conform-two-rekeys",
+             "SECURITY_MODE_COMMAND",
+             "SECURITY_MODE_COMMAND",
+             {"ie/nonce_2", "sec/ctx", "sec/mac", "pdu"},
+             {"ie/nonce_2", "ie/lsb_k_nrp_sess_id", "sec/ctx", "sec/mac", "pdu"}},
+            {"fool-echo-duplicates",
+             "conform-plain",
+             "SECURITY_MODE_COMMAND",
+             "SECURITY_MODE_COMMAND",
+             {"ie/ue_sec_cap/nea", "pdu", "sec/mac"},
+             {"ie/ue_sec_cap/nea", "pdu", "sec/mac"}},
+            {"fool-echo-reordered",
+             "conform-plain",
+             "SECURITY_MODE_COMMAND",
+             "SECURITY_MODE_COMMAND",
+             {"ie/ue_sec_cap/nea"},
+             {"ie/ue_sec_cap/nea"}},
+            {"fool-count-reset-old-ctx",
+             "conform-two-rekeys",
+             "DATA",
+             "DATA",
+             {"sec/count", "sec/mac"},
+             {"sec/count", "sec/mac"}},
+            {"fool-response-copied-mac",
+             "conform-plain",
+             "REKEYING_RESPONSE",
+             "REKEYING_RESPONSE",
+             {"sec/mac"},
+             {"sec/mac"}},
         };
         const auto all = catalogue(kSpec);
+        for (const auto& s : all) {
+            if (s.name.rfind("fool-", 0) == 0) {
+                CHECK_MESSAGE(std::any_of(intents.begin(), intents.end(),
+                                          [&](const Intent& x) { return x.name == s.name; }),
+                              s.name);
+            }
+        }
         for (const Intent& intent : intents) {
             const auto s = std::find_if(all.begin(), all.end(),
                                         [&](const gen::Scenario& x) { return x.name == intent.name; });
@@ -539,6 +628,182 @@ TEST_SUITE("checker")
         CHECK(std::any_of(knrp.events.begin(), knrp.events.end(), [](const trace::Event& e) {
             return e.msg == "SECURITY_MODE_REJECT" && e.ie.at("cause") == 7;
         }));
+    }
+
+    TEST_CASE(
+        "gen: a copied MAC-I of a fool scenario is the valid MAC-I of another message of the same context")
+    {
+        for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+            CAPTURE(seed);
+            const trace::Trace t = build(kSpec, "fool-mac-copied", seed);
+            const auto smc = events_of(t, "SECURITY_MODE_COMMAND");
+            const auto complete = events_of(t, "SECURITY_MODE_COMPLETE");
+            REQUIRE(smc.size() == 1);
+            REQUIRE(complete.size() == 1);
+            const trace::Event& c = t.events[complete.front()];
+            const trace::Event& m = t.events[smc.front()];
+            CHECK(c.sec.ctx == m.sec.ctx);
+            CHECK(c.sec.mac == m.sec.mac);
+            CHECK(c.sec.direction != m.sec.direction);
+            CHECK(complete.front() + 1 == t.events.size()); // the target does not respond
+            CHECK(events_of(t, "REKEYING_RESPONSE").empty());
+
+            const trace::Trace r = build(kSpec, "fool-response-copied-mac", seed);
+            const auto response = events_of(r, "REKEYING_RESPONSE");
+            const auto r_complete = events_of(r, "SECURITY_MODE_COMPLETE");
+            REQUIRE(response.size() == 1);
+            REQUIRE(r_complete.size() == 1);
+            CHECK(r.events[response.front()].sec.ctx == r.events[r_complete.front()].sec.ctx);
+            CHECK(r.events[response.front()].sec.mac == r.events[r_complete.front()].sec.mac);
+            CHECK(r.events[response.front()].sec.ctx != r.link.k_nrp_sess_id);
+        }
+    }
+
+    TEST_CASE("gen: fool SMCs name the new context with a MAC-I from the wrong key")
+    {
+        for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+            CAPTURE(seed);
+            // The NRPIK in force, under the new ID.
+            const trace::Trace t = build(kSpec, "fool-smc-old-key-new-ctx", seed);
+            const auto req = events_of(t, "REKEYING_REQUEST");
+            const auto smc = events_of(t, "SECURITY_MODE_COMMAND");
+            REQUIRE(req.size() == 1);
+            REQUIRE(smc.size() == 1);
+            const trace::Event& e = t.events[smc.front()];
+            const auto new_id = static_cast<std::uint16_t>(
+                (t.events[req.front()].ie.at("msb_k_nrp_sess_id").get<std::uint32_t>() << 8U) |
+                e.ie.at("lsb_k_nrp_sess_id").get<std::uint32_t>());
+            SeenContext old_key =
+                context_from(t.link.k_nrp_sess_id, *t.link.k_nrp_sess, *t.link.selected_nia);
+            old_key.id = new_id;
+            check_mac(e, old_key, smc.front());
+            CHECK(reject_cause(t) == 7);
+
+            // Re-authentication: msbs_k_nrp_id names the new K_NRP, the key derives from the old one.
+            const trace::Trace a = build(kSpec, "fool-smc-valid-old-mac", seed);
+            REQUIRE(a.keys.size() == 2);
+            const auto a_req = events_of(a, "REKEYING_REQUEST");
+            const auto a_smc = events_of(a, "SECURITY_MODE_COMMAND");
+            REQUIRE(a_req.size() == 1);
+            REQUIRE(a_smc.size() == 1);
+            const trace::Event& r = a.events[a_req.front()];
+            const trace::Event& m = a.events[a_smc.front()];
+            CHECK(r.ie.at("reauth") == true);
+            CHECK_FALSE(events_of(a, "AUTH_RESPONSE").empty());
+            REQUIRE(m.ie.contains("msbs_k_nrp_id"));
+            CHECK(m.ie.contains("key_est_info"));
+            CHECK(m.ie.at("msbs_k_nrp_id").get<std::uint32_t>() == a.keys.back().k_nrp_id >> 16U);
+            auto k_sess =
+                crypto::derive_k_nrp_sess(key_with_id(a, a.link.k_nrp_id), hex_bytes(r.ie.at("nonce_1")),
+                                          hex_bytes(m.ie.at("nonce_2")));
+            REQUIRE(k_sess.has_value());
+            const auto id =
+                static_cast<std::uint16_t>((r.ie.at("msb_k_nrp_sess_id").get<std::uint32_t>() << 8U) |
+                                           m.ie.at("lsb_k_nrp_sess_id").get<std::uint32_t>());
+            check_mac(m, context_from(id, *k_sess, m.ie.at("selected_algs").at("nia").get<std::string>()),
+                      a_smc.front());
+            CHECK(reject_cause(a) == 7);
+            CHECK(events_of(a, "SECURITY_MODE_COMPLETE").empty());
+        }
+    }
+
+    TEST_CASE("gen: fool-nonce-pair-reuse repeats both nonces and completes with valid MAC-Is")
+    {
+        for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+            CAPTURE(seed);
+            const trace::Trace t = build(kSpec, "fool-nonce-pair-reuse", seed);
+            const auto req = events_of(t, "REKEYING_REQUEST");
+            const auto smc = events_of(t, "SECURITY_MODE_COMMAND");
+            REQUIRE(req.size() == 2);
+            REQUIRE(smc.size() == 2);
+            CHECK(t.events[req[0]].ie.at("nonce_1") == t.events[req[1]].ie.at("nonce_1"));
+            CHECK(t.events[smc[0]].ie.at("nonce_2") == t.events[smc[1]].ie.at("nonce_2"));
+            CHECK(t.events[smc[0]].sec.ctx != t.events[smc[1]].sec.ctx);
+            CHECK(events_of(t, "REKEYING_RESPONSE").size() == 2);
+            verify_macs(t); // same K_NRP, same nonces: the second new context has the first one's key
+        }
+    }
+
+    TEST_CASE("gen: fool-smc-replayed sends the first SMC again, unchanged, in the second re-keying")
+    {
+        for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+            CAPTURE(seed);
+            const trace::Trace t = build(kSpec, "fool-smc-replayed", seed);
+            const auto req = events_of(t, "REKEYING_REQUEST");
+            const auto smc = events_of(t, "SECURITY_MODE_COMMAND");
+            REQUIRE(req.size() == 2);
+            REQUIRE(smc.size() == 2);
+            CHECK(req[1] < smc[1]);
+            json first = trace::to_json(t).at("events")[smc[0]];
+            json again = trace::to_json(t).at("events")[smc[1]];
+            CHECK(first.at("at") != again.at("at"));
+            first.erase("at");
+            again.erase("at");
+            CHECK(first == again);
+            // The replayed SMC names the context in force, never the ID the new request asks for.
+            const auto asked = static_cast<std::uint16_t>(
+                (t.events[req[1]].ie.at("msb_k_nrp_sess_id").get<std::uint32_t>() << 8U) |
+                t.events[smc[1]].ie.at("lsb_k_nrp_sess_id").get<std::uint32_t>());
+            CHECK(*t.events[smc[1]].sec.ctx == *t.events[req[1]].sec.ctx);
+            CHECK(asked != *t.events[req[1]].sec.ctx);
+            CHECK(reject_cause(t) == 7);
+            CHECK(events_of(t, "SECURITY_MODE_COMPLETE").size() == 1);
+        }
+    }
+
+    TEST_CASE("gen: the fool echo scenarios change the echo only, and a reordered echo keeps pdu and MAC-I")
+    {
+        for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+            CAPTURE(seed);
+            const trace::Trace d = build(kSpec, "fool-echo-duplicates", seed);
+            const auto smc = events_of(d, "SECURITY_MODE_COMMAND");
+            REQUIRE(smc.size() == 1);
+            CHECK(d.events[smc.front()].ie.at("ue_sec_cap").at("nea") == json{"NEA2", "NEA2"});
+            CHECK(d.events[events_of(d, "REKEYING_REQUEST").front()].ie.at("ue_sec_cap").at("nea") ==
+                  json{"NEA0", "NEA2"});
+            CHECK(reject_cause(d) == 8);
+            verify_macs(d);
+
+            // Apart from the title, the whole trace equals conform-plain but for the echo's order.
+            const trace::Trace r = build(kSpec, "fool-echo-reordered", seed);
+            json reordered = trace::to_json(r);
+            json honest = trace::to_json(build(kSpec, "conform-plain", seed));
+            const auto i = events_of(r, "SECURITY_MODE_COMMAND").front();
+            CHECK(reordered.at("events")[i].at("ie").at("ue_sec_cap").at("nea") == json{"NEA2", "NEA0"});
+            reordered.at("events")[i].at("ie").at("ue_sec_cap").at("nea") = json{"NEA0", "NEA2"};
+            reordered.erase("title");
+            honest.erase("title");
+            CHECK(reordered == honest);
+        }
+    }
+
+    TEST_CASE("gen: fool-count-reset-old-ctx restarts COUNT under the context of the completed re-keying")
+    {
+        for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+            CAPTURE(seed);
+            const trace::Trace t = build(kSpec, "fool-count-reset-old-ctx", seed);
+            const auto smc = events_of(t, "SECURITY_MODE_COMMAND");
+            REQUIRE(smc.size() == 2);
+            const std::uint16_t made = *t.events[smc[0]].sec.ctx; // the context of the first re-keying
+            std::uint32_t highest = 0;
+            std::size_t resets = 0;
+            for (std::size_t i = 0; i < t.events.size(); ++i) {
+                const trace::Event& e = t.events[i];
+                if (e.msg != "DATA" || e.from != trace::Role::initiator || *e.sec.ctx != made) {
+                    continue;
+                }
+                if (i > smc[1]) {
+                    CHECK(*e.sec.count == 0);
+                    CHECK(highest >= 1);
+                    ++resets;
+                } else {
+                    highest = std::max(highest, *e.sec.count);
+                }
+            }
+            CHECK(resets == 1);
+            CHECK(events_of(t, "REKEYING_RESPONSE").size() == 2);
+            verify_macs(t); // the MAC-I is valid for COUNT 0
+        }
     }
 
     TEST_CASE("gen: REPLAY repeats one protected PDU exactly")

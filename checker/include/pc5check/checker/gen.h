@@ -2,6 +2,9 @@
 /// \file Trace generator of `pc5check gen`: realistic `pc5-trace/1` traces of the PC5 unicast link
 /// re-keying with real keys and MAC-Is, either conforming or with exactly one thing mutated, each with
 /// an `expect` oracle taken from the scenario's intent (never from running the checker).
+/// The `fool-*` scenarios dress one mutation up to look conforming (the right context ID with a MAC-I
+/// that is valid for something else, a COUNT reset that looks like a context switch, a replayed SMC,
+/// a capability echo with duplicates, ...); one of them is conforming after all (a reordered echo).
 ///
 /// Determinism: every random value (keys, nonces, identifiers, COUNT start values, DATA payloads,
 /// timing, structure of random traces) comes from a `std::mt19937_64` seeded with the caller's seed,
@@ -45,9 +48,11 @@ inline constexpr std::uint8_t kBearerSlDrb = 4;
 
 /// One named scenario of the catalogue.
 struct Scenario {
-    std::string name;        ///< file-name stem, e.g. "conform-plain", "viol-smc-echo-caps"
-    std::string title;       ///< what the scenario is and what is mutated, in words
-    std::string mutate_rule; ///< rule the scenario breaks (or warns on); empty = conforming
+    std::string name;  ///< file-name stem, e.g. "conform-plain", "viol-smc-echo-caps", "fool-mac-copied"
+    std::string title; ///< what the scenario is and what is mutated, in words
+    /// Rule the scenario's mutation targets (or warns on); empty = conforming. `expect.rules` holds it,
+    /// and for a few fool-* scenarios the further rules the same mutation breaks.
+    std::string mutate_rule;
     /// Conforming scenario that, built with the same seed, equals this one up to the mutated event
     /// (empty when there is none).
     std::string counterpart;
