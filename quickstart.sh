@@ -15,7 +15,7 @@ build_type=${BUILD_TYPE:-RelWithDebInfo}
 packages=(g++ cmake make pkg-config libz3-dev nlohmann-json3-dev libcli11-dev doctest-dev libssl-dev libexpected-dev)
 
 # Only the test suite needs these (browser test of the HTML report, XML schema validation, JSON Schema).
-test_packages=(python3-jsonschema)
+test_packages=(python3-jsonschema chromium libxml2-utils graphviz)
 if [ "$job" = test ]; then
     packages+=("${test_packages[@]}")
 fi

@@ -8,7 +8,6 @@
 /// the same run always gives the same bytes.
 
 #include "pc5check/checker/report.h"
-
 #include "report/html_assets.h"
 #include "report/html_escape.h"
 #include "report/html_msc.h"
@@ -27,9 +26,10 @@ namespace {
 
 using html::escape;
 
-constexpr std::size_t kMaxFindingRows = 200;    // violation rows per trace
-constexpr std::size_t kMaxAssumptions = 200;    // assumptions listed per trace
-constexpr std::size_t kMaxEventLinks = 24;      // event links per unverified group
+constexpr std::size_t kShownFindingRows = 8; // violation rows in view per trace
+constexpr std::size_t kMaxFindingRows = 200; // violation rows per trace
+constexpr std::size_t kMaxAssumptions = 200; // assumptions listed per trace
+constexpr std::size_t kMaxEventLinks = 24;   // event links per unverified group
 
 /// Verdict of a trace as the JSON report spells it ("bad-input" for unreadable input).
 std::string verdict_of(const checker::TraceResult& t)
@@ -67,10 +67,32 @@ Counts count(const checker::CheckRun& run)
     return c;
 }
 
-std::string anchor_of(std::size_t index)
+/// The directory all trace files share ("/work/traces/"), so the tables can show shorter names.
+std::string common_dir(const checker::CheckRun& run)
 {
-    return "t" + std::to_string(index);
+    if (run.traces.empty()) {
+        return {};
+    }
+    std::string prefix = run.traces.front().file;
+    for (const auto& t : run.traces) {
+        std::size_t n = 0;
+        while (n < prefix.size() && n < t.file.size() && prefix[n] == t.file[n]) {
+            ++n;
+        }
+        prefix.resize(n);
+    }
+    const auto slash = prefix.rfind('/');
+    return slash == std::string::npos ? std::string() : prefix.substr(0, slash + 1);
 }
+
+/// trace_label without the common directory.
+std::string short_label(const checker::TraceResult& t, const std::string& dir)
+{
+    const std::string label = trace_label(t);
+    return label.compare(0, dir.size(), dir) == 0 ? label.substr(dir.size()) : label;
+}
+
+std::string anchor_of(std::size_t index) { return "t" + std::to_string(index); }
 
 void write_clauses(std::ostream& out, const std::vector<spec::ClauseRef>& clauses)
 {
@@ -86,7 +108,7 @@ void write_clauses(std::ostream& out, const std::vector<spec::ClauseRef>& clause
 /// The parts of an input error: file, line:column, JSON pointer, event, message.
 void write_error_box(std::ostream& out, const Error& e)
 {
-    out << "<div class=\"error-box\" data-file=\"" << escape(e.file) << "\"><dl class=\"meta\">";
+    out << R"(<div class="error-box" data-file=")" << escape(e.file) << R"("><dl class="meta">)";
     if (!e.file.empty()) {
         out << "<dt>file</dt><dd class=\"mono\">" << escape(e.file) << "</dd>";
     }
@@ -107,32 +129,34 @@ void write_head(std::ostream& out, const checker::CheckRun& run, const Counts& c
     out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         << "<meta name=\"generator\" content=\"pc5check\">\n"
-        << "<title>pc5check report: " << c.traces << " trace(s), " << c.violation << " violation, " << c.bad_input
-        << " bad input</title>\n<style>" << html::stylesheet() << "</style>\n</head>\n<body>\n";
-    out << "<header class=\"top\"><div class=\"page\"><h1><span class=\"tool\">pc5check</span> conformance report"
+        << "<title>pc5check report: " << c.traces << " trace(s), " << c.violation << " violation, "
+        << c.bad_input << " bad input</title>\n<style>" << html::stylesheet()
+        << "</style>\n</head>\n<body>\n";
+    out << "<header class=\"top\"><div class=\"page\"><h1><span class=\"tool\">pc5check</span> conformance "
+           "report"
         << "</h1><div class=\"sub\">PC5 unicast link re-keying";
     if (!run.specs.empty()) {
         out << " \xC2\xB7 spec ";
         bool first = true;
         for (const auto& [id, spec] : run.specs) {
-            out << (first ? "" : ", ") << "<code title=\"" << escape(spec ? spec->title : std::string()) << "\">"
-                << escape(id) << "</code>";
+            out << (first ? "" : ", ") << "<code title=\"" << escape(spec ? spec->title : std::string())
+                << "\">" << escape(id) << "</code>";
             first = false;
         }
     }
     out << "</div></div></header>\n<main class=\"page\">\n";
 }
 
-void write_summary(std::ostream& out, const checker::CheckRun& run, const Counts& c)
+void write_summary(std::ostream& out, const checker::CheckRun& run, const Counts& c, const std::string& dir)
 {
     out << "<section id=\"summary\">\n<h2>Summary</h2>\n<div class=\"cards\">"
-        << "<div class=\"card traces\"><span class=\"n\" id=\"count-traces\">" << c.traces
+        << R"(<div class="card traces"><span class="n" id="count-traces">)" << c.traces
         << "</span><span class=\"l\">traces</span></div>"
-        << "<div class=\"card conforms\"><span class=\"n\" id=\"count-conforms\">" << c.conforms
+        << R"(<div class="card conforms"><span class="n" id="count-conforms">)" << c.conforms
         << "</span><span class=\"l\">conform</span></div>"
-        << "<div class=\"card violation\"><span class=\"n\" id=\"count-violation\">" << c.violation
+        << R"(<div class="card violation"><span class="n" id="count-violation">)" << c.violation
         << "</span><span class=\"l\">violation</span></div>"
-        << "<div class=\"card bad-input\"><span class=\"n\" id=\"count-bad-input\">" << c.bad_input
+        << R"(<div class="card bad-input"><span class="n" id="count-bad-input">)" << c.bad_input
         << "</span><span class=\"l\">bad input</span></div></div>\n";
 
     // Rules broken across the run: rule -> number of traces (warnings marked).
@@ -151,11 +175,11 @@ void write_summary(std::ostream& out, const checker::CheckRun& run, const Counts
         }
     }
     if (!tally.empty()) {
-        out << "<ul class=\"tally\" aria-label=\"rules broken\">";
+        out << R"(<ul class="tally" aria-label="rules broken">)";
         for (const auto& [rule, entry] : tally) {
-            out << "<li data-rule=\"" << escape(rule) << "\"><b" << (entry.second ? " class=\"warn\"" : "") << ">"
-                << escape(rule) << "</b> " << (entry.second ? "warning in " : "") << entry.first << " trace"
-                << (entry.first == 1 ? "" : "s") << "</li>";
+            out << "<li data-rule=\"" << escape(rule) << "\"><b" << (entry.second ? " class=\"warn\"" : "")
+                << ">" << escape(rule) << "</b> " << (entry.second ? "warning in " : "") << entry.first
+                << " trace" << (entry.first == 1 ? "" : "s") << "</li>";
         }
         out << "</ul>\n";
     }
@@ -163,18 +187,23 @@ void write_summary(std::ostream& out, const checker::CheckRun& run, const Counts
     if (run.traces.empty()) {
         out << "<p class=\"empty\">No traces were read.</p>\n";
     } else {
-        out << "<table class=\"summary\"><thead><tr><th class=\"num\">#</th><th>trace</th><th>title</th>"
+        if (!dir.empty()) {
+            out << "<p class=\"dir\">Trace files under <code>" << escape(dir) << "</code></p>\n";
+        }
+        out << R"(<table class="summary"><thead><tr><th class="num">#</th><th>trace</th><th>title</th>)"
             << "<th>spec</th><th class=\"num\">events</th><th>verdict</th><th>rules</th>"
             << "<th class=\"num\">unverified</th></tr></thead>\n<tbody>\n";
         for (std::size_t i = 0; i < run.traces.size(); ++i) {
             const auto& t = run.traces[i];
             const std::string verdict = verdict_of(t);
-            out << "<tr data-verdict=\"" << verdict << "\" data-trace=\"" << anchor_of(i) << "\"><td class=\"num\">"
-                << i << "</td><td class=\"trace\"><a href=\"#" << anchor_of(i) << "\">" << escape(trace_label(t))
-                << "</a></td><td class=\"title\" title=\"" << escape(t.title) << "\">" << escape(t.title)
-                << "</td><td class=\"mono\">" << escape(t.spec_id) << "</td><td class=\"num\">"
-                << (t.error ? std::string() : std::to_string(t.event_count)) << "</td><td><span class=\"badge "
-                << verdict << "\">" << verdict_label(verdict) << "</span></td><td>";
+            out << "<tr data-verdict=\"" << verdict << "\" data-trace=\"" << anchor_of(i)
+                << R"("><td class="num">)" << i << R"(</td><td class="trace"><a href="#)" << anchor_of(i)
+                << "\" title=\"" << escape(trace_label(t)) << "\">" << escape(short_label(t, dir))
+                << R"(</a></td><td class="title" title=")" << escape(t.title) << "\">" << escape(t.title)
+                << "</td><td class=\"mono spec\">" << escape(t.spec_id) << "</td><td class=\"num\">"
+                << (t.error ? std::string() : std::to_string(t.event_count))
+                << "</td><td><span class=\"badge " << verdict << "\">" << verdict_label(verdict)
+                << "</span></td><td class=\"rules\">";
             if (t.error) {
                 out << "<span class=\"mono\">" << escape(t.error->json_pointer) << "</span>";
             } else {
@@ -188,11 +217,12 @@ void write_summary(std::ostream& out, const checker::CheckRun& run, const Counts
                 }
                 bool first = true;
                 for (const auto& rule : t.replay.violated_rules()) {
-                    out << (first ? "" : " ") << "<span class=\"rid" << (warnings.count(rule) != 0 ? " warn" : "")
-                        << "\">" << escape(rule) << "</span>";
+                    out << (first ? "" : " ") << "<span class=\"rid"
+                        << (warnings.contains(rule) ? " warn" : "") << "\">" << escape(rule) << "</span>";
                     first = false;
                 }
-                out << "</td><td class=\"num\">" << (unverified == 0 ? std::string() : std::to_string(unverified));
+                out << "</td><td class=\"num\">"
+                    << (unverified == 0 ? std::string() : std::to_string(unverified));
             }
             if (t.error) {
                 out << "</td><td class=\"num\">";
@@ -212,48 +242,59 @@ void write_summary(std::ostream& out, const checker::CheckRun& run, const Counts
     }
 }
 
+void write_finding_row(std::ostream& out, const std::string& anchor, const machine::Finding& f, std::size_t k,
+                       const std::vector<bool>& drawn)
+{
+    const char* cls = f.warning ? "warning" : "violation";
+    out << "<tr class=\"" << cls << "\" id=\"" << anchor << "-f" << k << "\" data-rule=\"" << escape(f.rule)
+        << "\" data-event=\"" << f.event << "\" data-offender=\"" << trace::to_string(f.offender)
+        << R"("><td class="ev">)";
+    if (f.event < drawn.size() && drawn[f.event]) {
+        out << "<a href=\"#" << anchor << "-e" << f.event << "\">#" << f.event << "</a>";
+    } else {
+        out << "#" << f.event;
+    }
+    out << "<div class=\"mono\">" << escape(f.msg) << "</div></td><td><span class=\"rid"
+        << (f.warning ? " warn" : "") << "\">" << escape(f.rule) << "</span>"
+        << (f.warning ? " <span class=\"badge inconclusive\">warning</span>" : "") << "<div class=\"rtext\">"
+        << escape(f.rule_text) << "</div></td><td class=\"offender\">" << trace::to_string(f.offender)
+        << "</td><td>";
+    write_clauses(out, f.clauses);
+    out << R"(</td><td><div class="exp"><span class="k">expected</span> )" << escape(f.expected)
+        << R"(</div><div class="obs"><span class="k">observed</span> )" << escape(f.observed)
+        << "</div></td></tr>\n";
+}
+
+/// Violations and warnings, one row each: the first few in view, more behind a <details> (the chart
+/// must stay near the top), the rest only in the JSON report.
 void write_findings(std::ostream& out, const std::string& anchor, const checker::TraceResult& t,
                     const std::vector<bool>& drawn)
 {
     const auto& findings = t.replay.findings;
-    std::size_t rows = 0;
-    std::size_t total = 0;
-    for (const auto& f : findings) {
-        total += f.outcome == machine::Outcome::violation ? 1 : 0;
+    std::vector<std::size_t> rows;
+    for (std::size_t k = 0; k < findings.size(); ++k) {
+        if (findings[k].outcome == machine::Outcome::violation) {
+            rows.push_back(k);
+        }
     }
-    if (total == 0) {
+    if (rows.empty()) {
         return;
     }
-    out << "<h3>Violations</h3>\n<table class=\"findings\"><thead><tr><th>event</th><th>rule</th>"
-        << "<th>offending UE</th><th>clauses</th><th>expected / observed</th></tr></thead>\n<tbody>\n";
-    for (std::size_t k = 0; k < findings.size() && rows < kMaxFindingRows; ++k) {
-        const machine::Finding& f = findings[k];
-        if (f.outcome != machine::Outcome::violation) {
-            continue;
+    static constexpr const char* kHeader =
+        R"(<table class="findings"><thead><tr><th>event</th><th>rule</th><th>offending UE</th><th>clauses</th>)"
+        "<th>expected / observed</th></tr></thead>\n<tbody>\n";
+    const std::size_t listed = std::min(rows.size(), kMaxFindingRows);
+    out << "<h3>Violations</h3>\n" << kHeader;
+    for (std::size_t r = 0; r < listed; ++r) {
+        if (r == kShownFindingRows) {
+            out << "</tbody></table>\n<details class=\"sub more-findings\"><summary>" << listed - r
+                << " more</summary><div class=\"inner\">" << kHeader;
         }
-        ++rows;
-        const char* cls = f.warning ? "warning" : "violation";
-        out << "<tr class=\"" << cls << "\" id=\"" << anchor << "-f" << k << "\" data-rule=\"" << escape(f.rule)
-            << "\" data-event=\"" << f.event << "\" data-offender=\"" << trace::to_string(f.offender)
-            << "\"><td class=\"ev\">";
-        if (f.event < drawn.size() && drawn[f.event]) {
-            out << "<a href=\"#" << anchor << "-e" << f.event << "\">#" << f.event << "</a>";
-        } else {
-            out << "#" << f.event;
-        }
-        out << "<div class=\"mono\">" << escape(f.msg) << "</div></td><td><span class=\"rid"
-            << (f.warning ? " warn" : "") << "\">" << escape(f.rule) << "</span>"
-            << (f.warning ? " <span class=\"badge inconclusive\">warning</span>" : "")
-            << "<div class=\"rtext\">" << escape(f.rule_text) << "</div></td><td class=\"offender\">"
-            << trace::to_string(f.offender) << "</td><td>";
-        write_clauses(out, f.clauses);
-        out << "</td><td><div class=\"exp\"><span class=\"k\">expected</span> " << escape(f.expected)
-            << "</div><div class=\"obs\"><span class=\"k\">observed</span> " << escape(f.observed)
-            << "</div></td></tr>\n";
+        write_finding_row(out, anchor, findings[rows[r]], rows[r], drawn);
     }
-    out << "</tbody></table>\n";
-    if (rows < total) {
-        out << "<p class=\"cap-note\">" << rows << " of " << total
+    out << "</tbody></table>\n" << (listed > kShownFindingRows ? "</div></details>\n" : "");
+    if (listed < rows.size()) {
+        out << "<p class=\"cap-note\">" << listed << " of " << rows.size()
             << " violations listed; the JSON report (<code>--format json</code>) has all of them.</p>\n";
     }
 }
@@ -262,17 +303,18 @@ void write_chart_figure(std::ostream& out, const std::string& anchor, const chec
                         const std::vector<html::EventMarks>& marks, const std::vector<std::size_t>& selection,
                         const html::ChartOptions& options)
 {
-    out << "<figure class=\"chart\"><figcaption><b>Message sequence chart</b><span class=\"legend\">"
-        << "<span class=\"verified\">verified</span><span class=\"failed\">failed</span>"
-        << "<span class=\"warning\">warning</span><span class=\"unverified\">unverified</span>"
-        << "<span class=\"unprotected\">unprotected</span><span class=\"not-logged\">not logged</span>"
+    out << R"(<figure class="chart"><figcaption><b>Message sequence chart</b><span class="legend">)"
+        << R"(<span class="verified">verified</span><span class="failed">failed</span>)"
+        << R"(<span class="warning">warning</span><span class="unverified">unverified</span>)"
+        << R"(<span class="unprotected">unprotected</span><span class="not-logged">not logged</span>)"
         << "</span></figcaption>\n";
     if (selection.size() < t.events.size()) {
-        out << "<p class=\"cap-note\" data-cap=\"" << options.max_events << "\">Chart limited to the first "
+        out << R"(<p class="cap-note" data-cap=")" << options.max_events << "\">Chart limited to the first "
             << options.max_events << " of " << t.events.size() << " events";
         if (selection.size() > std::min(options.max_events, t.events.size())) {
-            out << ", plus " << options.violation_context << " events either side of each later violation (up to "
-                << options.max_violation_windows << ")";
+            out << ", plus " << options.violation_context
+                << " events either side of each later violation (up to " << options.max_violation_windows
+                << ")";
         }
         out << "; " << selection.size() << " drawn. The JSON report has every event's findings.</p>\n";
     }
@@ -280,7 +322,7 @@ void write_chart_figure(std::ostream& out, const std::string& anchor, const chec
         out << "<p class=\"empty\">The trace has no events.</p>\n";
     }
     out << "<div class=\"scroll\">";
-    html::write_chart(out, anchor, t, marks, selection);
+    html::write_chart(out, anchor, t, marks, selection, options);
     out << "</div></figure>\n";
 }
 
@@ -316,23 +358,25 @@ void write_state(std::ostream& out, const checker::TraceResult& t)
         }
     }
     out << "<details class=\"sub state\" open><summary>Reference model state before event #" << first_event
-        << " (first violation)</summary><div class=\"inner\"><table class=\"state\"><thead><tr><th>variable</th>"
+        << " (first violation)</summary><div class=\"inner\"><table "
+           "class=\"state\"><thead><tr><th>variable</th>"
         << "<th>initiator</th><th>target</th></tr></thead>\n<tbody>\n";
     for (const auto& var : order) {
         const auto& values = roles[var];
         const auto ini = values.find("initiator");
         const auto tgt = values.find("target");
         const bool diff = ini != values.end() && tgt != values.end() && ini->second != tgt->second;
-        out << "<tr" << (diff ? " class=\"diff\"" : "") << " data-var=\"" << escape(var) << "\"><td class=\"var\">"
-            << escape(var) << "</td><td class=\"val\">"
-            << (ini == values.end() ? std::string("\xE2\x80\x94") : escape(ini->second)) << "</td><td class=\"val\">"
+        out << "<tr" << (diff ? " class=\"diff\"" : "") << " data-var=\"" << escape(var)
+            << R"("><td class="var">)" << escape(var) << "</td><td class=\"val\">"
+            << (ini == values.end() ? std::string("\xE2\x80\x94") : escape(ini->second))
+            << "</td><td class=\"val\">"
             << (tgt == values.end() ? std::string("\xE2\x80\x94") : escape(tgt->second)) << "</td></tr>\n";
     }
     if (!link.empty()) {
         out << "<tr class=\"group\"><td colspan=\"3\">link (as observed)</td></tr>\n";
         for (const auto& [name, value] : link) {
-            out << "<tr data-var=\"" << escape(name) << "\"><td class=\"var\">" << escape(name)
-                << "</td><td class=\"val\" colspan=\"2\">" << escape(value) << "</td></tr>\n";
+            out << "<tr data-var=\"" << escape(name) << R"("><td class="var">)" << escape(name)
+                << R"(</td><td class="val" colspan="2">)" << escape(value) << "</td></tr>\n";
         }
     }
     out << "</tbody></table></div></details>\n";
@@ -352,12 +396,13 @@ void write_unverified(std::ostream& out, const std::string& anchor, const checke
     if (groups.empty()) {
         return;
     }
-    out << "<details class=\"sub unverified\"" << (t.replay.verdict == machine::Verdict::conforms ? " open" : "")
-        << "><summary>Unverified checks (" << total << ")</summary><div class=\"inner\">"
-        << "<table class=\"unverified\"><thead><tr><th>rule</th><th>reason</th><th class=\"num\">checks</th>"
+    out << "<details class=\"sub unverified\""
+        << (t.replay.verdict == machine::Verdict::conforms ? " open" : "") << "><summary>Unverified checks ("
+        << total << ")</summary><div class=\"inner\">"
+        << R"(<table class="unverified"><thead><tr><th>rule</th><th>reason</th><th class="num">checks</th>)"
         << "<th>events</th></tr></thead>\n<tbody>\n";
     for (const auto& [key, events] : groups) {
-        out << "<tr class=\"unverified\" data-rule=\"" << escape(key.first) << "\"><td><span class=\"rid\">"
+        out << R"(<tr class="unverified" data-rule=")" << escape(key.first) << R"("><td><span class="rid">)"
             << escape(key.first) << "</span></td><td class=\"reason\">" << escape(key.second)
             << "</td><td class=\"num\">" << events.size() << "</td><td class=\"mono\">";
         for (std::size_t k = 0; k < events.size() && k < kMaxEventLinks; ++k) {
@@ -382,12 +427,13 @@ void write_assumptions_and_passes(std::ostream& out, const checker::TraceResult&
     const auto& r = t.replay;
     if (!r.assumptions.empty()) {
         out << "<details class=\"sub assumptions\"><summary>Assumptions (" << r.assumptions.size()
-            << ")</summary><div class=\"inner\"><ul class=\"plain assumptions\">";
+            << R"()</summary><div class="inner"><ul class="plain assumptions">)";
         for (std::size_t k = 0; k < r.assumptions.size() && k < kMaxAssumptions; ++k) {
             out << "<li>" << escape(r.assumptions[k]) << "</li>";
         }
         if (r.assumptions.size() > kMaxAssumptions) {
-            out << "<li class=\"empty\">" << r.assumptions.size() - kMaxAssumptions << " more in the JSON report</li>";
+            out << "<li class=\"empty\">" << r.assumptions.size() - kMaxAssumptions
+                << " more in the JSON report</li>";
         }
         out << "</ul></div></details>\n";
     }
@@ -397,21 +443,25 @@ void write_assumptions_and_passes(std::ostream& out, const checker::TraceResult&
             total += n;
         }
         out << "<details class=\"sub passes\"><summary>Checks passed (" << total
-            << ")</summary><div class=\"inner\"><ul class=\"passes\">";
+            << R"()</summary><div class="inner"><ul class="passes">)";
         for (const auto& [rule, n] : r.passes) {
-            out << "<li data-rule=\"" << escape(rule) << "\"><span class=\"rid\">" << escape(rule) << "</span> \xC3\x97"
-                << n << "</li>";
+            out << "<li data-rule=\"" << escape(rule) << R"("><span class="rid">)" << escape(rule)
+                << "</span> \xC3\x97" << n << "</li>";
         }
         out << "</ul></div></details>\n";
     }
 }
 
-void write_trace(std::ostream& out, std::size_t index, const checker::TraceResult& t)
+void write_trace(std::ostream& out, std::size_t index, const checker::TraceResult& t, const std::string& dir)
 {
     const std::string anchor = anchor_of(index);
     const std::string verdict = verdict_of(t);
-    const bool open = verdict != "conforms";
-    out << "<section class=\"trace\" id=\"" << anchor << "\" data-verdict=\"" << verdict << "\" data-file=\""
+    // Open what needs attention: violations, bad input, and conforming traces with warnings.
+    bool open = verdict != "conforms";
+    for (const auto& f : t.replay.findings) {
+        open = open || f.outcome == machine::Outcome::violation;
+    }
+    out << R"(<section class="trace" id=")" << anchor << "\" data-verdict=\"" << verdict << "\" data-file=\""
         << escape(t.file) << "\" data-line=\"" << t.line << "\"";
     if (!t.error) {
         out << " data-rules=\"";
@@ -423,7 +473,8 @@ void write_trace(std::ostream& out, std::size_t index, const checker::TraceResul
         out << "\"";
     }
     out << ">\n<details" << (open ? " open" : "") << "><summary><span class=\"badge " << verdict << "\">"
-        << verdict_label(verdict) << "</span><span class=\"tname\">" << escape(trace_label(t)) << "</span>";
+        << verdict_label(verdict) << "</span><span class=\"tname\">" << escape(short_label(t, dir))
+        << "</span>";
     if (!t.title.empty()) {
         out << "<span class=\"ttitle\">" << escape(t.title) << "</span>";
     }
@@ -444,7 +495,15 @@ void write_trace(std::ostream& out, std::size_t index, const checker::TraceResul
     out << "<dt>events</dt><dd>" << t.event_count << "</dd></dl>\n";
 
     const auto marks = html::marks_by_event(t.replay, t.events.size());
-    const html::ChartOptions options;
+    html::ChartOptions options;
+    // The violations table lists the first kMaxFindingRows violations: arrows link only to those.
+    std::size_t listed = 0;
+    for (std::size_t k = 0; k < t.replay.findings.size(); ++k) {
+        if (t.replay.findings[k].outcome == machine::Outcome::violation && ++listed == kMaxFindingRows) {
+            options.linked_findings = k + 1;
+            break;
+        }
+    }
     const auto selection = html::chart_selection(t.events.size(), marks, options);
     std::vector<bool> drawn(t.events.size(), false);
     for (const std::size_t i : selection) {
@@ -463,20 +522,23 @@ void write_trace(std::ostream& out, std::size_t index, const checker::TraceResul
 void write_html(std::ostream& out, const checker::CheckRun& run)
 {
     const Counts c = count(run);
+    const std::string dir = common_dir(run);
     write_head(out, run, c);
-    write_summary(out, run, c);
+    write_summary(out, run, c, dir);
     if (!run.traces.empty()) {
-        out << "<h2>Traces</h2>\n<div class=\"toolbar\" id=\"toolbar\" hidden><button type=\"button\" id=\"expand-all\">"
-            << "Expand all</button><button type=\"button\" id=\"collapse-all\">Collapse all</button><label>"
+        out << "<h2>Traces</h2>\n<div class=\"toolbar\" id=\"toolbar\" hidden><button type=\"button\" "
+               "id=\"expand-all\">"
+            << R"(Expand all</button><button type="button" id="collapse-all">Collapse all</button><label>)"
             << "<input type=\"checkbox\" id=\"only-failing\"> hide conforming traces</label></div>\n";
     }
     for (std::size_t i = 0; i < run.traces.size(); ++i) {
-        write_trace(out, i, run.traces[i]);
+        write_trace(out, i, run.traces[i], dir);
     }
-    out << "<footer>Generated by pc5check from " << c.traces << " trace(s). Verdicts per DESIGN.md section 7: "
+    out << "<footer>Generated by pc5check from " << c.traces
+        << " trace(s). Verdicts per DESIGN.md section 7: "
         << "a check is <em>verified</em> only when the MAC-I and the PDU were logged and the keys known; "
-        << "everything else is reported unverified, never passed.</footer>\n</main>\n<script>" << html::script()
-        << "</script>\n</body>\n</html>\n";
+        << "everything else is reported unverified, never passed.</footer>\n</main>\n<script>"
+        << html::script() << "</script>\n</body>\n</html>\n";
 }
 
 } // namespace pc5check::report

@@ -40,7 +40,8 @@ th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertic
 th{background:var(--soft);font-weight:600;color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.3px}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 table.summary td.trace{font-family:var(--mono);font-size:12.5px;white-space:nowrap}
-table.summary td.title{color:var(--muted);max-width:420px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+table.summary td.title{color:var(--muted);max-width:0;width:100%;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+table.summary td.spec{white-space:nowrap}
 table.summary tr:hover td{background:#f0f6ff}
 .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600;line-height:19px;
 border:1px solid transparent;white-space:nowrap}
@@ -93,7 +94,7 @@ figure.chart figcaption b{color:var(--fg)}
 .legend{display:inline-flex;gap:10px;flex-wrap:wrap}
 .legend span::before{content:"";display:inline-block;width:9px;height:9px;border-radius:2px;margin-right:4px;
 vertical-align:-1px;background:currentColor}
-.legend .verified{color:var(--ok)}.legend .failed{color:var(--bad)}.legend .warning{color:#bf8700}
+.legend .verified{color:var(--ok)}.legend .failed{color:var(--bad)}.legend .warning{color:#bc4c00}
 .legend .unverified{color:var(--warn)}.legend .unprotected{color:var(--badin)}.legend .not-logged{color:#818b98}
 .cap-note{background:var(--warn-bg);border:1px solid #f5e0a0;border-radius:6px;padding:6px 10px;font-size:12.5px;
 margin:6px 0}
@@ -115,20 +116,20 @@ svg.msc{display:block;border:1px solid var(--line);border-radius:6px;background:
 .msc .head-tip,.msc path.head{fill:#1f2328}
 .msc .event.violation .arrow{stroke:var(--bad);stroke-width:2.6}
 .msc .event.violation path.head{fill:var(--bad)}
-.msc .event.warning .arrow{stroke:#bf8700;stroke-width:2.2}
-.msc .event.warning path.head{fill:#bf8700}
+.msc .event.warning .arrow{stroke:#bc4c00;stroke-width:2.2}
+.msc .event.warning path.head{fill:#bc4c00}
 .msc .event.unprotected .arrow,.msc .event.not-logged .arrow{stroke-dasharray:6 4}
 .msc .msg{font-size:12.5px;font-weight:600;text-anchor:middle;fill:var(--fg);font-family:var(--mono)}
 .msc .event.violation .msg{fill:#a40e26}
 .msc .sec{font-size:11px;text-anchor:middle;fill:var(--muted);font-family:var(--mono)}
 .msc .status{font-weight:700}
-.msc .status.verified{fill:var(--ok)}.msc .status.failed{fill:var(--bad)}.msc .status.warning{fill:#bf8700}
+.msc .status.verified{fill:var(--ok)}.msc .status.failed{fill:var(--bad)}.msc .status.warning{fill:#bc4c00}
 .msc .status.unverified{fill:var(--warn)}.msc .status.unprotected{fill:var(--badin)}
 .msc .status.not-logged{fill:#818b98;font-weight:400;font-style:italic}
 .msc .idx{font-size:12px;font-weight:700;font-family:var(--mono);fill:var(--fg)}
 .msc .time{font-size:11px;font-family:var(--mono);fill:var(--muted)}
 .msc .marker circle{fill:var(--bad)}
-.msc .event.warning .marker circle{fill:#bf8700}
+.msc .event.warning .marker circle{fill:#bc4c00}
 .msc .marker text{fill:#fff;font-size:13px;font-weight:800;text-anchor:middle}
 .msc .note{font-size:11px;fill:var(--muted);font-family:var(--mono)}
 .msc .note.rule{fill:var(--bad);font-weight:700}
@@ -141,7 +142,8 @@ details.sub{margin:12px 0 0;border:1px solid var(--line);border-radius:6px}
 details.sub>summary{cursor:pointer;padding:6px 10px;font-weight:600;font-size:13px;background:var(--soft)}
 details.sub[open]>summary{border-bottom:1px solid var(--line)}
 details.sub>.inner{padding:8px 10px}
-table.state td{font-family:var(--mono);font-size:12px;word-break:break-all}
+table.state td{font-family:var(--mono);font-size:11.5px;word-break:break-all;padding:2px 8px}
+p.dir{margin:0 0 6px;color:var(--muted);font-size:12.5px}
 table.state td.var{white-space:nowrap;word-break:normal;color:var(--fg)}
 table.state tr.diff td.val{background:#fff8c5}
 table.state tr.group td{background:var(--soft);font-family:var(--sans);font-weight:600;color:var(--muted);

@@ -12,25 +12,22 @@ namespace pc5check::report::html {
 namespace {
 
 // Layout in SVG user units (= CSS px at 100 %). Columns: event number and time | lifelines | checks.
-constexpr std::size_t kWidth = 1000;
+constexpr std::size_t kWidth = 1140;
 constexpr std::size_t kGutterX = 14;     // event number, time
-constexpr std::size_t kMarkerX = 122;    // violation marker
-constexpr std::size_t kLanesLeft = 200;  // first lifeline
-constexpr std::size_t kLanesRight = 640; // last lifeline
-constexpr std::size_t kNotesX = 676;     // rule IDs / transitions
+constexpr std::size_t kMarkerX = 128;    // violation marker
+constexpr std::size_t kLanesLeft = 215;  // first lifeline
+constexpr std::size_t kLanesRight = 715; // last lifeline
+constexpr std::size_t kNotesX = 752;     // rule IDs / transitions
 constexpr std::size_t kHeadHeight = 62;
 constexpr std::size_t kBoxWidth = 168;
 constexpr std::size_t kRowHeight = 50;
 constexpr std::size_t kGapHeight = 30;
 constexpr std::size_t kFootHeight = 34;
-constexpr std::size_t kHead = 9;         // arrowhead length
-constexpr std::size_t kNoteChars = 44;   // notes column width in characters
+constexpr std::size_t kHead = 9;       // arrowhead length
+constexpr std::size_t kNoteChars = 60; // notes column width in characters
 
 /// Lane (lifeline index) of a sender. Ref: DESIGN.md section 4 (initiator sends REKEYING_REQUEST).
-std::size_t lane_of(trace::Role role)
-{
-    return role == trace::Role::initiator ? 0 : 1;
-}
+std::size_t lane_of(trace::Role role) { return role == trace::Role::initiator ? 0 : 1; }
 
 /// Lane of the receiver: on a two-party link, the peer. An attacker lane would need the event's
 /// addressee from the trace.
@@ -47,10 +44,7 @@ std::size_t lane_x(std::size_t lane, std::size_t lanes)
     return kLanesLeft + lane * (kLanesRight - kLanesLeft) / (lanes - 1);
 }
 
-const char* role_name(trace::Role r)
-{
-    return trace::to_string(r);
-}
+const char* role_name(trace::Role r) { return trace::to_string(r); }
 
 /// At most `n` characters (ASCII ids and reasons; multi-byte sequences are never cut in the middle).
 std::string clip(const std::string& s, std::size_t n)
@@ -96,9 +90,9 @@ std::string sec_line(const trace::Sec& sec)
 std::string tooltip(const checker::TraceResult& t, std::size_t i, const EventMarks& marks, CheckStatus status)
 {
     const checker::EventSummary& e = t.events[i];
-    std::string out = "event " + std::to_string(i) + ": " + e.msg + ", " + role_name(e.from) + " \xE2\x86\x92 " +
-                      (e.from == trace::Role::initiator ? "target" : "initiator") + ", at " +
-                      format_seconds(e.at) + " s";
+    std::string out = "event " + std::to_string(i) + ": " + e.msg + ", " + role_name(e.from) +
+                      " \xE2\x86\x92 " + (e.from == trace::Role::initiator ? "target" : "initiator") +
+                      ", at " + format_seconds(e.at) + " s";
     if (e.position.line != 0) {
         out += ", line " + std::to_string(e.position.line) + ":" + std::to_string(e.position.column);
     }
@@ -126,14 +120,16 @@ std::string tooltip(const checker::TraceResult& t, std::size_t i, const EventMar
         break;
     }
     out += "\nchecks: " + std::string(to_string(status));
-    out += "\nsender: " + (e.sender_transition.empty() ? std::string("no transition enabled") : e.sender_transition);
+    out += "\nsender: " +
+           (e.sender_transition.empty() ? std::string("no transition enabled") : e.sender_transition);
     out += "\nreceiver: " + (e.receiver_transition.empty() ? std::string("ignored") : e.receiver_transition);
     const auto& findings = t.replay.findings;
     for (const auto* list : {&marks.violations, &marks.warnings, &marks.unverified}) {
         for (const std::size_t k : *list) {
             const machine::Finding& f = findings[k];
-            out += "\n" + f.rule + (list == &marks.unverified ? " unverified: " + f.reason
-                                                               : ": expected " + f.expected + ", observed " + f.observed);
+            out += "\n" + f.rule +
+                   (list == &marks.unverified ? " unverified: " + f.reason
+                                              : ": expected " + f.expected + ", observed " + f.observed);
         }
     }
     return out;
@@ -160,15 +156,16 @@ void write_head(std::ostream& out, const std::vector<Lifeline>& lanes, std::size
 {
     for (std::size_t l = 0; l < lanes.size(); ++l) {
         const std::size_t x = lane_x(l, lanes.size());
-        out << "<g class=\"" << cls << " lane-" << escape(lanes[l].key) << "\"><rect x=\"" << x - kBoxWidth / 2
-            << "\" y=\"" << y << "\" width=\"" << kBoxWidth << "\" height=\"" << height << "\" rx=\"4\"/>";
+        out << "<g class=\"" << cls << " lane-" << escape(lanes[l].key) << "\"><rect x=\""
+            << x - kBoxWidth / 2 << "\" y=\"" << y << "\" width=\"" << kBoxWidth << "\" height=\"" << height
+            << R"(" rx="4"/>)";
         if (height > 30) {
-            out << "<text class=\"lane-title\" x=\"" << x << "\" y=\"" << y + 19 << "\">" << escape(lanes[l].title)
-                << "</text><text class=\"lane-sub\" x=\"" << x << "\" y=\"" << y + 35 << "\">"
-                << escape(lanes[l].subtitle) << "</text>";
+            out << R"(<text class="lane-title" x=")" << x << "\" y=\"" << y + 19 << "\">"
+                << escape(lanes[l].title) << R"(</text><text class="lane-sub" x=")" << x << "\" y=\""
+                << y + 35 << "\">" << escape(lanes[l].subtitle) << "</text>";
         } else {
-            out << "<text class=\"lane-sub\" x=\"" << x << "\" y=\"" << y + 16 << "\">" << escape(lanes[l].title)
-                << "</text>";
+            out << R"(<text class="lane-sub" x=")" << x << "\" y=\"" << y + 16 << "\">"
+                << escape(lanes[l].title) << "</text>";
         }
         out << "</g>";
     }
@@ -177,9 +174,9 @@ void write_head(std::ostream& out, const std::vector<Lifeline>& lanes, std::size
 void write_gap(std::ostream& out, std::size_t y, std::size_t first, std::size_t last)
 {
     const std::size_t n = last - first + 1;
-    out << "<g class=\"gap\"><rect x=\"0\" y=\"" << y << "\" width=\"" << kWidth << "\" height=\"" << kGapHeight
-        << "\"/><text x=\"" << (kLanesLeft + kLanesRight) / 2 << "\" y=\"" << y + 19 << "\">\xE2\x8B\xAF " << n
-        << (n == 1 ? " event" : " events") << " not drawn (#" << first;
+    out << R"(<g class="gap"><rect x="0" y=")" << y << "\" width=\"" << kWidth << "\" height=\"" << kGapHeight
+        << "\"/><text x=\"" << (kLanesLeft + kLanesRight) / 2 << "\" y=\"" << y + 19 << "\">\xE2\x8B\xAF "
+        << n << (n == 1 ? " event" : " events") << " not drawn (#" << first;
     if (n > 1) {
         out << "\xE2\x80\x93#" << last;
     }
@@ -187,7 +184,8 @@ void write_gap(std::ostream& out, std::size_t y, std::size_t first, std::size_t 
 }
 
 void write_event(std::ostream& out, const std::string& anchor, const checker::TraceResult& t, std::size_t i,
-                 const EventMarks& marks, std::size_t y, std::size_t lanes, bool odd)
+                 const EventMarks& marks, std::size_t y, std::size_t lanes, bool odd,
+                 std::size_t linked_findings)
 {
     const checker::EventSummary& e = t.events[i];
     const CheckStatus status = check_status(e, marks);
@@ -202,16 +200,16 @@ void write_event(std::ostream& out, const std::string& anchor, const checker::Tr
         out << " data-rules=\"" << escape(rule_list(findings, fired)) << "\"";
     }
     out << "><title>" << escape(tooltip(t, i, marks, status)) << "</title>";
-    out << "<rect class=\"bg\" x=\"0\" y=\"" << y << "\" width=\"" << kWidth << "\" height=\"" << kRowHeight
+    out << R"(<rect class="bg" x="0" y=")" << y << "\" width=\"" << kWidth << "\" height=\"" << kRowHeight
         << "\"/>";
 
     // Gutter: event number and time.
-    out << "<text class=\"idx\" x=\"" << kGutterX << "\" y=\"" << y + 21 << "\">#" << i << "</text>"
-        << "<text class=\"time\" x=\"" << kGutterX << "\" y=\"" << y + 38 << "\">" << format_seconds(e.at)
+    out << R"(<text class="idx" x=")" << kGutterX << "\" y=\"" << y + 21 << "\">#" << i << "</text>"
+        << R"(<text class="time" x=")" << kGutterX << "\" y=\"" << y + 38 << "\">" << format_seconds(e.at)
         << " s</text>";
     if (status == CheckStatus::failed || status == CheckStatus::warning) {
-        out << "<g class=\"marker\"><circle cx=\"" << kMarkerX << "\" cy=\"" << y + 26
-            << "\" r=\"9\"/><text x=\"" << kMarkerX << "\" y=\"" << y + 30 << "\">!</text></g>";
+        out << R"(<g class="marker"><circle cx=")" << kMarkerX << "\" cy=\"" << y + 26
+            << R"(" r="9"/><text x=")" << kMarkerX << "\" y=\"" << y + 30 << "\">!</text></g>";
     }
 
     // The arrow, sender to receiver, with the message above and the protection below.
@@ -220,24 +218,29 @@ void write_event(std::ostream& out, const std::string& anchor, const checker::Tr
     const std::size_t ya = y + 27;
     const bool right = x2 > x1;
     const std::size_t tip_base = right ? x2 - kHead : x2 + kHead;
-    out << "<line class=\"arrow\" x1=\"" << x1 << "\" y1=\"" << ya << "\" x2=\"" << tip_base << "\" y2=\"" << ya
-        << "\"/><path class=\"head\" d=\"M" << x2 << " " << ya << "L" << tip_base << " " << ya - 5 << "L"
+    out << R"(<line class="arrow" x1=")" << x1 << "\" y1=\"" << ya << "\" x2=\"" << tip_base << "\" y2=\""
+        << ya << R"("/><path class="head" d="M)" << x2 << " " << ya << "L" << tip_base << " " << ya - 5 << "L"
         << tip_base << " " << ya + 5 << "Z\"/>";
     const std::size_t mid = (x1 + x2) / 2;
-    out << "<text class=\"msg\" x=\"" << mid << "\" y=\"" << y + 21 << "\">" << escape(e.msg) << "</text>";
-    out << "<text class=\"sec\" x=\"" << mid << "\" y=\"" << y + 43 << "\">" << escape(sec_line(e.sec))
-        << " \xC2\xB7 <tspan class=\"status " << css_name(status) << "\">" << to_string(status) << "</tspan></text>";
+    out << R"(<text class="msg" x=")" << mid << "\" y=\"" << y + 21 << "\">" << escape(e.msg) << "</text>";
+    out << R"(<text class="sec" x=")" << mid << "\" y=\"" << y + 43 << "\">" << escape(sec_line(e.sec))
+        << " \xC2\xB7 <tspan class=\"status " << css_name(status) << "\">" << to_string(status)
+        << "</tspan></text>";
 
     // Notes column: the rules that fired (linked to their rows), else the transitions taken.
     std::string line1;
     std::string line2;
     const char* line1_class = "note";
+    bool link = false;
     if (!marks.violations.empty() || !marks.warnings.empty()) {
         const auto& list = marks.violations.empty() ? marks.warnings : marks.violations;
         line1 = (marks.violations.empty() ? "\xE2\x9A\xA0 " : "\xE2\x9C\x96 ") + rule_list(findings, list);
         line1_class = marks.violations.empty() ? "note rule warn" : "note rule";
         line2 = std::string("by the ") + role_name(findings[list.front()].offender);
-        out << "<a href=\"#" << escape(anchor) << "-f" << list.front() << "\">";
+        link = list.front() < linked_findings;
+        if (link) {
+            out << "<a href=\"#" << escape(anchor) << "-f" << list.front() << "\">";
+        }
     } else if (!marks.unverified.empty()) {
         line1 = "? " + rule_list(findings, marks.unverified);
         line1_class = "note rule unv";
@@ -248,11 +251,11 @@ void write_event(std::ostream& out, const std::string& anchor, const checker::Tr
     }
     out << "<text class=\"" << line1_class << "\" x=\"" << kNotesX << "\" y=\"" << y + 21 << "\">"
         << escape(clip(line1, kNoteChars)) << "</text>";
-    if (!marks.violations.empty() || !marks.warnings.empty()) {
+    if (link) {
         out << "</a>";
     }
-    out << "<text class=\"note sub\" x=\"" << kNotesX << "\" y=\"" << y + 38 << "\">" << escape(clip(line2, kNoteChars + 4))
-        << "</text></g>\n";
+    out << R"(<text class="note sub" x=")" << kNotesX << "\" y=\"" << y + 38 << "\">"
+        << escape(clip(line2, kNoteChars + 4)) << "</text></g>\n";
 }
 
 } // namespace
@@ -276,10 +279,7 @@ const char* to_string(CheckStatus s)
     return "?";
 }
 
-const char* css_name(CheckStatus s)
-{
-    return s == CheckStatus::not_logged ? "not-logged" : to_string(s);
-}
+const char* css_name(CheckStatus s) { return s == CheckStatus::not_logged ? "not-logged" : to_string(s); }
 
 std::vector<EventMarks> marks_by_event(const machine::ReplayResult& replay, std::size_t event_count)
 {
@@ -336,12 +336,14 @@ std::vector<std::size_t> chart_selection(std::size_t event_count, const std::vec
         out.push_back(i);
     }
     std::size_t windows = 0;
-    for (std::size_t i = head; i < event_count && i < marks.size() && windows < options.max_violation_windows; ++i) {
+    for (std::size_t i = head; i < event_count && i < marks.size() && windows < options.max_violation_windows;
+         ++i) {
         if (marks[i].violations.empty() && marks[i].warnings.empty()) {
             continue;
         }
         ++windows;
-        const std::size_t from = std::max(i - std::min(i, options.violation_context), out.empty() ? 0 : out.back() + 1);
+        const std::size_t from =
+            std::max(i - std::min(i, options.violation_context), out.empty() ? 0 : out.back() + 1);
         const std::size_t to = std::min(event_count - 1, i + options.violation_context);
         for (std::size_t j = from; j <= to; ++j) {
             out.push_back(j);
@@ -352,7 +354,8 @@ std::vector<std::size_t> chart_selection(std::size_t event_count, const std::vec
 }
 
 void write_chart(std::ostream& out, const std::string& anchor, const checker::TraceResult& trace,
-                 const std::vector<EventMarks>& marks, const std::vector<std::size_t>& selection)
+                 const std::vector<EventMarks>& marks, const std::vector<std::size_t>& selection,
+                 const ChartOptions& options)
 {
     const std::vector<Lifeline> lanes = lifelines();
     const std::size_t n = trace.events.size();
@@ -370,17 +373,17 @@ void write_chart(std::ostream& out, const std::string& anchor, const checker::Tr
     const bool tail_gap = selection.empty() ? n > 0 : selection.back() + 1 < n;
     height += tail_gap ? kGapHeight : 0;
 
-    out << "<svg class=\"msc\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" << kWidth << "\" height=\"" << height
-        << "\" viewBox=\"0 0 " << kWidth << " " << height << "\" role=\"img\" aria-label=\"message sequence chart, "
-        << selection.size() << " of " << n << " events\" data-events=\"" << n << "\" data-drawn=\""
-        << selection.size() << "\">\n";
+    out << R"(<svg class="msc" xmlns="http://www.w3.org/2000/svg" width=")" << kWidth << "\" height=\""
+        << height << "\" viewBox=\"0 0 " << kWidth << " " << height
+        << R"(" role="img" aria-label="message sequence chart, )" << selection.size() << " of " << n
+        << " events\" data-events=\"" << n << "\" data-drawn=\"" << selection.size() << "\">\n";
 
     // Lifelines behind everything, header boxes on top.
     const std::size_t foot_y = height - kFootHeight;
     for (std::size_t l = 0; l < lanes.size(); ++l) {
         const std::size_t x = lane_x(l, lanes.size());
-        out << "<line class=\"lifeline lane-" << escape(lanes[l].key) << "\" x1=\"" << x << "\" y1=\"" << kHeadHeight - 10
-            << "\" x2=\"" << x << "\" y2=\"" << foot_y + 4 << "\"/>";
+        out << "<line class=\"lifeline lane-" << escape(lanes[l].key) << "\" x1=\"" << x << "\" y1=\""
+            << kHeadHeight - 10 << "\" x2=\"" << x << "\" y2=\"" << foot_y + 4 << "\"/>";
     }
     out << "\n";
 
@@ -393,7 +396,8 @@ void write_chart(std::ostream& out, const std::string& anchor, const checker::Tr
             write_gap(out, y, first ? 0 : prev + 1, i - 1);
             y += kGapHeight;
         }
-        write_event(out, anchor, trace, i, i < marks.size() ? marks[i] : EventMarks{}, y, lanes.size(), row % 2 == 1);
+        write_event(out, anchor, trace, i, i < marks.size() ? marks[i] : EventMarks{}, y, lanes.size(),
+                    row % 2 == 1, options.linked_findings);
         y += kRowHeight;
         prev = i;
         first = false;
@@ -410,7 +414,8 @@ void write_chart(std::ostream& out, const std::string& anchor, const checker::Tr
 std::string format_seconds(double seconds)
 {
     std::array<char, 64> buf{};
-    const auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), seconds, std::chars_format::fixed, 3);
+    const auto [end, ec] =
+        std::to_chars(buf.data(), buf.data() + buf.size(), seconds, std::chars_format::fixed, 3);
     if (ec != std::errc{}) {
         return "?";
     }

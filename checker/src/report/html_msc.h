@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -36,7 +37,8 @@ struct EventMarks {
 };
 
 /// Findings grouped by event (index = event index). Findings naming an event past the end are ignored.
-[[nodiscard]] std::vector<EventMarks> marks_by_event(const machine::ReplayResult& replay, std::size_t event_count);
+[[nodiscard]] std::vector<EventMarks> marks_by_event(const machine::ReplayResult& replay,
+                                                     std::size_t event_count);
 
 /// The status of one event from its findings and the protection logged.
 [[nodiscard]] CheckStatus check_status(const checker::EventSummary& event, const EventMarks& marks);
@@ -54,21 +56,24 @@ struct Lifeline {
 
 /// Size limits of one chart (a 100k-event trace must not make a 100 MB page).
 struct ChartOptions {
-    std::size_t max_events = 400;        ///< events drawn from the start of the trace
-    std::size_t violation_context = 2;   ///< events drawn either side of a violation past the cap
+    std::size_t max_events = 400;           ///< events drawn from the start of the trace
+    std::size_t violation_context = 2;      ///< events drawn either side of a violation past the cap
     std::size_t max_violation_windows = 16; ///< violations past the cap that get such a window
+    /// Findings with an index below this have a row in the violations table to link to.
+    std::size_t linked_findings = std::numeric_limits<std::size_t>::max();
 };
 
 /// Indices of the events to draw, ascending: all when they fit, else the first `max_events`, plus a
 /// window around each of the first `max_violation_windows` violating (or warning) events after them.
-[[nodiscard]] std::vector<std::size_t> chart_selection(std::size_t event_count, const std::vector<EventMarks>& marks,
-                                                       const ChartOptions& options);
+[[nodiscard]] std::vector<std::size_t>
+chart_selection(std::size_t event_count, const std::vector<EventMarks>& marks, const ChartOptions& options);
 
 /// Writes the `<svg class="msc">` of one trace. `anchor` is the trace's id ("t3"): the arrow of event
 /// i is `<g class="event ..." id="t3-e<i>">`, and the rule label of a violating arrow links to the
 /// violation row `t3-f<k>` (k = index of the finding).
 void write_chart(std::ostream& out, const std::string& anchor, const checker::TraceResult& trace,
-                 const std::vector<EventMarks>& marks, const std::vector<std::size_t>& selection);
+                 const std::vector<EventMarks>& marks, const std::vector<std::size_t>& selection,
+                 const ChartOptions& options);
 
 /// Seconds with millisecond precision, independent of the locale ("0.120").
 [[nodiscard]] std::string format_seconds(double seconds);

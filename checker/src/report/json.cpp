@@ -89,9 +89,15 @@ json to_json(const checker::CheckRun& run)
         }
         const auto& r = t.replay;
         switch (r.verdict) {
-        case machine::Verdict::conforms: ++conforms; break;
-        case machine::Verdict::violation: ++violations; break;
-        case machine::Verdict::inconclusive: ++inconclusive; break;
+        case machine::Verdict::conforms:
+            ++conforms;
+            break;
+        case machine::Verdict::violation:
+            ++violations;
+            break;
+        case machine::Verdict::inconclusive:
+            ++inconclusive;
+            break;
         }
         j["verdict"] = machine::to_string(r.verdict);
         j["events"] = t.event_count;
@@ -99,7 +105,8 @@ json to_json(const checker::CheckRun& run)
         json violations_json = json::array();
         json unverified_json = json::array();
         for (const auto& f : r.findings) {
-            (f.outcome == machine::Outcome::violation ? violations_json : unverified_json).push_back(finding_json(t, f));
+            (f.outcome == machine::Outcome::violation ? violations_json : unverified_json)
+                .push_back(finding_json(t, f));
         }
         j["violations"] = violations_json;
         j["unverified"] = unverified_json;
@@ -122,7 +129,9 @@ json to_json(const checker::CheckRun& run)
             {"traces", traces},
             {"errors", errors},
             {"summary",
-             {{"traces", run.traces.size()}, {"conforms", conforms}, {"violation", violations},
+             {{"traces", run.traces.size()},
+              {"conforms", conforms},
+              {"violation", violations},
               {"inconclusive", inconclusive},
               {"bad_input", bad}}}};
 }

@@ -37,14 +37,30 @@ std::string xml_escape(std::string_view s, bool attribute)
     out.reserve(s.size());
     for (const char c : s) {
         switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += attribute ? "&quot;" : "\""; break;
-        case '\'': out += attribute ? "&apos;" : "'"; break;
-        case '\n': out += attribute ? "&#10;" : "\n"; break;
-        case '\r': out += "&#13;"; break;
-        case '\t': out += attribute ? "&#9;" : "\t"; break;
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += attribute ? "&quot;" : "\"";
+            break;
+        case '\'':
+            out += attribute ? "&apos;" : "'";
+            break;
+        case '\n':
+            out += attribute ? "&#10;" : "\n";
+            break;
+        case '\r':
+            out += "&#13;";
+            break;
+        case '\t':
+            out += attribute ? "&#9;" : "\t";
+            break;
         default:
             out += static_cast<unsigned char>(c) < 0x20 || c == '\x7f' ? '?' : c;
             break;
@@ -53,20 +69,11 @@ std::string xml_escape(std::string_view s, bool attribute)
     return out;
 }
 
-std::string attr(std::string_view s)
-{
-    return xml_escape(s, true);
-}
+std::string attr(std::string_view s) { return xml_escape(s, true); }
 
-std::string text(std::string_view s)
-{
-    return xml_escape(s, false);
-}
+std::string text(std::string_view s) { return xml_escape(s, false); }
 
-const char* role_name(trace::Role r)
-{
-    return r == trace::Role::initiator ? "initiator" : "target";
-}
+const char* role_name(trace::Role r) { return r == trace::Role::initiator ? "initiator" : "target"; }
 
 std::string clauses_text(const std::vector<spec::ClauseRef>& clauses)
 {
@@ -80,8 +87,8 @@ std::string clauses_text(const std::vector<spec::ClauseRef>& clauses)
 /// "event N (MSG) by the ROLE: expected X, observed Y; CLAUSES".
 std::string explain(const machine::Finding& f)
 {
-    std::string out = "event " + std::to_string(f.event) + " (" + f.msg + ") by the " + role_name(f.offender) +
-                      ": expected " + f.expected + ", observed " + f.observed;
+    std::string out = "event " + std::to_string(f.event) + " (" + f.msg + ") by the " +
+                      role_name(f.offender) + ": expected " + f.expected + ", observed " + f.observed;
     const std::string clauses = clauses_text(f.clauses);
     return clauses.empty() ? out : out + "; " + clauses;
 }
@@ -111,7 +118,7 @@ Case error_case(const std::string& classname, const Error& e)
     Case c;
     c.error = true;
     c.xml = case_open("bad-input", classname) + ">\n      <error message=\"" + attr(e.to_string()) +
-            "\" type=\"bad-input\">" + text(e.to_string()) + "</error>\n    </testcase>\n";
+            R"(" type="bad-input">)" + text(e.to_string()) + "</error>\n    </testcase>\n";
     return c;
 }
 
@@ -139,8 +146,8 @@ Case rule_case(const std::string& rule, const std::string& label, const std::str
         for (const auto* f : found.violations) {
             details += explain(*f) + "\n";
         }
-        body += "      <failure message=\"" + attr(message) + "\" type=\"" + attr(rule) + "\">" + text(details) +
-                "</failure>\n";
+        body += "      <failure message=\"" + attr(message) + "\" type=\"" + attr(rule) + "\">" +
+                text(details) + "</failure>\n";
     } else if (found.warnings.empty() && !found.unverified.empty()) {
         c.skipped = true;
         std::vector<std::string> reasons;
@@ -192,7 +199,7 @@ void add_trace_cases(const checker::CheckRun& run, const checker::TraceResult& t
     std::vector<std::string> rules;
     if (const auto it = run.specs.find(t.spec_id); it != run.specs.end() && it->second) {
         for (const auto& rule : it->second->rules) {
-            if (r.passes.count(rule.id) != 0 || by_rule.count(rule.id) != 0) {
+            if (r.passes.contains(rule.id) || by_rule.contains(rule.id)) {
                 rules.push_back(rule.id);
             }
         }
@@ -208,10 +215,10 @@ void add_trace_cases(const checker::CheckRun& run, const checker::TraceResult& t
             rules.push_back(id);
         }
     }
-    static const RuleFindings kNone;
+    const RuleFindings none;
     for (const auto& id : rules) {
         const auto it = by_rule.find(id);
-        suite.cases.push_back(rule_case(id, label, t.title, it == by_rule.end() ? kNone : it->second));
+        suite.cases.push_back(rule_case(id, label, t.title, it == by_rule.end() ? none : it->second));
     }
     if (r.verdict == machine::Verdict::inconclusive) {
         Case c;
@@ -243,7 +250,8 @@ std::string trace_summary(const checker::TraceResult& t)
     return out;
 }
 
-Suite& suite_for(std::vector<Suite>& suites, std::map<std::string, std::size_t>& index, const std::string& name)
+Suite& suite_for(std::vector<Suite>& suites, std::map<std::string, std::size_t>& index,
+                 const std::string& name)
 {
     const auto [it, inserted] = index.try_emplace(name, suites.size());
     if (inserted) {
@@ -299,9 +307,10 @@ void write_junit(std::ostream& out, const checker::CheckRun& run)
         }
         body += "  </testsuite>\n";
     }
-    out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        << "<testsuites name=\"pc5check\" tests=\"" << tests << "\" failures=\"" << failures << "\" errors=\""
-        << errors << "\">\n"
+    out << R"(<?xml version="1.0" encoding="UTF-8"?>)"
+        << "\n"
+        << R"(<testsuites name="pc5check" tests=")" << tests << R"(" failures=")" << failures
+        << R"(" errors=")" << errors << "\">\n"
         << body << "</testsuites>\n";
 }
 

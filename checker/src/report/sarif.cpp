@@ -30,10 +30,7 @@ using nlohmann::json;
 constexpr const char* kToolVersion = "0.1.0";
 constexpr const char* kSarifSchema = "https://json.schemastore.org/sarif-2.1.0.json";
 
-const char* role_name(trace::Role r)
-{
-    return r == trace::Role::initiator ? "initiator" : "target";
-}
+const char* role_name(trace::Role r) { return r == trace::Role::initiator ? "initiator" : "target"; }
 
 std::string clauses_text(const std::vector<spec::ClauseRef>& clauses)
 {
@@ -51,8 +48,8 @@ std::string percent_encode(const std::string& path)
     std::string out;
     for (const char c : path) {
         const auto u = static_cast<unsigned char>(c);
-        const bool keep = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '-' ||
-                          c == '.' || c == '_' || c == '~' || c == '/';
+        const bool keep = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
+                          c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
         if (keep) {
             out += c;
         } else {
@@ -142,7 +139,8 @@ json descriptor(const RuleDef& def)
         const spec::Rule& first = *def.by_spec.front().second;
         bool same = true;
         for (const auto& [spec_id, rule] : def.by_spec) {
-            same = same && rule->text == first.text && clauses_text(rule->clauses) == clauses_text(first.clauses);
+            same = same && rule->text == first.text &&
+                   clauses_text(rule->clauses) == clauses_text(first.clauses);
         }
         short_text = first.text;
         for (const auto& [spec_id, rule] : def.by_spec) {
@@ -213,20 +211,21 @@ std::vector<RuleDef> collect_rules(const checker::CheckRun& run)
 struct Artifacts {
     std::vector<std::string> uris;
     std::map<std::string, std::size_t> index; ///< file as given -> artifact index
-
-    std::size_t add(const std::string& file)
-    {
-        const auto [it, inserted] = index.try_emplace(file, uris.size());
-        if (inserted) {
-            uris.push_back(artifact_uri(file));
-        }
-        return it->second;
-    }
 };
+
+/// The artifact index of a trace file, added on first use.
+std::size_t add_artifact(Artifacts& artifacts, const std::string& file)
+{
+    const auto [it, inserted] = artifacts.index.try_emplace(file, artifacts.uris.size());
+    if (inserted) {
+        artifacts.uris.push_back(artifact_uri(file));
+    }
+    return it->second;
+}
 
 json physical_location(Artifacts& artifacts, const std::string& file, std::size_t line, std::size_t column)
 {
-    const std::size_t i = artifacts.add(file);
+    const std::size_t i = add_artifact(artifacts, file);
     json loc = {{"artifactLocation", {{"uri", artifacts.uris[i]}, {"index", i}}}};
     if (line != 0) {
         loc["region"] = {{"startLine", line}};
@@ -237,7 +236,8 @@ json physical_location(Artifacts& artifacts, const std::string& file, std::size_
     return loc;
 }
 
-json result(const checker::TraceResult& t, const machine::Finding& f, std::size_t rule_index, Artifacts& artifacts)
+json result(const checker::TraceResult& t, const machine::Finding& f, std::size_t rule_index,
+            Artifacts& artifacts)
 {
     const bool unverified = f.outcome == machine::Outcome::unverified;
     trace::Position pos;
@@ -252,12 +252,9 @@ json result(const checker::TraceResult& t, const machine::Finding& f, std::size_
     for (const auto& c : f.clauses) {
         clauses.push_back(c.to_string());
     }
-    json properties = {{"trace", trace_label(t)},
-                       {"spec", t.spec_id},
-                       {"event", f.event},
-                       {"msg", f.msg},
-                       {"offender", role_name(f.offender)},
-                       {"clauses", clauses}};
+    json properties = {
+        {"trace", trace_label(t)},           {"spec", t.spec_id}, {"event", f.event}, {"msg", f.msg},
+        {"offender", role_name(f.offender)}, {"clauses", clauses}};
     if (!t.title.empty()) {
         properties["title"] = t.title;
     }
@@ -265,22 +262,27 @@ json result(const checker::TraceResult& t, const machine::Finding& f, std::size_
         properties["reason"] = f.reason;
     }
     const std::string kind = unverified ? "open" : "fail";
-    return {{"ruleId", f.rule},
-            {"ruleIndex", rule_index},
-            {"kind", kind},
-            {"level", unverified ? "none" : (f.warning ? "warning" : "error")},
-            {"message", {{"text", message}}},
-            {"locations", json::array({{{"physicalLocation", physical_location(artifacts, t.file, pos.line, pos.column)}}})},
-            {"partialFingerprints",
-             {{"pc5checkFinding/v1", kind + ":" + f.rule + ":" + trace_label(t) + ":" + std::to_string(f.event)}}},
-            {"properties", properties}};
+    return {
+        {"ruleId", f.rule},
+        {"ruleIndex", rule_index},
+        {"kind", kind},
+        {"level", unverified ? "none" : (f.warning ? "warning" : "error")},
+        {"message", {{"text", message}}},
+        {"locations",
+         json::array({{{"physicalLocation", physical_location(artifacts, t.file, pos.line, pos.column)}}})},
+        {"partialFingerprints",
+         {{"pc5checkFinding/v1",
+           kind + ":" + f.rule + ":" + trace_label(t) + ":" + std::to_string(f.event)}}},
+        {"properties", properties}};
 }
 
 json notification(const Error& e, Artifacts& artifacts)
 {
-    json n = {{"level", "error"}, {"message", {{"text", e.to_string()}}}, {"descriptor", {{"id", "bad-input"}}}};
+    json n = {
+        {"level", "error"}, {"message", {{"text", e.to_string()}}}, {"descriptor", {{"id", "bad-input"}}}};
     if (!e.file.empty()) {
-        n["locations"] = json::array({{{"physicalLocation", physical_location(artifacts, e.file, e.line, e.column)}}});
+        n["locations"] =
+            json::array({{{"physicalLocation", physical_location(artifacts, e.file, e.line, e.column)}}});
     }
     return n;
 }
@@ -305,7 +307,7 @@ json to_sarif(const checker::CheckRun& run)
             notifications.push_back(notification(*t.error, artifacts));
             continue;
         }
-        artifacts.add(t.file);
+        add_artifact(artifacts, t.file);
         for (const auto& f : t.replay.findings) {
             if (f.outcome == machine::Outcome::pass) {
                 continue;
