@@ -2,6 +2,8 @@
 
 #include "pc5check/crypto/crypto.h"
 
+#include <map>
+#include <memory>
 #include <string>
 
 namespace pc5check::machine {
@@ -142,8 +144,58 @@ void declare_builtins(expr::Scope& scope)
         }};
 }
 
+namespace {
+
+/// Appends a self-delimiting encoding of a value to a cache key.
+void append_key(std::vector<std::uint8_t>& key, const Value& v)
+{
+    const auto put64 = [&key](std::uint64_t x) {
+        for (int i = 0; i < 8; ++i) {
+            key.push_back(static_cast<std::uint8_t>(x >> (8 * i)));
+        }
+    };
+    key.push_back(static_cast<std::uint8_t>(v.data.index()));
+    if (const auto* b = std::get_if<std::vector<std::uint8_t>>(&v.data)) {
+        put64(b->size());
+        key.insert(key.end(), b->begin(), b->end());
+    } else if (const auto* i = std::get_if<std::int64_t>(&v.data)) {
+        put64(static_cast<std::uint64_t>(*i));
+    } else if (const auto* e = std::get_if<expr::EnumValue>(&v.data)) {
+        put64(e->index);
+    }
+}
+
+/// Wraps a pure external function with a per-machine memo: the same derivation (KDF, NRPIK, MAC) is
+/// asked for by several rules and transitions at one event, and again at later events.
+void memoize(expr::ExternalFunction& f)
+{
+    auto cache = std::make_shared<std::map<std::vector<std::uint8_t>, Value>>();
+    auto inner = f.impl;
+    f.impl = [cache, inner](const std::vector<Value>& args) -> Value {
+        std::vector<std::uint8_t> key;
+        for (const auto& a : args) {
+            append_key(key, a);
+        }
+        if (const auto it = cache->find(key); it != cache->end()) {
+            return it->second;
+        }
+        if (cache->size() > 4096) {
+            cache->clear(); // bounded memory on long traces
+        }
+        Value v = inner(args);
+        cache->emplace(std::move(key), v);
+        return v;
+    };
+}
+
+} // namespace
+
 void bind_trace_keys(expr::Scope& scope, const std::vector<trace::KeyEntry>& keys)
 {
+    // Each machine binds its own scope: the memos are per machine, never shared between threads.
+    for (const char* name : {"k_nrp_sess", "nrpik", "nrpek", "nia"}) {
+        memoize(scope.functions.at(name));
+    }
     scope.functions["k_nrp_of"].impl = [keys](const std::vector<Value>& a) -> Value {
         if (a[0].is_absent()) {
             return Value::unknown("K_NRP ID absent");

@@ -21,7 +21,8 @@ namespace pc5check::machine {
 /// and Nia already in scope.enums.
 void declare_builtins(expr::Scope& scope);
 
-/// Binds the key look-ups of `scope` to the keys a trace logged.
+/// Binds the key look-ups of `scope` to the keys a trace logged, and gives the crypto functions of
+/// this scope their own memo (call once per machine).
 void bind_trace_keys(expr::Scope& scope, const std::vector<trace::KeyEntry>& keys);
 
 } // namespace pc5check::machine
