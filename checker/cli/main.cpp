@@ -42,6 +42,7 @@ struct CheckCommand {
     bool no_color = false;
     unsigned jobs = 1;
     std::string shard;
+    trace::Limits limits;
 };
 
 /// Options of `pc5check gen`.
@@ -120,6 +121,7 @@ int run_check(const CheckCommand& cmd)
     options.parameters = *params;
     options.spec_dirs = default_spec_dirs(cmd.spec_dirs);
     options.jobs = cmd.jobs;
+    options.limits = cmd.limits;
     if (!cmd.shard.empty()) {
         auto shard = checker::parse_shard(cmd.shard);
         if (!shard) {
@@ -363,6 +365,10 @@ int run(int argc, char** argv)
     check_cmd->add_flag("--no-color", check.no_color, "no ANSI colours (also: NO_COLOR set, or not a TTY)");
     check_cmd->add_option("-j,--jobs", check.jobs, "worker threads (output order does not depend on it)")
         ->check(CLI::Range(1U, 256U));
+    check_cmd->add_option("--max-events", check.limits.max_events, "limit: events per trace (default 10000000)");
+    check_cmd->add_option("--max-ies", check.limits.max_ies, "limit: IEs per event (default 64)");
+    check_cmd->add_option("--max-hex-digits", check.limits.max_hex_digits,
+                          "limit: hex digits of one pdu or IE value (default 1048576)");
     check_cmd->add_option("--shard", check.shard, "check only shard I of N (I/N, 0-based): a stable split for CI matrices");
     check_cmd->footer("Examples:\n  pc5check check traces/\n  pc5check check capture.json --format json -o report.json\n"
                       "  pc5check check corpus/ -j 2 --shard 0/4 --format junit -o shard0.xml");

@@ -144,6 +144,11 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
             if (options.shard_count > 1 && stable_shard(label_file, line, options.shard_count) != options.shard_index) {
                 continue;
             }
+            if (doc) {
+                if (auto within = trace::check_limits(*doc, options.limits); !within) {
+                    doc = tl::make_unexpected(within.error());
+                }
+            }
             if (!doc) {
                 TraceResult r;
                 r.file = label_file;

@@ -109,6 +109,14 @@ trace("empty.json", 2, r"found an empty file", text="")
 trace("whitespace-only.json", 2, r"found an empty file", text="   \n\t\n  ")
 trace("jsonl-bad-line.jsonl", 2, r":2 +bad-input", text=good + "\n{not json}\n" + good + "\n")
 trace("binary.json", 2, r"invalid JSON", text="\x00\x01\x02PK\x03\x04")
+# --- configurable limits (exit 2, the limit and its option named) ---
+many = mutate(lambda d: d.update({"events": d["events"] * 6}))
+trace("limit-events.json", 2, r"at most 5 events per trace \(limit --max-events\), found 6", doc=many, args=["check", "--max-events", "5"])
+trace("limit-ies.json", 2, r"at most 2 IEs per event \(limit --max-ies\), found 3", doc=BASE, args=["check", "--max-ies", "2"])
+trace("limit-hex.json", 2, r"/events/0/pdu: expected a pdu of at most 64 hex digits \(limit --max-hex-digits\)",
+      doc=mutate(lambda d: ev(d).update({"pdu": "ab" * 40})), args=["check", "--max-hex-digits", "64"])
+trace("limit-ie-hex.json", 2, r"/events/0/ie/nonce_1: expected IE values of at most 16 characters",
+      doc=BASE, args=["check", "--max-hex-digits", "16"])
 # --- adversarial traces that are valid input: a verdict, exit 1 ---
 trace("impossible-order.json", 1, r"ORDER", doc=mutate(lambda d: d.update({"events": [
     {"from": "initiator", "msg": "SECURITY_MODE_COMPLETE", "sec": {"ctx": 2, "count": 5, "bearer": 1, "direction": 0, "mac": "00000000"}}]})))

@@ -129,6 +129,17 @@ struct Trace {
 /// does not exist or cannot be read (io), a directory without trace files (bad_input).
 [[nodiscard]] Expected<std::vector<std::string>> collect_trace_files(const std::vector<std::string>& paths);
 
+/// Input limits on a parsed trace (the file size, 1 GiB, and the JSON nesting depth, 100, are enforced
+/// while reading). Hitting one is an error with code `limit` naming the limit and its option.
+struct Limits {
+    std::size_t max_events = 10'000'000;   ///< events per trace (--max-events)
+    std::size_t max_ies = 64;              ///< IEs per event (--max-ies)
+    std::size_t max_hex_digits = 1U << 20U; ///< hex digits of one pdu or IE value (--max-hex-digits)
+};
+
+/// Checks a parsed trace against the limits.
+[[nodiscard]] Expected<void> check_limits(const Trace& trace, const Limits& limits);
+
 /// Writes a trace in `pc5-trace/1` (inverse of parse_trace up to formatting and positions).
 [[nodiscard]] nlohmann::json to_json(const Trace& trace);
 
