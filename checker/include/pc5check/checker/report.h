@@ -30,7 +30,8 @@ void write_html(std::ostream& out, const checker::CheckRun& run);
 /// violation; valid against the common JUnit XML schema (tests/data/junit.xsd).
 void write_junit(std::ostream& out, const checker::CheckRun& run);
 
-/// SARIF 2.1.0: one result per violation, ruleId = rule ID, rule metadata (clause, text) from the
+/// SARIF 2.1.0: one result per violation (level error/warning) and per unverified check (kind open,
+/// level none), ruleId = rule ID, rule metadata (clause, text) from the
 /// spec, the location = the trace file and the region of the offending event.
 [[nodiscard]] nlohmann::json to_sarif(const checker::CheckRun& run);
 
