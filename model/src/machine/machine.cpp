@@ -79,6 +79,17 @@ private:
     const std::unordered_map<std::string, Value>& params_;
 };
 
+/// The value of a guard, `when` or `assert` (typed bool). Absent, e.g. a bool IE the message does not
+/// carry, is unknown like any other use of absent (expr.h): it must neither decide nor be read as bool.
+Value condition(const expr::Node& n, const expr::Env& env, const expr::Scope& scope)
+{
+    Value v = expr::evaluate(n, env, scope);
+    if (v.is_absent()) {
+        return Value::unknown("the condition is absent");
+    }
+    return v;
+}
+
 bool matches(const std::vector<std::string>& on, const std::string& msg)
 {
     return std::any_of(on.begin(), on.end(), [&](const std::string& m) { return m == "*" || m == msg; });
@@ -172,8 +183,9 @@ std::vector<std::pair<std::string, std::string>> Machine::snapshot() const
 }
 
 StepRecord Machine::step(std::size_t event_index, std::vector<Finding>& findings,
-                         std::map<std::string, std::size_t>& passes)
+                         std::map<std::string, std::size_t>& passes, bool snapshot_on_violation)
 {
+    const std::size_t findings_before = findings.size();
     const BoundEvent& be = trace_->events.at(event_index);
     const trace::Event& ev = *be.event;
     const trace::Role sender = ev.from;
@@ -196,7 +208,7 @@ StepRecord Machine::step(std::size_t event_index, std::vector<Finding>& findings
             if (!t.from.empty() && std::find(t.from.begin(), t.from.end(), current) == t.from.end()) {
                 continue;
             }
-            const Value g = expr::evaluate(*t.guard, env, scope_);
+            const Value g = condition(*t.guard, env, scope_);
             if (g.is_unknown()) {
                 record.assumptions.push_back("event " + std::to_string(event_index) + ": guard of " + t.id +
                                              " assumed true (" + g.unknown_reason() + ")");
@@ -219,13 +231,13 @@ StepRecord Machine::step(std::size_t event_index, std::vector<Finding>& findings
             if (!matches(check.on, ev.msg)) {
                 continue;
             }
-            const Value when = expr::evaluate(*check.when, env, scope_);
+            const Value when = condition(*check.when, env, scope_);
             Value verdict = when;
             if (!when.is_unknown()) {
                 if (!std::get<bool>(when.data)) {
                     continue;
                 }
-                verdict = expr::evaluate(*check.assertion, env, scope_);
+                verdict = condition(*check.assertion, env, scope_);
             }
             if (verdict.is_known() && std::get<bool>(verdict.data)) {
                 ++passes[rule.id];
@@ -262,6 +274,16 @@ StepRecord Machine::step(std::size_t event_index, std::vector<Finding>& findings
         }
     }
 
+    // The state is still the one before the event: render it now if this event broke a rule.
+    if (snapshot_on_violation) {
+        for (std::size_t k = findings_before; k < findings.size(); ++k) {
+            if (findings[k].outcome == Outcome::violation && !findings[k].warning) {
+                record.state_before = snapshot();
+                break;
+            }
+        }
+    }
+
     // Transitions: all right-hand sides read the state before the event.
     std::vector<std::pair<std::string, Value>> updates;
     const auto apply = [&](const spec::Transition& t) {
@@ -286,7 +308,7 @@ StepRecord Machine::step(std::size_t event_index, std::vector<Finding>& findings
         if (t.dir != spec::Direction::observe || !matches(t.on, ev.msg)) {
             continue;
         }
-        const Value g = expr::evaluate(*t.guard, env, scope_);
+        const Value g = condition(*t.guard, env, scope_);
         if (g.is_known() && std::get<bool>(g.data)) {
             apply(t);
         }
@@ -308,8 +330,7 @@ Expected<ReplayResult> replay(const spec::Spec& spec, const trace::Trace& trace)
     bool violated = false;
     for (std::size_t i = 0; i < bound->events.size(); ++i) {
         const auto before = result.findings.size();
-        const auto snapshot_before = violated ? std::vector<std::pair<std::string, std::string>>{} : machine.snapshot();
-        StepRecord rec = machine.step(i, result.findings, result.passes);
+        StepRecord rec = machine.step(i, result.findings, result.passes, !violated);
         for (const auto& a : rec.assumptions) {
             result.assumptions.push_back(a);
         }
@@ -317,7 +338,7 @@ Expected<ReplayResult> replay(const spec::Spec& spec, const trace::Trace& trace)
             const Finding& f = result.findings[k];
             if (f.outcome == Outcome::violation && !f.warning && !violated) {
                 violated = true;
-                result.state_at_first_violation = snapshot_before;
+                result.state_at_first_violation = std::move(rec.state_before);
             }
         }
         result.steps.push_back(std::move(rec));

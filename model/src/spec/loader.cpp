@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -961,6 +962,36 @@ Expected<Spec> Loader::load(const json& doc)
     return std::move(spec_);
 }
 
+/// Containers nested deeper than this are refused before nlohmann parses (as in the trace reader): a
+/// spec needs about 6 levels, and hostile nesting only costs time and memory.
+constexpr std::size_t kMaxNesting = 100;
+
+/// Offset of the first '[' or '{' nested deeper than kMaxNesting (strings skipped), if any.
+std::optional<std::size_t> too_deep(std::string_view text)
+{
+    std::size_t depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (c == '\\') {
+                ++i;
+            } else if (c == '"') {
+                in_string = false;
+            }
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > kMaxNesting) {
+                return i;
+            }
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return std::nullopt;
+}
+
 std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size_t offset)
 {
     std::size_t line = 1;
@@ -1029,6 +1060,17 @@ std::shared_ptr<const expr::EnumDef> Spec::find_enum(const std::string& name) co
 
 Expected<Spec> parse_spec(std::string_view text, const std::string& file, const ParameterOverrides& overrides)
 {
+    if (const auto deep = too_deep(text)) {
+        const auto [line, column] = line_column(text, *deep);
+        Error err;
+        err.code = ErrorCode::limit;
+        err.file = file;
+        err.line = line;
+        err.column = column;
+        err.message = "expected JSON nested at most " + std::to_string(kMaxNesting) +
+                      " levels deep, found deeper nesting";
+        return tl::make_unexpected(err);
+    }
     json doc;
     try {
         doc = json::parse(text);
@@ -1043,6 +1085,12 @@ Expected<Spec> parse_spec(std::string_view text, const std::string& file, const 
         const auto pos = what.find("syntax error");
         err.message = "invalid JSON: " + (pos == std::string::npos ? what : what.substr(pos));
         return tl::make_unexpected(err);
+    } catch (const json::exception& e) {
+        // out_of_range 406: a number overflowing a double (e.g. 1e400), which nlohmann reports without
+        // a position; like every failure on input it becomes an Error, not an exception.
+        return spec_error(file, "",
+                          std::string("invalid JSON: ") +
+                              (e.id == 406 ? "expected a number within the range of a double; " : "") + e.what());
     }
     try {
         Loader loader(file, overrides);

@@ -173,4 +173,44 @@ TEST_SUITE("machine")
         CHECK(r.error().message.find("unknown IE 'nonce_2' in REKEYING_RESPONSE") != std::string::npos);
         CHECK(r.error().event_index == 1U);
     }
+
+    // Fuzz regression (fuzz_spec): a bool-typed guard, `when` or `assert` reading a bool IE the message
+    // does not carry evaluates to absent; the machine read it with std::get<bool> and aborted on
+    // std::bad_variant_access. Absent is now unknown there, like any other use of absent (expr.h).
+    TEST_CASE("a guard, when or assert that evaluates to absent is unknown, never a crash")
+    {
+        json doc = json::parse(kToySpec);
+        doc["transitions"][0]["guard"] = "ie.reauth";
+        doc["transitions"].push_back(json::parse(R"({"id": "seen", "role": "link", "dir": "observe",
+            "on": ["REKEYING_REQUEST"], "guard": "ie.reauth", "text": "t", "clauses": [{"doc": "X", "clause": "1"}]})"));
+        doc["rules"].push_back(json::parse(R"({"id": "REAUTH_SET", "text": "t", "clauses": [{"doc": "X", "clause": "4"}],
+            "checks": [{"on": ["REKEYING_REQUEST"], "offender": "initiator", "assert": "ie.reauth",
+                        "expected": "reauth", "observed": "{ie.reauth}"},
+                       {"on": ["REKEYING_REQUEST"], "offender": "initiator", "when": "ie.reauth", "assert": "false",
+                        "expected": "no reauth", "observed": "{ie.reauth}"}]})"));
+        auto spec = pc5check::spec::parse_spec(doc.dump(), "toy-absent.json");
+        REQUIRE_MESSAGE(spec.has_value(), (spec ? "" : spec.error().to_string()));
+
+        const auto r = run(*spec, toy_trace()); // the request carries no reauth IE
+        CHECK(r.verdict == Verdict::conforms);
+        CHECK(r.steps[0].sender_transition == "ask");
+        REQUIRE(r.assumptions.size() == 2);
+        CHECK(r.assumptions[0].find("guard of ask assumed true (the condition is absent)") != std::string::npos);
+        std::size_t unverified = 0;
+        for (const auto& f : r.findings) {
+            CHECK(f.rule == "REAUTH_SET");
+            CHECK(f.outcome == Outcome::unverified);
+            CHECK(f.reason == "the condition is absent");
+            ++unverified;
+        }
+        CHECK(unverified == 2);
+        CHECK(r.passes.count("REAUTH_SET") == 0);
+
+        auto with_reauth = toy_trace();
+        with_reauth["events"][0]["ie"]["reauth"] = true;
+        const auto r2 = run(*spec, with_reauth);
+        CHECK(r2.steps[0].sender_transition == "ask");
+        CHECK(r2.violated_rules() == std::vector<std::string>{"REAUTH_SET"}); // the `when: reauth` check
+        CHECK(r2.passes.at("REAUTH_SET") == 1);
+    }
 }

@@ -200,4 +200,37 @@ TEST_SUITE("spec")
         CHECK(all.find("transition dead can never fire") != std::string::npos);
         CHECK(all.find("target.unused is never read") != std::string::npos);
     }
+
+    // Fuzz regression (fuzz_spec): nlohmann reports a number overflowing a double with out_of_range
+    // 406, not parse_error; parse_spec let it escape, so `spec lint` on such a file terminated.
+    TEST_CASE("a number overflowing a double is an Error, not an exception")
+    {
+        auto r = parse_spec(R"({"format": 1e400})", "overflow.json");
+        REQUIRE_FALSE(r.has_value());
+        CHECK(r.error().code == ErrorCode::bad_spec);
+        CHECK(r.error().file == "overflow.json");
+        CHECK_MESSAGE(r.error().message.find("expected a number within the range of a double") != std::string::npos,
+                      r.error().message);
+    }
+
+    TEST_CASE("JSON nested deeper than 100 levels is refused before it is parsed, as in the trace reader")
+    {
+        const auto nested = [](std::size_t levels) {
+            return "{\"format\": \"pc5-spec/1\",\n \"x\": " + std::string(levels - 1, '[') +
+                   std::string(levels - 1, ']') + "}";
+        };
+        auto deep = parse_spec(nested(101), "deep.json");
+        REQUIRE_FALSE(deep.has_value());
+        CHECK(deep.error().code == ErrorCode::limit);
+        CHECK(deep.error().message == "expected JSON nested at most 100 levels deep, found deeper nesting");
+        CHECK(deep.error().line == 2);
+        CHECK(deep.error().column == 106); // the 100th bracket, at level 101
+        // 100 levels are read (and rejected for what they hold); brackets inside strings do not count.
+        auto ok_depth = parse_spec(nested(100), "deep.json");
+        REQUIRE_FALSE(ok_depth.has_value());
+        CHECK(ok_depth.error().code == ErrorCode::bad_spec);
+        auto in_string = parse_spec("{\"title\": \"" + std::string(200, '[') + "\"}", "strings.json");
+        REQUIRE_FALSE(in_string.has_value());
+        CHECK(in_string.error().code == ErrorCode::bad_spec);
+    }
 }

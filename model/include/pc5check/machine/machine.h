@@ -42,6 +42,8 @@ struct StepRecord {
     std::string sender_transition;   ///< id, or empty when none was enabled
     std::string receiver_transition; ///< id, or empty when the receiver ignored the message
     std::vector<std::string> assumptions; ///< guards taken although unknown, with reasons
+    /// The state before this event, rendered: only when asked for and this event broke a rule.
+    std::vector<std::pair<std::string, std::string>> state_before;
 };
 
 /// Result of replaying one trace.
@@ -82,8 +84,10 @@ public:
 
     /// Processes one event: evaluates the rules touched by it in the current state, then takes the
     /// sender's send transition, the receiver's receive transition and the link observations.
+    /// `snapshot_on_violation`: render the state before the event into StepRecord::state_before when
+    /// the event breaks a (non-warning) rule — rendering every step would dominate replay time.
     [[nodiscard]] StepRecord step(std::size_t event_index, std::vector<Finding>& findings,
-                                  std::map<std::string, std::size_t>& passes);
+                                  std::map<std::string, std::size_t>& passes, bool snapshot_on_violation = false);
 
     /// Current value of a state variable ("initiator.cur_id", "target.state", ...).
     [[nodiscard]] expr::Value value_of(const std::string& name) const;
