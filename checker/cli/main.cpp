@@ -55,6 +55,12 @@ struct GenCommand {
     std::vector<std::string> scenarios;
 };
 
+/// Options of `pc5check merge`.
+struct MergeCommand {
+    std::vector<std::string> inputs;
+    std::string output;
+};
+
 /// Options of `pc5check spec lint|show|dot|mermaid`.
 struct SpecCommand {
     std::string action;
@@ -268,6 +274,48 @@ int run_gen(const GenCommand& cmd)
     return kExitOk;
 }
 
+int run_merge(const MergeCommand& cmd)
+{
+    std::vector<nlohmann::json> docs;
+    for (const auto& path : cmd.inputs) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) {
+            Error e;
+            e.code = ErrorCode::io;
+            e.file = path;
+            e.message = "cannot read report file";
+            return fail(e);
+        }
+        try {
+            docs.push_back(nlohmann::json::parse(in));
+        } catch (const nlohmann::json::exception& ex) {
+            Error e;
+            e.code = ErrorCode::bad_input;
+            e.file = path;
+            e.message = std::string("expected a pc5check JSON or SARIF report: ") + ex.what();
+            return fail(e);
+        }
+    }
+    auto merged = report::merge_reports(docs);
+    if (!merged) {
+        return fail(merged.error());
+    }
+    if (cmd.output.empty()) {
+        std::cout << merged->dump(2) << "\n";
+    } else if (auto w = write_json_file(cmd.output, merged->dump(2) + "\n"); !w) {
+        return fail(w.error());
+    }
+    // Same exit code as the unsharded check: 2 bad input, 1 violation, 0 all conform.
+    if (merged->contains("summary")) {
+        const auto& summary = merged->at("summary");
+        if (summary.value("bad_input", 0) > 0) {
+            return kExitBadInput;
+        }
+        return summary.value("violation", 0) + summary.value("inconclusive", 0) > 0 ? 1 : kExitOk;
+    }
+    return kExitOk;
+}
+
 int run_spec(const SpecCommand& cmd)
 {
     auto params = parse_params(cmd.params);
@@ -395,6 +443,13 @@ int run(int argc, char** argv)
     gen_cmd->footer("Example:\n  pc5check gen spec/ts33536-r17.json -o traces/ts33536-r17\n"
                     "  pc5check gen spec/ts33536-r17.json --count 1000 --seed 7 -o /tmp/load");
 
+    MergeCommand merge_opts;
+    auto* merge_cmd = app.add_subcommand("merge", "Merge the JSON (or SARIF) reports of --shard runs into one report");
+    merge_cmd->add_option("reports", merge_opts.inputs, "report files of disjoint shards")->required();
+    merge_cmd->add_option("-o,--output", merge_opts.output, "write the merged report to FILE instead of stdout");
+    merge_cmd->footer("Example:\n  for i in 0 1 2 3; do pc5check check corpus/ --shard $i/4 --format json -o shard$i.json; done\n"
+                      "  pc5check merge shard*.json -o all.json");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -409,6 +464,9 @@ int run(int argc, char** argv)
     }
     if (gen_cmd->parsed()) {
         return run_gen(gen_opts);
+    }
+    if (merge_cmd->parsed()) {
+        return run_merge(merge_opts);
     }
     return kExitBadInput;
 }

@@ -1,6 +1,7 @@
 #!/bin/sh
 # -j must not change the output; --shard I/N over all I must partition the traces (same results as one
-# unsharded run). usage: jobs_shard_test.sh PC5CHECK TRACE_DIR WORK_DIR
+# unsharded run), and `merge` of the shard reports must equal the unsharded report.
+# usage: jobs_shard_test.sh PC5CHECK TRACE_DIR WORK_DIR
 set -u
 exe=$1; traces=$2; work=$3
 mkdir -p "$work"
@@ -9,6 +10,9 @@ if ! cmp -s "$work/j1.json" "$work/j2.json"; then echo "FAIL: -j 2 output differ
 "$exe" check "$traces" -j 2 > "$work/j2.txt"; "$exe" check "$traces" > "$work/j1.txt"
 if ! cmp -s "$work/j1.txt" "$work/j2.txt"; then echo "FAIL: -j 2 text differs from -j 1"; exit 1; fi
 for i in 0 1 2; do "$exe" check "$traces" --shard "$i/3" --format json -o "$work/shard$i.json"; done
+"$exe" merge "$work/shard0.json" "$work/shard1.json" "$work/shard2.json" -o "$work/merged.json"
+if ! cmp -s "$work/j1.json" "$work/merged.json"; then echo "FAIL: merged shard reports differ from the unsharded report"; exit 1; fi
+if "$exe" merge "$work/shard0.json" "$work/shard0.json" > /dev/null 2>&1; then echo "FAIL: merging overlapping shards must fail"; exit 1; fi
 /usr/bin/python3 - "$work" <<'PY'
 import json, sys
 work = sys.argv[1]

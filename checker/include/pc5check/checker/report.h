@@ -2,6 +2,7 @@
 /// \file Reports of a `check` run: a human text table and a stable JSON document.
 
 #include "pc5check/checker/check.h"
+#include "pc5check/common/error.h"
 
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -34,6 +35,11 @@ void write_junit(std::ostream& out, const checker::CheckRun& run);
 /// level none), ruleId = rule ID, rule metadata (clause, text) from the
 /// spec, the location = the trace file and the region of the offending event.
 [[nodiscard]] nlohmann::json to_sarif(const checker::CheckRun& run);
+
+/// One report from the reports of disjoint shards (`check --shard I/N`) of one corpus: JSON results
+/// (traces in unsharded order, summary recomputed; equal to the unsharded report) or SARIF (one run
+/// per shard). JUnit needs no merge: CI systems take several JUnit files.
+[[nodiscard]] Expected<nlohmann::json> merge_reports(const std::vector<nlohmann::json>& docs);
 
 /// "file:line" label of a trace result (":line" only for documents not starting at line 1).
 [[nodiscard]] std::string trace_label(const checker::TraceResult& t);
