@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <unistd.h>
 
 #ifndef PC5CHECK_SPEC_DIR
@@ -156,7 +157,15 @@ int run_check(const CheckCommand& cmd)
             return fail(loaded.error());
         }
     }
-    const checker::CheckRun run = checker::check_paths(cmd.paths, options);
+    // Results go to a temporary file as they come (memory follows one trace, not the run); the
+    // writers read them back. Only the HTML chart needs per-event summaries: it keeps those of the
+    // first kHtmlEventSummaries events of a trace.
+    constexpr std::size_t kHtmlEventSummaries = 50'000;
+    options.max_event_summaries = cmd.format == "html" ? kHtmlEventSummaries : 0;
+    auto spool = std::make_shared<checker::TraceSpool>();
+    checker::CheckRun run =
+        checker::check_paths(cmd.paths, options, [&spool](checker::TraceResult&& r) { spool->append(r); });
+    run.spool = spool;
 
     std::ofstream file;
     std::ostream* out = &std::cout;
@@ -172,9 +181,9 @@ int run_check(const CheckCommand& cmd)
         out = &file;
     }
     if (cmd.format == "json") {
-        *out << report::to_json(run).dump(2) << "\n";
+        report::write_json(*out, run);
     } else if (cmd.format == "sarif") {
-        *out << report::to_sarif(run).dump(2) << "\n";
+        report::write_sarif(*out, run);
     } else if (cmd.format == "junit") {
         report::write_junit(*out, run);
     } else if (cmd.format == "html") {
@@ -190,11 +199,11 @@ int run_check(const CheckCommand& cmd)
         for (const auto& e : run.errors) {
             std::cerr << "pc5check: " << e.to_string() << "\n";
         }
-        for (const auto& t : run.traces) {
+        run.for_each_trace([](const checker::TraceResult& t) {
             if (t.error) {
                 std::cerr << "pc5check: " << t.error->to_string() << "\n";
             }
-        }
+        });
     }
     out->flush();
     return checker::exit_code(run);

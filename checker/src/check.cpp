@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <thread>
 
 namespace pc5check::checker {
@@ -45,7 +44,8 @@ TraceResult check_trace(const trace::Trace& trace, SpecCache& specs)
     return check_trace(trace, specs.get(trace.spec));
 }
 
-TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Spec*>& spec)
+TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Spec*>& spec,
+                        std::size_t max_event_summaries)
 {
     TraceResult r;
     r.file = trace.file;
@@ -64,15 +64,23 @@ TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Sp
         r.error = e;
         return r;
     }
-    auto replayed = machine::replay(**spec, trace);
-    if (!replayed) {
-        r.error = replayed.error();
+    auto replayer = machine::Replayer::start(**spec, trace);
+    if (!replayer) {
+        r.error = replayer.error();
         return r;
     }
-    r.replay = std::move(*replayed);
-    r.events.reserve(trace.events.size());
+    r.events.reserve(std::min(trace.events.size(), max_event_summaries));
     for (std::size_t i = 0; i < trace.events.size(); ++i) {
         const trace::Event& ev = trace.events[i];
+        const auto step = replayer->feed(ev);
+        if (!step) {
+            r.error = step.error();
+            r.events.clear();
+            return r;
+        }
+        if (i >= max_event_summaries) {
+            continue;
+        }
         EventSummary e;
         e.at = ev.at;
         e.from = ev.from;
@@ -80,12 +88,11 @@ TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Sp
         e.sec = ev.sec;
         e.pdu_logged = ev.pdu.has_value();
         e.position = ev.position;
-        if (i < r.replay.steps.size()) {
-            e.sender_transition = r.replay.steps[i].sender_transition;
-            e.receiver_transition = r.replay.steps[i].receiver_transition;
-        }
+        e.sender_transition = (*step)->sender_transition;
+        e.receiver_transition = (*step)->receiver_transition;
         r.events.push_back(std::move(e));
     }
+    r.replay = std::move(*replayer).finish();
     return r;
 }
 
@@ -122,6 +129,15 @@ Expected<std::pair<unsigned, unsigned>> parse_shard(const std::string& text)
 
 CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& options)
 {
+    std::vector<TraceResult> traces;
+    CheckRun run = check_paths(paths, options, [&traces](TraceResult&& r) { traces.push_back(std::move(r)); });
+    run.traces = std::move(traces);
+    return run;
+}
+
+CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& options,
+                     const std::function<void(TraceResult&&)>& on_result)
+{
     CheckRun run;
     SpecCache specs(options);
     auto files = trace::collect_trace_files(paths);
@@ -129,80 +145,85 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
         run.errors.push_back(files.error());
         return run;
     }
-    // Read every file first (bad files become errors in order), then check the selected traces.
-    std::vector<trace::Trace> traces;
-    std::vector<std::size_t> slot_of_trace; // index into run.traces
-    for (const auto& file : *files) {
-        auto docs = trace::read_trace_file(file);
-        if (!docs) {
-            run.errors.push_back(docs.error());
-            continue;
+    // A window of traces read ahead, checked (in parallel with -j) and handed on in input order.
+    struct Pending {
+        std::optional<trace::Trace> trace;
+        Expected<const spec::Spec*> spec{nullptr};
+        TraceResult result;
+    };
+    const unsigned jobs = std::max(1U, options.jobs);
+    const std::size_t window = jobs <= 1 ? 1 : std::size_t{4} * jobs;
+    std::vector<Pending> batch;
+    std::size_t known = 0;
+    std::size_t done = 0;
+    const auto check_one = [&options](Pending& p) {
+        if (p.trace) {
+            p.result = check_trace(*p.trace, p.spec, options.max_event_summaries);
+            p.trace.reset();
         }
-        for (auto& doc : *docs) {
+    };
+    const auto flush = [&]() {
+        const unsigned workers_wanted = std::min<unsigned>(jobs, static_cast<unsigned>(batch.size()));
+        if (workers_wanted <= 1) {
+            for (auto& p : batch) {
+                check_one(p);
+            }
+        } else {
+            std::atomic<std::size_t> next{0};
+            std::vector<std::thread> workers;
+            workers.reserve(workers_wanted);
+            for (unsigned w = 0; w < workers_wanted; ++w) {
+                workers.emplace_back([&]() {
+                    for (std::size_t i = next++; i < batch.size(); i = next++) {
+                        check_one(batch[i]);
+                    }
+                });
+            }
+            for (auto& w : workers) {
+                w.join();
+            }
+        }
+        for (auto& p : batch) {
+            on_result(std::move(p.result));
+            ++done;
+            if (options.progress) {
+                options.progress(done, known);
+            }
+        }
+        batch.clear();
+    };
+    for (const auto& file : *files) {
+        auto read = trace::for_each_trace_in_file(file, [&](Expected<trace::Trace>&& doc) {
             const std::string label_file = doc ? doc->file : (doc.error().file.empty() ? file : doc.error().file);
             const std::size_t line = doc ? doc->line : (doc.error().line == 0 ? 1 : doc.error().line);
             if (options.shard_count > 1 && stable_shard(label_file, line, options.shard_count) != options.shard_index) {
-                continue;
+                return;
             }
             if (doc) {
                 if (auto within = trace::check_limits(*doc, options.limits); !within) {
                     doc = tl::make_unexpected(within.error());
                 }
             }
-            if (!doc) {
-                TraceResult r;
-                r.file = label_file;
-                r.line = line;
-                r.error = doc.error();
-                run.traces.push_back(std::move(r));
-                continue;
+            Pending p;
+            if (doc) {
+                p.spec = specs.get(doc->spec); // loaded here, single-threaded: workers only read specs
+                p.trace = std::move(*doc);
+            } else {
+                p.result.file = label_file;
+                p.result.line = line;
+                p.result.error = doc.error();
             }
-            slot_of_trace.push_back(run.traces.size());
-            run.traces.emplace_back();
-            traces.push_back(std::move(*doc));
+            ++known;
+            batch.push_back(std::move(p));
+            if (batch.size() >= window) {
+                flush();
+            }
+        });
+        if (!read) {
+            run.errors.push_back(read.error());
         }
     }
-    // Load the specs up front (single-threaded), so workers only read them.
-    std::vector<Expected<const spec::Spec*>> spec_of(traces.size(), Expected<const spec::Spec*>(nullptr));
-    for (std::size_t i = 0; i < traces.size(); ++i) {
-        spec_of[i] = specs.get(traces[i].spec);
-    }
-    const auto check_one = [&](std::size_t i) {
-        TraceResult r = check_trace(traces[i], spec_of[i]);
-        run.traces[slot_of_trace[i]] = std::move(r);
-    };
-    const unsigned jobs = std::max(1U, std::min<unsigned>(options.jobs, static_cast<unsigned>(traces.size())));
-    if (jobs <= 1) {
-        for (std::size_t i = 0; i < traces.size(); ++i) {
-            check_one(i);
-            if (options.progress) {
-                options.progress(i + 1, traces.size());
-            }
-        }
-    } else {
-        std::atomic<std::size_t> next{0};
-        std::atomic<std::size_t> done{0};
-        std::vector<std::thread> workers;
-        workers.reserve(jobs);
-        for (unsigned w = 0; w < jobs; ++w) {
-            workers.emplace_back([&]() {
-                for (std::size_t i = next++; i < traces.size(); i = next++) {
-                    check_one(i);
-                    ++done;
-                }
-            });
-        }
-        if (options.progress) {
-            while (done.load() < traces.size()) {
-                options.progress(done.load(), traces.size());
-                std::this_thread::sleep_for(std::chrono::milliseconds(100));
-            }
-            options.progress(traces.size(), traces.size());
-        }
-        for (auto& w : workers) {
-            w.join();
-        }
-    }
+    flush();
     run.specs = specs.loaded();
     return run;
 }
@@ -211,10 +232,10 @@ int exit_code(const CheckRun& run)
 {
     bool violation = false;
     bool bad = !run.errors.empty();
-    for (const auto& t : run.traces) {
+    run.for_each_trace([&](const TraceResult& t) {
         bad = bad || t.error.has_value();
         violation = violation || (!t.error && t.replay.verdict == machine::Verdict::violation);
-    }
+    });
     if (bad) {
         return 2;
     }

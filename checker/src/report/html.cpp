@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -53,9 +54,9 @@ struct Counts {
 Counts count(const checker::CheckRun& run)
 {
     Counts c;
-    c.traces = run.traces.size();
+    c.traces = run.trace_count();
     c.bad_input = run.errors.size();
-    for (const auto& t : run.traces) {
+    run.for_each_trace([&c](const checker::TraceResult& t) {
         if (t.error) {
             ++c.bad_input;
         } else if (t.replay.verdict == machine::Verdict::conforms) {
@@ -63,24 +64,29 @@ Counts count(const checker::CheckRun& run)
         } else {
             ++c.violation;
         }
-    }
+    });
     return c;
 }
 
 /// The directory all trace files share ("/work/traces/"), so the tables can show shorter names.
 std::string common_dir(const checker::CheckRun& run)
 {
-    if (run.traces.empty()) {
-        return {};
-    }
-    std::string prefix = run.traces.front().file;
-    for (const auto& t : run.traces) {
+    std::optional<std::string> common;
+    run.for_each_trace([&common](const checker::TraceResult& t) {
+        if (!common) {
+            common = t.file;
+        }
+        std::string& prefix = *common;
         std::size_t n = 0;
         while (n < prefix.size() && n < t.file.size() && prefix[n] == t.file[n]) {
             ++n;
         }
         prefix.resize(n);
+    });
+    if (!common) {
+        return {};
     }
+    const std::string& prefix = *common;
     const auto slash = prefix.rfind('/');
     return slash == std::string::npos ? std::string() : prefix.substr(0, slash + 1);
 }
@@ -161,9 +167,9 @@ void write_summary(std::ostream& out, const checker::CheckRun& run, const Counts
 
     // Rules broken across the run: rule -> number of traces (warnings marked).
     std::map<std::string, std::pair<std::size_t, bool>> tally;
-    for (const auto& t : run.traces) {
+    run.for_each_trace([&tally](const checker::TraceResult& t) {
         if (t.error) {
-            continue;
+            return;
         }
         std::set<std::string> seen;
         for (const auto& f : t.replay.findings) {
@@ -173,7 +179,7 @@ void write_summary(std::ostream& out, const checker::CheckRun& run, const Counts
                 warning = f.warning;
             }
         }
-    }
+    });
     if (!tally.empty()) {
         out << R"(<ul class="tally" aria-label="rules broken">)";
         for (const auto& [rule, entry] : tally) {
@@ -184,7 +190,7 @@ void write_summary(std::ostream& out, const checker::CheckRun& run, const Counts
         out << "</ul>\n";
     }
 
-    if (run.traces.empty()) {
+    if (run.trace_count() == 0) {
         out << "<p class=\"empty\">No traces were read.</p>\n";
     } else {
         if (!dir.empty()) {
@@ -193,8 +199,8 @@ void write_summary(std::ostream& out, const checker::CheckRun& run, const Counts
         out << R"(<table class="summary"><thead><tr><th class="num">#</th><th>trace</th><th>title</th>)"
             << "<th>spec</th><th class=\"num\">events</th><th>verdict</th><th>rules</th>"
             << "<th class=\"num\">unverified</th></tr></thead>\n<tbody>\n";
-        for (std::size_t i = 0; i < run.traces.size(); ++i) {
-            const auto& t = run.traces[i];
+        std::size_t i = 0;
+        run.for_each_trace([&](const checker::TraceResult& t) {
             const std::string verdict = verdict_of(t);
             out << "<tr data-verdict=\"" << verdict << "\" data-trace=\"" << anchor_of(i)
                 << R"("><td class="num">)" << i << R"(</td><td class="trace"><a href="#)" << anchor_of(i)
@@ -228,7 +234,8 @@ void write_summary(std::ostream& out, const checker::CheckRun& run, const Counts
                 out << "</td><td class=\"num\">";
             }
             out << "</td></tr>\n";
-        }
+            ++i;
+        });
         out << "</tbody></table>\n";
     }
     out << "</section>\n";
@@ -308,9 +315,11 @@ void write_chart_figure(std::ostream& out, const std::string& anchor, const chec
         << R"(<span class="warning">warning</span><span class="unverified">unverified</span>)"
         << R"(<span class="unprotected">unprotected</span><span class="not-logged">not logged</span>)"
         << "</span></figcaption>\n";
-    if (selection.size() < t.events.size()) {
+    // Reports keep the summaries of the first events only (CheckOptions::max_event_summaries).
+    const std::size_t total = std::max(t.event_count, t.events.size());
+    if (selection.size() < total) {
         out << R"(<p class="cap-note" data-cap=")" << options.max_events << "\">Chart limited to the first "
-            << options.max_events << " of " << t.events.size() << " events";
+            << options.max_events << " of " << total << " events";
         if (selection.size() > std::min(options.max_events, t.events.size())) {
             out << ", plus " << options.violation_context
                 << " events either side of each later violation (up to " << options.max_violation_windows
@@ -525,15 +534,14 @@ void write_html(std::ostream& out, const checker::CheckRun& run)
     const std::string dir = common_dir(run);
     write_head(out, run, c);
     write_summary(out, run, c, dir);
-    if (!run.traces.empty()) {
+    if (run.trace_count() != 0) {
         out << "<h2>Traces</h2>\n<div class=\"toolbar\" id=\"toolbar\" hidden><button type=\"button\" "
                "id=\"expand-all\">"
             << R"(Expand all</button><button type="button" id="collapse-all">Collapse all</button><label>)"
             << "<input type=\"checkbox\" id=\"only-failing\"> hide conforming traces</label></div>\n";
     }
-    for (std::size_t i = 0; i < run.traces.size(); ++i) {
-        write_trace(out, i, run.traces[i], dir);
-    }
+    std::size_t i = 0;
+    run.for_each_trace([&](const checker::TraceResult& t) { write_trace(out, i++, t, dir); });
     out << "<footer>Generated by pc5check from " << c.traces
         << " trace(s). Verdicts per DESIGN.md section 7: "
         << "a check is <em>verified</em> only when the MAC-I and the PDU were logged and the keys known; "

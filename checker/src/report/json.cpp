@@ -1,5 +1,8 @@
 #include "pc5check/checker/report.h"
 
+#include <functional>
+#include <string>
+
 namespace pc5check::report {
 
 namespace {
@@ -56,8 +59,8 @@ json finding_json(const checker::TraceResult& t, const machine::Finding& f)
         j["reason"] = f.reason;
     }
     // Where the event starts in its file (omitted when unknown, e.g. a trace built in memory).
-    if (f.event < t.events.size() && t.events[f.event].position.line != 0) {
-        const trace::Position& pos = t.events[f.event].position;
+    const trace::Position& pos = f.event < t.events.size() ? t.events[f.event].position : f.position;
+    if (pos.line != 0) {
         j["position"] = {{"line", pos.line}, {"column", pos.column}};
     }
     return j;
@@ -65,75 +68,130 @@ json finding_json(const checker::TraceResult& t, const machine::Finding& f)
 
 } // namespace
 
-json to_json(const checker::CheckRun& run)
-{
-    json traces = json::array();
+namespace {
+
+/// Counts of a run's summary.
+struct Tally {
     std::size_t conforms = 0;
     std::size_t violations = 0;
     std::size_t inconclusive = 0;
-    std::size_t bad = run.errors.size();
-    for (const auto& t : run.traces) {
-        json j = {{"file", t.file}, {"line", t.line}};
-        if (!t.title.empty()) {
-            j["title"] = t.title;
-        }
-        if (!t.spec_id.empty()) {
-            j["spec"] = t.spec_id;
-        }
-        if (t.error) {
-            ++bad;
-            j["verdict"] = "bad-input";
-            j["error"] = error_json(*t.error);
-            traces.push_back(j);
-            continue;
-        }
-        const auto& r = t.replay;
-        switch (r.verdict) {
-        case machine::Verdict::conforms:
-            ++conforms;
-            break;
-        case machine::Verdict::violation:
-            ++violations;
-            break;
-        case machine::Verdict::inconclusive:
-            ++inconclusive;
-            break;
-        }
-        j["verdict"] = machine::to_string(r.verdict);
-        j["events"] = t.event_count;
-        j["rules"] = r.violated_rules();
-        json violations_json = json::array();
-        json unverified_json = json::array();
-        for (const auto& f : r.findings) {
-            (f.outcome == machine::Outcome::violation ? violations_json : unverified_json)
-                .push_back(finding_json(t, f));
-        }
-        j["violations"] = violations_json;
-        j["unverified"] = unverified_json;
-        j["assumptions"] = r.assumptions;
-        j["passes"] = r.passes;
-        if (!r.state_at_first_violation.empty()) {
-            json state = json::object();
-            for (const auto& [name, value] : r.state_at_first_violation) {
-                state[name] = value;
-            }
-            j["state_at_first_violation"] = state;
-        }
-        traces.push_back(j);
+    std::size_t bad = 0;
+};
+
+json trace_json(const checker::TraceResult& t, Tally& tally)
+{
+    json j = {{"file", t.file}, {"line", t.line}};
+    if (!t.title.empty()) {
+        j["title"] = t.title;
     }
+    if (!t.spec_id.empty()) {
+        j["spec"] = t.spec_id;
+    }
+    if (t.error) {
+        ++tally.bad;
+        j["verdict"] = "bad-input";
+        j["error"] = error_json(*t.error);
+        return j;
+    }
+    const auto& r = t.replay;
+    switch (r.verdict) {
+    case machine::Verdict::conforms:
+        ++tally.conforms;
+        break;
+    case machine::Verdict::violation:
+        ++tally.violations;
+        break;
+    case machine::Verdict::inconclusive:
+        ++tally.inconclusive;
+        break;
+    }
+    j["verdict"] = machine::to_string(r.verdict);
+    j["events"] = t.event_count;
+    j["rules"] = r.violated_rules();
+    json violations_json = json::array();
+    json unverified_json = json::array();
+    for (const auto& f : r.findings) {
+        (f.outcome == machine::Outcome::violation ? violations_json : unverified_json)
+            .push_back(finding_json(t, f));
+    }
+    j["violations"] = violations_json;
+    j["unverified"] = unverified_json;
+    j["assumptions"] = r.assumptions;
+    j["passes"] = r.passes;
+    if (!r.state_at_first_violation.empty()) {
+        json state = json::object();
+        for (const auto& [name, value] : r.state_at_first_violation) {
+            state[name] = value;
+        }
+        j["state_at_first_violation"] = state;
+    }
+    return j;
+}
+
+/// The document without its traces: `traces` holds `traces_value`.
+json frame_json(const checker::CheckRun& run, const Tally& tally, json traces_value)
+{
     json errors = json::array();
     for (const auto& e : run.errors) {
         errors.push_back(error_json(e));
     }
     return {{"format", "pc5check-result/1"},
-            {"traces", traces},
+            {"traces", std::move(traces_value)},
             {"errors", errors},
             {"summary",
-             {{"traces", run.traces.size()},
-              {"conforms", conforms},
-              {"violation", violations},
-              {"inconclusive", inconclusive},
-              {"bad_input", bad}}}};
+             {{"traces", run.trace_count()},
+              {"conforms", tally.conforms},
+              {"violation", tally.violations},
+              {"inconclusive", tally.inconclusive},
+              {"bad_input", tally.bad + run.errors.size()}}}};
+}
+
+} // namespace
+
+json to_json(const checker::CheckRun& run)
+{
+    json traces = json::array();
+    Tally tally;
+    run.for_each_trace([&](const checker::TraceResult& t) { traces.push_back(trace_json(t, tally)); });
+    return frame_json(run, tally, std::move(traces));
+}
+
+void write_indented_json(std::ostream& out, const json& frame, const std::string& placeholder,
+                         std::size_t indent,
+                         const std::function<void(const std::function<void(const json&)>&)>& items)
+{
+    const std::string text = frame.dump(2);
+    const std::string quoted = "\"" + placeholder + "\"";
+    const std::size_t at = text.find(quoted);
+    PC5CHECK_ASSERT(at != std::string::npos);
+    out << text.substr(0, at);
+    const std::string pad(indent, ' ');
+    bool first = true;
+    items([&](const json& item) {
+        out << (first ? "[\n" : ",\n") << pad;
+        first = false;
+        for (const char c : item.dump(2)) {
+            out << c;
+            if (c == '\n') {
+                out << pad; // dump() escapes newlines inside strings: every '\n' here is layout
+            }
+        }
+    });
+    out << (first ? "[]" : "\n" + std::string(indent - 2, ' ') + "]") << text.substr(at + quoted.size());
+}
+
+void write_json(std::ostream& out, const checker::CheckRun& run)
+{
+    Tally tally;
+    run.for_each_trace([&](const checker::TraceResult& t) { (void)trace_json(t, tally); });
+    constexpr const char* kPlaceholder = "@@pc5check-traces@@";
+    Tally unused;
+    write_indented_json(out, frame_json(run, tally, kPlaceholder), kPlaceholder, 4,
+                        [&](const std::function<void(const json&)>& emit) {
+                            run.for_each_trace(
+                                [&](const checker::TraceResult& t) { emit(trace_json(t, unused)); });
+                        });
+    out << "\n";
 }
 
 } // namespace pc5check::report

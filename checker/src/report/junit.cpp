@@ -18,10 +18,15 @@
 #include "pc5check/checker/report.h"
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
+#include <cstdio>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unistd.h>
 #include <vector>
 
 namespace pc5check::report {
@@ -260,21 +265,53 @@ Suite& suite_for(std::vector<Suite>& suites, std::map<std::string, std::size_t>&
     return suites[it->second];
 }
 
-} // namespace
+/// What a <testsuite> start tag says.
+struct SuiteCounts {
+    std::string name;
+    std::size_t tests = 0;
+    std::size_t failures = 0;
+    std::size_t errors = 0;
+    std::size_t skipped = 0;
 
-void write_junit(std::ostream& out, const checker::CheckRun& run)
+    void add(const Case& c)
+    {
+        ++tests;
+        failures += c.failure ? 1 : 0;
+        errors += c.error ? 1 : 0;
+        skipped += c.skipped ? 1 : 0;
+    }
+    [[nodiscard]] std::string open_tag() const
+    {
+        return "  <testsuite name=\"" + attr(name) + "\" tests=\"" + std::to_string(tests) +
+               "\" failures=\"" + std::to_string(failures) + "\" errors=\"" + std::to_string(errors) +
+               "\" skipped=\"" + std::to_string(skipped) + "\">\n";
+    }
+};
+
+/// The testcases of one trace result.
+std::vector<Case> trace_cases(const checker::CheckRun& run, const checker::TraceResult& t)
+{
+    Suite suite;
+    if (t.error) {
+        suite.cases.push_back(error_case(trace_label(t), *t.error));
+    } else {
+        add_trace_cases(run, t, suite);
+    }
+    return std::move(suite.cases);
+}
+
+/// The original, buffered writer: for runs whose trace files are not contiguous (a file named twice).
+void write_junit_buffered(std::ostream& out, const checker::CheckRun& run)
 {
     std::vector<Suite> suites;
     std::map<std::string, std::size_t> index;
-    for (const auto& t : run.traces) {
+    run.for_each_trace([&](const checker::TraceResult& t) {
         Suite& suite = suite_for(suites, index, t.file);
         suite.system_out += trace_summary(t);
-        if (t.error) {
-            suite.cases.push_back(error_case(trace_label(t), *t.error));
-        } else {
-            add_trace_cases(run, t, suite);
+        for (auto& c : trace_cases(run, t)) {
+            suite.cases.push_back(std::move(c));
         }
-    }
+    });
     for (const auto& e : run.errors) {
         const std::string name = e.file.empty() ? "pc5check" : e.file;
         suite_for(suites, index, name).cases.push_back(error_case(name, e));
@@ -285,20 +322,14 @@ void write_junit(std::ostream& out, const checker::CheckRun& run)
     std::size_t errors = 0;
     std::string body;
     for (const auto& s : suites) {
-        std::size_t f = 0;
-        std::size_t e = 0;
-        std::size_t k = 0;
+        SuiteCounts counts{s.name};
         for (const auto& c : s.cases) {
-            f += c.failure ? 1 : 0;
-            e += c.error ? 1 : 0;
-            k += c.skipped ? 1 : 0;
+            counts.add(c);
         }
-        tests += s.cases.size();
-        failures += f;
-        errors += e;
-        body += "  <testsuite name=\"" + attr(s.name) + "\" tests=\"" + std::to_string(s.cases.size()) +
-                "\" failures=\"" + std::to_string(f) + "\" errors=\"" + std::to_string(e) + "\" skipped=\"" +
-                std::to_string(k) + "\">\n";
+        tests += counts.tests;
+        failures += counts.failures;
+        errors += counts.errors;
+        body += counts.open_tag();
         for (const auto& c : s.cases) {
             body += c.xml;
         }
@@ -312,6 +343,110 @@ void write_junit(std::ostream& out, const checker::CheckRun& run)
         << R"(<testsuites name="pc5check" tests=")" << tests << R"(" failures=")" << failures
         << R"(" errors=")" << errors << "\">\n"
         << body << "</testsuites>\n";
+}
+
+struct FileCloser {
+    void operator()(std::FILE* f) const { (void)std::fclose(f); }
+};
+
+} // namespace
+
+void write_junit(std::ostream& out, const checker::CheckRun& run)
+{
+    // Pass 1: the suites and their counts. Trace files come one after the other, so pass 2 can write
+    // each suite as its traces come and close it when the next file starts.
+    std::vector<SuiteCounts> suites;
+    std::map<std::string, std::size_t> index;
+    bool contiguous = true;
+    run.for_each_trace([&](const checker::TraceResult& t) {
+        const auto [it, inserted] = index.try_emplace(t.file, suites.size());
+        if (inserted) {
+            suites.push_back(SuiteCounts{t.file});
+        } else if (it->second + 1 != suites.size()) {
+            contiguous = false;
+        }
+        for (const auto& c : trace_cases(run, t)) {
+            suites[it->second].add(c);
+        }
+    });
+    const std::unique_ptr<std::FILE, FileCloser> spool(std::tmpfile());
+    if (!contiguous || !spool) {
+        write_junit_buffered(out, run);
+        return;
+    }
+    const std::size_t trace_suites = suites.size();
+    std::vector<std::vector<Case>> error_cases(suites.size());
+    for (const auto& e : run.errors) {
+        const std::string name = e.file.empty() ? "pc5check" : e.file;
+        const auto [it, inserted] = index.try_emplace(name, suites.size());
+        if (inserted) {
+            suites.push_back(SuiteCounts{name});
+            error_cases.emplace_back();
+        }
+        error_cases[it->second].push_back(error_case(name, e));
+        suites[it->second].add(error_cases[it->second].back());
+    }
+    std::size_t tests = 0;
+    std::size_t failures = 0;
+    std::size_t errors = 0;
+    for (const auto& s : suites) {
+        tests += s.tests;
+        failures += s.failures;
+        errors += s.errors;
+    }
+    out << R"(<?xml version="1.0" encoding="UTF-8"?>)"
+        << "\n"
+        << R"(<testsuites name="pc5check" tests=")" << tests << R"(" failures=")" << failures
+        << R"(" errors=")" << errors << "\">\n";
+
+    // Pass 2: the suites of trace files, each trace's summary kept in a temporary file meanwhile.
+    std::FILE* system_out = spool.get();
+    bool has_system_out = false;
+    const auto close_suite = [&](std::size_t k) {
+        for (const auto& c : error_cases[k]) {
+            out << c.xml;
+        }
+        if (has_system_out) {
+            out << "    <system-out>";
+            (void)std::fflush(system_out);
+            std::rewind(system_out);
+            std::array<char, 1U << 16U> chunk{};
+            std::size_t n = 0;
+            while ((n = std::fread(chunk.data(), 1, chunk.size(), system_out)) != 0) {
+                out.write(chunk.data(), static_cast<std::streamsize>(n));
+            }
+            std::rewind(system_out);
+            (void)ftruncate(fileno(system_out), 0);
+            out << "</system-out>\n";
+        }
+        has_system_out = false;
+        out << "  </testsuite>\n";
+    };
+    std::optional<std::size_t> open;
+    run.for_each_trace([&](const checker::TraceResult& t) {
+        const std::size_t k = index.at(t.file);
+        if (open != k) {
+            if (open) {
+                close_suite(*open);
+            }
+            out << suites[k].open_tag();
+            open = k;
+        }
+        for (const auto& c : trace_cases(run, t)) {
+            out << c.xml;
+        }
+        const std::string summary = text(trace_summary(t));
+        (void)std::fwrite(summary.data(), 1, summary.size(), system_out);
+        has_system_out = true;
+    });
+    if (open) {
+        close_suite(*open);
+    }
+    for (std::size_t k = trace_suites; k < suites.size(); ++k) {
+        out << suites[k].open_tag();
+        close_suite(k);
+    }
+    out << "</testsuites>\n";
 }
 
 } // namespace pc5check::report

@@ -16,7 +16,9 @@
 #include <cctype>
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -102,7 +104,7 @@ std::string rule_name(const std::string& id)
 struct RuleDef {
     std::string id;
     std::vector<std::pair<std::string, const spec::Rule*>> by_spec; ///< spec id, its definition
-    const machine::Finding* fallback = nullptr; ///< for a rule ID no spec of the run defines
+    std::optional<machine::Finding> fallback; ///< for a rule ID no spec of the run defines
 };
 
 json clause_list(const std::vector<std::string>& clauses)
@@ -181,7 +183,7 @@ std::vector<RuleDef> collect_rules(const checker::CheckRun& run)
     const auto slot = [&rules, &index](const std::string& id) -> RuleDef& {
         const auto [it, inserted] = index.try_emplace(id, rules.size());
         if (inserted) {
-            rules.push_back(RuleDef{id, {}, nullptr});
+            rules.push_back(RuleDef{id, {}, std::nullopt});
         }
         return rules[it->second];
     };
@@ -193,17 +195,17 @@ std::vector<RuleDef> collect_rules(const checker::CheckRun& run)
             slot(rule.id).by_spec.emplace_back(spec_id, &rule);
         }
     }
-    for (const auto& t : run.traces) {
+    run.for_each_trace([&](const checker::TraceResult& t) {
         if (t.error) {
-            continue;
+            return;
         }
         for (const auto& f : t.replay.findings) {
             RuleDef& def = slot(f.rule);
-            if (def.by_spec.empty() && def.fallback == nullptr) {
-                def.fallback = &f;
+            if (def.by_spec.empty() && !def.fallback) {
+                def.fallback = f;
             }
         }
-    }
+    });
     return rules;
 }
 
@@ -240,10 +242,7 @@ json result(const checker::TraceResult& t, const machine::Finding& f, std::size_
             Artifacts& artifacts)
 {
     const bool unverified = f.outcome == machine::Outcome::unverified;
-    trace::Position pos;
-    if (f.event < t.events.size()) {
-        pos = t.events[f.event].position;
-    }
+    const trace::Position pos = f.event < t.events.size() ? t.events[f.event].position : f.position;
     std::string message = "expected " + f.expected + ", observed " + f.observed;
     if (unverified) {
         message = "unverified (" + f.reason + "): " + message;
@@ -287,34 +286,22 @@ json notification(const Error& e, Artifacts& artifacts)
     return n;
 }
 
-} // namespace
-
-json to_sarif(const checker::CheckRun& run)
+/// The SARIF log with `results` holding `results_value`; `results` are visited to fill the artifacts.
+json sarif_frame(const checker::CheckRun& run, const std::vector<RuleDef>& rules, Artifacts& artifacts,
+                 json results_value)
 {
-    const std::vector<RuleDef> rules = collect_rules(run);
-    std::map<std::string, std::size_t> rule_index;
     json descriptors = json::array();
     for (const auto& def : rules) {
-        rule_index.emplace(def.id, descriptors.size());
         descriptors.push_back(descriptor(def));
     }
-
-    Artifacts artifacts;
-    json results = json::array();
     json notifications = json::array();
-    for (const auto& t : run.traces) {
+    run.for_each_trace([&](const checker::TraceResult& t) {
         if (t.error) {
             notifications.push_back(notification(*t.error, artifacts));
-            continue;
+            return;
         }
-        add_artifact(artifacts, t.file);
-        for (const auto& f : t.replay.findings) {
-            if (f.outcome == machine::Outcome::pass) {
-                continue;
-            }
-            results.push_back(result(t, f, rule_index.at(f.rule), artifacts));
-        }
-    }
+        add_artifact(artifacts, t.file); // results name only their trace's file: no other artifact
+    });
     for (const auto& e : run.errors) {
         notifications.push_back(notification(e, artifacts));
     }
@@ -337,7 +324,59 @@ json to_sarif(const checker::CheckRun& run)
             {"runs", json::array({{{"tool", {{"driver", driver}}},
                                    {"invocations", json::array({invocation})},
                                    {"artifacts", artifact_list},
-                                   {"results", results}}})}};
+                                   {"results", std::move(results_value)}}})}};
+}
+
+/// Visits the results of the run, in input order of traces and findings.
+void for_each_result(const checker::CheckRun& run, const std::map<std::string, std::size_t>& rule_index,
+                     Artifacts& artifacts, const std::function<void(const json&)>& emit)
+{
+    run.for_each_trace([&](const checker::TraceResult& t) {
+        if (t.error) {
+            return;
+        }
+        for (const auto& f : t.replay.findings) {
+            if (f.outcome != machine::Outcome::pass) {
+                emit(result(t, f, rule_index.at(f.rule), artifacts));
+            }
+        }
+    });
+}
+
+std::map<std::string, std::size_t> index_rules(const std::vector<RuleDef>& rules)
+{
+    std::map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+        index.emplace(rules[i].id, i);
+    }
+    return index;
+}
+
+} // namespace
+
+json to_sarif(const checker::CheckRun& run)
+{
+    const std::vector<RuleDef> rules = collect_rules(run);
+    const auto rule_index = index_rules(rules);
+    Artifacts artifacts;
+    json doc = sarif_frame(run, rules, artifacts, nullptr);
+    json results = json::array();
+    for_each_result(run, rule_index, artifacts, [&results](const json& r) { results.push_back(r); });
+    doc["runs"][0]["results"] = std::move(results);
+    return doc;
+}
+
+void write_sarif(std::ostream& out, const checker::CheckRun& run)
+{
+    const std::vector<RuleDef> rules = collect_rules(run);
+    const auto rule_index = index_rules(rules);
+    Artifacts artifacts;
+    constexpr const char* kPlaceholder = "@@pc5check-results@@";
+    const json frame = sarif_frame(run, rules, artifacts, kPlaceholder);
+    write_indented_json(out, frame, kPlaceholder, 8, [&](const std::function<void(const json&)>& emit) {
+        for_each_result(run, rule_index, artifacts, emit);
+    });
+    out << "\n";
 }
 
 } // namespace pc5check::report

@@ -56,21 +56,19 @@ void write_text(std::ostream& out, const checker::CheckRun& run, const TextOptio
     std::size_t violations = 0;
     std::size_t bad = 0;
     std::size_t label_width = 5;
-    for (const auto& t : run.traces) {
-        label_width = std::max(label_width, trace_label(t).size());
-    }
+    run.for_each_trace([&](const checker::TraceResult& t) { label_width = std::max(label_width, trace_label(t).size()); });
     label_width = std::min<std::size_t>(label_width, 70);
 
     for (const auto& e : run.errors) {
         out << p.paint("error", "1;31") << ": " << e.to_string() << "\n";
         ++bad;
     }
-    if (options.verbosity >= 0 && !run.traces.empty()) {
+    if (options.verbosity >= 0 && run.trace_count() != 0) {
         std::string header = "trace";
         header.resize(label_width, ' ');
         out << header << "  " << "verdict     rules\n";
     }
-    for (const auto& t : run.traces) {
+    run.for_each_trace([&](const checker::TraceResult& t) {
         std::string label = trace_label(t);
         if (label.size() < label_width) {
             label.resize(label_width, ' ');
@@ -80,13 +78,13 @@ void write_text(std::ostream& out, const checker::CheckRun& run, const TextOptio
             if (options.verbosity >= 0) {
                 out << label << "  " << p.paint("bad-input", "1;31") << "   " << located_message(*t.error) << "\n";
             }
-            continue;
+            return;
         }
         const auto& r = t.replay;
         const bool ok = r.verdict == machine::Verdict::conforms;
         ok ? ++conforms : ++violations;
         if (options.verbosity < 0) {
-            continue;
+            return;
         }
         std::string rules;
         for (const auto& id : r.violated_rules()) {
@@ -103,13 +101,13 @@ void write_text(std::ostream& out, const checker::CheckRun& run, const TextOptio
             out << (rules.empty() ? "" : "  ") << "(" << unverified << " unverified)";
         }
         out << "\n";
-    }
+    });
 
     // Details: violations and warnings, then unverified checks grouped by rule and reason.
     if (options.verbosity >= 0) {
-        for (const auto& t : run.traces) {
+        run.for_each_trace([&](const checker::TraceResult& t) {
             if (t.error) {
-                continue;
+                return;
             }
             const auto& r = t.replay;
             bool header_done = false;
@@ -158,10 +156,10 @@ void write_text(std::ostream& out, const checker::CheckRun& run, const TextOptio
                     out << "  assumed: " << a << "\n";
                 }
             }
-        }
+        });
     }
     out << "\n"
-        << run.traces.size() << " trace(s): " << conforms
+        << run.trace_count() << " trace(s): " << conforms
         << " conform, " << violations << " violation, " << bad << " bad input\n";
 }
 

@@ -171,9 +171,25 @@ Value sec_int(const trace::Sec& sec, const std::optional<std::uint32_t>& v, cons
 
 Expected<BoundTrace> bind(const spec::Spec& spec, const trace::Trace& t)
 {
+    auto out = bind_header(spec, t);
+    if (!out) {
+        return out;
+    }
+    out->events.reserve(t.events.size());
+    for (std::size_t i = 0; i < t.events.size(); ++i) {
+        auto be = bind_event(spec, t, t.events[i], i);
+        if (!be) {
+            return tl::make_unexpected(std::move(be).error());
+        }
+        out->events.push_back(std::move(*be));
+    }
+    return out;
+}
+
+Expected<BoundTrace> bind_header(const spec::Spec& /*spec*/, const trace::Trace& t)
+{
     BoundTrace out;
     out.trace = &t;
-    const auto& msg_names = spec.find_enum("Msg")->names;
 
     // init.* from the link description and logged keys.
     auto& init = out.init;
@@ -235,9 +251,14 @@ Expected<BoundTrace> bind(const spec::Spec& spec, const trace::Trace& t)
         init["init.policy.ciphering"] = Value::unknown("link.signalling_policy not logged");
     }
 
-    out.events.reserve(t.events.size());
-    for (std::size_t i = 0; i < t.events.size(); ++i) {
-        const trace::Event& ev = t.events[i];
+    return out;
+}
+
+Expected<BoundEvent> bind_event(const spec::Spec& spec, const trace::Trace& t, const trace::Event& ev,
+                                std::size_t i)
+{
+    const auto& msg_names = spec.find_enum("Msg")->names;
+    {
         const spec::MessageDef* def = spec.find_message(ev.msg);
         if (def == nullptr) {
             std::string list;
@@ -305,9 +326,8 @@ Expected<BoundTrace> bind(const spec::Spec& spec, const trace::Trace& t)
                                                                     : Value::unknown("ciphering not logged");
         }
         f["pdu"] = ev.pdu ? Value::bytes(*ev.pdu) : Value::unknown("pdu not logged");
-        out.events.push_back(std::move(be));
+        return be;
     }
-    return out;
 }
 
 } // namespace pc5check::machine

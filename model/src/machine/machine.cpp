@@ -185,8 +185,13 @@ std::vector<std::pair<std::string, std::string>> Machine::snapshot() const
 StepRecord Machine::step(std::size_t event_index, std::vector<Finding>& findings,
                          std::map<std::string, std::size_t>& passes, bool snapshot_on_violation)
 {
+    return step(trace_->events.at(event_index), event_index, findings, passes, snapshot_on_violation);
+}
+
+StepRecord Machine::step(const BoundEvent& be, std::size_t event_index, std::vector<Finding>& findings,
+                         std::map<std::string, std::size_t>& passes, bool snapshot_on_violation)
+{
     const std::size_t findings_before = findings.size();
-    const BoundEvent& be = trace_->events.at(event_index);
     const trace::Event& ev = *be.event;
     const trace::Role sender = ev.from;
     const trace::Role receiver = other(sender);
@@ -248,6 +253,7 @@ StepRecord Machine::step(std::size_t event_index, std::vector<Finding>& findings
             f.warning = rule.warning;
             f.outcome = verdict.is_unknown() ? Outcome::unverified : Outcome::violation;
             f.event = event_index;
+            f.position = ev.position;
             f.msg = ev.msg;
             switch (check.offender) {
             case spec::Offender::sender:
@@ -319,32 +325,67 @@ StepRecord Machine::step(std::size_t event_index, std::vector<Finding>& findings
     return record;
 }
 
+Replayer::Replayer(const spec::Spec& spec, const trace::Trace& header, std::unique_ptr<BoundTrace> bound,
+                   bool keep_steps)
+    : spec_(&spec), header_(&header), bound_(std::move(bound)), machine_(spec, *bound_), keep_steps_(keep_steps)
+{
+}
+
+Expected<Replayer> Replayer::start(const spec::Spec& spec, const trace::Trace& header, bool keep_steps)
+{
+    auto bound = bind_header(spec, header);
+    if (!bound) {
+        return tl::make_unexpected(std::move(bound).error());
+    }
+    return Replayer(spec, header, std::make_unique<BoundTrace>(std::move(*bound)), keep_steps);
+}
+
+Expected<const StepRecord*> Replayer::feed(const trace::Event& event)
+{
+    const std::size_t i = next_;
+    auto be = bind_event(*spec_, *header_, event, i);
+    if (!be) {
+        return tl::make_unexpected(std::move(be).error());
+    }
+    ++next_;
+    const auto before = result_.findings.size();
+    StepRecord rec = machine_.step(*be, i, result_.findings, result_.passes, !violated_);
+    for (const auto& a : rec.assumptions) {
+        result_.assumptions.push_back(a);
+    }
+    for (std::size_t k = before; k < result_.findings.size(); ++k) {
+        const Finding& f = result_.findings[k];
+        if (f.outcome == Outcome::violation && !f.warning && !violated_) {
+            violated_ = true;
+            result_.state_at_first_violation = std::move(rec.state_before);
+        }
+    }
+    if (keep_steps_) {
+        result_.steps.push_back(std::move(rec));
+        return &result_.steps.back();
+    }
+    last_ = std::move(rec);
+    return &last_;
+}
+
+ReplayResult Replayer::finish() &&
+{
+    result_.verdict = violated_ ? Verdict::violation : Verdict::conforms;
+    return std::move(result_);
+}
+
 Expected<ReplayResult> replay(const spec::Spec& spec, const trace::Trace& trace)
 {
-    auto bound = bind(spec, trace);
-    if (!bound) {
-        return tl::make_unexpected(bound.error());
+    auto replayer = Replayer::start(spec, trace, true);
+    if (!replayer) {
+        return tl::make_unexpected(std::move(replayer).error());
     }
-    Machine machine(spec, *bound);
-    ReplayResult result;
-    bool violated = false;
-    for (std::size_t i = 0; i < bound->events.size(); ++i) {
-        const auto before = result.findings.size();
-        StepRecord rec = machine.step(i, result.findings, result.passes, !violated);
-        for (const auto& a : rec.assumptions) {
-            result.assumptions.push_back(a);
+    for (const auto& event : trace.events) {
+        if (auto fed = replayer->feed(event); !fed) {
+            return tl::make_unexpected(std::move(fed).error());
         }
-        for (std::size_t k = before; k < result.findings.size(); ++k) {
-            const Finding& f = result.findings[k];
-            if (f.outcome == Outcome::violation && !f.warning && !violated) {
-                violated = true;
-                result.state_at_first_violation = std::move(rec.state_before);
-            }
-        }
-        result.steps.push_back(std::move(rec));
     }
-    result.verdict = violated ? Verdict::violation : Verdict::conforms;
-    return result;
+    return std::move(*replayer).finish();
 }
 
 } // namespace pc5check::machine

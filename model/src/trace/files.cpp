@@ -85,36 +85,98 @@ struct FileCloser {
 
 } // namespace
 
-Expected<std::vector<Expected<Trace>>> read_trace_file(const std::string& path)
+Expected<void> for_each_trace_in_file(const std::string& path,
+                                      const std::function<void(Expected<Trace>&&)>& on_document)
 {
-    Expected<std::string> text = read_file(path);
-    if (!text) {
-        return tl::make_unexpected(std::move(text).error());
+    if (fs::path(path).extension() != ".jsonl") {
+        Expected<std::string> text = read_file(path);
+        if (!text) {
+            return tl::make_unexpected(std::move(text).error());
+        }
+        if (detail::is_blank(*text)) {
+            return file_error(ErrorCode::bad_input, path,
+                              "expected a pc5-trace/1 JSON document, found an empty file");
+        }
+        on_document(parse_trace(*text, path, 1));
+        return {};
     }
-    if (detail::is_blank(*text)) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+        return file_error(ErrorCode::io, path, "cannot read file: it is a directory");
+    }
+    const std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
+    if (!file) {
+        return file_error(ErrorCode::io, path, "cannot read file: " + std::generic_category().message(errno));
+    }
+    // One line at a time: the document is parsed and handed on before the next line is read.
+    std::string document;
+    std::vector<char> chunk(std::size_t{1} << 16U);
+    std::size_t line = 1;
+    bool any = false;
+    bool too_long = false;
+    const auto flush = [&]() {
+        std::string_view text = document;
+        if (text.ends_with('\r')) {
+            text.remove_suffix(1);
+        }
+        if (too_long) {
+            Error e;
+            e.code = ErrorCode::limit;
+            e.file = path;
+            e.line = line;
+            e.message = "expected a .jsonl line of at most " + std::to_string(kMaxJsonlLine) +
+                        " bytes (1 GiB), found more";
+            on_document(tl::make_unexpected(std::move(e)));
+            any = true;
+        } else if (!detail::is_blank(text)) {
+            on_document(parse_trace(text, path, line));
+            any = true;
+        }
+        document.clear();
+        too_long = false;
+        ++line;
+    };
+    while (true) {
+        const std::size_t n = std::fread(chunk.data(), 1, chunk.size(), file.get());
+        std::string_view data(chunk.data(), n);
+        while (!data.empty()) {
+            const std::size_t end = data.find('\n');
+            const std::string_view part = data.substr(0, end);
+            if (document.size() + part.size() > kMaxJsonlLine) {
+                too_long = true;
+                document.clear();
+                document.shrink_to_fit();
+            } else if (!too_long) {
+                document.append(part);
+            }
+            if (end == std::string_view::npos) {
+                break;
+            }
+            flush();
+            data.remove_prefix(end + 1);
+        }
+        if (n < chunk.size()) {
+            break;
+        }
+    }
+    if (std::ferror(file.get()) != 0) {
+        return file_error(ErrorCode::io, path, "cannot read file: read error");
+    }
+    flush();
+    if (!any) {
         return file_error(ErrorCode::bad_input, path,
                           "expected a pc5-trace/1 JSON document, found an empty file");
     }
+    return {};
+}
+
+Expected<std::vector<Expected<Trace>>> read_trace_file(const std::string& path)
+{
     std::vector<Expected<Trace>> traces;
-    if (fs::path(path).extension() != ".jsonl") {
-        traces.push_back(parse_trace(*text, path, 1));
-        return traces;
-    }
-    const std::string_view all = *text;
-    std::size_t line = 1;
-    for (std::size_t start = 0; start <= all.size(); ++line) {
-        std::size_t end = all.find('\n', start);
-        if (end == std::string_view::npos) {
-            end = all.size();
-        }
-        std::string_view document = all.substr(start, end - start);
-        if (document.ends_with('\r')) {
-            document.remove_suffix(1);
-        }
-        if (!detail::is_blank(document)) {
-            traces.push_back(parse_trace(document, path, line));
-        }
-        start = end + 1;
+    auto read =
+        for_each_trace_in_file(path, [&traces](Expected<Trace>&& doc) { traces.push_back(std::move(doc)); });
+    if (!read) {
+        return tl::make_unexpected(std::move(read).error());
     }
     return traces;
 }

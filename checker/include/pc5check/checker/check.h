@@ -6,6 +6,7 @@
 #include "pc5check/spec/spec.h"
 #include "pc5check/trace/trace.h"
 
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <memory>
@@ -37,7 +38,9 @@ struct TraceResult {
     std::optional<Error> error;    ///< bad input: no verdict
     machine::ReplayResult replay;  ///< valid when !error
     std::optional<trace::Expect> expect;
-    std::vector<EventSummary> events; ///< one per event (empty on error)
+    /// One per event (empty on error), at most CheckOptions::max_event_summaries of them (the first):
+    /// only the HTML chart needs them; findings carry their event's position themselves.
+    std::vector<EventSummary> events;
 };
 
 /// What `check` reads.
@@ -51,6 +54,8 @@ struct CheckOptions {
     unsigned shard_count = 1;
     /// Called after each trace with (traces done, traces known so far); from the calling thread only.
     std::function<void(std::size_t, std::size_t)> progress;
+    /// EventSummary kept per trace (TraceResult::events): the first this many events.
+    std::size_t max_event_summaries = static_cast<std::size_t>(-1);
 };
 
 /// The shard (0..count-1) a trace belongs to: a hash of its file path and start line, so shards stay
@@ -60,12 +65,41 @@ struct CheckOptions {
 /// Parses "I/N" (0 <= I < N) for --shard.
 [[nodiscard]] Expected<std::pair<unsigned, unsigned>> parse_shard(const std::string& text);
 
+/// Trace results kept in an unnamed temporary file (deleted when closed) and read back in order,
+/// any number of times: a run's memory stays bounded by one trace, however many traces it has.
+/// Falls back to memory when no temporary file can be created.
+class TraceSpool {
+public:
+    TraceSpool();
+    /// Appends one result.
+    void append(const TraceResult& result);
+    /// Results appended so far.
+    [[nodiscard]] std::size_t size() const { return count_; }
+    /// Reads every result back, in order.
+    void for_each(const std::function<void(const TraceResult&)>& visit) const;
+
+private:
+    struct Closer {
+        void operator()(std::FILE* f) const;
+    };
+    std::unique_ptr<std::FILE, Closer> file_;
+    std::vector<std::string> memory_; ///< only without a temporary file
+    std::size_t count_ = 0;
+};
+
 /// All results of one run, in input order.
 struct CheckRun {
     std::vector<TraceResult> traces;
+    /// When set, more results in input order (after `traces`): what a streamed run produced.
+    std::shared_ptr<const TraceSpool> spool;
     std::vector<Error> errors; ///< file-level errors (unreadable, empty, no traces in a directory)
     /// The specs the run used, by spec id (rule metadata for reports).
     std::map<std::string, std::shared_ptr<const spec::Spec>> specs;
+
+    /// Every result (`traces`, then the spool's), in input order.
+    void for_each_trace(const std::function<void(const TraceResult&)>& visit) const;
+    /// How many results for_each_trace visits.
+    [[nodiscard]] std::size_t trace_count() const { return traces.size() + (spool ? spool->size() : 0); }
 };
 
 /// Loads specs on demand and keeps them for the run.
@@ -84,11 +118,19 @@ private:
 
 /// Checks one parsed trace.
 [[nodiscard]] TraceResult check_trace(const trace::Trace& trace, SpecCache& specs);
-/// Checks one parsed trace against an already looked-up spec (or the error of looking it up).
-[[nodiscard]] TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Spec*>& spec);
+/// Checks one parsed trace against an already looked-up spec (or the error of looking it up); keeps
+/// the EventSummary of the first `max_event_summaries` events.
+[[nodiscard]] TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Spec*>& spec,
+                                      std::size_t max_event_summaries = static_cast<std::size_t>(-1));
 
 /// Checks files and directories. Never fails as a whole: bad inputs become errors in the run.
 [[nodiscard]] CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& options);
+
+/// Streaming form: files are read one document at a time (a `.jsonl` file line by line) and each
+/// result goes to `on_result` in input order as soon as it is known; with -j N, at most 4 N traces are
+/// held at once (a reorder window). The returned run has the file-level errors and specs, no traces.
+[[nodiscard]] CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& options,
+                                   const std::function<void(TraceResult&&)>& on_result);
 
 /// DESIGN.md section 6: 2 if any input was bad, else 1 if any trace violates, else 0.
 [[nodiscard]] int exit_code(const CheckRun& run);

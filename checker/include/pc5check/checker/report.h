@@ -4,6 +4,7 @@
 #include "pc5check/checker/check.h"
 #include "pc5check/common/error.h"
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
@@ -11,8 +12,8 @@ namespace pc5check::report {
 
 /// Text report options.
 struct TextOptions {
-    bool color = false;  ///< ANSI colours (only on a TTY, never with NO_COLOR)
-    int verbosity = 0;   ///< -1 quiet (summary only), 0 normal, 1 also passes and assumptions
+    bool color = false; ///< ANSI colours (only on a TTY, never with NO_COLOR)
+    int verbosity = 0;  ///< -1 quiet (summary only), 0 normal, 1 also passes and assumptions
 };
 
 /// Verdict table, then per trace its violations ("expected X, observed Y" with clause) and the
@@ -22,6 +23,17 @@ void write_text(std::ostream& out, const checker::CheckRun& run, const TextOptio
 /// The `pc5check-result/1` JSON document (schema: spec/pc5check-result.schema.json).
 [[nodiscard]] nlohmann::json to_json(const checker::CheckRun& run);
 
+/// Writes to_json(run).dump(2) and a newline, byte for byte, one trace at a time (two passes over
+/// the results: the summary comes before the traces).
+void write_json(std::ostream& out, const checker::CheckRun& run);
+
+/// Writes `frame.dump(2)` with the string value `placeholder` (as dumped, without quotes) replaced by
+/// an array of the items `items` emits, each indented by `indent` spaces: a large array without
+/// holding it.
+void write_indented_json(std::ostream& out, const nlohmann::json& frame, const std::string& placeholder,
+                         std::size_t indent,
+                         const std::function<void(const std::function<void(const nlohmann::json&)>&)>& items);
+
 /// One self-contained HTML page (no network, no external scripts or fonts): summary table, and per
 /// trace an SVG message sequence chart with the violating events highlighted, the rules broken (clause,
 /// expected vs observed), the reference model's state at the first violation, and unverified checks.
@@ -30,6 +42,9 @@ void write_html(std::ostream& out, const checker::CheckRun& run);
 /// JUnit XML: one <testsuite> per trace file, one <testcase> per (trace, rule) with <failure> for a
 /// violation; valid against the common JUnit XML schema (tests/data/junit.xsd).
 void write_junit(std::ostream& out, const checker::CheckRun& run);
+
+/// Writes to_sarif(run).dump(2) and a newline, byte for byte, one result at a time.
+void write_sarif(std::ostream& out, const checker::CheckRun& run);
 
 /// SARIF 2.1.0: one result per violation (level error/warning) and per unverified check (kind open,
 /// level none), ruleId = rule ID, rule metadata (clause, text) from the

@@ -8,6 +8,7 @@
 #include "pc5check/trace/trace.h"
 
 #include <map>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -23,6 +24,7 @@ struct Finding {
     bool warning = false;
     Outcome outcome = Outcome::violation;
     std::size_t event = 0;             ///< 0-based event index
+    trace::Position position;          ///< where that event starts in its file (0:0 when unknown)
     std::string msg;                   ///< message of that event
     trace::Role offender = trace::Role::initiator;
     std::vector<spec::ClauseRef> clauses;
@@ -75,6 +77,12 @@ struct BoundTrace {
 /// Checks every event's message and IEs against the spec and converts them to values.
 /// Errors (exit 2) name the file, the JSON pointer of the IE and what was expected.
 [[nodiscard]] Expected<BoundTrace> bind(const spec::Spec& spec, const trace::Trace& trace);
+/// The part of bind() that needs no event: init.* from the link and keys (`events` stays empty).
+[[nodiscard]] Expected<BoundTrace> bind_header(const spec::Spec& spec, const trace::Trace& trace);
+/// Binds event `index` of `trace` (whose header fields label errors; its `events` are not read).
+/// `event` must outlive the result.
+[[nodiscard]] Expected<BoundEvent> bind_event(const spec::Spec& spec, const trace::Trace& trace,
+                                              const trace::Event& event, std::size_t index);
 
 /// The reference state machine of both roles plus the observed link.
 class Machine {
@@ -88,6 +96,10 @@ public:
     /// the event breaks a (non-warning) rule — rendering every step would dominate replay time.
     [[nodiscard]] StepRecord step(std::size_t event_index, std::vector<Finding>& findings,
                                   std::map<std::string, std::size_t>& passes, bool snapshot_on_violation = false);
+    /// The same for an event bound on its own (bind_event), so the trace's events need not be kept.
+    [[nodiscard]] StepRecord step(const BoundEvent& event, std::size_t event_index,
+                                  std::vector<Finding>& findings, std::map<std::string, std::size_t>& passes,
+                                  bool snapshot_on_violation = false);
 
     /// Current value of a state variable ("initiator.cur_id", "target.state", ...).
     [[nodiscard]] expr::Value value_of(const std::string& name) const;
@@ -104,5 +116,36 @@ private:
 
 /// Binds and replays a whole trace.
 [[nodiscard]] Expected<ReplayResult> replay(const spec::Spec& spec, const trace::Trace& trace);
+
+/// Replay of a trace fed one event at a time, so memory follows the machine's state, not the trace:
+/// each event is bound, stepped and dropped. The state is rendered only at the first violation
+/// (ReplayResult::state_at_first_violation).
+class Replayer {
+public:
+    /// Starts a replay of `header` (link, keys, file; its `events` are not read). `spec` and `header`
+    /// must outlive the replayer.
+    [[nodiscard]] static Expected<Replayer> start(const spec::Spec& spec, const trace::Trace& header,
+                                                  bool keep_steps = false);
+    /// Binds and steps the next event. An error (bad IE, message not in the spec) ends the replay.
+    [[nodiscard]] Expected<const StepRecord*> feed(const trace::Event& event);
+    /// Events fed so far.
+    [[nodiscard]] std::size_t events() const { return next_; }
+    /// The result; the verdict counts the events fed so far.
+    [[nodiscard]] ReplayResult finish() &&;
+
+private:
+    Replayer(const spec::Spec& spec, const trace::Trace& header, std::unique_ptr<BoundTrace> bound,
+             bool keep_steps);
+
+    const spec::Spec* spec_;
+    const trace::Trace* header_;
+    std::unique_ptr<BoundTrace> bound_; ///< init.* only; on the heap so the machine's pointer survives moves
+    Machine machine_;
+    ReplayResult result_;
+    StepRecord last_;
+    bool keep_steps_ = false;
+    bool violated_ = false;
+    std::size_t next_ = 0;
+};
 
 } // namespace pc5check::machine

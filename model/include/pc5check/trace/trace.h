@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -123,6 +124,15 @@ struct Trace {
 /// The outer error is for the file as a whole (cannot read, empty, no trace); each inner one is for
 /// one document, so one bad line does not hide the good ones.
 [[nodiscard]] Expected<std::vector<Expected<Trace>>> read_trace_file(const std::string& path);
+
+/// Longest line of a `.jsonl` file (one document), in bytes; a longer line is an error (limit).
+inline constexpr std::size_t kMaxJsonlLine = std::size_t{1} << 30U;
+
+/// Streams the traces of a file to `on_document`, one document at a time and in file order: a `.jsonl`
+/// file is read line by line, so memory follows the largest document, not the file. Returns the error
+/// for the file as a whole (cannot read, empty, no trace), which may come after some documents.
+[[nodiscard]] Expected<void> for_each_trace_in_file(const std::string& path,
+                                                    const std::function<void(Expected<Trace>&&)>& on_document);
 
 /// The trace files named by `paths`, in order: a file is taken as given; a directory is walked
 /// recursively for `*.json` and `*.jsonl` files, in sorted (deterministic) order. Errors: a path that
