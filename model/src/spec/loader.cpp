@@ -1088,9 +1088,8 @@ Expected<Spec> parse_spec(std::string_view text, const std::string& file, const 
     } catch (const json::exception& e) {
         // out_of_range 406: a number overflowing a double (e.g. 1e400), which nlohmann reports without
         // a position; like every failure on input it becomes an Error, not an exception.
-        return spec_error(file, "",
-                          std::string("invalid JSON: ") +
-                              (e.id == 406 ? "expected a number within the range of a double; " : "") + e.what());
+        const char* why = e.id == 406 ? "expected a number within the range of a double; " : "";
+        return spec_error(file, "", std::string("invalid JSON: ") + why + e.what());
     }
     try {
         Loader loader(file, overrides);

@@ -183,7 +183,8 @@ TEST_SUITE("machine")
         doc["transitions"][0]["guard"] = "ie.reauth";
         doc["transitions"].push_back(json::parse(R"({"id": "seen", "role": "link", "dir": "observe",
             "on": ["REKEYING_REQUEST"], "guard": "ie.reauth", "text": "t", "clauses": [{"doc": "X", "clause": "1"}]})"));
-        doc["rules"].push_back(json::parse(R"({"id": "REAUTH_SET", "text": "t", "clauses": [{"doc": "X", "clause": "4"}],
+        doc["rules"].push_back(
+            json::parse(R"({"id": "REAUTH_SET", "text": "t", "clauses": [{"doc": "X", "clause": "4"}],
             "checks": [{"on": ["REKEYING_REQUEST"], "offender": "initiator", "assert": "ie.reauth",
                         "expected": "reauth", "observed": "{ie.reauth}"},
                        {"on": ["REKEYING_REQUEST"], "offender": "initiator", "when": "ie.reauth", "assert": "false",
@@ -195,7 +196,8 @@ TEST_SUITE("machine")
         CHECK(r.verdict == Verdict::conforms);
         CHECK(r.steps[0].sender_transition == "ask");
         REQUIRE(r.assumptions.size() == 2);
-        CHECK(r.assumptions[0].find("guard of ask assumed true (the condition is absent)") != std::string::npos);
+        CHECK(r.assumptions[0].find("guard of ask assumed true (the condition is absent)") !=
+              std::string::npos);
         std::size_t unverified = 0;
         for (const auto& f : r.findings) {
             CHECK(f.rule == "REAUTH_SET");

@@ -209,7 +209,8 @@ TEST_SUITE("spec")
         REQUIRE_FALSE(r.has_value());
         CHECK(r.error().code == ErrorCode::bad_spec);
         CHECK(r.error().file == "overflow.json");
-        CHECK_MESSAGE(r.error().message.find("expected a number within the range of a double") != std::string::npos,
+        CHECK_MESSAGE(r.error().message.find("expected a number within the range of a double") !=
+                          std::string::npos,
                       r.error().message);
     }
 

@@ -1,0 +1,94 @@
+/// \file Fuzz target, end to end: a trace document read, limited and checked as `pc5check check` does
+/// (parse_trace, check_limits, checker::check_trace with its streaming Replayer) against the normative
+/// spec, and also against the seed solution when the first byte is odd, whatever its `spec` says. The
+/// verdict must follow from the findings (never "conforms" beside a violation), come with the state at
+/// the first violation exactly when there is one, and equal the one of machine::replay, which must
+/// cover every event and come out the same on a second run.
+
+#include "fuzz_support.h"
+#include "pc5check/checker/check.h"
+#include "pc5check/machine/machine.h"
+#include "pc5check/trace/trace.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace {
+
+using namespace pc5check;
+
+/// The properties every replay result has.
+void check_result(const machine::ReplayResult& r, const spec::Spec& spec, const trace::Trace& t,
+                  const std::string& how)
+{
+    const std::string where = " (" + how + ", spec " + spec.id + ")";
+    const bool violated = std::any_of(r.findings.begin(), r.findings.end(), [](const auto& f) {
+        return f.outcome == machine::Outcome::violation && !f.warning;
+    });
+    const machine::Verdict want = violated ? machine::Verdict::violation : machine::Verdict::conforms;
+    if (r.verdict != want) {
+        fuzz::fail(std::string("verdict ") + machine::to_string(r.verdict) + " with findings saying " +
+                   machine::to_string(want) + where);
+    }
+    if (violated == r.state_at_first_violation.empty()) {
+        fuzz::fail(std::string("the state at the first violation is ") +
+                   (violated ? "missing" : "kept without a violation") + where);
+    }
+    for (const machine::Finding& f : r.findings) {
+        if (f.event >= t.events.size() || spec.find_rule(f.rule) == nullptr) {
+            fuzz::fail("a finding for event " + std::to_string(f.event) + " of rule '" + f.rule +
+                       "' that does not exist" + where);
+        }
+    }
+}
+
+void check_against(const spec::Spec& spec, const trace::Trace& t)
+{
+    const checker::TraceResult checked = checker::check_trace(t, &spec);
+    const auto replayed = machine::replay(spec, t);
+    if (checked.error.has_value() != !replayed) {
+        fuzz::fail("check_trace and replay disagree on whether the trace binds (spec " + spec.id + ")");
+    }
+    if (!replayed) {
+        if (replayed.error().message.empty() || checked.error->message.empty()) {
+            fuzz::fail("a replay error without a message");
+        }
+        return;
+    }
+    check_result(checked.replay, spec, t, "check_trace");
+    check_result(*replayed, spec, t, "replay");
+    if (replayed->steps.size() != t.events.size() || checked.events.size() != t.events.size()) {
+        fuzz::fail("replay recorded " + std::to_string(replayed->steps.size()) + " steps for " +
+                   std::to_string(t.events.size()) + " events");
+    }
+    if (checked.replay.verdict != replayed->verdict ||
+        checked.replay.violated_rules() != replayed->violated_rules() ||
+        checked.replay.findings.size() != replayed->findings.size() ||
+        checked.replay.assumptions != replayed->assumptions) {
+        fuzz::fail("check_trace and replay disagree (spec " + spec.id + ")");
+    }
+    const auto again = machine::replay(spec, t);
+    if (!again || again->verdict != replayed->verdict ||
+        again->violated_rules() != replayed->violated_rules() ||
+        again->findings.size() != replayed->findings.size() || again->assumptions != replayed->assumptions) {
+        fuzz::fail("replaying the same trace twice gave different results (spec " + spec.id + ")");
+    }
+}
+
+} // namespace
+
+// NOLINTNEXTLINE(readability-identifier-naming): the entry point libFuzzer calls
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
+    const auto parsed = trace::parse_trace(fuzz::as_text(data, size), "fuzz-check.json");
+    if (!parsed || !trace::check_limits(*parsed, trace::Limits{})) {
+        return 0;
+    }
+    check_against(fuzz::normative_spec(), *parsed);
+    if (size > 0 && (data[0] & 1U) != 0) {
+        check_against(fuzz::seed_spec(), *parsed);
+    }
+    return 0;
+}
