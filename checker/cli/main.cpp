@@ -44,6 +44,11 @@ struct CheckCommand {
     unsigned jobs = 1;
     std::string shard;
     trace::Limits limits;
+    bool symbolic = false;
+    bool concrete = false;
+    unsigned max_missing = 0;
+    unsigned timeout_ms = 10'000;
+    unsigned solver_memory_mb = 4096;
 };
 
 /// Options of `pc5check gen`.
@@ -129,6 +134,18 @@ int run_check(const CheckCommand& cmd)
     options.spec_dirs = default_spec_dirs(cmd.spec_dirs);
     options.jobs = cmd.jobs;
     options.limits = cmd.limits;
+    if (cmd.symbolic && cmd.concrete) {
+        return fail(make_error(ErrorCode::usage, "--symbolic and --concrete exclude each other").value());
+    }
+    if (cmd.concrete && cmd.max_missing > 0) {
+        return fail(make_error(ErrorCode::usage, "--max-missing needs the symbolic check; drop --concrete").value());
+    }
+    options.symbolic = cmd.symbolic    ? checker::CheckOptions::Symbolic::always
+                       : cmd.concrete ? checker::CheckOptions::Symbolic::never
+                                      : checker::CheckOptions::Symbolic::automatic;
+    options.symbolic_options.max_missing = cmd.max_missing;
+    options.symbolic_options.timeout_ms = cmd.timeout_ms;
+    smt::set_solver_memory_limit(cmd.solver_memory_mb);
     if (!cmd.shard.empty()) {
         auto shard = checker::parse_shard(cmd.shard);
         if (!shard) {
@@ -426,6 +443,18 @@ int run(int argc, char** argv)
     check_cmd->add_option("--max-ies", check.limits.max_ies, "limit: IEs per event (default 64)");
     check_cmd->add_option("--max-hex-digits", check.limits.max_hex_digits,
                           "limit: hex digits of one pdu or IE value (default 1048576)");
+    check_cmd->add_flag("--symbolic", check.symbolic,
+                        "check with Z3: open values (unlogged sec/pdu/keys, IEs not decoded, one-UE logs) become "
+                        "free variables; conforms lists assumptions, violation gives a minimal explanation. Default: "
+                        "automatic for traces that leave values open");
+    check_cmd->add_flag("--concrete", check.concrete, "never check symbolically (plain replay; open values -> unverified)");
+    check_cmd->add_option("--max-missing", check.max_missing,
+                          "let the solver insert up to N unlogged messages anywhere (implies --symbolic)");
+    check_cmd->add_option("--timeout-ms", check.timeout_ms, "limit: solver time per trace in ms (default 10000) -> inconclusive")
+        ->check(CLI::Range(1U, 86'400'000U));
+    check_cmd->add_option("--solver-memory-mb", check.solver_memory_mb,
+                          "limit: solver memory in MiB, whole process (default 4096) -> inconclusive")
+        ->check(CLI::Range(16U, 1'048'576U));
     check_cmd->add_option("--shard", check.shard, "check only shard I of N (I/N, 0-based): a stable split for CI matrices");
     check_cmd->footer("Examples:\n  pc5check check traces/\n  pc5check check capture.json --format json -o report.json\n"
                       "  pc5check check corpus/ -j 2 --shard 0/4 --format junit -o shard0.xml");

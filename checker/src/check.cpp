@@ -96,6 +96,59 @@ TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Sp
     return r;
 }
 
+bool leaves_values_open(const trace::Trace& t)
+{
+    if (t.observer != trace::Observer::air || !t.link.k_nrp_sess || !t.link.selected_nea || !t.link.selected_nia ||
+        !t.link.initiator_sec_cap || !t.link.signalling_policy) {
+        return true;
+    }
+    if (std::none_of(t.keys.begin(), t.keys.end(), [&](const trace::KeyEntry& k) { return k.k_nrp_id == t.link.k_nrp_id; })) {
+        return true;
+    }
+    return std::any_of(t.events.begin(), t.events.end(), [](const trace::Event& e) {
+        if (e.ie.is_null()) {
+            return true;
+        }
+        for (const auto& item : e.ie.items()) {
+            if (item.value().is_null()) {
+                return true;
+            }
+        }
+        const trace::Sec& s = e.sec;
+        return s.kind == trace::Sec::Kind::not_logged ||
+               (s.kind == trace::Sec::Kind::protected_ && (!s.mac || !s.ctx || !s.count || !s.bearer || !s.direction || !e.pdu));
+    });
+}
+
+TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Spec*>& spec,
+                        const CheckOptions& options)
+{
+    TraceResult r = check_trace(trace, spec, options.max_event_summaries);
+    if (r.error || options.symbolic == CheckOptions::Symbolic::never) {
+        return r;
+    }
+    const bool open = leaves_values_open(trace);
+    const bool wanted = options.symbolic == CheckOptions::Symbolic::always || options.symbolic_options.max_missing > 0;
+    if (!wanted && !open) {
+        return r;
+    }
+    auto symbolic = smt::check_symbolic(**spec, trace, options.symbolic_options);
+    if (!symbolic) {
+        r.error = symbolic.error();
+        r.events.clear();
+        return r;
+    }
+    r.replay = std::move(*symbolic);
+    if (!wanted) {
+        r.replay.note = "checked symbolically: the trace leaves values open" +
+                        std::string(trace.observer != trace::Observer::air ? " (one UE's own log)" : "") +
+                        (r.replay.note.empty() ? "" : "; " + r.replay.note);
+    } else if (r.replay.note.empty()) {
+        r.replay.note = "checked symbolically";
+    }
+    return r;
+}
+
 unsigned stable_shard(const std::string& file, std::size_t line, unsigned count)
 {
     // FNV-1a over "file:line": independent of the rest of the corpus and of the platform.
@@ -158,7 +211,7 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
     std::size_t done = 0;
     const auto check_one = [&options](Pending& p) {
         if (p.trace) {
-            p.result = check_trace(*p.trace, p.spec, options.max_event_summaries);
+            p.result = check_trace(*p.trace, p.spec, options);
             p.trace.reset();
         }
     };

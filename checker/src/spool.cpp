@@ -120,6 +120,36 @@ machine::Finding finding_of(const json& j)
     return f;
 }
 
+json explanation_json(const std::vector<machine::Conflict>& explanation)
+{
+    json out = json::array();
+    for (const auto& c : explanation) {
+        json clauses = json::array();
+        for (const auto& cl : c.clauses) {
+            clauses.push_back(json::array({cl.doc, cl.clause, cl.release, cl.note}));
+        }
+        out.push_back({{"e", c.event}, {"r", c.rule}, {"w", c.what}, {"c", clauses}});
+    }
+    return out;
+}
+
+std::vector<machine::Conflict> explanation_of(const json& j)
+{
+    std::vector<machine::Conflict> out;
+    for (const auto& c : j) {
+        machine::Conflict x;
+        x.event = c.at("e").get<std::size_t>();
+        x.rule = c.at("r").get<std::string>();
+        x.what = c.at("w").get<std::string>();
+        for (const auto& cl : c.at("c")) {
+            x.clauses.push_back({cl.at(0).get<std::string>(), cl.at(1).get<std::string>(), cl.at(2).get<std::string>(),
+                                 cl.at(3).get<std::string>()});
+        }
+        out.push_back(std::move(x));
+    }
+    return out;
+}
+
 json record_json(const TraceResult& t)
 {
     json j = {{"file", t.file},
@@ -146,7 +176,13 @@ json record_json(const TraceResult& t)
                    {"f", findings},
                    {"p", r.passes},
                    {"a", r.assumptions},
-                   {"s", state}};
+                   {"s", state},
+                   {"m", static_cast<int>(r.mode)},
+                   {"n", r.note},
+                   {"x", explanation_json(r.explanation)},
+                   {"ff", r.first_failing_event},
+                   {"i", r.inserted},
+                   {"l", r.limit}};
     json events = json::array();
     for (const auto& e : t.events) {
         events.push_back({{"a", e.at},
@@ -183,6 +219,12 @@ TraceResult record_of(const json& j)
     }
     t.replay.passes = r.at("p").get<std::map<std::string, std::size_t>>();
     t.replay.assumptions = r.at("a").get<std::vector<std::string>>();
+    t.replay.mode = static_cast<machine::Mode>(r.at("m").get<int>());
+    t.replay.note = r.at("n").get<std::string>();
+    t.replay.explanation = explanation_of(r.at("x"));
+    t.replay.first_failing_event = r.at("ff").get<std::size_t>();
+    t.replay.inserted = r.at("i").get<std::size_t>();
+    t.replay.limit = r.at("l").get<std::string>();
     for (const auto& kv : r.at("s")) {
         t.replay.state_at_first_violation.emplace_back(kv.at(0).get<std::string>(),
                                                        kv.at(1).get<std::string>());

@@ -118,6 +118,32 @@ json trace_json(const checker::TraceResult& t, Tally& tally)
     j["unverified"] = unverified_json;
     j["assumptions"] = r.assumptions;
     j["passes"] = r.passes;
+    j["mode"] = r.mode == machine::Mode::symbolic ? "symbolic" : "concrete";
+    if (!r.note.empty()) {
+        j["note"] = r.note;
+    }
+    if (r.mode == machine::Mode::symbolic) {
+        j["inserted_messages"] = r.inserted;
+    }
+    if (r.verdict == machine::Verdict::inconclusive) {
+        j["limit"] = r.limit;
+    }
+    if (!r.explanation.empty()) {
+        json ex = json::array();
+        for (const auto& c : r.explanation) {
+            json item = {{"event", c.event}, {"what", c.what}};
+            if (!c.rule.empty()) {
+                item["rule"] = c.rule;
+                json clauses = json::array();
+                for (const auto& cl : c.clauses) {
+                    clauses.push_back(cl.to_string());
+                }
+                item["clauses"] = clauses;
+            }
+            ex.push_back(item);
+        }
+        j["explanation"] = {{"first_failing_event", r.first_failing_event}, {"conflict", ex}};
+    }
     if (!r.state_at_first_violation.empty()) {
         json state = json::object();
         for (const auto& [name, value] : r.state_at_first_violation) {

@@ -55,6 +55,7 @@ void write_text(std::ostream& out, const checker::CheckRun& run, const TextOptio
     std::size_t conforms = 0;
     std::size_t violations = 0;
     std::size_t bad = 0;
+    std::size_t inconclusive = 0;
     std::size_t label_width = 5;
     run.for_each_trace([&](const checker::TraceResult& t) { label_width = std::max(label_width, trace_label(t).size()); });
     label_width = std::min<std::size_t>(label_width, 70);
@@ -82,7 +83,11 @@ void write_text(std::ostream& out, const checker::CheckRun& run, const TextOptio
         }
         const auto& r = t.replay;
         const bool ok = r.verdict == machine::Verdict::conforms;
-        ok ? ++conforms : ++violations;
+        if (r.verdict == machine::Verdict::inconclusive) {
+            ++inconclusive;
+        } else {
+            ok ? ++conforms : ++violations;
+        }
         if (options.verbosity < 0) {
             return;
         }
@@ -96,7 +101,12 @@ void write_text(std::ostream& out, const checker::CheckRun& run, const TextOptio
         }
         std::string verdict = machine::to_string(r.verdict);
         verdict.resize(10, ' ');
-        out << label << "  " << p.paint(verdict, ok ? "32" : "1;31") << "  " << rules;
+        out << label << "  "
+            << p.paint(verdict, ok ? "32" : (r.verdict == machine::Verdict::inconclusive ? "1;33" : "1;31")) << "  "
+            << rules;
+        if (r.mode == machine::Mode::symbolic) {
+            out << (rules.empty() ? "" : "  ") << "[symbolic]";
+        }
         if (unverified != 0) {
             out << (rules.empty() ? "" : "  ") << "(" << unverified << " unverified)";
         }
@@ -150,17 +160,47 @@ void write_text(std::ostream& out, const checker::CheckRun& run, const TextOptio
                         << list << ": " << key.second << "\n";
                 }
             }
-            if (options.verbosity > 0) {
-                for (const auto& a : r.assumptions) {
+            if (!r.note.empty()) {
+                header();
+                out << "  note: " << r.note << "\n";
+            }
+            if (r.verdict == machine::Verdict::inconclusive) {
+                header();
+                out << "  " << p.paint("inconclusive", "1;33") << ": " << r.limit << "\n";
+            }
+            if (!r.explanation.empty()) {
+                header();
+                out << "  explanation: no conforming behaviour remains after event " << r.first_failing_event
+                    << (r.inserted != 0 ? " (even with " + std::to_string(r.inserted) + " unlogged message(s) inserted)" : "")
+                    << "; these conflict:\n";
+                for (const auto& c : r.explanation) {
+                    out << "    - " << c.what;
+                    if (!c.clauses.empty()) {
+                        out << " [" << clauses_text(c.clauses) << "]";
+                    }
+                    out << "\n";
+                }
+            }
+            // Symbolic conforms: what had to be assumed is part of the verdict.
+            const bool show_all = options.verbosity > 0;
+            const bool show_some = r.mode == machine::Mode::symbolic && r.verdict == machine::Verdict::conforms;
+            if (show_all || show_some) {
+                constexpr std::size_t kShown = 10;
+                for (std::size_t k = 0; k < r.assumptions.size(); ++k) {
+                    if (!show_all && k == kShown) {
+                        out << "  assumed: ... and " << r.assumptions.size() - kShown << " more (-v lists all)\n";
+                        break;
+                    }
                     header();
-                    out << "  assumed: " << a << "\n";
+                    out << "  assumed: " << r.assumptions[k] << "\n";
                 }
             }
         });
     }
     out << "\n"
         << run.trace_count() << " trace(s): " << conforms
-        << " conform, " << violations << " violation, " << bad << " bad input\n";
+        << " conform, " << violations << " violation, " << bad << " bad input"
+        << (inconclusive != 0 ? ", " + std::to_string(inconclusive) + " inconclusive" : "") << "\n";
 }
 
 } // namespace pc5check::report

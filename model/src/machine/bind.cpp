@@ -78,6 +78,12 @@ Expected<void> bind_ie(const spec::IeDef& def, const json& j, const std::string&
                        const trace::Event& ev, std::size_t index, std::unordered_map<std::string, Value>& out)
 {
     const std::string base = "ie." + def.name;
+    if (j.is_null()) { // present, value not decoded
+        for (const auto& name : ie_field_names(def)) {
+            out[name] = Value::unknown("IE " + def.name + " of event " + std::to_string(index) + " not decoded");
+        }
+        return {};
+    }
     if (def.kind == "bytes") {
         if (!j.is_string()) {
             return bind_error(t, &ev, index, pointer, "expected hex digits for " + def.name + ", found " + json_kind(j));
@@ -168,6 +174,15 @@ Value sec_int(const trace::Sec& sec, const std::optional<std::uint32_t>& v, cons
 }
 
 } // namespace
+
+std::vector<std::string> ie_field_names(const spec::IeDef& def)
+{
+    const std::string base = "ie." + def.name;
+    if (def.kind == "sec_cap" || def.kind == "algs") {
+        return {base + ".nea", base + ".nia"};
+    }
+    return {base};
+}
 
 Expected<BoundTrace> bind(const spec::Spec& spec, const trace::Trace& t)
 {
@@ -281,6 +296,13 @@ Expected<BoundEvent> bind_event(const spec::Spec& spec, const trace::Trace& t, c
         f["msg"] = Value::enumeration(msg_index);
         f["from"] = Value::enumeration(ev.from == trace::Role::initiator ? 0U : 1U);
         f["index"] = Value::integer(static_cast<std::int64_t>(i));
+        if (ev.ie.is_null()) { // no IE decoded: each may be absent or carry any value
+            for (const auto& d : def->ies) {
+                for (const auto& name : ie_field_names(d)) {
+                    f[name] = Value::unknown("IEs of event " + std::to_string(i) + " not decoded");
+                }
+            }
+        }
         for (const auto& item : ev.ie.items()) {
             const std::string& name = item.key();
             const json& value = item.value();

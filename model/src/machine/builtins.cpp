@@ -139,7 +139,7 @@ void declare_builtins(expr::Scope& scope)
     scope.functions["empty_map"] = expr::ExternalFunction{
         {}, Type::map(), [](const std::vector<Value>&) -> Value { return Value::map(expr::MapValue{}); }};
     scope.functions["unspecified_key"] = expr::ExternalFunction{
-        {}, bytes, [](const std::vector<Value>&) -> Value {
+        {integer}, bytes, [](const std::vector<Value>&) -> Value {
             return Value::unknown("key derivation left open (FFS) by the spec variant");
         }};
 }

@@ -615,8 +615,9 @@ class Fields {
     f.name("msg", Presence::required, event.msg, contract_message_names(), "a message name");
     if (const json* ie = f.get("ie", Presence::optional)) {
         const std::string ie_pointer = f.pointer("ie");
-        if (!ie->is_object()) {
-            f.fail(ctx.error(ie_pointer, "expected an object of IEs (name: value) for ie, found " +
+        // null: the IEs were not decoded (ciphered, or the capture tool could not parse them).
+        if (!ie->is_object() && !ie->is_null()) {
+            f.fail(ctx.error(ie_pointer, "expected an object of IEs (name: value) or null (not decoded) for ie, found " +
                                              ctx.found(*ie, ie_pointer)));
         } else {
             for (const auto& [name, value] : ie->items()) {

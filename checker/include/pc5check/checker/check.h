@@ -1,6 +1,7 @@
 #pragma once
 /// \file `pc5check check`: read trace files, pick each trace's spec, replay, collect results.
 
+#include "pc5check/checker/symbolic.h"
 #include "pc5check/common/error.h"
 #include "pc5check/machine/machine.h"
 #include "pc5check/spec/spec.h"
@@ -54,6 +55,12 @@ struct CheckOptions {
     unsigned shard_count = 1;
     /// Called after each trace with (traces done, traces known so far); from the calling thread only.
     std::function<void(std::size_t, std::size_t)> progress;
+    /// When to check symbolically (DESIGN.md section 7): `automatic` does it for a trace whose concrete
+    /// replay met values the trace leaves open (unverified checks, guards taken on assumption, a one-UE
+    /// log), and says so in the result's note; `always` is --symbolic; `never` is --concrete.
+    enum class Symbolic : std::uint8_t { automatic, always, never };
+    Symbolic symbolic = Symbolic::automatic;
+    smt::SymbolicOptions symbolic_options; ///< --timeout-ms, --max-missing
     /// EventSummary kept per trace (TraceResult::events): the first this many events.
     std::size_t max_event_summaries = static_cast<std::size_t>(-1);
 };
@@ -122,6 +129,14 @@ private:
 /// the EventSummary of the first `max_event_summaries` events.
 [[nodiscard]] TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Spec*>& spec,
                                       std::size_t max_event_summaries = static_cast<std::size_t>(-1));
+/// Whether a trace leaves values open that the symbolic check can reason about: one UE's own log, link
+/// or K_NRP not logged, a `sec` or its fields not logged, a protected message without `pdu`, IEs not
+/// decoded. (A spec that leaves a derivation open, like the seed's FFS key, does not count: the trace
+/// is complete; those checks stay `unverified` either way.)
+[[nodiscard]] bool leaves_values_open(const trace::Trace& trace);
+/// The same with the symbolic options of `options` (max_event_summaries from it too).
+[[nodiscard]] TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Spec*>& spec,
+                                      const CheckOptions& options);
 
 /// Checks files and directories. Never fails as a whole: bad inputs become errors in the run.
 [[nodiscard]] CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& options);

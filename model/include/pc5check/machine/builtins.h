@@ -10,7 +10,9 @@
 ///   k_nrp_of(id: int) -> bytes        the logged K_NRP with that ID (unknown when not logged)
 ///   k_nrp_by_msbs(msbs: int) -> bytes the one logged K_NRP whose ID has these 16 MSBs
 ///   empty_map() -> map                the empty int -> int map
-///   unspecified_key() -> bytes        always unknown: a derivation the spec leaves open (FFS)
+///   unspecified_key(derivation: int) -> bytes   always unknown: a key whose derivation the spec leaves
+///                                     open (FFS); the argument tells derivations apart (the same
+///                                     argument is the same key, e.g. both UEs' copy of one re-keying)
 
 #include "pc5check/expr/expr.h"
 #include "pc5check/trace/trace.h"

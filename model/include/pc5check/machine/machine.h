@@ -48,6 +48,18 @@ struct StepRecord {
     std::vector<std::pair<std::string, std::string>> state_before;
 };
 
+/// One member of a symbolic explanation: an observed event, or a rule check at an event (or at an
+/// unlogged message the solver inserted), that together admit no conforming behaviour.
+struct Conflict {
+    std::size_t event = 0;     ///< 0-based event index (for an inserted message: the event it precedes)
+    std::string rule;          ///< rule ID; empty for an observed event
+    std::string what;          ///< one line for a person: "event 3: SECURITY_MODE_COMMAND from target (observed)"
+    std::vector<spec::ClauseRef> clauses;
+};
+
+/// How a trace was checked.
+enum class Mode : std::uint8_t { concrete, symbolic };
+
 /// Result of replaying one trace.
 struct ReplayResult {
     Verdict verdict = Verdict::conforms;
@@ -57,6 +69,12 @@ struct ReplayResult {
     std::vector<std::string> assumptions;
     /// Both roles' state (variable -> rendered value) just before the first violating event.
     std::vector<std::pair<std::string, std::string>> state_at_first_violation;
+    Mode mode = Mode::concrete;
+    std::string note;                    ///< e.g. why the trace was checked symbolically
+    std::vector<Conflict> explanation;   ///< symbolic violation: a minimal conflicting set (unsat core)
+    std::size_t first_failing_event = 0; ///< symbolic violation: first event after which nothing conforms
+    std::size_t inserted = 0;            ///< unlogged messages the solver had to assume (--max-missing)
+    std::string limit;                   ///< inconclusive: the limit that was hit
     /// Rule IDs with at least one violation (sorted, unique; includes warnings).
     [[nodiscard]] std::vector<std::string> violated_rules() const;
 };
@@ -73,6 +91,10 @@ struct BoundTrace {
     std::unordered_map<std::string, expr::Value> init; ///< init.* values
     std::vector<BoundEvent> events;
 };
+
+/// The expression variables one IE binds: `ie.<name>`, or `ie.<name>.nea` and `ie.<name>.nia` for the
+/// sec_cap and algs kinds.
+[[nodiscard]] std::vector<std::string> ie_field_names(const spec::IeDef& def);
 
 /// Checks every event's message and IEs against the spec and converts them to values.
 /// Errors (exit 2) name the file, the JSON pointer of the IE and what was expected.

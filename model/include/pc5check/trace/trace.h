@@ -60,7 +60,7 @@ struct Event {
     double at = 0.0;
     Role from = Role::initiator;
     std::string msg;                 ///< one of contract_message_names()
-    nlohmann::json ie = nlohmann::json::object(); ///< raw IEs, checked against the spec on binding
+    nlohmann::json ie = nlohmann::json::object(); ///< raw IEs, checked on binding; null = not decoded
     Sec sec;
     std::optional<Bytes> pdu;        ///< plain PC5 signalling message bytes, when logged
     std::string pointer;             ///< "/events/<i>"

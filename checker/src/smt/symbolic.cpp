@@ -1,0 +1,1675 @@
+/// \file `check --symbolic`: the trace replayed through the spec with Z3 holding what the trace leaves
+/// open. See symbolic.h for the semantics; DESIGN.md section 7 for the verdicts.
+///
+/// Encoding, per event k (and per slot of an unlogged message the solver may insert):
+///   - state variables are terms; a value the step leaves symbolic gets a fresh constant `s!k!name`
+///     bound by an equality guarded by the event's literal `event!k` (so unsat cores name events and
+///     the formula stays linear in the trace length);
+///   - each check of a rule that the trace does not decide becomes `check!i => (applies => holds)`;
+///   - a decided check is a plain pass or violation, exactly as in the concrete machine.
+/// Satisfiable with every literal assumed: conforms. Unsatisfiable: the first failing event is found
+/// by bisection over prefixes of literals, the explanation is the (minimised) unsat core.
+
+#include "pc5check/checker/symbolic.h"
+
+#include "pc5check/machine/builtins.h"
+
+#include <algorithm>
+#include <chrono>
+#include <limits>
+#include <map>
+#include <optional>
+#include <set>
+#include <unordered_map>
+#include <variant>
+#include <z3++.h>
+
+namespace pc5check::smt {
+
+namespace {
+
+using expr::Node;
+using expr::NodeKind;
+using expr::Type;
+using expr::TypeKind;
+using expr::Value;
+
+/// A value the trace does not fix: whether it is there, and what it is (free when not there, so a
+/// use of an absent value behaves like the concrete `unknown`).
+struct Term {
+    z3::expr present;
+    z3::expr value;
+};
+
+/// Known (or absent) value, or a term. A Value here is never Unknown.
+using Sym = std::variant<Value, Term>;
+
+/// Z3 integer that no int64 can equal: "no entry" in a map.
+constexpr const char* kNoEntry = "1180591620717411303424"; // 2^70
+
+/// A value the trace leaves open, as reported in assumptions.
+struct Leaf {
+    std::string what;     ///< "event 4: sec.mac (MAC-I not logged)"
+    Type type;
+    std::optional<z3::expr> present; ///< when its presence is open too
+    z3::expr value;
+};
+
+/// A rule check at one step that the trace does not decide.
+struct Instance {
+    const spec::Rule* rule = nullptr;
+    const spec::Check* check = nullptr;
+    std::size_t event = 0;  ///< event index (for an inserted message: the event it precedes)
+    bool hidden = false;    ///< at an unlogged message the solver may insert
+    std::size_t slot = 0;   ///< which inserted-message slot, when hidden
+    z3::expr holds;         ///< applies => assert
+    z3::expr literal;       ///< check!i
+    std::vector<std::size_t> leaves; ///< open values it depends on (capped)
+    bool leaves_truncated = false;
+    machine::Finding finding; ///< pre-rendered (offender, templates), outcome filled in later
+};
+
+/// What one step reads besides the state.
+struct StepInput {
+    std::unordered_map<std::string, Sym> fields;
+    Sym msg{Value{}};
+    Sym from{Value{}};
+    std::size_t event = 0;
+    bool hidden = false;
+    std::size_t slot = 0;
+    std::optional<z3::expr> active;    ///< hidden slots: the message was really sent
+    std::optional<z3::expr> delivered; ///< one-UE logs: the peer received what the observer sent
+    const trace::Event* observed = nullptr;
+};
+
+/// Capped dependency set.
+struct Deps {
+    std::vector<std::size_t> leaves;
+    bool truncated = false;
+    void add(std::size_t leaf)
+    {
+        if (std::find(leaves.begin(), leaves.end(), leaf) != leaves.end()) {
+            return;
+        }
+        if (leaves.size() >= 12) {
+            truncated = true;
+            return;
+        }
+        leaves.push_back(leaf);
+    }
+    void add(const Deps& other)
+    {
+        for (const auto l : other.leaves) {
+            add(l);
+        }
+        truncated = truncated || other.truncated;
+    }
+};
+
+class Engine;
+
+/// Concrete view of the symbolic environment: terms read as unknown.
+class ConcreteEnv final : public expr::Env {
+public:
+    explicit ConcreteEnv(const Engine& engine) : engine_(engine) {}
+    [[nodiscard]] Value lookup(const std::string& name) const override;
+
+private:
+    const Engine& engine_;
+};
+
+class Engine {
+public:
+    Engine(const spec::Spec& spec, const trace::Trace& trace, const SymbolicOptions& options)
+        : spec_(spec), trace_(trace), options_(options), pe_(options.partial_evaluation), solver_(ctx_),
+          bytes_sort_(ctx_.uninterpreted_sort("Bytes")),
+          bytes_id_(ctx_.function("bytes_id", bytes_sort_, ctx_.int_sort())),
+          bytes_len_(ctx_.function("len", bytes_sort_, ctx_.int_sort())), no_entry_(ctx_.int_val(kNoEntry)),
+          cenv_(*this), scope_(spec.scope), started_(std::chrono::steady_clock::now())
+    {
+        machine::bind_trace_keys(scope_, trace.keys);
+        msg_names_ = &spec.find_enum("Msg")->names;
+    }
+
+    [[nodiscard]] Expected<machine::ReplayResult> run();
+
+    /// For ConcreteEnv.
+    [[nodiscard]] Value concrete(const std::string& name) const
+    {
+        const Sym* s = find(name);
+        if (s == nullptr) {
+            if (const Value* p = parameter(name)) {
+                return *p;
+            }
+            if (name.starts_with("ie.")) {
+                return Value::absent();
+            }
+            return Value::unknown("no such variable " + name);
+        }
+        if (const auto* v = std::get_if<Value>(s)) {
+            return *v;
+        }
+        return Value::unknown("open");
+    }
+
+    /// For ConcreteEnv: parameters are always known.
+    [[nodiscard]] const Value* parameter(const std::string& name) const
+    {
+        const auto it = params_.find(name);
+        return it == params_.end() ? nullptr : &it->second;
+    }
+
+private:
+    const spec::Spec& spec_;
+    const trace::Trace& trace_;
+    SymbolicOptions options_;
+    bool pe_;
+    z3::context ctx_;
+    z3::solver solver_;
+    z3::sort bytes_sort_;
+    z3::func_decl bytes_id_;
+    z3::func_decl bytes_len_;
+    z3::expr no_entry_;
+    ConcreteEnv cenv_;
+    expr::Scope scope_;
+    std::chrono::steady_clock::time_point started_;
+    const std::vector<std::string>* msg_names_ = nullptr;
+
+    std::map<std::vector<std::uint8_t>, z3::expr> byte_literals_;
+    std::unordered_map<unsigned, std::vector<std::uint8_t>> byte_literal_by_id_;
+    std::map<std::string, z3::func_decl> functions_;
+    std::set<std::string> facts_;
+    std::unordered_map<std::string, Sym> state_;
+    std::unordered_map<std::string, Value> params_;
+    const std::unordered_map<std::string, Sym>* fields_ = nullptr;
+    std::optional<Sym> enabled_;
+    std::vector<Leaf> leaves_;
+    std::unordered_map<unsigned, Deps> deps_; ///< AST id of a leaf or state constant -> leaves behind it
+    std::vector<Instance> instances_;
+    std::vector<z3::expr> event_literals_;  ///< one per observed event
+    std::vector<std::size_t> slot_gap_;     ///< per inserted-message slot: the event it precedes
+    std::vector<z3::expr> slot_literals_;
+    std::vector<z3::expr> slot_active_;
+    std::vector<StepInput> slot_inputs_;
+    std::vector<z3::expr> delivered_;       ///< one-UE logs: per event, or true
+    unsigned fresh_ = 0;
+    machine::ReplayResult result_;
+    bool concrete_violation_ = false;
+
+    // ---- environment ----
+    [[nodiscard]] const Sym* find(const std::string& name) const
+    {
+        if (fields_ != nullptr) {
+            if (const auto it = fields_->find(name); it != fields_->end()) {
+                return &it->second;
+            }
+        }
+        if (const auto it = state_.find(name); it != state_.end()) {
+            return &it->second;
+        }
+        if (name == "enabled" && enabled_) {
+            return &*enabled_;
+        }
+        return nullptr;
+    }
+
+    [[nodiscard]] Sym lookup(const std::string& name, const Type& type)
+    {
+        if (const Sym* s = find(name)) {
+            return normal(*s, type);
+        }
+        if (const auto it = params_.find(name); it != params_.end()) {
+            return normal(Sym{it->second}, type);
+        }
+        PC5CHECK_ASSERT(name.starts_with("ie.") && "type checker accepted a name the engine does not provide");
+        return normal(Sym{Value::absent()}, type);
+    }
+
+    // ---- terms ----
+    [[nodiscard]] z3::sort sort_of(const Type& t)
+    {
+        switch (t.kind) {
+        case TypeKind::boolean:
+            return ctx_.bool_sort();
+        case TypeKind::integer:
+        case TypeKind::enumeration:
+            return ctx_.int_sort();
+        case TypeKind::bytes:
+            return bytes_sort_;
+        case TypeKind::set:
+            return ctx_.array_sort(t.element == TypeKind::bytes ? bytes_sort_ : ctx_.int_sort(), ctx_.bool_sort());
+        case TypeKind::map:
+            return ctx_.array_sort(ctx_.int_sort(), ctx_.int_sort());
+        }
+        PC5CHECK_ASSERT(false && "unhandled type");
+        return ctx_.bool_sort();
+    }
+
+    [[nodiscard]] z3::expr fresh(const Type& t, const std::string& prefix = "free")
+    {
+        const std::string name = prefix + "!" + std::to_string(fresh_++);
+        return ctx_.constant(name.c_str(), sort_of(t));
+    }
+
+    [[nodiscard]] z3::expr bytes_literal(const std::vector<std::uint8_t>& b)
+    {
+        if (const auto it = byte_literals_.find(b); it != byte_literals_.end()) {
+            return it->second;
+        }
+        const auto index = static_cast<int>(byte_literals_.size());
+        z3::expr c = ctx_.constant(("bytes!" + std::to_string(index)).c_str(), bytes_sort_);
+        // Distinct octet strings are distinct (injective id), and their length is known.
+        solver_.add(bytes_id_(c) == ctx_.int_val(index));
+        solver_.add(bytes_len_(c) == ctx_.int_val(static_cast<std::int64_t>(b.size())));
+        byte_literals_.emplace(b, c);
+        byte_literal_by_id_.emplace(Z3_get_ast_id(ctx_, c), b);
+        return c;
+    }
+
+    /// The Z3 value of a known value (not absent).
+    [[nodiscard]] z3::expr literal(const Value& v, const Type& t)
+    {
+        if (const auto* b = std::get_if<bool>(&v.data)) {
+            return ctx_.bool_val(*b);
+        }
+        if (const auto* i = std::get_if<std::int64_t>(&v.data)) {
+            return ctx_.int_val(*i);
+        }
+        if (const auto* e = std::get_if<expr::EnumValue>(&v.data)) {
+            return ctx_.int_val(e->index);
+        }
+        if (const auto* bytes = std::get_if<std::vector<std::uint8_t>>(&v.data)) {
+            return bytes_literal(*bytes);
+        }
+        if (const auto* set = std::get_if<expr::SetValue>(&v.data)) {
+            const Type element = t.element_type();
+            z3::expr s = z3::empty_set(sort_of(element));
+            for (const auto& e : set->elements) {
+                s = z3::set_add(s, literal(e, element));
+            }
+            return s;
+        }
+        if (const auto* map = std::get_if<expr::MapValue>(&v.data)) {
+            z3::expr m = z3::const_array(ctx_.int_sort(), no_entry_);
+            for (const auto& [k, x] : map->entries) {
+                m = z3::store(m, ctx_.int_val(k), ctx_.int_val(x));
+            }
+            return m;
+        }
+        PC5CHECK_ASSERT(false && "literal of an absent or unknown value");
+        return ctx_.bool_val(false);
+    }
+
+    [[nodiscard]] Term lift(const Value& v, const Type& t)
+    {
+        if (v.is_absent()) {
+            return {ctx_.bool_val(false), fresh(t, "absent")};
+        }
+        return {ctx_.bool_val(true), literal(v, t)};
+    }
+
+    [[nodiscard]] Term term(const Sym& s, const Type& t)
+    {
+        if (const auto* v = std::get_if<Value>(&s)) {
+            return lift(*v, t);
+        }
+        return std::get<Term>(s);
+    }
+
+    /// Partial evaluation keeps what is known as Value; the pure mode keeps everything as Term.
+    [[nodiscard]] Sym normal(const Sym& s, const Type& t)
+    {
+        if (pe_) {
+            if (const auto* term_value = std::get_if<Term>(&s)) {
+                if (auto v = decode(*term_value, t)) {
+                    return *v;
+                }
+            }
+            return s;
+        }
+        return term(s, t);
+    }
+
+    /// The known value a term stands for, when it is closed (no open value inside).
+    [[nodiscard]] std::optional<Value> decode(const Term& t, const Type& type)
+    {
+        const z3::expr p = t.present.simplify();
+        if (p.is_false()) {
+            return Value::absent();
+        }
+        if (!p.is_true()) {
+            return std::nullopt;
+        }
+        return decode_value(t.value.simplify(), type);
+    }
+
+    [[nodiscard]] std::optional<Value> decode_value(const z3::expr& v, const Type& type)
+    {
+        switch (type.kind) {
+        case TypeKind::boolean:
+            if (v.is_true() || v.is_false()) {
+                return Value::boolean(v.is_true());
+            }
+            return std::nullopt;
+        case TypeKind::integer:
+        case TypeKind::enumeration: {
+            std::int64_t i = 0;
+            if (!v.is_numeral_i64(i)) {
+                return std::nullopt;
+            }
+            if (type.kind == TypeKind::enumeration) {
+                return Value::enumeration(static_cast<std::uint32_t>(i));
+            }
+            return Value::integer(i);
+        }
+        case TypeKind::bytes: {
+            const auto it = byte_literal_by_id_.find(Z3_get_ast_id(ctx_, v));
+            if (it == byte_literal_by_id_.end()) {
+                return std::nullopt;
+            }
+            return Value::bytes(it->second);
+        }
+        case TypeKind::set:
+        case TypeKind::map:
+            return decode_array(v, type);
+        }
+        return std::nullopt;
+    }
+
+    /// Sets and maps built from literals: a chain of stores on a constant array.
+    [[nodiscard]] std::optional<Value> decode_array(z3::expr v, const Type& type)
+    {
+        const bool is_set = type.kind == TypeKind::set;
+        std::vector<std::pair<z3::expr, z3::expr>> stores;
+        while (v.is_app() && v.decl().decl_kind() == Z3_OP_STORE) {
+            stores.emplace_back(v.arg(1), v.arg(2));
+            v = v.arg(0);
+        }
+        if (!v.is_app() || v.decl().decl_kind() != Z3_OP_CONST_ARRAY) {
+            return std::nullopt;
+        }
+        const z3::expr base = v.arg(0);
+        if (is_set ? !base.is_false() : !z3::eq(base, no_entry_)) {
+            return std::nullopt;
+        }
+        std::vector<Value> elements;
+        expr::MapValue map;
+        std::set<std::string> seen; // the outermost store of an index wins
+        const Type element = is_set ? type.element_type() : Type::integer();
+        for (const auto& [index, value] : stores) {
+            auto key = decode_value(index, element);
+            if (!key) {
+                return std::nullopt;
+            }
+            const std::string id = index.to_string();
+            if (!seen.insert(id).second) {
+                continue;
+            }
+            if (is_set) {
+                if (!value.is_true() && !value.is_false()) {
+                    return std::nullopt;
+                }
+                if (value.is_true()) {
+                    elements.push_back(*key);
+                }
+            } else {
+                std::int64_t x = 0;
+                if (z3::eq(value, no_entry_)) {
+                    continue;
+                }
+                if (!value.is_numeral_i64(x)) {
+                    return std::nullopt;
+                }
+                map.entries[std::get<std::int64_t>(key->data)] = x;
+            }
+        }
+        if (is_set) {
+            return Value::set(std::move(elements));
+        }
+        return Value::map(std::move(map));
+    }
+
+    [[nodiscard]] z3::expr apply(const std::string& name, const std::vector<z3::expr>& args, const z3::sort& result)
+    {
+        std::string key = name;
+        for (const auto& a : args) {
+            key += "|" + a.get_sort().to_string();
+        }
+        auto it = functions_.find(key);
+        if (it == functions_.end()) {
+            z3::sort_vector domain(ctx_);
+            for (const auto& a : args) {
+                domain.push_back(a.get_sort());
+            }
+            it = functions_.emplace(key, ctx_.function(key.c_str(), domain, result)).first;
+        }
+        z3::expr_vector v(ctx_);
+        for (const auto& a : args) {
+            v.push_back(a);
+        }
+        return it->second(v);
+    }
+
+    // ---- encoding the AST ----
+    [[nodiscard]] Sym encode(const Node& n)
+    {
+        if (pe_) {
+            Value v = expr::evaluate(n, cenv_, scope_);
+            if (!v.is_unknown()) {
+                return v;
+            }
+        }
+        switch (n.kind) {
+        case NodeKind::literal:
+            return normal(Sym{n.literal}, n.type);
+        case NodeKind::variable:
+            return lookup(n.name, n.type);
+        case NodeKind::set_literal: {
+            const Type element = n.type.element_type();
+            z3::expr s = z3::empty_set(sort_of(element));
+            for (const auto& a : n.args) {
+                s = z3::set_add(s, term(encode(*a), element).value);
+            }
+            return Term{ctx_.bool_val(true), s};
+        }
+        case NodeKind::unary: {
+            const Term a = term(encode(*n.args[0]), n.args[0]->type);
+            return Term{ctx_.bool_val(true), n.name == "!" ? !a.value : -a.value};
+        }
+        case NodeKind::binary:
+            return binary(n);
+        case NodeKind::ite: {
+            const Sym c = encode(*n.args[0]);
+            if (const auto* v = std::get_if<Value>(&c); v != nullptr && !v->is_absent()) {
+                return encode(*n.args[std::get<bool>(v->data) ? 1 : 2]);
+            }
+            const Term ct = term(c, n.args[0]->type);
+            const Term a = term(encode(*n.args[1]), n.type);
+            const Term b = term(encode(*n.args[2]), n.type);
+            return normal(Term{z3::ite(ct.value, a.present, b.present), z3::ite(ct.value, a.value, b.value)}, n.type);
+        }
+        case NodeKind::call:
+            return call(n);
+        }
+        PC5CHECK_ASSERT(false && "unhandled node kind");
+        return Value::boolean(false);
+    }
+
+    /// The concrete result of `n` applied to known arguments.
+    [[nodiscard]] Value evaluate_with(const Node& n, const std::vector<Value>& args)
+    {
+        Node copy;
+        copy.kind = n.kind;
+        copy.name = n.name;
+        copy.type = n.type;
+        for (std::size_t i = 0; i < args.size(); ++i) {
+            auto lit = std::make_shared<Node>();
+            lit->kind = NodeKind::literal;
+            lit->literal = args[i];
+            lit->type = n.args[i]->type;
+            copy.args.push_back(std::move(lit));
+        }
+        return expr::evaluate(copy, cenv_, scope_);
+    }
+
+    /// Arguments all known: their values.
+    [[nodiscard]] std::optional<std::vector<Value>> known_args(const Node& n, const std::vector<Sym>& args)
+    {
+        std::vector<Value> out;
+        for (std::size_t i = 0; i < args.size(); ++i) {
+            if (const auto* v = std::get_if<Value>(&args[i])) {
+                out.push_back(*v);
+                continue;
+            }
+            auto d = decode(std::get<Term>(args[i]), n.args[i]->type);
+            if (!d) {
+                return std::nullopt;
+            }
+            out.push_back(std::move(*d));
+        }
+        return out;
+    }
+
+    [[nodiscard]] Sym binary(const Node& n)
+    {
+        const std::string& op = n.name;
+        const Sym sa = encode(*n.args[0]);
+        const Sym sb = encode(*n.args[1]);
+        const Term a = term(sa, n.args[0]->type);
+        const Term b = term(sb, n.args[1]->type);
+        const z3::expr t = ctx_.bool_val(true);
+        if (op == "&&") {
+            return normal(Term{t, a.value && b.value}, n.type);
+        }
+        if (op == "||") {
+            return normal(Term{t, a.value || b.value}, n.type);
+        }
+        if (op == "=>") {
+            return normal(Term{t, z3::implies(a.value, b.value)}, n.type);
+        }
+        if (op == "==" || op == "!=") {
+            // absent == absent; absent differs from every value.
+            const z3::expr eq =
+                z3::ite(a.present && b.present, a.value == b.value, a.present == b.present);
+            return normal(Term{t, op == "==" ? eq : !eq}, n.type);
+        }
+        if (op == "<") {
+            return normal(Term{t, a.value < b.value}, n.type);
+        }
+        if (op == "<=") {
+            return normal(Term{t, a.value <= b.value}, n.type);
+        }
+        if (op == ">") {
+            return normal(Term{t, a.value > b.value}, n.type);
+        }
+        if (op == ">=") {
+            return normal(Term{t, a.value >= b.value}, n.type);
+        }
+        if (op == "+") {
+            return normal(Term{t, a.value + b.value}, n.type);
+        }
+        if (op == "-") {
+            return normal(Term{t, a.value - b.value}, n.type);
+        }
+        if (op == "*") {
+            return normal(Term{t, a.value * b.value}, n.type);
+        }
+        if (op == "in") {
+            return normal(Term{t, z3::set_member(a.value, b.value)}, n.type);
+        }
+        // Truncating division, remainder, shifts and bitwise operators on int64: computed when the
+        // operands are known, otherwise uninterpreted.
+        if (auto known = known_args(n, {sa, sb})) {
+            const Value r = evaluate_with(n, *known);
+            if (!r.is_unknown()) {
+                return normal(Sym{r}, n.type);
+            }
+        }
+        return Term{t, apply("op" + op, {a.value, b.value}, ctx_.int_sort())};
+    }
+
+    [[nodiscard]] Sym call(const Node& n)
+    {
+        const std::string& name = n.name;
+        const z3::expr t = ctx_.bool_val(true);
+        std::vector<Sym> args;
+        args.reserve(n.args.size());
+        for (const auto& a : n.args) {
+            args.push_back(encode(*a));
+        }
+        if (name == "present") {
+            if (const auto* v = std::get_if<Value>(&args[0])) {
+                return normal(Sym{Value::boolean(!v->is_absent())}, n.type);
+            }
+            return normal(Term{t, std::get<Term>(args[0]).present}, n.type);
+        }
+        if (name == "known") {
+            // Fixed by the trace (or computed from what it fixes); an open value is not known.
+            const auto k = known_args(n, args);
+            return normal(Sym{Value::boolean(k.has_value())}, n.type);
+        }
+        if (auto k = known_args(n, args)) {
+            const Value r = evaluate_with(n, *k);
+            if (!r.is_unknown()) {
+                add_fact(n, *k, r);
+                return normal(Sym{r}, n.type);
+            }
+        }
+        std::vector<z3::expr> v;
+        for (std::size_t i = 0; i < args.size(); ++i) {
+            v.push_back(term(args[i], n.args[i]->type).value);
+        }
+        if (name == "union") {
+            return Term{t, z3::set_union(v[0], v[1])};
+        }
+        if (name == "insert") {
+            return Term{t, z3::set_add(v[0], v[1])};
+        }
+        if (name == "subset") {
+            return normal(Term{t, z3::set_subset(v[0], v[1])}, n.type);
+        }
+        if (name == "get") {
+            const z3::expr x = z3::select(v[0], v[1]);
+            return normal(Term{t, z3::ite(x == no_entry_, v[2], x)}, n.type);
+        }
+        if (name == "put") {
+            return Term{t, z3::store(v[0], v[1], v[2])};
+        }
+        if (name == "empty_map") {
+            return Term{t, z3::const_array(ctx_.int_sort(), no_entry_)};
+        }
+        if (name == "len") {
+            return Term{t, bytes_len_(v[0])};
+        }
+        if (name == "size") {
+            const z3::expr s = apply("size", v, ctx_.int_sort());
+            solver_.add(s >= 0);
+            return Term{t, s};
+        }
+        // External functions (crypto, key look-ups) with an open argument, or whose result the model
+        // cannot compute (no key logged, a derivation the spec leaves open): uninterpreted, so equal
+        // inputs still give equal outputs.
+        return Term{t, apply(name, v, sort_of(n.type))};
+    }
+
+    /// f(known inputs) = known output, so uninterpreted uses of f agree with the real function.
+    void add_fact(const Node& n, const std::vector<Value>& args, const Value& result)
+    {
+        if (n.kind != NodeKind::call || result.is_absent() || scope_.functions.count(n.name) == 0) {
+            return;
+        }
+        std::vector<z3::expr> v;
+        std::string key = n.name;
+        for (std::size_t i = 0; i < args.size(); ++i) {
+            if (args[i].is_absent()) {
+                return;
+            }
+            v.push_back(literal(args[i], n.args[i]->type));
+            key += "|" + std::to_string(Z3_get_ast_id(ctx_, v.back()));
+        }
+        if (!facts_.insert(key).second) {
+            return;
+        }
+        solver_.add(apply(n.name, v, sort_of(n.type)) == literal(result, n.type));
+    }
+
+    // ---- helpers on conditions ----
+    [[nodiscard]] static std::optional<bool> truth(const Sym& s)
+    {
+        if (const auto* v = std::get_if<Value>(&s); v != nullptr && !v->is_absent()) {
+            return std::get<bool>(v->data);
+        }
+        return std::nullopt;
+    }
+    [[nodiscard]] z3::expr boolean(const Sym& s)
+    {
+        if (const auto b = truth(s)) {
+            return ctx_.bool_val(*b);
+        }
+        return term(s, Type::boolean()).value;
+    }
+    [[nodiscard]] Sym sym_bool(const z3::expr& e)
+    {
+        const z3::expr s = e.simplify();
+        if (s.is_true() || s.is_false()) {
+            return pe_ ? Sym{Value::boolean(s.is_true())} : Sym{Term{ctx_.bool_val(true), s}};
+        }
+        return Term{ctx_.bool_val(true), e};
+    }
+    [[nodiscard]] Sym conj(const Sym& a, const Sym& b)
+    {
+        const auto ta = truth(a);
+        const auto tb = truth(b);
+        if ((ta && !*ta) || (tb && !*tb)) {
+            return Value::boolean(false);
+        }
+        if (ta) {
+            return b;
+        }
+        if (tb) {
+            return a;
+        }
+        return Term{ctx_.bool_val(true), boolean(a) && boolean(b)};
+    }
+    [[nodiscard]] Sym neg(const Sym& a)
+    {
+        if (const auto ta = truth(a)) {
+            return Value::boolean(!*ta);
+        }
+        return Term{ctx_.bool_val(true), !boolean(a)};
+    }
+    [[nodiscard]] Sym disj(const Sym& a, const Sym& b) { return neg(conj(neg(a), neg(b))); }
+
+    [[nodiscard]] Sym msg_matches(const std::vector<std::string>& on, const Sym& msg)
+    {
+        Sym out = Value::boolean(false);
+        for (const auto& m : on) {
+            if (m == "*") {
+                return Value::boolean(true);
+            }
+            const auto idx = static_cast<std::uint32_t>(
+                std::find(msg_names_->begin(), msg_names_->end(), m) - msg_names_->begin());
+            out = disj(out, equals(msg, Value::enumeration(idx)));
+        }
+        return out;
+    }
+
+    [[nodiscard]] Sym equals(const Sym& a, const Value& b)
+    {
+        if (const auto* v = std::get_if<Value>(&a)) {
+            return Value::boolean(*v == b);
+        }
+        const Term& t = std::get<Term>(a);
+        return Term{ctx_.bool_val(true), t.present && t.value == literal(b, Type::integer())};
+    }
+
+    [[nodiscard]] Sym state_in(const std::string& role, const std::vector<std::string>& from)
+    {
+        if (from.empty()) {
+            return Value::boolean(true);
+        }
+        const auto& states = spec_.control_states.at(role);
+        const Sym& current = state_.at(role + ".state");
+        Sym out = Value::boolean(false);
+        for (const auto& s : from) {
+            const auto idx = static_cast<std::uint32_t>(std::find(states.begin(), states.end(), s) - states.begin());
+            out = disj(out, equals(current, Value::enumeration(idx)));
+        }
+        return out;
+    }
+
+    [[nodiscard]] Sym choose(const Sym& cond, const Sym& then, const Sym& otherwise, const Type& type)
+    {
+        if (const auto c = truth(cond)) {
+            return *c ? then : otherwise;
+        }
+        const z3::expr c = boolean(cond);
+        const Term a = term(then, type);
+        const Term b = term(otherwise, type);
+        return Term{z3::ite(c, a.present, b.present), z3::ite(c, a.value, b.value)};
+    }
+
+    // ---- dependencies of terms on open values ----
+    void collect_deps(const z3::expr& e, Deps& out, std::unordered_map<unsigned, bool>& seen)
+    {
+        const unsigned id = Z3_get_ast_id(ctx_, e);
+        if (seen.count(id) != 0) {
+            return;
+        }
+        seen[id] = true;
+        if (const auto it = deps_.find(id); it != deps_.end()) {
+            out.add(it->second);
+            return;
+        }
+        if (e.is_app()) {
+            for (unsigned i = 0; i < e.num_args(); ++i) {
+                collect_deps(e.arg(i), out, seen);
+            }
+        } else if (e.is_quantifier() || e.is_lambda()) {
+            collect_deps(e.body(), out, seen);
+        }
+    }
+    [[nodiscard]] Deps deps_of(const Sym& s)
+    {
+        Deps d;
+        if (const auto* t = std::get_if<Term>(&s)) {
+            std::unordered_map<unsigned, bool> seen;
+            collect_deps(t->present, d, seen);
+            collect_deps(t->value, d, seen);
+        }
+        return d;
+    }
+
+    // ---- open values ----
+    [[nodiscard]] Term open_value(const std::string& what, const Type& type, std::optional<z3::expr> present,
+                                  std::optional<std::pair<std::int64_t, std::int64_t>> range = std::nullopt)
+    {
+        z3::expr v = fresh(type, "open");
+        if (type.kind == TypeKind::enumeration) {
+            solver_.add(v >= 0 && v < ctx_.int_val(static_cast<int>(type.enum_def->names.size())));
+        } else if (type.kind == TypeKind::integer) {
+            const auto [lo, hi] = range.value_or(std::pair{std::numeric_limits<std::int64_t>::min(),
+                                                           std::numeric_limits<std::int64_t>::max()});
+            solver_.add(v >= ctx_.int_val(lo) && v <= ctx_.int_val(hi));
+        } else if (type.kind == TypeKind::map) {
+            solver_.add(z3::select(v, no_entry_) == no_entry_); // keeps the sentinel out of the keys
+        }
+        const std::size_t index = leaves_.size();
+        leaves_.push_back(Leaf{what, type, present, v});
+        Deps d;
+        d.add(index);
+        deps_[Z3_get_ast_id(ctx_, v)] = d;
+        if (present) {
+            deps_[Z3_get_ast_id(ctx_, *present)] = d;
+        }
+        return Term{present.value_or(ctx_.bool_val(true)), v};
+    }
+
+    [[nodiscard]] std::optional<std::pair<std::int64_t, std::int64_t>> range_of(const std::string& field,
+                                                                                const trace::Event* ev) const
+    {
+        if (field == "sec.count") {
+            return std::pair<std::int64_t, std::int64_t>{0, 0xFFFFFFFFLL};
+        }
+        if (field == "sec.ctx") {
+            return std::pair<std::int64_t, std::int64_t>{0, 0xFFFF};
+        }
+        if (field == "sec.bearer") {
+            return std::pair<std::int64_t, std::int64_t>{0, 31};
+        }
+        if (field == "sec.direction") {
+            return std::pair<std::int64_t, std::int64_t>{0, 1};
+        }
+        if (field.starts_with("ie.")) {
+            for (const auto& m : spec_.messages) {
+                if (ev != nullptr && m.id != ev->msg) {
+                    continue;
+                }
+                for (const auto& ie : m.ies) {
+                    if (ie.kind == "int" && "ie." + ie.name == field) {
+                        return std::pair{ie.min, ie.max};
+                    }
+                }
+            }
+        }
+        return std::nullopt;
+    }
+
+    [[nodiscard]] const Type& type_of(const std::string& name) const { return spec_.scope.variables.at(name); }
+
+    /// The fields of an observed event: what the trace fixes as values, the rest open.
+    [[nodiscard]] StepInput observed_input(const machine::BoundEvent& be, std::size_t k)
+    {
+        StepInput in;
+        in.event = k;
+        in.observed = be.event;
+        const trace::Event& ev = *be.event;
+        std::optional<z3::expr> protected_flag;
+        std::map<std::string, z3::expr> ie_presence; // "ie": null: per IE, whether it was sent
+        for (const auto& [name, value] : be.fields) {
+            if (!value.is_unknown()) {
+                in.fields.emplace(name, normal(Sym{value}, type_of(name)));
+            }
+        }
+        const std::string at = "event " + std::to_string(k) + " (" + ev.msg + "): ";
+        for (const auto& [name, value] : be.fields) {
+            if (!value.is_unknown() || name == "sec.protected") {
+                continue;
+            }
+            std::optional<z3::expr> present;
+            if (name.starts_with("sec.") && name != "sec.ciphered" && ev.sec.kind == trace::Sec::Kind::not_logged) {
+                if (!protected_flag) {
+                    const Term p = open_value(at + "sec.protected (protection not logged)", Type::boolean(), std::nullopt);
+                    protected_flag = p.value;
+                    in.fields.emplace("sec.protected", p);
+                }
+                present = *protected_flag;
+            } else if (name.starts_with("ie.") && ev.ie.is_null()) {
+                const auto dot = name.find('.', 3);
+                const std::string ie = name.substr(0, dot);
+                auto it = ie_presence.find(ie);
+                if (it == ie_presence.end()) {
+                    const Term p = open_value(at + ie + " sent (IEs not decoded)", Type::boolean(), std::nullopt);
+                    it = ie_presence.emplace(ie, p.value).first;
+                }
+                present = it->second;
+            }
+            in.fields.emplace(name, open_value(at + name + " (" + value.unknown_reason() + ")", type_of(name), present,
+                                               range_of(name, &ev)));
+        }
+        if (be.fields.count("sec.protected") != 0 && be.fields.at("sec.protected").is_unknown() && !protected_flag) {
+            in.fields.emplace("sec.protected",
+                              open_value(at + "sec.protected (protection not logged)", Type::boolean(), std::nullopt));
+        }
+        in.msg = in.fields.at("msg");
+        in.from = in.fields.at("from");
+        return in;
+    }
+
+    /// A message the solver may insert: every field open, `active` says whether it exists.
+    [[nodiscard]] StepInput hidden_input(std::size_t gap, std::size_t slot)
+    {
+        StepInput in;
+        in.event = gap;
+        in.hidden = true;
+        in.slot = slot;
+        const std::string at = "unlogged message " + std::to_string(slot) + " before event " + std::to_string(gap) + ": ";
+        const z3::expr active = open_value(at + "sent", Type::boolean(), std::nullopt).value;
+        in.active = active;
+        const Term msg = open_value(at + "msg", type_of("msg"), std::nullopt);
+        const Term from = open_value(at + "from", type_of("from"), std::nullopt);
+        in.msg = msg;
+        in.from = from;
+        in.fields.emplace("msg", msg);
+        in.fields.emplace("from", from);
+        in.fields.emplace("index", Value::integer(-1));
+        // Only a message of the spec, from a role allowed to send it.
+        z3::expr allowed = ctx_.bool_val(false);
+        for (std::size_t m = 0; m < msg_names_->size(); ++m) {
+            const spec::MessageDef* def = spec_.find_message((*msg_names_)[m]);
+            if (def == nullptr) {
+                continue;
+            }
+            z3::expr senders = ctx_.bool_val(false);
+            for (const auto& s : def->senders) {
+                senders = senders || from.value == ctx_.int_val(s == "initiator" ? 0 : 1);
+            }
+            allowed = allowed || (msg.value == ctx_.int_val(static_cast<int>(m)) && senders);
+        }
+        solver_.add(z3::implies(active, allowed));
+        const z3::expr prot = open_value(at + "sec.protected", Type::boolean(), std::nullopt).value;
+        in.fields.emplace("sec.protected", Term{ctx_.bool_val(true), prot});
+        in.fields.emplace("sec.logged", Value::boolean(true));
+        for (const auto& [name, type] : spec_.scope.variables) {
+            if (name.starts_with("sec.") && name != "sec.protected" && name != "sec.logged") {
+                const bool unprotected_absent = name != "sec.ciphered";
+                in.fields.emplace(name, open_value(at + name, type, unprotected_absent ? std::optional{prot} : std::nullopt,
+                                                   range_of(name, nullptr)));
+            } else if (name == "pdu") {
+                in.fields.emplace(name, open_value(at + name, type, std::nullopt));
+            }
+        }
+        std::map<std::string, z3::expr> presence;
+        for (const auto& [name, type] : spec_.scope.variables) {
+            if (!name.starts_with("ie.")) {
+                continue;
+            }
+            const auto dot = name.find('.', 3);
+            const std::string ie = name.substr(0, dot);
+            auto it = presence.find(ie);
+            if (it == presence.end()) {
+                it = presence.emplace(ie, open_value(at + ie + " sent", Type::boolean(), std::nullopt).value).first;
+            }
+            in.fields.emplace(name, open_value(at + name, type, it->second, range_of(name, nullptr)));
+        }
+        return in;
+    }
+
+    // ---- one step ----
+    struct Update {
+        Sym cond;
+        std::string variable;
+        Sym value;
+    };
+
+    void step(const StepInput& in, const z3::expr& label);
+    void record_check(const spec::Rule& rule, const spec::Check& check, const StepInput& in, const Sym& holds);
+    [[nodiscard]] machine::Finding render_finding(const spec::Rule& rule, const spec::Check& check, const StepInput& in);
+    [[nodiscard]] std::string render(const spec::Template& t);
+
+    // ---- solving ----
+    [[nodiscard]] unsigned remaining_ms() const
+    {
+        const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_);
+        const auto left = static_cast<long long>(options_.timeout_ms) - spent.count();
+        return left <= 1 ? 1U : static_cast<unsigned>(left);
+    }
+    [[nodiscard]] z3::check_result check(const std::vector<z3::expr>& assumptions)
+    {
+        z3::params p(ctx_);
+        p.set("timeout", remaining_ms());
+        solver_.set(p);
+        z3::expr_vector v(ctx_);
+        for (const auto& a : assumptions) {
+            v.push_back(a);
+        }
+        return solver_.check(v);
+    }
+    [[nodiscard]] std::vector<z3::expr> prefix(std::size_t last_event, bool with_checks, const std::optional<z3::expr>& bound);
+    void inconclusive();
+    void explain(const z3::expr_vector& core);
+    [[nodiscard]] std::string describe_value(const z3::model& m, const Leaf& leaf);
+    void report_assumptions(const z3::model& m, const std::vector<std::size_t>& used);
+    [[nodiscard]] std::string leaves_text(const Instance& inst) const;
+    void report_inserted(const z3::model& model);
+    /// Sorts the open checks into violations (false in every behaviour fitting the observations),
+    /// passes (true in every one) and unverified, within the proof budget. True if a non-warning check
+    /// is a violation.
+    bool classify(const std::vector<z3::expr>& observations, const std::optional<z3::model>& model);
+    void sort_findings()
+    {
+        std::stable_sort(result_.findings.begin(), result_.findings.end(),
+                         [](const machine::Finding& a, const machine::Finding& b) { return a.event < b.event; });
+    }
+};
+
+Value ConcreteEnv::lookup(const std::string& name) const
+{
+    return engine_.concrete(name);
+}
+
+std::string Engine::render(const spec::Template& t)
+{
+    std::string out;
+    for (const auto& part : t.parts) {
+        if (const auto* text = std::get_if<std::string>(&part)) {
+            out += *text;
+        } else {
+            const auto& node = std::get<expr::NodePtr>(part);
+            const Value v = expr::evaluate(*node, cenv_, scope_);
+            out += v.is_unknown() ? std::string("(open)") : expr::render(v, node->type);
+        }
+    }
+    return out;
+}
+
+machine::Finding Engine::render_finding(const spec::Rule& rule, const spec::Check& check, const StepInput& in)
+{
+    machine::Finding f;
+    f.rule = rule.id;
+    f.warning = rule.warning;
+    f.event = in.event;
+    if (in.observed != nullptr) {
+        f.position = in.observed->position;
+        f.msg = in.observed->msg;
+    } else {
+        f.msg = "(unlogged message)";
+    }
+    trace::Role sender = trace::Role::initiator;
+    if (const auto* v = std::get_if<Value>(&in.from)) {
+        sender = std::get<expr::EnumValue>(v->data).index == 0 ? trace::Role::initiator : trace::Role::target;
+    }
+    const trace::Role receiver = sender == trace::Role::initiator ? trace::Role::target : trace::Role::initiator;
+    switch (check.offender) {
+    case spec::Offender::sender:
+        f.offender = sender;
+        break;
+    case spec::Offender::receiver:
+        f.offender = receiver;
+        break;
+    case spec::Offender::initiator:
+        f.offender = trace::Role::initiator;
+        break;
+    case spec::Offender::target:
+        f.offender = trace::Role::target;
+        break;
+    }
+    f.clauses = rule.clauses;
+    f.rule_text = rule.text;
+    f.expected = render(check.expected);
+    f.observed = render(check.observed);
+    return f;
+}
+
+void Engine::record_check(const spec::Rule& rule, const spec::Check& check, const StepInput& in, const Sym& holds_in)
+{
+    Sym holds = holds_in;
+    if (!in.active && !truth(holds)) {
+        const z3::expr h = boolean(holds).simplify(); // closed terms are decided by Z3's rewriter
+        if (h.is_true() || h.is_false()) {
+            holds = Value::boolean(h.is_true());
+        }
+    }
+    if (const auto t = truth(holds)) {
+        if (*t) {
+            ++result_.passes[rule.id];
+            return;
+        }
+        machine::Finding f = render_finding(rule, check, in);
+        f.outcome = machine::Outcome::violation;
+        if (!rule.warning) {
+            concrete_violation_ = true;
+            if (result_.explanation.empty()) {
+                result_.first_failing_event = in.event;
+                result_.explanation.push_back(
+                    {in.event, rule.id,
+                     "rule " + rule.id + " at event " + std::to_string(in.event) + " (" + f.msg +
+                         "): broken by the observed values alone",
+                     rule.clauses});
+            }
+        }
+        result_.findings.push_back(std::move(f));
+        return;
+    }
+    const z3::expr lit = ctx_.bool_const(("check!" + std::to_string(instances_.size())).c_str());
+    z3::expr h = boolean(holds);
+    if (in.active) {
+        h = z3::implies(*in.active, h);
+    }
+    if (!rule.warning) {
+        solver_.add(z3::implies(lit, h));
+    }
+    const Deps d = deps_of(holds);
+    instances_.push_back(Instance{&rule, &check, in.event, in.hidden, in.slot, h, lit, d.leaves, d.truncated,
+                                  render_finding(rule, check, in)});
+}
+
+void Engine::step(const StepInput& in, const z3::expr& label)
+{
+    fields_ = &in.fields;
+    enabled_.reset();
+    std::vector<Update> updates;
+
+    // Roles: who sends, who receives (a one-UE log does not show that the peer received).
+    const Sym from_initiator = equals(in.from, Value::enumeration(0));
+    std::map<std::string, Sym> sending{{"initiator", from_initiator}, {"target", neg(from_initiator)}};
+    Sym delivered = in.delivered ? Sym{Term{ctx_.bool_val(true), *in.delivered}} : Sym{Value::boolean(true)};
+
+    const auto select = [&](const std::string& role, spec::Direction dir, const Sym& gate, Sym& any) {
+        Sym earlier = Value::boolean(false);
+        for (const auto& t : spec_.transitions) {
+            if (t.role != role || t.dir != dir) {
+                continue;
+            }
+            const Sym on = msg_matches(t.on, in.msg);
+            if (truth(on) == std::optional<bool>(false)) {
+                continue;
+            }
+            const Sym from = state_in(role, t.from);
+            if (truth(from) == std::optional<bool>(false)) {
+                continue;
+            }
+            const Sym matched = conj(conj(on, from), encode(*t.guard));
+            const Sym selected = conj(gate, conj(matched, neg(earlier)));
+            earlier = disj(earlier, matched);
+            if (truth(selected) == std::optional<bool>(false)) {
+                continue;
+            }
+            for (const auto& e : t.effects) {
+                updates.push_back({selected, e.variable, encode(*e.value)});
+            }
+            if (!t.to.empty()) {
+                const auto& states = spec_.control_states.at(role);
+                const auto idx = static_cast<std::uint32_t>(std::find(states.begin(), states.end(), t.to) - states.begin());
+                updates.push_back({selected, role + ".state", normal(Sym{Value::enumeration(idx)}, type_of(role + ".state"))});
+            }
+        }
+        any = earlier;
+    };
+
+    // Transitions first (their guards and effects read the state before the event, like the rules);
+    // `enabled` is the sender's send transitions.
+    std::map<std::string, Sym> enabled;
+    for (const std::string role : {"initiator", "target"}) {
+        Sym any = Value::boolean(false);
+        select(role, spec::Direction::send, sending.at(role), any);
+        enabled.emplace(role, any);
+    }
+    for (const std::string role : {"initiator", "target"}) {
+        Sym any = Value::boolean(false);
+        select(role, spec::Direction::recv, conj(neg(sending.at(role)), delivered), any);
+    }
+    enabled_ = choose(from_initiator, enabled.at("initiator"), enabled.at("target"), Type::boolean());
+    if (!pe_) {
+        enabled_ = normal(*enabled_, Type::boolean());
+    }
+    for (const auto& t : spec_.transitions) {
+        if (t.dir != spec::Direction::observe) {
+            continue;
+        }
+        const Sym on = msg_matches(t.on, in.msg);
+        if (truth(on) == std::optional<bool>(false)) {
+            continue;
+        }
+        const Sym fires = conj(on, encode(*t.guard));
+        for (const auto& e : t.effects) {
+            updates.push_back({fires, e.variable, encode(*e.value)});
+        }
+    }
+
+    // Rules, in the state before the event.
+    for (const auto& rule : spec_.rules) {
+        for (const auto& c : rule.checks) {
+            const Sym on = msg_matches(c.on, in.msg);
+            if (truth(on) == std::optional<bool>(false)) {
+                continue;
+            }
+            const Sym when = conj(on, encode(*c.when));
+            if (truth(when) == std::optional<bool>(false)) {
+                continue;
+            }
+            const Sym holds = truth(when) ? encode(*c.assertion) : disj(neg(when), encode(*c.assertion));
+            record_check(rule, c, in, normal(holds, Type::boolean()));
+        }
+    }
+
+    // The next state: later updates win, as in the concrete machine; an inserted message that was not
+    // sent changes nothing.
+    std::unordered_map<std::string, Sym> next = state_;
+    for (auto& u : updates) {
+        Sym cond = u.cond;
+        if (in.active) {
+            cond = conj(cond, Sym{Term{ctx_.bool_val(true), *in.active}});
+        }
+        const Type& type = type_of(u.variable);
+        next.at(u.variable) = choose(cond, u.value, next.at(u.variable), type);
+    }
+    for (auto& [name, value] : next) {
+        const Type& type = type_of(name);
+        value = normal(value, type);
+        auto* t = std::get_if<Term>(&value);
+        if (t == nullptr) {
+            continue;
+        }
+        if (auto closed = decode(*t, type)) {
+            value = lift(*closed, type); // pure mode: a closed value stays a literal for the rewriter
+            continue;
+        }
+        // Unchanged open state stays the same constant; anything else gets its own constant.
+        const auto& before = state_.at(name);
+        if (const auto* b = std::get_if<Term>(&before);
+            b != nullptr && z3::eq(b->value, t->value) && z3::eq(b->present, t->present)) {
+            continue;
+        }
+        const std::string base = "s!" + std::to_string(fresh_++) + "!" + name;
+        const z3::expr pv = t->present.simplify();
+        z3::expr p = pv;
+        if (!pv.is_true()) {
+            p = ctx_.bool_const((base + "!present").c_str());
+            solver_.add(z3::implies(label, p == t->present));
+        }
+        const z3::expr v = ctx_.constant(base.c_str(), sort_of(type));
+        solver_.add(z3::implies(label, v == t->value));
+        const Deps d = deps_of(value);
+        deps_[Z3_get_ast_id(ctx_, v)] = d;
+        if (!pv.is_true()) {
+            deps_[Z3_get_ast_id(ctx_, p)] = d;
+        }
+        value = Term{p, v};
+    }
+    state_ = std::move(next);
+    fields_ = nullptr;
+    enabled_.reset();
+}
+
+std::vector<z3::expr> Engine::prefix(std::size_t last_event, bool with_checks, const std::optional<z3::expr>& bound)
+{
+    std::vector<z3::expr> out;
+    for (std::size_t k = 0; k <= last_event && k < event_literals_.size(); ++k) {
+        out.push_back(event_literals_[k]);
+    }
+    for (std::size_t s = 0; s < slot_literals_.size(); ++s) {
+        if (slot_gap_[s] <= last_event) {
+            out.push_back(slot_literals_[s]);
+        }
+    }
+    if (with_checks) {
+        for (const auto& inst : instances_) {
+            if (!inst.rule->warning && inst.event <= last_event) {
+                out.push_back(inst.literal);
+            }
+        }
+    }
+    if (bound) {
+        out.push_back(*bound);
+    }
+    return out;
+}
+
+void Engine::inconclusive()
+{
+    result_.verdict = machine::Verdict::inconclusive;
+    const std::string why = solver_.reason_unknown();
+    if (why.find("memory") != std::string::npos) {
+        result_.limit = "solver memory limit (--solver-memory-mb): " + why;
+    } else if (why.find("timeout") != std::string::npos || why.find("canceled") != std::string::npos ||
+               remaining_ms() <= 1) {
+        result_.limit = "solver time limit (--timeout-ms " + std::to_string(options_.timeout_ms) + "): " + why;
+    } else {
+        result_.limit = "solver gave up: " + why;
+    }
+}
+
+std::string Engine::leaves_text(const Instance& inst) const
+{
+    std::string out;
+    for (const auto l : inst.leaves) {
+        out += (out.empty() ? "" : "; ") + leaves_[l].what;
+    }
+    if (inst.leaves_truncated) {
+        out += "; and more";
+    }
+    return out.empty() ? std::string("values the trace leaves open") : out;
+}
+
+std::string Engine::describe_value(const z3::model& m, const Leaf& leaf)
+{
+    if (leaf.present && m.eval(*leaf.present, true).is_false()) {
+        return "absent";
+    }
+    const z3::expr v = m.eval(leaf.value, true);
+    switch (leaf.type.kind) {
+    case TypeKind::boolean:
+        return v.is_true() ? "true" : "false";
+    case TypeKind::integer:
+        return v.to_string();
+    case TypeKind::enumeration: {
+        std::int64_t i = 0;
+        if (v.is_numeral_i64(i) && i >= 0 && static_cast<std::size_t>(i) < leaf.type.enum_def->names.size()) {
+            return leaf.type.enum_def->names[static_cast<std::size_t>(i)];
+        }
+        return v.to_string();
+    }
+    case TypeKind::bytes: {
+        const z3::expr id = m.eval(bytes_id_(leaf.value), true);
+        std::int64_t i = 0;
+        if (id.is_numeral_i64(i)) {
+            for (const auto& [bytes, c] : byte_literals_) {
+                std::int64_t j = 0;
+                if (m.eval(bytes_id_(c), true).is_numeral_i64(j) && i == j) {
+                    return "the value observed elsewhere in the trace (" + std::to_string(bytes.size()) + " octets)";
+                }
+            }
+        }
+        return "a value consistent with the trace";
+    }
+    case TypeKind::set:
+    case TypeKind::map:
+        return "a value consistent with the trace";
+    }
+    return "?";
+}
+
+void Engine::report_assumptions(const z3::model& m, const std::vector<std::size_t>& used)
+{
+    for (const auto l : used) {
+        const Leaf& leaf = leaves_[l];
+        result_.assumptions.push_back(leaf.what + " assumed " + describe_value(m, leaf));
+    }
+}
+
+void Engine::explain(const z3::expr_vector& core)
+{
+    std::set<std::string> names;
+    for (int i = 0; i < static_cast<int>(core.size()); ++i) {
+        names.insert(core[i].decl().name().str());
+    }
+    for (std::size_t k = 0; k < event_literals_.size(); ++k) {
+        if (names.count(event_literals_[k].decl().name().str()) != 0) {
+            const trace::Event& ev = trace_.events[k];
+            result_.explanation.push_back({k, "",
+                                           "event " + std::to_string(k) + ": " + ev.msg + " from " +
+                                               trace::to_string(ev.from) + " (observed)",
+                                           {}});
+        }
+    }
+    for (std::size_t s = 0; s < slot_literals_.size(); ++s) {
+        if (names.count(slot_literals_[s].decl().name().str()) != 0) {
+            result_.explanation.push_back({slot_gap_[s], "",
+                                           "an unlogged message before event " + std::to_string(slot_gap_[s]) +
+                                               " (allowed by --max-missing)",
+                                           {}});
+        }
+    }
+    for (const auto& inst : instances_) {
+        if (names.count(inst.literal.decl().name().str()) != 0) {
+            result_.explanation.push_back(
+                {inst.event, inst.rule->id,
+                 "rule " + inst.rule->id + " at " +
+                     (inst.hidden ? "an unlogged message before event " + std::to_string(inst.event)
+                                  : "event " + std::to_string(inst.event) + " (" + inst.finding.msg + ")") +
+                     ": " + inst.rule->text,
+                 inst.rule->clauses});
+        }
+    }
+    std::stable_sort(result_.explanation.begin(), result_.explanation.end(),
+                     [](const machine::Conflict& a, const machine::Conflict& b) { return a.event < b.event; });
+}
+
+Expected<machine::ReplayResult> Engine::run()
+{
+    auto bound_header = machine::bind_header(spec_, trace_);
+    if (!bound_header) {
+        return tl::make_unexpected(bound_header.error());
+    }
+    result_.mode = machine::Mode::symbolic;
+    for (const auto& p : spec_.parameters) {
+        params_["param." + p.id] = p.value;
+    }
+
+    // Initial state from the link and keys; what they do not fix is open.
+    {
+        std::unordered_map<std::string, Sym> init;
+        for (const auto& [name, value] : bound_header->init) {
+            const auto it = spec_.init_scope.variables.find(name);
+            PC5CHECK_ASSERT(it != spec_.init_scope.variables.end());
+            if (value.is_unknown()) {
+                init.emplace(name, open_value("initial " + name.substr(5) + " (" + value.unknown_reason() + ")",
+                                              it->second, std::nullopt));
+            } else {
+                init.emplace(name, normal(Sym{value}, it->second));
+            }
+        }
+        expr::Scope init_scope = spec_.init_scope;
+        machine::bind_trace_keys(init_scope, trace_.keys);
+        std::swap(scope_, init_scope);
+        fields_ = &init;
+        for (const auto& v : spec_.variables) {
+            state_.emplace(v.role + "." + v.name, normal(encode(*v.init), v.type));
+        }
+        fields_ = nullptr;
+        std::swap(scope_, init_scope);
+        state_.emplace("initiator.state", normal(Sym{Value::enumeration(0)}, type_of("initiator.state")));
+        state_.emplace("target.state", normal(Sym{Value::enumeration(0)}, type_of("target.state")));
+    }
+
+    const bool one_ue = trace_.observer != trace::Observer::air;
+    const auto gap = [&](std::size_t k) {
+        for (unsigned s = 0; s < options_.max_missing; ++s) {
+            const std::size_t slot = slot_literals_.size();
+            StepInput in = hidden_input(k, slot);
+            const z3::expr lit = ctx_.bool_const(("slot!" + std::to_string(slot)).c_str());
+            slot_literals_.push_back(lit);
+            slot_gap_.push_back(k);
+            slot_active_.push_back(*in.active);
+            step(in, lit);
+            slot_inputs_.push_back(std::move(in));
+        }
+    };
+    for (std::size_t k = 0; k < trace_.events.size(); ++k) {
+        gap(k);
+        auto be = machine::bind_event(spec_, trace_, trace_.events[k], k);
+        if (!be) {
+            return tl::make_unexpected(be.error());
+        }
+        StepInput in = observed_input(*be, k);
+        const trace::Role observer_role =
+            trace_.observer == trace::Observer::initiator ? trace::Role::initiator : trace::Role::target;
+        if (one_ue && trace_.events[k].from == observer_role) {
+            in.delivered = open_value("event " + std::to_string(k) + " (" + trace_.events[k].msg + "): received by the " +
+                                          (observer_role == trace::Role::initiator ? "target" : "initiator") +
+                                          " (one-UE log)",
+                                      Type::boolean(), std::nullopt)
+                               .value;
+        }
+        const z3::expr lit = ctx_.bool_const(("event!" + std::to_string(k)).c_str());
+        event_literals_.push_back(lit);
+        step(in, lit);
+    }
+    gap(trace_.events.size());
+
+    const bool open = !instances_.empty() || !slot_literals_.empty();
+    if (!open) {
+        result_.verdict = concrete_violation_ ? machine::Verdict::violation : machine::Verdict::conforms;
+        sort_findings();
+        return std::move(result_);
+    }
+
+    std::optional<z3::expr> bound;
+    const auto bound_to = [&](unsigned m) {
+        if (slot_active_.empty()) {
+            return;
+        }
+        z3::expr_vector actives(ctx_);
+        for (const auto& a : slot_active_) {
+            actives.push_back(a);
+        }
+        const z3::expr lit = ctx_.bool_const(("bound!" + std::to_string(m)).c_str());
+        solver_.add(z3::implies(lit, z3::atmost(actives, m)));
+        bound = lit;
+    };
+    const std::size_t last = trace_.events.empty() ? 0 : trace_.events.size() - 1;
+    if (concrete_violation_) {
+        // The observed values alone break a rule: nothing conforms, whatever the open values are.
+        result_.verdict = machine::Verdict::violation;
+        bound_to(options_.max_missing);
+        result_.note = "the observed values alone break a rule";
+    } else {
+        // Fewest inserted messages first (iterative bound).
+        z3::check_result answer = z3::unsat;
+        for (unsigned m = 0; m <= options_.max_missing; ++m) {
+            bound_to(m);
+            answer = check(prefix(trace_.events.size(), true, bound));
+            if (answer != z3::unsat || slot_active_.empty()) {
+                break;
+            }
+        }
+        if (answer == z3::unknown) {
+            inconclusive();
+            return std::move(result_);
+        }
+        if (answer == z3::sat) {
+            const z3::model model = solver_.get_model();
+            result_.verdict = machine::Verdict::conforms;
+            report_inserted(model);
+            // Which open values mattered: those behind open checks.
+            std::vector<std::size_t> used;
+            for (const auto& inst : instances_) {
+                for (const auto l : inst.leaves) {
+                    if (std::find(used.begin(), used.end(), l) == used.end()) {
+                        used.push_back(l);
+                    }
+                }
+            }
+            std::sort(used.begin(), used.end());
+            report_assumptions(model, used);
+            classify(prefix(trace_.events.size(), false, bound), model);
+            sort_findings();
+            return std::move(result_);
+        }
+        // Unsatisfiable: the first event after which nothing conforms (bisection over prefixes).
+        result_.verdict = machine::Verdict::violation;
+        result_.inserted = options_.max_missing;
+        std::size_t lo = 0;
+        std::size_t hi = last;
+        while (lo < hi) {
+            const std::size_t mid = lo + (hi - lo) / 2;
+            const auto r = check(prefix(mid, true, bound));
+            if (r == z3::unknown) {
+                inconclusive();
+                return std::move(result_);
+            }
+            if (r == z3::unsat) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        result_.first_failing_event = lo;
+        z3::params p(ctx_);
+        p.set("core.minimize", true);
+        solver_.set(p);
+        if (check(prefix(lo, true, bound)) == z3::unsat) {
+            explain(solver_.unsat_core());
+        }
+    }
+
+    // Open checks that no behaviour fitting the observations satisfies are violations of their own; if
+    // none is (and no observed value alone breaks a rule), the checks of the explanation are reported
+    // together as the conflict.
+    const auto observations = prefix(trace_.events.size(), false, bound);
+    std::optional<z3::model> model;
+    if (check(observations) == z3::sat) {
+        model = solver_.get_model();
+    }
+    const bool definite = classify(observations, model);
+    if (!definite && !concrete_violation_) {
+        for (const auto& c : result_.explanation) {
+            if (c.rule.empty()) {
+                continue;
+            }
+            for (auto& inst : instances_) {
+                if (inst.rule->id == c.rule && inst.event == c.event) {
+                    machine::Finding f = inst.finding;
+                    f.outcome = machine::Outcome::violation;
+                    f.reason = "in conflict with the other checks of the explanation";
+                    result_.findings.push_back(std::move(f));
+                    break;
+                }
+            }
+        }
+    }
+    sort_findings();
+    return std::move(result_);
+}
+
+void Engine::report_inserted(const z3::model& model)
+{
+    for (std::size_t s = 0; s < slot_inputs_.size(); ++s) {
+        if (!model.eval(slot_active_[s], true).is_true()) {
+            continue;
+        }
+        ++result_.inserted;
+        const StepInput& in = slot_inputs_[s];
+        std::int64_t msg = 0;
+        std::int64_t from = 0;
+        (void)model.eval(std::get<Term>(in.msg).value, true).is_numeral_i64(msg);
+        (void)model.eval(std::get<Term>(in.from).value, true).is_numeral_i64(from);
+        result_.assumptions.push_back("one unlogged " + (*msg_names_)[static_cast<std::size_t>(msg)] + " from the " +
+                                      (from == 0 ? "initiator" : "target") + " before event " + std::to_string(in.event));
+    }
+}
+
+bool Engine::classify(const std::vector<z3::expr>& observations, const std::optional<z3::model>& model)
+{
+    bool definite = false;
+    std::size_t budget = options_.proof_budget;
+    for (auto& inst : instances_) {
+        if (inst.hidden) {
+            // Reported only when the behaviour found uses that inserted message.
+            if (model && result_.verdict == machine::Verdict::conforms &&
+                model->eval(slot_active_[inst.slot], true).is_true()) {
+                inst.finding.outcome = machine::Outcome::unverified;
+                inst.finding.reason = "held at a message the solver inserted";
+                result_.findings.push_back(inst.finding);
+            }
+            continue;
+        }
+        bool decided = false;
+        if (budget > 0 && model && model->eval(inst.holds, true).is_false()) {
+            --budget;
+            z3::expr lit = inst.literal;
+            if (inst.rule->warning) { // warnings are not asserted with their literal: assert it now
+                lit = ctx_.bool_const(("warn!" + inst.literal.decl().name().str()).c_str());
+                solver_.add(z3::implies(lit, inst.holds));
+            }
+            auto assumptions = observations;
+            assumptions.push_back(lit);
+            if (check(assumptions) == z3::unsat) {
+                inst.finding.outcome = machine::Outcome::violation;
+                inst.finding.reason = "broken in every behaviour that fits the trace";
+                result_.findings.push_back(inst.finding);
+                definite = definite || !inst.rule->warning;
+                decided = true;
+            }
+        }
+        if (!decided && budget > 0) {
+            --budget;
+            const z3::expr q = ctx_.bool_const(("refute!" + inst.literal.decl().name().str()).c_str());
+            solver_.add(z3::implies(q, !inst.holds));
+            auto assumptions = observations;
+            assumptions.push_back(q);
+            if (check(assumptions) == z3::unsat) {
+                ++result_.passes[inst.rule->id];
+                decided = true;
+            }
+        }
+        if (!decided) {
+            inst.finding.outcome = machine::Outcome::unverified;
+            inst.finding.reason = "held only under assumptions about: " + leaves_text(inst);
+            if (model && !model->eval(inst.holds, true).is_true()) {
+                inst.finding.reason = "may fail, depending on: " + leaves_text(inst);
+            }
+            result_.findings.push_back(inst.finding);
+        }
+    }
+    return definite;
+}
+
+} // namespace
+
+Expected<machine::ReplayResult> check_symbolic(const spec::Spec& spec, const trace::Trace& trace,
+                                               const SymbolicOptions& options)
+{
+    try {
+        Engine engine(spec, trace, options);
+        return engine.run();
+    } catch (const z3::exception& e) {
+        const std::string msg = e.msg();
+        if (msg.find("memory") != std::string::npos || msg.find("canceled") != std::string::npos) {
+            machine::ReplayResult r;
+            r.mode = machine::Mode::symbolic;
+            r.verdict = machine::Verdict::inconclusive;
+            r.limit = "solver memory limit (--solver-memory-mb): " + msg;
+            return r;
+        }
+        return make_error(ErrorCode::solver_failure, "z3: " + msg + " while checking " + trace.file);
+    }
+}
+
+void set_solver_memory_limit(unsigned megabytes)
+{
+    z3::set_param("memory_max_size", static_cast<int>(megabytes));
+}
+
+} // namespace pc5check::smt

@@ -1,0 +1,169 @@
+/// \file Agreement of the two interpreters (DESIGN.md section 2): on every fully observed trace, the
+/// concrete replay, the symbolic check (partial evaluation) and the symbolic check with Z3 evaluating
+/// everything but crypto on known inputs must give the same verdict and the same violated rule IDs.
+///
+///   agreement corpus SPEC_DIR FILE...          traces of corpus files (not fully observed ones are
+///                                              counted and skipped)
+///   agreement random SPEC_DIR COUNT SEED       COUNT random traces (conforming and mutated, both
+///                                              spec variants) from `gen`; a disagreement names its seed
+/// Exit 0 when everything agrees, 1 on any disagreement, 2 on bad usage or input.
+
+#include "pc5check/checker/check.h"
+#include "pc5check/checker/gen.h"
+#include "pc5check/checker/symbolic.h"
+#include "pc5check/machine/machine.h"
+
+#include <chrono>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace pc5check;
+
+struct Tally {
+    std::size_t compared = 0;
+    std::size_t skipped = 0;
+    std::size_t disagreements = 0;
+    std::map<std::string, std::size_t> verdicts;
+};
+
+std::string outcome(const machine::ReplayResult& r)
+{
+    std::string s = machine::to_string(r.verdict);
+    s += " [";
+    for (const auto& id : r.violated_rules()) {
+        s += " " + id;
+    }
+    return s + " ]";
+}
+
+bool fully_observed(const trace::Trace& t, const machine::ReplayResult& concrete)
+{
+    // Checks the spec itself leaves open (the seed's FFS key derivation) are unverified in both
+    // interpreters; what must not be open is the trace: every guard decided, both UEs observed.
+    return t.observer == trace::Observer::air && concrete.assumptions.empty();
+}
+
+/// Compares the three interpreters on one trace; prints and counts a disagreement.
+void compare(const spec::Spec& spec, const trace::Trace& t, const std::string& label, Tally& tally)
+{
+    auto concrete = machine::replay(spec, t);
+    if (!concrete) {
+        std::cerr << "ERROR " << label << ": " << concrete.error().to_string() << "\n";
+        ++tally.disagreements;
+        return;
+    }
+    if (!fully_observed(t, *concrete)) {
+        ++tally.skipped;
+        return;
+    }
+    smt::SymbolicOptions pe;
+    pe.timeout_ms = 60'000;
+    smt::SymbolicOptions pure = pe;
+    pure.partial_evaluation = false;
+    auto a = smt::check_symbolic(spec, t, pe);
+    auto b = smt::check_symbolic(spec, t, pure);
+    ++tally.compared;
+    ++tally.verdicts[machine::to_string(concrete->verdict)];
+    const std::string want = outcome(*concrete);
+    const std::string got_a = a ? outcome(*a) : "error: " + a.error().to_string();
+    const std::string got_b = b ? outcome(*b) : "error: " + b.error().to_string();
+    if (got_a != want || got_b != want) {
+        ++tally.disagreements;
+        std::cerr << "DISAGREE " << label << ": concrete " << want << ", symbolic " << got_a << ", symbolic (Z3 evaluates) "
+                  << got_b << "\n";
+        for (const auto* r : {&*concrete, a ? &*a : nullptr, b ? &*b : nullptr}) {
+            if (r == nullptr) {
+                continue;
+            }
+            std::cerr << "  " << (r == &*concrete ? "concrete" : r->mode == machine::Mode::symbolic ? "symbolic" : "?")
+                      << ":\n";
+            for (const auto& f : r->findings) {
+                std::cerr << "    " << f.rule << (f.outcome == machine::Outcome::violation ? " violation" : " unverified")
+                          << " at event " << f.event << ": " << f.observed << (f.reason.empty() ? "" : " (" + f.reason + ")")
+                          << "\n";
+            }
+            for (const auto& c : r->explanation) {
+                std::cerr << "    conflict: " << c.what << "\n";
+            }
+        }
+    }
+}
+
+int summary(const Tally& t)
+{
+    std::cout << "compared " << t.compared << " fully observed traces (";
+    bool first = true;
+    for (const auto& [verdict, n] : t.verdicts) {
+        std::cout << (first ? "" : ", ") << n << " " << verdict;
+        first = false;
+    }
+    std::cout << "), skipped " << t.skipped << " with open values, " << t.disagreements << " disagreement(s)\n";
+    return t.disagreements == 0 && t.compared > 0 ? 0 : 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.size() >= 3 && args[0] == "corpus") {
+        checker::CheckOptions options;
+        options.spec_dirs = {args[1]};
+        checker::SpecCache specs(options);
+        Tally tally;
+        for (std::size_t i = 2; i < args.size(); ++i) {
+            auto file = trace::read_trace_file(args[i]);
+            if (!file) {
+                std::cerr << "ERROR " << file.error().to_string() << "\n";
+                return 2;
+            }
+            for (auto& doc : *file) {
+                if (!doc) {
+                    std::cerr << "ERROR " << doc.error().to_string() << "\n";
+                    return 2;
+                }
+                auto spec = specs.get(doc->spec);
+                if (!spec) {
+                    std::cerr << "ERROR " << spec.error().to_string() << "\n";
+                    return 2;
+                }
+                compare(**spec, *doc, doc->file + ":" + std::to_string(doc->line), tally);
+            }
+        }
+        return summary(tally);
+    }
+    if (args.size() == 4 && args[0] == "random") {
+        checker::CheckOptions options;
+        options.spec_dirs = {args[1]};
+        checker::SpecCache specs(options);
+        const std::size_t count = std::stoull(args[2]);
+        const std::uint64_t seed = std::stoull(args[3]);
+        Tally tally;
+        const auto started = std::chrono::steady_clock::now();
+        for (std::size_t i = 0; i < count; ++i) {
+            const std::string spec_id = i % 4 == 3 ? gen::kSeedSpecId : gen::kNormativeSpecId;
+            const std::uint64_t s = seed + i;
+            auto t = gen::make_random_trace(spec_id, s, "");
+            if (!t) {
+                std::cerr << "ERROR gen " << spec_id << " seed " << s << ": " << t.error().to_string() << "\n";
+                return 2;
+            }
+            auto spec = specs.get(spec_id);
+            if (!spec) {
+                std::cerr << "ERROR " << spec.error().to_string() << "\n";
+                return 2;
+            }
+            compare(**spec, *t, "random " + spec_id + " seed " + std::to_string(s), tally);
+        }
+        const auto ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+        std::cout << "random traces " << count << " from seed " << seed << " in " << ms << " ms; ";
+        return summary(tally);
+    }
+    std::cerr << "usage: agreement corpus SPEC_DIR FILE... | agreement random SPEC_DIR COUNT SEED\n";
+    return 2;
+}
