@@ -210,7 +210,9 @@ TraceResult record_of(const json& j)
         t.error = error_of(*it);
     }
     if (const auto it = j.find("expect"); it != j.end()) {
-        t.expect = trace::Expect{it->at("v").get<std::string>(), it->at("r").get<std::vector<std::string>>()};
+        t.expect = trace::Expect{};
+        t.expect->verdict = it->at("v").get<std::string>();
+        t.expect->rules = it->at("r").get<std::vector<std::string>>();
     }
     const json& r = j.at("replay");
     t.replay.verdict = static_cast<machine::Verdict>(r.at("v").get<int>());

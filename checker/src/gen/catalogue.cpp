@@ -469,13 +469,18 @@ tl::unexpected<Error> unknown_spec(const std::string& spec_id)
 trace::Expect expect_of(const std::string& rule, bool warning, const std::vector<const char*>& also = {})
 {
     if (rule.empty()) {
-        return trace::Expect{"conforms", {}};
+        trace::Expect e;
+        e.verdict = "conforms";
+        return e;
     }
     std::vector<std::string> rules{rule};
     rules.insert(rules.end(), also.begin(), also.end());
     std::sort(rules.begin(), rules.end());
     rules.erase(std::unique(rules.begin(), rules.end()), rules.end());
-    return trace::Expect{warning ? "conforms" : "violation", std::move(rules)};
+    trace::Expect e;
+    e.verdict = warning ? "conforms" : "violation";
+    e.rules = std::move(rules);
+    return e;
 }
 
 } // namespace

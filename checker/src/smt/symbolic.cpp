@@ -44,6 +44,11 @@ struct Term {
 /// Known (or absent) value, or a term. A Value here is never Unknown.
 using Sym = std::variant<Value, Term>;
 
+/// Time limit of one query that only refines the report (never the verdict).
+constexpr unsigned kProofQueryMs = 200;
+/// Time all such queries of one trace may take together.
+constexpr unsigned kProofTotalMs = 2000;
+
 /// Z3 integer that no int64 can equal: "no entry" in a map.
 constexpr const char* kNoEntry = "1180591620717411303424"; // 2^70
 
@@ -195,6 +200,7 @@ private:
     unsigned fresh_ = 0;
     machine::ReplayResult result_;
     bool concrete_violation_ = false;
+    bool out_of_time_ = false;
 
     // ---- environment ----
     [[nodiscard]] const Sym* find(const std::string& name) const
@@ -585,7 +591,45 @@ private:
                 return normal(Sym{r}, n.type);
             }
         }
-        return Term{t, apply("op" + op, {a.value, b.value}, ctx_.int_sort())};
+        return Term{t, int64_op(op, a.value, b.value)};
+    }
+
+    /// The int64 operators whose C++ semantics differ from Z3's integers, on open operands, kept in
+    /// linear integer arithmetic (bit-vectors made the solver far slower): exact where it is cheap —
+    /// shifts by a constant of non-negative values that cannot overflow, `|` of a value with its low
+    /// bits clear and a value that fits them (how IDs are built from MSB/LSB halves), division and
+    /// remainder of non-negative operands. Elsewhere the result is open (an uninterpreted function), as
+    /// the concrete evaluator's `unknown` would be for values it does not know.
+    [[nodiscard]] z3::expr int64_op(const std::string& op, const z3::expr& a, const z3::expr& b)
+    {
+        const z3::expr open = apply("op" + op, {a, b}, ctx_.int_sort());
+        std::int64_t k = -1;
+        const bool constant_count = b.simplify().is_numeral_i64(k) && k >= 0 && k <= 62;
+        if (op == "<<" && constant_count) {
+            const z3::expr scale = ctx_.int_val(std::int64_t{1} << k);
+            const z3::expr fits = a >= 0 && a < ctx_.int_val(std::int64_t{1} << (62 - k));
+            return z3::ite(fits, a * scale, open);
+        }
+        if (op == ">>" && constant_count) {
+            return z3::ite(a >= 0, a / ctx_.int_val(std::int64_t{1} << k), open);
+        }
+        if (op == "|") {
+            z3::expr out = open;
+            for (const int bits : {32, 16, 8}) {
+                const z3::expr low = ctx_.int_val(std::int64_t{1} << bits);
+                out = z3::ite(a >= 0 && z3::mod(a, low) == 0 && b >= 0 && b < low, a + b, out);
+                out = z3::ite(b >= 0 && z3::mod(b, low) == 0 && a >= 0 && a < low, a + b, out);
+            }
+            return out;
+        }
+        const z3::expr plain = a >= 0 && b > 0;
+        if (op == "/") {
+            return z3::ite(plain, a / b, open);
+        }
+        if (op == "%") {
+            return z3::ite(plain, z3::mod(a, b), open);
+        }
+        return open;
     }
 
     [[nodiscard]] Sym call(const Node& n)
@@ -984,10 +1028,18 @@ private:
         const auto left = static_cast<long long>(options_.timeout_ms) - spent.count();
         return left <= 1 ? 1U : static_cast<unsigned>(left);
     }
-    [[nodiscard]] z3::check_result check(const std::vector<z3::expr>& assumptions)
+    /// `cap_ms`: a tighter limit for queries that only refine the report (proofs that an open check
+    /// holds); the verdict's own queries get the whole remaining budget.
+    [[nodiscard]] z3::check_result check(const std::vector<z3::expr>& assumptions, unsigned cap_ms = 0)
     {
+        // The budget covers encoding too: spent before the solver starts means no answer, every time.
+        const auto spent = std::chrono::steady_clock::now() - started_;
+        if (spent >= std::chrono::milliseconds(options_.timeout_ms)) {
+            out_of_time_ = true;
+            return z3::unknown;
+        }
         z3::params p(ctx_);
-        p.set("timeout", remaining_ms());
+        p.set("timeout", cap_ms == 0 ? remaining_ms() : std::min(cap_ms, remaining_ms()));
         solver_.set(p);
         z3::expr_vector v(ctx_);
         for (const auto& a : assumptions) {
@@ -1002,10 +1054,14 @@ private:
     void report_assumptions(const z3::model& m, const std::vector<std::size_t>& used);
     [[nodiscard]] std::string leaves_text(const Instance& inst) const;
     void report_inserted(const z3::model& model);
-    /// Sorts the open checks into violations (false in every behaviour fitting the observations),
-    /// passes (true in every one) and unverified, within the proof budget. True if a non-warning check
-    /// is a violation.
-    bool classify(const std::vector<z3::expr>& observations, const std::optional<z3::model>& model);
+    /// Finds the checks to blame for a violation (fewest broken checks, then fewest inserted
+    /// messages; all ties). Adds the optimum's bounds to `observations`. False: the solver gave up.
+    [[nodiscard]] bool blame(std::vector<z3::expr>& observations, std::optional<z3::model>& model,
+                             std::set<std::size_t>& blamed);
+    /// Sorts the open checks into violations (`blamed`; warnings that apply in every behaviour),
+    /// passes (true in every behaviour fitting the observations) and unverified, within the proof budget.
+    void classify(const std::vector<z3::expr>& observations, const std::optional<z3::model>& model,
+                  const std::set<std::size_t>& blamed);
     void sort_findings()
     {
         std::stable_sort(result_.findings.begin(), result_.findings.end(),
@@ -1279,10 +1335,10 @@ std::vector<z3::expr> Engine::prefix(std::size_t last_event, bool with_checks, c
 void Engine::inconclusive()
 {
     result_.verdict = machine::Verdict::inconclusive;
-    const std::string why = solver_.reason_unknown();
+    const std::string why = out_of_time_ ? std::string("time spent before the solver could answer") : solver_.reason_unknown();
     if (why.find("memory") != std::string::npos) {
         result_.limit = "solver memory limit (--solver-memory-mb): " + why;
-    } else if (why.find("timeout") != std::string::npos || why.find("canceled") != std::string::npos ||
+    } else if (out_of_time_ || why.find("timeout") != std::string::npos || why.find("canceled") != std::string::npos ||
                remaining_ms() <= 1) {
         result_.limit = "solver time limit (--timeout-ms " + std::to_string(options_.timeout_ms) + "): " + why;
     } else {
@@ -1513,7 +1569,7 @@ Expected<machine::ReplayResult> Engine::run()
             }
             std::sort(used.begin(), used.end());
             report_assumptions(model, used);
-            classify(prefix(trace_.events.size(), false, bound), model);
+            classify(prefix(trace_.events.size(), false, bound), model, {});
             sort_findings();
             return std::move(result_);
         }
@@ -1544,22 +1600,27 @@ Expected<machine::ReplayResult> Engine::run()
         }
     }
 
-    // Open checks that no behaviour fitting the observations satisfies are violations of their own; if
-    // none is (and no observed value alone breaks a rule), the checks of the explanation are reported
-    // together as the conflict.
-    const auto observations = prefix(trace_.events.size(), false, bound);
-    std::optional<z3::model> model;
-    if (check(observations) == z3::sat) {
-        model = solver_.get_model();
+    // Which checks to blame: those broken in a behaviour that fits the observations with the fewest
+    // broken checks (then the fewest inserted messages) — like the concrete replay, this assumes the best
+    // of what was not logged. Ties are all reported. The conflict itself is in the explanation.
+    auto observations = prefix(trace_.events.size(), false, bound);
+    for (const auto& inst : instances_) {
+        if (inst.hidden && !inst.rule->warning) {
+            observations.push_back(inst.literal); // inserted messages follow the rules
+        }
     }
-    const bool definite = classify(observations, model);
-    if (!definite && !concrete_violation_) {
+    std::optional<z3::model> model;
+    std::set<std::size_t> blamed;
+    if (!blame(observations, model, blamed)) {
+        inconclusive();
+        return std::move(result_);
+    }
+    classify(observations, model, blamed);
+    if (blamed.empty() && !concrete_violation_) {
+        // The solver could not name a minimal set within its budget: report the conflict's checks.
         for (const auto& c : result_.explanation) {
-            if (c.rule.empty()) {
-                continue;
-            }
             for (auto& inst : instances_) {
-                if (inst.rule->id == c.rule && inst.event == c.event) {
+                if (!c.rule.empty() && inst.rule->id == c.rule && inst.event == c.event && !inst.hidden) {
                     machine::Finding f = inst.finding;
                     f.outcome = machine::Outcome::violation;
                     f.reason = "in conflict with the other checks of the explanation";
@@ -1571,6 +1632,97 @@ Expected<machine::ReplayResult> Engine::run()
     }
     sort_findings();
     return std::move(result_);
+}
+
+bool Engine::blame(std::vector<z3::expr>& observations, std::optional<z3::model>& model, std::set<std::size_t>& blamed)
+{
+    std::vector<std::size_t> candidates;
+    z3::expr_vector broken(ctx_);
+    for (std::size_t i = 0; i < instances_.size(); ++i) {
+        if (!instances_[i].hidden && !instances_[i].rule->warning) {
+            candidates.push_back(i);
+            broken.push_back(!instances_[i].holds);
+        }
+    }
+    const auto at_most = [&](const z3::expr_vector& v, unsigned k, const std::string& name) {
+        const z3::expr lit = ctx_.bool_const(name.c_str());
+        solver_.add(z3::implies(lit, z3::atmost(v, k)));
+        return lit;
+    };
+    // Fewest broken checks.
+    std::optional<z3::expr> cost;
+    for (unsigned k = concrete_violation_ ? 0U : 1U; k <= candidates.size(); ++k) {
+        const z3::expr lit = at_most(broken, k, "broken!" + std::to_string(k));
+        auto assumptions = observations;
+        assumptions.push_back(lit);
+        const auto r = check(assumptions);
+        if (r == z3::unknown) {
+            return false;
+        }
+        if (r == z3::sat) {
+            cost = lit;
+            break;
+        }
+    }
+    if (!cost) {
+        return true; // the observations alone conflict: nothing to blame beyond the explanation
+    }
+    observations.push_back(*cost);
+    // Then the fewest inserted messages.
+    if (!slot_active_.empty()) {
+        z3::expr_vector actives(ctx_);
+        for (const auto& a : slot_active_) {
+            actives.push_back(a);
+        }
+        for (unsigned m = 0; m <= options_.max_missing; ++m) {
+            const z3::expr lit = at_most(actives, m, "inserted!" + std::to_string(m));
+            auto assumptions = observations;
+            assumptions.push_back(lit);
+            const auto r = check(assumptions);
+            if (r == z3::unknown) {
+                return false;
+            }
+            if (r == z3::sat) {
+                observations.push_back(lit);
+                result_.inserted = m;
+                break;
+            }
+        }
+    }
+    // Every check broken in some such behaviour (a few rounds: each finds at least one more).
+    constexpr int kRounds = 8;
+    for (int round = 0; round < kRounds; ++round) {
+        auto assumptions = observations;
+        z3::expr other = ctx_.bool_val(false);
+        for (std::size_t j = 0; j < candidates.size(); ++j) {
+            if (blamed.count(candidates[j]) == 0) {
+                other = other || broken[static_cast<int>(j)];
+            }
+        }
+        if (round > 0) {
+            const z3::expr lit = ctx_.bool_const(("another!" + std::to_string(round)).c_str());
+            solver_.add(z3::implies(lit, other));
+            assumptions.push_back(lit);
+        }
+        const auto r = check(assumptions);
+        if (r != z3::sat) {
+            break;
+        }
+        const z3::model m = solver_.get_model();
+        if (!model) {
+            model = m;
+        }
+        bool grew = false;
+        for (std::size_t j = 0; j < candidates.size(); ++j) {
+            if (m.eval(broken[static_cast<int>(j)], true).is_true()) {
+                grew = blamed.insert(candidates[j]).second || grew;
+            }
+        }
+        if (!grew) {
+            break;
+        }
+    }
+    return true;
 }
 
 void Engine::report_inserted(const z3::model& model)
@@ -1590,11 +1742,28 @@ void Engine::report_inserted(const z3::model& model)
     }
 }
 
-bool Engine::classify(const std::vector<z3::expr>& observations, const std::optional<z3::model>& model)
+void Engine::classify(const std::vector<z3::expr>& observations, const std::optional<z3::model>& model,
+                      const std::set<std::size_t>& blamed)
 {
-    bool definite = false;
     std::size_t budget = options_.proof_budget;
-    for (auto& inst : instances_) {
+    // Proofs only refine the report: they get a quarter of the time limit (at most kProofTotalMs), and
+    // stop after a run of queries the solver cannot answer in time.
+    const auto proof_deadline =
+        std::chrono::steady_clock::now() +
+        std::chrono::milliseconds(std::min<unsigned>(kProofTotalMs, options_.timeout_ms / 4));
+    unsigned unanswered = 0;
+    const auto prove = [&](const std::vector<z3::expr>& assumptions) {
+        if (budget == 0 || unanswered >= 3 || std::chrono::steady_clock::now() >= proof_deadline) {
+            budget = 0;
+            return z3::unknown;
+        }
+        --budget;
+        const auto r = check(assumptions, kProofQueryMs);
+        unanswered = r == z3::unknown ? unanswered + 1 : 0;
+        return r;
+    };
+    for (std::size_t i = 0; i < instances_.size(); ++i) {
+        Instance& inst = instances_[i];
         if (inst.hidden) {
             // Reported only when the behaviour found uses that inserted message.
             if (model && result_.verdict == machine::Verdict::conforms &&
@@ -1605,31 +1774,31 @@ bool Engine::classify(const std::vector<z3::expr>& observations, const std::opti
             }
             continue;
         }
+        if (blamed.count(i) != 0) {
+            inst.finding.outcome = machine::Outcome::violation;
+            inst.finding.reason = "broken in the behaviour that fits the trace with the fewest broken checks";
+            result_.findings.push_back(inst.finding);
+            continue;
+        }
         bool decided = false;
-        if (budget > 0 && model && model->eval(inst.holds, true).is_false()) {
-            --budget;
-            z3::expr lit = inst.literal;
-            if (inst.rule->warning) { // warnings are not asserted with their literal: assert it now
-                lit = ctx_.bool_const(("warn!" + inst.literal.decl().name().str()).c_str());
-                solver_.add(z3::implies(lit, inst.holds));
-            }
+        if (inst.rule->warning && budget > 0 && model && model->eval(inst.holds, true).is_false()) {
+            // A warning that applies in every behaviour fitting the trace is reported as such.
+            const z3::expr lit = ctx_.bool_const(("warn!" + inst.literal.decl().name().str()).c_str());
+            solver_.add(z3::implies(lit, inst.holds));
             auto assumptions = observations;
             assumptions.push_back(lit);
-            if (check(assumptions) == z3::unsat) {
+            if (prove(assumptions) == z3::unsat) {
                 inst.finding.outcome = machine::Outcome::violation;
-                inst.finding.reason = "broken in every behaviour that fits the trace";
                 result_.findings.push_back(inst.finding);
-                definite = definite || !inst.rule->warning;
                 decided = true;
             }
         }
         if (!decided && budget > 0) {
-            --budget;
             const z3::expr q = ctx_.bool_const(("refute!" + inst.literal.decl().name().str()).c_str());
             solver_.add(z3::implies(q, !inst.holds));
             auto assumptions = observations;
             assumptions.push_back(q);
-            if (check(assumptions) == z3::unsat) {
+            if (prove(assumptions) == z3::unsat) {
                 ++result_.passes[inst.rule->id];
                 decided = true;
             }
@@ -1643,7 +1812,6 @@ bool Engine::classify(const std::vector<z3::expr>& observations, const std::opti
             result_.findings.push_back(inst.finding);
         }
     }
-    return definite;
 }
 
 } // namespace

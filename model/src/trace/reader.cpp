@@ -639,18 +639,40 @@ class Fields {
 
 [[nodiscard]] Expected<Expect> read_expect(const Context& ctx, const json& v)
 {
-    Fields f(ctx, v, "/expect", "expect", {"verdict", "rules"});
+    Fields f(ctx, v, "/expect", "expect",
+             {"verdict", "rules", "max_missing", "timeout_ms", "assumed", "unverified", "limit"});
     Expect expect;
     f.name("verdict", Presence::required, expect.verdict, detail::verdict_names());
-    if (const json* rules = f.get("rules", Presence::optional)) {
-        const std::string p = f.pointer("rules");
-        if (!rules->is_array()) {
-            f.fail(ctx.error(p, "expected an array of rule IDs for rules, found " + ctx.found(*rules, p)));
+    const auto strings = [&](const char* key, const char* what, std::vector<std::string>& out) {
+        if (const json* list = f.get(key, Presence::optional)) {
+            const std::string p = f.pointer(key);
+            if (!list->is_array()) {
+                f.fail(ctx.error(p, std::string("expected an array of ") + what + " for " + key + ", found " +
+                                        ctx.found(*list, p)));
+            }
+            for (std::size_t i = 0; f.ok() && i < list->size(); ++i) {
+                out.emplace_back();
+                f.assign(ctx.string((*list)[i], child(p, i), true, what), out.back());
+            }
         }
-        for (std::size_t i = 0; f.ok() && i < rules->size(); ++i) {
-            expect.rules.emplace_back();
-            f.assign(ctx.string((*rules)[i], child(p, i), true, "a rule ID"), expect.rules.back());
+    };
+    strings("rules", "rule IDs", expect.rules);
+    strings("assumed", "texts", expect.assumed);
+    strings("unverified", "rule IDs", expect.unverified);
+    const auto count = [&](const char* key, std::optional<unsigned>& out) {
+        if (const json* n = f.get(key, Presence::optional)) {
+            if (!n->is_number_unsigned() || n->get<std::uint64_t>() > 1'000'000U) {
+                f.fail(ctx.error(f.pointer(key), std::string("expected an integer 0..1000000 for ") + key + ", found " +
+                                                     ctx.found(*n, f.pointer(key))));
+            } else {
+                out = static_cast<unsigned>(n->get<std::uint64_t>());
+            }
         }
+    };
+    count("max_missing", expect.max_missing);
+    count("timeout_ms", expect.timeout_ms);
+    if (const json* limit = f.get("limit", Presence::optional)) {
+        f.assign(ctx.string(*limit, f.pointer("limit"), true, "a text"), expect.limit);
     }
     return f.finish(std::move(expect));
 }

@@ -104,7 +104,23 @@ json to_json(const Trace& trace)
     }
     j["events"] = std::move(events);
     if (trace.expect) {
-        j["expect"] = json{{"verdict", trace.expect->verdict}, {"rules", trace.expect->rules}};
+        const Expect& e = *trace.expect;
+        j["expect"] = json{{"verdict", e.verdict}, {"rules", e.rules}};
+        if (e.max_missing) {
+            j["expect"]["max_missing"] = *e.max_missing;
+        }
+        if (e.timeout_ms) {
+            j["expect"]["timeout_ms"] = *e.timeout_ms;
+        }
+        if (!e.assumed.empty()) {
+            j["expect"]["assumed"] = e.assumed;
+        }
+        if (!e.unverified.empty()) {
+            j["expect"]["unverified"] = e.unverified;
+        }
+        if (!e.limit.empty()) {
+            j["expect"]["limit"] = e.limit;
+        }
     }
     return j;
 }

@@ -101,6 +101,12 @@ struct KeyEntry {
 struct Expect {
     std::string verdict;             ///< "conforms", "violation" or "inconclusive"
     std::vector<std::string> rules;  ///< rule IDs that must be reported (exactly this set)
+    // For partial traces (checked symbolically):
+    std::optional<unsigned> max_missing;   ///< check with --max-missing N
+    std::optional<unsigned> timeout_ms;    ///< check with --timeout-ms N
+    std::vector<std::string> assumed;      ///< each must occur in some reported assumption
+    std::vector<std::string> unverified;   ///< rule IDs that must be reported unverified
+    std::string limit;                     ///< inconclusive: must occur in the limit named
 };
 
 /// One trace.
