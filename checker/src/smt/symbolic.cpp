@@ -46,6 +46,8 @@ using Sym = std::variant<Value, Term>;
 
 /// Time limit of one query that only refines the report (never the verdict).
 constexpr unsigned kProofQueryMs = 200;
+/// Events whose state is kept for the state table of a violation found by the solver.
+constexpr std::size_t kHistoryEvents = 2000;
 /// Time all such queries of one trace may take together.
 constexpr unsigned kProofTotalMs = 2000;
 
@@ -201,6 +203,10 @@ private:
     machine::ReplayResult result_;
     bool concrete_violation_ = false;
     bool out_of_time_ = false;
+    /// The state before each observed event, for the state table of a violation (short traces only:
+    /// a long trace keeps memory bounded and reports the state only for a violation the observed
+    /// values alone decide).
+    std::vector<std::unordered_map<std::string, Sym>> history_;
 
     // ---- environment ----
     [[nodiscard]] const Sym* find(const std::string& name) const
@@ -1062,6 +1068,36 @@ private:
     /// passes (true in every behaviour fitting the observations) and unverified, within the proof budget.
     void classify(const std::vector<z3::expr>& observations, const std::optional<z3::model>& model,
                   const std::set<std::size_t>& blamed);
+    /// Both roles' state rendered in spec order; open values from `model` when given, else "(open)".
+    [[nodiscard]] std::vector<std::pair<std::string, std::string>>
+    render_state(const std::unordered_map<std::string, Sym>& state, const z3::model* model)
+    {
+        std::vector<std::pair<std::string, std::string>> out;
+        const auto one = [&](const std::string& name, const Type& type) {
+            const Sym& v = state.at(name);
+            std::optional<Value> value;
+            if (const auto* known = std::get_if<Value>(&v)) {
+                value = *known;
+            } else if (model != nullptr) {
+                const Term& t = std::get<Term>(v);
+                value = decode(Term{model->eval(t.present, true), model->eval(t.value, true)}, type);
+            }
+            if (!value) {
+                out.emplace_back(name, "(open)");
+            } else if (type.kind == TypeKind::enumeration && !value->is_absent()) {
+                out.emplace_back(name, type.enum_def->names.at(std::get<expr::EnumValue>(value->data).index));
+            } else {
+                out.emplace_back(name, expr::render(*value, type) + (std::holds_alternative<Term>(v) ? " (assumed)" : ""));
+            }
+        };
+        for (const std::string role : {"initiator", "target"}) {
+            one(role + ".state", type_of(role + ".state"));
+        }
+        for (const auto& v : spec_.variables) {
+            one(v.role + "." + v.name, v.type);
+        }
+        return out;
+    }
     void sort_findings()
     {
         std::stable_sort(result_.findings.begin(), result_.findings.end(),
@@ -1144,6 +1180,9 @@ void Engine::record_check(const spec::Rule& rule, const spec::Check& check, cons
         machine::Finding f = render_finding(rule, check, in);
         f.outcome = machine::Outcome::violation;
         if (!rule.warning) {
+            if (!concrete_violation_ && !in.hidden) {
+                result_.state_at_first_violation = render_state(state_, nullptr);
+            }
             concrete_violation_ = true;
             if (result_.explanation.empty()) {
                 result_.first_failing_event = in.event;
@@ -1510,6 +1549,9 @@ Expected<machine::ReplayResult> Engine::run()
         }
         const z3::expr lit = ctx_.bool_const(("event!" + std::to_string(k)).c_str());
         event_literals_.push_back(lit);
+        if (k < kHistoryEvents) {
+            history_.push_back(state_);
+        }
         step(in, lit);
     }
     gap(trace_.events.size());
@@ -1616,6 +1658,10 @@ Expected<machine::ReplayResult> Engine::run()
         return std::move(result_);
     }
     classify(observations, model, blamed);
+    if (result_.state_at_first_violation.empty() && result_.first_failing_event < history_.size()) {
+        result_.state_at_first_violation =
+            render_state(history_[result_.first_failing_event], model ? &*model : nullptr);
+    }
     if (blamed.empty() && !concrete_violation_) {
         // The solver could not name a minimal set within its budget: report the conflict's checks.
         for (const auto& c : result_.explanation) {

@@ -643,7 +643,7 @@ class Fields {
              {"verdict", "rules", "max_missing", "timeout_ms", "assumed", "unverified", "limit"});
     Expect expect;
     f.name("verdict", Presence::required, expect.verdict, detail::verdict_names());
-    const auto strings = [&](const char* key, const char* what, std::vector<std::string>& out) {
+    const auto strings = [&](const char* key, const char* what, const char* element, std::vector<std::string>& out) {
         if (const json* list = f.get(key, Presence::optional)) {
             const std::string p = f.pointer(key);
             if (!list->is_array()) {
@@ -652,13 +652,13 @@ class Fields {
             }
             for (std::size_t i = 0; f.ok() && i < list->size(); ++i) {
                 out.emplace_back();
-                f.assign(ctx.string((*list)[i], child(p, i), true, what), out.back());
+                f.assign(ctx.string((*list)[i], child(p, i), true, element), out.back());
             }
         }
     };
-    strings("rules", "rule IDs", expect.rules);
-    strings("assumed", "texts", expect.assumed);
-    strings("unverified", "rule IDs", expect.unverified);
+    strings("rules", "rule IDs", "a rule ID", expect.rules);
+    strings("assumed", "texts", "a text", expect.assumed);
+    strings("unverified", "rule IDs", "a rule ID", expect.unverified);
     const auto count = [&](const char* key, std::optional<unsigned>& out) {
         if (const json* n = f.get(key, Presence::optional)) {
             if (!n->is_number_unsigned() || n->get<std::uint64_t>() > 1'000'000U) {

@@ -1,0 +1,80 @@
+/// \file Symbolic check latency per trace length (issue "Z3 trace validation": 10, 100, 1,000 and
+/// 10,000 events; growth should be close to linear).
+///
+/// Input: the conforming DATA trace of bench::make_data_trace() with its keys removed (no K_NRP, no
+/// link.k_nrp_sess), so every MAC-I check is open and goes to the solver, and the check is symbolic
+/// (`conforms` with assumptions). Counter `events_per_s`: linear growth keeps it constant across lengths.
+
+#include "corpus.h"
+
+#include "pc5check/checker/check.h"
+#include "pc5check/checker/symbolic.h"
+#include "pc5check/spec/spec.h"
+
+#include <benchmark/benchmark.h>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+
+namespace {
+
+using namespace pc5check;
+
+[[noreturn]] void die(const std::string& why)
+{
+    std::cerr << "symbolic_bench: " << why << "\n";
+    std::exit(2);
+}
+
+const spec::Spec& the_spec()
+{
+    static const spec::Spec s = [] {
+        auto loaded = spec::load_spec(bench::spec_path());
+        if (!loaded) {
+            die(loaded.error().to_string());
+        }
+        return std::move(*loaded);
+    }();
+    return s;
+}
+
+/// The keyless DATA trace of `events` events, built once per length.
+const trace::Trace& keyless(std::int64_t events)
+{
+    static std::map<std::int64_t, trace::Trace> traces;
+    auto it = traces.find(events);
+    if (it == traces.end()) {
+        auto t = bench::make_data_trace(static_cast<std::size_t>(events));
+        if (!t) {
+            die(t.error().to_string());
+        }
+        t->keys.clear();
+        t->link.k_nrp_sess.reset();
+        it = traces.emplace(events, std::move(*t)).first;
+    }
+    return it->second;
+}
+
+void bm_symbolic_length(benchmark::State& state)
+{
+    const trace::Trace& t = keyless(state.range(0));
+    smt::SymbolicOptions options;
+    options.timeout_ms = 600'000; // measure the work, not the limit
+    for (auto _ : state) {
+        auto r = smt::check_symbolic(the_spec(), t, options);
+        if (!r || r->verdict != machine::Verdict::conforms) {
+            die("the keyless DATA trace of " + std::to_string(state.range(0)) + " events is not 'conforms'" +
+                (r ? std::string(" (") + machine::to_string(r->verdict) + ": " + r->limit + ")" : ": " + r.error().to_string()));
+        }
+        benchmark::DoNotOptimize(r);
+    }
+    // Events per second of CPU time: their ratio between lengths is the growth figure.
+    state.counters["events_per_s"] =
+        benchmark::Counter(static_cast<double>(state.range(0)), benchmark::Counter::kIsIterationInvariantRate);
+}
+
+} // namespace
+
+BENCHMARK(bm_symbolic_length)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
+
+BENCHMARK_MAIN();
