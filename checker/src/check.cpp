@@ -287,7 +287,8 @@ int exit_code(const CheckRun& run)
     bool bad = !run.errors.empty();
     run.for_each_trace([&](const TraceResult& t) {
         bad = bad || t.error.has_value();
-        violation = violation || (!t.error && t.replay.verdict == machine::Verdict::violation);
+        // Inconclusive is not "conforms": a gate must not pass what the solver could not decide.
+        violation = violation || (!t.error && t.replay.verdict != machine::Verdict::conforms);
     });
     if (bad) {
         return 2;

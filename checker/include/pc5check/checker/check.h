@@ -147,7 +147,8 @@ private:
 [[nodiscard]] CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& options,
                                    const std::function<void(TraceResult&&)>& on_result);
 
-/// DESIGN.md section 6: 2 if any input was bad, else 1 if any trace violates, else 0.
+/// DESIGN.md section 6: 2 if any input was bad, else 1 if any trace violates or is inconclusive (a
+/// solver limit is never a pass), else 0.
 [[nodiscard]] int exit_code(const CheckRun& run);
 
 } // namespace pc5check::checker

@@ -1,0 +1,187 @@
+/// Tests of the symbolic check (checker/src/smt/symbolic.cpp) through its public API, on traces the
+/// generator builds with real keys and MAC-Is, made partial here the way real captures are.
+
+#include "pc5check/checker/check.h"
+#include "pc5check/checker/gen.h"
+#include "pc5check/checker/symbolic.h"
+#include "pc5check/spec/spec.h"
+
+#include <algorithm>
+#include <doctest/doctest.h>
+#include <string>
+
+
+namespace {
+
+using namespace pc5check;
+
+const spec::Spec& normative()
+{
+    static const spec::Spec s = [] {
+        auto loaded = spec::load_spec(std::string(PC5CHECK_SOURCE_DIR) + "/spec/ts33536-r17.json");
+        REQUIRE(loaded.has_value());
+        return std::move(*loaded);
+    }();
+    return s;
+}
+
+trace::Trace build(const std::string& scenario)
+{
+    auto t = gen::make_trace(gen::kNormativeSpecId, scenario, 1);
+    REQUIRE_MESSAGE(t.has_value(), scenario);
+    return *t;
+}
+
+trace::Trace without_keys(trace::Trace t)
+{
+    t.keys.clear();
+    t.link.k_nrp_sess.reset();
+    return t;
+}
+
+machine::ReplayResult check(const trace::Trace& t, smt::SymbolicOptions options = {})
+{
+    auto r = smt::check_symbolic(normative(), t, options);
+    REQUIRE_MESSAGE(r.has_value(), (r ? std::string() : r.error().to_string()));
+    return *r;
+}
+
+bool has_finding(const machine::ReplayResult& r, const std::string& rule, machine::Outcome outcome)
+{
+    return std::any_of(r.findings.begin(), r.findings.end(),
+                       [&](const machine::Finding& f) { return f.rule == rule && f.outcome == outcome; });
+}
+
+bool mentions(const std::vector<std::string>& texts, const std::string& part)
+{
+    return std::any_of(texts.begin(), texts.end(), [&](const std::string& s) { return s.find(part) != std::string::npos; });
+}
+
+std::size_t index_of(const trace::Trace& t, const std::string& msg)
+{
+    for (std::size_t i = 0; i < t.events.size(); ++i) {
+        if (t.events[i].msg == msg) {
+            return i;
+        }
+    }
+    FAIL("no " << msg);
+    return 0;
+}
+
+} // namespace
+
+TEST_SUITE("checker")
+{
+    TEST_CASE("symbolic: a fully observed trace gives the concrete verdicts and rule IDs in both modes")
+    {
+        for (const std::string scenario : {"conform-plain", "conform-reauth", "viol-smc-echo-caps", "fool-mac-copied"}) {
+            const trace::Trace t = build(scenario);
+            auto concrete = machine::replay(normative(), t);
+            REQUIRE(concrete.has_value());
+            smt::SymbolicOptions pure;
+            pure.partial_evaluation = false;
+            for (const auto& r : {check(t), check(t, pure)}) {
+                CHECK_MESSAGE(r.verdict == concrete->verdict, scenario);
+                CHECK_MESSAGE(r.violated_rules() == concrete->violated_rules(), scenario);
+                CHECK(r.mode == machine::Mode::symbolic);
+            }
+        }
+    }
+
+    TEST_CASE("symbolic: without keys a conforming trace conforms with the MAC checks unverified and assumed")
+    {
+        const auto r = check(without_keys(build("conform-plain")));
+        CHECK(r.verdict == machine::Verdict::conforms);
+        CHECK(has_finding(r, "SMC_NEW_CONTEXT", machine::Outcome::unverified));
+        CHECK(has_finding(r, "REQ_OLD_CONTEXT", machine::Outcome::unverified));
+        CHECK_FALSE(has_finding(r, "SMC_NEW_CONTEXT", machine::Outcome::violation));
+        CHECK(mentions(r.assumptions, "k_nrp_sess not logged"));
+        // The capability echo does not depend on keys: it still passes outright.
+        CHECK(r.passes.count("SMC_ECHO_CAPS") == 1);
+    }
+
+    TEST_CASE("symbolic: a reject the keys cannot explain is a conflict between the rules of the two UEs")
+    {
+        const trace::Trace t = without_keys(build("fool-smc-old-key-new-ctx"));
+        const auto r = check(t);
+        REQUIRE(r.verdict == machine::Verdict::violation);
+        CHECK(r.violated_rules() == std::vector<std::string>{"REJECT_CAUSE", "SMC_NEW_CONTEXT"});
+        const std::size_t reject = index_of(t, "SECURITY_MODE_REJECT");
+        CHECK(r.first_failing_event == reject);
+        const auto in_conflict = [&](const std::string& rule) {
+            return std::any_of(r.explanation.begin(), r.explanation.end(),
+                               [&](const machine::Conflict& c) { return c.rule == rule && !c.clauses.empty(); });
+        };
+        CHECK(in_conflict("SMC_NEW_CONTEXT"));
+        CHECK(in_conflict("REJECT_CAUSE"));
+        CHECK_FALSE(r.state_at_first_violation.empty());
+    }
+
+    TEST_CASE("symbolic: a missing message is inserted only with --max-missing and named")
+    {
+        trace::Trace t = build("conform-plain");
+        t.events.erase(t.events.begin() + static_cast<std::ptrdiff_t>(index_of(t, "SECURITY_MODE_COMPLETE")));
+        CHECK(check(t).verdict == machine::Verdict::violation);
+        smt::SymbolicOptions one;
+        one.max_missing = 1;
+        const auto r = check(t, one);
+        CHECK(r.verdict == machine::Verdict::conforms);
+        CHECK(r.inserted == 1);
+        CHECK(mentions(r.assumptions, "one unlogged SECURITY_MODE_COMPLETE from the initiator"));
+    }
+
+    TEST_CASE("symbolic: a time limit gives inconclusive with the limit named and never conforms")
+    {
+        trace::Trace t = build("conform-plain");
+        t.events.erase(t.events.begin() + static_cast<std::ptrdiff_t>(index_of(t, "SECURITY_MODE_COMPLETE")));
+        smt::SymbolicOptions tight;
+        tight.max_missing = 2;
+        tight.timeout_ms = 1;
+        const auto r = check(t, tight);
+        CHECK(r.verdict == machine::Verdict::inconclusive);
+        CHECK(r.limit.find("--timeout-ms 1") != std::string::npos);
+    }
+
+    TEST_CASE("symbolic: an IE not decoded is open and the reaction of the initiator still decides")
+    {
+        trace::Trace t = build("viol-smc-echo-caps");
+        const std::size_t smc = index_of(t, "SECURITY_MODE_COMMAND");
+        t.events[smc].ie["ue_sec_cap"] = nullptr;
+        const auto r = check(t);
+        CHECK(r.verdict == machine::Verdict::violation);
+        CHECK(r.violated_rules() == std::vector<std::string>{"REJECT_CAUSE", "SMC_ECHO_CAPS"});
+        // With the whole IE set of the SMC not decoded, a conforming capture stays conforming.
+        trace::Trace ok = build("conform-plain");
+        ok.events[index_of(ok, "SECURITY_MODE_COMMAND")].ie = nullptr;
+        const auto r2 = check(ok);
+        CHECK(r2.verdict == machine::Verdict::conforms);
+        CHECK(has_finding(r2, "SMC_ECHO_CAPS", machine::Outcome::unverified));
+    }
+
+    TEST_CASE("symbolic: a log of one UE leaves delivery open and the answers of the peer settle it")
+    {
+        trace::Trace t = build("conform-plain");
+        t.observer = trace::Observer::initiator;
+        CHECK(checker::leaves_values_open(t));
+        const auto r = check(t);
+        CHECK(r.verdict == machine::Verdict::conforms);
+        CHECK(mentions(r.assumptions, "received by the target (one-UE log) assumed true"));
+    }
+
+    TEST_CASE("check: automatic symbolic mode only for traces that leave values open")
+    {
+        checker::CheckOptions options;
+        options.spec_dirs = {std::string(PC5CHECK_SOURCE_DIR) + "/spec"};
+        checker::SpecCache specs(options);
+        const trace::Trace full = build("viol-smc-new-context");
+        CHECK_FALSE(checker::leaves_values_open(full));
+        const auto concrete = checker::check_trace(full, specs.get(full.spec), options);
+        CHECK(concrete.replay.mode == machine::Mode::concrete);
+        const trace::Trace partial = without_keys(full);
+        const auto symbolic = checker::check_trace(partial, specs.get(partial.spec), options);
+        CHECK(symbolic.replay.mode == machine::Mode::symbolic);
+        CHECK(symbolic.replay.note.find("leaves values open") != std::string::npos);
+        options.symbolic = checker::CheckOptions::Symbolic::never;
+        CHECK(checker::check_trace(partial, specs.get(partial.spec), options).replay.mode == machine::Mode::concrete);
+    }
+}
