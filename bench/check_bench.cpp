@@ -385,7 +385,7 @@ void bm_long_json_dom(benchmark::State& state)
 /// drops it: the least a SAX reader has to do. It keeps no positions (nlohmann's SAX interface gives
 /// none) and checks nothing of the contract, so it is a lower bound on the cost of a SAX-based reader.
 class EventSax : public nlohmann::json_sax<nlohmann::json> {
-public:
+  public:
     std::size_t events = 0;
 
     bool null() override { return put(nullptr); }
@@ -414,7 +414,7 @@ public:
         return false;
     }
 
-private:
+  private:
     /// Whether values at the current depth are (inside) one event: root = 1, `events` = 2.
     [[nodiscard]] bool building() const { return in_events_ && depth_ >= 2; }
 
@@ -661,17 +661,18 @@ std::string summary(const CollectingReporter& r)
         const double mb = static_cast<double>(long_file().bytes) / 1e6;
         out << "#### 4. Reading one long `.json` trace\n\n"
             << "One conforming trace of " << kLongEvents << " DATA events (" << fixed(mb, 1)
-            << " MB, one line), read from its file. CPU time, median of " << r.repetitions("bm_long_json_whole")
-            << " repetitions.\n\n"
+            << " MB, one line), read from its file. CPU time, median of "
+            << r.repetitions("bm_long_json_whole") << " repetitions.\n\n"
             << "| reader | MB/s | CPU s |\n|---|---:|---:|\n"
-            << "| (e) whole: file into memory, `parse_trace` (nlohmann DOM) | " << fixed(mb / t_whole, 1) << " | "
-            << fixed(t_whole, 3) << " |\n"
-            << "| (f) streamed: `TraceStream` (two passes, each event parsed on its own, positions, checks) | "
+            << "| (e) whole: file into memory, `parse_trace` (nlohmann DOM) | " << fixed(mb / t_whole, 1)
+            << " | " << fixed(t_whole, 3) << " |\n"
+            << "| (f) streamed: `TraceStream` (two passes, each event parsed on its own, positions, checks) "
+               "| "
             << fixed(mb / t_stream, 1) << " | " << fixed(t_stream, 3) << " |\n"
-            << "| (g) nlohmann SAX, one event DOM at a time (no positions, no checks) | " << fixed(mb / t_sax, 1)
-            << " | " << fixed(t_sax, 3) << " |\n"
-            << "| (h) nlohmann DOM of the whole file alone (no positions, no checks) | " << fixed(mb / t_dom, 1)
-            << " | " << fixed(t_dom, 3) << " |\n"
+            << "| (g) nlohmann SAX, one event DOM at a time (no positions, no checks) | "
+            << fixed(mb / t_sax, 1) << " | " << fixed(t_sax, 3) << " |\n"
+            << "| (h) nlohmann DOM of the whole file alone (no positions, no checks) | "
+            << fixed(mb / t_dom, 1) << " | " << fixed(t_dom, 3) << " |\n"
             << "\n| ratio (time, same run) | value |\n|---|---:|\n"
             << "| streamed / whole = (f)/(e) | " << ratio(t_stream, t_whole) << " |\n"
             << "| SAX / streamed = (g)/(f) | " << ratio(t_sax, t_stream) << " |\n"

@@ -4,9 +4,9 @@
 #include "pc5check/crypto/crypto.h"
 
 #include <array>
-#include <string_view>
 #include <optional>
 #include <random>
+#include <string_view>
 #include <utility>
 
 namespace pc5check::bench {
@@ -67,7 +67,7 @@ namespace {
 
 /// The events of make_data_trace, one at a time, so a long trace can be written without holding it.
 class DataEvents {
-public:
+  public:
     /// The link and keys of make_random_trace(seed, "none"), title and expect of `events` DATA events.
     [[nodiscard]] static Expected<DataEvents> start(std::size_t events, std::uint64_t seed)
     {
@@ -129,7 +129,7 @@ public:
         return ev;
     }
 
-private:
+  private:
     DataEvents(trace::Trace header, crypto::IntegrityAlg alg, trace::Bytes nrpik, std::uint64_t seed)
         : header_(std::move(header)), alg_(alg), nrpik_(std::move(nrpik)), rng_(seed)
     {

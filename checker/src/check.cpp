@@ -69,9 +69,10 @@ namespace {
 /// One trace checked event by event, so a parsed trace (check_trace) and a streamed one (check_paths)
 /// give the same result by construction.
 class TraceCheck {
-public:
+  public:
     /// `header` (the trace; its events are not read) and `spec` must outlive the check.
-    TraceCheck(const trace::Trace& header, const Expected<const spec::Spec*>& spec, std::size_t max_event_summaries)
+    TraceCheck(const trace::Trace& header, const Expected<const spec::Spec*>& spec,
+               std::size_t max_event_summaries)
         : max_event_summaries_(max_event_summaries)
     {
         result_.file = header.file;
@@ -137,7 +138,7 @@ public:
         return std::move(result_);
     }
 
-private:
+  private:
     std::size_t max_event_summaries_;
     TraceResult result_;
     std::optional<machine::Replayer> replayer_; ///< empty after an error
@@ -257,30 +258,31 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
         batch.clear();
     };
     const auto take_document = [&](const std::string& file, Expected<trace::Trace>&& doc) {
-            const std::string label_file = doc ? doc->file : (doc.error().file.empty() ? file : doc.error().file);
-            const std::size_t line = doc ? doc->line : (doc.error().line == 0 ? 1 : doc.error().line);
-            if (options.shard_count > 1 && stable_shard(label_file, line, options.shard_count) != options.shard_index) {
-                return;
+        const std::string label_file = doc ? doc->file : (doc.error().file.empty() ? file : doc.error().file);
+        const std::size_t line = doc ? doc->line : (doc.error().line == 0 ? 1 : doc.error().line);
+        if (options.shard_count > 1 &&
+            stable_shard(label_file, line, options.shard_count) != options.shard_index) {
+            return;
+        }
+        if (doc) {
+            if (auto within = trace::check_limits(*doc, options.limits); !within) {
+                doc = tl::make_unexpected(within.error());
             }
-            if (doc) {
-                if (auto within = trace::check_limits(*doc, options.limits); !within) {
-                    doc = tl::make_unexpected(within.error());
-                }
-            }
-            Pending p;
-            if (doc) {
-                p.spec = specs.get(doc->spec); // loaded here, single-threaded: workers only read specs
-                p.trace = std::move(*doc);
-            } else {
-                p.result.file = label_file;
-                p.result.line = line;
-                p.result.error = doc.error();
-            }
-            ++known;
-            batch.push_back(std::move(p));
-            if (batch.size() >= window) {
-                flush();
-            }
+        }
+        Pending p;
+        if (doc) {
+            p.spec = specs.get(doc->spec); // loaded here, single-threaded: workers only read specs
+            p.trace = std::move(*doc);
+        } else {
+            p.result.file = label_file;
+            p.result.line = line;
+            p.result.error = doc.error();
+        }
+        ++known;
+        batch.push_back(std::move(p));
+        if (batch.size() >= window) {
+            flush();
+        }
     };
     // A `.json` document is streamed (memory follows one event, not the file) and checked on this
     // thread. The result is what take_document would give for the same document parsed whole: the
@@ -288,8 +290,9 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
     // false when the document does not stream: bad input, reported by reading the file whole.
     const auto check_streamed = [&](trace::TraceStream& stream) {
         const trace::Trace& header = stream.header();
-        const bool in_shard = options.shard_count <= 1 ||
-                              stable_shard(header.file, header.line, options.shard_count) == options.shard_index;
+        const bool in_shard =
+            options.shard_count <= 1 ||
+            stable_shard(header.file, header.line, options.shard_count) == options.shard_index;
         std::optional<TraceCheck> check;
         if (in_shard) {
             flush(); // frees the batch before the long trace; results keep their input order
@@ -302,7 +305,8 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
             if (!in_shard || limit_error) {
                 continue; // a limit error is the result: no need to replay
             }
-            if (auto within = trace::check_event_limits(header, *ev, stream.events() - 1, options.limits); !within) {
+            if (auto within = trace::check_event_limits(header, *ev, stream.events() - 1, options.limits);
+                !within) {
                 limit_error = within.error();
                 continue;
             }
@@ -333,7 +337,8 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
     };
     for (const auto& file : *files) {
         if (std::filesystem::path(file).extension() != ".jsonl") {
-            if (std::optional<trace::TraceStream> stream = trace::TraceStream::open(file); stream && check_streamed(*stream)) {
+            if (std::optional<trace::TraceStream> stream = trace::TraceStream::open(file);
+                stream && check_streamed(*stream)) {
                 continue;
             }
         }

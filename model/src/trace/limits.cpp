@@ -60,7 +60,8 @@ Expected<void> check_event_limits(const Trace& trace, const Event& ev, std::size
     if (ev.pdu && 2 * ev.pdu->size() > limits.max_hex_digits) {
         return limit_error(trace, ev.pointer + "/pdu", ev.position, i,
                            "expected a pdu of at most " + std::to_string(limits.max_hex_digits) +
-                               " hex digits (limit --max-hex-digits), found " + std::to_string(2 * ev.pdu->size()));
+                               " hex digits (limit --max-hex-digits), found " +
+                               std::to_string(2 * ev.pdu->size()));
     }
     for (const auto& [name, value] : ev.ie.items()) {
         const std::size_t length = longest_string(value);

@@ -364,14 +364,16 @@ PositionIndex PositionIndex::scan(std::string_view text, const ScanOrigin& origi
     return index;
 }
 
-PositionIndex PositionIndex::scan_for(std::string_view text, std::size_t first_line, const std::string& pointer)
+PositionIndex PositionIndex::scan_for(std::string_view text, std::size_t first_line,
+                                      const std::string& pointer)
 {
     ScanOrigin origin;
     origin.at = Position{first_line, 1};
     return scan_for(text, origin, pointer);
 }
 
-PositionIndex PositionIndex::scan_for(std::string_view text, const ScanOrigin& origin, const std::string& pointer)
+PositionIndex PositionIndex::scan_for(std::string_view text, const ScanOrigin& origin,
+                                      const std::string& pointer)
 {
     const Filter on_path = [&pointer](std::string_view p) {
         return pointer.size() == p.size() ? pointer == p

@@ -57,7 +57,8 @@ class PositionIndex {
     [[nodiscard]] static PositionIndex scan(std::string_view text, std::size_t first_line,
                                             const Filter& record);
     /// The same for a text that is one value inside a document (see ScanOrigin).
-    [[nodiscard]] static PositionIndex scan(std::string_view text, const ScanOrigin& origin, const Filter& record);
+    [[nodiscard]] static PositionIndex scan(std::string_view text, const ScanOrigin& origin,
+                                            const Filter& record);
     /// Scans `text` for the value at `pointer` and its ancestors (for error reports).
     [[nodiscard]] static PositionIndex scan_for(std::string_view text, std::size_t first_line,
                                                 const std::string& pointer);

@@ -61,14 +61,14 @@ struct TraceStream::State {
     std::string path;
     std::unique_ptr<std::FILE, Closer> file;
     std::vector<char> buffer = std::vector<char>(kChunk);
-    std::size_t begin = 0; ///< next unread byte of `buffer`
-    std::size_t end = 0;   ///< bytes of `buffer` filled
+    std::size_t begin = 0;     ///< next unread byte of `buffer`
+    std::size_t end = 0;       ///< bytes of `buffer` filled
     std::uintmax_t offset = 0; ///< file offset of buffer[begin]
     bool read_error = false;
 
-    Position at{1, 1};               ///< file position of the next byte (pass 2, and pass 1 up to `events`)
-    bool count = true;               ///< whether `at` follows the bytes read
-    std::string* copy = nullptr;     ///< where the bytes read go, if anywhere
+    Position at{1, 1};           ///< file position of the next byte (pass 2, and pass 1 up to `events`)
+    bool count = true;           ///< whether `at` follows the bytes read
+    std::string* copy = nullptr; ///< where the bytes read go, if anywhere
 
     std::uintmax_t events_offset = 0; ///< the `[` of `events`
     std::uintmax_t events_end = 0;    ///< just after its `]`
@@ -226,7 +226,8 @@ struct TraceStream::State {
             }
             std::string key;
             try {
-                key = nlohmann::json::parse(header.begin() + static_cast<std::ptrdiff_t>(key_start), header.end())
+                key = nlohmann::json::parse(header.begin() + static_cast<std::ptrdiff_t>(key_start),
+                                            header.end())
                           .get<std::string>();
             } catch (const nlohmann::json::exception&) {
                 return std::nullopt;

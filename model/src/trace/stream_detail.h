@@ -19,7 +19,7 @@ inline constexpr std::uintmax_t kMaxFileSize = std::uintmax_t{1} << 30U;
 /// which starts at file position `at`. Positions, pointers, the nesting limit and duplicate keys come
 /// out as in parse_trace. nullopt when the element is not a valid event: the caller then reads the
 /// document whole, so the error reported is parse_trace's, with its precedence over the whole file.
-[[nodiscard]] std::optional<Event> parse_event(std::string_view text, const std::string& file, const Position& at,
-                                               std::size_t index, double previous_at);
+[[nodiscard]] std::optional<Event> parse_event(std::string_view text, const std::string& file,
+                                               const Position& at, std::size_t index, double previous_at);
 
 } // namespace pc5check::trace::detail

@@ -112,7 +112,8 @@ void check_same_as_whole(const std::string& path)
 [[nodiscard]] std::vector<std::string> files_under(const char* dir)
 {
     std::vector<std::string> out;
-    for (const auto& entry : fs::recursive_directory_iterator(std::string(PC5CHECK_SOURCE_DIR) + "/" + std::string(dir))) {
+    for (const auto& entry :
+         fs::recursive_directory_iterator(std::string(PC5CHECK_SOURCE_DIR) + "/" + std::string(dir))) {
         if (entry.is_regular_file() && entry.path().extension() == ".json") {
             out.push_back(entry.path().string());
         }
@@ -176,14 +177,15 @@ TEST_SUITE("trace")
         TempFile f("bad.json");
         const std::string small = kSmall;
         const std::vector<std::string> bad = {
-            small + " x",                                                        // garbage after the document
-            small.substr(0, small.size() - 1),                                  // truncated
+            small + " x",                      // garbage after the document
+            small.substr(0, small.size() - 1), // truncated
             R"({"events": [], "events": [], "format": "pc5-trace/1", "spec": "s", "link": {"k_nrp_id": 1, "k_nrp_sess_id": 2}})",
             R"({"events": [{"from": "initiator", "msg": "DATA", "msg": "DATA"}], "format": "pc5-trace/1", "spec": "s", "link": {"k_nrp_id": 1, "k_nrp_sess_id": 2}})",
             R"({"events": [{"from": "initiator", "msg": "DATA"},], "format": "pc5-trace/1", "spec": "s", "link": {"k_nrp_id": 1, "k_nrp_sess_id": 2}})",
             R"({"events": [{"from": "initiator", "msg": "DATA"} {"from": "initiator", "msg": "DATA"}], "format": "pc5-trace/1", "spec": "s", "link": {"k_nrp_id": 1, "k_nrp_sess_id": 2}})",
             R"({"events": {"0": 1}, "format": "pc5-trace/1", "spec": "s", "link": {"k_nrp_id": 1, "k_nrp_sess_id": 2}})",
-            R"({"events": [{"from": "initiator", "msg": "DATA", "ie": )" + std::string(99, '[') + std::string(99, ']') +
+            R"({"events": [{"from": "initiator", "msg": "DATA", "ie": )" + std::string(99, '[') +
+                std::string(99, ']') +
                 R"(}], "format": "pc5-trace/1", "spec": "s", "link": {"k_nrp_id": 1, "k_nrp_sess_id": 2}})",
             R"({"events": [{"from": "initiator", "msg": "DATA", "at": 1e999}], "format": "pc5-trace/1", "spec": "s", "link": {"k_nrp_id": 1, "k_nrp_sess_id": 2}})",
         };

@@ -143,7 +143,7 @@ inline constexpr std::size_t kMaxJsonlLine = std::size_t{1} << 30U;
 /// with for_each_trace_in_file, which reports the error exactly as for any `.json` file — an error
 /// anywhere in the file can take precedence over one found earlier, so none is reported mid-stream.
 class TraceStream {
-public:
+  public:
     /// Opens `path` and reads its header. nullopt when the file cannot stream: not a regular file
     /// (a pipe cannot be read twice), unreadable or over the size limit, not an object with one
     /// `events` array, or a header that does not read. Read it whole then.
@@ -165,7 +165,7 @@ public:
     /// Whether the stream stopped on a document that must be read whole (see the class comment).
     [[nodiscard]] bool failed() const;
 
-private:
+  private:
     struct State;
     TraceStream(std::unique_ptr<State> state, Trace header);
 
