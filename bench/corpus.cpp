@@ -182,7 +182,8 @@ Expected<void> write_data_trace(std::ostream& out, std::size_t events, std::uint
         if (!ev) {
             return tl::make_unexpected(ev.error());
         }
-        one.events.assign(1, std::move(*ev));
+        one.events.clear();
+        one.events.push_back(std::move(*ev));
         out << (i == 0 ? "" : ",") << trace::to_json(one).at("events").at(0).dump();
     }
     out << header.substr(cut + kEmpty.size() - 1) << '\n';

@@ -150,8 +150,8 @@ class TraceStream {
     [[nodiscard]] static std::optional<TraceStream> open(const std::string& path);
 
     ~TraceStream();
-    TraceStream(TraceStream&&) noexcept;
-    TraceStream& operator=(TraceStream&&) noexcept;
+    TraceStream(TraceStream&& other) noexcept;
+    TraceStream& operator=(TraceStream&& other) noexcept;
     TraceStream(const TraceStream&) = delete;
     TraceStream& operator=(const TraceStream&) = delete;
 
