@@ -4,7 +4,10 @@
 ///     machine::replay (the check), and the crypto a check cannot avoid (one NRPIK KDF and one NIA2
 ///     MAC-I per protected event);
 ///  2. time per event against trace length (10 .. 100,000 DATA events);
-///  3. checker::check_paths with -j 1 and -j 2 on the corpus written to a temporary directory.
+///  3. checker::check_paths with -j 1 and -j 2 on the corpus written to a temporary directory;
+///  4. reading one long `.json` trace (100,000 DATA events) from its file: whole (parse_trace, the
+///     nlohmann DOM), streamed (trace::TraceStream), and with nlohmann's SAX interface building one
+///     event at a time (the alternative the streaming issue asked to measure).
 /// After the runs the program prints a markdown summary with the ratios (medians over repetitions).
 ///
 /// Own flags (before the Google Benchmark ones): --pc5_traces=N corpus size (default 2000),
@@ -28,6 +31,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -283,6 +287,209 @@ void bm_check_paths(benchmark::State& state)
     set_corpus_counters(state, in.corpus);
 }
 
+/// Events of the long `.json` trace of benchmark 4.
+constexpr std::size_t kLongEvents = 100'000;
+
+/// The long trace of benchmark 4, written once to a temporary file (removed at exit).
+struct LongFile {
+    std::filesystem::path path;
+    std::size_t bytes = 0;
+    LongFile()
+        : path(std::filesystem::temp_directory_path() /
+               ("pc5check-bench-long-" + std::to_string(std::random_device{}()) + ".json"))
+    {
+        std::ofstream out(path, std::ios::binary);
+        if (auto written = bench::write_data_trace(out, kLongEvents); !written || !out) {
+            die("cannot write " + path.string());
+        }
+        out.close();
+        bytes = std::filesystem::file_size(path);
+    }
+    ~LongFile()
+    {
+        std::error_code ec;
+        std::filesystem::remove(path, ec);
+    }
+    LongFile(const LongFile&) = delete;
+    LongFile& operator=(const LongFile&) = delete;
+    LongFile(LongFile&&) = delete;
+    LongFile& operator=(LongFile&&) = delete;
+};
+
+const LongFile& long_file()
+{
+    static const LongFile file;
+    return file;
+}
+
+// 4a. The whole document: the file read into memory, then parse_trace (nlohmann DOM + positions).
+void bm_long_json_whole(benchmark::State& state)
+{
+    const LongFile& f = long_file();
+    for (auto iteration : state) {
+        static_cast<void>(iteration);
+        std::ifstream in(f.path, std::ios::binary);
+        std::ostringstream text;
+        text << in.rdbuf();
+        auto t = trace::parse_trace(text.str(), f.path.string());
+        if (!t || t->events.size() != kLongEvents) {
+            state.SkipWithError("parse_trace did not read the long trace");
+            break;
+        }
+        benchmark::DoNotOptimize(t);
+    }
+    set_length_counters(state, static_cast<std::int64_t>(kLongEvents), f.bytes);
+}
+
+// 4b. Streamed: TraceStream (two passes; each event parsed on its own, with positions and checks).
+void bm_long_json_stream(benchmark::State& state)
+{
+    const LongFile& f = long_file();
+    for (auto iteration : state) {
+        static_cast<void>(iteration);
+        auto stream = trace::TraceStream::open(f.path.string());
+        std::size_t n = 0;
+        while (stream) {
+            auto e = stream->next();
+            if (!e) {
+                break;
+            }
+            benchmark::DoNotOptimize(e);
+            ++n;
+        }
+        if (!stream || stream->failed() || n != kLongEvents) {
+            state.SkipWithError("TraceStream did not read the long trace");
+            break;
+        }
+    }
+    set_length_counters(state, static_cast<std::int64_t>(kLongEvents), f.bytes);
+}
+
+// 4d. nlohmann's DOM of the whole file alone (no positions, no checks): what (g) saves against (e).
+void bm_long_json_dom(benchmark::State& state)
+{
+    const LongFile& f = long_file();
+    for (auto iteration : state) {
+        static_cast<void>(iteration);
+        std::ifstream in(f.path, std::ios::binary);
+        std::ostringstream text;
+        text << in.rdbuf();
+        const std::string s = text.str();
+        auto doc = nlohmann::json::parse(s.begin(), s.end());
+        benchmark::DoNotOptimize(doc);
+    }
+    set_length_counters(state, static_cast<std::int64_t>(kLongEvents), f.bytes);
+}
+
+/// A SAX handler that builds each element of the top-level `events` array as a DOM of its own and
+/// drops it: the least a SAX reader has to do. It keeps no positions (nlohmann's SAX interface gives
+/// none) and checks nothing of the contract, so it is a lower bound on the cost of a SAX-based reader.
+// The implicit destructor runs nlohmann::json's, which does not throw.
+// NOLINTNEXTLINE(bugprone-exception-escape)
+class EventSax : public nlohmann::json_sax<nlohmann::json> {
+  public:
+    /// Events built so far.
+    [[nodiscard]] std::size_t events() const { return events_; }
+
+    bool null() override { return put(nullptr); }
+    bool boolean(bool v) override { return put(v); }
+    bool number_integer(number_integer_t v) override { return put(v); }
+    bool number_unsigned(number_unsigned_t v) override { return put(v); }
+    bool number_float(number_float_t v, const string_t& /*text*/) override { return put(v); }
+    bool string(string_t& v) override { return put(std::move(v)); }
+    bool binary(binary_t& v) override { return put(nlohmann::json::binary(std::move(v))); }
+    bool start_object(std::size_t /*size*/) override { return open(nlohmann::json::object()); }
+    bool end_object() override { return close(); }
+    bool start_array(std::size_t /*size*/) override { return open(nlohmann::json::array()); }
+    bool end_array() override { return close(); }
+    bool key(string_t& k) override
+    {
+        if (depth_ == 1) {
+            in_events_ = k == "events";
+        } else if (!stack_.empty()) {
+            key_ = std::move(k);
+        }
+        return true;
+    }
+    bool parse_error(std::size_t /*position*/, const std::string& /*last_token*/,
+                     const nlohmann::detail::exception& /*ex*/) override
+    {
+        return false;
+    }
+
+  private:
+    /// Whether values at the current depth are (inside) one event: root = 1, `events` = 2.
+    [[nodiscard]] bool building() const { return in_events_ && depth_ >= 2; }
+
+    bool put(nlohmann::json v)
+    {
+        if (!building()) {
+            return true;
+        }
+        if (stack_.empty()) {
+            ++events_; // a scalar event: dropped at once
+        } else if (stack_.back()->is_object()) {
+            (*stack_.back())[key_] = std::move(v);
+        } else {
+            stack_.back()->push_back(std::move(v));
+        }
+        return true;
+    }
+    bool open(nlohmann::json v)
+    {
+        if (building()) {
+            if (stack_.empty()) {
+                current_ = std::move(v);
+                stack_.push_back(&current_);
+            } else if (stack_.back()->is_object()) {
+                stack_.push_back(&((*stack_.back())[key_] = std::move(v)));
+            } else {
+                stack_.back()->push_back(std::move(v));
+                stack_.push_back(&stack_.back()->back());
+            }
+        }
+        ++depth_;
+        return true;
+    }
+    bool close()
+    {
+        --depth_;
+        if (building() || (in_events_ && depth_ == 2)) {
+            stack_.pop_back();
+            if (stack_.empty()) {
+                ++events_; // one whole event: a reader would check it here, then drop it
+                benchmark::DoNotOptimize(current_);
+                current_ = nullptr;
+            }
+        }
+        return true;
+    }
+
+    std::size_t events_ = 0;
+    std::size_t depth_ = 0;
+    bool in_events_ = false;
+    std::string key_;
+    nlohmann::json current_;
+    std::vector<nlohmann::json*> stack_;
+};
+
+// 4c. nlohmann's SAX interface over the file, one event DOM at a time (no positions, no checks).
+void bm_long_json_sax(benchmark::State& state)
+{
+    const LongFile& f = long_file();
+    for (auto iteration : state) {
+        static_cast<void>(iteration);
+        std::ifstream in(f.path, std::ios::binary);
+        EventSax sax;
+        const bool ok = nlohmann::json::sax_parse(in, &sax);
+        if (!ok || sax.events() != kLongEvents) {
+            state.SkipWithError("the SAX reader did not read the long trace");
+            break;
+        }
+    }
+    set_length_counters(state, static_cast<std::int64_t>(kLongEvents), f.bytes);
+}
+
 BENCHMARK(bm_corpus_json)->Unit(benchmark::kMillisecond);
 BENCHMARK(bm_corpus_parse)->Unit(benchmark::kMillisecond);
 BENCHMARK(bm_corpus_check)->Unit(benchmark::kMillisecond);
@@ -309,6 +516,10 @@ BENCHMARK(bm_check_paths)
     ->UseRealTime()
     ->MeasureProcessCPUTime()
     ->Unit(benchmark::kMillisecond);
+BENCHMARK(bm_long_json_whole)->Unit(benchmark::kMillisecond);
+BENCHMARK(bm_long_json_stream)->Unit(benchmark::kMillisecond);
+BENCHMARK(bm_long_json_sax)->Unit(benchmark::kMillisecond);
+BENCHMARK(bm_long_json_dom)->Unit(benchmark::kMillisecond);
 
 /// Seconds per iteration of the repetitions of one benchmark (by name, arguments included).
 struct Samples {
@@ -445,6 +656,33 @@ std::string summary(const CollectingReporter& r)
                 << ".\n";
         }
         out << "\n";
+    }
+    const double t_whole = r.cpu("bm_long_json_whole");
+    const double t_stream = r.cpu("bm_long_json_stream");
+    const double t_sax = r.cpu("bm_long_json_sax");
+    const double t_dom = r.cpu("bm_long_json_dom");
+    if (t_whole > 0.0 && t_stream > 0.0 && t_sax > 0.0) {
+        const double mb = static_cast<double>(long_file().bytes) / 1e6;
+        out << "#### 4. Reading one long `.json` trace\n\n"
+            << "One conforming trace of " << kLongEvents << " DATA events (" << fixed(mb, 1)
+            << " MB, one line), read from its file. CPU time, median of "
+            << r.repetitions("bm_long_json_whole") << " repetitions.\n\n"
+            << "| reader | MB/s | CPU s |\n|---|---:|---:|\n"
+            << "| (e) whole: file into memory, `parse_trace` (nlohmann DOM) | " << fixed(mb / t_whole, 1)
+            << " | " << fixed(t_whole, 3) << " |\n"
+            << "| (f) streamed: `TraceStream` (two passes, each event parsed on its own, positions, checks) "
+               "| "
+            << fixed(mb / t_stream, 1) << " | " << fixed(t_stream, 3) << " |\n"
+            << "| (g) nlohmann SAX, one event DOM at a time (no positions, no checks) | "
+            << fixed(mb / t_sax, 1) << " | " << fixed(t_sax, 3) << " |\n"
+            << "| (h) nlohmann DOM of the whole file alone (no positions, no checks) | "
+            << fixed(mb / t_dom, 1) << " | " << fixed(t_dom, 3) << " |\n"
+            << "\n| ratio (time, same run) | value |\n|---|---:|\n"
+            << "| streamed / whole = (f)/(e) | " << ratio(t_stream, t_whole) << " |\n"
+            << "| SAX / streamed = (g)/(f) | " << ratio(t_sax, t_stream) << " |\n"
+            << "| SAX / nlohmann DOM = (g)/(h) | " << ratio(t_sax, t_dom) << " |\n"
+            << "| SAX + the rest of a whole read / streamed = ((g) + (e) - (h))/(f) | "
+            << ratio(t_sax + t_whole - t_dom, t_stream) << " |\n\n";
     }
     return out.str();
 }

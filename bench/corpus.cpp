@@ -6,6 +6,7 @@
 #include <array>
 #include <optional>
 #include <random>
+#include <string_view>
 #include <utility>
 
 namespace pc5check::bench {
@@ -62,40 +63,55 @@ Expected<Corpus> make_corpus(std::size_t traces)
     return corpus;
 }
 
-Expected<trace::Trace> make_data_trace(std::size_t events, std::uint64_t seed)
-{
-    auto t = gen::make_random_trace(gen::kNormativeSpecId, seed, "none");
-    if (!t) {
-        return tl::make_unexpected(t.error());
+namespace {
+
+/// The events of make_data_trace, one at a time, so a long trace can be written without holding it.
+class DataEvents {
+  public:
+    /// The link and keys of make_random_trace(seed, "none"), title and expect of `events` DATA events.
+    [[nodiscard]] static Expected<DataEvents> start(std::size_t events, std::uint64_t seed)
+    {
+        auto t = gen::make_random_trace(gen::kNormativeSpecId, seed, "none");
+        if (!t) {
+            return tl::make_unexpected(t.error());
+        }
+        const auto alg = integrity_alg(t->link.selected_nia);
+        if (!alg) {
+            return tl::make_unexpected(alg.error());
+        }
+        if (!t->link.k_nrp_sess) {
+            return make_error(ErrorCode::internal, "expected the generator to log link.k_nrp_sess");
+        }
+        const auto nrpik = crypto::derive_nrpik(*t->link.k_nrp_sess, *alg);
+        if (!nrpik) {
+            return tl::make_unexpected(nrpik.error());
+        }
+        t->events.clear();
+        t->title = "bench: " + std::to_string(events) + " DATA events under the initial context (seed " +
+                   std::to_string(seed) + ")";
+        t->expect = trace::Expect{};
+        t->expect->verdict = "conforms";
+        return DataEvents(std::move(*t), *alg, *nrpik, seed);
     }
-    const auto alg = integrity_alg(t->link.selected_nia);
-    if (!alg) {
-        return tl::make_unexpected(alg.error());
-    }
-    if (!t->link.k_nrp_sess) {
-        return make_error(ErrorCode::internal, "expected the generator to log link.k_nrp_sess");
-    }
-    const auto nrpik = crypto::derive_nrpik(*t->link.k_nrp_sess, *alg);
-    if (!nrpik) {
-        return tl::make_unexpected(nrpik.error());
-    }
-    std::mt19937_64 rng(seed);
-    std::array<std::uint32_t, 2> next_count{0, 0}; // per DIRECTION
-    t->events.clear();
-    t->events.reserve(events);
-    for (std::size_t i = 0; i < events; ++i) {
+
+    /// The trace without events.
+    [[nodiscard]] const trace::Trace& header() const { return header_; }
+
+    /// Event `i` (called for i = 0, 1, ... in order).
+    [[nodiscard]] Expected<trace::Event> next(std::size_t i)
+    {
         trace::Event ev;
         ev.at = static_cast<double>(i + 1) * kGapSeconds;
         ev.from = i % 2 == 0 ? trace::Role::initiator : trace::Role::target;
         ev.msg = "DATA";
         const std::uint8_t direction = i % 2 == 0 ? gen::kDirectionInitiator : gen::kDirectionTarget;
         trace::Bytes pdu{gen::message_code("DATA")};
-        const std::size_t payload = kMinPayload + rng() % (kMaxPayload - kMinPayload + 1);
+        const std::size_t payload = kMinPayload + rng_() % (kMaxPayload - kMinPayload + 1);
         for (std::size_t b = 0; b < payload; ++b) {
-            pdu.push_back(static_cast<std::uint8_t>(rng()));
+            pdu.push_back(static_cast<std::uint8_t>(rng_()));
         }
-        const crypto::PdcpInput in{next_count.at(direction)++, gen::kBearerSlDrb, direction};
-        const auto mac = crypto::mac_i(*alg, *nrpik, in, pdu);
+        const crypto::PdcpInput in{next_count_.at(direction)++, gen::kBearerSlDrb, direction};
+        const auto mac = crypto::mac_i(alg_, nrpik_, in, pdu);
         if (!mac) {
             return tl::make_unexpected(mac.error());
         }
@@ -103,20 +119,76 @@ Expected<trace::Trace> make_data_trace(std::size_t events, std::uint64_t seed)
             return make_error(ErrorCode::internal, "expected a MAC-I for the link's integrity algorithm");
         }
         ev.sec.kind = trace::Sec::Kind::protected_;
-        ev.sec.ctx = t->link.k_nrp_sess_id;
+        ev.sec.ctx = header_.link.k_nrp_sess_id;
         ev.sec.count = in.count;
         ev.sec.bearer = in.bearer;
         ev.sec.direction = in.direction;
         ev.sec.mac = **mac;
-        ev.sec.ciphered = t->link.selected_nea != "NEA0";
+        ev.sec.ciphered = header_.link.selected_nea != "NEA0";
         ev.pdu = std::move(pdu);
         ev.pointer = "/events/" + std::to_string(i);
-        t->events.push_back(std::move(ev));
+        return ev;
     }
-    t->title = "bench: " + std::to_string(events) + " DATA events under the initial context (seed " +
-               std::to_string(seed) + ")";
-    t->expect = trace::Expect{"conforms", {}};
+
+  private:
+    DataEvents(trace::Trace header, crypto::IntegrityAlg alg, trace::Bytes nrpik, std::uint64_t seed)
+        : header_(std::move(header)), alg_(alg), nrpik_(std::move(nrpik)), rng_(seed)
+    {
+    }
+
+    trace::Trace header_;
+    crypto::IntegrityAlg alg_;
+    trace::Bytes nrpik_;
+    std::mt19937_64 rng_;
+    std::array<std::uint32_t, 2> next_count_{0, 0}; // per DIRECTION
+};
+
+} // namespace
+
+Expected<trace::Trace> make_data_trace(std::size_t events, std::uint64_t seed)
+{
+    auto data = DataEvents::start(events, seed);
+    if (!data) {
+        return tl::make_unexpected(data.error());
+    }
+    trace::Trace t = data->header();
+    t.events.reserve(events);
+    for (std::size_t i = 0; i < events; ++i) {
+        auto ev = data->next(i);
+        if (!ev) {
+            return tl::make_unexpected(ev.error());
+        }
+        t.events.push_back(std::move(*ev));
+    }
     return t;
+}
+
+Expected<void> write_data_trace(std::ostream& out, std::size_t events, std::uint64_t seed)
+{
+    auto data = DataEvents::start(events, seed);
+    if (!data) {
+        return tl::make_unexpected(data.error());
+    }
+    // The line to_line(make_data_trace()) gives, written around an empty `events`.
+    const std::string header = to_line(data->header());
+    constexpr std::string_view kEmpty = R"("events":[])";
+    const std::size_t cut = header.find(kEmpty);
+    if (cut == std::string::npos) {
+        return make_error(ErrorCode::internal, "expected \"events\":[] in the written header");
+    }
+    out << header.substr(0, cut + kEmpty.size() - 1);
+    trace::Trace one = data->header();
+    for (std::size_t i = 0; i < events; ++i) {
+        auto ev = data->next(i);
+        if (!ev) {
+            return tl::make_unexpected(ev.error());
+        }
+        one.events.clear();
+        one.events.push_back(std::move(*ev));
+        out << (i == 0 ? "" : ",") << trace::to_json(one).at("events").at(0).dump();
+    }
+    out << header.substr(cut + kEmpty.size() - 1) << '\n';
+    return {};
 }
 
 } // namespace pc5check::bench

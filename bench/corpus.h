@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,10 @@ struct Corpus {
 /// Valid protocol-wise at any length, unlike concatenated re-keyings. Errors: a generator or crypto
 /// failure, or a link whose integrity algorithm has no implementation here.
 [[nodiscard]] Expected<trace::Trace> make_data_trace(std::size_t events, std::uint64_t seed = 1);
+
+/// Writes make_data_trace(events, seed) as to_line() does, plus a newline, one event at a time (a
+/// trace of a million events would take gigabytes to build first).
+[[nodiscard]] Expected<void> write_data_trace(std::ostream& out, std::size_t events, std::uint64_t seed = 1);
 
 /// One-line JSON text of a trace (a `.jsonl` line).
 [[nodiscard]] std::string to_line(const trace::Trace& trace);

@@ -1,5 +1,5 @@
 /// \file Peak resident memory of checking one trace, one process per measurement (bench/run.sh).
-///   pc5check_rss_probe gen N FILE   writes a conforming trace of N DATA events (bench::make_data_trace)
+///   pc5check_rss_probe gen N FILE   writes a conforming trace of N DATA events (bench::write_data_trace)
 ///   pc5check_rss_probe check FILE   checks FILE as `pc5check check` does (checker::check_paths, -j 1)
 ///                                   and prints "events=.. verdict=.. vm_hwm_kib=.."
 /// Generating and checking in separate processes keeps the generator out of the checker's peak.
@@ -38,13 +38,11 @@ int usage()
 
 int gen(const std::string& count, const std::string& file)
 {
-    auto t = pc5check::bench::make_data_trace(std::stoul(count));
-    if (!t) {
-        std::cerr << "pc5check_rss_probe: " << t.error().to_string() << "\n";
+    std::ofstream out(file, std::ios::binary);
+    if (auto written = pc5check::bench::write_data_trace(out, std::stoul(count)); !written) {
+        std::cerr << "pc5check_rss_probe: " << written.error().to_string() << "\n";
         return 3;
     }
-    std::ofstream out(file, std::ios::binary);
-    out << pc5check::bench::to_line(*t) << '\n';
     return out ? 0 : 3;
 }
 

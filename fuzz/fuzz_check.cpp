@@ -3,10 +3,13 @@
 /// spec, and also against the seed solution when the first byte is odd, whatever its `spec` says. The
 /// verdict must follow from the findings (never "conforms" beside a violation), come with the state at
 /// the first violation exactly when there is one, and equal the one of machine::replay, which must
-/// cover every event and come out the same on a second run.
+/// cover every event and come out the same on a second run. The symbolic check (200 ms limit, one
+/// unlogged message for short traces) must not crash, must name its limit when inconclusive, and must
+/// agree with replay on a trace without open values.
 
 #include "fuzz_support.h"
 #include "pc5check/checker/check.h"
+#include "pc5check/checker/symbolic.h"
 #include "pc5check/machine/machine.h"
 #include "pc5check/trace/trace.h"
 
@@ -44,6 +47,37 @@ void check_result(const machine::ReplayResult& r, const spec::Spec& spec, const 
     }
 }
 
+/// The symbolic check with a small time limit (and, for short traces, one unlogged message): it must
+/// not crash, must say `inconclusive` only with a limit named, must name a first failing event inside
+/// the trace, and on a trace without open values must agree with replay.
+void check_symbolic_against(const spec::Spec& spec, const trace::Trace& t, const machine::ReplayResult& replayed)
+{
+    smt::SymbolicOptions options;
+    options.timeout_ms = 200;
+    options.max_missing = t.events.size() <= 6 ? 1 : 0;
+    const auto r = smt::check_symbolic(spec, t, options);
+    if (!r) {
+        fuzz::fail("symbolic check failed on a trace replay accepts: " + r.error().to_string());
+    }
+    if (r->verdict == machine::Verdict::inconclusive) {
+        if (r->limit.empty()) {
+            fuzz::fail("inconclusive without a limit named");
+        }
+        return;
+    }
+    if (r->verdict == machine::Verdict::violation && !t.events.empty() && r->first_failing_event >= t.events.size()) {
+        fuzz::fail("first failing event " + std::to_string(r->first_failing_event) + " outside the trace");
+    }
+    options.max_missing = 0;
+    if (!checker::leaves_values_open(t) && replayed.assumptions.empty()) {
+        const auto plain = smt::check_symbolic(spec, t, options);
+        if (plain && plain->verdict != machine::Verdict::inconclusive &&
+            (plain->verdict != replayed.verdict || plain->violated_rules() != replayed.violated_rules())) {
+            fuzz::fail("symbolic and concrete verdicts differ on a fully observed trace (spec " + spec.id + ")");
+        }
+    }
+}
+
 void check_against(const spec::Spec& spec, const trace::Trace& t)
 {
     const checker::TraceResult checked = checker::check_trace(t, &spec);
@@ -69,6 +103,7 @@ void check_against(const spec::Spec& spec, const trace::Trace& t)
         checked.replay.assumptions != replayed->assumptions) {
         fuzz::fail("check_trace and replay disagree (spec " + spec.id + ")");
     }
+    check_symbolic_against(spec, t, *replayed);
     const auto again = machine::replay(spec, t);
     if (!again || again->verdict != replayed->verdict ||
         again->violated_rules() != replayed->violated_rules() ||

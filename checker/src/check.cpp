@@ -2,14 +2,37 @@
 
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
+#include <optional>
 #include <thread>
 
 namespace pc5check::checker {
 
+std::string SpecCache::key(const std::string& spec_id) const
+{
+    return options_->spec_file.empty() ? spec_id : options_->spec_file;
+}
+
 Expected<const spec::Spec*> SpecCache::get(const std::string& spec_id)
 {
-    const std::string key = options_->spec_file.empty() ? spec_id : options_->spec_file;
-    if (const auto it = specs_.find(key); it != specs_.end()) {
+    auto spec = lookup(spec_id);
+    if (spec) {
+        mark_used(spec_id);
+    }
+    return spec;
+}
+
+void SpecCache::mark_used(const std::string& spec_id)
+{
+    if (const std::string k = key(spec_id); specs_.contains(k)) {
+        used_.insert(k);
+    }
+}
+
+Expected<const spec::Spec*> SpecCache::lookup(const std::string& spec_id)
+{
+    const std::string k = key(spec_id);
+    if (const auto it = specs_.find(k); it != specs_.end()) {
         return it->second.get();
     }
     std::string path = options_->spec_file;
@@ -26,60 +49,72 @@ Expected<const spec::Spec*> SpecCache::get(const std::string& spec_id)
     }
     auto owned = std::make_shared<const spec::Spec>(std::move(*loaded));
     const spec::Spec* raw = owned.get();
-    specs_.emplace(key, std::move(owned));
+    specs_.emplace(k, std::move(owned));
     return raw;
 }
 
 std::map<std::string, std::shared_ptr<const spec::Spec>> SpecCache::loaded() const
 {
     std::map<std::string, std::shared_ptr<const spec::Spec>> out;
-    for (const auto& [key, spec] : specs_) {
-        out.emplace(spec->id, spec);
+    for (const auto& [k, spec] : specs_) {
+        if (used_.contains(k)) {
+            out.emplace(spec->id, spec);
+        }
     }
     return out;
 }
 
-TraceResult check_trace(const trace::Trace& trace, SpecCache& specs)
-{
-    return check_trace(trace, specs.get(trace.spec));
-}
+namespace {
 
-TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Spec*>& spec,
-                        std::size_t max_event_summaries)
-{
-    TraceResult r;
-    r.file = trace.file;
-    r.line = trace.line;
-    r.title = trace.title;
-    r.spec_id = trace.spec;
-    r.event_count = trace.events.size();
-    r.expect = trace.expect;
-    if (!spec) {
-        Error e = spec.error();
-        if (e.file.empty()) {
-            e.file = trace.file;
-            e.line = trace.line;
-            e.json_pointer = "/spec";
+/// One trace checked event by event, so a parsed trace (check_trace) and a streamed one (check_paths)
+/// give the same result by construction.
+class TraceCheck {
+  public:
+    /// `header` (the trace; its events are not read) and `spec` must outlive the check.
+    TraceCheck(const trace::Trace& header, const Expected<const spec::Spec*>& spec,
+               std::size_t max_event_summaries)
+        : max_event_summaries_(max_event_summaries)
+    {
+        result_.file = header.file;
+        result_.line = header.line;
+        result_.title = header.title;
+        result_.spec_id = header.spec;
+        result_.expect = header.expect;
+        if (!spec) {
+            Error e = spec.error();
+            if (e.file.empty()) {
+                e.file = header.file;
+                e.line = header.line;
+                e.json_pointer = "/spec";
+            }
+            result_.error = e;
+            return;
         }
-        r.error = e;
-        return r;
+        auto replayer = machine::Replayer::start(**spec, header);
+        if (!replayer) {
+            result_.error = replayer.error();
+            return;
+        }
+        replayer_.emplace(std::move(*replayer));
     }
-    auto replayer = machine::Replayer::start(**spec, trace);
-    if (!replayer) {
-        r.error = replayer.error();
-        return r;
-    }
-    r.events.reserve(std::min(trace.events.size(), max_event_summaries));
-    for (std::size_t i = 0; i < trace.events.size(); ++i) {
-        const trace::Event& ev = trace.events[i];
-        const auto step = replayer->feed(ev);
+
+    /// Replays the next event; after an error (the result then) the remaining events are ignored.
+    void feed(const trace::Event& ev)
+    {
+        if (!replayer_) {
+            return;
+        }
+        const std::size_t i = replayer_->events();
+        const auto step = replayer_->feed(ev);
         if (!step) {
-            r.error = step.error();
-            r.events.clear();
-            return r;
+            result_.error = step.error();
+            result_.events.clear();
+            result_.events.shrink_to_fit();
+            replayer_.reset();
+            return;
         }
-        if (i >= max_event_summaries) {
-            continue;
+        if (i >= max_event_summaries_) {
+            return;
         }
         EventSummary e;
         e.at = ev.at;
@@ -90,34 +125,75 @@ TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Sp
         e.position = ev.position;
         e.sender_transition = (*step)->sender_transition;
         e.receiver_transition = (*step)->receiver_transition;
-        r.events.push_back(std::move(e));
+        result_.events.push_back(std::move(e));
     }
-    r.replay = std::move(*replayer).finish();
-    return r;
+
+    /// The result of a trace of `event_count` events.
+    [[nodiscard]] TraceResult finish(std::size_t event_count) &&
+    {
+        result_.event_count = event_count;
+        if (replayer_) {
+            result_.replay = std::move(*replayer_).finish();
+        }
+        return std::move(result_);
+    }
+
+  private:
+    std::size_t max_event_summaries_;
+    TraceResult result_;
+    std::optional<machine::Replayer> replayer_; ///< empty after an error
+};
+
+} // namespace
+
+TraceResult check_trace(const trace::Trace& trace, SpecCache& specs)
+{
+    return check_trace(trace, specs.get(trace.spec));
 }
 
-bool leaves_values_open(const trace::Trace& t)
+TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Spec*>& spec,
+                        std::size_t max_event_summaries)
+{
+    TraceCheck check(trace, spec, max_event_summaries);
+    for (const trace::Event& ev : trace.events) {
+        check.feed(ev);
+    }
+    return std::move(check).finish(trace.events.size());
+}
+
+namespace {
+
+/// The part of leaves_values_open() that the link, keys and observer decide.
+bool header_leaves_values_open(const trace::Trace& t)
 {
     if (t.observer != trace::Observer::air || !t.link.k_nrp_sess || !t.link.selected_nea || !t.link.selected_nia ||
         !t.link.initiator_sec_cap || !t.link.signalling_policy) {
         return true;
     }
-    if (std::none_of(t.keys.begin(), t.keys.end(), [&](const trace::KeyEntry& k) { return k.k_nrp_id == t.link.k_nrp_id; })) {
+    return std::none_of(t.keys.begin(), t.keys.end(), [&](const trace::KeyEntry& k) { return k.k_nrp_id == t.link.k_nrp_id; });
+}
+
+/// The part of leaves_values_open() that one event decides.
+bool event_leaves_values_open(const trace::Event& e)
+{
+    if (e.ie.is_null()) {
         return true;
     }
-    return std::any_of(t.events.begin(), t.events.end(), [](const trace::Event& e) {
-        if (e.ie.is_null()) {
+    for (const auto& item : e.ie.items()) {
+        if (item.value().is_null()) {
             return true;
         }
-        for (const auto& item : e.ie.items()) {
-            if (item.value().is_null()) {
-                return true;
-            }
-        }
-        const trace::Sec& s = e.sec;
-        return s.kind == trace::Sec::Kind::not_logged ||
-               (s.kind == trace::Sec::Kind::protected_ && (!s.mac || !s.ctx || !s.count || !s.bearer || !s.direction || !e.pdu));
-    });
+    }
+    const trace::Sec& s = e.sec;
+    return s.kind == trace::Sec::Kind::not_logged ||
+           (s.kind == trace::Sec::Kind::protected_ && (!s.mac || !s.ctx || !s.count || !s.bearer || !s.direction || !e.pdu));
+}
+
+} // namespace
+
+bool leaves_values_open(const trace::Trace& t)
+{
+    return header_leaves_values_open(t) || std::any_of(t.events.begin(), t.events.end(), event_leaves_values_open);
 }
 
 TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Spec*>& spec,
@@ -245,33 +321,102 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
         }
         batch.clear();
     };
+    const auto take_document = [&](const std::string& file, Expected<trace::Trace>&& doc) {
+        const std::string label_file = doc ? doc->file : (doc.error().file.empty() ? file : doc.error().file);
+        const std::size_t line = doc ? doc->line : (doc.error().line == 0 ? 1 : doc.error().line);
+        if (options.shard_count > 1 &&
+            stable_shard(label_file, line, options.shard_count) != options.shard_index) {
+            return;
+        }
+        if (doc) {
+            if (auto within = trace::check_limits(*doc, options.limits); !within) {
+                doc = tl::make_unexpected(within.error());
+            }
+        }
+        Pending p;
+        if (doc) {
+            p.spec = specs.get(doc->spec); // loaded here, single-threaded: workers only read specs
+            p.trace = std::move(*doc);
+        } else {
+            p.result.file = label_file;
+            p.result.line = line;
+            p.result.error = doc.error();
+        }
+        ++known;
+        batch.push_back(std::move(p));
+        if (batch.size() >= window) {
+            flush();
+        }
+    };
+    // A `.json` document is streamed (memory follows one event, not the file) and checked on this
+    // thread. The result is what take_document would give for the same document parsed whole: the
+    // same shard, limits (--max-events first, then per event in order), spec and replay. Returns
+    // false when the document does not stream: bad input, reported by reading the file whole.
+    const auto check_streamed = [&](trace::TraceStream& stream) {
+        const trace::Trace& header = stream.header();
+        const bool in_shard =
+            options.shard_count <= 1 ||
+            stable_shard(header.file, header.line, options.shard_count) == options.shard_index;
+        std::optional<TraceCheck> check;
+        if (in_shard) {
+            flush(); // frees the batch before the long trace; results keep their input order
+            check.emplace(header, specs.lookup(header.spec), options.max_event_summaries);
+        }
+        std::optional<Error> limit_error;
+        // A trace the symbolic check will want (values left open) is read whole after all: the solver
+        // holds the trace anyway.
+        bool open = options.symbolic == CheckOptions::Symbolic::automatic && header_leaves_values_open(header);
+        // Out of the shard the events are still read: a document that turns out bad is reported, and
+        // sharded, as when read whole.
+        while (const std::optional<trace::Event> ev = stream.next()) {
+            open = open || (options.symbolic == CheckOptions::Symbolic::automatic && event_leaves_values_open(*ev));
+            if (!in_shard || limit_error) {
+                continue; // a limit error is the result: no need to replay
+            }
+            if (auto within = trace::check_event_limits(header, *ev, stream.events() - 1, options.limits);
+                !within) {
+                limit_error = within.error();
+                continue;
+            }
+            check->feed(*ev);
+        }
+        if (stream.failed()) {
+            return false;
+        }
+        if (!in_shard) {
+            return true;
+        }
+        if (open) {
+            return false;
+        }
+        if (auto count = trace::check_event_count(header, stream.events(), options.limits); !count) {
+            limit_error = count.error();
+        }
+        Pending p;
+        if (limit_error) {
+            p.result.file = header.file; // labelled as the trace, as take_document does
+            p.result.line = header.line;
+            p.result.error = std::move(*limit_error);
+        } else {
+            specs.mark_used(header.spec);
+            p.result = std::move(*check).finish(stream.events());
+        }
+        ++known;
+        batch.push_back(std::move(p));
+        flush();
+        return true;
+    };
+    const bool symbolic_always =
+        options.symbolic == CheckOptions::Symbolic::always || options.symbolic_options.max_missing > 0;
     for (const auto& file : *files) {
-        auto read = trace::for_each_trace_in_file(file, [&](Expected<trace::Trace>&& doc) {
-            const std::string label_file = doc ? doc->file : (doc.error().file.empty() ? file : doc.error().file);
-            const std::size_t line = doc ? doc->line : (doc.error().line == 0 ? 1 : doc.error().line);
-            if (options.shard_count > 1 && stable_shard(label_file, line, options.shard_count) != options.shard_index) {
-                return;
+        if (std::filesystem::path(file).extension() != ".jsonl" && !symbolic_always) {
+            if (std::optional<trace::TraceStream> stream = trace::TraceStream::open(file);
+                stream && check_streamed(*stream)) {
+                continue;
             }
-            if (doc) {
-                if (auto within = trace::check_limits(*doc, options.limits); !within) {
-                    doc = tl::make_unexpected(within.error());
-                }
-            }
-            Pending p;
-            if (doc) {
-                p.spec = specs.get(doc->spec); // loaded here, single-threaded: workers only read specs
-                p.trace = std::move(*doc);
-            } else {
-                p.result.file = label_file;
-                p.result.line = line;
-                p.result.error = doc.error();
-            }
-            ++known;
-            batch.push_back(std::move(p));
-            if (batch.size() >= window) {
-                flush();
-            }
-        });
+        }
+        auto read = trace::for_each_trace_in_file(
+            file, [&](Expected<trace::Trace>&& doc) { take_document(file, std::move(doc)); });
         if (!read) {
             run.errors.push_back(read.error());
         }

@@ -1,5 +1,6 @@
 #include "pc5check/trace/trace.h"
 #include "trace/position_index.h"
+#include "trace/stream_detail.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -17,8 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// Largest trace file read (DESIGN.md input limits): larger ones are refused before reading.
-constexpr std::uintmax_t kMaxFileSize = std::uintmax_t{1} << 30U;
+using detail::kMaxFileSize;
 
 [[nodiscard]] tl::unexpected<Error> file_error(ErrorCode code, const std::string& path, std::string message)
 {

@@ -40,32 +40,48 @@ std::size_t longest_string(const nlohmann::json& v)
 
 } // namespace
 
-Expected<void> check_limits(const Trace& trace, const Limits& limits)
+Expected<void> check_event_count(const Trace& trace, std::size_t events, const Limits& limits)
 {
-    if (trace.events.size() > limits.max_events) {
+    if (events > limits.max_events) {
         return limit_error(trace, "/events", Position{trace.line, 0}, std::nullopt,
                            "expected at most " + std::to_string(limits.max_events) +
-                               " events per trace (limit --max-events), found " + std::to_string(trace.events.size()));
+                               " events per trace (limit --max-events), found " + std::to_string(events));
+    }
+    return {};
+}
+
+Expected<void> check_event_limits(const Trace& trace, const Event& ev, std::size_t i, const Limits& limits)
+{
+    if (ev.ie.size() > limits.max_ies) {
+        return limit_error(trace, ev.pointer + "/ie", ev.position, i,
+                           "expected at most " + std::to_string(limits.max_ies) +
+                               " IEs per event (limit --max-ies), found " + std::to_string(ev.ie.size()));
+    }
+    if (ev.pdu && 2 * ev.pdu->size() > limits.max_hex_digits) {
+        return limit_error(trace, ev.pointer + "/pdu", ev.position, i,
+                           "expected a pdu of at most " + std::to_string(limits.max_hex_digits) +
+                               " hex digits (limit --max-hex-digits), found " +
+                               std::to_string(2 * ev.pdu->size()));
+    }
+    for (const auto& [name, value] : ev.ie.items()) {
+        const std::size_t length = longest_string(value);
+        if (length > limits.max_hex_digits) {
+            return limit_error(trace, ev.pointer + "/ie/" + name, ev.position, i,
+                               "expected IE values of at most " + std::to_string(limits.max_hex_digits) +
+                                   " characters (limit --max-hex-digits), found " + std::to_string(length));
+        }
+    }
+    return {};
+}
+
+Expected<void> check_limits(const Trace& trace, const Limits& limits)
+{
+    if (auto count = check_event_count(trace, trace.events.size(), limits); !count) {
+        return count;
     }
     for (std::size_t i = 0; i < trace.events.size(); ++i) {
-        const Event& ev = trace.events[i];
-        if (ev.ie.size() > limits.max_ies) {
-            return limit_error(trace, ev.pointer + "/ie", ev.position, i,
-                               "expected at most " + std::to_string(limits.max_ies) +
-                                   " IEs per event (limit --max-ies), found " + std::to_string(ev.ie.size()));
-        }
-        if (ev.pdu && 2 * ev.pdu->size() > limits.max_hex_digits) {
-            return limit_error(trace, ev.pointer + "/pdu", ev.position, i,
-                               "expected a pdu of at most " + std::to_string(limits.max_hex_digits) +
-                                   " hex digits (limit --max-hex-digits), found " + std::to_string(2 * ev.pdu->size()));
-        }
-        for (const auto& [name, value] : ev.ie.items()) {
-            const std::size_t length = longest_string(value);
-            if (length > limits.max_hex_digits) {
-                return limit_error(trace, ev.pointer + "/ie/" + name, ev.position, i,
-                                   "expected IE values of at most " + std::to_string(limits.max_hex_digits) +
-                                       " characters (limit --max-hex-digits), found " + std::to_string(length));
-            }
+        if (auto within = check_event_limits(trace, trace.events[i], i, limits); !within) {
+            return within;
         }
     }
     return {};

@@ -76,15 +76,16 @@ void append_utf8(std::string& out, std::uint32_t cp)
 /// The one-pass scanner behind PositionIndex::scan.
 class Scanner {
   public:
-    Scanner(std::string_view text, std::size_t first_line, const PositionIndex::Filter& record,
+    Scanner(std::string_view text, const ScanOrigin& origin, const PositionIndex::Filter& record,
             PositionIndex& out)
-        : text_(text), line_(first_line), record_(record), out_(out)
+        : text_(text), line_(origin.at.line), column_(origin.at.column), base_depth_(origin.depth),
+          record_(record), path_(origin.pointer), out_(out)
     {
     }
 
     void run()
     {
-        if (starts_with_bom(text_)) {
+        if (base_depth_ == 0 && starts_with_bom(text_)) {
             pos_ = 3; // like nlohmann, ignore a UTF-8 byte order mark; it takes no column
         }
         while (pos_ < text_.size() && !out_.too_deep_) {
@@ -308,7 +309,7 @@ class Scanner {
             out_.values_.insert_or_assign(path_, Located{offset, at, key});
         }
         if (c == '{' || c == '[') {
-            if (depth_ >= PositionIndex::kMaxNesting) {
+            if (base_depth_ + depth_ >= PositionIndex::kMaxNesting) {
                 out_.too_deep_ = at;
                 return;
             }
@@ -339,7 +340,8 @@ class Scanner {
     std::string_view text_;
     std::size_t pos_ = 0;
     std::size_t line_;
-    std::size_t column_ = 1;
+    std::size_t column_;
+    std::size_t base_depth_; ///< containers open around the text (ScanOrigin::depth)
     const PositionIndex::Filter& record_;
     bool root_seen_ = false;
     std::vector<Frame> frames_; ///< frames_[0, depth_) are open
@@ -350,12 +352,27 @@ class Scanner {
 
 PositionIndex PositionIndex::scan(std::string_view text, std::size_t first_line, const Filter& record)
 {
+    ScanOrigin origin;
+    origin.at = Position{first_line, 1};
+    return scan(text, origin, record);
+}
+
+PositionIndex PositionIndex::scan(std::string_view text, const ScanOrigin& origin, const Filter& record)
+{
     PositionIndex index;
-    Scanner(text, first_line, record, index).run();
+    Scanner(text, origin, record, index).run();
     return index;
 }
 
 PositionIndex PositionIndex::scan_for(std::string_view text, std::size_t first_line,
+                                      const std::string& pointer)
+{
+    ScanOrigin origin;
+    origin.at = Position{first_line, 1};
+    return scan_for(text, origin, pointer);
+}
+
+PositionIndex PositionIndex::scan_for(std::string_view text, const ScanOrigin& origin,
                                       const std::string& pointer)
 {
     const Filter on_path = [&pointer](std::string_view p) {
@@ -363,7 +380,7 @@ PositionIndex PositionIndex::scan_for(std::string_view text, std::size_t first_l
                                           : pointer.size() > p.size() && pointer[p.size()] == '/' &&
                                                 std::string_view(pointer).starts_with(p);
     };
-    return scan(text, first_line, on_path);
+    return scan(text, origin, on_path);
 }
 
 const Located* PositionIndex::find(const std::string& pointer) const

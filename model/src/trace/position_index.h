@@ -32,6 +32,15 @@ struct DuplicateKey {
     Position second;     ///< the second occurrence's opening quote
 };
 
+/// Where a scanned text sits in its document. The default is a whole document; a value scanned on
+/// its own (an event of a streamed trace) gives its file position, the containers open around it and
+/// its JSON pointer, so positions, pointers and the nesting limit come out as in a whole-document scan.
+struct ScanOrigin {
+    Position at{1, 1};     ///< file position of the text's first character
+    std::size_t depth = 0; ///< containers open around the text
+    std::string pointer;   ///< JSON pointer of the text's value
+};
+
 /// Positions of (selected) values of one JSON document, by JSON pointer (RFC 6901).
 class PositionIndex {
   public:
@@ -47,8 +56,14 @@ class PositionIndex {
     /// file line of the text's first character.
     [[nodiscard]] static PositionIndex scan(std::string_view text, std::size_t first_line,
                                             const Filter& record);
+    /// The same for a text that is one value inside a document (see ScanOrigin).
+    [[nodiscard]] static PositionIndex scan(std::string_view text, const ScanOrigin& origin,
+                                            const Filter& record);
     /// Scans `text` for the value at `pointer` and its ancestors (for error reports).
     [[nodiscard]] static PositionIndex scan_for(std::string_view text, std::size_t first_line,
+                                                const std::string& pointer);
+    /// The same for a text that is one value inside a document.
+    [[nodiscard]] static PositionIndex scan_for(std::string_view text, const ScanOrigin& origin,
                                                 const std::string& pointer);
 
     /// The recorded value at `pointer`, or nullptr.

@@ -2,6 +2,7 @@
 #include "trace/hex.h"
 #include "trace/names.h"
 #include "trace/position_index.h"
+#include "trace/stream_detail.h"
 
 #include <algorithm>
 #include <cmath>
@@ -137,8 +138,8 @@ enum class Presence : std::uint8_t { required, optional };
 /// error report) from a scan for that pointer and its ancestors, kept for the next lookup.
 class Locator {
   public:
-    Locator(std::string_view text, std::size_t first_line, const detail::PositionIndex& main)
-        : text_(text), first_line_(first_line), main_(main)
+    Locator(std::string_view text, detail::ScanOrigin origin, const detail::PositionIndex& main)
+        : text_(text), origin_(std::move(origin)), main_(main)
     {
     }
 
@@ -151,7 +152,7 @@ class Locator {
             return std::nullopt; // never recorded: the caller falls back to an ancestor
         }
         if (!extra_ || !on_path(pointer)) {
-            extra_ = detail::PositionIndex::scan_for(text_, first_line_, pointer);
+            extra_ = detail::PositionIndex::scan_for(text_, origin_, pointer);
             extra_pointer_ = pointer;
         }
         if (const detail::Located* loc = extra_->find(pointer)) {
@@ -170,7 +171,7 @@ class Locator {
     }
 
     std::string_view text_;
-    std::size_t first_line_;
+    detail::ScanOrigin origin_;
     const detail::PositionIndex& main_;
     std::optional<detail::PositionIndex> extra_;
     std::string extra_pointer_;
@@ -740,7 +741,7 @@ class Fields {
 Expected<Trace> parse_trace(std::string_view text, const std::string& file, std::size_t first_line)
 {
     const detail::PositionIndex index = detail::PositionIndex::scan(text, first_line, needed_on_success);
-    Locator locator(text, first_line, index);
+    Locator locator(text, detail::ScanOrigin{Position{first_line, 1}, 0, ""}, index);
     const Context ctx(text, file, locator);
     if (detail::is_blank(text)) {
         return tl::make_unexpected(ctx.error(ErrorCode::bad_input, "",
@@ -788,5 +789,37 @@ Expected<Trace> parse_trace(std::string_view text, const std::string& file, std:
             ctx.error(ErrorCode::internal, "", "unexpected JSON error: " + foreign_message(e), Position{}));
     }
 }
+
+namespace detail {
+
+std::optional<Event> parse_event(std::string_view text, const std::string& file, const Position& at,
+                                 std::size_t index, double previous_at)
+{
+    // As inside a whole document: two containers (the root object, `events`) are open around it.
+    const ScanOrigin origin{at, 2, child("/events", index)};
+    const PositionIndex positions = PositionIndex::scan(text, origin, needed_on_success);
+    if (positions.too_deep() || positions.duplicate()) {
+        return std::nullopt;
+    }
+    json value;
+    try {
+        value = json::parse(text.begin(), text.end());
+    } catch (const json::exception&) {
+        return std::nullopt; // the whole-document reader reports it, with its position
+    }
+    Locator locator(text, origin, positions);
+    const Context ctx(text, file, locator);
+    try {
+        auto event = read_event(ctx.in_event(index), value, index, previous_at);
+        if (!event) {
+            return std::nullopt;
+        }
+        return std::move(*event);
+    } catch (const json::exception&) { // not expected, as in parse_trace
+        return std::nullopt;
+    }
+}
+
+} // namespace detail
 
 } // namespace pc5check::trace

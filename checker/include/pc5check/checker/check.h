@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -113,14 +114,22 @@ struct CheckRun {
 class SpecCache {
 public:
     explicit SpecCache(const CheckOptions& options) : options_(&options) {}
-    /// The spec for a trace's `spec` id (or the --spec file).
+    /// The spec for a trace's `spec` id (or the --spec file), counted as used by the run.
     [[nodiscard]] Expected<const spec::Spec*> get(const std::string& spec_id);
-    /// Every spec loaded so far, by spec id.
+    /// The same, not counted as used (yet): for a streamed trace, which may still turn out to be bad
+    /// input, and a run's reports list only the specs of traces checked against one.
+    [[nodiscard]] Expected<const spec::Spec*> lookup(const std::string& spec_id);
+    /// Counts the spec of `spec_id` (looked up before) as used.
+    void mark_used(const std::string& spec_id);
+    /// Every spec used so far, by spec id.
     [[nodiscard]] std::map<std::string, std::shared_ptr<const spec::Spec>> loaded() const;
 
 private:
+    [[nodiscard]] std::string key(const std::string& spec_id) const;
+
     const CheckOptions* options_;
     std::map<std::string, std::shared_ptr<const spec::Spec>> specs_;
+    std::set<std::string> used_; ///< keys of specs_ counted as used
 };
 
 /// Checks one parsed trace.

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -140,6 +141,44 @@ inline constexpr std::size_t kMaxJsonlLine = std::size_t{1} << 30U;
 [[nodiscard]] Expected<void> for_each_trace_in_file(const std::string& path,
                                                     const std::function<void(Expected<Trace>&&)>& on_document);
 
+/// A `.json` trace document read in bounded memory: its header (every top-level member but `events`)
+/// when opened, then its events one at a time, so memory follows the header and the largest event,
+/// not the file (the file is read twice: `events` may come before `link` and `keys`). Only a valid
+/// document streams to its end. On anything else (invalid JSON, a duplicate key, too deep nesting,
+/// a contract error) the stream stops and says so (failed()): the caller then reads the file whole
+/// with for_each_trace_in_file, which reports the error exactly as for any `.json` file — an error
+/// anywhere in the file can take precedence over one found earlier, so none is reported mid-stream.
+class TraceStream {
+  public:
+    /// Opens `path` and reads its header. nullopt when the file cannot stream: not a regular file
+    /// (a pipe cannot be read twice), unreadable or over the size limit, not an object with one
+    /// `events` array, or a header that does not read. Read it whole then.
+    [[nodiscard]] static std::optional<TraceStream> open(const std::string& path);
+
+    ~TraceStream();
+    TraceStream(TraceStream&& other) noexcept;
+    TraceStream& operator=(TraceStream&& other) noexcept;
+    TraceStream(const TraceStream&) = delete;
+    TraceStream& operator=(const TraceStream&) = delete;
+
+    /// The trace as parse_trace reads it, except that `events` is empty.
+    [[nodiscard]] const Trace& header() const { return header_; }
+    /// The next event, as parse_trace reads it (pointer, position, IE positions); nullopt at the end
+    /// of `events`, or when the document turned out not to stream (then failed()).
+    [[nodiscard]] std::optional<Event> next();
+    /// Events returned so far.
+    [[nodiscard]] std::size_t events() const;
+    /// Whether the stream stopped on a document that must be read whole (see the class comment).
+    [[nodiscard]] bool failed() const;
+
+  private:
+    struct State;
+    TraceStream(std::unique_ptr<State> state, Trace header);
+
+    std::unique_ptr<State> state_;
+    Trace header_;
+};
+
 /// The trace files named by `paths`, in order: a file is taken as given; a directory is walked
 /// recursively for `*.json` and `*.jsonl` files, in sorted (deterministic) order. Errors: a path that
 /// does not exist or cannot be read (io), a directory without trace files (bad_input).
@@ -153,8 +192,13 @@ struct Limits {
     std::size_t max_hex_digits = 1U << 20U; ///< hex digits of one pdu or IE value (--max-hex-digits)
 };
 
-/// Checks a parsed trace against the limits.
+/// Checks a parsed trace against the limits: check_event_count, then check_event_limits per event.
 [[nodiscard]] Expected<void> check_limits(const Trace& trace, const Limits& limits);
+/// Checks that `events` events fit --max-events; `trace` (its file and line) labels the error.
+[[nodiscard]] Expected<void> check_event_count(const Trace& trace, std::size_t events, const Limits& limits);
+/// Checks event `index` against the per-event limits (--max-ies, --max-hex-digits); `trace` labels errors.
+[[nodiscard]] Expected<void> check_event_limits(const Trace& trace, const Event& event, std::size_t index,
+                                                const Limits& limits);
 
 /// Writes a trace in `pc5-trace/1` (inverse of parse_trace up to formatting and positions).
 [[nodiscard]] nlohmann::json to_json(const Trace& trace);

@@ -1,0 +1,373 @@
+/// \file TraceStream: a `.json` trace document read in two passes, so memory follows the header and
+/// the largest event instead of the file. Pass 1 finds the top-level members, copies every one but
+/// `events` into a header document (with `"events": []`) read by parse_trace, and skips over `events`.
+/// Pass 2 cuts `events` into its elements and reads each on its own (detail::parse_event).
+///
+/// Two passes because writers put `events` anywhere: nlohmann (our generator among them) sorts keys,
+/// so `events` comes before `link` and `keys`, which the replay needs first. The cutting is lenient
+/// (strings, brackets); nlohmann judges the header document and every element strictly, and the
+/// punctuation between elements is checked here, so a document streams to its end only if it is
+/// valid. Anything else stops the stream, and the caller reads the file whole: its error then comes
+/// out exactly as from parse_trace, which lets an error anywhere in the file (bad JSON at the end)
+/// take precedence over one found earlier (a bad event at the start).
+
+#include "pc5check/trace/trace.h"
+#include "trace/stream_detail.h"
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace pc5check::trace {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kEnd = -1;
+constexpr std::size_t kChunk = std::size_t{1} << 16U;
+
+[[nodiscard]] bool is_ws(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/// Ends a number or literal (as in the position scanner).
+[[nodiscard]] bool is_delimiter(int c)
+{
+    return c == kEnd || is_ws(c) || c == ',' || c == ':' || c == '[' || c == ']' || c == '{' || c == '}' ||
+           c == '"';
+}
+
+/// Moves `p` over byte `c` the way the position scanner counts (columns count UTF-8 characters).
+void advance(Position& p, int c)
+{
+    if (c == '\n') {
+        ++p.line;
+        p.column = 1;
+    } else if ((static_cast<unsigned>(c) & 0xC0U) != 0x80U) {
+        ++p.column;
+    }
+}
+
+} // namespace
+
+/// The open file and where pass 2 stands in it.
+struct TraceStream::State {
+    struct Closer {
+        void operator()(std::FILE* f) const { (void)std::fclose(f); }
+    };
+
+    std::string path;
+    std::unique_ptr<std::FILE, Closer> file;
+    std::vector<char> buffer = std::vector<char>(kChunk);
+    std::size_t begin = 0;     ///< next unread byte of `buffer`
+    std::size_t end = 0;       ///< bytes of `buffer` filled
+    std::uintmax_t offset = 0; ///< file offset of buffer[begin]
+    bool read_error = false;
+
+    Position at{1, 1};           ///< file position of the next byte (pass 2, and pass 1 up to `events`)
+    bool count = true;           ///< whether `at` follows the bytes read
+    std::string* copy = nullptr; ///< where the bytes read go, if anywhere
+
+    std::uintmax_t events_offset = 0; ///< the `[` of `events`
+    std::uintmax_t events_end = 0;    ///< just after its `]`
+    Position events_at;               ///< the `[`'s position
+    std::size_t next_index = 0;
+    double previous_at = 0.0;
+    bool done = false;
+    bool failed = false;
+
+    [[nodiscard]] int peek()
+    {
+        if (begin == end && !fill()) {
+            return kEnd;
+        }
+        return static_cast<unsigned char>(buffer[begin]);
+    }
+
+    int take()
+    {
+        const int c = peek();
+        if (c == kEnd) {
+            return c;
+        }
+        ++begin;
+        ++offset;
+        if (count) {
+            advance(at, c);
+        }
+        if (copy != nullptr) {
+            *copy += static_cast<char>(c);
+        }
+        return c;
+    }
+
+    bool fill()
+    {
+        if (read_error || !file) {
+            return false;
+        }
+        const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), file.get());
+        read_error = n == 0 && std::ferror(file.get()) != 0;
+        begin = 0;
+        end = n;
+        return n > 0;
+    }
+
+    bool seek(std::uintmax_t to)
+    {
+        if (std::fseek(file.get(), static_cast<long>(to), SEEK_SET) != 0) {
+            return false;
+        }
+        begin = end = 0;
+        offset = to;
+        return true;
+    }
+
+    void skip_ws()
+    {
+        while (is_ws(peek())) {
+            (void)take();
+        }
+    }
+
+    /// Reads a string from its opening quote to its closing one; false at the end of the file.
+    bool skip_string()
+    {
+        (void)take(); // opening quote
+        while (true) {
+            const int c = take();
+            if (c == kEnd) {
+                return false;
+            }
+            if (c == '"') {
+                return true;
+            }
+            if (c == '\\' && take() == kEnd) {
+                return false;
+            }
+        }
+    }
+
+    /// Reads one value leniently: a string, a container to its matching bracket, or a number or literal
+    /// up to the next delimiter. nlohmann checks the text strictly afterwards.
+    bool skip_value()
+    {
+        const int first = peek();
+        if (first == '"') {
+            return skip_string();
+        }
+        if (first == '{' || first == '[') {
+            std::size_t depth = 0;
+            do {
+                const int c = peek();
+                if (c == kEnd) {
+                    return false;
+                }
+                if (c == '"') {
+                    if (!skip_string()) {
+                        return false;
+                    }
+                    continue;
+                }
+                (void)take();
+                if (c == '{' || c == '[') {
+                    ++depth;
+                } else if (c == '}' || c == ']') {
+                    --depth;
+                }
+            } while (depth > 0);
+            return true;
+        }
+        if (is_delimiter(first)) {
+            return false;
+        }
+        while (!is_delimiter(peek())) {
+            (void)take();
+        }
+        return true;
+    }
+
+    /// Pass 1: the document with `events` replaced by `[]`, or nullopt when it is not an object with
+    /// exactly one `events` array (as far as a lenient scan can tell).
+    [[nodiscard]] std::optional<std::string> header_document()
+    {
+        std::string header;
+        copy = &header;
+        const std::array<int, 3> bom{0xEF, 0xBB, 0xBF};
+        if (peek() == bom[0]) {
+            // Like nlohmann and the position scanner: a UTF-8 byte order mark takes no column.
+            count = false;
+            for (const int b : bom) {
+                if (take() != b) {
+                    return std::nullopt;
+                }
+            }
+            count = true;
+        }
+        skip_ws();
+        if (take() != '{') {
+            return std::nullopt;
+        }
+        bool seen_events = false;
+        skip_ws();
+        if (peek() == '}') {
+            return std::nullopt; // no `events`
+        }
+        while (true) {
+            skip_ws();
+            if (peek() != '"') {
+                return std::nullopt;
+            }
+            const std::size_t key_start = header.size();
+            if (!skip_string()) {
+                return std::nullopt;
+            }
+            std::string key;
+            try {
+                key = nlohmann::json::parse(header.begin() + static_cast<std::ptrdiff_t>(key_start),
+                                            header.end())
+                          .get<std::string>();
+            } catch (const nlohmann::json::exception&) {
+                return std::nullopt;
+            }
+            skip_ws();
+            if (take() != ':') {
+                return std::nullopt;
+            }
+            skip_ws();
+            if (key == "events") {
+                if (seen_events || peek() != '[') {
+                    return std::nullopt;
+                }
+                seen_events = true;
+                events_offset = offset;
+                events_at = at;
+                copy = nullptr;
+                count = false; // nothing after `events` needs a file position on success
+                if (!skip_value()) {
+                    return std::nullopt;
+                }
+                events_end = offset;
+                copy = &header;
+                header += "[]";
+            } else if (!skip_value()) {
+                return std::nullopt;
+            }
+            skip_ws();
+            const int c = take();
+            if (c == '}') {
+                break;
+            }
+            if (c != ',') {
+                return std::nullopt;
+            }
+        }
+        skip_ws();
+        if (peek() != kEnd || read_error || !seen_events) {
+            return std::nullopt;
+        }
+        copy = nullptr;
+        return header;
+    }
+
+    /// Pass 2: the next element of `events`.
+    [[nodiscard]] std::optional<Event> next_event(const std::string& file_label)
+    {
+        if (done || failed) {
+            return std::nullopt;
+        }
+        skip_ws();
+        if (next_index > 0) {
+            const int c = take();
+            if (c == ']') {
+                return finish_array();
+            }
+            if (c != ',') {
+                return stop();
+            }
+            skip_ws();
+        } else if (peek() == ']') {
+            (void)take();
+            return finish_array();
+        }
+        const Position element_at = at;
+        std::string element;
+        copy = &element;
+        const bool read = skip_value();
+        copy = nullptr;
+        if (!read || offset >= events_end) {
+            return stop();
+        }
+        auto event = detail::parse_event(element, file_label, element_at, next_index, previous_at);
+        if (!event) {
+            return stop();
+        }
+        ++next_index;
+        previous_at = event->at;
+        return event;
+    }
+
+    [[nodiscard]] std::optional<Event> finish_array()
+    {
+        // The array must end where pass 1 found its end, and the file must still be the same.
+        done = true;
+        failed = offset != events_end || read_error;
+        return std::nullopt;
+    }
+
+    [[nodiscard]] std::optional<Event> stop()
+    {
+        failed = true;
+        return std::nullopt;
+    }
+};
+
+TraceStream::TraceStream(std::unique_ptr<State> state, Trace header)
+    : state_(std::move(state)), header_(std::move(header))
+{
+}
+
+TraceStream::~TraceStream() = default;
+TraceStream::TraceStream(TraceStream&&) noexcept = default;
+TraceStream& TraceStream::operator=(TraceStream&&) noexcept = default;
+
+std::optional<TraceStream> TraceStream::open(const std::string& path)
+{
+    std::error_code ec;
+    const fs::file_status status = fs::status(path, ec);
+    if (ec || !fs::is_regular_file(status)) {
+        return std::nullopt; // pipes cannot be read twice; errors come from the whole-file reader
+    }
+    const std::uintmax_t size = fs::file_size(path, ec);
+    if (ec || size > detail::kMaxFileSize) {
+        return std::nullopt;
+    }
+    auto state = std::make_unique<State>();
+    state->path = path;
+    state->file.reset(std::fopen(path.c_str(), "rb"));
+    if (!state->file) {
+        return std::nullopt;
+    }
+    const std::optional<std::string> header_text = state->header_document();
+    if (!header_text) {
+        return std::nullopt;
+    }
+    Expected<Trace> header = parse_trace(*header_text, path, 1);
+    if (!header || !state->seek(state->events_offset)) {
+        return std::nullopt;
+    }
+    state->at = state->events_at;
+    state->count = true;
+    (void)state->take(); // the `[`
+    return TraceStream(std::move(state), std::move(*header));
+}
+
+std::optional<Event> TraceStream::next() { return state_->next_event(header_.file); }
+
+std::size_t TraceStream::events() const { return state_->next_index; }
+
+bool TraceStream::failed() const { return state_->failed; }
+
+} // namespace pc5check::trace
