@@ -73,18 +73,22 @@ void compare(const spec::Spec& spec, const trace::Trace& t, const std::string& l
     const std::string got_b = b ? outcome(*b) : "error: " + b.error().to_string();
     if (got_a != want || got_b != want) {
         ++tally.disagreements;
-        std::cerr << "DISAGREE " << label << ": concrete " << want << ", symbolic " << got_a << ", symbolic (Z3 evaluates) "
-                  << got_b << "\n";
+        std::cerr << "DISAGREE " << label << ": concrete " << want << ", symbolic " << got_a
+                  << ", symbolic (Z3 evaluates) " << got_b << "\n";
         for (const auto* r : {&*concrete, a ? &*a : nullptr, b ? &*b : nullptr}) {
             if (r == nullptr) {
                 continue;
             }
-            std::cerr << "  " << (r == &*concrete ? "concrete" : r->mode == machine::Mode::symbolic ? "symbolic" : "?")
+            std::cerr << "  "
+                      << (r == &*concrete                      ? "concrete"
+                          : r->mode == machine::Mode::symbolic ? "symbolic"
+                                                               : "?")
                       << ":\n";
             for (const auto& f : r->findings) {
-                std::cerr << "    " << f.rule << (f.outcome == machine::Outcome::violation ? " violation" : " unverified")
-                          << " at event " << f.event << ": " << f.observed << (f.reason.empty() ? "" : " (" + f.reason + ")")
-                          << "\n";
+                std::cerr << "    " << f.rule
+                          << (f.outcome == machine::Outcome::violation ? " violation" : " unverified")
+                          << " at event " << f.event << ": " << f.observed
+                          << (f.reason.empty() ? "" : " (" + f.reason + ")") << "\n";
             }
             for (const auto& c : r->explanation) {
                 std::cerr << "    conflict: " << c.what << "\n";
@@ -101,7 +105,8 @@ int summary(const Tally& t)
         std::cout << (first ? "" : ", ") << n << " " << verdict;
         first = false;
     }
-    std::cout << "), skipped " << t.skipped << " with open values, " << t.disagreements << " disagreement(s)\n";
+    std::cout << "), skipped " << t.skipped << " with open values, " << t.disagreements
+              << " disagreement(s)\n";
     return t.disagreements == 0 && t.compared > 0 ? 0 : 1;
 }
 
@@ -149,7 +154,8 @@ int main(int argc, char** argv)
             const std::uint64_t s = seed + i;
             auto t = gen::make_random_trace(spec_id, s, "");
             if (!t) {
-                std::cerr << "ERROR gen " << spec_id << " seed " << s << ": " << t.error().to_string() << "\n";
+                std::cerr << "ERROR gen " << spec_id << " seed " << s << ": " << t.error().to_string()
+                          << "\n";
                 return 2;
             }
             auto spec = specs.get(spec_id);
@@ -160,7 +166,8 @@ int main(int argc, char** argv)
             compare(**spec, *t, "random " + spec_id + " seed " + std::to_string(s), tally);
         }
         const auto ms =
-            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
+                .count();
         std::cout << "random traces " << count << " from seed " << seed << " in " << ms << " ms; ";
         return summary(tally);
     }

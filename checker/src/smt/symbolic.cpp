@@ -18,7 +18,9 @@
 #include <chrono>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
+#include <type_traits>
 #include <set>
 #include <unordered_map>
 #include <variant>
@@ -56,7 +58,7 @@ constexpr const char* kNoEntry = "1180591620717411303424"; // 2^70
 
 /// A value the trace leaves open, as reported in assumptions.
 struct Leaf {
-    std::string what;     ///< "event 4: sec.mac (MAC-I not logged)"
+    std::string what; ///< "event 4: sec.mac (MAC-I not logged)"
     Type type;
     std::optional<z3::expr> present; ///< when its presence is open too
     z3::expr value;
@@ -66,11 +68,11 @@ struct Leaf {
 struct Instance {
     const spec::Rule* rule = nullptr;
     const spec::Check* check = nullptr;
-    std::size_t event = 0;  ///< event index (for an inserted message: the event it precedes)
-    bool hidden = false;    ///< at an unlogged message the solver may insert
-    std::size_t slot = 0;   ///< which inserted-message slot, when hidden
-    z3::expr holds;         ///< applies => assert
-    z3::expr literal;       ///< check!i
+    std::size_t event = 0;           ///< event index (for an inserted message: the event it precedes)
+    bool hidden = false;             ///< at an unlogged message the solver may insert
+    std::size_t slot = 0;            ///< which inserted-message slot, when hidden
+    z3::expr holds;                  ///< applies => assert
+    z3::expr literal;                ///< check!i
     std::vector<std::size_t> leaves; ///< open values it depends on (capped)
     bool leaves_truncated = false;
     machine::Finding finding; ///< pre-rendered (offender, templates), outcome filled in later
@@ -117,18 +119,19 @@ class Engine;
 
 /// Concrete view of the symbolic environment: terms read as unknown.
 class ConcreteEnv final : public expr::Env {
-public:
+  public:
     explicit ConcreteEnv(const Engine& engine) : engine_(engine) {}
     [[nodiscard]] Value lookup(const std::string& name) const override;
 
-private:
+  private:
     const Engine& engine_;
 };
 
 class Engine {
-public:
-    Engine(const spec::Spec& spec, const trace::Trace& trace, const SymbolicOptions& options)
-        : spec_(spec), trace_(trace), options_(options), pe_(options.partial_evaluation), solver_(ctx_),
+  public:
+    /// `ctx` outlives the engine (see check_symbolic: it is created through the C API, which can fail).
+    Engine(const spec::Spec& spec, const trace::Trace& trace, const SymbolicOptions& options, z3::context& ctx)
+        : spec_(spec), trace_(trace), options_(options), pe_(options.partial_evaluation), ctx_(ctx), solver_(ctx_),
           bytes_sort_(ctx_.uninterpreted_sort("Bytes")),
           bytes_id_(ctx_.function("bytes_id", bytes_sort_, ctx_.int_sort())),
           bytes_len_(ctx_.function("len", bytes_sort_, ctx_.int_sort())), no_entry_(ctx_.int_val(kNoEntry)),
@@ -166,12 +169,12 @@ public:
         return it == params_.end() ? nullptr : &it->second;
     }
 
-private:
+  private:
     const spec::Spec& spec_;
     const trace::Trace& trace_;
     SymbolicOptions options_;
     bool pe_;
-    z3::context ctx_;
+    z3::context& ctx_;
     z3::solver solver_;
     z3::sort bytes_sort_;
     z3::func_decl bytes_id_;
@@ -193,12 +196,12 @@ private:
     std::vector<Leaf> leaves_;
     std::unordered_map<unsigned, Deps> deps_; ///< AST id of a leaf or state constant -> leaves behind it
     std::vector<Instance> instances_;
-    std::vector<z3::expr> event_literals_;  ///< one per observed event
-    std::vector<std::size_t> slot_gap_;     ///< per inserted-message slot: the event it precedes
+    std::vector<z3::expr> event_literals_; ///< one per observed event
+    std::vector<std::size_t> slot_gap_;    ///< per inserted-message slot: the event it precedes
     std::vector<z3::expr> slot_literals_;
     std::vector<z3::expr> slot_active_;
     std::vector<StepInput> slot_inputs_;
-    std::vector<z3::expr> delivered_;       ///< one-UE logs: per event, or true
+    std::vector<z3::expr> delivered_; ///< one-UE logs: per event, or true
     unsigned fresh_ = 0;
     machine::ReplayResult result_;
     bool concrete_violation_ = false;
@@ -233,7 +236,8 @@ private:
         if (const auto it = params_.find(name); it != params_.end()) {
             return normal(Sym{it->second}, type);
         }
-        PC5CHECK_ASSERT(name.starts_with("ie.") && "type checker accepted a name the engine does not provide");
+        PC5CHECK_ASSERT(name.starts_with("ie.") &&
+                        "type checker accepted a name the engine does not provide");
         return normal(Sym{Value::absent()}, type);
     }
 
@@ -249,7 +253,8 @@ private:
         case TypeKind::bytes:
             return bytes_sort_;
         case TypeKind::set:
-            return ctx_.array_sort(t.element == TypeKind::bytes ? bytes_sort_ : ctx_.int_sort(), ctx_.bool_sort());
+            return ctx_.array_sort(t.element == TypeKind::bytes ? bytes_sort_ : ctx_.int_sort(),
+                                   ctx_.bool_sort());
         case TypeKind::map:
             return ctx_.array_sort(ctx_.int_sort(), ctx_.int_sort());
         }
@@ -441,7 +446,8 @@ private:
         return Value::map(std::move(map));
     }
 
-    [[nodiscard]] z3::expr apply(const std::string& name, const std::vector<z3::expr>& args, const z3::sort& result)
+    [[nodiscard]] z3::expr apply(const std::string& name, const std::vector<z3::expr>& args,
+                                 const z3::sort& result)
     {
         std::string key = name;
         for (const auto& a : args) {
@@ -498,7 +504,8 @@ private:
             const Term ct = term(c, n.args[0]->type);
             const Term a = term(encode(*n.args[1]), n.type);
             const Term b = term(encode(*n.args[2]), n.type);
-            return normal(Term{z3::ite(ct.value, a.present, b.present), z3::ite(ct.value, a.value, b.value)}, n.type);
+            return normal(Term{z3::ite(ct.value, a.present, b.present), z3::ite(ct.value, a.value, b.value)},
+                          n.type);
         }
         case NodeKind::call:
             return call(n);
@@ -561,8 +568,7 @@ private:
         }
         if (op == "==" || op == "!=") {
             // absent == absent; absent differs from every value.
-            const z3::expr eq =
-                z3::ite(a.present && b.present, a.value == b.value, a.present == b.present);
+            const z3::expr eq = z3::ite(a.present && b.present, a.value == b.value, a.present == b.present);
             return normal(Term{t, op == "==" ? eq : !eq}, n.type);
         }
         if (op == "<") {
@@ -777,8 +783,8 @@ private:
             if (m == "*") {
                 return Value::boolean(true);
             }
-            const auto idx = static_cast<std::uint32_t>(
-                std::find(msg_names_->begin(), msg_names_->end(), m) - msg_names_->begin());
+            const auto idx = static_cast<std::uint32_t>(std::find(msg_names_->begin(), msg_names_->end(), m) -
+                                                        msg_names_->begin());
             out = disj(out, equals(msg, Value::enumeration(idx)));
         }
         return out;
@@ -802,7 +808,8 @@ private:
         const Sym& current = state_.at(role + ".state");
         Sym out = Value::boolean(false);
         for (const auto& s : from) {
-            const auto idx = static_cast<std::uint32_t>(std::find(states.begin(), states.end(), s) - states.begin());
+            const auto idx =
+                static_cast<std::uint32_t>(std::find(states.begin(), states.end(), s) - states.begin());
             out = disj(out, equals(current, Value::enumeration(idx)));
         }
         return out;
@@ -905,7 +912,10 @@ private:
         return std::nullopt;
     }
 
-    [[nodiscard]] const Type& type_of(const std::string& name) const { return spec_.scope.variables.at(name); }
+    [[nodiscard]] const Type& type_of(const std::string& name) const
+    {
+        return spec_.scope.variables.at(name);
+    }
 
     /// The fields of an observed event: what the trace fixes as values, the rest open.
     [[nodiscard]] StepInput observed_input(const machine::BoundEvent& be, std::size_t k)
@@ -927,9 +937,11 @@ private:
                 continue;
             }
             std::optional<z3::expr> present;
-            if (name.starts_with("sec.") && name != "sec.ciphered" && ev.sec.kind == trace::Sec::Kind::not_logged) {
+            if (name.starts_with("sec.") && name != "sec.ciphered" &&
+                ev.sec.kind == trace::Sec::Kind::not_logged) {
                 if (!protected_flag) {
-                    const Term p = open_value(at + "sec.protected (protection not logged)", Type::boolean(), std::nullopt);
+                    const Term p = open_value(at + "sec.protected (protection not logged)", Type::boolean(),
+                                              std::nullopt);
                     protected_flag = p.value;
                     in.fields.emplace("sec.protected", p);
                 }
@@ -939,17 +951,19 @@ private:
                 const std::string ie = name.substr(0, dot);
                 auto it = ie_presence.find(ie);
                 if (it == ie_presence.end()) {
-                    const Term p = open_value(at + ie + " sent (IEs not decoded)", Type::boolean(), std::nullopt);
+                    const Term p =
+                        open_value(at + ie + " sent (IEs not decoded)", Type::boolean(), std::nullopt);
                     it = ie_presence.emplace(ie, p.value).first;
                 }
                 present = it->second;
             }
-            in.fields.emplace(name, open_value(at + name + " (" + value.unknown_reason() + ")", type_of(name), present,
-                                               range_of(name, &ev)));
+            in.fields.emplace(name, open_value(at + name + " (" + value.unknown_reason() + ")", type_of(name),
+                                               present, range_of(name, &ev)));
         }
-        if (be.fields.count("sec.protected") != 0 && be.fields.at("sec.protected").is_unknown() && !protected_flag) {
-            in.fields.emplace("sec.protected",
-                              open_value(at + "sec.protected (protection not logged)", Type::boolean(), std::nullopt));
+        if (be.fields.count("sec.protected") != 0 && be.fields.at("sec.protected").is_unknown() &&
+            !protected_flag) {
+            in.fields.emplace("sec.protected", open_value(at + "sec.protected (protection not logged)",
+                                                          Type::boolean(), std::nullopt));
         }
         in.msg = in.fields.at("msg");
         in.from = in.fields.at("from");
@@ -963,7 +977,8 @@ private:
         in.event = gap;
         in.hidden = true;
         in.slot = slot;
-        const std::string at = "unlogged message " + std::to_string(slot) + " before event " + std::to_string(gap) + ": ";
+        const std::string at =
+            "unlogged message " + std::to_string(slot) + " before event " + std::to_string(gap) + ": ";
         const z3::expr active = open_value(at + "sent", Type::boolean(), std::nullopt).value;
         in.active = active;
         const Term msg = open_value(at + "msg", type_of("msg"), std::nullopt);
@@ -993,7 +1008,8 @@ private:
         for (const auto& [name, type] : spec_.scope.variables) {
             if (name.starts_with("sec.") && name != "sec.protected" && name != "sec.logged") {
                 const bool unprotected_absent = name != "sec.ciphered";
-                in.fields.emplace(name, open_value(at + name, type, unprotected_absent ? std::optional{prot} : std::nullopt,
+                in.fields.emplace(name, open_value(at + name, type,
+                                                   unprotected_absent ? std::optional{prot} : std::nullopt,
                                                    range_of(name, nullptr)));
             } else if (name == "pdu") {
                 in.fields.emplace(name, open_value(at + name, type, std::nullopt));
@@ -1008,7 +1024,8 @@ private:
             const std::string ie = name.substr(0, dot);
             auto it = presence.find(ie);
             if (it == presence.end()) {
-                it = presence.emplace(ie, open_value(at + ie + " sent", Type::boolean(), std::nullopt).value).first;
+                it = presence.emplace(ie, open_value(at + ie + " sent", Type::boolean(), std::nullopt).value)
+                         .first;
             }
             in.fields.emplace(name, open_value(at + name, type, it->second, range_of(name, nullptr)));
         }
@@ -1023,14 +1040,17 @@ private:
     };
 
     void step(const StepInput& in, const z3::expr& label);
-    void record_check(const spec::Rule& rule, const spec::Check& check, const StepInput& in, const Sym& holds);
-    [[nodiscard]] machine::Finding render_finding(const spec::Rule& rule, const spec::Check& check, const StepInput& in);
+    void record_check(const spec::Rule& rule, const spec::Check& check, const StepInput& in,
+                      const Sym& holds);
+    [[nodiscard]] machine::Finding render_finding(const spec::Rule& rule, const spec::Check& check,
+                                                  const StepInput& in);
     [[nodiscard]] std::string render(const spec::Template& t);
 
     // ---- solving ----
     [[nodiscard]] unsigned remaining_ms() const
     {
-        const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_);
+        const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - started_);
         const auto left = static_cast<long long>(options_.timeout_ms) - spent.count();
         return left <= 1 ? 1U : static_cast<unsigned>(left);
     }
@@ -1053,7 +1073,8 @@ private:
         }
         return solver_.check(v);
     }
-    [[nodiscard]] std::vector<z3::expr> prefix(std::size_t last_event, bool with_checks, const std::optional<z3::expr>& bound);
+    [[nodiscard]] std::vector<z3::expr> prefix(std::size_t last_event, bool with_checks,
+                                               const std::optional<z3::expr>& bound);
     void inconclusive();
     void explain(const z3::expr_vector& core);
     [[nodiscard]] std::string describe_value(const z3::model& m, const Leaf& leaf);
@@ -1087,7 +1108,8 @@ private:
             } else if (type.kind == TypeKind::enumeration && !value->is_absent()) {
                 out.emplace_back(name, type.enum_def->names.at(std::get<expr::EnumValue>(value->data).index));
             } else {
-                out.emplace_back(name, expr::render(*value, type) + (std::holds_alternative<Term>(v) ? " (assumed)" : ""));
+                out.emplace_back(name, expr::render(*value, type) +
+                                           (std::holds_alternative<Term>(v) ? " (assumed)" : ""));
             }
         };
         for (const std::string role : {"initiator", "target"}) {
@@ -1100,15 +1122,13 @@ private:
     }
     void sort_findings()
     {
-        std::stable_sort(result_.findings.begin(), result_.findings.end(),
-                         [](const machine::Finding& a, const machine::Finding& b) { return a.event < b.event; });
+        std::stable_sort(
+            result_.findings.begin(), result_.findings.end(),
+            [](const machine::Finding& a, const machine::Finding& b) { return a.event < b.event; });
     }
 };
 
-Value ConcreteEnv::lookup(const std::string& name) const
-{
-    return engine_.concrete(name);
-}
+Value ConcreteEnv::lookup(const std::string& name) const { return engine_.concrete(name); }
 
 std::string Engine::render(const spec::Template& t)
 {
@@ -1141,7 +1161,8 @@ machine::Finding Engine::render_finding(const spec::Rule& rule, const spec::Chec
     if (const auto* v = std::get_if<Value>(&in.from)) {
         sender = std::get<expr::EnumValue>(v->data).index == 0 ? trace::Role::initiator : trace::Role::target;
     }
-    const trace::Role receiver = sender == trace::Role::initiator ? trace::Role::target : trace::Role::initiator;
+    const trace::Role receiver =
+        sender == trace::Role::initiator ? trace::Role::target : trace::Role::initiator;
     switch (check.offender) {
     case spec::Offender::sender:
         f.offender = sender;
@@ -1163,7 +1184,8 @@ machine::Finding Engine::render_finding(const spec::Rule& rule, const spec::Chec
     return f;
 }
 
-void Engine::record_check(const spec::Rule& rule, const spec::Check& check, const StepInput& in, const Sym& holds_in)
+void Engine::record_check(const spec::Rule& rule, const spec::Check& check, const StepInput& in,
+                          const Sym& holds_in)
 {
     Sym holds = holds_in;
     if (!in.active && !truth(holds)) {
@@ -1186,11 +1208,10 @@ void Engine::record_check(const spec::Rule& rule, const spec::Check& check, cons
             concrete_violation_ = true;
             if (result_.explanation.empty()) {
                 result_.first_failing_event = in.event;
-                result_.explanation.push_back(
-                    {in.event, rule.id,
-                     "rule " + rule.id + " at event " + std::to_string(in.event) + " (" + f.msg +
-                         "): broken by the observed values alone",
-                     rule.clauses});
+                result_.explanation.push_back({in.event, rule.id,
+                                               "rule " + rule.id + " at event " + std::to_string(in.event) +
+                                                   " (" + f.msg + "): broken by the observed values alone",
+                                               rule.clauses});
             }
         }
         result_.findings.push_back(std::move(f));
@@ -1245,8 +1266,10 @@ void Engine::step(const StepInput& in, const z3::expr& label)
             }
             if (!t.to.empty()) {
                 const auto& states = spec_.control_states.at(role);
-                const auto idx = static_cast<std::uint32_t>(std::find(states.begin(), states.end(), t.to) - states.begin());
-                updates.push_back({selected, role + ".state", normal(Sym{Value::enumeration(idx)}, type_of(role + ".state"))});
+                const auto idx = static_cast<std::uint32_t>(std::find(states.begin(), states.end(), t.to) -
+                                                            states.begin());
+                updates.push_back({selected, role + ".state",
+                                   normal(Sym{Value::enumeration(idx)}, type_of(role + ".state"))});
             }
         }
         any = earlier;
@@ -1347,7 +1370,8 @@ void Engine::step(const StepInput& in, const z3::expr& label)
     enabled_.reset();
 }
 
-std::vector<z3::expr> Engine::prefix(std::size_t last_event, bool with_checks, const std::optional<z3::expr>& bound)
+std::vector<z3::expr> Engine::prefix(std::size_t last_event, bool with_checks,
+                                     const std::optional<z3::expr>& bound)
 {
     std::vector<z3::expr> out;
     for (std::size_t k = 0; k <= last_event && k < event_literals_.size(); ++k) {
@@ -1374,12 +1398,14 @@ std::vector<z3::expr> Engine::prefix(std::size_t last_event, bool with_checks, c
 void Engine::inconclusive()
 {
     result_.verdict = machine::Verdict::inconclusive;
-    const std::string why = out_of_time_ ? std::string("time spent before the solver could answer") : solver_.reason_unknown();
+    const std::string why =
+        out_of_time_ ? std::string("time spent before the solver could answer") : solver_.reason_unknown();
     if (why.find("memory") != std::string::npos) {
         result_.limit = "solver memory limit (--solver-memory-mb): " + why;
-    } else if (out_of_time_ || why.find("timeout") != std::string::npos || why.find("canceled") != std::string::npos ||
-               remaining_ms() <= 1) {
-        result_.limit = "solver time limit (--timeout-ms " + std::to_string(options_.timeout_ms) + "): " + why;
+    } else if (out_of_time_ || why.find("timeout") != std::string::npos ||
+               why.find("canceled") != std::string::npos || remaining_ms() <= 1) {
+        result_.limit =
+            "solver time limit (--timeout-ms " + std::to_string(options_.timeout_ms) + "): " + why;
     } else {
         result_.limit = "solver gave up: " + why;
     }
@@ -1422,7 +1448,8 @@ std::string Engine::describe_value(const z3::model& m, const Leaf& leaf)
             for (const auto& [bytes, c] : byte_literals_) {
                 std::int64_t j = 0;
                 if (m.eval(bytes_id_(c), true).is_numeral_i64(j) && i == j) {
-                    return "the value observed elsewhere in the trace (" + std::to_string(bytes.size()) + " octets)";
+                    return "the value observed elsewhere in the trace (" + std::to_string(bytes.size()) +
+                           " octets)";
                 }
             }
         }
@@ -1452,7 +1479,8 @@ void Engine::explain(const z3::expr_vector& core)
     for (std::size_t k = 0; k < event_literals_.size(); ++k) {
         if (names.count(event_literals_[k].decl().name().str()) != 0) {
             const trace::Event& ev = trace_.events[k];
-            result_.explanation.push_back({k, "",
+            result_.explanation.push_back({k,
+                                           "",
                                            "event " + std::to_string(k) + ": " + ev.msg + " from " +
                                                trace::to_string(ev.from) + " (observed)",
                                            {}});
@@ -1460,9 +1488,10 @@ void Engine::explain(const z3::expr_vector& core)
     }
     for (std::size_t s = 0; s < slot_literals_.size(); ++s) {
         if (names.count(slot_literals_[s].decl().name().str()) != 0) {
-            result_.explanation.push_back({slot_gap_[s], "",
-                                           "an unlogged message before event " + std::to_string(slot_gap_[s]) +
-                                               " (allowed by --max-missing)",
+            result_.explanation.push_back({slot_gap_[s],
+                                           "",
+                                           "an unlogged message before event " +
+                                               std::to_string(slot_gap_[s]) + " (allowed by --max-missing)",
                                            {}});
         }
     }
@@ -1477,8 +1506,9 @@ void Engine::explain(const z3::expr_vector& core)
                  inst.rule->clauses});
         }
     }
-    std::stable_sort(result_.explanation.begin(), result_.explanation.end(),
-                     [](const machine::Conflict& a, const machine::Conflict& b) { return a.event < b.event; });
+    std::stable_sort(
+        result_.explanation.begin(), result_.explanation.end(),
+        [](const machine::Conflict& a, const machine::Conflict& b) { return a.event < b.event; });
 }
 
 Expected<machine::ReplayResult> Engine::run()
@@ -1499,8 +1529,9 @@ Expected<machine::ReplayResult> Engine::run()
             const auto it = spec_.init_scope.variables.find(name);
             PC5CHECK_ASSERT(it != spec_.init_scope.variables.end());
             if (value.is_unknown()) {
-                init.emplace(name, open_value("initial " + name.substr(5) + " (" + value.unknown_reason() + ")",
-                                              it->second, std::nullopt));
+                init.emplace(name,
+                             open_value("initial " + name.substr(5) + " (" + value.unknown_reason() + ")",
+                                        it->second, std::nullopt));
             } else {
                 init.emplace(name, normal(Sym{value}, it->second));
             }
@@ -1541,7 +1572,8 @@ Expected<machine::ReplayResult> Engine::run()
         const trace::Role observer_role =
             trace_.observer == trace::Observer::initiator ? trace::Role::initiator : trace::Role::target;
         if (one_ue && trace_.events[k].from == observer_role) {
-            in.delivered = open_value("event " + std::to_string(k) + " (" + trace_.events[k].msg + "): received by the " +
+            in.delivered = open_value("event " + std::to_string(k) + " (" + trace_.events[k].msg +
+                                          "): received by the " +
                                           (observer_role == trace::Role::initiator ? "target" : "initiator") +
                                           " (one-UE log)",
                                       Type::boolean(), std::nullopt)
@@ -1680,7 +1712,8 @@ Expected<machine::ReplayResult> Engine::run()
     return std::move(result_);
 }
 
-bool Engine::blame(std::vector<z3::expr>& observations, std::optional<z3::model>& model, std::set<std::size_t>& blamed)
+bool Engine::blame(std::vector<z3::expr>& observations, std::optional<z3::model>& model,
+                   std::set<std::size_t>& blamed)
 {
     std::vector<std::size_t> candidates;
     z3::expr_vector broken(ctx_);
@@ -1783,8 +1816,9 @@ void Engine::report_inserted(const z3::model& model)
         std::int64_t from = 0;
         (void)model.eval(std::get<Term>(in.msg).value, true).is_numeral_i64(msg);
         (void)model.eval(std::get<Term>(in.from).value, true).is_numeral_i64(from);
-        result_.assumptions.push_back("one unlogged " + (*msg_names_)[static_cast<std::size_t>(msg)] + " from the " +
-                                      (from == 0 ? "initiator" : "target") + " before event " + std::to_string(in.event));
+        result_.assumptions.push_back("one unlogged " + (*msg_names_)[static_cast<std::size_t>(msg)] +
+                                      " from the " + (from == 0 ? "initiator" : "target") + " before event " +
+                                      std::to_string(in.event));
     }
 }
 
@@ -1865,17 +1899,30 @@ void Engine::classify(const std::vector<z3::expr>& observations, const std::opti
 Expected<machine::ReplayResult> check_symbolic(const spec::Spec& spec, const trace::Trace& trace,
                                                const SymbolicOptions& options)
 {
+    const auto out_of_memory = [](const std::string& why) {
+        machine::ReplayResult r;
+        r.mode = machine::Mode::symbolic;
+        r.verdict = machine::Verdict::inconclusive;
+        r.limit = "solver memory limit (--solver-memory-mb): " + why;
+        return r;
+    };
+    // Under a tight memory limit Z3 cannot even create a context, and z3::context would use the null
+    // handle: create it through the C API and hand it to z3++ only when it exists.
+    Z3_config config = Z3_mk_config();
+    Z3_context raw = Z3_mk_context_rc(config);
+    Z3_del_config(config);
+    if (raw == nullptr) {
+        return out_of_memory("no memory for a solver context");
+    }
+    const std::unique_ptr<std::remove_pointer_t<Z3_context>, decltype(&Z3_del_context)> owner(raw, &Z3_del_context);
     try {
-        Engine engine(spec, trace, options);
+        z3::scoped_context ctx(raw); // does not own `raw`; declared after `owner`, so destroyed first
+        Engine engine(spec, trace, options, ctx());
         return engine.run();
     } catch (const z3::exception& e) {
         const std::string msg = e.msg();
         if (msg.find("memory") != std::string::npos || msg.find("canceled") != std::string::npos) {
-            machine::ReplayResult r;
-            r.mode = machine::Mode::symbolic;
-            r.verdict = machine::Verdict::inconclusive;
-            r.limit = "solver memory limit (--solver-memory-mb): " + msg;
-            return r;
+            return out_of_memory(msg);
         }
         return make_error(ErrorCode::solver_failure, "z3: " + msg + " while checking " + trace.file);
     }

@@ -10,7 +10,6 @@
 #include <doctest/doctest.h>
 #include <string>
 
-
 namespace {
 
 using namespace pc5check;
@@ -54,7 +53,8 @@ bool has_finding(const machine::ReplayResult& r, const std::string& rule, machin
 
 bool mentions(const std::vector<std::string>& texts, const std::string& part)
 {
-    return std::any_of(texts.begin(), texts.end(), [&](const std::string& s) { return s.find(part) != std::string::npos; });
+    return std::any_of(texts.begin(), texts.end(),
+                       [&](const std::string& s) { return s.find(part) != std::string::npos; });
 }
 
 std::size_t index_of(const trace::Trace& t, const std::string& msg)
@@ -74,7 +74,8 @@ TEST_SUITE("checker")
 {
     TEST_CASE("symbolic: a fully observed trace gives the concrete verdicts and rule IDs in both modes")
     {
-        for (const std::string scenario : {"conform-plain", "conform-reauth", "viol-smc-echo-caps", "fool-mac-copied"}) {
+        for (const std::string scenario :
+             {"conform-plain", "conform-reauth", "viol-smc-echo-caps", "fool-mac-copied"}) {
             const trace::Trace t = build(scenario);
             auto concrete = machine::replay(normative(), t);
             REQUIRE(concrete.has_value());
@@ -109,8 +110,9 @@ TEST_SUITE("checker")
         const std::size_t reject = index_of(t, "SECURITY_MODE_REJECT");
         CHECK(r.first_failing_event == reject);
         const auto in_conflict = [&](const std::string& rule) {
-            return std::any_of(r.explanation.begin(), r.explanation.end(),
-                               [&](const machine::Conflict& c) { return c.rule == rule && !c.clauses.empty(); });
+            return std::any_of(r.explanation.begin(), r.explanation.end(), [&](const machine::Conflict& c) {
+                return c.rule == rule && !c.clauses.empty();
+            });
         };
         CHECK(in_conflict("SMC_NEW_CONTEXT"));
         CHECK(in_conflict("REJECT_CAUSE"));
@@ -182,6 +184,7 @@ TEST_SUITE("checker")
         CHECK(symbolic.replay.mode == machine::Mode::symbolic);
         CHECK(symbolic.replay.note.find("leaves values open") != std::string::npos);
         options.symbolic = checker::CheckOptions::Symbolic::never;
-        CHECK(checker::check_trace(partial, specs.get(partial.spec), options).replay.mode == machine::Mode::concrete);
+        CHECK(checker::check_trace(partial, specs.get(partial.spec), options).replay.mode ==
+              machine::Mode::concrete);
     }
 }

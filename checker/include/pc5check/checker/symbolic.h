@@ -24,9 +24,9 @@ namespace pc5check::smt {
 
 /// Knobs of one symbolic check.
 struct SymbolicOptions {
-    unsigned timeout_ms = 10'000;        ///< solver time per trace (--timeout-ms); hit -> inconclusive
-    unsigned max_missing = 0;            ///< unlogged messages the solver may insert (--max-missing)
-    bool partial_evaluation = true;      ///< compute what the trace fixes concretely (see file comment)
+    unsigned timeout_ms = 10'000;   ///< solver time per trace (--timeout-ms); hit -> inconclusive
+    unsigned max_missing = 0;       ///< unlogged messages the solver may insert (--max-missing)
+    bool partial_evaluation = true; ///< compute what the trace fixes concretely (see file comment)
     /// Solver queries spent proving that a check which depends on free values holds in every
     /// behaviour that fits the trace; checks beyond the budget stay `unverified` (never `pass`).
     std::size_t proof_budget = 256;
@@ -37,8 +37,8 @@ struct SymbolicOptions {
 /// first event after which no conforming behaviour remains and a minimal conflicting set of observed
 /// events and rule checks (ReplayResult::explanation); `inconclusive` names the limit hit.
 /// Errors: the trace does not bind to the spec (exit 2), or Z3 failed (solver_failure).
-[[nodiscard]] Expected<machine::ReplayResult> check_symbolic(const spec::Spec& spec, const trace::Trace& trace,
-                                                             const SymbolicOptions& options);
+[[nodiscard]] Expected<machine::ReplayResult>
+check_symbolic(const spec::Spec& spec, const trace::Trace& trace, const SymbolicOptions& options);
 
 /// Process-wide Z3 memory limit in MiB (0: none); hitting it makes the check inconclusive.
 void set_solver_memory_limit(unsigned megabytes);
