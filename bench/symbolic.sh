@@ -20,7 +20,7 @@ med = {}
 for r in runs:
     if r.get("aggregate_name") != "median":
         continue
-    args = dict(kv.split(":") for kv in r["run_name"].split("/")[1:])
+    args = dict(kv.split(":") for kv in r["run_name"].split("/")[1:] if ":" in kv)
     med[(int(args["events"]), int(args["proofs"]))] = r["real_time"]  # ms
 print("| events | verdict only, ms | ms/event | with proofs, ms | ms/event |")
 print("|---:|---:|---:|---:|---:|")
