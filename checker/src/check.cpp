@@ -20,7 +20,7 @@ Expected<const spec::Spec*> SpecCache::get(const std::string& spec_id)
         }
         path = *found;
     }
-    auto loaded = spec::load_spec(path, options_->parameters);
+    auto loaded = spec::load_spec(path, options_->parameters, options_->spec_limits);
     if (!loaded) {
         return tl::make_unexpected(loaded.error());
     }
@@ -218,7 +218,7 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
             if (batch.size() >= window) {
                 flush();
             }
-        });
+        }, options.limits);
         if (!read) {
             run.errors.push_back(read.error());
         }
