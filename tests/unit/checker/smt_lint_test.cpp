@@ -5,9 +5,33 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#if defined(__SANITIZE_ADDRESS__)
+#define PC5CHECK_TEST_LSAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PC5CHECK_TEST_LSAN 1
+#endif
+#endif
+#ifdef PC5CHECK_TEST_LSAN
+#include <sanitizer/lsan_interface.h>
+#endif
+
 namespace {
 
 using nlohmann::json;
+
+/// Z3 4.8.12 does not free what it allocated before a memory-out: under LeakSanitizer, allocations
+/// of this thread while an instance lives are not reported as leaks (a no-op in other builds).
+struct IgnoreZ3MemoryOutLeaks {
+#ifdef PC5CHECK_TEST_LSAN
+    IgnoreZ3MemoryOutLeaks() { __lsan_disable(); }
+    ~IgnoreZ3MemoryOutLeaks() { __lsan_enable(); }
+    IgnoreZ3MemoryOutLeaks(const IgnoreZ3MemoryOutLeaks&) = delete;
+    IgnoreZ3MemoryOutLeaks& operator=(const IgnoreZ3MemoryOutLeaks&) = delete;
+    IgnoreZ3MemoryOutLeaks(IgnoreZ3MemoryOutLeaks&&) = delete;
+    IgnoreZ3MemoryOutLeaks& operator=(IgnoreZ3MemoryOutLeaks&&) = delete;
+#endif
+};
 
 json lint_spec(const std::string& guard, const std::string& when, const std::string& assertion)
 {
@@ -50,7 +74,8 @@ json hard_spec()
                          "target.c * target.c * target.c",
                          "true", "true");
     for (const char* name : {"a", "b", "c"}) {
-        doc["variables"].push_back({{"role", "target"}, {"name", name}, {"type", "int"}, {"init", "0"}, {"text", "t"}});
+        doc["variables"].push_back(
+            {{"role", "target"}, {"name", name}, {"type", "int"}, {"init", "0"}, {"text", "t"}});
     }
     return doc;
 }
@@ -121,10 +146,16 @@ TEST_SUITE("checker")
     {
         pc5check::smt::LintLimits limits;
         limits.memory_mb = 1; // less than Z3's context: the first query runs out
-        const auto out = lint(lint_spec("target.n > 3", "target.n < 10", "true"), limits);
+        std::string out;
+        {
+            [[maybe_unused]] const IgnoreZ3MemoryOutLeaks ignore;
+            out = lint(lint_spec("target.n > 3", "target.n < 10", "true"), limits);
+        }
         INFO(out);
         // The guard and the check's `when` (the `assert` query is not asked when `when` is unknown).
-        CHECK(count(out, "the solver hit its memory limit of 1 MiB (limit --solver-memory-mb) (inconclusive)") == 2);
+        CHECK(count(out,
+                    "the solver hit its memory limit of 1 MiB (limit --solver-memory-mb) (inconclusive)") ==
+              2);
         CHECK(count(out, "\n") == 2);
         // The limit is lifted afterwards: the same spec lints clean again.
         CHECK(lint(lint_spec("target.n > 3", "target.n < 10", "true")).empty());
