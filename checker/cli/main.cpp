@@ -77,10 +77,12 @@ struct SpecCommand {
 /// own, for traces and specs alike).
 void add_spec_limit_options(CLI::App& cmd, spec::Limits& limits, bool json_options)
 {
-    cmd.add_option("--max-spec-bytes", limits.max_spec_bytes, "limit: bytes of a spec file (default 16777216)");
+    cmd.add_option("--max-spec-bytes", limits.max_spec_bytes,
+                   "limit: bytes of a spec file (default 16777216)");
     cmd.add_option("--max-spec-expressions", limits.max_expressions,
                    "limit: expressions in a spec (default 10000)");
-    cmd.add_option("--max-expr-depth", limits.max_expr_depth, "limit: nesting of one spec expression (default 200)")
+    cmd.add_option("--max-expr-depth", limits.max_expr_depth,
+                   "limit: nesting of one spec expression (default 200)")
         ->check(CLI::Range(std::size_t{1}, std::size_t{500}));
     if (json_options) {
         cmd.add_option("--max-nesting", limits.max_nesting, "limit: JSON nesting depth (default 100)")
@@ -472,10 +474,13 @@ int run(int argc, char** argv)
     spec_cmd->add_option("file", spec_opts.file, "spec file, e.g. spec/ts33536-r17.json")->required();
     spec_cmd->add_option("--param", spec_opts.params, "override a spec parameter: ID=VALUE (repeatable)");
     add_spec_limit_options(*spec_cmd, spec_opts.limits, true);
-    spec_cmd->add_option("--timeout-ms", spec_opts.lint_limits.timeout_ms, "lint: solver time per query (default 2000)")
+    spec_cmd
+        ->add_option("--timeout-ms", spec_opts.lint_limits.timeout_ms,
+                     "lint: solver time per query (default 2000)")
         ->check(CLI::Range(1U, 3'600'000U));
-    spec_cmd->add_option("--solver-memory-mb", spec_opts.lint_limits.memory_mb,
-                         "lint: solver memory in MiB, Z3's context included (default 2048)")
+    spec_cmd
+        ->add_option("--solver-memory-mb", spec_opts.lint_limits.memory_mb,
+                     "lint: solver memory in MiB, Z3's context included (default 2048)")
         ->check(CLI::Range(1U, 1U << 20U));
     spec_cmd->footer("Example:\n  pc5check spec lint spec/ts33536-r17.json\n"
                      "  pc5check spec dot spec/ts33536-r17.json | dot -Tsvg -o ts33536-r17.svg");

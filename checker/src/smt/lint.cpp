@@ -37,7 +37,7 @@ struct Answer {
 /// Z3's process-wide memory limit, set for one scope and lifted when it ends. Set after the context
 /// exists: Z3 4.8.12 crashes when the limit is hit while it builds a context.
 class ScopedMemoryLimit {
-public:
+  public:
     explicit ScopedMemoryLimit(unsigned memory_mb) : active_(memory_mb != 0)
     {
         if (active_) {
@@ -55,7 +55,7 @@ public:
         }
     }
 
-private:
+  private:
     bool active_;
 };
 
@@ -114,8 +114,8 @@ Answer satisfiable(z3::context& ctx, Encoder& enc, const z3::expr& formula, unsi
 Expected<std::vector<spec::LintFinding>> lint_expressions(const spec::Spec& spec, const LintLimits& limits)
 {
     std::vector<spec::LintFinding> findings;
-    const std::string memory_limit =
-        "the solver hit its memory limit of " + std::to_string(limits.memory_mb) + " MiB (limit --solver-memory-mb)";
+    const std::string memory_limit = "the solver hit its memory limit of " +
+                                     std::to_string(limits.memory_mb) + " MiB (limit --solver-memory-mb)";
     bool memory_out = false; // after a memory-out, Z3 is not asked again
     std::string where;       // the expression being encoded, for error messages
     try {
@@ -127,7 +127,8 @@ Expected<std::vector<spec::LintFinding>> lint_expressions(const spec::Spec& spec
             case GaveUp::no:
                 return;
             case GaveUp::timeout:
-                findings.push_back({pointer, what + ": the solver gave up within " + std::to_string(limits.timeout_ms) +
+                findings.push_back({pointer, what + ": the solver gave up within " +
+                                                 std::to_string(limits.timeout_ms) +
                                                  " ms (limit --timeout-ms; inconclusive)"});
                 return;
             case GaveUp::memory:
@@ -175,13 +176,14 @@ Expected<std::vector<spec::LintFinding>> lint_expressions(const spec::Spec& spec
                     return *when;
                 });
                 if (applies.outcome == Outcome::violated) {
-                    findings.push_back({c.pointer + "/when", what + " can never apply: 'when' is unsatisfiable"});
+                    findings.push_back(
+                        {c.pointer + "/when", what + " can never apply: 'when' is unsatisfiable"});
                 }
                 if (applies.outcome != Outcome::holds) {
                     continue;
                 }
-                const Answer passes = ask(c.pointer + "/assert", what,
-                                          [&] { return *when && enc.encode(*c.assertion); });
+                const Answer passes =
+                    ask(c.pointer + "/assert", what, [&] { return *when && enc.encode(*c.assertion); });
                 if (passes.outcome == Outcome::violated) {
                     findings.push_back(
                         {c.pointer + "/assert", what + " can never pass: 'when && assert' is unsatisfiable"});
@@ -191,7 +193,8 @@ Expected<std::vector<spec::LintFinding>> lint_expressions(const spec::Spec& spec
     } catch (const z3::exception& e) {
         return make_error(ErrorCode::solver_failure, std::string("z3: ") + e.msg() + " while encoding " + spec.file + " " + where);
     } catch (const std::system_error& e) { // no watchdog thread
-        return make_error(ErrorCode::internal, std::string("cannot run the solver's time limit: ") + e.what());
+        return make_error(ErrorCode::internal,
+                          std::string("cannot run the solver's time limit: ") + e.what());
     }
     return findings;
 }

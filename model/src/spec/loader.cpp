@@ -1,10 +1,10 @@
 /// \file Loading a `pc5-spec/1` document: structure, names, types. Every error names the file and the
 /// JSON pointer of the offending element.
 
-#include "spec/json_reader.h"
 #include "pc5check/crypto/crypto.h"
 #include "pc5check/machine/builtins.h"
 #include "pc5check/spec/spec.h"
+#include "spec/json_reader.h"
 
 #include <algorithm>
 #include <charconv>
@@ -34,9 +34,9 @@ std::shared_ptr<const expr::EnumDef> make_enum(std::string name, std::vector<std
 /// Loader state while building one Spec.
 class Loader {
 public:
-    Loader(std::string file, const ParameterOverrides& overrides, const Limits& limits)
-        : file_(std::move(file)), overrides_(overrides), limits_(limits)
-    {
+  Loader(std::string file, const ParameterOverrides& overrides, const Limits& limits)
+      : file_(std::move(file)), overrides_(overrides), limits_(limits)
+  {
     }
 
     Expected<Spec> load(const json& doc);
@@ -261,10 +261,12 @@ Expected<expr::NodePtr> Loader::compile(const json& obj, const std::string& key,
         return tl::make_unexpected(source.error());
     }
     const std::string text = source->empty() ? default_source : *source;
-    return compile_source(text, scope, &expected, join_pointer(pointer, key), "in expression \"" + text + "\"");
+    return compile_source(text, scope, &expected, join_pointer(pointer, key),
+                          "in expression \"" + text + "\"");
 }
 
-Expected<Template> Loader::compile_template(const json& obj, const std::string& key, const std::string& pointer)
+Expected<Template> Loader::compile_template(const json& obj, const std::string& key,
+                                            const std::string& pointer)
 {
     auto source = get_string(obj, key, file_, pointer, false);
     if (!source) {
@@ -1028,7 +1030,8 @@ std::optional<LimitHit> json_limit_hit(std::string_view text, const Limits& limi
                 ++end;
             }
             if (end - i > limits.max_number_chars) {
-                return LimitHit{i, "expected JSON numbers of at most " + std::to_string(limits.max_number_chars) +
+                return LimitHit{i, "expected JSON numbers of at most " +
+                                       std::to_string(limits.max_number_chars) +
                                        " characters (limit --max-number-chars), found one of " +
                                        std::to_string(end - i) + " characters"};
             }
@@ -1041,7 +1044,8 @@ std::optional<LimitHit> json_limit_hit(std::string_view text, const Limits& limi
 /// `found`: the size if known (0: more than the limit, size unknown).
 std::string spec_size_message(std::uint64_t limit, std::uintmax_t found)
 {
-    return "expected a spec file of at most " + std::to_string(limit) + " bytes (limit --max-spec-bytes), found " +
+    return "expected a spec file of at most " + std::to_string(limit) +
+           " bytes (limit --max-spec-bytes), found " +
            (found > limit ? std::to_string(found) + " bytes" : std::string("more"));
 }
 

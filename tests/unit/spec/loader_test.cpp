@@ -241,7 +241,8 @@ TEST_SUITE("spec")
     TEST_CASE("spec limits: each is configurable, and hitting one is a limit error naming its option")
     {
         const std::string text = minimal_spec().dump();
-        const auto limit_error = [](const pc5check::Expected<pc5check::spec::Spec>& r, const std::string& fragment) {
+        const auto limit_error = [](const pc5check::Expected<pc5check::spec::Spec>& r,
+                                    const std::string& fragment) {
             REQUIRE_FALSE(r.has_value());
             INFO(r.error().to_string());
             CHECK(r.error().code == ErrorCode::limit);
@@ -258,14 +259,16 @@ TEST_SUITE("spec")
 
         limits = {};
         limits.max_nesting = 3; // root, messages, a message, its ies: 4
-        limit_error(parse_spec(text, "mini.json", {}, limits), "nested at most 3 levels deep (limit --max-nesting)");
+        limit_error(parse_spec(text, "mini.json", {}, limits),
+                    "nested at most 3 levels deep (limit --max-nesting)");
 
         limits = {};
         json big_number = minimal_spec();
         big_number["parameters"][0]["default"] = json::parse("12345678901234567");
         limits.max_number_chars = 16;
         limit_error(parse_spec(big_number.dump(), "mini.json", {}, limits),
-                    "expected JSON numbers of at most 16 characters (limit --max-number-chars), found one of 17 characters");
+                    "expected JSON numbers of at most 16 characters (limit --max-number-chars), found one of "
+                    "17 characters");
         limits.max_number_chars = 17;
         CHECK(parse_spec(big_number.dump(), "mini.json", {}, limits).has_value());
 
@@ -305,6 +308,7 @@ TEST_SUITE("spec")
         REQUIRE_FALSE(r.has_value());
         CHECK(r.error().code == ErrorCode::limit);
         CHECK(r.error().file == path);
-        CHECK(r.error().message.find("expected a spec file of at most 1000 bytes (limit --max-spec-bytes), found ") == 0);
+        CHECK(r.error().message.find(
+                  "expected a spec file of at most 1000 bytes (limit --max-spec-bytes), found ") == 0);
     }
 }

@@ -151,7 +151,8 @@ TEST_SUITE("trace")
             REQUIRE_FALSE(r.has_value());
             CHECK(r.error().code == ErrorCode::limit);
             CHECK(r.error().file == big);
-            CHECK(r.error().message.find("at most 1073741824 bytes (limit --max-file-bytes), found 1073741825 bytes") !=
+            CHECK(r.error().message.find(
+                      "at most 1073741824 bytes (limit --max-file-bytes), found 1073741825 bytes") !=
                   std::string::npos);
         }
     }
@@ -173,8 +174,8 @@ TEST_SUITE("trace")
         CHECK(r.error().code == ErrorCode::limit);
         CHECK(r.error().file == over);
         CHECK(r.error().message == "expected a trace file of at most " + std::to_string(line.size()) +
-                                       " bytes (limit --max-file-bytes), found " + std::to_string(line.size() + 1) +
-                                       " bytes");
+                                       " bytes (limit --max-file-bytes), found " +
+                                       std::to_string(line.size() + 1) + " bytes");
 
         // A .jsonl file may be larger than the limit; a line may not, and spoils only itself.
         const std::string jsonl =
@@ -186,9 +187,8 @@ TEST_SUITE("trace")
         REQUIRE_FALSE(r->at(1).has_value());
         CHECK(r->at(1).error().code == ErrorCode::limit);
         CHECK(r->at(1).error().line == 2);
-        CHECK(r->at(1).error().message ==
-              "expected a .jsonl line of at most " + std::to_string(line.size()) +
-                  " bytes (limit --max-file-bytes), found more");
+        CHECK(r->at(1).error().message == "expected a .jsonl line of at most " + std::to_string(line.size()) +
+                                              " bytes (limit --max-file-bytes), found more");
         CHECK(r->at(2).has_value());
         CHECK(r->at(2)->line == 3);
 

@@ -14,10 +14,11 @@ namespace {
 /// A trace with `events` copies of one event carrying `ies` and `pdu`.
 Trace make_trace(std::size_t events, const std::string& ies, const std::string& pdu)
 {
-    std::string text = R"({"format": "pc5-trace/1", "spec": "s", "link": {"k_nrp_id": 1, "k_nrp_sess_id": 2}, "events": [)";
+    std::string text =
+        R"({"format": "pc5-trace/1", "spec": "s", "link": {"k_nrp_id": 1, "k_nrp_sess_id": 2}, "events": [)";
     for (std::size_t i = 0; i < events; ++i) {
-        text += std::string(i == 0 ? "" : ", ") + R"({"from": "initiator", "msg": "DATA", "ie": {)" + ies + "}" +
-                (pdu.empty() ? "" : R"(, "pdu": ")" + pdu + "\"") + "}";
+        text += std::string(i == 0 ? "" : ", ") + R"({"from": "initiator", "msg": "DATA", "ie": {)" + ies +
+                "}" + (pdu.empty() ? "" : R"(, "pdu": ")" + pdu + "\"") + "}";
     }
     text += "]}";
     auto t = parse_trace(text, "t.json");

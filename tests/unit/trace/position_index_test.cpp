@@ -5,9 +5,9 @@
 #include <doctest/doctest.h>
 #include <string>
 
+using pc5check::trace::Limits;
 using pc5check::trace::detail::escape_pointer_token;
 using pc5check::trace::detail::position_of;
-using pc5check::trace::Limits;
 using pc5check::trace::detail::PositionIndex;
 
 namespace {
@@ -146,12 +146,14 @@ TEST_SUITE("trace")
         REQUIRE(deep.too_deep().has_value());
         CHECK(deep.too_deep()->column == 9);
         limits.max_nesting = 1000;
-        CHECK_FALSE(PositionIndex::scan(std::string(500, '[') + std::string(500, ']'), 1, up_to_depth(4), limits)
-                        .too_deep()
-                        .has_value());
+        CHECK_FALSE(
+            PositionIndex::scan(std::string(500, '[') + std::string(500, ']'), 1, up_to_depth(4), limits)
+                .too_deep()
+                .has_value());
 
         limits.max_number_chars = 5;
-        const PositionIndex numbers = PositionIndex::scan("[12345, -1.5,\n -123456, 1234567]", 1, up_to_depth(4), limits);
+        const PositionIndex numbers =
+            PositionIndex::scan("[12345, -1.5,\n -123456, 1234567]", 1, up_to_depth(4), limits);
         REQUIRE(numbers.long_number().has_value());
         CHECK(numbers.long_number()->at.line == 2);
         CHECK(numbers.long_number()->at.column == 2);

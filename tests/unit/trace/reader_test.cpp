@@ -457,7 +457,8 @@ TEST_SUITE("trace")
         limits.max_nesting = 4; // root, events, event, ie: the IE's array is level 5
         auto r = parse_trace(ok_text, "t.json", 1, limits);
         REQUIRE_FALSE(r.has_value());
-        check_error(r.error(), "", "expected JSON nested at most 4 levels deep (limit --max-nesting), found deeper nesting",
+        check_error(r.error(), "",
+                    "expected JSON nested at most 4 levels deep (limit --max-nesting), found deeper nesting",
                     ErrorCode::limit);
         CHECK(r.error().column == ok_text.find("[[1]]") + 1);
         limits.max_nesting = 200;
@@ -469,14 +470,16 @@ TEST_SUITE("trace")
         r = parse_trace(ok_text, "t.json", 3, limits);
         REQUIRE_FALSE(r.has_value());
         check_error(r.error(), "",
-                    "expected JSON numbers of at most 17 characters (limit --max-number-chars), found one of 18 characters",
+                    "expected JSON numbers of at most 17 characters (limit --max-number-chars), found one of "
+                    "18 characters",
                     ErrorCode::limit);
         CHECK(r.error().line == 3);
         CHECK(r.error().column == ok_text.find("123456789012345678") + 1);
         // The default refuses a number of a million digits before nlohmann reads it.
         r = parse_trace(with_event(R"("sec": {"count": )" + std::string(1'000'000, '7') + "}"), "t.json");
         REQUIRE_FALSE(r.has_value());
-        check_error(r.error(), "", "at most 40 characters (limit --max-number-chars), found one of 1000000 characters",
+        check_error(r.error(), "",
+                    "at most 40 characters (limit --max-number-chars), found one of 1000000 characters",
                     ErrorCode::limit);
     }
 

@@ -130,8 +130,8 @@ struct Limits {
     /// Characters of one JSON number token: integers of the format need at most 20, times about 24
     /// (--max-number-chars).
     std::size_t max_number_chars = 40;
-    std::size_t max_events = 10'000'000;   ///< events per trace (--max-events)
-    std::size_t max_ies = 64;              ///< IEs per event (--max-ies)
+    std::size_t max_events = 10'000'000;    ///< events per trace (--max-events)
+    std::size_t max_ies = 64;               ///< IEs per event (--max-ies)
     std::size_t max_hex_digits = 1U << 20U; ///< hex digits of one pdu or IE value (--max-hex-digits)
 };
 
