@@ -49,6 +49,7 @@ struct CheckCommand {
     unsigned max_missing = 0;
     unsigned timeout_ms = 10'000;
     unsigned solver_memory_mb = 4096;
+    spec::Limits spec_limits; ///< nesting and number length come from `limits`
 };
 
 /// Options of `pc5check gen`.
@@ -59,6 +60,7 @@ struct GenCommand {
     std::string mutate;
     std::uint64_t seed = 1;
     std::vector<std::string> scenarios;
+    spec::Limits spec_limits;
 };
 
 /// Options of `pc5check merge`.
@@ -72,7 +74,28 @@ struct SpecCommand {
     std::string action;
     std::string file;
     std::vector<std::string> params;
+    spec::Limits limits;
+    smt::LintLimits lint_limits;
 };
+
+/// The spec limit options; `json_options`: also --max-nesting and --max-number-chars (`check` has its
+/// own, for traces and specs alike).
+void add_spec_limit_options(CLI::App& cmd, spec::Limits& limits, bool json_options)
+{
+    cmd.add_option("--max-spec-bytes", limits.max_spec_bytes,
+                   "limit: bytes of a spec file (default 16777216)");
+    cmd.add_option("--max-spec-expressions", limits.max_expressions,
+                   "limit: expressions in a spec (default 10000)");
+    cmd.add_option("--max-expr-depth", limits.max_expr_depth,
+                   "limit: nesting of one spec expression (default 200)")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{500}));
+    if (json_options) {
+        cmd.add_option("--max-nesting", limits.max_nesting, "limit: JSON nesting depth (default 100)")
+            ->check(CLI::Range(std::size_t{1}, std::size_t{1000}));
+        cmd.add_option("--max-number-chars", limits.max_number_chars,
+                       "limit: characters of one JSON number (default 40)");
+    }
+}
 
 std::vector<std::string> default_spec_dirs(const std::vector<std::string>& extra)
 {
@@ -146,6 +169,9 @@ int run_check(const CheckCommand& cmd)
     options.symbolic_options.max_missing = cmd.max_missing;
     options.symbolic_options.timeout_ms = cmd.timeout_ms;
     smt::set_solver_memory_limit(cmd.solver_memory_mb);
+    options.spec_limits = cmd.spec_limits;
+    options.spec_limits.max_nesting = cmd.limits.max_nesting;
+    options.spec_limits.max_number_chars = cmd.limits.max_number_chars;
     if (!cmd.shard.empty()) {
         auto shard = checker::parse_shard(cmd.shard);
         if (!shard) {
@@ -169,7 +195,7 @@ int run_check(const CheckCommand& cmd)
     }
     if (!cmd.spec_file.empty()) {
         // Load once up front so a broken --spec is reported as such, not once per trace.
-        auto loaded = spec::load_spec(cmd.spec_file, options.parameters);
+        auto loaded = spec::load_spec(cmd.spec_file, options.parameters, options.spec_limits);
         if (!loaded) {
             return fail(loaded.error());
         }
@@ -242,7 +268,7 @@ Expected<void> write_json_file(const std::string& path, const std::string& text)
 
 int run_gen(const GenCommand& cmd)
 {
-    auto loaded = spec::load_spec(cmd.spec_file);
+    auto loaded = spec::load_spec(cmd.spec_file, {}, cmd.spec_limits);
     if (!loaded) {
         return fail(loaded.error());
     }
@@ -348,14 +374,14 @@ int run_spec(const SpecCommand& cmd)
     if (!params) {
         return fail(params.error());
     }
-    auto loaded = spec::load_spec(cmd.file, *params);
+    auto loaded = spec::load_spec(cmd.file, *params, cmd.limits);
     if (!loaded) {
         return fail(loaded.error());
     }
     const spec::Spec& s = *loaded;
     if (cmd.action == "lint") {
         auto findings = spec::lint_structure(s);
-        auto solver_findings = smt::lint_expressions(s);
+        auto solver_findings = smt::lint_expressions(s, cmd.lint_limits);
         if (!solver_findings) {
             return fail(solver_findings.error());
         }
@@ -455,6 +481,15 @@ int run(int argc, char** argv)
     check_cmd->add_option("--solver-memory-mb", check.solver_memory_mb,
                           "limit: solver memory in MiB, whole process (default 4096) -> inconclusive")
         ->check(CLI::Range(16U, 1'048'576U));
+    check_cmd->add_option("--max-file-bytes", check.limits.max_file_bytes,
+                          "limit: bytes of a .json trace file or of a .jsonl line (default 1073741824)");
+    check_cmd
+        ->add_option("--max-nesting", check.limits.max_nesting,
+                     "limit: JSON nesting depth of a trace or spec (default 100)")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1000}));
+    check_cmd->add_option("--max-number-chars", check.limits.max_number_chars,
+                          "limit: characters of one JSON number in a trace or spec (default 40)");
+    add_spec_limit_options(*check_cmd, check.spec_limits, false);
     check_cmd->add_option("--shard", check.shard, "check only shard I of N (I/N, 0-based): a stable split for CI matrices");
     check_cmd->footer("Examples:\n  pc5check check traces/\n  pc5check check capture.json --format json -o report.json\n"
                       "  pc5check check corpus/ -j 2 --shard 0/4 --format junit -o shard0.xml");
@@ -467,6 +502,15 @@ int run(int argc, char** argv)
         ->check(CLI::IsMember({"lint", "show", "dot", "mermaid"}));
     spec_cmd->add_option("file", spec_opts.file, "spec file, e.g. spec/ts33536-r17.json")->required();
     spec_cmd->add_option("--param", spec_opts.params, "override a spec parameter: ID=VALUE (repeatable)");
+    add_spec_limit_options(*spec_cmd, spec_opts.limits, true);
+    spec_cmd
+        ->add_option("--timeout-ms", spec_opts.lint_limits.timeout_ms,
+                     "lint: solver time per query (default 2000)")
+        ->check(CLI::Range(1U, 3'600'000U));
+    spec_cmd
+        ->add_option("--solver-memory-mb", spec_opts.lint_limits.memory_mb,
+                     "lint: solver memory in MiB, Z3's context included (default 2048)")
+        ->check(CLI::Range(1U, 1U << 20U));
     spec_cmd->footer("Example:\n  pc5check spec lint spec/ts33536-r17.json\n"
                      "  pc5check spec dot spec/ts33536-r17.json | dot -Tsvg -o ts33536-r17.svg");
 
@@ -478,6 +522,7 @@ int run(int argc, char** argv)
     gen_cmd->add_option("--mutate", gen_opts.mutate, "only traces breaking this rule ID ('none': conforming random traces)");
     gen_cmd->add_option("--seed", gen_opts.seed, "seed: the same seed gives byte-identical traces");
     gen_cmd->add_option("--scenario", gen_opts.scenarios, "only these catalogue scenarios (repeatable)");
+    add_spec_limit_options(*gen_cmd, gen_opts.spec_limits, true);
     gen_cmd->footer("Example:\n  pc5check gen spec/ts33536-r17.json -o traces/ts33536-r17\n"
                     "  pc5check gen spec/ts33536-r17.json --count 1000 --seed 7 -o /tmp/load");
 
@@ -488,6 +533,19 @@ int run(int argc, char** argv)
     merge_cmd->footer("Example:\n  for i in 0 1 2 3; do pc5check check corpus/ --shard $i/4 --format json -o shard$i.json; done\n"
                       "  pc5check merge shard*.json -o all.json");
 
+    // CLI11 reads "-1" into an unsigned limit as a huge one: refuse negative limits.
+    const CLI::Validator non_negative(
+        [](const std::string& value) {
+            return value.starts_with('-') ? "expected a number >= 0, found " + value : std::string();
+        },
+        "NONNEGATIVE");
+    for (CLI::App* sub : {check_cmd, spec_cmd, gen_cmd}) {
+        for (CLI::Option* opt : sub->get_options()) {
+            if (opt->get_name().starts_with("--max-")) {
+                opt->check(non_negative);
+            }
+        }
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

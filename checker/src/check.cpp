@@ -43,7 +43,7 @@ Expected<const spec::Spec*> SpecCache::lookup(const std::string& spec_id)
         }
         path = *found;
     }
-    auto loaded = spec::load_spec(path, options_->parameters);
+    auto loaded = spec::load_spec(path, options_->parameters, options_->spec_limits);
     if (!loaded) {
         return tl::make_unexpected(loaded.error());
     }
@@ -408,15 +408,21 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
     };
     const bool symbolic_always =
         options.symbolic == CheckOptions::Symbolic::always || options.symbolic_options.max_missing > 0;
+    // The streamed reader applies the default file, nesting and number limits (a file beyond them is
+    // read whole, which reports or accepts it under the limits given); stricter ones need the whole read.
+    const trace::Limits defaults;
+    const bool stream_ok = options.limits.max_file_bytes >= defaults.max_file_bytes &&
+                           options.limits.max_nesting >= defaults.max_nesting &&
+                           options.limits.max_number_chars >= defaults.max_number_chars;
     for (const auto& file : *files) {
-        if (std::filesystem::path(file).extension() != ".jsonl" && !symbolic_always) {
+        if (std::filesystem::path(file).extension() != ".jsonl" && !symbolic_always && stream_ok) {
             if (std::optional<trace::TraceStream> stream = trace::TraceStream::open(file);
                 stream && check_streamed(*stream)) {
                 continue;
             }
         }
         auto read = trace::for_each_trace_in_file(
-            file, [&](Expected<trace::Trace>&& doc) { take_document(file, std::move(doc)); });
+            file, [&](Expected<trace::Trace>&& doc) { take_document(file, std::move(doc)); }, options.limits);
         if (!read) {
             run.errors.push_back(read.error());
         }

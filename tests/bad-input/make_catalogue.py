@@ -29,11 +29,16 @@ def trace(name, exit_code, message, doc=None, text=None, args=None):
     entries.append({"file": "files/" + name, "args": args or ["check"], "exit": exit_code, "message": message})
 
 
-def spec(name, exit_code, message, doc=None, text=None, command="lint"):
+def spec(name, exit_code, message, doc=None, text=None, command="lint", args=None):
     path = os.path.join(FILES, name)
     with open(path, "w", encoding="utf-8", newline="") as f:
         f.write(text if text is not None else json.dumps(doc))
-    entries.append({"file": "files/" + name, "args": ["spec", command], "exit": exit_code, "message": message})
+    entries.append({"file": "files/" + name, "args": args or ["spec", command], "exit": exit_code, "message": message})
+
+
+def shipped(path, args, exit_code, message):
+    """An entry on a shipped file or directory (not written here): the defaults must accept it."""
+    entries.append({"file": os.path.join("..", "..", path), "args": args, "exit": exit_code, "message": message})
 
 
 def mutate(fn):
@@ -117,6 +122,28 @@ trace("limit-hex.json", 2, r"/events/0/pdu: expected a pdu of at most 64 hex dig
       doc=mutate(lambda d: ev(d).update({"pdu": "ab" * 40})), args=["check", "--max-hex-digits", "64"])
 trace("limit-ie-hex.json", 2, r"/events/0/ie/nonce_1: expected IE values of at most 16 characters",
       doc=BASE, args=["check", "--max-hex-digits", "16"])
+line = json.dumps(BASE)
+trace("limit-file-bytes.json", 2, r"expected a trace file of at most 100 bytes \(limit --max-file-bytes\), found \d+ bytes",
+      doc=BASE, args=["check", "--max-file-bytes", "100"])
+trace("limit-jsonl-line.jsonl", 2, r":2 +bad-input .*expected a \.jsonl line of at most %d bytes \(limit --max-file-bytes\)" % len(line),
+      text=line + "\n" + line + " \n" + line + "\n", args=["check", "--max-file-bytes", str(len(line))])
+trace("limit-nesting.json", 2, r"expected JSON nested at most 3 levels deep \(limit --max-nesting\)", doc=BASE,
+      args=["check", "--max-nesting", "3"])
+trace("limit-number-chars.json", 2, r"expected JSON numbers of at most 2 characters \(limit --max-number-chars\), found one of 3 characters",
+      doc=BASE, args=["check", "--max-number-chars", "2"])
+trace("limit-number-default.json", 2, r"at most 40 characters \(limit --max-number-chars\), found one of 100000 characters",
+      text=good.replace('"count": 1', '"count": ' + "9" * 100000))
+# spec limits reach `check` too (the trace's spec is loaded with them)
+trace("limit-check-spec-bytes.json", 2, r"expected a spec file of at most 1000 bytes \(limit --max-spec-bytes\)", doc=BASE,
+      args=["check", "--max-spec-bytes", "1000"])
+with open(os.path.join(FILES, "spec-deep-junk.json"), "w", encoding="utf-8") as f:  # 9 levels; the trace needs 6
+    f.write(json.dumps(dict(SPEC, x=json.loads("[" * 8 + "]" * 8))))
+trace("limit-check-spec-nesting.json", 2, r"spec-deep-junk\.json:\d+:\d+: expected JSON nested at most 7 levels deep \(limit --max-nesting\)",
+      doc=BASE, args=["check", "--max-nesting", "7", "--spec", "{here}/files/spec-deep-junk.json"])
+trace("limit-check-spec-expressions.json", 2, r"expected at most 5 expressions in a spec \(limit --max-spec-expressions\)",
+      doc=BASE, args=["check", "--max-spec-expressions", "5"])
+trace("limit-check-expr-depth.json", 2, r"expression nested deeper than 2 \(limit --max-expr-depth\)", doc=BASE,
+      args=["check", "--max-expr-depth", "2"])
 # --- adversarial traces that are valid input: a verdict, exit 1 ---
 trace("impossible-order.json", 1, r"ORDER", doc=mutate(lambda d: d.update({"events": [
     {"from": "initiator", "msg": "SECURITY_MODE_COMPLETE", "sec": {"ctx": 2, "count": 5, "bearer": 1, "direction": 0, "mac": "00000000"}}]})))
@@ -134,6 +161,31 @@ spec("spec-bad-param-default.json", 2, r"/parameters/0/default", doc=sp(lambda d
 spec("spec-deep-expression.json", 2, r"nested deeper|deeper than", doc=sp(lambda d: d["transitions"][0].update({"guard": "(" * 5000 + "true" + ")" * 5000})))
 spec("spec-unknown-key.json", 2, r"unknown key 'colour'", doc=sp(lambda d: d.update({"colour": "red"})))
 spec("spec-wrong-format.json", 2, r"pc5-spec/1", doc=sp(lambda d: d.update({"format": "pc5-spec/9"})))
+# --- spec limits (exit 2, the limit and its option named), for every command that loads a spec ---
+spec("spec-limit-bytes.json", 2, r"expected a spec file of at most 1000 bytes \(limit --max-spec-bytes\), found \d+ bytes",
+     doc=SPEC, args=["spec", "lint", "--max-spec-bytes", "1000"])
+spec("spec-limit-nesting.json", 2, r"expected JSON nested at most 3 levels deep \(limit --max-nesting\)", doc=SPEC,
+     args=["spec", "show", "--max-nesting", "3"])
+spec("spec-limit-number-chars.json", 2, r"expected JSON numbers of at most 1 characters \(limit --max-number-chars\)", doc=SPEC,
+     args=["spec", "dot", "--max-number-chars", "1"])
+spec("spec-limit-expressions.json", 2, r"expected at most 5 expressions in a spec \(limit --max-spec-expressions\)", doc=SPEC,
+     args=["spec", "mermaid", "--max-spec-expressions", "5"])
+spec("spec-limit-expr-depth.json", 2, r"/transitions/0/guard: in expression .*expression nested deeper than 10 \(limit --max-expr-depth\)",
+     doc=sp(lambda d: d["transitions"][0].update({"guard": "(" * 11 + "true" + ")" * 11})), args=["spec", "lint", "--max-expr-depth", "10"])
+spec("spec-limit-gen.json", 2, r"expected a spec file of at most 1000 bytes \(limit --max-spec-bytes\)", doc=SPEC,
+     args=["gen", "--max-spec-bytes", "1000", "-o", "/proc/pc5check-no-output"])
+# --- solver limits of spec lint: inconclusive findings naming the limit (exit 1), never "clean" ---
+hard = "initiator.cur_id > 0 && initiator.k_nrp_id > 0 && initiator.old_id > 0 && " \
+       "initiator.cur_id * initiator.cur_id * initiator.cur_id + initiator.k_nrp_id * initiator.k_nrp_id * initiator.k_nrp_id == " \
+       "initiator.old_id * initiator.old_id * initiator.old_id"
+spec("spec-lint-timeout.json", 1, r"/transitions/0/guard: transition i_send_request: the solver gave up within 50 ms \(limit --timeout-ms; inconclusive\)",
+     doc=sp(lambda d: d["transitions"][0].update({"guard": hard})), args=["spec", "lint", "--timeout-ms", "50"])
+spec("spec-lint-memory.json", 1, r"the solver hit its memory limit of 1 MiB \(limit --solver-memory-mb\) \(inconclusive\)", doc=SPEC,
+     args=["spec", "lint", "--solver-memory-mb", "1"])
+# --- the defaults accept what ships ---
+shipped("traces", ["check", "-q"], 1, r"trace\(s\): \d+ conform, \d+ violation, 0 bad input")
+shipped("spec/ts33536-r17.json", ["spec", "lint"], 0, r"ts33536-r17: 0 lint finding\(s\)")
+shipped("spec/tr33847-sol.json", ["spec", "lint"], 0, r"tr33847-sol: 0 lint finding\(s\)")
 
 json.dump(entries, open(os.path.join(HERE, "catalogue.json"), "w"), indent=1)
 print(len(entries), "entries")

@@ -13,7 +13,8 @@ passed = failed = 0
 for entry in json.load(open(os.path.join(here, "catalogue.json"))):
     path = os.path.join(here, entry["file"])
     try:
-        run = subprocess.run([exe, *entry["args"], path], capture_output=True, text=True, errors="replace", timeout=60)
+        args = [a.replace("{here}", here) for a in entry["args"]]  # {here}: this directory
+        run = subprocess.run([exe, *args, path], capture_output=True, text=True, errors="replace", timeout=60)
     except subprocess.TimeoutExpired:
         print(f"FAIL {entry['file']}: no answer within 60 s")
         failed += 1

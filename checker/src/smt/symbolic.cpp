@@ -46,6 +46,8 @@ struct Term {
 /// Known (or absent) value, or a term. A Value here is never Unknown.
 using Sym = std::variant<Value, Term>;
 
+/// Shortest time limit handed to Z3 (shorter ones can hang its timer thread in 4.8.12).
+constexpr unsigned kMinSolverMs = 50;
 /// Time limit of one query that only refines the report (never the verdict).
 constexpr unsigned kProofQueryMs = 200;
 /// Events whose state is kept for the state table of a violation found by the solver.
@@ -1059,7 +1061,8 @@ class Engine {
     [[nodiscard]] z3::check_result check(const std::vector<z3::expr>& assumptions, unsigned cap_ms = 0)
     {
         // The budget covers encoding too: spent before the solver starts means no answer, every time.
-        const auto spent = std::chrono::steady_clock::now() - started_;
+        // Z3 4.8.12's timer can hang on very short timeouts: less than kMinSolverMs left counts as spent.
+        const auto spent = std::chrono::steady_clock::now() - started_ + std::chrono::milliseconds(kMinSolverMs);
         if (spent >= std::chrono::milliseconds(options_.timeout_ms)) {
             out_of_time_ = true;
             return z3::unknown;

@@ -13,10 +13,6 @@ namespace pc5check::expr {
 
 namespace {
 
-/// Bound on nesting (parentheses, set literals, call arguments, if) and on the height of the tree,
-/// so that hostile input cannot exhaust the stack here or in the tree walkers downstream.
-constexpr std::size_t kMaxDepth = 200;
-
 enum class Tok : std::uint8_t {
     end,
     integer,
@@ -293,12 +289,15 @@ enum class Prec : std::uint8_t {
 
 /// Precedence climbing, with loops for left-associative chains, `=>` chains and prefix runs. Every
 /// recursion (brackets, set elements, arguments, if parts, right operands) goes through nested(),
-/// which counts it against kMaxDepth, so hostile input cannot exhaust the stack. Functions return
+/// which counts it against max_depth_, so hostile input cannot exhaust the stack. Functions return
 /// nullopt on failure and leave the error in `error_`; the larger helpers stay out of line. Both keep
 /// the frames on the recursion path small, also in sanitizer builds.
 class Parser {
   public:
-    explicit Parser(std::vector<Token> tokens) : tokens_(std::move(tokens)) {}
+    Parser(std::vector<Token> tokens, std::size_t max_depth)
+        : tokens_(std::move(tokens)), max_depth_(max_depth)
+    {
+    }
 
     [[nodiscard]] Expected<NodePtr> run()
     {
@@ -333,10 +332,13 @@ class Parser {
 
     [[nodiscard]] std::nullopt_t too_deep(std::size_t offset)
     {
-        return fail(offset, "expression nested deeper than " + std::to_string(kMaxDepth));
+        (void)fail(offset, "expression nested deeper than " + std::to_string(max_depth_) +
+                               " (limit --max-expr-depth)");
+        error_.code = ErrorCode::limit;
+        return std::nullopt;
     }
 
-    /// Builds an interior node; fails when the tree would grow taller than kMaxDepth.
+    /// Builds an interior node; fails when the tree would grow taller than max_depth_.
     [[gnu::noinline]] [[nodiscard]] std::optional<Parsed> make(NodeKind kind, std::string name,
                                                                std::size_t offset, std::vector<Parsed> kids)
     {
@@ -350,7 +352,7 @@ class Parser {
             height = std::max(height, k.height);
             n.args.push_back(std::move(k.node));
         }
-        if (height + 1 > kMaxDepth) {
+        if (height + 1 > max_depth_) {
             return too_deep(offset);
         }
         return Parsed{std::make_shared<const Node>(std::move(n)), height + 1};
@@ -358,10 +360,10 @@ class Parser {
 
     [[nodiscard]] static Parsed leaf(Node n) { return Parsed{std::make_shared<const Node>(std::move(n)), 1}; }
 
-    /// Runs `parse` one recursion level deeper, failing beyond kMaxDepth open levels.
+    /// Runs `parse` one recursion level deeper, failing beyond max_depth_ open levels.
     template <class Parse> [[nodiscard]] std::optional<Parsed> nested(Parse parse)
     {
-        if (depth_ >= kMaxDepth) {
+        if (depth_ >= max_depth_) {
             return too_deep(peek().offset);
         }
         ++depth_;
@@ -495,7 +497,7 @@ class Parser {
         while (at_punct(op)) {
             offsets.push_back(peek().offset);
             ++pos_;
-            if (offsets.size() > kMaxDepth) {
+            if (offsets.size() > max_depth_) {
                 return too_deep(offsets.back());
             }
         }
@@ -611,6 +613,7 @@ class Parser {
     }
 
     std::vector<Token> tokens_;
+    std::size_t max_depth_;
     std::size_t pos_ = 0;
     std::size_t depth_ = 0;
     Error error_;
@@ -618,13 +621,13 @@ class Parser {
 
 } // namespace
 
-Expected<NodePtr> parse(const std::string& source)
+Expected<NodePtr> parse(const std::string& source, std::size_t max_depth)
 {
     auto tokens = Lexer(source).run();
     if (!tokens) {
         return tl::make_unexpected(tokens.error());
     }
-    return Parser(std::move(*tokens)).run();
+    return Parser(std::move(*tokens), max_depth).run();
 }
 
 } // namespace pc5check::expr

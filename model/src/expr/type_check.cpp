@@ -130,7 +130,7 @@ template <class Names> [[nodiscard]] std::string suggestion(const std::string& n
 /// deep trees cost small frames; errors wait in `error_` and handlers return an optional.
 class Checker {
   public:
-    explicit Checker(const Scope& scope) : scope_(scope) {}
+    Checker(const Scope& scope, std::size_t max_depth) : scope_(scope), max_depth_(max_depth) {}
 
     /// The error after check() returned nullopt.
     [[nodiscard]] const Error& error() const { return error_; }
@@ -402,7 +402,7 @@ class Checker {
     /// The parsed def, or null with error_ set.
     [[gnu::noinline]] [[nodiscard]] NodePtr parse_def(const std::string& source)
     {
-        auto tree = parse(source);
+        auto tree = parse(source, max_depth_);
         if (!tree) {
             error_ = std::move(tree.error());
             return nullptr;
@@ -744,6 +744,7 @@ class Checker {
     }
 
     const Scope& scope_;
+    std::size_t max_depth_; ///< for parsing defs
     Error error_;
     std::size_t depth_ = 0;
     std::vector<std::string> expanding_;  ///< defs being expanded, outermost first
@@ -753,12 +754,13 @@ class Checker {
 
 } // namespace
 
-Expected<NodePtr> type_check(const NodePtr& tree, const Scope& scope, const Type* expected)
+Expected<NodePtr> type_check(const NodePtr& tree, const Scope& scope, const Type* expected,
+                             std::size_t max_depth)
 {
     if (!tree) {
         return make_error(ErrorCode::bad_spec, "expected an expression, found none");
     }
-    Checker checker(scope);
+    Checker checker(scope, max_depth);
     auto checked = checker.check(tree, expected);
     if (!checked) {
         return tl::make_unexpected(checker.error());
@@ -770,13 +772,14 @@ Expected<NodePtr> type_check(const NodePtr& tree, const Scope& scope, const Type
     return std::move(checked->node);
 }
 
-Expected<NodePtr> compile(const std::string& source, const Scope& scope, const Type* expected)
+Expected<NodePtr> compile(const std::string& source, const Scope& scope, const Type* expected,
+                          std::size_t max_depth)
 {
-    auto tree = parse(source);
+    auto tree = parse(source, max_depth);
     if (!tree) {
         return tl::make_unexpected(tree.error());
     }
-    return type_check(*tree, scope, expected);
+    return type_check(*tree, scope, expected, max_depth);
 }
 
 } // namespace pc5check::expr

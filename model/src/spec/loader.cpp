@@ -1,13 +1,15 @@
 /// \file Loading a `pc5-spec/1` document: structure, names, types. Every error names the file and the
 /// JSON pointer of the offending element.
 
-#include "spec/json_reader.h"
 #include "pc5check/crypto/crypto.h"
 #include "pc5check/machine/builtins.h"
 #include "pc5check/spec/spec.h"
+#include "spec/json_reader.h"
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <set>
@@ -32,8 +34,9 @@ std::shared_ptr<const expr::EnumDef> make_enum(std::string name, std::vector<std
 /// Loader state while building one Spec.
 class Loader {
 public:
-    Loader(std::string file, const ParameterOverrides& overrides) : file_(std::move(file)), overrides_(overrides)
-    {
+  Loader(std::string file, const ParameterOverrides& overrides, const Limits& limits)
+      : file_(std::move(file)), overrides_(overrides), limits_(limits)
+  {
     }
 
     Expected<Spec> load(const json& doc);
@@ -41,6 +44,8 @@ public:
 private:
     std::string file_;
     const ParameterOverrides& overrides_;
+    const Limits& limits_;
+    std::size_t expressions_ = 0; ///< compiled so far, against limits_.max_expressions
     Spec spec_;
 
     template <class T = void>
@@ -54,10 +59,13 @@ private:
     Expected<expr::Value> value_from_text(const std::string& text, const expr::Type& type,
                                           const std::string& pointer) const;
     Expected<std::vector<ClauseRef>> clauses(const json& obj, const std::string& pointer) const;
+    Expected<expr::NodePtr> compile_source(const std::string& source, const expr::Scope& scope,
+                                           const expr::Type* expected, const std::string& pointer,
+                                           const std::string& context);
     Expected<expr::NodePtr> compile(const json& obj, const std::string& key, const std::string& pointer,
                                     const expr::Scope& scope, const expr::Type& expected,
-                                    const std::string& default_source) const;
-    Expected<Template> compile_template(const json& obj, const std::string& key, const std::string& pointer) const;
+                                    const std::string& default_source);
+    Expected<Template> compile_template(const json& obj, const std::string& key, const std::string& pointer);
 
     Expected<void> load_parameters(const json& doc);
     Expected<void> load_messages(const json& doc);
@@ -223,24 +231,42 @@ Expected<std::vector<ClauseRef>> Loader::clauses(const json& obj, const std::str
     return out;
 }
 
+/// Counts one expression against limits_.max_expressions and compiles it with limits_.max_expr_depth.
+/// An error is reported at `pointer`, after `context`, and keeps its code: a limit stays a limit.
+Expected<expr::NodePtr> Loader::compile_source(const std::string& source, const expr::Scope& scope,
+                                               const expr::Type* expected, const std::string& pointer,
+                                               const std::string& context)
+{
+    if (++expressions_ > limits_.max_expressions) {
+        auto e = fail(pointer, "expected at most " + std::to_string(limits_.max_expressions) +
+                                   " expressions in a spec (limit --max-spec-expressions), found more");
+        e.value().code = ErrorCode::limit;
+        return e;
+    }
+    auto tree = expr::compile(source, scope, expected, limits_.max_expr_depth);
+    if (!tree) {
+        auto e = fail(pointer, context + ": " + tree.error().message);
+        e.value().code = tree.error().code == ErrorCode::limit ? ErrorCode::limit : ErrorCode::bad_spec;
+        return e;
+    }
+    return std::move(*tree);
+}
+
 Expected<expr::NodePtr> Loader::compile(const json& obj, const std::string& key, const std::string& pointer,
                                         const expr::Scope& scope, const expr::Type& expected,
-                                        const std::string& default_source) const
+                                        const std::string& default_source)
 {
     auto source = get_string(obj, key, file_, pointer, default_source.empty());
     if (!source) {
         return tl::make_unexpected(source.error());
     }
     const std::string text = source->empty() ? default_source : *source;
-    auto tree = expr::compile(text, scope, &expected);
-    if (!tree) {
-        return fail(join_pointer(pointer, key), "in expression \"" + text + "\": " + tree.error().message);
-    }
-    return *tree;
+    return compile_source(text, scope, &expected, join_pointer(pointer, key),
+                          "in expression \"" + text + "\"");
 }
 
 Expected<Template> Loader::compile_template(const json& obj, const std::string& key,
-                                            const std::string& pointer) const
+                                            const std::string& pointer)
 {
     auto source = get_string(obj, key, file_, pointer, false);
     if (!source) {
@@ -271,9 +297,10 @@ Expected<Template> Loader::compile_template(const json& obj, const std::string& 
             return fail(join_pointer(pointer, key), "unbalanced '{' in template \"" + s + "\"");
         }
         const std::string inner = s.substr(open + 1, close - open - 1);
-        auto tree = expr::compile(inner, spec_.scope);
+        auto tree = compile_source(inner, spec_.scope, nullptr, join_pointer(pointer, key),
+                                   "in template hole {" + inner + "}");
         if (!tree) {
-            return fail(join_pointer(pointer, key), "in template hole {" + inner + "}: " + tree.error().message);
+            return tl::make_unexpected(std::move(tree).error());
         }
         out.parts.emplace_back(*tree);
         i = close + 1;
@@ -587,9 +614,10 @@ Expected<void> Loader::load_defs(const json& doc)
     }
     // Type-check each def on its own so an error points at the def, not at its first use.
     for (const auto& [name, source] : spec_.scope.defs) {
-        auto tree = expr::compile(source, spec_.scope);
+        auto tree = compile_source(source, spec_.scope, nullptr, join_pointer("/defs", name),
+                                   "in expression \"" + source + "\"");
         if (!tree) {
-            return fail(join_pointer("/defs", name), "in expression \"" + source + "\": " + tree.error().message);
+            return tl::make_unexpected(std::move(tree).error());
         }
     }
     return {};
@@ -962,12 +990,20 @@ Expected<Spec> Loader::load(const json& doc)
     return std::move(spec_);
 }
 
-/// Containers nested deeper than this are refused before nlohmann parses (as in the trace reader): a
-/// spec needs about 6 levels, and hostile nesting only costs time and memory.
-constexpr std::size_t kMaxNesting = 100;
+/// The first place where the text breaks the nesting or number limit (checked before nlohmann parses,
+/// as in the trace reader: a spec needs about 6 levels and short numbers; more only costs time and
+/// memory), with the message saying which.
+struct LimitHit {
+    std::size_t offset = 0;
+    std::string message;
+};
 
-/// Offset of the first '[' or '{' nested deeper than kMaxNesting (strings skipped), if any.
-std::optional<std::size_t> too_deep(std::string_view text)
+[[nodiscard]] bool is_number_char(char c)
+{
+    return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+}
+
+std::optional<LimitHit> json_limit_hit(std::string_view text, const Limits& limits)
 {
     std::size_t depth = 0;
     bool in_string = false;
@@ -982,14 +1018,35 @@ std::optional<std::size_t> too_deep(std::string_view text)
         } else if (c == '"') {
             in_string = true;
         } else if (c == '[' || c == '{') {
-            if (++depth > kMaxNesting) {
-                return i;
+            if (++depth > limits.max_nesting) {
+                return LimitHit{i, "expected JSON nested at most " + std::to_string(limits.max_nesting) +
+                                       " levels deep (limit --max-nesting), found deeper nesting"};
             }
         } else if ((c == ']' || c == '}') && depth > 0) {
             --depth;
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            std::size_t end = i;
+            while (end < text.size() && is_number_char(text[end])) {
+                ++end;
+            }
+            if (end - i > limits.max_number_chars) {
+                return LimitHit{i, "expected JSON numbers of at most " +
+                                       std::to_string(limits.max_number_chars) +
+                                       " characters (limit --max-number-chars), found one of " +
+                                       std::to_string(end - i) + " characters"};
+            }
+            i = end - 1;
         }
     }
     return std::nullopt;
+}
+
+/// `found`: the size if known (0: more than the limit, size unknown).
+std::string spec_size_message(std::uint64_t limit, std::uintmax_t found)
+{
+    return "expected a spec file of at most " + std::to_string(limit) +
+           " bytes (limit --max-spec-bytes), found " +
+           (found > limit ? std::to_string(found) + " bytes" : std::string("more"));
 }
 
 std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size_t offset)
@@ -1058,17 +1115,24 @@ std::shared_ptr<const expr::EnumDef> Spec::find_enum(const std::string& name) co
     return nullptr;
 }
 
-Expected<Spec> parse_spec(std::string_view text, const std::string& file, const ParameterOverrides& overrides)
+Expected<Spec> parse_spec(std::string_view text, const std::string& file, const ParameterOverrides& overrides,
+                          const Limits& limits)
 {
-    if (const auto deep = too_deep(text)) {
-        const auto [line, column] = line_column(text, *deep);
+    if (text.size() > limits.max_spec_bytes) {
+        Error err;
+        err.code = ErrorCode::limit;
+        err.file = file;
+        err.message = spec_size_message(limits.max_spec_bytes, text.size());
+        return tl::make_unexpected(err);
+    }
+    if (const auto hit = json_limit_hit(text, limits)) {
+        const auto [line, column] = line_column(text, hit->offset);
         Error err;
         err.code = ErrorCode::limit;
         err.file = file;
         err.line = line;
         err.column = column;
-        err.message = "expected JSON nested at most " + std::to_string(kMaxNesting) +
-                      " levels deep, found deeper nesting";
+        err.message = hit->message;
         return tl::make_unexpected(err);
     }
     json doc;
@@ -1092,14 +1156,14 @@ Expected<Spec> parse_spec(std::string_view text, const std::string& file, const 
         return spec_error(file, "", std::string("invalid JSON: ") + why + e.what());
     }
     try {
-        Loader loader(file, overrides);
+        Loader loader(file, overrides, limits);
         return loader.load(doc);
     } catch (const json::exception& e) {
         return spec_error(file, "", std::string("unexpected JSON shape: ") + e.what());
     }
 }
 
-Expected<Spec> load_spec(const std::string& path, const ParameterOverrides& overrides)
+Expected<Spec> load_spec(const std::string& path, const ParameterOverrides& overrides, const Limits& limits)
 {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
@@ -1109,9 +1173,30 @@ Expected<Spec> load_spec(const std::string& path, const ParameterOverrides& over
         e.message = "cannot read spec file";
         return tl::make_unexpected(e);
     }
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return parse_spec(buffer.str(), path, overrides);
+    // Read at most one byte more than the limit (the file may be a pipe or grow): parse_spec refuses it.
+    std::string text;
+    std::vector<char> chunk(std::size_t{1} << 16U);
+    while (in && text.size() <= limits.max_spec_bytes) {
+        in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+        text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+    }
+    if (in.bad()) {
+        Error e;
+        e.code = ErrorCode::io;
+        e.file = path;
+        e.message = "cannot read spec file: read error";
+        return tl::make_unexpected(e);
+    }
+    if (text.size() > limits.max_spec_bytes) {
+        Error e;
+        e.code = ErrorCode::limit;
+        e.file = path;
+        std::error_code ec;
+        const std::uintmax_t size = std::filesystem::file_size(path, ec);
+        e.message = spec_size_message(limits.max_spec_bytes, ec ? 0 : size);
+        return tl::make_unexpected(e);
+    }
+    return parse_spec(text, path, overrides, limits);
 }
 
 Expected<std::string> find_spec_file(const std::string& id, const std::vector<std::string>& search_dirs)

@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <utility>
 #include <vector>
@@ -18,8 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-using detail::kMaxFileSize;
-
 [[nodiscard]] tl::unexpected<Error> file_error(ErrorCode code, const std::string& path, std::string message)
 {
     Error e;
@@ -29,17 +29,19 @@ using detail::kMaxFileSize;
     return tl::make_unexpected(std::move(e));
 }
 
-[[nodiscard]] std::string size_limit_message(std::uintmax_t found)
+/// `found`: the size if known (0: more than the limit, size unknown).
+[[nodiscard]] std::string size_limit_message(std::string_view what, std::uint64_t limit, std::uintmax_t found)
 {
-    return "expected a trace file of at most " + std::to_string(kMaxFileSize) + " bytes (1 GiB), found " +
-           (found > kMaxFileSize ? std::to_string(found) + " bytes" : std::string("more"));
+    return "expected " + std::string(what) + " of at most " + std::to_string(limit) +
+           " bytes (limit --max-file-bytes), found " +
+           (found > limit ? std::to_string(found) + " bytes" : std::string("more"));
 }
 
 struct FileCloser {
     void operator()(std::FILE* f) const { (void)std::fclose(f); }
 };
 
-[[nodiscard]] Expected<std::string> read_file(const std::string& path)
+[[nodiscard]] Expected<std::string> read_file(const std::string& path, std::uint64_t max_bytes)
 {
     std::error_code ec;
     const fs::file_status status = fs::status(path, ec);
@@ -51,8 +53,8 @@ struct FileCloser {
     }
     if (fs::is_regular_file(status)) {
         const std::uintmax_t size = fs::file_size(path, ec);
-        if (!ec && size > kMaxFileSize) {
-            return file_error(ErrorCode::limit, path, size_limit_message(size));
+        if (!ec && size > max_bytes) { // refused before reading
+            return file_error(ErrorCode::limit, path, size_limit_message("a trace file", max_bytes, size));
         }
     }
     const std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
@@ -65,8 +67,8 @@ struct FileCloser {
     while (true) {
         const std::size_t n = std::fread(chunk.data(), 1, chunk.size(), file.get());
         text.append(chunk.data(), n);
-        if (text.size() > kMaxFileSize) {
-            return file_error(ErrorCode::limit, path, size_limit_message(0));
+        if (text.size() > max_bytes) {
+            return file_error(ErrorCode::limit, path, size_limit_message("a trace file", max_bytes, 0));
         }
         if (n < chunk.size()) {
             break;
@@ -86,10 +88,11 @@ struct FileCloser {
 } // namespace
 
 Expected<void> for_each_trace_in_file(const std::string& path,
-                                      const std::function<void(Expected<Trace>&&)>& on_document)
+                                      const std::function<void(Expected<Trace>&&)>& on_document,
+                                      const Limits& limits)
 {
     if (fs::path(path).extension() != ".jsonl") {
-        Expected<std::string> text = read_file(path);
+        Expected<std::string> text = read_file(path, limits.max_file_bytes);
         if (!text) {
             return tl::make_unexpected(std::move(text).error());
         }
@@ -97,7 +100,7 @@ Expected<void> for_each_trace_in_file(const std::string& path,
             return file_error(ErrorCode::bad_input, path,
                               "expected a pc5-trace/1 JSON document, found an empty file");
         }
-        on_document(parse_trace(*text, path, 1));
+        on_document(parse_trace(*text, path, 1, limits));
         return {};
     }
     std::error_code ec;
@@ -124,12 +127,11 @@ Expected<void> for_each_trace_in_file(const std::string& path,
             e.code = ErrorCode::limit;
             e.file = path;
             e.line = line;
-            e.message = "expected a .jsonl line of at most " + std::to_string(kMaxJsonlLine) +
-                        " bytes (1 GiB), found more";
+            e.message = size_limit_message("a .jsonl line", limits.max_file_bytes, 0);
             on_document(tl::make_unexpected(std::move(e)));
             any = true;
         } else if (!detail::is_blank(text)) {
-            on_document(parse_trace(text, path, line));
+            on_document(parse_trace(text, path, line, limits));
             any = true;
         }
         document.clear();
@@ -142,7 +144,7 @@ Expected<void> for_each_trace_in_file(const std::string& path,
         while (!data.empty()) {
             const std::size_t end = data.find('\n');
             const std::string_view part = data.substr(0, end);
-            if (document.size() + part.size() > kMaxJsonlLine) {
+            if (document.size() + part.size() > limits.max_file_bytes) {
                 too_long = true;
                 document.clear();
                 document.shrink_to_fit();
@@ -170,11 +172,11 @@ Expected<void> for_each_trace_in_file(const std::string& path,
     return {};
 }
 
-Expected<std::vector<Expected<Trace>>> read_trace_file(const std::string& path)
+Expected<std::vector<Expected<Trace>>> read_trace_file(const std::string& path, const Limits& limits)
 {
     std::vector<Expected<Trace>> traces;
-    auto read =
-        for_each_trace_in_file(path, [&traces](Expected<Trace>&& doc) { traces.push_back(std::move(doc)); });
+    auto read = for_each_trace_in_file(
+        path, [&traces](Expected<Trace>&& doc) { traces.push_back(std::move(doc)); }, limits);
     if (!read) {
         return tl::make_unexpected(std::move(read).error());
     }

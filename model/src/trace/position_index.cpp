@@ -77,9 +77,9 @@ void append_utf8(std::string& out, std::uint32_t cp)
 class Scanner {
   public:
     Scanner(std::string_view text, const ScanOrigin& origin, const PositionIndex::Filter& record,
-            PositionIndex& out)
+            const Limits& limits, PositionIndex& out)
         : text_(text), line_(origin.at.line), column_(origin.at.column), base_depth_(origin.depth),
-          record_(record), path_(origin.pointer), out_(out)
+          record_(record), limits_(limits), path_(origin.pointer), out_(out)
     {
     }
 
@@ -309,7 +309,7 @@ class Scanner {
             out_.values_.insert_or_assign(path_, Located{offset, at, key});
         }
         if (c == '{' || c == '[') {
-            if (base_depth_ + depth_ >= PositionIndex::kMaxNesting) {
+            if (base_depth_ + depth_ >= limits_.max_nesting) {
                 out_.too_deep_ = at;
                 return;
             }
@@ -331,8 +331,11 @@ class Scanner {
             advance();
         } while (pos_ < text_.size() && !is_delimiter(text_[pos_]));
         const std::string_view literal = text_.substr(start, pos_ - start);
-        if (!out_.number_overflow_ && (literal[0] == '-' || (literal[0] >= '0' && literal[0] <= '9')) &&
-            overflows_double(literal)) {
+        const bool number = literal[0] == '-' || (literal[0] >= '0' && literal[0] <= '9');
+        if (number && !out_.long_number_ && literal.size() > limits_.max_number_chars) {
+            out_.long_number_ = LongNumber{at, literal.size()};
+        }
+        if (number && !out_.number_overflow_ && overflows_double(literal)) {
             out_.number_overflow_ = at;
         }
     }
@@ -343,6 +346,7 @@ class Scanner {
     std::size_t column_;
     std::size_t base_depth_; ///< containers open around the text (ScanOrigin::depth)
     const PositionIndex::Filter& record_;
+    const Limits& limits_;
     bool root_seen_ = false;
     std::vector<Frame> frames_; ///< frames_[0, depth_) are open
     std::size_t depth_ = 0;
@@ -350,37 +354,39 @@ class Scanner {
     PositionIndex& out_;
 };
 
-PositionIndex PositionIndex::scan(std::string_view text, std::size_t first_line, const Filter& record)
+PositionIndex PositionIndex::scan(std::string_view text, std::size_t first_line, const Filter& record,
+                                  const Limits& limits)
 {
     ScanOrigin origin;
     origin.at = Position{first_line, 1};
-    return scan(text, origin, record);
+    return scan(text, origin, record, limits);
 }
 
-PositionIndex PositionIndex::scan(std::string_view text, const ScanOrigin& origin, const Filter& record)
+PositionIndex PositionIndex::scan(std::string_view text, const ScanOrigin& origin, const Filter& record,
+                                  const Limits& limits)
 {
     PositionIndex index;
-    Scanner(text, origin, record, index).run();
+    Scanner(text, origin, record, limits, index).run();
     return index;
 }
 
 PositionIndex PositionIndex::scan_for(std::string_view text, std::size_t first_line,
-                                      const std::string& pointer)
+                                      const std::string& pointer, const Limits& limits)
 {
     ScanOrigin origin;
     origin.at = Position{first_line, 1};
-    return scan_for(text, origin, pointer);
+    return scan_for(text, origin, pointer, limits);
 }
 
 PositionIndex PositionIndex::scan_for(std::string_view text, const ScanOrigin& origin,
-                                      const std::string& pointer)
+                                      const std::string& pointer, const Limits& limits)
 {
     const Filter on_path = [&pointer](std::string_view p) {
         return pointer.size() == p.size() ? pointer == p
                                           : pointer.size() > p.size() && pointer[p.size()] == '/' &&
                                                 std::string_view(pointer).starts_with(p);
     };
-    return scan(text, origin, on_path);
+    return scan(text, origin, on_path, limits);
 }
 
 const Located* PositionIndex::find(const std::string& pointer) const

@@ -41,11 +41,15 @@ struct ScanOrigin {
     std::string pointer;   ///< JSON pointer of the text's value
 };
 
+/// A number token longer than Limits::max_number_chars.
+struct LongNumber {
+    Position at;            ///< where the token starts
+    std::size_t length = 0; ///< its length in characters
+};
+
 /// Positions of (selected) values of one JSON document, by JSON pointer (RFC 6901).
 class PositionIndex {
   public:
-    /// Containers nested deeper than this are refused (the trace format needs about 6 levels).
-    static constexpr std::size_t kMaxNesting = 100;
     /// Values whose pointer is longer than this are never recorded (keeps the scan linear).
     static constexpr std::size_t kMaxPointerLength = 512;
 
@@ -53,25 +57,28 @@ class PositionIndex {
     using Filter = std::function<bool(std::string_view pointer)>;
 
     /// Scans `text` in one linear pass and records the values `record` accepts; `first_line` is the
-    /// file line of the text's first character.
+    /// file line of the text's first character. The scan stops at the first container nested deeper
+    /// than `limits.max_nesting` and notes the first number longer than `limits.max_number_chars`.
     [[nodiscard]] static PositionIndex scan(std::string_view text, std::size_t first_line,
-                                            const Filter& record);
+                                            const Filter& record, const Limits& limits = {});
     /// The same for a text that is one value inside a document (see ScanOrigin).
     [[nodiscard]] static PositionIndex scan(std::string_view text, const ScanOrigin& origin,
-                                            const Filter& record);
+                                            const Filter& record, const Limits& limits = {});
     /// Scans `text` for the value at `pointer` and its ancestors (for error reports).
     [[nodiscard]] static PositionIndex scan_for(std::string_view text, std::size_t first_line,
-                                                const std::string& pointer);
+                                                const std::string& pointer, const Limits& limits = {});
     /// The same for a text that is one value inside a document.
     [[nodiscard]] static PositionIndex scan_for(std::string_view text, const ScanOrigin& origin,
-                                                const std::string& pointer);
+                                                const std::string& pointer, const Limits& limits = {});
 
     /// The recorded value at `pointer`, or nullptr.
     [[nodiscard]] const Located* find(const std::string& pointer) const;
     /// The first duplicate key found, in document order.
     [[nodiscard]] const std::optional<DuplicateKey>& duplicate() const { return duplicate_; }
-    /// Where the first container nested deeper than kMaxNesting opens.
+    /// Where the first container nested deeper than Limits::max_nesting opens.
     [[nodiscard]] const std::optional<Position>& too_deep() const { return too_deep_; }
+    /// The first number token longer than Limits::max_number_chars.
+    [[nodiscard]] const std::optional<LongNumber>& long_number() const { return long_number_; }
     /// Where the first number that overflows a double starts (nlohmann refuses it without position).
     [[nodiscard]] const std::optional<Position>& number_overflow() const { return number_overflow_; }
 
@@ -81,6 +88,7 @@ class PositionIndex {
     std::optional<DuplicateKey> duplicate_;
     std::optional<Position> too_deep_;
     std::optional<Position> number_overflow_;
+    std::optional<LongNumber> long_number_;
 };
 
 /// Line:column (file coordinates, columns count UTF-8 characters) of byte `offset` of `text`.

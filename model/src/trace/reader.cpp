@@ -138,8 +138,9 @@ enum class Presence : std::uint8_t { required, optional };
 /// error report) from a scan for that pointer and its ancestors, kept for the next lookup.
 class Locator {
   public:
-    Locator(std::string_view text, detail::ScanOrigin origin, const detail::PositionIndex& main)
-        : text_(text), origin_(std::move(origin)), main_(main)
+    Locator(std::string_view text, detail::ScanOrigin origin, const detail::PositionIndex& main,
+            const Limits& limits = {})
+        : text_(text), origin_(std::move(origin)), main_(main), limits_(limits)
     {
     }
 
@@ -152,7 +153,7 @@ class Locator {
             return std::nullopt; // never recorded: the caller falls back to an ancestor
         }
         if (!extra_ || !on_path(pointer)) {
-            extra_ = detail::PositionIndex::scan_for(text_, origin_, pointer);
+            extra_ = detail::PositionIndex::scan_for(text_, origin_, pointer, limits_);
             extra_pointer_ = pointer;
         }
         if (const detail::Located* loc = extra_->find(pointer)) {
@@ -173,6 +174,7 @@ class Locator {
     std::string_view text_;
     detail::ScanOrigin origin_;
     const detail::PositionIndex& main_;
+    Limits limits_; // a copy: the default argument is a temporary
     std::optional<detail::PositionIndex> extra_;
     std::string extra_pointer_;
 };
@@ -738,10 +740,12 @@ class Fields {
 
 } // namespace
 
-Expected<Trace> parse_trace(std::string_view text, const std::string& file, std::size_t first_line)
+Expected<Trace> parse_trace(std::string_view text, const std::string& file, std::size_t first_line,
+                            const Limits& limits)
 {
-    const detail::PositionIndex index = detail::PositionIndex::scan(text, first_line, needed_on_success);
-    Locator locator(text, detail::ScanOrigin{Position{first_line, 1}, 0, ""}, index);
+    const detail::PositionIndex index =
+        detail::PositionIndex::scan(text, first_line, needed_on_success, limits);
+    Locator locator(text, detail::ScanOrigin{Position{first_line, 1}, 0, ""}, index, limits);
     const Context ctx(text, file, locator);
     if (detail::is_blank(text)) {
         return tl::make_unexpected(ctx.error(ErrorCode::bad_input, "",
@@ -751,9 +755,17 @@ Expected<Trace> parse_trace(std::string_view text, const std::string& file, std:
     if (index.too_deep()) {
         return tl::make_unexpected(ctx.error(ErrorCode::limit, "",
                                              "expected JSON nested at most " +
-                                                 std::to_string(detail::PositionIndex::kMaxNesting) +
-                                                 " levels deep, found deeper nesting",
+                                                 std::to_string(limits.max_nesting) +
+                                                 " levels deep (limit --max-nesting), found deeper nesting",
                                              *index.too_deep()));
+    }
+    if (const auto& number = index.long_number()) { // before nlohmann reads it whole
+        return tl::make_unexpected(ctx.error(ErrorCode::limit, "",
+                                             "expected JSON numbers of at most " +
+                                                 std::to_string(limits.max_number_chars) +
+                                                 " characters (limit --max-number-chars), found one of " +
+                                                 std::to_string(number->length) + " characters",
+                                             number->at));
     }
     json doc;
     try {

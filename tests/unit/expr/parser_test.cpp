@@ -178,4 +178,27 @@ TEST_SUITE("expr")
         CHECK(parse(std::string(199, '!') + "a").has_value());
         CHECK(fails_deep(std::string(200, '!') + "a"));
     }
+
+    TEST_CASE("parse: the nesting bound is configurable, and hitting it is a limit naming --max-expr-depth")
+    {
+        const auto nested = [](std::size_t levels) {
+            return std::string(levels, '(') + "a" + std::string(levels, ')');
+        };
+        CHECK(parse(nested(5), 5).has_value());
+        const auto r = parse(nested(6), 5);
+        REQUIRE_FALSE(r.has_value());
+        CHECK(r.error().code == pc5check::ErrorCode::limit);
+        CHECK(r.error().message == "at offset 6: expression nested deeper than 5 (limit --max-expr-depth)");
+        CHECK(parse(nested(400), 500).has_value());
+        // The largest bound the command line allows keeps the stack safe on the deepest recursion.
+        std::string climbs;
+        for (int i = 0; i < 1000; ++i) {
+            climbs += "a => a || a && !a == a | a & a << a + a * -(";
+        }
+        const auto deepest = parse(climbs, 500);
+        REQUIRE_FALSE(deepest.has_value());
+        CHECK(deepest.error().code == pc5check::ErrorCode::limit);
+        // compile() passes the bound on to the parser.
+        CHECK(compile(nested(6), Scope{}, nullptr, 5).error().code == pc5check::ErrorCode::limit);
+    }
 }

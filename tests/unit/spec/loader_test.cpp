@@ -8,6 +8,8 @@ namespace {
 
 using nlohmann::json;
 using pc5check::ErrorCode;
+using pc5check::spec::Limits;
+using pc5check::spec::load_spec;
 using pc5check::spec::parse_spec;
 
 /// A small but complete spec; tests break one thing at a time.
@@ -223,7 +225,8 @@ TEST_SUITE("spec")
         auto deep = parse_spec(nested(101), "deep.json");
         REQUIRE_FALSE(deep.has_value());
         CHECK(deep.error().code == ErrorCode::limit);
-        CHECK(deep.error().message == "expected JSON nested at most 100 levels deep, found deeper nesting");
+        CHECK(deep.error().message ==
+              "expected JSON nested at most 100 levels deep (limit --max-nesting), found deeper nesting");
         CHECK(deep.error().line == 2);
         CHECK(deep.error().column == 106); // the 100th bracket, at level 101
         // 100 levels are read (and rejected for what they hold); brackets inside strings do not count.
@@ -233,5 +236,79 @@ TEST_SUITE("spec")
         auto in_string = parse_spec("{\"title\": \"" + std::string(200, '[') + "\"}", "strings.json");
         REQUIRE_FALSE(in_string.has_value());
         CHECK(in_string.error().code == ErrorCode::bad_spec);
+    }
+
+    TEST_CASE("spec limits: each is configurable, and hitting one is a limit error naming its option")
+    {
+        const std::string text = minimal_spec().dump();
+        const auto limit_error = [](const pc5check::Expected<pc5check::spec::Spec>& r,
+                                    const std::string& fragment) {
+            REQUIRE_FALSE(r.has_value());
+            INFO(r.error().to_string());
+            CHECK(r.error().code == ErrorCode::limit);
+            CHECK(r.error().message.find(fragment) != std::string::npos);
+        };
+        Limits limits;
+        auto r = parse_spec(text, "mini.json", {}, limits);
+        CHECK(r.has_value());
+
+        limits.max_spec_bytes = text.size() - 1;
+        limit_error(parse_spec(text, "mini.json", {}, limits),
+                    "expected a spec file of at most " + std::to_string(text.size() - 1) +
+                        " bytes (limit --max-spec-bytes), found " + std::to_string(text.size()) + " bytes");
+
+        limits = {};
+        limits.max_nesting = 3; // root, messages, a message, its ies: 4
+        limit_error(parse_spec(text, "mini.json", {}, limits),
+                    "nested at most 3 levels deep (limit --max-nesting)");
+
+        limits = {};
+        json big_number = minimal_spec();
+        big_number["parameters"][0]["default"] = json::parse("12345678901234567");
+        limits.max_number_chars = 16;
+        limit_error(parse_spec(big_number.dump(), "mini.json", {}, limits),
+                    "expected JSON numbers of at most 16 characters (limit --max-number-chars), found one of "
+                    "17 characters");
+        limits.max_number_chars = 17;
+        CHECK(parse_spec(big_number.dump(), "mini.json", {}, limits).has_value());
+
+        // Expressions: the initialiser, the def, three guards (two default "true"), the effect, the
+        // check's when (default) and assert, the hole of its template: 9.
+        limits = {};
+        limits.max_expressions = 9;
+        CHECK(parse_spec(text, "mini.json", {}, limits).has_value());
+        limits.max_expressions = 8;
+        r = parse_spec(text, "mini.json", {}, limits);
+        limit_error(r, "expected at most 8 expressions in a spec (limit --max-spec-expressions), found more");
+        CHECK(r.error().json_pointer == "/rules/0/checks/0/observed");
+
+        limits = {};
+        json deep_guard = minimal_spec();
+        deep_guard["transitions"][0]["guard"] = std::string(30, '(') + "true" + std::string(30, ')');
+        CHECK(parse_spec(deep_guard.dump(), "mini.json", {}, limits).has_value());
+        limits.max_expr_depth = 29;
+        r = parse_spec(deep_guard.dump(), "mini.json", {}, limits);
+        limit_error(r, "expression nested deeper than 29 (limit --max-expr-depth)");
+        CHECK(r.error().json_pointer == "/transitions/0/guard");
+        // A def is parsed with the same bound, also where it is expanded.
+        json deep_def = minimal_spec();
+        deep_def["defs"]["bumped"] = std::string(30, '(') + "initiator.n + 1" + std::string(30, ')');
+        limit_error(parse_spec(deep_def.dump(), "mini.json", {}, limits), "(limit --max-expr-depth)");
+        limits.max_expr_depth = 31;
+        CHECK(parse_spec(deep_def.dump(), "mini.json", {}, limits).has_value());
+    }
+
+    TEST_CASE("spec limits: load_spec refuses a file over --max-spec-bytes without reading it whole")
+    {
+        const std::string path = std::string(PC5CHECK_SOURCE_DIR) + "/spec/ts33536-r17.json";
+        CHECK(load_spec(path).has_value());
+        Limits limits;
+        limits.max_spec_bytes = 1000;
+        auto r = load_spec(path, {}, limits);
+        REQUIRE_FALSE(r.has_value());
+        CHECK(r.error().code == ErrorCode::limit);
+        CHECK(r.error().file == path);
+        CHECK(r.error().message.find(
+                  "expected a spec file of at most 1000 bytes (limit --max-spec-bytes), found ") == 0);
     }
 }

@@ -10,6 +10,7 @@
 namespace fs = std::filesystem;
 using pc5check::ErrorCode;
 using pc5check::trace::collect_trace_files;
+using pc5check::trace::Limits;
 using pc5check::trace::read_trace_file;
 
 namespace {
@@ -150,9 +151,54 @@ TEST_SUITE("trace")
             REQUIRE_FALSE(r.has_value());
             CHECK(r.error().code == ErrorCode::limit);
             CHECK(r.error().file == big);
-            CHECK(r.error().message.find("at most 1073741824 bytes (1 GiB), found 1073741825 bytes") !=
+            CHECK(r.error().message.find(
+                      "at most 1073741824 bytes (limit --max-file-bytes), found 1073741825 bytes") !=
                   std::string::npos);
         }
+    }
+
+    TEST_CASE("files: --max-file-bytes bounds a .json file and each .jsonl line")
+    {
+        const TempDir dir;
+        const std::string line = trace_line("DATA");
+        Limits limits;
+        limits.max_file_bytes = line.size();
+        const std::string exact = dir.write("exact.json", line);
+        auto r = read_trace_file(exact, limits);
+        REQUIRE(r.has_value());
+        CHECK(r->at(0).has_value());
+
+        const std::string over = dir.write("over.json", line + "\n");
+        r = read_trace_file(over, limits);
+        REQUIRE_FALSE(r.has_value());
+        CHECK(r.error().code == ErrorCode::limit);
+        CHECK(r.error().file == over);
+        CHECK(r.error().message == "expected a trace file of at most " + std::to_string(line.size()) +
+                                       " bytes (limit --max-file-bytes), found " +
+                                       std::to_string(line.size() + 1) + " bytes");
+
+        // A .jsonl file may be larger than the limit; a line may not, and spoils only itself.
+        const std::string jsonl =
+            dir.write("lines.jsonl", line + "\n" + trace_line("DATA") + "  \n" + line + "\n");
+        r = read_trace_file(jsonl, limits);
+        REQUIRE(r.has_value());
+        REQUIRE(r->size() == 3);
+        CHECK(r->at(0).has_value());
+        REQUIRE_FALSE(r->at(1).has_value());
+        CHECK(r->at(1).error().code == ErrorCode::limit);
+        CHECK(r->at(1).error().line == 2);
+        CHECK(r->at(1).error().message == "expected a .jsonl line of at most " + std::to_string(line.size()) +
+                                              " bytes (limit --max-file-bytes), found more");
+        CHECK(r->at(2).has_value());
+        CHECK(r->at(2)->line == 3);
+
+        // The other limits reach the reader through the file functions too.
+        limits = Limits{};
+        limits.max_nesting = 2;
+        r = read_trace_file(exact, limits);
+        REQUIRE(r.has_value());
+        REQUIRE_FALSE(r->at(0).has_value());
+        CHECK(r->at(0).error().message.find("(limit --max-nesting)") != std::string::npos);
     }
 
     TEST_CASE("files: collect_trace_files walks directories in sorted order")

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 #include <string>
 
+using pc5check::trace::Limits;
 using pc5check::trace::detail::escape_pointer_token;
 using pc5check::trace::detail::position_of;
 using pc5check::trace::detail::PositionIndex;
@@ -121,18 +122,46 @@ TEST_SUITE("trace")
 
     TEST_CASE("position index: nesting limit and number overflow")
     {
-        const std::string deep =
-            std::string(PositionIndex::kMaxNesting, '[') + std::string(PositionIndex::kMaxNesting, ']');
+        const std::size_t max = Limits{}.max_nesting;
+        const std::string deep = std::string(max, '[') + std::string(max, ']');
         CHECK_FALSE(PositionIndex::scan(deep, 1, up_to_depth(4)).too_deep().has_value());
         const PositionIndex too_deep = PositionIndex::scan("[" + deep + "]", 1, up_to_depth(4));
         REQUIRE(too_deep.too_deep().has_value());
-        CHECK(too_deep.too_deep()->column == PositionIndex::kMaxNesting + 1);
+        CHECK(too_deep.too_deep()->column == max + 1);
 
         const PositionIndex numbers = PositionIndex::scan(
             "[1e308, 1e-999, 123456789012345678901234567890, -2E+400]", 3, up_to_depth(4));
         REQUIRE(numbers.number_overflow().has_value());
         CHECK(numbers.number_overflow()->line == 3);
         CHECK(numbers.number_overflow()->column == 49);
+        CHECK_FALSE(numbers.long_number().has_value());
+    }
+
+    TEST_CASE("position index: configured nesting and number length limits")
+    {
+        Limits limits;
+        limits.max_nesting = 3;
+        CHECK_FALSE(PositionIndex::scan("[[[]]]", 1, up_to_depth(4), limits).too_deep().has_value());
+        const PositionIndex deep = PositionIndex::scan("{\"a\": [[[1]]]}", 1, up_to_depth(4), limits);
+        REQUIRE(deep.too_deep().has_value());
+        CHECK(deep.too_deep()->column == 9);
+        limits.max_nesting = 1000;
+        CHECK_FALSE(
+            PositionIndex::scan(std::string(500, '[') + std::string(500, ']'), 1, up_to_depth(4), limits)
+                .too_deep()
+                .has_value());
+
+        limits.max_number_chars = 5;
+        const PositionIndex numbers =
+            PositionIndex::scan("[12345, -1.5,\n -123456, 1234567]", 1, up_to_depth(4), limits);
+        REQUIRE(numbers.long_number().has_value());
+        CHECK(numbers.long_number()->at.line == 2);
+        CHECK(numbers.long_number()->at.column == 2);
+        CHECK(numbers.long_number()->length == 7);
+        // Strings and keys are not numbers.
+        CHECK_FALSE(PositionIndex::scan(R"({"1234567": "1234567"})", 1, up_to_depth(4), limits)
+                        .long_number()
+                        .has_value());
     }
 
     TEST_CASE("position index: garbage does not crash or hang")

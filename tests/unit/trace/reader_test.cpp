@@ -448,6 +448,41 @@ TEST_SUITE("trace")
         CHECK(t.events[0].ie.at("x").is_array());
     }
 
+    TEST_CASE("reader: nesting and number length limits are configurable and name their option")
+    {
+        pc5check::trace::Limits limits;
+        const std::string ok_text = with_event(R"("ie": {"x": [[1]], "y": 123456789012345678})");
+        CHECK(parse_trace(ok_text, "t.json", 1, limits).has_value());
+
+        limits.max_nesting = 4; // root, events, event, ie: the IE's array is level 5
+        auto r = parse_trace(ok_text, "t.json", 1, limits);
+        REQUIRE_FALSE(r.has_value());
+        check_error(r.error(), "",
+                    "expected JSON nested at most 4 levels deep (limit --max-nesting), found deeper nesting",
+                    ErrorCode::limit);
+        CHECK(r.error().column == ok_text.find("[[1]]") + 1);
+        limits.max_nesting = 200;
+        const std::string deep = std::string(150, '[') + std::string(150, ']');
+        CHECK(parse_trace(with_event(R"("ie": {"x": )" + deep + "}"), "t.json", 1, limits).has_value());
+
+        limits = {};
+        limits.max_number_chars = 17;
+        r = parse_trace(ok_text, "t.json", 3, limits);
+        REQUIRE_FALSE(r.has_value());
+        check_error(r.error(), "",
+                    "expected JSON numbers of at most 17 characters (limit --max-number-chars), found one of "
+                    "18 characters",
+                    ErrorCode::limit);
+        CHECK(r.error().line == 3);
+        CHECK(r.error().column == ok_text.find("123456789012345678") + 1);
+        // The default refuses a number of a million digits before nlohmann reads it.
+        r = parse_trace(with_event(R"("sec": {"count": )" + std::string(1'000'000, '7') + "}"), "t.json");
+        REQUIRE_FALSE(r.has_value());
+        check_error(r.error(), "",
+                    "at most 40 characters (limit --max-number-chars), found one of 1000000 characters",
+                    ErrorCode::limit);
+    }
+
     TEST_CASE("reader: positions of events and IEs in a multi-line document")
     {
         const std::string text =

@@ -50,7 +50,8 @@ struct CheckOptions {
     std::string spec_file;                 ///< --spec: overrides every trace's `spec`
     spec::ParameterOverrides parameters;   ///< --param id=value
     std::vector<std::string> spec_dirs;    ///< where `<spec id>.json` is looked up
-    trace::Limits limits;                  ///< input limits (--max-events, --max-ies, --max-hex-digits)
+    trace::Limits limits;                  ///< trace input limits (--max-file-bytes, --max-events, ...)
+    spec::Limits spec_limits;              ///< spec input limits (--max-spec-bytes, --max-expr-depth, ...)
     unsigned jobs = 1;                     ///< -j: worker threads over traces (output order is input order)
     unsigned shard_index = 0;              ///< --shard I/N: keep the traces with stable_shard(label) == I
     unsigned shard_count = 1;

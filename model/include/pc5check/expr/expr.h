@@ -68,17 +68,26 @@ struct Scope {
     std::map<std::string, ExternalFunction> functions;
 };
 
+/// Default bound on the nesting of an expression's source (brackets, set literals, call arguments,
+/// if parts, operand chains) and on the height of the parsed tree: hostile input cannot exhaust the
+/// stack here or in the tree walkers downstream.
+inline constexpr std::size_t kDefaultMaxDepth = 200;
+
 /// Parses expression source. Error messages give the character offset ("at offset 12: expected ')'").
-[[nodiscard]] Expected<NodePtr> parse(const std::string& source);
+/// Nesting deeper than `max_depth` is an error with code `limit` naming --max-expr-depth.
+[[nodiscard]] Expected<NodePtr> parse(const std::string& source, std::size_t max_depth = kDefaultMaxDepth);
 
 /// Resolves names (variables, enum literals, defs), checks types and returns a typed tree.
-/// `expected` constrains the result type when given (e.g. bool for guards).
+/// `expected` constrains the result type when given (e.g. bool for guards). Defs are parsed with
+/// `max_depth`.
 [[nodiscard]] Expected<NodePtr> type_check(const NodePtr& tree, const Scope& scope,
-                                           const Type* expected = nullptr);
+                                           const Type* expected = nullptr,
+                                           std::size_t max_depth = kDefaultMaxDepth);
 
 /// parse + type_check in one go.
 [[nodiscard]] Expected<NodePtr> compile(const std::string& source, const Scope& scope,
-                                        const Type* expected = nullptr);
+                                        const Type* expected = nullptr,
+                                        std::size_t max_depth = kDefaultMaxDepth);
 
 /// Values of variables at evaluation time.
 class Env {

@@ -15,6 +15,7 @@
 #include "pc5check/common/error.h"
 #include "pc5check/expr/expr.h"
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -166,11 +167,29 @@ struct Spec {
 /// Parameter overrides from the command line: id -> value written as a JSON scalar or enum name.
 using ParameterOverrides = std::map<std::string, std::string>;
 
+/// Input limits on a spec document: a spec from an untrusted source must not make the tools spend
+/// unbounded time or memory. Hitting one is an error with code `limit` whose message names the limit
+/// and its option; never a crash or a hang. The shipped specs are far below every default.
+struct Limits {
+    std::uint64_t max_spec_bytes = std::uint64_t{16} << 20U; ///< bytes of the spec file (--max-spec-bytes)
+    /// JSON nesting depth, the root counting 1; a spec needs about 6 levels (--max-nesting).
+    std::size_t max_nesting = 100;
+    /// Characters of one JSON number token (--max-number-chars).
+    std::size_t max_number_chars = 40;
+    /// Expressions (guards, effects, when/assert, template holes, initialisers, defs, formulas): each
+    /// is type-checked, and `spec lint` asks the solver about each (--max-spec-expressions).
+    std::size_t max_expressions = 10'000;
+    /// Nesting of one expression's source (brackets, operands); the type checker also bounds the
+    /// height after expanding defs at 500, so larger values do not help (--max-expr-depth).
+    std::size_t max_expr_depth = expr::kDefaultMaxDepth;
+};
+
 /// Loads and type-checks a spec document. Errors name the file, the JSON pointer and what is wrong.
-[[nodiscard]] Expected<Spec> load_spec(const std::string& path, const ParameterOverrides& overrides = {});
-/// Same, from text.
+[[nodiscard]] Expected<Spec> load_spec(const std::string& path, const ParameterOverrides& overrides = {},
+                                       const Limits& limits = {});
+/// Same, from text (`limits.max_spec_bytes` applies to the text).
 [[nodiscard]] Expected<Spec> parse_spec(std::string_view text, const std::string& file,
-                                        const ParameterOverrides& overrides = {});
+                                        const ParameterOverrides& overrides = {}, const Limits& limits = {});
 
 /// Finds the spec file for a trace's `spec` id: `<dir>/<id>.json` in each search directory.
 [[nodiscard]] Expected<std::string> find_spec_file(const std::string& id,

@@ -123,23 +123,44 @@ struct Trace {
     std::optional<Expect> expect;
 };
 
+/// Input limits: an untrusted exporter must not make the checker spend unbounded time or memory.
+/// Hitting one is an error with code `limit` whose message names the limit and its `check` option;
+/// never a crash, a hang or a verdict. The file, nesting and number limits hold while reading; the
+/// others on the parsed trace (check_limits).
+struct Limits {
+    /// Bytes of a `.json` file, and of each line (document) of a `.jsonl` file, which is streamed and
+    /// may itself be larger (--max-file-bytes).
+    std::uint64_t max_file_bytes = std::uint64_t{1} << 30U;
+    /// JSON nesting depth: objects and arrays inside each other, the root counting 1; the trace
+    /// format needs about 6 levels. Recursive walkers follow IE values, so keep it small (--max-nesting).
+    std::size_t max_nesting = 100;
+    /// Characters of one JSON number token: integers of the format need at most 20, times about 24
+    /// (--max-number-chars).
+    std::size_t max_number_chars = 40;
+    std::size_t max_events = 10'000'000;    ///< events per trace (--max-events)
+    std::size_t max_ies = 64;               ///< IEs per event (--max-ies)
+    std::size_t max_hex_digits = 1U << 20U; ///< hex digits of one pdu or IE value (--max-hex-digits)
+};
+
 /// Reads one JSON document holding one trace. `file` and `first_line` only label errors/positions.
+/// Applies the nesting and number limits (the others: check_limits).
 [[nodiscard]] Expected<Trace> parse_trace(std::string_view text, const std::string& file,
-                                          std::size_t first_line = 1);
+                                          std::size_t first_line = 1, const Limits& limits = {});
 
 /// All traces of a `.json` file (one document) or `.jsonl` file (one document per non-blank line).
 /// The outer error is for the file as a whole (cannot read, empty, no trace); each inner one is for
-/// one document, so one bad line does not hide the good ones.
-[[nodiscard]] Expected<std::vector<Expected<Trace>>> read_trace_file(const std::string& path);
-
-/// Longest line of a `.jsonl` file (one document), in bytes; a longer line is an error (limit).
-inline constexpr std::size_t kMaxJsonlLine = std::size_t{1} << 30U;
+/// one document, so one bad line does not hide the good ones. Applies the file size, nesting and number
+/// limits.
+[[nodiscard]] Expected<std::vector<Expected<Trace>>> read_trace_file(const std::string& path,
+                                                                     const Limits& limits = {});
 
 /// Streams the traces of a file to `on_document`, one document at a time and in file order: a `.jsonl`
 /// file is read line by line, so memory follows the largest document, not the file. Returns the error
-/// for the file as a whole (cannot read, empty, no trace), which may come after some documents.
+/// for the file as a whole (cannot read, empty, no trace), which may come after some documents. A
+/// `.jsonl` line longer than `limits.max_file_bytes` is an error for that line only.
 [[nodiscard]] Expected<void> for_each_trace_in_file(const std::string& path,
-                                                    const std::function<void(Expected<Trace>&&)>& on_document);
+                                                    const std::function<void(Expected<Trace>&&)>& on_document,
+                                                    const Limits& limits = {});
 
 /// A `.json` trace document read in bounded memory: its header (every top-level member but `events`)
 /// when opened, then its events one at a time, so memory follows the header and the largest event,
@@ -184,15 +205,8 @@ class TraceStream {
 /// does not exist or cannot be read (io), a directory without trace files (bad_input).
 [[nodiscard]] Expected<std::vector<std::string>> collect_trace_files(const std::vector<std::string>& paths);
 
-/// Input limits on a parsed trace (the file size, 1 GiB, and the JSON nesting depth, 100, are enforced
-/// while reading). Hitting one is an error with code `limit` naming the limit and its option.
-struct Limits {
-    std::size_t max_events = 10'000'000;   ///< events per trace (--max-events)
-    std::size_t max_ies = 64;              ///< IEs per event (--max-ies)
-    std::size_t max_hex_digits = 1U << 20U; ///< hex digits of one pdu or IE value (--max-hex-digits)
-};
-
-/// Checks a parsed trace against the limits: check_event_count, then check_event_limits per event.
+/// Checks a parsed trace against the event, IE and hex limits: check_event_count, then
+/// check_event_limits per event.
 [[nodiscard]] Expected<void> check_limits(const Trace& trace, const Limits& limits);
 /// Checks that `events` events fit --max-events; `trace` (its file and line) labels the error.
 [[nodiscard]] Expected<void> check_event_count(const Trace& trace, std::size_t events, const Limits& limits);
