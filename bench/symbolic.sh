@@ -18,16 +18,21 @@ import json, sys
 runs = json.load(open(sys.argv[1]))["benchmarks"]
 med = {}
 for r in runs:
+    if r.get("error_occurred"):
+        args = dict(kv.split(":") for kv in r["run_name"].split("/")[1:] if ":" in kv)
+        med[(int(args["events"]), int(args["proofs"]))] = None
+        continue
     if r.get("aggregate_name") != "median":
         continue
     args = dict(kv.split(":") for kv in r["run_name"].split("/")[1:] if ":" in kv)
     med[(int(args["events"]), int(args["proofs"]))] = r["real_time"]  # ms
 print("| events | verdict only, ms | ms/event | with proofs, ms | ms/event |")
 print("|---:|---:|---:|---:|---:|")
+def cell(v, n):
+    return "inconclusive | -" if v is None else f"{v:.1f} | {v/n:.3f}"
 for n in sorted({k[0] for k in med}):
-    a, b = med[(n, 0)], med[(n, 1)]
-    print(f"| {n} | {a:.1f} | {a/n:.3f} | {b:.1f} | {b/n:.3f} |")
-ns = sorted({k[0] for k in med})
+    print(f"| {n} | {cell(med.get((n, 0)), n)} | {cell(med.get((n, 1)), n)} |")
+ns = sorted(n for n in {k[0] for k in med} if med.get((n, 0)) is not None and med.get((n, 1)) is not None)
 for p, name in ((0, "verdict only"), (1, "with proofs")):
     lo, hi = ns[-2], ns[-1]
     ratio = (med[(hi, p)] / hi) / (med[(lo, p)] / lo)
