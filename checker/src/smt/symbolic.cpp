@@ -20,8 +20,8 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <type_traits>
 #include <set>
+#include <type_traits>
 #include <unordered_map>
 #include <variant>
 #include <z3++.h>
@@ -132,9 +132,10 @@ class ConcreteEnv final : public expr::Env {
 class Engine {
   public:
     /// `ctx` outlives the engine (see check_symbolic: it is created through the C API, which can fail).
-    Engine(const spec::Spec& spec, const trace::Trace& trace, const SymbolicOptions& options, z3::context& ctx)
-        : spec_(spec), trace_(trace), options_(options), pe_(options.partial_evaluation), ctx_(ctx), solver_(ctx_),
-          bytes_sort_(ctx_.uninterpreted_sort("Bytes")),
+    Engine(const spec::Spec& spec, const trace::Trace& trace, const SymbolicOptions& options,
+           z3::context& ctx)
+        : spec_(spec), trace_(trace), options_(options), pe_(options.partial_evaluation), ctx_(ctx),
+          solver_(ctx_), bytes_sort_(ctx_.uninterpreted_sort("Bytes")),
           bytes_id_(ctx_.function("bytes_id", bytes_sort_, ctx_.int_sort())),
           bytes_len_(ctx_.function("len", bytes_sort_, ctx_.int_sort())), no_entry_(ctx_.int_val(kNoEntry)),
           cenv_(*this), scope_(spec.scope), started_(std::chrono::steady_clock::now())
@@ -1062,7 +1063,8 @@ class Engine {
     {
         // The budget covers encoding too: spent before the solver starts means no answer, every time.
         // Z3 4.8.12's timer can hang on very short timeouts: less than kMinSolverMs left counts as spent.
-        const auto spent = std::chrono::steady_clock::now() - started_ + std::chrono::milliseconds(kMinSolverMs);
+        const auto spent =
+            std::chrono::steady_clock::now() - started_ + std::chrono::milliseconds(kMinSolverMs);
         if (spent >= std::chrono::milliseconds(options_.timeout_ms)) {
             out_of_time_ = true;
             return z3::unknown;
@@ -1075,6 +1077,22 @@ class Engine {
             v.push_back(a);
         }
         return solver_.check(v);
+    }
+    /// check() with the literals asserted in a scope instead of passed as assumptions: much faster when
+    /// there are thousands of them and no core is needed. The model, when satisfiable, goes to `model`.
+    [[nodiscard]] z3::check_result check_asserted(const std::vector<z3::expr>& literals,
+                                                  std::optional<z3::model>& model)
+    {
+        solver_.push();
+        for (const auto& l : literals) {
+            solver_.add(l);
+        }
+        const auto r = check({});
+        if (r == z3::sat) {
+            model = solver_.get_model();
+        }
+        solver_.pop();
+        return r;
     }
     [[nodiscard]] std::vector<z3::expr> prefix(std::size_t last_event, bool with_checks,
                                                const std::optional<z3::expr>& bound);
@@ -1620,9 +1638,10 @@ Expected<machine::ReplayResult> Engine::run()
     } else {
         // Fewest inserted messages first (iterative bound).
         z3::check_result answer = z3::unsat;
+        std::optional<z3::model> found;
         for (unsigned m = 0; m <= options_.max_missing; ++m) {
             bound_to(m);
-            answer = check(prefix(trace_.events.size(), true, bound));
+            answer = check_asserted(prefix(trace_.events.size(), true, bound), found);
             if (answer != z3::unsat || slot_active_.empty()) {
                 break;
             }
@@ -1632,7 +1651,7 @@ Expected<machine::ReplayResult> Engine::run()
             return std::move(result_);
         }
         if (answer == z3::sat) {
-            const z3::model model = solver_.get_model();
+            const z3::model model = *found;
             result_.verdict = machine::Verdict::conforms;
             report_inserted(model);
             // Which open values mattered: those behind open checks.
@@ -1917,7 +1936,8 @@ Expected<machine::ReplayResult> check_symbolic(const spec::Spec& spec, const tra
     if (raw == nullptr) {
         return out_of_memory("no memory for a solver context");
     }
-    const std::unique_ptr<std::remove_pointer_t<Z3_context>, decltype(&Z3_del_context)> owner(raw, &Z3_del_context);
+    const std::unique_ptr<std::remove_pointer_t<Z3_context>, decltype(&Z3_del_context)> owner(
+        raw, &Z3_del_context);
     try {
         z3::scoped_context ctx(raw); // does not own `raw`; declared after `owner`, so destroyed first
         Engine engine(spec, trace, options, ctx());
