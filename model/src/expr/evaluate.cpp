@@ -123,6 +123,9 @@ class Evaluator {
         case NodeKind::literal:
             return n.literal;
         case NodeKind::variable:
+            if (const Value* v = env_.find(n)) {
+                return *v;
+            }
             return env_.lookup(n.name);
         case NodeKind::set_literal:
             return eval_set(n);
@@ -140,6 +143,35 @@ class Evaluator {
     }
 
   private:
+    /// The value of `n` without copying a variable's or a literal's value (sets, bytes): a reference
+    /// into the Env or the tree, or to `tmp` holding the evaluated result. Operators that only read an
+    /// operand use this; the copies were a large share of the allocations of a replay.
+    [[nodiscard]] const Value& ref(const Node& n, Value& tmp)
+    {
+        if (n.kind == NodeKind::literal) {
+            return n.literal;
+        }
+        if (n.kind == NodeKind::variable) {
+            if (const Value* v = env_.find(n)) {
+                return *v;
+            }
+        }
+        tmp = eval(n);
+        return tmp;
+    }
+
+    /// The result for an operand `v` that usable() rejects: unknown as it is, absent as unknown.
+    [[gnu::noinline]] [[nodiscard]] static Value unusable(const Value& v, const Node& source)
+    {
+        if (v.is_absent()) {
+            return Value::unknown(describe(source) + " is absent");
+        }
+        return v;
+    }
+
+    /// Whether usable() would accept `v`, without changing it.
+    [[nodiscard]] static bool known_present(const Value& v) { return v.is_known() && !v.is_absent(); }
+
     /// Turns an absent value into an unknown one naming `source`; false when `v` is (now) unknown.
     [[nodiscard]] static bool usable(Value& v, const Node& source)
     {
@@ -226,11 +258,13 @@ class Evaluator {
     /// absent is a proper value here: absent == absent, absent != anything else.
     [[gnu::noinline]] [[nodiscard]] Value eval_equality(bool equal, const Node& n)
     {
-        Value a = eval(*n.args[0]);
+        Value ta;
+        const Value& a = ref(*n.args[0], ta);
         if (a.is_unknown()) {
             return a;
         }
-        Value b = eval(*n.args[1]);
+        Value tb;
+        const Value& b = ref(*n.args[1], tb);
         if (b.is_unknown()) {
             return b;
         }
@@ -239,13 +273,15 @@ class Evaluator {
 
     [[gnu::noinline]] [[nodiscard]] Value eval_member(const Node& n)
     {
-        Value x = eval(*n.args[0]);
-        if (!usable(x, *n.args[0])) {
-            return x;
+        Value tx;
+        const Value& x = ref(*n.args[0], tx);
+        if (!known_present(x)) {
+            return unusable(x, *n.args[0]);
         }
-        Value s = eval(*n.args[1]);
-        if (!usable(s, *n.args[1])) {
-            return s;
+        Value ts;
+        const Value& s = ref(*n.args[1], ts);
+        if (!known_present(s)) {
+            return unusable(s, *n.args[1]);
         }
         const auto& elements = as<SetValue>(s).elements;
         return Value::boolean(std::binary_search(elements.begin(), elements.end(), x,
@@ -254,13 +290,15 @@ class Evaluator {
 
     [[gnu::noinline]] [[nodiscard]] Value eval_integer(BinaryOp op, const Node& n)
     {
-        Value va = eval(*n.args[0]);
-        if (!usable(va, *n.args[0])) {
-            return va;
+        Value ta;
+        const Value& va = ref(*n.args[0], ta);
+        if (!known_present(va)) {
+            return unusable(va, *n.args[0]);
         }
-        Value vb = eval(*n.args[1]);
-        if (!usable(vb, *n.args[1])) {
-            return vb;
+        Value tb;
+        const Value& vb = ref(*n.args[1], tb);
+        if (!known_present(vb)) {
+            return unusable(vb, *n.args[1]);
         }
         const std::int64_t a = as<std::int64_t>(va);
         const std::int64_t b = as<std::int64_t>(vb);
@@ -355,7 +393,8 @@ class Evaluator {
     [[gnu::noinline]] [[nodiscard]] Value eval_builtin(const Node& n, Builtin b)
     {
         if (b == Builtin::present || b == Builtin::known) {
-            Value v = eval(*n.args[0]);
+            Value tv;
+            const Value& v = ref(*n.args[0], tv);
             if (b == Builtin::known) {
                 return Value::boolean(v.is_known());
             }
@@ -364,15 +403,22 @@ class Evaluator {
             }
             return Value::boolean(!v.is_absent());
         }
+        if (b == Builtin::len || b == Builtin::size) {
+            Value tv;
+            const Value& v = ref(*n.args[0], tv);
+            if (!known_present(v)) {
+                return unusable(v, *n.args[0]);
+            }
+            return Value::integer(b == Builtin::len
+                                      ? static_cast<std::int64_t>(as<std::vector<std::uint8_t>>(v).size())
+                                      : static_cast<std::int64_t>(as<SetValue>(v).elements.size()));
+        }
+        if (b == Builtin::get) {
+            return eval_get(n);
+        }
         Value x = eval(*n.args[0]);
         if (!usable(x, *n.args[0])) {
             return x;
-        }
-        if (b == Builtin::len) {
-            return Value::integer(static_cast<std::int64_t>(as<std::vector<std::uint8_t>>(x).size()));
-        }
-        if (b == Builtin::size) {
-            return Value::integer(static_cast<std::int64_t>(as<SetValue>(x).elements.size()));
         }
         Value y = eval(*n.args[1]);
         if (!usable(y, *n.args[1])) {
@@ -408,16 +454,33 @@ class Evaluator {
         if (!usable(z, *n.args[2])) {
             return z;
         }
-        const std::int64_t key = as<std::int64_t>(y);
-        const std::int64_t third = as<std::int64_t>(z);
-        if (b == Builtin::get) {
-            const auto& entries = as<MapValue>(x).entries;
-            const auto it = entries.find(key);
-            return Value::integer(it == entries.end() ? third : it->second);
-        }
         PC5CHECK_ASSERT(b == Builtin::put);
-        as<MapValue>(x).entries[key] = third;
+        as<MapValue>(x).entries[as<std::int64_t>(y)] = as<std::int64_t>(z);
         return x;
+    }
+
+    /// get(m, k, default) reads the map where it is: a copy of a state map per read was the most
+    /// frequent allocation of a replay.
+    [[gnu::noinline]] [[nodiscard]] Value eval_get(const Node& n)
+    {
+        Value tm;
+        const Value& m = ref(*n.args[0], tm);
+        if (!known_present(m)) {
+            return unusable(m, *n.args[0]);
+        }
+        Value tk;
+        const Value& k = ref(*n.args[1], tk);
+        if (!known_present(k)) {
+            return unusable(k, *n.args[1]);
+        }
+        Value td;
+        const Value& d = ref(*n.args[2], td);
+        if (!known_present(d)) {
+            return unusable(d, *n.args[2]);
+        }
+        const auto& entries = as<MapValue>(m).entries;
+        const auto it = entries.find(as<std::int64_t>(k));
+        return Value::integer(it == entries.end() ? as<std::int64_t>(d) : it->second);
     }
 
     const Env& env_;

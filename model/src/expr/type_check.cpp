@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -201,6 +202,7 @@ class Checker {
         n.name = proto.name;
         n.literal = proto.literal;
         n.offset = proto.offset;
+        n.slot = proto.slot;
         n.type = std::move(type);
         std::size_t height = 0;
         std::size_t size = 1;
@@ -283,7 +285,12 @@ class Checker {
     [[gnu::noinline]] [[nodiscard]] Result check_name(const Node& n, const Type* hint)
     {
         if (const auto v = scope_.variables.find(n.name); v != scope_.variables.end()) {
-            return build(n, v->second, {});
+            Node resolved;
+            resolved.kind = n.kind;
+            resolved.name = n.name;
+            resolved.offset = n.offset;
+            resolved.slot = static_cast<std::uint32_t>(std::distance(scope_.variables.begin(), v));
+            return build(resolved, v->second, {});
         }
         if (const auto d = scope_.defs.find(n.name); d != scope_.defs.end()) {
             return expand_def(n, d->first, d->second);

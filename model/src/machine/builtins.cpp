@@ -2,9 +2,9 @@
 
 #include "pc5check/crypto/crypto.h"
 
-#include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 namespace pc5check::machine {
 
@@ -147,17 +147,17 @@ void declare_builtins(expr::Scope& scope)
 namespace {
 
 /// Appends a self-delimiting encoding of a value to a cache key.
-void append_key(std::vector<std::uint8_t>& key, const Value& v)
+void append_key(std::string& key, const Value& v)
 {
     const auto put64 = [&key](std::uint64_t x) {
         for (int i = 0; i < 8; ++i) {
-            key.push_back(static_cast<std::uint8_t>(x >> (8 * i)));
+            key.push_back(static_cast<char>(static_cast<std::uint8_t>(x >> (8 * i))));
         }
     };
-    key.push_back(static_cast<std::uint8_t>(v.data.index()));
+    key.push_back(static_cast<char>(v.data.index()));
     if (const auto* b = std::get_if<std::vector<std::uint8_t>>(&v.data)) {
         put64(b->size());
-        key.insert(key.end(), b->begin(), b->end());
+        key.append(b->begin(), b->end());
     } else if (const auto* i = std::get_if<std::int64_t>(&v.data)) {
         put64(static_cast<std::uint64_t>(*i));
     } else if (const auto* e = std::get_if<expr::EnumValue>(&v.data)) {
@@ -166,13 +166,14 @@ void append_key(std::vector<std::uint8_t>& key, const Value& v)
 }
 
 /// Wraps a pure external function with a per-machine memo: the same derivation (KDF, NRPIK, MAC) is
-/// asked for by several rules and transitions at one event, and again at later events.
+/// asked for by several rules and transitions at one event, and again at later events. Hashed: an
+/// ordered map compared long keys (a MAC's key holds the whole PDU) byte by byte on every probe.
 void memoize(expr::ExternalFunction& f)
 {
-    auto cache = std::make_shared<std::map<std::vector<std::uint8_t>, Value>>();
+    auto cache = std::make_shared<std::unordered_map<std::string, Value>>();
     auto inner = f.impl;
     f.impl = [cache, inner](const std::vector<Value>& args) -> Value {
-        std::vector<std::uint8_t> key;
+        std::string key;
         for (const auto& a : args) {
             append_key(key, a);
         }

@@ -15,12 +15,26 @@ namespace {
 using expr::Value;
 
 /// Variables visible while processing one event: event fields, then state, then parameters.
+/// `slots` (Machine::slots_) holds the value of each variable of the machine's scope by Node::slot,
+/// so that a variable read is an array read; lookup() by name serves trees without slots.
 class EventEnv final : public expr::Env {
 public:
     EventEnv(const std::unordered_map<std::string, Value>* fields, const std::unordered_map<std::string, Value>& state,
-             const std::unordered_map<std::string, Value>& params, bool enabled)
-        : fields_(fields), state_(state), params_(params), enabled_(Value::boolean(enabled))
+             const std::unordered_map<std::string, Value>& params, bool enabled,
+             const std::vector<const Value*>& slots, const std::vector<std::string_view>& names)
+        : fields_(fields), state_(state), params_(params), enabled_(Value::boolean(enabled)), slots_(slots),
+          names_(names)
     {
+    }
+
+    /// A slot is trusted only when it names the same variable: a tree checked against another scope
+    /// (or before a name was added to this one) falls back to lookup() instead of reading a neighbour.
+    [[nodiscard]] const Value* find(const expr::Node& variable) const override
+    {
+        if (variable.slot >= slots_.size() || names_[variable.slot] != variable.name) {
+            return nullptr;
+        }
+        return slots_[variable.slot];
     }
 
     [[nodiscard]] Value lookup(const std::string& name) const override
@@ -47,12 +61,16 @@ public:
     }
 
     void set_enabled(bool enabled) { enabled_ = Value::boolean(enabled); }
+    /// The value lookup("enabled") gives, for the slot table.
+    [[nodiscard]] const Value* enabled() const { return &enabled_; }
 
 private:
     const std::unordered_map<std::string, Value>* fields_;
     const std::unordered_map<std::string, Value>& state_;
     const std::unordered_map<std::string, Value>& params_;
     Value enabled_;
+    const std::vector<const Value*>& slots_;
+    const std::vector<std::string_view>& names_;
 };
 
 /// Variables visible to state-variable initialisers.
@@ -145,20 +163,120 @@ std::vector<std::string> ReplayResult::violated_rules() const
     return {ids.begin(), ids.end()};
 }
 
-Machine::Machine(const spec::Spec& spec, const BoundTrace& trace) : spec_(&spec), trace_(&trace), scope_(spec.scope)
+Machine::Machine(const spec::Spec& spec, const BoundTrace& trace) : spec_(&spec), trace_(&trace)
 {
+    // evaluate() reads only the functions of a scope: copying the variables and defs too would cost
+    // more than a short trace's replay.
+    scope_.functions = spec.scope.functions;
     bind_trace_keys(scope_, trace.trace->keys);
     for (const auto& p : spec.parameters) {
         params_["param." + p.id] = p.value;
     }
-    expr::Scope init_scope = spec.init_scope;
-    bind_trace_keys(init_scope, trace.trace->keys);
+    // Initialisers call the same functions (declare_builtins on both scopes) bound to the same keys:
+    // scope_ serves them too, rather than a second copy with its own memos.
     const InitEnv init_env(trace.init, params_);
     for (const auto& v : spec.variables) {
-        state_[v.role + "." + v.name] = expr::evaluate(*v.init, init_env, init_scope);
+        state_[v.role + "." + v.name] = expr::evaluate(*v.init, init_env, scope_);
     }
     state_["initiator.state"] = Value::enumeration(0);
     state_["target.state"] = Value::enumeration(0);
+
+    // Slot table of EventEnv::lookup's order (fields, state, parameters, enabled, absent IEs). Nodes
+    // of unordered_maps keep their addresses when the map is moved, and state_ and params_ gain no
+    // names after this: the pointers stay valid for the machine's life.
+    const auto& variables = spec.scope.variables;
+    names_.reserve(variables.size());
+    for (const auto& [name, type] : variables) {
+        names_.emplace_back(name);
+    }
+    base_slots_.assign(names_.size(), nullptr);
+    for (const auto* values : {&params_, &state_}) { // state last: lookup() prefers it
+        for (const auto& [name, value] : *values) {
+            if (const auto s = slot_of(name); s != expr::kNoSlot) {
+                base_slots_[s] = &value;
+            }
+        }
+    }
+    for (std::uint32_t s = 0; s < names_.size(); ++s) {
+        if (base_slots_[s] != nullptr) {
+            continue;
+        }
+        if (names_[s] == "enabled") {
+            enabled_slot_ = s;
+        } else if (names_[s].starts_with("ie.")) {
+            absent_slots_.push_back(s);
+        }
+    }
+}
+
+Machine::Candidate Machine::candidate(const spec::Transition& t)
+{
+    Candidate c;
+    c.transition = &t;
+    const auto state_index = [](const std::vector<std::string>& states, const std::string& name) {
+        const auto it = std::find(states.begin(), states.end(), name);
+        PC5CHECK_ASSERT(it != states.end() && "control state checked by the spec loader");
+        return static_cast<std::uint32_t>(it - states.begin());
+    };
+    if (const auto cs = spec_->control_states.find(t.role); cs != spec_->control_states.end()) {
+        const auto control = state_.find(t.role + ".state");
+        PC5CHECK_ASSERT(control != state_.end());
+        c.control = &control->second;
+        for (const auto& from : t.from) {
+            c.from.push_back(state_index(cs->second, from));
+        }
+        if (!t.to.empty()) {
+            c.to = state_index(cs->second, t.to);
+        }
+    }
+    for (const auto& e : t.effects) {
+        const auto target = state_.find(e.variable);
+        PC5CHECK_ASSERT(target != state_.end() && "effects assign state variables (spec loader)");
+        c.targets.push_back(&target->second);
+    }
+    return c;
+}
+
+const Machine::MessagePlan& Machine::plan_for(const std::string& msg)
+{
+    auto [it, inserted] = plans_.try_emplace(msg);
+    MessagePlan& plan = it->second;
+    if (!inserted) {
+        return plan;
+    }
+    for (const auto& t : spec_->transitions) {
+        if (!matches(t.on, msg)) {
+            continue;
+        }
+        if (t.dir == spec::Direction::observe) {
+            plan.observe.push_back(candidate(t));
+            continue;
+        }
+        auto& by_role = t.dir == spec::Direction::send ? plan.send : plan.recv;
+        if (t.role == role_name(trace::Role::initiator)) {
+            by_role[0].push_back(candidate(t));
+        } else if (t.role == role_name(trace::Role::target)) {
+            by_role[1].push_back(candidate(t));
+        }
+    }
+    for (const auto& rule : spec_->rules) {
+        for (const auto& check : rule.checks) {
+            if (matches(check.on, msg)) {
+                plan.checks.emplace_back(&rule, &check);
+            }
+        }
+    }
+    return plan;
+}
+
+std::uint32_t Machine::slot_of(std::string_view name) const
+{
+    // names_ is sorted: it is the order of the std::map Scope::variables.
+    const auto it = std::lower_bound(names_.begin(), names_.end(), name);
+    if (it == names_.end() || *it != name) {
+        return expr::kNoSlot;
+    }
+    return static_cast<std::uint32_t>(it - names_.begin());
 }
 
 Value Machine::value_of(const std::string& name) const
@@ -198,86 +316,97 @@ StepRecord Machine::step(const BoundEvent& be, std::size_t event_index, std::vec
     StepRecord record;
     record.index = event_index;
 
-    EventEnv env(&be.fields, state_, params_, false);
+    EventEnv env(&be.fields, state_, params_, false, slots_, names_);
+    // This event's slot table: the state and parameters, then what lookup() would find before them.
+    slots_ = base_slots_;
+    const Value absent = Value::absent();
+    for (const std::uint32_t s : absent_slots_) {
+        slots_[s] = &absent;
+    }
+    if (enabled_slot_ != expr::kNoSlot) {
+        slots_[enabled_slot_] = env.enabled();
+    }
+    for (const auto& [name, value] : be.fields) {
+        if (const auto s = slot_of(name); s != expr::kNoSlot) {
+            slots_[s] = &value;
+        }
+    }
 
     // Which transition of a role fires: the first in spec order whose from-state and message match
     // and whose guard is not false. An unknown guard is taken, and recorded as an assumption.
-    const auto select = [&](const std::string& role, spec::Direction dir) -> const spec::Transition* {
-        const auto& states = spec_->control_states.at(role);
-        const std::string& current =
-            states.at(std::get<expr::EnumValue>(state_.at(role + ".state").data).index);
-        for (const auto& t : spec_->transitions) {
-            if (t.role != role || t.dir != dir || !matches(t.on, ev.msg)) {
-                continue;
-            }
-            if (!t.from.empty() && std::find(t.from.begin(), t.from.end(), current) == t.from.end()) {
-                continue;
+    const MessagePlan& plan = plan_for(ev.msg);
+    const auto select = [&](const std::vector<Candidate>& candidates) -> const Candidate* {
+        for (const Candidate& c : candidates) {
+            const spec::Transition& t = *c.transition;
+            if (!c.from.empty()) {
+                const std::uint32_t current = std::get<expr::EnumValue>(c.control->data).index;
+                if (std::find(c.from.begin(), c.from.end(), current) == c.from.end()) {
+                    continue;
+                }
             }
             const Value g = condition(*t.guard, env, scope_);
             if (g.is_unknown()) {
                 record.assumptions.push_back("event " + std::to_string(event_index) + ": guard of " + t.id +
                                              " assumed true (" + g.unknown_reason() + ")");
-                return &t;
+                return &c;
             }
             if (std::get<bool>(g.data)) {
-                return &t;
+                return &c;
             }
         }
         return nullptr;
     };
 
-    const spec::Transition* send = select(role_name(sender), spec::Direction::send);
-    const spec::Transition* recv = select(role_name(receiver), spec::Direction::recv);
+    const auto role_index = [](trace::Role r) { return r == trace::Role::initiator ? 0U : 1U; };
+    const Candidate* send = select(plan.send[role_index(sender)]);
+    const Candidate* recv = select(plan.recv[role_index(receiver)]);
     env.set_enabled(send != nullptr);
 
     // Rules, in the state before the event.
-    for (const auto& rule : spec_->rules) {
-        for (const auto& check : rule.checks) {
-            if (!matches(check.on, ev.msg)) {
+    for (const auto& [rule_ptr, check_ptr] : plan.checks) {
+        const spec::Rule& rule = *rule_ptr;
+        const spec::Check& check = *check_ptr;
+        const Value when = condition(*check.when, env, scope_);
+        Value verdict = when;
+        if (!when.is_unknown()) {
+            if (!std::get<bool>(when.data)) {
                 continue;
             }
-            const Value when = condition(*check.when, env, scope_);
-            Value verdict = when;
-            if (!when.is_unknown()) {
-                if (!std::get<bool>(when.data)) {
-                    continue;
-                }
-                verdict = condition(*check.assertion, env, scope_);
-            }
-            if (verdict.is_known() && std::get<bool>(verdict.data)) {
-                ++passes[rule.id];
-                continue;
-            }
-            Finding f;
-            f.rule = rule.id;
-            f.warning = rule.warning;
-            f.outcome = verdict.is_unknown() ? Outcome::unverified : Outcome::violation;
-            f.event = event_index;
-            f.position = ev.position;
-            f.msg = ev.msg;
-            switch (check.offender) {
-            case spec::Offender::sender:
-                f.offender = sender;
-                break;
-            case spec::Offender::receiver:
-                f.offender = receiver;
-                break;
-            case spec::Offender::initiator:
-                f.offender = trace::Role::initiator;
-                break;
-            case spec::Offender::target:
-                f.offender = trace::Role::target;
-                break;
-            }
-            f.clauses = rule.clauses;
-            f.rule_text = rule.text;
-            f.expected = render_template(check.expected, env, scope_);
-            f.observed = render_template(check.observed, env, scope_);
-            if (verdict.is_unknown()) {
-                f.reason = verdict.unknown_reason();
-            }
-            findings.push_back(std::move(f));
+            verdict = condition(*check.assertion, env, scope_);
         }
+        if (verdict.is_known() && std::get<bool>(verdict.data)) {
+            ++passes[rule.id];
+            continue;
+        }
+        Finding f;
+        f.rule = rule.id;
+        f.warning = rule.warning;
+        f.outcome = verdict.is_unknown() ? Outcome::unverified : Outcome::violation;
+        f.event = event_index;
+        f.position = ev.position;
+        f.msg = ev.msg;
+        switch (check.offender) {
+        case spec::Offender::sender:
+            f.offender = sender;
+            break;
+        case spec::Offender::receiver:
+            f.offender = receiver;
+            break;
+        case spec::Offender::initiator:
+            f.offender = trace::Role::initiator;
+            break;
+        case spec::Offender::target:
+            f.offender = trace::Role::target;
+            break;
+        }
+        f.clauses = rule.clauses;
+        f.rule_text = rule.text;
+        f.expected = render_template(check.expected, env, scope_);
+        f.observed = render_template(check.observed, env, scope_);
+        if (verdict.is_unknown()) {
+            f.reason = verdict.unknown_reason();
+        }
+        findings.push_back(std::move(f));
     }
 
     // The state is still the one before the event: render it now if this event broke a rule.
@@ -291,36 +420,32 @@ StepRecord Machine::step(const BoundEvent& be, std::size_t event_index, std::vec
     }
 
     // Transitions: all right-hand sides read the state before the event.
-    std::vector<std::pair<std::string, Value>> updates;
-    const auto apply = [&](const spec::Transition& t) {
-        for (const auto& e : t.effects) {
-            updates.emplace_back(e.variable, expr::evaluate(*e.value, env, scope_));
+    updates_.clear();
+    const auto apply = [&](const Candidate& c) {
+        const auto& effects = c.transition->effects;
+        for (std::size_t k = 0; k < effects.size(); ++k) {
+            updates_.emplace_back(c.targets[k], expr::evaluate(*effects[k].value, env, scope_));
         }
-        if (!t.to.empty()) {
-            const auto& states = spec_->control_states.at(t.role);
-            const auto idx = static_cast<std::uint32_t>(std::find(states.begin(), states.end(), t.to) - states.begin());
-            updates.emplace_back(t.role + ".state", Value::enumeration(idx));
+        if (c.to != expr::kNoSlot) {
+            updates_.emplace_back(c.control, Value::enumeration(c.to));
         }
     };
     if (send != nullptr) {
-        record.sender_transition = send->id;
+        record.sender_transition = send->transition->id;
         apply(*send);
     }
     if (recv != nullptr) {
-        record.receiver_transition = recv->id;
+        record.receiver_transition = recv->transition->id;
         apply(*recv);
     }
-    for (const auto& t : spec_->transitions) {
-        if (t.dir != spec::Direction::observe || !matches(t.on, ev.msg)) {
-            continue;
-        }
-        const Value g = condition(*t.guard, env, scope_);
+    for (const Candidate& c : plan.observe) {
+        const Value g = condition(*c.transition->guard, env, scope_);
         if (g.is_known() && std::get<bool>(g.data)) {
-            apply(t);
+            apply(c);
         }
     }
-    for (auto& [name, value] : updates) {
-        state_[name] = std::move(value);
+    for (auto& [target, value] : updates_) {
+        *target = std::move(value);
     }
     return record;
 }

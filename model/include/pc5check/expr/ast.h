@@ -22,6 +22,9 @@ enum class NodeKind : std::uint8_t {
     call,      ///< builtin or external function call: name(args...)
 };
 
+/// Node::slot of a node that has none (not a variable, or a hand-built tree).
+inline constexpr std::uint32_t kNoSlot = UINT32_MAX;
+
 struct Node;
 using NodePtr = std::shared_ptr<const Node>;
 
@@ -34,6 +37,10 @@ struct Node {
     std::vector<NodePtr> args;   ///< operands / elements / arguments / (c, a, b) for ite
     Type type{};                 ///< set by type_check
     std::size_t offset = 0;
+    /// For a variable, set by type_check: the index of `name` in the checking Scope's `variables` (in
+    /// map order), so that an Env built from that scope reads it from an array instead of hashing the
+    /// name on every evaluation (Env::find). kNoSlot otherwise.
+    std::uint32_t slot = kNoSlot;
 };
 
 } // namespace pc5check::expr

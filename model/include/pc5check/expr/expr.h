@@ -100,6 +100,10 @@ public:
     virtual ~Env() = default;
     /// Value of a variable the type checker accepted. Never fails: unlogged data is Unknown.
     [[nodiscard]] virtual Value lookup(const std::string& name) const = 0;
+    /// Fast path of lookup(): the value of `variable` (a node with Node::slot set against the scope
+    /// this Env was built for) without a copy, or nullptr to make the evaluator call lookup(). The
+    /// returned value must stay unchanged for the duration of the evaluate() call.
+    [[nodiscard]] virtual const Value* find(const Node& /*variable*/) const { return nullptr; }
 };
 
 /// Evaluates a typed tree. `scope` supplies external function implementations.

@@ -7,9 +7,11 @@
 #include "pc5check/spec/spec.h"
 #include "pc5check/trace/trace.h"
 
+#include <array>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -111,6 +113,12 @@ class Machine {
 public:
     /// `spec` and `trace` must outlive the machine.
     Machine(const spec::Spec& spec, const BoundTrace& trace);
+    /// Not copyable: the slot table points into the machine's own state (moves keep it valid).
+    Machine(const Machine&) = delete;
+    Machine& operator=(const Machine&) = delete;
+    Machine(Machine&&) = default;
+    Machine& operator=(Machine&&) = default;
+    ~Machine() = default;
 
     /// Processes one event: evaluates the rules touched by it in the current state, then takes the
     /// sender's send transition, the receiver's receive transition and the link observations.
@@ -129,11 +137,42 @@ public:
     [[nodiscard]] std::vector<std::pair<std::string, std::string>> snapshot() const;
 
 private:
+    /// A transition with its control states as indices and its targets as this machine's values, so
+    /// that taking it compares no strings and hashes no names.
+    struct Candidate {
+        const spec::Transition* transition = nullptr;
+        std::vector<std::uint32_t> from;   ///< indices of the from-states (empty: any)
+        std::uint32_t to = expr::kNoSlot;  ///< index of the to-state, kNoSlot: unchanged
+        expr::Value* control = nullptr;    ///< the role's control state (none for link)
+        std::vector<expr::Value*> targets; ///< state_ value of each effect
+    };
+    /// The transitions and checks an event of one message can touch, in spec order: matched once per
+    /// message and machine rather than against every transition and check at every event.
+    struct MessagePlan {
+        std::array<std::vector<Candidate>, 2> send; ///< by sender (initiator, target)
+        std::array<std::vector<Candidate>, 2> recv; ///< by receiver
+        std::vector<Candidate> observe;
+        std::vector<std::pair<const spec::Rule*, const spec::Check*>> checks;
+    };
+    [[nodiscard]] Candidate candidate(const spec::Transition& t);
+    [[nodiscard]] const MessagePlan& plan_for(const std::string& msg);
+
+    /// Slot of a variable of the spec's scope, or kNoSlot.
+    [[nodiscard]] std::uint32_t slot_of(std::string_view name) const;
+
     const spec::Spec* spec_;
     const BoundTrace* trace_;
-    expr::Scope scope_; ///< spec scope with this trace's keys bound
+    expr::Scope scope_; ///< the spec scope's functions, with this trace's keys bound
     std::unordered_map<std::string, expr::Value> state_;
     std::unordered_map<std::string, expr::Value> params_;
+    /// Per variable of the spec's scope (by Node::slot): its state or parameter value, else nullptr.
+    std::vector<const expr::Value*> base_slots_;
+    std::vector<std::uint32_t> absent_slots_;                   ///< ie.* names no state variable shadows
+    std::uint32_t enabled_slot_ = expr::kNoSlot;                ///< slot of `enabled`, unless shadowed
+    std::vector<std::string_view> names_;                       ///< the scope's variable names by slot
+    std::vector<const expr::Value*> slots_;                     ///< the current event's table (reused)
+    std::unordered_map<std::string, MessagePlan> plans_;        ///< by message name, built on first use
+    std::vector<std::pair<expr::Value*, expr::Value>> updates_; ///< the current event's (reused)
 };
 
 /// Binds and replays a whole trace.
