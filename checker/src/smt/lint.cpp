@@ -73,10 +73,15 @@ Answer satisfiable(z3::context& ctx, Encoder& enc, const z3::expr& formula, unsi
     bool interrupted = false;
     std::thread watchdog([&] {
         std::unique_lock lock(mutex);
-        if (!finished.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return done; })) {
-            interrupted = true;
-            ctx.interrupt();
+        if (finished.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return done; })) {
+            return;
         }
+        interrupted = true;
+        // An interrupt that arrives before Z3 has entered the check is lost (the check then ran
+        // unbounded on a hard query: a hang seen once in ctest): repeat it until the check returns.
+        do {
+            ctx.interrupt();
+        } while (!finished.wait_for(lock, std::chrono::milliseconds(5), [&] { return done; }));
     });
     const auto stop_watchdog = [&] {
         {
