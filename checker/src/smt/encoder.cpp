@@ -6,15 +6,12 @@ namespace pc5check::smt {
 
 namespace {
 
-std::string sort_name(const expr::Type& t)
-{
-    return t.to_string();
-}
+std::string sort_name(const expr::Type& t) { return t.to_string(); }
 
 } // namespace
 
 Encoder::Encoder(z3::context& ctx)
-    : ctx_(ctx), bytes_sort_(ctx.uninterpreted_sort("Bytes")), constraints_(ctx)
+    : ctx_(ctx), bytes_sort_(ctx.uninterpreted_sort("Bytes")), constraints_(ctx), functions_(ctx)
 {
 }
 
@@ -29,7 +26,8 @@ z3::sort Encoder::sort_of(const expr::Type& t)
     case expr::TypeKind::bytes:
         return bytes_sort_;
     case expr::TypeKind::set:
-        return ctx_.array_sort(t.element == expr::TypeKind::bytes ? bytes_sort_ : ctx_.int_sort(), ctx_.bool_sort());
+        return ctx_.array_sort(t.element == expr::TypeKind::bytes ? bytes_sort_ : ctx_.int_sort(),
+                               ctx_.bool_sort());
     case expr::TypeKind::map:
         return ctx_.array_sort(ctx_.int_sort(), ctx_.int_sort());
     }
@@ -96,28 +94,6 @@ z3::expr Encoder::literal(const expr::Value& v, const expr::Type& t)
     return fresh(t);
 }
 
-z3::expr Encoder::apply(const std::string& name, const std::vector<z3::expr>& args, const z3::sort& result)
-{
-    // Builtins such as size() apply to several sorts: one Z3 function per signature.
-    std::string key = name;
-    for (const auto& a : args) {
-        key += "|" + a.get_sort().to_string();
-    }
-    auto it = functions_.find(key);
-    if (it == functions_.end()) {
-        z3::sort_vector domain(ctx_);
-        for (const auto& a : args) {
-            domain.push_back(a.get_sort());
-        }
-        it = functions_.emplace(key, ctx_.function(key.c_str(), domain, result)).first;
-    }
-    z3::expr_vector z3_args(ctx_);
-    for (const auto& a : args) {
-        z3_args.push_back(a);
-    }
-    return it->second(z3_args);
-}
-
 z3::expr Encoder::encode(const expr::Node& node)
 {
     switch (node.kind) {
@@ -126,7 +102,8 @@ z3::expr Encoder::encode(const expr::Node& node)
     case expr::NodeKind::variable:
         return variable(node.name, node.type);
     case expr::NodeKind::set_literal: {
-        z3::expr s = z3::empty_set(node.type.element == expr::TypeKind::bytes ? bytes_sort_ : ctx_.int_sort());
+        z3::expr s =
+            z3::empty_set(node.type.element == expr::TypeKind::bytes ? bytes_sort_ : ctx_.int_sort());
         for (const auto& a : node.args) {
             s = z3::set_add(s, encode(*a));
         }
@@ -194,7 +171,7 @@ z3::expr Encoder::binary(const expr::Node& node)
     }
     // Truncating division, remainder, shifts and bitwise operators on 64-bit integers differ from
     // Z3's mathematical integers: keep them uninterpreted (sound over-approximation).
-    return apply("op" + op, {a, b}, ctx_.int_sort());
+    return functions_.apply("op" + op, {a, b}, ctx_.int_sort());
 }
 
 z3::expr Encoder::call(const expr::Node& node)
@@ -222,14 +199,14 @@ z3::expr Encoder::call(const expr::Node& node)
     }
     if (name == "get") {
         // get(m, k, d) is m[k] when k is a key, else d: an unconstrained choice between the two.
-        const z3::expr has = apply("has_key", {args.at(0), args.at(1)}, ctx_.bool_sort());
+        const z3::expr has = functions_.apply("has_key", {args.at(0), args.at(1)}, ctx_.bool_sort());
         return z3::ite(has, z3::select(args.at(0), args.at(1)), args.at(2));
     }
     if (name == "put") {
         return z3::store(args.at(0), args.at(1), args.at(2));
     }
     if (name == "size" || name == "len") {
-        const z3::expr n = apply(name, {args.at(0)}, ctx_.int_sort());
+        const z3::expr n = functions_.apply(name, {args.at(0)}, ctx_.int_sort());
         constraints_.push_back(n >= 0);
         return n;
     }
@@ -238,9 +215,9 @@ z3::expr Encoder::call(const expr::Node& node)
     }
     // External functions (crypto, key look-ups): uninterpreted (perfect-crypto assumption).
     if (args.empty()) {
-        return apply(name, {}, sort_of(node.type));
+        return functions_.apply(name, {}, sort_of(node.type));
     }
-    return apply(name, args, sort_of(node.type));
+    return functions_.apply(name, args, sort_of(node.type));
 }
 
 } // namespace pc5check::smt

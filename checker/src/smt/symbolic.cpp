@@ -13,6 +13,7 @@
 #include "pc5check/checker/symbolic.h"
 
 #include "pc5check/machine/builtins.h"
+#include "smt/functions.h"
 
 #include <algorithm>
 #include <chrono>
@@ -138,7 +139,7 @@ class Engine {
           solver_(ctx_), bytes_sort_(ctx_.uninterpreted_sort("Bytes")),
           bytes_id_(ctx_.function("bytes_id", bytes_sort_, ctx_.int_sort())),
           bytes_len_(ctx_.function("len", bytes_sort_, ctx_.int_sort())), no_entry_(ctx_.int_val(kNoEntry)),
-          cenv_(*this), scope_(spec.scope), started_(std::chrono::steady_clock::now())
+          cenv_(*this), scope_(spec.scope), started_(std::chrono::steady_clock::now()), functions_(ctx)
     {
         machine::bind_trace_keys(scope_, trace.keys);
         msg_names_ = &spec.find_enum("Msg")->names;
@@ -190,7 +191,7 @@ class Engine {
 
     std::map<std::vector<std::uint8_t>, z3::expr> byte_literals_;
     std::unordered_map<unsigned, std::vector<std::uint8_t>> byte_literal_by_id_;
-    std::map<std::string, z3::func_decl> functions_;
+    UninterpretedFunctions functions_;
     std::set<std::string> facts_;
     std::unordered_map<std::string, Sym> state_;
     std::unordered_map<std::string, Value> params_;
@@ -449,28 +450,6 @@ class Engine {
         return Value::map(std::move(map));
     }
 
-    [[nodiscard]] z3::expr apply(const std::string& name, const std::vector<z3::expr>& args,
-                                 const z3::sort& result)
-    {
-        std::string key = name;
-        for (const auto& a : args) {
-            key += "|" + a.get_sort().to_string();
-        }
-        auto it = functions_.find(key);
-        if (it == functions_.end()) {
-            z3::sort_vector domain(ctx_);
-            for (const auto& a : args) {
-                domain.push_back(a.get_sort());
-            }
-            it = functions_.emplace(key, ctx_.function(key.c_str(), domain, result)).first;
-        }
-        z3::expr_vector v(ctx_);
-        for (const auto& a : args) {
-            v.push_back(a);
-        }
-        return it->second(v);
-    }
-
     // ---- encoding the AST ----
     [[nodiscard]] Sym encode(const Node& n)
     {
@@ -617,7 +596,7 @@ class Engine {
     /// the concrete evaluator's `unknown` would be for values it does not know.
     [[nodiscard]] z3::expr int64_op(const std::string& op, const z3::expr& a, const z3::expr& b)
     {
-        const z3::expr open = apply("op" + op, {a, b}, ctx_.int_sort());
+        const z3::expr open = functions_.apply("op" + op, {a, b}, ctx_.int_sort());
         std::int64_t k = -1;
         const bool constant_count = b.simplify().is_numeral_i64(k) && k >= 0 && k <= 62;
         if (op == "<<" && constant_count) {
@@ -701,14 +680,14 @@ class Engine {
             return Term{t, bytes_len_(v[0])};
         }
         if (name == "size") {
-            const z3::expr s = apply("size", v, ctx_.int_sort());
+            const z3::expr s = functions_.apply("size", v, ctx_.int_sort());
             solver_.add(s >= 0);
             return Term{t, s};
         }
         // External functions (crypto, key look-ups) with an open argument, or whose result the model
         // cannot compute (no key logged, a derivation the spec leaves open): uninterpreted, so equal
         // inputs still give equal outputs.
-        return Term{t, apply(name, v, sort_of(n.type))};
+        return Term{t, functions_.apply(name, v, sort_of(n.type))};
     }
 
     /// f(known inputs) = known output, so uninterpreted uses of f agree with the real function.
@@ -729,7 +708,7 @@ class Engine {
         if (!facts_.insert(key).second) {
             return;
         }
-        solver_.add(apply(n.name, v, sort_of(n.type)) == literal(result, n.type));
+        solver_.add(functions_.apply(n.name, v, sort_of(n.type)) == literal(result, n.type));
     }
 
     // ---- helpers on conditions ----
@@ -1094,6 +1073,47 @@ class Engine {
         solver_.pop();
         return r;
     }
+    /// A literal that, assumed, allows at most `k` of `v` to hold (named `name!k`).
+    [[nodiscard]] z3::expr at_most(const z3::expr_vector& v, unsigned k, const std::string& name)
+    {
+        const z3::expr lit = ctx_.bool_const((name + "!" + std::to_string(k)).c_str());
+        solver_.add(z3::implies(lit, z3::atmost(v, k)));
+        return lit;
+    }
+    /// The result of least_bound().
+    struct Least {
+        z3::check_result answer = z3::unsat;
+        unsigned k = 0;                 ///< the bound of the answer (the last tried when unsat)
+        std::optional<z3::expr> bound;  ///< at_most() literal of that bound
+        std::optional<z3::model> model; ///< when sat
+    };
+    /// The least k in [lo, hi] for which `base` plus "at most k of `v`" is satisfiable (iterative
+    /// bound); stops at the first sat or unknown.
+    [[nodiscard]] Least least_bound(const std::vector<z3::expr>& base, const z3::expr_vector& v, unsigned lo,
+                                    unsigned hi, const std::string& name)
+    {
+        Least out;
+        for (unsigned k = lo; k <= hi; ++k) {
+            out.k = k;
+            out.bound = at_most(v, k, name);
+            auto literals = base;
+            literals.push_back(*out.bound);
+            out.answer = check_asserted(literals, out.model);
+            if (out.answer != z3::unsat) {
+                break;
+            }
+        }
+        return out;
+    }
+    /// The `sent` flags of the inserted-message slots.
+    [[nodiscard]] z3::expr_vector slot_actives()
+    {
+        z3::expr_vector v(ctx_);
+        for (const auto& a : slot_active_) {
+            v.push_back(a);
+        }
+        return v;
+    }
     [[nodiscard]] std::vector<z3::expr> prefix(std::size_t last_event, bool with_checks,
                                                const std::optional<z3::expr>& bound);
     void inconclusive();
@@ -1182,22 +1202,7 @@ machine::Finding Engine::render_finding(const spec::Rule& rule, const spec::Chec
     if (const auto* v = std::get_if<Value>(&in.from)) {
         sender = std::get<expr::EnumValue>(v->data).index == 0 ? trace::Role::initiator : trace::Role::target;
     }
-    const trace::Role receiver =
-        sender == trace::Role::initiator ? trace::Role::target : trace::Role::initiator;
-    switch (check.offender) {
-    case spec::Offender::sender:
-        f.offender = sender;
-        break;
-    case spec::Offender::receiver:
-        f.offender = receiver;
-        break;
-    case spec::Offender::initiator:
-        f.offender = trace::Role::initiator;
-        break;
-    case spec::Offender::target:
-        f.offender = trace::Role::target;
-        break;
-    }
+    f.offender = machine::offender_role(check.offender, sender);
     f.clauses = rule.clauses;
     f.rule_text = rule.text;
     f.expected = render(check.expected);
@@ -1617,35 +1622,26 @@ Expected<machine::ReplayResult> Engine::run()
     }
 
     std::optional<z3::expr> bound;
-    const auto bound_to = [&](unsigned m) {
-        if (slot_active_.empty()) {
-            return;
-        }
-        z3::expr_vector actives(ctx_);
-        for (const auto& a : slot_active_) {
-            actives.push_back(a);
-        }
-        const z3::expr lit = ctx_.bool_const(("bound!" + std::to_string(m)).c_str());
-        solver_.add(z3::implies(lit, z3::atmost(actives, m)));
-        bound = lit;
-    };
     const std::size_t last = trace_.events.empty() ? 0 : trace_.events.size() - 1;
     if (concrete_violation_) {
         // The observed values alone break a rule: nothing conforms, whatever the open values are.
         result_.verdict = machine::Verdict::violation;
-        bound_to(options_.max_missing);
+        if (!slot_active_.empty()) {
+            bound = at_most(slot_actives(), options_.max_missing, "bound");
+        }
         result_.note = "the observed values alone break a rule";
     } else {
         // Fewest inserted messages first (iterative bound).
-        z3::check_result answer = z3::unsat;
-        std::optional<z3::model> found;
-        for (unsigned m = 0; m <= options_.max_missing; ++m) {
-            bound_to(m);
-            answer = check_asserted(prefix(trace_.events.size(), true, bound), found);
-            if (answer != z3::unsat || slot_active_.empty()) {
-                break;
-            }
+        Least least;
+        if (slot_active_.empty()) {
+            least.answer = check_asserted(prefix(trace_.events.size(), true, std::nullopt), least.model);
+        } else {
+            least = least_bound(prefix(trace_.events.size(), true, std::nullopt), slot_actives(), 0,
+                                options_.max_missing, "bound");
+            bound = least.bound;
         }
+        const z3::check_result answer = least.answer;
+        std::optional<z3::model>& found = least.model;
         if (answer == z3::unknown) {
             inconclusive();
             return std::move(result_);
@@ -1745,49 +1741,25 @@ bool Engine::blame(std::vector<z3::expr>& observations, std::optional<z3::model>
             broken.push_back(!instances_[i].holds);
         }
     }
-    const auto at_most = [&](const z3::expr_vector& v, unsigned k, const std::string& name) {
-        const z3::expr lit = ctx_.bool_const(name.c_str());
-        solver_.add(z3::implies(lit, z3::atmost(v, k)));
-        return lit;
-    };
     // Fewest broken checks.
-    std::optional<z3::expr> cost;
-    for (unsigned k = concrete_violation_ ? 0U : 1U; k <= candidates.size(); ++k) {
-        const z3::expr lit = at_most(broken, k, "broken!" + std::to_string(k));
-        auto assumptions = observations;
-        assumptions.push_back(lit);
-        const auto r = check(assumptions);
-        if (r == z3::unknown) {
-            return false;
-        }
-        if (r == z3::sat) {
-            cost = lit;
-            break;
-        }
+    const Least cost = least_bound(observations, broken, concrete_violation_ ? 0U : 1U,
+                                   static_cast<unsigned>(candidates.size()), "broken");
+    if (cost.answer == z3::unknown) {
+        return false;
     }
-    if (!cost) {
+    if (cost.answer == z3::unsat) {
         return true; // the observations alone conflict: nothing to blame beyond the explanation
     }
-    observations.push_back(*cost);
+    observations.push_back(*cost.bound);
     // Then the fewest inserted messages.
     if (!slot_active_.empty()) {
-        z3::expr_vector actives(ctx_);
-        for (const auto& a : slot_active_) {
-            actives.push_back(a);
+        const Least inserted = least_bound(observations, slot_actives(), 0, options_.max_missing, "inserted");
+        if (inserted.answer == z3::unknown) {
+            return false;
         }
-        for (unsigned m = 0; m <= options_.max_missing; ++m) {
-            const z3::expr lit = at_most(actives, m, "inserted!" + std::to_string(m));
-            auto assumptions = observations;
-            assumptions.push_back(lit);
-            const auto r = check(assumptions);
-            if (r == z3::unknown) {
-                return false;
-            }
-            if (r == z3::sat) {
-                observations.push_back(lit);
-                result_.inserted = m;
-                break;
-            }
+        if (inserted.answer == z3::sat) {
+            observations.push_back(*inserted.bound);
+            result_.inserted = inserted.k;
         }
     }
     // Every check broken in some such behaviour (a few rounds: each finds at least one more).

@@ -152,6 +152,21 @@ const char* to_string(Verdict v)
     return "?";
 }
 
+trace::Role offender_role(spec::Offender offender, trace::Role sender)
+{
+    switch (offender) {
+    case spec::Offender::sender:
+        return sender;
+    case spec::Offender::receiver:
+        return other(sender);
+    case spec::Offender::initiator:
+        return trace::Role::initiator;
+    case spec::Offender::target:
+        return trace::Role::target;
+    }
+    return sender;
+}
+
 std::vector<std::string> ReplayResult::violated_rules() const
 {
     std::set<std::string> ids;
@@ -385,20 +400,7 @@ StepRecord Machine::step(const BoundEvent& be, std::size_t event_index, std::vec
         f.event = event_index;
         f.position = ev.position;
         f.msg = ev.msg;
-        switch (check.offender) {
-        case spec::Offender::sender:
-            f.offender = sender;
-            break;
-        case spec::Offender::receiver:
-            f.offender = receiver;
-            break;
-        case spec::Offender::initiator:
-            f.offender = trace::Role::initiator;
-            break;
-        case spec::Offender::target:
-            f.offender = trace::Role::target;
-            break;
-        }
+        f.offender = offender_role(check.offender, sender);
         f.clauses = rule.clauses;
         f.rule_text = rule.text;
         f.expected = render_template(check.expected, env, scope_);

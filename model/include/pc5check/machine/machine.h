@@ -36,6 +36,9 @@ struct Finding {
     std::string reason;                ///< for unverified: why it could not be decided
 };
 
+/// The UE a failed check blames: the event's sender or receiver, or a fixed role (spec::Offender).
+[[nodiscard]] trace::Role offender_role(spec::Offender offender, trace::Role sender);
+
 /// The verdict of a trace (DESIGN.md section 7).
 enum class Verdict : std::uint8_t { conforms, violation, inconclusive };
 [[nodiscard]] const char* to_string(Verdict v);
