@@ -7,6 +7,7 @@
 #include "pc5check/checker/smt.h"
 #include "pc5check/spec/diagram.h"
 #include "pc5check/spec/spec.h"
+#include "system_commands.h"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -533,6 +534,9 @@ int run(int argc, char** argv)
     merge_cmd->footer("Example:\n  for i in 0 1 2 3; do pc5check check corpus/ --shard $i/4 --format json -o shard$i.json; done\n"
                       "  pc5check merge shard*.json -o all.json");
 
+    cli::SystemCommands system_cmds;
+    cli::add_system_commands(app, system_cmds);
+
     // CLI11 reads "-1" into an unsigned limit as a huge one: refuse negative limits.
     const CLI::Validator non_negative(
         [](const std::string& value) {
@@ -563,6 +567,15 @@ int run(int argc, char** argv)
     }
     if (merge_cmd->parsed()) {
         return run_merge(merge_opts);
+    }
+    if (system_cmds.prove_cmd->parsed()) {
+        return cli::run_prove(system_cmds.prove);
+    }
+    if (system_cmds.query_cmd->parsed()) {
+        return cli::run_query(system_cmds.query);
+    }
+    if (system_cmds.diff_cmd->parsed()) {
+        return cli::run_diff(system_cmds.diff);
     }
     return kExitBadInput;
 }

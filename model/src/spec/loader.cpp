@@ -883,8 +883,8 @@ Expected<void> Loader::load_properties(const json& doc)
         if (!ids.insert(*id).second) {
             return fail(join_pointer(ptr, "id"), "duplicate property id '" + *id + "'");
         }
-        if (*kind != "invariant") {
-            return fail(join_pointer(ptr, "kind"), "expected 'invariant', found '" + *kind + "'");
+        if (*kind != "invariant" && *kind != "lemma") {
+            return fail(join_pointer(ptr, "kind"), "expected 'invariant' or 'lemma', found '" + *kind + "'");
         }
         auto formula = compile(p, "formula", ptr, spec_.scope, expr::Type::boolean(), "");
         if (!formula) {

@@ -135,7 +135,9 @@ struct Rule {
 /// A property for spec reviewers (`prove`); kept typed here so both interpreters read it.
 struct Property {
     std::string id;
-    std::string kind; ///< "invariant"
+    /// "invariant", or "lemma": an invariant stated to strengthen the induction proofs of the others
+    /// (proved the same way, reported as a lemma).
+    std::string kind;
     expr::NodePtr formula;
     std::string text;
     std::vector<ClauseRef> clauses;

@@ -1,0 +1,459 @@
+/// \file `pc5check prove`, `query` and `diff`: options, reports (text and JSON) and exit codes.
+
+#include "system_commands.h"
+
+#include "pc5check/checker/check.h"
+#include "pc5check/spec/spec.h"
+#include "pc5check/trace/trace.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <set>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace pc5check::cli {
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitBadInput = 2;
+constexpr int kExitInternal = 3;
+
+int fail(const Error& e)
+{
+    std::cerr << "pc5check: " << e.to_string() << "\n";
+    return e.code == ErrorCode::internal || e.code == ErrorCode::solver_failure ? kExitInternal : kExitBadInput;
+}
+
+Expected<spec::ParameterOverrides> parse_params(const std::vector<std::string>& params)
+{
+    spec::ParameterOverrides out;
+    for (const auto& p : params) {
+        const auto eq = p.find('=');
+        if (eq == std::string::npos || eq == 0) {
+            return make_error(ErrorCode::usage, "--param: expected ID=VALUE, found '" + p + "'");
+        }
+        out[p.substr(0, eq)] = p.substr(eq + 1);
+    }
+    return out;
+}
+
+Expected<smt::SystemOptions> system_options(const SystemCommandOptions& c)
+{
+    auto attacker = smt::parse_attacker(c.attacker);
+    if (!attacker) {
+        return tl::make_unexpected(attacker.error());
+    }
+    smt::SystemOptions o;
+    o.depth = c.depth;
+    o.timeout_ms = c.timeout_ms;
+    o.attacker = *attacker;
+    o.induction = !c.no_induction;
+    return o;
+}
+
+Expected<spec::Spec> load(const std::string& file, const std::vector<std::string>& params)
+{
+    auto p = parse_params(params);
+    if (!p) {
+        return tl::make_unexpected(p.error());
+    }
+    return spec::load_spec(file, *p);
+}
+
+std::string clause_list(const std::vector<spec::ClauseRef>& clauses)
+{
+    std::string out;
+    for (const auto& c : clauses) {
+        out += (out.empty() ? "" : "; ") + c.to_string();
+    }
+    return out;
+}
+
+/// Writes a witness as a pc5-trace/1 file whose `expect` is what `check` says about it (so the file
+/// can join a corpus as a regression trace). Returns the path, or an error.
+Expected<std::string> write_witness(const std::string& dir, const std::string& name, const smt::Witness& w)
+{
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+        return make_error(ErrorCode::io, "cannot create directory " + dir + ": " + ec.message());
+    }
+    trace::Trace t = w.trace;
+    if (w.check_verdict == "conforms" || w.check_verdict == "violation") {
+        t.expect = trace::Expect{w.check_verdict, w.check_rules, std::nullopt, std::nullopt, {}, {}, ""};
+    }
+    const std::string path = (std::filesystem::path(dir) / (name + ".json")).string();
+    std::ofstream out(path, std::ios::binary);
+    out << trace::to_json(t).dump(2) << "\n";
+    if (!out) {
+        return make_error(ErrorCode::io, "cannot write " + path);
+    }
+    return path;
+}
+
+nlohmann::json steps_json(const smt::Witness& w)
+{
+    nlohmann::json steps = nlohmann::json::array();
+    for (const auto& s : w.steps) {
+        steps.push_back({{"index", s.index},
+                         {"sender", s.sender},
+                         {"msg", s.msg},
+                         {"action", s.action},
+                         {"by_attacker", s.by_attacker},
+                         {"detail", s.detail}});
+    }
+    return steps;
+}
+
+void print_steps(std::ostream& out, const smt::Witness& w)
+{
+    for (const auto& s : w.steps) {
+        out << "      " << std::setw(2) << s.index << ". " << (s.by_attacker ? "[attacker] " : "") << s.action << " "
+            << s.msg << (s.detail.empty() ? "" : "  (" + s.detail + ")") << "\n";
+    }
+    std::string rules;
+    for (const auto& r : w.check_rules) {
+        rules += " " + r;
+    }
+    out << "      pc5check check on this trace: " << w.check_verdict << rules << "\n";
+}
+
+std::string verdict_text(const smt::PropertyResult& r)
+{
+    switch (r.verdict) {
+    case smt::PropertyVerdict::proven:
+        return "proven";
+    case smt::PropertyVerdict::holds_to_depth:
+        return "holds up to depth " + std::to_string(r.depth);
+    case smt::PropertyVerdict::violated:
+        return "violated at depth " + std::to_string(r.depth);
+    case smt::PropertyVerdict::inconclusive:
+        return "inconclusive";
+    }
+    return "inconclusive";
+}
+
+bool property_ok(smt::PropertyVerdict v)
+{
+    return v == smt::PropertyVerdict::proven || v == smt::PropertyVerdict::holds_to_depth;
+}
+
+/// prove on one spec; fills `json` and prints text to `out` when `text`.
+Expected<std::vector<smt::PropertyResult>> prove_spec(const spec::Spec& s, const smt::SystemOptions& options,
+                                                     const std::optional<std::string>& only,
+                                                     const std::string& cex_dir, nlohmann::json& json,
+                                                     std::ostream* text)
+{
+    auto results = smt::prove(s, options, only);
+    if (!results) {
+        return results;
+    }
+    json = {{"spec", s.id},
+            {"file", s.file},
+            {"depth", options.depth},
+            {"attacker", smt::to_string(options.attacker)},
+            {"properties", nlohmann::json::array()}};
+    if (text != nullptr) {
+        *text << "pc5check prove " << s.file << "  (depth " << options.depth
+              << ", attacker: " << smt::to_string(options.attacker) << ")\n";
+    }
+    for (auto& r : *results) {
+        nlohmann::json p = {{"id", r.id},
+                            {"text", r.text},
+                            {"clauses", clause_list(r.clauses)},
+                            {"verdict", smt::to_string(r.verdict)},
+                            {"depth", r.depth},
+                            {"how", r.how},
+                            {"seconds", std::round(r.seconds * 1000.0) / 1000.0}};
+        std::string written;
+        if (r.counterexample) {
+            if (!cex_dir.empty()) {
+                auto path = write_witness(cex_dir, s.id + "." + r.id, *r.counterexample);
+                if (!path) {
+                    return tl::make_unexpected(path.error());
+                }
+                written = *path;
+            }
+            p["counterexample"] = {{"file", written},
+                                   {"steps", steps_json(*r.counterexample)},
+                                   {"check", {{"verdict", r.counterexample->check_verdict},
+                                              {"rules", r.counterexample->check_rules}}}};
+        }
+        json["properties"].push_back(p);
+        if (text != nullptr) {
+            std::ostringstream secs;
+            secs << std::fixed << std::setprecision(2) << r.seconds << " s";
+            *text << "  " << std::left << std::setw(28) << r.id << " " << std::setw(24) << verdict_text(r) << " "
+                  << secs.str() << "\n";
+            *text << "      " << r.text << "  [" << clause_list(r.clauses) << "]\n";
+            if (!r.how.empty()) {
+                *text << "      " << r.how << "\n";
+            }
+            if (r.counterexample) {
+                *text << "      counterexample" << (written.empty() ? " (use --cex-dir to write it as a trace)" : ": " + written)
+                      << "\n";
+                print_steps(*text, *r.counterexample);
+            }
+        }
+    }
+    return results;
+}
+
+} // namespace
+
+void add_system_commands(CLI::App& app, SystemCommands& cmds)
+{
+    const auto common = [](CLI::App* cmd, SystemCommandOptions& o) {
+        cmd->add_option("--depth", o.depth, "bounded model checking depth in messages (default 10)")
+            ->check(CLI::Range(0U, 200U));
+        cmd->add_option("--attacker", o.attacker,
+                        "attacker capabilities: none (default), dy (= drop,replay,forge), or a comma list of drop, "
+                        "replay, forge, compromise-sess, compromise-knrp");
+        cmd->add_option("--timeout-ms", o.timeout_ms,
+                        "limit: solver time per property (query: per query) in ms (default 120000) -> inconclusive")
+            ->check(CLI::Range(1U, 86'400'000U));
+        cmd->add_flag("--no-induction", o.no_induction, "bounded model checking only (no k-induction)");
+        cmd->add_option("--format", o.format, "report format: text or json")->check(CLI::IsMember({"text", "json"}));
+        cmd->add_option("--param", o.params, "override a spec parameter: ID=VALUE (repeatable)");
+    };
+    cmds.prove_cmd = app.add_subcommand(
+        "prove", "Prove the spec's properties: bounded model checking, then k-induction; counterexamples as traces");
+    cmds.prove_cmd->add_option("spec", cmds.prove.spec_file, "spec file, e.g. spec/ts33536-r17.json")->required();
+    cmds.prove_cmd->add_option("--property", cmds.prove.property, "only this property ID");
+    cmds.prove_cmd->add_option("--cex-dir", cmds.prove.common.cex_dir,
+                               "write each counterexample as a pc5-trace/1 file <spec>.<property>.json here");
+    common(cmds.prove_cmd, cmds.prove.common);
+    cmds.prove_cmd->footer("Exit: 0 every property proven or holding up to the depth, 1 a property violated or "
+                           "inconclusive, 2 bad input.\nExample:\n  pc5check prove spec/ts33536-r17.json --depth 8 "
+                           "--attacker dy --cex-dir cex/");
+
+    cmds.query_cmd = app.add_subcommand("query", "Is a state (or state/event condition) reachable? Witness trace or "
+                                                 "'unreachable' (proved, or within the depth)");
+    cmds.query_cmd->add_option("spec", cmds.query.spec_file, "spec file")->required();
+    cmds.query_cmd->add_option("condition", cmds.query.condition,
+                               "bool expression over the state after a step (initiator.*, target.*, link.*) and "
+                               "that step's message (msg, from, ie.*, sec.*)")
+        ->required();
+    cmds.query_cmd->add_option("--cex-dir", cmds.query.common.cex_dir, "write the witness as a trace query.json here");
+    common(cmds.query_cmd, cmds.query.common);
+    cmds.query_cmd->footer("Exit: 0 reachable (witness shown), 1 unreachable or inconclusive, 2 bad input.\n"
+                           "Example:\n  pc5check query spec/ts33536-r17.json 'initiator.state == InitiatorState.WAIT_RESPONSE "
+                           "&& initiator.smc_echo_bad'");
+
+    cmds.diff_cmd = app.add_subcommand("diff", "Compare two spec versions: properties (prove) and corpus verdicts "
+                                               "(check); exit 1 if a promise was broken");
+    cmds.diff_cmd->add_option("old", cmds.diff.old_spec, "old spec file")->required();
+    cmds.diff_cmd->add_option("new", cmds.diff.new_spec, "new spec file")->required();
+    cmds.diff_cmd->add_option("--corpus", cmds.diff.corpus, "trace directory (or file) checked with both specs");
+    cmds.diff_cmd->add_option("--cex-dir", cmds.diff.common.cex_dir,
+                              "write counterexamples of properties NEW broke as traces here");
+    common(cmds.diff_cmd, cmds.diff.common);
+    cmds.diff_cmd->footer("Exit: 0 nothing that held / conformed with OLD fails with NEW, 1 otherwise, 2 bad input.\n"
+                          "Example:\n  pc5check diff spec/ts33536-r17.json my-change.json --corpus traces/ts33536-r17");
+}
+
+int run_prove(const ProveCommand& cmd)
+{
+    auto options = system_options(cmd.common);
+    if (!options) {
+        return fail(options.error());
+    }
+    auto s = load(cmd.spec_file, cmd.common.params);
+    if (!s) {
+        return fail(s.error());
+    }
+    nlohmann::json json;
+    std::ostringstream text;
+    auto results = prove_spec(*s, *options,
+                              cmd.property.empty() ? std::nullopt : std::optional<std::string>(cmd.property),
+                              cmd.common.cex_dir, json, cmd.common.format == "text" ? &text : nullptr);
+    if (!results) {
+        return fail(results.error());
+    }
+    bool ok = true;
+    for (const auto& r : *results) {
+        ok = ok && property_ok(r.verdict);
+    }
+    if (cmd.common.format == "json") {
+        std::cout << json.dump(2) << "\n";
+    } else {
+        std::cout << text.str();
+    }
+    return ok ? kExitOk : kExitFailed;
+}
+
+int run_query(const QueryCommand& cmd)
+{
+    auto options = system_options(cmd.common);
+    if (!options) {
+        return fail(options.error());
+    }
+    auto s = load(cmd.spec_file, cmd.common.params);
+    if (!s) {
+        return fail(s.error());
+    }
+    auto q = smt::query(*s, cmd.condition, *options);
+    if (!q) {
+        return fail(q.error());
+    }
+    std::string answer;
+    if (q->reachable) {
+        answer = "reachable in " + std::to_string(q->depth) + " message(s)";
+    } else if (q->inconclusive) {
+        answer = "inconclusive: " + q->how;
+    } else if (q->proved_unreachable) {
+        answer = "unreachable (proved: " + q->how + ")";
+    } else {
+        answer = "unreachable within " + std::to_string(q->depth) + " message(s) (bounded; no induction proof)";
+    }
+    std::string written;
+    if (q->witness && !cmd.common.cex_dir.empty()) {
+        auto path = write_witness(cmd.common.cex_dir, "query", *q->witness);
+        if (!path) {
+            return fail(path.error());
+        }
+        written = *path;
+    }
+    if (cmd.common.format == "json") {
+        nlohmann::json j = {{"spec", s->id},
+                            {"condition", cmd.condition},
+                            {"attacker", smt::to_string(options->attacker)},
+                            {"answer", q->reachable ? "reachable" : (q->inconclusive ? "inconclusive" : "unreachable")},
+                            {"proved", q->proved_unreachable},
+                            {"depth", q->depth},
+                            {"how", q->how},
+                            {"seconds", std::round(q->seconds * 1000.0) / 1000.0}};
+        if (q->witness) {
+            j["witness"] = {{"file", written},
+                            {"steps", steps_json(*q->witness)},
+                            {"check", {{"verdict", q->witness->check_verdict}, {"rules", q->witness->check_rules}}}};
+        }
+        std::cout << j.dump(2) << "\n";
+    } else {
+        std::cout << "pc5check query " << s->file << " (attacker: " << smt::to_string(options->attacker) << ")\n  "
+                  << cmd.condition << "\n  " << answer << "\n";
+        if (q->witness) {
+            std::cout << "  witness" << (written.empty() ? "" : ": " + written) << "\n";
+            print_steps(std::cout, *q->witness);
+        }
+    }
+    return q->reachable ? kExitOk : kExitFailed;
+}
+
+int run_diff(const DiffCommand& cmd)
+{
+    auto options = system_options(cmd.common);
+    if (!options) {
+        return fail(options.error());
+    }
+    auto old_spec = load(cmd.old_spec, cmd.common.params);
+    if (!old_spec) {
+        return fail(old_spec.error());
+    }
+    auto new_spec = load(cmd.new_spec, cmd.common.params);
+    if (!new_spec) {
+        return fail(new_spec.error());
+    }
+    nlohmann::json old_json;
+    nlohmann::json new_json;
+    auto old_results = prove_spec(*old_spec, *options, std::nullopt, "", old_json, nullptr);
+    if (!old_results) {
+        return fail(old_results.error());
+    }
+    auto new_results = prove_spec(*new_spec, *options, std::nullopt, cmd.common.cex_dir, new_json, nullptr);
+    if (!new_results) {
+        return fail(new_results.error());
+    }
+    bool broken = false;
+    nlohmann::json rows = nlohmann::json::array();
+    std::ostringstream text;
+    text << "pc5check diff " << old_spec->file << " -> " << new_spec->file << "  (depth " << options->depth
+         << ", attacker: " << smt::to_string(options->attacker) << ")\n\nproperties:\n";
+    std::map<std::string, const smt::PropertyResult*> by_id;
+    for (const auto& r : *old_results) {
+        by_id[r.id] = &r;
+    }
+    std::set<std::string> seen;
+    const auto row = [&](const std::string& id, const smt::PropertyResult* o, const smt::PropertyResult* n) {
+        const std::string ov = o == nullptr ? "(absent)" : verdict_text(*o);
+        const std::string nv = n == nullptr ? "(absent)" : verdict_text(*n);
+        const bool regress = o != nullptr && property_ok(o->verdict) && (n == nullptr || !property_ok(n->verdict));
+        broken = broken || regress;
+        rows.push_back({{"kind", "property"}, {"id", id}, {"old", ov}, {"new", nv}, {"regression", regress}});
+        text << "  " << (regress ? "! " : (ov == nv ? "  " : "~ ")) << std::left << std::setw(28) << id << " "
+             << std::setw(24) << ov << " -> " << nv << "\n";
+        if (regress && n != nullptr && n->counterexample) {
+            print_steps(text, *n->counterexample);
+        }
+    };
+    for (const auto& r : *new_results) {
+        const auto it = by_id.find(r.id);
+        row(r.id, it == by_id.end() ? nullptr : it->second, &r);
+        seen.insert(r.id);
+    }
+    for (const auto& r : *old_results) {
+        if (seen.count(r.id) == 0) {
+            row(r.id, &r, nullptr);
+        }
+    }
+    if (!cmd.corpus.empty()) {
+        text << "\ncorpus " << cmd.corpus << ":\n";
+        checker::CheckOptions co;
+        co.spec_file = cmd.old_spec;
+        auto params = parse_params(cmd.common.params);
+        co.parameters = *params;
+        const checker::CheckRun before = checker::check_paths({cmd.corpus}, co);
+        co.spec_file = cmd.new_spec;
+        const checker::CheckRun after = checker::check_paths({cmd.corpus}, co);
+        std::map<std::string, std::pair<std::string, std::string>> verdicts;
+        const auto label = [](const checker::TraceResult& r) {
+            return r.file + ":" + std::to_string(r.line);
+        };
+        const auto verdict = [](const checker::TraceResult& r) {
+            if (r.error) {
+                return std::string("bad input");
+            }
+            std::string v = machine::to_string(r.replay.verdict);
+            for (const auto& id : r.replay.violated_rules()) {
+                v += " " + id;
+            }
+            return v;
+        };
+        before.for_each_trace([&](const checker::TraceResult& r) { verdicts[label(r)].first = verdict(r); });
+        after.for_each_trace([&](const checker::TraceResult& r) { verdicts[label(r)].second = verdict(r); });
+        for (const auto& e : before.errors) {
+            return fail(e);
+        }
+        std::size_t changed = 0;
+        for (const auto& [file, v] : verdicts) {
+            if (v.first == v.second) {
+                continue;
+            }
+            ++changed;
+            const bool regress = v.first == "conforms" && v.second != "conforms";
+            broken = broken || regress;
+            rows.push_back({{"kind", "trace"}, {"id", file}, {"old", v.first}, {"new", v.second}, {"regression", regress}});
+            text << "  " << (regress ? "! " : "~ ") << file << ": " << v.first << " -> " << v.second << "\n";
+        }
+        text << "  " << verdicts.size() << " trace(s), " << changed << " changed verdict(s)\n";
+    }
+    text << "\n" << (broken ? "FAIL: a property that held or a trace that conformed with OLD no longer does with NEW"
+                             : "OK: nothing that held or conformed with OLD fails with NEW")
+         << "\n";
+    if (cmd.common.format == "json") {
+        std::cout << nlohmann::json{{"old", old_json}, {"new", new_json}, {"changes", rows}, {"regression", broken}}.dump(2)
+                  << "\n";
+    } else {
+        std::cout << text.str();
+    }
+    return broken ? kExitFailed : kExitOk;
+}
+
+} // namespace pc5check::cli

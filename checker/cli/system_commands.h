@@ -1,0 +1,61 @@
+#pragma once
+/// \file `pc5check prove`, `query` and `diff` (DESIGN.md section 6): options and runners.
+
+#include "pc5check/checker/system.h"
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+namespace pc5check::cli {
+
+/// Options shared by prove, query and diff.
+struct SystemCommandOptions {
+    unsigned depth = 10;
+    std::string attacker = "none";
+    unsigned timeout_ms = 120'000;
+    bool no_induction = false;
+    std::string format = "text";
+    std::string cex_dir;
+    std::vector<std::string> params;
+};
+
+/// Options of `pc5check prove`.
+struct ProveCommand {
+    std::string spec_file;
+    std::string property;
+    SystemCommandOptions common;
+};
+
+/// Options of `pc5check query`.
+struct QueryCommand {
+    std::string spec_file;
+    std::string condition;
+    SystemCommandOptions common;
+};
+
+/// Options of `pc5check diff`.
+struct DiffCommand {
+    std::string old_spec;
+    std::string new_spec;
+    std::string corpus;
+    SystemCommandOptions common;
+};
+
+/// The three subcommands, registered on `app`.
+struct SystemCommands {
+    ProveCommand prove;
+    QueryCommand query;
+    DiffCommand diff;
+    CLI::App* prove_cmd = nullptr;
+    CLI::App* query_cmd = nullptr;
+    CLI::App* diff_cmd = nullptr;
+};
+void add_system_commands(CLI::App& app, SystemCommands& cmds);
+
+/// Runners; they return the exit code (DESIGN.md section 6).
+[[nodiscard]] int run_prove(const ProveCommand& cmd);
+[[nodiscard]] int run_query(const QueryCommand& cmd);
+[[nodiscard]] int run_diff(const DiffCommand& cmd);
+
+} // namespace pc5check::cli

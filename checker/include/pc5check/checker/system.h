@@ -1,0 +1,110 @@
+#pragma once
+/// \file `prove` and `query`: the spec run as a closed system — both UEs following the spec, a network
+/// the attacker controls — and searched by Z3 (DESIGN.md sections 1 and 6).
+///
+/// The system is built from the same expression AST as the trace checker: one step is one message,
+/// sent by a UE (every rule check whose offender is that UE holds: an honest UE follows the spec) or
+/// injected by the attacker, and delivered to the peer or dropped. Crypto is perfect and
+/// uninterpreted, with the injectivity that perfect crypto implies (different inputs give different
+/// MACs and keys), so the attacker forges a MAC-I only with a key it knows; nonces are free values
+/// constrained only by the spec's rules, so freshness is something the solver can refute.
+#include "pc5check/common/error.h"
+#include "pc5check/spec/spec.h"
+#include "pc5check/trace/trace.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pc5check::smt {
+
+/// What the attacker may do (`--attacker`): a comma list of `drop`, `replay`, `forge`,
+/// `compromise-sess`, `compromise-knrp`; `none`; `dy` = drop,replay,forge.
+struct Attacker {
+    bool drop = false;            ///< a sent message does not reach the peer (also: delay = drop + replay)
+    bool replay = false;          ///< re-send an earlier message unchanged (delay, reorder, replay)
+    bool forge = false;           ///< inject or modify a message, with a MAC-I from its knowledge only
+    bool compromise_sess = false; ///< knows the K_NRP-sess in force at the start
+    bool compromise_knrp = false; ///< knows the K_NRP in force at the start (so every K_NRP-sess from it)
+    [[nodiscard]] bool injects() const { return replay || forge; }
+    [[nodiscard]] bool any() const { return drop || injects() || compromise_sess || compromise_knrp; }
+};
+
+/// Parses `--attacker`. Error: an unknown capability (names the accepted ones).
+[[nodiscard]] Expected<Attacker> parse_attacker(const std::string& caps);
+/// Canonical spelling ("none", or the comma list in a fixed order).
+[[nodiscard]] std::string to_string(const Attacker& a);
+
+/// Knobs of `prove` / `query`.
+struct SystemOptions {
+    unsigned depth = 10;          ///< bounded model checking depth (messages)
+    unsigned timeout_ms = 60'000; ///< solver time per property (or query); hit -> inconclusive
+    Attacker attacker;
+    bool induction = true; ///< after BMC, try k-induction for an unbounded proof
+};
+
+/// The answer for one property.
+enum class PropertyVerdict : std::uint8_t {
+    proven,         ///< for every reachable state (how: `how`)
+    holds_to_depth, ///< no violation within `depth` messages; no unbounded proof found
+    violated,       ///< a counterexample of `depth` messages
+    inconclusive,   ///< a solver limit was hit (`how` names it)
+};
+/// JSON / text spelling ("proven", "holds up to depth", "violated", "inconclusive").
+[[nodiscard]] const char* to_string(PropertyVerdict v);
+
+/// One message of a counterexample or witness, as the report numbers it.
+struct SystemStep {
+    std::size_t index = 0;  ///< 1-based
+    std::string sender;     ///< role the message claims to come from
+    std::string msg;
+    std::string action;     ///< "sends", "sends (dropped by the attacker)", "attacker injects", ...
+    bool by_attacker = false;
+    std::string detail;     ///< key IE values and protection
+};
+
+/// A counterexample or witness: the steps and the same as a `pc5-trace/1` trace with real crypto
+/// (concrete nonces, keys, COUNTs, MAC-Is), and what `check` says about that trace.
+struct Witness {
+    std::vector<SystemStep> steps;
+    trace::Trace trace;
+    std::string check_verdict;             ///< "conforms", "violation", "inconclusive"
+    std::vector<std::string> check_rules;  ///< rule IDs `check` reports as violated
+};
+
+/// The result for one property of the spec.
+struct PropertyResult {
+    std::string id;
+    std::string text;
+    std::vector<spec::ClauseRef> clauses;
+    PropertyVerdict verdict = PropertyVerdict::holds_to_depth;
+    unsigned depth = 0;   ///< violated: length of the counterexample; else the depth explored
+    std::string how;      ///< proven: "k-induction at k=2 (re-checked: base, step)"; inconclusive: the limit
+    double seconds = 0.0; ///< wall time spent on this property
+    std::optional<Witness> counterexample;
+};
+
+/// Proves (or refutes) the spec's properties (`only`: just that one). Errors: unknown property id,
+/// a Z3 failure (solver_failure).
+[[nodiscard]] Expected<std::vector<PropertyResult>> prove(const spec::Spec& spec, const SystemOptions& options,
+                                                          const std::optional<std::string>& only = std::nullopt);
+
+/// The answer to `query`.
+struct QueryResult {
+    bool reachable = false;
+    bool proved_unreachable = false; ///< by k-induction (else: unreachable within `depth` only)
+    bool inconclusive = false;
+    unsigned depth = 0;              ///< reachable: witness length; else the depth explored
+    std::string how;                 ///< proof or limit
+    double seconds = 0.0;
+    std::optional<Witness> witness;
+};
+
+/// Is a state (or a state/event condition) satisfying `condition` reachable? The condition is an
+/// expression of the spec's language, typed bool, over the state after a step (`initiator.*`,
+/// `target.*`, `link.*`) and the message of that step (`msg`, `from`, `ie.*`, `sec.*`). Errors: the
+/// condition does not parse or type-check (bad_input), a Z3 failure.
+[[nodiscard]] Expected<QueryResult> query(const spec::Spec& spec, const std::string& condition,
+                                          const SystemOptions& options);
+
+} // namespace pc5check::smt

@@ -1,0 +1,959 @@
+/// \file `prove` and `query`: the spec as a closed system searched by Z3. See system.h for the model.
+///
+/// Encoding: the symbolic engine of `check --symbolic` with every message open (engine.h
+/// open_message), one step per message; the rule checks of a step bind unless the attacker injected
+/// the message and the check blames its claimed sender. Perfect crypto is made explicit: each
+/// application of a crypto function gets inverse functions for its arguments (so it is injective), a
+/// NIA0 MAC-I is the all-zero one and no other MAC-I is; a pdu determines its message type and IEs.
+///
+/// prove: bounded model checking step by step (push/pop per depth), then k-induction from an arbitrary
+/// state for the properties that held, Houdini-style (a property whose step case fails leaves the set
+/// and the rest is tried again); a proof is re-checked in a fresh context, base case and step case as
+/// separate queries, before it is reported.
+
+#include "pc5check/checker/check.h"
+#include "pc5check/checker/system.h"
+#include "pc5check/crypto/crypto.h"
+#include "smt/engine.h"
+
+#include <algorithm>
+#include <functional>
+#include <random>
+#include <sstream>
+
+namespace pc5check::smt {
+
+Expected<Attacker> parse_attacker(const std::string& caps)
+{
+    Attacker a;
+    std::stringstream in(caps);
+    std::string item;
+    bool none = false;
+    while (std::getline(in, item, ',')) {
+        if (item == "none") {
+            none = true;
+        } else if (item == "dy") {
+            a.drop = a.replay = a.forge = true;
+        } else if (item == "drop") {
+            a.drop = true;
+        } else if (item == "replay") {
+            a.replay = true;
+        } else if (item == "forge") {
+            a.forge = true;
+        } else if (item == "compromise-sess") {
+            a.compromise_sess = true;
+        } else if (item == "compromise-knrp") {
+            a.compromise_knrp = true;
+        } else {
+            return make_error(ErrorCode::usage,
+                              "--attacker: unknown capability '" + item +
+                                  "' (expected a comma list of none, dy, drop, replay, forge, compromise-sess, "
+                                  "compromise-knrp)");
+        }
+    }
+    if (none && a.any()) {
+        return make_error(ErrorCode::usage, "--attacker: 'none' cannot be combined with capabilities");
+    }
+    if ((a.compromise_sess || a.compromise_knrp) && !a.forge) {
+        return make_error(ErrorCode::usage, "--attacker: a compromised key is only of use with 'forge'");
+    }
+    return a;
+}
+
+std::string to_string(const Attacker& a)
+{
+    std::string out;
+    const auto add = [&out](bool on, const char* name) {
+        if (on) {
+            out += (out.empty() ? "" : ",") + std::string(name);
+        }
+    };
+    add(a.drop, "drop");
+    add(a.replay, "replay");
+    add(a.forge, "forge");
+    add(a.compromise_sess, "compromise-sess");
+    add(a.compromise_knrp, "compromise-knrp");
+    return out.empty() ? "none" : out;
+}
+
+const char* to_string(PropertyVerdict v)
+{
+    switch (v) {
+    case PropertyVerdict::proven:
+        return "proven";
+    case PropertyVerdict::holds_to_depth:
+        return "holds up to depth";
+    case PropertyVerdict::violated:
+        return "violated";
+    case PropertyVerdict::inconclusive:
+        return "inconclusive";
+    }
+    return "inconclusive";
+}
+
+namespace detail {
+
+namespace {
+
+bool is_int_in(const z3::expr& v, std::int64_t& out)
+{
+    return v.is_numeral() && v.is_numeral_i64(out);
+}
+
+} // namespace
+
+void Engine::system_begin(const Attacker& attacker, bool arbitrary)
+{
+    system_ = true;
+    attacker_ = attacker;
+    result_.mode = machine::Mode::symbolic;
+    for (const auto& p : spec_.parameters) {
+        params_["param." + p.id] = p.value;
+    }
+    for (const auto& [name, type] : spec_.init_scope.variables) {
+        if (!name.starts_with("init.")) {
+            continue;
+        }
+        std::optional<std::pair<std::int64_t, std::int64_t>> range;
+        if (name == "init.k_nrp_id") {
+            range = std::pair<std::int64_t, std::int64_t>{0, 0xFFFFFFFFLL};
+        } else if (name == "init.k_nrp_sess_id") {
+            range = std::pair<std::int64_t, std::int64_t>{0, 0xFFFF};
+        }
+        system_init_.emplace(name, open_value("initial " + name.substr(5), type, std::nullopt, range));
+        if (type.kind == TypeKind::bytes) {
+            solver_.add(bytes_len_(std::get<Term>(system_init_.at(name)).value) == 32);
+        }
+    }
+    if (arbitrary) {
+        // Induction step: any state at all (the variables keep their types and ranges).
+        for (const auto& v : spec_.variables) {
+            state_.emplace(v.role + "." + v.name, open_value("state " + v.role + "." + v.name, v.type,
+                                                              std::nullopt));
+        }
+        for (const std::string role : {"initiator", "target"}) {
+            state_.emplace(role + ".state", open_value("state " + role + ".state", type_of(role + ".state"),
+                                                       std::nullopt));
+        }
+    } else {
+        initial_state(system_init_);
+    }
+    system_states_.push_back(state_);
+}
+
+z3::expr Engine::system_bottom()
+{
+    if (!bottom_) {
+        bottom_ = ctx_.constant("bottom", bytes_sort_);
+        solver_.add(*bottom_ != literal(Value::bytes({0, 0, 0, 0}), Type::bytes()));
+        for (const char* n : {"init.k_nrp_sess", "init.k_nrp"}) {
+            if (const auto it = system_init_.find(n); it != system_init_.end()) {
+                solver_.add(*bottom_ != term(it->second, Type::bytes()).value);
+            }
+        }
+        for (const auto& a : applications_) {
+            if (a.result.get_sort().id() == bytes_sort_.id()) {
+                solver_.add(a.result != *bottom_);
+            }
+        }
+        for (const auto& m : system_steps_) {
+            solver_.add(std::get<Term>(m.in.fields.at("sec.mac")).value != *bottom_);
+        }
+    }
+    return *bottom_;
+}
+
+z3::expr Engine::system_apply(const std::string& name, const std::vector<z3::expr>& args, const z3::sort& result)
+{
+    const z3::expr r = functions_.apply(name, args, result);
+    for (const auto& a : applications_) {
+        if (z3::eq(a.result, r)) {
+            return r; // same term: its axioms are there already
+        }
+    }
+    applications_.push_back(Application{name, args, r});
+    if (bottom_ && r.get_sort().id() == bytes_sort_.id()) {
+        solver_.add(r != *bottom_);
+    }
+    // Perfect crypto: each argument is a function of the result (injective), except that every NIA0
+    // MAC-I is all zeros, which no real MAC-I is.
+    const auto inverse = [&](std::size_t i) {
+        return functions_.apply("inv!" + name + "!" + std::to_string(i), {r}, args[i].get_sort());
+    };
+    z3::expr injective = ctx_.bool_val(true);
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        injective = injective && inverse(i) == args[i];
+    }
+    const z3::expr zero = literal(Value::bytes({0, 0, 0, 0}), Type::bytes());
+    if (name == "nia") {
+        const z3::expr null = args[0] == 0;
+        solver_.add(z3::implies(null, r == zero));
+        solver_.add(z3::implies(!null, r != zero && injective));
+        solver_.add(bytes_len_(r) == 4);
+    } else {
+        solver_.add(injective);
+        // Key lengths (TS 33.536 Annex A: K_NRP and K_NRP-sess 256 bits, NRPIK/NRPEK 128 bits).
+        const bool key128 = name == "nrpik" || name == "nrpek";
+        const bool key256 = name == "k_nrp_sess" || name == "unspecified_key" || name == "k_nrp_by_msbs" ||
+                            name == "k_nrp_of";
+        if (key128 || key256) {
+            solver_.add(bytes_len_(r) == (key128 ? 16 : 32));
+        }
+    }
+    // The K_NRP-sess and K_NRP in force at the start came from nonces / an authentication run that
+    // are never repeated (random 128-bit values): nothing derived in the system equals them.
+    const auto init_term = [&](const char* n) -> std::optional<z3::expr> {
+        const auto it = system_init_.find(n);
+        if (it == system_init_.end()) {
+            return std::nullopt;
+        }
+        return term(it->second, Type::bytes()).value;
+    };
+    if (name == "k_nrp_sess" || name == "unspecified_key") {
+        if (const auto k = init_term("init.k_nrp_sess")) {
+            solver_.add(r != *k);
+        }
+    } else if (name == "k_nrp_by_msbs" || name == "k_nrp_of") {
+        if (const auto k = init_term("init.k_nrp")) {
+            solver_.add(r != *k);
+        }
+    }
+    return r;
+}
+
+void Engine::system_check(const spec::Rule& rule, const spec::Check& check, const StepInput& in, const Sym& holds)
+{
+    if (rule.warning) {
+        return;
+    }
+    const z3::expr h = boolean(holds);
+    if (h.is_true()) {
+        return;
+    }
+    // An honest UE follows the spec: every check blaming it holds. A message the attacker injected
+    // binds only the checks that blame the other UE (its reaction).
+    z3::expr exempt = ctx_.bool_val(false);
+    if (in.injected) {
+        const bool blames_initiator =
+            machine::offender_role(check.offender, trace::Role::initiator) == trace::Role::initiator;
+        const bool blames_target = machine::offender_role(check.offender, trace::Role::target) == trace::Role::target;
+        const z3::expr from_initiator = term(in.from, type_of("from")).value == 0;
+        exempt = *in.injected && z3::ite(from_initiator, ctx_.bool_val(blames_initiator), ctx_.bool_val(blames_target));
+    }
+    solver_.add(z3::implies(!exempt, h));
+}
+
+void Engine::system_step()
+{
+    const std::size_t k = system_steps_.size();
+    StepInput in;
+    in.event = k;
+    in.hidden = true;
+    in.slot = k;
+    const std::string at = "step " + std::to_string(k + 1) + ": ";
+    solver_.add(open_message(at, in));
+    const z3::expr injected =
+        attacker_.injects() ? ctx_.bool_const(("inject!" + std::to_string(k)).c_str()) : ctx_.bool_val(false);
+    const z3::expr dropped =
+        attacker_.drop ? ctx_.bool_const(("drop!" + std::to_string(k)).c_str()) : ctx_.bool_val(false);
+    in.injected = injected;
+    in.delivered = injected || !dropped;
+
+    const auto field = [&](const std::string& name) { return std::get<Term>(in.fields.at(name)); };
+    // A pdu determines the message: type and every IE (presence and value).
+    const z3::expr pdu = field("pdu").value;
+    solver_.add(functions_.apply("pdu!msg", {pdu}, ctx_.int_sort()) == field("msg").value);
+    // The MAC-I covers the PDCP header too (TS 38.323 5.9), so the K_NRP-sess ID it names is bound as
+    // well: the attacker cannot move a protected PDU to another context by rewriting the header.
+    solver_.add(z3::implies(field("sec.protected").value,
+                            functions_.apply("pdu!sec.ctx", {pdu}, ctx_.int_sort()) == field("sec.ctx").value));
+    for (const auto& [name, value] : in.fields) {
+        if (!name.starts_with("ie.")) {
+            continue;
+        }
+        const Term& t = std::get<Term>(value);
+        solver_.add(functions_.apply("pdu!" + name + "!present", {pdu}, ctx_.bool_sort()) == t.present);
+        solver_.add(z3::implies(t.present, functions_.apply("pdu!" + name, {pdu}, t.value.get_sort()) == t.value));
+    }
+
+    // An honest UE's MAC-I is a real one, under a key it holds (which key: the rules say where it
+    // matters); it is not a value the solver may pick to suit a later forgery.
+    {
+        const Type nia_type = Type::enumeration(spec_.find_enum("Nia"));
+        const z3::expr alg = open_value(at + "integrity algorithm of the sender", nia_type, std::nullopt).value;
+        const z3::expr key = open_value(at + "K_NRP-sess the sender protects with", Type::bytes(), std::nullopt).value;
+        const z3::expr real = system_apply("nia",
+                                           {alg, system_apply("nrpik", {key, alg}, bytes_sort_),
+                                            field("sec.count").value, field("sec.bearer").value,
+                                            field("sec.direction").value, pdu},
+                                           bytes_sort_);
+        solver_.add(z3::implies(!injected && field("sec.protected").value, field("sec.mac").value == real));
+    }
+
+    // What the attacker can put on the air.
+    if (attacker_.injects()) {
+        const z3::expr prot = field("sec.protected").value;
+        const z3::expr mac = field("sec.mac").value;
+        const auto same_as = [&](const SystemMessage& earlier) {
+            z3::expr same = ctx_.bool_val(true);
+            for (const char* n : {"msg", "from", "pdu", "sec.protected"}) {
+                same = same && field(n).value == std::get<Term>(earlier.in.fields.at(n)).value;
+            }
+            z3::expr sec_same = ctx_.bool_val(true);
+            for (const char* n : {"sec.ctx", "sec.count", "sec.bearer", "sec.direction", "sec.mac"}) {
+                sec_same = sec_same && field(n).value == std::get<Term>(earlier.in.fields.at(n)).value;
+            }
+            return same && z3::implies(prot, sec_same);
+        };
+        z3::expr replay = ctx_.bool_val(false);
+        for (const auto& earlier : system_steps_) {
+            replay = replay || same_as(earlier);
+        }
+        z3::expr can = replay;
+        if (attacker_.forge) {
+            z3::expr knows = !prot || mac == literal(Value::bytes({0, 0, 0, 0}), Type::bytes());
+            for (const auto& earlier : system_steps_) {
+                knows = knows || (std::get<Term>(earlier.in.fields.at("sec.protected")).value &&
+                                  mac == std::get<Term>(earlier.in.fields.at("sec.mac")).value);
+            }
+            const Type nia_type = Type::enumeration(spec_.find_enum("Nia"));
+            const auto mac_under = [&](const z3::expr& ksess) {
+                const z3::expr alg = open_value(at + "algorithm of the attacker's MAC-I", nia_type, std::nullopt).value;
+                const z3::expr key = system_apply("nrpik", {ksess, alg}, bytes_sort_);
+                return mac == system_apply("nia",
+                                           {alg, key, field("sec.count").value, field("sec.bearer").value,
+                                            field("sec.direction").value, pdu},
+                                           bytes_sort_);
+            };
+            const auto init = [&](const char* n) { return term(system_init_.at(n), Type::bytes()).value; };
+            if (attacker_.compromise_sess) {
+                knows = knows || mac_under(init("init.k_nrp_sess"));
+            }
+            if (attacker_.compromise_knrp) {
+                const z3::expr n1 = open_value(at + "Nonce_1 the attacker derives with", Type::bytes(), std::nullopt).value;
+                const z3::expr n2 = open_value(at + "Nonce_2 the attacker derives with", Type::bytes(), std::nullopt).value;
+                knows = knows || mac_under(system_apply("k_nrp_sess", {init("init.k_nrp"), n1, n2}, bytes_sort_));
+            }
+            can = can || knows;
+        }
+        solver_.add(z3::implies(injected, can));
+    }
+
+    step(in, ctx_.bool_val(true));
+    system_steps_.push_back(SystemMessage{std::move(in), injected, dropped});
+    if (bottom_) {
+        solver_.add(std::get<Term>(system_steps_.back().in.fields.at("sec.mac")).value != *bottom_);
+    }
+    system_states_.push_back(state_);
+}
+
+bool Engine::reads_message(const expr::Node& formula)
+{
+    std::set<const expr::Node*> seen; // defs are shared subtrees: visit each once
+    std::vector<const expr::Node*> todo{&formula};
+    while (!todo.empty()) {
+        const expr::Node* n = todo.back();
+        todo.pop_back();
+        if (!seen.insert(n).second) {
+            continue;
+        }
+        if (n->kind == NodeKind::variable) {
+            const std::string& v = n->name;
+            if (v == "msg" || v == "from" || v == "pdu" || v == "index" || v.starts_with("ie.") ||
+                v.starts_with("sec.")) {
+                return true;
+            }
+        }
+        for (const auto& a : n->args) {
+            if (a) {
+                todo.push_back(a.get());
+            }
+        }
+    }
+    return false;
+}
+
+z3::expr Engine::system_formula(const expr::Node& formula, std::size_t k)
+{
+    PC5CHECK_ASSERT(k < system_states_.size());
+    std::swap(state_, system_states_[k]);
+    std::unordered_map<std::string, Sym> none;
+    fields_ = k == 0 ? &none : &system_steps_[k - 1].in.fields;
+    const z3::expr f = boolean(encode(formula));
+    fields_ = nullptr;
+    std::swap(state_, system_states_[k]);
+    return f;
+}
+
+Witness Engine::system_witness(const z3::model& m, std::size_t steps)
+{
+    Witness w;
+    std::mt19937_64 rng(0x5eedU); // deterministic: the same model gives the same trace
+    const auto random_bytes = [&rng](std::size_t n) {
+        trace::Bytes b(n);
+        for (auto& x : b) {
+            x = static_cast<std::uint8_t>(rng() & 0xFFU);
+        }
+        return b;
+    };
+    const auto value_key = [&m](const z3::expr& t) { return m.eval(t, true).to_string(); };
+    const auto int_of = [&m](const z3::expr& t, std::int64_t fallback) {
+        std::int64_t v = fallback;
+        return is_int_in(m.eval(t, true), v) ? v : fallback;
+    };
+    const auto bool_of = [&m](const z3::expr& t) { return m.eval(t, true).is_true(); };
+
+    // Model values of the uninterpreted byte strings -> real bytes: literals as written, results of
+    // crypto functions computed for real from their (recursively concrete) arguments, keys the system
+    // makes up (authentication, FFS derivations) and nonces random.
+    std::map<std::string, trace::Bytes> concrete;
+    for (const auto& [bytes, c] : byte_literals_) {
+        concrete.emplace(value_key(c), bytes);
+    }
+    std::map<std::string, std::vector<std::size_t>> producers;
+    for (std::size_t i = 0; i < applications_.size(); ++i) {
+        producers[value_key(applications_[i].result)].push_back(i);
+    }
+    std::set<std::string> busy;
+    std::function<trace::Bytes(const z3::expr&, std::size_t)> bytes_of = [&](const z3::expr& t,
+                                                                             std::size_t length) {
+        const std::string key = value_key(t);
+        if (const auto it = concrete.find(key); it != concrete.end()) {
+            return it->second;
+        }
+        if (!busy.insert(key).second) {
+            return random_bytes(length == 0 ? 16 : length);
+        }
+        std::optional<trace::Bytes> out;
+        for (const auto i : producers[key]) {
+            const Application& a = applications_[i];
+            const auto f = spec_.scope.functions.find(a.name);
+            if (f == spec_.scope.functions.end() ||
+                (a.name != "k_nrp_sess" && a.name != "nrpik" && a.name != "nrpek" && a.name != "nia")) {
+                continue;
+            }
+            std::vector<Value> args;
+            for (std::size_t j = 0; j < a.args.size(); ++j) {
+                const Type& pt = f->second.params.at(j);
+                if (pt.kind == TypeKind::bytes) {
+                    args.push_back(Value::bytes(bytes_of(a.args[j], a.name == "k_nrp_sess" && j == 0 ? 32 : 16)));
+                } else if (pt.kind == TypeKind::enumeration) {
+                    args.push_back(Value::enumeration(static_cast<std::uint32_t>(int_of(a.args[j], 0))));
+                } else {
+                    args.push_back(Value::integer(int_of(a.args[j], 0)));
+                }
+            }
+            const Value r = f->second.impl(args);
+            if (const auto* b = std::get_if<std::vector<std::uint8_t>>(&r.data)) {
+                out = *b;
+                break;
+            }
+        }
+        if (!out) {
+            std::size_t n = length;
+            if (n == 0) {
+                const std::int64_t len = int_of(bytes_len_(t), 16);
+                n = len >= 1 && len <= 64 ? static_cast<std::size_t>(len) : 16;
+            }
+            out = random_bytes(n);
+        }
+        busy.erase(key);
+        concrete.emplace(key, *out);
+        return *out;
+    };
+    const auto init = [&](const char* n) { return term(system_init_.at(n), spec_.init_scope.variables.at(n)).value; };
+    const auto enum_name = [&](const char* enum_id, std::int64_t v) {
+        const auto e = spec_.find_enum(enum_id);
+        return e->names.at(static_cast<std::size_t>(std::clamp<std::int64_t>(v, 0, static_cast<std::int64_t>(e->names.size()) - 1)));
+    };
+    const auto set_names = [&](const z3::expr& set, const char* enum_id) {
+        std::vector<std::string> names;
+        const auto e = spec_.find_enum(enum_id);
+        for (std::size_t i = 0; i < e->names.size(); ++i) {
+            if (bool_of(z3::select(set, ctx_.int_val(static_cast<int>(i))))) {
+                names.push_back(e->names[i]);
+            }
+        }
+        return names;
+    };
+
+    trace::Trace& t = w.trace;
+    t.spec = spec_.id;
+    t.title = "counterexample found by pc5check prove";
+    t.observer = trace::Observer::air;
+    t.link.k_nrp_id = static_cast<std::uint32_t>(int_of(init("init.k_nrp_id"), 1));
+    t.link.k_nrp_sess_id = static_cast<std::uint16_t>(int_of(init("init.k_nrp_sess_id"), 1));
+    t.link.selected_nea = enum_name("Nea", int_of(init("init.nea"), 0));
+    t.link.selected_nia = enum_name("Nia", int_of(init("init.nia"), 0));
+    t.link.k_nrp_sess = bytes_of(init("init.k_nrp_sess"), 32);
+    t.link.initiator_sec_cap = trace::SecCaps{set_names(init("init.caps.nea"), "Nea"), set_names(init("init.caps.nia"), "Nia")};
+    t.link.signalling_policy = trace::SignallingPolicy{enum_name("Policy", int_of(init("init.policy.integrity"), 2)),
+                                                       enum_name("Policy", int_of(init("init.policy.ciphering"), 2))};
+    t.keys.push_back(trace::KeyEntry{t.link.k_nrp_id, bytes_of(init("init.k_nrp"), 32)});
+
+    for (std::size_t k = 0; k < steps && k < system_steps_.size(); ++k) {
+        const SystemMessage& sm = system_steps_[k];
+        const auto field = [&](const std::string& name) { return std::get<Term>(sm.in.fields.at(name)); };
+        trace::Event ev;
+        ev.at = 0.01 * static_cast<double>(k);
+        const bool from_initiator = int_of(field("from").value, 0) == 0;
+        ev.from = from_initiator ? trace::Role::initiator : trace::Role::target;
+        const auto msg_index = static_cast<std::size_t>(int_of(field("msg").value, 0));
+        ev.msg = msg_names_->at(std::min(msg_index, msg_names_->size() - 1));
+        const spec::MessageDef* def = spec_.find_message(ev.msg);
+        std::string detail;
+        if (def != nullptr) {
+            for (const auto& ie : def->ies) {
+                const std::string base = "ie." + ie.name;
+                const bool pair = ie.kind == "algs" || ie.kind == "sec_cap";
+                const Term first = field(pair ? base + ".nea" : base);
+                if (!bool_of(first.present)) {
+                    continue;
+                }
+                nlohmann::json v;
+                if (ie.kind == "bytes") {
+                    v = crypto::to_hex(bytes_of(first.value, ie.length));
+                } else if (ie.kind == "int") {
+                    v = std::clamp(int_of(first.value, ie.min), ie.min, ie.max);
+                } else if (ie.kind == "bool") {
+                    v = bool_of(first.value);
+                } else if (ie.kind == "algs") {
+                    v = {{"nea", enum_name("Nea", int_of(field(base + ".nea").value, 0))},
+                         {"nia", enum_name("Nia", int_of(field(base + ".nia").value, 0))}};
+                } else {
+                    v = {{"nea", set_names(field(base + ".nea").value, "Nea")},
+                         {"nia", set_names(field(base + ".nia").value, "Nia")}};
+                }
+                ev.ie[ie.name] = v;
+                detail += (detail.empty() ? "" : ", ") + ie.name + "=" + v.dump();
+            }
+        }
+        if (bool_of(field("sec.protected").value)) {
+            ev.sec.kind = trace::Sec::Kind::protected_;
+            ev.sec.ctx = static_cast<std::uint16_t>(std::clamp<std::int64_t>(int_of(field("sec.ctx").value, 0), 0, 0xFFFF));
+            ev.sec.count = static_cast<std::uint32_t>(std::clamp<std::int64_t>(int_of(field("sec.count").value, 0), 0, 0xFFFFFFFFLL));
+            ev.sec.bearer = static_cast<std::uint8_t>(std::clamp<std::int64_t>(int_of(field("sec.bearer").value, 1), 0, 31));
+            ev.sec.direction = static_cast<std::uint8_t>(std::clamp<std::int64_t>(int_of(field("sec.direction").value, 0), 0, 1));
+            ev.pdu = bytes_of(field("pdu").value, 0);
+            trace::Bytes mac = bytes_of(field("sec.mac").value, 4);
+            mac.resize(4);
+            ev.sec.mac = std::array<std::uint8_t, 4>{mac[0], mac[1], mac[2], mac[3]};
+            detail += (detail.empty() ? "" : "; ") + std::string("ctx ") + std::to_string(*ev.sec.ctx) + " COUNT " +
+                      std::to_string(*ev.sec.count);
+        } else {
+            ev.sec.kind = trace::Sec::Kind::none;
+            ev.pdu = bytes_of(field("pdu").value, 0);
+            detail += (detail.empty() ? "" : "; ") + std::string("unprotected");
+        }
+        SystemStep step;
+        step.index = k + 1;
+        step.sender = from_initiator ? "initiator" : "target";
+        step.msg = ev.msg;
+        step.detail = detail;
+        const bool injected = bool_of(sm.injected);
+        const bool dropped = !injected && bool_of(sm.dropped);
+        step.by_attacker = injected || dropped;
+        step.action = injected ? "attacker injects, as the " + step.sender
+                               : (dropped ? step.sender + " sends; the attacker drops it" : step.sender + " sends");
+        w.steps.push_back(std::move(step));
+        t.events.push_back(std::move(ev));
+    }
+    // K_NRPs the system made up (authentication): logged under an ID with the MSBs the SMC carried.
+    for (const auto& a : applications_) {
+        if (a.name != "k_nrp_by_msbs") {
+            continue;
+        }
+        const auto msbs = static_cast<std::uint32_t>(int_of(a.args[0], 0) & 0xFFFF);
+        const trace::Bytes key = bytes_of(a.result, 32);
+        bool known = false;
+        for (const auto& e : t.keys) {
+            known = known || (e.k_nrp_id >> 16U) == msbs;
+        }
+        if (!known) {
+            t.keys.push_back(trace::KeyEntry{msbs << 16U, key});
+        }
+    }
+    return w;
+}
+
+} // namespace detail
+
+namespace {
+
+using detail::Engine;
+using Clock = std::chrono::steady_clock;
+
+/// Induction depths tried after bounded model checking (each costs a new encoding per depth).
+constexpr unsigned kMaxInduction = 3;
+
+/// A Z3 context created through the C API (under a tight memory limit there may be none) and the
+/// engine in it, for one query.
+class Search {
+  public:
+    Search(const spec::Spec& spec, const SystemOptions& options, Clock::time_point deadline, bool arbitrary)
+        : raw_(make_raw()), owner_(raw_, &Z3_del_context)
+    {
+        if (raw_ == nullptr) {
+            return;
+        }
+        ctx_.emplace(raw_);
+        header_.spec = spec.id;
+        header_.observer = trace::Observer::air;
+        SymbolicOptions so;
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+        so.timeout_ms = left <= 0 ? 1U : static_cast<unsigned>(left);
+        engine_.emplace(spec, header_, so, (*ctx_)());
+        engine_->system_begin(options.attacker, arbitrary);
+    }
+    [[nodiscard]] bool ok() const { return engine_.has_value(); }
+    [[nodiscard]] Engine& engine() { return *engine_; }
+
+  private:
+    static Z3_context make_raw()
+    {
+        Z3_config config = Z3_mk_config();
+        Z3_context raw = Z3_mk_context_rc(config);
+        Z3_del_config(config);
+        return raw;
+    }
+    Z3_context raw_;
+    std::unique_ptr<std::remove_pointer_t<Z3_context>, decltype(&Z3_del_context)> owner_;
+    std::optional<z3::scoped_context> ctx_; // does not own raw_; destroyed before owner_
+    trace::Trace header_;
+    std::optional<Engine> engine_;
+};
+
+/// Outcome of a bounded search for a state satisfying a condition.
+struct Reach {
+    z3::check_result answer = z3::unsat; ///< sat: found; unknown: a limit
+    unsigned depth = 0;                  ///< found at, or explored to
+    std::optional<Witness> witness;
+    std::string limit;
+};
+
+std::string limit_text(const Clock::time_point deadline)
+{
+    return Clock::now() + std::chrono::milliseconds(60) >= deadline
+               ? "solver time limit (--timeout-ms)"
+               : "solver gave up (incomplete theory combination)";
+}
+
+/// Bounded model checking: the shortest path (in messages, up to `depth`) to a state where `goal`
+/// holds (or fails, when `negate`).
+Reach reach(const spec::Spec& spec, const expr::Node& goal, bool negate, const SystemOptions& options,
+            Clock::time_point deadline)
+{
+    Reach out;
+    Search s(spec, options, deadline, false);
+    if (!s.ok()) {
+        out.answer = z3::unknown;
+        out.limit = "solver memory limit (--solver-memory-mb): no memory for a solver context";
+        return out;
+    }
+    Engine& e = s.engine();
+    const bool reads_message = Engine::reads_message(goal);
+    for (unsigned d = 0; d <= options.depth; ++d) {
+        if (d > 0) {
+            e.system_step();
+        }
+        out.depth = d;
+        if (d == 0 && reads_message) {
+            continue;
+        }
+        const z3::expr f = e.system_formula(goal, d);
+        e.solver().push();
+        e.solver().add(negate ? !f : f);
+        const z3::check_result r = e.solve();
+        if (r == z3::sat) {
+            out.answer = z3::sat;
+            out.witness = e.system_witness(e.solver().get_model(), d);
+            e.solver().pop();
+            return out;
+        }
+        e.solver().pop();
+        if (r == z3::unknown) {
+            out.answer = z3::unknown;
+            out.limit = limit_text(deadline) + " at depth " + std::to_string(d);
+            return out;
+        }
+    }
+    out.answer = z3::unsat;
+    return out;
+}
+
+/// One invariant for induction.
+struct Candidate {
+    const expr::Node* formula = nullptr;
+    bool reads_message = false;
+};
+
+/// The induction step at `k` for `set` (all assumed for `k` consecutive steps from any state), asked
+/// for `targets`: indices of the targets whose step case does not hold (sat or unknown).
+std::vector<std::size_t> failing_step_cases(const spec::Spec& spec, const std::vector<Candidate>& set,
+                                            const std::vector<std::size_t>& targets, unsigned k,
+                                            const SystemOptions& options, Clock::time_point deadline,
+                                            bool as_conjunction)
+{
+    std::vector<std::size_t> failing;
+    Search s(spec, options, deadline, true);
+    if (!s.ok()) {
+        return targets;
+    }
+    Engine& e = s.engine();
+    z3::context& ctx = e.context();
+    // States 0..k assumed (a property reading the message starts at state 1), goal at state k+1.
+    for (unsigned i = 0; i <= k; ++i) {
+        if (i > 0) {
+            e.system_step();
+        }
+        for (const auto& c : set) {
+            if (i == 0 && c.reads_message) {
+                continue;
+            }
+            e.solver().add(e.system_formula(*c.formula, i));
+        }
+    }
+    e.system_step();
+    const std::size_t last = k + 1;
+    if (as_conjunction) {
+        z3::expr all = ctx.bool_val(true);
+        for (const auto t : targets) {
+            all = all && e.system_formula(*set[t].formula, last);
+        }
+        e.solver().add(!all);
+        if (e.solve() != z3::unsat) {
+            return targets;
+        }
+        return {};
+    }
+    for (const auto t : targets) {
+        e.solver().push();
+        e.solver().add(!e.system_formula(*set[t].formula, last));
+        if (e.solve() != z3::unsat) {
+            failing.push_back(t);
+        }
+        e.solver().pop();
+    }
+    return failing;
+}
+
+/// Base case as one independent query: no state within `k` steps of the start breaks any of `set`.
+bool base_case_holds(const spec::Spec& spec, const std::vector<Candidate>& set, unsigned k,
+                     const SystemOptions& options, Clock::time_point deadline)
+{
+    Search s(spec, options, deadline, false);
+    if (!s.ok()) {
+        return false;
+    }
+    Engine& e = s.engine();
+    z3::expr bad = e.context().bool_val(false);
+    for (unsigned i = 0; i <= k; ++i) {
+        if (i > 0) {
+            e.system_step();
+        }
+        for (const auto& c : set) {
+            if (i == 0 && c.reads_message) {
+                continue;
+            }
+            bad = bad || !e.system_formula(*c.formula, i);
+        }
+    }
+    e.solver().add(bad);
+    return e.solve() == z3::unsat;
+}
+
+/// Houdini-style k-induction over `set`: returns, per member, the k at which it was proven (0: not
+/// proven). Every proof is re-checked by two fresh queries (base case, step case) before it counts.
+std::vector<unsigned> induction(const spec::Spec& spec, std::vector<Candidate> set, const SystemOptions& options,
+                                Clock::time_point deadline)
+{
+    std::vector<unsigned> proven_at(set.size(), 0);
+    const unsigned max_k = std::min(kMaxInduction, std::max(1U, options.depth));
+    std::vector<std::size_t> alive(set.size());
+    for (std::size_t i = 0; i < set.size(); ++i) {
+        alive[i] = i;
+    }
+    for (unsigned k = 0; k < max_k && !alive.empty(); ++k) {
+        std::vector<std::size_t> members = alive;
+        while (!members.empty() && Clock::now() < deadline) {
+            std::vector<Candidate> assumed;
+            for (const auto m : members) {
+                assumed.push_back(set[m]);
+            }
+            std::vector<std::size_t> targets(members.size());
+            for (std::size_t i = 0; i < targets.size(); ++i) {
+                targets[i] = i;
+            }
+            const auto failing = failing_step_cases(spec, assumed, targets, k, options, deadline, false);
+            if (failing.empty()) {
+                break;
+            }
+            std::vector<std::size_t> kept;
+            for (std::size_t i = 0; i < members.size(); ++i) {
+                if (std::find(failing.begin(), failing.end(), i) == failing.end()) {
+                    kept.push_back(members[i]);
+                }
+            }
+            members = std::move(kept);
+        }
+        if (members.empty() || Clock::now() >= deadline) {
+            continue;
+        }
+        // Independent re-check of the inductive set: base case and step case, separately.
+        std::vector<Candidate> assumed;
+        std::vector<std::size_t> all;
+        for (const auto m : members) {
+            all.push_back(assumed.size());
+            assumed.push_back(set[m]);
+        }
+        const bool base = base_case_holds(spec, assumed, k, options, deadline);
+        const bool step = base && failing_step_cases(spec, assumed, all, k, options, deadline, true).empty();
+        if (!base || !step) {
+            continue;
+        }
+        for (const auto m : members) {
+            proven_at[m] = k + 1;
+            alive.erase(std::find(alive.begin(), alive.end(), m));
+        }
+    }
+    return proven_at;
+}
+
+/// Replays a witness with `check` (automatic mode: symbolic when the trace leaves values open).
+void replay_witness(const spec::Spec& spec, Witness& w)
+{
+    checker::CheckOptions co;
+    const checker::TraceResult r = checker::check_trace(w.trace, Expected<const spec::Spec*>(&spec), co);
+    if (r.error) {
+        w.check_verdict = "bad input: " + r.error->message;
+        return;
+    }
+    w.check_verdict = machine::to_string(r.replay.verdict);
+    w.check_rules = r.replay.violated_rules();
+}
+
+double seconds_since(Clock::time_point t0)
+{
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+template <typename F>
+auto guarded(const F& f) -> decltype(f())
+{
+    try {
+        return f();
+    } catch (const z3::exception& e) {
+        return make_error(ErrorCode::solver_failure, std::string("z3: ") + e.msg());
+    }
+}
+
+} // namespace
+
+Expected<std::vector<PropertyResult>> prove(const spec::Spec& spec, const SystemOptions& options,
+                                            const std::optional<std::string>& only)
+{
+    std::vector<const spec::Property*> chosen;
+    for (const auto& p : spec.properties) {
+        if (!only || p.id == *only) {
+            chosen.push_back(&p);
+        }
+    }
+    if (only && chosen.empty()) {
+        std::string ids;
+        for (const auto& p : spec.properties) {
+            ids += (ids.empty() ? "" : ", ") + p.id;
+        }
+        return make_error(ErrorCode::usage, "--property: no property '" + *only + "' in " + spec.file +
+                                                " (it has: " + (ids.empty() ? "none" : ids) + ")");
+    }
+    return guarded([&]() -> Expected<std::vector<PropertyResult>> {
+        std::vector<PropertyResult> results;
+        std::vector<Candidate> held;
+        std::vector<std::size_t> held_index;
+        const auto budget = std::chrono::milliseconds(options.timeout_ms);
+        for (const auto* p : chosen) {
+            PropertyResult r;
+            r.id = p->id;
+            r.text = p->text;
+            r.clauses = p->clauses;
+            const auto t0 = Clock::now();
+            Reach found = reach(spec, *p->formula, true, options, t0 + budget);
+            r.depth = found.depth;
+            if (found.answer == z3::sat) {
+                r.verdict = PropertyVerdict::violated;
+                replay_witness(spec, *found.witness);
+                r.counterexample = std::move(found.witness);
+            } else if (found.answer == z3::unknown) {
+                r.verdict = PropertyVerdict::inconclusive;
+                r.how = found.limit;
+            } else {
+                r.verdict = PropertyVerdict::holds_to_depth;
+                held.push_back(Candidate{p->formula.get(), Engine::reads_message(*p->formula)});
+                held_index.push_back(results.size());
+            }
+            r.seconds = seconds_since(t0);
+            results.push_back(std::move(r));
+        }
+        if (options.induction && !held.empty()) {
+            const auto t0 = Clock::now();
+            const auto proven_at = induction(spec, held, options, t0 + budget);
+            const double share = seconds_since(t0) / static_cast<double>(held.size());
+            for (std::size_t i = 0; i < held.size(); ++i) {
+                PropertyResult& r = results[held_index[i]];
+                r.seconds += share;
+                if (proven_at[i] != 0) {
+                    r.verdict = PropertyVerdict::proven;
+                    r.how = "k-induction at k=" + std::to_string(proven_at[i]) +
+                            (held.size() > 1 ? " (together with the other properties that held)" : "") +
+                            "; re-checked by separate base-case and step-case queries";
+                }
+            }
+        }
+        return results;
+    });
+}
+
+Expected<QueryResult> query(const spec::Spec& spec, const std::string& condition, const SystemOptions& options)
+{
+    auto compiled = expr::compile(condition, spec.scope, nullptr);
+    if (!compiled) {
+        return make_error(ErrorCode::bad_input, "query: " + compiled.error().message);
+    }
+    if ((*compiled)->type.kind != expr::TypeKind::boolean) {
+        return make_error(ErrorCode::bad_input, "query: expected a bool condition, found an expression of another type");
+    }
+    const expr::NodePtr goal = *compiled;
+    return guarded([&]() -> Expected<QueryResult> {
+        QueryResult q;
+        const auto t0 = Clock::now();
+        const auto deadline = t0 + std::chrono::milliseconds(options.timeout_ms);
+        Reach found = reach(spec, *goal, false, options, deadline);
+        q.depth = found.depth;
+        if (found.answer == z3::sat) {
+            q.reachable = true;
+            replay_witness(spec, *found.witness);
+            q.witness = std::move(found.witness);
+        } else if (found.answer == z3::unknown) {
+            q.inconclusive = true;
+            q.how = found.limit;
+        } else if (options.induction) {
+            // Unreachable for every depth if `!condition` is an invariant.
+            auto negated = std::make_shared<expr::Node>();
+            negated->kind = expr::NodeKind::unary;
+            negated->name = "!";
+            negated->args.push_back(goal);
+            negated->type = expr::Type::boolean();
+            const auto proven_at = induction(spec, {Candidate{negated.get(), Engine::reads_message(*goal)}},
+                                             options, deadline);
+            if (proven_at[0] != 0) {
+                q.proved_unreachable = true;
+                q.how = "k-induction at k=" + std::to_string(proven_at[0]) +
+                        "; re-checked by separate base-case and step-case queries";
+            }
+        }
+        q.seconds = seconds_since(t0);
+        return q;
+    });
+}
+
+} // namespace pc5check::smt
