@@ -91,7 +91,19 @@ Expected<std::string> write_witness(const std::string& dir, const std::string& n
     }
     const std::string path = (std::filesystem::path(dir) / (name + ".json")).string();
     std::ofstream out(path, std::ios::binary);
-    out << trace::to_json(t).dump(2) << "\n";
+    nlohmann::json doc = trace::to_json(t);
+    // Top-level keys the checker ignores (DESIGN.md section 4): who really sent what. An air trace has
+    // no notion of a lost or forged message, so `check` judges a dropped message as delivered and an
+    // injected one as sent by the UE it claims to come from.
+    doc["source"] = {{"tool", "pc5check prove"}};
+    nlohmann::json steps = nlohmann::json::array();
+    for (const auto& s : w.steps) {
+        if (s.by_attacker) {
+            steps.push_back({{"event", s.index - 1}, {"action", s.action}});
+        }
+    }
+    doc["attacker_steps"] = steps;
+    out << doc.dump(2) << "\n";
     if (!out) {
         return make_error(ErrorCode::io, "cannot write " + path);
     }
@@ -115,7 +127,7 @@ nlohmann::json steps_json(const smt::Witness& w)
 void print_steps(std::ostream& out, const smt::Witness& w)
 {
     for (const auto& s : w.steps) {
-        out << "      " << std::setw(2) << s.index << ". " << (s.by_attacker ? "[attacker] " : "") << s.action << " "
+        out << "      " << std::right << std::setw(2) << s.index << ". " << std::left << (s.by_attacker ? "[attacker] " : "") << s.action << " "
             << s.msg << (s.detail.empty() ? "" : "  (" + s.detail + ")") << "\n";
     }
     std::string rules;
@@ -166,6 +178,7 @@ Expected<std::vector<smt::PropertyResult>> prove_spec(const spec::Spec& s, const
     }
     for (auto& r : *results) {
         nlohmann::json p = {{"id", r.id},
+                            {"kind", r.kind},
                             {"text", r.text},
                             {"clauses", clause_list(r.clauses)},
                             {"verdict", smt::to_string(r.verdict)},
@@ -192,7 +205,8 @@ Expected<std::vector<smt::PropertyResult>> prove_spec(const spec::Spec& s, const
             secs << std::fixed << std::setprecision(2) << r.seconds << " s";
             *text << "  " << std::left << std::setw(28) << r.id << " " << std::setw(24) << verdict_text(r) << " "
                   << secs.str() << "\n";
-            *text << "      " << r.text << "  [" << clause_list(r.clauses) << "]\n";
+            *text << "      " << (r.kind == "lemma" ? "(lemma) " : "") << r.text << "  [" << clause_list(r.clauses)
+                  << "]\n";
             if (!r.how.empty()) {
                 *text << "      " << r.how << "\n";
             }
@@ -412,10 +426,8 @@ int run_diff(const DiffCommand& cmd)
         const checker::CheckRun before = checker::check_paths({cmd.corpus}, co);
         co.spec_file = cmd.new_spec;
         const checker::CheckRun after = checker::check_paths({cmd.corpus}, co);
-        std::map<std::string, std::pair<std::string, std::string>> verdicts;
-        const auto label = [](const checker::TraceResult& r) {
-            return r.file + ":" + std::to_string(r.line);
-        };
+        std::map<std::pair<std::string, std::size_t>, std::pair<std::string, std::string>> verdicts;
+        const auto label = [](const checker::TraceResult& r) { return std::pair{r.file, r.line}; };
         const auto verdict = [](const checker::TraceResult& r) {
             if (r.error) {
                 return std::string("bad input");
@@ -432,10 +444,11 @@ int run_diff(const DiffCommand& cmd)
             return fail(e);
         }
         std::size_t changed = 0;
-        for (const auto& [file, v] : verdicts) {
+        for (const auto& [where, v] : verdicts) {
             if (v.first == v.second) {
                 continue;
             }
+            const std::string file = where.first + ":" + std::to_string(where.second);
             ++changed;
             const bool regress = v.first == "conforms" && v.second != "conforms";
             broken = broken || regress;

@@ -866,6 +866,14 @@ Expected<std::vector<PropertyResult>> prove(const spec::Spec& spec, const System
         return make_error(ErrorCode::usage, "--property: no property '" + *only + "' in " + spec.file +
                                                 " (it has: " + (ids.empty() ? "none" : ids) + ")");
     }
+    // Lemmas strengthen the induction of whatever is asked: they are checked (and used) even when
+    // --property names another property, and reported only when asked for.
+    const std::size_t asked = chosen.size();
+    for (const auto& p : spec.properties) {
+        if (p.kind == "lemma" && std::find(chosen.begin(), chosen.end(), &p) == chosen.end()) {
+            chosen.push_back(&p);
+        }
+    }
     return guarded([&]() -> Expected<std::vector<PropertyResult>> {
         std::vector<PropertyResult> results;
         std::vector<Candidate> held;
@@ -874,6 +882,7 @@ Expected<std::vector<PropertyResult>> prove(const spec::Spec& spec, const System
         for (const auto* p : chosen) {
             PropertyResult r;
             r.id = p->id;
+            r.kind = p->kind;
             r.text = p->text;
             r.clauses = p->clauses;
             const auto t0 = Clock::now();
@@ -909,6 +918,7 @@ Expected<std::vector<PropertyResult>> prove(const spec::Spec& spec, const System
                 }
             }
         }
+        results.resize(asked);
         return results;
     });
 }

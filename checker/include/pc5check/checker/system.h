@@ -75,6 +75,7 @@ struct Witness {
 /// The result for one property of the spec.
 struct PropertyResult {
     std::string id;
+    std::string kind; ///< "invariant" or "lemma"
     std::string text;
     std::vector<spec::ClauseRef> clauses;
     PropertyVerdict verdict = PropertyVerdict::holds_to_depth;

@@ -1,0 +1,204 @@
+/// Tests of `prove` and `query` (checker/src/smt/system.cpp) through the public API, on the shipped
+/// normative spec and on copies of it with a property added or a check removed.
+
+#include "pc5check/checker/system.h"
+#include "pc5check/expr/expr.h"
+#include "pc5check/spec/spec.h"
+
+#include <algorithm>
+#include <doctest/doctest.h>
+#include <string>
+
+namespace {
+
+using namespace pc5check;
+
+const spec::Spec& normative()
+{
+    static const spec::Spec s = [] {
+        auto loaded = spec::load_spec(std::string(PC5CHECK_SOURCE_DIR) + "/spec/ts33536-r17.json");
+        REQUIRE(loaded.has_value());
+        return std::move(*loaded);
+    }();
+    return s;
+}
+
+/// The normative spec with one more property.
+spec::Spec with_property(const std::string& id, const std::string& formula)
+{
+    spec::Spec s = normative();
+    auto compiled = expr::compile(formula, s.scope, nullptr);
+    REQUIRE_MESSAGE(compiled.has_value(), formula);
+    s.properties.push_back(spec::Property{id, "invariant", *compiled, "test property", {}});
+    return s;
+}
+
+smt::SystemOptions options(unsigned depth, const std::string& attacker = "none")
+{
+    smt::SystemOptions o;
+    o.depth = depth;
+    o.timeout_ms = 120'000;
+    auto a = smt::parse_attacker(attacker);
+    REQUIRE(a.has_value());
+    o.attacker = *a;
+    return o;
+}
+
+const smt::PropertyResult& find(const std::vector<smt::PropertyResult>& results, const std::string& id)
+{
+    const auto it = std::find_if(results.begin(), results.end(), [&](const auto& r) { return r.id == id; });
+    REQUIRE(it != results.end());
+    return *it;
+}
+
+} // namespace
+
+TEST_SUITE("checker")
+{
+    TEST_CASE("system: --attacker spellings")
+    {
+        const auto none = smt::parse_attacker("none");
+        REQUIRE(none.has_value());
+        CHECK_FALSE(none->any());
+        const auto dy = smt::parse_attacker("dy");
+        REQUIRE(dy.has_value());
+        CHECK(dy->drop);
+        CHECK(dy->replay);
+        CHECK(dy->forge);
+        CHECK_FALSE(dy->compromise_sess);
+        CHECK(smt::to_string(*dy) == "drop,replay,forge");
+        const auto keys = smt::parse_attacker("forge,compromise-sess,compromise-knrp");
+        REQUIRE(keys.has_value());
+        CHECK(smt::to_string(*keys) == "forge,compromise-sess,compromise-knrp");
+        const auto bad = smt::parse_attacker("drop,teleport");
+        REQUIRE_FALSE(bad.has_value());
+        CHECK(bad.error().message.find("unknown capability 'teleport'") != std::string::npos);
+        CHECK_FALSE(smt::parse_attacker("none,drop").has_value());
+        CHECK_FALSE(smt::parse_attacker("compromise-sess").has_value()); // a key is of no use without forge
+    }
+
+    TEST_CASE("system: query finds the shortest run to a state, as a trace check accepts")
+    {
+        auto q = smt::query(normative(), "initiator.state == InitiatorState.WAIT_RESPONSE", options(5));
+        REQUIRE(q.has_value());
+        REQUIRE(q->reachable);
+        CHECK(q->depth == 3);
+        REQUIRE(q->witness.has_value());
+        const auto& w = *q->witness;
+        REQUIRE(w.steps.size() == 3);
+        CHECK(w.steps[0].msg == "REKEYING_REQUEST");
+        CHECK(w.steps[1].msg == "SECURITY_MODE_COMMAND");
+        CHECK(w.steps[2].msg == "SECURITY_MODE_COMPLETE");
+        CHECK(std::none_of(w.steps.begin(), w.steps.end(), [](const auto& s) { return s.by_attacker; }));
+        // Real crypto: the trace carries keys, pdus and MAC-Is, and the replay verifies them.
+        REQUIRE(w.trace.events.size() == 3);
+        CHECK(w.trace.link.k_nrp_sess.has_value());
+        CHECK(w.trace.events[1].sec.mac.has_value());
+        CHECK(w.trace.events[1].pdu.has_value());
+        CHECK(w.check_verdict == "conforms");
+    }
+
+    TEST_CASE("system: query proves unreachability by induction, or says it is only bounded")
+    {
+        auto proved = smt::query(
+            normative(), "initiator.state == InitiatorState.WAIT_RESPONSE && initiator.smc_echo_bad", options(4));
+        REQUIRE(proved.has_value());
+        CHECK_FALSE(proved->reachable);
+        CHECK(proved->proved_unreachable);
+        CHECK(proved->how.find("re-checked") != std::string::npos);
+
+        // Reachable in three messages, so not within two, and not an invariant either.
+        auto bounded = smt::query(normative(), "initiator.state == InitiatorState.WAIT_RESPONSE", options(2));
+        REQUIRE(bounded.has_value());
+        CHECK_FALSE(bounded->reachable);
+        CHECK_FALSE(bounded->proved_unreachable);
+        CHECK(bounded->depth == 2);
+    }
+
+    TEST_CASE("system: query rejects a condition that is not a bool expression of the spec")
+    {
+        auto not_bool = smt::query(normative(), "initiator.cur_id + 1", options(2));
+        REQUIRE_FALSE(not_bool.has_value());
+        CHECK(not_bool.error().code == ErrorCode::bad_input);
+        auto unknown = smt::query(normative(), "initiator.no_such_variable == 1", options(2));
+        REQUIRE_FALSE(unknown.has_value());
+        CHECK(unknown.error().message.find("no_such_variable") != std::string::npos);
+    }
+
+    TEST_CASE("system: prove proves the lifted SMC checks with the lemma, re-checked")
+    {
+        auto r = smt::prove(normative(), options(3));
+        REQUIRE(r.has_value());
+        const auto& enforced = find(*r, "smc_checks_enforced");
+        CHECK(enforced.verdict == smt::PropertyVerdict::proven);
+        CHECK(enforced.how.find("k-induction at k=") != std::string::npos);
+        CHECK(enforced.how.find("re-checked by separate base-case and step-case queries") != std::string::npos);
+        CHECK(find(*r, "reauth_flag_consistent").kind == "lemma");
+        CHECK(find(*r, "reauth_flag_consistent").verdict == smt::PropertyVerdict::proven);
+        // Agreement needs invariants relating both UEs that the spec does not list: bounded only.
+        CHECK(find(*r, "agreement_on_completion").verdict == smt::PropertyVerdict::holds_to_depth);
+        CHECK(find(*r, "agreement_on_completion").depth == 3);
+    }
+
+    TEST_CASE("system: a property honest UEs break has a counterexample that check accepts as conforming")
+    {
+        const spec::Spec s = with_property("never_completes", "initiator.state != InitiatorState.WAIT_RESPONSE");
+        auto r = smt::prove(s, options(5), std::string("never_completes"));
+        REQUIRE(r.has_value());
+        REQUIRE(r->size() == 1);
+        const auto& p = r->front();
+        CHECK(p.verdict == smt::PropertyVerdict::violated);
+        CHECK(p.depth == 3);
+        REQUIRE(p.counterexample.has_value());
+        CHECK(p.counterexample->check_verdict == "conforms");
+    }
+
+    TEST_CASE("system: without the echo check, a lost request lets the initiator end up with algorithms it did "
+              "not offer")
+    {
+        auto mutant = spec::load_spec(std::string(PC5CHECK_SOURCE_DIR) + "/tests/data/spec/ts33536-r17-no-echo.json");
+        REQUIRE(mutant.has_value());
+        const std::string id = "no_downgrade_under_integrity";
+        auto before = smt::prove(normative(), options(5, "drop"), id);
+        REQUIRE(before.has_value());
+        CHECK(before->front().verdict != smt::PropertyVerdict::violated);
+        auto after = smt::prove(*mutant, options(5, "drop"), id);
+        REQUIRE(after.has_value());
+        const auto& p = after->front();
+        REQUIRE(p.verdict == smt::PropertyVerdict::violated);
+        REQUIRE(p.counterexample.has_value());
+        CHECK(std::any_of(p.counterexample->steps.begin(), p.counterexample->steps.end(),
+                          [](const auto& s) { return s.by_attacker && s.action.find("drops") != std::string::npos; }));
+    }
+
+    TEST_CASE("system: under null integrity the attacker breaks agreement, its steps marked")
+    {
+        auto r = smt::prove(normative(), options(4, "dy"), std::string("agreement_on_completion"));
+        REQUIRE(r.has_value());
+        const auto& p = r->front();
+        REQUIRE(p.verdict == smt::PropertyVerdict::violated);
+        REQUIRE(p.counterexample.has_value());
+        CHECK(std::any_of(p.counterexample->steps.begin(), p.counterexample->steps.end(),
+                          [](const auto& s) { return s.by_attacker; }));
+        CHECK(p.counterexample->trace.link.selected_nia == std::optional<std::string>("NIA0"));
+        CHECK(p.counterexample->check_verdict.rfind("bad input", 0) != 0);
+    }
+
+    TEST_CASE("system: an exhausted time budget is inconclusive, never a pass")
+    {
+        smt::SystemOptions o = options(12, "dy");
+        o.timeout_ms = 1;
+        auto r = smt::prove(normative(), o, std::string("agreement_under_integrity"));
+        REQUIRE(r.has_value());
+        CHECK(r->front().verdict == smt::PropertyVerdict::inconclusive);
+        CHECK(r->front().how.find("time limit") != std::string::npos);
+    }
+
+    TEST_CASE("system: --property names a property of the spec")
+    {
+        auto r = smt::prove(normative(), options(2), std::string("no_such_property"));
+        REQUIRE_FALSE(r.has_value());
+        CHECK(r.error().code == ErrorCode::usage);
+        CHECK(r.error().message.find("agreement_on_completion") != std::string::npos);
+    }
+}
