@@ -457,11 +457,51 @@ int run_diff(const DiffCommand& cmd)
         }
         text << "  " << verdicts.size() << " trace(s), " << changed << " changed verdict(s)\n";
     }
+    // A short run one version accepts and the other rejects: a regression trace for the corpus.
+    auto found = smt::find_disagreement(*old_spec, *new_spec, *options);
+    if (!found) {
+        return fail(found.error());
+    }
+    nlohmann::json disagreement = nullptr;
+    text << "\nbehaviour: ";
+    if (!*found) {
+        text << "no run of up to " << options->depth << " message(s) that one version accepts and the other rejects\n";
+    } else {
+        const smt::Disagreement& d = **found;
+        std::string written;
+        if (!cmd.common.cex_dir.empty()) {
+            auto path = write_witness(cmd.common.cex_dir, "diff-regression", d.witness);
+            if (!path) {
+                return fail(path.error());
+            }
+            written = *path;
+        }
+        std::string rules;
+        for (const auto& r : d.rejecting_rules) {
+            rules += " " + r;
+        }
+        text << "a run of " << d.depth << " message(s) that " << d.accepted_by << " accepts and " << d.rejected_by
+             << " rejects (" << d.rejecting_verdict << rules << ")" << (written.empty() ? "" : ": " + written) << "\n";
+        print_steps(text, d.witness);
+        disagreement = {{"accepted_by", d.accepted_by},
+                        {"rejected_by", d.rejected_by},
+                        {"depth", d.depth},
+                        {"file", written},
+                        {"steps", steps_json(d.witness)},
+                        {"check", {{"accepting", d.witness.check_verdict},
+                                   {"rejecting", d.rejecting_verdict},
+                                   {"rejecting_rules", d.rejecting_rules}}}};
+    }
     text << "\n" << (broken ? "FAIL: a property that held or a trace that conformed with OLD no longer does with NEW"
                              : "OK: nothing that held or conformed with OLD fails with NEW")
          << "\n";
     if (cmd.common.format == "json") {
-        std::cout << nlohmann::json{{"old", old_json}, {"new", new_json}, {"changes", rows}, {"regression", broken}}.dump(2)
+        std::cout << nlohmann::json{{"old", old_json},
+                                    {"new", new_json},
+                                    {"changes", rows},
+                                    {"disagreement", disagreement},
+                                    {"regression", broken}}
+                         .dump(2)
                   << "\n";
     } else {
         std::cout << text.str();

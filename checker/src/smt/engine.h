@@ -181,6 +181,49 @@ class Engine {
     [[nodiscard]] static bool reads_message(const expr::Node& formula);
     /// The first `steps` steps of a model as a report and a trace with real crypto.
     [[nodiscard]] Witness system_witness(const z3::model& model, std::size_t steps);
+    /// diff: this engine adds its constraints to `other`'s solver and names its constants with
+    /// `prefix`, so that two specs run side by side on the same messages; its rule checks are
+    /// collected (collected_checks) instead of asserted.
+    void join(const z3::solver& other, const std::string& prefix)
+    {
+        solver_ = other;
+        prefix_ = prefix;
+        collect_checks_ = true;
+    }
+    /// Rule checks of the steps so far (join mode): each must hold for the run to conform.
+    [[nodiscard]] const std::vector<z3::expr>& collected_checks() const { return collected_; }
+    /// Field `name` of the message of step `k` (msg, from, sec.*, pdu, ie.*), or an init.* value
+    /// (`k` ignored), as (present, value); nullopt when this spec has no such name.
+    [[nodiscard]] std::optional<std::pair<z3::expr, z3::expr>> system_term(const std::string& name, std::size_t k)
+    {
+        const bool init = name.starts_with("init.");
+        if (!init && k >= system_steps_.size()) {
+            return std::nullopt;
+        }
+        const auto& fields = init ? system_init_ : system_steps_[k].in.fields;
+        const auto it = fields.find(name);
+        if (it == fields.end()) {
+            return std::nullopt;
+        }
+        const Type& type = init ? spec_.init_scope.variables.at(name) : type_of(name);
+        const Term t = term(it->second, type);
+        return std::pair{t.present, t.value};
+    }
+    /// Names of the message fields of step `k` (none before the first step) and of the init.* values.
+    [[nodiscard]] std::vector<std::string> system_names(std::size_t k) const
+    {
+        std::vector<std::string> out;
+        if (k < system_steps_.size()) {
+            for (const auto& [name, value] : system_steps_[k].in.fields) {
+                out.push_back(name);
+            }
+        }
+        for (const auto& [name, value] : system_init_) {
+            out.push_back(name);
+        }
+        return out;
+    }
+    [[nodiscard]] const std::vector<std::string>& message_names() const { return *msg_names_; }
     /// Satisfiability of what is asserted, within the engine's time budget (unknown when spent).
     [[nodiscard]] z3::check_result solve() { return check({}); }
     [[nodiscard]] z3::solver& solver() { return solver_; }
@@ -225,6 +268,9 @@ class Engine {
     bool out_of_time_ = false;
     bool system_ = false;
     Attacker attacker_;
+    std::string prefix_;          ///< names of this engine's constants (two engines may share a solver)
+    bool collect_checks_ = false; ///< system_check collects instead of asserting (see collect_checks)
+    std::vector<z3::expr> collected_;
     struct SystemMessage {
         StepInput in;
         z3::expr injected;
@@ -304,7 +350,7 @@ class Engine {
 
     [[nodiscard]] z3::expr fresh(const Type& t, const std::string& prefix = "free")
     {
-        const std::string name = prefix + "!" + std::to_string(fresh_++);
+        const std::string name = prefix_ + prefix + "!" + std::to_string(fresh_++);
         return ctx_.constant(name.c_str(), sort_of(t));
     }
 
@@ -315,8 +361,23 @@ class Engine {
         }
         const auto index = static_cast<int>(byte_literals_.size());
         z3::expr c = ctx_.constant(("bytes!" + std::to_string(index)).c_str(), bytes_sort_);
+        z3::expr id = ctx_.int_val(index);
+        if (system_) {
+            // Two engines may share one solver (diff): the same octets are the same constant in both,
+            // and the id is the octets read as a number (after a leading 1), the same in both.
+            std::string name = "bytes!x";
+            id = ctx_.int_val(1);
+            for (const auto octet : b) {
+                static constexpr char kHex[] = "0123456789abcdef";
+                name += kHex[octet >> 4U];
+                name += kHex[octet & 15U];
+                id = id * 256 + ctx_.int_val(octet);
+            }
+            c = ctx_.constant(name.c_str(), bytes_sort_);
+            id = id.simplify();
+        }
         // Distinct octet strings are distinct (injective id), and their length is known.
-        solver_.add(bytes_id_(c) == ctx_.int_val(index));
+        solver_.add(bytes_id_(c) == id);
         solver_.add(bytes_len_(c) == ctx_.int_val(static_cast<std::int64_t>(b.size())));
         byte_literals_.emplace(b, c);
         byte_literal_by_id_.emplace(Z3_get_ast_id(ctx_, c), b);

@@ -227,7 +227,7 @@ void Engine::step(const StepInput& in, const z3::expr& label)
             b != nullptr && z3::eq(b->value, t->value) && z3::eq(b->present, t->present)) {
             continue;
         }
-        const std::string base = "s!" + std::to_string(fresh_++) + "!" + name;
+        const std::string base = prefix_ + "s!" + std::to_string(fresh_++) + "!" + name;
         const z3::expr pv = t->present.simplify();
         z3::expr p = pv;
         if (!pv.is_true()) {

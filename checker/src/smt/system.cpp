@@ -144,7 +144,7 @@ void Engine::system_begin(const Attacker& attacker, bool arbitrary)
 z3::expr Engine::system_bottom()
 {
     if (!bottom_) {
-        bottom_ = ctx_.constant("bottom", bytes_sort_);
+        bottom_ = ctx_.constant((prefix_ + "bottom").c_str(), bytes_sort_);
         solver_.add(*bottom_ != literal(Value::bytes({0, 0, 0, 0}), Type::bytes()));
         for (const char* n : {"init.k_nrp_sess", "init.k_nrp"}) {
             if (const auto it = system_init_.find(n); it != system_init_.end()) {
@@ -240,6 +240,10 @@ void Engine::system_check(const spec::Rule& rule, const spec::Check& check, cons
         const z3::expr from_initiator = term(in.from, type_of("from")).value == 0;
         exempt = *in.injected && z3::ite(from_initiator, ctx_.bool_val(blames_initiator), ctx_.bool_val(blames_target));
     }
+    if (collect_checks_) {
+        collected_.push_back(z3::implies(!exempt, h));
+        return;
+    }
     solver_.add(z3::implies(!exempt, h));
 }
 
@@ -253,27 +257,27 @@ void Engine::system_step()
     const std::string at = "step " + std::to_string(k + 1) + ": ";
     solver_.add(open_message(at, in));
     const z3::expr injected =
-        attacker_.injects() ? ctx_.bool_const(("inject!" + std::to_string(k)).c_str()) : ctx_.bool_val(false);
+        attacker_.injects() ? ctx_.bool_const((prefix_ + "inject!" + std::to_string(k)).c_str()) : ctx_.bool_val(false);
     const z3::expr dropped =
-        attacker_.drop ? ctx_.bool_const(("drop!" + std::to_string(k)).c_str()) : ctx_.bool_val(false);
+        attacker_.drop ? ctx_.bool_const((prefix_ + "drop!" + std::to_string(k)).c_str()) : ctx_.bool_val(false);
     in.injected = injected;
     in.delivered = injected || !dropped;
 
     const auto field = [&](const std::string& name) { return std::get<Term>(in.fields.at(name)); };
     // A pdu determines the message: type and every IE (presence and value).
     const z3::expr pdu = field("pdu").value;
-    solver_.add(functions_.apply("pdu!msg", {pdu}, ctx_.int_sort()) == field("msg").value);
+    solver_.add(functions_.apply(prefix_ + "pdu!msg", {pdu}, ctx_.int_sort()) == field("msg").value);
     // The MAC-I covers the PDCP header too (TS 38.323 5.9), so the K_NRP-sess ID it names is bound as
     // well: the attacker cannot move a protected PDU to another context by rewriting the header.
     solver_.add(z3::implies(field("sec.protected").value,
-                            functions_.apply("pdu!sec.ctx", {pdu}, ctx_.int_sort()) == field("sec.ctx").value));
+                            functions_.apply(prefix_ + "pdu!sec.ctx", {pdu}, ctx_.int_sort()) == field("sec.ctx").value));
     for (const auto& [name, value] : in.fields) {
         if (!name.starts_with("ie.")) {
             continue;
         }
         const Term& t = std::get<Term>(value);
-        solver_.add(functions_.apply("pdu!" + name + "!present", {pdu}, ctx_.bool_sort()) == t.present);
-        solver_.add(z3::implies(t.present, functions_.apply("pdu!" + name, {pdu}, t.value.get_sort()) == t.value));
+        solver_.add(functions_.apply(prefix_ + "pdu!" + name + "!present", {pdu}, ctx_.bool_sort()) == t.present);
+        solver_.add(z3::implies(t.present, functions_.apply(prefix_ + "pdu!" + name, {pdu}, t.value.get_sort()) == t.value));
     }
 
     // An honest UE's MAC-I is a real one, under a key it holds (which key: the rules say where it
@@ -607,6 +611,14 @@ class Search {
     }
     [[nodiscard]] bool ok() const { return engine_.has_value(); }
     [[nodiscard]] Engine& engine() { return *engine_; }
+    /// A second engine for `other`, on the same solver and the same messages (see link()).
+    Engine& join(const spec::Spec& other, const SystemOptions& options)
+    {
+        joined_.emplace(other, header_, SymbolicOptions{}, (*ctx_)());
+        joined_->join(engine_->solver(), "b|");
+        joined_->system_begin(options.attacker, false);
+        return *joined_;
+    }
 
   private:
     static Z3_context make_raw()
@@ -621,7 +633,38 @@ class Search {
     std::optional<z3::scoped_context> ctx_; // does not own raw_; destroyed before owner_
     trace::Trace header_;
     std::optional<Engine> engine_;
+    std::optional<Engine> joined_;
 };
+
+/// The same values for two engines: init.* (k ignored) or the message of step `k`; messages by name.
+void link(Engine& a, Engine& b, std::size_t k, bool init)
+{
+    z3::solver& s = a.solver();
+    for (const auto& name : a.system_names(k)) {
+        if (name.starts_with("init.") != init || name == "msg") {
+            continue;
+        }
+        const auto x = a.system_term(name, k);
+        const auto y = b.system_term(name, k);
+        if (!x || !y || x->second.get_sort().id() != y->second.get_sort().id()) {
+            continue;
+        }
+        s.add(x->first == y->first);
+        s.add(z3::implies(x->first, x->second == y->second));
+    }
+    if (init) {
+        return;
+    }
+    const z3::expr ma = a.system_term("msg", k)->second;
+    const z3::expr mb = b.system_term("msg", k)->second;
+    const auto& names_b = b.message_names();
+    for (std::size_t i = 0; i < a.message_names().size(); ++i) {
+        const auto j = std::find(names_b.begin(), names_b.end(), a.message_names()[i]);
+        const z3::expr here = ma == static_cast<int>(i);
+        s.add(z3::implies(here, j == names_b.end() ? s.ctx().bool_val(false)
+                                                   : mb == static_cast<int>(j - names_b.begin())));
+    }
+}
 
 /// Outcome of a bounded search for a state satisfying a condition.
 struct Reach {
@@ -848,6 +891,58 @@ auto guarded(const F& f) -> decltype(f())
 }
 
 } // namespace
+
+Expected<std::optional<Disagreement>> find_disagreement(const spec::Spec& old_spec, const spec::Spec& new_spec,
+                                                        const SystemOptions& options)
+{
+    return guarded([&]() -> Expected<std::optional<Disagreement>> {
+        const auto deadline = Clock::now() + std::chrono::milliseconds(options.timeout_ms);
+        SystemOptions honest = options;
+        honest.attacker = Attacker{};
+        // First the runs OLD accepts and NEW rejects (what a change would break), then the reverse.
+        for (const bool old_accepts : {true, false}) {
+            const spec::Spec& accepting = old_accepts ? old_spec : new_spec;
+            const spec::Spec& rejecting = old_accepts ? new_spec : old_spec;
+            Search s(accepting, honest, deadline, false);
+            if (!s.ok()) {
+                return make_error(ErrorCode::solver_failure, "no memory for a solver context");
+            }
+            Engine& a = s.engine();
+            Engine& b = s.join(rejecting, honest);
+            link(a, b, 0, true);
+            for (unsigned d = 1; d <= options.depth && Clock::now() < deadline; ++d) {
+                a.system_step();
+                b.system_step();
+                link(a, b, d - 1, false);
+                z3::expr broken = a.context().bool_val(false);
+                for (const auto& c : b.collected_checks()) {
+                    broken = broken || !c;
+                }
+                a.solver().push();
+                a.solver().add(broken);
+                const z3::check_result r = a.solve();
+                if (r == z3::sat) {
+                    Disagreement out;
+                    out.accepted_by = accepting.file;
+                    out.rejected_by = rejecting.file;
+                    out.depth = d;
+                    out.witness = a.system_witness(a.solver().get_model(), d);
+                    a.solver().pop();
+                    replay_witness(rejecting, out.witness);
+                    out.rejecting_verdict = out.witness.check_verdict;
+                    out.rejecting_rules = out.witness.check_rules;
+                    replay_witness(accepting, out.witness);
+                    return std::optional<Disagreement>(std::move(out));
+                }
+                a.solver().pop();
+                if (r == z3::unknown) {
+                    break;
+                }
+            }
+        }
+        return std::optional<Disagreement>();
+    });
+}
 
 Expected<std::vector<PropertyResult>> prove(const spec::Spec& spec, const SystemOptions& options,
                                             const std::optional<std::string>& only)

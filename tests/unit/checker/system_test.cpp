@@ -202,3 +202,25 @@ TEST_SUITE("checker")
         CHECK(r.error().message.find("agreement_on_completion") != std::string::npos);
     }
 }
+
+TEST_SUITE("checker")
+{
+    TEST_CASE("system: diff finds the shortest run two spec versions disagree on")
+    {
+        auto mutant = spec::load_spec(std::string(PC5CHECK_SOURCE_DIR) + "/tests/data/spec/ts33536-r17-no-echo.json");
+        REQUIRE(mutant.has_value());
+        auto found = smt::find_disagreement(normative(), *mutant, options(3));
+        REQUIRE(found.has_value());
+        REQUIRE(found->has_value());
+        const auto& d = **found;
+        CHECK(d.depth == 2); // a request, then an SMC with another echo
+        CHECK(d.accepted_by.find("no-echo") != std::string::npos);
+        CHECK(d.witness.check_verdict == "conforms");
+        CHECK(d.rejecting_verdict == "violation");
+        CHECK(std::find(d.rejecting_rules.begin(), d.rejecting_rules.end(), "SMC_ECHO_CAPS") != d.rejecting_rules.end());
+
+        auto same = smt::find_disagreement(normative(), normative(), options(3));
+        REQUIRE(same.has_value());
+        CHECK_FALSE(same->has_value());
+    }
+}

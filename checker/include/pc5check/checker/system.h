@@ -108,4 +108,22 @@ struct QueryResult {
 [[nodiscard]] Expected<QueryResult> query(const spec::Spec& spec, const std::string& condition,
                                           const SystemOptions& options);
 
+/// A short run on which two spec versions disagree (diff): every rule check of one holds on it (its
+/// UEs may behave so), a check of the other fails.
+struct Disagreement {
+    std::string accepted_by; ///< spec file whose rules all hold
+    std::string rejected_by; ///< spec file one of whose rules fails
+    unsigned depth = 0;      ///< messages
+    /// As a trace of the accepting spec; check_verdict/check_rules: `check` with the accepting spec.
+    Witness witness;
+    std::string rejecting_verdict;             ///< `check` with the rejecting spec
+    std::vector<std::string> rejecting_rules;
+};
+
+/// Searches the shortest run (up to `options.depth` messages, UEs only: no attacker) that one spec
+/// accepts and the other rejects, the old spec accepting first. nullopt: none within the depth or the
+/// time limit.
+[[nodiscard]] Expected<std::optional<Disagreement>>
+find_disagreement(const spec::Spec& old_spec, const spec::Spec& new_spec, const SystemOptions& options);
+
 } // namespace pc5check::smt
