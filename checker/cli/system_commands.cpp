@@ -266,6 +266,8 @@ void add_system_commands(CLI::App& app, SystemCommands& cmds)
     cmds.diff_cmd->add_option("old", cmds.diff.old_spec, "old spec file")->required();
     cmds.diff_cmd->add_option("new", cmds.diff.new_spec, "new spec file")->required();
     cmds.diff_cmd->add_option("--corpus", cmds.diff.corpus, "trace directory (or file) checked with both specs");
+    cmds.diff_cmd->add_option("--property", cmds.diff.properties,
+                              "compare only this property (repeatable; lemmas are always used)");
     cmds.diff_cmd->add_option("--cex-dir", cmds.diff.common.cex_dir,
                               "write counterexamples of properties NEW broke as traces here");
     common(cmds.diff_cmd, cmds.diff.common);
@@ -377,11 +379,32 @@ int run_diff(const DiffCommand& cmd)
     }
     nlohmann::json old_json;
     nlohmann::json new_json;
-    auto old_results = prove_spec(*old_spec, *options, std::nullopt, "", old_json, nullptr);
+    // --property: only those (each must exist in one of the specs; a property the other lacks shows as
+    // absent, and a property NEW dropped counts as broken).
+    const auto selected = [&](const spec::Spec& s) {
+        spec::Spec copy = s;
+        if (!cmd.properties.empty()) {
+            std::erase_if(copy.properties, [&](const spec::Property& p) {
+                return p.kind != "lemma" &&
+                       std::find(cmd.properties.begin(), cmd.properties.end(), p.id) == cmd.properties.end();
+            });
+        }
+        return copy;
+    };
+    for (const auto& id : cmd.properties) {
+        const auto has = [&id](const spec::Spec& s) {
+            return std::any_of(s.properties.begin(), s.properties.end(),
+                               [&id](const spec::Property& p) { return p.id == id; });
+        };
+        if (!has(*old_spec) && !has(*new_spec)) {
+            return fail(make_error(ErrorCode::usage, "--property: neither spec has a property '" + id + "'").value());
+        }
+    }
+    auto old_results = prove_spec(selected(*old_spec), *options, std::nullopt, "", old_json, nullptr);
     if (!old_results) {
         return fail(old_results.error());
     }
-    auto new_results = prove_spec(*new_spec, *options, std::nullopt, cmd.common.cex_dir, new_json, nullptr);
+    auto new_results = prove_spec(selected(*new_spec), *options, std::nullopt, cmd.common.cex_dir, new_json, nullptr);
     if (!new_results) {
         return fail(new_results.error());
     }

@@ -39,6 +39,7 @@ struct DiffCommand {
     std::string old_spec;
     std::string new_spec;
     std::string corpus;
+    std::vector<std::string> properties; ///< --property: only these (default: all)
     SystemCommandOptions common;
 };
 

@@ -9,6 +9,7 @@
 #include "smt/functions.h"
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -179,6 +180,8 @@ class Engine {
     [[nodiscard]] z3::expr system_formula(const expr::Node& formula, std::size_t k);
     /// Whether `formula` reads the message of a step (so it says nothing about the initial state).
     [[nodiscard]] static bool reads_message(const expr::Node& formula);
+    /// Whether some node of `tree` satisfies `pred` (defs are shared subtrees: each visited once).
+    [[nodiscard]] static bool mentions(const expr::Node& tree, const std::function<bool(const expr::Node&)>& pred);
     /// The first `steps` steps of a model as a report and a trace with real crypto.
     [[nodiscard]] Witness system_witness(const z3::model& model, std::size_t steps);
     /// diff: this engine adds its constraints to `other`'s solver and names its constants with
@@ -287,6 +290,19 @@ class Engine {
     };
     std::vector<Application> applications_;
     std::optional<z3::expr> bottom_; ///< see system_bottom()
+    std::unordered_map<const Node*, bool> reads_known_;
+    /// Whether `n` calls known(): the concrete evaluator reads an open value as unknown, so it would
+    /// decide known(x) (false) where the system's answer is "yes, if x is there" (see call()).
+    [[nodiscard]] bool reads_known(const Node& n)
+    {
+        const auto it = reads_known_.find(&n);
+        if (it != reads_known_.end()) {
+            return it->second;
+        }
+        const bool r = mentions(n, [](const Node& x) { return x.kind == NodeKind::call && x.name == "known"; });
+        reads_known_.emplace(&n, r);
+        return r;
+    }
     /// The result of crypto over a missing input: equal to no MAC-I, key or derivation of the system.
     [[nodiscard]] z3::expr system_bottom();
     [[nodiscard]] z3::expr system_apply(const std::string& name, const std::vector<z3::expr>& args,
@@ -550,7 +566,7 @@ class Engine {
     // ---- encoding the AST ----
     [[nodiscard]] Sym encode(const Node& n)
     {
-        if (pe_) {
+        if (pe_ && !(system_ && reads_known(n))) {
             Value v = expr::evaluate(n, cenv_, scope_);
             if (!v.is_unknown()) {
                 return v;
@@ -737,6 +753,19 @@ class Engine {
                 return normal(Sym{Value::boolean(!v->is_absent())}, n.type);
             }
             return normal(Term{t, std::get<Term>(args[0]).present}, n.type);
+        }
+        if (name == "known" && system_) {
+            // In the system every value is there to see, as in the trace a counterexample becomes:
+            // known unless absent, computed from a missing input, or left open by the spec (FFS).
+            const Term a = term(args[0], n.args[0]->type);
+            z3::expr k = a.present;
+            if (n.args[0]->type.kind == TypeKind::bytes) {
+                k = k && a.value != system_bottom();
+            }
+            if (mentions(*n.args[0], [](const Node& x) { return x.kind == NodeKind::call && x.name == "unspecified_key"; })) {
+                k = ctx_.bool_val(false);
+            }
+            return normal(Term{t, k}, n.type);
         }
         if (name == "known") {
             // Fixed by the trace (or computed from what it fixes); an open value is not known.

@@ -214,8 +214,14 @@ z3::expr Engine::system_apply(const std::string& name, const std::vector<z3::exp
             solver_.add(r != *k);
         }
     } else if (name == "k_nrp_by_msbs" || name == "k_nrp_of") {
-        if (const auto k = init_term("init.k_nrp")) {
-            solver_.add(r != *k);
+        // As the concrete look-up of logged keys: the K_NRP in force at the start is found under its
+        // own ID (or its MSBs); any other ID names another key.
+        const auto k = init_term("init.k_nrp");
+        const auto it = system_init_.find("init.k_nrp_id");
+        if (k && it != system_init_.end()) {
+            const z3::expr id = term(it->second, Type::integer()).value;
+            const z3::expr same = name == "k_nrp_of" ? args[0] == id : args[0] == id / 65536;
+            solver_.add(same == (r == *k));
         }
     }
     return r;
@@ -351,22 +357,18 @@ void Engine::system_step()
     system_states_.push_back(state_);
 }
 
-bool Engine::reads_message(const expr::Node& formula)
+bool Engine::mentions(const expr::Node& tree, const std::function<bool(const expr::Node&)>& pred)
 {
-    std::set<const expr::Node*> seen; // defs are shared subtrees: visit each once
-    std::vector<const expr::Node*> todo{&formula};
+    std::set<const expr::Node*> seen;
+    std::vector<const expr::Node*> todo{&tree};
     while (!todo.empty()) {
         const expr::Node* n = todo.back();
         todo.pop_back();
         if (!seen.insert(n).second) {
             continue;
         }
-        if (n->kind == NodeKind::variable) {
-            const std::string& v = n->name;
-            if (v == "msg" || v == "from" || v == "pdu" || v == "index" || v.starts_with("ie.") ||
-                v.starts_with("sec.")) {
-                return true;
-            }
+        if (pred(*n)) {
+            return true;
         }
         for (const auto& a : n->args) {
             if (a) {
@@ -375,6 +377,15 @@ bool Engine::reads_message(const expr::Node& formula)
         }
     }
     return false;
+}
+
+bool Engine::reads_message(const expr::Node& formula)
+{
+    return mentions(formula, [](const expr::Node& n) {
+        const std::string& v = n.name;
+        return n.kind == NodeKind::variable && (v == "msg" || v == "from" || v == "pdu" || v == "index" ||
+                                                 v.starts_with("ie.") || v.starts_with("sec."));
+    });
 }
 
 z3::expr Engine::system_formula(const expr::Node& formula, std::size_t k)
@@ -562,7 +573,18 @@ Witness Engine::system_witness(const z3::model& m, std::size_t steps)
         w.steps.push_back(std::move(step));
         t.events.push_back(std::move(ev));
     }
-    // K_NRPs the system made up (authentication): logged under an ID with the MSBs the SMC carried.
+    // K_NRPs the system made up (authentication): logged under the full IDs the model looked up,
+    // then under an ID with the MSBs an SMC carried.
+    for (const auto& a : applications_) {
+        if (a.name != "k_nrp_of") {
+            continue;
+        }
+        const auto id = static_cast<std::uint32_t>(std::clamp<std::int64_t>(int_of(a.args[0], 0), 0, 0xFFFFFFFFLL));
+        const trace::Bytes key = bytes_of(a.result, 32);
+        if (std::none_of(t.keys.begin(), t.keys.end(), [id](const trace::KeyEntry& e) { return e.k_nrp_id == id; })) {
+            t.keys.push_back(trace::KeyEntry{id, key});
+        }
+    }
     for (const auto& a : applications_) {
         if (a.name != "k_nrp_by_msbs") {
             continue;
@@ -899,18 +921,35 @@ Expected<std::optional<Disagreement>> find_disagreement(const spec::Spec& old_sp
         const auto deadline = Clock::now() + std::chrono::milliseconds(options.timeout_ms);
         SystemOptions honest = options;
         honest.attacker = Attacker{};
-        // First the runs OLD accepts and NEW rejects (what a change would break), then the reverse.
+        // Both directions side by side, depth by depth, so the shortest run either way comes first (at
+        // equal length, one OLD accepts and NEW rejects: what a change would break).
+        struct Product {
+            const spec::Spec* accepting;
+            const spec::Spec* rejecting;
+            std::unique_ptr<Search> search;
+            Engine* a = nullptr;
+            Engine* b = nullptr;
+            bool done = false;
+        };
+        std::vector<Product> products;
         for (const bool old_accepts : {true, false}) {
-            const spec::Spec& accepting = old_accepts ? old_spec : new_spec;
-            const spec::Spec& rejecting = old_accepts ? new_spec : old_spec;
-            Search s(accepting, honest, deadline, false);
-            if (!s.ok()) {
+            Product p{old_accepts ? &old_spec : &new_spec, old_accepts ? &new_spec : &old_spec,
+                      std::make_unique<Search>(old_accepts ? old_spec : new_spec, honest, deadline, false)};
+            if (!p.search->ok()) {
                 return make_error(ErrorCode::solver_failure, "no memory for a solver context");
             }
-            Engine& a = s.engine();
-            Engine& b = s.join(rejecting, honest);
-            link(a, b, 0, true);
-            for (unsigned d = 1; d <= options.depth && Clock::now() < deadline; ++d) {
+            p.a = &p.search->engine();
+            p.b = &p.search->join(*p.rejecting, honest);
+            link(*p.a, *p.b, 0, true);
+            products.push_back(std::move(p));
+        }
+        for (unsigned d = 1; d <= options.depth && Clock::now() < deadline; ++d) {
+            for (auto& p : products) {
+                if (p.done) {
+                    continue;
+                }
+                Engine& a = *p.a;
+                Engine& b = *p.b;
                 a.system_step();
                 b.system_step();
                 link(a, b, d - 1, false);
@@ -923,21 +962,19 @@ Expected<std::optional<Disagreement>> find_disagreement(const spec::Spec& old_sp
                 const z3::check_result r = a.solve();
                 if (r == z3::sat) {
                     Disagreement out;
-                    out.accepted_by = accepting.file;
-                    out.rejected_by = rejecting.file;
+                    out.accepted_by = p.accepting->file;
+                    out.rejected_by = p.rejecting->file;
                     out.depth = d;
                     out.witness = a.system_witness(a.solver().get_model(), d);
                     a.solver().pop();
-                    replay_witness(rejecting, out.witness);
+                    replay_witness(*p.rejecting, out.witness);
                     out.rejecting_verdict = out.witness.check_verdict;
                     out.rejecting_rules = out.witness.check_rules;
-                    replay_witness(accepting, out.witness);
+                    replay_witness(*p.accepting, out.witness);
                     return std::optional<Disagreement>(std::move(out));
                 }
                 a.solver().pop();
-                if (r == z3::unknown) {
-                    break;
-                }
+                p.done = r == z3::unknown;
             }
         }
         return std::optional<Disagreement>();
