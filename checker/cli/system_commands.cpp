@@ -3,6 +3,7 @@
 #include "system_commands.h"
 
 #include "pc5check/checker/check.h"
+#include "pc5check/checker/symbolic.h"
 #include "pc5check/spec/spec.h"
 #include "pc5check/trace/trace.h"
 
@@ -50,6 +51,7 @@ Expected<smt::SystemOptions> system_options(const SystemCommandOptions& c)
     if (!attacker) {
         return tl::make_unexpected(attacker.error());
     }
+    smt::set_solver_memory_limit(c.solver_memory_mb);
     smt::SystemOptions o;
     o.depth = c.depth;
     o.timeout_ms = c.timeout_ms;
@@ -233,6 +235,9 @@ void add_system_commands(CLI::App& app, SystemCommands& cmds)
         cmd->add_option("--timeout-ms", o.timeout_ms,
                         "limit: solver time per property (query: per query) in ms (default 120000) -> inconclusive")
             ->check(CLI::Range(1U, 86'400'000U));
+        cmd->add_option("--solver-memory-mb", o.solver_memory_mb,
+                        "limit: solver memory in MiB, whole process (default 4096) -> inconclusive")
+            ->check(CLI::Range(16U, 1'048'576U));
         cmd->add_flag("--no-induction", o.no_induction, "bounded model checking only (no k-induction)");
         cmd->add_option("--format", o.format, "report format: text or json")->check(CLI::IsMember({"text", "json"}));
         cmd->add_option("--param", o.params, "override a spec parameter: ID=VALUE (repeatable)");

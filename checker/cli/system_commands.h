@@ -14,6 +14,7 @@ struct SystemCommandOptions {
     unsigned depth = 10;
     std::string attacker = "none";
     unsigned timeout_ms = 120'000;
+    unsigned solver_memory_mb = 4096;
     bool no_induction = false;
     std::string format = "text";
     std::string cex_dir;

@@ -746,6 +746,30 @@ Reach reach(const spec::Spec& spec, const expr::Node& goal, bool negate, const S
     return out;
 }
 
+/// Whether Z3 gave up for lack of memory (--solver-memory-mb): a limit, not a failure.
+bool out_of_memory(const z3::exception& e)
+{
+    const std::string msg = e.msg();
+    return msg.find("memory") != std::string::npos || msg.find("canceled") != std::string::npos;
+}
+
+/// reach(), with running out of solver memory reported as the limit it is.
+Reach guarded_reach(const spec::Spec& spec, const expr::Node& goal, bool negate, const SystemOptions& options,
+                    Clock::time_point deadline)
+{
+    try {
+        return reach(spec, goal, negate, options, deadline);
+    } catch (const z3::exception& e) {
+        if (!out_of_memory(e)) {
+            throw;
+        }
+        Reach out;
+        out.answer = z3::unknown;
+        out.limit = "solver memory limit (--solver-memory-mb): " + std::string(e.msg());
+        return out;
+    }
+}
+
 /// One invariant for induction.
 struct Candidate {
     const expr::Node* formula = nullptr;
@@ -1018,7 +1042,7 @@ Expected<std::vector<PropertyResult>> prove(const spec::Spec& spec, const System
             r.text = p->text;
             r.clauses = p->clauses;
             const auto t0 = Clock::now();
-            Reach found = reach(spec, *p->formula, true, options, t0 + budget);
+            Reach found = guarded_reach(spec, *p->formula, true, options, t0 + budget);
             r.depth = found.depth;
             if (found.answer == z3::sat) {
                 r.verdict = PropertyVerdict::violated;
@@ -1037,7 +1061,14 @@ Expected<std::vector<PropertyResult>> prove(const spec::Spec& spec, const System
         }
         if (options.induction && !held.empty()) {
             const auto t0 = Clock::now();
-            const auto proven_at = induction(spec, held, options, t0 + budget);
+            std::vector<unsigned> proven_at(held.size(), 0);
+            try {
+                proven_at = induction(spec, held, options, t0 + budget);
+            } catch (const z3::exception& e) {
+                if (!out_of_memory(e)) {
+                    throw;
+                }
+            }
             const double share = seconds_since(t0) / static_cast<double>(held.size());
             for (std::size_t i = 0; i < held.size(); ++i) {
                 PropertyResult& r = results[held_index[i]];
@@ -1069,7 +1100,7 @@ Expected<QueryResult> query(const spec::Spec& spec, const std::string& condition
         QueryResult q;
         const auto t0 = Clock::now();
         const auto deadline = t0 + std::chrono::milliseconds(options.timeout_ms);
-        Reach found = reach(spec, *goal, false, options, deadline);
+        Reach found = guarded_reach(spec, *goal, false, options, deadline);
         q.depth = found.depth;
         if (found.answer == z3::sat) {
             q.reachable = true;
@@ -1085,8 +1116,14 @@ Expected<QueryResult> query(const spec::Spec& spec, const std::string& condition
             negated->name = "!";
             negated->args.push_back(goal);
             negated->type = expr::Type::boolean();
-            const auto proven_at = induction(spec, {Candidate{negated.get(), Engine::reads_message(*goal)}},
-                                             options, deadline);
+            std::vector<unsigned> proven_at{0};
+            try {
+                proven_at = induction(spec, {Candidate{negated.get(), Engine::reads_message(*goal)}}, options, deadline);
+            } catch (const z3::exception& e) {
+                if (!out_of_memory(e)) {
+                    throw;
+                }
+            }
             if (proven_at[0] != 0) {
                 q.proved_unreachable = true;
                 q.how = "k-induction at k=" + std::to_string(proven_at[0]) +
