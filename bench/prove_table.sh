@@ -35,6 +35,8 @@ def cell(p):
         v = "holds ≤ %d" % p["depth"]
     elif v == "violated":
         v = "**violated** (%d msgs)" % p["depth"]
+    elif v == "inconclusive":
+        v = "inconclusive (%s)" % p["how"].replace("solver time limit (--timeout-ms)", "time limit")
     elif v == "proven":
         v = "proven (k=%s)" % p["how"].split("k=")[1].split(" ")[0].rstrip(";")
     return "%s, %.1f s" % (v, p["seconds"])

@@ -741,6 +741,11 @@ Reach reach(const spec::Spec& spec, const expr::Node& goal, bool negate, const S
             out.limit = limit_text(deadline) + " at depth " + std::to_string(d);
             return out;
         }
+        // No run breaks it within d messages, so a shortest counterexample keeps it up to d: a fact
+        // for the deeper queries (it prunes, it does not lose counterexamples).
+        if (negate) {
+            e.solver().add(f);
+        }
     }
     out.answer = z3::unsat;
     return out;
