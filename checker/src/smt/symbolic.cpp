@@ -757,8 +757,11 @@ Expected<machine::ReplayResult> check_symbolic(const spec::Spec& spec, const tra
         r.limit = "solver memory limit (--solver-memory-mb): " + why;
         return r;
     };
-    // Under a tight memory limit Z3 cannot even create a context, and z3::context would use the null
-    // handle: create it through the C API and hand it to z3++ only when it exists.
+    // A fresh context per trace, deliberately: a context kept by the worker from trace to trace made
+    // the unsat cores (so the explanations) depend on which traces that worker had checked before, and
+    // the output must not depend on -j or --shard. Under a tight memory limit Z3 cannot even create a
+    // context, and z3::context would use the null handle: create it through the C API and hand it to
+    // z3++ only when it exists.
     Z3_config config = Z3_mk_config();
     Z3_context raw = Z3_mk_context_rc(config);
     Z3_del_config(config);
