@@ -3,7 +3,7 @@
 #
 #   fuzz/run.sh TARGET SECONDS      e.g. fuzz/run.sh fuzz_spec 600
 #
-# TARGET: fuzz_trace_json fuzz_trace_jsonl fuzz_trace_stream fuzz_spec fuzz_expr fuzz_hex fuzz_check.
+# TARGET: fuzz_trace_json fuzz_trace_jsonl fuzz_trace_stream fuzz_spec fuzz_expr fuzz_hex fuzz_check fuzz_query.
 # Build tree: $PC5CHECK_FUZZ_BUILD_DIR (default build-fuzz/, configured with clang on first use).
 # Exit status: 0 when the run ended cleanly; non-zero on any crash, leak, timeout, out-of-memory or
 # sanitizer report (the input is kept in <build>/fuzz-artifacts/TARGET/, the log in
@@ -11,7 +11,7 @@
 set -euo pipefail
 
 usage() {
-    echo "usage: $0 TARGET SECONDS (TARGET: fuzz_trace_json fuzz_trace_jsonl fuzz_trace_stream fuzz_spec fuzz_expr fuzz_hex fuzz_check)" >&2
+    echo "usage: $0 TARGET SECONDS (TARGET: fuzz_trace_json fuzz_trace_jsonl fuzz_trace_stream fuzz_spec fuzz_expr fuzz_hex fuzz_check fuzz_query)" >&2
     exit 2
 }
 [[ $# -eq 2 ]] || usage
@@ -19,7 +19,7 @@ target=$1
 seconds=$2
 [[ $seconds =~ ^[1-9][0-9]*$ ]] || usage
 case $target in
-fuzz_trace_json | fuzz_trace_jsonl | fuzz_trace_stream | fuzz_spec | fuzz_expr | fuzz_hex | fuzz_check) ;;
+fuzz_trace_json | fuzz_trace_jsonl | fuzz_trace_stream | fuzz_spec | fuzz_expr | fuzz_hex | fuzz_check | fuzz_query) ;;
 *) usage ;;
 esac
 
@@ -74,7 +74,7 @@ fuzz_spec)
     seed_files "$root"/spec/*.json
     dict=$root/fuzz/spec.dict
     ;;
-fuzz_expr)
+fuzz_expr | fuzz_query)
     dict=$root/fuzz/expr.dict
     ;;
 esac

@@ -775,6 +775,12 @@ Reach guarded_reach(const spec::Spec& spec, const expr::Node& goal, bool negate,
     }
 }
 
+/// Whether a condition reads `enabled`, which only rule checks have.
+bool reads_enabled(const expr::Node& n)
+{
+    return Engine::mentions(n, [](const expr::Node& x) { return x.kind == expr::NodeKind::variable && x.name == "enabled"; });
+}
+
 /// One invariant for induction.
 struct Candidate {
     const expr::Node* formula = nullptr;
@@ -1019,6 +1025,12 @@ Expected<std::vector<PropertyResult>> prove(const spec::Spec& spec, const System
             chosen.push_back(&p);
         }
     }
+    for (const auto& p : spec.properties) {
+        if (reads_enabled(*p.formula)) {
+            return make_error(ErrorCode::bad_input, "property " + p.id + " of " + spec.file +
+                                                        ": `enabled` is defined only inside rule checks");
+        }
+    }
     if (only && chosen.empty()) {
         std::string ids;
         for (const auto& p : spec.properties) {
@@ -1101,6 +1113,10 @@ Expected<QueryResult> query(const spec::Spec& spec, const std::string& condition
         return make_error(ErrorCode::bad_input, "query: expected a bool condition, found an expression of another type");
     }
     const expr::NodePtr goal = *compiled;
+    if (reads_enabled(*goal)) {
+        return make_error(ErrorCode::bad_input, "query: `enabled` is defined only inside rule checks (whether the "
+                                                "sender may send the message), not in a state condition");
+    }
     return guarded([&]() -> Expected<QueryResult> {
         QueryResult q;
         const auto t0 = Clock::now();
