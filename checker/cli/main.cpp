@@ -47,6 +47,7 @@ struct CheckCommand {
     trace::Limits limits;
     bool symbolic = false;
     bool concrete = false;
+    bool attacker_steps = false;
     unsigned max_missing = 0;
     unsigned timeout_ms = 10'000;
     unsigned solver_memory_mb = 4096;
@@ -155,6 +156,7 @@ int run_check(const CheckCommand& cmd)
     checker::CheckOptions options;
     options.spec_file = cmd.spec_file;
     options.parameters = *params;
+    options.attacker_steps = cmd.attacker_steps;
     options.spec_dirs = default_spec_dirs(cmd.spec_dirs);
     options.jobs = cmd.jobs;
     options.limits = cmd.limits;
@@ -475,6 +477,9 @@ int run(int argc, char** argv)
                         "free variables; conforms lists assumptions, violation gives a minimal explanation. Default: "
                         "automatic for traces that leave values open");
     check_cmd->add_flag("--concrete", check.concrete, "never check symbolically (plain replay; open values -> unverified)");
+    check_cmd->add_flag("--attacker-steps", check.attacker_steps,
+                        "honour a trace's top-level attacker_steps (counterexamples of prove: messages the attacker "
+                        "injected or dropped); never use it on vendor traces");
     check_cmd->add_option("--max-missing", check.max_missing,
                           "let the solver insert up to N unlogged messages anywhere (implies --symbolic)");
     check_cmd->add_option("--timeout-ms", check.timeout_ms, "limit: solver time per trace in ms (default 10000) -> inconclusive")

@@ -94,17 +94,14 @@ Expected<std::string> write_witness(const std::string& dir, const std::string& n
     const std::string path = (std::filesystem::path(dir) / (name + ".json")).string();
     std::ofstream out(path, std::ios::binary);
     nlohmann::json doc = trace::to_json(t);
-    // Top-level keys the checker ignores (DESIGN.md section 4): who really sent what. An air trace has
-    // no notion of a lost or forged message, so `check` judges a dropped message as delivered and an
-    // injected one as sent by the UE it claims to come from.
+    // Top-level keys (DESIGN.md section 4 lets a trace carry more): the tool, and with each attacker
+    // step its description; `check --attacker-steps` honours the steps, plain `check` ignores them.
     doc["source"] = {{"tool", "pc5check prove"}};
-    nlohmann::json steps = nlohmann::json::array();
-    for (const auto& s : w.steps) {
-        if (s.by_attacker) {
-            steps.push_back({{"event", s.index - 1}, {"action", s.action}});
+    if (doc.contains("attacker_steps")) {
+        for (auto& step : doc["attacker_steps"]) {
+            step["action"] = w.steps.at(step["event"].get<std::size_t>()).action;
         }
     }
-    doc["attacker_steps"] = steps;
     out << doc.dump(2) << "\n";
     if (!out) {
         return make_error(ErrorCode::io, "cannot write " + path);

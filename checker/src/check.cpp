@@ -72,7 +72,7 @@ class TraceCheck {
   public:
     /// `header` (the trace; its events are not read) and `spec` must outlive the check.
     TraceCheck(const trace::Trace& header, const Expected<const spec::Spec*>& spec,
-               std::size_t max_event_summaries)
+               std::size_t max_event_summaries, bool attacker_steps)
         : max_event_summaries_(max_event_summaries)
     {
         result_.file = header.file;
@@ -90,7 +90,7 @@ class TraceCheck {
             result_.error = e;
             return;
         }
-        auto replayer = machine::Replayer::start(**spec, header);
+        auto replayer = machine::Replayer::start(**spec, header, false, attacker_steps);
         if (!replayer) {
             result_.error = replayer.error();
             return;
@@ -152,9 +152,9 @@ TraceResult check_trace(const trace::Trace& trace, SpecCache& specs)
 }
 
 TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Spec*>& spec,
-                        std::size_t max_event_summaries)
+                        std::size_t max_event_summaries, bool attacker_steps)
 {
-    TraceCheck check(trace, spec, max_event_summaries);
+    TraceCheck check(trace, spec, max_event_summaries, attacker_steps);
     for (const trace::Event& ev : trace.events) {
         check.feed(ev);
     }
@@ -199,7 +199,7 @@ bool leaves_values_open(const trace::Trace& t)
 TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Spec*>& spec,
                         const CheckOptions& options)
 {
-    TraceResult r = check_trace(trace, spec, options.max_event_summaries);
+    TraceResult r = check_trace(trace, spec, options.max_event_summaries, options.attacker_steps);
     if (r.error || options.symbolic == CheckOptions::Symbolic::never) {
         return r;
     }
@@ -208,7 +208,9 @@ TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Sp
     if (!wanted && !open) {
         return r;
     }
-    auto symbolic = smt::check_symbolic(**spec, trace, options.symbolic_options);
+    smt::SymbolicOptions symbolic_options = options.symbolic_options;
+    symbolic_options.attacker_steps = options.attacker_steps;
+    auto symbolic = smt::check_symbolic(**spec, trace, symbolic_options);
     if (!symbolic) {
         r.error = symbolic.error();
         r.events.clear();
@@ -360,7 +362,7 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
         std::optional<TraceCheck> check;
         if (in_shard) {
             flush(); // frees the batch before the long trace; results keep their input order
-            check.emplace(header, specs.lookup(header.spec), options.max_event_summaries);
+            check.emplace(header, specs.lookup(header.spec), options.max_event_summaries, options.attacker_steps);
         }
         std::optional<Error> limit_error;
         // A trace the symbolic check will want (values left open) is read whole after all: the solver

@@ -1,5 +1,7 @@
 #!/bin/sh
-# A witness written by `query --cex-dir` is a pc5-trace/1 file that `check` replays with real crypto.
+# Witnesses and counterexamples written by `query` / `prove --cex-dir` are pc5-trace/1 files that
+# `check` replays with real crypto; a counterexample with attacker steps conforms only when check is
+# told to honour them (--attacker-steps), and plain check still judges every message as the UEs'.
 # usage: witness_replay.sh PC5CHECK SPEC
 set -eu
 exe=$1; spec=$2
@@ -7,5 +9,16 @@ dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
 "$exe" query "$spec" 'initiator.state == InitiatorState.WAIT_RESPONSE' --depth 4 --cex-dir "$dir" >/dev/null
 out=$("$exe" check "$dir/query.json" --concrete) || { echo "FAIL: check on the witness: $out"; exit 1; }
 echo "$out" | grep -q "1 conform" || { echo "FAIL: $out"; exit 1; }
-grep -q '"attacker_steps": \[\]' "$dir/query.json" || { echo "FAIL: no attacker_steps"; exit 1; }
-echo "ok: witness replays"
+if grep -q attacker_steps "$dir/query.json"; then echo "FAIL: attacker steps in a run without attacker"; exit 1; fi
+code=0
+"$exe" prove "$spec" --depth 4 --attacker dy --property agreement_on_completion --cex-dir "$dir" >/dev/null || code=$?
+[ "$code" -eq 1 ] || { echo "FAIL: prove exit $code, expected 1 (violated)"; exit 1; }
+cex=$dir/ts33536-r17.agreement_on_completion.json
+grep -q '"attack": "injected"' "$cex" || { echo "FAIL: no injected step in $cex"; exit 1; }
+code=0
+"$exe" check "$cex" -q >/dev/null || code=$?
+[ "$code" -eq 1 ] || { echo "FAIL: plain check of the counterexample exit $code, expected 1"; exit 1; }
+out=$("$exe" check "$cex" --attacker-steps -v) || { echo "FAIL: check --attacker-steps: $out"; exit 1; }
+echo "$out" | grep -q "1 conform" || { echo "FAIL: $out"; exit 1; }
+echo "$out" | grep -q "injected by the attacker" || { echo "FAIL: attacker steps not reported: $out"; exit 1; }
+echo "ok: witness and counterexample replay"

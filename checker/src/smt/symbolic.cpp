@@ -183,9 +183,20 @@ void Engine::step(const StepInput& in, const z3::expr& label)
         }
     }
 
-    // Rules, in the state before the event.
+    // Rules, in the state before the event (an event the attacker injected binds no check that blames
+    // the UE it names as its sender).
+    const bool injected = in.injected && in.injected->is_true();
+    const auto* from_value = std::get_if<Value>(&in.from);
+    const std::optional<trace::Role> named_sender =
+        from_value == nullptr ? std::nullopt
+                              : std::optional<trace::Role>(std::get<expr::EnumValue>(from_value->data).index == 0
+                                                               ? trace::Role::initiator
+                                                               : trace::Role::target);
     for (const auto& rule : spec_.rules) {
         for (const auto& c : rule.checks) {
+            if (injected && named_sender && machine::offender_role(c.offender, *named_sender) == *named_sender) {
+                continue;
+            }
             const Sym on = msg_matches(c.on, in.msg);
             if (truth(on) == std::optional<bool>(false)) {
                 continue;
@@ -461,6 +472,16 @@ Expected<machine::ReplayResult> Engine::run()
                                           " (one-UE log)",
                                       Type::boolean(), std::nullopt)
                                .value;
+        }
+        for (const auto& a : trace_.attacker_steps) {
+            if (!options_.attacker_steps) {
+                break;
+            }
+            if (a.event == k && a.injected) {
+                in.injected = ctx_.bool_val(true);
+            } else if (a.event == k) {
+                in.delivered = ctx_.bool_val(false);
+            }
         }
         const z3::expr lit = ctx_.bool_const(("event!" + std::to_string(k)).c_str());
         event_literals_.push_back(lit);

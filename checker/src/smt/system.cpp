@@ -568,6 +568,9 @@ Witness Engine::system_witness(const z3::model& m, std::size_t steps)
         const bool injected = bool_of(sm.injected);
         const bool dropped = !injected && bool_of(sm.dropped);
         step.by_attacker = injected || dropped;
+        if (step.by_attacker) {
+            t.attacker_steps.push_back(trace::AttackerStep{k, injected});
+        }
         step.action = injected ? "attacker injects, as the " + step.sender
                                : (dropped ? step.sender + " sends; the attacker drops it" : step.sender + " sends");
         w.steps.push_back(std::move(step));
@@ -923,6 +926,7 @@ std::vector<unsigned> induction(const spec::Spec& spec, std::vector<Candidate> s
 void replay_witness(const spec::Spec& spec, Witness& w)
 {
     checker::CheckOptions co;
+    co.attacker_steps = true; // the trace says which messages were the attacker's
     const checker::TraceResult r = checker::check_trace(w.trace, Expected<const spec::Spec*>(&spec), co);
     if (r.error) {
         w.check_verdict = "bad input: " + r.error->message;

@@ -330,6 +330,23 @@ StepRecord Machine::step(const BoundEvent& be, std::size_t event_index, std::vec
     const trace::Role receiver = other(sender);
     StepRecord record;
     record.index = event_index;
+    // A counterexample of `prove` may say the attacker injected or dropped this message (honoured only
+    // when the caller kept the annotations: check --attacker-steps).
+    bool injected = false;
+    bool dropped = false;
+    for (const auto& a : trace_->trace->attacker_steps) {
+        if (trace_->attacker_steps && a.event == event_index) {
+            injected = injected || a.injected;
+            dropped = dropped || !a.injected;
+        }
+    }
+    if (injected || dropped) {
+        record.assumptions.push_back("event " + std::to_string(event_index) + " (" + ev.msg + "): " +
+                                     (injected ? std::string("injected by the attacker, not sent by the ") + role_name(sender)
+                                               : std::string("dropped by the attacker, never received by the ") +
+                                                     role_name(receiver)) +
+                                     " (attacker_steps)");
+    }
 
     EventEnv env(&be.fields, state_, params_, false, slots_, names_);
     // This event's slot table: the state and parameters, then what lookup() would find before them.
@@ -373,14 +390,17 @@ StepRecord Machine::step(const BoundEvent& be, std::size_t event_index, std::vec
     };
 
     const auto role_index = [](trace::Role r) { return r == trace::Role::initiator ? 0U : 1U; };
-    const Candidate* send = select(plan.send[role_index(sender)]);
-    const Candidate* recv = select(plan.recv[role_index(receiver)]);
+    const Candidate* send = injected ? nullptr : select(plan.send[role_index(sender)]);
+    const Candidate* recv = dropped ? nullptr : select(plan.recv[role_index(receiver)]);
     env.set_enabled(send != nullptr);
 
     // Rules, in the state before the event.
     for (const auto& [rule_ptr, check_ptr] : plan.checks) {
         const spec::Rule& rule = *rule_ptr;
         const spec::Check& check = *check_ptr;
+        if (injected && offender_role(check.offender, sender) == sender) {
+            continue; // the attacker sent it: the UE it names as sender broke nothing
+        }
         const Value when = condition(*check.when, env, scope_);
         Value verdict = when;
         if (!when.is_unknown()) {
@@ -441,6 +461,9 @@ StepRecord Machine::step(const BoundEvent& be, std::size_t event_index, std::vec
         apply(*recv);
     }
     for (const Candidate& c : plan.observe) {
+        if (injected) {
+            break; // the link's bookkeeping (COUNTs, nonces) is of what the UEs sent
+        }
         const Value g = condition(*c.transition->guard, env, scope_);
         if (g.is_known() && std::get<bool>(g.data)) {
             apply(c);
@@ -458,12 +481,14 @@ Replayer::Replayer(const spec::Spec& spec, const trace::Trace& header, std::uniq
 {
 }
 
-Expected<Replayer> Replayer::start(const spec::Spec& spec, const trace::Trace& header, bool keep_steps)
+Expected<Replayer> Replayer::start(const spec::Spec& spec, const trace::Trace& header, bool keep_steps,
+                                   bool attacker_steps)
 {
     auto bound = bind_header(spec, header);
     if (!bound) {
         return tl::make_unexpected(std::move(bound).error());
     }
+    bound->attacker_steps = attacker_steps;
     return Replayer(spec, header, std::make_unique<BoundTrace>(std::move(*bound)), keep_steps);
 }
 

@@ -680,6 +680,32 @@ class Fields {
     return f.finish(std::move(expect));
 }
 
+/// `attacker_steps`: [{"event": N, "attack": "injected" | "dropped", "action": free text}, ...] (the event
+/// index is checked against the events when the steps are used: a streamed header has none yet).
+[[nodiscard]] Expected<std::vector<AttackerStep>> read_attacker_steps(const Context& ctx, const json& v)
+{
+    const std::string p = "/attacker_steps";
+    if (!v.is_array()) {
+        return tl::make_unexpected(
+            ctx.error(p, "expected an array of {event, attack} for attacker_steps, found " + ctx.found(v, p)));
+    }
+    std::vector<AttackerStep> out;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const std::string ip = child(p, i);
+        const json& item = v[i];
+        const auto event = item.is_object() ? item.find("event") : item.end();
+        const auto attack = item.is_object() ? item.find("attack") : item.end();
+        if (!item.is_object() || event == item.end() || !event->is_number_unsigned() || attack == item.end() ||
+            !attack->is_string() || (*attack != "injected" && *attack != "dropped")) {
+            return tl::make_unexpected(ctx.error(
+                ip, "expected {\"event\": <event index>, \"attack\": \"injected\" or \"dropped\"}, found " +
+                        ctx.found(item, ip)));
+        }
+        out.push_back(AttackerStep{event->get<std::size_t>(), *attack == "injected"});
+    }
+    return out;
+}
+
 /// Reads the document; the events are moved out of `doc` (and released) as they are read.
 [[nodiscard]] Expected<Trace> read_trace(const Context& ctx, json& doc, Trace trace)
 {
@@ -734,6 +760,9 @@ class Fields {
         Expect e;
         f.assign(read_expect(ctx, *expect), e);
         trace.expect = std::move(e);
+    }
+    if (const json* steps = f.get("attacker_steps", Presence::optional)) {
+        f.assign(read_attacker_steps(ctx, *steps), trace.attacker_steps);
     }
     return f.finish(std::move(trace));
 }

@@ -122,6 +122,13 @@ json to_json(const Trace& trace)
             j["expect"]["limit"] = e.limit;
         }
     }
+    if (!trace.attacker_steps.empty()) {
+        json steps = json::array();
+        for (const AttackerStep& a : trace.attacker_steps) {
+            steps.push_back(json{{"event", a.event}, {"attack", a.injected ? "injected" : "dropped"}});
+        }
+        j["attacker_steps"] = std::move(steps);
+    }
     return j;
 }
 

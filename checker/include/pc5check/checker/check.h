@@ -63,6 +63,9 @@ struct CheckOptions {
     enum class Symbolic : std::uint8_t { automatic, always, never };
     Symbolic symbolic = Symbolic::automatic;
     smt::SymbolicOptions symbolic_options; ///< --timeout-ms, --max-missing
+    /// --attacker-steps: honour a trace's top-level `attacker_steps` (written by prove: messages the
+    /// attacker injected or dropped). Off by default: an annotation must not excuse a vendor's trace.
+    bool attacker_steps = false;
     /// EventSummary kept per trace (TraceResult::events): the first this many events.
     std::size_t max_event_summaries = static_cast<std::size_t>(-1);
 };
@@ -138,7 +141,8 @@ private:
 /// Checks one parsed trace against an already looked-up spec (or the error of looking it up); keeps
 /// the EventSummary of the first `max_event_summaries` events.
 [[nodiscard]] TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Spec*>& spec,
-                                      std::size_t max_event_summaries = static_cast<std::size_t>(-1));
+                                      std::size_t max_event_summaries = static_cast<std::size_t>(-1),
+                                      bool attacker_steps = false);
 /// Whether a trace leaves values open that the symbolic check can reason about: one UE's own log, link
 /// or K_NRP not logged, a `sec` or its fields not logged, a protected message without `pdu`, IEs not
 /// decoded. (A spec that leaves a derivation open, like the seed's FFS key, does not count: the trace

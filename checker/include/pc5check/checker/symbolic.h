@@ -30,6 +30,8 @@ struct SymbolicOptions {
     /// Solver queries spent proving that a check which depends on free values holds in every
     /// behaviour that fits the trace; checks beyond the budget stay `unverified` (never `pass`).
     std::size_t proof_budget = 256;
+    /// Honour the trace's attacker_steps (check --attacker-steps); off: they are ignored.
+    bool attacker_steps = false;
 };
 
 /// Checks one trace symbolically. `conforms` lists the assumptions (free values the solver fixed,

@@ -93,6 +93,8 @@ struct BoundEvent {
 /// A trace checked against a spec's message definitions.
 struct BoundTrace {
     const trace::Trace* trace = nullptr;
+    /// Replay the trace's attacker_steps (check --attacker-steps); off: they are ignored.
+    bool attacker_steps = false;
     std::unordered_map<std::string, expr::Value> init; ///< init.* values
     std::vector<BoundEvent> events;
 };
@@ -189,7 +191,7 @@ public:
     /// Starts a replay of `header` (link, keys, file; its `events` are not read). `spec` and `header`
     /// must outlive the replayer.
     [[nodiscard]] static Expected<Replayer> start(const spec::Spec& spec, const trace::Trace& header,
-                                                  bool keep_steps = false);
+                                                  bool keep_steps = false, bool attacker_steps = false);
     /// Binds and steps the next event. An error (bad IE, message not in the spec) ends the replay.
     [[nodiscard]] Expected<const StepRecord*> feed(const trace::Event& event);
     /// Events fed so far.

@@ -110,6 +110,15 @@ struct Expect {
     std::string limit;                     ///< inconclusive: must occur in the limit named
 };
 
+/// An event `pc5check prove` attributes to the attacker (top-level `attacker_steps` of a counterexample
+/// it wrote): the message was injected (the UE it names as sender did not send it) or dropped (its
+/// receiver never got it). `check` honours these only with --attacker-steps: an annotation must never
+/// let a vendor trace excuse its own violations.
+struct AttackerStep {
+    std::size_t event = 0;
+    bool injected = false; ///< else dropped
+};
+
 /// One trace.
 struct Trace {
     std::string file;            ///< path it was read from
@@ -121,6 +130,7 @@ struct Trace {
     std::vector<KeyEntry> keys;
     std::vector<Event> events;
     std::optional<Expect> expect;
+    std::vector<AttackerStep> attacker_steps; ///< see AttackerStep
 };
 
 /// Input limits: an untrusted exporter must not make the checker spend unbounded time or memory.
