@@ -423,7 +423,9 @@ int run_diff(const DiffCommand& cmd)
     const auto row = [&](const std::string& id, const smt::PropertyResult* o, const smt::PropertyResult* n) {
         const std::string ov = o == nullptr ? "(absent)" : verdict_text(*o);
         const std::string nv = n == nullptr ? "(absent)" : verdict_text(*n);
-        const bool regress = o != nullptr && property_ok(o->verdict) && (n == nullptr || !property_ok(n->verdict));
+        // A lemma is a proof aid, not a promise: shown, never a regression.
+        const bool regress = o != nullptr && o->kind != "lemma" && property_ok(o->verdict) &&
+                             (n == nullptr || !property_ok(n->verdict));
         broken = broken || regress;
         rows.push_back({{"kind", "property"}, {"id", id}, {"old", ov}, {"new", nv}, {"regression", regress}});
         text << "  " << (regress ? "! " : (ov == nv ? "  " : "~ ")) << std::left << std::setw(28) << id << " "

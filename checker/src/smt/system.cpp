@@ -1072,6 +1072,10 @@ Expected<std::vector<PropertyResult>> prove(const spec::Spec& spec, const System
             } else if (found.answer == z3::unknown) {
                 r.verdict = PropertyVerdict::inconclusive;
                 r.how = found.limit;
+                // Still a candidate for induction: the proof re-checks its own base case (k <= 3), and
+                // a limit hit deep in the search says nothing against that.
+                held.push_back(Candidate{p->formula.get(), Engine::reads_message(*p->formula)});
+                held_index.push_back(results.size());
             } else {
                 r.verdict = PropertyVerdict::holds_to_depth;
                 held.push_back(Candidate{p->formula.get(), Engine::reads_message(*p->formula)});
@@ -1097,7 +1101,7 @@ Expected<std::vector<PropertyResult>> prove(const spec::Spec& spec, const System
                 if (proven_at[i] != 0) {
                     r.verdict = PropertyVerdict::proven;
                     r.how = "k-induction at k=" + std::to_string(proven_at[i]) +
-                            (held.size() > 1 ? " (together with the other properties that held)" : "") +
+                            (held.size() > 1 ? " (jointly with the other properties and lemmas of the inductive set)" : "") +
                             "; re-checked by separate base-case and step-case queries";
                 }
             }

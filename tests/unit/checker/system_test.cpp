@@ -139,11 +139,21 @@ TEST_SUITE("checker")
         REQUIRE(lemma.has_value());
         CHECK(lemma->front().kind == "lemma");
         CHECK(lemma->front().verdict == smt::PropertyVerdict::proven);
-        // Agreement needs invariants relating both UEs that the spec does not list: bounded only.
+        // Agreement is not inductive alone; with the spec's lemmas relating both UEs' states it is.
         auto agreement = smt::prove(normative(), options(2), std::string("agreement_on_completion"));
         REQUIRE(agreement.has_value());
-        CHECK(agreement->front().verdict == smt::PropertyVerdict::holds_to_depth);
-        CHECK(agreement->front().depth == 2);
+        CHECK(agreement->front().verdict == smt::PropertyVerdict::proven);
+        smt::SystemOptions bmc_only = options(2);
+        bmc_only.induction = false;
+        auto bounded = smt::prove(normative(), bmc_only, std::string("agreement_on_completion"));
+        REQUIRE(bounded.has_value());
+        CHECK(bounded->front().verdict == smt::PropertyVerdict::holds_to_depth);
+        CHECK(bounded->front().depth == 2);
+        spec::Spec without_lemmas = normative();
+        std::erase_if(without_lemmas.properties, [](const spec::Property& p) { return p.kind == "lemma"; });
+        auto alone = smt::prove(without_lemmas, options(2), std::string("agreement_on_completion"));
+        REQUIRE(alone.has_value());
+        CHECK(alone->front().verdict == smt::PropertyVerdict::holds_to_depth);
     }
 
     TEST_CASE("system: a property honest UEs break has a counterexample that check accepts as conforming")
