@@ -188,6 +188,8 @@ TEST_SUITE("trace")
                 std::string(99, ']') +
                 R"(}], "format": "pc5-trace/1", "spec": "s", "link": {"k_nrp_id": 1, "k_nrp_sess_id": 2}})",
             R"({"events": [{"from": "initiator", "msg": "DATA", "at": 1e999}], "format": "pc5-trace/1", "spec": "s", "link": {"k_nrp_id": 1, "k_nrp_sess_id": 2}})",
+            // fuzz_trace_stream finding: a number beyond --max-number-chars inside an event streamed
+            R"({"events": [{"from": "initiator", "msg": "DATA", "at": 0.222222222222222222222222222222222222222222956}], "format": "pc5-trace/1", "spec": "s", "link": {"k_nrp_id": 1, "k_nrp_sess_id": 2}})",
         };
         for (const std::string& text : bad) {
             const std::string& path = f.write(text);
