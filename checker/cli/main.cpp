@@ -7,6 +7,7 @@
 #include "pc5check/checker/smt.h"
 #include "pc5check/spec/diagram.h"
 #include "pc5check/spec/spec.h"
+#include "common.h"
 #include "system_commands.h"
 
 #include <CLI/CLI.hpp>
@@ -27,9 +28,11 @@ namespace {
 
 using namespace pc5check;
 
-constexpr int kExitOk = 0;
-constexpr int kExitBadInput = 2;
-constexpr int kExitInternal = 3;
+using cli::fail;
+using cli::kExitBadInput;
+using cli::kExitInternal;
+using cli::kExitOk;
+using cli::parse_params;
 
 /// Options of `pc5check check`.
 struct CheckCommand {
@@ -126,25 +129,6 @@ std::vector<std::string> default_spec_dirs(const std::vector<std::string>& extra
         dirs.emplace_back(PC5CHECK_SPEC_DIR);
     }
     return dirs;
-}
-
-Expected<spec::ParameterOverrides> parse_params(const std::vector<std::string>& params)
-{
-    spec::ParameterOverrides out;
-    for (const auto& p : params) {
-        const auto eq = p.find('=');
-        if (eq == std::string::npos || eq == 0) {
-            return make_error(ErrorCode::usage, "--param expects ID=VALUE, found '" + p + "'");
-        }
-        out[p.substr(0, eq)] = p.substr(eq + 1);
-    }
-    return out;
-}
-
-int fail(const Error& e)
-{
-    std::cerr << "pc5check: " << e.to_string() << "\n";
-    return e.code == ErrorCode::internal || e.code == ErrorCode::solver_failure ? kExitInternal : kExitBadInput;
 }
 
 int run_check(const CheckCommand& cmd)

@@ -2,6 +2,8 @@
 
 #include "system_commands.h"
 
+#include "common.h"
+
 #include "pc5check/checker/check.h"
 #include "pc5check/checker/symbolic.h"
 #include "pc5check/spec/spec.h"
@@ -11,39 +13,15 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
-#include <map>
-#include <set>
 #include <cmath>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 namespace pc5check::cli {
 
 namespace {
-
-constexpr int kExitOk = 0;
-constexpr int kExitFailed = 1;
-constexpr int kExitBadInput = 2;
-constexpr int kExitInternal = 3;
-
-int fail(const Error& e)
-{
-    std::cerr << "pc5check: " << e.to_string() << "\n";
-    return e.code == ErrorCode::internal || e.code == ErrorCode::solver_failure ? kExitInternal : kExitBadInput;
-}
-
-Expected<spec::ParameterOverrides> parse_params(const std::vector<std::string>& params)
-{
-    spec::ParameterOverrides out;
-    for (const auto& p : params) {
-        const auto eq = p.find('=');
-        if (eq == std::string::npos || eq == 0) {
-            return make_error(ErrorCode::usage, "--param: expected ID=VALUE, found '" + p + "'");
-        }
-        out[p.substr(0, eq)] = p.substr(eq + 1);
-    }
-    return out;
-}
 
 Expected<smt::SystemOptions> system_options(const SystemCommandOptions& c)
 {
@@ -371,11 +349,15 @@ int run_diff(const DiffCommand& cmd)
     if (!options) {
         return fail(options.error());
     }
-    auto old_spec = load(cmd.old_spec, cmd.common.params);
+    auto params = parse_params(cmd.common.params);
+    if (!params) {
+        return fail(params.error());
+    }
+    auto old_spec = spec::load_spec(cmd.old_spec, *params);
     if (!old_spec) {
         return fail(old_spec.error());
     }
-    auto new_spec = load(cmd.new_spec, cmd.common.params);
+    auto new_spec = spec::load_spec(cmd.new_spec, *params);
     if (!new_spec) {
         return fail(new_spec.error());
     }
@@ -448,7 +430,6 @@ int run_diff(const DiffCommand& cmd)
         text << "\ncorpus " << cmd.corpus << ":\n";
         checker::CheckOptions co;
         co.spec_file = cmd.old_spec;
-        auto params = parse_params(cmd.common.params);
         co.parameters = *params;
         const checker::CheckRun before = checker::check_paths({cmd.corpus}, co);
         co.spec_file = cmd.new_spec;

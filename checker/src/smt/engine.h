@@ -17,6 +17,7 @@
 #include <set>
 #include <type_traits>
 #include <unordered_map>
+#include <unordered_set>
 #include <variant>
 #include <z3++.h>
 
@@ -112,6 +113,38 @@ struct Deps {
         truncated = truncated || other.truncated;
     }
 };
+
+/// A Z3 context made through the C API: under a tight memory limit Z3 cannot even create one, and
+/// z3::context would then use the null handle. The z3++ view exists only when the context does.
+class SolverContext {
+  public:
+    SolverContext() : owner_(make(), &Z3_del_context)
+    {
+        if (owner_) {
+            view_.emplace(owner_.get());
+        }
+    }
+    [[nodiscard]] bool ok() const { return view_.has_value(); }
+    [[nodiscard]] z3::context& get() { return (*view_)(); }
+
+  private:
+    static Z3_context make()
+    {
+        Z3_config config = Z3_mk_config();
+        Z3_context raw = Z3_mk_context_rc(config);
+        Z3_del_config(config);
+        return raw;
+    }
+    std::unique_ptr<std::remove_pointer_t<Z3_context>, decltype(&Z3_del_context)> owner_;
+    std::optional<z3::scoped_context> view_; ///< does not own the context; declared last, destroyed first
+};
+
+/// Whether Z3 gave up for lack of memory (--solver-memory-mb): a limit, not a failure.
+[[nodiscard]] inline bool out_of_memory(const z3::exception& e)
+{
+    const std::string msg = e.msg();
+    return msg.find("memory") != std::string::npos || msg.find("canceled") != std::string::npos;
+}
 
 class Engine;
 
@@ -289,6 +322,7 @@ class Engine {
         z3::expr result;
     };
     std::vector<Application> applications_;
+    std::unordered_set<unsigned> applied_; ///< AST ids of applications_' results
     std::optional<z3::expr> bottom_; ///< see system_bottom()
     std::unordered_map<const Node*, bool> reads_known_;
     /// Whether `n` calls known(): the concrete evaluator reads an open value as unknown, so it would

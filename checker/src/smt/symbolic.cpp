@@ -185,16 +185,15 @@ void Engine::step(const StepInput& in, const z3::expr& label)
 
     // Rules, in the state before the event (an event the attacker injected binds no check that blames
     // the UE it names as its sender).
-    const bool injected = in.injected && in.injected->is_true();
-    const auto* from_value = std::get_if<Value>(&in.from);
-    const std::optional<trace::Role> named_sender =
-        from_value == nullptr ? std::nullopt
-                              : std::optional<trace::Role>(std::get<expr::EnumValue>(from_value->data).index == 0
-                                                               ? trace::Role::initiator
-                                                               : trace::Role::target);
+    std::optional<trace::Role> injected_as; // the sender an injected message names (observed events)
+    if (in.injected && in.injected->is_true()) {
+        if (const auto* v = std::get_if<Value>(&in.from)) {
+            injected_as = std::get<expr::EnumValue>(v->data).index == 0 ? trace::Role::initiator : trace::Role::target;
+        }
+    }
     for (const auto& rule : spec_.rules) {
         for (const auto& c : rule.checks) {
-            if (injected && named_sender && machine::offender_role(c.offender, *named_sender) == *named_sender) {
+            if (injected_as && machine::offender_role(c.offender, *injected_as) == *injected_as) {
                 continue;
             }
             const Sym on = msg_matches(c.on, in.msg);
@@ -473,14 +472,13 @@ Expected<machine::ReplayResult> Engine::run()
                                       Type::boolean(), std::nullopt)
                                .value;
         }
-        for (const auto& a : trace_.attacker_steps) {
-            if (!options_.attacker_steps) {
-                break;
-            }
-            if (a.event == k && a.injected) {
-                in.injected = ctx_.bool_val(true);
-            } else if (a.event == k) {
-                in.delivered = ctx_.bool_val(false);
+        if (options_.attacker_steps) {
+            for (const auto& a : trace_.attacker_steps) {
+                if (a.event == k && a.injected) {
+                    in.injected = ctx_.bool_val(true);
+                } else if (a.event == k) {
+                    in.delivered = ctx_.bool_val(false);
+                }
             }
         }
         const z3::expr lit = ctx_.bool_const(("event!" + std::to_string(k)).c_str());
@@ -771,7 +769,7 @@ void Engine::classify(const std::vector<z3::expr>& observations, const std::opti
 Expected<machine::ReplayResult> check_symbolic(const spec::Spec& spec, const trace::Trace& trace,
                                                const SymbolicOptions& options)
 {
-    const auto out_of_memory = [](const std::string& why) {
+    const auto out_of_memory_result = [](const std::string& why) {
         machine::ReplayResult r;
         r.mode = machine::Mode::symbolic;
         r.verdict = machine::Verdict::inconclusive;
@@ -780,27 +778,19 @@ Expected<machine::ReplayResult> check_symbolic(const spec::Spec& spec, const tra
     };
     // A fresh context per trace, deliberately: a context kept by the worker from trace to trace made
     // the unsat cores (so the explanations) depend on which traces that worker had checked before, and
-    // the output must not depend on -j or --shard. Under a tight memory limit Z3 cannot even create a
-    // context, and z3::context would use the null handle: create it through the C API and hand it to
-    // z3++ only when it exists.
-    Z3_config config = Z3_mk_config();
-    Z3_context raw = Z3_mk_context_rc(config);
-    Z3_del_config(config);
-    if (raw == nullptr) {
-        return out_of_memory("no memory for a solver context");
+    // the output must not depend on -j or --shard.
+    detail::SolverContext ctx;
+    if (!ctx.ok()) {
+        return out_of_memory_result("no memory for a solver context");
     }
-    const std::unique_ptr<std::remove_pointer_t<Z3_context>, decltype(&Z3_del_context)> owner(
-        raw, &Z3_del_context);
     try {
-        z3::scoped_context ctx(raw); // does not own `raw`; declared after `owner`, so destroyed first
-        detail::Engine engine(spec, trace, options, ctx());
+        detail::Engine engine(spec, trace, options, ctx.get());
         return engine.run();
     } catch (const z3::exception& e) {
-        const std::string msg = e.msg();
-        if (msg.find("memory") != std::string::npos || msg.find("canceled") != std::string::npos) {
-            return out_of_memory(msg);
+        if (detail::out_of_memory(e)) {
+            return out_of_memory_result(e.msg());
         }
-        return make_error(ErrorCode::solver_failure, "z3: " + msg + " while checking " + trace.file);
+        return make_error(ErrorCode::solver_failure, "z3: " + std::string(e.msg()) + " while checking " + trace.file);
     }
 }
 

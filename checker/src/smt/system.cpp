@@ -166,10 +166,8 @@ z3::expr Engine::system_bottom()
 z3::expr Engine::system_apply(const std::string& name, const std::vector<z3::expr>& args, const z3::sort& result)
 {
     const z3::expr r = functions_.apply(name, args, result);
-    for (const auto& a : applications_) {
-        if (z3::eq(a.result, r)) {
-            return r; // same term: its axioms are there already
-        }
+    if (!applied_.insert(Z3_get_ast_id(ctx_, r)).second) {
+        return r; // same term: its axioms are there already
     }
     applications_.push_back(Application{name, args, r});
     if (bottom_ && r.get_sort().id() == bytes_sort_.id()) {
@@ -610,28 +608,26 @@ Witness Engine::system_witness(const z3::model& m, std::size_t steps)
 namespace {
 
 using detail::Engine;
+using detail::out_of_memory;
 using Clock = std::chrono::steady_clock;
 
 /// Induction depths tried after bounded model checking (each costs a new encoding per depth).
 constexpr unsigned kMaxInduction = 3;
 
-/// A Z3 context created through the C API (under a tight memory limit there may be none) and the
-/// engine in it, for one query.
+/// The solver context (detail::SolverContext) and the engine in it, for one query.
 class Search {
   public:
     Search(const spec::Spec& spec, const SystemOptions& options, Clock::time_point deadline, bool arbitrary)
-        : raw_(make_raw()), owner_(raw_, &Z3_del_context)
     {
-        if (raw_ == nullptr) {
+        if (!ctx_.ok()) {
             return;
         }
-        ctx_.emplace(raw_);
         header_.spec = spec.id;
         header_.observer = trace::Observer::air;
         SymbolicOptions so;
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
         so.timeout_ms = left <= 0 ? 1U : static_cast<unsigned>(left);
-        engine_.emplace(spec, header_, so, (*ctx_)());
+        engine_.emplace(spec, header_, so, ctx_.get());
         engine_->system_begin(options.attacker, arbitrary);
     }
     [[nodiscard]] bool ok() const { return engine_.has_value(); }
@@ -639,23 +635,14 @@ class Search {
     /// A second engine for `other`, on the same solver and the same messages (see link()).
     Engine& join(const spec::Spec& other, const SystemOptions& options)
     {
-        joined_.emplace(other, header_, SymbolicOptions{}, (*ctx_)());
+        joined_.emplace(other, header_, SymbolicOptions{}, ctx_.get());
         joined_->join(engine_->solver(), "b|");
         joined_->system_begin(options.attacker, false);
         return *joined_;
     }
 
   private:
-    static Z3_context make_raw()
-    {
-        Z3_config config = Z3_mk_config();
-        Z3_context raw = Z3_mk_context_rc(config);
-        Z3_del_config(config);
-        return raw;
-    }
-    Z3_context raw_;
-    std::unique_ptr<std::remove_pointer_t<Z3_context>, decltype(&Z3_del_context)> owner_;
-    std::optional<z3::scoped_context> ctx_; // does not own raw_; destroyed before owner_
+    detail::SolverContext ctx_; ///< declared first: the engines go before it
     trace::Trace header_;
     std::optional<Engine> engine_;
     std::optional<Engine> joined_;
@@ -754,13 +741,6 @@ Reach reach(const spec::Spec& spec, const expr::Node& goal, bool negate, const S
     return out;
 }
 
-/// Whether Z3 gave up for lack of memory (--solver-memory-mb): a limit, not a failure.
-bool out_of_memory(const z3::exception& e)
-{
-    const std::string msg = e.msg();
-    return msg.find("memory") != std::string::npos || msg.find("canceled") != std::string::npos;
-}
-
 /// reach(), with running out of solver memory reported as the limit it is.
 Reach guarded_reach(const spec::Spec& spec, const expr::Node& goal, bool negate, const SystemOptions& options,
                     Clock::time_point deadline)
@@ -790,6 +770,24 @@ struct Candidate {
     bool reads_message = false;
 };
 
+/// `set` at each state 0..k of `e` (stepping it to k) as one conjunction; a property that reads the
+/// message of a step says nothing about state 0.
+z3::expr hold_up_to(Engine& e, const std::vector<Candidate>& set, unsigned k)
+{
+    z3::expr all = e.context().bool_val(true);
+    for (unsigned i = 0; i <= k; ++i) {
+        if (i > 0) {
+            e.system_step();
+        }
+        for (const auto& c : set) {
+            if (i != 0 || !c.reads_message) {
+                all = all && e.system_formula(*c.formula, i);
+            }
+        }
+    }
+    return all;
+}
+
 /// The induction step at `k` for `set` (all assumed for `k` consecutive steps from any state), asked
 /// for `targets`: indices of the targets whose step case does not hold (sat or unknown).
 std::vector<std::size_t> failing_step_cases(const spec::Spec& spec, const std::vector<Candidate>& set,
@@ -804,18 +802,8 @@ std::vector<std::size_t> failing_step_cases(const spec::Spec& spec, const std::v
     }
     Engine& e = s.engine();
     z3::context& ctx = e.context();
-    // States 0..k assumed (a property reading the message starts at state 1), goal at state k+1.
-    for (unsigned i = 0; i <= k; ++i) {
-        if (i > 0) {
-            e.system_step();
-        }
-        for (const auto& c : set) {
-            if (i == 0 && c.reads_message) {
-                continue;
-            }
-            e.solver().add(e.system_formula(*c.formula, i));
-        }
-    }
+    // States 0..k assumed, goal at state k+1.
+    e.solver().add(hold_up_to(e, set, k));
     e.system_step();
     const std::size_t last = k + 1;
     if (as_conjunction) {
@@ -849,19 +837,7 @@ bool base_case_holds(const spec::Spec& spec, const std::vector<Candidate>& set, 
         return false;
     }
     Engine& e = s.engine();
-    z3::expr bad = e.context().bool_val(false);
-    for (unsigned i = 0; i <= k; ++i) {
-        if (i > 0) {
-            e.system_step();
-        }
-        for (const auto& c : set) {
-            if (i == 0 && c.reads_message) {
-                continue;
-            }
-            bad = bad || !e.system_formula(*c.formula, i);
-        }
-    }
-    e.solver().add(bad);
+    e.solver().add(!hold_up_to(e, set, k));
     return e.solve() == z3::unsat;
 }
 

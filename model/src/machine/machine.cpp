@@ -334,10 +334,12 @@ StepRecord Machine::step(const BoundEvent& be, std::size_t event_index, std::vec
     // when the caller kept the annotations: check --attacker-steps).
     bool injected = false;
     bool dropped = false;
-    for (const auto& a : trace_->trace->attacker_steps) {
-        if (trace_->attacker_steps && a.event == event_index) {
-            injected = injected || a.injected;
-            dropped = dropped || !a.injected;
+    if (trace_->attacker_steps) {
+        for (const auto& a : trace_->trace->attacker_steps) {
+            if (a.event == event_index) {
+                injected = injected || a.injected;
+                dropped = dropped || !a.injected;
+            }
         }
     }
     if (injected || dropped) {

@@ -4,6 +4,7 @@
 #include "pc5check/checker/check.h"
 #include "pc5check/checker/gen.h"
 #include "pc5check/checker/symbolic.h"
+#include "normative_spec.h"
 #include "pc5check/spec/spec.h"
 
 #include <algorithm>
@@ -14,15 +15,7 @@ namespace {
 
 using namespace pc5check;
 
-const spec::Spec& normative()
-{
-    static const spec::Spec s = [] {
-        auto loaded = spec::load_spec(std::string(PC5CHECK_SOURCE_DIR) + "/spec/ts33536-r17.json");
-        REQUIRE(loaded.has_value());
-        return std::move(*loaded);
-    }();
-    return s;
-}
+const spec::Spec& normative() { return test::normative_spec(); }
 
 trace::Trace build(const std::string& scenario)
 {

@@ -3,6 +3,7 @@
 
 #include "pc5check/checker/system.h"
 #include "pc5check/expr/expr.h"
+#include "normative_spec.h"
 #include "pc5check/spec/spec.h"
 
 #include <algorithm>
@@ -13,15 +14,7 @@ namespace {
 
 using namespace pc5check;
 
-const spec::Spec& normative()
-{
-    static const spec::Spec s = [] {
-        auto loaded = spec::load_spec(std::string(PC5CHECK_SOURCE_DIR) + "/spec/ts33536-r17.json");
-        REQUIRE(loaded.has_value());
-        return std::move(*loaded);
-    }();
-    return s;
-}
+const spec::Spec& normative() { return test::normative_spec(); }
 
 /// The normative spec with one more property.
 spec::Spec with_property(const std::string& id, const std::string& formula)
