@@ -60,15 +60,9 @@ void run(benchmark::State& state, unsigned depth, const char* attacker, bool ind
     state.SetLabel(std::string(kSpecs[state.range(0)]) + " attacker=" + attacker);
 }
 
-void bm_prove(benchmark::State& state)
-{
-    run(state, 10, kAttackers[state.range(1)], true);
-}
+void bm_prove(benchmark::State& state) { run(state, 10, kAttackers[state.range(1)], true); }
 
-void bm_bmc(benchmark::State& state)
-{
-    run(state, static_cast<unsigned>(state.range(1)), "none", false);
-}
+void bm_bmc(benchmark::State& state) { run(state, static_cast<unsigned>(state.range(1)), "none", false); }
 
 } // namespace
 

@@ -9,7 +9,8 @@ namespace pc5check::cli {
 int fail(const Error& e)
 {
     std::cerr << "pc5check: " << e.to_string() << "\n";
-    return e.code == ErrorCode::internal || e.code == ErrorCode::solver_failure ? kExitInternal : kExitBadInput;
+    return e.code == ErrorCode::internal || e.code == ErrorCode::solver_failure ? kExitInternal
+                                                                                : kExitBadInput;
 }
 
 Expected<spec::ParameterOverrides> parse_params(const std::vector<std::string>& params)

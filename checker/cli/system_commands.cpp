@@ -3,17 +3,16 @@
 #include "system_commands.h"
 
 #include "common.h"
-
 #include "pc5check/checker/check.h"
 #include "pc5check/checker/symbolic.h"
 #include "pc5check/spec/spec.h"
 #include "pc5check/trace/trace.h"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
-#include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -104,8 +103,9 @@ nlohmann::json steps_json(const smt::Witness& w)
 void print_steps(std::ostream& out, const smt::Witness& w)
 {
     for (const auto& s : w.steps) {
-        out << "      " << std::right << std::setw(2) << s.index << ". " << std::left << (s.by_attacker ? "[attacker] " : "") << s.action << " "
-            << s.msg << (s.detail.empty() ? "" : "  (" + s.detail + ")") << "\n";
+        out << "      " << std::right << std::setw(2) << s.index << ". " << std::left
+            << (s.by_attacker ? "[attacker] " : "") << s.action << " " << s.msg
+            << (s.detail.empty() ? "" : "  (" + s.detail + ")") << "\n";
     }
     std::string rules;
     for (const auto& r : w.check_rules) {
@@ -136,9 +136,9 @@ bool property_ok(smt::PropertyVerdict v)
 
 /// prove on one spec; fills `json` and prints text to `out` when `text`.
 Expected<std::vector<smt::PropertyResult>> prove_spec(const spec::Spec& s, const smt::SystemOptions& options,
-                                                     const std::optional<std::string>& only,
-                                                     const std::string& cex_dir, nlohmann::json& json,
-                                                     std::ostream* text)
+                                                      const std::optional<std::string>& only,
+                                                      const std::string& cex_dir, nlohmann::json& json,
+                                                      std::ostream* text)
 {
     auto results = smt::prove(s, options, only);
     if (!results) {
@@ -171,24 +171,26 @@ Expected<std::vector<smt::PropertyResult>> prove_spec(const spec::Spec& s, const
                 }
                 written = *path;
             }
-            p["counterexample"] = {{"file", written},
-                                   {"steps", steps_json(*r.counterexample)},
-                                   {"check", {{"verdict", r.counterexample->check_verdict},
-                                              {"rules", r.counterexample->check_rules}}}};
+            p["counterexample"] = {
+                {"file", written},
+                {"steps", steps_json(*r.counterexample)},
+                {"check",
+                 {{"verdict", r.counterexample->check_verdict}, {"rules", r.counterexample->check_rules}}}};
         }
         json["properties"].push_back(p);
         if (text != nullptr) {
             std::ostringstream secs;
             secs << std::fixed << std::setprecision(2) << r.seconds << " s";
-            *text << "  " << std::left << std::setw(28) << r.id << " " << std::setw(24) << verdict_text(r) << " "
-                  << secs.str() << "\n";
-            *text << "      " << (r.kind == "lemma" ? "(lemma) " : "") << r.text << "  [" << clause_list(r.clauses)
-                  << "]\n";
+            *text << "  " << std::left << std::setw(28) << r.id << " " << std::setw(24) << verdict_text(r)
+                  << " " << secs.str() << "\n";
+            *text << "      " << (r.kind == "lemma" ? "(lemma) " : "") << r.text << "  ["
+                  << clause_list(r.clauses) << "]\n";
             if (!r.how.empty()) {
                 *text << "      " << r.how << "\n";
             }
             if (r.counterexample) {
-                *text << "      counterexample" << (written.empty() ? " (use --cex-dir to write it as a trace)" : ": " + written)
+                *text << "      counterexample"
+                      << (written.empty() ? " (use --cex-dir to write it as a trace)" : ": " + written)
                       << "\n";
                 print_steps(*text, *r.counterexample);
             }
@@ -204,55 +206,68 @@ void add_system_commands(CLI::App& app, SystemCommands& cmds)
     const auto common = [](CLI::App* cmd, SystemCommandOptions& o) {
         cmd->add_option("--depth", o.depth, "bounded model checking depth in messages (default 10)")
             ->check(CLI::Range(0U, 200U));
-        cmd->add_option("--attacker", o.attacker,
-                        "attacker capabilities: none (default), dy (= drop,replay,forge), or a comma list of drop, "
-                        "replay, forge, compromise-sess, compromise-knrp");
-        cmd->add_option("--timeout-ms", o.timeout_ms,
-                        "limit: solver time per property (query: per query) in ms (default 120000) -> inconclusive")
+        cmd->add_option(
+            "--attacker", o.attacker,
+            "attacker capabilities: none (default), dy (= drop,replay,forge), or a comma list of drop, "
+            "replay, forge, compromise-sess, compromise-knrp");
+        cmd->add_option(
+               "--timeout-ms", o.timeout_ms,
+               "limit: solver time per property (query: per query) in ms (default 120000) -> inconclusive")
             ->check(CLI::Range(1U, 86'400'000U));
         cmd->add_option("--solver-memory-mb", o.solver_memory_mb,
                         "limit: solver memory in MiB, whole process (default 4096) -> inconclusive")
             ->check(CLI::Range(16U, 1'048'576U));
         cmd->add_flag("--no-induction", o.no_induction, "bounded model checking only (no k-induction)");
-        cmd->add_option("--format", o.format, "report format: text or json")->check(CLI::IsMember({"text", "json"}));
+        cmd->add_option("--format", o.format, "report format: text or json")
+            ->check(CLI::IsMember({"text", "json"}));
         cmd->add_option("--param", o.params, "override a spec parameter: ID=VALUE (repeatable)");
     };
     cmds.prove_cmd = app.add_subcommand(
-        "prove", "Prove the spec's properties: bounded model checking, then k-induction; counterexamples as traces");
-    cmds.prove_cmd->add_option("spec", cmds.prove.spec_file, "spec file, e.g. spec/ts33536-r17.json")->required();
+        "prove",
+        "Prove the spec's properties: bounded model checking, then k-induction; counterexamples as traces");
+    cmds.prove_cmd->add_option("spec", cmds.prove.spec_file, "spec file, e.g. spec/ts33536-r17.json")
+        ->required();
     cmds.prove_cmd->add_option("--property", cmds.prove.property, "only this property ID");
     cmds.prove_cmd->add_option("--cex-dir", cmds.prove.common.cex_dir,
                                "write each counterexample as a pc5-trace/1 file <spec>.<property>.json here");
     common(cmds.prove_cmd, cmds.prove.common);
-    cmds.prove_cmd->footer("Exit: 0 every property proven or holding up to the depth, 1 a property violated or "
-                           "inconclusive, 2 bad input.\nExample:\n  pc5check prove spec/ts33536-r17.json --depth 8 "
-                           "--attacker dy --cex-dir cex/");
+    cmds.prove_cmd->footer(
+        "Exit: 0 every property proven or holding up to the depth, 1 a property violated or "
+        "inconclusive, 2 bad input.\nExample:\n  pc5check prove spec/ts33536-r17.json --depth 8 "
+        "--attacker dy --cex-dir cex/");
 
-    cmds.query_cmd = app.add_subcommand("query", "Is a state (or state/event condition) reachable? Witness trace or "
-                                                 "'unreachable' (proved, or within the depth)");
+    cmds.query_cmd =
+        app.add_subcommand("query", "Is a state (or state/event condition) reachable? Witness trace or "
+                                    "'unreachable' (proved, or within the depth)");
     cmds.query_cmd->add_option("spec", cmds.query.spec_file, "spec file")->required();
-    cmds.query_cmd->add_option("condition", cmds.query.condition,
-                               "bool expression over the state after a step (initiator.*, target.*, link.*) and "
-                               "that step's message (msg, from, ie.*, sec.*)")
+    cmds.query_cmd
+        ->add_option("condition", cmds.query.condition,
+                     "bool expression over the state after a step (initiator.*, target.*, link.*) and "
+                     "that step's message (msg, from, ie.*, sec.*)")
         ->required();
-    cmds.query_cmd->add_option("--cex-dir", cmds.query.common.cex_dir, "write the witness as a trace query.json here");
+    cmds.query_cmd->add_option("--cex-dir", cmds.query.common.cex_dir,
+                               "write the witness as a trace query.json here");
     common(cmds.query_cmd, cmds.query.common);
-    cmds.query_cmd->footer("Exit: 0 reachable (witness shown), 1 unreachable or inconclusive, 2 bad input.\n"
-                           "Example:\n  pc5check query spec/ts33536-r17.json 'initiator.state == InitiatorState.WAIT_RESPONSE "
-                           "&& initiator.smc_echo_bad'");
+    cmds.query_cmd->footer(
+        "Exit: 0 reachable (witness shown), 1 unreachable or inconclusive, 2 bad input.\n"
+        "Example:\n  pc5check query spec/ts33536-r17.json 'initiator.state == InitiatorState.WAIT_RESPONSE "
+        "&& initiator.smc_echo_bad'");
 
-    cmds.diff_cmd = app.add_subcommand("diff", "Compare two spec versions: properties (prove) and corpus verdicts "
-                                               "(check); exit 1 if a promise was broken");
+    cmds.diff_cmd =
+        app.add_subcommand("diff", "Compare two spec versions: properties (prove) and corpus verdicts "
+                                   "(check); exit 1 if a promise was broken");
     cmds.diff_cmd->add_option("old", cmds.diff.old_spec, "old spec file")->required();
     cmds.diff_cmd->add_option("new", cmds.diff.new_spec, "new spec file")->required();
-    cmds.diff_cmd->add_option("--corpus", cmds.diff.corpus, "trace directory (or file) checked with both specs");
+    cmds.diff_cmd->add_option("--corpus", cmds.diff.corpus,
+                              "trace directory (or file) checked with both specs");
     cmds.diff_cmd->add_option("--property", cmds.diff.properties,
                               "compare only this property (repeatable; lemmas are always used)");
     cmds.diff_cmd->add_option("--cex-dir", cmds.diff.common.cex_dir,
                               "write counterexamples of properties NEW broke as traces here");
     common(cmds.diff_cmd, cmds.diff.common);
-    cmds.diff_cmd->footer("Exit: 0 nothing that held / conformed with OLD fails with NEW, 1 otherwise, 2 bad input.\n"
-                          "Example:\n  pc5check diff spec/ts33536-r17.json my-change.json --corpus traces/ts33536-r17");
+    cmds.diff_cmd->footer(
+        "Exit: 0 nothing that held / conformed with OLD fails with NEW, 1 otherwise, 2 bad input.\n"
+        "Example:\n  pc5check diff spec/ts33536-r17.json my-change.json --corpus traces/ts33536-r17");
 }
 
 int run_prove(const ProveCommand& cmd)
@@ -307,7 +322,8 @@ int run_query(const QueryCommand& cmd)
     } else if (q->proved_unreachable) {
         answer = "unreachable (proved: " + q->how + ")";
     } else {
-        answer = "unreachable within " + std::to_string(q->depth) + " message(s) (bounded; no induction proof)";
+        answer =
+            "unreachable within " + std::to_string(q->depth) + " message(s) (bounded; no induction proof)";
     }
     std::string written;
     if (q->witness && !cmd.common.cex_dir.empty()) {
@@ -318,23 +334,25 @@ int run_query(const QueryCommand& cmd)
         written = *path;
     }
     if (cmd.common.format == "json") {
-        nlohmann::json j = {{"spec", s->id},
-                            {"condition", cmd.condition},
-                            {"attacker", smt::to_string(options->attacker)},
-                            {"answer", q->reachable ? "reachable" : (q->inconclusive ? "inconclusive" : "unreachable")},
-                            {"proved", q->proved_unreachable},
-                            {"depth", q->depth},
-                            {"how", q->how},
-                            {"seconds", std::round(q->seconds * 1000.0) / 1000.0}};
+        nlohmann::json j = {
+            {"spec", s->id},
+            {"condition", cmd.condition},
+            {"attacker", smt::to_string(options->attacker)},
+            {"answer", q->reachable ? "reachable" : (q->inconclusive ? "inconclusive" : "unreachable")},
+            {"proved", q->proved_unreachable},
+            {"depth", q->depth},
+            {"how", q->how},
+            {"seconds", std::round(q->seconds * 1000.0) / 1000.0}};
         if (q->witness) {
-            j["witness"] = {{"file", written},
-                            {"steps", steps_json(*q->witness)},
-                            {"check", {{"verdict", q->witness->check_verdict}, {"rules", q->witness->check_rules}}}};
+            j["witness"] = {
+                {"file", written},
+                {"steps", steps_json(*q->witness)},
+                {"check", {{"verdict", q->witness->check_verdict}, {"rules", q->witness->check_rules}}}};
         }
         std::cout << j.dump(2) << "\n";
     } else {
-        std::cout << "pc5check query " << s->file << " (attacker: " << smt::to_string(options->attacker) << ")\n  "
-                  << cmd.condition << "\n  " << answer << "\n";
+        std::cout << "pc5check query " << s->file << " (attacker: " << smt::to_string(options->attacker)
+                  << ")\n  " << cmd.condition << "\n  " << answer << "\n";
         if (q->witness) {
             std::cout << "  witness" << (written.empty() ? "" : ": " + written) << "\n";
             print_steps(std::cout, *q->witness);
@@ -381,14 +399,16 @@ int run_diff(const DiffCommand& cmd)
                                [&id](const spec::Property& p) { return p.id == id; });
         };
         if (!has(*old_spec) && !has(*new_spec)) {
-            return fail(make_error(ErrorCode::usage, "--property: neither spec has a property '" + id + "'").value());
+            return fail(
+                make_error(ErrorCode::usage, "--property: neither spec has a property '" + id + "'").value());
         }
     }
     auto old_results = prove_spec(selected(*old_spec), *options, std::nullopt, "", old_json, nullptr);
     if (!old_results) {
         return fail(old_results.error());
     }
-    auto new_results = prove_spec(selected(*new_spec), *options, std::nullopt, cmd.common.cex_dir, new_json, nullptr);
+    auto new_results =
+        prove_spec(selected(*new_spec), *options, std::nullopt, cmd.common.cex_dir, new_json, nullptr);
     if (!new_results) {
         return fail(new_results.error());
     }
@@ -460,7 +480,11 @@ int run_diff(const DiffCommand& cmd)
             ++changed;
             const bool regress = v.first == "conforms" && v.second != "conforms";
             broken = broken || regress;
-            rows.push_back({{"kind", "trace"}, {"id", file}, {"old", v.first}, {"new", v.second}, {"regression", regress}});
+            rows.push_back({{"kind", "trace"},
+                            {"id", file},
+                            {"old", v.first},
+                            {"new", v.second},
+                            {"regression", regress}});
             text << "  " << (regress ? "! " : "~ ") << file << ": " << v.first << " -> " << v.second << "\n";
         }
         text << "  " << verdicts.size() << " trace(s), " << changed << " changed verdict(s)\n";
@@ -473,7 +497,8 @@ int run_diff(const DiffCommand& cmd)
     nlohmann::json disagreement = nullptr;
     text << "\nbehaviour: ";
     if (!*found) {
-        text << "no run of up to " << options->depth << " message(s) that one version accepts and the other rejects\n";
+        text << "no run of up to " << options->depth
+             << " message(s) that one version accepts and the other rejects\n";
     } else {
         const smt::Disagreement& d = **found;
         std::string written;
@@ -488,20 +513,23 @@ int run_diff(const DiffCommand& cmd)
         for (const auto& r : d.rejecting_rules) {
             rules += " " + r;
         }
-        text << "a run of " << d.depth << " message(s) that " << d.accepted_by << " accepts and " << d.rejected_by
-             << " rejects (" << d.rejecting_verdict << rules << ")" << (written.empty() ? "" : ": " + written) << "\n";
+        text << "a run of " << d.depth << " message(s) that " << d.accepted_by << " accepts and "
+             << d.rejected_by << " rejects (" << d.rejecting_verdict << rules << ")"
+             << (written.empty() ? "" : ": " + written) << "\n";
         print_steps(text, d.witness);
         disagreement = {{"accepted_by", d.accepted_by},
                         {"rejected_by", d.rejected_by},
                         {"depth", d.depth},
                         {"file", written},
                         {"steps", steps_json(d.witness)},
-                        {"check", {{"accepting", d.witness.check_verdict},
-                                   {"rejecting", d.rejecting_verdict},
-                                   {"rejecting_rules", d.rejecting_rules}}}};
+                        {"check",
+                         {{"accepting", d.witness.check_verdict},
+                          {"rejecting", d.rejecting_verdict},
+                          {"rejecting_rules", d.rejecting_rules}}}};
     }
-    text << "\n" << (broken ? "FAIL: a property that held or a trace that conformed with OLD no longer does with NEW"
-                             : "OK: nothing that held or conformed with OLD fails with NEW")
+    text << "\n"
+         << (broken ? "FAIL: a property that held or a trace that conformed with OLD no longer does with NEW"
+                    : "OK: nothing that held or conformed with OLD fails with NEW")
          << "\n";
     if (cmd.common.format == "json") {
         std::cout << nlohmann::json{{"old", old_json},

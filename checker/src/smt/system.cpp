@@ -11,8 +11,9 @@
 /// and the rest is tried again); a proof is re-checked in a fresh context, base case and step case as
 /// separate queries, before it is reported.
 
-#include "pc5check/checker/check.h"
 #include "pc5check/checker/system.h"
+
+#include "pc5check/checker/check.h"
 #include "pc5check/crypto/crypto.h"
 #include "smt/engine.h"
 
@@ -45,10 +46,11 @@ Expected<Attacker> parse_attacker(const std::string& caps)
         } else if (item == "compromise-knrp") {
             a.compromise_knrp = true;
         } else {
-            return make_error(ErrorCode::usage,
-                              "--attacker: unknown capability '" + item +
-                                  "' (expected a comma list of none, dy, drop, replay, forge, compromise-sess, "
-                                  "compromise-knrp)");
+            return make_error(
+                ErrorCode::usage,
+                "--attacker: unknown capability '" + item +
+                    "' (expected a comma list of none, dy, drop, replay, forge, compromise-sess, "
+                    "compromise-knrp)");
         }
     }
     if (none && a.any()) {
@@ -95,10 +97,7 @@ namespace detail {
 
 namespace {
 
-bool is_int_in(const z3::expr& v, std::int64_t& out)
-{
-    return v.is_numeral() && v.is_numeral_i64(out);
-}
+bool is_int_in(const z3::expr& v, std::int64_t& out) { return v.is_numeral() && v.is_numeral_i64(out); }
 
 } // namespace
 
@@ -128,12 +127,12 @@ void Engine::system_begin(const Attacker& attacker, bool arbitrary)
     if (arbitrary) {
         // Induction step: any state at all (the variables keep their types and ranges).
         for (const auto& v : spec_.variables) {
-            state_.emplace(v.role + "." + v.name, open_value("state " + v.role + "." + v.name, v.type,
-                                                              std::nullopt));
+            state_.emplace(v.role + "." + v.name,
+                           open_value("state " + v.role + "." + v.name, v.type, std::nullopt));
         }
         for (const std::string role : {"initiator", "target"}) {
-            state_.emplace(role + ".state", open_value("state " + role + ".state", type_of(role + ".state"),
-                                                       std::nullopt));
+            state_.emplace(role + ".state",
+                           open_value("state " + role + ".state", type_of(role + ".state"), std::nullopt));
         }
     } else {
         initial_state(system_init_);
@@ -163,7 +162,8 @@ z3::expr Engine::system_bottom()
     return *bottom_;
 }
 
-z3::expr Engine::system_apply(const std::string& name, const std::vector<z3::expr>& args, const z3::sort& result)
+z3::expr Engine::system_apply(const std::string& name, const std::vector<z3::expr>& args,
+                              const z3::sort& result)
 {
     const z3::expr r = functions_.apply(name, args, result);
     if (!applied_.insert(Z3_get_ast_id(ctx_, r)).second) {
@@ -225,7 +225,8 @@ z3::expr Engine::system_apply(const std::string& name, const std::vector<z3::exp
     return r;
 }
 
-void Engine::system_check(const spec::Rule& rule, const spec::Check& check, const StepInput& in, const Sym& holds)
+void Engine::system_check(const spec::Rule& rule, const spec::Check& check, const StepInput& in,
+                          const Sym& holds)
 {
     if (rule.warning) {
         return;
@@ -240,9 +241,11 @@ void Engine::system_check(const spec::Rule& rule, const spec::Check& check, cons
     if (in.injected) {
         const bool blames_initiator =
             machine::offender_role(check.offender, trace::Role::initiator) == trace::Role::initiator;
-        const bool blames_target = machine::offender_role(check.offender, trace::Role::target) == trace::Role::target;
+        const bool blames_target =
+            machine::offender_role(check.offender, trace::Role::target) == trace::Role::target;
         const z3::expr from_initiator = term(in.from, type_of("from")).value == 0;
-        exempt = *in.injected && z3::ite(from_initiator, ctx_.bool_val(blames_initiator), ctx_.bool_val(blames_target));
+        exempt = *in.injected &&
+                 z3::ite(from_initiator, ctx_.bool_val(blames_initiator), ctx_.bool_val(blames_target));
     }
     if (collect_checks_) {
         collected_.push_back(z3::implies(!exempt, h));
@@ -260,10 +263,11 @@ void Engine::system_step()
     in.slot = k;
     const std::string at = "step " + std::to_string(k + 1) + ": ";
     solver_.add(open_message(at, in));
-    const z3::expr injected =
-        attacker_.injects() ? ctx_.bool_const((prefix_ + "inject!" + std::to_string(k)).c_str()) : ctx_.bool_val(false);
-    const z3::expr dropped =
-        attacker_.drop ? ctx_.bool_const((prefix_ + "drop!" + std::to_string(k)).c_str()) : ctx_.bool_val(false);
+    const z3::expr injected = attacker_.injects()
+                                  ? ctx_.bool_const((prefix_ + "inject!" + std::to_string(k)).c_str())
+                                  : ctx_.bool_val(false);
+    const z3::expr dropped = attacker_.drop ? ctx_.bool_const((prefix_ + "drop!" + std::to_string(k)).c_str())
+                                            : ctx_.bool_val(false);
     in.injected = injected;
     in.delivered = injected || !dropped;
 
@@ -274,27 +278,32 @@ void Engine::system_step()
     // The MAC-I covers the PDCP header too (TS 38.323 5.9), so the K_NRP-sess ID it names is bound as
     // well: the attacker cannot move a protected PDU to another context by rewriting the header.
     solver_.add(z3::implies(field("sec.protected").value,
-                            functions_.apply(prefix_ + "pdu!sec.ctx", {pdu}, ctx_.int_sort()) == field("sec.ctx").value));
+                            functions_.apply(prefix_ + "pdu!sec.ctx", {pdu}, ctx_.int_sort()) ==
+                                field("sec.ctx").value));
     for (const auto& [name, value] : in.fields) {
         if (!name.starts_with("ie.")) {
             continue;
         }
         const Term& t = std::get<Term>(value);
-        solver_.add(functions_.apply(prefix_ + "pdu!" + name + "!present", {pdu}, ctx_.bool_sort()) == t.present);
-        solver_.add(z3::implies(t.present, functions_.apply(prefix_ + "pdu!" + name, {pdu}, t.value.get_sort()) == t.value));
+        solver_.add(functions_.apply(prefix_ + "pdu!" + name + "!present", {pdu}, ctx_.bool_sort()) ==
+                    t.present);
+        solver_.add(z3::implies(
+            t.present, functions_.apply(prefix_ + "pdu!" + name, {pdu}, t.value.get_sort()) == t.value));
     }
 
     // An honest UE's MAC-I is a real one, under a key it holds (which key: the rules say where it
     // matters); it is not a value the solver may pick to suit a later forgery.
     {
         const Type nia_type = Type::enumeration(spec_.find_enum("Nia"));
-        const z3::expr alg = open_value(at + "integrity algorithm of the sender", nia_type, std::nullopt).value;
-        const z3::expr key = open_value(at + "K_NRP-sess the sender protects with", Type::bytes(), std::nullopt).value;
-        const z3::expr real = system_apply("nia",
-                                           {alg, system_apply("nrpik", {key, alg}, bytes_sort_),
-                                            field("sec.count").value, field("sec.bearer").value,
-                                            field("sec.direction").value, pdu},
-                                           bytes_sort_);
+        const z3::expr alg =
+            open_value(at + "integrity algorithm of the sender", nia_type, std::nullopt).value;
+        const z3::expr key =
+            open_value(at + "K_NRP-sess the sender protects with", Type::bytes(), std::nullopt).value;
+        const z3::expr real =
+            system_apply("nia",
+                         {alg, system_apply("nrpik", {key, alg}, bytes_sort_), field("sec.count").value,
+                          field("sec.bearer").value, field("sec.direction").value, pdu},
+                         bytes_sort_);
         solver_.add(z3::implies(!injected && field("sec.protected").value, field("sec.mac").value == real));
     }
 
@@ -326,7 +335,8 @@ void Engine::system_step()
             }
             const Type nia_type = Type::enumeration(spec_.find_enum("Nia"));
             const auto mac_under = [&](const z3::expr& ksess) {
-                const z3::expr alg = open_value(at + "algorithm of the attacker's MAC-I", nia_type, std::nullopt).value;
+                const z3::expr alg =
+                    open_value(at + "algorithm of the attacker's MAC-I", nia_type, std::nullopt).value;
                 const z3::expr key = system_apply("nrpik", {ksess, alg}, bytes_sort_);
                 return mac == system_apply("nia",
                                            {alg, key, field("sec.count").value, field("sec.bearer").value,
@@ -338,9 +348,12 @@ void Engine::system_step()
                 knows = knows || mac_under(init("init.k_nrp_sess"));
             }
             if (attacker_.compromise_knrp) {
-                const z3::expr n1 = open_value(at + "Nonce_1 the attacker derives with", Type::bytes(), std::nullopt).value;
-                const z3::expr n2 = open_value(at + "Nonce_2 the attacker derives with", Type::bytes(), std::nullopt).value;
-                knows = knows || mac_under(system_apply("k_nrp_sess", {init("init.k_nrp"), n1, n2}, bytes_sort_));
+                const z3::expr n1 =
+                    open_value(at + "Nonce_1 the attacker derives with", Type::bytes(), std::nullopt).value;
+                const z3::expr n2 =
+                    open_value(at + "Nonce_2 the attacker derives with", Type::bytes(), std::nullopt).value;
+                knows =
+                    knows || mac_under(system_apply("k_nrp_sess", {init("init.k_nrp"), n1, n2}, bytes_sort_));
             }
             can = can || knows;
         }
@@ -382,7 +395,7 @@ bool Engine::reads_message(const expr::Node& formula)
     return mentions(formula, [](const expr::Node& n) {
         const std::string& v = n.name;
         return n.kind == NodeKind::variable && (v == "msg" || v == "from" || v == "pdu" || v == "index" ||
-                                                 v.starts_with("ie.") || v.starts_with("sec."));
+                                                v.starts_with("ie.") || v.starts_with("sec."));
     });
 }
 
@@ -449,7 +462,8 @@ Witness Engine::system_witness(const z3::model& m, std::size_t steps)
             for (std::size_t j = 0; j < a.args.size(); ++j) {
                 const Type& pt = f->second.params.at(j);
                 if (pt.kind == TypeKind::bytes) {
-                    args.push_back(Value::bytes(bytes_of(a.args[j], a.name == "k_nrp_sess" && j == 0 ? 32 : 16)));
+                    args.push_back(
+                        Value::bytes(bytes_of(a.args[j], a.name == "k_nrp_sess" && j == 0 ? 32 : 16)));
                 } else if (pt.kind == TypeKind::enumeration) {
                     args.push_back(Value::enumeration(static_cast<std::uint32_t>(int_of(a.args[j], 0))));
                 } else {
@@ -474,10 +488,13 @@ Witness Engine::system_witness(const z3::model& m, std::size_t steps)
         concrete.emplace(key, *out);
         return *out;
     };
-    const auto init = [&](const char* n) { return term(system_init_.at(n), spec_.init_scope.variables.at(n)).value; };
+    const auto init = [&](const char* n) {
+        return term(system_init_.at(n), spec_.init_scope.variables.at(n)).value;
+    };
     const auto enum_name = [&](const char* enum_id, std::int64_t v) {
         const auto e = spec_.find_enum(enum_id);
-        return e->names.at(static_cast<std::size_t>(std::clamp<std::int64_t>(v, 0, static_cast<std::int64_t>(e->names.size()) - 1)));
+        return e->names.at(static_cast<std::size_t>(
+            std::clamp<std::int64_t>(v, 0, static_cast<std::int64_t>(e->names.size()) - 1)));
     };
     const auto set_names = [&](const z3::expr& set, const char* enum_id) {
         std::vector<std::string> names;
@@ -499,9 +516,11 @@ Witness Engine::system_witness(const z3::model& m, std::size_t steps)
     t.link.selected_nea = enum_name("Nea", int_of(init("init.nea"), 0));
     t.link.selected_nia = enum_name("Nia", int_of(init("init.nia"), 0));
     t.link.k_nrp_sess = bytes_of(init("init.k_nrp_sess"), 32);
-    t.link.initiator_sec_cap = trace::SecCaps{set_names(init("init.caps.nea"), "Nea"), set_names(init("init.caps.nia"), "Nia")};
-    t.link.signalling_policy = trace::SignallingPolicy{enum_name("Policy", int_of(init("init.policy.integrity"), 2)),
-                                                       enum_name("Policy", int_of(init("init.policy.ciphering"), 2))};
+    t.link.initiator_sec_cap =
+        trace::SecCaps{set_names(init("init.caps.nea"), "Nea"), set_names(init("init.caps.nia"), "Nia")};
+    t.link.signalling_policy =
+        trace::SignallingPolicy{enum_name("Policy", int_of(init("init.policy.integrity"), 2)),
+                                enum_name("Policy", int_of(init("init.policy.ciphering"), 2))};
     t.keys.push_back(trace::KeyEntry{t.link.k_nrp_id, bytes_of(init("init.k_nrp"), 32)});
 
     for (std::size_t k = 0; k < steps && k < system_steps_.size(); ++k) {
@@ -543,16 +562,20 @@ Witness Engine::system_witness(const z3::model& m, std::size_t steps)
         }
         if (bool_of(field("sec.protected").value)) {
             ev.sec.kind = trace::Sec::Kind::protected_;
-            ev.sec.ctx = static_cast<std::uint16_t>(std::clamp<std::int64_t>(int_of(field("sec.ctx").value, 0), 0, 0xFFFF));
-            ev.sec.count = static_cast<std::uint32_t>(std::clamp<std::int64_t>(int_of(field("sec.count").value, 0), 0, 0xFFFFFFFFLL));
-            ev.sec.bearer = static_cast<std::uint8_t>(std::clamp<std::int64_t>(int_of(field("sec.bearer").value, 1), 0, 31));
-            ev.sec.direction = static_cast<std::uint8_t>(std::clamp<std::int64_t>(int_of(field("sec.direction").value, 0), 0, 1));
+            ev.sec.ctx = static_cast<std::uint16_t>(
+                std::clamp<std::int64_t>(int_of(field("sec.ctx").value, 0), 0, 0xFFFF));
+            ev.sec.count = static_cast<std::uint32_t>(
+                std::clamp<std::int64_t>(int_of(field("sec.count").value, 0), 0, 0xFFFFFFFFLL));
+            ev.sec.bearer = static_cast<std::uint8_t>(
+                std::clamp<std::int64_t>(int_of(field("sec.bearer").value, 1), 0, 31));
+            ev.sec.direction = static_cast<std::uint8_t>(
+                std::clamp<std::int64_t>(int_of(field("sec.direction").value, 0), 0, 1));
             ev.pdu = bytes_of(field("pdu").value, 0);
             trace::Bytes mac = bytes_of(field("sec.mac").value, 4);
             mac.resize(4);
             ev.sec.mac = std::array<std::uint8_t, 4>{mac[0], mac[1], mac[2], mac[3]};
-            detail += (detail.empty() ? "" : "; ") + std::string("ctx ") + std::to_string(*ev.sec.ctx) + " COUNT " +
-                      std::to_string(*ev.sec.count);
+            detail += (detail.empty() ? "" : "; ") + std::string("ctx ") + std::to_string(*ev.sec.ctx) +
+                      " COUNT " + std::to_string(*ev.sec.count);
         } else {
             ev.sec.kind = trace::Sec::Kind::none;
             ev.pdu = bytes_of(field("pdu").value, 0);
@@ -569,8 +592,9 @@ Witness Engine::system_witness(const z3::model& m, std::size_t steps)
         if (step.by_attacker) {
             t.attacker_steps.push_back(trace::AttackerStep{k, injected});
         }
-        step.action = injected ? "attacker injects, as the " + step.sender
-                               : (dropped ? step.sender + " sends; the attacker drops it" : step.sender + " sends");
+        step.action =
+            injected ? "attacker injects, as the " + step.sender
+                     : (dropped ? step.sender + " sends; the attacker drops it" : step.sender + " sends");
         w.steps.push_back(std::move(step));
         t.events.push_back(std::move(ev));
     }
@@ -580,9 +604,11 @@ Witness Engine::system_witness(const z3::model& m, std::size_t steps)
         if (a.name != "k_nrp_of") {
             continue;
         }
-        const auto id = static_cast<std::uint32_t>(std::clamp<std::int64_t>(int_of(a.args[0], 0), 0, 0xFFFFFFFFLL));
+        const auto id =
+            static_cast<std::uint32_t>(std::clamp<std::int64_t>(int_of(a.args[0], 0), 0, 0xFFFFFFFFLL));
         const trace::Bytes key = bytes_of(a.result, 32);
-        if (std::none_of(t.keys.begin(), t.keys.end(), [id](const trace::KeyEntry& e) { return e.k_nrp_id == id; })) {
+        if (std::none_of(t.keys.begin(), t.keys.end(),
+                         [id](const trace::KeyEntry& e) { return e.k_nrp_id == id; })) {
             t.keys.push_back(trace::KeyEntry{id, key});
         }
     }
@@ -625,7 +651,8 @@ class Search {
         header_.spec = spec.id;
         header_.observer = trace::Observer::air;
         SymbolicOptions so;
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
         so.timeout_ms = left <= 0 ? 1U : static_cast<unsigned>(left);
         engine_.emplace(spec, header_, so, ctx_.get());
         engine_->system_begin(options.attacker, arbitrary);
@@ -761,7 +788,8 @@ Reach guarded_reach(const spec::Spec& spec, const expr::Node& goal, bool negate,
 /// Whether a condition reads `enabled`, which only rule checks have.
 bool reads_enabled(const expr::Node& n)
 {
-    return Engine::mentions(n, [](const expr::Node& x) { return x.kind == expr::NodeKind::variable && x.name == "enabled"; });
+    return Engine::mentions(
+        n, [](const expr::Node& x) { return x.kind == expr::NodeKind::variable && x.name == "enabled"; });
 }
 
 /// One invariant for induction.
@@ -843,8 +871,8 @@ bool base_case_holds(const spec::Spec& spec, const std::vector<Candidate>& set, 
 
 /// Houdini-style k-induction over `set`: returns, per member, the k at which it was proven (0: not
 /// proven). Every proof is re-checked by two fresh queries (base case, step case) before it counts.
-std::vector<unsigned> induction(const spec::Spec& spec, std::vector<Candidate> set, const SystemOptions& options,
-                                Clock::time_point deadline)
+std::vector<unsigned> induction(const spec::Spec& spec, std::vector<Candidate> set,
+                                const SystemOptions& options, Clock::time_point deadline)
 {
     std::vector<unsigned> proven_at(set.size(), 0);
     const unsigned max_k = std::min(kMaxInduction, std::max(1U, options.depth));
@@ -917,8 +945,7 @@ double seconds_since(Clock::time_point t0)
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-template <typename F>
-auto guarded(const F& f) -> decltype(f())
+template <typename F> auto guarded(const F& f) -> decltype(f())
 {
     try {
         return f();
@@ -929,8 +956,8 @@ auto guarded(const F& f) -> decltype(f())
 
 } // namespace
 
-Expected<std::optional<Disagreement>> find_disagreement(const spec::Spec& old_spec, const spec::Spec& new_spec,
-                                                        const SystemOptions& options)
+Expected<std::optional<Disagreement>>
+find_disagreement(const spec::Spec& old_spec, const spec::Spec& new_spec, const SystemOptions& options)
 {
     return guarded([&]() -> Expected<std::optional<Disagreement>> {
         const auto deadline = Clock::now() + std::chrono::milliseconds(options.timeout_ms);
@@ -1077,7 +1104,9 @@ Expected<std::vector<PropertyResult>> prove(const spec::Spec& spec, const System
                 if (proven_at[i] != 0) {
                     r.verdict = PropertyVerdict::proven;
                     r.how = "k-induction at k=" + std::to_string(proven_at[i]) +
-                            (held.size() > 1 ? " (jointly with the other properties and lemmas of the inductive set)" : "") +
+                            (held.size() > 1
+                                 ? " (jointly with the other properties and lemmas of the inductive set)"
+                                 : "") +
                             "; re-checked by separate base-case and step-case queries";
                 }
             }
@@ -1087,19 +1116,22 @@ Expected<std::vector<PropertyResult>> prove(const spec::Spec& spec, const System
     });
 }
 
-Expected<QueryResult> query(const spec::Spec& spec, const std::string& condition, const SystemOptions& options)
+Expected<QueryResult> query(const spec::Spec& spec, const std::string& condition,
+                            const SystemOptions& options)
 {
     auto compiled = expr::compile(condition, spec.scope, nullptr);
     if (!compiled) {
         return make_error(ErrorCode::bad_input, "query: " + compiled.error().message);
     }
     if ((*compiled)->type.kind != expr::TypeKind::boolean) {
-        return make_error(ErrorCode::bad_input, "query: expected a bool condition, found an expression of another type");
+        return make_error(ErrorCode::bad_input,
+                          "query: expected a bool condition, found an expression of another type");
     }
     const expr::NodePtr goal = *compiled;
     if (reads_enabled(*goal)) {
-        return make_error(ErrorCode::bad_input, "query: `enabled` is defined only inside rule checks (whether the "
-                                                "sender may send the message), not in a state condition");
+        return make_error(ErrorCode::bad_input,
+                          "query: `enabled` is defined only inside rule checks (whether the "
+                          "sender may send the message), not in a state condition");
     }
     return guarded([&]() -> Expected<QueryResult> {
         QueryResult q;
@@ -1123,7 +1155,8 @@ Expected<QueryResult> query(const spec::Spec& spec, const std::string& condition
             negated->type = expr::Type::boolean();
             std::vector<unsigned> proven_at{0};
             try {
-                proven_at = induction(spec, {Candidate{negated.get(), Engine::reads_message(*goal)}}, options, deadline);
+                proven_at = induction(spec, {Candidate{negated.get(), Engine::reads_message(*goal)}}, options,
+                                      deadline);
             } catch (const z3::exception& e) {
                 if (!out_of_memory(e)) {
                     throw;

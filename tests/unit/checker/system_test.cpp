@@ -1,9 +1,9 @@
 /// Tests of `prove` and `query` (checker/src/smt/system.cpp) through the public API, on the shipped
 /// normative spec and on copies of it with a property added or a check removed.
 
+#include "normative_spec.h"
 #include "pc5check/checker/system.h"
 #include "pc5check/expr/expr.h"
-#include "normative_spec.h"
 #include "pc5check/spec/spec.h"
 
 #include <algorithm>
@@ -93,8 +93,9 @@ TEST_SUITE("checker")
 
     TEST_CASE("system: query proves unreachability by induction, or says it is only bounded")
     {
-        auto proved = smt::query(
-            normative(), "initiator.state == InitiatorState.WAIT_RESPONSE && initiator.smc_echo_bad", options(4));
+        auto proved = smt::query(normative(),
+                                 "initiator.state == InitiatorState.WAIT_RESPONSE && initiator.smc_echo_bad",
+                                 options(4));
         REQUIRE(proved.has_value());
         CHECK_FALSE(proved->reachable);
         CHECK(proved->proved_unreachable);
@@ -127,7 +128,8 @@ TEST_SUITE("checker")
         const auto& enforced = find(*r, "smc_checks_enforced");
         CHECK(enforced.verdict == smt::PropertyVerdict::proven);
         CHECK(enforced.how.find("k-induction at k=") != std::string::npos);
-        CHECK(enforced.how.find("re-checked by separate base-case and step-case queries") != std::string::npos);
+        CHECK(enforced.how.find("re-checked by separate base-case and step-case queries") !=
+              std::string::npos);
         auto lemma = smt::prove(normative(), options(3), std::string("reauth_flag_consistent"));
         REQUIRE(lemma.has_value());
         CHECK(lemma->front().kind == "lemma");
@@ -151,7 +153,8 @@ TEST_SUITE("checker")
 
     TEST_CASE("system: a property honest UEs break has a counterexample that check accepts as conforming")
     {
-        const spec::Spec s = with_property("never_completes", "initiator.state != InitiatorState.WAIT_RESPONSE");
+        const spec::Spec s =
+            with_property("never_completes", "initiator.state != InitiatorState.WAIT_RESPONSE");
         auto r = smt::prove(s, options(5), std::string("never_completes"));
         REQUIRE(r.has_value());
         REQUIRE(r->size() == 1);
@@ -162,10 +165,12 @@ TEST_SUITE("checker")
         CHECK(p.counterexample->check_verdict == "conforms");
     }
 
-    TEST_CASE("system: without the echo check, a lost request lets the initiator end up with algorithms it did "
-              "not offer")
+    TEST_CASE(
+        "system: without the echo check, a lost request lets the initiator end up with algorithms it did "
+        "not offer")
     {
-        auto mutant = spec::load_spec(std::string(PC5CHECK_SOURCE_DIR) + "/tests/data/spec/ts33536-r17-no-echo.json");
+        auto mutant =
+            spec::load_spec(std::string(PC5CHECK_SOURCE_DIR) + "/tests/data/spec/ts33536-r17-no-echo.json");
         REQUIRE(mutant.has_value());
         const std::string id = "no_downgrade_under_integrity";
         auto before = smt::prove(normative(), options(5, "drop"), id);
@@ -176,8 +181,9 @@ TEST_SUITE("checker")
         const auto& p = after->front();
         REQUIRE(p.verdict == smt::PropertyVerdict::violated);
         REQUIRE(p.counterexample.has_value());
-        CHECK(std::any_of(p.counterexample->steps.begin(), p.counterexample->steps.end(),
-                          [](const auto& s) { return s.by_attacker && s.action.find("drops") != std::string::npos; }));
+        CHECK(std::any_of(p.counterexample->steps.begin(), p.counterexample->steps.end(), [](const auto& s) {
+            return s.by_attacker && s.action.find("drops") != std::string::npos;
+        }));
         CHECK(p.counterexample->check_verdict == "conforms");
     }
 
@@ -219,7 +225,8 @@ TEST_SUITE("checker")
 {
     TEST_CASE("system: diff finds the shortest run two spec versions disagree on")
     {
-        auto mutant = spec::load_spec(std::string(PC5CHECK_SOURCE_DIR) + "/tests/data/spec/ts33536-r17-no-echo.json");
+        auto mutant =
+            spec::load_spec(std::string(PC5CHECK_SOURCE_DIR) + "/tests/data/spec/ts33536-r17-no-echo.json");
         REQUIRE(mutant.has_value());
         auto found = smt::find_disagreement(normative(), *mutant, options(3));
         REQUIRE(found.has_value());
@@ -229,7 +236,8 @@ TEST_SUITE("checker")
         CHECK(d.accepted_by.find("no-echo") != std::string::npos);
         CHECK(d.witness.check_verdict == "conforms");
         CHECK(d.rejecting_verdict == "violation");
-        CHECK(std::find(d.rejecting_rules.begin(), d.rejecting_rules.end(), "SMC_ECHO_CAPS") != d.rejecting_rules.end());
+        CHECK(std::find(d.rejecting_rules.begin(), d.rejecting_rules.end(), "SMC_ECHO_CAPS") !=
+              d.rejecting_rules.end());
 
         auto same = smt::find_disagreement(normative(), normative(), options(3));
         REQUIRE(same.has_value());

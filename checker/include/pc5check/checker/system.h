@@ -55,12 +55,12 @@ enum class PropertyVerdict : std::uint8_t {
 
 /// One message of a counterexample or witness, as the report numbers it.
 struct SystemStep {
-    std::size_t index = 0;  ///< 1-based
-    std::string sender;     ///< role the message claims to come from
+    std::size_t index = 0; ///< 1-based
+    std::string sender;    ///< role the message claims to come from
     std::string msg;
-    std::string action;     ///< "sends", "sends (dropped by the attacker)", "attacker injects", ...
+    std::string action; ///< "sends", "sends (dropped by the attacker)", "attacker injects", ...
     bool by_attacker = false;
-    std::string detail;     ///< key IE values and protection
+    std::string detail; ///< key IE values and protection
 };
 
 /// A counterexample or witness: the steps and the same as a `pc5-trace/1` trace with real crypto
@@ -68,8 +68,8 @@ struct SystemStep {
 struct Witness {
     std::vector<SystemStep> steps;
     trace::Trace trace;
-    std::string check_verdict;             ///< "conforms", "violation", "inconclusive"
-    std::vector<std::string> check_rules;  ///< rule IDs `check` reports as violated
+    std::string check_verdict;            ///< "conforms", "violation", "inconclusive"
+    std::vector<std::string> check_rules; ///< rule IDs `check` reports as violated
 };
 
 /// The result for one property of the spec.
@@ -87,16 +87,17 @@ struct PropertyResult {
 
 /// Proves (or refutes) the spec's properties (`only`: just that one). Errors: unknown property id,
 /// a Z3 failure (solver_failure).
-[[nodiscard]] Expected<std::vector<PropertyResult>> prove(const spec::Spec& spec, const SystemOptions& options,
-                                                          const std::optional<std::string>& only = std::nullopt);
+[[nodiscard]] Expected<std::vector<PropertyResult>>
+prove(const spec::Spec& spec, const SystemOptions& options,
+      const std::optional<std::string>& only = std::nullopt);
 
 /// The answer to `query`.
 struct QueryResult {
     bool reachable = false;
     bool proved_unreachable = false; ///< by k-induction (else: unreachable within `depth` only)
     bool inconclusive = false;
-    unsigned depth = 0;              ///< reachable: witness length; else the depth explored
-    std::string how;                 ///< proof or limit
+    unsigned depth = 0; ///< reachable: witness length; else the depth explored
+    std::string how;    ///< proof or limit
     double seconds = 0.0;
     std::optional<Witness> witness;
 };
@@ -116,7 +117,7 @@ struct Disagreement {
     unsigned depth = 0;      ///< messages
     /// As a trace of the accepting spec; check_verdict/check_rules: `check` with the accepting spec.
     Witness witness;
-    std::string rejecting_verdict;             ///< `check` with the rejecting spec
+    std::string rejecting_verdict; ///< `check` with the rejecting spec
     std::vector<std::string> rejecting_rules;
 };
 
