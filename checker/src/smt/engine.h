@@ -7,6 +7,8 @@
 #include "pc5check/checker/system.h"
 #include "pc5check/machine/builtins.h"
 #include "smt/functions.h"
+#include "smt/slices.h"
+
 #include <algorithm>
 #include <chrono>
 #include <functional>
@@ -22,7 +24,6 @@
 #include <z3++.h>
 
 namespace pc5check::smt::detail {
-
 
 using expr::Node;
 using expr::NodeKind;
@@ -214,7 +215,8 @@ class Engine {
     /// Whether `formula` reads the message of a step (so it says nothing about the initial state).
     [[nodiscard]] static bool reads_message(const expr::Node& formula);
     /// Whether some node of `tree` satisfies `pred` (defs are shared subtrees: each visited once).
-    [[nodiscard]] static bool mentions(const expr::Node& tree, const std::function<bool(const expr::Node&)>& pred);
+    [[nodiscard]] static bool mentions(const expr::Node& tree,
+                                       const std::function<bool(const expr::Node&)>& pred);
     /// The first `steps` steps of a model as a report and a trace with real crypto.
     [[nodiscard]] Witness system_witness(const z3::model& model, std::size_t steps);
     /// diff: this engine adds its constraints to `other`'s solver and names its constants with
@@ -230,7 +232,8 @@ class Engine {
     [[nodiscard]] const std::vector<z3::expr>& collected_checks() const { return collected_; }
     /// Field `name` of the message of step `k` (msg, from, sec.*, pdu, ie.*), or an init.* value
     /// (`k` ignored), as (present, value); nullopt when this spec has no such name.
-    [[nodiscard]] std::optional<std::pair<z3::expr, z3::expr>> system_term(const std::string& name, std::size_t k)
+    [[nodiscard]] std::optional<std::pair<z3::expr, z3::expr>> system_term(const std::string& name,
+                                                                           std::size_t k)
     {
         const bool init = name.starts_with("init.");
         if (!init && k >= system_steps_.size()) {
@@ -323,8 +326,11 @@ class Engine {
     };
     std::vector<Application> applications_;
     std::unordered_set<unsigned> applied_; ///< AST ids of applications_' results
-    std::optional<z3::expr> bottom_; ///< see system_bottom()
+    std::optional<z3::expr> bottom_;       ///< see system_bottom()
     std::unordered_map<const Node*, bool> reads_known_;
+    std::optional<Slices> slices_; ///< the symbolic check's problem in independent parts (check_sliced)
+    std::optional<std::vector<std::size_t>> conflict_; ///< see restrict_to_conflict()
+    std::string unknown_reason_;                       ///< why the last query had no answer
     /// Whether `n` calls known(): the concrete evaluator reads an open value as unknown, so it would
     /// decide known(x) (false) where the system's answer is "yes, if x is there" (see call()).
     [[nodiscard]] bool reads_known(const Node& n)
@@ -333,7 +339,8 @@ class Engine {
         if (it != reads_known_.end()) {
             return it->second;
         }
-        const bool r = mentions(n, [](const Node& x) { return x.kind == NodeKind::call && x.name == "known"; });
+        const bool r =
+            mentions(n, [](const Node& x) { return x.kind == NodeKind::call && x.name == "known"; });
         reads_known_.emplace(&n, r);
         return r;
     }
@@ -341,7 +348,8 @@ class Engine {
     [[nodiscard]] z3::expr system_bottom();
     [[nodiscard]] z3::expr system_apply(const std::string& name, const std::vector<z3::expr>& args,
                                         const z3::sort& result);
-    void system_check(const spec::Rule& rule, const spec::Check& check, const StepInput& in, const Sym& holds);
+    void system_check(const spec::Rule& rule, const spec::Check& check, const StepInput& in,
+                      const Sym& holds);
     /// The state before each observed event, for the state table of a violation (short traces only:
     /// a long trace keeps memory bounded and reports the state only for a violation the observed
     /// values alone decide).
@@ -796,7 +804,9 @@ class Engine {
             if (n.args[0]->type.kind == TypeKind::bytes) {
                 k = k && a.value != system_bottom();
             }
-            if (mentions(*n.args[0], [](const Node& x) { return x.kind == NodeKind::call && x.name == "unspecified_key"; })) {
+            if (mentions(*n.args[0], [](const Node& x) {
+                    return x.kind == NodeKind::call && x.name == "unspecified_key";
+                })) {
                 k = ctx_.bool_val(false);
             }
             return normal(Term{t, k}, n.type);
@@ -1201,8 +1211,9 @@ class Engine {
                     for (const auto& d : m.ies) {
                         if ("ie." + d.name == name && d.length != 0) {
                             const Term& f = std::get<Term>(in.fields.at(name));
-                            solver_.add(z3::implies(f.present, bytes_len_(f.value) ==
-                                                                   ctx_.int_val(static_cast<std::int64_t>(d.length))));
+                            solver_.add(z3::implies(f.present,
+                                                    bytes_len_(f.value) ==
+                                                        ctx_.int_val(static_cast<std::int64_t>(d.length))));
                         }
                     }
                 }
@@ -1233,41 +1244,113 @@ class Engine {
         const auto left = static_cast<long long>(options_.timeout_ms) - spent.count();
         return left <= 1 ? 1U : static_cast<unsigned>(left);
     }
-    /// `cap_ms`: a tighter limit for queries that only refine the report (proofs that an open check
-    /// holds); the verdict's own queries get the whole remaining budget.
-    [[nodiscard]] z3::check_result check(const std::vector<z3::expr>& assumptions, unsigned cap_ms = 0)
+    /// Time a solver question may take: 0 when the budget is spent. The budget covers encoding too
+    /// (spent before the solver starts means no answer, every time); Z3 4.8.12's timer can hang on
+    /// very short timeouts, so less than kMinSolverMs left counts as spent.
+    [[nodiscard]] unsigned solver_ms_left()
     {
-        // The budget covers encoding too: spent before the solver starts means no answer, every time.
-        // Z3 4.8.12's timer can hang on very short timeouts: less than kMinSolverMs left counts as spent.
         const auto spent =
             std::chrono::steady_clock::now() - started_ + std::chrono::milliseconds(kMinSolverMs);
         if (spent >= std::chrono::milliseconds(options_.timeout_ms)) {
             out_of_time_ = true;
+            return 0;
+        }
+        return remaining_ms();
+    }
+    /// `cap_ms`: a tighter limit for queries that only refine the report (proofs that an open check
+    /// holds); the verdict's own queries get the whole remaining budget.
+    [[nodiscard]] z3::check_result check(const std::vector<z3::expr>& assumptions, unsigned cap_ms = 0)
+    {
+        const unsigned left = solver_ms_left();
+        if (left == 0) {
             return z3::unknown;
         }
         z3::params p(ctx_);
-        p.set("timeout", cap_ms == 0 ? remaining_ms() : std::min(cap_ms, remaining_ms()));
+        p.set("timeout", cap_ms == 0 ? left : std::min(cap_ms, left));
         solver_.set(p);
         z3::expr_vector v(ctx_);
         for (const auto& a : assumptions) {
-            v.push_back(a);
+            if (!conflict_ || slices_->within(a, *conflict_)) { // others constrain nothing here
+                v.push_back(a);
+            }
         }
-        return solver_.check(v);
+        const auto r = solver_.check(v);
+        if (r == z3::unknown) {
+            unknown_reason_ = solver_.reason_unknown();
+        }
+        return r;
     }
     /// check() with the literals asserted in a scope instead of passed as assumptions: much faster when
     /// there are thousands of them and no core is needed. The model, when satisfiable, goes to `model`.
+    /// In the symbolic check the problem is solved in independent slices (see slices.h).
     [[nodiscard]] z3::check_result check_asserted(const std::vector<z3::expr>& literals,
-                                                  std::optional<z3::model>& model)
+                                                  std::optional<Model>& model)
     {
+        if (sliced()) {
+            const auto r = check_sliced(literals, 0);
+            if (r == z3::sat) {
+                model.emplace(slices_->model());
+            }
+            return r;
+        }
         solver_.push();
         for (const auto& l : literals) {
             solver_.add(l);
         }
         const auto r = check({});
         if (r == z3::sat) {
-            model = solver_.get_model();
+            model.emplace(solver_.get_model());
         }
         solver_.pop();
+        return r;
+    }
+    /// Whether queries without a core go to the slices: in the symbolic check, not in the system
+    /// (prove, query, diff), whose steps all share the state.
+    [[nodiscard]] bool sliced() const
+    {
+        return options_.slices && !system_ && !collect_checks_ && !conflict_;
+    }
+    /// After the problem in slices had no model: from now on the solver holds only the slices without
+    /// a model (the others have one and cannot be part of the conflict), and the violation is
+    /// searched for and explained there. False: the solver gave no answer.
+    [[nodiscard]] bool restrict_to_conflict(const std::vector<z3::expr>& literals)
+    {
+        const auto r = slices_->check(
+            literals, [this] { return solver_ms_left(); }, 0, true);
+        if (r != z3::unsat) {
+            unknown_reason_ = slices_->reason_unknown();
+            return false;
+        }
+        conflict_ = slices_->unsat_slices();
+        solver_ = slices_->solver_for(*conflict_);
+        return true;
+    }
+    /// A model of the solver as a model of the whole problem (restrict_to_conflict(): the other
+    /// slices' models for the rest).
+    [[nodiscard]] Model whole_model(const z3::model& m) const
+    {
+        return conflict_ ? Model(slices_->model_with(*conflict_, m)) : Model(m);
+    }
+    /// Whether an instance's check lies outside the slices of the conflict (restrict_to_conflict()).
+    [[nodiscard]] bool outside_conflict(const Instance& inst)
+    {
+        return conflict_ && !slices_->within(inst.literal, *conflict_);
+    }
+    /// Satisfiability with `literals` asserted, slice by slice (no core); `cap_ms` as in check().
+    [[nodiscard]] z3::check_result check_sliced(const std::vector<z3::expr>& literals, unsigned cap_ms)
+    {
+        if (!slices_) {
+            slices_.emplace(
+                ctx_,
+                [this](const z3::expr& c) { return byte_literal_by_id_.count(Z3_get_ast_id(ctx_, c)) != 0; },
+                [this](const z3::func_decl& f) { return z3::eq(f, bytes_id_) || z3::eq(f, bytes_len_); });
+        }
+        slices_->update(solver_);
+        const auto r = slices_->check(
+            literals, [this] { return solver_ms_left(); }, cap_ms);
+        if (r == z3::unknown) {
+            unknown_reason_ = slices_->reason_unknown();
+        }
         return r;
     }
     /// A literal that, assumed, allows at most `k` of `v` to hold (named `name!k`).
@@ -1280,9 +1363,9 @@ class Engine {
     /// The result of least_bound().
     struct Least {
         z3::check_result answer = z3::unsat;
-        unsigned k = 0;                 ///< the bound of the answer (the last tried when unsat)
-        std::optional<z3::expr> bound;  ///< at_most() literal of that bound
-        std::optional<z3::model> model; ///< when sat
+        unsigned k = 0;                ///< the bound of the answer (the last tried when unsat)
+        std::optional<z3::expr> bound; ///< at_most() literal of that bound
+        std::optional<Model> model;    ///< when sat
     };
     /// The least k in [lo, hi] for which `base` plus "at most k of `v`" is satisfiable (iterative
     /// bound); stops at the first sat or unknown.
@@ -1315,21 +1398,21 @@ class Engine {
                                                const std::optional<z3::expr>& bound);
     void inconclusive();
     void explain(const z3::expr_vector& core);
-    [[nodiscard]] std::string describe_value(const z3::model& m, const Leaf& leaf);
-    void report_assumptions(const z3::model& m, const std::vector<std::size_t>& used);
+    [[nodiscard]] std::string describe_value(const Model& m, const Leaf& leaf);
+    void report_assumptions(const Model& m, const std::vector<std::size_t>& used);
     [[nodiscard]] std::string leaves_text(const Instance& inst) const;
-    void report_inserted(const z3::model& model);
+    void report_inserted(const Model& model);
     /// Finds the checks to blame for a violation (fewest broken checks, then fewest inserted
     /// messages; all ties). Adds the optimum's bounds to `observations`. False: the solver gave up.
-    [[nodiscard]] bool blame(std::vector<z3::expr>& observations, std::optional<z3::model>& model,
+    [[nodiscard]] bool blame(std::vector<z3::expr>& observations, std::optional<Model>& model,
                              std::set<std::size_t>& blamed);
     /// Sorts the open checks into violations (`blamed`; warnings that apply in every behaviour),
     /// passes (true in every behaviour fitting the observations) and unverified, within the proof budget.
-    void classify(const std::vector<z3::expr>& observations, const std::optional<z3::model>& model,
+    void classify(const std::vector<z3::expr>& observations, const std::optional<Model>& model,
                   const std::set<std::size_t>& blamed);
     /// Both roles' state rendered in spec order; open values from `model` when given, else "(open)".
     [[nodiscard]] std::vector<std::pair<std::string, std::string>>
-    render_state(const std::unordered_map<std::string, Sym>& state, const z3::model* model)
+    render_state(const std::unordered_map<std::string, Sym>& state, const Model* model)
     {
         std::vector<std::pair<std::string, std::string>> out;
         const auto one = [&](const std::string& name, const Type& type) {
@@ -1339,7 +1422,7 @@ class Engine {
                 value = *known;
             } else if (model != nullptr) {
                 const Term& t = std::get<Term>(v);
-                value = decode(Term{model->eval(t.present, true), model->eval(t.value, true)}, type);
+                value = decode(Term{model->eval(t.present), model->eval(t.value)}, type);
             }
             if (!value) {
                 out.emplace_back(name, "(open)");

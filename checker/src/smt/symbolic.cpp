@@ -117,7 +117,8 @@ void Engine::step(const StepInput& in, const z3::expr& label)
     const Sym from_initiator = equals(in.from, Value::enumeration(0));
     std::map<std::string, Sym> sending{{"initiator", from_initiator}, {"target", neg(from_initiator)}};
     Sym delivered = in.delivered ? Sym{Term{ctx_.bool_val(true), *in.delivered}} : Sym{Value::boolean(true)};
-    const Sym by_sender = in.injected ? Sym{Term{ctx_.bool_val(true), !*in.injected}} : Sym{Value::boolean(true)};
+    const Sym by_sender =
+        in.injected ? Sym{Term{ctx_.bool_val(true), !*in.injected}} : Sym{Value::boolean(true)};
 
     const auto select = [&](const std::string& role, spec::Direction dir, const Sym& gate, Sym& any) {
         Sym earlier = Value::boolean(false);
@@ -188,7 +189,8 @@ void Engine::step(const StepInput& in, const z3::expr& label)
     std::optional<trace::Role> injected_as; // the sender an injected message names (observed events)
     if (in.injected && in.injected->is_true()) {
         if (const auto* v = std::get_if<Value>(&in.from)) {
-            injected_as = std::get<expr::EnumValue>(v->data).index == 0 ? trace::Role::initiator : trace::Role::target;
+            injected_as =
+                std::get<expr::EnumValue>(v->data).index == 0 ? trace::Role::initiator : trace::Role::target;
         }
     }
     for (const auto& rule : spec_.rules) {
@@ -287,7 +289,7 @@ void Engine::inconclusive()
 {
     result_.verdict = machine::Verdict::inconclusive;
     const std::string why =
-        out_of_time_ ? std::string("time spent before the solver could answer") : solver_.reason_unknown();
+        out_of_time_ ? std::string("time spent before the solver could answer") : unknown_reason_;
     if (why.find("memory") != std::string::npos) {
         result_.limit = "solver memory limit (--solver-memory-mb): " + why;
     } else if (out_of_time_ || why.find("timeout") != std::string::npos ||
@@ -311,12 +313,12 @@ std::string Engine::leaves_text(const Instance& inst) const
     return out.empty() ? std::string("values the trace leaves open") : out;
 }
 
-std::string Engine::describe_value(const z3::model& m, const Leaf& leaf)
+std::string Engine::describe_value(const Model& m, const Leaf& leaf)
 {
-    if (leaf.present && m.eval(*leaf.present, true).is_false()) {
+    if (leaf.present && m.eval(*leaf.present).is_false()) {
         return "absent";
     }
-    const z3::expr v = m.eval(leaf.value, true);
+    const z3::expr v = m.eval(leaf.value);
     switch (leaf.type.kind) {
     case TypeKind::boolean:
         return v.is_true() ? "true" : "false";
@@ -330,12 +332,12 @@ std::string Engine::describe_value(const z3::model& m, const Leaf& leaf)
         return v.to_string();
     }
     case TypeKind::bytes: {
-        const z3::expr id = m.eval(bytes_id_(leaf.value), true);
+        const z3::expr id = m.eval(bytes_id_(leaf.value));
         std::int64_t i = 0;
         if (id.is_numeral_i64(i)) {
             for (const auto& [bytes, c] : byte_literals_) {
                 std::int64_t j = 0;
-                if (m.eval(bytes_id_(c), true).is_numeral_i64(j) && i == j) {
+                if (m.eval(bytes_id_(c)).is_numeral_i64(j) && i == j) {
                     return "the value observed elsewhere in the trace (" + std::to_string(bytes.size()) +
                            " octets)";
                 }
@@ -350,7 +352,7 @@ std::string Engine::describe_value(const z3::model& m, const Leaf& leaf)
     return "?";
 }
 
-void Engine::report_assumptions(const z3::model& m, const std::vector<std::size_t>& used)
+void Engine::report_assumptions(const Model& m, const std::vector<std::size_t>& used)
 {
     for (const auto l : used) {
         const Leaf& leaf = leaves_[l];
@@ -517,13 +519,13 @@ Expected<machine::ReplayResult> Engine::run()
             bound = least.bound;
         }
         const z3::check_result answer = least.answer;
-        std::optional<z3::model>& found = least.model;
+        std::optional<Model>& found = least.model;
         if (answer == z3::unknown) {
             inconclusive();
             return std::move(result_);
         }
         if (answer == z3::sat) {
-            const z3::model model = *found;
+            const Model& model = *found;
             result_.verdict = machine::Verdict::conforms;
             report_inserted(model);
             // Which open values mattered: those behind open checks.
@@ -541,7 +543,12 @@ Expected<machine::ReplayResult> Engine::run()
             sort_findings();
             return std::move(result_);
         }
-        // Unsatisfiable: the first event after which nothing conforms (bisection over prefixes).
+        // Unsatisfiable: the first event after which nothing conforms (bisection over prefixes), in the
+        // slices that conflict.
+        if (slices_ && !restrict_to_conflict(prefix(trace_.events.size(), true, bound))) {
+            inconclusive();
+            return std::move(result_);
+        }
         result_.verdict = machine::Verdict::violation;
         result_.inserted = options_.max_missing;
         std::size_t lo = 0;
@@ -577,7 +584,7 @@ Expected<machine::ReplayResult> Engine::run()
             observations.push_back(inst.literal); // inserted messages follow the rules
         }
     }
-    std::optional<z3::model> model;
+    std::optional<Model> model;
     std::set<std::size_t> blamed;
     if (!blame(observations, model, blamed)) {
         inconclusive();
@@ -606,13 +613,15 @@ Expected<machine::ReplayResult> Engine::run()
     return std::move(result_);
 }
 
-bool Engine::blame(std::vector<z3::expr>& observations, std::optional<z3::model>& model,
+bool Engine::blame(std::vector<z3::expr>& observations, std::optional<Model>& model,
                    std::set<std::size_t>& blamed)
 {
     std::vector<std::size_t> candidates;
     z3::expr_vector broken(ctx_);
     for (std::size_t i = 0; i < instances_.size(); ++i) {
-        if (!instances_[i].hidden && !instances_[i].rule->warning) {
+        // A check outside the slices of the conflict holds in some behaviour of its own part, so it
+        // is broken in no behaviour with the fewest broken checks (restrict_to_conflict()).
+        if (!instances_[i].hidden && !instances_[i].rule->warning && !outside_conflict(instances_[i])) {
             candidates.push_back(i);
             broken.push_back(!instances_[i].holds);
         }
@@ -657,13 +666,13 @@ bool Engine::blame(std::vector<z3::expr>& observations, std::optional<z3::model>
         if (r != z3::sat) {
             break;
         }
-        const z3::model m = solver_.get_model();
+        const Model m = whole_model(solver_.get_model());
         if (!model) {
             model = m;
         }
         bool grew = false;
         for (std::size_t j = 0; j < candidates.size(); ++j) {
-            if (m.eval(broken[static_cast<int>(j)], true).is_true()) {
+            if (m.eval(broken[static_cast<int>(j)]).is_true()) {
                 grew = blamed.insert(candidates[j]).second || grew;
             }
         }
@@ -674,25 +683,25 @@ bool Engine::blame(std::vector<z3::expr>& observations, std::optional<z3::model>
     return true;
 }
 
-void Engine::report_inserted(const z3::model& model)
+void Engine::report_inserted(const Model& model)
 {
     for (std::size_t s = 0; s < slot_inputs_.size(); ++s) {
-        if (!model.eval(slot_active_[s], true).is_true()) {
+        if (!model.eval(slot_active_[s]).is_true()) {
             continue;
         }
         ++result_.inserted;
         const StepInput& in = slot_inputs_[s];
         std::int64_t msg = 0;
         std::int64_t from = 0;
-        (void)model.eval(std::get<Term>(in.msg).value, true).is_numeral_i64(msg);
-        (void)model.eval(std::get<Term>(in.from).value, true).is_numeral_i64(from);
+        (void)model.eval(std::get<Term>(in.msg).value).is_numeral_i64(msg);
+        (void)model.eval(std::get<Term>(in.from).value).is_numeral_i64(from);
         result_.assumptions.push_back("one unlogged " + (*msg_names_)[static_cast<std::size_t>(msg)] +
                                       " from the " + (from == 0 ? "initiator" : "target") + " before event " +
                                       std::to_string(in.event));
     }
 }
 
-void Engine::classify(const std::vector<z3::expr>& observations, const std::optional<z3::model>& model,
+void Engine::classify(const std::vector<z3::expr>& observations, const std::optional<Model>& model,
                       const std::set<std::size_t>& blamed)
 {
     std::size_t budget = options_.proof_budget;
@@ -708,7 +717,8 @@ void Engine::classify(const std::vector<z3::expr>& observations, const std::opti
             return z3::unknown;
         }
         --budget;
-        const auto r = check(assumptions, kProofQueryMs);
+        const auto r =
+            sliced() ? check_sliced(assumptions, kProofQueryMs) : check(assumptions, kProofQueryMs);
         unanswered = r == z3::unknown ? unanswered + 1 : 0;
         return r;
     };
@@ -717,7 +727,7 @@ void Engine::classify(const std::vector<z3::expr>& observations, const std::opti
         if (inst.hidden) {
             // Reported only when the behaviour found uses that inserted message.
             if (model && result_.verdict == machine::Verdict::conforms &&
-                model->eval(slot_active_[inst.slot], true).is_true()) {
+                model->eval(slot_active_[inst.slot]).is_true()) {
                 inst.finding.outcome = machine::Outcome::unverified;
                 inst.finding.reason = "held at a message the solver inserted";
                 result_.findings.push_back(inst.finding);
@@ -730,8 +740,14 @@ void Engine::classify(const std::vector<z3::expr>& observations, const std::opti
             result_.findings.push_back(inst.finding);
             continue;
         }
+        if (!inst.rule->warning && outside_conflict(inst)) {
+            // Its part has behaviours without a broken check, so every behaviour with the fewest
+            // broken checks keeps this one.
+            ++result_.passes[inst.rule->id];
+            continue;
+        }
         bool decided = false;
-        if (inst.rule->warning && budget > 0 && model && model->eval(inst.holds, true).is_false()) {
+        if (inst.rule->warning && budget > 0 && model && model->eval(inst.holds).is_false()) {
             // A warning that applies in every behaviour fitting the trace is reported as such.
             const z3::expr lit = ctx_.bool_const(("warn!" + inst.literal.decl().name().str()).c_str());
             solver_.add(z3::implies(lit, inst.holds));
@@ -756,7 +772,7 @@ void Engine::classify(const std::vector<z3::expr>& observations, const std::opti
         if (!decided) {
             inst.finding.outcome = machine::Outcome::unverified;
             inst.finding.reason = "held only under assumptions about: " + leaves_text(inst);
-            if (model && !model->eval(inst.holds, true).is_true()) {
+            if (model && !model->eval(inst.holds).is_true()) {
                 inst.finding.reason = "may fail, depending on: " + leaves_text(inst);
             }
             result_.findings.push_back(inst.finding);
@@ -790,7 +806,8 @@ Expected<machine::ReplayResult> check_symbolic(const spec::Spec& spec, const tra
         if (detail::out_of_memory(e)) {
             return out_of_memory_result(e.msg());
         }
-        return make_error(ErrorCode::solver_failure, "z3: " + std::string(e.msg()) + " while checking " + trace.file);
+        return make_error(ErrorCode::solver_failure,
+                          "z3: " + std::string(e.msg()) + " while checking " + trace.file);
     }
 }
 

@@ -1,10 +1,10 @@
 /// Tests of the symbolic check (checker/src/smt/symbolic.cpp) through its public API, on traces the
 /// generator builds with real keys and MAC-Is, made partial here the way real captures are.
 
+#include "normative_spec.h"
 #include "pc5check/checker/check.h"
 #include "pc5check/checker/gen.h"
 #include "pc5check/checker/symbolic.h"
-#include "normative_spec.h"
 #include "pc5check/spec/spec.h"
 
 #include <algorithm>
@@ -161,6 +161,64 @@ TEST_SUITE("checker")
         const auto r = check(t);
         CHECK(r.verdict == machine::Verdict::conforms);
         CHECK(mentions(r.assumptions, "received by the target (one-UE log) assumed true"));
+    }
+
+    TEST_CASE("symbolic: a long partial capture solved in slices answers as one problem")
+    {
+        // 400 DATA events on a bearer of their own before the re-keying, no keys, every 10th PDCP protection
+        // not logged: 40 open COUNT checks that share no open value (checker/src/smt/slices.h).
+        trace::Trace t = without_keys(build("conform-plain"));
+        std::vector<trace::Event> data;
+        for (std::uint32_t i = 0; i < 400; ++i) {
+            trace::Event ev;
+            ev.from = i % 2 == 0 ? trace::Role::initiator : trace::Role::target;
+            ev.msg = "DATA";
+            ev.pdu = trace::Bytes{gen::message_code("DATA"), static_cast<std::uint8_t>(i)};
+            if (i % 10 != 5) {
+                ev.sec.kind = trace::Sec::Kind::protected_;
+                ev.sec.ctx = t.link.k_nrp_sess_id;
+                ev.sec.count = i / 2;
+                ev.sec.bearer = 30; // a bearer the re-keying does not use
+                ev.sec.direction = i % 2 == 0 ? gen::kDirectionInitiator : gen::kDirectionTarget;
+                ev.sec.mac = std::array<std::uint8_t, 4>{1, 2, 3, static_cast<std::uint8_t>(i)};
+            }
+            data.push_back(std::move(ev));
+        }
+        t.events.insert(t.events.begin(), data.begin(), data.end());
+        smt::SymbolicOptions whole;
+        whole.slices = false;
+        const auto a = check(t);
+        const auto b = check(t, whole);
+        CHECK(a.verdict == machine::Verdict::conforms);
+        CHECK(b.verdict == a.verdict);
+        // The same open values assumed (the values picked may differ: any model will do).
+        const auto subjects = [](const machine::ReplayResult& r) {
+            std::vector<std::string> out;
+            for (const auto& s : r.assumptions) {
+                out.push_back(s.substr(0, s.find(" assumed ")));
+            }
+            return out;
+        };
+        CHECK(subjects(a) == subjects(b));
+        CHECK(mentions(a.assumptions, "event 395 (DATA): sec.count (protection not logged) assumed"));
+        // Every open COUNT check of the DATA events is unverified, never passed (the checks of the
+        // re-keying after them are proofs within a time limit, which one problem may not finish).
+        const auto unverified_data = [](const machine::ReplayResult& r) {
+            return std::count_if(r.findings.begin(), r.findings.end(), [&](const machine::Finding& f) {
+                return f.rule == "REPLAY" && f.event < 400 && f.outcome == machine::Outcome::unverified;
+            });
+        };
+        CHECK(unverified_data(a) == 40);
+        CHECK(unverified_data(b) == 40);
+
+        // A COUNT replayed on a logged event after the open ones: the same violation both ways.
+        trace::Trace replayed = t;
+        replayed.events[398].sec.count = 3;
+        const auto c = check(replayed);
+        const auto d = check(replayed, whole);
+        CHECK(c.verdict == machine::Verdict::violation);
+        CHECK(c.violated_rules() == std::vector<std::string>{"REPLAY"});
+        CHECK(d.violated_rules() == c.violated_rules());
     }
 
     TEST_CASE("check: automatic symbolic mode only for traces that leave values open")

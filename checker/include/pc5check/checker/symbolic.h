@@ -32,6 +32,10 @@ struct SymbolicOptions {
     std::size_t proof_budget = 256;
     /// Honour the trace's attacker_steps (check --attacker-steps); off: they are ignored.
     bool attacker_steps = false;
+    /// Solve the parts of the problem that share no open value separately (linear in the trace where
+    /// one problem grows with its square; see checker/src/smt/slices.h). Off: one problem, as a
+    /// reference for tests.
+    bool slices = true;
 };
 
 /// Checks one trace symbolically. `conforms` lists the assumptions (free values the solver fixed,
