@@ -166,11 +166,12 @@ namespace {
 /// The part of leaves_values_open() that the link, keys and observer decide.
 bool header_leaves_values_open(const trace::Trace& t)
 {
-    if (t.observer != trace::Observer::air || !t.link.k_nrp_sess || !t.link.selected_nea || !t.link.selected_nia ||
-        !t.link.initiator_sec_cap || !t.link.signalling_policy) {
+    if (t.observer != trace::Observer::air || !t.link.k_nrp_sess || !t.link.selected_nea ||
+        !t.link.selected_nia || !t.link.initiator_sec_cap || !t.link.signalling_policy) {
         return true;
     }
-    return std::none_of(t.keys.begin(), t.keys.end(), [&](const trace::KeyEntry& k) { return k.k_nrp_id == t.link.k_nrp_id; });
+    return std::none_of(t.keys.begin(), t.keys.end(),
+                        [&](const trace::KeyEntry& k) { return k.k_nrp_id == t.link.k_nrp_id; });
 }
 
 /// The part of leaves_values_open() that one event decides.
@@ -186,14 +187,16 @@ bool event_leaves_values_open(const trace::Event& e)
     }
     const trace::Sec& s = e.sec;
     return s.kind == trace::Sec::Kind::not_logged ||
-           (s.kind == trace::Sec::Kind::protected_ && (!s.mac || !s.ctx || !s.count || !s.bearer || !s.direction || !e.pdu));
+           (s.kind == trace::Sec::Kind::protected_ &&
+            (!s.mac || !s.ctx || !s.count || !s.bearer || !s.direction || !e.pdu));
 }
 
 } // namespace
 
 bool leaves_values_open(const trace::Trace& t)
 {
-    return header_leaves_values_open(t) || std::any_of(t.events.begin(), t.events.end(), event_leaves_values_open);
+    return header_leaves_values_open(t) ||
+           std::any_of(t.events.begin(), t.events.end(), event_leaves_values_open);
 }
 
 TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Spec*>& spec,
@@ -204,7 +207,8 @@ TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Sp
         return r;
     }
     const bool open = leaves_values_open(trace);
-    const bool wanted = options.symbolic == CheckOptions::Symbolic::always || options.symbolic_options.max_missing > 0;
+    const bool wanted =
+        options.symbolic == CheckOptions::Symbolic::always || options.symbolic_options.max_missing > 0;
     if (!wanted && !open) {
         return r;
     }
@@ -251,9 +255,10 @@ Expected<std::pair<unsigned, unsigned>> parse_shard(const std::string& text)
         out = static_cast<unsigned>(std::stoul(part));
         return true;
     };
-    if (slash == std::string::npos || !parse(text.substr(0, slash), index) || !parse(text.substr(slash + 1), count) ||
-        count == 0 || index >= count) {
-        return make_error(ErrorCode::usage, "--shard expects I/N with 0 <= I < N, e.g. 0/4; found '" + text + "'");
+    if (slash == std::string::npos || !parse(text.substr(0, slash), index) ||
+        !parse(text.substr(slash + 1), count) || count == 0 || index >= count) {
+        return make_error(ErrorCode::usage,
+                          "--shard expects I/N with 0 <= I < N, e.g. 0/4; found '" + text + "'");
     }
     return std::pair{index, count};
 }
@@ -261,7 +266,8 @@ Expected<std::pair<unsigned, unsigned>> parse_shard(const std::string& text)
 CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& options)
 {
     std::vector<TraceResult> traces;
-    CheckRun run = check_paths(paths, options, [&traces](TraceResult&& r) { traces.push_back(std::move(r)); });
+    CheckRun run =
+        check_paths(paths, options, [&traces](TraceResult&& r) { traces.push_back(std::move(r)); });
     run.traces = std::move(traces);
     return run;
 }
@@ -362,16 +368,19 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
         std::optional<TraceCheck> check;
         if (in_shard) {
             flush(); // frees the batch before the long trace; results keep their input order
-            check.emplace(header, specs.lookup(header.spec), options.max_event_summaries, options.attacker_steps);
+            check.emplace(header, specs.lookup(header.spec), options.max_event_summaries,
+                          options.attacker_steps);
         }
         std::optional<Error> limit_error;
         // A trace the symbolic check will want (values left open) is read whole after all: the solver
         // holds the trace anyway.
-        bool open = options.symbolic == CheckOptions::Symbolic::automatic && header_leaves_values_open(header);
+        bool open =
+            options.symbolic == CheckOptions::Symbolic::automatic && header_leaves_values_open(header);
         // Out of the shard the events are still read: a document that turns out bad is reported, and
         // sharded, as when read whole.
         while (const std::optional<trace::Event> ev = stream.next()) {
-            open = open || (options.symbolic == CheckOptions::Symbolic::automatic && event_leaves_values_open(*ev));
+            open = open ||
+                   (options.symbolic == CheckOptions::Symbolic::automatic && event_leaves_values_open(*ev));
             if (!in_shard || limit_error) {
                 continue; // a limit error is the result: no need to replay
             }

@@ -50,18 +50,21 @@ Expected<Value> alg_value(const json& j, const std::string& family, const std::s
 {
     if (!j.is_string()) {
         return bind_error(t, ev, index, pointer,
-                          "expected an algorithm name " + family + "0.." + family + "3, found " + json_kind(j));
+                          "expected an algorithm name " + family + "0.." + family + "3, found " +
+                              json_kind(j));
     }
     const int i = alg_index(j.get<std::string>(), family);
     if (i < 0) {
         return bind_error(t, ev, index, pointer,
-                          "expected " + family + "0.." + family + "3, found \"" + j.get<std::string>() + "\"");
+                          "expected " + family + "0.." + family + "3, found \"" + j.get<std::string>() +
+                              "\"");
     }
     return Value::enumeration(static_cast<std::uint32_t>(i));
 }
 
-Expected<Value> cap_set(const std::vector<std::string>& names, const std::string& family, const std::string& pointer,
-                        const trace::Trace& t, const trace::Event* ev, std::size_t index)
+Expected<Value> cap_set(const std::vector<std::string>& names, const std::string& family,
+                        const std::string& pointer, const trace::Trace& t, const trace::Event* ev,
+                        std::size_t index)
 {
     std::vector<Value> elements;
     for (std::size_t k = 0; k < names.size(); ++k) {
@@ -74,19 +77,22 @@ Expected<Value> cap_set(const std::vector<std::string>& names, const std::string
     return Value::set(std::move(elements));
 }
 
-Expected<void> bind_ie(const spec::IeDef& def, const json& j, const std::string& pointer, const trace::Trace& t,
-                       const trace::Event& ev, std::size_t index, std::unordered_map<std::string, Value>& out)
+Expected<void> bind_ie(const spec::IeDef& def, const json& j, const std::string& pointer,
+                       const trace::Trace& t, const trace::Event& ev, std::size_t index,
+                       std::unordered_map<std::string, Value>& out)
 {
     const std::string base = "ie." + def.name;
     if (j.is_null()) { // present, value not decoded
         for (const auto& name : ie_field_names(def)) {
-            out[name] = Value::unknown("IE " + def.name + " of event " + std::to_string(index) + " not decoded");
+            out[name] =
+                Value::unknown("IE " + def.name + " of event " + std::to_string(index) + " not decoded");
         }
         return {};
     }
     if (def.kind == "bytes") {
         if (!j.is_string()) {
-            return bind_error(t, &ev, index, pointer, "expected hex digits for " + def.name + ", found " + json_kind(j));
+            return bind_error(t, &ev, index, pointer,
+                              "expected hex digits for " + def.name + ", found " + json_kind(j));
         }
         auto b = crypto::from_hex(j.get<std::string>());
         if (!b) {
@@ -101,20 +107,23 @@ Expected<void> bind_ie(const spec::IeDef& def, const json& j, const std::string&
         return {};
     }
     if (def.kind == "int") {
-        const bool in_range = j.is_number_integer() &&
-                              !(j.is_number_unsigned() && j.get<std::uint64_t>() > static_cast<std::uint64_t>(def.max)) &&
-                              j.get<std::int64_t>() >= def.min && j.get<std::int64_t>() <= def.max;
+        const bool in_range =
+            j.is_number_integer() &&
+            !(j.is_number_unsigned() && j.get<std::uint64_t>() > static_cast<std::uint64_t>(def.max)) &&
+            j.get<std::int64_t>() >= def.min && j.get<std::int64_t>() <= def.max;
         if (!in_range) {
             return bind_error(t, &ev, index, pointer,
-                              "expected an integer " + std::to_string(def.min) + ".." + std::to_string(def.max) +
-                                  " for " + def.name + ", found " + (j.is_number() ? j.dump() : json_kind(j)));
+                              "expected an integer " + std::to_string(def.min) + ".." +
+                                  std::to_string(def.max) + " for " + def.name + ", found " +
+                                  (j.is_number() ? j.dump() : json_kind(j)));
         }
         out[base] = Value::integer(j.get<std::int64_t>());
         return {};
     }
     if (def.kind == "bool") {
         if (!j.is_boolean()) {
-            return bind_error(t, &ev, index, pointer, "expected true or false for " + def.name + ", found " + json_kind(j));
+            return bind_error(t, &ev, index, pointer,
+                              "expected true or false for " + def.name + ", found " + json_kind(j));
         }
         out[base] = Value::boolean(j.get<bool>());
         return {};
@@ -122,7 +131,8 @@ Expected<void> bind_ie(const spec::IeDef& def, const json& j, const std::string&
     if (def.kind == "sec_cap" || def.kind == "algs") {
         if (!j.is_object()) {
             return bind_error(t, &ev, index, pointer,
-                              "expected an object {\"nea\": ..., \"nia\": ...} for " + def.name + ", found " + json_kind(j));
+                              "expected an object {\"nea\": ..., \"nia\": ...} for " + def.name + ", found " +
+                                  json_kind(j));
         }
         for (const auto& [key, value] : j.items()) {
             if (key != "nea" && key != "nia") {
@@ -136,7 +146,8 @@ Expected<void> bind_ie(const spec::IeDef& def, const json& j, const std::string&
                 v = alg_value(value, family, p, t, &ev, index);
             } else {
                 if (!value.is_array()) {
-                    return bind_error(t, &ev, index, p, "expected an array of " + family + " names, found " + json_kind(value));
+                    return bind_error(t, &ev, index, p,
+                                      "expected an array of " + family + " names, found " + json_kind(value));
                 }
                 std::vector<std::string> names;
                 for (std::size_t k = 0; k < value.size(); ++k) {
@@ -210,8 +221,8 @@ Expected<BoundTrace> bind_header(const spec::Spec& /*spec*/, const trace::Trace&
     auto& init = out.init;
     init["init.k_nrp_id"] = Value::integer(t.link.k_nrp_id);
     init["init.k_nrp_sess_id"] = Value::integer(t.link.k_nrp_sess_id);
-    init["init.k_nrp_sess"] = t.link.k_nrp_sess ? Value::bytes(*t.link.k_nrp_sess)
-                                                : Value::unknown("link.k_nrp_sess not logged");
+    init["init.k_nrp_sess"] =
+        t.link.k_nrp_sess ? Value::bytes(*t.link.k_nrp_sess) : Value::unknown("link.k_nrp_sess not logged");
     init["init.k_nrp"] = Value::unknown("no K_NRP logged for K_NRP ID " + std::to_string(t.link.k_nrp_id));
     for (const auto& k : t.keys) {
         if (k.k_nrp_id == t.link.k_nrp_id) {
@@ -238,8 +249,10 @@ Expected<BoundTrace> bind_header(const spec::Spec& /*spec*/, const trace::Trace&
         return tl::make_unexpected(r.error());
     }
     if (t.link.initiator_sec_cap) {
-        auto nea = cap_set(t.link.initiator_sec_cap->nea, "NEA", "/link/initiator_sec_cap/nea", t, nullptr, 0);
-        auto nia = cap_set(t.link.initiator_sec_cap->nia, "NIA", "/link/initiator_sec_cap/nia", t, nullptr, 0);
+        auto nea =
+            cap_set(t.link.initiator_sec_cap->nea, "NEA", "/link/initiator_sec_cap/nea", t, nullptr, 0);
+        auto nia =
+            cap_set(t.link.initiator_sec_cap->nia, "NIA", "/link/initiator_sec_cap/nia", t, nullptr, 0);
         if (!nea || !nia) {
             return tl::make_unexpected(!nea ? nea.error() : nia.error());
         }
@@ -281,9 +294,11 @@ Expected<BoundEvent> bind_event(const spec::Spec& spec, const trace::Trace& t, c
                 list += (list.empty() ? "" : ", ") + m.id;
             }
             return bind_error(t, &ev, i, ev.pointer + "/msg",
-                              "message " + ev.msg + " is not part of spec " + spec.id + "; expected one of " + list);
+                              "message " + ev.msg + " is not part of spec " + spec.id + "; expected one of " +
+                                  list);
         }
-        if (std::find(def->senders.begin(), def->senders.end(), trace::to_string(ev.from)) == def->senders.end()) {
+        if (std::find(def->senders.begin(), def->senders.end(), trace::to_string(ev.from)) ==
+            def->senders.end()) {
             return bind_error(t, &ev, i, ev.pointer + "/from",
                               std::string("the ") + trace::to_string(ev.from) + " cannot send " + ev.msg +
                                   " in spec " + spec.id);
@@ -339,13 +354,14 @@ Expected<BoundEvent> bind_event(const spec::Spec& spec, const trace::Trace& t, c
         if (sec.kind == trace::Sec::Kind::protected_ && sec.mac) {
             f["sec.mac"] = Value::bytes(std::vector<std::uint8_t>(sec.mac->begin(), sec.mac->end()));
         } else {
-            f["sec.mac"] = sec.kind == trace::Sec::Kind::none ? Value::absent() : Value::unknown("MAC-I not logged");
+            f["sec.mac"] =
+                sec.kind == trace::Sec::Kind::none ? Value::absent() : Value::unknown("MAC-I not logged");
         }
         if (sec.kind == trace::Sec::Kind::protected_ && sec.ciphered) {
             f["sec.ciphered"] = Value::boolean(*sec.ciphered);
         } else {
             f["sec.ciphered"] = sec.kind == trace::Sec::Kind::none ? Value::boolean(false)
-                                                                    : Value::unknown("ciphering not logged");
+                                                                   : Value::unknown("ciphering not logged");
         }
         f["pdu"] = ev.pdu ? Value::bytes(*ev.pdu) : Value::unknown("pdu not logged");
         return be;

@@ -18,8 +18,9 @@ using expr::Value;
 /// `slots` (Machine::slots_) holds the value of each variable of the machine's scope by Node::slot,
 /// so that a variable read is an array read; lookup() by name serves trees without slots.
 class EventEnv final : public expr::Env {
-public:
-    EventEnv(const std::unordered_map<std::string, Value>* fields, const std::unordered_map<std::string, Value>& state,
+  public:
+    EventEnv(const std::unordered_map<std::string, Value>* fields,
+             const std::unordered_map<std::string, Value>& state,
              const std::unordered_map<std::string, Value>& params, bool enabled,
              const std::vector<const Value*>& slots, const std::vector<std::string_view>& names)
         : fields_(fields), state_(state), params_(params), enabled_(Value::boolean(enabled)), slots_(slots),
@@ -64,7 +65,7 @@ public:
     /// The value lookup("enabled") gives, for the slot table.
     [[nodiscard]] const Value* enabled() const { return &enabled_; }
 
-private:
+  private:
     const std::unordered_map<std::string, Value>* fields_;
     const std::unordered_map<std::string, Value>& state_;
     const std::unordered_map<std::string, Value>& params_;
@@ -75,8 +76,9 @@ private:
 
 /// Variables visible to state-variable initialisers.
 class InitEnv final : public expr::Env {
-public:
-    InitEnv(const std::unordered_map<std::string, Value>& init, const std::unordered_map<std::string, Value>& params)
+  public:
+    InitEnv(const std::unordered_map<std::string, Value>& init,
+            const std::unordered_map<std::string, Value>& params)
         : init_(init), params_(params)
     {
     }
@@ -92,7 +94,7 @@ public:
         return Value::unknown(name);
     }
 
-private:
+  private:
     const std::unordered_map<std::string, Value>& init_;
     const std::unordered_map<std::string, Value>& params_;
 };
@@ -127,10 +129,7 @@ std::string render_template(const spec::Template& t, const expr::Env& env, const
     return out;
 }
 
-const char* role_name(trace::Role r)
-{
-    return r == trace::Role::initiator ? "initiator" : "target";
-}
+const char* role_name(trace::Role r) { return r == trace::Role::initiator ? "initiator" : "target"; }
 
 trace::Role other(trace::Role r)
 {
@@ -343,11 +342,12 @@ StepRecord Machine::step(const BoundEvent& be, std::size_t event_index, std::vec
         }
     }
     if (injected || dropped) {
-        record.assumptions.push_back("event " + std::to_string(event_index) + " (" + ev.msg + "): " +
-                                     (injected ? std::string("injected by the attacker, not sent by the ") + role_name(sender)
-                                               : std::string("dropped by the attacker, never received by the ") +
-                                                     role_name(receiver)) +
-                                     " (attacker_steps)");
+        record.assumptions.push_back(
+            "event " + std::to_string(event_index) + " (" + ev.msg + "): " +
+            (injected
+                 ? std::string("injected by the attacker, not sent by the ") + role_name(sender)
+                 : std::string("dropped by the attacker, never received by the ") + role_name(receiver)) +
+            " (attacker_steps)");
     }
 
     EventEnv env(&be.fields, state_, params_, false, slots_, names_);
@@ -479,7 +479,8 @@ StepRecord Machine::step(const BoundEvent& be, std::size_t event_index, std::vec
 
 Replayer::Replayer(const spec::Spec& spec, const trace::Trace& header, std::unique_ptr<BoundTrace> bound,
                    bool keep_steps)
-    : spec_(&spec), header_(&header), bound_(std::move(bound)), machine_(spec, *bound_), keep_steps_(keep_steps)
+    : spec_(&spec), header_(&header), bound_(std::move(bound)), machine_(spec, *bound_),
+      keep_steps_(keep_steps)
 {
 }
 

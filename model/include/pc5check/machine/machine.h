@@ -25,15 +25,15 @@ struct Finding {
     std::string rule;
     bool warning = false;
     Outcome outcome = Outcome::violation;
-    std::size_t event = 0;             ///< 0-based event index
-    trace::Position position;          ///< where that event starts in its file (0:0 when unknown)
-    std::string msg;                   ///< message of that event
+    std::size_t event = 0;    ///< 0-based event index
+    trace::Position position; ///< where that event starts in its file (0:0 when unknown)
+    std::string msg;          ///< message of that event
     trace::Role offender = trace::Role::initiator;
     std::vector<spec::ClauseRef> clauses;
     std::string rule_text;
-    std::string expected;              ///< rendered "expected" template
-    std::string observed;              ///< rendered "observed" template
-    std::string reason;                ///< for unverified: why it could not be decided
+    std::string expected; ///< rendered "expected" template
+    std::string observed; ///< rendered "observed" template
+    std::string reason;   ///< for unverified: why it could not be decided
 };
 
 /// The UE a failed check blames: the event's sender or receiver, or a fixed role (spec::Offender).
@@ -46,8 +46,8 @@ enum class Verdict : std::uint8_t { conforms, violation, inconclusive };
 /// One event as the machine saw it.
 struct StepRecord {
     std::size_t index = 0;
-    std::string sender_transition;   ///< id, or empty when none was enabled
-    std::string receiver_transition; ///< id, or empty when the receiver ignored the message
+    std::string sender_transition;        ///< id, or empty when none was enabled
+    std::string receiver_transition;      ///< id, or empty when the receiver ignored the message
     std::vector<std::string> assumptions; ///< guards taken although unknown, with reasons
     /// The state before this event, rendered: only when asked for and this event broke a rule.
     std::vector<std::pair<std::string, std::string>> state_before;
@@ -56,9 +56,9 @@ struct StepRecord {
 /// One member of a symbolic explanation: an observed event, or a rule check at an event (or at an
 /// unlogged message the solver inserted), that together admit no conforming behaviour.
 struct Conflict {
-    std::size_t event = 0;     ///< 0-based event index (for an inserted message: the event it precedes)
-    std::string rule;          ///< rule ID; empty for an observed event
-    std::string what;          ///< one line for a person: "event 3: SECURITY_MODE_COMMAND from target (observed)"
+    std::size_t event = 0; ///< 0-based event index (for an inserted message: the event it precedes)
+    std::string rule;      ///< rule ID; empty for an observed event
+    std::string what;      ///< one line for a person: "event 3: SECURITY_MODE_COMMAND from target (observed)"
     std::vector<spec::ClauseRef> clauses;
 };
 
@@ -68,8 +68,8 @@ enum class Mode : std::uint8_t { concrete, symbolic };
 /// Result of replaying one trace.
 struct ReplayResult {
     Verdict verdict = Verdict::conforms;
-    std::vector<Finding> findings;                ///< violations (incl. warnings) and unverified checks
-    std::map<std::string, std::size_t> passes;    ///< rule id -> number of checks that passed
+    std::vector<Finding> findings;             ///< violations (incl. warnings) and unverified checks
+    std::map<std::string, std::size_t> passes; ///< rule id -> number of checks that passed
     std::vector<StepRecord> steps;
     std::vector<std::string> assumptions;
     /// Both roles' state (variable -> rendered value) just before the first violating event.
@@ -115,7 +115,7 @@ struct BoundTrace {
 
 /// The reference state machine of both roles plus the observed link.
 class Machine {
-public:
+  public:
     /// `spec` and `trace` must outlive the machine.
     Machine(const spec::Spec& spec, const BoundTrace& trace);
     /// Not copyable: the slot table points into the machine's own state (moves keep it valid).
@@ -130,7 +130,8 @@ public:
     /// `snapshot_on_violation`: render the state before the event into StepRecord::state_before when
     /// the event breaks a (non-warning) rule — rendering every step would dominate replay time.
     [[nodiscard]] StepRecord step(std::size_t event_index, std::vector<Finding>& findings,
-                                  std::map<std::string, std::size_t>& passes, bool snapshot_on_violation = false);
+                                  std::map<std::string, std::size_t>& passes,
+                                  bool snapshot_on_violation = false);
     /// The same for an event bound on its own (bind_event), so the trace's events need not be kept.
     [[nodiscard]] StepRecord step(const BoundEvent& event, std::size_t event_index,
                                   std::vector<Finding>& findings, std::map<std::string, std::size_t>& passes,
@@ -141,7 +142,7 @@ public:
     /// All state variables rendered, in spec order.
     [[nodiscard]] std::vector<std::pair<std::string, std::string>> snapshot() const;
 
-private:
+  private:
     /// A transition with its control states as indices and its targets as this machine's values, so
     /// that taking it compares no strings and hashes no names.
     struct Candidate {
@@ -187,7 +188,7 @@ private:
 /// each event is bound, stepped and dropped. The state is rendered only at the first violation
 /// (ReplayResult::state_at_first_violation).
 class Replayer {
-public:
+  public:
     /// Starts a replay of `header` (link, keys, file; its `events` are not read). `spec` and `header`
     /// must outlive the replayer.
     [[nodiscard]] static Expected<Replayer> start(const spec::Spec& spec, const trace::Trace& header,
@@ -199,7 +200,7 @@ public:
     /// The result; the verdict counts the events fed so far.
     [[nodiscard]] ReplayResult finish() &&;
 
-private:
+  private:
     Replayer(const spec::Spec& spec, const trace::Trace& header, std::unique_ptr<BoundTrace> bound,
              bool keep_steps);
 

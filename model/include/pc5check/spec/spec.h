@@ -63,7 +63,7 @@ struct IeDef {
 
 /// A message of the procedure.
 struct MessageDef {
-    std::string id; ///< "REKEYING_REQUEST"
+    std::string id;                   ///< "REKEYING_REQUEST"
     std::vector<std::string> senders; ///< roles allowed to send it
     std::vector<IeDef> ies;
     std::string text;
@@ -91,7 +91,7 @@ enum class Direction : std::uint8_t { send, recv, observe };
 /// A transition of a role's state machine (or an observation of the link).
 struct Transition {
     std::string id;
-    std::string role;              ///< initiator | target | link
+    std::string role; ///< initiator | target | link
     Direction dir = Direction::send;
     std::vector<std::string> from; ///< control states (empty: any; always empty for link)
     std::string to;                ///< control state (empty: unchanged)
@@ -101,7 +101,7 @@ struct Transition {
     std::vector<Effect> effects;
     std::string text;
     std::vector<ClauseRef> clauses;
-    std::string pointer;           ///< JSON pointer in the spec file, for lint messages
+    std::string pointer; ///< JSON pointer in the spec file, for lint messages
 };
 
 /// A text with {expression} holes, rendered per event.
