@@ -163,21 +163,27 @@ void append_key(std::string& key, const Value& v)
 /// ordered map compared long keys (a MAC's key holds the whole PDU) byte by byte on every probe.
 void memoize(expr::ExternalFunction& f)
 {
-    auto cache = std::make_shared<std::unordered_map<std::string, Value>>();
+    struct Memo {
+        std::unordered_map<std::string, Value> cache;
+        std::string key; ///< the key of the current call: its buffer is kept, a hit allocates nothing
+    };
+    auto memo = std::make_shared<Memo>();
     auto inner = f.impl;
-    f.impl = [cache, inner](const std::vector<Value>& args) -> Value {
-        std::string key;
+    f.impl = [memo, inner](const std::vector<Value>& args) -> Value {
+        std::string& key = memo->key;
+        key.clear();
         for (const auto& a : args) {
             append_key(key, a);
         }
-        if (const auto it = cache->find(key); it != cache->end()) {
+        auto& cache = memo->cache;
+        if (const auto it = cache.find(key); it != cache.end()) {
             return it->second;
         }
-        if (cache->size() > 4096) {
-            cache->clear(); // bounded memory on long traces
+        if (cache.size() > 4096) {
+            cache.clear(); // bounded memory on long traces
         }
         Value v = inner(args);
-        cache->emplace(std::move(key), v);
+        cache.emplace(key, v);
         return v;
     };
 }

@@ -77,6 +77,8 @@ class Loader {
     Expected<void> load_rules(const json& doc);
     Expected<void> load_properties(const json& doc);
     Expected<void> add_variable(const std::string& name, const expr::Type& type, const std::string& pointer);
+    /// Whether the event-time trees' slots name their variables in spec_.scope (Spec::slots_verified).
+    [[nodiscard]] bool slots_agree() const;
 };
 
 Expected<expr::Type> Loader::parse_type(const std::string& text, const std::string& pointer) const
@@ -311,6 +313,50 @@ Expected<Template> Loader::compile_template(const json& obj, const std::string& 
         i = close + 1;
     }
     return out;
+}
+
+bool Loader::slots_agree() const
+{
+    std::vector<std::string_view> names;
+    names.reserve(spec_.scope.variables.size());
+    for (const auto& [name, type] : spec_.scope.variables) {
+        names.emplace_back(name);
+    }
+    const auto agree = [&names](const expr::Node& root) {
+        std::vector<const expr::Node*> todo{&root};
+        while (!todo.empty()) {
+            const expr::Node& n = *todo.back();
+            todo.pop_back();
+            if (n.kind == expr::NodeKind::variable && (n.slot >= names.size() || names[n.slot] != n.name)) {
+                return false;
+            }
+            for (const auto& a : n.args) {
+                todo.push_back(a.get());
+            }
+        }
+        return true;
+    };
+    const auto template_agrees = [&agree](const Template& t) {
+        return std::all_of(t.parts.begin(), t.parts.end(), [&agree](const auto& part) {
+            const auto* node = std::get_if<expr::NodePtr>(&part);
+            return node == nullptr || agree(**node);
+        });
+    };
+    for (const auto& t : spec_.transitions) {
+        if (!agree(*t.guard) || !std::all_of(t.effects.begin(), t.effects.end(),
+                                             [&agree](const Effect& e) { return agree(*e.value); })) {
+            return false;
+        }
+    }
+    for (const auto& r : spec_.rules) {
+        for (const auto& c : r.checks) {
+            if (!agree(*c.when) || !agree(*c.assertion) || !template_agrees(c.expected) ||
+                !template_agrees(c.observed)) {
+                return false;
+            }
+        }
+    }
+    return true;
 }
 
 Expected<void> Loader::add_variable(const std::string& name, const expr::Type& type,
@@ -1011,6 +1057,7 @@ Expected<Spec> Loader::load(const json& doc)
             return tl::make_unexpected(r.error());
         }
     }
+    spec_.slots_verified = slots_agree();
     return std::move(spec_);
 }
 

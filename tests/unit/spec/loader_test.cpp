@@ -315,3 +315,21 @@ TEST_SUITE("spec")
                   "expected a spec file of at most 1000 bytes (limit --max-spec-bytes), found ") == 0);
     }
 }
+
+TEST_SUITE("spec")
+{
+    // The machine reads the shipped specs' variables by slot without comparing names: the loader must
+    // have found every slot in agreement with the scope (Spec::slots_verified).
+    TEST_CASE("the shipped spec variants have their expression slots verified")
+    {
+        for (const char* id : {"ts33536-r17", "tr33847-sol"}) {
+            auto s = pc5check::spec::load_spec(std::string(PC5CHECK_SOURCE_DIR) + "/spec/" + id + ".json");
+            REQUIRE_MESSAGE(s.has_value(), (s ? "" : s.error().to_string()));
+            CHECK(s->slots_verified);
+        }
+        auto mini = parse_spec(minimal_spec().dump(), "mini.json");
+        REQUIRE(mini.has_value());
+        CHECK(mini->slots_verified);
+        CHECK_FALSE(pc5check::spec::Spec{}.slots_verified); // a spec not from the loader compares names
+    }
+}

@@ -24,6 +24,8 @@ enum class NodeKind : std::uint8_t {
 
 /// Node::slot of a node that has none (not a variable, or a hand-built tree).
 inline constexpr std::uint32_t kNoSlot = UINT32_MAX;
+/// Node::op of a node whose operator the evaluator resolves from its name (a hand-built tree).
+inline constexpr std::uint8_t kNoOp = UINT8_MAX;
 
 struct Node;
 using NodePtr = std::shared_ptr<const Node>;
@@ -41,6 +43,9 @@ struct Node {
     /// map order), so that an Env built from that scope reads it from an array instead of hashing the
     /// name on every evaluation (Env::find). kNoSlot otherwise.
     std::uint32_t slot = kNoSlot;
+    /// For a unary, binary or call node, set by type_check: the operator or function `name` spells,
+    /// coded for the evaluator (model/src/expr/ops.h), so that evaluating it compares no names.
+    std::uint8_t op = kNoOp;
 };
 
 } // namespace pc5check::expr

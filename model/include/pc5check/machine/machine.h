@@ -136,6 +136,13 @@ class Machine {
     [[nodiscard]] StepRecord step(const BoundEvent& event, std::size_t event_index,
                                   std::vector<Finding>& findings, std::map<std::string, std::size_t>& passes,
                                   bool snapshot_on_violation = false);
+    /// The same for an event not bound yet: binds it as bind_event does (same checks, same errors; on
+    /// an error the machine is unchanged) with its values going straight into the machine's slot
+    /// table instead of a name-keyed BoundEvent::fields, then steps it. What Replayer::feed uses.
+    [[nodiscard]] Expected<StepRecord> step(const trace::Event& event, std::size_t event_index,
+                                            std::vector<Finding>& findings,
+                                            std::map<std::string, std::size_t>& passes,
+                                            bool snapshot_on_violation = false);
 
     /// Current value of a state variable ("initiator.cur_id", "target.state", ...).
     [[nodiscard]] expr::Value value_of(const std::string& name) const;
@@ -159,12 +166,24 @@ class Machine {
         std::array<std::vector<Candidate>, 2> recv; ///< by receiver
         std::vector<Candidate> observe;
         std::vector<std::pair<const spec::Rule*, const spec::Check*>> checks;
+        const spec::MessageDef* def = nullptr;              ///< nullptr: the spec lacks the message
+        std::uint32_t msg_index = 0;                        ///< value of the `msg` field
+        std::array<bool, 2> may_send{};                     ///< by sender (initiator, target)
+        std::vector<std::array<std::uint32_t, 3>> ie_slots; ///< per IE of def: slots by detail::IePart
     };
     [[nodiscard]] Candidate candidate(const spec::Transition& t);
     [[nodiscard]] const MessagePlan& plan_for(const std::string& msg);
 
     /// Slot of a variable of the spec's scope, or kNoSlot.
     [[nodiscard]] std::uint32_t slot_of(std::string_view name) const;
+    /// Starts the slot table of an event: state, parameters, absent IEs (fields come next).
+    void begin_slots();
+    /// Steps an event whose fields are in the slot table.
+    [[nodiscard]] StepRecord run(const trace::Event& event, std::size_t event_index, const MessagePlan& plan,
+                                 std::vector<Finding>& findings, std::map<std::string, std::size_t>& passes,
+                                 bool snapshot_on_violation);
+
+    class SlotSink;
 
     const spec::Spec* spec_;
     const BoundTrace* trace_;
@@ -174,9 +193,12 @@ class Machine {
     /// Per variable of the spec's scope (by Node::slot): its state or parameter value, else nullptr.
     std::vector<const expr::Value*> base_slots_;
     std::vector<std::uint32_t> absent_slots_;                   ///< ie.* names no state variable shadows
+    expr::Value absent_ = expr::Value::absent();                ///< what the absent slots point to
     std::uint32_t enabled_slot_ = expr::kNoSlot;                ///< slot of `enabled`, unless shadowed
     std::vector<std::string_view> names_;                       ///< the scope's variable names by slot
     std::vector<const expr::Value*> slots_;                     ///< the current event's table (reused)
+    std::vector<expr::Value> field_values_;                     ///< the current event's fields, by slot
+    std::array<std::uint32_t, 12> field_slots_{};               ///< slot of each detail::EventField
     std::unordered_map<std::string, MessagePlan> plans_;        ///< by message name, built on first use
     std::vector<std::pair<expr::Value*, expr::Value>> updates_; ///< the current event's (reused)
 };

@@ -159,6 +159,10 @@ struct Spec {
     std::vector<Property> properties;
     expr::Scope scope;      ///< event-time scope (signatures of external functions only)
     expr::Scope init_scope; ///< scope of state-variable initialisers
+    /// Set by the loader after checking that in every guard, effect, check and template each variable
+    /// node's Node::slot indexes `scope.variables` at the node's own name: an evaluator over `scope` may
+    /// then read variables by slot without comparing names (false: compare them).
+    bool slots_verified = false;
 
     [[nodiscard]] const MessageDef* find_message(const std::string& id) const;
     [[nodiscard]] const Rule* find_rule(const std::string& id) const;
