@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -282,10 +283,13 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
         run.errors.push_back(files.error());
         return run;
     }
-    // A window of traces read ahead, checked (in parallel with -j) and handed on in input order.
+    // A window of documents read ahead, parsed and checked (in parallel with -j: parsing costs about
+    // as much as checking) and handed on in input order. Only the reading is serial.
     struct Pending {
-        std::optional<trace::Trace> trace;
-        Expected<const spec::Spec*> spec{nullptr};
+        const std::string* file = nullptr; ///< the file it was read from
+        Expected<trace::RawDocument> raw;  ///< the text, freed once parsed
+        bool in_shard = true;
+        bool counted = false; ///< a document (not a streamed result) to count
         TraceResult result;
     };
     const unsigned jobs = std::max(1U, options.jobs);
@@ -293,11 +297,42 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
     std::vector<Pending> batch;
     std::size_t known = 0;
     std::size_t done = 0;
-    const auto check_one = [&options](Pending& p) {
-        if (p.trace) {
-            p.result = check_trace(*p.trace, p.spec, options);
-            p.trace.reset();
+    std::mutex specs_mutex; // workers share the cache; which worker loads a spec first changes nothing
+    // What take_document did on the reading thread for a parsed document: the same shard (by the label
+    // the parse gives), limits, spec and check, so the result does not depend on -j.
+    const auto check_one = [&](Pending& p) {
+        if (!p.counted) {
+            return;
         }
+        Expected<trace::Trace> doc =
+            p.raw ? trace::parse_trace(p.raw->text, *p.file, p.raw->line, options.limits)
+                  : Expected<trace::Trace>(tl::make_unexpected(p.raw.error()));
+        p.raw = trace::RawDocument{};
+        const std::string& file = *p.file;
+        const std::string label_file = doc ? doc->file : (doc.error().file.empty() ? file : doc.error().file);
+        const std::size_t line = doc ? doc->line : (doc.error().line == 0 ? 1 : doc.error().line);
+        if (options.shard_count > 1 &&
+            stable_shard(label_file, line, options.shard_count) != options.shard_index) {
+            p.in_shard = false;
+            return;
+        }
+        if (doc) {
+            if (auto within = trace::check_limits(*doc, options.limits); !within) {
+                doc = tl::make_unexpected(within.error());
+            }
+        }
+        if (!doc) {
+            p.result.file = label_file;
+            p.result.line = line;
+            p.result.error = doc.error();
+            return;
+        }
+        Expected<const spec::Spec*> spec{nullptr};
+        {
+            const std::lock_guard<std::mutex> lock(specs_mutex);
+            spec = specs.get(doc->spec);
+        }
+        p.result = check_trace(*doc, spec, options);
     };
     const auto flush = [&]() {
         const unsigned workers_wanted = std::min<unsigned>(jobs, static_cast<unsigned>(batch.size()));
@@ -320,7 +355,13 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
                 w.join();
             }
         }
+        // As when documents were parsed while read: the batch is known before its first result.
+        known += static_cast<std::size_t>(std::count_if(
+            batch.begin(), batch.end(), [](const Pending& p) { return p.counted && p.in_shard; }));
         for (auto& p : batch) {
+            if (!p.in_shard) {
+                continue;
+            }
             on_result(std::move(p.result));
             ++done;
             if (options.progress) {
@@ -329,28 +370,11 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
         }
         batch.clear();
     };
-    const auto take_document = [&](const std::string& file, Expected<trace::Trace>&& doc) {
-        const std::string label_file = doc ? doc->file : (doc.error().file.empty() ? file : doc.error().file);
-        const std::size_t line = doc ? doc->line : (doc.error().line == 0 ? 1 : doc.error().line);
-        if (options.shard_count > 1 &&
-            stable_shard(label_file, line, options.shard_count) != options.shard_index) {
-            return;
-        }
-        if (doc) {
-            if (auto within = trace::check_limits(*doc, options.limits); !within) {
-                doc = tl::make_unexpected(within.error());
-            }
-        }
+    const auto take_document = [&](const std::string& file, Expected<trace::RawDocument>&& raw) {
         Pending p;
-        if (doc) {
-            p.spec = specs.get(doc->spec); // loaded here, single-threaded: workers only read specs
-            p.trace = std::move(*doc);
-        } else {
-            p.result.file = label_file;
-            p.result.line = line;
-            p.result.error = doc.error();
-        }
-        ++known;
+        p.file = &file;
+        p.raw = std::move(raw);
+        p.counted = true;
         batch.push_back(std::move(p));
         if (batch.size() >= window) {
             flush();
@@ -405,7 +429,7 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
         }
         Pending p;
         if (limit_error) {
-            p.result.file = header.file; // labelled as the trace, as take_document does
+            p.result.file = header.file; // labelled as the trace, as check_one does
             p.result.line = header.line;
             p.result.error = std::move(*limit_error);
         } else {
@@ -432,8 +456,9 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
                 continue;
             }
         }
-        auto read = trace::for_each_trace_in_file(
-            file, [&](Expected<trace::Trace>&& doc) { take_document(file, std::move(doc)); }, options.limits);
+        auto read = trace::for_each_document_in_file(
+            file, [&](Expected<trace::RawDocument>&& doc) { take_document(file, std::move(doc)); },
+            options.limits);
         if (!read) {
             run.errors.push_back(read.error());
         }

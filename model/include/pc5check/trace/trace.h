@@ -172,6 +172,20 @@ struct Limits {
                                                     const std::function<void(Expected<Trace>&&)>& on_document,
                                                     const Limits& limits = {});
 
+/// One document of a trace file as read, not parsed yet: a `.jsonl` line, or a whole `.json` file.
+struct RawDocument {
+    std::string text;
+    std::size_t line = 1; ///< 1-based line of the document start
+};
+
+/// for_each_trace_in_file without the parsing: hands on each document's text (or, for a `.jsonl` line
+/// over `limits.max_file_bytes`, its error), so that callers can parse documents on other threads.
+/// `parse_trace(text, path, line, limits)` of each gives exactly what for_each_trace_in_file hands on.
+[[nodiscard]] Expected<void>
+for_each_document_in_file(const std::string& path,
+                          const std::function<void(Expected<RawDocument>&&)>& on_document,
+                          const Limits& limits = {});
+
 /// A `.json` trace document read in bounded memory: its header (every top-level member but `events`)
 /// when opened, then its events one at a time, so memory follows the header and the largest event,
 /// not the file (the file is read twice: `events` may come before `link` and `keys`). Only a valid
