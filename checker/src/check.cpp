@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -166,11 +167,12 @@ namespace {
 /// The part of leaves_values_open() that the link, keys and observer decide.
 bool header_leaves_values_open(const trace::Trace& t)
 {
-    if (t.observer != trace::Observer::air || !t.link.k_nrp_sess || !t.link.selected_nea || !t.link.selected_nia ||
-        !t.link.initiator_sec_cap || !t.link.signalling_policy) {
+    if (t.observer != trace::Observer::air || !t.link.k_nrp_sess || !t.link.selected_nea ||
+        !t.link.selected_nia || !t.link.initiator_sec_cap || !t.link.signalling_policy) {
         return true;
     }
-    return std::none_of(t.keys.begin(), t.keys.end(), [&](const trace::KeyEntry& k) { return k.k_nrp_id == t.link.k_nrp_id; });
+    return std::none_of(t.keys.begin(), t.keys.end(),
+                        [&](const trace::KeyEntry& k) { return k.k_nrp_id == t.link.k_nrp_id; });
 }
 
 /// The part of leaves_values_open() that one event decides.
@@ -186,14 +188,16 @@ bool event_leaves_values_open(const trace::Event& e)
     }
     const trace::Sec& s = e.sec;
     return s.kind == trace::Sec::Kind::not_logged ||
-           (s.kind == trace::Sec::Kind::protected_ && (!s.mac || !s.ctx || !s.count || !s.bearer || !s.direction || !e.pdu));
+           (s.kind == trace::Sec::Kind::protected_ &&
+            (!s.mac || !s.ctx || !s.count || !s.bearer || !s.direction || !e.pdu));
 }
 
 } // namespace
 
 bool leaves_values_open(const trace::Trace& t)
 {
-    return header_leaves_values_open(t) || std::any_of(t.events.begin(), t.events.end(), event_leaves_values_open);
+    return header_leaves_values_open(t) ||
+           std::any_of(t.events.begin(), t.events.end(), event_leaves_values_open);
 }
 
 TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Spec*>& spec,
@@ -204,7 +208,8 @@ TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Sp
         return r;
     }
     const bool open = leaves_values_open(trace);
-    const bool wanted = options.symbolic == CheckOptions::Symbolic::always || options.symbolic_options.max_missing > 0;
+    const bool wanted =
+        options.symbolic == CheckOptions::Symbolic::always || options.symbolic_options.max_missing > 0;
     if (!wanted && !open) {
         return r;
     }
@@ -251,9 +256,10 @@ Expected<std::pair<unsigned, unsigned>> parse_shard(const std::string& text)
         out = static_cast<unsigned>(std::stoul(part));
         return true;
     };
-    if (slash == std::string::npos || !parse(text.substr(0, slash), index) || !parse(text.substr(slash + 1), count) ||
-        count == 0 || index >= count) {
-        return make_error(ErrorCode::usage, "--shard expects I/N with 0 <= I < N, e.g. 0/4; found '" + text + "'");
+    if (slash == std::string::npos || !parse(text.substr(0, slash), index) ||
+        !parse(text.substr(slash + 1), count) || count == 0 || index >= count) {
+        return make_error(ErrorCode::usage,
+                          "--shard expects I/N with 0 <= I < N, e.g. 0/4; found '" + text + "'");
     }
     return std::pair{index, count};
 }
@@ -261,7 +267,8 @@ Expected<std::pair<unsigned, unsigned>> parse_shard(const std::string& text)
 CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& options)
 {
     std::vector<TraceResult> traces;
-    CheckRun run = check_paths(paths, options, [&traces](TraceResult&& r) { traces.push_back(std::move(r)); });
+    CheckRun run =
+        check_paths(paths, options, [&traces](TraceResult&& r) { traces.push_back(std::move(r)); });
     run.traces = std::move(traces);
     return run;
 }
@@ -276,10 +283,13 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
         run.errors.push_back(files.error());
         return run;
     }
-    // A window of traces read ahead, checked (in parallel with -j) and handed on in input order.
+    // A window of documents read ahead, parsed and checked (in parallel with -j: parsing costs about
+    // as much as checking) and handed on in input order. Only the reading is serial.
     struct Pending {
-        std::optional<trace::Trace> trace;
-        Expected<const spec::Spec*> spec{nullptr};
+        const std::string* file = nullptr; ///< the file it was read from
+        Expected<trace::RawDocument> raw;  ///< the text, freed once parsed
+        bool in_shard = true;
+        bool counted = false; ///< a document (not a streamed result) to count
         TraceResult result;
     };
     const unsigned jobs = std::max(1U, options.jobs);
@@ -287,11 +297,42 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
     std::vector<Pending> batch;
     std::size_t known = 0;
     std::size_t done = 0;
-    const auto check_one = [&options](Pending& p) {
-        if (p.trace) {
-            p.result = check_trace(*p.trace, p.spec, options);
-            p.trace.reset();
+    std::mutex specs_mutex; // workers share the cache; which worker loads a spec first changes nothing
+    // What take_document did on the reading thread for a parsed document: the same shard (by the label
+    // the parse gives), limits, spec and check, so the result does not depend on -j.
+    const auto check_one = [&](Pending& p) {
+        if (!p.counted) {
+            return;
         }
+        Expected<trace::Trace> doc =
+            p.raw ? trace::parse_trace(p.raw->text, *p.file, p.raw->line, options.limits)
+                  : Expected<trace::Trace>(tl::make_unexpected(p.raw.error()));
+        p.raw = trace::RawDocument{};
+        const std::string& file = *p.file;
+        const std::string label_file = doc ? doc->file : (doc.error().file.empty() ? file : doc.error().file);
+        const std::size_t line = doc ? doc->line : (doc.error().line == 0 ? 1 : doc.error().line);
+        if (options.shard_count > 1 &&
+            stable_shard(label_file, line, options.shard_count) != options.shard_index) {
+            p.in_shard = false;
+            return;
+        }
+        if (doc) {
+            if (auto within = trace::check_limits(*doc, options.limits); !within) {
+                doc = tl::make_unexpected(within.error());
+            }
+        }
+        if (!doc) {
+            p.result.file = label_file;
+            p.result.line = line;
+            p.result.error = doc.error();
+            return;
+        }
+        Expected<const spec::Spec*> spec{nullptr};
+        {
+            const std::lock_guard<std::mutex> lock(specs_mutex);
+            spec = specs.get(doc->spec);
+        }
+        p.result = check_trace(*doc, spec, options);
     };
     const auto flush = [&]() {
         const unsigned workers_wanted = std::min<unsigned>(jobs, static_cast<unsigned>(batch.size()));
@@ -314,7 +355,13 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
                 w.join();
             }
         }
+        // As when documents were parsed while read: the batch is known before its first result.
+        known += static_cast<std::size_t>(std::count_if(
+            batch.begin(), batch.end(), [](const Pending& p) { return p.counted && p.in_shard; }));
         for (auto& p : batch) {
+            if (!p.in_shard) {
+                continue;
+            }
             on_result(std::move(p.result));
             ++done;
             if (options.progress) {
@@ -323,28 +370,11 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
         }
         batch.clear();
     };
-    const auto take_document = [&](const std::string& file, Expected<trace::Trace>&& doc) {
-        const std::string label_file = doc ? doc->file : (doc.error().file.empty() ? file : doc.error().file);
-        const std::size_t line = doc ? doc->line : (doc.error().line == 0 ? 1 : doc.error().line);
-        if (options.shard_count > 1 &&
-            stable_shard(label_file, line, options.shard_count) != options.shard_index) {
-            return;
-        }
-        if (doc) {
-            if (auto within = trace::check_limits(*doc, options.limits); !within) {
-                doc = tl::make_unexpected(within.error());
-            }
-        }
+    const auto take_document = [&](const std::string& file, Expected<trace::RawDocument>&& raw) {
         Pending p;
-        if (doc) {
-            p.spec = specs.get(doc->spec); // loaded here, single-threaded: workers only read specs
-            p.trace = std::move(*doc);
-        } else {
-            p.result.file = label_file;
-            p.result.line = line;
-            p.result.error = doc.error();
-        }
-        ++known;
+        p.file = &file;
+        p.raw = std::move(raw);
+        p.counted = true;
         batch.push_back(std::move(p));
         if (batch.size() >= window) {
             flush();
@@ -362,16 +392,19 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
         std::optional<TraceCheck> check;
         if (in_shard) {
             flush(); // frees the batch before the long trace; results keep their input order
-            check.emplace(header, specs.lookup(header.spec), options.max_event_summaries, options.attacker_steps);
+            check.emplace(header, specs.lookup(header.spec), options.max_event_summaries,
+                          options.attacker_steps);
         }
         std::optional<Error> limit_error;
         // A trace the symbolic check will want (values left open) is read whole after all: the solver
         // holds the trace anyway.
-        bool open = options.symbolic == CheckOptions::Symbolic::automatic && header_leaves_values_open(header);
+        bool open =
+            options.symbolic == CheckOptions::Symbolic::automatic && header_leaves_values_open(header);
         // Out of the shard the events are still read: a document that turns out bad is reported, and
         // sharded, as when read whole.
         while (const std::optional<trace::Event> ev = stream.next()) {
-            open = open || (options.symbolic == CheckOptions::Symbolic::automatic && event_leaves_values_open(*ev));
+            open = open ||
+                   (options.symbolic == CheckOptions::Symbolic::automatic && event_leaves_values_open(*ev));
             if (!in_shard || limit_error) {
                 continue; // a limit error is the result: no need to replay
             }
@@ -396,7 +429,7 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
         }
         Pending p;
         if (limit_error) {
-            p.result.file = header.file; // labelled as the trace, as take_document does
+            p.result.file = header.file; // labelled as the trace, as check_one does
             p.result.line = header.line;
             p.result.error = std::move(*limit_error);
         } else {
@@ -423,8 +456,9 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
                 continue;
             }
         }
-        auto read = trace::for_each_trace_in_file(
-            file, [&](Expected<trace::Trace>&& doc) { take_document(file, std::move(doc)); }, options.limits);
+        auto read = trace::for_each_document_in_file(
+            file, [&](Expected<trace::RawDocument>&& doc) { take_document(file, std::move(doc)); },
+            options.limits);
         if (!read) {
             run.errors.push_back(read.error());
         }

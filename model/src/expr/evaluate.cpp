@@ -207,7 +207,7 @@ class Evaluator {
         if (!usable(v, *n.args[0])) {
             return v;
         }
-        if (n.name == "!") {
+        if (n.op == kNoOp ? n.name == "!" : n.op == kOpNot) {
             return Value::boolean(!as<bool>(v));
         }
         return Value::integer(wrap(0U - bits(as<std::int64_t>(v))));
@@ -220,25 +220,26 @@ class Evaluator {
         // `dominant` decides the result alone: false for &&, true for || and (on the right) =>.
         const bool left_dominant = op == BinaryOp::logical_or;
         const bool right_dominant = op != BinaryOp::logical_and;
-        Value a = eval(*n.args[0]);
-        (void)usable(a, *n.args[0]);
-        if (op == BinaryOp::implies ? is_bool(a, false) : is_bool(a, left_dominant)) {
+        Value ta;
+        const Value& a = ref(*n.args[0], ta);
+        if (is_bool(a, op == BinaryOp::implies ? false : left_dominant)) {
             return Value::boolean(right_dominant);
         }
-        Value b = eval(*n.args[1]);
-        (void)usable(b, *n.args[1]);
+        Value tb;
+        const Value& b = ref(*n.args[1], tb);
         if (is_bool(b, right_dominant)) {
-            return b;
+            return Value::boolean(right_dominant);
         }
-        if (a.is_unknown()) {
-            return a;
+        if (!known_present(a)) {
+            return unusable(a, *n.args[0]); // the first unknown (an absent operand is one)
         }
-        return b; // a is the neutral value: the result is b
+        // a is the neutral value: the result is b
+        return known_present(b) ? Value::boolean(as<bool>(b)) : unusable(b, *n.args[1]);
     }
 
     [[gnu::noinline]] [[nodiscard]] Value eval_binary(const Node& n)
     {
-        const auto op = binary_op(n.name);
+        const auto op = n.op == kNoOp ? binary_op(n.name) : static_cast<BinaryOp>(n.op);
         PC5CHECK_ASSERT(op.has_value());
         switch (*op) {
         case BinaryOp::logical_and:
@@ -370,8 +371,10 @@ class Evaluator {
 
     [[gnu::noinline]] [[nodiscard]] Value eval_call(const Node& n)
     {
-        if (const auto b = builtin(n.name)) {
-            return eval_builtin(n, *b);
+        if (n.op != kOpExternal) {
+            if (const auto b = n.op == kNoOp ? builtin(n.name) : static_cast<Builtin>(n.op)) {
+                return eval_builtin(n, *b);
+            }
         }
         const auto f = scope_.functions.find(n.name);
         PC5CHECK_ASSERT(f != scope_.functions.end());

@@ -1,6 +1,8 @@
 #pragma once
 /// \file Operator and built-in function tables shared by the type checker and the evaluator.
 
+#include "pc5check/expr/ast.h"
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -123,6 +125,33 @@ inline constexpr auto kBuiltins = std::to_array<std::pair<std::string_view, Buil
         }
     }
     return std::nullopt;
+}
+
+/// Node::op of a unary node: `!` or `-`.
+inline constexpr std::uint8_t kOpNot = 0;
+inline constexpr std::uint8_t kOpNegate = 1;
+/// Node::op of a call of an external function (Scope::functions); a builtin call holds its Builtin.
+inline constexpr std::uint8_t kOpExternal = 100;
+
+/// The Node::op of a node of `kind` named `name` (a binary node holds its BinaryOp), or kNoOp.
+[[nodiscard]] inline std::uint8_t resolve_op(NodeKind kind, std::string_view name)
+{
+    switch (kind) {
+    case NodeKind::unary:
+        return name == "!" ? kOpNot : kOpNegate;
+    case NodeKind::binary:
+        if (const auto op = binary_op(name)) {
+            return static_cast<std::uint8_t>(*op);
+        }
+        return kNoOp;
+    case NodeKind::call:
+        if (const auto b = builtin(name)) {
+            return static_cast<std::uint8_t>(*b);
+        }
+        return kOpExternal;
+    default:
+        return kNoOp;
+    }
 }
 
 /// Number of arguments of a builtin.

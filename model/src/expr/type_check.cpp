@@ -203,6 +203,7 @@ class Checker {
         n.literal = proto.literal;
         n.offset = proto.offset;
         n.slot = proto.slot;
+        n.op = resolve_op(proto.kind, proto.name);
         n.type = std::move(type);
         std::size_t height = 0;
         std::size_t size = 1;

@@ -1,5 +1,6 @@
 /// \file Binding a trace to a spec: message names, IE names and IE values become typed values.
 
+#include "bind_fields.h"
 #include "pc5check/crypto/crypto.h"
 #include "pc5check/machine/machine.h"
 
@@ -50,18 +51,21 @@ Expected<Value> alg_value(const json& j, const std::string& family, const std::s
 {
     if (!j.is_string()) {
         return bind_error(t, ev, index, pointer,
-                          "expected an algorithm name " + family + "0.." + family + "3, found " + json_kind(j));
+                          "expected an algorithm name " + family + "0.." + family + "3, found " +
+                              json_kind(j));
     }
     const int i = alg_index(j.get<std::string>(), family);
     if (i < 0) {
         return bind_error(t, ev, index, pointer,
-                          "expected " + family + "0.." + family + "3, found \"" + j.get<std::string>() + "\"");
+                          "expected " + family + "0.." + family + "3, found \"" + j.get<std::string>() +
+                              "\"");
     }
     return Value::enumeration(static_cast<std::uint32_t>(i));
 }
 
-Expected<Value> cap_set(const std::vector<std::string>& names, const std::string& family, const std::string& pointer,
-                        const trace::Trace& t, const trace::Event* ev, std::size_t index)
+Expected<Value> cap_set(const std::vector<std::string>& names, const std::string& family,
+                        const std::string& pointer, const trace::Trace& t, const trace::Event* ev,
+                        std::size_t index)
 {
     std::vector<Value> elements;
     for (std::size_t k = 0; k < names.size(); ++k) {
@@ -74,19 +78,35 @@ Expected<Value> cap_set(const std::vector<std::string>& names, const std::string
     return Value::set(std::move(elements));
 }
 
-Expected<void> bind_ie(const spec::IeDef& def, const json& j, const std::string& pointer, const trace::Trace& t,
-                       const trace::Event& ev, std::size_t index, std::unordered_map<std::string, Value>& out)
+/// Whether an IE kind binds two variables (`.nea`, `.nia`) rather than one.
+bool has_halves(const spec::IeDef& def) { return def.kind == "sec_cap" || def.kind == "algs"; }
+
+/// Gives each variable of IE `k` (ie_field_names order) the value `make()`.
+template <class Make>
+void bind_all_parts(const spec::IeDef& def, std::size_t k, detail::FieldSink& out, Make make)
 {
-    const std::string base = "ie." + def.name;
+    if (has_halves(def)) {
+        out.ie(k, detail::IePart::nea, make());
+        out.ie(k, detail::IePart::nia, make());
+    } else {
+        out.ie(k, detail::IePart::whole, make());
+    }
+}
+
+Expected<void> bind_ie(const spec::IeDef& def, std::size_t ie, const json& j, const std::string& pointer,
+                       const trace::Trace& t, const trace::Event& ev, std::size_t index,
+                       detail::FieldSink& out)
+{
     if (j.is_null()) { // present, value not decoded
-        for (const auto& name : ie_field_names(def)) {
-            out[name] = Value::unknown("IE " + def.name + " of event " + std::to_string(index) + " not decoded");
-        }
+        bind_all_parts(def, ie, out, [&] {
+            return Value::unknown("IE " + def.name + " of event " + std::to_string(index) + " not decoded");
+        });
         return {};
     }
     if (def.kind == "bytes") {
         if (!j.is_string()) {
-            return bind_error(t, &ev, index, pointer, "expected hex digits for " + def.name + ", found " + json_kind(j));
+            return bind_error(t, &ev, index, pointer,
+                              "expected hex digits for " + def.name + ", found " + json_kind(j));
         }
         auto b = crypto::from_hex(j.get<std::string>());
         if (!b) {
@@ -97,32 +117,36 @@ Expected<void> bind_ie(const spec::IeDef& def, const json& j, const std::string&
                               "expected " + std::to_string(2 * def.length) + " hex digits for " + def.name +
                                   ", found " + std::to_string(2 * b->size()));
         }
-        out[base] = Value::bytes(std::move(*b));
+        out.ie(ie, detail::IePart::whole, Value::bytes(std::move(*b)));
         return {};
     }
     if (def.kind == "int") {
-        const bool in_range = j.is_number_integer() &&
-                              !(j.is_number_unsigned() && j.get<std::uint64_t>() > static_cast<std::uint64_t>(def.max)) &&
-                              j.get<std::int64_t>() >= def.min && j.get<std::int64_t>() <= def.max;
+        const bool in_range =
+            j.is_number_integer() &&
+            !(j.is_number_unsigned() && j.get<std::uint64_t>() > static_cast<std::uint64_t>(def.max)) &&
+            j.get<std::int64_t>() >= def.min && j.get<std::int64_t>() <= def.max;
         if (!in_range) {
             return bind_error(t, &ev, index, pointer,
-                              "expected an integer " + std::to_string(def.min) + ".." + std::to_string(def.max) +
-                                  " for " + def.name + ", found " + (j.is_number() ? j.dump() : json_kind(j)));
+                              "expected an integer " + std::to_string(def.min) + ".." +
+                                  std::to_string(def.max) + " for " + def.name + ", found " +
+                                  (j.is_number() ? j.dump() : json_kind(j)));
         }
-        out[base] = Value::integer(j.get<std::int64_t>());
+        out.ie(ie, detail::IePart::whole, Value::integer(j.get<std::int64_t>()));
         return {};
     }
     if (def.kind == "bool") {
         if (!j.is_boolean()) {
-            return bind_error(t, &ev, index, pointer, "expected true or false for " + def.name + ", found " + json_kind(j));
+            return bind_error(t, &ev, index, pointer,
+                              "expected true or false for " + def.name + ", found " + json_kind(j));
         }
-        out[base] = Value::boolean(j.get<bool>());
+        out.ie(ie, detail::IePart::whole, Value::boolean(j.get<bool>()));
         return {};
     }
     if (def.kind == "sec_cap" || def.kind == "algs") {
         if (!j.is_object()) {
             return bind_error(t, &ev, index, pointer,
-                              "expected an object {\"nea\": ..., \"nia\": ...} for " + def.name + ", found " + json_kind(j));
+                              "expected an object {\"nea\": ..., \"nia\": ...} for " + def.name + ", found " +
+                                  json_kind(j));
         }
         for (const auto& [key, value] : j.items()) {
             if (key != "nea" && key != "nia") {
@@ -136,7 +160,8 @@ Expected<void> bind_ie(const spec::IeDef& def, const json& j, const std::string&
                 v = alg_value(value, family, p, t, &ev, index);
             } else {
                 if (!value.is_array()) {
-                    return bind_error(t, &ev, index, p, "expected an array of " + family + " names, found " + json_kind(value));
+                    return bind_error(t, &ev, index, p,
+                                      "expected an array of " + family + " names, found " + json_kind(value));
                 }
                 std::vector<std::string> names;
                 for (std::size_t k = 0; k < value.size(); ++k) {
@@ -151,7 +176,7 @@ Expected<void> bind_ie(const spec::IeDef& def, const json& j, const std::string&
             if (!v) {
                 return tl::make_unexpected(v.error());
             }
-            out[base + "." + key] = std::move(*v);
+            out.ie(ie, key == "nea" ? detail::IePart::nea : detail::IePart::nia, std::move(*v));
         }
         return {};
     }
@@ -210,8 +235,8 @@ Expected<BoundTrace> bind_header(const spec::Spec& /*spec*/, const trace::Trace&
     auto& init = out.init;
     init["init.k_nrp_id"] = Value::integer(t.link.k_nrp_id);
     init["init.k_nrp_sess_id"] = Value::integer(t.link.k_nrp_sess_id);
-    init["init.k_nrp_sess"] = t.link.k_nrp_sess ? Value::bytes(*t.link.k_nrp_sess)
-                                                : Value::unknown("link.k_nrp_sess not logged");
+    init["init.k_nrp_sess"] =
+        t.link.k_nrp_sess ? Value::bytes(*t.link.k_nrp_sess) : Value::unknown("link.k_nrp_sess not logged");
     init["init.k_nrp"] = Value::unknown("no K_NRP logged for K_NRP ID " + std::to_string(t.link.k_nrp_id));
     for (const auto& k : t.keys) {
         if (k.k_nrp_id == t.link.k_nrp_id) {
@@ -238,8 +263,10 @@ Expected<BoundTrace> bind_header(const spec::Spec& /*spec*/, const trace::Trace&
         return tl::make_unexpected(r.error());
     }
     if (t.link.initiator_sec_cap) {
-        auto nea = cap_set(t.link.initiator_sec_cap->nea, "NEA", "/link/initiator_sec_cap/nea", t, nullptr, 0);
-        auto nia = cap_set(t.link.initiator_sec_cap->nia, "NIA", "/link/initiator_sec_cap/nia", t, nullptr, 0);
+        auto nea =
+            cap_set(t.link.initiator_sec_cap->nea, "NEA", "/link/initiator_sec_cap/nea", t, nullptr, 0);
+        auto nia =
+            cap_set(t.link.initiator_sec_cap->nia, "NIA", "/link/initiator_sec_cap/nia", t, nullptr, 0);
         if (!nea || !nia) {
             return tl::make_unexpected(!nea ? nea.error() : nia.error());
         }
@@ -269,87 +296,147 @@ Expected<BoundTrace> bind_header(const spec::Spec& /*spec*/, const trace::Trace&
     return out;
 }
 
+namespace detail {
+
+Expected<const spec::MessageDef*> message_of(const spec::Spec& spec, const trace::Trace& t,
+                                             const trace::Event& ev, std::size_t i)
+{
+    const spec::MessageDef* def = spec.find_message(ev.msg);
+    if (def == nullptr) {
+        std::string list;
+        for (const auto& m : spec.messages) {
+            list += (list.empty() ? "" : ", ") + m.id;
+        }
+        return bind_error(t, &ev, i, ev.pointer + "/msg",
+                          "message " + ev.msg + " is not part of spec " + spec.id + "; expected one of " +
+                              list);
+    }
+    if (std::find(def->senders.begin(), def->senders.end(), trace::to_string(ev.from)) ==
+        def->senders.end()) {
+        return bind_error(t, &ev, i, ev.pointer + "/from",
+                          std::string("the ") + trace::to_string(ev.from) + " cannot send " + ev.msg +
+                              " in spec " + spec.id);
+    }
+    return def;
+}
+
+std::uint32_t message_index(const spec::Spec& spec, const std::string& msg)
+{
+    const auto& msg_names = spec.find_enum("Msg")->names;
+    return static_cast<std::uint32_t>(std::find(msg_names.begin(), msg_names.end(), msg) - msg_names.begin());
+}
+
+Expected<void> bind_event_fields(const spec::Spec& /*spec*/, const trace::Trace& t, const trace::Event& ev,
+                                 std::size_t i, const spec::MessageDef& def, std::uint32_t msg_index,
+                                 FieldSink& f)
+{
+    f.field(EventField::msg, Value::enumeration(msg_index));
+    f.field(EventField::from, Value::enumeration(ev.from == trace::Role::initiator ? 0U : 1U));
+    f.field(EventField::index, Value::integer(static_cast<std::int64_t>(i)));
+    if (ev.ie.is_null()) { // no IE decoded: each may be absent or carry any value
+        for (std::size_t k = 0; k < def.ies.size(); ++k) {
+            bind_all_parts(def.ies[k], k, f, [&] {
+                return Value::unknown("IEs of event " + std::to_string(i) + " not decoded");
+            });
+        }
+    }
+    for (const auto& item : ev.ie.items()) {
+        const std::string& name = item.key();
+        const json& value = item.value();
+        const auto ie_def = std::find_if(def.ies.begin(), def.ies.end(),
+                                         [&](const spec::IeDef& d) { return d.name == name; });
+        if (ie_def == def.ies.end()) {
+            std::string list;
+            for (const auto& d : def.ies) {
+                list += (list.empty() ? "" : ", ") + d.name;
+            }
+            return bind_error(t, &ev, i, ev.pointer + "/ie/" + name,
+                              "unknown IE '" + name + "' in " + ev.msg + "; expected one of " +
+                                  (list.empty() ? std::string("(none)") : list));
+        }
+        const auto k = static_cast<std::size_t>(ie_def - def.ies.begin());
+        if (auto r = bind_ie(*ie_def, k, value, ev.pointer + "/ie/" + name, t, ev, i, f); !r) {
+            return tl::make_unexpected(r.error());
+        }
+    }
+    const trace::Sec& sec = ev.sec;
+    f.field(EventField::sec_logged, Value::boolean(sec.kind != trace::Sec::Kind::not_logged));
+    f.field(EventField::sec_protected, sec.kind == trace::Sec::Kind::not_logged
+                                           ? Value::unknown("protection not logged")
+                                           : Value::boolean(sec.kind == trace::Sec::Kind::protected_));
+    const auto opt32 = [](const auto& o) -> std::optional<std::uint32_t> {
+        if (!o) {
+            return std::nullopt;
+        }
+        return static_cast<std::uint32_t>(*o);
+    };
+    f.field(EventField::sec_ctx, sec_int(sec, opt32(sec.ctx), "ctx"));
+    f.field(EventField::sec_count, sec_int(sec, sec.count, "count"));
+    f.field(EventField::sec_bearer, sec_int(sec, opt32(sec.bearer), "bearer"));
+    f.field(EventField::sec_direction, sec_int(sec, opt32(sec.direction), "direction"));
+    if (sec.kind == trace::Sec::Kind::protected_ && sec.mac) {
+        f.field(EventField::sec_mac,
+                Value::bytes(std::vector<std::uint8_t>(sec.mac->begin(), sec.mac->end())));
+    } else {
+        f.field(EventField::sec_mac,
+                sec.kind == trace::Sec::Kind::none ? Value::absent() : Value::unknown("MAC-I not logged"));
+    }
+    if (sec.kind == trace::Sec::Kind::protected_ && sec.ciphered) {
+        f.field(EventField::sec_ciphered, Value::boolean(*sec.ciphered));
+    } else {
+        f.field(EventField::sec_ciphered, sec.kind == trace::Sec::Kind::none
+                                              ? Value::boolean(false)
+                                              : Value::unknown("ciphering not logged"));
+    }
+    f.field(EventField::pdu, ev.pdu ? Value::bytes(*ev.pdu) : Value::unknown("pdu not logged"));
+    return {};
+}
+
+} // namespace detail
+
+namespace {
+
+/// bind_event's sink: the values by expression name.
+class MapSink final : public detail::FieldSink {
+  public:
+    MapSink(const spec::MessageDef& def, std::unordered_map<std::string, Value>& out) : def_(def), out_(out)
+    {
+    }
+    void field(detail::EventField field, Value value) override
+    {
+        out_[std::string(detail::kEventFieldNames.at(static_cast<std::size_t>(field)))] = std::move(value);
+    }
+    void ie(std::size_t ie, detail::IePart part, Value value) override
+    {
+        std::string name = "ie." + def_.ies.at(ie).name;
+        if (part != detail::IePart::whole) {
+            name += part == detail::IePart::nea ? ".nea" : ".nia";
+        }
+        out_[std::move(name)] = std::move(value);
+    }
+
+  private:
+    const spec::MessageDef& def_;
+    std::unordered_map<std::string, Value>& out_;
+};
+
+} // namespace
+
 Expected<BoundEvent> bind_event(const spec::Spec& spec, const trace::Trace& t, const trace::Event& ev,
                                 std::size_t i)
 {
-    const auto& msg_names = spec.find_enum("Msg")->names;
-    {
-        const spec::MessageDef* def = spec.find_message(ev.msg);
-        if (def == nullptr) {
-            std::string list;
-            for (const auto& m : spec.messages) {
-                list += (list.empty() ? "" : ", ") + m.id;
-            }
-            return bind_error(t, &ev, i, ev.pointer + "/msg",
-                              "message " + ev.msg + " is not part of spec " + spec.id + "; expected one of " + list);
-        }
-        if (std::find(def->senders.begin(), def->senders.end(), trace::to_string(ev.from)) == def->senders.end()) {
-            return bind_error(t, &ev, i, ev.pointer + "/from",
-                              std::string("the ") + trace::to_string(ev.from) + " cannot send " + ev.msg +
-                                  " in spec " + spec.id);
-        }
-        BoundEvent be;
-        be.event = &ev;
-        auto& f = be.fields;
-        const auto msg_index = static_cast<std::uint32_t>(
-            std::find(msg_names.begin(), msg_names.end(), ev.msg) - msg_names.begin());
-        f["msg"] = Value::enumeration(msg_index);
-        f["from"] = Value::enumeration(ev.from == trace::Role::initiator ? 0U : 1U);
-        f["index"] = Value::integer(static_cast<std::int64_t>(i));
-        if (ev.ie.is_null()) { // no IE decoded: each may be absent or carry any value
-            for (const auto& d : def->ies) {
-                for (const auto& name : ie_field_names(d)) {
-                    f[name] = Value::unknown("IEs of event " + std::to_string(i) + " not decoded");
-                }
-            }
-        }
-        for (const auto& item : ev.ie.items()) {
-            const std::string& name = item.key();
-            const json& value = item.value();
-            const auto ie_def = std::find_if(def->ies.begin(), def->ies.end(),
-                                             [&](const spec::IeDef& d) { return d.name == name; });
-            if (ie_def == def->ies.end()) {
-                std::string list;
-                for (const auto& d : def->ies) {
-                    list += (list.empty() ? "" : ", ") + d.name;
-                }
-                return bind_error(t, &ev, i, ev.pointer + "/ie/" + name,
-                                  "unknown IE '" + name + "' in " + ev.msg + "; expected one of " +
-                                      (list.empty() ? std::string("(none)") : list));
-            }
-            if (auto r = bind_ie(*ie_def, value, ev.pointer + "/ie/" + name, t, ev, i, f); !r) {
-                return tl::make_unexpected(r.error());
-            }
-        }
-        const trace::Sec& sec = ev.sec;
-        f["sec.logged"] = Value::boolean(sec.kind != trace::Sec::Kind::not_logged);
-        f["sec.protected"] = sec.kind == trace::Sec::Kind::not_logged
-                                 ? Value::unknown("protection not logged")
-                                 : Value::boolean(sec.kind == trace::Sec::Kind::protected_);
-        const auto opt32 = [](const auto& o) -> std::optional<std::uint32_t> {
-            if (!o) {
-                return std::nullopt;
-            }
-            return static_cast<std::uint32_t>(*o);
-        };
-        f["sec.ctx"] = sec_int(sec, opt32(sec.ctx), "ctx");
-        f["sec.count"] = sec_int(sec, sec.count, "count");
-        f["sec.bearer"] = sec_int(sec, opt32(sec.bearer), "bearer");
-        f["sec.direction"] = sec_int(sec, opt32(sec.direction), "direction");
-        if (sec.kind == trace::Sec::Kind::protected_ && sec.mac) {
-            f["sec.mac"] = Value::bytes(std::vector<std::uint8_t>(sec.mac->begin(), sec.mac->end()));
-        } else {
-            f["sec.mac"] = sec.kind == trace::Sec::Kind::none ? Value::absent() : Value::unknown("MAC-I not logged");
-        }
-        if (sec.kind == trace::Sec::Kind::protected_ && sec.ciphered) {
-            f["sec.ciphered"] = Value::boolean(*sec.ciphered);
-        } else {
-            f["sec.ciphered"] = sec.kind == trace::Sec::Kind::none ? Value::boolean(false)
-                                                                    : Value::unknown("ciphering not logged");
-        }
-        f["pdu"] = ev.pdu ? Value::bytes(*ev.pdu) : Value::unknown("pdu not logged");
-        return be;
+    const auto def = detail::message_of(spec, t, ev, i);
+    if (!def) {
+        return tl::make_unexpected(def.error());
     }
+    BoundEvent be;
+    be.event = &ev;
+    MapSink sink(**def, be.fields);
+    if (auto r = detail::bind_event_fields(spec, t, ev, i, **def, detail::message_index(spec, ev.msg), sink);
+        !r) {
+        return tl::make_unexpected(r.error());
+    }
+    return be;
 }
 
 } // namespace pc5check::machine

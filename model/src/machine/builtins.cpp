@@ -18,15 +18,9 @@ const std::vector<std::uint8_t>& bytes_of(const Value& v)
     return std::get<std::vector<std::uint8_t>>(v.data);
 }
 
-std::int64_t int_of(const Value& v)
-{
-    return std::get<std::int64_t>(v.data);
-}
+std::int64_t int_of(const Value& v) { return std::get<std::int64_t>(v.data); }
 
-std::uint32_t enum_of(const Value& v)
-{
-    return std::get<expr::EnumValue>(v.data).index;
-}
+std::uint32_t enum_of(const Value& v) { return std::get<expr::EnumValue>(v.data).index; }
 
 /// Any absent argument makes the derivation impossible: say which.
 const Value* first_absent(const std::vector<Value>& args)
@@ -39,10 +33,7 @@ const Value* first_absent(const std::vector<Value>& args)
     return nullptr;
 }
 
-std::string hex_id(std::int64_t id)
-{
-    return std::to_string(id);
-}
+std::string hex_id(std::int64_t id) { return std::to_string(id); }
 
 } // namespace
 
@@ -99,7 +90,8 @@ void declare_builtins(expr::Scope& scope)
         }};
     /// Ref: TS 33.401 B.2 / TS 33.501 D.1, D.4.5 (MAC-I over a PDCP SDU).
     scope.functions["nia"] = expr::ExternalFunction{
-        {Type::enumeration(nia), bytes, integer, integer, integer, bytes}, bytes,
+        {Type::enumeration(nia), bytes, integer, integer, integer, bytes},
+        bytes,
         [](const std::vector<Value>& a) -> Value {
             if (first_absent(a) != nullptr) {
                 return Value::unknown("MAC-I input absent");
@@ -107,7 +99,8 @@ void declare_builtins(expr::Scope& scope)
             const std::int64_t count = int_of(a[2]);
             const std::int64_t bearer = int_of(a[3]);
             const std::int64_t direction = int_of(a[4]);
-            if (count < 0 || count > 0xFFFFFFFF || bearer < 0 || bearer > 31 || direction < 0 || direction > 1) {
+            if (count < 0 || count > 0xFFFFFFFF || bearer < 0 || bearer > 31 || direction < 0 ||
+                direction > 1) {
                 return Value::unknown("COUNT/BEARER/DIRECTION out of range");
             }
             const crypto::PdcpInput in{static_cast<std::uint32_t>(count), static_cast<std::uint8_t>(bearer),
@@ -170,21 +163,27 @@ void append_key(std::string& key, const Value& v)
 /// ordered map compared long keys (a MAC's key holds the whole PDU) byte by byte on every probe.
 void memoize(expr::ExternalFunction& f)
 {
-    auto cache = std::make_shared<std::unordered_map<std::string, Value>>();
+    struct Memo {
+        std::unordered_map<std::string, Value> cache;
+        std::string key; ///< the key of the current call: its buffer is kept, a hit allocates nothing
+    };
+    auto memo = std::make_shared<Memo>();
     auto inner = f.impl;
-    f.impl = [cache, inner](const std::vector<Value>& args) -> Value {
-        std::string key;
+    f.impl = [memo, inner](const std::vector<Value>& args) -> Value {
+        std::string& key = memo->key;
+        key.clear();
         for (const auto& a : args) {
             append_key(key, a);
         }
-        if (const auto it = cache->find(key); it != cache->end()) {
+        auto& cache = memo->cache;
+        if (const auto it = cache.find(key); it != cache.end()) {
             return it->second;
         }
-        if (cache->size() > 4096) {
-            cache->clear(); // bounded memory on long traces
+        if (cache.size() > 4096) {
+            cache.clear(); // bounded memory on long traces
         }
         Value v = inner(args);
-        cache->emplace(std::move(key), v);
+        cache.emplace(key, v);
         return v;
     };
 }

@@ -3,6 +3,7 @@
 
 #include "pc5check/machine/machine.h"
 
+#include "bind_fields.h"
 #include "pc5check/machine/builtins.h"
 
 #include <algorithm>
@@ -18,20 +19,23 @@ using expr::Value;
 /// `slots` (Machine::slots_) holds the value of each variable of the machine's scope by Node::slot,
 /// so that a variable read is an array read; lookup() by name serves trees without slots.
 class EventEnv final : public expr::Env {
-public:
-    EventEnv(const std::unordered_map<std::string, Value>* fields, const std::unordered_map<std::string, Value>& state,
+  public:
+    /// `verified`: the trees evaluated are the spec's, and Spec::slots_verified holds.
+    EventEnv(const std::unordered_map<std::string, Value>& state,
              const std::unordered_map<std::string, Value>& params, bool enabled,
-             const std::vector<const Value*>& slots, const std::vector<std::string_view>& names)
-        : fields_(fields), state_(state), params_(params), enabled_(Value::boolean(enabled)), slots_(slots),
-          names_(names)
+             const std::vector<const Value*>& slots, const std::vector<std::string_view>& names,
+             bool verified)
+        : state_(state), params_(params), enabled_(Value::boolean(enabled)), slots_(slots), names_(names),
+          verified_(verified)
     {
     }
 
     /// A slot is trusted only when it names the same variable: a tree checked against another scope
     /// (or before a name was added to this one) falls back to lookup() instead of reading a neighbour.
+    /// The spec's own trees were compared once, when it loaded (Spec::slots_verified).
     [[nodiscard]] const Value* find(const expr::Node& variable) const override
     {
-        if (variable.slot >= slots_.size() || names_[variable.slot] != variable.name) {
+        if (variable.slot >= slots_.size() || (!verified_ && names_[variable.slot] != variable.name)) {
             return nullptr;
         }
         return slots_[variable.slot];
@@ -39,9 +43,11 @@ public:
 
     [[nodiscard]] Value lookup(const std::string& name) const override
     {
-        if (fields_ != nullptr) {
-            if (const auto it = fields_->find(name); it != fields_->end()) {
-                return it->second;
+        // The slot table holds what the chain below would find, and the event's fields first.
+        if (const auto it = std::lower_bound(names_.begin(), names_.end(), name);
+            it != names_.end() && *it == name) {
+            if (const Value* v = slots_[static_cast<std::size_t>(it - names_.begin())]; v != nullptr) {
+                return *v;
             }
         }
         if (const auto it = state_.find(name); it != state_.end()) {
@@ -64,19 +70,20 @@ public:
     /// The value lookup("enabled") gives, for the slot table.
     [[nodiscard]] const Value* enabled() const { return &enabled_; }
 
-private:
-    const std::unordered_map<std::string, Value>* fields_;
+  private:
     const std::unordered_map<std::string, Value>& state_;
     const std::unordered_map<std::string, Value>& params_;
     Value enabled_;
     const std::vector<const Value*>& slots_;
     const std::vector<std::string_view>& names_;
+    bool verified_;
 };
 
 /// Variables visible to state-variable initialisers.
 class InitEnv final : public expr::Env {
-public:
-    InitEnv(const std::unordered_map<std::string, Value>& init, const std::unordered_map<std::string, Value>& params)
+  public:
+    InitEnv(const std::unordered_map<std::string, Value>& init,
+            const std::unordered_map<std::string, Value>& params)
         : init_(init), params_(params)
     {
     }
@@ -92,7 +99,7 @@ public:
         return Value::unknown(name);
     }
 
-private:
+  private:
     const std::unordered_map<std::string, Value>& init_;
     const std::unordered_map<std::string, Value>& params_;
 };
@@ -127,10 +134,7 @@ std::string render_template(const spec::Template& t, const expr::Env& env, const
     return out;
 }
 
-const char* role_name(trace::Role r)
-{
-    return r == trace::Role::initiator ? "initiator" : "target";
-}
+const char* role_name(trace::Role r) { return r == trace::Role::initiator ? "initiator" : "target"; }
 
 trace::Role other(trace::Role r)
 {
@@ -222,7 +226,39 @@ Machine::Machine(const spec::Spec& spec, const BoundTrace& trace) : spec_(&spec)
             absent_slots_.push_back(s);
         }
     }
+    field_values_.resize(names_.size());
+    for (std::size_t f = 0; f < field_slots_.size(); ++f) {
+        field_slots_[f] = slot_of(detail::kEventFieldNames[f]);
+    }
 }
+
+/// Writes an event's fields into the machine's slot table (a field the scope does not declare is
+/// read by no expression, and dropped).
+class Machine::SlotSink final : public detail::FieldSink {
+  public:
+    SlotSink(Machine& machine, const MessagePlan& plan) : machine_(machine), plan_(plan) {}
+    void field(detail::EventField field, Value value) override
+    {
+        put(machine_.field_slots_[static_cast<std::size_t>(field)], std::move(value));
+    }
+    void ie(std::size_t ie, detail::IePart part, Value value) override
+    {
+        put(plan_.ie_slots[ie][static_cast<std::size_t>(part)], std::move(value));
+    }
+
+  private:
+    void put(std::uint32_t slot, Value&& value)
+    {
+        if (slot == expr::kNoSlot) {
+            return;
+        }
+        machine_.field_values_[slot] = std::move(value);
+        machine_.slots_[slot] = &machine_.field_values_[slot];
+    }
+
+    Machine& machine_;
+    const MessagePlan& plan_;
+};
 
 Machine::Candidate Machine::candidate(const spec::Transition& t)
 {
@@ -281,6 +317,26 @@ const Machine::MessagePlan& Machine::plan_for(const std::string& msg)
             }
         }
     }
+    plan.def = spec_->find_message(msg);
+    if (plan.def != nullptr) {
+        plan.msg_index = detail::message_index(*spec_, msg);
+        for (const trace::Role r : {trace::Role::initiator, trace::Role::target}) {
+            plan.may_send[r == trace::Role::initiator ? 0 : 1] =
+                std::find(plan.def->senders.begin(), plan.def->senders.end(), trace::to_string(r)) !=
+                plan.def->senders.end();
+        }
+        for (const auto& ie : plan.def->ies) {
+            const auto names = ie_field_names(ie);
+            std::array<std::uint32_t, 3> slots{expr::kNoSlot, expr::kNoSlot, expr::kNoSlot};
+            if (names.size() == 1) {
+                slots[static_cast<std::size_t>(detail::IePart::whole)] = slot_of(names[0]);
+            } else {
+                slots[static_cast<std::size_t>(detail::IePart::nea)] = slot_of(names[0]);
+                slots[static_cast<std::size_t>(detail::IePart::nia)] = slot_of(names[1]);
+            }
+            plan.ie_slots.push_back(slots);
+        }
+    }
     return plan;
 }
 
@@ -321,11 +377,52 @@ StepRecord Machine::step(std::size_t event_index, std::vector<Finding>& findings
     return step(trace_->events.at(event_index), event_index, findings, passes, snapshot_on_violation);
 }
 
+void Machine::begin_slots()
+{
+    // This event's slot table: the state and parameters, then what lookup() would find before them.
+    slots_ = base_slots_;
+    for (const std::uint32_t s : absent_slots_) {
+        slots_[s] = &absent_;
+    }
+}
+
 StepRecord Machine::step(const BoundEvent& be, std::size_t event_index, std::vector<Finding>& findings,
                          std::map<std::string, std::size_t>& passes, bool snapshot_on_violation)
 {
+    begin_slots();
+    for (const auto& [name, value] : be.fields) {
+        if (const auto s = slot_of(name); s != expr::kNoSlot) {
+            slots_[s] = &value;
+        }
+    }
+    return run(*be.event, event_index, plan_for(be.event->msg), findings, passes, snapshot_on_violation);
+}
+
+Expected<StepRecord> Machine::step(const trace::Event& ev, std::size_t event_index,
+                                   std::vector<Finding>& findings, std::map<std::string, std::size_t>& passes,
+                                   bool snapshot_on_violation)
+{
+    const MessagePlan& plan = plan_for(ev.msg);
+    if (plan.def == nullptr || !plan.may_send[ev.from == trace::Role::initiator ? 0 : 1]) {
+        auto def = detail::message_of(*spec_, *trace_->trace, ev, event_index);
+        PC5CHECK_ASSERT(!def && "the plan knows the message and its senders");
+        return tl::make_unexpected(std::move(def).error());
+    }
+    begin_slots();
+    SlotSink sink(*this, plan);
+    if (auto bound = detail::bind_event_fields(*spec_, *trace_->trace, ev, event_index, *plan.def,
+                                               plan.msg_index, sink);
+        !bound) {
+        return tl::make_unexpected(std::move(bound).error());
+    }
+    return run(ev, event_index, plan, findings, passes, snapshot_on_violation);
+}
+
+StepRecord Machine::run(const trace::Event& ev, std::size_t event_index, const MessagePlan& plan,
+                        std::vector<Finding>& findings, std::map<std::string, std::size_t>& passes,
+                        bool snapshot_on_violation)
+{
     const std::size_t findings_before = findings.size();
-    const trace::Event& ev = *be.event;
     const trace::Role sender = ev.from;
     const trace::Role receiver = other(sender);
     StepRecord record;
@@ -343,32 +440,22 @@ StepRecord Machine::step(const BoundEvent& be, std::size_t event_index, std::vec
         }
     }
     if (injected || dropped) {
-        record.assumptions.push_back("event " + std::to_string(event_index) + " (" + ev.msg + "): " +
-                                     (injected ? std::string("injected by the attacker, not sent by the ") + role_name(sender)
-                                               : std::string("dropped by the attacker, never received by the ") +
-                                                     role_name(receiver)) +
-                                     " (attacker_steps)");
+        record.assumptions.push_back(
+            "event " + std::to_string(event_index) + " (" + ev.msg + "): " +
+            (injected
+                 ? std::string("injected by the attacker, not sent by the ") + role_name(sender)
+                 : std::string("dropped by the attacker, never received by the ") + role_name(receiver)) +
+            " (attacker_steps)");
     }
 
-    EventEnv env(&be.fields, state_, params_, false, slots_, names_);
-    // This event's slot table: the state and parameters, then what lookup() would find before them.
-    slots_ = base_slots_;
-    const Value absent = Value::absent();
-    for (const std::uint32_t s : absent_slots_) {
-        slots_[s] = &absent;
-    }
+    // run() evaluates only the spec's trees (guards, checks, templates, effects).
+    EventEnv env(state_, params_, false, slots_, names_, spec_->slots_verified);
     if (enabled_slot_ != expr::kNoSlot) {
         slots_[enabled_slot_] = env.enabled();
-    }
-    for (const auto& [name, value] : be.fields) {
-        if (const auto s = slot_of(name); s != expr::kNoSlot) {
-            slots_[s] = &value;
-        }
     }
 
     // Which transition of a role fires: the first in spec order whose from-state and message match
     // and whose guard is not false. An unknown guard is taken, and recorded as an assumption.
-    const MessagePlan& plan = plan_for(ev.msg);
     const auto select = [&](const std::vector<Candidate>& candidates) -> const Candidate* {
         for (const Candidate& c : candidates) {
             const spec::Transition& t = *c.transition;
@@ -479,7 +566,8 @@ StepRecord Machine::step(const BoundEvent& be, std::size_t event_index, std::vec
 
 Replayer::Replayer(const spec::Spec& spec, const trace::Trace& header, std::unique_ptr<BoundTrace> bound,
                    bool keep_steps)
-    : spec_(&spec), header_(&header), bound_(std::move(bound)), machine_(spec, *bound_), keep_steps_(keep_steps)
+    : spec_(&spec), header_(&header), bound_(std::move(bound)), machine_(spec, *bound_),
+      keep_steps_(keep_steps)
 {
 }
 
@@ -497,13 +585,13 @@ Expected<Replayer> Replayer::start(const spec::Spec& spec, const trace::Trace& h
 Expected<const StepRecord*> Replayer::feed(const trace::Event& event)
 {
     const std::size_t i = next_;
-    auto be = bind_event(*spec_, *header_, event, i);
-    if (!be) {
-        return tl::make_unexpected(std::move(be).error());
+    const auto before = result_.findings.size();
+    auto stepped = machine_.step(event, i, result_.findings, result_.passes, !violated_);
+    if (!stepped) {
+        return tl::make_unexpected(std::move(stepped).error());
     }
     ++next_;
-    const auto before = result_.findings.size();
-    StepRecord rec = machine_.step(*be, i, result_.findings, result_.passes, !violated_);
+    StepRecord rec = std::move(*stepped);
     for (const auto& a : rec.assumptions) {
         result_.assumptions.push_back(a);
     }

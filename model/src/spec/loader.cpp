@@ -33,15 +33,15 @@ std::shared_ptr<const expr::EnumDef> make_enum(std::string name, std::vector<std
 
 /// Loader state while building one Spec.
 class Loader {
-public:
-  Loader(std::string file, const ParameterOverrides& overrides, const Limits& limits)
-      : file_(std::move(file)), overrides_(overrides), limits_(limits)
-  {
+  public:
+    Loader(std::string file, const ParameterOverrides& overrides, const Limits& limits)
+        : file_(std::move(file)), overrides_(overrides), limits_(limits)
+    {
     }
 
     Expected<Spec> load(const json& doc);
 
-private:
+  private:
     std::string file_;
     const ParameterOverrides& overrides_;
     const Limits& limits_;
@@ -55,7 +55,8 @@ private:
     }
 
     Expected<expr::Type> parse_type(const std::string& text, const std::string& pointer) const;
-    Expected<expr::Value> value_from_json(const json& j, const expr::Type& type, const std::string& pointer) const;
+    Expected<expr::Value> value_from_json(const json& j, const expr::Type& type,
+                                          const std::string& pointer) const;
     Expected<expr::Value> value_from_text(const std::string& text, const expr::Type& type,
                                           const std::string& pointer) const;
     Expected<std::vector<ClauseRef>> clauses(const json& obj, const std::string& pointer) const;
@@ -76,6 +77,8 @@ private:
     Expected<void> load_rules(const json& doc);
     Expected<void> load_properties(const json& doc);
     Expected<void> add_variable(const std::string& name, const expr::Type& type, const std::string& pointer);
+    /// Whether the event-time trees' slots name their variables in spec_.scope (Spec::slots_verified).
+    [[nodiscard]] bool slots_agree() const;
 };
 
 Expected<expr::Type> Loader::parse_type(const std::string& text, const std::string& pointer) const
@@ -108,10 +111,12 @@ Expected<expr::Type> Loader::parse_type(const std::string& text, const std::stri
     if (auto e = spec_.find_enum(text)) {
         return expr::Type::enumeration(e);
     }
-    return fail(pointer, "unknown type '" + text + "'; expected bool, int, bytes, map, set<T> or an enum name");
+    return fail(pointer,
+                "unknown type '" + text + "'; expected bool, int, bytes, map, set<T> or an enum name");
 }
 
-Expected<expr::Value> Loader::value_from_json(const json& j, const expr::Type& type, const std::string& pointer) const
+Expected<expr::Value> Loader::value_from_json(const json& j, const expr::Type& type,
+                                              const std::string& pointer) const
 {
     switch (type.kind) {
     case expr::TypeKind::boolean:
@@ -139,7 +144,8 @@ Expected<expr::Value> Loader::value_from_json(const json& j, const expr::Type& t
     }
     case expr::TypeKind::enumeration: {
         if (!j.is_string()) {
-            return fail(pointer, "expected a " + type.enum_def->name + " name, found " + detail::json_type_name(j));
+            return fail(pointer,
+                        "expected a " + type.enum_def->name + " name, found " + detail::json_type_name(j));
         }
         return value_from_text(j.get<std::string>(), type, pointer);
     }
@@ -164,7 +170,7 @@ Expected<expr::Value> Loader::value_from_json(const json& j, const expr::Type& t
 }
 
 Expected<expr::Value> Loader::value_from_text(const std::string& text, const expr::Type& type,
-                                             const std::string& pointer) const
+                                              const std::string& pointer) const
 {
     if (type.kind == expr::TypeKind::enumeration) {
         const auto& names = type.enum_def->names;
@@ -207,7 +213,8 @@ Expected<std::vector<ClauseRef>> Loader::clauses(const json& obj, const std::str
         const json& c = (*it)[i];
         const std::string cp = join_pointer(p, i);
         if (!c.is_object()) {
-            return fail(cp, "expected an object {doc, clause, release?, note?}, found " + detail::json_type_name(c));
+            return fail(cp, "expected an object {doc, clause, release?, note?}, found " +
+                                detail::json_type_name(c));
         }
         if (auto k = check_keys(c, {"doc", "clause", "release", "note"}, file_, cp); !k) {
             return tl::make_unexpected(k.error());
@@ -308,12 +315,57 @@ Expected<Template> Loader::compile_template(const json& obj, const std::string& 
     return out;
 }
 
-Expected<void> Loader::add_variable(const std::string& name, const expr::Type& type, const std::string& pointer)
+bool Loader::slots_agree() const
+{
+    std::vector<std::string_view> names;
+    names.reserve(spec_.scope.variables.size());
+    for (const auto& [name, type] : spec_.scope.variables) {
+        names.emplace_back(name);
+    }
+    const auto agree = [&names](const expr::Node& root) {
+        std::vector<const expr::Node*> todo{&root};
+        while (!todo.empty()) {
+            const expr::Node& n = *todo.back();
+            todo.pop_back();
+            if (n.kind == expr::NodeKind::variable && (n.slot >= names.size() || names[n.slot] != n.name)) {
+                return false;
+            }
+            for (const auto& a : n.args) {
+                todo.push_back(a.get());
+            }
+        }
+        return true;
+    };
+    const auto template_agrees = [&agree](const Template& t) {
+        return std::all_of(t.parts.begin(), t.parts.end(), [&agree](const auto& part) {
+            const auto* node = std::get_if<expr::NodePtr>(&part);
+            return node == nullptr || agree(**node);
+        });
+    };
+    for (const auto& t : spec_.transitions) {
+        if (!agree(*t.guard) || !std::all_of(t.effects.begin(), t.effects.end(),
+                                             [&agree](const Effect& e) { return agree(*e.value); })) {
+            return false;
+        }
+    }
+    for (const auto& r : spec_.rules) {
+        for (const auto& c : r.checks) {
+            if (!agree(*c.when) || !agree(*c.assertion) || !template_agrees(c.expected) ||
+                !template_agrees(c.observed)) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+Expected<void> Loader::add_variable(const std::string& name, const expr::Type& type,
+                                    const std::string& pointer)
 {
     const auto [it, inserted] = spec_.scope.variables.emplace(name, type);
     if (!inserted && !(it->second == type)) {
-        return fail(pointer, "'" + name + "' is declared with type " + it->second.to_string() + " elsewhere, here " +
-                                 type.to_string());
+        return fail(pointer, "'" + name + "' is declared with type " + it->second.to_string() +
+                                 " elsewhere, here " + type.to_string());
     }
     return {};
 }
@@ -334,7 +386,8 @@ Expected<void> Loader::load_parameters(const json& doc)
         if (!p.is_object()) {
             return fail(ptr, "expected a parameter object, found " + detail::json_type_name(p));
         }
-        if (auto k = check_keys(p, {"id", "type", "default", "confirmed", "text", "clauses"}, file_, ptr); !k) {
+        if (auto k = check_keys(p, {"id", "type", "default", "confirmed", "text", "clauses"}, file_, ptr);
+            !k) {
             return tl::make_unexpected(k.error());
         }
         Parameter param;
@@ -359,7 +412,8 @@ Expected<void> Loader::load_parameters(const json& doc)
             return tl::make_unexpected(def.error());
         }
         if (!p.contains("confirmed") || !p["confirmed"].is_boolean()) {
-            return fail(ptr, "missing or non-boolean 'confirmed' (say whether the value is confirmed in 3GPP text)");
+            return fail(
+                ptr, "missing or non-boolean 'confirmed' (say whether the value is confirmed in 3GPP text)");
         }
         auto cl = clauses(p, ptr);
         if (!cl) {
@@ -454,7 +508,8 @@ Expected<void> Loader::load_messages(const json& doc)
                 if (!ie.is_object()) {
                     return fail(iptr, "expected an IE object");
                 }
-                if (auto k = check_keys(ie, {"name", "kind", "min", "max", "length", "text"}, file_, iptr); !k) {
+                if (auto k = check_keys(ie, {"name", "kind", "min", "max", "length", "text"}, file_, iptr);
+                    !k) {
                     return tl::make_unexpected(k.error());
                 }
                 IeDef d;
@@ -488,18 +543,23 @@ Expected<void> Loader::load_messages(const json& doc)
                 } else if (d.kind == "bool") {
                     added = add_variable(base, expr::Type::boolean(), iptr);
                 } else if (d.kind == "sec_cap") {
-                    added = add_variable(base + ".nea", expr::Type::set_of_enum(spec_.find_enum("Nea")), iptr);
+                    added =
+                        add_variable(base + ".nea", expr::Type::set_of_enum(spec_.find_enum("Nea")), iptr);
                     if (added) {
-                        added = add_variable(base + ".nia", expr::Type::set_of_enum(spec_.find_enum("Nia")), iptr);
+                        added = add_variable(base + ".nia", expr::Type::set_of_enum(spec_.find_enum("Nia")),
+                                             iptr);
                     }
                 } else if (d.kind == "algs") {
-                    added = add_variable(base + ".nea", expr::Type::enumeration(spec_.find_enum("Nea")), iptr);
+                    added =
+                        add_variable(base + ".nea", expr::Type::enumeration(spec_.find_enum("Nea")), iptr);
                     if (added) {
-                        added = add_variable(base + ".nia", expr::Type::enumeration(spec_.find_enum("Nia")), iptr);
+                        added = add_variable(base + ".nia", expr::Type::enumeration(spec_.find_enum("Nia")),
+                                             iptr);
                     }
                 } else {
                     return fail(join_pointer(iptr, "kind"),
-                                "unknown IE kind '" + d.kind + "'; expected bytes, int, bool, sec_cap or algs");
+                                "unknown IE kind '" + d.kind +
+                                    "'; expected bytes, int, bool, sec_cap or algs");
                 }
                 if (!added) {
                     return added;
@@ -560,11 +620,13 @@ Expected<void> Loader::load_variables(const json& doc)
         auto type_text = get_string(v, "type", file_, ptr);
         auto text = get_string(v, "text", file_, ptr);
         if (!role || !name || !type_text || !text) {
-            return tl::make_unexpected(!role ? role.error()
-                                             : (!name ? name.error() : (!type_text ? type_text.error() : text.error())));
+            return tl::make_unexpected(
+                !role ? role.error()
+                      : (!name ? name.error() : (!type_text ? type_text.error() : text.error())));
         }
         if (*role != "initiator" && *role != "target" && *role != "link") {
-            return fail(join_pointer(ptr, "role"), "expected initiator, target or link, found '" + *role + "'");
+            return fail(join_pointer(ptr, "role"),
+                        "expected initiator, target or link, found '" + *role + "'");
         }
         if (*name == "state") {
             return fail(join_pointer(ptr, "name"), "'state' is reserved for the control state");
@@ -636,8 +698,9 @@ Expected<void> Loader::load_transitions(const json& doc)
         if (!t.is_object()) {
             return fail(ptr, "expected a transition object");
         }
-        if (auto k = check_keys(t, {"id", "role", "dir", "from", "to", "on", "guard", "effects", "text", "clauses"},
-                                file_, ptr);
+        if (auto k = check_keys(
+                t, {"id", "role", "dir", "from", "to", "on", "guard", "effects", "text", "clauses"}, file_,
+                ptr);
             !k) {
             return k;
         }
@@ -651,10 +714,10 @@ Expected<void> Loader::load_transitions(const json& doc)
         auto on = get_string_list(t, "on", file_, ptr);
         auto text = get_string(t, "text", file_, ptr);
         if (!id || !role || !dir || !from || !to || !on || !text) {
-            for (const Error* e : {!id ? &id.error() : nullptr, !role ? &role.error() : nullptr,
-                                   !dir ? &dir.error() : nullptr, !from ? &from.error() : nullptr,
-                                   !to ? &to.error() : nullptr, !on ? &on.error() : nullptr,
-                                   !text ? &text.error() : nullptr}) {
+            for (const Error* e :
+                 {!id ? &id.error() : nullptr, !role ? &role.error() : nullptr, !dir ? &dir.error() : nullptr,
+                  !from ? &from.error() : nullptr, !to ? &to.error() : nullptr, !on ? &on.error() : nullptr,
+                  !text ? &text.error() : nullptr}) {
                 if (e != nullptr) {
                     return tl::make_unexpected(*e);
                 }
@@ -686,14 +749,16 @@ Expected<void> Loader::load_transitions(const json& doc)
             const auto& states = spec_.control_states[tr.role];
             for (const auto& s : *from) {
                 if (std::find(states.begin(), states.end(), s) == states.end()) {
-                    return fail(join_pointer(ptr, "from"), "'" + s + "' is not a control state of " + tr.role);
+                    return fail(join_pointer(ptr, "from"),
+                                "'" + s + "' is not a control state of " + tr.role);
                 }
             }
             if (!to->empty() && std::find(states.begin(), states.end(), *to) == states.end()) {
                 return fail(join_pointer(ptr, "to"), "'" + *to + "' is not a control state of " + tr.role);
             }
         } else {
-            return fail(join_pointer(ptr, "role"), "expected initiator, target or link, found '" + tr.role + "'");
+            return fail(join_pointer(ptr, "role"),
+                        "expected initiator, target or link, found '" + tr.role + "'");
         }
         tr.from = *from;
         tr.to = *to;
@@ -703,12 +768,15 @@ Expected<void> Loader::load_transitions(const json& doc)
                 return fail(join_pointer(ptr, "on"), "unknown message '" + m + "'");
             }
             if (def != nullptr && tr.role != "link") {
-                const bool role_sends = std::find(def->senders.begin(), def->senders.end(), tr.role) != def->senders.end();
+                const bool role_sends =
+                    std::find(def->senders.begin(), def->senders.end(), tr.role) != def->senders.end();
                 const bool peer_sends = std::any_of(def->senders.begin(), def->senders.end(),
                                                     [&](const std::string& s) { return s != tr.role; });
-                if ((tr.dir == Direction::send && !role_sends) || (tr.dir == Direction::recv && !peer_sends)) {
-                    return fail(join_pointer(ptr, "on"), tr.role + " cannot " +
-                                                             (tr.dir == Direction::send ? "send " : "receive ") + m);
+                if ((tr.dir == Direction::send && !role_sends) ||
+                    (tr.dir == Direction::recv && !peer_sends)) {
+                    return fail(join_pointer(ptr, "on"),
+                                tr.role + " cannot " + (tr.dir == Direction::send ? "send " : "receive ") +
+                                    m);
                 }
             }
         }
@@ -781,7 +849,8 @@ Expected<void> Loader::load_rules(const json& doc)
             return fail(join_pointer(ptr, "id"), "duplicate rule id '" + *id + "'");
         }
         if (!severity->empty() && *severity != "error" && *severity != "warning") {
-            return fail(join_pointer(ptr, "severity"), "expected error or warning, found '" + *severity + "'");
+            return fail(join_pointer(ptr, "severity"),
+                        "expected error or warning, found '" + *severity + "'");
         }
         rule.id = *id;
         rule.warning = *severity == "warning";
@@ -801,7 +870,8 @@ Expected<void> Loader::load_rules(const json& doc)
             if (!c.is_object()) {
                 return fail(cptr, "expected a check object");
             }
-            if (auto k = check_keys(c, {"on", "when", "assert", "offender", "expected", "observed"}, file_, cptr);
+            if (auto k =
+                    check_keys(c, {"on", "when", "assert", "offender", "expected", "observed"}, file_, cptr);
                 !k) {
                 return k;
             }
@@ -910,8 +980,8 @@ Expected<Spec> Loader::load(const json& doc)
         return fail("", "expected a pc5-spec/1 JSON object, found " + detail::json_type_name(doc));
     }
     if (auto k = check_keys(doc,
-                            {"$schema", "format", "id", "title", "variant_note", "parameters", "messages", "states",
-                             "variables", "defs", "transitions", "rules", "properties"},
+                            {"$schema", "format", "id", "title", "variant_note", "parameters", "messages",
+                             "states", "variables", "defs", "transitions", "rules", "properties"},
                             file_, "");
         !k) {
         return tl::make_unexpected(k.error());
@@ -987,6 +1057,7 @@ Expected<Spec> Loader::load(const json& doc)
             return tl::make_unexpected(r.error());
         }
     }
+    spec_.slots_verified = slots_agree();
     return std::move(spec_);
 }
 

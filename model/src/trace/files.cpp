@@ -91,6 +91,22 @@ Expected<void> for_each_trace_in_file(const std::string& path,
                                       const std::function<void(Expected<Trace>&&)>& on_document,
                                       const Limits& limits)
 {
+    return for_each_document_in_file(
+        path,
+        [&](Expected<RawDocument>&& doc) {
+            if (!doc) {
+                on_document(tl::make_unexpected(std::move(doc).error()));
+                return;
+            }
+            on_document(parse_trace(doc->text, path, doc->line, limits));
+        },
+        limits);
+}
+
+Expected<void> for_each_document_in_file(const std::string& path,
+                                         const std::function<void(Expected<RawDocument>&&)>& on_document,
+                                         const Limits& limits)
+{
     if (fs::path(path).extension() != ".jsonl") {
         Expected<std::string> text = read_file(path, limits.max_file_bytes);
         if (!text) {
@@ -100,7 +116,7 @@ Expected<void> for_each_trace_in_file(const std::string& path,
             return file_error(ErrorCode::bad_input, path,
                               "expected a pc5-trace/1 JSON document, found an empty file");
         }
-        on_document(parse_trace(*text, path, 1, limits));
+        on_document(RawDocument{std::move(*text), 1});
         return {};
     }
     std::error_code ec;
@@ -131,7 +147,7 @@ Expected<void> for_each_trace_in_file(const std::string& path,
             on_document(tl::make_unexpected(std::move(e)));
             any = true;
         } else if (!detail::is_blank(text)) {
-            on_document(parse_trace(text, path, line, limits));
+            on_document(RawDocument{std::string(text), line});
             any = true;
         }
         document.clear();

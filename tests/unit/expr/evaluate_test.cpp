@@ -1,7 +1,9 @@
 #include "expr_test_util.h"
 
+#include <algorithm>
 #include <doctest/doctest.h>
 #include <limits>
+#include <memory>
 #include <string>
 
 using namespace pc5check::expr;
@@ -315,5 +317,78 @@ TEST_SUITE("expr")
             sum += " + 1";
         }
         CHECK(eval_str(sum, env) == "199");
+    }
+}
+
+namespace {
+
+/// A deep copy of `n` with every Node::op cleared, as a hand-built tree has it.
+NodePtr without_ops(const Node& n)
+{
+    Node copy = n;
+    copy.op = kNoOp;
+    for (NodePtr& a : copy.args) {
+        a = without_ops(*a);
+    }
+    return std::make_shared<const Node>(std::move(copy));
+}
+
+/// Whether every unary, binary and call node of `n` has its operator resolved.
+bool ops_resolved(const Node& n)
+{
+    if ((n.kind == NodeKind::unary || n.kind == NodeKind::binary || n.kind == NodeKind::call) &&
+        n.op == kNoOp) {
+        return false;
+    }
+    return std::all_of(n.args.begin(), n.args.end(), [](const NodePtr& a) { return ops_resolved(*a); });
+}
+
+} // namespace
+
+TEST_SUITE("expr")
+{
+    // type_check resolves each operator and function name once (Node::op); a tree without that, as a
+    // caller builds by hand, is resolved by name. Both must mean the same.
+    TEST_CASE("evaluate: operators resolved by type_check and by name give the same values")
+    {
+        const MapEnv env = sample_env();
+        const Scope scope = make_scope();
+        for (const char* source : {"a && b || !a => b",
+                                   "!(a && opt == absent)",
+                                   "x + y * z - x / y % 3",
+                                   "x & y | x << 2 >> 1",
+                                   "-x",
+                                   "x < y && x <= y || x > y && x >= y",
+                                   "msg.nonce_1 == x\"0102ab\"",
+                                   "caps != caps",
+                                   "state.nia in caps",
+                                   "if a then x else y",
+                                   "present(opt)",
+                                   "known(c)",
+                                   "len(msg.nonce_1)",
+                                   "size(caps)",
+                                   "subset(caps, {NIA1, NIA2})",
+                                   "union(caps, {NIA0})",
+                                   "insert(ids, 3)",
+                                   "get(m, 1, 0)",
+                                   "put(m, 1, 2)",
+                                   "kdf(msg.nonce_1, 1)",
+                                   "x / z",
+                                   "x << 64",
+                                   "c && b",
+                                   "b => c",
+                                   "c || a",
+                                   "a && c",
+                                   "lazy(c)",
+                                   "noimpl(x)",
+                                   "opt + 1 == 2"}) {
+            INFO(source);
+            const auto tree = compile(source, scope);
+            REQUIRE_MESSAGE(tree.has_value(), (tree ? std::string() : tree.error().message));
+            CHECK(ops_resolved(**tree));
+            const NodePtr by_name = without_ops(**tree);
+            CHECK(render(evaluate(**tree, env, scope), (*tree)->type) ==
+                  render(evaluate(*by_name, env, scope), (*tree)->type));
+        }
     }
 }

@@ -1,8 +1,11 @@
 #include "pc5check/machine/machine.h"
 
 #include <doctest/doctest.h>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace {
 
@@ -214,5 +217,128 @@ TEST_SUITE("machine")
         CHECK(r2.steps[0].sender_transition == "ask");
         CHECK(r2.violated_rules() == std::vector<std::string>{"REAUTH_SET"}); // the `when: reauth` check
         CHECK(r2.passes.at("REAUTH_SET") == 1);
+    }
+}
+
+namespace {
+
+/// Replays `doc` twice: each event bound to a BoundEvent (bind_event, name-keyed fields) and stepped,
+/// and each event stepped unbound (values straight into the slot table, as Replayer::feed does).
+/// Returns both runs' findings rendered, or the error of the first event that does not bind.
+std::pair<std::string, std::string> both_ways(const pc5check::spec::Spec& spec, const json& doc)
+{
+    using namespace pc5check::machine;
+    auto t = pc5check::trace::parse_trace(doc.dump(), "toy-trace.json");
+    REQUIRE_MESSAGE(t.has_value(), (t ? "" : t.error().to_string()));
+    const auto render = [](const std::vector<Finding>& findings,
+                           const std::map<std::string, std::size_t>& passes,
+                           const std::vector<StepRecord>& steps) {
+        std::string out;
+        for (const auto& f : findings) {
+            out += f.rule + "@" + std::to_string(f.event) + ":" +
+                   std::to_string(static_cast<int>(f.outcome)) + ":" + f.expected + "|" + f.observed + "|" +
+                   f.reason + ";";
+        }
+        for (const auto& [rule, n] : passes) {
+            out += rule + "=" + std::to_string(n) + ";";
+        }
+        for (const auto& s : steps) {
+            out += s.sender_transition + "/" + s.receiver_transition + ";";
+            for (const auto& a : s.assumptions) {
+                out += a + ";";
+            }
+        }
+        return out;
+    };
+    std::string by_name;
+    {
+        auto header = bind_header(spec, *t);
+        REQUIRE(header.has_value());
+        Machine m(spec, *header);
+        std::vector<Finding> findings;
+        std::map<std::string, std::size_t> passes;
+        std::vector<StepRecord> steps;
+        for (std::size_t i = 0; i < t->events.size() && by_name.empty(); ++i) {
+            auto be = bind_event(spec, *t, t->events[i], i);
+            if (!be) {
+                by_name = "error: " + be.error().to_string();
+                break;
+            }
+            steps.push_back(m.step(*be, i, findings, passes));
+        }
+        if (by_name.empty()) {
+            by_name = render(findings, passes, steps);
+        }
+    }
+    std::string by_slot;
+    {
+        auto header = bind_header(spec, *t);
+        REQUIRE(header.has_value());
+        Machine m(spec, *header);
+        std::vector<Finding> findings;
+        std::map<std::string, std::size_t> passes;
+        std::vector<StepRecord> steps;
+        for (std::size_t i = 0; i < t->events.size() && by_slot.empty(); ++i) {
+            auto step = m.step(t->events[i], i, findings, passes);
+            if (!step) {
+                by_slot = "error: " + step.error().to_string();
+                break;
+            }
+            steps.push_back(std::move(*step));
+        }
+        if (by_slot.empty()) {
+            by_slot = render(findings, passes, steps);
+        }
+    }
+    return {by_name, by_slot};
+}
+
+} // namespace
+
+TEST_SUITE("machine")
+{
+    TEST_CASE("stepping an event bound by name and stepping it unbound agree, errors included")
+    {
+        const auto spec = toy_spec();
+        std::vector<json> docs;
+        docs.push_back(toy_trace());
+        auto big = toy_trace();
+        big["events"][0]["ie"]["msb_k_nrp_sess_id"] = 200; // SMALL violated
+        docs.push_back(big);
+        auto undecoded = toy_trace();
+        undecoded["events"][0]["ie"] = nullptr; // every IE unknown
+        docs.push_back(undecoded);
+        auto null_ie = toy_trace();
+        null_ie["events"][0]["ie"]["msb_k_nrp_sess_id"] = nullptr; // one IE not decoded
+        docs.push_back(null_ie);
+        auto unlogged = toy_trace();
+        unlogged["events"][1].erase("sec");
+        docs.push_back(unlogged);
+        auto unknown_ie = toy_trace();
+        unknown_ie["events"][1]["ie"] = {{"nonce_2", "00"}};
+        docs.push_back(unknown_ie);
+        auto bad_value = toy_trace();
+        bad_value["events"][0]["ie"]["msb_k_nrp_sess_id"] = 256;
+        docs.push_back(bad_value);
+        auto wrong_sender = toy_trace();
+        wrong_sender["events"][1]["from"] = "initiator";
+        docs.push_back(wrong_sender);
+        auto not_in_spec = toy_trace();
+        not_in_spec["events"][1]["msg"] = "DATA";
+        docs.push_back(not_in_spec);
+        for (const auto& doc : docs) {
+            const auto [by_name, by_slot] = both_ways(spec, doc);
+            INFO(doc.dump());
+            CHECK(!by_name.empty());
+            CHECK(by_name == by_slot);
+        }
+        // The error cases are errors, with bind_event's messages.
+        CHECK(both_ways(spec, unknown_ie).second.find("unknown IE 'nonce_2' in REKEYING_RESPONSE") !=
+              std::string::npos);
+        CHECK(both_ways(spec, wrong_sender).second.find("the initiator cannot send REKEYING_RESPONSE") !=
+              std::string::npos);
+        CHECK(both_ways(spec, not_in_spec).second.find("message DATA is not part of spec toy") !=
+              std::string::npos);
+        CHECK(both_ways(spec, big).second.find("SMALL@0") != std::string::npos);
     }
 }

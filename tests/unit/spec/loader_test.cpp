@@ -65,10 +65,10 @@ TEST_SUITE("spec")
         auto s = pc5check::spec::load_spec(std::string(PC5CHECK_SOURCE_DIR) + "/spec/ts33536-r17.json");
         REQUIRE(s.has_value());
         for (const char* id :
-             {"REQ_OLD_CONTEXT", "REQ_CONTENTS", "REAUTH_FORCES_AUTH", "SMC_NEW_CONTEXT", "SMC_ECHO_CAPS", "ALGS_ALLOWED",
-              "ACTIVATION_UNCHANGED", "SESS_ID_CONFLICT", "COMPLETE_NEW_CONTEXT", "RESPONSE_NEW_CONTEXT", "ORDER",
-              "REJECT_CAUSE", "REJECT_ABORTS", "OLD_CONTEXT_RETIRED", "REPLAY", "NONCE_REUSE", "KNRP_ID_UPDATE",
-              "NULL_INTEGRITY_REKEY"}) {
+             {"REQ_OLD_CONTEXT", "REQ_CONTENTS", "REAUTH_FORCES_AUTH", "SMC_NEW_CONTEXT", "SMC_ECHO_CAPS",
+              "ALGS_ALLOWED", "ACTIVATION_UNCHANGED", "SESS_ID_CONFLICT", "COMPLETE_NEW_CONTEXT",
+              "RESPONSE_NEW_CONTEXT", "ORDER", "REJECT_CAUSE", "REJECT_ABORTS", "OLD_CONTEXT_RETIRED",
+              "REPLAY", "NONCE_REUSE", "KNRP_ID_UPDATE", "NULL_INTEGRITY_REKEY"}) {
             const auto* rule = s->find_rule(id);
             REQUIRE_MESSAGE(rule != nullptr, id);
             CHECK_FALSE(rule->clauses.empty());
@@ -130,7 +130,8 @@ TEST_SUITE("spec")
             doc["transitions"][0]["effects"] = json::object();
             doc["transitions"][0]["guard"] = "true";
             const auto e = load_error(doc);
-            CHECK_MESSAGE(e.message.find("target cannot send REKEYING_REQUEST") != std::string::npos, e.message);
+            CHECK_MESSAGE(e.message.find("target cannot send REKEYING_REQUEST") != std::string::npos,
+                          e.message);
         }
         SUBCASE("missing clauses")
         {
@@ -188,9 +189,11 @@ TEST_SUITE("spec")
     {
         auto doc = minimal_spec();
         doc["states"]["initiator"] = {"IDLE", "BUSY", "LIMBO"};
-        doc["transitions"].push_back(json::parse(R"({"id": "dead", "role": "initiator", "dir": "send", "from": ["LIMBO"],
+        doc["transitions"].push_back(
+            json::parse(R"({"id": "dead", "role": "initiator", "dir": "send", "from": ["LIMBO"],
             "on": ["DATA"], "text": "t", "clauses": [{"doc": "TS 38.323", "clause": "5.8"}]})"));
-        doc["variables"].push_back(json::parse(R"({"role": "target", "name": "unused", "type": "bool", "init": "false", "text": "t"})"));
+        doc["variables"].push_back(json::parse(
+            R"({"role": "target", "name": "unused", "type": "bool", "init": "false", "text": "t"})"));
         auto s = parse_spec(doc.dump(), "mini.json");
         REQUIRE(s.has_value());
         const auto findings = pc5check::spec::lint_structure(*s);
@@ -310,5 +313,23 @@ TEST_SUITE("spec")
         CHECK(r.error().file == path);
         CHECK(r.error().message.find(
                   "expected a spec file of at most 1000 bytes (limit --max-spec-bytes), found ") == 0);
+    }
+}
+
+TEST_SUITE("spec")
+{
+    // The machine reads the shipped specs' variables by slot without comparing names: the loader must
+    // have found every slot in agreement with the scope (Spec::slots_verified).
+    TEST_CASE("the shipped spec variants have their expression slots verified")
+    {
+        for (const char* id : {"ts33536-r17", "tr33847-sol"}) {
+            auto s = pc5check::spec::load_spec(std::string(PC5CHECK_SOURCE_DIR) + "/spec/" + id + ".json");
+            REQUIRE_MESSAGE(s.has_value(), (s ? "" : s.error().to_string()));
+            CHECK(s->slots_verified);
+        }
+        auto mini = parse_spec(minimal_spec().dump(), "mini.json");
+        REQUIRE(mini.has_value());
+        CHECK(mini->slots_verified);
+        CHECK_FALSE(pc5check::spec::Spec{}.slots_verified); // a spec not from the loader compares names
     }
 }

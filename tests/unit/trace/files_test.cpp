@@ -6,6 +6,7 @@
 #include <random>
 #include <string>
 #include <system_error>
+#include <vector>
 
 namespace fs = std::filesystem;
 using pc5check::ErrorCode;
@@ -232,5 +233,41 @@ TEST_SUITE("trace")
         CHECK(r.error().message.find("No such file or directory") != std::string::npos);
 
         CHECK(collect_trace_files({})->empty());
+    }
+}
+
+TEST_SUITE("trace")
+{
+    TEST_CASE("files: for_each_document_in_file hands on what for_each_trace_in_file parses")
+    {
+        const TempDir dir;
+        Limits limits;
+        limits.max_file_bytes = trace_line("RELEASE").size() + 10; // the traces fit, the line of x does not
+        const std::string jsonl = dir.write(
+            "many.jsonl", trace_line("DATA") + "\n\n  \r\n" + trace_line("NOPE") + "\r\n" +
+                              std::string(limits.max_file_bytes + 1, 'x') + "\n" + trace_line("RELEASE"));
+        const std::string json = dir.write("one.json", "\n" + trace_line("DATA") + "\n");
+        for (const std::string& path : {jsonl, json}) {
+            INFO(path);
+            std::vector<std::string> parsed;
+            const auto render = [](const pc5check::Expected<pc5check::trace::Trace>& t) {
+                return t ? std::to_string(t->line) + " " + t->file + " " + t->events.at(0).msg
+                         : t.error().to_string();
+            };
+            REQUIRE(pc5check::trace::for_each_trace_in_file(
+                path, [&](pc5check::Expected<pc5check::trace::Trace>&& t) { parsed.push_back(render(t)); },
+                limits));
+            std::vector<std::string> raw;
+            REQUIRE(pc5check::trace::for_each_document_in_file(
+                path,
+                [&](pc5check::Expected<pc5check::trace::RawDocument>&& doc) {
+                    raw.push_back(
+                        doc ? render(pc5check::trace::parse_trace(doc->text, path, doc->line, limits))
+                            : doc.error().to_string());
+                },
+                limits));
+            CHECK(raw == parsed);
+            CHECK(parsed.size() == (path == jsonl ? 4U : 1U));
+        }
     }
 }

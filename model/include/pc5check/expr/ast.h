@@ -13,17 +13,19 @@ namespace pc5check::expr {
 
 /// Node kinds. Operators are spelled as in the surface syntax (see parser.h).
 enum class NodeKind : std::uint8_t {
-    literal,   ///< bool, int, bytes (x"00ff"), enum literal, or `absent`
+    literal,     ///< bool, int, bytes (x"00ff"), enum literal, or `absent`
     set_literal, ///< {a, b, c}; element type from context or from the elements
-    variable,  ///< a dotted name resolved in the Scope (state variable, event field, parameter)
-    unary,     ///< op: "!" "-"
-    binary,    ///< op: "&&" "||" "=>" "==" "!=" "<" "<=" ">" ">=" "+" "-" "*" "/" "%" "&" "|" "<<" ">>" "in"
-    ite,       ///< if c then a else b
-    call,      ///< builtin or external function call: name(args...)
+    variable,    ///< a dotted name resolved in the Scope (state variable, event field, parameter)
+    unary,       ///< op: "!" "-"
+    binary, ///< op: "&&" "||" "=>" "==" "!=" "<" "<=" ">" ">=" "+" "-" "*" "/" "%" "&" "|" "<<" ">>" "in"
+    ite,    ///< if c then a else b
+    call,   ///< builtin or external function call: name(args...)
 };
 
 /// Node::slot of a node that has none (not a variable, or a hand-built tree).
 inline constexpr std::uint32_t kNoSlot = UINT32_MAX;
+/// Node::op of a node whose operator the evaluator resolves from its name (a hand-built tree).
+inline constexpr std::uint8_t kNoOp = UINT8_MAX;
 
 struct Node;
 using NodePtr = std::shared_ptr<const Node>;
@@ -32,15 +34,18 @@ using NodePtr = std::shared_ptr<const Node>;
 /// the node in the expression source, for error messages.
 struct Node {
     NodeKind kind = NodeKind::literal;
-    std::string name;            ///< operator, variable name or function name
-    Value literal{};             ///< for literal
-    std::vector<NodePtr> args;   ///< operands / elements / arguments / (c, a, b) for ite
-    Type type{};                 ///< set by type_check
+    std::string name;          ///< operator, variable name or function name
+    Value literal{};           ///< for literal
+    std::vector<NodePtr> args; ///< operands / elements / arguments / (c, a, b) for ite
+    Type type{};               ///< set by type_check
     std::size_t offset = 0;
     /// For a variable, set by type_check: the index of `name` in the checking Scope's `variables` (in
     /// map order), so that an Env built from that scope reads it from an array instead of hashing the
     /// name on every evaluation (Env::find). kNoSlot otherwise.
     std::uint32_t slot = kNoSlot;
+    /// For a unary, binary or call node, set by type_check: the operator or function `name` spells,
+    /// coded for the evaluator (model/src/expr/ops.h), so that evaluating it compares no names.
+    std::uint8_t op = kNoOp;
 };
 
 } // namespace pc5check::expr

@@ -25,15 +25,15 @@ struct Finding {
     std::string rule;
     bool warning = false;
     Outcome outcome = Outcome::violation;
-    std::size_t event = 0;             ///< 0-based event index
-    trace::Position position;          ///< where that event starts in its file (0:0 when unknown)
-    std::string msg;                   ///< message of that event
+    std::size_t event = 0;    ///< 0-based event index
+    trace::Position position; ///< where that event starts in its file (0:0 when unknown)
+    std::string msg;          ///< message of that event
     trace::Role offender = trace::Role::initiator;
     std::vector<spec::ClauseRef> clauses;
     std::string rule_text;
-    std::string expected;              ///< rendered "expected" template
-    std::string observed;              ///< rendered "observed" template
-    std::string reason;                ///< for unverified: why it could not be decided
+    std::string expected; ///< rendered "expected" template
+    std::string observed; ///< rendered "observed" template
+    std::string reason;   ///< for unverified: why it could not be decided
 };
 
 /// The UE a failed check blames: the event's sender or receiver, or a fixed role (spec::Offender).
@@ -46,8 +46,8 @@ enum class Verdict : std::uint8_t { conforms, violation, inconclusive };
 /// One event as the machine saw it.
 struct StepRecord {
     std::size_t index = 0;
-    std::string sender_transition;   ///< id, or empty when none was enabled
-    std::string receiver_transition; ///< id, or empty when the receiver ignored the message
+    std::string sender_transition;        ///< id, or empty when none was enabled
+    std::string receiver_transition;      ///< id, or empty when the receiver ignored the message
     std::vector<std::string> assumptions; ///< guards taken although unknown, with reasons
     /// The state before this event, rendered: only when asked for and this event broke a rule.
     std::vector<std::pair<std::string, std::string>> state_before;
@@ -56,9 +56,9 @@ struct StepRecord {
 /// One member of a symbolic explanation: an observed event, or a rule check at an event (or at an
 /// unlogged message the solver inserted), that together admit no conforming behaviour.
 struct Conflict {
-    std::size_t event = 0;     ///< 0-based event index (for an inserted message: the event it precedes)
-    std::string rule;          ///< rule ID; empty for an observed event
-    std::string what;          ///< one line for a person: "event 3: SECURITY_MODE_COMMAND from target (observed)"
+    std::size_t event = 0; ///< 0-based event index (for an inserted message: the event it precedes)
+    std::string rule;      ///< rule ID; empty for an observed event
+    std::string what;      ///< one line for a person: "event 3: SECURITY_MODE_COMMAND from target (observed)"
     std::vector<spec::ClauseRef> clauses;
 };
 
@@ -68,8 +68,8 @@ enum class Mode : std::uint8_t { concrete, symbolic };
 /// Result of replaying one trace.
 struct ReplayResult {
     Verdict verdict = Verdict::conforms;
-    std::vector<Finding> findings;                ///< violations (incl. warnings) and unverified checks
-    std::map<std::string, std::size_t> passes;    ///< rule id -> number of checks that passed
+    std::vector<Finding> findings;             ///< violations (incl. warnings) and unverified checks
+    std::map<std::string, std::size_t> passes; ///< rule id -> number of checks that passed
     std::vector<StepRecord> steps;
     std::vector<std::string> assumptions;
     /// Both roles' state (variable -> rendered value) just before the first violating event.
@@ -115,7 +115,7 @@ struct BoundTrace {
 
 /// The reference state machine of both roles plus the observed link.
 class Machine {
-public:
+  public:
     /// `spec` and `trace` must outlive the machine.
     Machine(const spec::Spec& spec, const BoundTrace& trace);
     /// Not copyable: the slot table points into the machine's own state (moves keep it valid).
@@ -130,18 +130,26 @@ public:
     /// `snapshot_on_violation`: render the state before the event into StepRecord::state_before when
     /// the event breaks a (non-warning) rule — rendering every step would dominate replay time.
     [[nodiscard]] StepRecord step(std::size_t event_index, std::vector<Finding>& findings,
-                                  std::map<std::string, std::size_t>& passes, bool snapshot_on_violation = false);
+                                  std::map<std::string, std::size_t>& passes,
+                                  bool snapshot_on_violation = false);
     /// The same for an event bound on its own (bind_event), so the trace's events need not be kept.
     [[nodiscard]] StepRecord step(const BoundEvent& event, std::size_t event_index,
                                   std::vector<Finding>& findings, std::map<std::string, std::size_t>& passes,
                                   bool snapshot_on_violation = false);
+    /// The same for an event not bound yet: binds it as bind_event does (same checks, same errors; on
+    /// an error the machine is unchanged) with its values going straight into the machine's slot
+    /// table instead of a name-keyed BoundEvent::fields, then steps it. What Replayer::feed uses.
+    [[nodiscard]] Expected<StepRecord> step(const trace::Event& event, std::size_t event_index,
+                                            std::vector<Finding>& findings,
+                                            std::map<std::string, std::size_t>& passes,
+                                            bool snapshot_on_violation = false);
 
     /// Current value of a state variable ("initiator.cur_id", "target.state", ...).
     [[nodiscard]] expr::Value value_of(const std::string& name) const;
     /// All state variables rendered, in spec order.
     [[nodiscard]] std::vector<std::pair<std::string, std::string>> snapshot() const;
 
-private:
+  private:
     /// A transition with its control states as indices and its targets as this machine's values, so
     /// that taking it compares no strings and hashes no names.
     struct Candidate {
@@ -158,12 +166,24 @@ private:
         std::array<std::vector<Candidate>, 2> recv; ///< by receiver
         std::vector<Candidate> observe;
         std::vector<std::pair<const spec::Rule*, const spec::Check*>> checks;
+        const spec::MessageDef* def = nullptr;              ///< nullptr: the spec lacks the message
+        std::uint32_t msg_index = 0;                        ///< value of the `msg` field
+        std::array<bool, 2> may_send{};                     ///< by sender (initiator, target)
+        std::vector<std::array<std::uint32_t, 3>> ie_slots; ///< per IE of def: slots by detail::IePart
     };
     [[nodiscard]] Candidate candidate(const spec::Transition& t);
     [[nodiscard]] const MessagePlan& plan_for(const std::string& msg);
 
     /// Slot of a variable of the spec's scope, or kNoSlot.
     [[nodiscard]] std::uint32_t slot_of(std::string_view name) const;
+    /// Starts the slot table of an event: state, parameters, absent IEs (fields come next).
+    void begin_slots();
+    /// Steps an event whose fields are in the slot table.
+    [[nodiscard]] StepRecord run(const trace::Event& event, std::size_t event_index, const MessagePlan& plan,
+                                 std::vector<Finding>& findings, std::map<std::string, std::size_t>& passes,
+                                 bool snapshot_on_violation);
+
+    class SlotSink;
 
     const spec::Spec* spec_;
     const BoundTrace* trace_;
@@ -173,9 +193,12 @@ private:
     /// Per variable of the spec's scope (by Node::slot): its state or parameter value, else nullptr.
     std::vector<const expr::Value*> base_slots_;
     std::vector<std::uint32_t> absent_slots_;                   ///< ie.* names no state variable shadows
+    expr::Value absent_ = expr::Value::absent();                ///< what the absent slots point to
     std::uint32_t enabled_slot_ = expr::kNoSlot;                ///< slot of `enabled`, unless shadowed
     std::vector<std::string_view> names_;                       ///< the scope's variable names by slot
     std::vector<const expr::Value*> slots_;                     ///< the current event's table (reused)
+    std::vector<expr::Value> field_values_;                     ///< the current event's fields, by slot
+    std::array<std::uint32_t, 12> field_slots_{};               ///< slot of each detail::EventField
     std::unordered_map<std::string, MessagePlan> plans_;        ///< by message name, built on first use
     std::vector<std::pair<expr::Value*, expr::Value>> updates_; ///< the current event's (reused)
 };
@@ -187,7 +210,7 @@ private:
 /// each event is bound, stepped and dropped. The state is rendered only at the first violation
 /// (ReplayResult::state_at_first_violation).
 class Replayer {
-public:
+  public:
     /// Starts a replay of `header` (link, keys, file; its `events` are not read). `spec` and `header`
     /// must outlive the replayer.
     [[nodiscard]] static Expected<Replayer> start(const spec::Spec& spec, const trace::Trace& header,
@@ -199,7 +222,7 @@ public:
     /// The result; the verdict counts the events fed so far.
     [[nodiscard]] ReplayResult finish() &&;
 
-private:
+  private:
     Replayer(const spec::Spec& spec, const trace::Trace& header, std::unique_ptr<BoundTrace> bound,
              bool keep_steps);
 

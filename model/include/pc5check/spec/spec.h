@@ -63,7 +63,7 @@ struct IeDef {
 
 /// A message of the procedure.
 struct MessageDef {
-    std::string id; ///< "REKEYING_REQUEST"
+    std::string id;                   ///< "REKEYING_REQUEST"
     std::vector<std::string> senders; ///< roles allowed to send it
     std::vector<IeDef> ies;
     std::string text;
@@ -91,7 +91,7 @@ enum class Direction : std::uint8_t { send, recv, observe };
 /// A transition of a role's state machine (or an observation of the link).
 struct Transition {
     std::string id;
-    std::string role;              ///< initiator | target | link
+    std::string role; ///< initiator | target | link
     Direction dir = Direction::send;
     std::vector<std::string> from; ///< control states (empty: any; always empty for link)
     std::string to;                ///< control state (empty: unchanged)
@@ -101,7 +101,7 @@ struct Transition {
     std::vector<Effect> effects;
     std::string text;
     std::vector<ClauseRef> clauses;
-    std::string pointer;           ///< JSON pointer in the spec file, for lint messages
+    std::string pointer; ///< JSON pointer in the spec file, for lint messages
 };
 
 /// A text with {expression} holes, rendered per event.
@@ -159,6 +159,10 @@ struct Spec {
     std::vector<Property> properties;
     expr::Scope scope;      ///< event-time scope (signatures of external functions only)
     expr::Scope init_scope; ///< scope of state-variable initialisers
+    /// Set by the loader after checking that in every guard, effect, check and template each variable
+    /// node's Node::slot indexes `scope.variables` at the node's own name: an evaluator over `scope` may
+    /// then read variables by slot without comparing names (false: compare them).
+    bool slots_verified = false;
 
     [[nodiscard]] const MessageDef* find_message(const std::string& id) const;
     [[nodiscard]] const Rule* find_rule(const std::string& id) const;

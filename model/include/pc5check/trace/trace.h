@@ -48,10 +48,10 @@ struct Sec {
         protected_, ///< "sec": {...}
     };
     Kind kind = Kind::not_logged;
-    std::optional<std::uint16_t> ctx;        ///< K_NRP-sess ID in the PDCP header
-    std::optional<std::uint32_t> count;      ///< 32-bit COUNT
-    std::optional<std::uint8_t> bearer;      ///< 5 bits
-    std::optional<std::uint8_t> direction;   ///< 1 bit
+    std::optional<std::uint16_t> ctx;               ///< K_NRP-sess ID in the PDCP header
+    std::optional<std::uint32_t> count;             ///< 32-bit COUNT
+    std::optional<std::uint8_t> bearer;             ///< 5 bits
+    std::optional<std::uint8_t> direction;          ///< 1 bit
     std::optional<std::array<std::uint8_t, 4>> mac; ///< MAC-I
     std::optional<bool> ciphered;
 };
@@ -60,12 +60,12 @@ struct Sec {
 struct Event {
     double at = 0.0;
     Role from = Role::initiator;
-    std::string msg;                 ///< one of contract_message_names()
+    std::string msg;                              ///< one of contract_message_names()
     nlohmann::json ie = nlohmann::json::object(); ///< raw IEs, checked on binding; null = not decoded
     Sec sec;
-    std::optional<Bytes> pdu;        ///< plain PC5 signalling message bytes, when logged
-    std::string pointer;             ///< "/events/<i>"
-    Position position;               ///< where the event object starts
+    std::optional<Bytes> pdu;                     ///< plain PC5 signalling message bytes, when logged
+    std::string pointer;                          ///< "/events/<i>"
+    Position position;                            ///< where the event object starts
     std::map<std::string, Position> ie_positions; ///< IE name -> position of its value
 };
 
@@ -100,14 +100,14 @@ struct KeyEntry {
 
 /// The optional oracle used by corpus tests (never read by the checker to decide).
 struct Expect {
-    std::string verdict;             ///< "conforms", "violation" or "inconclusive"
-    std::vector<std::string> rules;  ///< rule IDs that must be reported (exactly this set)
+    std::string verdict;            ///< "conforms", "violation" or "inconclusive"
+    std::vector<std::string> rules; ///< rule IDs that must be reported (exactly this set)
     // For partial traces (checked symbolically):
-    std::optional<unsigned> max_missing;   ///< check with --max-missing N
-    std::optional<unsigned> timeout_ms;    ///< check with --timeout-ms N
-    std::vector<std::string> assumed;      ///< each must occur in some reported assumption
-    std::vector<std::string> unverified;   ///< rule IDs that must be reported unverified
-    std::string limit;                     ///< inconclusive: must occur in the limit named
+    std::optional<unsigned> max_missing; ///< check with --max-missing N
+    std::optional<unsigned> timeout_ms;  ///< check with --timeout-ms N
+    std::vector<std::string> assumed;    ///< each must occur in some reported assumption
+    std::vector<std::string> unverified; ///< rule IDs that must be reported unverified
+    std::string limit;                   ///< inconclusive: must occur in the limit named
 };
 
 /// An event `pc5check prove` attributes to the attacker (top-level `attacker_steps` of a counterexample
@@ -121,9 +121,9 @@ struct AttackerStep {
 
 /// One trace.
 struct Trace {
-    std::string file;            ///< path it was read from
-    std::size_t line = 1;        ///< 1-based line of the document start (matters in .jsonl)
-    std::string spec;            ///< e.g. "ts33536-r17"
+    std::string file;     ///< path it was read from
+    std::size_t line = 1; ///< 1-based line of the document start (matters in .jsonl)
+    std::string spec;     ///< e.g. "ts33536-r17"
     std::string title;
     Observer observer = Observer::air;
     Link link;
@@ -171,6 +171,20 @@ struct Limits {
 [[nodiscard]] Expected<void> for_each_trace_in_file(const std::string& path,
                                                     const std::function<void(Expected<Trace>&&)>& on_document,
                                                     const Limits& limits = {});
+
+/// One document of a trace file as read, not parsed yet: a `.jsonl` line, or a whole `.json` file.
+struct RawDocument {
+    std::string text;
+    std::size_t line = 1; ///< 1-based line of the document start
+};
+
+/// for_each_trace_in_file without the parsing: hands on each document's text (or, for a `.jsonl` line
+/// over `limits.max_file_bytes`, its error), so that callers can parse documents on other threads.
+/// `parse_trace(text, path, line, limits)` of each gives exactly what for_each_trace_in_file hands on.
+[[nodiscard]] Expected<void>
+for_each_document_in_file(const std::string& path,
+                          const std::function<void(Expected<RawDocument>&&)>& on_document,
+                          const Limits& limits = {});
 
 /// A `.json` trace document read in bounded memory: its header (every top-level member but `events`)
 /// when opened, then its events one at a time, so memory follows the header and the largest event,
