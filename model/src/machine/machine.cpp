@@ -564,10 +564,8 @@ StepRecord Machine::run(const trace::Event& ev, std::size_t event_index, const M
     return record;
 }
 
-Replayer::Replayer(const spec::Spec& spec, const trace::Trace& header, std::unique_ptr<BoundTrace> bound,
-                   bool keep_steps)
-    : spec_(&spec), header_(&header), bound_(std::move(bound)), machine_(spec, *bound_),
-      keep_steps_(keep_steps)
+Replayer::Replayer(const spec::Spec& spec, std::unique_ptr<BoundTrace> bound, bool keep_steps)
+    : bound_(std::move(bound)), machine_(spec, *bound_), keep_steps_(keep_steps)
 {
 }
 
@@ -579,7 +577,7 @@ Expected<Replayer> Replayer::start(const spec::Spec& spec, const trace::Trace& h
         return tl::make_unexpected(std::move(bound).error());
     }
     bound->attacker_steps = attacker_steps;
-    return Replayer(spec, header, std::make_unique<BoundTrace>(std::move(*bound)), keep_steps);
+    return Replayer(spec, std::make_unique<BoundTrace>(std::move(*bound)), keep_steps);
 }
 
 Expected<const StepRecord*> Replayer::feed(const trace::Event& event)

@@ -223,11 +223,8 @@ class Replayer {
     [[nodiscard]] ReplayResult finish() &&;
 
   private:
-    Replayer(const spec::Spec& spec, const trace::Trace& header, std::unique_ptr<BoundTrace> bound,
-             bool keep_steps);
+    Replayer(const spec::Spec& spec, std::unique_ptr<BoundTrace> bound, bool keep_steps);
 
-    const spec::Spec* spec_;
-    const trace::Trace* header_;
     std::unique_ptr<BoundTrace> bound_; ///< init.* only; on the heap so the machine's pointer survives moves
     Machine machine_;
     ReplayResult result_;
