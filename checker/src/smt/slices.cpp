@@ -307,9 +307,11 @@ z3::check_result Slices::check(const std::vector<z3::expr>& literals,
             reason_ = "timeout";
             return z3::unknown;
         }
-        // A solver per question, not per slice: thousands of idle Z3 solvers take gigabytes. The
-        // simple one (no preprocessing tactics): setting those up took longer than a slice's question.
-        z3::solver solver(ctx_, z3::solver::simple());
+        // A solver per question, not per slice: thousands of idle Z3 solvers take gigabytes. A slice
+        // of small parts gets the simple solver (setting up the preprocessing tactics took longer than
+        // its question); a part larger than a slice keeps them (they decide, e.g., --max-missing).
+        z3::solver solver = b.assertions.size() > kSliceAssertions ? z3::solver(ctx_)
+                                                                   : z3::solver(ctx_, z3::solver::simple());
         z3::params p(ctx_);
         p.set("timeout", cap_ms == 0 ? left : std::min(left, cap_ms));
         solver.set(p);
