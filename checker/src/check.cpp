@@ -303,8 +303,8 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
     std::size_t known = 0;
     std::size_t done = 0;
     std::mutex specs_mutex; // workers share the cache; which worker loads a spec first changes nothing
-    // What take_document did on the reading thread for a parsed document: the same shard (by the label
-    // the parse gives), limits, spec and check, so the result does not depend on -j.
+    // A document read by take_document, on a worker: parse, shard (by the label the parse gives),
+    // limits, spec and check, the same for every -j.
     const auto check_one = [&](Pending& p) {
         if (!p.counted) {
             return;
@@ -388,7 +388,7 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
         }
     };
     // A `.json` document is streamed (memory follows one event, not the file) and checked on this
-    // thread. The result is what take_document would give for the same document parsed whole: the
+    // thread. The result is what check_one would give for the same document parsed whole: the
     // same shard, limits (--max-events first, then per event in order), spec and replay. Returns
     // false when the document does not stream: bad input, reported by reading the file whole.
     const auto check_streamed = [&](trace::TraceStream& stream) {

@@ -1269,10 +1269,8 @@ class Engine {
         p.set("timeout", cap_ms == 0 ? left : std::min(cap_ms, left));
         solver_.set(p);
         z3::expr_vector v(ctx_);
-        for (const auto& a : assumptions) {
-            if (!conflict_ || slices_->within(a, *conflict_)) { // others constrain nothing here
-                v.push_back(a);
-            }
+        for (const auto& a : relevant(assumptions)) {
+            v.push_back(a);
         }
         const auto r = solver_.check(v);
         if (r == z3::unknown) {
@@ -1294,7 +1292,7 @@ class Engine {
             return r;
         }
         solver_.push();
-        for (const auto& l : literals) {
+        for (const auto& l : relevant(literals)) {
             solver_.add(l);
         }
         const auto r = check({});
@@ -1324,6 +1322,21 @@ class Engine {
         conflict_ = slices_->unsat_slices();
         solver_ = slices_->solver_for(*conflict_);
         return true;
+    }
+    /// `literals` without those that constrain nothing in the solver (after restrict_to_conflict():
+    /// the literals of the other slices).
+    [[nodiscard]] std::vector<z3::expr> relevant(const std::vector<z3::expr>& literals)
+    {
+        if (!conflict_) {
+            return literals;
+        }
+        std::vector<z3::expr> out;
+        for (const auto& l : literals) {
+            if (slices_->within(l, *conflict_)) {
+                out.push_back(l);
+            }
+        }
+        return out;
     }
     /// A model of the solver as a model of the whole problem (restrict_to_conflict(): the other
     /// slices' models for the rest).

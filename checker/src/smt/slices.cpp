@@ -149,9 +149,8 @@ void Slices::update(const z3::solver& solver)
     const z3::expr_vector all = solver.assertions();
     for (auto i = static_cast<unsigned>(taken_); i < all.size(); ++i) {
         const std::size_t index = assertions_.size();
-        Assertion a{all[static_cast<int>(i)], {}, {}};
+        Assertion& a = assertions_.emplace_back(Assertion{all[static_cast<int>(i)], {}, {}});
         collect(a.e, a.symbols, a.literals);
-        assertions_.push_back(a);
         if (a.symbols.empty()) {
             if (a.literals.size() == 1) {
                 axioms_[a.literals.front()].push_back(index); // goes with every slice using the literal
@@ -315,16 +314,7 @@ z3::check_result Slices::check(const std::vector<z3::expr>& literals,
         z3::params p(ctx_);
         p.set("timeout", cap_ms == 0 ? left : std::min(left, cap_ms));
         solver.set(p);
-        for (const auto lit : b.literals) {
-            if (const auto it = axioms_.find(lit); it != axioms_.end()) {
-                for (const auto x : it->second) {
-                    solver.add(assertions_[x].e);
-                }
-            }
-        }
-        for (const auto x : b.assertions) {
-            solver.add(assertions_[x].e);
-        }
+        add_slices(solver, {i});
         for (const auto& l : asked[i]) {
             solver.add(l);
         }
@@ -372,27 +362,30 @@ SlicedModel Slices::model() const
     return m;
 }
 
-} // namespace pc5check::smt::detail
-
-namespace pc5check::smt::detail {
-
-z3::solver Slices::solver_for(const std::vector<std::size_t>& slices) const
+void Slices::add_slices(z3::solver& solver, const std::vector<std::size_t>& slices) const
 {
-    z3::solver out(ctx_);
     std::set<unsigned> literals;
     for (const auto b : slices) {
         literals.insert(batches_[b].literals.begin(), batches_[b].literals.end());
-        for (const auto x : batches_[b].assertions) {
-            out.add(assertions_[x].e);
-        }
     }
     for (const auto lit : literals) {
         if (const auto it = axioms_.find(lit); it != axioms_.end()) {
             for (const auto x : it->second) {
-                out.add(assertions_[x].e);
+                solver.add(assertions_[x].e);
             }
         }
     }
+    for (const auto b : slices) {
+        for (const auto x : batches_[b].assertions) {
+            solver.add(assertions_[x].e);
+        }
+    }
+}
+
+z3::solver Slices::solver_for(const std::vector<std::size_t>& slices) const
+{
+    z3::solver out(ctx_);
+    add_slices(out, slices);
     return out;
 }
 

@@ -116,6 +116,8 @@ class Slices {
     void unite(unsigned a, unsigned b);
     void rebuild();
     void add_to(std::size_t batch, std::size_t assertion);
+    /// Adds the assertions of `slices` to `solver`, with the axioms of the literals they mention.
+    void add_slices(z3::solver& solver, const std::vector<std::size_t>& slices) const;
 
     z3::context& ctx_;
     std::function<bool(const z3::expr&)> literal_;
