@@ -250,46 +250,36 @@ std::pair<std::string, std::string> both_ways(const pc5check::spec::Spec& spec, 
         }
         return out;
     };
-    std::string by_name;
-    {
+    // One replay; `step(machine, i, findings, passes)` steps event i its way.
+    const auto replay_with = [&](const auto& step) {
         auto header = bind_header(spec, *t);
         REQUIRE(header.has_value());
         Machine m(spec, *header);
         std::vector<Finding> findings;
         std::map<std::string, std::size_t> passes;
         std::vector<StepRecord> steps;
-        for (std::size_t i = 0; i < t->events.size() && by_name.empty(); ++i) {
+        for (std::size_t i = 0; i < t->events.size(); ++i) {
+            pc5check::Expected<StepRecord> s = step(m, i, findings, passes);
+            if (!s) {
+                return "error: " + s.error().to_string();
+            }
+            steps.push_back(std::move(*s));
+        }
+        return render(findings, passes, steps);
+    };
+    const std::string by_name =
+        replay_with([&](Machine& m, std::size_t i, std::vector<Finding>& findings,
+                        std::map<std::string, std::size_t>& passes) -> pc5check::Expected<StepRecord> {
             auto be = bind_event(spec, *t, t->events[i], i);
             if (!be) {
-                by_name = "error: " + be.error().to_string();
-                break;
+                return tl::make_unexpected(be.error());
             }
-            steps.push_back(m.step(*be, i, findings, passes));
-        }
-        if (by_name.empty()) {
-            by_name = render(findings, passes, steps);
-        }
-    }
-    std::string by_slot;
-    {
-        auto header = bind_header(spec, *t);
-        REQUIRE(header.has_value());
-        Machine m(spec, *header);
-        std::vector<Finding> findings;
-        std::map<std::string, std::size_t> passes;
-        std::vector<StepRecord> steps;
-        for (std::size_t i = 0; i < t->events.size() && by_slot.empty(); ++i) {
-            auto step = m.step(t->events[i], i, findings, passes);
-            if (!step) {
-                by_slot = "error: " + step.error().to_string();
-                break;
-            }
-            steps.push_back(std::move(*step));
-        }
-        if (by_slot.empty()) {
-            by_slot = render(findings, passes, steps);
-        }
-    }
+            return m.step(*be, i, findings, passes);
+        });
+    const std::string by_slot = replay_with([&](Machine& m, std::size_t i, std::vector<Finding>& findings,
+                                                std::map<std::string, std::size_t>& passes) {
+        return m.step(t->events[i], i, findings, passes);
+    });
     return {by_name, by_slot};
 }
 
