@@ -1,6 +1,7 @@
 /// \file Concrete evaluation of typed trees with the three-valued (known / absent / unknown) semantics
 /// of expr.h.
 
+#include "evaluate_generic.h"
 #include "ops.h"
 #include "pc5check/expr/expr.h"
 
@@ -115,7 +116,26 @@ void unparse(const Node& n, std::string& out)
 /// locals of all of them, which sanitizer builds inflate to kilobytes per level.
 class Evaluator {
   public:
-    Evaluator(const Env& env, const Scope& scope) : env_(env), scope_(scope) {}
+    /// `fast`: whether bool and int trees try the typed fast path (off only for tests).
+    Evaluator(const Env& env, const Scope& scope, bool fast = true) : env_(env), scope_(scope), fast_(fast) {}
+
+    /// eval(), trying the typed fast path first for a bool or int tree (see Fast).
+    [[nodiscard]] Value eval_typed(const Node& n)
+    {
+        if (!fast_) {
+            return eval(n);
+        }
+        if (n.type.kind == TypeKind::boolean && n.kind != NodeKind::literal) {
+            if (const Fast f = fast_bool(n); f != Fast::slow) {
+                return Value::boolean(f == Fast::yes);
+            }
+        } else if (n.type.kind == TypeKind::integer && n.kind != NodeKind::literal) {
+            if (std::int64_t i = 0; fast_int(n, i)) {
+                return Value::integer(i);
+            }
+        }
+        return eval(n);
+    }
 
     [[nodiscard]] Value eval(const Node& n)
     {
@@ -143,6 +163,275 @@ class Evaluator {
     }
 
   private:
+    /// The typed fast path. Most trees a replay evaluates are bool or int (guards, checks, COUNT
+    /// keys) and, in a fully observed trace, never meet an unknown or absent operand: for them
+    /// fast_bool/fast_int compute the plain result with no Value per node. An operand that is
+    /// unknown or absent, or an operation without a plain result (division by zero), gives `slow`:
+    /// the caller then evaluates the whole tree again with eval(), whose three-valued rules and
+    /// reasons decide. Evaluation has no side effects (external functions only memoize), so the
+    /// second pass gives what a single eval() would have.
+    enum class Fast : std::uint8_t { no, yes, slow };
+
+    [[nodiscard]] static Fast fast_of(bool b) { return b ? Fast::yes : Fast::no; }
+
+    /// A bool-typed node.
+    [[nodiscard]] Fast fast_bool(const Node& n)
+    {
+        switch (n.kind) {
+        case NodeKind::literal:
+        case NodeKind::variable: {
+            Value tmp;
+            const bool* b = std::get_if<bool>(&ref(n, tmp).data);
+            return b == nullptr ? Fast::slow : fast_of(*b);
+        }
+        case NodeKind::unary: {
+            const Fast f = fast_bool(*n.args[0]);
+            return f == Fast::slow ? f : fast_of(f == Fast::no);
+        }
+        case NodeKind::binary:
+            return fast_binary(n);
+        case NodeKind::ite: {
+            const Fast c = fast_bool(*n.args[0]);
+            return c == Fast::slow ? c : fast_bool(*n.args[c == Fast::yes ? 1 : 2]);
+        }
+        case NodeKind::call:
+            return fast_call(n);
+        case NodeKind::set_literal:
+            break;
+        }
+        return Fast::slow;
+    }
+
+    [[gnu::noinline]] [[nodiscard]] Fast fast_binary(const Node& n)
+    {
+        const auto op = n.op == kNoOp ? binary_op(n.name) : static_cast<BinaryOp>(n.op);
+        if (!op) {
+            return Fast::slow;
+        }
+        const Node& l = *n.args[0];
+        const Node& r = *n.args[1];
+        switch (*op) {
+        case BinaryOp::logical_and:
+        case BinaryOp::logical_or:
+        case BinaryOp::implies: {
+            // As eval_logical with both operands known: a deciding left operand wins, else the right.
+            const Fast a = fast_bool(l);
+            if (a == Fast::slow) {
+                return a;
+            }
+            if (*op == BinaryOp::logical_and ? a == Fast::no
+                                             : (a == Fast::yes) == (*op == BinaryOp::logical_or)) {
+                return fast_of(*op != BinaryOp::logical_and);
+            }
+            return fast_bool(r);
+        }
+        case BinaryOp::equal:
+        case BinaryOp::not_equal: {
+            const bool equal = *op == BinaryOp::equal;
+            if (l.type.kind == TypeKind::integer) {
+                std::int64_t a = 0;
+                std::int64_t b = 0;
+                return fast_int(l, a) && fast_int(r, b) ? fast_of((a == b) == equal) : Fast::slow;
+            }
+            if (l.type.kind == TypeKind::boolean) {
+                const Fast a = fast_bool(l);
+                const Fast b = a == Fast::slow ? a : fast_bool(r);
+                return b == Fast::slow ? b : fast_of((a == b) == equal);
+            }
+            Value ta;
+            const Value& a = ref(l, ta);
+            if (!known_present(a)) {
+                return Fast::slow;
+            }
+            Value tb;
+            const Value& b = ref(r, tb);
+            return known_present(b) ? fast_of((a == b) == equal) : Fast::slow;
+        }
+        case BinaryOp::member: {
+            Value tx;
+            const Value& x = ref(l, tx);
+            if (!known_present(x)) {
+                return Fast::slow;
+            }
+            Value ts;
+            const Value& s = ref(r, ts);
+            if (!known_present(s)) {
+                return Fast::slow;
+            }
+            const auto& elements = as<SetValue>(s).elements;
+            return fast_of(std::binary_search(elements.begin(), elements.end(), x,
+                                              [](const Value& u, const Value& v) { return u < v; }));
+        }
+        case BinaryOp::less:
+        case BinaryOp::less_equal:
+        case BinaryOp::greater:
+        case BinaryOp::greater_equal: {
+            std::int64_t a = 0;
+            std::int64_t b = 0;
+            if (!fast_int(l, a) || !fast_int(r, b)) {
+                return Fast::slow;
+            }
+            switch (*op) {
+            case BinaryOp::less:
+                return fast_of(a < b);
+            case BinaryOp::less_equal:
+                return fast_of(a <= b);
+            case BinaryOp::greater:
+                return fast_of(a > b);
+            default:
+                return fast_of(a >= b);
+            }
+        }
+        default:
+            break;
+        }
+        return Fast::slow;
+    }
+
+    /// A bool-typed call: present, known and subset here, anything else through eval().
+    [[gnu::noinline]] [[nodiscard]] Fast fast_call(const Node& n)
+    {
+        const auto b = n.op == kOpExternal ? std::nullopt
+                       : n.op == kNoOp     ? builtin(n.name)
+                                           : std::optional<Builtin>(static_cast<Builtin>(n.op));
+        if (b == Builtin::present || b == Builtin::known) {
+            Value tv;
+            const Value& v = ref(*n.args[0], tv);
+            if (b == Builtin::known) {
+                return fast_of(v.is_known());
+            }
+            return v.is_unknown() ? Fast::slow : fast_of(!v.is_absent());
+        }
+        if (b == Builtin::subset) {
+            Value tx;
+            const Value& x = ref(*n.args[0], tx);
+            if (!known_present(x)) {
+                return Fast::slow;
+            }
+            Value ty;
+            const Value& y = ref(*n.args[1], ty);
+            if (!known_present(y)) {
+                return Fast::slow;
+            }
+            const auto& sub = as<SetValue>(x).elements;
+            const auto& super = as<SetValue>(y).elements;
+            return fast_of(std::includes(super.begin(), super.end(), sub.begin(), sub.end(),
+                                         [](const Value& u, const Value& v) { return u < v; }));
+        }
+        const Value v = eval(n);
+        const bool* p = std::get_if<bool>(&v.data);
+        return p == nullptr ? Fast::slow : fast_of(*p);
+    }
+
+    /// An int-typed node: true with `out` set, false for `slow`.
+    [[nodiscard]] bool fast_int(const Node& n, std::int64_t& out)
+    {
+        switch (n.kind) {
+        case NodeKind::literal:
+        case NodeKind::variable: {
+            Value tmp;
+            const auto* i = std::get_if<std::int64_t>(&ref(n, tmp).data);
+            if (i == nullptr) {
+                return false;
+            }
+            out = *i;
+            return true;
+        }
+        case NodeKind::unary:
+            if (!fast_int(*n.args[0], out)) {
+                return false;
+            }
+            out = wrap(0U - bits(out));
+            return true;
+        case NodeKind::binary:
+            return fast_arithmetic(n, out);
+        case NodeKind::ite: {
+            const Fast c = fast_bool(*n.args[0]);
+            return c != Fast::slow && fast_int(*n.args[c == Fast::yes ? 1 : 2], out);
+        }
+        case NodeKind::call:
+            return fast_int_call(n, out);
+        case NodeKind::set_literal:
+            break;
+        }
+        return false;
+    }
+
+    [[gnu::noinline]] [[nodiscard]] bool fast_arithmetic(const Node& n, std::int64_t& out)
+    {
+        const auto op = n.op == kNoOp ? binary_op(n.name) : static_cast<BinaryOp>(n.op);
+        std::int64_t a = 0;
+        std::int64_t b = 0;
+        if (!op || !fast_int(*n.args[0], a) || !fast_int(*n.args[1], b)) {
+            return false;
+        }
+        switch (*op) {
+        case BinaryOp::plus:
+            out = wrap(bits(a) + bits(b));
+            return true;
+        case BinaryOp::minus:
+            out = wrap(bits(a) - bits(b));
+            return true;
+        case BinaryOp::times:
+            out = wrap(bits(a) * bits(b));
+            return true;
+        case BinaryOp::bit_and:
+            out = a & b;
+            return true;
+        case BinaryOp::bit_or:
+            out = a | b;
+            return true;
+        case BinaryOp::shift_left:
+        case BinaryOp::shift_right:
+            if (b < 0 || b > 63) {
+                return false;
+            }
+            out = *op == BinaryOp::shift_left ? wrap(bits(a) << bits(b)) : a >> b;
+            return true;
+        default:
+            break;
+        }
+        return false; // division and modulo (zero, -1): eval_integer's rules
+    }
+
+    /// An int-typed call: get, len and size here, anything else through eval().
+    [[gnu::noinline]] [[nodiscard]] bool fast_int_call(const Node& n, std::int64_t& out)
+    {
+        const auto b = n.op == kOpExternal ? std::nullopt
+                       : n.op == kNoOp     ? builtin(n.name)
+                                           : std::optional<Builtin>(static_cast<Builtin>(n.op));
+        if (b == Builtin::get) {
+            Value tm;
+            const Value& m = ref(*n.args[0], tm);
+            std::int64_t k = 0;
+            std::int64_t d = 0;
+            if (!known_present(m) || !fast_int(*n.args[1], k) || !fast_int(*n.args[2], d)) {
+                return false;
+            }
+            const auto& entries = as<MapValue>(m).entries;
+            const auto it = entries.find(k);
+            out = it == entries.end() ? d : it->second;
+            return true;
+        }
+        if (b == Builtin::len || b == Builtin::size) {
+            Value tv;
+            const Value& v = ref(*n.args[0], tv);
+            if (!known_present(v)) {
+                return false;
+            }
+            out = b == Builtin::len ? static_cast<std::int64_t>(as<std::vector<std::uint8_t>>(v).size())
+                                    : static_cast<std::int64_t>(as<SetValue>(v).elements.size());
+            return true;
+        }
+        const Value v = eval(n);
+        const auto* i = std::get_if<std::int64_t>(&v.data);
+        if (i == nullptr) {
+            return false;
+        }
+        out = *i;
+        return true;
+    }
+
     /// The value of `n` without copying a variable's or a literal's value (sets, bytes): a reference
     /// into the Env or the tree, or to `tmp` holding the evaluated result. Operators that only read an
     /// operand use this; the copies were a large share of the allocations of a replay.
@@ -158,6 +447,16 @@ class Evaluator {
         }
         tmp = eval(n);
         return tmp;
+    }
+
+    /// An operand of `parent` on the generic path: under a bool or int node the fast path has
+    /// already failed for the whole tree, elsewhere (a bytes, set or map node) a bool or int operand
+    /// gets its own fast path.
+    [[nodiscard]] Value operand(const Node& parent, const Node& child)
+    {
+        const bool under_fast =
+            parent.type.kind == TypeKind::boolean || parent.type.kind == TypeKind::integer;
+        return under_fast ? eval(child) : eval_typed(child);
     }
 
     /// The result for an operand `v` that usable() rejects: unknown as it is, absent as unknown.
@@ -192,7 +491,7 @@ class Evaluator {
         std::vector<Value> elements;
         elements.reserve(n.args.size());
         for (const NodePtr& arg : n.args) {
-            Value v = eval(*arg);
+            Value v = operand(n, *arg);
             if (!usable(v, *arg)) {
                 return v;
             }
@@ -353,7 +652,7 @@ class Evaluator {
 
     [[gnu::noinline]] [[nodiscard]] Value eval_ite(const Node& n)
     {
-        Value c = eval(*n.args[0]);
+        Value c = operand(n, *n.args[0]);
         if (usable(c, *n.args[0])) {
             return eval(*n.args[as<bool>(c) ? 1 : 2]);
         }
@@ -382,7 +681,7 @@ class Evaluator {
         std::vector<Value> args;
         args.reserve(n.args.size());
         for (const NodePtr& arg : n.args) {
-            args.push_back(eval(*arg));
+            args.push_back(operand(n, *arg));
             if (!fn.lazy_unknown && args.back().is_unknown()) {
                 return std::move(args.back());
             }
@@ -423,7 +722,7 @@ class Evaluator {
         if (!usable(x, *n.args[0])) {
             return x;
         }
-        Value y = eval(*n.args[1]);
+        Value y = operand(n, *n.args[1]);
         if (!usable(y, *n.args[1])) {
             return y;
         }
@@ -453,7 +752,7 @@ class Evaluator {
         default:
             break;
         }
-        Value z = eval(*n.args[2]);
+        Value z = operand(n, *n.args[2]);
         if (!usable(z, *n.args[2])) {
             return z;
         }
@@ -488,13 +787,19 @@ class Evaluator {
 
     const Env& env_;
     const Scope& scope_;
+    bool fast_ = true;
 };
 
 } // namespace
 
 Value evaluate(const Node& tree, const Env& env, const Scope& scope)
 {
-    return Evaluator(env, scope).eval(tree);
+    return Evaluator(env, scope).eval_typed(tree);
+}
+
+Value detail::evaluate_generic(const Node& tree, const Env& env, const Scope& scope)
+{
+    return Evaluator(env, scope, false).eval(tree);
 }
 
 } // namespace pc5check::expr

@@ -1,9 +1,11 @@
+#include "expr/evaluate_generic.h"
 #include "expr_test_util.h"
 
 #include <algorithm>
 #include <doctest/doctest.h>
 #include <limits>
 #include <memory>
+#include <random>
 #include <string>
 
 using namespace pc5check::expr;
@@ -52,10 +54,167 @@ MapEnv sample_env()
     return env;
 }
 
+/// Random source text of a bool or int expression over make_scope()'s names, with every operator the
+/// typed fast path handles and some it leaves to the generic path (external calls, division).
+class RandomExpr {
+  public:
+    explicit RandomExpr(std::uint32_t seed) : rng_(seed) {}
+
+    std::string boolean(int depth)
+    {
+        if (depth <= 0) {
+            return pick({"a", "b", "c", "true", "false"});
+        }
+        const int d = depth - 1;
+        switch (below(16)) {
+        case 0:
+            return "!" + paren(boolean(d));
+        case 1:
+            return paren(boolean(d)) + pick({" && ", " || ", " => "}) + paren(boolean(d));
+        case 2:
+            return paren(integer(d)) + pick({" < ", " <= ", " > ", " >= ", " == ", " != "}) +
+                   paren(integer(d));
+        case 3:
+            return paren(boolean(d)) + pick({" == ", " != "}) + paren(boolean(d));
+        case 4:
+            return "if " + boolean(d) + " then " + boolean(d) + " else " + boolean(d);
+        case 5:
+            return pick({"present(", "known("}) + integer(d) + ")";
+        case 6:
+            return pick({"present(", "known("}) + boolean(d) + ")";
+        case 7:
+            return paren(integer(d)) + " in ids";
+        case 8:
+            return pick({"state.nia == NIA2", "state.nia != NIA1", "state.nia in caps",
+                         "subset(caps, {NIA1, NIA2})", "subset({NIA2}, caps)", "ids == {1, 5}"});
+        case 9:
+            return "lazy(" + boolean(d) + ")";
+        case 10:
+            // "+ 0": an absent operand becomes unknown, which the strict kdf() never receives
+            return "kdf(msg.nonce_1, (" + integer(d) + ") + 0) == msg.nonce_1";
+        case 11:
+            return "(" + integer(d) + ") == absent";
+        default:
+            return boolean(0);
+        }
+    }
+
+    std::string integer(int depth)
+    {
+        if (depth <= 0) {
+            return pick({"x", "y", "z", "opt", "0", "1", "-1", "3", "63", "64"});
+        }
+        const int d = depth - 1;
+        switch (below(12)) {
+        case 0:
+            return "-" + paren(integer(d));
+        case 1:
+        case 2:
+            return paren(integer(d)) +
+                   pick({" + ", " - ", " * ", " / ", " % ", " & ", " | ", " << ", " >> "}) +
+                   paren(integer(d));
+        case 3:
+            return "if " + boolean(d) + " then " + integer(d) + " else " + integer(d);
+        case 4:
+            return "get(m, " + integer(d) + ", " + integer(d) + ")";
+        case 5:
+            return pick({"len(msg.nonce_1)", "size(ids)", "size(caps)"});
+        case 6:
+            return "noimpl(" + integer(d) + ")";
+        default:
+            return integer(0);
+        }
+    }
+
+    /// An Env giving each name a known value, absent, unknown, or nothing (not logged).
+    MapEnv env()
+    {
+        MapEnv e = sample_env();
+        for (const char* name : {"a", "b", "c"}) {
+            e.set(name, Value::boolean(below(2) == 0));
+            vary(e, name);
+        }
+        for (const char* name : {"x", "y", "z", "opt"}) {
+            e.set(name, Value::integer(static_cast<std::int64_t>(below(7)) - 3));
+            vary(e, name);
+        }
+        for (const char* name : {"m", "ids", "caps", "state.nia"}) {
+            vary(e, name);
+        }
+        vary(e, "msg.nonce_1", false); // the fixture's kdf() reads its argument as bytes
+        return e;
+    }
+
+  private:
+    void vary(MapEnv& e, const char* name, bool may_be_absent = true)
+    {
+        switch (below(8)) {
+        case 0:
+            if (may_be_absent) {
+                e.set(name, Value::absent());
+            }
+            break;
+        case 1:
+            e.set(name, Value::unknown(std::string(name) + " withheld"));
+            break;
+        case 2:
+            e.erase(name);
+            break;
+        default:
+            break;
+        }
+    }
+
+    std::size_t below(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_); }
+    std::string pick(std::initializer_list<const char*> options)
+    {
+        return *(options.begin() + static_cast<std::ptrdiff_t>(below(options.size())));
+    }
+    static std::string paren(const std::string& s) { return "(" + s + ")"; }
+
+    std::mt19937 rng_;
+};
+
+/// Same alternative and value; for unknown, the same reason.
+bool same(const Value& l, const Value& r)
+{
+    if (l.data.index() != r.data.index()) {
+        return false;
+    }
+    return l.is_unknown() ? l.unknown_reason() == r.unknown_reason() : l == r;
+}
+
 } // namespace
 
 TEST_SUITE("expr")
 {
+    TEST_CASE("evaluate: the typed fast path gives what the three-valued path gives, reasons included")
+    {
+        const Scope scope = make_scope();
+        RandomExpr gen(20261128);
+        std::size_t compared = 0;
+        std::size_t unknown = 0;
+        std::size_t decided = 0;
+        for (int i = 0; i < 4000; ++i) {
+            const std::string source = i % 2 == 0 ? gen.boolean(1 + i % 5) : gen.integer(1 + i % 5);
+            const auto tree = compile(source, scope);
+            INFO(source);
+            REQUIRE_MESSAGE(tree.has_value(), (tree ? std::string() : tree.error().message));
+            for (int k = 0; k < 3; ++k) {
+                const MapEnv env = gen.env();
+                const Value fast = evaluate(**tree, env, scope);
+                const Value generic = detail::evaluate_generic(**tree, env, scope);
+                CHECK_MESSAGE(same(fast, generic), source << ": fast " << render(fast, (*tree)->type)
+                                                          << ", generic " << render(generic, (*tree)->type));
+                ++compared;
+                (fast.is_unknown() ? unknown : decided) += 1;
+            }
+        }
+        // Both outcomes occur often enough for the comparison to mean something.
+        CHECK(unknown > compared / 10);
+        CHECK(decided > compared / 3);
+    }
+
     TEST_CASE("evaluate: Kleene truth tables of && || => with unknown operands")
     {
         // Rows: a, b, a && b, a || b, a => b. "ua"/"ub": unknown with the reason of a/b.
