@@ -1,24 +1,29 @@
 #include "trace/hex.h"
 
+#include <array>
+#include <cstdint>
 #include <cstdio>
 
 namespace pc5check::trace::detail {
 
 namespace {
 
-[[nodiscard]] int digit_value(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
+/// Value of each character as a hex digit, -1 for a non-digit: one load per digit, as every MAC,
+/// nonce and PDU of a trace passes through here.
+constexpr std::array<std::int8_t, 256> kDigitValues = [] {
+    std::array<std::int8_t, 256> t{};
+    t.fill(-1);
+    for (int c = 0; c < 10; ++c) {
+        t[static_cast<std::size_t>('0' + c)] = static_cast<std::int8_t>(c);
     }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
+    for (int c = 0; c < 6; ++c) {
+        t[static_cast<std::size_t>('a' + c)] = static_cast<std::int8_t>(10 + c);
+        t[static_cast<std::size_t>('A' + c)] = static_cast<std::int8_t>(10 + c);
     }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
+    return t;
+}();
+
+[[nodiscard]] int digit_value(char c) { return kDigitValues[static_cast<unsigned char>(c)]; }
 
 /// A character for a one-line message: 'g', or byte 0xNN when not printable ASCII.
 [[nodiscard]] std::string describe_char(char c)
@@ -63,10 +68,10 @@ ExpectedT<Bytes, std::string> parse_hex(std::string_view digits, std::optional<s
         return tl::make_unexpected(expected_what(octets, what) + ", found " + std::to_string(digits.size()) +
                                    " digits (odd)");
     }
-    Bytes bytes;
-    bytes.reserve(digits.size() / 2);
-    for (std::size_t i = 0; i < digits.size(); i += 2) {
-        bytes.push_back(static_cast<std::uint8_t>(digit_value(digits[i]) * 16 + digit_value(digits[i + 1])));
+    Bytes bytes(digits.size() / 2);
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        bytes[i] =
+            static_cast<std::uint8_t>(digit_value(digits[2 * i]) * 16 + digit_value(digits[2 * i + 1]));
     }
     return bytes;
 }
