@@ -174,16 +174,35 @@ class Evaluator {
 
     [[nodiscard]] static Fast fast_of(bool b) { return b ? Fast::yes : Fast::no; }
 
+    /// A bool leaf value: slow when absent or unknown.
+    [[nodiscard]] static Fast bool_of(const Value& v)
+    {
+        const bool* b = std::get_if<bool>(&v.data);
+        return b == nullptr ? Fast::slow : fast_of(*b);
+    }
+
+    /// An int leaf value into `out`: false when absent or unknown.
+    [[nodiscard]] static bool int_of(const Value& v, std::int64_t& out)
+    {
+        const auto* i = std::get_if<std::int64_t>(&v.data);
+        if (i == nullptr) {
+            return false;
+        }
+        out = *i;
+        return true;
+    }
+
     /// A bool-typed node.
     [[nodiscard]] Fast fast_bool(const Node& n)
     {
         switch (n.kind) {
         case NodeKind::literal:
-        case NodeKind::variable: {
-            Value tmp;
-            const bool* b = std::get_if<bool>(&ref(n, tmp).data);
-            return b == nullptr ? Fast::slow : fast_of(*b);
-        }
+            return bool_of(n.literal);
+        case NodeKind::variable:
+            if (const Value* v = env_.find(n)) {
+                return bool_of(*v);
+            }
+            return bool_of(env_.lookup(n.name));
         case NodeKind::unary: {
             const Fast f = fast_bool(*n.args[0]);
             return f == Fast::slow ? f : fast_of(f == Fast::no);
@@ -328,15 +347,12 @@ class Evaluator {
     {
         switch (n.kind) {
         case NodeKind::literal:
-        case NodeKind::variable: {
-            Value tmp;
-            const auto* i = std::get_if<std::int64_t>(&ref(n, tmp).data);
-            if (i == nullptr) {
-                return false;
+            return int_of(n.literal, out);
+        case NodeKind::variable:
+            if (const Value* v = env_.find(n)) {
+                return int_of(*v, out);
             }
-            out = *i;
-            return true;
-        }
+            return int_of(env_.lookup(n.name), out);
         case NodeKind::unary:
             if (!fast_int(*n.args[0], out)) {
                 return false;
