@@ -6,6 +6,7 @@
 #include "pc5check/expr/expr.h"
 
 #include <algorithm>
+#include <forward_list>
 #include <iterator>
 #include <limits>
 #include <utility>
@@ -117,7 +118,10 @@ void unparse(const Node& n, std::string& out)
 class Evaluator {
   public:
     /// `fast`: whether bool and int trees try the typed fast path (off only for tests).
-    Evaluator(const Env& env, const Scope& scope, bool fast = true) : env_(env), scope_(scope), fast_(fast) {}
+    Evaluator(const Env& env, const Scope& scope, bool fast = true)
+        : env_(env), scope_(scope), defs_(env.def_cache()), fast_(fast)
+    {
+    }
 
     /// eval(), trying the typed fast path first for a bool or int tree (see Fast).
     [[nodiscard]] Value eval_typed(const Node& n)
@@ -138,6 +142,16 @@ class Evaluator {
     }
 
     [[nodiscard]] Value eval(const Node& n)
+    {
+        if (n.def != kNoDef && defs_ != nullptr) {
+            return def_value(n);
+        }
+        return eval_node(n);
+    }
+
+  private:
+    /// eval() of `n` itself, not through the def cache.
+    [[nodiscard]] Value eval_node(const Node& n)
     {
         switch (n.kind) {
         case NodeKind::literal:
@@ -162,7 +176,6 @@ class Evaluator {
         return Value::unknown("bad node");
     }
 
-  private:
     /// The typed fast path. Most trees a replay evaluates are bool or int (guards, checks, COUNT
     /// keys) and, in a fully observed trace, never meet an unknown or absent operand: for them
     /// fast_bool/fast_int compute the plain result with no Value per node. An operand that is
@@ -194,6 +207,15 @@ class Evaluator {
 
     /// A bool-typed node.
     [[nodiscard]] Fast fast_bool(const Node& n)
+    {
+        if (n.def != kNoDef && defs_ != nullptr) {
+            return bool_of(def_value(n));
+        }
+        return fast_bool_node(n);
+    }
+
+    /// fast_bool() of `n` itself, not through the def cache.
+    [[nodiscard]] Fast fast_bool_node(const Node& n)
     {
         switch (n.kind) {
         case NodeKind::literal:
@@ -345,6 +367,15 @@ class Evaluator {
     /// An int-typed node: true with `out` set, false for `slow`.
     [[nodiscard]] bool fast_int(const Node& n, std::int64_t& out)
     {
+        if (n.def != kNoDef && defs_ != nullptr) {
+            return int_of(def_value(n), out);
+        }
+        return fast_int_node(n, out);
+    }
+
+    /// fast_int() of `n` itself, not through the def cache.
+    [[nodiscard]] bool fast_int_node(const Node& n, std::int64_t& out)
+    {
         switch (n.kind) {
         case NodeKind::literal:
             return int_of(n.literal, out);
@@ -456,6 +487,9 @@ class Evaluator {
         if (n.kind == NodeKind::literal) {
             return n.literal;
         }
+        if (n.def != kNoDef && defs_ != nullptr) {
+            return def_value(n);
+        }
         if (n.kind == NodeKind::variable) {
             if (const Value* v = env_.find(n)) {
                 return *v;
@@ -463,6 +497,32 @@ class Evaluator {
         }
         tmp = eval(n);
         return tmp;
+    }
+
+    /// The value of the def rooted at `n` from the Env's cache, evaluated (typed fast path first) and
+    /// kept on a miss. A def has one value per environment, so the rules and transitions of an event
+    /// that share it (a MAC check, the new K_NRP-sess ID) evaluate it once. The reference stays valid
+    /// for the rest of this evaluation: only a later store of the same def would replace it, and a
+    /// def is stored only on a miss.
+    [[gnu::noinline]] [[nodiscard]] const Value& def_value(const Node& n)
+    {
+        if (const Value* kept = defs_->find(n.def)) {
+            return *kept;
+        }
+        if (n.def >= defs_->size()) {
+            tmp_defs_.push_front(eval_node(n)); // a tree of another scope: never kept
+            return tmp_defs_.front();
+        }
+        Value v;
+        if (fast_ && n.type.kind == TypeKind::boolean) {
+            const Fast f = fast_bool_node(n);
+            v = f == Fast::slow ? eval_node(n) : Value::boolean(f == Fast::yes);
+        } else if (std::int64_t i = 0; fast_ && n.type.kind == TypeKind::integer && fast_int_node(n, i)) {
+            v = Value::integer(i);
+        } else {
+            v = eval_node(n);
+        }
+        return defs_->store(n.def, std::move(v));
     }
 
     /// An operand of `parent` on the generic path: under a bool or int node the fast path has
@@ -803,6 +863,9 @@ class Evaluator {
 
     const Env& env_;
     const Scope& scope_;
+    DefCache* defs_;
+    /// Values of defs beyond the cache's size, alive for the evaluation (list nodes stay in place).
+    std::forward_list<Value> tmp_defs_;
     bool fast_ = true;
 };
 

@@ -404,7 +404,9 @@ class Checker {
             }
             memo = defs_.emplace(name, std::move(*body)).first;
         }
-        return relocate(memo->second, use.offset);
+        const auto index =
+            static_cast<std::uint32_t>(std::distance(scope_.defs.begin(), scope_.defs.find(name)));
+        return relocate(memo->second, use.offset, index);
     }
 
     /// The parsed def, or null with error_ set.
@@ -427,10 +429,12 @@ class Checker {
         return fail(use.offset, "cyclic definition: " + cycle + name);
     }
 
-    [[gnu::noinline]] [[nodiscard]] static Checked relocate(const Checked& def, std::size_t offset)
+    [[gnu::noinline]] [[nodiscard]] static Checked relocate(const Checked& def, std::size_t offset,
+                                                            std::uint32_t index)
     {
         Node relocated = *def.node;
         relocated.offset = offset;
+        relocated.def = index;
         return Checked{std::make_shared<const Node>(std::move(relocated)), def.height, def.size};
     }
 

@@ -21,13 +21,16 @@ using expr::Value;
 class EventEnv final : public expr::Env {
   public:
     /// `verified`: the trees evaluated are the spec's, and Spec::slots_verified holds.
+    /// `defs`: where the defs' values of this event are kept (cleared here and whenever `enabled`
+    /// changes); used only when `verified` (Node::def indexes spec.scope's defs).
     EventEnv(const std::unordered_map<std::string, Value>& state,
              const std::unordered_map<std::string, Value>& params, bool enabled,
              const std::vector<const Value*>& slots, const std::vector<std::string_view>& names,
-             bool verified)
+             bool verified, expr::DefCache& defs)
         : state_(state), params_(params), enabled_(Value::boolean(enabled)), slots_(slots), names_(names),
-          verified_(verified)
+          verified_(verified), defs_(verified ? &defs : nullptr)
     {
+        defs.clear();
     }
 
     /// A slot is trusted only when it names the same variable: a tree checked against another scope
@@ -66,7 +69,15 @@ class EventEnv final : public expr::Env {
         return Value::unknown(name);
     }
 
-    void set_enabled(bool enabled) { enabled_ = Value::boolean(enabled); }
+    [[nodiscard]] expr::DefCache* def_cache() const override { return defs_; }
+
+    void set_enabled(bool enabled)
+    {
+        enabled_ = Value::boolean(enabled);
+        if (defs_ != nullptr) {
+            defs_->clear(); // a def may read `enabled`
+        }
+    }
     /// The value lookup("enabled") gives, for the slot table.
     [[nodiscard]] const Value* enabled() const { return &enabled_; }
 
@@ -77,6 +88,7 @@ class EventEnv final : public expr::Env {
     const std::vector<const Value*>& slots_;
     const std::vector<std::string_view>& names_;
     bool verified_;
+    expr::DefCache* defs_;
 };
 
 /// Variables visible to state-variable initialisers.
@@ -182,7 +194,8 @@ std::vector<std::string> ReplayResult::violated_rules() const
     return {ids.begin(), ids.end()};
 }
 
-Machine::Machine(const spec::Spec& spec, const BoundTrace& trace) : spec_(&spec), trace_(&trace)
+Machine::Machine(const spec::Spec& spec, const BoundTrace& trace)
+    : spec_(&spec), trace_(&trace), def_values_(spec.scope.defs.size())
 {
     // evaluate() reads only the functions of a scope: copying the variables and defs too would cost
     // more than a short trace's replay.
@@ -449,7 +462,7 @@ StepRecord Machine::run(const trace::Event& ev, std::size_t event_index, const M
     }
 
     // run() evaluates only the spec's trees (guards, checks, templates, effects).
-    EventEnv env(state_, params_, false, slots_, names_, spec_->slots_verified);
+    EventEnv env(state_, params_, false, slots_, names_, spec_->slots_verified, def_values_);
     if (enabled_slot_ != expr::kNoSlot) {
         slots_[enabled_slot_] = env.enabled();
     }

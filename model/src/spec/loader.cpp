@@ -322,12 +322,16 @@ bool Loader::slots_agree() const
     for (const auto& [name, type] : spec_.scope.variables) {
         names.emplace_back(name);
     }
-    const auto agree = [&names](const expr::Node& root) {
+    const std::size_t defs = spec_.scope.defs.size();
+    const auto agree = [&names, defs](const expr::Node& root) {
         std::vector<const expr::Node*> todo{&root};
         while (!todo.empty()) {
             const expr::Node& n = *todo.back();
             todo.pop_back();
             if (n.kind == expr::NodeKind::variable && (n.slot >= names.size() || names[n.slot] != n.name)) {
+                return false;
+            }
+            if (n.def != expr::kNoDef && n.def >= defs) {
                 return false;
             }
             for (const auto& a : n.args) {

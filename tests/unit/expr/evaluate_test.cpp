@@ -63,7 +63,7 @@ class RandomExpr {
     std::string boolean(int depth)
     {
         if (depth <= 0) {
-            return pick({"a", "b", "c", "true", "false"});
+            return pick({"a", "b", "c", "true", "false", "db"});
         }
         const int d = depth - 1;
         switch (below(16)) {
@@ -102,7 +102,7 @@ class RandomExpr {
     std::string integer(int depth)
     {
         if (depth <= 0) {
-            return pick({"x", "y", "z", "opt", "0", "1", "-1", "3", "63", "64"});
+            return pick({"x", "y", "z", "opt", "0", "1", "-1", "3", "63", "64", "dk", "dm"});
         }
         const int d = depth - 1;
         switch (below(12)) {
@@ -175,6 +175,15 @@ class RandomExpr {
     std::mt19937 rng_;
 };
 
+/// A MapEnv with a def cache (as the machine's event environment has).
+struct CachingEnv final : Env {
+    CachingEnv(MapEnv v, std::size_t defs) : values(std::move(v)), cache(defs) {}
+    [[nodiscard]] Value lookup(const std::string& name) const override { return values.lookup(name); }
+    [[nodiscard]] DefCache* def_cache() const override { return &cache; }
+    MapEnv values;
+    mutable DefCache cache;
+};
+
 /// Same alternative and value; for unknown, the same reason.
 bool same(const Value& l, const Value& r)
 {
@@ -188,9 +197,13 @@ bool same(const Value& l, const Value& r)
 
 TEST_SUITE("expr")
 {
-    TEST_CASE("evaluate: the typed fast path gives what the three-valued path gives, reasons included")
+    TEST_CASE("evaluate: the typed fast path and the def cache give what the three-valued path gives, "
+              "reasons included")
     {
-        const Scope scope = make_scope();
+        Scope scope = make_scope();
+        scope.defs["db"] = "a && (x < y || !present(opt))";
+        scope.defs["dk"] = "if c then x + y else opt";
+        scope.defs["dm"] = "get(m, dk, z) << 1";
         RandomExpr gen(20261128);
         std::size_t compared = 0;
         std::size_t unknown = 0;
@@ -201,11 +214,15 @@ TEST_SUITE("expr")
             INFO(source);
             REQUIRE_MESSAGE(tree.has_value(), (tree ? std::string() : tree.error().message));
             for (int k = 0; k < 3; ++k) {
-                const MapEnv env = gen.env();
-                const Value fast = evaluate(**tree, env, scope);
-                const Value generic = detail::evaluate_generic(**tree, env, scope);
+                const CachingEnv env(gen.env(), scope.defs.size());
+                const Value fast = evaluate(**tree, env.values, scope);
+                const Value generic = detail::evaluate_generic(**tree, env.values, scope);
+                const Value cached = evaluate(**tree, env, scope);
                 CHECK_MESSAGE(same(fast, generic), source << ": fast " << render(fast, (*tree)->type)
                                                           << ", generic " << render(generic, (*tree)->type));
+                CHECK_MESSAGE(same(cached, generic), source << ": with def cache "
+                                                            << render(cached, (*tree)->type) << ", generic "
+                                                            << render(generic, (*tree)->type));
                 ++compared;
                 (fast.is_unknown() ? unknown : decided) += 1;
             }
@@ -465,6 +482,53 @@ TEST_SUITE("expr")
         env.set("x", Value::integer(5));
         CHECK(eval_str("ok", env, scope) == "false");
         CHECK(eval_str("!ok || b", env, scope) == "true");
+    }
+
+    TEST_CASE("evaluate: an Env's def cache evaluates each def once until cleared")
+    {
+        Scope scope = make_scope();
+        auto calls = std::make_shared<int>(0);
+        scope.functions["counted"] = ExternalFunction{{Type::integer()},
+                                                      Type::integer(),
+                                                      [calls](const std::vector<Value>& args) {
+                                                          ++*calls;
+                                                          return args[0];
+                                                      },
+                                                      false};
+        scope.defs["k"] = "counted(x) * 2";
+        scope.defs["tag"] = "kdf(msg.nonce_1, k)";
+        scope.defs["maybe"] = "counted(opt) > 0";
+        CachingEnv env(sample_env(), scope.defs.size());
+        int cached_calls = 0;
+        // Evaluates with the cache (counting the calls of counted()) and without (the reference).
+        const auto run = [&](const std::string& source) {
+            const auto tree = compile(source, scope);
+            REQUIRE(tree.has_value());
+            const int before = *calls;
+            const Value cached = evaluate(**tree, env, scope);
+            cached_calls += *calls - before;
+            const Value plain = evaluate(**tree, env.values, scope);
+            CHECK_MESSAGE(same(cached, plain), source);
+            return render(cached, (*tree)->type);
+        };
+        // k is called for once, whether the int fast path reads it, the generic path does (kdf's
+        // argument inside tag; the division sends the whole tree back to the generic path) or another
+        // tree of the same environment.
+        CHECK(run("k + k == 28") == "true");
+        CHECK(run("len(tag) == 3 + (k - k) / 14") == "false");
+        CHECK(run("tag == kdf(msg.nonce_1, 14)") == "true");
+        CHECK(cached_calls == 1);
+        // Unknown values are kept too, with their reasons. counted(opt) gives absent, so the fast path
+        // of maybe fails and the generic path evaluates it again: two calls, then none.
+        CHECK(run("maybe || a") == "true");
+        CHECK(cached_calls == 3);
+        CHECK(run("maybe && a").starts_with("unknown ("));
+        CHECK(cached_calls == 3);
+        // After clear() the environment may have changed: evaluated again.
+        env.values.set("x", Value::integer(8));
+        env.cache.clear();
+        CHECK(run("k == 16") == "true");
+        CHECK(cached_calls == 4);
     }
 
     TEST_CASE("evaluate: deepest accepted trees evaluate without trouble")

@@ -26,6 +26,8 @@ enum class NodeKind : std::uint8_t {
 inline constexpr std::uint32_t kNoSlot = UINT32_MAX;
 /// Node::op of a node whose operator the evaluator resolves from its name (a hand-built tree).
 inline constexpr std::uint8_t kNoOp = UINT8_MAX;
+/// Node::def of a node that is not the root of an expanded definition.
+inline constexpr std::uint32_t kNoDef = UINT32_MAX;
 
 struct Node;
 using NodePtr = std::shared_ptr<const Node>;
@@ -46,6 +48,11 @@ struct Node {
     /// For a unary, binary or call node, set by type_check: the operator or function `name` spells,
     /// coded for the evaluator (model/src/expr/ops.h), so that evaluating it compares no names.
     std::uint8_t op = kNoOp;
+    /// For the root of an expanded definition, set by type_check: the index of the def in the checking
+    /// Scope's `defs` (in map order). A def has one value per environment wherever it is used, so an
+    /// Env may keep it (Env::def_cache) instead of evaluating the same subtree for every rule. kNoDef
+    /// otherwise.
+    std::uint32_t def = kNoDef;
 };
 
 } // namespace pc5check::expr

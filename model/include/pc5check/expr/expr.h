@@ -90,8 +90,38 @@ inline constexpr std::size_t kDefaultMaxDepth = 200;
                                         std::size_t max_depth = kDefaultMaxDepth);
 
 /// Values of variables at evaluation time.
+/// Values of definitions (Node::def) in one environment: evaluate() stores the value of a def the
+/// first time it meets it and reads it back wherever the same def is used again, until clear().
+/// Sized once for a scope's defs (indices beyond are never kept).
+class DefCache {
+  public:
+    explicit DefCache(std::size_t defs = 0) : values_(defs), stamps_(defs, 0) {}
+
+    /// Forgets every value: the environment changed. Constant time.
+    void clear() { ++generation_; }
+    /// The kept value of def `def`, or nullptr.
+    [[nodiscard]] const Value* find(std::uint32_t def) const
+    {
+        return def < values_.size() && stamps_[def] == generation_ ? &values_[def] : nullptr;
+    }
+    /// Keeps `v` as the value of def `def` (which must be < the size) and returns the kept value; it
+    /// stays where it is until the next store of the same def (no other store moves it).
+    const Value& store(std::uint32_t def, Value v)
+    {
+        values_[def] = std::move(v);
+        stamps_[def] = generation_;
+        return values_[def];
+    }
+    [[nodiscard]] std::size_t size() const { return values_.size(); }
+
+  private:
+    std::vector<Value> values_;
+    std::vector<std::uint64_t> stamps_;
+    std::uint64_t generation_ = 1;
+};
+
 class Env {
-public:
+  public:
     Env() = default;
     Env(const Env&) = default;
     Env(Env&&) = default;
@@ -104,6 +134,10 @@ public:
     /// this Env was built for) without a copy, or nullptr to make the evaluator call lookup(). The
     /// returned value must stay unchanged for the duration of the evaluate() call.
     [[nodiscard]] virtual const Value* find(const Node& /*variable*/) const { return nullptr; }
+    /// Where evaluate() may keep the values of defs for as long as this Env's values stay unchanged,
+    /// or nullptr (every use of a def evaluates it). Only for an Env whose trees were all checked
+    /// against one scope, since Node::def indexes that scope's defs.
+    [[nodiscard]] virtual DefCache* def_cache() const { return nullptr; }
 };
 
 /// Evaluates a typed tree. `scope` supplies external function implementations.

@@ -201,6 +201,7 @@ class Machine {
     std::array<std::uint32_t, 12> field_slots_{};               ///< slot of each detail::EventField
     std::unordered_map<std::string, MessagePlan> plans_;        ///< by message name, built on first use
     std::vector<std::pair<expr::Value*, expr::Value>> updates_; ///< the current event's (reused)
+    expr::DefCache def_values_; ///< the current event's def values (see EventEnv)
 };
 
 /// Binds and replays a whole trace.

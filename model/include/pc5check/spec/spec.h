@@ -161,7 +161,9 @@ struct Spec {
     expr::Scope init_scope; ///< scope of state-variable initialisers
     /// Set by the loader after checking that in every guard, effect, check and template each variable
     /// node's Node::slot indexes `scope.variables` at the node's own name: an evaluator over `scope` may
-    /// then read variables by slot without comparing names (false: compare them).
+    /// then read variables by slot without comparing names (false: compare them). It also vouches for
+    /// Node::def: every def is loaded before any of these trees is checked, and `scope.defs` never
+    /// changes after, so a def index names the same def in every tree (an evaluator may cache defs).
     bool slots_verified = false;
 
     [[nodiscard]] const MessageDef* find_message(const std::string& id) const;
