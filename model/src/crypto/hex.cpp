@@ -1,5 +1,6 @@
 /// \file Hex text <-> octet strings, for keys and vectors in traces and tests.
 
+#include "hex_digits.h"
 #include "pc5check/crypto/crypto.h"
 
 #include <array>
@@ -11,20 +12,7 @@ namespace pc5check::crypto {
 
 namespace {
 
-/// Value of one hex digit, or -1 when `c` is not one.
-[[nodiscard]] int hex_value(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
+[[nodiscard]] int hex_value(char c) { return detail::hex_digit_value(c); }
 
 /// `'g'` for a printable character, `byte 0x07` otherwise, so the message stays one readable line.
 [[nodiscard]] std::string describe_char(char c)
@@ -56,10 +44,9 @@ Expected<Bytes> from_hex(std::string_view hex)
         return make_error(ErrorCode::bad_input,
                           "expected an even number of hex digits, found " + std::to_string(hex.size()));
     }
-    Bytes out;
-    out.reserve(hex.size() / 2);
-    for (std::size_t i = 0; i < hex.size(); i += 2) {
-        out.push_back(static_cast<std::uint8_t>((hex_value(hex[i]) << 4) | hex_value(hex[i + 1])));
+    Bytes out(hex.size() / 2);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        out[i] = static_cast<std::uint8_t>((hex_value(hex[2 * i]) << 4) | hex_value(hex[2 * i + 1]));
     }
     return out;
 }

@@ -1,5 +1,7 @@
 #include "trace/hex.h"
 
+#include "crypto/hex_digits.h"
+
 #include <array>
 #include <cstdint>
 #include <cstdio>
@@ -8,22 +10,7 @@ namespace pc5check::trace::detail {
 
 namespace {
 
-/// Value of each character as a hex digit, -1 for a non-digit: one load per digit, as every MAC,
-/// nonce and PDU of a trace passes through here.
-constexpr std::array<std::int8_t, 256> kDigitValues = [] {
-    std::array<std::int8_t, 256> t{};
-    t.fill(-1);
-    for (int c = 0; c < 10; ++c) {
-        t[static_cast<std::size_t>('0' + c)] = static_cast<std::int8_t>(c);
-    }
-    for (int c = 0; c < 6; ++c) {
-        t[static_cast<std::size_t>('a' + c)] = static_cast<std::int8_t>(10 + c);
-        t[static_cast<std::size_t>('A' + c)] = static_cast<std::int8_t>(10 + c);
-    }
-    return t;
-}();
-
-[[nodiscard]] int digit_value(char c) { return kDigitValues[static_cast<unsigned char>(c)]; }
+[[nodiscard]] int digit_value(char c) { return crypto::detail::hex_digit_value(c); }
 
 /// A character for a one-line message: 'g', or byte 0xNN when not printable ASCII.
 [[nodiscard]] std::string describe_char(char c)
