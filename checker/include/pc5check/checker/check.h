@@ -127,22 +127,28 @@ class SpecCache {
     void mark_used(const std::string& spec_id);
     /// Every spec used so far, by spec id.
     [[nodiscard]] std::map<std::string, std::shared_ptr<const spec::Spec>> loaded() const;
+    /// The replay program of the spec of `spec_id` (looked up before), built once when the spec
+    /// loaded and shared by every trace checked against it; nullptr when the spec did not load.
+    [[nodiscard]] std::shared_ptr<const machine::Program> program(const std::string& spec_id) const;
 
   private:
     [[nodiscard]] std::string key(const std::string& spec_id) const;
 
     const CheckOptions* options_;
     std::map<std::string, std::shared_ptr<const spec::Spec>> specs_;
+    std::map<std::string, std::shared_ptr<const machine::Program>> programs_; ///< by the key of specs_
     std::set<std::string> used_; ///< keys of specs_ counted as used
 };
 
 /// Checks one parsed trace.
 [[nodiscard]] TraceResult check_trace(const trace::Trace& trace, SpecCache& specs);
 /// Checks one parsed trace against an already looked-up spec (or the error of looking it up); keeps
-/// the EventSummary of the first `max_event_summaries` events.
+/// the EventSummary of the first `max_event_summaries` events. `program`: the spec's replay program
+/// when the caller shares one between traces (SpecCache::program); nullptr: one is built for this trace.
 [[nodiscard]] TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Spec*>& spec,
                                       std::size_t max_event_summaries = static_cast<std::size_t>(-1),
-                                      bool attacker_steps = false);
+                                      bool attacker_steps = false,
+                                      std::shared_ptr<const machine::Program> program = nullptr);
 /// Whether a trace leaves values open that the symbolic check can reason about: one UE's own log, link
 /// or K_NRP not logged, a `sec` or its fields not logged, a protected message without `pdu`, IEs not
 /// decoded. (A spec that leaves a derivation open, like the seed's FFS key, does not count: the trace
@@ -150,7 +156,8 @@ class SpecCache {
 [[nodiscard]] bool leaves_values_open(const trace::Trace& trace);
 /// The same with the symbolic options of `options` (max_event_summaries from it too).
 [[nodiscard]] TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Spec*>& spec,
-                                      const CheckOptions& options);
+                                      const CheckOptions& options,
+                                      std::shared_ptr<const machine::Program> program = nullptr);
 
 /// Checks files and directories. Never fails as a whole: bad inputs become errors in the run.
 [[nodiscard]] CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& options);
