@@ -50,8 +50,16 @@ Expected<const spec::Spec*> SpecCache::lookup(const std::string& spec_id)
     }
     auto owned = std::make_shared<const spec::Spec>(std::move(*loaded));
     const spec::Spec* raw = owned.get();
+    // Built here, once per spec, rather than per trace: the -j workers share it (it is immutable).
+    programs_.emplace(k, std::make_shared<const machine::Program>(*owned));
     specs_.emplace(k, std::move(owned));
     return raw;
+}
+
+std::shared_ptr<const machine::Program> SpecCache::program(const std::string& spec_id) const
+{
+    const auto it = programs_.find(key(spec_id));
+    return it == programs_.end() ? nullptr : it->second;
 }
 
 std::map<std::string, std::shared_ptr<const spec::Spec>> SpecCache::loaded() const
@@ -71,9 +79,11 @@ namespace {
 /// give the same result by construction.
 class TraceCheck {
   public:
-    /// `header` (the trace; its events are not read) and `spec` must outlive the check.
+    /// `header` (the trace; its events are not read) and `spec` must outlive the check. `program`:
+    /// the spec's, shared between traces, or nullptr to build one.
     TraceCheck(const trace::Trace& header, const Expected<const spec::Spec*>& spec,
-               std::size_t max_event_summaries, bool attacker_steps)
+               std::size_t max_event_summaries, bool attacker_steps,
+               std::shared_ptr<const machine::Program> program)
         : max_event_summaries_(max_event_summaries)
     {
         result_.file = header.file;
@@ -91,7 +101,11 @@ class TraceCheck {
             result_.error = e;
             return;
         }
-        auto replayer = machine::Replayer::start(**spec, header, false, attacker_steps);
+        if (program == nullptr) {
+            program = std::make_shared<const machine::Program>(**spec);
+        }
+        PC5CHECK_ASSERT(&program->spec() == *spec);
+        auto replayer = machine::Replayer::start(std::move(program), header, false, attacker_steps);
         if (!replayer) {
             result_.error = replayer.error();
             return;
@@ -149,13 +163,15 @@ class TraceCheck {
 
 TraceResult check_trace(const trace::Trace& trace, SpecCache& specs)
 {
-    return check_trace(trace, specs.get(trace.spec));
+    const auto spec = specs.get(trace.spec);
+    return check_trace(trace, spec, static_cast<std::size_t>(-1), false, specs.program(trace.spec));
 }
 
 TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Spec*>& spec,
-                        std::size_t max_event_summaries, bool attacker_steps)
+                        std::size_t max_event_summaries, bool attacker_steps,
+                        std::shared_ptr<const machine::Program> program)
 {
-    TraceCheck check(trace, spec, max_event_summaries, attacker_steps);
+    TraceCheck check(trace, spec, max_event_summaries, attacker_steps, std::move(program));
     for (const trace::Event& ev : trace.events) {
         check.feed(ev);
     }
@@ -201,9 +217,10 @@ bool leaves_values_open(const trace::Trace& t)
 }
 
 TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Spec*>& spec,
-                        const CheckOptions& options)
+                        const CheckOptions& options, std::shared_ptr<const machine::Program> program)
 {
-    TraceResult r = check_trace(trace, spec, options.max_event_summaries, options.attacker_steps);
+    TraceResult r =
+        check_trace(trace, spec, options.max_event_summaries, options.attacker_steps, std::move(program));
     if (r.error || options.symbolic == CheckOptions::Symbolic::never) {
         return r;
     }
@@ -333,11 +350,13 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
             return;
         }
         Expected<const spec::Spec*> spec{nullptr};
+        std::shared_ptr<const machine::Program> program;
         {
             const std::lock_guard<std::mutex> lock(specs_mutex);
             spec = specs.get(doc->spec);
+            program = specs.program(doc->spec);
         }
-        p.result = check_trace(*doc, spec, options);
+        p.result = check_trace(*doc, spec, options, std::move(program));
     };
     const auto flush = [&]() {
         const unsigned workers_wanted = std::min<unsigned>(jobs, static_cast<unsigned>(batch.size()));
@@ -400,7 +419,7 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
         if (in_shard) {
             flush(); // frees the batch before the long trace; results keep their input order
             check.emplace(header, specs.lookup(header.spec), options.max_event_summaries,
-                          options.attacker_steps);
+                          options.attacker_steps, specs.program(header.spec));
         }
         std::optional<Error> limit_error;
         // A trace the symbolic check will want (values left open) is read whole after all: the solver

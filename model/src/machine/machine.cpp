@@ -23,11 +23,10 @@ class EventEnv final : public expr::Env {
     /// `verified`: the trees evaluated are the spec's, and Spec::slots_verified holds.
     /// `defs`: where the defs' values of this event are kept (cleared here and whenever `enabled`
     /// changes); used only when `verified` (Node::def indexes spec.scope's defs).
-    EventEnv(const std::unordered_map<std::string, Value>& state,
-             const std::unordered_map<std::string, Value>& params, bool enabled,
+    EventEnv(const std::vector<Value>& state, const Program& program, bool enabled,
              const std::vector<const Value*>& slots, const std::vector<std::string_view>& names,
              bool verified, expr::DefCache& defs)
-        : state_(state), params_(params), enabled_(Value::boolean(enabled)), slots_(slots), names_(names),
+        : state_(state), program_(program), enabled_(Value::boolean(enabled)), slots_(slots), names_(names),
           verified_(verified), defs_(verified ? &defs : nullptr)
     {
         defs.clear();
@@ -53,11 +52,11 @@ class EventEnv final : public expr::Env {
                 return *v;
             }
         }
-        if (const auto it = state_.find(name); it != state_.end()) {
-            return it->second;
+        if (const std::uint32_t s = program_.state_index(name); s != expr::kNoSlot) {
+            return state_[s];
         }
-        if (const auto it = params_.find(name); it != params_.end()) {
-            return it->second;
+        if (const Value* p = program_.param(name); p != nullptr) {
+            return *p;
         }
         if (name == "enabled") {
             return enabled_;
@@ -82,8 +81,8 @@ class EventEnv final : public expr::Env {
     [[nodiscard]] const Value* enabled() const { return &enabled_; }
 
   private:
-    const std::unordered_map<std::string, Value>& state_;
-    const std::unordered_map<std::string, Value>& params_;
+    const std::vector<Value>& state_;
+    const Program& program_;
     Value enabled_;
     const std::vector<const Value*>& slots_;
     const std::vector<std::string_view>& names_;
@@ -94,9 +93,8 @@ class EventEnv final : public expr::Env {
 /// Variables visible to state-variable initialisers.
 class InitEnv final : public expr::Env {
   public:
-    InitEnv(const std::unordered_map<std::string, Value>& init,
-            const std::unordered_map<std::string, Value>& params)
-        : init_(init), params_(params)
+    InitEnv(const std::unordered_map<std::string, Value>& init, const Program& program)
+        : init_(init), program_(program)
     {
     }
     [[nodiscard]] Value lookup(const std::string& name) const override
@@ -104,8 +102,8 @@ class InitEnv final : public expr::Env {
         if (const auto it = init_.find(name); it != init_.end()) {
             return it->second;
         }
-        if (const auto it = params_.find(name); it != params_.end()) {
-            return it->second;
+        if (const Value* p = program_.param(name); p != nullptr) {
+            return *p;
         }
         PC5CHECK_ASSERT(false && "unknown initialiser name");
         return Value::unknown(name);
@@ -113,7 +111,7 @@ class InitEnv final : public expr::Env {
 
   private:
     const std::unordered_map<std::string, Value>& init_;
-    const std::unordered_map<std::string, Value>& params_;
+    const Program& program_;
 };
 
 /// The value of a guard, `when` or `assert` (typed bool). Absent, e.g. a bool IE the message does not
@@ -126,6 +124,9 @@ Value condition(const expr::Node& n, const expr::Env& env, const expr::Scope& sc
     }
     return v;
 }
+
+/// Whether an operand is one put() and insert() use as it is (expr.h: unknown and absent are not).
+bool known_present(const Value& v) { return v.is_known() && !v.is_absent(); }
 
 bool matches(const std::vector<std::string>& on, const std::string& msg)
 {
@@ -194,43 +195,51 @@ std::vector<std::string> ReplayResult::violated_rules() const
     return {ids.begin(), ids.end()};
 }
 
-Machine::Machine(const spec::Spec& spec, const BoundTrace& trace)
-    : spec_(&spec), trace_(&trace), def_values_(spec.scope.defs.size())
+Program::Program(const spec::Spec& spec) : spec_(&spec)
 {
-    // evaluate() reads only the functions of a scope: copying the variables and defs too would cost
-    // more than a short trace's replay.
-    scope_.functions = spec.scope.functions;
-    bind_trace_keys(scope_, trace.trace->keys);
-    for (const auto& p : spec.parameters) {
-        params_["param." + p.id] = p.value;
-    }
-    // Initialisers call the same functions (declare_builtins on both scopes) bound to the same keys:
-    // scope_ serves them too, rather than a second copy with its own memos.
-    const InitEnv init_env(trace.init, params_);
+    // State layout: the spec's variables in spec order, then the control states. A name given twice
+    // keeps one index: the later initialiser wins, as when the state was a map by name.
+    const auto add_state = [this](std::string name) {
+        const auto [it, inserted] =
+            state_indices_.try_emplace(name, static_cast<std::uint32_t>(state_names_.size()));
+        if (inserted) {
+            state_names_.push_back(std::move(name));
+        }
+        return it->second;
+    };
     for (const auto& v : spec.variables) {
-        state_[v.role + "." + v.name] = expr::evaluate(*v.init, init_env, scope_);
+        variable_states_.push_back(add_state(v.role + "." + v.name));
     }
-    state_["initiator.state"] = Value::enumeration(0);
-    state_["target.state"] = Value::enumeration(0);
+    control_states_ = {add_state("initiator.state"), add_state("target.state")};
 
-    // Slot table of EventEnv::lookup's order (fields, state, parameters, enabled, absent IEs). Nodes
-    // of unordered_maps keep their addresses when the map is moved, and state_ and params_ gain no
-    // names after this: the pointers stay valid for the machine's life.
+    std::map<std::string, Value> params; // the last of a repeated id wins
+    for (const auto& p : spec.parameters) {
+        params["param." + p.id] = p.value;
+    }
+    params_.assign(std::make_move_iterator(params.begin()), std::make_move_iterator(params.end()));
+
+    // Slot table of EventEnv::lookup's order (fields, state, parameters, enabled, absent IEs). params_
+    // gains no entry after this: the pointers into it stay valid for the program's life.
     const auto& variables = spec.scope.variables;
     names_.reserve(variables.size());
     for (const auto& [name, type] : variables) {
         names_.emplace_back(name);
     }
-    base_slots_.assign(names_.size(), nullptr);
-    for (const auto* values : {&params_, &state_}) { // state last: lookup() prefers it
-        for (const auto& [name, value] : *values) {
-            if (const auto s = slot_of(name); s != expr::kNoSlot) {
-                base_slots_[s] = &value;
-            }
+    param_slots_.assign(names_.size(), nullptr);
+    for (const auto& [name, value] : params_) {
+        if (const auto s = slot_of(name); s != expr::kNoSlot) {
+            param_slots_[s] = &value;
+        }
+    }
+    std::vector<bool> has_state(names_.size(), false);
+    for (std::uint32_t i = 0; i < state_names_.size(); ++i) {
+        if (const auto s = slot_of(state_names_[i]); s != expr::kNoSlot) {
+            state_slots_.emplace_back(s, i); // after the parameters: lookup() prefers the state
+            has_state[s] = true;
         }
     }
     for (std::uint32_t s = 0; s < names_.size(); ++s) {
-        if (base_slots_[s] != nullptr) {
+        if (param_slots_[s] != nullptr || has_state[s]) {
             continue;
         }
         if (names_[s] == "enabled") {
@@ -239,75 +248,61 @@ Machine::Machine(const spec::Spec& spec, const BoundTrace& trace)
             absent_slots_.push_back(s);
         }
     }
-    field_values_.resize(names_.size());
     for (std::size_t f = 0; f < field_slots_.size(); ++f) {
         field_slots_[f] = slot_of(detail::kEventFieldNames[f]);
     }
+    for (const auto& m : spec.messages) {
+        if (!plans_.contains(m.id)) {
+            plans_.emplace(m.id, make_plan(m.id));
+        }
+    }
 }
 
-/// Writes an event's fields into the machine's slot table (a field the scope does not declare is
-/// read by no expression, and dropped).
-class Machine::SlotSink final : public detail::FieldSink {
-  public:
-    SlotSink(Machine& machine, const MessagePlan& plan) : machine_(machine), plan_(plan) {}
-    void field(detail::EventField field, Value value) override
-    {
-        put(machine_.field_slots_[static_cast<std::size_t>(field)], std::move(value));
-    }
-    void ie(std::size_t ie, detail::IePart part, Value value) override
-    {
-        put(plan_.ie_slots[ie][static_cast<std::size_t>(part)], std::move(value));
-    }
-
-  private:
-    void put(std::uint32_t slot, Value&& value)
-    {
-        if (slot == expr::kNoSlot) {
-            return;
-        }
-        machine_.field_values_[slot] = std::move(value);
-        machine_.slots_[slot] = &machine_.field_values_[slot];
-    }
-
-    Machine& machine_;
-    const MessagePlan& plan_;
-};
-
-Machine::Candidate Machine::candidate(const spec::Transition& t)
+Program::Candidate Program::candidate(const spec::Transition& t) const
 {
     Candidate c;
     c.transition = &t;
-    const auto state_index = [](const std::vector<std::string>& states, const std::string& name) {
+    const auto state_index_of = [](const std::vector<std::string>& states, const std::string& name) {
         const auto it = std::find(states.begin(), states.end(), name);
         PC5CHECK_ASSERT(it != states.end() && "control state checked by the spec loader");
         return static_cast<std::uint32_t>(it - states.begin());
     };
     if (const auto cs = spec_->control_states.find(t.role); cs != spec_->control_states.end()) {
-        const auto control = state_.find(t.role + ".state");
-        PC5CHECK_ASSERT(control != state_.end());
-        c.control = &control->second;
+        c.control = state_index(t.role + ".state");
+        PC5CHECK_ASSERT(c.control != expr::kNoSlot);
         for (const auto& from : t.from) {
-            c.from.push_back(state_index(cs->second, from));
+            c.from.push_back(state_index_of(cs->second, from));
         }
         if (!t.to.empty()) {
-            c.to = state_index(cs->second, t.to);
+            c.to = state_index_of(cs->second, t.to);
         }
     }
     for (const auto& e : t.effects) {
-        const auto target = state_.find(e.variable);
-        PC5CHECK_ASSERT(target != state_.end() && "effects assign state variables (spec loader)");
-        c.targets.push_back(&target->second);
+        Effect effect;
+        effect.target = state_index(e.variable);
+        PC5CHECK_ASSERT(effect.target != expr::kNoSlot && "effects assign state variables (spec loader)");
+        effect.value = e.value.get();
+        // `put(V, k, x)` / `insert(V, y)` of the assigned variable V itself: the update can change V's
+        // value where it is instead of copying the whole map or set into the new value (builtins
+        // take precedence over external functions of the same name, so the name decides).
+        const expr::Node& v = *e.value;
+        const bool put = v.name == "put" && v.args.size() == 3;
+        const bool insert = v.name == "insert" && v.args.size() == 2;
+        if (v.kind == expr::NodeKind::call && (put || insert) &&
+            v.args[0]->kind == expr::NodeKind::variable && v.args[0]->name == e.variable) {
+            effect.kind = put ? EffectKind::put : EffectKind::insert;
+            effect.variable = v.args[0].get();
+            effect.key = put ? v.args[1].get() : nullptr;
+            effect.element = v.args.back().get();
+        }
+        c.effects.push_back(effect);
     }
     return c;
 }
 
-const Machine::MessagePlan& Machine::plan_for(const std::string& msg)
+Program::MessagePlan Program::make_plan(const std::string& msg) const
 {
-    auto [it, inserted] = plans_.try_emplace(msg);
-    MessagePlan& plan = it->second;
-    if (!inserted) {
-        return plan;
-    }
+    MessagePlan plan;
     for (const auto& t : spec_->transitions) {
         if (!matches(t.on, msg)) {
             continue;
@@ -323,10 +318,10 @@ const Machine::MessagePlan& Machine::plan_for(const std::string& msg)
             by_role[1].push_back(candidate(t));
         }
     }
-    for (const auto& rule : spec_->rules) {
-        for (const auto& check : rule.checks) {
+    for (std::size_t r = 0; r < spec_->rules.size(); ++r) {
+        for (const auto& check : spec_->rules[r].checks) {
             if (matches(check.on, msg)) {
-                plan.checks.emplace_back(&rule, &check);
+                plan.checks.push_back(PlannedCheck{static_cast<std::uint32_t>(r), &check});
             }
         }
     }
@@ -353,7 +348,13 @@ const Machine::MessagePlan& Machine::plan_for(const std::string& msg)
     return plan;
 }
 
-std::uint32_t Machine::slot_of(std::string_view name) const
+const Program::MessagePlan* Program::find_plan(const std::string& msg) const
+{
+    const auto it = plans_.find(msg);
+    return it == plans_.end() ? nullptr : &it->second;
+}
+
+std::uint32_t Program::slot_of(std::string_view name) const
 {
     // names_ is sorted: it is the order of the std::map Scope::variables.
     const auto it = std::lower_bound(names_.begin(), names_.end(), name);
@@ -363,25 +364,122 @@ std::uint32_t Machine::slot_of(std::string_view name) const
     return static_cast<std::uint32_t>(it - names_.begin());
 }
 
+std::uint32_t Program::state_index(const std::string& name) const
+{
+    const auto it = state_indices_.find(name);
+    return it == state_indices_.end() ? expr::kNoSlot : it->second;
+}
+
+const Value* Program::param(const std::string& name) const
+{
+    const auto it = std::lower_bound(params_.begin(), params_.end(), name,
+                                     [](const auto& entry, const std::string& n) { return entry.first < n; });
+    return it == params_.end() || it->first != name ? nullptr : &it->second;
+}
+
+Machine::Machine(const spec::Spec& spec, const BoundTrace& trace)
+    : Machine(std::make_shared<const Program>(spec), trace)
+{
+}
+
+Machine::Machine(std::shared_ptr<const Program> program, const BoundTrace& trace)
+    : program_(std::move(program)), spec_(&program_->spec()), trace_(&trace),
+      def_values_(spec_->scope.defs.size())
+{
+    PC5CHECK_ASSERT(program_ != nullptr);
+    // evaluate() reads only the functions of a scope: copying the variables and defs too would cost
+    // more than a short trace's replay.
+    scope_.functions = spec_->scope.functions;
+    bind_trace_keys(scope_, trace.trace->keys);
+    // Initialisers call the same functions (declare_builtins on both scopes) bound to the same keys:
+    // scope_ serves them too, rather than a second copy with its own memos.
+    const InitEnv init_env(trace.init, *program_);
+    state_.resize(program_->state_names_.size());
+    for (std::size_t k = 0; k < spec_->variables.size(); ++k) {
+        state_[program_->variable_states_[k]] = expr::evaluate(*spec_->variables[k].init, init_env, scope_);
+    }
+    for (const std::uint32_t control : program_->control_states_) {
+        state_[control] = Value::enumeration(0);
+    }
+    // state_ gains no element after this, and a move keeps its buffer: the pointers stay valid for
+    // the machine's life.
+    base_slots_ = program_->param_slots_;
+    for (const auto& [slot, index] : program_->state_slots_) {
+        base_slots_[slot] = &state_[index];
+    }
+    field_values_.resize(base_slots_.size());
+    written_.assign(state_.size(), 0);
+}
+
+/// Writes an event's fields into the machine's slot table (a field the scope does not declare is
+/// read by no expression, and dropped).
+class Machine::SlotSink final : public detail::FieldSink {
+  public:
+    SlotSink(Machine& machine, const MessagePlan& plan) : machine_(machine), plan_(plan) {}
+    void field(detail::EventField field, Value value) override
+    {
+        put(machine_.program_->field_slots_[static_cast<std::size_t>(field)], std::move(value));
+    }
+    void ie(std::size_t ie, detail::IePart part, Value value) override
+    {
+        put(plan_.ie_slots[ie][static_cast<std::size_t>(part)], std::move(value));
+    }
+
+  private:
+    void put(std::uint32_t slot, Value&& value)
+    {
+        if (slot == expr::kNoSlot) {
+            return;
+        }
+        machine_.field_values_[slot] = std::move(value);
+        machine_.slots_[slot] = &machine_.field_values_[slot];
+    }
+
+    Machine& machine_;
+    const MessagePlan& plan_;
+};
+
+const Machine::MessagePlan& Machine::plan_for(const std::string& msg)
+{
+    if (const MessagePlan* plan = program_->find_plan(msg); plan != nullptr) {
+        return *plan;
+    }
+    auto [it, inserted] = extra_plans_.try_emplace(msg);
+    if (inserted) {
+        it->second = program_->make_plan(msg);
+    }
+    return it->second;
+}
+
 Value Machine::value_of(const std::string& name) const
 {
-    const auto it = state_.find(name);
-    return it == state_.end() ? Value::unknown("no such variable " + name) : it->second;
+    const std::uint32_t s = program_->state_index(name);
+    return s == expr::kNoSlot ? Value::unknown("no such variable " + name) : state_[s];
 }
 
 std::vector<std::pair<std::string, std::string>> Machine::snapshot() const
 {
     std::vector<std::pair<std::string, std::string>> out;
-    for (const std::string role : {"initiator", "target"}) {
-        const auto& states = spec_->control_states.at(role);
-        const auto& v = state_.at(role + ".state");
-        out.emplace_back(role + ".state", states.at(std::get<expr::EnumValue>(v.data).index));
+    for (std::size_t r = 0; r < 2; ++r) {
+        const std::uint32_t s = program_->control_states_[r];
+        const auto& states = spec_->control_states.at(r == 0 ? "initiator" : "target");
+        out.emplace_back(program_->state_names_[s],
+                         states.at(std::get<expr::EnumValue>(state_[s].data).index));
     }
-    for (const auto& v : spec_->variables) {
-        const std::string name = v.role + "." + v.name;
-        out.emplace_back(name, expr::render(state_.at(name), v.type));
+    for (std::size_t k = 0; k < spec_->variables.size(); ++k) {
+        const std::uint32_t s = program_->variable_states_[k];
+        out.emplace_back(program_->state_names_[s], expr::render(state_[s], spec_->variables[k].type));
     }
     return out;
+}
+
+void Machine::add_passes(const PassCounts& counts, std::map<std::string, std::size_t>& passes) const
+{
+    for (std::size_t r = 0; r < counts.size(); ++r) {
+        if (counts[r] != 0) {
+            passes[spec_->rules[r].id] += counts[r];
+        }
+    }
 }
 
 StepRecord Machine::step(std::size_t event_index, std::vector<Finding>& findings,
@@ -394,7 +492,7 @@ void Machine::begin_slots()
 {
     // This event's slot table: the state and parameters, then what lookup() would find before them.
     slots_ = base_slots_;
-    for (const std::uint32_t s : absent_slots_) {
+    for (const std::uint32_t s : program_->absent_slots_) {
         slots_[s] = &absent_;
     }
 }
@@ -404,16 +502,14 @@ StepRecord Machine::step(const BoundEvent& be, std::size_t event_index, std::vec
 {
     begin_slots();
     for (const auto& [name, value] : be.fields) {
-        if (const auto s = slot_of(name); s != expr::kNoSlot) {
+        if (const auto s = program_->slot_of(name); s != expr::kNoSlot) {
             slots_[s] = &value;
         }
     }
     return run(*be.event, event_index, plan_for(be.event->msg), findings, passes, snapshot_on_violation);
 }
 
-Expected<StepRecord> Machine::step(const trace::Event& ev, std::size_t event_index,
-                                   std::vector<Finding>& findings, std::map<std::string, std::size_t>& passes,
-                                   bool snapshot_on_violation)
+Expected<const Machine::MessagePlan*> Machine::bind_slots(const trace::Event& ev, std::size_t event_index)
 {
     const MessagePlan& plan = plan_for(ev.msg);
     if (plan.def == nullptr || !plan.may_send[ev.from == trace::Role::initiator ? 0 : 1]) {
@@ -428,13 +524,47 @@ Expected<StepRecord> Machine::step(const trace::Event& ev, std::size_t event_ind
         !bound) {
         return tl::make_unexpected(std::move(bound).error());
     }
-    return run(ev, event_index, plan, findings, passes, snapshot_on_violation);
+    return &plan;
+}
+
+Expected<StepRecord> Machine::step(const trace::Event& ev, std::size_t event_index,
+                                   std::vector<Finding>& findings, std::map<std::string, std::size_t>& passes,
+                                   bool snapshot_on_violation)
+{
+    const auto plan = bind_slots(ev, event_index);
+    if (!plan) {
+        return tl::make_unexpected(plan.error());
+    }
+    return run(ev, event_index, **plan, findings, passes, snapshot_on_violation);
+}
+
+Expected<StepRecord> Machine::step(const trace::Event& ev, std::size_t event_index,
+                                   std::vector<Finding>& findings, PassCounts& passes,
+                                   bool snapshot_on_violation)
+{
+    const auto plan = bind_slots(ev, event_index);
+    if (!plan) {
+        return tl::make_unexpected(plan.error());
+    }
+    return run(ev, event_index, **plan, findings, passes, snapshot_on_violation);
 }
 
 StepRecord Machine::run(const trace::Event& ev, std::size_t event_index, const MessagePlan& plan,
                         std::vector<Finding>& findings, std::map<std::string, std::size_t>& passes,
                         bool snapshot_on_violation)
 {
+    scratch_passes_.assign(spec_->rules.size(), 0);
+    StepRecord record = run(ev, event_index, plan, findings, scratch_passes_, snapshot_on_violation);
+    add_passes(scratch_passes_, passes);
+    return record;
+}
+
+StepRecord Machine::run(const trace::Event& ev, std::size_t event_index, const MessagePlan& plan,
+                        std::vector<Finding>& findings, PassCounts& passes, bool snapshot_on_violation)
+{
+    if (passes.size() < spec_->rules.size()) {
+        passes.resize(spec_->rules.size(), 0);
+    }
     const std::size_t findings_before = findings.size();
     const trace::Role sender = ev.from;
     const trace::Role receiver = other(sender);
@@ -462,9 +592,10 @@ StepRecord Machine::run(const trace::Event& ev, std::size_t event_index, const M
     }
 
     // run() evaluates only the spec's trees (guards, checks, templates, effects).
-    EventEnv env(state_, params_, false, slots_, names_, spec_->slots_verified, def_values_);
-    if (enabled_slot_ != expr::kNoSlot) {
-        slots_[enabled_slot_] = env.enabled();
+    const Program& program = *program_;
+    EventEnv env(state_, program, false, slots_, program.names_, spec_->slots_verified, def_values_);
+    if (program.enabled_slot_ != expr::kNoSlot) {
+        slots_[program.enabled_slot_] = env.enabled();
     }
 
     // Which transition of a role fires: the first in spec order whose from-state and message match
@@ -473,7 +604,7 @@ StepRecord Machine::run(const trace::Event& ev, std::size_t event_index, const M
         for (const Candidate& c : candidates) {
             const spec::Transition& t = *c.transition;
             if (!c.from.empty()) {
-                const std::uint32_t current = std::get<expr::EnumValue>(c.control->data).index;
+                const std::uint32_t current = std::get<expr::EnumValue>(state_[c.control].data).index;
                 if (std::find(c.from.begin(), c.from.end(), current) == c.from.end()) {
                     continue;
                 }
@@ -497,9 +628,9 @@ StepRecord Machine::run(const trace::Event& ev, std::size_t event_index, const M
     env.set_enabled(send != nullptr);
 
     // Rules, in the state before the event.
-    for (const auto& [rule_ptr, check_ptr] : plan.checks) {
-        const spec::Rule& rule = *rule_ptr;
-        const spec::Check& check = *check_ptr;
+    for (const auto& planned : plan.checks) {
+        const spec::Rule& rule = spec_->rules[planned.rule];
+        const spec::Check& check = *planned.check;
         if (injected && offender_role(check.offender, sender) == sender) {
             continue; // the attacker sent it: the UE it names as sender broke nothing
         }
@@ -512,7 +643,7 @@ StepRecord Machine::run(const trace::Event& ev, std::size_t event_index, const M
             verdict = condition(*check.assertion, env, scope_);
         }
         if (verdict.is_known() && std::get<bool>(verdict.data)) {
-            ++passes[rule.id];
+            ++passes[planned.rule];
             continue;
         }
         Finding f;
@@ -546,12 +677,33 @@ StepRecord Machine::run(const trace::Event& ev, std::size_t event_index, const M
     // Transitions: all right-hand sides read the state before the event.
     updates_.clear();
     const auto apply = [&](const Candidate& c) {
-        const auto& effects = c.transition->effects;
-        for (std::size_t k = 0; k < effects.size(); ++k) {
-            updates_.emplace_back(c.targets[k], expr::evaluate(*effects[k].value, env, scope_));
+        for (const Program::Effect& e : c.effects) {
+            if (e.kind != Program::EffectKind::assign) {
+                // put/insert into the variable itself: the operands now, the change when the updates
+                // are applied. Only when all is known and present; otherwise the generic evaluation
+                // below gives the unknown with the reason it always gave.
+                const Value* current = env.find(*e.variable);
+                if (current == &state_[e.target] && known_present(*current)) {
+                    Value first = expr::evaluate(e.key != nullptr ? *e.key : *e.element, env, scope_);
+                    if (known_present(first)) {
+                        if (e.kind == Program::EffectKind::insert) {
+                            updates_.push_back(Update{e.target, e.kind, std::move(first), Value{}});
+                            continue;
+                        }
+                        Value second = expr::evaluate(*e.element, env, scope_);
+                        if (known_present(second)) {
+                            updates_.push_back(Update{e.target, e.kind, std::move(first), std::move(second)});
+                            continue;
+                        }
+                    }
+                }
+            }
+            updates_.push_back(Update{e.target, Program::EffectKind::assign,
+                                      expr::evaluate(*e.value, env, scope_), Value{}});
         }
         if (c.to != expr::kNoSlot) {
-            updates_.emplace_back(c.control, Value::enumeration(c.to));
+            updates_.push_back(
+                Update{c.control, Program::EffectKind::assign, Value::enumeration(c.to), Value{}});
         }
     };
     if (send != nullptr) {
@@ -571,33 +723,66 @@ StepRecord Machine::run(const trace::Event& ev, std::size_t event_index, const M
             apply(c);
         }
     }
-    for (auto& [target, value] : updates_) {
-        *target = std::move(value);
+    // The last update of a variable wins, as when they were assigned in order; applied last to first,
+    // each variable is changed once, so an in-place change starts from the state before the event.
+    ++epoch_;
+    for (auto u = updates_.rbegin(); u != updates_.rend(); ++u) {
+        if (written_[u->target] == epoch_) {
+            continue;
+        }
+        written_[u->target] = epoch_;
+        Value& target = state_[u->target];
+        switch (u->kind) {
+        case Program::EffectKind::assign:
+            target = std::move(u->value);
+            break;
+        case Program::EffectKind::put:
+            std::get<expr::MapValue>(target.data).entries[std::get<std::int64_t>(u->value.data)] =
+                std::get<std::int64_t>(u->element.data);
+            break;
+        case Program::EffectKind::insert: {
+            // As expr's insert(): the elements stay sorted and unique.
+            auto& elements = std::get<expr::SetValue>(target.data).elements;
+            const auto at = std::lower_bound(elements.begin(), elements.end(), u->value,
+                                             [](const Value& l, const Value& r) { return l < r; });
+            if (at == elements.end() || !(*at == u->value)) {
+                elements.insert(at, std::move(u->value));
+            }
+            break;
+        }
+        }
     }
     return record;
 }
 
-Replayer::Replayer(const spec::Spec& spec, std::unique_ptr<BoundTrace> bound, bool keep_steps)
-    : bound_(std::move(bound)), machine_(spec, *bound_), keep_steps_(keep_steps)
+Replayer::Replayer(std::shared_ptr<const Program> program, std::unique_ptr<BoundTrace> bound, bool keep_steps)
+    : bound_(std::move(bound)), machine_(std::move(program), *bound_), keep_steps_(keep_steps)
 {
 }
 
 Expected<Replayer> Replayer::start(const spec::Spec& spec, const trace::Trace& header, bool keep_steps,
                                    bool attacker_steps)
 {
-    auto bound = bind_header(spec, header);
+    return start(std::make_shared<const Program>(spec), header, keep_steps, attacker_steps);
+}
+
+Expected<Replayer> Replayer::start(std::shared_ptr<const Program> program, const trace::Trace& header,
+                                   bool keep_steps, bool attacker_steps)
+{
+    PC5CHECK_ASSERT(program != nullptr);
+    auto bound = bind_header(program->spec(), header);
     if (!bound) {
         return tl::make_unexpected(std::move(bound).error());
     }
     bound->attacker_steps = attacker_steps;
-    return Replayer(spec, std::make_unique<BoundTrace>(std::move(*bound)), keep_steps);
+    return Replayer(std::move(program), std::make_unique<BoundTrace>(std::move(*bound)), keep_steps);
 }
 
 Expected<const StepRecord*> Replayer::feed(const trace::Event& event)
 {
     const std::size_t i = next_;
     const auto before = result_.findings.size();
-    auto stepped = machine_.step(event, i, result_.findings, result_.passes, !violated_);
+    auto stepped = machine_.step(event, i, result_.findings, passes_, !violated_);
     if (!stepped) {
         return tl::make_unexpected(std::move(stepped).error());
     }
@@ -624,12 +809,18 @@ Expected<const StepRecord*> Replayer::feed(const trace::Event& event)
 ReplayResult Replayer::finish() &&
 {
     result_.verdict = violated_ ? Verdict::violation : Verdict::conforms;
+    machine_.add_passes(passes_, result_.passes);
     return std::move(result_);
 }
 
 Expected<ReplayResult> replay(const spec::Spec& spec, const trace::Trace& trace)
 {
-    auto replayer = Replayer::start(spec, trace, true);
+    return replay(std::make_shared<const Program>(spec), trace);
+}
+
+Expected<ReplayResult> replay(std::shared_ptr<const Program> program, const trace::Trace& trace)
+{
+    auto replayer = Replayer::start(std::move(program), trace, true);
     if (!replayer) {
         return tl::make_unexpected(std::move(replayer).error());
     }

@@ -23,9 +23,9 @@ struct EventSummary {
     double at = 0.0;
     trace::Role from = trace::Role::initiator;
     std::string msg;
-    trace::Sec sec;            ///< protection as observed (ctx, count, bearer, direction, mac)
+    trace::Sec sec; ///< protection as observed (ctx, count, bearer, direction, mac)
     bool pdu_logged = false;
-    trace::Position position;  ///< where the event starts in its file
+    trace::Position position;        ///< where the event starts in its file
     std::string sender_transition;   ///< transition the sender took (empty: none enabled)
     std::string receiver_transition; ///< transition the receiver took (empty: ignored)
 };
@@ -33,12 +33,12 @@ struct EventSummary {
 /// Result for one trace (or one unreadable document).
 struct TraceResult {
     std::string file;
-    std::size_t line = 1;          ///< document start line (matters for .jsonl)
+    std::size_t line = 1; ///< document start line (matters for .jsonl)
     std::string title;
     std::string spec_id;
     std::size_t event_count = 0;
-    std::optional<Error> error;    ///< bad input: no verdict
-    machine::ReplayResult replay;  ///< valid when !error
+    std::optional<Error> error;   ///< bad input: no verdict
+    machine::ReplayResult replay; ///< valid when !error
     std::optional<trace::Expect> expect;
     /// One per event (empty on error), at most CheckOptions::max_event_summaries of them (the first):
     /// only the HTML chart needs them; findings carry their event's position themselves.
@@ -47,13 +47,13 @@ struct TraceResult {
 
 /// What `check` reads.
 struct CheckOptions {
-    std::string spec_file;                 ///< --spec: overrides every trace's `spec`
-    spec::ParameterOverrides parameters;   ///< --param id=value
-    std::vector<std::string> spec_dirs;    ///< where `<spec id>.json` is looked up
-    trace::Limits limits;                  ///< trace input limits (--max-file-bytes, --max-events, ...)
-    spec::Limits spec_limits;              ///< spec input limits (--max-spec-bytes, --max-expr-depth, ...)
-    unsigned jobs = 1;                     ///< -j: worker threads over traces (output order is input order)
-    unsigned shard_index = 0;              ///< --shard I/N: keep the traces with stable_shard(label) == I
+    std::string spec_file;               ///< --spec: overrides every trace's `spec`
+    spec::ParameterOverrides parameters; ///< --param id=value
+    std::vector<std::string> spec_dirs;  ///< where `<spec id>.json` is looked up
+    trace::Limits limits;                ///< trace input limits (--max-file-bytes, --max-events, ...)
+    spec::Limits spec_limits;            ///< spec input limits (--max-spec-bytes, --max-expr-depth, ...)
+    unsigned jobs = 1;                   ///< -j: worker threads over traces (output order is input order)
+    unsigned shard_index = 0;            ///< --shard I/N: keep the traces with stable_shard(label) == I
     unsigned shard_count = 1;
     /// Called after each trace with (traces done, traces known so far); from the calling thread only.
     std::function<void(std::size_t, std::size_t)> progress;
@@ -81,7 +81,7 @@ struct CheckOptions {
 /// any number of times: a run's memory stays bounded by one trace, however many traces it has.
 /// Falls back to memory when no temporary file can be created.
 class TraceSpool {
-public:
+  public:
     TraceSpool();
     /// Appends one result.
     void append(const TraceResult& result);
@@ -90,7 +90,7 @@ public:
     /// Reads every result back, in order.
     void for_each(const std::function<void(const TraceResult&)>& visit) const;
 
-private:
+  private:
     struct Closer {
         void operator()(std::FILE* f) const;
     };
@@ -116,7 +116,7 @@ struct CheckRun {
 
 /// Loads specs on demand and keeps them for the run.
 class SpecCache {
-public:
+  public:
     explicit SpecCache(const CheckOptions& options) : options_(&options) {}
     /// The spec for a trace's `spec` id (or the --spec file), counted as used by the run.
     [[nodiscard]] Expected<const spec::Spec*> get(const std::string& spec_id);
@@ -127,22 +127,28 @@ public:
     void mark_used(const std::string& spec_id);
     /// Every spec used so far, by spec id.
     [[nodiscard]] std::map<std::string, std::shared_ptr<const spec::Spec>> loaded() const;
+    /// The replay program of the spec of `spec_id` (looked up before), built once when the spec
+    /// loaded and shared by every trace checked against it; nullptr when the spec did not load.
+    [[nodiscard]] std::shared_ptr<const machine::Program> program(const std::string& spec_id) const;
 
-private:
+  private:
     [[nodiscard]] std::string key(const std::string& spec_id) const;
 
     const CheckOptions* options_;
     std::map<std::string, std::shared_ptr<const spec::Spec>> specs_;
+    std::map<std::string, std::shared_ptr<const machine::Program>> programs_; ///< by the key of specs_
     std::set<std::string> used_; ///< keys of specs_ counted as used
 };
 
 /// Checks one parsed trace.
 [[nodiscard]] TraceResult check_trace(const trace::Trace& trace, SpecCache& specs);
 /// Checks one parsed trace against an already looked-up spec (or the error of looking it up); keeps
-/// the EventSummary of the first `max_event_summaries` events.
+/// the EventSummary of the first `max_event_summaries` events. `program`: the spec's replay program
+/// when the caller shares one between traces (SpecCache::program); nullptr: one is built for this trace.
 [[nodiscard]] TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Spec*>& spec,
                                       std::size_t max_event_summaries = static_cast<std::size_t>(-1),
-                                      bool attacker_steps = false);
+                                      bool attacker_steps = false,
+                                      std::shared_ptr<const machine::Program> program = nullptr);
 /// Whether a trace leaves values open that the symbolic check can reason about: one UE's own log, link
 /// or K_NRP not logged, a `sec` or its fields not logged, a protected message without `pdu`, IEs not
 /// decoded. (A spec that leaves a derivation open, like the seed's FFS key, does not count: the trace
@@ -150,7 +156,8 @@ private:
 [[nodiscard]] bool leaves_values_open(const trace::Trace& trace);
 /// The same with the symbolic options of `options` (max_event_summaries from it too).
 [[nodiscard]] TraceResult check_trace(const trace::Trace& trace, const Expected<const spec::Spec*>& spec,
-                                      const CheckOptions& options);
+                                      const CheckOptions& options,
+                                      std::shared_ptr<const machine::Program> program = nullptr);
 
 /// Checks files and directories. Never fails as a whole: bad inputs become errors in the run.
 [[nodiscard]] CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& options);

@@ -113,11 +113,112 @@ struct BoundTrace {
 [[nodiscard]] Expected<BoundEvent> bind_event(const spec::Spec& spec, const trace::Trace& trace,
                                               const trace::Event& event, std::size_t index);
 
+/// Passes per rule, by index into Spec::rules: what Machine::step counts into when the caller reads the
+/// counts only at the end (Replayer), instead of a name-keyed map looked up at every passing check.
+using PassCounts = std::vector<std::size_t>;
+
+class Machine;
+
+/// Everything replaying a trace needs that depends on the spec alone (variable slots, parameter
+/// values, the transitions and checks each message can touch), built once per spec rather than per
+/// trace: the per-trace Machine then only initialises the state and binds the keys. Immutable after
+/// construction, so the -j workers of a check share one.
+class Program {
+  public:
+    /// `spec` must outlive the program.
+    explicit Program(const spec::Spec& spec);
+    /// Not copyable or movable: the slot table points into the program's own parameter values.
+    Program(const Program&) = delete;
+    Program& operator=(const Program&) = delete;
+    Program(Program&&) = delete;
+    Program& operator=(Program&&) = delete;
+    ~Program() = default;
+
+    /// The spec the program was built from.
+    [[nodiscard]] const spec::Spec& spec() const { return *spec_; }
+    /// Index of a state variable ("initiator.cur_id", "target.state") in a machine's state, or kNoSlot.
+    [[nodiscard]] std::uint32_t state_index(const std::string& name) const;
+    /// Value of a parameter ("param.<id>"), or nullptr.
+    [[nodiscard]] const expr::Value* param(const std::string& name) const;
+
+  private:
+    friend class Machine;
+
+    /// How an effect changes its variable.
+    enum class EffectKind : std::uint8_t {
+        assign, ///< the value of the right-hand side replaces the variable's
+        put,    ///< `put(V, key, element)` of the variable V itself: changed in place when all is known
+        insert, ///< `insert(V, element)` of the variable V itself: likewise
+    };
+    /// One effect of a transition, its target as a state index.
+    struct Effect {
+        std::uint32_t target = 0;
+        EffectKind kind = EffectKind::assign;
+        const expr::Node* value = nullptr;    ///< the whole right-hand side
+        const expr::Node* variable = nullptr; ///< put/insert: the V operand
+        const expr::Node* key = nullptr;      ///< put: the key operand
+        const expr::Node* element = nullptr;  ///< put: the value operand; insert: the element operand
+    };
+    /// A transition with its control states and targets as indices, so that taking it compares no
+    /// strings and hashes no names.
+    struct Candidate {
+        const spec::Transition* transition = nullptr;
+        std::vector<std::uint32_t> from;       ///< indices of the from-states (empty: any)
+        std::uint32_t to = expr::kNoSlot;      ///< index of the to-state, kNoSlot: unchanged
+        std::uint32_t control = expr::kNoSlot; ///< state index of the role's control state (none for link)
+        std::vector<Effect> effects;
+    };
+    /// A check with the index of its rule (the pass counters are by rule index).
+    struct PlannedCheck {
+        std::uint32_t rule = 0;
+        const spec::Check* check = nullptr;
+    };
+    /// The transitions and checks an event of one message can touch, in spec order: matched once per
+    /// message rather than against every transition and check at every event.
+    struct MessagePlan {
+        std::array<std::vector<Candidate>, 2> send; ///< by sender (initiator, target)
+        std::array<std::vector<Candidate>, 2> recv; ///< by receiver
+        std::vector<Candidate> observe;
+        std::vector<PlannedCheck> checks;
+        const spec::MessageDef* def = nullptr;              ///< nullptr: the spec lacks the message
+        std::uint32_t msg_index = 0;                        ///< value of the `msg` field
+        std::array<bool, 2> may_send{};                     ///< by sender (initiator, target)
+        std::vector<std::array<std::uint32_t, 3>> ie_slots; ///< per IE of def: slots by detail::IePart
+    };
+
+    [[nodiscard]] Candidate candidate(const spec::Transition& t) const;
+    /// The plan of a message name (also of one the spec lacks: its "*" transitions and checks).
+    [[nodiscard]] MessagePlan make_plan(const std::string& msg) const;
+    /// The prebuilt plan of a message of the spec, or nullptr.
+    [[nodiscard]] const MessagePlan* find_plan(const std::string& msg) const;
+    /// Slot of a variable of the spec's scope, or kNoSlot.
+    [[nodiscard]] std::uint32_t slot_of(std::string_view name) const;
+
+    const spec::Spec* spec_;
+    std::vector<std::string> state_names_;                         ///< by state index
+    std::unordered_map<std::string, std::uint32_t> state_indices_; ///< name -> state index
+    /// State index of each Spec::variables entry (its initialiser), in spec order.
+    std::vector<std::uint32_t> variable_states_;
+    std::array<std::uint32_t, 2> control_states_{}; ///< state index of initiator.state, target.state
+    std::vector<std::pair<std::string, expr::Value>> params_; ///< "param.<id>" -> value, sorted by name
+    std::vector<std::string_view> names_;                     ///< the scope's variable names by slot (sorted)
+    /// Per slot: the parameter value it reads (state slots are the machine's, see state_slots_).
+    std::vector<const expr::Value*> param_slots_;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> state_slots_; ///< (slot, state index)
+    std::vector<std::uint32_t> absent_slots_;            ///< ie.* names no state variable shadows
+    std::uint32_t enabled_slot_ = expr::kNoSlot;         ///< slot of `enabled`, unless shadowed
+    std::array<std::uint32_t, 12> field_slots_{};        ///< slot of each detail::EventField
+    std::unordered_map<std::string, MessagePlan> plans_; ///< by message name, every message of the spec
+};
+
 /// The reference state machine of both roles plus the observed link.
 class Machine {
   public:
-    /// `spec` and `trace` must outlive the machine.
+    /// `spec` and `trace` must outlive the machine. Builds a Program of its own: a caller replaying
+    /// many traces against one spec shares one Program instead.
     Machine(const spec::Spec& spec, const BoundTrace& trace);
+    /// `trace` must outlive the machine; `program` must not be null.
+    Machine(std::shared_ptr<const Program> program, const BoundTrace& trace);
     /// Not copyable: the slot table points into the machine's own state (moves keep it valid).
     Machine(const Machine&) = delete;
     Machine& operator=(const Machine&) = delete;
@@ -138,74 +239,77 @@ class Machine {
                                   bool snapshot_on_violation = false);
     /// The same for an event not bound yet: binds it as bind_event does (same checks, same errors; on
     /// an error the machine is unchanged) with its values going straight into the machine's slot
-    /// table instead of a name-keyed BoundEvent::fields, then steps it. What Replayer::feed uses.
+    /// table instead of a name-keyed BoundEvent::fields, then steps it.
     [[nodiscard]] Expected<StepRecord> step(const trace::Event& event, std::size_t event_index,
                                             std::vector<Finding>& findings,
                                             std::map<std::string, std::size_t>& passes,
+                                            bool snapshot_on_violation = false);
+    /// The same, counting passes by rule index (resized to the spec's rules as needed). What
+    /// Replayer::feed uses: no rule name is looked up per passing check.
+    [[nodiscard]] Expected<StepRecord> step(const trace::Event& event, std::size_t event_index,
+                                            std::vector<Finding>& findings, PassCounts& passes,
                                             bool snapshot_on_violation = false);
 
     /// Current value of a state variable ("initiator.cur_id", "target.state", ...).
     [[nodiscard]] expr::Value value_of(const std::string& name) const;
     /// All state variables rendered, in spec order.
     [[nodiscard]] std::vector<std::pair<std::string, std::string>> snapshot() const;
+    /// Adds passes counted by rule index to a name-keyed map (only rules with a pass get an entry).
+    void add_passes(const PassCounts& counts, std::map<std::string, std::size_t>& passes) const;
 
   private:
-    /// A transition with its control states as indices and its targets as this machine's values, so
-    /// that taking it compares no strings and hashes no names.
-    struct Candidate {
-        const spec::Transition* transition = nullptr;
-        std::vector<std::uint32_t> from;   ///< indices of the from-states (empty: any)
-        std::uint32_t to = expr::kNoSlot;  ///< index of the to-state, kNoSlot: unchanged
-        expr::Value* control = nullptr;    ///< the role's control state (none for link)
-        std::vector<expr::Value*> targets; ///< state_ value of each effect
-    };
-    /// The transitions and checks an event of one message can touch, in spec order: matched once per
-    /// message and machine rather than against every transition and check at every event.
-    struct MessagePlan {
-        std::array<std::vector<Candidate>, 2> send; ///< by sender (initiator, target)
-        std::array<std::vector<Candidate>, 2> recv; ///< by receiver
-        std::vector<Candidate> observe;
-        std::vector<std::pair<const spec::Rule*, const spec::Check*>> checks;
-        const spec::MessageDef* def = nullptr;              ///< nullptr: the spec lacks the message
-        std::uint32_t msg_index = 0;                        ///< value of the `msg` field
-        std::array<bool, 2> may_send{};                     ///< by sender (initiator, target)
-        std::vector<std::array<std::uint32_t, 3>> ie_slots; ///< per IE of def: slots by detail::IePart
-    };
-    [[nodiscard]] Candidate candidate(const spec::Transition& t);
-    [[nodiscard]] const MessagePlan& plan_for(const std::string& msg);
+    using MessagePlan = Program::MessagePlan;
+    using Candidate = Program::Candidate;
 
-    /// Slot of a variable of the spec's scope, or kNoSlot.
-    [[nodiscard]] std::uint32_t slot_of(std::string_view name) const;
+    /// The current event's change of one state variable, applied after every right-hand side was
+    /// evaluated in the state before the event.
+    struct Update {
+        std::uint32_t target = 0;
+        Program::EffectKind kind = Program::EffectKind::assign;
+        expr::Value value;   ///< assign: the new value; put: the key; insert: the element
+        expr::Value element; ///< put: the value stored under the key
+    };
+
+    [[nodiscard]] const MessagePlan& plan_for(const std::string& msg);
     /// Starts the slot table of an event: state, parameters, absent IEs (fields come next).
     void begin_slots();
+    /// Binds an event into the slot table, or the error bind_event gives.
+    [[nodiscard]] Expected<const MessagePlan*> bind_slots(const trace::Event& event, std::size_t event_index);
     /// Steps an event whose fields are in the slot table.
+    [[nodiscard]] StepRecord run(const trace::Event& event, std::size_t event_index, const MessagePlan& plan,
+                                 std::vector<Finding>& findings, PassCounts& passes,
+                                 bool snapshot_on_violation);
+    /// run() for a caller counting passes by name.
     [[nodiscard]] StepRecord run(const trace::Event& event, std::size_t event_index, const MessagePlan& plan,
                                  std::vector<Finding>& findings, std::map<std::string, std::size_t>& passes,
                                  bool snapshot_on_violation);
 
     class SlotSink;
 
+    std::shared_ptr<const Program> program_;
     const spec::Spec* spec_;
     const BoundTrace* trace_;
-    expr::Scope scope_; ///< the spec scope's functions, with this trace's keys bound
-    std::unordered_map<std::string, expr::Value> state_;
-    std::unordered_map<std::string, expr::Value> params_;
+    expr::Scope scope_;              ///< the spec scope's functions, with this trace's keys bound
+    std::vector<expr::Value> state_; ///< by Program state index
     /// Per variable of the spec's scope (by Node::slot): its state or parameter value, else nullptr.
     std::vector<const expr::Value*> base_slots_;
-    std::vector<std::uint32_t> absent_slots_;                   ///< ie.* names no state variable shadows
-    expr::Value absent_ = expr::Value::absent();                ///< what the absent slots point to
-    std::uint32_t enabled_slot_ = expr::kNoSlot;                ///< slot of `enabled`, unless shadowed
-    std::vector<std::string_view> names_;                       ///< the scope's variable names by slot
-    std::vector<const expr::Value*> slots_;                     ///< the current event's table (reused)
-    std::vector<expr::Value> field_values_;                     ///< the current event's fields, by slot
-    std::array<std::uint32_t, 12> field_slots_{};               ///< slot of each detail::EventField
-    std::unordered_map<std::string, MessagePlan> plans_;        ///< by message name, built on first use
-    std::vector<std::pair<expr::Value*, expr::Value>> updates_; ///< the current event's (reused)
-    expr::DefCache def_values_; ///< the current event's def values (see EventEnv)
+    expr::Value absent_ = expr::Value::absent(); ///< what the absent slots point to
+    std::vector<const expr::Value*> slots_;      ///< the current event's table (reused)
+    std::vector<expr::Value> field_values_;      ///< the current event's fields, by slot
+    /// Plans of message names the spec lacks, built on first use (an error for most callers).
+    std::unordered_map<std::string, MessagePlan> extra_plans_;
+    std::vector<Update> updates_;        ///< the current event's (reused)
+    std::vector<std::uint64_t> written_; ///< per state index: the event that last wrote it
+    std::uint64_t epoch_ = 0;            ///< events stepped (stamps written_)
+    PassCounts scratch_passes_;          ///< run() for name-keyed counting (reused)
+    expr::DefCache def_values_;          ///< the current event's def values (see EventEnv)
 };
 
 /// Binds and replays a whole trace.
 [[nodiscard]] Expected<ReplayResult> replay(const spec::Spec& spec, const trace::Trace& trace);
+/// The same against a program shared by many traces (not null).
+[[nodiscard]] Expected<ReplayResult> replay(std::shared_ptr<const Program> program,
+                                            const trace::Trace& trace);
 
 /// Replay of a trace fed one event at a time, so memory follows the machine's state, not the trace:
 /// each event is bound, stepped and dropped. The state is rendered only at the first violation
@@ -216,6 +320,10 @@ class Replayer {
     /// must outlive the replayer.
     [[nodiscard]] static Expected<Replayer> start(const spec::Spec& spec, const trace::Trace& header,
                                                   bool keep_steps = false, bool attacker_steps = false);
+    /// The same against a program shared by many traces (not null); `header` must outlive the replayer.
+    [[nodiscard]] static Expected<Replayer> start(std::shared_ptr<const Program> program,
+                                                  const trace::Trace& header, bool keep_steps = false,
+                                                  bool attacker_steps = false);
     /// Binds and steps the next event. An error (bad IE, message not in the spec) ends the replay.
     [[nodiscard]] Expected<const StepRecord*> feed(const trace::Event& event);
     /// Events fed so far.
@@ -224,11 +332,12 @@ class Replayer {
     [[nodiscard]] ReplayResult finish() &&;
 
   private:
-    Replayer(const spec::Spec& spec, std::unique_ptr<BoundTrace> bound, bool keep_steps);
+    Replayer(std::shared_ptr<const Program> program, std::unique_ptr<BoundTrace> bound, bool keep_steps);
 
     std::unique_ptr<BoundTrace> bound_; ///< init.* only; on the heap so the machine's pointer survives moves
     Machine machine_;
     ReplayResult result_;
+    PassCounts passes_; ///< by rule index; result_.passes at finish()
     StepRecord last_;
     bool keep_steps_ = false;
     bool violated_ = false;
