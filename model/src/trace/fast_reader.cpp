@@ -8,6 +8,7 @@
 #include "trace/fast_reader.h"
 
 #include "trace/names.h"
+#include "trace/position_index.h"
 
 #include <array>
 #include <charconv>
@@ -31,9 +32,12 @@ constexpr std::size_t kMaxLevel = 16;
 /// Longest number token read, whatever --max-number-chars allows: the full reader knows when a long
 /// token overflows a double.
 constexpr std::size_t kMaxNumberChars = 64;
-/// Longest IE name read: its JSON pointer must stay short enough for the position scan to record it
-/// (PositionIndex::kMaxPointerLength), or the full reader gives a different position.
-constexpr std::size_t kMaxIeName = 256;
+/// Longest IE name read: its JSON pointer ("/events/<i>/ie/" and the name, each '/' and '~' escaped to
+/// two characters) must stay within PositionIndex::kMaxPointerLength, or the position scan does not
+/// record it and the full reader gives the `ie` object's position instead.
+constexpr std::size_t kMaxIeName = 128;
+static_assert(std::string_view("/events/18446744073709551615/ie/").size() + 2 * kMaxIeName <=
+              PositionIndex::kMaxPointerLength);
 
 /// Value of each byte as a hex digit, -1 if it is not one.
 constexpr std::array<std::int8_t, 256> kHexValues = [] {

@@ -358,6 +358,24 @@ TEST_SUITE("trace")
         CHECK(differential(with(R"("esc":"a\"b")")) == Outcome::declined);       // escapes: full reader
     }
 
+    TEST_CASE("fast reader: IE names whose pointer the position scan does not record")
+    {
+        // The full reader positions an IE whose JSON pointer exceeds PositionIndex::kMaxPointerLength at
+        // its `ie` object instead: the fast reader must not give the IE's own position there.
+        const std::string head =
+            R"({"format":"pc5-trace/1","spec":"s","link":{"k_nrp_id":1,"k_nrp_sess_id":2},"events":[)";
+        Tally tally;
+        for (const std::size_t length : {std::size_t{100}, std::size_t{128}, std::size_t{129},
+                                         std::size_t{250}, std::size_t{256}, std::size_t{600}}) {
+            for (const char c : {'a', '/', '~'}) {
+                const std::string name(length, c);
+                tally.add(
+                    differential(head + R"({"from":"target","msg":"DATA","ie":{")" + name + R"(":1}}]})"));
+            }
+        }
+        CHECK(tally.equal >= 6);
+    }
+
     TEST_CASE("fast reader: the nesting and number limits hold as in the full reader")
     {
         const std::string text(kFull);
