@@ -1,4 +1,5 @@
 #include "pc5check/trace/trace.h"
+#include "trace/fast_reader.h"
 #include "trace/hex.h"
 #include "trace/names.h"
 #include "trace/position_index.h"
@@ -771,6 +772,16 @@ class Fields {
 
 Expected<Trace> parse_trace(std::string_view text, const std::string& file, std::size_t first_line,
                             const Limits& limits)
+{
+    // Valid documents, nearly all of them, are read in one pass; the full reader finds and words errors.
+    if (std::optional<Trace> trace = detail::read_fast(text, file, first_line, limits)) {
+        return std::move(*trace);
+    }
+    return detail::parse_trace_slow(text, file, first_line, limits);
+}
+
+Expected<Trace> detail::parse_trace_slow(std::string_view text, const std::string& file,
+                                         std::size_t first_line, const Limits& limits)
 {
     const detail::PositionIndex index =
         detail::PositionIndex::scan(text, first_line, needed_on_success, limits);

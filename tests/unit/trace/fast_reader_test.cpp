@@ -1,0 +1,540 @@
+#include "pc5check/trace/trace.h"
+#include "trace/compare.h"
+#include "trace/fast_reader.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <doctest/doctest.h>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using pc5check::trace::Limits;
+using pc5check::trace::Trace;
+using pc5check::trace::detail::first_difference;
+using pc5check::trace::detail::parse_trace_slow;
+using pc5check::trace::detail::read_fast;
+
+namespace {
+
+/// What the fast reader did with one input, the contract ("identical or decline") being held.
+enum class Outcome : std::uint8_t { both_fail, declined, equal };
+
+/// Tallies of many differential runs.
+struct Tally {
+    std::size_t both_fail = 0;
+    std::size_t declined = 0;
+    std::size_t equal = 0;
+
+    void add(Outcome o)
+    {
+        (o == Outcome::both_fail ? both_fail : o == Outcome::declined ? declined : equal) += 1;
+    }
+    [[nodiscard]] std::size_t total() const { return both_fail + declined + equal; }
+};
+
+/// Runs both readers on `text` and fails the test unless the fast one declines or gives the slow one's
+/// trace, and declines whenever the slow one fails.
+Outcome differential(std::string_view text, std::size_t first_line = 1, const Limits& limits = {})
+{
+    const auto slow = parse_trace_slow(text, "t.json", first_line, limits);
+    const std::optional<Trace> fast = read_fast(text, "t.json", first_line, limits);
+    if (!slow) {
+        if (fast) {
+            FAIL_CHECK("read_fast accepted what the full reader refuses (" << slow.error().to_string()
+                                                                           << "):\n"
+                                                                           << text);
+        }
+        return Outcome::both_fail;
+    }
+    if (!fast) {
+        return Outcome::declined;
+    }
+    if (const auto diff = first_difference(*fast, *slow)) {
+        FAIL_CHECK("read_fast and the full reader differ at " << *diff << ":\n" << text);
+    }
+    return Outcome::equal;
+}
+
+[[nodiscard]] std::string read_file(const fs::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+[[nodiscard]] std::vector<fs::path> files_under(const std::string& dir)
+{
+    std::vector<fs::path> out;
+    for (const auto& entry : fs::recursive_directory_iterator(std::string(PC5CHECK_SOURCE_DIR) + "/" + dir)) {
+        const auto ext = entry.path().extension();
+        if (entry.is_regular_file() && (ext == ".json" || ext == ".jsonl")) {
+            out.push_back(entry.path());
+        }
+    }
+    return out;
+}
+
+/// Each document of a file with its first line: the file, or each non-blank line of a `.jsonl` file.
+[[nodiscard]] std::vector<std::pair<std::string, std::size_t>> documents(const fs::path& path)
+{
+    const std::string text = read_file(path);
+    if (path.extension() != ".jsonl") {
+        return {{text, 1}};
+    }
+    std::vector<std::pair<std::string, std::size_t>> out;
+    std::istringstream in(text);
+    std::string line;
+    for (std::size_t n = 1; std::getline(in, line); ++n) {
+        if (line.find_first_not_of(" \t\r") != std::string::npos) {
+            out.emplace_back(line, n);
+        }
+    }
+    return out;
+}
+
+/// Every feature of the format in one document: vendor metadata, non-ASCII text, all link and expect
+/// members, IE values of every JSON type, `ie` null, `sec` "none" and empty, `at` absent, integral and
+/// with an exponent, attacker steps with an annotation.
+constexpr std::string_view kFull =
+    R"({"format":"pc5-trace/1","spec":"ts33536-r17","title":"Größe — 試験","source":{"vendor":"acme",)"
+    R"("device":"x1","tags":["a",1,-2,3.5,true,null,{}]},"observer":"initiator","link":{"k_nrp_id":305419896,)"
+    R"("k_nrp_sess_id":4660,"selected_algs":{"nea":"NEA2","nia":"NIA2"},)"
+    R"("k_nrp_sess":"00112233445566778899aabbccddeeff00112233445566778899AABBCCDDEEFF",)"
+    R"("initiator_sec_cap":{"nea":["NEA0","NEA2"],"nia":["NIA1","NIA2"]},)"
+    R"("signalling_policy":{"integrity":"REQUIRED","ciphering":"PREFERRED"}},)"
+    R"("keys":[{"k_nrp_id":305419896,"k_nrp":"ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100"}],)"
+    R"("events":[{"at":0.5,"from":"initiator","msg":"REKEYING_REQUEST","ie":{"ue_sec_cap":{"nea":["NEA0","NEA2"],)"
+    R"("nia":["NIA1","NIA2"]},"nonce_1":"000102030405060708090a0b0c0d0e0f","msb_k_nrp_sess_id":171,)"
+    R"("reauth":false,"x":-3,"y":1.25,"z":null,"é/~":"ü"},"sec":{"ctx":4660,"count":12,"bearer":1,)"
+    R"("direction":0,"mac":"0a0B0c0d","ciphered":false},"pdu":"0102"},)"
+    R"({"from":"target","msg":"SECURITY_MODE_COMMAND","ie":null,"sec":"none"},)"
+    R"({"at":2,"from":"target","msg":"DATA","sec":{},"pdu":""},)"
+    R"({"at":1e-3,"from":"initiator","msg":"RELEASE","ie":{}}],)"
+    R"("expect":{"verdict":"violation","rules":["ORDER"],"max_missing":1,"timeout_ms":500,"assumed":["x"],)"
+    R"("unverified":["ORDER"],"limit":"time"},)"
+    R"("attacker_steps":[{"event":1,"attack":"injected","action":"replay"},{"event":0,"attack":"dropped"}]})";
+
+/// Serialises JSON with a chosen member order and layout, and optionally one member written twice
+/// (nlohmann always sorts keys and never repeats one).
+struct Writer {
+    bool reversed = false;      ///< members in reverse key order (`link` before `events`)
+    std::string indent;         ///< empty: compact
+    std::string newline = "\n"; ///< "\r\n" for CRLF files
+    std::string colon = ":";    ///< e.g. " : "
+    std::string duplicate_at;   ///< pointer of an object whose first member is written twice
+    bool write_duplicate = false;
+
+    [[nodiscard]] std::string write(const json& v) const
+    {
+        std::string out;
+        write(v, "", 0, out);
+        return out;
+    }
+
+  private:
+    void line(std::size_t depth, std::string& out) const
+    {
+        if (indent.empty()) {
+            return;
+        }
+        out += newline;
+        for (std::size_t i = 0; i < depth; ++i) {
+            out += indent;
+        }
+    }
+
+    void write(const json& v, const std::string& pointer, std::size_t depth, std::string& out) const
+    {
+        if (v.is_object()) {
+            std::vector<std::pair<std::string, const json*>> members;
+            for (auto it = v.begin(); it != v.end(); ++it) {
+                members.emplace_back(it.key(), &it.value());
+            }
+            if (reversed) {
+                std::reverse(members.begin(), members.end());
+            }
+            if (write_duplicate && pointer == duplicate_at && !members.empty()) {
+                members.insert(members.begin() + 1, members.front());
+            }
+            out += '{';
+            for (std::size_t i = 0; i < members.size(); ++i) {
+                out += i == 0 ? "" : ",";
+                line(depth + 1, out);
+                out += json(members[i].first).dump() + colon;
+                write(*members[i].second, pointer + "/" + members[i].first, depth + 1, out);
+            }
+            if (!members.empty()) {
+                line(depth, out);
+            }
+            out += '}';
+        } else if (v.is_array()) {
+            out += '[';
+            for (std::size_t i = 0; i < v.size(); ++i) {
+                out += i == 0 ? "" : ",";
+                line(depth + 1, out);
+                write(v[i], pointer + "/" + std::to_string(i), depth + 1, out);
+            }
+            if (!v.empty()) {
+                line(depth, out);
+            }
+            out += ']';
+        } else {
+            out += v.dump();
+        }
+    }
+};
+
+/// Pointers of every value in `v` (unescaped keys; the tests' keys hold no '/' but one, skipped).
+void pointers(const json& v, const std::string& at, std::vector<std::string>& out)
+{
+    out.push_back(at);
+    if (v.is_object()) {
+        for (auto it = v.begin(); it != v.end(); ++it) {
+            if (it.key().find_first_of("/~") == std::string::npos) {
+                pointers(it.value(), at + "/" + it.key(), out);
+            }
+        }
+    } else if (v.is_array()) {
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            pointers(v[i], at + "/" + std::to_string(i), out);
+        }
+    }
+}
+
+/// Values to put in place of another: each JSON type, the integer limits of the format's fields,
+/// strings the contract gives meaning to.
+[[nodiscard]] std::vector<json> replacements()
+{
+    std::vector<json> r = {
+        json(nullptr),
+        json(true),
+        json(false),
+        json(0U),
+        json(-1),
+        json(1U),
+        json(31U),
+        json(32U),
+        json(65535U),
+        json(65536U),
+        json(4294967295U),
+        json(4294967296U),
+        json(1000000U),
+        json(1000001U),
+        json(0.5),
+        json(-0.5),
+        json(1.0),
+        json(""),
+        json("none"),
+        json("NEA2"),
+        json("NIA1"),
+        json("initiator"),
+        json("DATA"),
+        json("REQUIRED"),
+        json("conforms"),
+        json("injected"),
+        json("0a0b0c0d"),
+        json("abc"),
+        json("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"),
+        json::object(),
+        json::array(),
+        json::array({"NEA0"}),
+        json::object({{"nea", "NEA0"}}),
+    };
+    r.push_back(json(std::numeric_limits<std::uint64_t>::max()));
+    return r;
+}
+
+/// Sets the value at `pointer`, or erases it if `value` is nullopt; false if there is nothing there.
+[[nodiscard]] bool mutate(json& doc, const std::string& pointer, const std::optional<json>& value)
+{
+    if (pointer.empty()) {
+        return false;
+    }
+    const json::json_pointer p(pointer);
+    if (!doc.contains(p)) {
+        return false;
+    }
+    if (value) {
+        doc[p] = *value;
+        return true;
+    }
+    json& parent = doc[p.parent_pointer()];
+    if (parent.is_object()) {
+        parent.erase(p.back());
+    } else {
+        parent.erase(std::stoul(p.back()));
+    }
+    return true;
+}
+
+} // namespace
+
+TEST_SUITE("trace")
+{
+    TEST_CASE("fast reader: every shipped trace reads fast, equal to the full reader")
+    {
+        Tally tally;
+        for (const char* dir : {"traces", "tests/data/trace", "tests/data/external"}) {
+            for (const fs::path& path : files_under(dir)) {
+                for (const auto& document : documents(path)) {
+                    // Not a structured binding: Clang 14 cannot capture one in INFO's lambda.
+                    const std::string& text = document.first;
+                    const std::size_t line = document.second;
+                    INFO(path.string() << ":" << line);
+                    const Outcome o = differential(text, line);
+                    CHECK(o == Outcome::equal); // the corpus is what the fast path is for
+                    tally.add(o);
+                }
+            }
+        }
+        CHECK(tally.equal >= 137); // 77 .json files and 60 .jsonl lines
+        MESSAGE("corpus documents read fast: " << tally.equal);
+    }
+
+    TEST_CASE("fast reader: declines every bad input of the catalogues")
+    {
+        Tally tally;
+        for (const char* dir : {"tests/data/bad", "tests/bad-input/files"}) {
+            for (const fs::path& path : files_under(dir)) {
+                for (const auto& document : documents(path)) {
+                    // Not a structured binding: Clang 14 cannot capture one in INFO's lambda.
+                    const std::string& text = document.first;
+                    const std::size_t line = document.second;
+                    INFO(path.string() << ":" << line);
+                    tally.add(differential(text, line));
+                }
+            }
+        }
+        // Both sides: most are refused by the reader; some read and fail later (limits, spec checks).
+        CHECK(tally.both_fail > 40);
+        CHECK(tally.equal > 0);
+    }
+
+    TEST_CASE("fast reader: layouts and key orders give the full reader's positions")
+    {
+        const json doc = json::parse(kFull);
+        Tally tally;
+        for (const bool reversed : {false, true}) {
+            for (const char* indent : {"", " ", "  ", "\t"}) {
+                for (const char* newline : {"\n", "\r\n"}) {
+                    for (const char* colon : {":", " : ", ":\n "}) {
+                        Writer w;
+                        w.reversed = reversed;
+                        w.indent = indent;
+                        w.newline = newline;
+                        w.colon = colon;
+                        const std::string text = w.write(doc);
+                        for (const std::string& framed :
+                             {text, "\n\n  " + text + "\n", "\r\n\t" + text + " "}) {
+                            for (const std::size_t first_line : {std::size_t{1}, std::size_t{7}}) {
+                                const Outcome o = differential(framed, first_line);
+                                CHECK(o == Outcome::equal);
+                                tally.add(o);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        CHECK(tally.equal == 2 * 4 * 2 * 3 * 3 * 2);
+    }
+
+    TEST_CASE("fast reader: unknown top-level members are skipped when ordinary, declined when deep")
+    {
+        const json doc = json::parse(kFull);
+        const auto with = [&](std::string_view member) {
+            std::string text = Writer{}.write(doc);
+            return text.insert(1, std::string(member) + ",");
+        };
+        CHECK(differential(with(R"("vendor_note":"x")")) == Outcome::equal);
+        CHECK(differential(with(R"("n":[1,2,{"a":[{"b":null}]}])")) == Outcome::equal);
+        CHECK(differential(with(R"("deep":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]])")) == Outcome::declined);
+        CHECK(differential(with(R"("source":1)")) == Outcome::both_fail);        // kFull has a source
+        CHECK(differential(with(R"("n":{"a":1,"a":2})")) == Outcome::both_fail); // duplicate inside
+        CHECK(differential(with(R"("title":"again")")) == Outcome::both_fail);   // duplicate known key
+        CHECK(differential(with(R"("esc":"a\"b")")) == Outcome::declined);       // escapes: full reader
+    }
+
+    TEST_CASE("fast reader: IE names whose pointer the position scan does not record")
+    {
+        // The full reader positions an IE whose JSON pointer exceeds PositionIndex::kMaxPointerLength at
+        // its `ie` object instead: the fast reader must not give the IE's own position there.
+        const std::string head =
+            R"({"format":"pc5-trace/1","spec":"s","link":{"k_nrp_id":1,"k_nrp_sess_id":2},"events":[)";
+        Tally tally;
+        for (const std::size_t length : {std::size_t{100}, std::size_t{128}, std::size_t{129},
+                                         std::size_t{250}, std::size_t{256}, std::size_t{600}}) {
+            for (const char c : {'a', '/', '~'}) {
+                const std::string name(length, c);
+                tally.add(
+                    differential(head + R"({"from":"target","msg":"DATA","ie":{")" + name + R"(":1}}]})"));
+            }
+        }
+        CHECK(tally.equal >= 6);
+    }
+
+    TEST_CASE("fast reader: the nesting and number limits hold as in the full reader")
+    {
+        const std::string text(kFull);
+        Tally tally;
+        for (std::size_t nesting = 1; nesting <= 8; ++nesting) {
+            for (const std::size_t number_chars :
+                 {std::size_t{1}, std::size_t{3}, std::size_t{9}, std::size_t{40}}) {
+                Limits limits;
+                limits.max_nesting = nesting;
+                limits.max_number_chars = number_chars;
+                tally.add(differential(text, 1, limits));
+            }
+        }
+        CHECK(tally.both_fail > 0);
+        CHECK(tally.equal > 0);
+    }
+
+    TEST_CASE("fast reader: times and IE numbers come out as nlohmann reads them")
+    {
+        const std::string head =
+            R"({"format":"pc5-trace/1","spec":"s","link":{"k_nrp_id":1,"k_nrp_sess_id":2},"events":[)";
+        Tally tally;
+        for (const char* at : {"0",
+                               "0.0",
+                               "-0",
+                               "-0.0",
+                               "1",
+                               "0.1",
+                               "0.30000000000000004",
+                               "1e-7",
+                               "1E+2",
+                               "2.5e-308",
+                               "1e308",
+                               "1e309",
+                               "123456789.123456789",
+                               "18446744073709551615",
+                               "18446744073709551616",
+                               "9007199254740993",
+                               "-1",
+                               "01",
+                               "1.",
+                               ".5",
+                               "1e"}) {
+            INFO(at);
+            tally.add(differential(head + R"({"at":)" + at + R"(,"from":"target","msg":"DATA","ie":{"v":)" +
+                                   at + "}}]}"));
+        }
+        CHECK(tally.equal >= 12);
+        CHECK(tally.both_fail >= 4);
+    }
+
+    TEST_CASE("fast reader: single-character mutations")
+    {
+        // Deletions, duplications and replacements of each character of the full document, compact
+        // and indented (with CRLF): broken syntax, broken hex, names, numbers, and shifted positions.
+        const json doc = json::parse(kFull);
+        Writer pretty;
+        pretty.indent = " ";
+        pretty.newline = "\r\n";
+        constexpr std::string_view kReplacements = "\"{}[],:0 1-.eEx\\\na\xC3\t/";
+        Tally tally;
+        for (const std::string& text : {std::string(kFull), pretty.write(doc)}) {
+            for (std::size_t i = 0; i < text.size(); ++i) {
+                std::string deleted = text;
+                deleted.erase(i, 1);
+                tally.add(differential(deleted));
+                std::string doubled = text;
+                doubled.insert(i, 1, text[i]);
+                tally.add(differential(doubled));
+                for (const char c : kReplacements) {
+                    if (c != text[i]) {
+                        std::string replaced = text;
+                        replaced[i] = c;
+                        tally.add(differential(replaced));
+                    }
+                }
+            }
+        }
+        MESSAGE("character mutants: " << tally.total() << " (" << tally.equal << " read fast, "
+                                      << tally.declined << " declined, " << tally.both_fail
+                                      << " refused by both)");
+        CHECK(tally.equal > 1000);
+        CHECK(tally.both_fail > 10000);
+    }
+
+    TEST_CASE("fast reader: structural mutations (dropped members, swapped types, duplicate keys)")
+    {
+        std::vector<json> seeds = {json::parse(kFull)};
+        const std::string corpus_file =
+            std::string(PC5CHECK_SOURCE_DIR) + "/traces/ts33536-r17/conform-reauth.json";
+        seeds.push_back(json::parse(read_file(corpus_file)));
+        const std::vector<json> values = replacements();
+        Tally tally;
+        for (const json& seed : seeds) {
+            std::vector<std::string> at;
+            pointers(seed, "", at);
+            for (const std::string& p : at) {
+                INFO(p);
+                json dropped = seed;
+                if (mutate(dropped, p, std::nullopt)) {
+                    tally.add(differential(Writer{}.write(dropped)));
+                }
+                for (const json& v : values) {
+                    json swapped = seed;
+                    if (mutate(swapped, p, v)) {
+                        Writer w;
+                        w.reversed = (tally.total() % 2) != 0; // both key orders, half each
+                        tally.add(differential(w.write(swapped)));
+                    }
+                }
+                if (const json& target = seed.at(json::json_pointer(p));
+                    target.is_object() && !target.empty()) {
+                    Writer w;
+                    w.duplicate_at = p;
+                    w.write_duplicate = true;
+                    CHECK(differential(w.write(seed)) == Outcome::both_fail);
+                }
+            }
+        }
+        MESSAGE("structural mutants: " << tally.total() << " (" << tally.equal << " read fast, "
+                                       << tally.declined << " declined, " << tally.both_fail
+                                       << " refused by both)");
+        CHECK(tally.equal > 500);
+        CHECK(tally.both_fail > 1000);
+    }
+}
+
+TEST_SUITE("trace")
+{
+    TEST_CASE("fast reader: the comparator sees a difference in any one field")
+    {
+        const auto read = parse_trace_slow(kFull, "t.json", 1, Limits{});
+        REQUIRE(read.has_value());
+        const Trace& base = *read;
+        CHECK_FALSE(first_difference(base, base).has_value());
+        const auto differs = [&](const auto& change) {
+            Trace t = base;
+            change(t);
+            const auto diff = first_difference(t, base);
+            return diff.has_value() ? *diff : std::string();
+        };
+        CHECK(differs([](Trace& t) { t.line = 2; }) == "line");
+        CHECK(differs([](Trace& t) { t.events[0].position.column += 1; }) == "events/0/position/column");
+        CHECK(differs([](Trace& t) { t.events[0].ie_positions["nonce_1"].line += 1; }) ==
+              "events/0/ie_positions/nonce_1/line");
+        CHECK(differs([](Trace& t) { t.events[0].ie["msb_k_nrp_sess_id"] = std::int64_t{171}; }) ==
+              "events/0/ie/msb_k_nrp_sess_id: type");
+        CHECK(differs([](Trace& t) { t.events[2].at = -0.0 * t.events[2].at; }) == "events/2/at");
+        CHECK(differs([](Trace& t) { t.events[0].sec.mac->at(3) ^= 1U; }) == "events/0/sec/mac");
+        CHECK(differs([](Trace& t) { t.link.initiator_sec_cap->nia.pop_back(); }) ==
+              "link/initiator_sec_cap/nia/#size");
+        CHECK(differs([](Trace& t) { t.expect->limit.clear(); }) == "expect/limit");
+        CHECK(differs([](Trace& t) { t.attacker_steps[1].injected = true; }) == "attacker_steps/1/injected");
+        CHECK(differs([](Trace& t) { t.events[1].ie = json::object(); }) == "events/1/ie: type");
+    }
+}
