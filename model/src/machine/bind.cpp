@@ -179,7 +179,7 @@ Expected<void> bind_ie(const spec::IeDef& def, std::size_t ie, const std::string
                                   "unknown key '" + key + "' in " + def.name + "; expected nea, nia");
             }
             const std::string family = key == "nea" ? "NEA" : "NIA";
-            const auto p = [&] { return pointer() + "/" + key; };
+            const auto p = [&pointer, &half = key] { return pointer() + "/" + half; };
             Expected<Value> v;
             if (def.kind == "algs") {
                 v = alg_value(value, family, p, t, &ev, index);
