@@ -46,36 +46,58 @@ int alg_index(const std::string& name, const std::string& family)
     return -1;
 }
 
-Expected<Value> alg_value(const json& j, const std::string& family, const std::string& pointer,
-                          const trace::Trace& t, const trace::Event* ev, std::size_t index)
+/// The value of algorithm name `name` of `family`, or the error for it at `pointer()` (built only
+/// then: binding an event builds no JSON pointer unless it fails).
+template <class Pointer>
+Expected<Value> alg_name_value(const std::string& name, const std::string& family, const Pointer& pointer,
+                               const trace::Trace& t, const trace::Event* ev, std::size_t index)
 {
-    if (!j.is_string()) {
-        return bind_error(t, ev, index, pointer,
-                          "expected an algorithm name " + family + "0.." + family + "3, found " +
-                              json_kind(j));
-    }
-    const int i = alg_index(j.get<std::string>(), family);
+    const int i = alg_index(name, family);
     if (i < 0) {
-        return bind_error(t, ev, index, pointer,
-                          "expected " + family + "0.." + family + "3, found \"" + j.get<std::string>() +
-                              "\"");
+        return bind_error(t, ev, index, pointer(),
+                          "expected " + family + "0.." + family + "3, found \"" + name + "\"");
     }
     return Value::enumeration(static_cast<std::uint32_t>(i));
 }
 
-Expected<Value> cap_set(const std::vector<std::string>& names, const std::string& family,
-                        const std::string& pointer, const trace::Trace& t, const trace::Event* ev,
+template <class Pointer>
+Expected<Value> alg_value(const json& j, const std::string& family, const Pointer& pointer,
+                          const trace::Trace& t, const trace::Event* ev, std::size_t index)
+{
+    if (!j.is_string()) {
+        return bind_error(t, ev, index, pointer(),
+                          "expected an algorithm name " + family + "0.." + family + "3, found " +
+                              json_kind(j));
+    }
+    return alg_name_value(j.get_ref<const std::string&>(), family, pointer, t, ev, index);
+}
+
+/// The set of algorithms `names` (strings, each by `name_of`), element k's error at `pointer()/k`.
+template <class Names, class NameOf, class Pointer>
+Expected<Value> cap_set(const Names& names, const NameOf& name_of, const std::string& family,
+                        const Pointer& pointer, const trace::Trace& t, const trace::Event* ev,
                         std::size_t index)
 {
     std::vector<Value> elements;
+    elements.reserve(names.size());
     for (std::size_t k = 0; k < names.size(); ++k) {
-        auto v = alg_value(json(names[k]), family, pointer + "/" + std::to_string(k), t, ev, index);
+        auto v = alg_name_value(
+            name_of(names[k]), family, [&] { return pointer() + "/" + std::to_string(k); }, t, ev, index);
         if (!v) {
             return v;
         }
         elements.push_back(*v);
     }
     return Value::set(std::move(elements));
+}
+
+/// cap_set() of the link's capability lists.
+Expected<Value> cap_set(const std::vector<std::string>& names, const std::string& family,
+                        const std::string& pointer, const trace::Trace& t)
+{
+    return cap_set(
+        names, [](const std::string& n) -> const std::string& { return n; }, family, [&] { return pointer; },
+        t, nullptr, 0);
 }
 
 /// Whether an IE kind binds two variables (`.nea`, `.nia`) rather than one.
@@ -93,10 +115,13 @@ void bind_all_parts(const spec::IeDef& def, std::size_t k, detail::FieldSink& ou
     }
 }
 
-Expected<void> bind_ie(const spec::IeDef& def, std::size_t ie, const json& j, const std::string& pointer,
+/// Binds IE `ie` (named `name` in the trace) of event `index`; its JSON pointer is built only for an
+/// error.
+Expected<void> bind_ie(const spec::IeDef& def, std::size_t ie, const std::string& name, const json& j,
                        const trace::Trace& t, const trace::Event& ev, std::size_t index,
                        detail::FieldSink& out)
 {
+    const auto pointer = [&] { return ev.pointer + "/ie/" + name; };
     if (j.is_null()) { // present, value not decoded
         bind_all_parts(def, ie, out, [&] {
             return Value::unknown("IE " + def.name + " of event " + std::to_string(index) + " not decoded");
@@ -105,15 +130,15 @@ Expected<void> bind_ie(const spec::IeDef& def, std::size_t ie, const json& j, co
     }
     if (def.kind == "bytes") {
         if (!j.is_string()) {
-            return bind_error(t, &ev, index, pointer,
+            return bind_error(t, &ev, index, pointer(),
                               "expected hex digits for " + def.name + ", found " + json_kind(j));
         }
-        auto b = crypto::from_hex(j.get<std::string>());
+        auto b = crypto::from_hex(j.get_ref<const std::string&>());
         if (!b) {
-            return bind_error(t, &ev, index, pointer, b.error().message + " in " + def.name);
+            return bind_error(t, &ev, index, pointer(), b.error().message + " in " + def.name);
         }
         if (def.length != 0 && b->size() != def.length) {
-            return bind_error(t, &ev, index, pointer,
+            return bind_error(t, &ev, index, pointer(),
                               "expected " + std::to_string(2 * def.length) + " hex digits for " + def.name +
                                   ", found " + std::to_string(2 * b->size()));
         }
@@ -126,7 +151,7 @@ Expected<void> bind_ie(const spec::IeDef& def, std::size_t ie, const json& j, co
             !(j.is_number_unsigned() && j.get<std::uint64_t>() > static_cast<std::uint64_t>(def.max)) &&
             j.get<std::int64_t>() >= def.min && j.get<std::int64_t>() <= def.max;
         if (!in_range) {
-            return bind_error(t, &ev, index, pointer,
+            return bind_error(t, &ev, index, pointer(),
                               "expected an integer " + std::to_string(def.min) + ".." +
                                   std::to_string(def.max) + " for " + def.name + ", found " +
                                   (j.is_number() ? j.dump() : json_kind(j)));
@@ -136,7 +161,7 @@ Expected<void> bind_ie(const spec::IeDef& def, std::size_t ie, const json& j, co
     }
     if (def.kind == "bool") {
         if (!j.is_boolean()) {
-            return bind_error(t, &ev, index, pointer,
+            return bind_error(t, &ev, index, pointer(),
                               "expected true or false for " + def.name + ", found " + json_kind(j));
         }
         out.ie(ie, detail::IePart::whole, Value::boolean(j.get<bool>()));
@@ -144,34 +169,37 @@ Expected<void> bind_ie(const spec::IeDef& def, std::size_t ie, const json& j, co
     }
     if (def.kind == "sec_cap" || def.kind == "algs") {
         if (!j.is_object()) {
-            return bind_error(t, &ev, index, pointer,
+            return bind_error(t, &ev, index, pointer(),
                               "expected an object {\"nea\": ..., \"nia\": ...} for " + def.name + ", found " +
                                   json_kind(j));
         }
         for (const auto& [key, value] : j.items()) {
             if (key != "nea" && key != "nia") {
-                return bind_error(t, &ev, index, pointer + "/" + key,
+                return bind_error(t, &ev, index, pointer() + "/" + key,
                                   "unknown key '" + key + "' in " + def.name + "; expected nea, nia");
             }
             const std::string family = key == "nea" ? "NEA" : "NIA";
-            const std::string p = pointer + "/" + key;
+            const auto p = [&pointer, &half = key] { return pointer() + "/" + half; };
             Expected<Value> v;
             if (def.kind == "algs") {
                 v = alg_value(value, family, p, t, &ev, index);
             } else {
                 if (!value.is_array()) {
-                    return bind_error(t, &ev, index, p,
+                    return bind_error(t, &ev, index, p(),
                                       "expected an array of " + family + " names, found " + json_kind(value));
                 }
-                std::vector<std::string> names;
+                // Every element a string first, then every name valid: the first error is the same
+                // whichever way the elements are read.
                 for (std::size_t k = 0; k < value.size(); ++k) {
                     if (!value[k].is_string()) {
-                        return bind_error(t, &ev, index, p + "/" + std::to_string(k),
+                        return bind_error(t, &ev, index, p() + "/" + std::to_string(k),
                                           "expected an algorithm name, found " + json_kind(value[k]));
                     }
-                    names.push_back(value[k].get<std::string>());
                 }
-                v = cap_set(names, family, p, t, &ev, index);
+                v = cap_set(
+                    value,
+                    [](const json& n) -> const std::string& { return n.get_ref<const std::string&>(); },
+                    family, p, t, &ev, index);
             }
             if (!v) {
                 return tl::make_unexpected(v.error());
@@ -249,7 +277,8 @@ Expected<BoundTrace> bind_header(const spec::Spec& /*spec*/, const trace::Trace&
             init[key] = Value::unknown("link.selected_algs." + key.substr(5) + " not logged");
             return {};
         }
-        auto v = alg_value(json(*name), family, "/link/selected_algs/" + key.substr(5), t, nullptr, 0);
+        auto v = alg_name_value(
+            *name, family, [&] { return "/link/selected_algs/" + key.substr(5); }, t, nullptr, 0);
         if (!v) {
             return tl::make_unexpected(v.error());
         }
@@ -263,10 +292,8 @@ Expected<BoundTrace> bind_header(const spec::Spec& /*spec*/, const trace::Trace&
         return tl::make_unexpected(r.error());
     }
     if (t.link.initiator_sec_cap) {
-        auto nea =
-            cap_set(t.link.initiator_sec_cap->nea, "NEA", "/link/initiator_sec_cap/nea", t, nullptr, 0);
-        auto nia =
-            cap_set(t.link.initiator_sec_cap->nia, "NIA", "/link/initiator_sec_cap/nia", t, nullptr, 0);
+        auto nea = cap_set(t.link.initiator_sec_cap->nea, "NEA", "/link/initiator_sec_cap/nea", t);
+        auto nia = cap_set(t.link.initiator_sec_cap->nia, "NIA", "/link/initiator_sec_cap/nia", t);
         if (!nea || !nia) {
             return tl::make_unexpected(!nea ? nea.error() : nia.error());
         }
@@ -355,7 +382,7 @@ Expected<void> bind_event_fields(const spec::Spec& /*spec*/, const trace::Trace&
                                   (list.empty() ? std::string("(none)") : list));
         }
         const auto k = static_cast<std::size_t>(ie_def - def.ies.begin());
-        if (auto r = bind_ie(*ie_def, k, value, ev.pointer + "/ie/" + name, t, ev, i, f); !r) {
+        if (auto r = bind_ie(*ie_def, k, name, value, t, ev, i, f); !r) {
             return tl::make_unexpected(r.error());
         }
     }

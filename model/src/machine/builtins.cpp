@@ -2,8 +2,10 @@
 
 #include "pc5check/crypto/crypto.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 namespace pc5check::machine {
@@ -139,51 +141,70 @@ void declare_builtins(expr::Scope& scope)
 
 namespace {
 
-/// Appends a self-delimiting encoding of a value to a cache key.
-void append_key(std::string& key, const Value& v)
+/// What tells two arguments of a memoized function apart: the alternative, and the bytes, integer or
+/// enum index it holds (the functions take only those, or absent).
+bool same_argument(const Value& a, const Value& b)
 {
-    const auto put64 = [&key](std::uint64_t x) {
-        for (int i = 0; i < 8; ++i) {
-            key.push_back(static_cast<char>(static_cast<std::uint8_t>(x >> (8 * i))));
-        }
-    };
-    key.push_back(static_cast<char>(v.data.index()));
-    if (const auto* b = std::get_if<std::vector<std::uint8_t>>(&v.data)) {
-        put64(b->size());
-        key.append(b->begin(), b->end());
-    } else if (const auto* i = std::get_if<std::int64_t>(&v.data)) {
-        put64(static_cast<std::uint64_t>(*i));
-    } else if (const auto* e = std::get_if<expr::EnumValue>(&v.data)) {
-        put64(e->index);
+    if (a.data.index() != b.data.index()) {
+        return false;
     }
+    if (const auto* x = std::get_if<std::vector<std::uint8_t>>(&a.data)) {
+        return *x == std::get<std::vector<std::uint8_t>>(b.data);
+    }
+    if (const auto* x = std::get_if<std::int64_t>(&a.data)) {
+        return *x == std::get<std::int64_t>(b.data);
+    }
+    if (const auto* x = std::get_if<expr::EnumValue>(&a.data)) {
+        return *x == std::get<expr::EnumValue>(b.data);
+    }
+    return true;
+}
+
+/// A hash of the arguments consistent with same_argument().
+std::size_t hash_arguments(const std::vector<Value>& args)
+{
+    std::size_t h = args.size();
+    const auto mix = [&h](std::size_t x) { h = (h ^ x) * std::size_t{0x100000001b3}; };
+    for (const auto& a : args) {
+        mix(a.data.index());
+        if (const auto* b = std::get_if<std::vector<std::uint8_t>>(&a.data)) {
+            mix(std::hash<std::string_view>{}(
+                std::string_view(reinterpret_cast<const char*>(b->data()), b->size())));
+        } else if (const auto* i = std::get_if<std::int64_t>(&a.data)) {
+            mix(std::hash<std::int64_t>{}(*i));
+        } else if (const auto* e = std::get_if<expr::EnumValue>(&a.data)) {
+            mix(e->index);
+        }
+    }
+    return h;
 }
 
 /// Wraps a pure external function with a per-machine memo: the same derivation (KDF, NRPIK, MAC) is
-/// asked for by several rules and transitions at one event, and again at later events. Hashed: an
-/// ordered map compared long keys (a MAC's key holds the whole PDU) byte by byte on every probe.
+/// asked for by several rules and transitions at one event, and again at later events. The arguments
+/// are hashed and compared where they are: building a key string from them (a MAC's holds the whole
+/// PDU) cost more than the look-up.
 void memoize(expr::ExternalFunction& f)
 {
-    struct Memo {
-        std::unordered_map<std::string, Value> cache;
-        std::string key; ///< the key of the current call: its buffer is kept, a hit allocates nothing
+    struct Entry {
+        std::vector<Value> args;
+        Value result;
     };
-    auto memo = std::make_shared<Memo>();
+    auto memo = std::make_shared<std::unordered_multimap<std::size_t, Entry>>();
     auto inner = f.impl;
     f.impl = [memo, inner](const std::vector<Value>& args) -> Value {
-        std::string& key = memo->key;
-        key.clear();
-        for (const auto& a : args) {
-            append_key(key, a);
-        }
-        auto& cache = memo->cache;
-        if (const auto it = cache.find(key); it != cache.end()) {
-            return it->second;
+        auto& cache = *memo;
+        const std::size_t h = hash_arguments(args);
+        for (auto [it, end] = cache.equal_range(h); it != end; ++it) {
+            const auto& stored = it->second.args;
+            if (std::equal(stored.begin(), stored.end(), args.begin(), args.end(), same_argument)) {
+                return it->second.result;
+            }
         }
         if (cache.size() > 4096) {
             cache.clear(); // bounded memory on long traces
         }
         Value v = inner(args);
-        cache.emplace(key, v);
+        cache.emplace(h, Entry{args, v});
         return v;
     };
 }

@@ -256,6 +256,24 @@ Program::Program(const spec::Spec& spec) : spec_(&spec)
             plans_.emplace(m.id, make_plan(m.id));
         }
     }
+    // A machine keeps values only for the slots fields are bound to: a value per slot of the scope
+    // was a large allocation (and as many destructors) per trace.
+    field_values_index_.assign(names_.size(), expr::kNoSlot);
+    const auto add_field = [this](std::uint32_t slot) {
+        if (slot != expr::kNoSlot && field_values_index_[slot] == expr::kNoSlot) {
+            field_values_index_[slot] = field_values_count_++;
+        }
+    };
+    for (const std::uint32_t slot : field_slots_) {
+        add_field(slot);
+    }
+    for (const auto& [msg, plan] : plans_) {
+        for (const auto& slots : plan.ie_slots) {
+            for (const std::uint32_t slot : slots) {
+                add_field(slot);
+            }
+        }
+    }
 }
 
 Program::Candidate Program::candidate(const spec::Transition& t) const
@@ -407,7 +425,7 @@ Machine::Machine(std::shared_ptr<const Program> program, const BoundTrace& trace
     for (const auto& [slot, index] : program_->state_slots_) {
         base_slots_[slot] = &state_[index];
     }
-    field_values_.resize(base_slots_.size());
+    field_values_.resize(program_->field_values_count_);
     written_.assign(state_.size(), 0);
 }
 
@@ -431,8 +449,9 @@ class Machine::SlotSink final : public detail::FieldSink {
         if (slot == expr::kNoSlot) {
             return;
         }
-        machine_.field_values_[slot] = std::move(value);
-        machine_.slots_[slot] = &machine_.field_values_[slot];
+        Value& field = machine_.field_values_[machine_.program_->field_values_index_[slot]];
+        field = std::move(value);
+        machine_.slots_[slot] = &field;
     }
 
     Machine& machine_;
@@ -687,23 +706,25 @@ StepRecord Machine::run(const trace::Event& ev, std::size_t event_index, const M
                     Value first = expr::evaluate(e.key != nullptr ? *e.key : *e.element, env, scope_);
                     if (known_present(first)) {
                         if (e.kind == Program::EffectKind::insert) {
-                            updates_.push_back(Update{e.target, e.kind, std::move(first), Value{}});
+                            updates_.push_back(Update{e.target, e.kind, std::move(first), 0, 0});
                             continue;
                         }
-                        Value second = expr::evaluate(*e.element, env, scope_);
+                        const Value second = expr::evaluate(*e.element, env, scope_);
                         if (known_present(second)) {
-                            updates_.push_back(Update{e.target, e.kind, std::move(first), std::move(second)});
+                            updates_.push_back(Update{e.target, e.kind, Value{},
+                                                      std::get<std::int64_t>(first.data),
+                                                      std::get<std::int64_t>(second.data)});
                             continue;
                         }
                     }
                 }
             }
-            updates_.push_back(Update{e.target, Program::EffectKind::assign,
-                                      expr::evaluate(*e.value, env, scope_), Value{}});
+            updates_.push_back(
+                Update{e.target, Program::EffectKind::assign, expr::evaluate(*e.value, env, scope_), 0, 0});
         }
         if (c.to != expr::kNoSlot) {
             updates_.push_back(
-                Update{c.control, Program::EffectKind::assign, Value::enumeration(c.to), Value{}});
+                Update{c.control, Program::EffectKind::assign, Value::enumeration(c.to), 0, 0});
         }
     };
     if (send != nullptr) {
@@ -737,8 +758,7 @@ StepRecord Machine::run(const trace::Event& ev, std::size_t event_index, const M
             target = std::move(u->value);
             break;
         case Program::EffectKind::put:
-            std::get<expr::MapValue>(target.data).entries[std::get<std::int64_t>(u->value.data)] =
-                std::get<std::int64_t>(u->element.data);
+            std::get<expr::MapValue>(target.data).entries[u->key] = u->entry;
             break;
         case Program::EffectKind::insert: {
             // As expr's insert(): the elements stay sorted and unique.

@@ -332,3 +332,108 @@ TEST_SUITE("machine")
         CHECK(both_ways(spec, big).second.find("SMALL@0") != std::string::npos);
     }
 }
+
+namespace {
+
+/// The toy spec with a map of the initiator and a set of the link, updated by put()/insert() of the
+/// variable itself; two link observations update the set at one event.
+pc5check::spec::Spec collections_spec()
+{
+    json doc = json::parse(kToySpec);
+    doc["variables"].push_back(json::parse(
+        R"j({"role": "initiator", "name": "m", "type": "map", "init": "empty_map()", "text": "t"})j"));
+    doc["variables"].push_back(
+        json::parse(R"j({"role": "link", "name": "s", "type": "set<int>", "init": "{}", "text": "t"})j"));
+    doc["transitions"][0]["effects"]["initiator.m"] = "put(initiator.m, 1, 10)";            // ask
+    doc["transitions"][3]["effects"] = {{"initiator.m", "put(initiator.m, sec.count, 1)"}}; // done
+    for (const char* element : {"3", "ie.msb_k_nrp_sess_id"}) {
+        json seen = json::parse(R"j({"role": "link", "dir": "observe", "on": ["REKEYING_REQUEST"],
+            "text": "t", "clauses": [{"doc": "X", "clause": "1"}]})j");
+        seen["id"] = std::string("seen_") + (element[0] == '3' ? "3" : "ie");
+        seen["effects"] = {{"link.s", std::string("insert(link.s, ") + element + ")"}};
+        doc["transitions"].push_back(seen);
+    }
+    auto spec = pc5check::spec::parse_spec(doc.dump(), "toy-collections.json");
+    REQUIRE_MESSAGE(spec.has_value(), (spec ? "" : spec.error().to_string()));
+    return std::move(*spec);
+}
+
+/// initiator.m and link.s after each event of `doc`.
+std::vector<std::pair<pc5check::expr::Value, pc5check::expr::Value>>
+collections_after(const pc5check::spec::Spec& spec, const json& doc)
+{
+    auto t = pc5check::trace::parse_trace(doc.dump(), "toy-trace.json");
+    REQUIRE(t.has_value());
+    auto bound = pc5check::machine::bind(spec, *t);
+    REQUIRE(bound.has_value());
+    pc5check::machine::Machine m(spec, *bound);
+    std::vector<pc5check::machine::Finding> findings;
+    std::map<std::string, std::size_t> passes;
+    std::vector<std::pair<pc5check::expr::Value, pc5check::expr::Value>> out;
+    for (std::size_t i = 0; i < t->events.size(); ++i) {
+        (void)m.step(i, findings, passes);
+        out.emplace_back(m.value_of("initiator.m"), m.value_of("link.s"));
+    }
+    return out;
+}
+
+} // namespace
+
+TEST_SUITE("machine")
+{
+    // put/insert of the variable itself is applied in place (no copy of the map or set); the result
+    // must be what assigning the evaluated right-hand side gave.
+    TEST_CASE("put and insert into the variable itself: the later update wins, unknowns as before")
+    {
+        using pc5check::expr::MapValue;
+        using pc5check::expr::Value;
+        const auto spec = collections_spec();
+
+        // Event 0: the first observation's insert(s, 3) is overridden by the second's insert(s, 7), both
+        // from the state before the event; event 1 puts into the map event 0 left.
+        const auto known = collections_after(spec, toy_trace());
+        REQUIRE(known.size() == 2);
+        CHECK(known[0].first == Value::map(MapValue{{{1, 10}}}));
+        CHECK(known[0].second == Value::set({Value::integer(7)}));
+        CHECK(known[1].first == Value::map(MapValue{{{0, 1}, {1, 10}}}));
+        CHECK(known[1].second == Value::set({Value::integer(7)}));
+
+        // An absent element, and an unknown key: the unknowns the expression gives, and they stay.
+        auto open = toy_trace();
+        open["events"][0]["ie"].erase("msb_k_nrp_sess_id");
+        open["events"][1].erase("sec");
+        const auto unknown = collections_after(spec, open);
+        REQUIRE(unknown.size() == 2);
+        CHECK(unknown[0].first == Value::map(MapValue{{{1, 10}}}));
+        REQUIRE(unknown[0].second.is_unknown());
+        CHECK(unknown[0].second.unknown_reason() == "ie.msb_k_nrp_sess_id is absent");
+        REQUIRE(unknown[1].first.is_unknown());
+        CHECK(unknown[1].first.unknown_reason() == "protection not logged");
+        CHECK(unknown[1].second.unknown_reason() == "ie.msb_k_nrp_sess_id is absent");
+    }
+
+    TEST_CASE("a Program shared by several replays gives what a replay building its own gives")
+    {
+        const auto spec = toy_spec();
+        const auto program = std::make_shared<const pc5check::machine::Program>(spec);
+        auto big = toy_trace();
+        big["events"][0]["ie"]["msb_k_nrp_sess_id"] = 200;
+        auto not_in_spec = toy_trace();
+        not_in_spec["events"][1]["msg"] = "DATA";
+        for (const auto& doc : {toy_trace(), big, not_in_spec, toy_trace()}) {
+            auto t = pc5check::trace::parse_trace(doc.dump(), "toy-trace.json");
+            REQUIRE(t.has_value());
+            const auto own = pc5check::machine::replay(spec, *t);
+            const auto shared = pc5check::machine::replay(program, *t);
+            REQUIRE(own.has_value() == shared.has_value());
+            if (!own) {
+                CHECK(own.error().to_string() == shared.error().to_string());
+                continue;
+            }
+            CHECK(own->verdict == shared->verdict);
+            CHECK(own->violated_rules() == shared->violated_rules());
+            CHECK(own->passes == shared->passes);
+            CHECK(own->state_at_first_violation == shared->state_at_first_violation);
+        }
+    }
+}

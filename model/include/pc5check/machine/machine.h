@@ -205,9 +205,13 @@ class Program {
     /// Per slot: the parameter value it reads (state slots are the machine's, see state_slots_).
     std::vector<const expr::Value*> param_slots_;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> state_slots_; ///< (slot, state index)
-    std::vector<std::uint32_t> absent_slots_;            ///< ie.* names no state variable shadows
-    std::uint32_t enabled_slot_ = expr::kNoSlot;         ///< slot of `enabled`, unless shadowed
-    std::array<std::uint32_t, 12> field_slots_{};        ///< slot of each detail::EventField
+    std::vector<std::uint32_t> absent_slots_;     ///< ie.* names no state variable shadows
+    std::uint32_t enabled_slot_ = expr::kNoSlot;  ///< slot of `enabled`, unless shadowed
+    std::array<std::uint32_t, 12> field_slots_{}; ///< slot of each detail::EventField
+    /// Per slot: where a machine keeps the value of the event field or IE bound to it (an index into
+    /// Machine::field_values_), kNoSlot for the other slots.
+    std::vector<std::uint32_t> field_values_index_;
+    std::uint32_t field_values_count_ = 0;               ///< slots with a field_values_index_
     std::unordered_map<std::string, MessagePlan> plans_; ///< by message name, every message of the spec
 };
 
@@ -266,8 +270,9 @@ class Machine {
     struct Update {
         std::uint32_t target = 0;
         Program::EffectKind kind = Program::EffectKind::assign;
-        expr::Value value;   ///< assign: the new value; put: the key; insert: the element
-        expr::Value element; ///< put: the value stored under the key
+        expr::Value value;      ///< assign: the new value; insert: the element
+        std::int64_t key = 0;   ///< put: the key
+        std::int64_t entry = 0; ///< put: the value stored under the key
     };
 
     [[nodiscard]] const MessagePlan& plan_for(const std::string& msg);
@@ -295,7 +300,7 @@ class Machine {
     std::vector<const expr::Value*> base_slots_;
     expr::Value absent_ = expr::Value::absent(); ///< what the absent slots point to
     std::vector<const expr::Value*> slots_;      ///< the current event's table (reused)
-    std::vector<expr::Value> field_values_;      ///< the current event's fields, by slot
+    std::vector<expr::Value> field_values_; ///< the current event's fields (Program::field_values_index_)
     /// Plans of message names the spec lacks, built on first use (an error for most callers).
     std::unordered_map<std::string, MessagePlan> extra_plans_;
     std::vector<Update> updates_;        ///< the current event's (reused)
