@@ -1,6 +1,7 @@
 /// \file TS 33.220 generic KDF on HMAC-SHA-256 (OpenSSL EVP_MAC) and the PC5 unicast key derivations
 /// of TS 33.536 Annex A built on it.
 
+#include "fetched.h"
 #include "pc5check/crypto/crypto.h"
 
 #include <array>
@@ -15,9 +16,6 @@ namespace pc5check::crypto {
 
 namespace {
 
-struct MacFree {
-    void operator()(EVP_MAC* p) const { EVP_MAC_free(p); }
-};
 struct MacCtxFree {
     void operator()(EVP_MAC_CTX* p) const { EVP_MAC_CTX_free(p); }
 };
@@ -42,11 +40,11 @@ constexpr std::uint8_t kNrpikDistinguisher = 0x01;
 [[nodiscard]] Expected<Bytes> hmac_sha256(std::span<const std::uint8_t> key,
                                           std::span<const std::uint8_t> data)
 {
-    const std::unique_ptr<EVP_MAC, MacFree> mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
-    if (!mac) {
+    EVP_MAC* mac = detail::hmac();
+    if (mac == nullptr) {
         return openssl_failure("EVP_MAC_fetch");
     }
-    const std::unique_ptr<EVP_MAC_CTX, MacCtxFree> ctx(EVP_MAC_CTX_new(mac.get()));
+    const std::unique_ptr<EVP_MAC_CTX, MacCtxFree> ctx(EVP_MAC_CTX_new(mac));
     if (!ctx) {
         return openssl_failure("EVP_MAC_CTX_new");
     }

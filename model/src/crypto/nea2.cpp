@@ -1,6 +1,7 @@
 /// \file 128-NEA2 (= 128-EEA2): AES-128 in CTR mode (OpenSSL EVP_CIPHER "AES-128-CTR", whose counter is
 /// the whole 16-octet block incremented as a big-endian integer, as NIST SP 800-38A B.1 with m = 128).
 
+#include "fetched.h"
 #include "pc5check/crypto/crypto.h"
 
 #include <algorithm>
@@ -16,9 +17,6 @@ namespace pc5check::crypto {
 
 namespace {
 
-struct CipherFree {
-    void operator()(EVP_CIPHER* p) const { EVP_CIPHER_free(p); }
-};
 struct CipherCtxFree {
     void operator()(EVP_CIPHER_CTX* p) const { EVP_CIPHER_CTX_free(p); }
 };
@@ -85,15 +83,15 @@ Expected<Bytes> nea2(std::span<const std::uint8_t> key, const PdcpInput& in,
     t1[4] = static_cast<std::uint8_t>((static_cast<unsigned>(in.bearer) << 3U) |
                                       (static_cast<unsigned>(in.direction) << 2U));
 
-    const std::unique_ptr<EVP_CIPHER, CipherFree> cipher(EVP_CIPHER_fetch(nullptr, "AES-128-CTR", nullptr));
-    if (!cipher) {
+    const EVP_CIPHER* cipher = detail::aes_128_ctr();
+    if (cipher == nullptr) {
         return openssl_failure("EVP_CIPHER_fetch");
     }
     const std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree> ctx(EVP_CIPHER_CTX_new());
     if (!ctx) {
         return openssl_failure("EVP_CIPHER_CTX_new");
     }
-    if (EVP_EncryptInit_ex2(ctx.get(), cipher.get(), key.data(), t1.data(), nullptr) != 1) {
+    if (EVP_EncryptInit_ex2(ctx.get(), cipher, key.data(), t1.data(), nullptr) != 1) {
         return openssl_failure("EVP_EncryptInit_ex2");
     }
     // EVP lengths are int: feed whole blocks in chunks so the keystream stays continuous.

@@ -4,6 +4,7 @@
 /// octet as data, so CMAC is implemented here bit-exactly per NIST SP 800-38B / RFC 4493 on top of
 /// single-block AES-128 (EVP_CIPHER "AES-128-ECB", no padding).
 
+#include "fetched.h"
 #include "pc5check/crypto/crypto.h"
 
 #include <algorithm>
@@ -18,9 +19,6 @@ namespace pc5check::crypto {
 
 namespace {
 
-struct CipherFree {
-    void operator()(EVP_CIPHER* p) const { EVP_CIPHER_free(p); }
-};
 struct CipherCtxFree {
     void operator()(EVP_CIPHER_CTX* p) const { EVP_CIPHER_CTX_free(p); }
 };
@@ -102,15 +100,15 @@ void xor_into(Block& acc, const Block& b)
 [[nodiscard]] Expected<Block> cmac_bits(std::span<const std::uint8_t> key, std::span<const std::uint8_t> m,
                                         std::size_t bit_length)
 {
-    const std::unique_ptr<EVP_CIPHER, CipherFree> cipher(EVP_CIPHER_fetch(nullptr, "AES-128-ECB", nullptr));
-    if (!cipher) {
+    const EVP_CIPHER* cipher = detail::aes_128_ecb();
+    if (cipher == nullptr) {
         return openssl_failure("EVP_CIPHER_fetch");
     }
     const std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree> ctx(EVP_CIPHER_CTX_new());
     if (!ctx) {
         return openssl_failure("EVP_CIPHER_CTX_new");
     }
-    if (EVP_EncryptInit_ex2(ctx.get(), cipher.get(), key.data(), nullptr, nullptr) != 1 ||
+    if (EVP_EncryptInit_ex2(ctx.get(), cipher, key.data(), nullptr, nullptr) != 1 ||
         EVP_CIPHER_CTX_set_padding(ctx.get(), 0) != 1) {
         return openssl_failure("EVP_EncryptInit_ex2");
     }

@@ -74,7 +74,9 @@ class EventEnv final : public expr::Env {
     {
         enabled_ = Value::boolean(enabled);
         if (defs_ != nullptr) {
-            defs_->clear(); // a def may read `enabled`
+            for (const std::uint32_t def : program_.defs_reading_enabled()) {
+                defs_->forget(def);
+            }
         }
     }
     /// The value lookup("enabled") gives, for the slot table.
@@ -195,8 +197,54 @@ std::vector<std::string> ReplayResult::violated_rules() const
     return {ids.begin(), ids.end()};
 }
 
+void Program::find_defs_reading_enabled()
+{
+    // Defs are expanded in place, so a def reads `enabled` when its subtree does. Trees share the
+    // subtrees of their defs: each node's answer is kept, so the walk is linear in distinct nodes.
+    std::map<const expr::Node*, bool> reads;
+    std::set<std::uint32_t> found;
+    const auto walk = [&reads, &found](const auto& self, const expr::Node& n) -> bool {
+        if (const auto it = reads.find(&n); it != reads.end()) {
+            return it->second;
+        }
+        bool r = n.kind == expr::NodeKind::variable && n.name == "enabled";
+        for (const auto& a : n.args) {
+            r = self(self, *a) || r;
+        }
+        if (r && n.def != expr::kNoDef) {
+            found.insert(n.def);
+        }
+        reads.emplace(&n, r);
+        return r;
+    };
+    const auto visit = [&walk](const expr::Node& root) { walk(walk, root); };
+    const auto visit_template = [&visit](const spec::Template& t) {
+        for (const auto& part : t.parts) {
+            if (const auto* node = std::get_if<expr::NodePtr>(&part)) {
+                visit(**node);
+            }
+        }
+    };
+    for (const auto& t : spec_->transitions) {
+        visit(*t.guard);
+        for (const auto& e : t.effects) {
+            visit(*e.value);
+        }
+    }
+    for (const auto& r : spec_->rules) {
+        for (const auto& c : r.checks) {
+            visit(*c.when);
+            visit(*c.assertion);
+            visit_template(c.expected);
+            visit_template(c.observed);
+        }
+    }
+    defs_reading_enabled_.assign(found.begin(), found.end());
+}
+
 Program::Program(const spec::Spec& spec) : spec_(&spec)
 {
+    find_defs_reading_enabled();
     // State layout: the spec's variables in spec order, then the control states. A name given twice
     // keeps one index: the later initialiser wins, as when the state was a map by name.
     const auto add_state = [this](std::string name) {

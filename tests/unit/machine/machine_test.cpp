@@ -180,6 +180,30 @@ TEST_SUITE("machine")
     // Fuzz regression (fuzz_spec): a bool-typed guard, `when` or `assert` reading a bool IE the message
     // does not carry evaluates to absent; the machine read it with std::get<bool> and aborted on
     // std::bad_variant_access. Absent is now unknown there, like any other use of absent (expr.h).
+    TEST_CASE("a def that reads `enabled` is evaluated again once the transitions are chosen")
+    {
+        // The guard of `hear` reads `allowed` while transitions are chosen (`enabled` not set yet: the
+        // def is false there); ORDER's check reads it afterwards, when the sender's transition fired.
+        json doc = json::parse(kToySpec);
+        doc["defs"] = json::parse(R"({"allowed": "enabled", "plus": "initiator.a + 1"})");
+        doc["transitions"][1]["guard"] = "(!allowed || true) && plus > 0";
+        doc["rules"][0]["checks"][0]["assert"] = "allowed && plus > 0";
+        auto spec = pc5check::spec::parse_spec(doc.dump(), "toy-defs.json");
+        REQUIRE_MESSAGE(spec.has_value(), (spec ? "" : spec.error().to_string()));
+        REQUIRE(spec->slots_verified); // the machine keeps def values only then
+
+        const auto r = run(*spec, toy_trace());
+        CHECK(r.verdict == Verdict::conforms);
+        CHECK(r.steps[0].receiver_transition == "hear");
+        CHECK(r.passes.at("ORDER") == 2);
+
+        // A message the sender may not send now: `allowed` stays false and ORDER breaks.
+        auto early = toy_trace();
+        early["events"].erase(0);
+        const auto v = run(*spec, early);
+        CHECK(v.violated_rules() == std::vector<std::string>{"ORDER"});
+    }
+
     TEST_CASE("a guard, when or assert that evaluates to absent is unknown, never a crash")
     {
         json doc = json::parse(kToySpec);

@@ -35,24 +35,26 @@ using NodePtr = std::shared_ptr<const Node>;
 /// One AST node. `type` is filled by the type checker; `offset` is the 0-based character offset of
 /// the node in the expression source, for error messages.
 struct Node {
+    // The members an evaluation reads at every node (kind, op, slot, def, args, type.kind) come first,
+    // so that they share a cache line: a replay walks thousands of nodes per trace.
     NodeKind kind = NodeKind::literal;
-    std::string name;          ///< operator, variable name or function name
-    Value literal{};           ///< for literal
-    std::vector<NodePtr> args; ///< operands / elements / arguments / (c, a, b) for ite
-    Type type{};               ///< set by type_check
-    std::size_t offset = 0;
+    /// For a unary, binary or call node, set by type_check: the operator or function `name` spells,
+    /// coded for the evaluator (model/src/expr/ops.h), so that evaluating it compares no names.
+    std::uint8_t op = kNoOp;
     /// For a variable, set by type_check: the index of `name` in the checking Scope's `variables` (in
     /// map order), so that an Env built from that scope reads it from an array instead of hashing the
     /// name on every evaluation (Env::find). kNoSlot otherwise.
     std::uint32_t slot = kNoSlot;
-    /// For a unary, binary or call node, set by type_check: the operator or function `name` spells,
-    /// coded for the evaluator (model/src/expr/ops.h), so that evaluating it compares no names.
-    std::uint8_t op = kNoOp;
     /// For the root of an expanded definition, set by type_check: the index of the def in the checking
     /// Scope's `defs` (in map order). A def has one value per environment wherever it is used, so an
     /// Env may keep it (Env::def_cache) instead of evaluating the same subtree for every rule. kNoDef
     /// otherwise.
     std::uint32_t def = kNoDef;
+    std::vector<NodePtr> args; ///< operands / elements / arguments / (c, a, b) for ite
+    Type type{};               ///< set by type_check
+    Value literal{};           ///< for literal
+    std::string name;          ///< operator, variable name or function name
+    std::size_t offset = 0;
 };
 
 } // namespace pc5check::expr

@@ -99,6 +99,13 @@ class DefCache {
 
     /// Forgets every value: the environment changed. Constant time.
     void clear() { ++generation_; }
+    /// Forgets the value of def `def` only (a def reading something that changed).
+    void forget(std::uint32_t def)
+    {
+        if (def < stamps_.size()) {
+            stamps_[def] = 0;
+        }
+    }
     /// The kept value of def `def`, or nullptr.
     [[nodiscard]] const Value* find(std::uint32_t def) const
     {

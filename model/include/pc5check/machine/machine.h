@@ -140,6 +140,12 @@ class Program {
     [[nodiscard]] std::uint32_t state_index(const std::string& name) const;
     /// Value of a parameter ("param.<id>"), or nullptr.
     [[nodiscard]] const expr::Value* param(const std::string& name) const;
+    /// Defs (Node::def) whose value depends on `enabled`, which an event's environment sets after the
+    /// transitions are chosen: the only cached defs it must forget then.
+    [[nodiscard]] const std::vector<std::uint32_t>& defs_reading_enabled() const
+    {
+        return defs_reading_enabled_;
+    }
 
   private:
     friend class Machine;
@@ -193,6 +199,8 @@ class Program {
     [[nodiscard]] const MessagePlan* find_plan(const std::string& msg) const;
     /// Slot of a variable of the spec's scope, or kNoSlot.
     [[nodiscard]] std::uint32_t slot_of(std::string_view name) const;
+    /// Fills defs_reading_enabled_ from the spec's event-time trees.
+    void find_defs_reading_enabled();
 
     const spec::Spec* spec_;
     std::vector<std::string> state_names_;                         ///< by state index
@@ -205,9 +213,10 @@ class Program {
     /// Per slot: the parameter value it reads (state slots are the machine's, see state_slots_).
     std::vector<const expr::Value*> param_slots_;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> state_slots_; ///< (slot, state index)
-    std::vector<std::uint32_t> absent_slots_;     ///< ie.* names no state variable shadows
-    std::uint32_t enabled_slot_ = expr::kNoSlot;  ///< slot of `enabled`, unless shadowed
-    std::array<std::uint32_t, 12> field_slots_{}; ///< slot of each detail::EventField
+    std::vector<std::uint32_t> absent_slots_;         ///< ie.* names no state variable shadows
+    std::uint32_t enabled_slot_ = expr::kNoSlot;      ///< slot of `enabled`, unless shadowed
+    std::vector<std::uint32_t> defs_reading_enabled_; ///< see defs_reading_enabled()
+    std::array<std::uint32_t, 12> field_slots_{};     ///< slot of each detail::EventField
     /// Per slot: where a machine keeps the value of the event field or IE bound to it (an index into
     /// Machine::field_values_), kNoSlot for the other slots.
     std::vector<std::uint32_t> field_values_index_;
