@@ -78,7 +78,7 @@ the ratios compare benchmarks of the same run, interleaved at random).
 
 $(cat "$out/summary.md")
 
-#### 4. Peak resident memory against trace length
+#### 5. Peak resident memory against trace length
 
 One process per size checks one conforming DATA trace as \`pc5check check\` does
 (\`checker::check_paths\`, -j 1) and reads VmHWM from /proc/self/status; "KiB/event" is the growth over

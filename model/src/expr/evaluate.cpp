@@ -280,27 +280,19 @@ class Evaluator {
                 return b == Fast::slow ? b : fast_of((a == b) == equal);
             }
             Value ta;
-            const Value& a = ref(l, ta);
-            if (!known_present(a)) {
-                return Fast::slow;
-            }
             Value tb;
-            const Value& b = ref(r, tb);
-            return known_present(b) ? fast_of((a == b) == equal) : Fast::slow;
+            const auto [a, b] = known_operands(l, r, ta, tb);
+            return a == nullptr ? Fast::slow : fast_of((*a == *b) == equal);
         }
         case BinaryOp::member: {
             Value tx;
-            const Value& x = ref(l, tx);
-            if (!known_present(x)) {
-                return Fast::slow;
-            }
             Value ts;
-            const Value& s = ref(r, ts);
-            if (!known_present(s)) {
+            const auto [x, s] = known_operands(l, r, tx, ts);
+            if (x == nullptr) {
                 return Fast::slow;
             }
-            const auto& elements = as<SetValue>(s).elements;
-            return fast_of(std::binary_search(elements.begin(), elements.end(), x,
+            const auto& elements = as<SetValue>(*s).elements;
+            return fast_of(std::binary_search(elements.begin(), elements.end(), *x,
                                               [](const Value& u, const Value& v) { return u < v; }));
         }
         case BinaryOp::less:
@@ -329,6 +321,22 @@ class Evaluator {
         return Fast::slow;
     }
 
+    /// Both operands read in place (ref(), `tl`/`tr` holding evaluated ones) when both are known and
+    /// present; {nullptr, nullptr} otherwise (the right one is then not evaluated when the left fails).
+    [[nodiscard]] std::pair<const Value*, const Value*> known_operands(const Node& l, const Node& r,
+                                                                       Value& tl, Value& tr)
+    {
+        const Value& a = ref(l, tl);
+        if (!known_present(a)) {
+            return {nullptr, nullptr};
+        }
+        const Value& b = ref(r, tr);
+        if (!known_present(b)) {
+            return {nullptr, nullptr};
+        }
+        return {&a, &b};
+    }
+
     /// A bool-typed call: present, known and subset here, anything else through eval().
     [[gnu::noinline]] [[nodiscard]] Fast fast_call(const Node& n)
     {
@@ -345,17 +353,13 @@ class Evaluator {
         }
         if (b == Builtin::subset) {
             Value tx;
-            const Value& x = ref(*n.args[0], tx);
-            if (!known_present(x)) {
-                return Fast::slow;
-            }
             Value ty;
-            const Value& y = ref(*n.args[1], ty);
-            if (!known_present(y)) {
+            const auto [x, y] = known_operands(*n.args[0], *n.args[1], tx, ty);
+            if (x == nullptr) {
                 return Fast::slow;
             }
-            const auto& sub = as<SetValue>(x).elements;
-            const auto& super = as<SetValue>(y).elements;
+            const auto& sub = as<SetValue>(*x).elements;
+            const auto& super = as<SetValue>(*y).elements;
             return fast_of(std::includes(super.begin(), super.end(), sub.begin(), sub.end(),
                                          [](const Value& u, const Value& v) { return u < v; }));
         }
