@@ -7,6 +7,7 @@
 
 #include "trace/fast_reader.h"
 
+#include "crypto/hex_digits.h"
 #include "trace/names.h"
 #include "trace/position_index.h"
 
@@ -39,20 +40,6 @@ constexpr std::size_t kMaxIeName = 128;
 static_assert(std::string_view("/events/18446744073709551615/ie/").size() + 2 * kMaxIeName <=
               PositionIndex::kMaxPointerLength);
 
-/// Value of each byte as a hex digit, -1 if it is not one.
-constexpr std::array<std::int8_t, 256> kHexValues = [] {
-    std::array<std::int8_t, 256> values{};
-    values.fill(-1);
-    for (std::size_t c = '0'; c <= '9'; ++c) {
-        values[c] = static_cast<std::int8_t>(c - '0');
-    }
-    for (std::size_t c = 'a'; c <= 'f'; ++c) {
-        values[c] = static_cast<std::int8_t>(c - 'a' + 10);
-        values[c - 'a' + 'A'] = static_cast<std::int8_t>(c - 'a' + 10);
-    }
-    return values;
-}();
-
 /// Decodes hex digits (either case) into `out`, which holds digits.size() / 2 octets; false on an odd
 /// length or a non-digit, which parse_hex refuses too.
 [[nodiscard]] bool decode_hex(std::string_view digits, std::uint8_t* out)
@@ -61,8 +48,8 @@ constexpr std::array<std::int8_t, 256> kHexValues = [] {
         return false;
     }
     for (std::size_t i = 0; i < digits.size(); i += 2) {
-        const int high = kHexValues[static_cast<unsigned char>(digits[i])];
-        const int low = kHexValues[static_cast<unsigned char>(digits[i + 1])];
+        const int high = crypto::detail::hex_digit_value(digits[i]);
+        const int low = crypto::detail::hex_digit_value(digits[i + 1]);
         if ((high | low) < 0) {
             return false;
         }
