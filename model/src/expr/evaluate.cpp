@@ -126,19 +126,10 @@ class Evaluator {
     /// eval(), trying the typed fast path first for a bool or int tree (see Fast).
     [[nodiscard]] Value eval_typed(const Node& n)
     {
-        if (!fast_) {
-            return eval(n);
+        if (n.def != kNoDef && defs_ != nullptr) {
+            return def_value(n);
         }
-        if (n.type.kind == TypeKind::boolean && n.kind != NodeKind::literal) {
-            if (const Fast f = fast_bool(n); f != Fast::slow) {
-                return Value::boolean(f == Fast::yes);
-            }
-        } else if (n.type.kind == TypeKind::integer && n.kind != NodeKind::literal) {
-            if (std::int64_t i = 0; fast_int(n, i)) {
-                return Value::integer(i);
-            }
-        }
-        return eval(n);
+        return eval_typed_node(n);
     }
 
     [[nodiscard]] Value eval(const Node& n)
@@ -340,9 +331,7 @@ class Evaluator {
     /// A bool-typed call: present, known and subset here, anything else through eval().
     [[gnu::noinline]] [[nodiscard]] Fast fast_call(const Node& n)
     {
-        const auto b = n.op == kOpExternal ? std::nullopt
-                       : n.op == kNoOp     ? builtin(n.name)
-                                           : std::optional<Builtin>(static_cast<Builtin>(n.op));
+        const auto b = builtin_of(n);
         if (b == Builtin::present || b == Builtin::known) {
             Value tv;
             const Value& v = ref(*n.args[0], tv);
@@ -448,9 +437,7 @@ class Evaluator {
     /// An int-typed call: get, len and size here, anything else through eval().
     [[gnu::noinline]] [[nodiscard]] bool fast_int_call(const Node& n, std::int64_t& out)
     {
-        const auto b = n.op == kOpExternal ? std::nullopt
-                       : n.op == kNoOp     ? builtin(n.name)
-                                           : std::optional<Builtin>(static_cast<Builtin>(n.op));
+        const auto b = builtin_of(n);
         if (b == Builtin::get) {
             Value tm;
             const Value& m = ref(*n.args[0], tm);
@@ -517,16 +504,23 @@ class Evaluator {
             tmp_defs_.push_front(eval_node(n)); // a tree of another scope: never kept
             return tmp_defs_.front();
         }
-        Value v;
-        if (fast_ && n.type.kind == TypeKind::boolean) {
-            const Fast f = fast_bool_node(n);
-            v = f == Fast::slow ? eval_node(n) : Value::boolean(f == Fast::yes);
-        } else if (std::int64_t i = 0; fast_ && n.type.kind == TypeKind::integer && fast_int_node(n, i)) {
-            v = Value::integer(i);
-        } else {
-            v = eval_node(n);
+        return defs_->store(n.def, eval_typed_node(n));
+    }
+
+    /// eval_typed() of `n` itself, not through the def cache: the typed fast path on `n` (unless off),
+    /// the three-valued path when it gives `slow`.
+    [[nodiscard]] Value eval_typed_node(const Node& n)
+    {
+        if (fast_ && n.kind != NodeKind::literal) {
+            if (n.type.kind == TypeKind::boolean) {
+                if (const Fast f = fast_bool_node(n); f != Fast::slow) {
+                    return Value::boolean(f == Fast::yes);
+                }
+            } else if (std::int64_t i = 0; n.type.kind == TypeKind::integer && fast_int_node(n, i)) {
+                return Value::integer(i);
+            }
         }
-        return defs_->store(n.def, std::move(v));
+        return eval_node(n);
     }
 
     /// An operand of `parent` on the generic path: under a bool or int node the fast path has
@@ -748,12 +742,19 @@ class Evaluator {
         return c;
     }
 
+    /// The builtin a call node names, or nullopt for an external function.
+    [[nodiscard]] static std::optional<Builtin> builtin_of(const Node& n)
+    {
+        if (n.op == kOpExternal) {
+            return std::nullopt;
+        }
+        return n.op == kNoOp ? builtin(n.name) : std::optional<Builtin>(static_cast<Builtin>(n.op));
+    }
+
     [[gnu::noinline]] [[nodiscard]] Value eval_call(const Node& n)
     {
-        if (n.op != kOpExternal) {
-            if (const auto b = n.op == kNoOp ? builtin(n.name) : static_cast<Builtin>(n.op)) {
-                return eval_builtin(n, *b);
-            }
+        if (const auto b = builtin_of(n)) {
+            return eval_builtin(n, *b);
         }
         const auto f = scope_.functions.find(n.name);
         PC5CHECK_ASSERT(f != scope_.functions.end());
