@@ -217,28 +217,7 @@ void Program::find_defs_reading_enabled()
         reads.emplace(&n, r);
         return r;
     };
-    const auto visit = [&walk](const expr::Node& root) { walk(walk, root); };
-    const auto visit_template = [&visit](const spec::Template& t) {
-        for (const auto& part : t.parts) {
-            if (const auto* node = std::get_if<expr::NodePtr>(&part)) {
-                visit(**node);
-            }
-        }
-    };
-    for (const auto& t : spec_->transitions) {
-        visit(*t.guard);
-        for (const auto& e : t.effects) {
-            visit(*e.value);
-        }
-    }
-    for (const auto& r : spec_->rules) {
-        for (const auto& c : r.checks) {
-            visit(*c.when);
-            visit(*c.assertion);
-            visit_template(c.expected);
-            visit_template(c.observed);
-        }
-    }
+    spec_->for_each_event_tree([&walk](const expr::Node& root) { walk(walk, root); });
     defs_reading_enabled_.assign(found.begin(), found.end());
 }
 

@@ -323,44 +323,24 @@ bool Loader::slots_agree() const
         names.emplace_back(name);
     }
     const std::size_t defs = spec_.scope.defs.size();
-    const auto agree = [&names, defs](const expr::Node& root) {
+    bool agree = true;
+    spec_.for_each_event_tree([&](const expr::Node& root) {
         std::vector<const expr::Node*> todo{&root};
-        while (!todo.empty()) {
+        while (agree && !todo.empty()) {
             const expr::Node& n = *todo.back();
             todo.pop_back();
             if (n.kind == expr::NodeKind::variable && (n.slot >= names.size() || names[n.slot] != n.name)) {
-                return false;
+                agree = false;
             }
             if (n.def != expr::kNoDef && n.def >= defs) {
-                return false;
+                agree = false;
             }
             for (const auto& a : n.args) {
                 todo.push_back(a.get());
             }
         }
-        return true;
-    };
-    const auto template_agrees = [&agree](const Template& t) {
-        return std::all_of(t.parts.begin(), t.parts.end(), [&agree](const auto& part) {
-            const auto* node = std::get_if<expr::NodePtr>(&part);
-            return node == nullptr || agree(**node);
-        });
-    };
-    for (const auto& t : spec_.transitions) {
-        if (!agree(*t.guard) || !std::all_of(t.effects.begin(), t.effects.end(),
-                                             [&agree](const Effect& e) { return agree(*e.value); })) {
-            return false;
-        }
-    }
-    for (const auto& r : spec_.rules) {
-        for (const auto& c : r.checks) {
-            if (!agree(*c.when) || !agree(*c.assertion) || !template_agrees(c.expected) ||
-                !template_agrees(c.observed)) {
-                return false;
-            }
-        }
-    }
-    return true;
+    });
+    return agree;
 }
 
 Expected<void> Loader::add_variable(const std::string& name, const expr::Type& type,
@@ -1148,6 +1128,31 @@ std::string ClauseRef::to_string() const
         out += " (" + release + ")";
     }
     return out;
+}
+
+void Spec::for_each_event_tree(const std::function<void(const expr::Node&)>& visit) const
+{
+    const auto holes = [&visit](const Template& t) {
+        for (const auto& part : t.parts) {
+            if (const auto* node = std::get_if<expr::NodePtr>(&part)) {
+                visit(**node);
+            }
+        }
+    };
+    for (const auto& t : transitions) {
+        visit(*t.guard);
+        for (const auto& e : t.effects) {
+            visit(*e.value);
+        }
+    }
+    for (const auto& r : rules) {
+        for (const auto& c : r.checks) {
+            visit(*c.when);
+            visit(*c.assertion);
+            holes(c.expected);
+            holes(c.observed);
+        }
+    }
 }
 
 const MessageDef* Spec::find_message(const std::string& msg_id) const

@@ -16,6 +16,7 @@
 #include "pc5check/expr/expr.h"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -170,6 +171,9 @@ struct Spec {
     [[nodiscard]] const Rule* find_rule(const std::string& id) const;
     [[nodiscard]] const Parameter* find_parameter(const std::string& id) const;
     [[nodiscard]] std::shared_ptr<const expr::EnumDef> find_enum(const std::string& name) const;
+    /// Calls `visit` with the root of every tree evaluated at event time (transition guards and
+    /// effects, rule checks' when and assert, their templates' holes), in spec order.
+    void for_each_event_tree(const std::function<void(const expr::Node&)>& visit) const;
 };
 
 /// Parameter overrides from the command line: id -> value written as a JSON scalar or enum name.
