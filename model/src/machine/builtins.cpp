@@ -141,26 +141,8 @@ void declare_builtins(expr::Scope& scope)
 
 namespace {
 
-/// What tells two arguments of a memoized function apart: the alternative, and the bytes, integer or
-/// enum index it holds (the functions take only those, or absent).
-bool same_argument(const Value& a, const Value& b)
-{
-    if (a.data.index() != b.data.index()) {
-        return false;
-    }
-    if (const auto* x = std::get_if<std::vector<std::uint8_t>>(&a.data)) {
-        return *x == std::get<std::vector<std::uint8_t>>(b.data);
-    }
-    if (const auto* x = std::get_if<std::int64_t>(&a.data)) {
-        return *x == std::get<std::int64_t>(b.data);
-    }
-    if (const auto* x = std::get_if<expr::EnumValue>(&a.data)) {
-        return *x == std::get<expr::EnumValue>(b.data);
-    }
-    return true;
-}
-
-/// A hash of the arguments consistent with same_argument().
+/// A hash of the arguments: equal arguments (Value ==) hash alike; only bytes, integers and enum
+/// indices, what the memoized functions take, add more than the alternative.
 std::size_t hash_arguments(const std::vector<Value>& args)
 {
     std::size_t h = args.size();
@@ -196,7 +178,7 @@ void memoize(expr::ExternalFunction& f)
         const std::size_t h = hash_arguments(args);
         for (auto [it, end] = cache.equal_range(h); it != end; ++it) {
             const auto& stored = it->second.args;
-            if (std::equal(stored.begin(), stored.end(), args.begin(), args.end(), same_argument)) {
+            if (std::equal(stored.begin(), stored.end(), args.begin(), args.end())) { // Value ==
                 return it->second.result;
             }
         }
