@@ -89,7 +89,6 @@ inline constexpr std::size_t kDefaultMaxDepth = 200;
                                         const Type* expected = nullptr,
                                         std::size_t max_depth = kDefaultMaxDepth);
 
-/// Values of variables at evaluation time.
 /// Values of definitions (Node::def) in one environment: evaluate() stores the value of a def the
 /// first time it meets it and reads it back wherever the same def is used again, until clear().
 /// Sized once for a scope's defs (indices beyond are never kept).
@@ -127,6 +126,7 @@ class DefCache {
     std::uint64_t generation_ = 1;
 };
 
+/// Values of variables at evaluation time.
 class Env {
   public:
     Env() = default;
