@@ -12,8 +12,6 @@ namespace pc5check::crypto {
 
 namespace {
 
-[[nodiscard]] int hex_value(char c) { return detail::hex_digit_value(c); }
-
 /// `'g'` for a printable character, `byte 0x07` otherwise, so the message stays one readable line.
 [[nodiscard]] std::string describe_char(char c)
 {
@@ -35,7 +33,7 @@ Expected<Bytes> from_hex(std::string_view hex)
         return make_error(ErrorCode::bad_input, "expected hex digits without a \"0x\" prefix");
     }
     for (std::size_t i = 0; i < hex.size(); ++i) {
-        if (hex_value(hex[i]) < 0) {
+        if (detail::hex_digit_value(hex[i]) < 0) {
             return make_error(ErrorCode::bad_input, "expected hex digits, found " + describe_char(hex[i]) +
                                                         " at position " + std::to_string(i));
         }
@@ -46,7 +44,8 @@ Expected<Bytes> from_hex(std::string_view hex)
     }
     Bytes out(hex.size() / 2);
     for (std::size_t i = 0; i < out.size(); ++i) {
-        out[i] = static_cast<std::uint8_t>((hex_value(hex[2 * i]) << 4) | hex_value(hex[2 * i + 1]));
+        out[i] = static_cast<std::uint8_t>((detail::hex_digit_value(hex[2 * i]) << 4) |
+                                           detail::hex_digit_value(hex[2 * i + 1]));
     }
     return out;
 }

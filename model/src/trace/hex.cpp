@@ -10,8 +10,6 @@ namespace pc5check::trace::detail {
 
 namespace {
 
-[[nodiscard]] int digit_value(char c) { return crypto::detail::hex_digit_value(c); }
-
 /// A character for a one-line message: 'g', or byte 0xNN when not printable ASCII.
 [[nodiscard]] std::string describe_char(char c)
 {
@@ -42,7 +40,7 @@ ExpectedT<Bytes, std::string> parse_hex(std::string_view digits, std::optional<s
         return tl::make_unexpected(expected_what(octets, what) + " without a 0x prefix, found a 0x prefix");
     }
     for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (digit_value(digits[i]) < 0) {
+        if (crypto::detail::hex_digit_value(digits[i]) < 0) {
             return tl::make_unexpected(expected_what(octets, what) + ", found " + describe_char(digits[i]) +
                                        " at digit " + std::to_string(i + 1) + " (not a hex digit)");
         }
@@ -57,8 +55,8 @@ ExpectedT<Bytes, std::string> parse_hex(std::string_view digits, std::optional<s
     }
     Bytes bytes(digits.size() / 2);
     for (std::size_t i = 0; i < bytes.size(); ++i) {
-        bytes[i] =
-            static_cast<std::uint8_t>(digit_value(digits[2 * i]) * 16 + digit_value(digits[2 * i + 1]));
+        bytes[i] = static_cast<std::uint8_t>(crypto::detail::hex_digit_value(digits[2 * i]) * 16 +
+                                             crypto::detail::hex_digit_value(digits[2 * i + 1]));
     }
     return bytes;
 }
