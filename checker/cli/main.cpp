@@ -229,11 +229,13 @@ int run_check(const CheckCommand& cmd)
         for (const auto& e : run.errors) {
             std::cerr << "pc5check: " << e.to_string() << "\n";
         }
-        run.for_each_trace([](const checker::TraceResult& t) {
-            if (t.error) {
-                std::cerr << "pc5check: " << t.error->to_string() << "\n";
-            }
-        });
+        if (run.tally().bad != 0) {
+            run.for_each_trace([](const checker::TraceResult& t) {
+                if (t.error) {
+                    std::cerr << "pc5check: " << t.error->to_string() << "\n";
+                }
+            });
+        }
     }
     out->flush();
     return checker::exit_code(run);

@@ -496,17 +496,12 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
 
 int exit_code(const CheckRun& run)
 {
-    bool violation = false;
-    bool bad = !run.errors.empty();
-    run.for_each_trace([&](const TraceResult& t) {
-        bad = bad || t.error.has_value();
-        // Inconclusive is not "conforms": a gate must not pass what the solver could not decide.
-        violation = violation || (!t.error && t.replay.verdict != machine::Verdict::conforms);
-    });
-    if (bad) {
+    const ResultTally tally = run.tally();
+    if (!run.errors.empty() || tally.bad != 0) {
         return 2;
     }
-    return violation ? 1 : 0;
+    // Inconclusive is not "conforms": a gate must not pass what the solver could not decide.
+    return tally.violations + tally.inconclusive != 0 ? 1 : 0;
 }
 
 } // namespace pc5check::checker

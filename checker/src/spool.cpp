@@ -1,272 +1,494 @@
-/// \file TraceSpool: trace results written to a temporary file as MessagePack records and read back.
+/// \file TraceSpool: trace results written to a temporary file as compact binary records and read back.
 ///
-/// A record is the result's fields as JSON (converted to MessagePack), preceded by its length as 8
-/// little-endian bytes. Only this file reads or writes the records, within one process.
+/// A record is a TraceResult's fields in declaration order: unsigned integers as LEB128 varints,
+/// strings as a varint length and their bytes, optionals and booleans as one flag byte, doubles as
+/// their 8 bytes; the record itself is preceded by its length as 8 little-endian bytes. Only this file reads or writes
+/// the records, within one process, so a record that does not decode is a bug (PC5CHECK_ASSERT).
+/// Why not a JSON library: the spool is written once and read back once per report pass, and building
+/// a JSON document per result cost more than checking the trace (#6 profile).
 
 #include "pc5check/checker/check.h"
 
 #include <array>
 #include <cstdint>
-#include <nlohmann/json.hpp>
+#include <cstring>
+#include <string_view>
+#include <type_traits>
 
 namespace pc5check::checker {
 
 namespace {
 
-using nlohmann::json;
+/// Appends values to a record.
+class RecordWriter {
+  public:
+    explicit RecordWriter(std::string& out) : out_(&out) {}
 
-json position_json(const trace::Position& p) { return json::array({p.line, p.column}); }
+    void put(std::size_t v)
+    {
+        while (v >= 0x80U) {
+            out_->push_back(static_cast<char>((v & 0x7FU) | 0x80U));
+            v >>= 7U;
+        }
+        out_->push_back(static_cast<char>(v));
+    }
+    void put(bool b) { out_->push_back(b ? '\1' : '\0'); }
+    void put(double d)
+    {
+        std::array<char, sizeof(double)> bytes{};
+        std::memcpy(bytes.data(), &d, sizeof d);
+        out_->append(bytes.data(), bytes.size());
+    }
+    void put(std::string_view s)
+    {
+        put(s.size());
+        out_->append(s);
+    }
+    template <class E>
+        requires std::is_enum_v<E>
+    void put(E e)
+    {
+        put(static_cast<std::size_t>(e));
+    }
+    template <class T> void put(const std::optional<T>& v)
+    {
+        put(v.has_value());
+        if (v) {
+            put_value(*v);
+        }
+    }
+    template <class T> void put(const std::vector<T>& items)
+    {
+        put(items.size());
+        for (const auto& item : items) {
+            put_value(item);
+        }
+    }
+    template <class T> void put_value(const T& v)
+    {
+        if constexpr (std::is_unsigned_v<T> && !std::is_same_v<T, bool>) {
+            const std::size_t widened = v;
+            put(widened);
+        } else if constexpr (std::is_same_v<T, std::string>) {
+            put(std::string_view(v));
+        } else {
+            put(v);
+        }
+    }
 
-trace::Position position_of(const json& j)
+  private:
+    std::string* out_;
+};
+
+/// Reads values back from a record, in the order they were put.
+class RecordReader {
+  public:
+    explicit RecordReader(std::string_view in) : in_(in) {}
+
+    [[nodiscard]] std::size_t number()
+    {
+        std::size_t v = 0;
+        for (unsigned shift = 0;; shift += 7U) {
+            PC5CHECK_ASSERT(pos_ < in_.size() && shift < 64U && "truncated spool record");
+            const auto byte = static_cast<unsigned char>(in_[pos_++]);
+            v |= static_cast<std::size_t>(byte & 0x7FU) << shift;
+            if ((byte & 0x80U) == 0) {
+                return v;
+            }
+        }
+    }
+    template <class T> [[nodiscard]] T get()
+    {
+        if constexpr (std::is_same_v<T, bool>) {
+            return bytes(1)[0] != '\0';
+        } else if constexpr (std::is_enum_v<T>) {
+            return static_cast<T>(number());
+        } else if constexpr (std::is_same_v<T, std::size_t>) {
+            return number();
+        } else if constexpr (std::is_unsigned_v<T>) {
+            return static_cast<T>(number());
+        } else if constexpr (std::is_same_v<T, double>) {
+            double d = 0;
+            std::memcpy(&d, bytes(sizeof d).data(), sizeof d);
+            return d;
+        } else {
+            static_assert(std::is_same_v<T, std::string>);
+            const auto n = number();
+            return std::string(bytes(n));
+        }
+    }
+    template <class T> [[nodiscard]] std::optional<T> optional()
+    {
+        return get<bool>() ? std::optional<T>(get<T>()) : std::nullopt;
+    }
+    template <class T> [[nodiscard]] std::vector<T> vector()
+    {
+        std::vector<T> out(number());
+        for (auto& item : out) {
+            item = get<T>();
+        }
+        return out;
+    }
+    [[nodiscard]] bool done() const { return pos_ == in_.size(); }
+
+  private:
+    [[nodiscard]] std::string_view bytes(std::size_t n)
+    {
+        PC5CHECK_ASSERT(n <= in_.size() - pos_ && "truncated spool record");
+        const std::string_view out = in_.substr(pos_, n);
+        pos_ += n;
+        return out;
+    }
+
+    std::string_view in_;
+    std::size_t pos_ = 0;
+};
+
+void put_position(RecordWriter& w, const trace::Position& p)
 {
-    return trace::Position{j.at(0).get<std::size_t>(), j.at(1).get<std::size_t>()};
+    w.put_value(p.line);
+    w.put_value(p.column);
 }
 
-template <class T> json optional_json(const std::optional<T>& v) { return v ? json(*v) : json(nullptr); }
-
-template <class T> std::optional<T> optional_of(const json& j)
+trace::Position get_position(RecordReader& r)
 {
-    return j.is_null() ? std::nullopt : std::optional<T>(j.get<T>());
+    trace::Position p;
+    p.line = r.get<std::size_t>();
+    p.column = r.get<std::size_t>();
+    return p;
 }
 
-json error_json(const Error& e)
+void put_clauses(RecordWriter& w, const std::vector<spec::ClauseRef>& clauses)
 {
-    return {{"c", static_cast<int>(e.code)},
-            {"m", e.message},
-            {"f", e.file},
-            {"p", e.json_pointer},
-            {"l", e.line},
-            {"k", e.column},
-            {"e", optional_json(e.event_index)}};
+    w.put(clauses.size());
+    for (const auto& c : clauses) {
+        w.put(std::string_view(c.doc));
+        w.put(std::string_view(c.clause));
+        w.put(std::string_view(c.release));
+        w.put(std::string_view(c.note));
+    }
 }
 
-Error error_of(const json& j)
+std::vector<spec::ClauseRef> get_clauses(RecordReader& r)
+{
+    std::vector<spec::ClauseRef> clauses(r.number());
+    for (auto& c : clauses) {
+        c.doc = r.get<std::string>();
+        c.clause = r.get<std::string>();
+        c.release = r.get<std::string>();
+        c.note = r.get<std::string>();
+    }
+    return clauses;
+}
+
+void put_error(RecordWriter& w, const Error& e)
+{
+    w.put(e.code);
+    w.put(std::string_view(e.message));
+    w.put(std::string_view(e.file));
+    w.put(std::string_view(e.json_pointer));
+    w.put_value(e.line);
+    w.put_value(e.column);
+    w.put(e.event_index);
+}
+
+Error get_error(RecordReader& r)
 {
     Error e;
-    e.code = static_cast<ErrorCode>(j.at("c").get<int>());
-    e.message = j.at("m").get<std::string>();
-    e.file = j.at("f").get<std::string>();
-    e.json_pointer = j.at("p").get<std::string>();
-    e.line = j.at("l").get<std::size_t>();
-    e.column = j.at("k").get<std::size_t>();
-    e.event_index = optional_of<std::size_t>(j.at("e"));
+    e.code = r.get<ErrorCode>();
+    e.message = r.get<std::string>();
+    e.file = r.get<std::string>();
+    e.json_pointer = r.get<std::string>();
+    e.line = r.get<std::size_t>();
+    e.column = r.get<std::size_t>();
+    e.event_index = r.optional<std::size_t>();
     return e;
 }
 
-json sec_json(const trace::Sec& s)
+void put_expect(RecordWriter& w, const trace::Expect& x)
 {
-    json mac = nullptr;
-    if (s.mac) {
-        mac = json::array({(*s.mac)[0], (*s.mac)[1], (*s.mac)[2], (*s.mac)[3]});
-    }
-    return {{"k", static_cast<int>(s.kind)}, {"x", optional_json(s.ctx)},       {"n", optional_json(s.count)},
-            {"b", optional_json(s.bearer)},  {"d", optional_json(s.direction)}, {"m", mac},
-            {"c", optional_json(s.ciphered)}};
+    w.put(std::string_view(x.verdict));
+    w.put(x.rules);
+    w.put(x.max_missing);
+    w.put(x.timeout_ms);
+    w.put(x.assumed);
+    w.put(x.unverified);
+    w.put(std::string_view(x.limit));
 }
 
-trace::Sec sec_of(const json& j)
+trace::Expect get_expect(RecordReader& r)
 {
-    trace::Sec s;
-    s.kind = static_cast<trace::Sec::Kind>(j.at("k").get<int>());
-    s.ctx = optional_of<std::uint16_t>(j.at("x"));
-    s.count = optional_of<std::uint32_t>(j.at("n"));
-    s.bearer = optional_of<std::uint8_t>(j.at("b"));
-    s.direction = optional_of<std::uint8_t>(j.at("d"));
-    if (!j.at("m").is_null()) {
-        s.mac = j.at("m").get<std::array<std::uint8_t, 4>>();
-    }
-    s.ciphered = optional_of<bool>(j.at("c"));
-    return s;
+    trace::Expect x;
+    x.verdict = r.get<std::string>();
+    x.rules = r.vector<std::string>();
+    x.max_missing = r.optional<unsigned>();
+    x.timeout_ms = r.optional<unsigned>();
+    x.assumed = r.vector<std::string>();
+    x.unverified = r.vector<std::string>();
+    x.limit = r.get<std::string>();
+    return x;
 }
 
-json finding_json(const machine::Finding& f)
+void put_finding(RecordWriter& w, const machine::Finding& f)
 {
-    json clauses = json::array();
-    for (const auto& c : f.clauses) {
-        clauses.push_back(json::array({c.doc, c.clause, c.release, c.note}));
-    }
-    return {{"r", f.rule},
-            {"w", f.warning},
-            {"o", static_cast<int>(f.outcome)},
-            {"e", f.event},
-            {"p", position_json(f.position)},
-            {"m", f.msg},
-            {"b", static_cast<int>(f.offender)},
-            {"c", clauses},
-            {"t", f.rule_text},
-            {"x", f.expected},
-            {"y", f.observed},
-            {"z", f.reason}};
+    w.put(std::string_view(f.rule));
+    w.put(f.warning);
+    w.put(f.outcome);
+    w.put_value(f.event);
+    put_position(w, f.position);
+    w.put(std::string_view(f.msg));
+    w.put(f.offender);
+    put_clauses(w, f.clauses);
+    w.put(std::string_view(f.rule_text));
+    w.put(std::string_view(f.expected));
+    w.put(std::string_view(f.observed));
+    w.put(std::string_view(f.reason));
 }
 
-machine::Finding finding_of(const json& j)
+machine::Finding get_finding(RecordReader& r)
 {
     machine::Finding f;
-    f.rule = j.at("r").get<std::string>();
-    f.warning = j.at("w").get<bool>();
-    f.outcome = static_cast<machine::Outcome>(j.at("o").get<int>());
-    f.event = j.at("e").get<std::size_t>();
-    f.position = position_of(j.at("p"));
-    f.msg = j.at("m").get<std::string>();
-    f.offender = static_cast<trace::Role>(j.at("b").get<int>());
-    for (const auto& c : j.at("c")) {
-        f.clauses.push_back(spec::ClauseRef{c.at(0).get<std::string>(), c.at(1).get<std::string>(),
-                                            c.at(2).get<std::string>(), c.at(3).get<std::string>()});
-    }
-    f.rule_text = j.at("t").get<std::string>();
-    f.expected = j.at("x").get<std::string>();
-    f.observed = j.at("y").get<std::string>();
-    f.reason = j.at("z").get<std::string>();
+    f.rule = r.get<std::string>();
+    f.warning = r.get<bool>();
+    f.outcome = r.get<machine::Outcome>();
+    f.event = r.get<std::size_t>();
+    f.position = get_position(r);
+    f.msg = r.get<std::string>();
+    f.offender = r.get<trace::Role>();
+    f.clauses = get_clauses(r);
+    f.rule_text = r.get<std::string>();
+    f.expected = r.get<std::string>();
+    f.observed = r.get<std::string>();
+    f.reason = r.get<std::string>();
     return f;
 }
 
-json explanation_json(const std::vector<machine::Conflict>& explanation)
+void put_string_pairs(RecordWriter& w, const std::vector<std::pair<std::string, std::string>>& pairs)
 {
-    json out = json::array();
-    for (const auto& c : explanation) {
-        json clauses = json::array();
-        for (const auto& cl : c.clauses) {
-            clauses.push_back(json::array({cl.doc, cl.clause, cl.release, cl.note}));
-        }
-        out.push_back({{"e", c.event}, {"r", c.rule}, {"w", c.what}, {"c", clauses}});
+    w.put(pairs.size());
+    for (const auto& [first, second] : pairs) {
+        w.put(std::string_view(first));
+        w.put(std::string_view(second));
     }
-    return out;
 }
 
-std::vector<machine::Conflict> explanation_of(const json& j)
+std::vector<std::pair<std::string, std::string>> get_string_pairs(RecordReader& r)
 {
-    std::vector<machine::Conflict> out;
-    for (const auto& c : j) {
-        machine::Conflict x;
-        x.event = c.at("e").get<std::size_t>();
-        x.rule = c.at("r").get<std::string>();
-        x.what = c.at("w").get<std::string>();
-        for (const auto& cl : c.at("c")) {
-            x.clauses.push_back({cl.at(0).get<std::string>(), cl.at(1).get<std::string>(), cl.at(2).get<std::string>(),
-                                 cl.at(3).get<std::string>()});
-        }
-        out.push_back(std::move(x));
+    std::vector<std::pair<std::string, std::string>> pairs(r.number());
+    for (auto& [first, second] : pairs) {
+        first = r.get<std::string>();
+        second = r.get<std::string>();
     }
-    return out;
+    return pairs;
 }
 
-json record_json(const TraceResult& t)
+void put_sec(RecordWriter& w, const trace::Sec& s)
 {
-    json j = {{"file", t.file},
-              {"line", t.line},
-              {"title", t.title},
-              {"spec", t.spec_id},
-              {"count", t.event_count}};
-    if (t.error) {
-        j["error"] = error_json(*t.error);
+    w.put(s.kind);
+    w.put(s.ctx);
+    w.put(s.count);
+    w.put(s.bearer);
+    w.put(s.direction);
+    w.put(s.mac.has_value());
+    if (s.mac) {
+        for (const std::uint8_t b : *s.mac) {
+            w.put_value(b);
+        }
     }
-    if (t.expect) {
-        j["expect"] = {{"v", t.expect->verdict}, {"r", t.expect->rules}};
+    w.put(s.ciphered);
+}
+
+trace::Sec get_sec(RecordReader& r)
+{
+    trace::Sec s;
+    s.kind = r.get<trace::Sec::Kind>();
+    s.ctx = r.optional<std::uint16_t>();
+    s.count = r.optional<std::uint32_t>();
+    s.bearer = r.optional<std::uint8_t>();
+    s.direction = r.optional<std::uint8_t>();
+    if (r.get<bool>()) {
+        s.mac.emplace();
+        for (auto& b : *s.mac) {
+            b = r.get<std::uint8_t>();
+        }
     }
-    const auto& r = t.replay;
-    json findings = json::array();
+    s.ciphered = r.optional<bool>();
+    return s;
+}
+
+/// The replay's fields that reports read (ReplayResult::steps is not kept: no report reads it).
+void put_replay(RecordWriter& w, const machine::ReplayResult& r)
+{
+    w.put(r.verdict);
+    w.put(r.findings.size());
     for (const auto& f : r.findings) {
-        findings.push_back(finding_json(f));
+        put_finding(w, f);
     }
-    json state = json::array();
-    for (const auto& [name, value] : r.state_at_first_violation) {
-        state.push_back(json::array({name, value}));
+    w.put(r.passes.size());
+    for (const auto& [rule, n] : r.passes) {
+        w.put(std::string_view(rule));
+        w.put_value(n);
     }
-    j["replay"] = {{"v", static_cast<int>(r.verdict)},
-                   {"f", findings},
-                   {"p", r.passes},
-                   {"a", r.assumptions},
-                   {"s", state},
-                   {"m", static_cast<int>(r.mode)},
-                   {"n", r.note},
-                   {"x", explanation_json(r.explanation)},
-                   {"ff", r.first_failing_event},
-                   {"i", r.inserted},
-                   {"l", r.limit}};
-    json events = json::array();
-    for (const auto& e : t.events) {
-        events.push_back({{"a", e.at},
-                          {"f", static_cast<int>(e.from)},
-                          {"m", e.msg},
-                          {"s", sec_json(e.sec)},
-                          {"d", e.pdu_logged},
-                          {"p", position_json(e.position)},
-                          {"t", e.sender_transition},
-                          {"r", e.receiver_transition}});
+    w.put(r.assumptions);
+    put_string_pairs(w, r.state_at_first_violation);
+    w.put(r.mode);
+    w.put(std::string_view(r.note));
+    w.put(r.explanation.size());
+    for (const auto& c : r.explanation) {
+        w.put_value(c.event);
+        w.put(std::string_view(c.rule));
+        w.put(std::string_view(c.what));
+        put_clauses(w, c.clauses);
     }
-    j["events"] = events;
-    return j;
+    w.put_value(r.first_failing_event);
+    w.put_value(r.inserted);
+    w.put(std::string_view(r.limit));
 }
 
-TraceResult record_of(const json& j)
+machine::ReplayResult get_replay(RecordReader& r)
+{
+    machine::ReplayResult out;
+    out.verdict = r.get<machine::Verdict>();
+    out.findings.resize(r.number());
+    for (auto& f : out.findings) {
+        f = get_finding(r);
+    }
+    for (auto n = r.number(); n != 0; --n) {
+        auto rule = r.get<std::string>();
+        // Written in key order: each goes at the end.
+        out.passes.emplace_hint(out.passes.end(), std::move(rule), r.get<std::size_t>());
+    }
+    out.assumptions = r.vector<std::string>();
+    out.state_at_first_violation = get_string_pairs(r);
+    out.mode = r.get<machine::Mode>();
+    out.note = r.get<std::string>();
+    out.explanation.resize(r.number());
+    for (auto& c : out.explanation) {
+        c.event = r.get<std::size_t>();
+        c.rule = r.get<std::string>();
+        c.what = r.get<std::string>();
+        c.clauses = get_clauses(r);
+    }
+    out.first_failing_event = r.get<std::size_t>();
+    out.inserted = r.get<std::size_t>();
+    out.limit = r.get<std::string>();
+    return out;
+}
+
+void put_event(RecordWriter& w, const EventSummary& e)
+{
+    w.put(e.at);
+    w.put(e.from);
+    w.put(std::string_view(e.msg));
+    put_sec(w, e.sec);
+    w.put(e.pdu_logged);
+    put_position(w, e.position);
+    w.put(std::string_view(e.sender_transition));
+    w.put(std::string_view(e.receiver_transition));
+}
+
+EventSummary get_event(RecordReader& r)
+{
+    EventSummary e;
+    e.at = r.get<double>();
+    e.from = r.get<trace::Role>();
+    e.msg = r.get<std::string>();
+    e.sec = get_sec(r);
+    e.pdu_logged = r.get<bool>();
+    e.position = get_position(r);
+    e.sender_transition = r.get<std::string>();
+    e.receiver_transition = r.get<std::string>();
+    return e;
+}
+
+void put_record(RecordWriter& w, const TraceResult& t)
+{
+    w.put(std::string_view(t.file));
+    w.put_value(t.line);
+    w.put(std::string_view(t.title));
+    w.put(std::string_view(t.spec_id));
+    w.put_value(t.event_count);
+    w.put(t.error.has_value());
+    if (t.error) {
+        put_error(w, *t.error);
+    }
+    put_replay(w, t.replay);
+    w.put(t.expect.has_value());
+    if (t.expect) {
+        put_expect(w, *t.expect);
+    }
+    w.put(t.events.size());
+    for (const auto& e : t.events) {
+        put_event(w, e);
+    }
+}
+
+TraceResult get_record(RecordReader& r)
 {
     TraceResult t;
-    t.file = j.at("file").get<std::string>();
-    t.line = j.at("line").get<std::size_t>();
-    t.title = j.at("title").get<std::string>();
-    t.spec_id = j.at("spec").get<std::string>();
-    t.event_count = j.at("count").get<std::size_t>();
-    if (const auto it = j.find("error"); it != j.end()) {
-        t.error = error_of(*it);
+    t.file = r.get<std::string>();
+    t.line = r.get<std::size_t>();
+    t.title = r.get<std::string>();
+    t.spec_id = r.get<std::string>();
+    t.event_count = r.get<std::size_t>();
+    if (r.get<bool>()) {
+        t.error = get_error(r);
     }
-    if (const auto it = j.find("expect"); it != j.end()) {
-        t.expect = trace::Expect{};
-        t.expect->verdict = it->at("v").get<std::string>();
-        t.expect->rules = it->at("r").get<std::vector<std::string>>();
+    t.replay = get_replay(r);
+    if (r.get<bool>()) {
+        t.expect = get_expect(r);
     }
-    const json& r = j.at("replay");
-    t.replay.verdict = static_cast<machine::Verdict>(r.at("v").get<int>());
-    for (const auto& f : r.at("f")) {
-        t.replay.findings.push_back(finding_of(f));
+    t.events.resize(r.number());
+    for (auto& e : t.events) {
+        e = get_event(r);
     }
-    t.replay.passes = r.at("p").get<std::map<std::string, std::size_t>>();
-    t.replay.assumptions = r.at("a").get<std::vector<std::string>>();
-    t.replay.mode = static_cast<machine::Mode>(r.at("m").get<int>());
-    t.replay.note = r.at("n").get<std::string>();
-    t.replay.explanation = explanation_of(r.at("x"));
-    t.replay.first_failing_event = r.at("ff").get<std::size_t>();
-    t.replay.inserted = r.at("i").get<std::size_t>();
-    t.replay.limit = r.at("l").get<std::string>();
-    for (const auto& kv : r.at("s")) {
-        t.replay.state_at_first_violation.emplace_back(kv.at(0).get<std::string>(),
-                                                       kv.at(1).get<std::string>());
-    }
-    for (const auto& e : j.at("events")) {
-        EventSummary s;
-        s.at = e.at("a").get<double>();
-        s.from = static_cast<trace::Role>(e.at("f").get<int>());
-        s.msg = e.at("m").get<std::string>();
-        s.sec = sec_of(e.at("s"));
-        s.pdu_logged = e.at("d").get<bool>();
-        s.position = position_of(e.at("p"));
-        s.sender_transition = e.at("t").get<std::string>();
-        s.receiver_transition = e.at("r").get<std::string>();
-        t.events.push_back(std::move(s));
-    }
+    PC5CHECK_ASSERT(r.done() && "spool record longer than its fields");
     return t;
 }
 
 } // namespace
 
+void ResultTally::add(const TraceResult& result)
+{
+    if (result.error) {
+        ++bad;
+        return;
+    }
+    switch (result.replay.verdict) {
+    case machine::Verdict::conforms:
+        ++conforms;
+        break;
+    case machine::Verdict::violation:
+        ++violations;
+        break;
+    case machine::Verdict::inconclusive:
+        ++inconclusive;
+        break;
+    }
+}
+
 void TraceSpool::Closer::operator()(std::FILE* f) const { (void)std::fclose(f); }
 
-TraceSpool::TraceSpool() : file_(std::tmpfile()) {}
+TraceSpool::TraceSpool(Storage storage) : file_(storage == Storage::temporary_file ? std::tmpfile() : nullptr) {}
 
 void TraceSpool::append(const TraceResult& result)
 {
-    const std::vector<std::uint8_t> bytes = json::to_msgpack(record_json(result));
+    record_.clear();
+    RecordWriter writer(record_);
+    put_record(writer, result);
     ++count_;
+    tally_.add(result);
     if (!file_) {
-        memory_.emplace_back(bytes.begin(), bytes.end());
+        memory_.push_back(record_);
         return;
     }
     std::array<unsigned char, 8> size{};
     for (std::size_t k = 0; k < size.size(); ++k) {
-        size[k] = static_cast<unsigned char>((bytes.size() >> (8U * k)) & 0xFFU);
+        size[k] = static_cast<unsigned char>((record_.size() >> (8U * k)) & 0xFFU);
     }
     (void)std::fseek(file_.get(), 0, SEEK_END);
     const bool ok = std::fwrite(size.data(), 1, size.size(), file_.get()) == size.size() &&
-                    std::fwrite(bytes.data(), 1, bytes.size(), file_.get()) == bytes.size();
+                    std::fwrite(record_.data(), 1, record_.size(), file_.get()) == record_.size();
     PC5CHECK_ASSERT(ok && "cannot write the temporary result file");
 }
 
@@ -274,13 +496,14 @@ void TraceSpool::for_each(const std::function<void(const TraceResult&)>& visit) 
 {
     if (!file_) {
         for (const auto& bytes : memory_) {
-            visit(record_of(json::from_msgpack(bytes)));
+            RecordReader reader(bytes);
+            visit(get_record(reader));
         }
         return;
     }
     (void)std::fflush(file_.get());
     (void)std::fseek(file_.get(), 0, SEEK_SET);
-    std::vector<std::uint8_t> bytes;
+    std::string bytes;
     for (std::size_t i = 0; i < count_; ++i) {
         std::array<unsigned char, 8> size{};
         bool ok = std::fread(size.data(), 1, size.size(), file_.get()) == size.size();
@@ -291,7 +514,8 @@ void TraceSpool::for_each(const std::function<void(const TraceResult&)>& visit) 
         bytes.resize(n);
         ok = ok && std::fread(bytes.data(), 1, n, file_.get()) == n;
         PC5CHECK_ASSERT(ok && "cannot read the temporary result file back");
-        visit(record_of(json::from_msgpack(bytes)));
+        RecordReader reader(bytes);
+        visit(get_record(reader));
     }
 }
 
@@ -303,6 +527,15 @@ void CheckRun::for_each_trace(const std::function<void(const TraceResult&)>& vis
     if (spool) {
         spool->for_each(visit);
     }
+}
+
+ResultTally CheckRun::tally() const
+{
+    ResultTally out = spool ? spool->tally() : ResultTally{};
+    for (const auto& t : traces) {
+        out.add(t);
+    }
+    return out;
 }
 
 } // namespace pc5check::checker

@@ -70,15 +70,7 @@ json finding_json(const checker::TraceResult& t, const machine::Finding& f)
 
 namespace {
 
-/// Counts of a run's summary.
-struct Tally {
-    std::size_t conforms = 0;
-    std::size_t violations = 0;
-    std::size_t inconclusive = 0;
-    std::size_t bad = 0;
-};
-
-json trace_json(const checker::TraceResult& t, Tally& tally)
+json trace_json(const checker::TraceResult& t)
 {
     json j = {{"file", t.file}, {"line", t.line}};
     if (!t.title.empty()) {
@@ -88,23 +80,11 @@ json trace_json(const checker::TraceResult& t, Tally& tally)
         j["spec"] = t.spec_id;
     }
     if (t.error) {
-        ++tally.bad;
         j["verdict"] = "bad-input";
         j["error"] = error_json(*t.error);
         return j;
     }
     const auto& r = t.replay;
-    switch (r.verdict) {
-    case machine::Verdict::conforms:
-        ++tally.conforms;
-        break;
-    case machine::Verdict::violation:
-        ++tally.violations;
-        break;
-    case machine::Verdict::inconclusive:
-        ++tally.inconclusive;
-        break;
-    }
     j["verdict"] = machine::to_string(r.verdict);
     j["events"] = t.event_count;
     j["rules"] = r.violated_rules();
@@ -155,8 +135,9 @@ json trace_json(const checker::TraceResult& t, Tally& tally)
 }
 
 /// The document without its traces: `traces` holds `traces_value`.
-json frame_json(const checker::CheckRun& run, const Tally& tally, json traces_value)
+json frame_json(const checker::CheckRun& run, json traces_value)
 {
+    const checker::ResultTally tally = run.tally();
     json errors = json::array();
     for (const auto& e : run.errors) {
         errors.push_back(error_json(e));
@@ -177,9 +158,8 @@ json frame_json(const checker::CheckRun& run, const Tally& tally, json traces_va
 json to_json(const checker::CheckRun& run)
 {
     json traces = json::array();
-    Tally tally;
-    run.for_each_trace([&](const checker::TraceResult& t) { traces.push_back(trace_json(t, tally)); });
-    return frame_json(run, tally, std::move(traces));
+    run.for_each_trace([&](const checker::TraceResult& t) { traces.push_back(trace_json(t)); });
+    return frame_json(run, std::move(traces));
 }
 
 void write_indented_json(std::ostream& out, const json& frame, const std::string& placeholder,
@@ -193,29 +173,28 @@ void write_indented_json(std::ostream& out, const json& frame, const std::string
     out << text.substr(0, at);
     const std::string pad(indent, ' ');
     bool first = true;
+    std::string indented;
     items([&](const json& item) {
-        out << (first ? "[\n" : ",\n") << pad;
+        indented = first ? "[\n" : ",\n";
+        indented += pad;
         first = false;
         for (const char c : item.dump(2)) {
-            out << c;
+            indented += c;
             if (c == '\n') {
-                out << pad; // dump() escapes newlines inside strings: every '\n' here is layout
+                indented += pad; // dump() escapes newlines inside strings: every '\n' here is layout
             }
         }
+        out << indented;
     });
     out << (first ? "[]" : "\n" + std::string(indent - 2, ' ') + "]") << text.substr(at + quoted.size());
 }
 
 void write_json(std::ostream& out, const checker::CheckRun& run)
 {
-    Tally tally;
-    run.for_each_trace([&](const checker::TraceResult& t) { (void)trace_json(t, tally); });
     constexpr const char* kPlaceholder = "@@pc5check-traces@@";
-    Tally unused;
-    write_indented_json(out, frame_json(run, tally, kPlaceholder), kPlaceholder, 4,
+    write_indented_json(out, frame_json(run, kPlaceholder), kPlaceholder, 4,
                         [&](const std::function<void(const json&)>& emit) {
-                            run.for_each_trace(
-                                [&](const checker::TraceResult& t) { emit(trace_json(t, unused)); });
+                            run.for_each_trace([&](const checker::TraceResult& t) { emit(trace_json(t)); });
                         });
     out << "\n";
 }

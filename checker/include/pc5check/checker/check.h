@@ -28,6 +28,8 @@ struct EventSummary {
     trace::Position position;        ///< where the event starts in its file
     std::string sender_transition;   ///< transition the sender took (empty: none enabled)
     std::string receiver_transition; ///< transition the receiver took (empty: ignored)
+    /// Field by field.
+    friend bool operator==(const EventSummary&, const EventSummary&) = default;
 };
 
 /// Result for one trace (or one unreadable document).
@@ -43,6 +45,8 @@ struct TraceResult {
     /// One per event (empty on error), at most CheckOptions::max_event_summaries of them (the first):
     /// only the HTML chart needs them; findings carry their event's position themselves.
     std::vector<EventSummary> events;
+    /// Field by field.
+    friend bool operator==(const TraceResult&, const TraceResult&) = default;
 };
 
 /// What `check` reads.
@@ -77,16 +81,31 @@ struct CheckOptions {
 /// Parses "I/N" (0 <= I < N) for --shard.
 [[nodiscard]] Expected<std::pair<unsigned, unsigned>> parse_shard(const std::string& text);
 
+/// How many results a run has of each kind, counted as they come: exit codes and report headers
+/// need no pass over a spooled run for them.
+struct ResultTally {
+    std::size_t conforms = 0;
+    std::size_t violations = 0;
+    std::size_t inconclusive = 0;
+    std::size_t bad = 0; ///< unreadable documents and traces (TraceResult::error)
+    /// Counts one more result.
+    void add(const TraceResult& result);
+};
+
 /// Trace results kept in an unnamed temporary file (deleted when closed) and read back in order,
 /// any number of times: a run's memory stays bounded by one trace, however many traces it has.
 /// Falls back to memory when no temporary file can be created.
 class TraceSpool {
   public:
-    TraceSpool();
+    /// Where the records go: a temporary file, or memory (the fallback, also selectable for tests).
+    enum class Storage : std::uint8_t { temporary_file, memory };
+    explicit TraceSpool(Storage storage = Storage::temporary_file);
     /// Appends one result.
     void append(const TraceResult& result);
     /// Results appended so far.
     [[nodiscard]] std::size_t size() const { return count_; }
+    /// The results appended so far, by kind.
+    [[nodiscard]] const ResultTally& tally() const { return tally_; }
     /// Reads every result back, in order.
     void for_each(const std::function<void(const TraceResult&)>& visit) const;
 
@@ -95,8 +114,10 @@ class TraceSpool {
         void operator()(std::FILE* f) const;
     };
     std::unique_ptr<std::FILE, Closer> file_;
-    std::vector<std::string> memory_; ///< only without a temporary file
+    std::vector<std::string> memory_; ///< records, when there is no temporary file
+    std::string record_;              ///< the record being written (kept: its capacity is reused)
     std::size_t count_ = 0;
+    ResultTally tally_;
 };
 
 /// All results of one run, in input order.
@@ -112,6 +133,8 @@ struct CheckRun {
     void for_each_trace(const std::function<void(const TraceResult&)>& visit) const;
     /// How many results for_each_trace visits.
     [[nodiscard]] std::size_t trace_count() const { return traces.size() + (spool ? spool->size() : 0); }
+    /// The results for_each_trace visits, by kind (no pass over the spool).
+    [[nodiscard]] ResultTally tally() const;
 };
 
 /// Loads specs on demand and keeps them for the run.

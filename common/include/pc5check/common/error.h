@@ -51,6 +51,8 @@ struct Error {
         out += message;
         return out;
     }
+    /// Field by field.
+    friend bool operator==(const Error&, const Error&) = default;
 };
 
 /// Result of an operation on external input.

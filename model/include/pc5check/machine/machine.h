@@ -34,6 +34,8 @@ struct Finding {
     std::string expected; ///< rendered "expected" template
     std::string observed; ///< rendered "observed" template
     std::string reason;   ///< for unverified: why it could not be decided
+    /// Field by field.
+    friend bool operator==(const Finding&, const Finding&) = default;
 };
 
 /// The UE a failed check blames: the event's sender or receiver, or a fixed role (spec::Offender).
@@ -51,6 +53,8 @@ struct StepRecord {
     std::vector<std::string> assumptions; ///< guards taken although unknown, with reasons
     /// The state before this event, rendered: only when asked for and this event broke a rule.
     std::vector<std::pair<std::string, std::string>> state_before;
+    /// Field by field.
+    friend bool operator==(const StepRecord&, const StepRecord&) = default;
 };
 
 /// One member of a symbolic explanation: an observed event, or a rule check at an event (or at an
@@ -60,6 +64,8 @@ struct Conflict {
     std::string rule;      ///< rule ID; empty for an observed event
     std::string what;      ///< one line for a person: "event 3: SECURITY_MODE_COMMAND from target (observed)"
     std::vector<spec::ClauseRef> clauses;
+    /// Field by field.
+    friend bool operator==(const Conflict&, const Conflict&) = default;
 };
 
 /// How a trace was checked.
@@ -82,6 +88,8 @@ struct ReplayResult {
     std::string limit;                   ///< inconclusive: the limit that was hit
     /// Rule IDs with at least one violation (sorted, unique; includes warnings).
     [[nodiscard]] std::vector<std::string> violated_rules() const;
+    /// Field by field.
+    friend bool operator==(const ReplayResult&, const ReplayResult&) = default;
 };
 
 /// Values of a trace event as the expression language sees them (ie.*, sec.*, pdu, msg, from).

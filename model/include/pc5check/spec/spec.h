@@ -34,6 +34,8 @@ struct ClauseRef {
 
     /// "TS 33.536 5.3.3.1.4.3 (Rel-17)".
     [[nodiscard]] std::string to_string() const;
+    /// Field by field.
+    friend bool operator==(const ClauseRef&, const ClauseRef&) = default;
 };
 
 /// A value 3GPP text leaves open or that we could not confirm; overridable on the command line.

@@ -38,6 +38,8 @@ enum class Role : std::uint8_t { initiator, target };
 struct Position {
     std::size_t line = 0;
     std::size_t column = 0;
+    /// Field by field.
+    friend bool operator==(const Position&, const Position&) = default;
 };
 
 /// PDCP protection of one message as observed.
@@ -54,6 +56,8 @@ struct Sec {
     std::optional<std::uint8_t> direction;          ///< 1 bit
     std::optional<std::array<std::uint8_t, 4>> mac; ///< MAC-I
     std::optional<bool> ciphered;
+    /// Field by field.
+    friend bool operator==(const Sec&, const Sec&) = default;
 };
 
 /// One observed message.
@@ -108,6 +112,8 @@ struct Expect {
     std::vector<std::string> assumed;    ///< each must occur in some reported assumption
     std::vector<std::string> unverified; ///< rule IDs that must be reported unverified
     std::string limit;                   ///< inconclusive: must occur in the limit named
+    /// Field by field.
+    friend bool operator==(const Expect&, const Expect&) = default;
 };
 
 /// An event `pc5check prove` attributes to the attacker (top-level `attacker_steps` of a counterexample
