@@ -5,7 +5,8 @@
 #   cmake --build build-bench -j2
 # Environment: BUILD (default <repo>/build-bench), TRACES (corpus size, 2000), REPS (repetitions, 5),
 # NICE (niceness, 5), SIZES (trace lengths of the RSS probe, "10 100 1000 10000 100000"),
-# KEEP (directory to keep the raw output in; default: a temporary directory, removed).
+# KEEP (directory to keep the raw output in; default: a temporary directory, removed),
+# GB_COUNT (traces of the generated ~1 GB .jsonl corpus of section 6, 140000; 0 skips section 6).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,10 +16,13 @@ traces=${TRACES:-2000}
 reps=${REPS:-5}
 niceness=${NICE:-5}
 sizes=${SIZES:-10 100 1000 10000 100000}
+gb_count=${GB_COUNT:-140000}
 bench_bin=$build/bench/pc5check_bench
 probe_bin=$build/bench/pc5check_rss_probe
+parse_bin=$build/bench/pc5check_parse_baseline
+cli_bin=$build/checker/pc5check
 
-for bin in "$bench_bin" "$probe_bin"; do
+for bin in "$bench_bin" "$probe_bin" "$parse_bin" "$cli_bin"; do
     if [[ ! -x $bin ]]; then
         echo "run.sh: $bin not built (see the build commands at the top of this script)" >&2
         exit 2
@@ -67,6 +71,97 @@ for n in $sizes; do
     per_event=$(awk -v k="$kib" -v b="$baseline" -v n="$n" 'BEGIN { printf "%.2f", (k - b) / n }')
     rss_rows+=("| $n | $(awk -v b="$bytes" 'BEGIN { printf "%.2f", b / 1e6 }') | $verdict | $(awk -v k="$kib" 'BEGIN { printf "%.1f", k / 1024 }') | $per_event |")
 done
+
+# 6. The CLI end to end on a generated ~1 GB .jsonl corpus, against nlohmann's parse of the same file.
+gb_section=
+if [[ $gb_count != 0 ]]; then
+    gb_dir=$out/gb
+    gen_cmd=("$cli_bin" gen "$repo/spec/ts33536-r17.json" --count "$gb_count" --seed 11 -o "$gb_dir")
+    gen_start=$(date +%s.%N)
+    "${gen_cmd[@]}" >/dev/null
+    gen_s=$(awk -v a="$gen_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+    gb_file=$(ls "$gb_dir"/*.jsonl)
+    gb_bytes=$(stat -c %s "$gb_file")
+    # Wall seconds and peak RSS (KiB) of one command; GNU time gives the RSS, else it is left out.
+    timed() {
+        local start end status=0
+        if [[ -x /usr/bin/time ]]; then
+            /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >/dev/null 2>"$out/stderr.txt" || status=$?
+        else
+            start=$(date +%s.%N)
+            "$@" >/dev/null 2>"$out/stderr.txt" || status=$?
+            end=$(date +%s.%N)
+            awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f -\n", b - a }' >"$out/time.txt"
+        fi
+        # 1 = some trace violates (the corpus mixes both); 2 or 3 would make the figures meaningless.
+        if ((status > 1)); then
+            echo "run.sh: exit $status from: $*" >&2
+            cat "$out/stderr.txt" >&2
+            exit 1
+        fi
+        tail -n 1 "$out/time.txt" # GNU time puts "Command exited with non-zero status" first
+    }
+    baseline_cmd=(nice -n "$niceness" "$parse_bin" "$gb_file")
+    baseline_s() { "${baseline_cmd[@]}" | sed -n 's/.*seconds=\([0-9.]*\).*/\1/p'; }
+    baseline_line=$("${baseline_cmd[@]}")
+    gb_events=$(sed -n 's/.*events=\([0-9]*\).*/\1/p' <<<"$baseline_line")
+    gb_lines=$(sed -n 's/.*lines=\([0-9]*\).*/\1/p' <<<"$baseline_line")
+    base1=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' <<<"$baseline_line")
+    gb_runs=(
+        "-j 1|json|$out/gb-report.json"
+        "-j 1|text|$out/gb-report.txt"
+        "-j 1|junit|$out/gb-report.xml"
+        "-j 2|json|$out/gb-report-j2.json"
+    )
+    gb_rows=()
+    gb_cmds=()
+    gb_summary=
+    for run in "${gb_runs[@]}"; do
+        IFS='|' read -r jobs format report <<<"$run"
+        # shellcheck disable=SC2206 # "-j N" splits into two words on purpose
+        cmd=(nice -n "$niceness" "$cli_bin" check $jobs --format "$format" -o "$report" "$gb_file")
+        read -r secs kib <<<"$(timed "${cmd[@]}")"
+        gb_cmds+=("$(shown "${cmd[@]}")")
+        gb_rows+=("$jobs|$format|$secs|$kib")
+        if [[ $format == text && -z $gb_summary ]]; then
+            gb_summary=$(tail -n 1 "$report")
+        fi
+    done
+    base2=$(baseline_s)
+    base=$(awk -v a="$base1" -v b="$base2" 'BEGIN { print (a < b ? a : b) }')
+    mb() { awk -v b="$gb_bytes" -v s="$1" 'BEGIN { printf "%.1f", b / s / 1e6 }'; }
+    table="| run | wall s | MB/s | events/s | peak RSS MiB | throughput / nlohmann parse |
+|---|---:|---:|---:|---:|---:|
+| nlohmann::json::parse per line (faster of 2 runs: $(printf "%.2f" "$base1") s, $(printf "%.2f" "$base2") s) | $(printf "%.2f" "$base") | $(mb "$base") | $(awk -v e="$gb_events" -v s="$base" 'BEGIN { printf "%.0f", e / s }') | | 1 |"
+    for row in "${gb_rows[@]}"; do
+        IFS='|' read -r jobs format secs kib <<<"$row"
+        rss=$([[ $kib == - ]] && echo "n/a" || awk -v k="$kib" 'BEGIN { printf "%.1f", k / 1024 }')
+        ratio=$(awk -v b="$base" -v s="$secs" 'BEGIN { printf "%.2f", b / s }')
+        [[ $jobs == "-j 1" && $format == json ]] && ratio="**$ratio**"
+        table+="
+| \`pc5check check $jobs --format $format -o FILE\` | $secs | $(mb "$secs") | $(awk -v e="$gb_events" -v s="$secs" 'BEGIN { printf "%.0f", e / s }') | $rss | $ratio |"
+    done
+    gb_section="
+#### 6. The CLI end to end on a generated 1 GB .jsonl corpus
+
+\`pc5check gen --count $gb_count\` wrote $(awk -v b="$gb_bytes" 'BEGIN { printf "%.2f", b / 1e9 }') GB ($gb_lines traces, $gb_events events) in $gen_s s. Each row is one
+process on the same file (page cache warm), wall time: reading, checking, the spooled results and the
+report, against a program that only reads the file the same way and parses every line with
+\`nlohmann::json::parse\` (\`bench/parse_baseline.cpp\`), timed before and after the checks. Text report's
+summary: $gb_summary
+
+$table
+
+Commands (from the repository root):
+
+\`\`\`
+$(shown "${gen_cmd[@]}")
+$(shown "${baseline_cmd[@]}")     # before and after the checks
+$(printf '%s\n' "${gb_cmds[@]}")
+\`\`\`
+"
+    rm -rf "$gb_dir" "$out"/gb-report*
+fi
 load_after=$(load)
 
 cat <<EOF
@@ -97,4 +192,5 @@ for n in $sizes; do
     $(shown nice -n "$niceness" "$probe_bin") check \$OUT/data-\$n.json
 done
 \`\`\`
+$gb_section
 EOF

@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 
 namespace pc5check::report {
 
@@ -178,12 +179,15 @@ void write_indented_json(std::ostream& out, const json& frame, const std::string
         indented = first ? "[\n" : ",\n";
         indented += pad;
         first = false;
-        for (const char c : item.dump(2)) {
-            indented += c;
-            if (c == '\n') {
-                indented += pad; // dump() escapes newlines inside strings: every '\n' here is layout
-            }
+        const std::string dumped = item.dump(2);
+        std::string_view rest = dumped;
+        // dump() escapes newlines inside strings: every '\n' here is layout.
+        for (std::size_t nl = rest.find('\n'); nl != std::string_view::npos; nl = rest.find('\n')) {
+            indented.append(rest.substr(0, nl + 1));
+            indented += pad;
+            rest.remove_prefix(nl + 1);
         }
+        indented.append(rest);
         out << indented;
     });
     out << (first ? "[]" : "\n" + std::string(indent - 2, ' ') + "]") << text.substr(at + quoted.size());
