@@ -200,8 +200,9 @@ constexpr std::size_t kMaxStepMembers = 8;
 /// read, or returns false (decline) and leaves the cursor anywhere.
 class Reader {
   public:
-    Reader(std::string_view text, std::size_t first_line, const Limits& limits)
-        : text_(text), line_(first_line), limits_(limits)
+    /// `text` starts at line `first_line`, column `first_column` of its file.
+    Reader(std::string_view text, std::size_t first_line, const Limits& limits, std::size_t first_column = 1)
+        : text_(text), line_(first_line), column_shift_(first_column - 1), limits_(limits)
     {
     }
 
@@ -231,13 +232,27 @@ class Reader {
                seen.has(TopKey::link) && seen.has(TopKey::events);
     }
 
+    /// The whole text: one element of a document's `events` array (event `index`) and nothing else.
+    [[nodiscard]] bool lone_event(Event& e, std::size_t index, double previous_at)
+    {
+        skip_ws();
+        if (!event(e, index, previous_at)) {
+            return false;
+        }
+        skip_ws();
+        return pos_ == text_.size();
+    }
+
   private:
     // --- JSON ---
 
     [[nodiscard]] char peek() const { return pos_ < text_.size() ? text_[pos_] : '\0'; }
 
     /// Position of the cursor, as the position scan counts it.
-    [[nodiscard]] Position here() const { return Position{line_, pos_ - line_start_ + 1 - continuation_}; }
+    [[nodiscard]] Position here() const
+    {
+        return Position{line_, pos_ - line_start_ + 1 - continuation_ + column_shift_};
+    }
 
     void skip_ws()
     {
@@ -247,6 +262,7 @@ class Reader {
                 ++line_;
                 line_start_ = pos_ + 1;
                 continuation_ = 0;
+                column_shift_ = 0;
             } else if (c != ' ' && c != '\t' && c != '\r') {
                 return;
             }
@@ -912,6 +928,7 @@ class Reader {
     std::size_t line_;             ///< file line of the cursor
     std::size_t line_start_ = 0;   ///< offset where that line starts in `text_`
     std::size_t continuation_ = 0; ///< UTF-8 continuation bytes between line_start_ and the cursor
+    std::size_t column_shift_;     ///< on the text's first line: the columns of the file before it
     const Limits& limits_;
 };
 
@@ -926,6 +943,18 @@ std::optional<Trace> read_fast(std::string_view text, const std::string& file, s
     }
     trace.file = file;
     return trace;
+}
+
+std::optional<Event> read_fast_event(std::string_view text, const Position& at, std::size_t index,
+                                     double previous_at)
+{
+    // parse_event reads an element with the default limits: so does this.
+    const Limits limits;
+    Event event;
+    if (!Reader(text, at.line, limits, at.column).lone_event(event, index, previous_at)) {
+        return std::nullopt;
+    }
+    return event;
 }
 
 } // namespace pc5check::trace::detail

@@ -1,7 +1,8 @@
 /// \file TraceStream: a `.json` trace document read in two passes, so memory follows the header and
 /// the largest event instead of the file. Pass 1 finds the top-level members, copies every one but
 /// `events` into a header document (with `"events": []`) read by parse_trace, and skips over `events`.
-/// Pass 2 cuts `events` into its elements and reads each on its own (detail::parse_event).
+/// Pass 2 cuts `events` into its elements and reads each on its own (detail::read_fast_event, or
+/// detail::parse_event when the fast reader declines).
 ///
 /// Two passes because writers put `events` anywhere: nlohmann (our generator among them) sorts keys,
 /// so `events` comes before `link` and `keys`, which the replay needs first. The cutting is lenient
@@ -12,6 +13,7 @@
 /// take precedence over one found earlier (a bad event at the start).
 
 #include "pc5check/trace/trace.h"
+#include "trace/fast_reader.h"
 #include "trace/stream_detail.h"
 
 #include <array>
@@ -300,7 +302,11 @@ struct TraceStream::State {
         if (!read || offset >= events_end) {
             return stop();
         }
-        auto event = detail::parse_event(element, file_label, element_at, next_index, previous_at);
+        // The single-pass reader first; it declines anything it is not sure of (fast_reader.h).
+        std::optional<Event> event = detail::read_fast_event(element, element_at, next_index, previous_at);
+        if (!event) {
+            event = detail::parse_event(element, file_label, element_at, next_index, previous_at);
+        }
         if (!event) {
             return stop();
         }

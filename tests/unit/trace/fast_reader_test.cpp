@@ -1,6 +1,7 @@
 #include "pc5check/trace/trace.h"
 #include "trace/compare.h"
 #include "trace/fast_reader.h"
+#include "trace/stream_detail.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -536,5 +537,107 @@ TEST_SUITE("trace")
         CHECK(differs([](Trace& t) { t.expect->limit.clear(); }) == "expect/limit");
         CHECK(differs([](Trace& t) { t.attacker_steps[1].injected = true; }) == "attacker_steps/1/injected");
         CHECK(differs([](Trace& t) { t.events[1].ie = json::object(); }) == "events/1/ie: type");
+    }
+}
+
+namespace {
+
+/// Runs parse_event and read_fast_event on one `events` element and fails the test unless the fast
+/// one declines or gives parse_event's event, and declines whenever parse_event does.
+Outcome event_differential(std::string_view text, const pc5check::trace::Position& at, std::size_t index,
+                           double previous_at)
+{
+    using pc5check::trace::Event;
+    const std::optional<Event> slow = pc5check::trace::detail::parse_event(text, "t.json", at, index, previous_at);
+    const std::optional<Event> fast = pc5check::trace::detail::read_fast_event(text, at, index, previous_at);
+    if (!slow) {
+        if (fast) {
+            FAIL_CHECK("read_fast_event accepted what parse_event refuses:\n" << text);
+        }
+        return Outcome::both_fail;
+    }
+    if (!fast) {
+        return Outcome::declined;
+    }
+    Trace a;
+    Trace b;
+    a.events.push_back(*fast);
+    b.events.push_back(*slow);
+    if (const auto diff = first_difference(a, b)) {
+        FAIL_CHECK("read_fast_event and parse_event differ at " << *diff << ":\n" << text);
+    }
+    return Outcome::equal;
+}
+
+} // namespace
+
+TEST_SUITE("trace")
+{
+    TEST_CASE("fast reader: streamed events read fast, equal to parse_event, at any position and index")
+    {
+        std::vector<json> docs = {json::parse(kFull)};
+        for (const auto& path : files_under("traces")) {
+            if (path.extension() == ".json") {
+                docs.push_back(json::parse(read_file(path)));
+            }
+        }
+        Writer pretty;
+        pretty.indent = "  ";
+        Writer crlf;
+        crlf.indent = "\t";
+        crlf.newline = "\r\n";
+        crlf.colon = " : ";
+        const pc5check::trace::Position starts[] = {{1, 1}, {7, 13}, {120000, 3}};
+        Tally tally;
+        for (const json& doc : docs) {
+            for (const json& ev : doc.at("events")) {
+                for (const Writer* w : {&pretty, &crlf}) {
+                    const std::string text = w->write(ev);
+                    for (const auto& at : starts) {
+                        tally.add(event_differential(text, at, 0, 0.0));
+                        tally.add(event_differential(text, at, 999'999, 2.5));
+                    }
+                }
+                tally.add(event_differential(" \n" + Writer{}.write(ev) + "\n ", {4, 9}, 3, 1.0));
+            }
+        }
+        MESSAGE("event elements: " << tally.total() << " (" << tally.equal << " read fast, " << tally.declined
+                                   << " declined)");
+        CHECK(tally.both_fail == 0);
+        // Everything the corpus writes reads fast: declining is for what the generator never writes.
+        CHECK(tally.declined == 0);
+        CHECK(tally.equal > 1000);
+    }
+
+    TEST_CASE("fast reader: single-character mutations of streamed events")
+    {
+        const json doc = json::parse(kFull);
+        Writer pretty;
+        pretty.indent = " ";
+        pretty.newline = "\r\n";
+        constexpr std::string_view kReplacements = "\"{}[],:0 1-.eEx\\\na\xC3\t/";
+        Tally tally;
+        for (const json& ev : doc.at("events")) {
+            const std::string text = pretty.write(ev);
+            for (std::size_t i = 0; i < text.size(); ++i) {
+                std::string deleted = text;
+                deleted.erase(i, 1);
+                tally.add(event_differential(deleted, {3, 5}, 1, 0.5));
+                std::string doubled = text;
+                doubled.insert(i, 1, text[i]);
+                tally.add(event_differential(doubled, {3, 5}, 1, 0.5));
+                for (const char c : kReplacements) {
+                    if (c != text[i]) {
+                        std::string replaced = text;
+                        replaced[i] = c;
+                        tally.add(event_differential(replaced, {3, 5}, 1, 0.5));
+                    }
+                }
+            }
+        }
+        MESSAGE("event mutants: " << tally.total() << " (" << tally.equal << " read fast, " << tally.declined
+                                  << " declined, " << tally.both_fail << " refused by both)");
+        CHECK(tally.equal > 100);
+        CHECK(tally.both_fail > 1000);
     }
 }
