@@ -1,8 +1,12 @@
 #include "pc5check/checker/report.h"
+#include "report/json_writer.h"
 
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace pc5check::report {
 
@@ -10,128 +14,220 @@ namespace {
 
 using nlohmann::json;
 
-json error_json(const Error& e)
+// The entries below are written with keys in increasing byte order: the order of nlohmann's
+// std::map, which the `pc5check-result/1` layout (to_json(run).dump(2)) has always had.
+
+void write_error(JsonWriter& w, const Error& e)
 {
-    json j = {{"message", e.message}};
-    if (!e.file.empty()) {
-        j["file"] = e.file;
-    }
-    if (!e.json_pointer.empty()) {
-        j["pointer"] = e.json_pointer;
-    }
+    w.begin_object();
     if (e.line != 0) {
-        j["line"] = e.line;
-        j["column"] = e.column;
+        w.member("column", e.column);
     }
     if (e.event_index) {
-        j["event"] = *e.event_index;
+        w.member("event", *e.event_index);
     }
-    return j;
+    if (!e.file.empty()) {
+        w.member("file", e.file);
+    }
+    if (e.line != 0) {
+        w.member("line", e.line);
+    }
+    w.member("message", e.message);
+    if (!e.json_pointer.empty()) {
+        w.member("pointer", e.json_pointer);
+    }
+    w.end_object();
 }
 
-json clauses_json(const std::vector<spec::ClauseRef>& clauses)
+void write_strings(JsonWriter& w, const std::vector<std::string>& strings)
 {
-    json out = json::array();
+    w.begin_array();
+    for (const auto& s : strings) {
+        w.value(s);
+    }
+    w.end_array();
+}
+
+void write_clauses(JsonWriter& w, const std::vector<spec::ClauseRef>& clauses)
+{
+    w.begin_array();
     for (const auto& c : clauses) {
-        json j = {{"doc", c.doc}, {"clause", c.clause}};
-        if (!c.release.empty()) {
-            j["release"] = c.release;
-        }
+        w.begin_object();
+        w.member("clause", c.clause);
+        w.member("doc", c.doc);
         if (!c.note.empty()) {
-            j["note"] = c.note;
+            w.member("note", c.note);
         }
-        out.push_back(j);
+        if (!c.release.empty()) {
+            w.member("release", c.release);
+        }
+        w.end_object();
     }
-    return out;
+    w.end_array();
 }
 
-json finding_json(const checker::TraceResult& t, const machine::Finding& f)
+void write_finding(JsonWriter& w, const checker::TraceResult& t, const machine::Finding& f)
 {
-    json j = {{"rule", f.rule},
-              {"severity", f.warning ? "warning" : "error"},
-              {"event", f.event},
-              {"msg", f.msg},
-              {"offender", f.offender == trace::Role::initiator ? "initiator" : "target"},
-              {"clauses", clauses_json(f.clauses)},
-              {"text", f.rule_text},
-              {"expected", f.expected},
-              {"observed", f.observed}};
-    if (f.outcome == machine::Outcome::unverified) {
-        j["reason"] = f.reason;
-    }
+    w.begin_object();
+    w.key("clauses");
+    write_clauses(w, f.clauses);
+    w.member("event", f.event);
+    w.member("expected", f.expected);
+    w.member("msg", f.msg);
+    w.member("observed", f.observed);
+    w.member("offender", f.offender == trace::Role::initiator ? "initiator" : "target");
     // Where the event starts in its file (omitted when unknown, e.g. a trace built in memory).
     const trace::Position& pos = f.event < t.events.size() ? t.events[f.event].position : f.position;
     if (pos.line != 0) {
-        j["position"] = {{"line", pos.line}, {"column", pos.column}};
+        w.key("position");
+        w.begin_object();
+        w.member("column", pos.column);
+        w.member("line", pos.line);
+        w.end_object();
     }
-    return j;
+    if (f.outcome == machine::Outcome::unverified) {
+        w.member("reason", f.reason);
+    }
+    w.member("rule", f.rule);
+    w.member("severity", f.warning ? "warning" : "error");
+    w.member("text", f.rule_text);
+    w.end_object();
 }
 
-} // namespace
-
-namespace {
-
-json trace_json(const checker::TraceResult& t)
+/// The findings that are violations (`violations`), or the others: the unverified checks.
+void write_findings(JsonWriter& w, const checker::TraceResult& t, bool violations)
 {
-    json j = {{"file", t.file}, {"line", t.line}};
-    if (!t.title.empty()) {
-        j["title"] = t.title;
+    w.begin_array();
+    for (const auto& f : t.replay.findings) {
+        if ((f.outcome == machine::Outcome::violation) == violations) {
+            write_finding(w, t, f);
+        }
     }
-    if (!t.spec_id.empty()) {
-        j["spec"] = t.spec_id;
+    w.end_array();
+}
+
+void write_explanation(JsonWriter& w, const machine::ReplayResult& r)
+{
+    w.begin_object();
+    w.key("conflict");
+    w.begin_array();
+    for (const auto& c : r.explanation) {
+        w.begin_object();
+        if (!c.rule.empty()) {
+            w.key("clauses");
+            w.begin_array();
+            for (const auto& cl : c.clauses) {
+                w.value(cl.to_string());
+            }
+            w.end_array();
+        }
+        w.member("event", c.event);
+        if (!c.rule.empty()) {
+            w.member("rule", c.rule);
+        }
+        w.member("what", c.what);
+        w.end_object();
     }
+    w.end_array();
+    w.member("first_failing_event", r.first_failing_event);
+    w.end_object();
+}
+
+/// The state as an object: names sorted, a repeated name with its last value (as assigning each
+/// pair to a json object did).
+void write_state(JsonWriter& w, const std::vector<std::pair<std::string, std::string>>& state)
+{
+    std::vector<const std::pair<std::string, std::string>*> sorted;
+    sorted.reserve(state.size());
+    for (const auto& entry : state) {
+        sorted.push_back(&entry);
+    }
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const auto* a, const auto* b) { return a->first < b->first; });
+    w.begin_object();
+    for (std::size_t i = 0; i < sorted.size(); ++i) {
+        if (i + 1 < sorted.size() && sorted[i + 1]->first == sorted[i]->first) {
+            continue; // a later value replaces this one
+        }
+        w.member(sorted[i]->first, sorted[i]->second);
+    }
+    w.end_object();
+}
+
+/// One element of the document's `traces`: the single definition of a trace entry, which write_json
+/// streams and to_json reads back.
+void write_trace(JsonWriter& w, const checker::TraceResult& t)
+{
+    w.begin_object();
     if (t.error) {
-        j["verdict"] = "bad-input";
-        j["error"] = error_json(*t.error);
-        return j;
+        w.key("error");
+        write_error(w, *t.error);
+        w.member("file", t.file);
+        w.member("line", t.line);
+        if (!t.spec_id.empty()) {
+            w.member("spec", t.spec_id);
+        }
+        if (!t.title.empty()) {
+            w.member("title", t.title);
+        }
+        w.member("verdict", "bad-input");
+        w.end_object();
+        return;
     }
     const auto& r = t.replay;
-    j["verdict"] = machine::to_string(r.verdict);
-    j["events"] = t.event_count;
-    j["rules"] = r.violated_rules();
-    json violations_json = json::array();
-    json unverified_json = json::array();
-    for (const auto& f : r.findings) {
-        (f.outcome == machine::Outcome::violation ? violations_json : unverified_json)
-            .push_back(finding_json(t, f));
+    w.key("assumptions");
+    write_strings(w, r.assumptions);
+    w.member("events", t.event_count);
+    if (!r.explanation.empty()) {
+        w.key("explanation");
+        write_explanation(w, r);
     }
-    j["violations"] = violations_json;
-    j["unverified"] = unverified_json;
-    j["assumptions"] = r.assumptions;
-    j["passes"] = r.passes;
-    j["mode"] = r.mode == machine::Mode::symbolic ? "symbolic" : "concrete";
-    if (!r.note.empty()) {
-        j["note"] = r.note;
-    }
+    w.member("file", t.file);
     if (r.mode == machine::Mode::symbolic) {
-        j["inserted_messages"] = r.inserted;
+        w.member("inserted_messages", r.inserted);
     }
     if (r.verdict == machine::Verdict::inconclusive) {
-        j["limit"] = r.limit;
+        w.member("limit", r.limit);
     }
-    if (!r.explanation.empty()) {
-        json ex = json::array();
-        for (const auto& c : r.explanation) {
-            json item = {{"event", c.event}, {"what", c.what}};
-            if (!c.rule.empty()) {
-                item["rule"] = c.rule;
-                json clauses = json::array();
-                for (const auto& cl : c.clauses) {
-                    clauses.push_back(cl.to_string());
-                }
-                item["clauses"] = clauses;
-            }
-            ex.push_back(item);
-        }
-        j["explanation"] = {{"first_failing_event", r.first_failing_event}, {"conflict", ex}};
+    w.member("line", t.line);
+    w.member("mode", r.mode == machine::Mode::symbolic ? "symbolic" : "concrete");
+    if (!r.note.empty()) {
+        w.member("note", r.note);
+    }
+    w.key("passes");
+    w.begin_object();
+    for (const auto& [rule, count] : r.passes) {
+        w.member(rule, count);
+    }
+    w.end_object();
+    w.key("rules");
+    write_strings(w, r.violated_rules());
+    if (!t.spec_id.empty()) {
+        w.member("spec", t.spec_id);
     }
     if (!r.state_at_first_violation.empty()) {
-        json state = json::object();
-        for (const auto& [name, value] : r.state_at_first_violation) {
-            state[name] = value;
-        }
-        j["state_at_first_violation"] = state;
+        w.key("state_at_first_violation");
+        write_state(w, r.state_at_first_violation);
     }
+    if (!t.title.empty()) {
+        w.member("title", t.title);
+    }
+    w.key("unverified");
+    write_findings(w, t, false);
+    w.member("verdict", machine::to_string(r.verdict));
+    w.key("violations");
+    write_findings(w, t, true);
+    w.end_object();
+}
+
+/// The value `write` writes, as a DOM (for to_json; JsonWriter's output is always valid JSON).
+json written_json(const std::function<void(JsonWriter&)>& write)
+{
+    std::string text;
+    JsonWriter w(text);
+    write(w);
+    json j = json::parse(text, nullptr, false);
+    PC5CHECK_ASSERT(!j.is_discarded());
     return j;
 }
 
@@ -141,7 +237,7 @@ json frame_json(const checker::CheckRun& run, json traces_value)
     const checker::ResultTally tally = run.tally();
     json errors = json::array();
     for (const auto& e : run.errors) {
-        errors.push_back(error_json(e));
+        errors.push_back(written_json([&e](JsonWriter& w) { write_error(w, e); }));
     }
     return {{"format", "pc5check-result/1"},
             {"traces", std::move(traces_value)},
@@ -154,12 +250,61 @@ json frame_json(const checker::CheckRun& run, json traces_value)
               {"bad_input", tally.bad + run.errors.size()}}}};
 }
 
+/// `frame.dump(2)` written with the string value `placeholder` replaced by an array written one
+/// element at a time, each element's lines indented by `indent` spaces.
+class SplicedArray {
+  public:
+    /// Writes the frame up to the placeholder.
+    SplicedArray(std::ostream& out, const json& frame, const std::string& placeholder, std::size_t indent)
+        : out_(&out), indent_(indent)
+    {
+        const std::string text = frame.dump(2);
+        const std::string quoted = "\"" + placeholder + "\"";
+        const std::size_t at = text.find(quoted);
+        PC5CHECK_ASSERT(at != std::string::npos && indent >= 2);
+        out.write(text.data(), static_cast<std::streamsize>(at));
+        tail_ = text.substr(at + quoted.size());
+    }
+
+    /// The text of the next element, to append it to: holds the separator and indentation before it.
+    [[nodiscard]] std::string& next_element()
+    {
+        element_.assign(first_ ? "[\n" : ",\n");
+        element_.append(indent_, ' ');
+        first_ = false;
+        return element_;
+    }
+
+    /// Writes the element next_element() returned.
+    void write_element() { out_->write(element_.data(), static_cast<std::streamsize>(element_.size())); }
+
+    /// Closes the array and writes the rest of the frame.
+    void finish()
+    {
+        if (first_) {
+            *out_ << "[]";
+        } else {
+            *out_ << '\n' << std::string(indent_ - 2, ' ') << ']';
+        }
+        *out_ << tail_;
+    }
+
+  private:
+    std::ostream* out_;
+    std::size_t indent_;
+    std::string tail_;    ///< the frame after the placeholder
+    std::string element_; ///< kept: its capacity is reused
+    bool first_ = true;
+};
+
 } // namespace
 
 json to_json(const checker::CheckRun& run)
 {
     json traces = json::array();
-    run.for_each_trace([&](const checker::TraceResult& t) { traces.push_back(trace_json(t)); });
+    run.for_each_trace([&](const checker::TraceResult& t) {
+        traces.push_back(written_json([&t](JsonWriter& w) { write_trace(w, t); }));
+    });
     return frame_json(run, std::move(traces));
 }
 
@@ -167,39 +312,35 @@ void write_indented_json(std::ostream& out, const json& frame, const std::string
                          std::size_t indent,
                          const std::function<void(const std::function<void(const json&)>&)>& items)
 {
-    const std::string text = frame.dump(2);
-    const std::string quoted = "\"" + placeholder + "\"";
-    const std::size_t at = text.find(quoted);
-    PC5CHECK_ASSERT(at != std::string::npos);
-    out << text.substr(0, at);
+    SplicedArray array(out, frame, placeholder, indent);
     const std::string pad(indent, ' ');
-    bool first = true;
-    std::string indented;
     items([&](const json& item) {
-        indented = first ? "[\n" : ",\n";
-        indented += pad;
-        first = false;
+        std::string& text = array.next_element();
         const std::string dumped = item.dump(2);
         std::string_view rest = dumped;
         // dump() escapes newlines inside strings: every '\n' here is layout.
         for (std::size_t nl = rest.find('\n'); nl != std::string_view::npos; nl = rest.find('\n')) {
-            indented.append(rest.substr(0, nl + 1));
-            indented += pad;
+            text.append(rest.substr(0, nl + 1));
+            text += pad;
             rest.remove_prefix(nl + 1);
         }
-        indented.append(rest);
-        out << indented;
+        text.append(rest);
+        array.write_element();
     });
-    out << (first ? "[]" : "\n" + std::string(indent - 2, ' ') + "]") << text.substr(at + quoted.size());
+    array.finish();
 }
 
 void write_json(std::ostream& out, const checker::CheckRun& run)
 {
     constexpr const char* kPlaceholder = "@@pc5check-traces@@";
-    write_indented_json(out, frame_json(run, kPlaceholder), kPlaceholder, 4,
-                        [&](const std::function<void(const json&)>& emit) {
-                            run.for_each_trace([&](const checker::TraceResult& t) { emit(trace_json(t)); });
-                        });
+    constexpr std::size_t kTraceIndent = 4; // elements of the top-level object's "traces"
+    SplicedArray array(out, frame_json(run, kPlaceholder), kPlaceholder, kTraceIndent);
+    run.for_each_trace([&](const checker::TraceResult& t) {
+        JsonWriter w(array.next_element(), kTraceIndent);
+        write_trace(w, t);
+        array.write_element();
+    });
+    array.finish();
     out << "\n";
 }
 
