@@ -705,7 +705,7 @@ std::string summary(const CollectingReporter& r)
             << "| reader | MB/s | CPU s |\n|---|---:|---:|\n"
             << "| (w) whole: file into memory, `parse_trace` (the single-pass reader) | "
             << fixed(mb / t_whole, 1) << " | " << fixed(t_whole, 3) << " |\n"
-            << "| (s) streamed: `TraceStream` (two passes, each event parsed on its own by the full reader) "
+            << "| (s) streamed: `TraceStream` (two passes, each event read on its own by the single-pass reader) "
                "| "
             << fixed(mb / t_stream, 1) << " | " << fixed(t_stream, 3) << " |\n"
             << "| (x) nlohmann SAX, one event DOM at a time (no positions, no checks) | "
