@@ -71,6 +71,7 @@ int main(int argc, char** argv)
     }
     parse();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::cout << "bytes=" << bytes << " lines=" << lines << " events=" << events << " seconds=" << seconds << "\n";
+    std::cout << "bytes=" << bytes << " lines=" << lines << " events=" << events << " seconds=" << seconds
+              << "\n";
     return 0;
 }

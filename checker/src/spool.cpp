@@ -2,10 +2,10 @@
 ///
 /// A record is a TraceResult's fields in declaration order: unsigned integers as LEB128 varints,
 /// strings as a varint length and their bytes, optionals and booleans as one flag byte, doubles as
-/// their 8 bytes; the record itself is preceded by its length as 8 little-endian bytes. Only this file reads or writes
-/// the records, within one process, so a record that does not decode is a bug (PC5CHECK_ASSERT).
-/// Why not a JSON library: the spool is written once and read back once per report pass, and building
-/// a JSON document per result cost more than checking the trace (#6 profile).
+/// their 8 bytes; the record itself is preceded by its length as 8 little-endian bytes. Only this
+/// file reads or writes the records, within one process, so a record that does not decode is a bug
+/// (PC5CHECK_ASSERT). Why not a JSON library: the spool is written once and read back once per report
+/// pass, and building a JSON document per result cost more than checking the trace (#6 profile).
 
 #include "pc5check/checker/check.h"
 
@@ -45,11 +45,8 @@ class RecordWriter {
         out_->append(s);
     }
     template <class E>
-        requires std::is_enum_v<E>
-    void put(E e)
-    {
-        put(static_cast<std::size_t>(e));
-    }
+    requires std::is_enum_v<E>
+    void put(E e) { put(static_cast<std::size_t>(e)); }
     template <class T> void put(const std::optional<T>& v)
     {
         put(v.has_value());
@@ -469,7 +466,9 @@ void ResultTally::add(const TraceResult& result)
 
 void TraceSpool::Closer::operator()(std::FILE* f) const { (void)std::fclose(f); }
 
-TraceSpool::TraceSpool(Storage storage) : file_(storage == Storage::temporary_file ? std::tmpfile() : nullptr) {}
+TraceSpool::TraceSpool(Storage storage) : file_(storage == Storage::temporary_file ? std::tmpfile() : nullptr)
+{
+}
 
 void TraceSpool::append(const TraceResult& result)
 {

@@ -30,8 +30,8 @@ namespace pc5check::trace::detail {
 /// element of `events`, starting at file position `at`. Same contract as read_fast, against
 /// parse_event (stream_detail.h) with the same arguments: nullopt or an equal Event, nullopt whenever
 /// parse_event gives nullopt.
-[[nodiscard]] std::optional<Event> read_fast_event(std::string_view text, const Position& at, std::size_t index,
-                                                   double previous_at);
+[[nodiscard]] std::optional<Event> read_fast_event(std::string_view text, const Position& at,
+                                                   std::size_t index, double previous_at);
 
 /// The full reader behind parse_trace (position scan, nlohmann DOM, conversion with precise errors),
 /// without the fast path in front of it: what read_fast is tested against.

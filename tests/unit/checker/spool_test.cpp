@@ -20,8 +20,8 @@ checker::TraceResult rich_result()
     t.title = "every field \xE2\x80\x94 with UTF-8, a \"quote\" and a\nnewline";
     t.spec_id = "ts33536-r17";
     t.event_count = 1'000'000'000'000ULL; // needs more than four varint bytes
-    t.expect = trace::Expect{"violation", {"SMC_NEW_CONTEXT", "ORDER"}, 2U, 5000U, {"MAC of event 4"}, {"REPLAY"},
-                             "timeout"};
+    t.expect = trace::Expect{
+        "violation", {"SMC_NEW_CONTEXT", "ORDER"}, 2U, 5000U, {"MAC of event 4"}, {"REPLAY"}, "timeout"};
     const spec::ClauseRef clause{"TS 33.536", "5.3.3.1.4.3", "Rel-17", "UNCONFIRMED: derived"};
     machine::Finding f;
     f.rule = "SMC_NEW_CONTEXT";
@@ -139,7 +139,8 @@ TEST_SUITE("checker")
     {
         checker::CheckOptions options;
         options.spec_dirs = {std::string(PC5CHECK_SOURCE_DIR) + "/spec"};
-        const checker::CheckRun run = checker::check_paths({std::string(PC5CHECK_SOURCE_DIR) + "/traces"}, options);
+        const checker::CheckRun run =
+            checker::check_paths({std::string(PC5CHECK_SOURCE_DIR) + "/traces"}, options);
         REQUIRE(run.traces.size() > 100);
         checker::TraceSpool spool;
         checker::ResultTally tally;

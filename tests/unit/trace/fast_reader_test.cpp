@@ -548,7 +548,8 @@ Outcome event_differential(std::string_view text, const pc5check::trace::Positio
                            double previous_at)
 {
     using pc5check::trace::Event;
-    const std::optional<Event> slow = pc5check::trace::detail::parse_event(text, "t.json", at, index, previous_at);
+    const std::optional<Event> slow =
+        pc5check::trace::detail::parse_event(text, "t.json", at, index, previous_at);
     const std::optional<Event> fast = pc5check::trace::detail::read_fast_event(text, at, index, previous_at);
     if (!slow) {
         if (fast) {
