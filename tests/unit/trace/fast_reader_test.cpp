@@ -124,6 +124,28 @@ constexpr std::string_view kFull =
     R"("unverified":["ORDER"],"limit":"time"},)"
     R"("attacker_steps":[{"event":1,"attack":"injected","action":"replay"},{"event":0,"attack":"dropped"}]})";
 
+/// Calls `visit` with each single-character mutant of `text`: every character deleted, doubled, and
+/// replaced by each of a set of characters that break syntax, hex, names, numbers and positions.
+template <class Visit> void for_each_character_mutant(const std::string& text, Visit visit)
+{
+    constexpr std::string_view kReplacements = "\"{}[],:0 1-.eEx\\\na\xC3\t/";
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        std::string deleted = text;
+        deleted.erase(i, 1);
+        visit(deleted);
+        std::string doubled = text;
+        doubled.insert(i, 1, text[i]);
+        visit(doubled);
+        for (const char c : kReplacements) {
+            if (c != text[i]) {
+                std::string replaced = text;
+                replaced[i] = c;
+                visit(replaced);
+            }
+        }
+    }
+}
+
 /// Serialises JSON with a chosen member order and layout, and optionally one member written twice
 /// (nlohmann always sorts keys and never repeats one).
 struct Writer {
@@ -442,24 +464,10 @@ TEST_SUITE("trace")
         Writer pretty;
         pretty.indent = " ";
         pretty.newline = "\r\n";
-        constexpr std::string_view kReplacements = "\"{}[],:0 1-.eEx\\\na\xC3\t/";
         Tally tally;
         for (const std::string& text : {std::string(kFull), pretty.write(doc)}) {
-            for (std::size_t i = 0; i < text.size(); ++i) {
-                std::string deleted = text;
-                deleted.erase(i, 1);
-                tally.add(differential(deleted));
-                std::string doubled = text;
-                doubled.insert(i, 1, text[i]);
-                tally.add(differential(doubled));
-                for (const char c : kReplacements) {
-                    if (c != text[i]) {
-                        std::string replaced = text;
-                        replaced[i] = c;
-                        tally.add(differential(replaced));
-                    }
-                }
-            }
+            for_each_character_mutant(text,
+                                      [&](const std::string& mutant) { tally.add(differential(mutant)); });
         }
         MESSAGE("character mutants: " << tally.total() << " (" << tally.equal << " read fast, "
                                       << tally.declined << " declined, " << tally.both_fail
@@ -616,25 +624,11 @@ TEST_SUITE("trace")
         Writer pretty;
         pretty.indent = " ";
         pretty.newline = "\r\n";
-        constexpr std::string_view kReplacements = "\"{}[],:0 1-.eEx\\\na\xC3\t/";
         Tally tally;
         for (const json& ev : doc.at("events")) {
-            const std::string text = pretty.write(ev);
-            for (std::size_t i = 0; i < text.size(); ++i) {
-                std::string deleted = text;
-                deleted.erase(i, 1);
-                tally.add(event_differential(deleted, {3, 5}, 1, 0.5));
-                std::string doubled = text;
-                doubled.insert(i, 1, text[i]);
-                tally.add(event_differential(doubled, {3, 5}, 1, 0.5));
-                for (const char c : kReplacements) {
-                    if (c != text[i]) {
-                        std::string replaced = text;
-                        replaced[i] = c;
-                        tally.add(event_differential(replaced, {3, 5}, 1, 0.5));
-                    }
-                }
-            }
+            for_each_character_mutant(pretty.write(ev), [&](const std::string& mutant) {
+                tally.add(event_differential(mutant, {3, 5}, 1, 0.5));
+            });
         }
         MESSAGE("event mutants: " << tally.total() << " (" << tally.equal << " read fast, " << tally.declined
                                   << " declined, " << tally.both_fail << " refused by both)");
