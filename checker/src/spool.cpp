@@ -98,11 +98,9 @@ class RecordReader {
     {
         if constexpr (std::is_same_v<T, bool>) {
             return bytes(1)[0] != '\0';
-        } else if constexpr (std::is_enum_v<T>) {
-            return static_cast<T>(number());
         } else if constexpr (std::is_same_v<T, std::size_t>) {
             return number();
-        } else if constexpr (std::is_unsigned_v<T>) {
+        } else if constexpr (std::is_enum_v<T> || std::is_unsigned_v<T>) {
             return static_cast<T>(number());
         } else if constexpr (std::is_same_v<T, double>) {
             double d = 0;

@@ -3,6 +3,7 @@
 
 #include "pc5check/checker/check.h"
 
+#include <array>
 #include <doctest/doctest.h>
 #include <string>
 #include <vector>
@@ -93,8 +94,8 @@ std::vector<checker::TraceResult> read_back(const checker::TraceSpool& spool)
     return out;
 }
 
-const checker::TraceSpool::Storage kStorages[] = {checker::TraceSpool::Storage::temporary_file,
-                                                  checker::TraceSpool::Storage::memory};
+constexpr std::array kStorages{checker::TraceSpool::Storage::temporary_file,
+                               checker::TraceSpool::Storage::memory};
 
 } // namespace
 
