@@ -195,6 +195,9 @@ int run_check(const CheckCommand& cmd)
     auto spool = std::make_shared<checker::TraceSpool>();
     checker::CheckRun run =
         checker::check_paths(cmd.paths, options, [&spool](checker::TraceResult&& r) { spool->append(r); });
+    if (auto written = spool->finish(); !written) {
+        return fail(written.error());
+    }
     run.spool = spool;
 
     std::ofstream file;

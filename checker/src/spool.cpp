@@ -10,9 +10,11 @@
 #include "pc5check/checker/check.h"
 
 #include <array>
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <system_error>
 #include <type_traits>
 
 namespace pc5check::checker {
@@ -464,17 +466,23 @@ void ResultTally::add(const TraceResult& result)
 
 void TraceSpool::Closer::operator()(std::FILE* f) const { (void)std::fclose(f); }
 
-TraceSpool::TraceSpool(Storage storage) : file_(storage == Storage::temporary_file ? std::tmpfile() : nullptr)
+TraceSpool::TraceSpool(Storage storage)
+    : TraceSpool(storage == Storage::temporary_file ? std::tmpfile() : nullptr)
 {
 }
 
+TraceSpool::TraceSpool(std::FILE* file) : file_(file) {}
+
 void TraceSpool::append(const TraceResult& result)
 {
+    ++count_;
+    tally_.add(result);
+    if (!write_error_.empty()) {
+        return;
+    }
     record_.clear();
     RecordWriter writer(record_);
     put_record(writer, result);
-    ++count_;
-    tally_.add(result);
     if (!file_) {
         memory_.push_back(record_);
         return;
@@ -483,10 +491,27 @@ void TraceSpool::append(const TraceResult& result)
     for (std::size_t k = 0; k < size.size(); ++k) {
         size[k] = static_cast<unsigned char>((record_.size() >> (8U * k)) & 0xFFU);
     }
-    (void)std::fseek(file_.get(), 0, SEEK_END);
-    const bool ok = std::fwrite(size.data(), 1, size.size(), file_.get()) == size.size() &&
+    errno = 0;
+    const bool ok = std::fseek(file_.get(), 0, SEEK_END) == 0 &&
+                    std::fwrite(size.data(), 1, size.size(), file_.get()) == size.size() &&
                     std::fwrite(record_.data(), 1, record_.size(), file_.get()) == record_.size();
-    PC5CHECK_ASSERT(ok && "cannot write the temporary result file");
+    if (!ok) {
+        write_error_ = std::generic_category().message(errno);
+    }
+}
+
+Expected<void> TraceSpool::finish()
+{
+    errno = 0;
+    if (write_error_.empty() && file_ && std::fflush(file_.get()) != 0) {
+        write_error_ = std::generic_category().message(errno);
+    }
+    if (!write_error_.empty()) {
+        // tmpfile() makes it in /tmp (glibc's P_tmpdir; TMPDIR is not consulted).
+        return make_error(ErrorCode::io,
+                          "cannot write the temporary file in /tmp that keeps the results: " + write_error_);
+    }
+    return {};
 }
 
 void TraceSpool::for_each(const std::function<void(const TraceResult&)>& visit) const
@@ -498,6 +523,7 @@ void TraceSpool::for_each(const std::function<void(const TraceResult&)>& visit) 
         }
         return;
     }
+    PC5CHECK_ASSERT(write_error_.empty() && "results read back after a failed write");
     (void)std::fflush(file_.get());
     (void)std::fseek(file_.get(), 0, SEEK_SET);
     std::string bytes;

@@ -4,6 +4,7 @@
 #include "pc5check/checker/check.h"
 
 #include <array>
+#include <cstdio>
 #include <doctest/doctest.h>
 #include <string>
 #include <vector>
@@ -200,5 +201,35 @@ TEST_SUITE("checker")
         run.traces.clear();
         run.errors.push_back(bad_result().error.value());
         CHECK(checker::exit_code(run) == 2);
+    }
+}
+
+TEST_SUITE("checker")
+{
+    TEST_CASE("spool: a full disk is an io error from finish(), not a crash")
+    {
+        // Writes to /dev/full fail with ENOSPC once the stream's buffer is flushed.
+        std::FILE* full = std::fopen("/dev/full", "w+");
+        REQUIRE(full != nullptr);
+        checker::TraceSpool spool(full);
+        for (int i = 0; i < 1000; ++i) { // several stdio buffers' worth
+            spool.append(rich_result());
+        }
+        CHECK(spool.size() == 1000);
+        CHECK(spool.tally().inconclusive == 1000);
+        const auto written = spool.finish();
+        REQUIRE_FALSE(written.has_value());
+        CHECK(written.error().code == ErrorCode::io);
+        CHECK(written.error().message.find("No space left on device") != std::string::npos);
+    }
+
+    TEST_CASE("spool: finish() succeeds on a writable file and in memory, and the results read back")
+    {
+        for (const auto storage : kStorages) {
+            checker::TraceSpool spool(storage);
+            spool.append(rich_result());
+            REQUIRE(spool.finish().has_value());
+            CHECK(read_back(spool).at(0) == rich_result());
+        }
     }
 }

@@ -100,13 +100,20 @@ class TraceSpool {
     /// Where the records go: a temporary file, or memory (the fallback, also selectable for tests).
     enum class Storage : std::uint8_t { temporary_file, memory };
     explicit TraceSpool(Storage storage = Storage::temporary_file);
-    /// Appends one result.
+    /// Writes the records to `file` (an open, readable and writable stream the spool takes over;
+    /// nullptr: memory).
+    explicit TraceSpool(std::FILE* file);
+    /// Appends one result. After a failed write (a full disk) the rest are only counted: finish()
+    /// reports the failure.
     void append(const TraceResult& result);
+    /// Writes out what append() buffered. An `io` error when the temporary file could not be written
+    /// (no space left, ...): the results are then incomplete and must not be read back.
+    [[nodiscard]] Expected<void> finish();
     /// Results appended so far.
     [[nodiscard]] std::size_t size() const { return count_; }
     /// The results appended so far, by kind.
     [[nodiscard]] const ResultTally& tally() const { return tally_; }
-    /// Reads every result back, in order.
+    /// Reads every result back, in order (after a successful finish()).
     void for_each(const std::function<void(const TraceResult&)>& visit) const;
 
   private:
@@ -118,6 +125,7 @@ class TraceSpool {
     std::string record_;              ///< the record being written (kept: its capacity is reused)
     std::size_t count_ = 0;
     ResultTally tally_;
+    std::string write_error_; ///< why writing the temporary file failed (empty: it did not)
 };
 
 /// All results of one run, in input order.
