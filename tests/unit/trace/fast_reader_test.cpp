@@ -4,6 +4,7 @@
 #include "trace/stream_detail.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <doctest/doctest.h>
 #include <filesystem>
@@ -272,7 +273,7 @@ void pointers(const json& v, const std::string& at, std::vector<std::string>& ou
         json::array({"NEA0"}),
         json::object({{"nea", "NEA0"}}),
     };
-    r.push_back(json(std::numeric_limits<std::uint64_t>::max()));
+    r.emplace_back(std::numeric_limits<std::uint64_t>::max());
     return r;
 }
 
@@ -398,8 +399,11 @@ TEST_SUITE("trace")
                                          std::size_t{250}, std::size_t{256}, std::size_t{600}}) {
             for (const char c : {'a', '/', '~'}) {
                 const std::string name(length, c);
-                tally.add(
-                    differential(head + R"({"from":"target","msg":"DATA","ie":{")" + name + R"(":1}}]})"));
+                std::string text = head;
+                text += R"({"from":"target","msg":"DATA","ie":{")";
+                text += name;
+                text += R"(":1}}]})";
+                tally.add(differential(text));
             }
         }
         CHECK(tally.equal >= 6);
@@ -596,7 +600,7 @@ TEST_SUITE("trace")
         crlf.indent = "\t";
         crlf.newline = "\r\n";
         crlf.colon = " : ";
-        const pc5check::trace::Position starts[] = {{1, 1}, {7, 13}, {120000, 3}};
+        const std::array<pc5check::trace::Position, 3> starts{{{1, 1}, {7, 13}, {120000, 3}}};
         Tally tally;
         for (const json& doc : docs) {
             for (const json& ev : doc.at("events")) {
