@@ -822,14 +822,9 @@ class Evaluator {
             std::set_union(l.begin(), l.end(), r.begin(), r.end(), std::back_inserter(out), less);
             return Value{SetValue{std::move(out)}};
         }
-        case Builtin::insert: {
-            auto& elements = as<SetValue>(x).elements;
-            const auto at = std::lower_bound(elements.begin(), elements.end(), y, less);
-            if (at == elements.end() || !(*at == y)) {
-                elements.insert(at, std::move(y));
-            }
+        case Builtin::insert:
+            as<SetValue>(x).insert(std::move(y));
             return x;
-        }
         default:
             break;
         }

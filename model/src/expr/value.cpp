@@ -62,6 +62,14 @@ bool operator<(const Value& a, const Value& b)
         a.data);
 }
 
+void SetValue::insert(Value v)
+{
+    const auto at = std::lower_bound(elements.begin(), elements.end(), v);
+    if (at == elements.end() || !(*at == v)) {
+        elements.insert(at, std::move(v));
+    }
+}
+
 namespace {
 
 void render_to(std::string& out, const Value& v, const Type& t);

@@ -787,16 +787,9 @@ StepRecord Machine::run(const trace::Event& ev, std::size_t event_index, const M
         case Program::EffectKind::put:
             std::get<expr::MapValue>(target.data).entries[u->key] = u->entry;
             break;
-        case Program::EffectKind::insert: {
-            // As expr's insert(): the elements stay sorted and unique.
-            auto& elements = std::get<expr::SetValue>(target.data).elements;
-            const auto at = std::lower_bound(elements.begin(), elements.end(), u->value,
-                                             [](const Value& l, const Value& r) { return l < r; });
-            if (at == elements.end() || !(*at == u->value)) {
-                elements.insert(at, std::move(u->value));
-            }
+        case Program::EffectKind::insert:
+            std::get<expr::SetValue>(target.data).insert(std::move(u->value));
             break;
-        }
         }
     }
     return record;

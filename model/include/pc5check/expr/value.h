@@ -33,6 +33,8 @@ struct Value;
 /// A finite set, elements kept sorted and unique.
 struct SetValue {
     std::vector<Value> elements;
+    /// Adds `v` unless an equal element is there; the elements stay sorted and unique.
+    void insert(Value v);
 };
 /// A finite map from int to int.
 struct MapValue {
