@@ -51,13 +51,7 @@ void check_same_data(const Trace& a, const Trace& b)
         CHECK(x.from == y.from);
         CHECK(x.msg == y.msg);
         CHECK(x.ie == y.ie);
-        CHECK(x.sec.kind == y.sec.kind);
-        CHECK(x.sec.ctx == y.sec.ctx);
-        CHECK(x.sec.count == y.sec.count);
-        CHECK(x.sec.bearer == y.sec.bearer);
-        CHECK(x.sec.direction == y.sec.direction);
-        CHECK(x.sec.mac == y.sec.mac);
-        CHECK(x.sec.ciphered == y.sec.ciphered);
+        CHECK(x.sec == y.sec); // every field of the protection
         CHECK(x.pdu == y.pdu);
     }
     REQUIRE(a.expect.has_value() == b.expect.has_value());
