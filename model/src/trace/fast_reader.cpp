@@ -8,6 +8,7 @@
 #include "trace/fast_reader.h"
 
 #include "crypto/hex_digits.h"
+#include "pc5check/common/utf8.h"
 #include "trace/names.h"
 #include "trace/position_index.h"
 
@@ -56,46 +57,6 @@ static_assert(std::string_view("/events/18446744073709551615/ie/").size() + 2 * 
         out[i / 2] = static_cast<std::uint8_t>(high * 16 + low);
     }
     return true;
-}
-
-/// Length of the well-formed UTF-8 sequence that starts `s` with a byte >= 0x80, 0 if it is not one:
-/// Unicode table 3-7, which nlohmann's lexer checks too (it refuses overlong forms, surrogates, and
-/// code points past U+10FFFF).
-[[nodiscard]] std::size_t utf8_sequence(std::string_view s)
-{
-    const auto byte = [s](std::size_t i) { return i < s.size() ? static_cast<unsigned char>(s[i]) : 0U; };
-    const auto in = [](unsigned b, unsigned low, unsigned high) { return b >= low && b <= high; };
-    const auto tail = [&](std::size_t from, std::size_t to) {
-        for (std::size_t i = from; i < to; ++i) {
-            if (!in(byte(i), 0x80U, 0xBFU)) {
-                return false;
-            }
-        }
-        return true;
-    };
-    const unsigned lead = byte(0);
-    if (in(lead, 0xC2U, 0xDFU)) {
-        return tail(1, 2) ? 2 : 0;
-    }
-    if (lead == 0xE0U) {
-        return in(byte(1), 0xA0U, 0xBFU) && tail(2, 3) ? 3 : 0;
-    }
-    if (in(lead, 0xE1U, 0xECU) || in(lead, 0xEEU, 0xEFU)) {
-        return tail(1, 3) ? 3 : 0;
-    }
-    if (lead == 0xEDU) {
-        return in(byte(1), 0x80U, 0x9FU) && tail(2, 3) ? 3 : 0;
-    }
-    if (lead == 0xF0U) {
-        return in(byte(1), 0x90U, 0xBFU) && tail(2, 4) ? 4 : 0;
-    }
-    if (in(lead, 0xF1U, 0xF3U)) {
-        return tail(1, 4) ? 4 : 0;
-    }
-    if (lead == 0xF4U) {
-        return in(byte(1), 0x80U, 0x8FU) && tail(2, 4) ? 4 : 0;
-    }
-    return 0;
 }
 
 [[nodiscard]] bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -366,12 +327,12 @@ class Reader {
                 ++pos_;
                 continue;
             }
-            const std::size_t length = utf8_sequence(text_.substr(pos_));
-            if (length == 0) {
-                return false;
+            const Utf8Sequence sequence = utf8_sequence(text_, pos_);
+            if (!sequence.valid) {
+                return false; // nlohmann's lexer refuses it
             }
-            pos_ += length;
-            continuation_ += length - 1; // columns count characters
+            pos_ += sequence.length;
+            continuation_ += sequence.length - 1; // columns count characters
         }
         return false;
     }
