@@ -43,10 +43,8 @@ Expected<Bytes> from_hex(std::string_view hex)
                           "expected an even number of hex digits, found " + std::to_string(hex.size()));
     }
     Bytes out(hex.size() / 2);
-    for (std::size_t i = 0; i < out.size(); ++i) {
-        out[i] = static_cast<std::uint8_t>((detail::hex_digit_value(hex[2 * i]) << 4) |
-                                           detail::hex_digit_value(hex[2 * i + 1]));
-    }
+    const bool decoded = detail::decode_hex_digits(hex, out.data());
+    PC5CHECK_ASSERT(decoded && "digits and length checked above");
     return out;
 }
 

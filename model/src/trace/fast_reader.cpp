@@ -41,24 +41,6 @@ constexpr std::size_t kMaxIeName = 128;
 static_assert(std::string_view("/events/18446744073709551615/ie/").size() + 2 * kMaxIeName <=
               PositionIndex::kMaxPointerLength);
 
-/// Decodes hex digits (either case) into `out`, which holds digits.size() / 2 octets; false on an odd
-/// length or a non-digit, which parse_hex refuses too.
-[[nodiscard]] bool decode_hex(std::string_view digits, std::uint8_t* out)
-{
-    if (digits.size() % 2 != 0) {
-        return false;
-    }
-    for (std::size_t i = 0; i < digits.size(); i += 2) {
-        const int high = crypto::detail::hex_digit_value(digits[i]);
-        const int low = crypto::detail::hex_digit_value(digits[i + 1]);
-        if ((high | low) < 0) {
-            return false;
-        }
-        out[i / 2] = static_cast<std::uint8_t>(high * 16 + low);
-    }
-    return true;
-}
-
 [[nodiscard]] bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 /// A number token as the JSON grammar has it.
@@ -522,7 +504,7 @@ class Reader {
             return false;
         }
         out.resize(octets);
-        return decode_hex(digits, out.data());
+        return crypto::detail::decode_hex_digits(digits, out.data());
     }
 
     /// A string of hex digits of any even length.
@@ -533,7 +515,7 @@ class Reader {
             return false;
         }
         out.resize(digits.size() / 2);
-        return decode_hex(digits, out.data());
+        return crypto::detail::decode_hex_digits(digits, out.data());
     }
 
     template <class T> [[nodiscard]] bool unsigned_field(std::uint64_t max, T& out)
@@ -792,7 +774,8 @@ class Reader {
                 return unsigned_field(1, sec.direction);
             case SecKey::mac: {
                 std::string_view digits;
-                return string(digits) && digits.size() == 8 && decode_hex(digits, sec.mac.emplace().data());
+                return string(digits) && digits.size() == 8 &&
+                       crypto::detail::decode_hex_digits(digits, sec.mac.emplace().data());
             }
             case SecKey::ciphered:
                 return boolean(sec.ciphered.emplace());

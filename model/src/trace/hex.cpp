@@ -54,10 +54,8 @@ ExpectedT<Bytes, std::string> parse_hex(std::string_view digits, std::optional<s
                                    " digits (odd)");
     }
     Bytes bytes(digits.size() / 2);
-    for (std::size_t i = 0; i < bytes.size(); ++i) {
-        bytes[i] = static_cast<std::uint8_t>(crypto::detail::hex_digit_value(digits[2 * i]) * 16 +
-                                             crypto::detail::hex_digit_value(digits[2 * i + 1]));
-    }
+    const bool decoded = crypto::detail::decode_hex_digits(digits, bytes.data());
+    PC5CHECK_ASSERT(decoded && "digits and length checked above");
     return bytes;
 }
 
