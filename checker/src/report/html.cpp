@@ -53,18 +53,12 @@ struct Counts {
 
 Counts count(const checker::CheckRun& run)
 {
+    const checker::ResultTally tally = run.tally();
     Counts c;
     c.traces = run.trace_count();
-    c.bad_input = run.errors.size();
-    run.for_each_trace([&c](const checker::TraceResult& t) {
-        if (t.error) {
-            ++c.bad_input;
-        } else if (t.replay.verdict == machine::Verdict::conforms) {
-            ++c.conforms;
-        } else {
-            ++c.violation;
-        }
-    });
+    c.conforms = tally.conforms;
+    c.violation = tally.violations + tally.inconclusive; // the page counts inconclusive as not conforming
+    c.bad_input = run.errors.size() + tally.bad;
     return c;
 }
 
