@@ -49,22 +49,16 @@ std::string trace_label(const checker::TraceResult& t)
     return t.line > 1 ? t.file + ":" + std::to_string(t.line) : t.file;
 }
 
-void write_text(std::ostream& out, const checker::CheckRun& run, const TextOptions& options)
-{
-    const Palette p{options.color};
-    std::size_t conforms = 0;
-    std::size_t violations = 0;
-    std::size_t bad = 0;
-    std::size_t inconclusive = 0;
-    std::size_t label_width = 5;
-    run.for_each_trace([&](const checker::TraceResult& t) { label_width = std::max(label_width, trace_label(t).size()); });
-    label_width = std::min<std::size_t>(label_width, 70);
+namespace {
 
-    for (const auto& e : run.errors) {
-        out << p.paint("error", "1;31") << ": " << e.to_string() << "\n";
-        ++bad;
-    }
-    if (options.verbosity >= 0 && run.trace_count() != 0) {
+/// The verdict table: a line per trace, its label padded to the longest (at most 70 characters).
+void write_table(std::ostream& out, const checker::CheckRun& run, const Palette& p)
+{
+    std::size_t label_width = 5;
+    run.for_each_trace(
+        [&](const checker::TraceResult& t) { label_width = std::max(label_width, trace_label(t).size()); });
+    label_width = std::min<std::size_t>(label_width, 70);
+    if (run.trace_count() != 0) {
         std::string header = "trace";
         header.resize(label_width, ' ');
         out << header << "  " << "verdict     rules\n";
@@ -75,22 +69,12 @@ void write_text(std::ostream& out, const checker::CheckRun& run, const TextOptio
             label.resize(label_width, ' ');
         }
         if (t.error) {
-            ++bad;
-            if (options.verbosity >= 0) {
-                out << label << "  " << p.paint("bad-input", "1;31") << "   " << located_message(*t.error) << "\n";
-            }
+            out << label << "  " << p.paint("bad-input", "1;31") << "   " << located_message(*t.error)
+                << "\n";
             return;
         }
         const auto& r = t.replay;
         const bool ok = r.verdict == machine::Verdict::conforms;
-        if (r.verdict == machine::Verdict::inconclusive) {
-            ++inconclusive;
-        } else {
-            ok ? ++conforms : ++violations;
-        }
-        if (options.verbosity < 0) {
-            return;
-        }
         std::string rules;
         for (const auto& id : r.violated_rules()) {
             rules += (rules.empty() ? "" : ", ") + id;
@@ -112,6 +96,20 @@ void write_text(std::ostream& out, const checker::CheckRun& run, const TextOptio
         }
         out << "\n";
     });
+}
+
+} // namespace
+
+void write_text(std::ostream& out, const checker::CheckRun& run, const TextOptions& options)
+{
+    const Palette p{options.color};
+    for (const auto& e : run.errors) {
+        out << p.paint("error", "1;31") << ": " << e.to_string() << "\n";
+    }
+    // Quiet (verbosity < 0): the summary line alone, counted from the run's tally without a pass.
+    if (options.verbosity >= 0) {
+        write_table(out, run, p);
+    }
 
     // Details: violations and warnings, then unverified checks grouped by rule and reason.
     if (options.verbosity >= 0) {
@@ -197,10 +195,12 @@ void write_text(std::ostream& out, const checker::CheckRun& run, const TextOptio
             }
         });
     }
+    const checker::ResultTally tally = run.tally();
     out << "\n"
-        << run.trace_count() << " trace(s): " << conforms
-        << " conform, " << violations << " violation, " << bad << " bad input"
-        << (inconclusive != 0 ? ", " + std::to_string(inconclusive) + " inconclusive" : "") << "\n";
+        << run.trace_count() << " trace(s): " << tally.conforms << " conform, " << tally.violations
+        << " violation, " << tally.bad + run.errors.size() << " bad input"
+        << (tally.inconclusive != 0 ? ", " + std::to_string(tally.inconclusive) + " inconclusive" : "")
+        << "\n";
 }
 
 } // namespace pc5check::report
