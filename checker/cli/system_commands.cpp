@@ -46,6 +46,16 @@ Expected<spec::Spec> load(const std::string& file, const std::vector<std::string
     return spec::load_spec(file, *p);
 }
 
+/// Clauses with their notes: where an assumption's text is silent, and how.
+std::string silent_list(const std::vector<spec::ClauseRef>& clauses)
+{
+    std::string out;
+    for (const auto& c : clauses) {
+        out += (out.empty() ? "" : "; ") + c.to_string() + (c.note.empty() ? "" : ": " + c.note);
+    }
+    return out;
+}
+
 std::string clause_list(const std::vector<spec::ClauseRef>& clauses)
 {
     std::string out;
@@ -100,18 +110,102 @@ nlohmann::json steps_json(const smt::Witness& w)
     return steps;
 }
 
-void print_steps(std::ostream& out, const smt::Witness& w)
+/// The command that replays a written witness as prove did: the spec file, the parameters that differ
+/// from their defaults, and --attacker-steps when the attacker acted.
+std::string check_command(const spec::Spec& s, const std::string& file, const smt::Witness& w)
+{
+    std::string cmd = "pc5check check " + (file.empty() ? std::string("TRACE") : file) + " --spec " + s.file;
+    for (const auto& p : s.parameters) {
+        if (!(p.value == p.default_value)) {
+            cmd += " --param " + p.id + "=" + p.value_text();
+        }
+    }
+    if (std::any_of(w.steps.begin(), w.steps.end(), [](const smt::SystemStep& st) { return st.by_attacker; })) {
+        cmd += " --attacker-steps";
+    }
+    return cmd;
+}
+
+/// `check`'s whole verdict on a witness: rules, and every check it could not decide.
+std::string full_verdict(const smt::Witness& w)
+{
+    std::string out = w.check_verdict;
+    for (const auto& r : w.check_rules) {
+        out += " " + r;
+    }
+    if (!w.check_unverified.empty()) {
+        out += " (" + std::to_string(w.check_unverified.size()) + " unverified)";
+    }
+    if (w.check_mode == "symbolic") {
+        out += " [checked symbolically]";
+    }
+    return out;
+}
+
+nlohmann::json check_json(const spec::Spec& s, const std::string& file, const smt::Witness& w)
+{
+    return {{"verdict", w.check_verdict},
+            {"rules", w.check_rules},
+            {"unverified", w.check_unverified},
+            {"mode", w.check_mode},
+            {"command", check_command(s, file, w)}};
+}
+
+void print_steps(std::ostream& out, const smt::Witness& w, const std::string& command)
 {
     for (const auto& s : w.steps) {
         out << "      " << std::right << std::setw(2) << s.index << ". " << std::left
             << (s.by_attacker ? "[attacker] " : "") << s.action << " " << s.msg
             << (s.detail.empty() ? "" : "  (" + s.detail + ")") << "\n";
     }
-    std::string rules;
-    for (const auto& r : w.check_rules) {
-        rules += " " + r;
+    out << "      " << command << ": " << full_verdict(w) << "\n";
+    // Reasons once each (the same open derivation leaves several checks undecided).
+    std::vector<std::string> seen;
+    for (const auto& u : w.check_unverified) {
+        const std::string reason = u.substr(u.find(": ") == std::string::npos ? 0 : u.find(": ") + 2);
+        if (std::find(seen.begin(), seen.end(), reason) == seen.end()) {
+            seen.push_back(reason);
+            out << "        unverified: " << u << "\n";
+        }
     }
-    out << "      pc5check check on this trace: " << w.check_verdict << rules << "\n";
+}
+
+/// What a property's answer rests on: the assumptions in force that affect it, and the parameters.
+nlohmann::json rests_on_json(const spec::Spec& s, const spec::Property& p)
+{
+    nlohmann::json assumptions = nlohmann::json::array();
+    for (const auto* a : p.assumptions(s)) {
+        assumptions.push_back({{"id", a->id}, {"text", a->text}, {"silent", silent_list(a->silent)}});
+    }
+    nlohmann::json parameters = nlohmann::json::array();
+    for (const auto& q : s.parameters) {
+        parameters.push_back({{"id", q.id},
+                              {"value", q.value_text()},
+                              {"default", q.value == q.default_value},
+                              {"confirmed", q.confirmed}});
+    }
+    return {{"assumptions", assumptions}, {"parameters", parameters}};
+}
+
+void print_rests_on(std::ostream& out, const spec::Spec& s, const spec::Property& p, bool positive)
+{
+    std::string ids;
+    for (const auto* a : p.assumptions(s)) {
+        ids += (ids.empty() ? "" : ", ") + a->id;
+    }
+    if (!ids.empty()) {
+        out << "      rests on assumptions: " << ids << "\n";
+    }
+    std::string unconfirmed;
+    for (const auto& q : s.parameters) {
+        if (!q.confirmed) {
+            unconfirmed += (unconfirmed.empty() ? "" : ", ") + q.id + "=" + q.value_text();
+        }
+    }
+    if (!unconfirmed.empty()) {
+        out << "      " << (positive ? "holds only with the unconfirmed parameters " : "unconfirmed parameters: ")
+            << unconfirmed << "\n";
+    }
 }
 
 std::string verdict_text(const smt::PropertyResult& r)
@@ -171,12 +265,23 @@ Expected<std::vector<smt::PropertyResult>> prove_spec(const spec::Spec& s, const
                 }
                 written = *path;
             }
-            p["counterexample"] = {
-                {"file", written},
-                {"steps", steps_json(*r.counterexample)},
-                {"check",
-                 {{"verdict", r.counterexample->check_verdict}, {"rules", r.counterexample->check_rules}}}};
+            p["counterexample"] = {{"file", written},
+                                   {"steps", steps_json(*r.counterexample)},
+                                   {"check", check_json(s, written, *r.counterexample)}};
         }
+        const spec::Property* prop = nullptr;
+        for (const auto& q : s.properties) {
+            prop = q.id == r.id ? &q : prop;
+        }
+        PC5CHECK_ASSERT(prop != nullptr);
+        p["rests_on"] = rests_on_json(s, *prop);
+        p["min_depth"] = prop->min_depth;
+        std::string warning;
+        if (r.verdict == smt::PropertyVerdict::holds_to_depth && options.depth < prop->min_depth) {
+            warning = "depth " + std::to_string(options.depth) + " is below this property's minimum depth " +
+                      std::to_string(prop->min_depth) + ": no run that short can falsify it, so 'holds' says nothing";
+        }
+        p["warning"] = warning;
         json["properties"].push_back(p);
         if (text != nullptr) {
             std::ostringstream secs;
@@ -188,11 +293,15 @@ Expected<std::vector<smt::PropertyResult>> prove_spec(const spec::Spec& s, const
             if (!r.how.empty()) {
                 *text << "      " << r.how << "\n";
             }
+            if (!warning.empty()) {
+                *text << "      WARNING: " << warning << "\n";
+            }
+            print_rests_on(*text, s, *prop, property_ok(r.verdict));
             if (r.counterexample) {
                 *text << "      counterexample"
                       << (written.empty() ? " (use --cex-dir to write it as a trace)" : ": " + written)
                       << "\n";
-                print_steps(*text, *r.counterexample);
+                print_steps(*text, *r.counterexample, check_command(s, written, *r.counterexample));
             }
         }
     }
@@ -344,18 +453,39 @@ int run_query(const QueryCommand& cmd)
             {"how", q->how},
             {"seconds", std::round(q->seconds * 1000.0) / 1000.0}};
         if (q->witness) {
-            j["witness"] = {
-                {"file", written},
-                {"steps", steps_json(*q->witness)},
-                {"check", {{"verdict", q->witness->check_verdict}, {"rules", q->witness->check_rules}}}};
+            j["witness"] = {{"file", written},
+                            {"steps", steps_json(*q->witness)},
+                            {"check", check_json(*s, written, *q->witness)}};
         }
+        nlohmann::json assumptions = nlohmann::json::array();
+        for (const auto& a : s->assumptions) {
+            if (a.in_force) {
+                assumptions.push_back({{"id", a.id}, {"text", a.text}, {"silent", silent_list(a.silent)}});
+            }
+        }
+        j["rests_on"] = {{"assumptions", assumptions}};
+        nlohmann::json parameters = nlohmann::json::array();
+        for (const auto& q2 : s->parameters) {
+            parameters.push_back({{"id", q2.id},
+                                  {"value", q2.value_text()},
+                                  {"default", q2.value == q2.default_value},
+                                  {"confirmed", q2.confirmed}});
+        }
+        j["rests_on"]["parameters"] = parameters;
         std::cout << j.dump(2) << "\n";
     } else {
         std::cout << "pc5check query " << s->file << " (attacker: " << smt::to_string(options->attacker)
                   << ")\n  " << cmd.condition << "\n  " << answer << "\n";
         if (q->witness) {
             std::cout << "  witness" << (written.empty() ? "" : ": " + written) << "\n";
-            print_steps(std::cout, *q->witness);
+            print_steps(std::cout, *q->witness, check_command(*s, written, *q->witness));
+        }
+        std::string ids;
+        for (const auto& a : s->assumptions) {
+            ids += a.in_force ? (ids.empty() ? "" : ", ") + a.id : "";
+        }
+        if (!ids.empty()) {
+            std::cout << "  rests on assumptions: " << ids << "\n";
         }
     }
     return q->reachable ? kExitOk : kExitFailed;
@@ -433,7 +563,7 @@ int run_diff(const DiffCommand& cmd)
         text << "  " << (regress ? "! " : (ov == nv ? "  " : "~ ")) << std::left << std::setw(28) << id << " "
              << std::setw(24) << ov << " -> " << nv << "\n";
         if (regress && n != nullptr && n->counterexample) {
-            print_steps(text, *n->counterexample);
+            print_steps(text, *n->counterexample, check_command(*new_spec, "", *n->counterexample));
         }
     };
     for (const auto& r : *new_results) {
@@ -516,7 +646,8 @@ int run_diff(const DiffCommand& cmd)
         text << "a run of " << d.depth << " message(s) that " << d.accepted_by << " accepts and "
              << d.rejected_by << " rejects (" << d.rejecting_verdict << rules << ")"
              << (written.empty() ? "" : ": " + written) << "\n";
-        print_steps(text, d.witness);
+        print_steps(text, d.witness,
+                    check_command(d.accepted_by == old_spec->file ? *old_spec : *new_spec, written, d.witness));
         disagreement = {{"accepted_by", d.accepted_by},
                         {"rejected_by", d.rejected_by},
                         {"depth", d.depth},
@@ -524,6 +655,7 @@ int run_diff(const DiffCommand& cmd)
                         {"steps", steps_json(d.witness)},
                         {"check",
                          {{"accepting", d.witness.check_verdict},
+                          {"accepting_unverified", d.witness.check_unverified},
                           {"rejecting", d.rejecting_verdict},
                           {"rejecting_rules", d.rejecting_rules}}}};
     }

@@ -9,9 +9,38 @@
 
 namespace pc5check::checker {
 
+namespace {
+
+/// A trace's `spec` may name a resolution of the variant's open points after its id:
+/// "tr33847-sol+sess_key_derivation=ts33536" (an implementation of a variant that leaves a point open
+/// has to pick one; its trace says which). Returns the id and the parameter settings.
+std::pair<std::string, spec::ParameterOverrides> split_spec_id(const std::string& spec_id)
+{
+    spec::ParameterOverrides params;
+    const std::size_t plus = spec_id.find('+');
+    if (plus == std::string::npos) {
+        return {spec_id, params};
+    }
+    std::size_t at = plus + 1;
+    while (at <= spec_id.size()) {
+        const std::size_t next = std::min(spec_id.find('+', at), spec_id.size());
+        const std::string part = spec_id.substr(at, next - at);
+        const std::size_t eq = part.find('=');
+        params[part.substr(0, eq)] = eq == std::string::npos ? std::string() : part.substr(eq + 1);
+        at = next + 1;
+    }
+    return {spec_id.substr(0, plus), params};
+}
+
+} // namespace
+
 std::string SpecCache::key(const std::string& spec_id) const
 {
-    return options_->spec_file.empty() ? spec_id : options_->spec_file;
+    if (options_->spec_file.empty()) {
+        return spec_id;
+    }
+    const std::size_t plus = spec_id.find('+');
+    return options_->spec_file + (plus == std::string::npos ? "" : spec_id.substr(plus));
 }
 
 Expected<const spec::Spec*> SpecCache::get(const std::string& spec_id)
@@ -36,15 +65,26 @@ Expected<const spec::Spec*> SpecCache::lookup(const std::string& spec_id)
     if (const auto it = specs_.find(k); it != specs_.end()) {
         return it->second.get();
     }
+    auto [id, params] = split_spec_id(spec_id);
+    for (const auto& [name, value] : params) {
+        if (name.empty() || value.empty()) {
+            return make_error(ErrorCode::bad_input, "expected a spec id, optionally followed by +PARAM=VALUE "
+                                                    "settings (e.g. tr33847-sol+sess_key_derivation=ts33536), "
+                                                    "found '" + spec_id + "'");
+        }
+    }
+    for (const auto& [name, value] : options_->parameters) {
+        params[name] = value; // the command line's --param wins over the trace's choice
+    }
     std::string path = options_->spec_file;
     if (path.empty()) {
-        auto found = spec::find_spec_file(spec_id, options_->spec_dirs);
+        auto found = spec::find_spec_file(id, options_->spec_dirs);
         if (!found) {
             return tl::make_unexpected(found.error());
         }
         path = *found;
     }
-    auto loaded = spec::load_spec(path, options_->parameters, options_->spec_limits);
+    auto loaded = spec::load_spec(path, params, options_->spec_limits);
     if (!loaded) {
         return tl::make_unexpected(loaded.error());
     }
@@ -67,7 +107,8 @@ std::map<std::string, std::shared_ptr<const spec::Spec>> SpecCache::loaded() con
     std::map<std::string, std::shared_ptr<const spec::Spec>> out;
     for (const auto& [k, spec] : specs_) {
         if (used_.contains(k)) {
-            out.emplace(spec->id, spec);
+            const std::size_t plus = k.find('+');
+            out.emplace(spec->id + (plus == std::string::npos ? "" : k.substr(plus)), spec);
         }
     }
     return out;

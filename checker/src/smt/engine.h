@@ -804,8 +804,12 @@ class Engine {
             if (n.args[0]->type.kind == TypeKind::bytes) {
                 k = k && a.value != system_bottom();
             }
-            if (mentions(*n.args[0], [](const Node& x) {
-                    return x.kind == NodeKind::call && x.name == "unspecified_key";
+            if (mentions(*n.args[0], [this](const Node& x) {
+                    if (x.kind != NodeKind::call) {
+                        return false;
+                    }
+                    const auto f = scope_.functions.find(x.name);
+                    return f != scope_.functions.end() && f->second.open;
                 })) {
                 k = ctx_.bool_val(false);
             }

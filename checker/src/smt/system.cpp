@@ -183,7 +183,12 @@ z3::expr Engine::system_apply(const std::string& name, const std::vector<z3::exp
         injective = injective && inverse(i) == args[i];
     }
     const z3::expr zero = literal(Value::bytes({0, 0, 0, 0}), Type::bytes());
-    if (name == "nia") {
+    if (name == "ffs_kdf") {
+        // Least committed: a KDF keyed by its first argument (different keys, different outputs);
+        // whether and how the material changes the output is the solver's choice.
+        solver_.add(inverse(0) == args[0]);
+        solver_.add(bytes_len_(r) == 32);
+    } else if (name == "nia") {
         const z3::expr null = args[0] == 0;
         solver_.add(z3::implies(null, r == zero));
         solver_.add(z3::implies(!null, r != zero && injective));
@@ -193,7 +198,7 @@ z3::expr Engine::system_apply(const std::string& name, const std::vector<z3::exp
         // Key lengths (TS 33.536 Annex A: K_NRP and K_NRP-sess 256 bits, NRPIK/NRPEK 128 bits).
         const bool key128 = name == "nrpik" || name == "nrpek";
         const bool key256 = name == "k_nrp_sess" || name == "unspecified_key" || name == "k_nrp_by_msbs" ||
-                            name == "k_nrp_of";
+                            name == "k_nrp_of" || name == "auth_root" || name == "kdf_fc_unknown";
         if (key128 || key256) {
             solver_.add(bytes_len_(r) == (key128 ? 16 : 32));
         }
@@ -207,8 +212,12 @@ z3::expr Engine::system_apply(const std::string& name, const std::vector<z3::exp
         }
         return term(it->second, Type::bytes()).value;
     };
-    if (name == "k_nrp_sess" || name == "unspecified_key") {
+    if (name == "k_nrp_sess" || name == "unspecified_key" || name == "ffs_kdf" || name == "kdf_fc_unknown") {
         if (const auto k = init_term("init.k_nrp_sess")) {
+            solver_.add(r != *k);
+        }
+    } else if (name == "auth_root") {
+        if (const auto k = init_term("init.k_nrp")) {
             solver_.add(r != *k);
         }
     } else if (name == "k_nrp_by_msbs" || name == "k_nrp_of") {
@@ -508,7 +517,14 @@ Witness Engine::system_witness(const z3::model& m, std::size_t steps)
     };
 
     trace::Trace& t = w.trace;
+    // A resolution other than the defaults is part of what the trace was made under: "+PARAM=VALUE"
+    // after the id, so that plain `check` replays it with the same parameters.
     t.spec = spec_.id;
+    for (const auto& p : spec_.parameters) {
+        if (!(p.value == p.default_value)) {
+            t.spec += "+" + p.id + "=" + p.value_text();
+        }
+    }
     t.title = "counterexample found by pc5check prove";
     t.observer = trace::Observer::air;
     t.link.k_nrp_id = static_cast<std::uint32_t>(int_of(init("init.k_nrp_id"), 1));
@@ -938,6 +954,12 @@ void replay_witness(const spec::Spec& spec, Witness& w)
     }
     w.check_verdict = machine::to_string(r.replay.verdict);
     w.check_rules = r.replay.violated_rules();
+    w.check_mode = r.replay.mode == machine::Mode::symbolic ? "symbolic" : "concrete";
+    for (const auto& f : r.replay.findings) {
+        if (f.outcome == machine::Outcome::unverified) {
+            w.check_unverified.push_back(f.rule + " at event " + std::to_string(f.event) + ": " + f.reason);
+        }
+    }
 }
 
 double seconds_since(Clock::time_point t0)

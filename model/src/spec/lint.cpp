@@ -23,6 +23,16 @@ void collect_variables(const expr::Node& node, std::set<std::string>& out)
     }
 }
 
+/// Whether `node` calls the function `name` anywhere.
+bool calls(const expr::Node& node, const std::string& name)
+{
+    if (node.kind == expr::NodeKind::call && node.name == name) {
+        return true;
+    }
+    return std::any_of(node.args.begin(), node.args.end(),
+                       [&name](const expr::NodePtr& a) { return a && calls(*a, name); });
+}
+
 bool handles(const Transition& t, const std::string& msg)
 {
     return std::find(t.on.begin(), t.on.end(), msg) != t.on.end() ||
@@ -132,6 +142,63 @@ std::vector<LintFinding> lint_structure(const Spec& spec)
     }
     for (const auto& p : spec.properties) {
         use(p.formula);
+    }
+    for (const auto& v : spec.variables) {
+        use(v.init);
+    }
+
+    // Freshness by construction: unspecified_key(n) is a new key for every new n, so a property about
+    // key freshness holds because of how the model builds the key, not because the procedure gives it.
+    // An FFS derivation is modelled least committed with ffs_kdf, and the choice recorded as an
+    // assumption (spec/README.md, review checklist).
+    for (const auto& t : spec.transitions) {
+        for (std::size_t i = 0; i < t.effects.size(); ++i) {
+            if (calls(*t.effects[i].value, "unspecified_key")) {
+                findings.push_back({t.pointer + "/effects",
+                                    "transition " + t.id + " sets " + t.effects[i].variable +
+                                        " with unspecified_key(): a fresh key per call commits the model to a "
+                                        "freshness the text may not give; use ffs_kdf (least committed) and "
+                                        "record the decision under 'assumptions'"});
+            }
+        }
+        if (calls(*t.guard, "unspecified_key")) {
+            findings.push_back({t.pointer + "/guard", "transition " + t.id +
+                                                          " reads unspecified_key(): freshness by construction; "
+                                                          "use ffs_kdf and record an assumption"});
+        }
+    }
+    for (const auto& r : spec.rules) {
+        for (const auto& c : r.checks) {
+            if (calls(*c.assertion, "unspecified_key") || calls(*c.when, "unspecified_key")) {
+                findings.push_back({c.pointer, "a check of rule " + r.id +
+                                                   " reads unspecified_key(): freshness by construction; use "
+                                                   "ffs_kdf and record an assumption"});
+            }
+        }
+    }
+    // A property without a minimum depth lets `prove` report "holds up to depth K" for a K at which no
+    // run could falsify it.
+    for (std::size_t i = 0; i < spec.properties.size(); ++i) {
+        if (spec.properties[i].min_depth == 0) {
+            findings.push_back({"/properties/" + std::to_string(i),
+                                "property " + spec.properties[i].id +
+                                    " declares no min_depth (the fewest messages of a run that can falsify "
+                                    "it); prove cannot warn when a depth is too small"});
+        }
+    }
+    // Assumptions must name what they affect correctly.
+    for (std::size_t i = 0; i < spec.assumptions.size(); ++i) {
+        for (const auto& id : spec.assumptions[i].affects) {
+            const bool known =
+                spec.find_rule(id) != nullptr ||
+                std::any_of(spec.properties.begin(), spec.properties.end(),
+                            [&id](const Property& p) { return p.id == id; });
+            if (!known) {
+                findings.push_back({"/assumptions/" + std::to_string(i) + "/affects",
+                                    "assumption " + spec.assumptions[i].id + " affects '" + id +
+                                        "', which is neither a rule nor a property of the spec"});
+            }
+        }
     }
     for (std::size_t i = 0; i < spec.variables.size(); ++i) {
         const auto& v = spec.variables[i];

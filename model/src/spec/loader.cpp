@@ -69,6 +69,16 @@ class Loader {
     Expected<Template> compile_template(const json& obj, const std::string& key, const std::string& pointer);
 
     Expected<void> load_parameters(const json& doc);
+    /// A parameter's named options; declares the enum `type_name` of their ids.
+    Expected<std::vector<ParamOption>> load_options(const json& p, const std::string& type_name,
+                                                    const std::string& pointer);
+    /// `only_if` of `obj` (nullopt when absent), checked against the loaded parameters.
+    Expected<std::optional<ParamCondition>> param_condition(const json& obj, const std::string& pointer) const;
+    /// Whether a condition holds for the parameter values in force.
+    [[nodiscard]] bool holds(const ParamCondition& c) const;
+    /// Drops the IEs whose `only_if` does not hold (messages load before parameters).
+    Expected<void> apply_ie_conditions(const json& doc);
+    Expected<void> load_assumptions(const json& doc);
     Expected<void> load_messages(const json& doc);
     Expected<void> load_states(const json& doc);
     Expected<void> load_variables(const json& doc);
@@ -370,7 +380,8 @@ Expected<void> Loader::load_parameters(const json& doc)
         if (!p.is_object()) {
             return fail(ptr, "expected a parameter object, found " + detail::json_type_name(p));
         }
-        if (auto k = check_keys(p, {"id", "type", "default", "confirmed", "text", "clauses"}, file_, ptr);
+        if (auto k =
+                check_keys(p, {"id", "type", "default", "confirmed", "text", "clauses", "options"}, file_, ptr);
             !k) {
             return tl::make_unexpected(k.error());
         }
@@ -383,6 +394,13 @@ Expected<void> Loader::load_parameters(const json& doc)
         }
         if (!seen.insert(*id).second) {
             return fail(join_pointer(ptr, "id"), "duplicate parameter id '" + *id + "'");
+        }
+        if (p.contains("options")) {
+            auto options = load_options(p, *type_text, ptr);
+            if (!options) {
+                return tl::make_unexpected(options.error());
+            }
+            param.options = std::move(*options);
         }
         auto type = parse_type(*type_text, join_pointer(ptr, "type"));
         if (!type) {
@@ -435,6 +453,181 @@ Expected<void> Loader::load_parameters(const json& doc)
             e.message = "--param " + key + ": spec " + spec_.id + " has no parameter '" + key + "'";
             return tl::make_unexpected(e);
         }
+    }
+    return {};
+}
+
+Expected<std::vector<ParamOption>> Loader::load_options(const json& p, const std::string& type_name,
+                                                        const std::string& pointer)
+{
+    const std::string ptr = join_pointer(pointer, "options");
+    const json& o = p["options"];
+    if (!o.is_array() || o.size() < 2) {
+        return fail(ptr, "expected an array of at least two options {\"id\": ..., \"text\": ...}");
+    }
+    if (type_name.empty() || type_name.front() < 'A' || type_name.front() > 'Z' || spec_.find_enum(type_name)) {
+        return fail(join_pointer(pointer, "type"),
+                    "a parameter with options names a new enum type (PascalCase, not an existing type), found '" +
+                        type_name + "'");
+    }
+    std::vector<ParamOption> out;
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < o.size(); ++i) {
+        const std::string optr = join_pointer(ptr, i);
+        if (!o[i].is_object()) {
+            return fail(optr, "expected an option object {\"id\": ..., \"text\": ...}");
+        }
+        if (auto k = check_keys(o[i], {"id", "text"}, file_, optr); !k) {
+            return tl::make_unexpected(k.error());
+        }
+        auto id = get_string(o[i], "id", file_, optr);
+        auto text = get_string(o[i], "text", file_, optr);
+        if (!id || !text) {
+            return tl::make_unexpected(!id ? id.error() : text.error());
+        }
+        if (std::find(names.begin(), names.end(), *id) != names.end()) {
+            return fail(join_pointer(optr, "id"), "duplicate option '" + *id + "'");
+        }
+        names.push_back(*id);
+        out.push_back(ParamOption{*id, *text});
+    }
+    auto e = make_enum(type_name, names);
+    spec_.enums.push_back(e);
+    spec_.scope.enums.push_back(e);
+    spec_.init_scope.enums.push_back(e);
+    return out;
+}
+
+Expected<std::optional<ParamCondition>> Loader::param_condition(const json& obj, const std::string& pointer) const
+{
+    const auto it = obj.find("only_if");
+    if (it == obj.end()) {
+        return std::optional<ParamCondition>{};
+    }
+    const std::string ptr = join_pointer(pointer, "only_if");
+    if (!it->is_object()) {
+        return fail(ptr, "expected {\"param\": ID, \"in\": [values]}");
+    }
+    if (auto k = check_keys(*it, {"param", "in"}, file_, ptr); !k) {
+        return tl::make_unexpected(k.error());
+    }
+    auto param = get_string(*it, "param", file_, ptr);
+    if (!param) {
+        return tl::make_unexpected(param.error());
+    }
+    const Parameter* def = spec_.find_parameter(*param);
+    if (def == nullptr) {
+        return fail(join_pointer(ptr, "param"), "unknown parameter '" + *param + "'");
+    }
+    const auto in = it->find("in");
+    if (in == it->end() || !in->is_array() || in->empty()) {
+        return fail(join_pointer(ptr, "in"), "expected a non-empty array of values of parameter '" + *param + "'");
+    }
+    ParamCondition c;
+    c.param = *param;
+    for (std::size_t i = 0; i < in->size(); ++i) {
+        const std::string vptr = join_pointer(join_pointer(ptr, "in"), i);
+        auto v = value_from_json((*in)[i], def->type, vptr);
+        if (!v) {
+            return tl::make_unexpected(v.error());
+        }
+        c.in.push_back(expr::render(*v, def->type));
+    }
+    return std::optional<ParamCondition>{std::move(c)};
+}
+
+bool Loader::holds(const ParamCondition& c) const
+{
+    const Parameter* p = spec_.find_parameter(c.param);
+    PC5CHECK_ASSERT(p != nullptr); // checked by param_condition
+    return std::find(c.in.begin(), c.in.end(), p->value_text()) != c.in.end();
+}
+
+Expected<void> Loader::apply_ie_conditions(const json& doc)
+{
+    const json& messages = doc["messages"];
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+        const auto ies = messages[i].find("ies");
+        if (ies == messages[i].end()) {
+            continue;
+        }
+        for (std::size_t j = 0; j < ies->size(); ++j) {
+            auto c = param_condition((*ies)[j], join_pointer(join_pointer(join_pointer("/messages", i), "ies"), j));
+            if (!c) {
+                return tl::make_unexpected(c.error());
+            }
+            if (*c && !holds(**c)) {
+                // The IE's expression variables stay declared (absent at every event), so the spec's
+                // expressions type-check under every resolution; a trace carrying it is refused.
+                auto& list = spec_.messages[i].ies;
+                const std::string name = (*ies)[j]["name"].get<std::string>();
+                list.erase(std::remove_if(list.begin(), list.end(), [&](const IeDef& d) { return d.name == name; }),
+                           list.end());
+            }
+        }
+    }
+    return {};
+}
+
+Expected<void> Loader::load_assumptions(const json& doc)
+{
+    const auto it = doc.find("assumptions");
+    if (it == doc.end()) {
+        return {};
+    }
+    if (!it->is_array()) {
+        return fail("/assumptions", "expected an array of assumptions");
+    }
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < it->size(); ++i) {
+        const json& a = (*it)[i];
+        const std::string ptr = join_pointer("/assumptions", i);
+        if (!a.is_object()) {
+            return fail(ptr, "expected an assumption object");
+        }
+        if (auto k = check_keys(a, {"id", "text", "why", "silent", "affects", "only_if"}, file_, ptr); !k) {
+            return k;
+        }
+        Assumption out;
+        auto id = get_string(a, "id", file_, ptr);
+        auto text = get_string(a, "text", file_, ptr);
+        auto why = get_string(a, "why", file_, ptr);
+        if (!id || !text || !why) {
+            return tl::make_unexpected(!id ? id.error() : (!text ? text.error() : why.error()));
+        }
+        if (!ids.insert(*id).second) {
+            return fail(join_pointer(ptr, "id"), "duplicate assumption id '" + *id + "'");
+        }
+        // `silent` uses the clause-reference shape: where the text is silent, FFS or not seen.
+        json as_clauses = json::object();
+        if (!a.contains("silent")) {
+            return fail(ptr, "missing required key 'silent' (the clauses that are silent or FFS on it)");
+        }
+        as_clauses["clauses"] = a["silent"];
+        auto silent = clauses(as_clauses, ptr);
+        if (!silent) {
+            Error e = silent.error();
+            e.json_pointer = join_pointer(ptr, "silent");
+            return tl::make_unexpected(e);
+        }
+        if (a.contains("affects")) {
+            auto affects = get_string_list(a, "affects", file_, ptr);
+            if (!affects) {
+                return tl::make_unexpected(affects.error());
+            }
+            out.affects = std::move(*affects);
+        }
+        auto cond = param_condition(a, ptr);
+        if (!cond) {
+            return tl::make_unexpected(cond.error());
+        }
+        out.id = *id;
+        out.text = *text;
+        out.why = *why;
+        out.silent = std::move(*silent);
+        out.only_if = std::move(*cond);
+        out.in_force = !out.only_if || holds(*out.only_if);
+        spec_.assumptions.push_back(std::move(out));
     }
     return {};
 }
@@ -492,7 +685,8 @@ Expected<void> Loader::load_messages(const json& doc)
                 if (!ie.is_object()) {
                     return fail(iptr, "expected an IE object");
                 }
-                if (auto k = check_keys(ie, {"name", "kind", "min", "max", "length", "text"}, file_, iptr);
+                if (auto k = check_keys(ie, {"name", "kind", "min", "max", "length", "text", "only_if"}, file_,
+                                        iptr);
                     !k) {
                     return tl::make_unexpected(k.error());
                 }
@@ -924,10 +1118,16 @@ Expected<void> Loader::load_properties(const json& doc)
         if (!p.is_object()) {
             return fail(ptr, "expected a property object");
         }
-        if (auto k = check_keys(p, {"id", "kind", "formula", "text", "clauses"}, file_, ptr); !k) {
+        if (auto k = check_keys(p, {"id", "kind", "formula", "text", "clauses", "min_depth"}, file_, ptr); !k) {
             return k;
         }
         Property prop;
+        if (const auto md = p.find("min_depth"); md != p.end()) {
+            if (!md->is_number_unsigned() || md->get<std::uint64_t>() > 200) {
+                return fail(join_pointer(ptr, "min_depth"), "expected an integer from 0 to 200 (messages)");
+            }
+            prop.min_depth = md->get<unsigned>();
+        }
         auto id = get_string(p, "id", file_, ptr);
         auto kind = get_string(p, "kind", file_, ptr);
         auto text = get_string(p, "text", file_, ptr);
@@ -965,7 +1165,8 @@ Expected<Spec> Loader::load(const json& doc)
     }
     if (auto k = check_keys(doc,
                             {"$schema", "format", "id", "title", "variant_note", "parameters", "messages",
-                             "states", "variables", "defs", "transitions", "rules", "properties"},
+                             "states", "variables", "defs", "transitions", "rules", "properties",
+                             "assumptions"},
                             file_, "");
         !k) {
         return tl::make_unexpected(k.error());
@@ -1035,8 +1236,9 @@ Expected<Spec> Loader::load(const json& doc)
     ivars.emplace("init.policy.integrity", expr::Type::enumeration(spec_.find_enum("Policy")));
     ivars.emplace("init.policy.ciphering", expr::Type::enumeration(spec_.find_enum("Policy")));
 
-    for (auto step : {&Loader::load_parameters, &Loader::load_variables, &Loader::load_defs,
-                      &Loader::load_transitions, &Loader::load_rules, &Loader::load_properties}) {
+    for (auto step : {&Loader::load_parameters, &Loader::apply_ie_conditions, &Loader::load_assumptions,
+                      &Loader::load_variables, &Loader::load_defs, &Loader::load_transitions,
+                      &Loader::load_rules, &Loader::load_properties}) {
         if (auto r = (this->*step)(doc); !r) {
             return tl::make_unexpected(r.error());
         }
@@ -1126,6 +1328,44 @@ std::string ClauseRef::to_string() const
     std::string out = doc + " " + clause;
     if (!release.empty()) {
         out += " (" + release + ")";
+    }
+    return out;
+}
+
+std::string Parameter::value_text() const
+{
+    // A set as the JSON array --param reads back ("[5,11]", "[\"NEA0\"]"); anything else as rendered.
+    if (type.kind == expr::TypeKind::set) {
+        if (const auto* set = std::get_if<expr::SetValue>(&value.data)) {
+            std::string out = "[";
+            const expr::Type element = type.element_type();
+            for (std::size_t i = 0; i < set->elements.size(); ++i) {
+                const std::string e = expr::render(set->elements[i], element);
+                out += (i == 0 ? "" : ",") + (element.kind == expr::TypeKind::integer ? e : "\"" + e + "\"");
+            }
+            return out + "]";
+        }
+    }
+    return expr::render(value, type);
+}
+
+std::string ParamCondition::to_string() const
+{
+    std::string out = param + " in {";
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        out += (i == 0 ? "" : ", ") + in[i];
+    }
+    return out + "}";
+}
+
+std::vector<const Assumption*> Property::assumptions(const Spec& spec) const
+{
+    std::vector<const Assumption*> out;
+    for (const auto& a : spec.assumptions) {
+        if (a.in_force &&
+            (a.affects.empty() || std::find(a.affects.begin(), a.affects.end(), id) != a.affects.end())) {
+            out.push_back(&a);
+        }
     }
     return out;
 }

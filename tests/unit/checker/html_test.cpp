@@ -145,7 +145,7 @@ TEST_SUITE("checker")
         // The seed variant leaves the derivation FFS: unverified checks grouped by rule and reason.
         CHECK(contains(html, "<g class=\"event unverified\" id=\"t3-e4\""));
         CHECK(contains(html, "<tr class=\"unverified\" data-rule=\"SMC_NEW_CONTEXT\">"));
-        CHECK(contains(html, "key derivation left open (FFS) by the spec variant"));
+        CHECK(contains(html, "session-key derivation left FFS by the spec variant"));
 
         // Bad input: file, line:column and message.
         CHECK(contains(html, "<dd class=\"mono err-pos\">4:52</dd>"));

@@ -70,6 +70,10 @@ struct Witness {
     trace::Trace trace;
     std::string check_verdict;            ///< "conforms", "violation", "inconclusive"
     std::vector<std::string> check_rules; ///< rule IDs `check` reports as violated
+    /// Checks `check` could not decide on the trace: "RULE at event N: reason" (a counterexample whose
+    /// checks are unverified is not a conforming run, and the report must say so).
+    std::vector<std::string> check_unverified;
+    std::string check_mode; ///< "concrete" or "symbolic"
 };
 
 /// The result for one property of the spec.

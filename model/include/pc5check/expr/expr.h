@@ -58,6 +58,9 @@ struct ExternalFunction {
     Type result;
     std::function<Value(const std::vector<Value>&)> impl;
     bool lazy_unknown = false;
+    /// The value is left open by the spec variant (a derivation the source text leaves FFS): replay
+    /// never knows it, and the solver may pick any value the function's axioms allow.
+    bool open = false;
 };
 
 /// Names visible to an expression: variables with types, enum types, macros (defs), functions.

@@ -19,6 +19,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -38,6 +39,15 @@ struct ClauseRef {
     friend bool operator==(const ClauseRef&, const ClauseRef&) = default;
 };
 
+/// One named resolution of an open point (a parameter with options, e.g. how the seed derives the new
+/// session key): the option's id is a literal of the parameter's own enum type.
+struct ParamOption {
+    std::string id;   ///< "ts33536"
+    std::string text; ///< what choosing it means, and who would propose it
+    /// Field by field.
+    friend bool operator==(const ParamOption&, const ParamOption&) = default;
+};
+
 /// A value 3GPP text leaves open or that we could not confirm; overridable on the command line.
 struct Parameter {
     std::string id;
@@ -47,6 +57,33 @@ struct Parameter {
     bool confirmed = false;
     std::string text;
     std::vector<ClauseRef> clauses;
+    /// Named options (the parameter's type is then an enum of their ids); empty for plain values.
+    std::vector<ParamOption> options;
+    /// The value in force, written as on the command line ("ts33536", "true", "[5,11]").
+    [[nodiscard]] std::string value_text() const;
+};
+
+/// `"only_if": {"param": P, "in": [...]}`: an element that exists only when parameter P has one of the
+/// listed values (option ids, or JSON scalars written as text: "true", "7").
+struct ParamCondition {
+    std::string param;
+    std::vector<std::string> in;
+    /// "sess_key_derivation in {ts33536, ts33303}".
+    [[nodiscard]] std::string to_string() const;
+};
+
+/// A modelling decision the source text does not state (it is silent, FFS, or not seen in public
+/// copies). Every answer of prove/query/diff lists the assumptions it rests on.
+struct Assumption {
+    std::string id;   ///< "A_SEED_ROOT_KEY_NEW"
+    std::string text; ///< the decision, in one sentence
+    std::string why;  ///< why the model needs it
+    /// Where the text is silent (or which clause the decision reads beyond).
+    std::vector<ClauseRef> silent;
+    /// Properties and rules whose answers depend on it; empty: every property.
+    std::vector<std::string> affects;
+    std::optional<ParamCondition> only_if; ///< in force only under these parameter values
+    bool in_force = true;                  ///< only_if holds for the parameters in force
 };
 
 /// How one IE appears in a trace: its kind fixes the JSON shape and the expression variables.
@@ -135,6 +172,8 @@ struct Rule {
     std::vector<Check> checks;
 };
 
+struct Spec;
+
 /// A property for spec reviewers (`prove`); kept typed here so both interpreters read it.
 struct Property {
     std::string id;
@@ -144,6 +183,11 @@ struct Property {
     expr::NodePtr formula;
     std::string text;
     std::vector<ClauseRef> clauses;
+    /// The fewest messages of a run that can falsify the property (e.g. two completed re-keyings for a
+    /// freshness property); `prove` warns when asked to bound it at a smaller depth. 0: not declared.
+    unsigned min_depth = 0;
+    /// Assumptions in force whose `affects` names this property, or that affect every property.
+    [[nodiscard]] std::vector<const Assumption*> assumptions(const Spec& spec) const;
 };
 
 /// A loaded, type-checked spec. Immutable once loaded.
@@ -160,6 +204,7 @@ struct Spec {
     std::vector<Transition> transitions;
     std::vector<Rule> rules;
     std::vector<Property> properties;
+    std::vector<Assumption> assumptions; ///< all of them; `in_force` says which apply
     expr::Scope scope;      ///< event-time scope (signatures of external functions only)
     expr::Scope init_scope; ///< scope of state-variable initialisers
     /// Set by the loader after checking that in every guard, effect, check and template each variable
