@@ -183,7 +183,11 @@ z3::expr Engine::system_apply(const std::string& name, const std::vector<z3::exp
         injective = injective && inverse(i) == args[i];
     }
     const z3::expr zero = literal(Value::bytes({0, 0, 0, 0}), Type::bytes());
-    if (name == "ffs_kdf") {
+    if (name == "k_nrp_new") {
+        // A new key per authentication run, whatever ID it is given (the ID only names it).
+        solver_.add(inverse(0) == args[0]);
+        solver_.add(bytes_len_(r) == 32);
+    } else if (name == "ffs_kdf") {
         // Least committed: a KDF keyed by its first argument (different keys, different outputs);
         // whether and how the material changes the output is the solver's choice.
         solver_.add(inverse(0) == args[0]);
@@ -216,7 +220,7 @@ z3::expr Engine::system_apply(const std::string& name, const std::vector<z3::exp
         if (const auto k = init_term("init.k_nrp_sess")) {
             solver_.add(r != *k);
         }
-    } else if (name == "auth_root") {
+    } else if (name == "auth_root" || name == "k_nrp_new") {
         if (const auto k = init_term("init.k_nrp")) {
             solver_.add(r != *k);
         }
@@ -641,6 +645,28 @@ Witness Engine::system_witness(const z3::model& m, std::size_t steps)
         if (!known) {
             t.keys.push_back(trace::KeyEntry{msbs << 16U, key});
         }
+    }
+    // Keys of authentication runs (k_nrp_new): under their MSBs, with LSBs not taken yet. Two runs that
+    // gave their keys the same MSBs leave replay's look-up ambiguous (unverified), as the trace format
+    // names a K_NRP by its ID only.
+    for (const auto& a : applications_) {
+        if (a.name != "k_nrp_new") {
+            continue;
+        }
+        const auto msbs = static_cast<std::uint32_t>(int_of(a.args[1], 0) & 0xFFFF);
+        const trace::Bytes key = bytes_of(a.result, 32);
+        const auto same_msbs = [msbs](const trace::KeyEntry& e) { return (e.k_nrp_id >> 16U) == msbs; };
+        if (std::any_of(t.keys.begin(), t.keys.end(),
+                        [&](const trace::KeyEntry& e) { return same_msbs(e) && e.k_nrp == key; })) {
+            continue;
+        }
+        std::uint32_t lsbs = 0;
+        while (lsbs < 0xFFFFU && std::any_of(t.keys.begin(), t.keys.end(), [&](const trace::KeyEntry& e) {
+                   return e.k_nrp_id == ((msbs << 16U) | lsbs);
+               })) {
+            ++lsbs;
+        }
+        t.keys.push_back(trace::KeyEntry{(msbs << 16U) | lsbs, key});
     }
     return w;
 }

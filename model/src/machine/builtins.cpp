@@ -131,6 +131,17 @@ void declare_builtins(expr::Scope& scope)
             }
             return Value::unknown("no K_NRP logged whose ID has MSBs " + hex_id(int_of(a[0])));
         }};
+    /// The K_NRP that authentication run `run` established, logged under an ID with MSBs `msbs`: replay
+    /// looks it up by the MSBs, as k_nrp_by_msbs; the solver knows it is a new key per run whatever its
+    /// ID (the ID only names it).
+    /// Ref: TS 24.554 7.2.12.1 (authentication derives the new K_NRP used by the SMC).
+    scope.functions["k_nrp_new"] = expr::ExternalFunction{
+        {integer, integer}, bytes, [](const std::vector<Value>& a) -> Value {
+            if (a[1].is_absent()) {
+                return Value::unknown("MSBs of K_NRP ID absent");
+            }
+            return Value::unknown("no K_NRP logged whose ID has MSBs " + hex_id(int_of(a[1])));
+        }};
     scope.functions["empty_map"] = expr::ExternalFunction{
         {}, Type::map(), [](const std::vector<Value>&) -> Value { return Value::map(expr::MapValue{}); }};
     // A fresh key per distinct integer: it makes freshness hold by construction, so `spec lint` flags
@@ -254,7 +265,7 @@ void bind_trace_keys(expr::Scope& scope, const std::vector<trace::KeyEntry>& key
         }
         return Value::unknown("no K_NRP logged for K_NRP ID " + hex_id(id));
     };
-    scope.functions["k_nrp_by_msbs"].impl = [keys](const std::vector<Value>& a) -> Value {
+    const auto by_msbs = [keys](const std::vector<Value>& a) -> Value {
         if (a[0].is_absent()) {
             return Value::unknown("MSBs of K_NRP ID absent");
         }
@@ -272,6 +283,10 @@ void bind_trace_keys(expr::Scope& scope, const std::vector<trace::KeyEntry>& key
             return Value::unknown("no K_NRP logged whose ID has MSBs " + hex_id(msbs));
         }
         return Value::bytes(found->k_nrp);
+    };
+    scope.functions["k_nrp_by_msbs"].impl = by_msbs;
+    scope.functions["k_nrp_new"].impl = [by_msbs](const std::vector<Value>& a) -> Value {
+        return by_msbs({a[1]}); // the run is not logged: the key is found by the ID it was given
     };
 }
 
