@@ -10,7 +10,8 @@ shows), OUT/matrix.json (every verdict, for tests) and the counterexample traces
 
 A cell reads "holds ≤ K" (bounded), "proven" (k-induction), "VIOLATED (n)" with honest UEs — the seed
 text as resolved allows it — or "violated, attacker (n)" when the counterexample needs the attacker.
-Exit 0 when every counterexample replayed as prove said (check agrees), 1 otherwise.
+Exit 0 when every counterexample replays as prove said and check accepts it (conforms, undecided checks
+listed), 1 otherwise.
 """
 import argparse
 import itertools
@@ -107,6 +108,12 @@ def main():
                     cell["replay"] = {"command": cex["check"]["command"], "verdict": verdict,
                                       "unverified": unverified,
                                       "prove_said": cex["check"]["verdict"]}
+                    # Every rule binds the honest UEs, and attacker steps are replayed as such: a
+                    # counterexample check does not accept is a gap between the solver and replay.
+                    if verdict != "conforms":
+                        ok = False
+                        print(f"seed_matrix: {cex['file']}: check says {verdict}, not conforms: the "
+                              f"solver's run breaks a rule in replay", file=sys.stderr)
                     if verdict != cex["check"]["verdict"]:
                         ok = False
                         print(f"seed_matrix: {cex['file']}: prove said {cex['check']['verdict']}, "

@@ -159,6 +159,10 @@ void print_steps(std::ostream& out, const smt::Witness& w, const std::string& co
             << (s.detail.empty() ? "" : "  (" + s.detail + ")") << "\n";
     }
     out << "      " << command << ": " << full_verdict(w) << "\n";
+    if (w.check_verdict != "conforms") {
+        out << "      NOTE: check does not accept this run although the solver's UEs followed every rule: the "
+               "solver and replay disagree (please report it)\n";
+    }
     // Reasons once each (the same open derivation leaves several checks undecided).
     std::vector<std::string> seen;
     for (const auto& u : w.check_unverified) {

@@ -1223,6 +1223,20 @@ class Engine {
                 }
             }
         }
+        // An IE is there only on a message that carries it, as in a trace (the reader refuses any other;
+        // the witness writer could not write it): otherwise the solver's run and its replay differ.
+        for (const auto& [ie, present] : presence) {
+            z3::expr carried = ctx_.bool_val(false);
+            for (std::size_t m = 0; m < msg_names_->size(); ++m) {
+                const spec::MessageDef* def = spec_.find_message((*msg_names_)[m]);
+                if (def != nullptr && std::any_of(def->ies.begin(), def->ies.end(), [&ie](const spec::IeDef& d) {
+                        return "ie." + d.name == ie;
+                    })) {
+                    carried = carried || msg.value == ctx_.int_val(static_cast<int>(m));
+                }
+            }
+            allowed = allowed && z3::implies(present, carried);
+        }
         return allowed;
     }
 
