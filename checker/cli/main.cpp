@@ -397,6 +397,21 @@ int run_spec(const SpecCommand& cmd)
     for (const auto& p : s.parameters) {
         std::cout << "  " << p.id << " = " << expr::render(p.value, p.type)
                   << (p.confirmed ? "  [confirmed]" : "  [UNCONFIRMED]") << "  " << p.text << "\n";
+        for (const auto& o : p.options) {
+            std::cout << "      " << (o.id == p.value_text() ? "* " : "  ") << o.id << ": " << o.text << "\n";
+        }
+    }
+    if (!s.assumptions.empty()) {
+        std::cout << "\nassumptions (decisions the text does not state; * = in force):\n";
+        for (const auto& a : s.assumptions) {
+            std::cout << "  " << (a.in_force ? "* " : "  ") << a.id << ": " << a.text << "\n";
+            std::string silent;
+            for (const auto& c : a.silent) {
+                silent += (silent.empty() ? "" : "; ") + c.to_string() + (c.note.empty() ? "" : ": " + c.note);
+            }
+            std::cout << "      silent: " << silent
+                      << (a.only_if ? "  (only if " + a.only_if->to_string() + ")" : std::string()) << "\n";
+        }
     }
     std::cout << "\nmessages:\n";
     for (const auto& m : s.messages) {

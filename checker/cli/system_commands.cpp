@@ -629,6 +629,15 @@ int run_diff(const DiffCommand& cmd)
         return fail(found.error());
     }
     nlohmann::json disagreement = nullptr;
+    // What both sides' answers rest on (per property in the JSON, under old/new .rests_on).
+    for (const auto* side : {&*old_spec, &*new_spec}) {
+        std::string ids;
+        for (const auto& a : side->assumptions) {
+            ids += a.in_force ? (ids.empty() ? "" : ", ") + a.id : "";
+        }
+        text << "\n" << (side == &*old_spec ? "OLD" : "NEW") << " rests on assumptions: " << (ids.empty() ? "(none declared)" : ids);
+    }
+    text << "\n";
     text << "\nbehaviour: ";
     if (!*found) {
         text << "no run of up to " << options->depth
