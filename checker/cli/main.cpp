@@ -407,7 +407,8 @@ int run_spec(const SpecCommand& cmd)
             std::cout << "  " << (a.in_force ? "* " : "  ") << a.id << ": " << a.text << "\n";
             std::string silent;
             for (const auto& c : a.silent) {
-                silent += (silent.empty() ? "" : "; ") + c.to_string() + (c.note.empty() ? "" : ": " + c.note);
+                silent +=
+                    (silent.empty() ? "" : "; ") + c.to_string() + (c.note.empty() ? "" : ": " + c.note);
             }
             std::cout << "      silent: " << silent
                       << (a.only_if ? "  (only if " + a.only_if->to_string() + ")" : std::string()) << "\n";

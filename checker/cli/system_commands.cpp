@@ -120,7 +120,8 @@ std::string check_command(const spec::Spec& s, const std::string& file, const sm
             cmd += " --param " + p.id + "=" + p.value_text();
         }
     }
-    if (std::any_of(w.steps.begin(), w.steps.end(), [](const smt::SystemStep& st) { return st.by_attacker; })) {
+    if (std::any_of(w.steps.begin(), w.steps.end(),
+                    [](const smt::SystemStep& st) { return st.by_attacker; })) {
         cmd += " --attacker-steps";
     }
     return cmd;
@@ -160,8 +161,8 @@ void print_steps(std::ostream& out, const smt::Witness& w, const std::string& co
     }
     out << "      " << command << ": " << full_verdict(w) << "\n";
     if (w.check_verdict != "conforms") {
-        out << "      NOTE: check does not accept this run although the solver's UEs followed every rule: the "
-               "solver and replay disagree (please report it)\n";
+        out << "      NOTE: check does not accept this run although the solver's UEs followed every rule: "
+               "the solver and replay disagree (please report it)\n";
     }
     // Reasons once each (the same open derivation leaves several checks undecided).
     std::vector<std::string> seen;
@@ -207,7 +208,8 @@ void print_rests_on(std::ostream& out, const spec::Spec& s, const spec::Property
         }
     }
     if (!unconfirmed.empty()) {
-        out << "      " << (positive ? "holds only with the unconfirmed parameters " : "unconfirmed parameters: ")
+        out << "      "
+            << (positive ? "holds only with the unconfirmed parameters " : "unconfirmed parameters: ")
             << unconfirmed << "\n";
     }
 }
@@ -283,7 +285,8 @@ Expected<std::vector<smt::PropertyResult>> prove_spec(const spec::Spec& s, const
         std::string warning;
         if (r.verdict == smt::PropertyVerdict::holds_to_depth && options.depth < prop->min_depth) {
             warning = "depth " + std::to_string(options.depth) + " is below this property's minimum depth " +
-                      std::to_string(prop->min_depth) + ": no run that short can falsify it, so 'holds' says nothing";
+                      std::to_string(prop->min_depth) +
+                      ": no run that short can falsify it, so 'holds' says nothing";
         }
         p["warning"] = warning;
         json["properties"].push_back(p);
@@ -635,7 +638,9 @@ int run_diff(const DiffCommand& cmd)
         for (const auto& a : side->assumptions) {
             ids += a.in_force ? (ids.empty() ? "" : ", ") + a.id : "";
         }
-        text << "\n" << (side == &*old_spec ? "OLD" : "NEW") << " rests on assumptions: " << (ids.empty() ? "(none declared)" : ids);
+        text << "\n"
+             << (side == &*old_spec ? "OLD" : "NEW")
+             << " rests on assumptions: " << (ids.empty() ? "(none declared)" : ids);
     }
     text << "\n";
     text << "\nbehaviour: ";
@@ -659,8 +664,9 @@ int run_diff(const DiffCommand& cmd)
         text << "a run of " << d.depth << " message(s) that " << d.accepted_by << " accepts and "
              << d.rejected_by << " rejects (" << d.rejecting_verdict << rules << ")"
              << (written.empty() ? "" : ": " + written) << "\n";
-        print_steps(text, d.witness,
-                    check_command(d.accepted_by == old_spec->file ? *old_spec : *new_spec, written, d.witness));
+        print_steps(
+            text, d.witness,
+            check_command(d.accepted_by == old_spec->file ? *old_spec : *new_spec, written, d.witness));
         disagreement = {{"accepted_by", d.accepted_by},
                         {"rejected_by", d.rejected_by},
                         {"depth", d.depth},

@@ -68,9 +68,11 @@ Expected<const spec::Spec*> SpecCache::lookup(const std::string& spec_id)
     auto [id, params] = split_spec_id(spec_id);
     for (const auto& [name, value] : params) {
         if (name.empty() || value.empty()) {
-            return make_error(ErrorCode::bad_input, "expected a spec id, optionally followed by +PARAM=VALUE "
-                                                    "settings (e.g. tr33847-sol+sess_key_derivation=ts33536), "
-                                                    "found '" + spec_id + "'");
+            return make_error(ErrorCode::bad_input,
+                              "expected a spec id, optionally followed by +PARAM=VALUE "
+                              "settings (e.g. tr33847-sol+sess_key_derivation=ts33536), "
+                              "found '" +
+                                  spec_id + "'");
         }
     }
     for (const auto& [name, value] : options_->parameters) {

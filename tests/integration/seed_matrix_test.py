@@ -2,7 +2,7 @@
 """Pins the conclusions of the reviewer's matrix (bench/seed_matrix.py) so that a model change that
 silently turns a violation into a pass, or the other way round, fails CI.
 
-seed_matrix_test.py PC5CHECK REPO_ROOT EXPECTED_JSON WORK_DIR [--write]
+seed_matrix_test.py PC5CHECK REPO_ROOT EXPECTED_JSON WORK_DIR [--write | --quick]
 
 Runs the matrix at depth 8 (the minimum depth of the freshness properties: two re-keyings) without the
 attacker for every resolution of sess_key_derivation, and under the Dolev-Yao attacker for the default
@@ -18,9 +18,14 @@ import sys
 
 pc5check, root, expected_path, work = sys.argv[1:5]
 write = "--write" in sys.argv[5:]
+# Sanitized builds run the solver several times slower: there only the default resolution without the
+# attacker, and the cells of that run are compared (the full pinning runs in the normal build).
+quick = "--quick" in sys.argv[5:]
 script = os.path.join(root, "bench", "seed_matrix.py")
 runs = [("none", "accept_protection=unstated"), ("dy", "sess_key_derivation=ffs,accept_protection=unstated"),
         ("dy", "sess_key_derivation=ts33536,accept_protection=new_context")]
+if quick:
+    runs = [("none", "sess_key_derivation=ffs,accept_protection=unstated")]
 got = {}
 ok = True
 for i, (attacker, only) in enumerate(runs):
@@ -51,6 +56,8 @@ if write:
     print(f"wrote {len(got)} cells to {expected_path}")
     sys.exit(0)
 expected = json.load(open(expected_path, encoding="utf-8"))
+if quick:
+    expected = {k: v for k, v in expected.items() if k.startswith("ffs/unstated/none/")}
 for key in sorted(set(expected) | set(got)):
     if expected.get(key) != got.get(key):
         ok = False

@@ -419,6 +419,11 @@ RekeyEnd run_rekey(Sim& sim, const RekeyPlan& plan)
     }
     sim.send(Role::target, "REKEYING_RESPONSE", json::object(),
              m == Mutation::response_new_context ? old : pending, kBearerSlSrb2, response_options);
+    if (fool == Fool::response_copied_mac) {
+        // The RESPONSE fails its integrity check on SL-SRB2: sidelink radio link failure, the initiator
+        // has released the link (TS 38.331 5.8.9.3), so nothing more is sent.
+        return RekeyEnd::stopped;
+    }
     sim.switch_to(pending);
     if (fresh) {
         sim.install_k_nrp(*fresh);

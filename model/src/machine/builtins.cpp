@@ -147,42 +147,49 @@ void declare_builtins(expr::Scope& scope)
     // A fresh key per distinct integer: it makes freshness hold by construction, so `spec lint` flags
     // every use (kept so that older spec files still load).
     scope.functions["unspecified_key"] = expr::ExternalFunction{
-        {integer}, bytes,
+        {integer},
+        bytes,
         [](const std::vector<Value>&) -> Value {
             return Value::unknown("key derivation left open (FFS) by the spec variant");
         },
-        false, true};
+        false,
+        true};
     /// A derivation the source text leaves FFS, least committed: some KDF keyed by `key` over
     /// `material` (what the messages carry). Replay cannot compute it; the solver knows only that
     /// different keys give different outputs, and may make the material matter or not.
     /// Ref: TR 33.847 6.X.2 step 4, Editor's Note (session-key derivation FFS).
     scope.functions["ffs_kdf"] = expr::ExternalFunction{
-        {bytes, bytes}, bytes,
+        {bytes, bytes},
+        bytes,
         [](const std::vector<Value>& a) -> Value {
             if (first_absent(a) != nullptr) {
                 return Value::unknown("FFS derivation input absent");
             }
             return Value::unknown("session-key derivation left FFS by the spec variant");
         },
-        false, true};
+        false,
+        true};
     /// A perfect KDF whose FC value is not confirmed in any public copy (e.g. TS 33.303's K_D-sess from
     /// K_D, Nonce_1 and Nonce_2): replay cannot compute it; the solver treats it as injective.
     /// Ref: TS 33.303 6.5.5.3 (body not seen).
     scope.functions["kdf_fc_unknown"] = expr::ExternalFunction{
-        {bytes, bytes, bytes}, bytes,
+        {bytes, bytes, bytes},
+        bytes,
         [](const std::vector<Value>& a) -> Value {
             if (first_absent(a) != nullptr) {
                 return Value::unknown("KDF input absent");
             }
             return Value::unknown("KDF whose FC value is not confirmed: not computable");
         },
-        false, true};
+        false,
+        true};
     /// The root key established by authentication run `run` (a counter of runs on the link): a new key
     /// per run, as the seed states ("new root key ... generated securely"); the authentication method
     /// itself is not modelled, so replay cannot compute it.
     /// Ref: TR 33.847 6.X.2 step 3.
     scope.functions["auth_root"] = expr::ExternalFunction{
-        {integer}, bytes,
+        {integer},
+        bytes,
         [](const std::vector<Value>& a) -> Value {
             if (a[0].is_absent()) {
                 return Value::unknown("authentication run absent");
@@ -190,7 +197,8 @@ void declare_builtins(expr::Scope& scope)
             return Value::unknown("root key of authentication run " + std::to_string(int_of(a[0])) +
                                   " not logged (the authentication method is not modelled)");
         },
-        false, true};
+        false,
+        true};
 }
 
 namespace {

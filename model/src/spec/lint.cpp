@@ -154,17 +154,19 @@ std::vector<LintFinding> lint_structure(const Spec& spec)
     for (const auto& t : spec.transitions) {
         for (std::size_t i = 0; i < t.effects.size(); ++i) {
             if (calls(*t.effects[i].value, "unspecified_key")) {
-                findings.push_back({t.pointer + "/effects",
-                                    "transition " + t.id + " sets " + t.effects[i].variable +
-                                        " with unspecified_key(): a fresh key per call commits the model to a "
-                                        "freshness the text may not give; use ffs_kdf (least committed) and "
-                                        "record the decision under 'assumptions'"});
+                findings.push_back(
+                    {t.pointer + "/effects",
+                     "transition " + t.id + " sets " + t.effects[i].variable +
+                         " with unspecified_key(): a fresh key per call commits the model to a "
+                         "freshness the text may not give; use ffs_kdf (least committed) and "
+                         "record the decision under 'assumptions'"});
             }
         }
         if (calls(*t.guard, "unspecified_key")) {
-            findings.push_back({t.pointer + "/guard", "transition " + t.id +
-                                                          " reads unspecified_key(): freshness by construction; "
-                                                          "use ffs_kdf and record an assumption"});
+            findings.push_back(
+                {t.pointer + "/guard", "transition " + t.id +
+                                           " reads unspecified_key(): freshness by construction; "
+                                           "use ffs_kdf and record an assumption"});
         }
     }
     for (const auto& r : spec.rules) {
@@ -190,9 +192,8 @@ std::vector<LintFinding> lint_structure(const Spec& spec)
     for (std::size_t i = 0; i < spec.assumptions.size(); ++i) {
         for (const auto& id : spec.assumptions[i].affects) {
             const bool known =
-                spec.find_rule(id) != nullptr ||
-                std::any_of(spec.properties.begin(), spec.properties.end(),
-                            [&id](const Property& p) { return p.id == id; });
+                spec.find_rule(id) != nullptr || std::any_of(spec.properties.begin(), spec.properties.end(),
+                                                             [&id](const Property& p) { return p.id == id; });
             if (!known) {
                 findings.push_back({"/assumptions/" + std::to_string(i) + "/affects",
                                     "assumption " + spec.assumptions[i].id + " affects '" + id +

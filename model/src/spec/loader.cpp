@@ -73,7 +73,8 @@ class Loader {
     Expected<std::vector<ParamOption>> load_options(const json& p, const std::string& type_name,
                                                     const std::string& pointer);
     /// `only_if` of `obj` (nullopt when absent), checked against the loaded parameters.
-    Expected<std::optional<ParamCondition>> param_condition(const json& obj, const std::string& pointer) const;
+    Expected<std::optional<ParamCondition>> param_condition(const json& obj,
+                                                            const std::string& pointer) const;
     /// Whether a condition holds for the parameter values in force.
     [[nodiscard]] bool holds(const ParamCondition& c) const;
     /// Drops the IEs whose `only_if` does not hold (messages load before parameters).
@@ -380,8 +381,8 @@ Expected<void> Loader::load_parameters(const json& doc)
         if (!p.is_object()) {
             return fail(ptr, "expected a parameter object, found " + detail::json_type_name(p));
         }
-        if (auto k =
-                check_keys(p, {"id", "type", "default", "confirmed", "text", "clauses", "options"}, file_, ptr);
+        if (auto k = check_keys(p, {"id", "type", "default", "confirmed", "text", "clauses", "options"},
+                                file_, ptr);
             !k) {
             return tl::make_unexpected(k.error());
         }
@@ -465,10 +466,12 @@ Expected<std::vector<ParamOption>> Loader::load_options(const json& p, const std
     if (!o.is_array() || o.size() < 2) {
         return fail(ptr, "expected an array of at least two options {\"id\": ..., \"text\": ...}");
     }
-    if (type_name.empty() || type_name.front() < 'A' || type_name.front() > 'Z' || spec_.find_enum(type_name)) {
-        return fail(join_pointer(pointer, "type"),
-                    "a parameter with options names a new enum type (PascalCase, not an existing type), found '" +
-                        type_name + "'");
+    if (type_name.empty() || type_name.front() < 'A' || type_name.front() > 'Z' ||
+        spec_.find_enum(type_name)) {
+        return fail(
+            join_pointer(pointer, "type"),
+            "a parameter with options names a new enum type (PascalCase, not an existing type), found '" +
+                type_name + "'");
     }
     std::vector<ParamOption> out;
     std::vector<std::string> names;
@@ -498,7 +501,8 @@ Expected<std::vector<ParamOption>> Loader::load_options(const json& p, const std
     return out;
 }
 
-Expected<std::optional<ParamCondition>> Loader::param_condition(const json& obj, const std::string& pointer) const
+Expected<std::optional<ParamCondition>> Loader::param_condition(const json& obj,
+                                                                const std::string& pointer) const
 {
     const auto it = obj.find("only_if");
     if (it == obj.end()) {
@@ -521,7 +525,8 @@ Expected<std::optional<ParamCondition>> Loader::param_condition(const json& obj,
     }
     const auto in = it->find("in");
     if (in == it->end() || !in->is_array() || in->empty()) {
-        return fail(join_pointer(ptr, "in"), "expected a non-empty array of values of parameter '" + *param + "'");
+        return fail(join_pointer(ptr, "in"),
+                    "expected a non-empty array of values of parameter '" + *param + "'");
     }
     ParamCondition c;
     c.param = *param;
@@ -552,7 +557,8 @@ Expected<void> Loader::apply_ie_conditions(const json& doc)
             continue;
         }
         for (std::size_t j = 0; j < ies->size(); ++j) {
-            auto c = param_condition((*ies)[j], join_pointer(join_pointer(join_pointer("/messages", i), "ies"), j));
+            auto c = param_condition((*ies)[j],
+                                     join_pointer(join_pointer(join_pointer("/messages", i), "ies"), j));
             if (!c) {
                 return tl::make_unexpected(c.error());
             }
@@ -561,8 +567,9 @@ Expected<void> Loader::apply_ie_conditions(const json& doc)
                 // expressions type-check under every resolution; a trace carrying it is refused.
                 auto& list = spec_.messages[i].ies;
                 const std::string name = (*ies)[j]["name"].get<std::string>();
-                list.erase(std::remove_if(list.begin(), list.end(), [&](const IeDef& d) { return d.name == name; }),
-                           list.end());
+                list.erase(
+                    std::remove_if(list.begin(), list.end(), [&](const IeDef& d) { return d.name == name; }),
+                    list.end());
             }
         }
     }
@@ -685,8 +692,8 @@ Expected<void> Loader::load_messages(const json& doc)
                 if (!ie.is_object()) {
                     return fail(iptr, "expected an IE object");
                 }
-                if (auto k = check_keys(ie, {"name", "kind", "min", "max", "length", "text", "only_if"}, file_,
-                                        iptr);
+                if (auto k = check_keys(ie, {"name", "kind", "min", "max", "length", "text", "only_if"},
+                                        file_, iptr);
                     !k) {
                     return tl::make_unexpected(k.error());
                 }
@@ -1118,7 +1125,8 @@ Expected<void> Loader::load_properties(const json& doc)
         if (!p.is_object()) {
             return fail(ptr, "expected a property object");
         }
-        if (auto k = check_keys(p, {"id", "kind", "formula", "text", "clauses", "min_depth"}, file_, ptr); !k) {
+        if (auto k = check_keys(p, {"id", "kind", "formula", "text", "clauses", "min_depth"}, file_, ptr);
+            !k) {
             return k;
         }
         Property prop;
@@ -1163,11 +1171,11 @@ Expected<Spec> Loader::load(const json& doc)
     if (!doc.is_object()) {
         return fail("", "expected a pc5-spec/1 JSON object, found " + detail::json_type_name(doc));
     }
-    if (auto k = check_keys(doc,
-                            {"$schema", "format", "id", "title", "variant_note", "parameters", "messages",
-                             "states", "variables", "defs", "transitions", "rules", "properties",
-                             "assumptions"},
-                            file_, "");
+    if (auto k =
+            check_keys(doc,
+                       {"$schema", "format", "id", "title", "variant_note", "parameters", "messages",
+                        "states", "variables", "defs", "transitions", "rules", "properties", "assumptions"},
+                       file_, "");
         !k) {
         return tl::make_unexpected(k.error());
     }
