@@ -70,11 +70,11 @@ class Loader {
 
     Expected<void> load_parameters(const json& doc);
     /// A parameter's named options; declares the enum `type_name` of their ids.
-    Expected<std::vector<ParamOption>> load_options(const json& p, const std::string& type_name,
-                                                    const std::string& pointer);
+    [[nodiscard]] Expected<std::vector<ParamOption>> load_options(const json& p, const std::string& type_name,
+                                                                  const std::string& pointer);
     /// `only_if` of `obj` (nullopt when absent), checked against the loaded parameters.
-    Expected<std::optional<ParamCondition>> param_condition(const json& obj,
-                                                            const std::string& pointer) const;
+    [[nodiscard]] Expected<std::optional<ParamCondition>> param_condition(const json& obj,
+                                                                          const std::string& pointer) const;
     /// Whether a condition holds for the parameter values in force.
     [[nodiscard]] bool holds(const ParamCondition& c) const;
     /// Drops the IEs whose `only_if` does not hold (messages load before parameters).
@@ -464,7 +464,7 @@ Expected<std::vector<ParamOption>> Loader::load_options(const json& p, const std
     const std::string ptr = join_pointer(pointer, "options");
     const json& o = p["options"];
     if (!o.is_array() || o.size() < 2) {
-        return fail(ptr, "expected an array of at least two options {\"id\": ..., \"text\": ...}");
+        return fail(ptr, R"(expected an array of at least two options {"id": ..., "text": ...})");
     }
     if (type_name.empty() || type_name.front() < 'A' || type_name.front() > 'Z' ||
         spec_.find_enum(type_name)) {
@@ -478,7 +478,7 @@ Expected<std::vector<ParamOption>> Loader::load_options(const json& p, const std
     for (std::size_t i = 0; i < o.size(); ++i) {
         const std::string optr = join_pointer(ptr, i);
         if (!o[i].is_object()) {
-            return fail(optr, "expected an option object {\"id\": ..., \"text\": ...}");
+            return fail(optr, R"(expected an option object {"id": ..., "text": ...})");
         }
         if (auto k = check_keys(o[i], {"id", "text"}, file_, optr); !k) {
             return tl::make_unexpected(k.error());
@@ -510,7 +510,7 @@ Expected<std::optional<ParamCondition>> Loader::param_condition(const json& obj,
     }
     const std::string ptr = join_pointer(pointer, "only_if");
     if (!it->is_object()) {
-        return fail(ptr, "expected {\"param\": ID, \"in\": [values]}");
+        return fail(ptr, R"(expected {"param": ID, "in": [values]})");
     }
     if (auto k = check_keys(*it, {"param", "in"}, file_, ptr); !k) {
         return tl::make_unexpected(k.error());
