@@ -26,7 +26,9 @@ for f in sorted(os.listdir(tmp)):
     spec, attacker, _ = f.split(".")
     runs[(spec, attacker)] = {p["id"]: p for p in json.load(open(os.path.join(tmp, f)))["properties"]}
 cols = [(s, a) for s in ("ts33536-r17", "tr33847-sol") for a in ("none", "dy")]
-ids = list(runs[cols[0]].keys())
+ids = []
+for c in cols:  # every property of either spec, in spec order
+    ids += [i for i in runs[c] if i not in ids]
 def cell(p):
     if p is None:
         return "—"
