@@ -88,7 +88,13 @@ Expected<const spec::Spec*> SpecCache::lookup(const std::string& spec_id)
     }
     auto loaded = spec::load_spec(path, params, options_->spec_limits);
     if (!loaded) {
-        return tl::make_unexpected(loaded.error());
+        Error e = loaded.error();
+        if (e.code == ErrorCode::usage && spec_id.find('+') != std::string::npos) {
+            // A setting the trace's spec id made, not the command line: bad input of that trace.
+            e.code = ErrorCode::bad_input;
+            e.message = "spec id '" + spec_id + "': " + e.message;
+        }
+        return tl::make_unexpected(e);
     }
     auto owned = std::make_shared<const spec::Spec>(std::move(*loaded));
     const spec::Spec* raw = owned.get();
