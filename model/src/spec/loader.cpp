@@ -31,6 +31,16 @@ std::shared_ptr<const expr::EnumDef> make_enum(std::string name, std::vector<std
     return std::make_shared<const expr::EnumDef>(expr::EnumDef{std::move(name), std::move(names)});
 }
 
+/// Whether a typed tree reads the event-time variable `enabled` (defs are expanded in it).
+bool reads_enabled(const expr::Node& node)
+{
+    if (node.kind == expr::NodeKind::variable && node.name == "enabled") {
+        return true;
+    }
+    return std::any_of(node.args.begin(), node.args.end(),
+                       [](const expr::NodePtr& a) { return a && reads_enabled(*a); });
+}
+
 /// Loader state while building one Spec.
 class Loader {
   public:
@@ -997,6 +1007,15 @@ Expected<void> Loader::load_transitions(const json& doc)
                 tr.effects.push_back(Effect{var, *tree});
             }
         }
+        // `enabled` says whether the sender has an enabled send transition: defined for rule checks,
+        // not for the transitions it is computed from (the solver would meet it undefined).
+        if (reads_enabled(*tr.guard) ||
+            std::any_of(tr.effects.begin(), tr.effects.end(),
+                        [](const Effect& e) { return reads_enabled(*e.value); })) {
+            return fail(ptr, "transition " + tr.id +
+                                 " reads 'enabled', which is defined only in rule checks (when, assert, "
+                                 "expected, observed)");
+        }
         auto cl = clauses(t, ptr);
         if (!cl) {
             return tl::make_unexpected(cl.error());
@@ -1159,6 +1178,11 @@ Expected<void> Loader::load_properties(const json& doc)
         prop.id = *id;
         prop.kind = *kind;
         prop.text = *text;
+        if (reads_enabled(**formula)) {
+            return fail(join_pointer(ptr, "formula"),
+                        "a property may not read 'enabled' (defined only in rule checks); it is a formula "
+                        "over the state after a message and that message");
+        }
         prop.formula = *formula;
         prop.clauses = std::move(*cl);
         spec_.properties.push_back(std::move(prop));

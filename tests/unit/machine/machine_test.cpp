@@ -180,13 +180,27 @@ TEST_SUITE("machine")
     // Fuzz regression (fuzz_spec): a bool-typed guard, `when` or `assert` reading a bool IE the message
     // does not carry evaluates to absent; the machine read it with std::get<bool> and aborted on
     // std::bad_variant_access. Absent is now unknown there, like any other use of absent (expr.h).
+    TEST_CASE("a transition or property that reads `enabled` is refused when the spec loads")
+    {
+        // `enabled` is computed from the transitions, so only rule checks may read it; the symbolic
+        // engine met it undefined in a guard and stopped on an internal assertion.
+        json doc = json::parse(kToySpec);
+        doc["defs"] = json::parse(R"({"allowed": "enabled"})");
+        doc["transitions"][1]["guard"] = "!allowed || true";
+        auto spec = pc5check::spec::parse_spec(doc.dump(), "toy-guard.json");
+        REQUIRE_FALSE(spec.has_value());
+        CHECK(spec.error().message.find("reads 'enabled', which is defined only in rule checks") !=
+              std::string::npos);
+        CHECK(spec.error().json_pointer == "/transitions/1");
+    }
+
     TEST_CASE("a def that reads `enabled` is evaluated again once the transitions are chosen")
     {
-        // The guard of `hear` reads `allowed` while transitions are chosen (`enabled` not set yet: the
-        // def is false there); ORDER's check reads it afterwards, when the sender's transition fired.
+        // ORDER's check reads `allowed` after the sender's transition fired; the def cache must not keep
+        // a value computed before `enabled` was set.
         json doc = json::parse(kToySpec);
         doc["defs"] = json::parse(R"({"allowed": "enabled", "plus": "initiator.a + 1"})");
-        doc["transitions"][1]["guard"] = "(!allowed || true) && plus > 0";
+        doc["transitions"][1]["guard"] = "plus > 0";
         doc["rules"][0]["checks"][0]["assert"] = "allowed && plus > 0";
         auto spec = pc5check::spec::parse_spec(doc.dump(), "toy-defs.json");
         REQUIRE_MESSAGE(spec.has_value(), (spec ? "" : spec.error().to_string()));
