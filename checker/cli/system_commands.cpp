@@ -175,11 +175,37 @@ void print_steps(std::ostream& out, const smt::Witness& w, const std::string& co
     }
 }
 
-/// What a property's answer rests on: the assumptions in force that affect it, and the parameters.
-nlohmann::json rests_on_json(const spec::Spec& s, const spec::Property& p)
+/// The assumptions an answer rests on: those in force that affect `property`, or (nullptr, a query)
+/// all those in force.
+std::vector<const spec::Assumption*> rested_on(const spec::Spec& s, const spec::Property* property)
+{
+    if (property != nullptr) {
+        return property->assumptions(s);
+    }
+    std::vector<const spec::Assumption*> out;
+    for (const auto& a : s.assumptions) {
+        if (a.in_force) {
+            out.push_back(&a);
+        }
+    }
+    return out;
+}
+
+/// "A_X, A_Y" (empty when none).
+std::string id_list(const std::vector<const spec::Assumption*>& assumptions)
+{
+    std::string ids;
+    for (const auto* a : assumptions) {
+        ids += (ids.empty() ? "" : ", ") + a->id;
+    }
+    return ids;
+}
+
+/// What an answer rests on: the assumptions, and every parameter (value, default or not, confirmed).
+nlohmann::json rests_on_json(const spec::Spec& s, const std::vector<const spec::Assumption*>& rests_on)
 {
     nlohmann::json assumptions = nlohmann::json::array();
-    for (const auto* a : p.assumptions(s)) {
+    for (const auto* a : rests_on) {
         assumptions.push_back({{"id", a->id}, {"text", a->text}, {"silent", silent_list(a->silent)}});
     }
     nlohmann::json parameters = nlohmann::json::array();
@@ -194,10 +220,7 @@ nlohmann::json rests_on_json(const spec::Spec& s, const spec::Property& p)
 
 void print_rests_on(std::ostream& out, const spec::Spec& s, const spec::Property& p, bool positive)
 {
-    std::string ids;
-    for (const auto* a : p.assumptions(s)) {
-        ids += (ids.empty() ? "" : ", ") + a->id;
-    }
+    const std::string ids = id_list(p.assumptions(s));
     if (!ids.empty()) {
         out << "      rests on assumptions: " << ids << "\n";
     }
@@ -280,7 +303,7 @@ Expected<std::vector<smt::PropertyResult>> prove_spec(const spec::Spec& s, const
             prop = q.id == r.id ? &q : prop;
         }
         PC5CHECK_ASSERT(prop != nullptr);
-        p["rests_on"] = rests_on_json(s, *prop);
+        p["rests_on"] = rests_on_json(s, rested_on(s, prop));
         p["min_depth"] = prop->min_depth;
         std::string warning;
         if (r.verdict == smt::PropertyVerdict::holds_to_depth && options.depth < prop->min_depth) {
@@ -464,21 +487,7 @@ int run_query(const QueryCommand& cmd)
                             {"steps", steps_json(*q->witness)},
                             {"check", check_json(*s, written, *q->witness)}};
         }
-        nlohmann::json assumptions = nlohmann::json::array();
-        for (const auto& a : s->assumptions) {
-            if (a.in_force) {
-                assumptions.push_back({{"id", a.id}, {"text", a.text}, {"silent", silent_list(a.silent)}});
-            }
-        }
-        j["rests_on"] = {{"assumptions", assumptions}};
-        nlohmann::json parameters = nlohmann::json::array();
-        for (const auto& q2 : s->parameters) {
-            parameters.push_back({{"id", q2.id},
-                                  {"value", q2.value_text()},
-                                  {"default", q2.value == q2.default_value},
-                                  {"confirmed", q2.confirmed}});
-        }
-        j["rests_on"]["parameters"] = parameters;
+        j["rests_on"] = rests_on_json(*s, rested_on(*s, nullptr));
         std::cout << j.dump(2) << "\n";
     } else {
         std::cout << "pc5check query " << s->file << " (attacker: " << smt::to_string(options->attacker)
@@ -487,11 +496,7 @@ int run_query(const QueryCommand& cmd)
             std::cout << "  witness" << (written.empty() ? "" : ": " + written) << "\n";
             print_steps(std::cout, *q->witness, check_command(*s, written, *q->witness));
         }
-        std::string ids;
-        for (const auto& a : s->assumptions) {
-            ids += a.in_force ? (ids.empty() ? "" : ", ") + a.id : "";
-        }
-        if (!ids.empty()) {
+        if (const std::string ids = id_list(rested_on(*s, nullptr)); !ids.empty()) {
             std::cout << "  rests on assumptions: " << ids << "\n";
         }
     }
@@ -634,10 +639,7 @@ int run_diff(const DiffCommand& cmd)
     nlohmann::json disagreement = nullptr;
     // What both sides' answers rest on (per property in the JSON, under old/new .rests_on).
     for (const auto* side : {&*old_spec, &*new_spec}) {
-        std::string ids;
-        for (const auto& a : side->assumptions) {
-            ids += a.in_force ? (ids.empty() ? "" : ", ") + a.id : "";
-        }
+        const std::string ids = id_list(rested_on(*side, nullptr));
         text << "\n"
              << (side == &*old_spec ? "OLD" : "NEW")
              << " rests on assumptions: " << (ids.empty() ? "(none declared)" : ids);
