@@ -37,6 +37,18 @@ const Value* first_absent(const std::vector<Value>& args)
 
 std::string hex_id(std::int64_t id) { return std::to_string(id); }
 
+/// A derivation the spec variant leaves open (ExternalFunction::open): replay never knows its value,
+/// and says why (`reason`, or `absent` when an input is missing).
+expr::ExternalFunction open_derivation(std::vector<Type> params, std::string absent, std::string reason)
+{
+    return expr::ExternalFunction{std::move(params), Type::bytes(),
+                                  [absent = std::move(absent), reason = std::move(reason)](
+                                      const std::vector<Value>& a) -> Value {
+                                      return Value::unknown(first_absent(a) != nullptr ? absent : reason);
+                                  },
+                                  false, true};
+}
+
 } // namespace
 
 void declare_builtins(expr::Scope& scope)
@@ -158,31 +170,13 @@ void declare_builtins(expr::Scope& scope)
     /// `material` (what the messages carry). Replay cannot compute it; the solver knows only that
     /// different keys give different outputs, and may make the material matter or not.
     /// Ref: TR 33.847 6.X.2 step 4, Editor's Note (session-key derivation FFS).
-    scope.functions["ffs_kdf"] = expr::ExternalFunction{
-        {bytes, bytes},
-        bytes,
-        [](const std::vector<Value>& a) -> Value {
-            if (first_absent(a) != nullptr) {
-                return Value::unknown("FFS derivation input absent");
-            }
-            return Value::unknown("session-key derivation left FFS by the spec variant");
-        },
-        false,
-        true};
+    scope.functions["ffs_kdf"] = open_derivation(
+        {bytes, bytes}, "FFS derivation input absent", "session-key derivation left FFS by the spec variant");
     /// A perfect KDF whose FC value is not confirmed in any public copy (e.g. TS 33.303's K_D-sess from
     /// K_D, Nonce_1 and Nonce_2): replay cannot compute it; the solver treats it as injective.
     /// Ref: TS 33.303 6.5.5.3 (body not seen).
-    scope.functions["kdf_fc_unknown"] = expr::ExternalFunction{
-        {bytes, bytes, bytes},
-        bytes,
-        [](const std::vector<Value>& a) -> Value {
-            if (first_absent(a) != nullptr) {
-                return Value::unknown("KDF input absent");
-            }
-            return Value::unknown("KDF whose FC value is not confirmed: not computable");
-        },
-        false,
-        true};
+    scope.functions["kdf_fc_unknown"] = open_derivation({bytes, bytes, bytes}, "KDF input absent",
+                                                        "KDF whose FC value is not confirmed: not computable");
     /// The root key established by authentication run `run` (a counter of runs on the link): a new key
     /// per run, as the seed states ("new root key ... generated securely"); the authentication method
     /// itself is not modelled, so replay cannot compute it.
