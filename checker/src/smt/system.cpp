@@ -183,13 +183,10 @@ z3::expr Engine::system_apply(const std::string& name, const std::vector<z3::exp
         injective = injective && inverse(i) == args[i];
     }
     const z3::expr zero = literal(Value::bytes({0, 0, 0, 0}), Type::bytes());
-    if (name == "k_nrp_new") {
-        // A new key per authentication run, whatever ID it is given (the ID only names it).
-        solver_.add(inverse(0) == args[0]);
-        solver_.add(bytes_len_(r) == 32);
-    } else if (name == "ffs_kdf") {
-        // Least committed: a KDF keyed by its first argument (different keys, different outputs);
-        // whether and how the material changes the output is the solver's choice.
+    if (name == "k_nrp_new" || name == "ffs_kdf") {
+        // Injective in the first argument only. k_nrp_new: a new key per authentication run, whatever ID
+        // it is given (the ID only names it). ffs_kdf, least committed: a KDF keyed by its first argument,
+        // and whether the material changes the output is the solver's choice.
         solver_.add(inverse(0) == args[0]);
         solver_.add(bytes_len_(r) == 32);
     } else if (name == "nia") {

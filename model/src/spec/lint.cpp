@@ -150,7 +150,7 @@ std::vector<LintFinding> lint_structure(const Spec& spec)
     // Freshness by construction: unspecified_key(n) is a new key for every new n, so a property about
     // key freshness holds because of how the model builds the key, not because the procedure gives it.
     // An FFS derivation is modelled least committed with ffs_kdf, and the choice recorded as an
-    // assumption (spec/README.md, review checklist).
+    // assumption (docs/spec-language.md, review checklist).
     for (const auto& t : spec.transitions) {
         for (std::size_t i = 0; i < t.effects.size(); ++i) {
             if (calls(*t.effects[i].value, "unspecified_key")) {
