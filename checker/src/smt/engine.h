@@ -3,8 +3,10 @@
 /// (system.cpp): the spec AST translated into Z3 terms by partial evaluation, one step per message.
 /// Private to checker/src/smt (the only module that includes z3++.h).
 
+#include "pc5check/common/hex.h"
 #include "pc5check/checker/symbolic.h"
 #include "pc5check/checker/system.h"
+#include "pc5check/expr/ops.h"
 #include "pc5check/machine/builtins.h"
 #include "smt/functions.h"
 #include "smt/slices.h"
@@ -340,7 +342,7 @@ class Engine {
             return it->second;
         }
         const bool r =
-            mentions(n, [](const Node& x) { return x.kind == NodeKind::call && x.name == "known"; });
+            mentions(n, [](const Node& x) { return x.kind == NodeKind::call && expr::builtin_of(x) == expr::Builtin::known; });
         reads_known_.emplace(&n, r);
         return r;
     }
@@ -426,9 +428,7 @@ class Engine {
             std::string name = "bytes!x";
             id = ctx_.int_val(1);
             for (const auto octet : b) {
-                static constexpr char kHex[] = "0123456789abcdef";
-                name += kHex[octet >> 4U];
-                name += kHex[octet & 15U];
+                append_hex(name, octet);
                 id = id * 256 + ctx_.int_val(octet);
             }
             c = ctx_.constant(name.c_str(), bytes_sort_);
@@ -629,7 +629,7 @@ class Engine {
         }
         case NodeKind::unary: {
             const Term a = term(encode(*n.args[0]), n.args[0]->type);
-            return Term{ctx_.bool_val(true), n.name == "!" ? !a.value : -a.value};
+            return Term{ctx_.bool_val(true), expr::is_logical_not(n) ? !a.value : -a.value};
         }
         case NodeKind::binary:
             return binary(n);
@@ -656,6 +656,7 @@ class Engine {
     {
         Node copy;
         copy.kind = n.kind;
+        copy.op = n.op;
         copy.name = n.name;
         copy.type = n.type;
         for (std::size_t i = 0; i < args.size(); ++i) {
@@ -686,61 +687,64 @@ class Engine {
         return out;
     }
 
+    /// Every operator's Z3 meaning; the switch has no default (pc5check/expr/ops.h).
     [[nodiscard]] Sym binary(const Node& n)
     {
-        const std::string& op = n.name;
+        const auto op = expr::binary_op_of(n);
+        PC5CHECK_ASSERT(op && "binary node with an unknown operator");
         const Sym sa = encode(*n.args[0]);
         const Sym sb = encode(*n.args[1]);
         const Term a = term(sa, n.args[0]->type);
         const Term b = term(sb, n.args[1]->type);
         const z3::expr t = ctx_.bool_val(true);
-        if (op == "&&") {
+        using expr::BinaryOp;
+        switch (*op) {
+        case BinaryOp::logical_and:
             return normal(Term{t, a.value && b.value}, n.type);
-        }
-        if (op == "||") {
+        case BinaryOp::logical_or:
             return normal(Term{t, a.value || b.value}, n.type);
-        }
-        if (op == "=>") {
+        case BinaryOp::implies:
             return normal(Term{t, z3::implies(a.value, b.value)}, n.type);
-        }
-        if (op == "==" || op == "!=") {
+        case BinaryOp::equal:
+        case BinaryOp::not_equal: {
             // absent == absent; absent differs from every value.
             const z3::expr eq = z3::ite(a.present && b.present, a.value == b.value, a.present == b.present);
-            return normal(Term{t, op == "==" ? eq : !eq}, n.type);
+            return normal(Term{t, *op == BinaryOp::equal ? eq : !eq}, n.type);
         }
-        if (op == "<") {
+        case BinaryOp::less:
             return normal(Term{t, a.value < b.value}, n.type);
-        }
-        if (op == "<=") {
+        case BinaryOp::less_equal:
             return normal(Term{t, a.value <= b.value}, n.type);
-        }
-        if (op == ">") {
+        case BinaryOp::greater:
             return normal(Term{t, a.value > b.value}, n.type);
-        }
-        if (op == ">=") {
+        case BinaryOp::greater_equal:
             return normal(Term{t, a.value >= b.value}, n.type);
-        }
-        if (op == "+") {
+        case BinaryOp::plus:
             return normal(Term{t, a.value + b.value}, n.type);
-        }
-        if (op == "-") {
+        case BinaryOp::minus:
             return normal(Term{t, a.value - b.value}, n.type);
-        }
-        if (op == "*") {
+        case BinaryOp::times:
             return normal(Term{t, a.value * b.value}, n.type);
-        }
-        if (op == "in") {
+        case BinaryOp::member:
             return normal(Term{t, z3::set_member(a.value, b.value)}, n.type);
-        }
-        // Truncating division, remainder, shifts and bitwise operators on int64: computed when the
-        // operands are known, otherwise uninterpreted.
-        if (auto known = known_args(n, {sa, sb})) {
-            const Value r = evaluate_with(n, *known);
-            if (!r.is_unknown()) {
-                return normal(Sym{r}, n.type);
+        case BinaryOp::divide:
+        case BinaryOp::modulo:
+        case BinaryOp::bit_and:
+        case BinaryOp::bit_or:
+        case BinaryOp::shift_left:
+        case BinaryOp::shift_right:
+            // Truncating division, remainder, shifts and bitwise operators on int64: computed when the
+            // operands are known, otherwise int64_op.
+            if (auto known = known_args(n, {sa, sb})) {
+                const Value r = evaluate_with(n, *known);
+                if (!r.is_unknown()) {
+                    return normal(Sym{r}, n.type);
+                }
             }
+            return Term{t, int64_op(*op, n.name, a.value, b.value)};
         }
-        return Term{t, int64_op(op, a.value, b.value)};
+        PC5CHECK_ASSERT(false && "unhandled operator");
+        return Value::boolean(false);
     }
 
     /// The int64 operators whose C++ semantics differ from Z3's integers, on open operands, kept in
@@ -749,20 +753,25 @@ class Engine {
     /// bits clear and a value that fits them (how IDs are built from MSB/LSB halves), division and
     /// remainder of non-negative operands. Elsewhere the result is open (an uninterpreted function), as
     /// the concrete evaluator's `unknown` would be for values it does not know.
-    [[nodiscard]] z3::expr int64_op(const std::string& op, const z3::expr& a, const z3::expr& b)
+    [[nodiscard]] z3::expr int64_op(expr::BinaryOp op, const std::string& spelling, const z3::expr& a,
+                                    const z3::expr& b)
     {
-        const z3::expr open = functions_.apply("op" + op, {a, b}, ctx_.int_sort());
+        const z3::expr open = functions_.apply("op" + spelling, {a, b}, ctx_.int_sort());
         std::int64_t k = -1;
         const bool constant_count = b.simplify().is_numeral_i64(k) && k >= 0 && k <= 62;
-        if (op == "<<" && constant_count) {
+        const z3::expr plain = a >= 0 && b > 0;
+        switch (op) {
+        case expr::BinaryOp::shift_left: {
+            if (!constant_count) {
+                return open;
+            }
             const z3::expr scale = ctx_.int_val(std::int64_t{1} << k);
             const z3::expr fits = a >= 0 && a < ctx_.int_val(std::int64_t{1} << (62 - k));
             return z3::ite(fits, a * scale, open);
         }
-        if (op == ">>" && constant_count) {
-            return z3::ite(a >= 0, a / ctx_.int_val(std::int64_t{1} << k), open);
-        }
-        if (op == "|") {
+        case expr::BinaryOp::shift_right:
+            return constant_count ? z3::ite(a >= 0, a / ctx_.int_val(std::int64_t{1} << k), open) : open;
+        case expr::BinaryOp::bit_or: {
             z3::expr out = open;
             for (const int bits : {32, 16, 8}) {
                 const z3::expr low = ctx_.int_val(std::int64_t{1} << bits);
@@ -771,32 +780,54 @@ class Engine {
             }
             return out;
         }
-        const z3::expr plain = a >= 0 && b > 0;
-        if (op == "/") {
+        case expr::BinaryOp::divide:
             return z3::ite(plain, a / b, open);
-        }
-        if (op == "%") {
+        case expr::BinaryOp::modulo:
             return z3::ite(plain, z3::mod(a, b), open);
+        default:
+            return open;
         }
-        return open;
     }
 
     [[nodiscard]] Sym call(const Node& n)
     {
-        const std::string& name = n.name;
-        const z3::expr t = ctx_.bool_val(true);
         std::vector<Sym> args;
         args.reserve(n.args.size());
         for (const auto& a : n.args) {
             args.push_back(encode(*a));
         }
-        if (name == "present") {
+        const auto b = expr::builtin_of(n);
+        if (b == expr::Builtin::present || b == expr::Builtin::known) {
+            return presence(n, *b, args);
+        }
+        if (auto k = known_args(n, args)) {
+            const Value r = evaluate_with(n, *k);
+            if (!r.is_unknown()) {
+                add_fact(n, *k, r);
+                return normal(Sym{r}, n.type);
+            }
+        }
+        std::vector<z3::expr> v;
+        for (std::size_t i = 0; i < args.size(); ++i) {
+            v.push_back(term(args[i], n.args[i]->type).value);
+        }
+        if (b) {
+            return builtin(n, *b, v);
+        }
+        return external(n, args, v);
+    }
+
+    /// present(x) and known(x): the builtins that look at presence rather than at the value.
+    [[nodiscard]] Sym presence(const Node& n, expr::Builtin b, const std::vector<Sym>& args)
+    {
+        const z3::expr t = ctx_.bool_val(true);
+        if (b == expr::Builtin::present) {
             if (const auto* v = std::get_if<Value>(&args[0])) {
                 return normal(Sym{Value::boolean(!v->is_absent())}, n.type);
             }
             return normal(Term{t, std::get<Term>(args[0]).present}, n.type);
         }
-        if (name == "known" && system_) {
+        if (system_) {
             // In the system every value is there to see, as in the trace a counterexample becomes:
             // known unless absent, computed from a missing input, or left open by the spec (FFS).
             const Term a = term(args[0], n.args[0]->type);
@@ -815,90 +846,98 @@ class Engine {
             }
             return normal(Term{t, k}, n.type);
         }
-        if (name == "known") {
-            // Fixed by the trace (or computed from what it fixes); an open value is not known.
-            const auto k = known_args(n, args);
-            return normal(Sym{Value::boolean(k.has_value())}, n.type);
-        }
-        if (auto k = known_args(n, args)) {
-            const Value r = evaluate_with(n, *k);
-            if (!r.is_unknown()) {
-                add_fact(n, *k, r);
-                return normal(Sym{r}, n.type);
-            }
-        }
-        std::vector<z3::expr> v;
-        for (std::size_t i = 0; i < args.size(); ++i) {
-            v.push_back(term(args[i], n.args[i]->type).value);
-        }
-        if (name == "union") {
+        // Fixed by the trace (or computed from what it fixes); an open value is not known.
+        const auto k = known_args(n, args);
+        return normal(Sym{Value::boolean(k.has_value())}, n.type);
+    }
+
+    /// Every builtin's Z3 meaning on open arguments; the switch has no default (pc5check/expr/ops.h).
+    [[nodiscard]] Sym builtin(const Node& n, expr::Builtin b, const std::vector<z3::expr>& v)
+    {
+        const z3::expr t = ctx_.bool_val(true);
+        switch (b) {
+        case expr::Builtin::present:
+        case expr::Builtin::known:
+            break; // presence()
+        case expr::Builtin::set_union:
             return Term{t, z3::set_union(v[0], v[1])};
-        }
-        if (name == "insert") {
+        case expr::Builtin::insert:
             return Term{t, z3::set_add(v[0], v[1])};
-        }
-        if (name == "subset") {
+        case expr::Builtin::subset:
             return normal(Term{t, z3::set_subset(v[0], v[1])}, n.type);
-        }
-        if (name == "get") {
+        case expr::Builtin::get: {
             const z3::expr x = z3::select(v[0], v[1]);
             return normal(Term{t, z3::ite(x == no_entry_, v[2], x)}, n.type);
         }
-        if (name == "put") {
+        case expr::Builtin::put:
             return Term{t, z3::store(v[0], v[1], v[2])};
-        }
-        if (name == "empty_map") {
-            return Term{t, z3::const_array(ctx_.int_sort(), no_entry_)};
-        }
-        if (name == "len") {
+        case expr::Builtin::len:
             return Term{t, bytes_len_(v[0])};
-        }
-        if (name == "size") {
+        case expr::Builtin::size: {
             const z3::expr s = functions_.apply("size", v, ctx_.int_sort());
             solver_.add(s >= 0);
             return Term{t, s};
         }
-        // External functions (crypto, key look-ups) with an open argument, or whose result the model
-        // cannot compute (no key logged, a derivation the spec leaves open): uninterpreted, so equal
-        // inputs still give equal outputs.
-        if (system_) {
-            // A receiver cannot compute a MAC-I or a key from an input the message did not carry: the
-            // result is a value no MAC-I on the air and no other derivation equals.
-            z3::expr all_present = ctx_.bool_val(true);
-            for (std::size_t i = 0; i < args.size(); ++i) {
-                all_present = all_present && term(args[i], n.args[i]->type).present;
-            }
-            const z3::expr applied = system_apply(name, v, sort_of(n.type));
-            // Nor from inputs the real function refuses (replay: unknown, so the check is unverified):
-            // a run the solver finds never rests on a derivation replay cannot make.
-            const z3::expr ap = (all_present && accepted_inputs(name, v)).simplify();
-            if (ap.is_true() || applied.get_sort().id() != bytes_sort_.id()) {
-                return Term{t, applied};
-            }
-            return Term{t, z3::ite(ap, applied, system_bottom())};
         }
-        return Term{t, functions_.apply(name, v, sort_of(n.type))};
+        PC5CHECK_ASSERT(false && "unhandled builtin");
+        return Value::boolean(false);
     }
 
-    /// The sizes and ranges the concrete crypto functions accept (model/src/crypto: K_NRP and
-    /// K_NRP-sess 32 octets, nonces 16, a NIA2 key 16; COUNT 32 bits, BEARER 5 bits, DIRECTION 1 bit).
-    [[nodiscard]] z3::expr accepted_inputs(const std::string& name, const std::vector<z3::expr>& v)
+    /// External functions (crypto, key look-ups) with an open argument, or whose result the model
+    /// cannot compute (no key logged, a derivation the spec leaves open): their declared solver meaning
+    /// (expr::SolverMeaning), so equal inputs still give equal outputs.
+    [[nodiscard]] Sym external(const Node& n, const std::vector<Sym>& args, const std::vector<z3::expr>& v)
     {
-        const auto len_is = [this](const z3::expr& b, int n) { return bytes_len_(b) == ctx_.int_val(n); };
-        const auto in_range = [this](const z3::expr& x, std::int64_t lo, std::int64_t hi) {
-            return x >= ctx_.int_val(lo) && x <= ctx_.int_val(hi);
-        };
-        if (name == "k_nrp_sess" && v.size() == 3) {
-            return len_is(v[0], 32) && len_is(v[1], 16) && len_is(v[2], 16);
+        const z3::expr t = ctx_.bool_val(true);
+        const auto f = scope_.functions.find(n.name);
+        PC5CHECK_ASSERT(f != scope_.functions.end() && "call of an undeclared function");
+        if (f->second.meaning.kind == expr::SolverMeaning::Kind::empty_map) {
+            return Term{t, z3::const_array(ctx_.int_sort(), no_entry_)};
         }
-        if ((name == "nrpik" || name == "nrpek") && v.size() == 2) {
-            return len_is(v[0], 32);
+        if (!system_) {
+            return Term{t, functions_.apply(n.name, v, sort_of(n.type))};
         }
-        if (name == "nia" && v.size() == 6) {
-            return in_range(v[2], 0, 0xFFFFFFFFLL) && in_range(v[3], 0, 31) && in_range(v[4], 0, 1) &&
-                   (v[0] == ctx_.int_val(0) || len_is(v[1], 16));
+        // A receiver cannot compute a MAC-I or a key from an input the message did not carry: the
+        // result is a value no MAC-I on the air and no other derivation equals.
+        z3::expr all_present = ctx_.bool_val(true);
+        for (std::size_t i = 0; i < args.size(); ++i) {
+            all_present = all_present && term(args[i], n.args[i]->type).present;
         }
-        return ctx_.bool_val(true);
+        const z3::expr applied = system_apply(n.name, v, sort_of(n.type));
+        // Nor from inputs the real function refuses (replay: unknown, so the check is unverified):
+        // a run the solver finds never rests on a derivation replay cannot make.
+        const z3::expr ap = (all_present && accepted_inputs(f->second.meaning, v)).simplify();
+        if (ap.is_true() || applied.get_sort().id() != bytes_sort_.id()) {
+            return Term{t, applied};
+        }
+        return Term{t, z3::ite(ap, applied, system_bottom())};
+    }
+
+    /// The sizes and ranges the concrete function accepts, as its declaration states them
+    /// (SolverMeaning::domains, from pc5check/crypto/sizes.h).
+    [[nodiscard]] z3::expr accepted_inputs(const expr::SolverMeaning& meaning, const std::vector<z3::expr>& v)
+    {
+        z3::expr octets = ctx_.bool_val(true);
+        z3::expr ranges = ctx_.bool_val(true);
+        for (std::size_t i = 0; i < v.size() && i < meaning.domains.size(); ++i) {
+            const expr::ArgumentDomain& d = meaning.domains[i];
+            if (v[i].get_sort().id() == bytes_sort_.id()) {
+                if (d.octets != 0) {
+                    octets = octets && bytes_len_(v[i]) == ctx_.int_val(static_cast<std::int64_t>(d.octets));
+                }
+            } else if (v[i].is_int()) {
+                if (d.min != INT64_MIN) {
+                    ranges = ranges && v[i] >= ctx_.int_val(d.min);
+                }
+                if (d.max != INT64_MAX) {
+                    ranges = ranges && v[i] <= ctx_.int_val(d.max);
+                }
+            }
+        }
+        if (meaning.null_algorithm_waives_octets && !v.empty()) {
+            octets = v[0] == ctx_.int_val(0) || octets;
+        }
+        return ranges && octets;
     }
 
     /// f(known inputs) = known output, so uninterpreted uses of f agree with the real function.

@@ -173,8 +173,11 @@ z3::expr Engine::system_apply(const std::string& name, const std::vector<z3::exp
     if (bottom_ && r.get_sort().id() == bytes_sort_.id()) {
         solver_.add(r != *bottom_);
     }
-    // Perfect crypto: each argument is a function of the result (injective), except that every NIA0
-    // MAC-I is all zeros, which no real MAC-I is.
+    // The axioms the function's declaration gives it (expr::SolverMeaning, beside its concrete meaning in
+    // machine/builtins.cpp); the switch has no default, so a new kind cannot go without a Z3 meaning.
+    const auto declared = scope_.functions.find(name);
+    PC5CHECK_ASSERT(declared != scope_.functions.end() && "system_apply of an undeclared function");
+    const expr::SolverMeaning& meaning = declared->second.meaning;
     const auto inverse = [&](std::size_t i) {
         return functions_.apply("inv!" + name + "!" + std::to_string(i), {r}, args[i].get_sort());
     };
@@ -182,30 +185,6 @@ z3::expr Engine::system_apply(const std::string& name, const std::vector<z3::exp
     for (std::size_t i = 0; i < args.size(); ++i) {
         injective = injective && inverse(i) == args[i];
     }
-    const z3::expr zero = literal(Value::bytes({0, 0, 0, 0}), Type::bytes());
-    if (name == "k_nrp_new" || name == "ffs_kdf") {
-        // Injective in the first argument only. k_nrp_new: a new key per authentication run, whatever ID
-        // it is given (the ID only names it). ffs_kdf, least committed: a KDF keyed by its first argument,
-        // and whether the material changes the output is the solver's choice.
-        solver_.add(inverse(0) == args[0]);
-        solver_.add(bytes_len_(r) == 32);
-    } else if (name == "nia") {
-        const z3::expr null = args[0] == 0;
-        solver_.add(z3::implies(null, r == zero));
-        solver_.add(z3::implies(!null, r != zero && injective));
-        solver_.add(bytes_len_(r) == 4);
-    } else {
-        solver_.add(injective);
-        // Key lengths (TS 33.536 Annex A: K_NRP and K_NRP-sess 256 bits, NRPIK/NRPEK 128 bits).
-        const bool key128 = name == "nrpik" || name == "nrpek";
-        const bool key256 = name == "k_nrp_sess" || name == "unspecified_key" || name == "k_nrp_by_msbs" ||
-                            name == "k_nrp_of" || name == "auth_root" || name == "kdf_fc_unknown";
-        if (key128 || key256) {
-            solver_.add(bytes_len_(r) == (key128 ? 16 : 32));
-        }
-    }
-    // The K_NRP-sess and K_NRP in force at the start came from nonces / an authentication run that
-    // are never repeated (random 128-bit values): nothing derived in the system equals them.
     const auto init_term = [&](const char* n) -> std::optional<z3::expr> {
         const auto it = system_init_.find(n);
         if (it == system_init_.end()) {
@@ -213,24 +192,55 @@ z3::expr Engine::system_apply(const std::string& name, const std::vector<z3::exp
         }
         return term(it->second, Type::bytes()).value;
     };
-    if (name == "k_nrp_sess" || name == "unspecified_key" || name == "ffs_kdf" || name == "kdf_fc_unknown") {
-        if (const auto k = init_term("init.k_nrp_sess")) {
-            solver_.add(r != *k);
-        }
-    } else if (name == "auth_root" || name == "k_nrp_new") {
-        if (const auto k = init_term("init.k_nrp")) {
-            solver_.add(r != *k);
-        }
-    } else if (name == "k_nrp_by_msbs" || name == "k_nrp_of") {
+    switch (meaning.kind) {
+    case expr::SolverMeaning::Kind::injective:
+        solver_.add(injective);
+        break;
+    case expr::SolverMeaning::Kind::injective_in_key:
+        solver_.add(inverse(0) == args[0]);
+        break;
+    case expr::SolverMeaning::Kind::mac: {
+        // The null algorithm's MAC-I is all zeros, which no real MAC-I is.
+        const z3::expr zero = literal(Value::bytes(std::vector<std::uint8_t>(meaning.result_octets, 0)), Type::bytes());
+        const z3::expr null = args[0] == 0;
+        solver_.add(z3::implies(null, r == zero));
+        solver_.add(z3::implies(!null, r != zero && injective));
+        break;
+    }
+    case expr::SolverMeaning::Kind::key_lookup: {
+        solver_.add(injective);
         // As the concrete look-up of logged keys: the K_NRP in force at the start is found under its
-        // own ID (or its MSBs); any other ID names another key.
+        // own ID (shifted by id_shift); any other ID names another key.
         const auto k = init_term("init.k_nrp");
         const auto it = system_init_.find("init.k_nrp_id");
         if (k && it != system_init_.end()) {
             const z3::expr id = term(it->second, Type::integer()).value;
-            const z3::expr same = name == "k_nrp_of" ? args[0] == id : args[0] == id / 65536;
-            solver_.add(same == (r == *k));
+            const z3::expr named = meaning.id_shift == 0 ? id : id / ctx_.int_val(std::int64_t{1} << meaning.id_shift);
+            solver_.add((args[0] == named) == (r == *k));
         }
+        break;
+    }
+    case expr::SolverMeaning::Kind::empty_map:
+        break;
+    }
+    if (meaning.result_octets != 0 && r.get_sort().id() == bytes_sort_.id()) {
+        solver_.add(bytes_len_(r) == ctx_.int_val(static_cast<std::int64_t>(meaning.result_octets)));
+    }
+    // The K_NRP-sess and K_NRP in force at the start came from nonces / an authentication run that
+    // are never repeated (random 128-bit values): nothing derived in the system equals them.
+    switch (meaning.distinct_from) {
+    case expr::SolverMeaning::DistinctFrom::nothing:
+        break;
+    case expr::SolverMeaning::DistinctFrom::initial_session_key:
+        if (const auto k = init_term("init.k_nrp_sess")) {
+            solver_.add(r != *k);
+        }
+        break;
+    case expr::SolverMeaning::DistinctFrom::initial_root_key:
+        if (const auto k = init_term("init.k_nrp")) {
+            solver_.add(r != *k);
+        }
+        break;
     }
     return r;
 }

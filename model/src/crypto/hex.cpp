@@ -1,5 +1,6 @@
 /// \file Hex text <-> octet strings, for keys and vectors in traces and tests.
 
+#include "pc5check/common/hex.h"
 #include "hex_digits.h"
 #include "pc5check/crypto/crypto.h"
 
@@ -50,14 +51,7 @@ Expected<Bytes> from_hex(std::string_view hex)
 
 std::string to_hex(std::span<const std::uint8_t> bytes)
 {
-    static constexpr std::string_view kDigits = "0123456789abcdef";
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (const std::uint8_t b : bytes) {
-        out.push_back(kDigits[b >> 4U]);
-        out.push_back(kDigits[b & 0x0FU]);
-    }
-    return out;
+    return to_hex_digits(bytes);
 }
 
 } // namespace pc5check::crypto

@@ -3,6 +3,7 @@
 
 #include "fetched.h"
 #include "pc5check/crypto/crypto.h"
+#include "pc5check/crypto/sizes.h"
 
 #include <array>
 #include <cstddef>
@@ -22,10 +23,6 @@ struct MacCtxFree {
 
 constexpr std::size_t kKdfOutputSize = 32;    // SHA-256 output
 constexpr std::size_t kMaxParamSize = 0xFFFF; // Li is two octets
-constexpr std::size_t kKNrpSize = 32;         // 256-bit K_NRP
-constexpr std::size_t kKNrpSessSize = 32;     // 256-bit K_NRP-sess
-constexpr std::size_t kNonceSize = 16;        // 128-bit Nonce_1 / Nonce_2
-constexpr std::size_t kAlgKeySize = 16;       // NRPEK / NRPIK: 128 bits
 constexpr std::uint8_t kFcKNrpSess = 0x7F;
 constexpr std::uint8_t kFcAlgKey = 0x7E;
 constexpr std::uint8_t kNrpekDistinguisher = 0x00;
@@ -82,8 +79,8 @@ constexpr std::uint8_t kNrpikDistinguisher = 0x01;
 [[nodiscard]] Expected<Bytes> derive_alg_key(std::span<const std::uint8_t> k_nrp_sess,
                                              std::uint8_t distinguisher, std::uint8_t alg_id)
 {
-    if (k_nrp_sess.size() != kKNrpSessSize) {
-        return wrong_size("K_NRP-sess", kKNrpSessSize, k_nrp_sess.size());
+    if (k_nrp_sess.size() != kKNrpSessOctets) {
+        return wrong_size("K_NRP-sess", kKNrpSessOctets, k_nrp_sess.size());
     }
     if (alg_id > 0x0F) {
         return make_error(ErrorCode::bad_input,
@@ -93,7 +90,7 @@ constexpr std::uint8_t kNrpikDistinguisher = 0x01;
     if (!out) {
         return out;
     }
-    return Bytes(out->end() - static_cast<std::ptrdiff_t>(kAlgKeySize), out->end());
+    return Bytes(out->end() - static_cast<std::ptrdiff_t>(kAlgKeyOctets), out->end());
 }
 
 } // namespace
@@ -119,14 +116,14 @@ Expected<Bytes> kdf(std::span<const std::uint8_t> key, std::uint8_t fc, const st
 Expected<Bytes> derive_k_nrp_sess(std::span<const std::uint8_t> k_nrp, std::span<const std::uint8_t> nonce_1,
                                   std::span<const std::uint8_t> nonce_2)
 {
-    if (k_nrp.size() != kKNrpSize) {
-        return wrong_size("K_NRP", kKNrpSize, k_nrp.size());
+    if (k_nrp.size() != kKNrpOctets) {
+        return wrong_size("K_NRP", kKNrpOctets, k_nrp.size());
     }
-    if (nonce_1.size() != kNonceSize) {
-        return wrong_size("Nonce_1", kNonceSize, nonce_1.size());
+    if (nonce_1.size() != kNonceOctets) {
+        return wrong_size("Nonce_1", kNonceOctets, nonce_1.size());
     }
-    if (nonce_2.size() != kNonceSize) {
-        return wrong_size("Nonce_2", kNonceSize, nonce_2.size());
+    if (nonce_2.size() != kNonceOctets) {
+        return wrong_size("Nonce_2", kNonceOctets, nonce_2.size());
     }
     return kdf(k_nrp, kFcKNrpSess,
                {Bytes(nonce_1.begin(), nonce_1.end()), Bytes(nonce_2.begin(), nonce_2.end())});

@@ -1,20 +1,13 @@
 /// \file MAC-I of a whole-octet PC5 message under the negotiated integrity algorithm.
 
 #include "pc5check/crypto/crypto.h"
+#include "pc5check/crypto/sizes.h"
 
 #include <cstddef>
 #include <limits>
 #include <string>
 
 namespace pc5check::crypto {
-
-namespace {
-
-constexpr std::size_t kKeySize = 16;
-constexpr std::uint8_t kMaxBearer = 31;
-constexpr std::uint8_t kMaxDirection = 1;
-
-} // namespace
 
 /// NIA0 ignores the key (none exists without integrity protection) but BEARER and DIRECTION are
 /// still checked; NIA1 / NIA3 check every input as nia2() does and then return std::nullopt.
@@ -49,7 +42,7 @@ Expected<std::optional<std::array<std::uint8_t, 4>>> mac_i(IntegrityAlg alg,
     case IntegrityAlg::nia3:
         break;
     }
-    if (key.size() != kKeySize) {
+    if (key.size() != kAlgKeyOctets) {
         return make_error(ErrorCode::bad_input, "expected a 16-octet integrity key, found " +
                                                     std::to_string(key.size()) + " octets");
     }

@@ -2,6 +2,7 @@
 /// the whole 16-octet block incremented as a big-endian integer, as NIST SP 800-38A B.1 with m = 128).
 
 #include "fetched.h"
+#include "pdcp_inputs.h"
 #include "pc5check/crypto/crypto.h"
 
 #include <algorithm>
@@ -21,9 +22,6 @@ struct CipherCtxFree {
     void operator()(EVP_CIPHER_CTX* p) const { EVP_CIPHER_CTX_free(p); }
 };
 
-constexpr std::size_t kKeySize = 16;
-constexpr std::uint8_t kMaxBearer = 31;
-constexpr std::uint8_t kMaxDirection = 1;
 constexpr std::size_t kMaxChunk = static_cast<std::size_t>(INT_MAX) & ~std::size_t{0xF};
 
 [[nodiscard]] tl::unexpected<Error> openssl_failure(const char* what)
@@ -31,33 +29,6 @@ constexpr std::size_t kMaxChunk = static_cast<std::size_t>(INT_MAX) & ~std::size
     return make_error(ErrorCode::internal, std::string("OpenSSL AES-128-CTR failed in ") + what);
 }
 
-/// Errors on inputs outside the 128-NEA2 domain (TS 33.401 B.1.1: 128-bit KEY, 5-bit BEARER,
-/// 1-bit DIRECTION, LENGTH within the data).
-[[nodiscard]] std::optional<tl::unexpected<Error>> check_inputs(std::span<const std::uint8_t> key,
-                                                                const PdcpInput& in,
-                                                                std::span<const std::uint8_t> data,
-                                                                std::size_t length_bits)
-{
-    if (key.size() != kKeySize) {
-        return make_error(ErrorCode::bad_input, "expected a 16-octet ciphering key, found " +
-                                                    std::to_string(key.size()) + " octets");
-    }
-    if (in.bearer > kMaxBearer) {
-        return make_error(ErrorCode::bad_input,
-                          "expected a BEARER of 0..31, found " + std::to_string(in.bearer));
-    }
-    if (in.direction > kMaxDirection) {
-        return make_error(ErrorCode::bad_input,
-                          "expected a DIRECTION of 0 or 1, found " + std::to_string(in.direction));
-    }
-    const std::size_t needed_octets = length_bits / 8 + (length_bits % 8 != 0 ? 1 : 0);
-    if (needed_octets > data.size()) {
-        return make_error(ErrorCode::bad_input, "expected a LENGTH of at most " +
-                                                    std::to_string(8 * data.size()) + " bits, found " +
-                                                    std::to_string(length_bits));
-    }
-    return std::nullopt;
-}
 
 } // namespace
 
@@ -65,7 +36,7 @@ constexpr std::size_t kMaxChunk = static_cast<std::size_t>(INT_MAX) & ~std::size
 Expected<Bytes> nea2(std::span<const std::uint8_t> key, const PdcpInput& in,
                      std::span<const std::uint8_t> data, std::size_t length_bits)
 {
-    if (auto err = check_inputs(key, in, data, length_bits)) {
+    if (auto err = detail::check_pdcp_inputs(key, in, data, length_bits, "ciphering")) {
         return *err;
     }
     const std::size_t out_octets = length_bits / 8 + (length_bits % 8 != 0 ? 1 : 0);

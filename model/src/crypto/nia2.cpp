@@ -5,6 +5,7 @@
 /// single-block AES-128 (EVP_CIPHER "AES-128-ECB", no padding).
 
 #include "fetched.h"
+#include "pdcp_inputs.h"
 #include "pc5check/crypto/crypto.h"
 
 #include <algorithm>
@@ -25,11 +26,8 @@ struct CipherCtxFree {
 
 constexpr std::size_t kBlockSize = 16;
 constexpr std::size_t kBlockBits = 8 * kBlockSize;
-constexpr std::size_t kKeySize = 16;
 constexpr std::size_t kHeaderSize = 8; // COUNT(32) || BEARER(5) || DIRECTION(1) || 0^26
 constexpr std::uint8_t kRb = 0x87;     // R_128 of SP 800-38B 5.3
-constexpr std::uint8_t kMaxBearer = 31;
-constexpr std::uint8_t kMaxDirection = 1;
 
 using Block = std::array<std::uint8_t, kBlockSize>;
 
@@ -38,33 +36,6 @@ using Block = std::array<std::uint8_t, kBlockSize>;
     return make_error(ErrorCode::internal, std::string("OpenSSL AES-128-ECB failed in ") + what);
 }
 
-/// Errors on inputs outside the 128-NIA2 domain (TS 33.401 B.2.1: 128-bit KEY, 5-bit BEARER,
-/// 1-bit DIRECTION, LENGTH within the message).
-[[nodiscard]] std::optional<tl::unexpected<Error>> check_inputs(std::span<const std::uint8_t> key,
-                                                                const PdcpInput& in,
-                                                                std::span<const std::uint8_t> message,
-                                                                std::size_t length_bits)
-{
-    if (key.size() != kKeySize) {
-        return make_error(ErrorCode::bad_input, "expected a 16-octet integrity key, found " +
-                                                    std::to_string(key.size()) + " octets");
-    }
-    if (in.bearer > kMaxBearer) {
-        return make_error(ErrorCode::bad_input,
-                          "expected a BEARER of 0..31, found " + std::to_string(in.bearer));
-    }
-    if (in.direction > kMaxDirection) {
-        return make_error(ErrorCode::bad_input,
-                          "expected a DIRECTION of 0 or 1, found " + std::to_string(in.direction));
-    }
-    const std::size_t needed_octets = length_bits / 8 + (length_bits % 8 != 0 ? 1 : 0);
-    if (needed_octets > message.size()) {
-        return make_error(ErrorCode::bad_input, "expected a LENGTH of at most " +
-                                                    std::to_string(8 * message.size()) + " bits, found " +
-                                                    std::to_string(length_bits));
-    }
-    return std::nullopt;
-}
 
 /// Multiplication by x in GF(2^128): the subkey step of SP 800-38B 6.1 / RFC 4493 2.3.
 [[nodiscard]] Block double_block(const Block& b)
@@ -161,7 +132,7 @@ void xor_into(Block& acc, const Block& b)
 Expected<std::array<std::uint8_t, 4>> nia2(std::span<const std::uint8_t> key, const PdcpInput& in,
                                            std::span<const std::uint8_t> message, std::size_t length_bits)
 {
-    if (auto err = check_inputs(key, in, message, length_bits)) {
+    if (auto err = detail::check_pdcp_inputs(key, in, message, length_bits, "integrity")) {
         return *err;
     }
     const std::size_t message_octets = length_bits / 8 + (length_bits % 8 != 0 ? 1 : 0);

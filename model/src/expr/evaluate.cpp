@@ -2,7 +2,7 @@
 /// of expr.h.
 
 #include "evaluate_generic.h"
-#include "ops.h"
+#include "pc5check/expr/ops.h"
 #include "pc5check/expr/expr.h"
 
 #include <algorithm>
@@ -236,7 +236,7 @@ class Evaluator {
 
     [[gnu::noinline]] [[nodiscard]] Fast fast_binary(const Node& n)
     {
-        const auto op = n.op == kNoOp ? binary_op(n.name) : static_cast<BinaryOp>(n.op);
+        const auto op = binary_op_of(n);
         if (!op) {
             return Fast::slow;
         }
@@ -399,7 +399,7 @@ class Evaluator {
 
     [[gnu::noinline]] [[nodiscard]] bool fast_arithmetic(const Node& n, std::int64_t& out)
     {
-        const auto op = n.op == kNoOp ? binary_op(n.name) : static_cast<BinaryOp>(n.op);
+        const auto op = binary_op_of(n);
         std::int64_t a = 0;
         std::int64_t b = 0;
         if (!op || !fast_int(*n.args[0], a) || !fast_int(*n.args[1], b)) {
@@ -580,7 +580,7 @@ class Evaluator {
         if (!usable(v, *n.args[0])) {
             return v;
         }
-        if (n.op == kNoOp ? n.name == "!" : n.op == kOpNot) {
+        if (is_logical_not(n)) {
             return Value::boolean(!as<bool>(v));
         }
         return Value::integer(wrap(0U - bits(as<std::int64_t>(v))));
@@ -612,7 +612,7 @@ class Evaluator {
 
     [[gnu::noinline]] [[nodiscard]] Value eval_binary(const Node& n)
     {
-        const auto op = n.op == kNoOp ? binary_op(n.name) : static_cast<BinaryOp>(n.op);
+        const auto op = binary_op_of(n);
         PC5CHECK_ASSERT(op.has_value());
         switch (*op) {
         case BinaryOp::logical_and:
@@ -742,15 +742,6 @@ class Evaluator {
         return c;
     }
 
-    /// The builtin a call node names, or nullopt for an external function.
-    [[nodiscard]] static std::optional<Builtin> builtin_of(const Node& n)
-    {
-        if (n.op == kOpExternal) {
-            return std::nullopt;
-        }
-        return n.op == kNoOp ? builtin(n.name) : std::optional<Builtin>(static_cast<Builtin>(n.op));
-    }
-
     [[gnu::noinline]] [[nodiscard]] Value eval_call(const Node& n)
     {
         if (const auto b = builtin_of(n)) {
@@ -773,32 +764,56 @@ class Evaluator {
         return fn.impl(args);
     }
 
+    /// Every builtin's concrete meaning; the switch has no default (see ops.h).
     [[gnu::noinline]] [[nodiscard]] Value eval_builtin(const Node& n, Builtin b)
     {
-        if (b == Builtin::present || b == Builtin::known) {
-            Value tv;
-            const Value& v = ref(*n.args[0], tv);
-            if (b == Builtin::known) {
-                return Value::boolean(v.is_known());
-            }
-            if (v.is_unknown()) {
-                return v;
-            }
-            return Value::boolean(!v.is_absent());
-        }
-        if (b == Builtin::len || b == Builtin::size) {
-            Value tv;
-            const Value& v = ref(*n.args[0], tv);
-            if (!known_present(v)) {
-                return unusable(v, *n.args[0]);
-            }
-            return Value::integer(b == Builtin::len
-                                      ? static_cast<std::int64_t>(as<std::vector<std::uint8_t>>(v).size())
-                                      : static_cast<std::int64_t>(as<SetValue>(v).elements.size()));
-        }
-        if (b == Builtin::get) {
+        switch (b) {
+        case Builtin::present:
+        case Builtin::known:
+            return eval_presence(n, b);
+        case Builtin::len:
+        case Builtin::size:
+            return eval_size(n, b);
+        case Builtin::get:
             return eval_get(n);
+        case Builtin::subset:
+        case Builtin::set_union:
+        case Builtin::insert:
+        case Builtin::put:
+            return eval_update(n, b);
         }
+        PC5CHECK_ASSERT(false && "unhandled builtin");
+        return Value::unknown("unhandled builtin");
+    }
+
+    /// present and known: the only builtins that look at an absent or unknown argument.
+    [[nodiscard]] Value eval_presence(const Node& n, Builtin b)
+    {
+        Value tv;
+        const Value& v = ref(*n.args[0], tv);
+        if (b == Builtin::known) {
+            return Value::boolean(v.is_known());
+        }
+        if (v.is_unknown()) {
+            return v;
+        }
+        return Value::boolean(!v.is_absent());
+    }
+
+    [[nodiscard]] Value eval_size(const Node& n, Builtin b)
+    {
+        Value tv;
+        const Value& v = ref(*n.args[0], tv);
+        if (!known_present(v)) {
+            return unusable(v, *n.args[0]);
+        }
+        return Value::integer(b == Builtin::len ? static_cast<std::int64_t>(as<std::vector<std::uint8_t>>(v).size())
+                                                : static_cast<std::int64_t>(as<SetValue>(v).elements.size()));
+    }
+
+    /// subset, union, insert and put: strict in every argument.
+    [[nodiscard]] Value eval_update(const Node& n, Builtin b)
+    {
         Value x = eval(*n.args[0]);
         if (!usable(x, *n.args[0])) {
             return x;

@@ -1,6 +1,6 @@
 /// \file Name resolution and type checking: builds a new, typed tree from a parsed one.
 
-#include "ops.h"
+#include "pc5check/expr/ops.h"
 #include "pc5check/expr/expr.h"
 
 #include <algorithm>

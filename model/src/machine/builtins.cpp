@@ -1,6 +1,7 @@
 #include "pc5check/machine/builtins.h"
 
 #include "pc5check/crypto/crypto.h"
+#include "pc5check/crypto/sizes.h"
 
 #include <algorithm>
 #include <memory>
@@ -39,14 +40,30 @@ std::string hex_id(std::int64_t id) { return std::to_string(id); }
 
 /// A derivation the spec variant leaves open (ExternalFunction::open): replay never knows its value,
 /// and says why (`reason`, or `absent` when an input is missing).
-expr::ExternalFunction open_derivation(std::vector<Type> params, std::string absent, std::string reason)
+expr::ExternalFunction open_derivation(std::vector<Type> params, expr::SolverMeaning meaning, std::string absent,
+                                       std::string reason)
 {
     return expr::ExternalFunction{std::move(params), Type::bytes(),
                                   [absent = std::move(absent), reason = std::move(reason)](
                                       const std::vector<Value>& a) -> Value {
                                       return Value::unknown(first_absent(a) != nullptr ? absent : reason);
                                   },
-                                  false, true};
+                                  std::move(meaning), false, true};
+}
+
+/// A look-up of logged keys whose result replay knows only once bind_trace_keys has the trace's keys.
+expr::ExternalFunction key_lookup(std::vector<Type> params, std::size_t id_arg, expr::SolverMeaning meaning,
+                                  std::string absent, std::string missing)
+{
+    return expr::ExternalFunction{
+        std::move(params), Type::bytes(),
+        [id_arg, absent = std::move(absent), missing = std::move(missing)](const std::vector<Value>& a) -> Value {
+            if (a[id_arg].is_absent()) {
+                return Value::unknown(absent);
+            }
+            return Value::unknown(missing + " " + hex_id(int_of(a[id_arg])));
+        },
+        std::move(meaning)};
 }
 
 } // namespace
@@ -65,134 +82,167 @@ void declare_builtins(expr::Scope& scope)
     PC5CHECK_ASSERT(nea && nia);
     const Type bytes = Type::bytes();
     const Type integer = Type::integer();
+    using Kind = expr::SolverMeaning::Kind;
+    using Distinct = expr::SolverMeaning::DistinctFrom;
+    using expr::ArgumentDomain;
+    const auto add = [&scope](const char* name, expr::ExternalFunction f) {
+        scope.functions.insert_or_assign(name, std::move(f));
+    };
 
     /// Ref: TS 33.536 Annex A (K_NRP-sess: FC 0x7F, P0 Nonce_1, P1 Nonce_2).
-    scope.functions["k_nrp_sess"] = expr::ExternalFunction{
-        {bytes, bytes, bytes}, bytes, [](const std::vector<Value>& a) -> Value {
-            if (first_absent(a) != nullptr) {
-                return Value::unknown("K_NRP-sess input absent");
-            }
-            auto k = crypto::derive_k_nrp_sess(bytes_of(a[0]), bytes_of(a[1]), bytes_of(a[2]));
-            if (!k) {
-                return Value::unknown("K_NRP-sess not derivable: " + k.error().message);
-            }
-            return Value::bytes(std::move(*k));
-        }};
+    add("k_nrp_sess",
+        {{bytes, bytes, bytes},
+         bytes,
+         [](const std::vector<Value>& a) -> Value {
+             if (first_absent(a) != nullptr) {
+                 return Value::unknown("K_NRP-sess input absent");
+             }
+             auto k = crypto::derive_k_nrp_sess(bytes_of(a[0]), bytes_of(a[1]), bytes_of(a[2]));
+             if (!k) {
+                 return Value::unknown("K_NRP-sess not derivable: " + k.error().message);
+             }
+             return Value::bytes(std::move(*k));
+         },
+         {.kind = Kind::injective,
+          .result_octets = crypto::kKNrpSessOctets,
+          .distinct_from = Distinct::initial_session_key,
+          .domains = {ArgumentDomain{.octets = crypto::kKNrpOctets}, ArgumentDomain{.octets = crypto::kNonceOctets},
+                      ArgumentDomain{.octets = crypto::kNonceOctets}}}});
     /// Ref: TS 33.536 Annex A (NRPIK: FC 0x7E, P0 0x01, P1 algorithm identity).
-    scope.functions["nrpik"] = expr::ExternalFunction{
-        {bytes, Type::enumeration(nia)}, bytes, [](const std::vector<Value>& a) -> Value {
-            if (first_absent(a) != nullptr) {
-                return Value::unknown("NRPIK input absent");
-            }
-            auto k = crypto::derive_nrpik(bytes_of(a[0]), static_cast<crypto::IntegrityAlg>(enum_of(a[1])));
-            if (!k) {
-                return Value::unknown("NRPIK not derivable: " + k.error().message);
-            }
-            return Value::bytes(std::move(*k));
-        }};
+    add("nrpik", {{bytes, Type::enumeration(nia)},
+                  bytes,
+                  [](const std::vector<Value>& a) -> Value {
+                      if (first_absent(a) != nullptr) {
+                          return Value::unknown("NRPIK input absent");
+                      }
+                      auto k = crypto::derive_nrpik(bytes_of(a[0]),
+                                                    static_cast<crypto::IntegrityAlg>(enum_of(a[1])));
+                      if (!k) {
+                          return Value::unknown("NRPIK not derivable: " + k.error().message);
+                      }
+                      return Value::bytes(std::move(*k));
+                  },
+                  {.kind = Kind::injective,
+                   .result_octets = crypto::kAlgKeyOctets,
+                   .domains = {ArgumentDomain{.octets = crypto::kKNrpSessOctets}}}});
     /// Ref: TS 33.536 Annex A (NRPEK: FC 0x7E, P0 0x00, P1 algorithm identity).
-    scope.functions["nrpek"] = expr::ExternalFunction{
-        {bytes, Type::enumeration(nea)}, bytes, [](const std::vector<Value>& a) -> Value {
-            if (first_absent(a) != nullptr) {
-                return Value::unknown("NRPEK input absent");
-            }
-            auto k = crypto::derive_nrpek(bytes_of(a[0]), static_cast<crypto::CipherAlg>(enum_of(a[1])));
-            if (!k) {
-                return Value::unknown("NRPEK not derivable: " + k.error().message);
-            }
-            return Value::bytes(std::move(*k));
-        }};
+    add("nrpek", {{bytes, Type::enumeration(nea)},
+                  bytes,
+                  [](const std::vector<Value>& a) -> Value {
+                      if (first_absent(a) != nullptr) {
+                          return Value::unknown("NRPEK input absent");
+                      }
+                      auto k =
+                          crypto::derive_nrpek(bytes_of(a[0]), static_cast<crypto::CipherAlg>(enum_of(a[1])));
+                      if (!k) {
+                          return Value::unknown("NRPEK not derivable: " + k.error().message);
+                      }
+                      return Value::bytes(std::move(*k));
+                  },
+                  {.kind = Kind::injective,
+                   .result_octets = crypto::kAlgKeyOctets,
+                   .domains = {ArgumentDomain{.octets = crypto::kKNrpSessOctets}}}});
     /// Ref: TS 33.401 B.2 / TS 33.501 D.1, D.4.5 (MAC-I over a PDCP SDU).
-    scope.functions["nia"] = expr::ExternalFunction{
-        {Type::enumeration(nia), bytes, integer, integer, integer, bytes},
-        bytes,
-        [](const std::vector<Value>& a) -> Value {
-            if (first_absent(a) != nullptr) {
-                return Value::unknown("MAC-I input absent");
-            }
-            const std::int64_t count = int_of(a[2]);
-            const std::int64_t bearer = int_of(a[3]);
-            const std::int64_t direction = int_of(a[4]);
-            if (count < 0 || count > 0xFFFFFFFF || bearer < 0 || bearer > 31 || direction < 0 ||
-                direction > 1) {
-                return Value::unknown("COUNT/BEARER/DIRECTION out of range");
-            }
-            const crypto::PdcpInput in{static_cast<std::uint32_t>(count), static_cast<std::uint8_t>(bearer),
-                                       static_cast<std::uint8_t>(direction)};
-            const auto alg = static_cast<crypto::IntegrityAlg>(enum_of(a[0]));
-            auto mac = crypto::mac_i(alg, bytes_of(a[1]), in, bytes_of(a[5]));
-            if (!mac) {
-                return Value::unknown("MAC-I not computable: " + mac.error().message);
-            }
-            if (!mac->has_value()) {
-                return Value::unknown("NIA" + std::to_string(enum_of(a[0])) + " is not implemented");
-            }
-            return Value::bytes(std::vector<std::uint8_t>((*mac)->begin(), (*mac)->end()));
-        }};
-    scope.functions["k_nrp_of"] = expr::ExternalFunction{
-        {integer}, bytes, [](const std::vector<Value>& a) -> Value {
-            if (a[0].is_absent()) {
-                return Value::unknown("K_NRP ID absent");
-            }
-            return Value::unknown("no K_NRP logged for K_NRP ID " + hex_id(int_of(a[0])));
-        }};
-    scope.functions["k_nrp_by_msbs"] = expr::ExternalFunction{
-        {integer}, bytes, [](const std::vector<Value>& a) -> Value {
-            if (a[0].is_absent()) {
-                return Value::unknown("MSBs of K_NRP ID absent");
-            }
-            return Value::unknown("no K_NRP logged whose ID has MSBs " + hex_id(int_of(a[0])));
-        }};
+    const expr::SolverMeaning mac_meaning{
+        .kind = Kind::mac,
+        .result_octets = crypto::kMacOctets,
+        .domains = {ArgumentDomain{}, ArgumentDomain{.octets = crypto::kAlgKeyOctets},
+                    ArgumentDomain{.min = 0, .max = crypto::kMaxCount},
+                    ArgumentDomain{.min = 0, .max = crypto::kMaxBearer},
+                    ArgumentDomain{.min = 0, .max = crypto::kMaxDirection}},
+        .null_algorithm_waives_octets = true};
+    add("nia", {{Type::enumeration(nia), bytes, integer, integer, integer, bytes},
+                bytes,
+                [mac_meaning](const std::vector<Value>& a) -> Value {
+                    if (first_absent(a) != nullptr) {
+                        return Value::unknown("MAC-I input absent");
+                    }
+                    // COUNT/BEARER/DIRECTION from the declared domains; the key length the crypto checks.
+                    const expr::SolverMeaning ranges{.domains = {mac_meaning.domains.begin() + 2,
+                                                                 mac_meaning.domains.end()}};
+                    if (const std::string bad = ranges.outside_domain({a[2], a[3], a[4]}); !bad.empty()) {
+                        return Value::unknown("COUNT/BEARER/DIRECTION out of range");
+                    }
+                    const crypto::PdcpInput in{static_cast<std::uint32_t>(int_of(a[2])),
+                                               static_cast<std::uint8_t>(int_of(a[3])),
+                                               static_cast<std::uint8_t>(int_of(a[4]))};
+                    const auto alg = static_cast<crypto::IntegrityAlg>(enum_of(a[0]));
+                    auto mac = crypto::mac_i(alg, bytes_of(a[1]), in, bytes_of(a[5]));
+                    if (!mac) {
+                        return Value::unknown("MAC-I not computable: " + mac.error().message);
+                    }
+                    if (!mac->has_value()) {
+                        return Value::unknown("NIA" + std::to_string(enum_of(a[0])) + " is not implemented");
+                    }
+                    return Value::bytes(std::vector<std::uint8_t>((*mac)->begin(), (*mac)->end()));
+                },
+                mac_meaning});
+    /// The logged K_NRP with this ID; bind_trace_keys gives replay the trace's keys.
+    add("k_nrp_of", key_lookup({integer}, 0,
+                               {.kind = Kind::key_lookup, .result_octets = crypto::kKNrpOctets, .id_shift = 0},
+                               "K_NRP ID absent", "no K_NRP logged for K_NRP ID"));
+    /// The one logged K_NRP whose ID has these MSBs (TS 24.554 7.2.10.3: the SMC carries the MSBs of the
+    /// new K_NRP ID, the COMPLETE its LSBs).
+    add("k_nrp_by_msbs",
+        key_lookup({integer}, 0, {.kind = Kind::key_lookup, .result_octets = crypto::kKNrpOctets, .id_shift = 16},
+                   "MSBs of K_NRP ID absent", "no K_NRP logged whose ID has MSBs"));
     /// The K_NRP that authentication run `run` established, logged under an ID with MSBs `msbs`: replay
     /// looks it up by the MSBs, as k_nrp_by_msbs; the solver knows it is a new key per run whatever its
     /// ID (the ID only names it).
     /// Ref: TS 24.554 7.2.12.1 (authentication derives the new K_NRP used by the SMC).
-    scope.functions["k_nrp_new"] = expr::ExternalFunction{
-        {integer, integer}, bytes, [](const std::vector<Value>& a) -> Value {
-            if (a[1].is_absent()) {
-                return Value::unknown("MSBs of K_NRP ID absent");
-            }
-            return Value::unknown("no K_NRP logged whose ID has MSBs " + hex_id(int_of(a[1])));
-        }};
-    scope.functions["empty_map"] = expr::ExternalFunction{
-        {}, Type::map(), [](const std::vector<Value>&) -> Value { return Value::map(expr::MapValue{}); }};
+    add("k_nrp_new", key_lookup({integer, integer}, 1,
+                                {.kind = Kind::injective_in_key,
+                                 .result_octets = crypto::kKNrpOctets,
+                                 .distinct_from = Distinct::initial_root_key},
+                                "MSBs of K_NRP ID absent", "no K_NRP logged whose ID has MSBs"));
+    add("empty_map", {{},
+                      Type::map(),
+                      [](const std::vector<Value>&) -> Value { return Value::map(expr::MapValue{}); },
+                      {.kind = Kind::empty_map}});
     // A fresh key per distinct integer: it makes freshness hold by construction, so `spec lint` flags
     // every use (kept so that older spec files still load).
-    scope.functions["unspecified_key"] = expr::ExternalFunction{
-        {integer},
-        bytes,
-        [](const std::vector<Value>&) -> Value {
-            return Value::unknown("key derivation left open (FFS) by the spec variant");
-        },
-        false,
-        true};
+    add("unspecified_key", open_derivation({integer},
+                                           {.kind = Kind::injective,
+                                            .result_octets = crypto::kKNrpSessOctets,
+                                            .distinct_from = Distinct::initial_session_key},
+                                           "key derivation left open (FFS) by the spec variant",
+                                           "key derivation left open (FFS) by the spec variant"));
     /// A derivation the source text leaves FFS, least committed: some KDF keyed by `key` over
     /// `material` (what the messages carry). Replay cannot compute it; the solver knows only that
     /// different keys give different outputs, and may make the material matter or not.
     /// Ref: TR 33.847 6.X.2 step 4, Editor's Note (session-key derivation FFS).
-    scope.functions["ffs_kdf"] = open_derivation(
-        {bytes, bytes}, "FFS derivation input absent", "session-key derivation left FFS by the spec variant");
+    add("ffs_kdf", open_derivation({bytes, bytes},
+                                   {.kind = Kind::injective_in_key,
+                                    .result_octets = crypto::kKNrpSessOctets,
+                                    .distinct_from = Distinct::initial_session_key},
+                                   "FFS derivation input absent",
+                                   "session-key derivation left FFS by the spec variant"));
     /// A perfect KDF whose FC value is not confirmed in any public copy (e.g. TS 33.303's K_D-sess from
     /// K_D, Nonce_1 and Nonce_2): replay cannot compute it; the solver treats it as injective.
     /// Ref: TS 33.303 6.5.5.3 (body not seen).
-    scope.functions["kdf_fc_unknown"] = open_derivation({bytes, bytes, bytes}, "KDF input absent",
-                                                        "KDF whose FC value is not confirmed: not computable");
+    add("kdf_fc_unknown", open_derivation({bytes, bytes, bytes},
+                                          {.kind = Kind::injective,
+                                           .result_octets = crypto::kKNrpSessOctets,
+                                           .distinct_from = Distinct::initial_session_key},
+                                          "KDF input absent", "KDF whose FC value is not confirmed: not computable"));
     /// The root key established by authentication run `run` (a counter of runs on the link): a new key
     /// per run, as the seed states ("new root key ... generated securely"); the authentication method
     /// itself is not modelled, so replay cannot compute it.
     /// Ref: TR 33.847 6.X.2 step 3.
-    scope.functions["auth_root"] = expr::ExternalFunction{
-        {integer},
-        bytes,
-        [](const std::vector<Value>& a) -> Value {
-            if (a[0].is_absent()) {
-                return Value::unknown("authentication run absent");
-            }
-            return Value::unknown("root key of authentication run " + std::to_string(int_of(a[0])) +
-                                  " not logged (the authentication method is not modelled)");
-        },
-        false,
-        true};
+    add("auth_root", {{integer},
+                      bytes,
+                      [](const std::vector<Value>& a) -> Value {
+                          if (a[0].is_absent()) {
+                              return Value::unknown("authentication run absent");
+                          }
+                          return Value::unknown("root key of authentication run " + std::to_string(int_of(a[0])) +
+                                                " not logged (the authentication method is not modelled)");
+                      },
+                      {.kind = Kind::injective,
+                       .result_octets = crypto::kKNrpOctets,
+                       .distinct_from = Distinct::initial_root_key},
+                      false,
+                      true});
 }
 
 namespace {
@@ -255,7 +305,7 @@ void bind_trace_keys(expr::Scope& scope, const std::vector<trace::KeyEntry>& key
     for (const char* name : {"k_nrp_sess", "nrpik", "nrpek", "nia"}) {
         memoize(scope.functions.at(name));
     }
-    scope.functions["k_nrp_of"].impl = [keys](const std::vector<Value>& a) -> Value {
+    scope.functions.at("k_nrp_of").impl = [keys](const std::vector<Value>& a) -> Value {
         if (a[0].is_absent()) {
             return Value::unknown("K_NRP ID absent");
         }
@@ -286,8 +336,8 @@ void bind_trace_keys(expr::Scope& scope, const std::vector<trace::KeyEntry>& key
         }
         return Value::bytes(found->k_nrp);
     };
-    scope.functions["k_nrp_by_msbs"].impl = by_msbs;
-    scope.functions["k_nrp_new"].impl = [by_msbs](const std::vector<Value>& a) -> Value {
+    scope.functions.at("k_nrp_by_msbs").impl = by_msbs;
+    scope.functions.at("k_nrp_new").impl = [by_msbs](const std::vector<Value>& a) -> Value {
         return by_msbs({a[1]}); // the run is not logged: the key is found by the ID it was given
     };
 }

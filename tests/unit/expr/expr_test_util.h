@@ -72,21 +72,20 @@ inline Scope make_scope()
     s.variables["ids"] = Type::set_of(TypeKind::integer);
     s.variables["m"] = Type::map();
     s.enums = {nia(), nea(), ciph(), integ()};
-    s.functions["kdf"] =
-        ExternalFunction{{Type::bytes(), Type::integer()},
+    s.functions.insert_or_assign("kdf", ExternalFunction{{Type::bytes(), Type::integer()},
                          Type::bytes(),
                          [](const std::vector<Value>& args) {
                              auto key = std::get<std::vector<std::uint8_t>>(args[0].data);
                              key.push_back(static_cast<std::uint8_t>(std::get<std::int64_t>(args[1].data)));
                              return Value::bytes(key);
                          },
-                         false};
-    s.functions["lazy"] =
-        ExternalFunction{{Type::boolean()},
+                         SolverMeaning{}});
+    s.functions.insert_or_assign("lazy", ExternalFunction{{Type::boolean()},
                          Type::boolean(),
                          [](const std::vector<Value>& args) { return Value::boolean(args[0].is_unknown()); },
-                         true};
-    s.functions["noimpl"] = ExternalFunction{{Type::integer()}, Type::integer(), {}, false};
+                         SolverMeaning{},
+                         true});
+    s.functions.insert_or_assign("noimpl", ExternalFunction{{Type::integer()}, Type::integer(), {}, SolverMeaning{}});
     return s;
 }
 

@@ -39,7 +39,7 @@ struct Node {
     // so that they share a cache line: a replay walks thousands of nodes per trace.
     NodeKind kind = NodeKind::literal;
     /// For a unary, binary or call node, set by type_check: the operator or function `name` spells,
-    /// coded for the evaluator (model/src/expr/ops.h), so that evaluating it compares no names.
+    /// coded for the evaluator (pc5check/expr/ops.h), so that evaluating it compares no names.
     std::uint8_t op = kNoOp;
     /// For a variable, set by type_check: the index of `name` in the checking Scope's `variables` (in
     /// map order), so that an Env built from that scope reads it from an array instead of hashing the

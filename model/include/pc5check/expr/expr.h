@@ -42,6 +42,8 @@
 #include "pc5check/expr/type.h"
 #include "pc5check/expr/value.h"
 
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -50,13 +52,67 @@
 
 namespace pc5check::expr {
 
+/// What a real function accepts of one argument: the octets of a byte string, the range of an integer.
+/// The evaluator's functions refuse other inputs (their value is unknown); the solver never rests a run
+/// on such an input either.
+struct ArgumentDomain {
+    std::size_t octets = 0; ///< 0: any length
+    std::int64_t min = INT64_MIN;
+    std::int64_t max = INT64_MAX;
+};
+
+/// The meaning the Z3 encoding gives an external function (its axioms), declared beside the concrete
+/// implementation (model/src/machine/builtins.cpp) so that one place says both. The encoding
+/// (checker/src/smt) switches over `kind` without a default: a kind without a Z3 meaning does not
+/// compile, and an ExternalFunction cannot be built without a SolverMeaning.
+struct SolverMeaning {
+    enum class Kind : std::uint8_t {
+        /// Perfect crypto (a KDF): every argument is a function of the result.
+        injective,
+        /// A keyed derivation left open: only the first argument (the key) is a function of the result;
+        /// whether the others matter is the solver's choice (least committed).
+        injective_in_key,
+        /// A MAC: injective, except that the null algorithm (argument 0 equal to 0, NIA0) gives all zeros,
+        /// which no real MAC equals (TS 33.501 D.1: NIA0's MAC-I is 32 zero bits).
+        mac,
+        /// A logged key found by an ID: the key in force at the start is found under its own ID shifted
+        /// right by `id_shift` bits, and only there (how the concrete look-up of `keys` behaves).
+        key_lookup,
+        /// The empty int -> int map.
+        empty_map,
+    };
+    /// What no result of the function equals: nothing, or a key in force at the start (fresh nonces or
+    /// a new authentication run never give the initial key again).
+    enum class DistinctFrom : std::uint8_t { nothing, initial_session_key, initial_root_key };
+
+    Kind kind = Kind::injective;
+    std::size_t result_octets = 0; ///< length of every result (a key length), 0 when not fixed
+    DistinctFrom distinct_from = DistinctFrom::nothing;
+    unsigned id_shift = 0;                  ///< key_lookup: how the ID argument relates to the initial ID
+    std::vector<ArgumentDomain> domains{};  ///< per argument (shorter: the rest accept anything)
+    /// With the null algorithm (argument 0 equal to 0) the octet lengths of `domains` do not apply.
+    bool null_algorithm_waives_octets = false;
+
+    /// The first argument outside its domain, as "argument N ...", or empty when all are inside.
+    [[nodiscard]] std::string outside_domain(const std::vector<Value>& args) const;
+};
+
 /// Signature and implementation of a caller-provided function (e.g. `nrpik`, `nia`, `key_of`).
 /// `impl` receives known-or-absent/unknown arguments; the evaluator first makes the call strict
 /// (any unknown argument gives unknown without calling impl) unless `lazy_unknown` is set.
 struct ExternalFunction {
+    using Impl = std::function<Value(const std::vector<Value>&)>;
+    /// The solver meaning is required: a function the Z3 encoding could not interpret does not compile.
+    ExternalFunction(std::vector<Type> params_, Type result_, Impl impl_, SolverMeaning meaning_,
+                     bool lazy_unknown_ = false, bool open_ = false)
+        : params(std::move(params_)), result(std::move(result_)), impl(std::move(impl_)),
+          meaning(std::move(meaning_)), lazy_unknown(lazy_unknown_), open(open_)
+    {
+    }
     std::vector<Type> params;
     Type result;
-    std::function<Value(const std::vector<Value>&)> impl;
+    Impl impl;
+    SolverMeaning meaning;
     bool lazy_unknown = false;
     /// The value is left open by the spec variant (a derivation the source text leaves FFS): replay
     /// never knows it, and the solver may pick any value the function's axioms allow.

@@ -1,7 +1,8 @@
 #pragma once
 /// \file External functions of the expression language that the model provides: the crypto of
-/// TS 33.536 Annex A / TS 33.401 Annex B and look-ups of logged keys. The Z3 encoder treats the same
-/// names as uninterpreted functions.
+/// TS 33.536 Annex A / TS 33.401 Annex B and look-ups of logged keys. Each is declared once, with its
+/// concrete implementation and its solver meaning (expr::SolverMeaning: the axioms the Z3 encoding gives
+/// it, the lengths of its results and the inputs it accepts) side by side.
 ///
 ///   k_nrp_sess(k_nrp: bytes, nonce_1: bytes, nonce_2: bytes) -> bytes   KDF FC 0x7F
 ///   nrpik(k_nrp_sess: bytes, alg: Nia) -> bytes                       KDF FC 0x7E, 0x01
@@ -9,7 +10,10 @@
 ///   nia(alg: Nia, key: bytes, count: int, bearer: int, direction: int, message: bytes) -> bytes
 ///   k_nrp_of(id: int) -> bytes        the logged K_NRP with that ID (unknown when not logged)
 ///   k_nrp_by_msbs(msbs: int) -> bytes the one logged K_NRP whose ID has these 16 MSBs
+///   k_nrp_new(run: int, msbs: int) -> bytes   the K_NRP authentication run `run` made (looked up by MSBs)
 ///   empty_map() -> map                the empty int -> int map
+///   ffs_kdf(key: bytes, material: bytes) -> bytes, kdf_fc_unknown(k, p0, p1) -> bytes,
+///   auth_root(run: int) -> bytes      derivations the spec variant leaves open (never known to replay)
 ///   unspecified_key(derivation: int) -> bytes   always unknown: a key whose derivation the spec leaves
 ///                                     open (FFS); the argument tells derivations apart (the same
 ///                                     argument is the same key, e.g. both UEs' copy of one re-keying)

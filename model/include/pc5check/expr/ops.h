@@ -1,5 +1,9 @@
 #pragma once
-/// \file Operator and built-in function tables shared by the type checker and the evaluator.
+/// \file Operator and built-in function tables: the one list of the language's operators and builtins.
+/// The type checker resolves each node's spelling to these enums (Node::op); the concrete evaluator
+/// (evaluate.cpp) and the Z3 encoding (checker/src/smt/expr_encoding.h) both switch over them without a
+/// `default`, so an operator or builtin added here without a meaning in either fails to compile
+/// (-Wswitch with -Werror).
 
 #include "pc5check/expr/ast.h"
 
@@ -152,6 +156,24 @@ inline constexpr std::uint8_t kOpExternal = 100;
     default:
         return kNoOp;
     }
+}
+
+/// The operator of a binary node (resolved by type_check, or from the spelling of a hand-built node).
+[[nodiscard]] inline std::optional<BinaryOp> binary_op_of(const Node& n)
+{
+    return n.op == kNoOp ? binary_op(n.name) : std::optional<BinaryOp>(static_cast<BinaryOp>(n.op));
+}
+
+/// Whether a unary node is logical negation (else arithmetic negation).
+[[nodiscard]] inline bool is_logical_not(const Node& n) { return n.op == kNoOp ? n.name == "!" : n.op == kOpNot; }
+
+/// The builtin a call node names, or nullopt for an external function (Scope::functions).
+[[nodiscard]] inline std::optional<Builtin> builtin_of(const Node& n)
+{
+    if (n.op == kOpExternal) {
+        return std::nullopt;
+    }
+    return n.op == kNoOp ? builtin(n.name) : std::optional<Builtin>(static_cast<Builtin>(n.op));
 }
 
 /// Number of arguments of a builtin.

@@ -1,0 +1,39 @@
+#pragma once
+/// \file The input checks every 128-bit PDCP algorithm shares (NEA/NIA: KEY, BEARER, DIRECTION, LENGTH).
+
+#include "pc5check/crypto/crypto.h"
+#include "pc5check/crypto/sizes.h"
+
+#include <optional>
+#include <span>
+#include <string>
+
+namespace pc5check::crypto::detail {
+
+/// An error for inputs outside the domain of a 128-bit EEA/EIA algorithm, or nullopt.
+/// `key_kind` names the key in the message ("integrity", "ciphering").
+/// Ref: TS 33.401 B.1.1 / B.2.1 (128-bit KEY, 5-bit BEARER, 1-bit DIRECTION, LENGTH within the data).
+[[nodiscard]] inline std::optional<tl::unexpected<Error>>
+check_pdcp_inputs(std::span<const std::uint8_t> key, const PdcpInput& in, std::span<const std::uint8_t> data,
+                  std::size_t length_bits, const char* key_kind)
+{
+    if (key.size() != kAlgKeyOctets) {
+        return make_error(ErrorCode::bad_input, std::string("expected a 16-octet ") + key_kind +
+                                                    " key, found " + std::to_string(key.size()) + " octets");
+    }
+    if (in.bearer > kMaxBearer) {
+        return make_error(ErrorCode::bad_input, "expected a BEARER of 0..31, found " + std::to_string(in.bearer));
+    }
+    if (in.direction > kMaxDirection) {
+        return make_error(ErrorCode::bad_input,
+                          "expected a DIRECTION of 0 or 1, found " + std::to_string(in.direction));
+    }
+    const std::size_t needed_octets = length_bits / 8 + (length_bits % 8 != 0 ? 1 : 0);
+    if (needed_octets > data.size()) {
+        return make_error(ErrorCode::bad_input, "expected a LENGTH of at most " + std::to_string(8 * data.size()) +
+                                                    " bits, found " + std::to_string(length_bits));
+    }
+    return std::nullopt;
+}
+
+} // namespace pc5check::crypto::detail
