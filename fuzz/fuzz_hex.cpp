@@ -4,6 +4,7 @@
 /// the normative spec) and bare in each integer field. Where the input is plain hex or a plain
 /// decimal number the outcome is known and checked.
 
+#include "pc5check/common/hex.h"
 #include "fuzz_support.h"
 #include "pc5check/crypto/crypto.h"
 #include "pc5check/machine/machine.h"
@@ -51,10 +52,8 @@ constexpr std::string_view kHead = R"({"format": "pc5-trace/1", "spec": "ts33536
             out += '\\';
             out += c;
         } else if (u < 0x20U) {
-            static constexpr std::string_view kHex = "0123456789abcdef";
             out += "\\u00";
-            out += kHex[u >> 4U];
-            out += kHex[u & 0x0FU];
+            append_hex(out, u);
         } else {
             out += c;
         }

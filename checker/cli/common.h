@@ -1,5 +1,5 @@
 #pragma once
-/// \file What every `pc5check` subcommand shares: exit codes (DESIGN.md section 6), reporting an error,
+/// \file What every `pc5check` subcommand shares: exit codes (docs/cli.md), reporting an error,
 /// `--param ID=VALUE` overrides.
 
 #include "pc5check/common/error.h"

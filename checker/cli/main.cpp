@@ -1,4 +1,4 @@
-/// \file The `pc5check` command line (DESIGN.md section 6). Exit codes: 0 conforms / holds,
+/// \file The `pc5check` command line (docs/cli.md). Exit codes: 0 conforms / holds,
 /// 1 violation, 2 bad input or usage, 3 internal error.
 
 #include "pc5check/checker/check.h"
@@ -456,7 +456,7 @@ int run(int argc, char** argv)
                  "(TS 33.536 / TS 24.554; TR 33.847 seed solution)",
                  "pc5check"};
     app.require_subcommand(1);
-    app.set_version_flag("--version", "pc5check 0.1.0");
+    app.set_version_flag("--version", std::string("pc5check ") + PC5CHECK_VERSION);
     app.footer("Exit codes: 0 conforms, 1 violation, 2 bad input or usage, 3 internal error.");
 
     CheckCommand check;

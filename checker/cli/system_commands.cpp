@@ -81,7 +81,7 @@ Expected<std::string> write_witness(const std::string& dir, const std::string& n
     const std::string path = (std::filesystem::path(dir) / (name + ".json")).string();
     std::ofstream out(path, std::ios::binary);
     nlohmann::json doc = trace::to_json(t);
-    // Top-level keys (DESIGN.md section 4 lets a trace carry more): the tool, and with each attacker
+    // Top-level keys (docs/trace-format.md lets a trace carry more): the tool, and with each attacker
     // step its description; `check --attacker-steps` honours the steps, plain `check` ignores them.
     doc["source"] = {{"tool", "pc5check prove"}};
     if (doc.contains("attacker_steps")) {

@@ -1,5 +1,5 @@
 #pragma once
-/// \file `pc5check prove`, `query` and `diff` (DESIGN.md section 6): options and runners.
+/// \file `pc5check prove`, `query` and `diff` (docs/cli.md): options and runners.
 
 #include "pc5check/checker/system.h"
 
@@ -55,7 +55,7 @@ struct SystemCommands {
 };
 void add_system_commands(CLI::App& app, SystemCommands& cmds);
 
-/// Runners; they return the exit code (DESIGN.md section 6).
+/// Runners; they return the exit code (docs/cli.md).
 [[nodiscard]] int run_prove(const ProveCommand& cmd);
 [[nodiscard]] int run_query(const QueryCommand& cmd);
 [[nodiscard]] int run_diff(const DiffCommand& cmd);

@@ -1,4 +1,4 @@
-/// \file Agreement of the two interpreters (DESIGN.md section 2): on every fully observed trace, the
+/// \file Agreement of the two interpreters (docs/architecture.md): on every fully observed trace, the
 /// concrete replay, the symbolic check (partial evaluation) and the symbolic check with Z3 evaluating
 /// everything but crypto on known inputs must give the same verdict and the same violated rule IDs.
 ///

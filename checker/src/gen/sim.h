@@ -165,7 +165,7 @@ class Sim {
     std::optional<Error> error_;
 };
 
-/// The one thing a re-keying gets wrong (rules of DESIGN.md section 5 that a single re-keying breaks).
+/// The one thing a re-keying gets wrong (rules of docs/rules.md that a single re-keying breaks).
 enum class Mutation : std::uint8_t {
     none,
     req_old_context,

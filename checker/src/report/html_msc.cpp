@@ -1,3 +1,4 @@
+#include "pc5check/common/hex.h"
 #include "report/html_msc.h"
 
 #include "report/html_escape.h"
@@ -26,7 +27,7 @@ constexpr std::size_t kFootHeight = 34;
 constexpr std::size_t kHead = 9;       // arrowhead length
 constexpr std::size_t kNoteChars = 60; // notes column width in characters
 
-/// Lane (lifeline index) of a sender. Ref: DESIGN.md section 4 (initiator sends REKEYING_REQUEST).
+/// Lane (lifeline index) of a sender. Ref: docs/trace-format.md (initiator sends REKEYING_REQUEST).
 std::size_t lane_of(trace::Role role) { return role == trace::Role::initiator ? 0 : 1; }
 
 /// Lane of the receiver: on a two-party link, the peer. An attacker lane would need the event's
@@ -44,8 +45,6 @@ std::size_t lane_x(std::size_t lane, std::size_t lanes)
     return kLanesLeft + lane * (kLanesRight - kLanesLeft) / (lanes - 1);
 }
 
-const char* role_name(trace::Role r) { return trace::to_string(r); }
-
 /// At most `n` characters (ASCII ids and reasons; multi-byte sequences are never cut in the middle).
 std::string clip(const std::string& s, std::size_t n)
 {
@@ -61,13 +60,7 @@ std::string clip(const std::string& s, std::size_t n)
 
 std::string hex_mac(const std::array<std::uint8_t, 4>& mac)
 {
-    static constexpr std::string_view kDigits = "0123456789abcdef";
-    std::string out;
-    for (const std::uint8_t b : mac) {
-        out += kDigits[b >> 4U];
-        out += kDigits[b & 0x0FU];
-    }
-    return out;
+    return to_hex_digits(mac);
 }
 
 /// The protection as one short line: "ctx 42772 · COUNT 283".
@@ -90,7 +83,7 @@ std::string sec_line(const trace::Sec& sec)
 std::string tooltip(const checker::TraceResult& t, std::size_t i, const EventMarks& marks, CheckStatus status)
 {
     const checker::EventSummary& e = t.events[i];
-    std::string out = "event " + std::to_string(i) + ": " + e.msg + ", " + role_name(e.from) +
+    std::string out = "event " + std::to_string(i) + ": " + e.msg + ", " + trace::to_string(e.from) +
                       " \xE2\x86\x92 " + (e.from == trace::Role::initiator ? "target" : "initiator") +
                       ", at " + format_seconds(e.at) + " s";
     if (e.position.line != 0) {
@@ -192,7 +185,7 @@ void write_event(std::ostream& out, const std::string& anchor, const checker::Tr
     const auto& findings = t.replay.findings;
     out << "<g class=\"event " << (status == CheckStatus::failed ? "violation" : css_name(status))
         << (odd ? " odd" : "") << "\" id=\"" << escape(anchor) << "-e" << i << "\" data-event=\"" << i
-        << "\" data-msg=\"" << escape(e.msg) << "\" data-from=\"" << role_name(e.from) << "\" data-status=\""
+        << "\" data-msg=\"" << escape(e.msg) << "\" data-from=\"" << trace::to_string(e.from) << "\" data-status=\""
         << css_name(status) << "\"";
     if (!marks.violations.empty() || !marks.warnings.empty()) {
         std::vector<std::size_t> fired = marks.violations;
@@ -236,7 +229,7 @@ void write_event(std::ostream& out, const std::string& anchor, const checker::Tr
         const auto& list = marks.violations.empty() ? marks.warnings : marks.violations;
         line1 = (marks.violations.empty() ? "\xE2\x9A\xA0 " : "\xE2\x9C\x96 ") + rule_list(findings, list);
         line1_class = marks.violations.empty() ? "note rule warn" : "note rule";
-        line2 = std::string("by the ") + role_name(findings[list.front()].offender);
+        line2 = std::string("by the ") + trace::to_string(findings[list.front()].offender);
         link = list.front() < linked_findings;
         if (link) {
             out << "<a href=\"#" << escape(anchor) << "-f" << list.front() << "\">";
@@ -318,7 +311,7 @@ CheckStatus check_status(const checker::EventSummary& event, const EventMarks& m
     case trace::Sec::Kind::protected_:
         break;
     }
-    // Ref: DESIGN.md section 4: without the PDU (or the MAC-I) the MAC is unverifiable, never "pass".
+    // Ref: docs/trace-format.md: without the PDU (or the MAC-I) the MAC is unverifiable, never "pass".
     return event.sec.mac && event.pdu_logged ? CheckStatus::verified : CheckStatus::unverified;
 }
 

@@ -1,3 +1,4 @@
+#include "pc5check/common/hex.h"
 #include "report/json_escape.h"
 
 #include "pc5check/common/utf8.h"
@@ -12,7 +13,6 @@ constexpr std::string_view kReplacement = "\xEF\xBF\xBD"; // U+FFFD REPLACEMENT 
 
 void append_escape(std::string& out, unsigned char byte)
 {
-    static constexpr std::string_view kHex = "0123456789abcdef";
     switch (byte) {
     case '"':
         out += "\\\"";
@@ -37,8 +37,7 @@ void append_escape(std::string& out, unsigned char byte)
         break;
     default:
         out += "\\u00";
-        out += kHex[byte >> 4U];
-        out += kHex[byte & 0xFU];
+        append_hex(out, byte);
     }
 }
 

@@ -8,8 +8,8 @@
 ///     violation            -> <failure type="RULE_ID" message="event N (MSG) by the ROLE: expected X,
 ///                             observed Y; CLAUSES"> (first violation; the body lists all of them)
 ///     warning-only rule    -> passing testcase; the warnings go to its <system-out> (warnings do not make
-///                             the verdict a violation, DESIGN.md section 5)
-///     unverified, never violated -> <skipped message="unverified: REASON"> (DESIGN.md section 7: an
+///                             the verdict a violation, docs/rules.md)
+///     unverified, never violated -> <skipped message="unverified: REASON"> (docs/cli.md (verdicts): an
 ///                             unverified check is never reported as a plain pass)
 ///     bad input            -> testcase "bad-input" with <error type="bad-input">
 ///     verdict inconclusive -> testcase "inconclusive" with <skipped>
@@ -78,23 +78,12 @@ std::string attr(std::string_view s) { return xml_escape(s, true); }
 
 std::string text(std::string_view s) { return xml_escape(s, false); }
 
-const char* role_name(trace::Role r) { return r == trace::Role::initiator ? "initiator" : "target"; }
-
-std::string clauses_text(const std::vector<spec::ClauseRef>& clauses)
-{
-    std::string out;
-    for (const auto& c : clauses) {
-        out += (out.empty() ? "" : "; ") + c.to_string();
-    }
-    return out;
-}
-
 /// "event N (MSG) by the ROLE: expected X, observed Y; CLAUSES".
 std::string explain(const machine::Finding& f)
 {
     std::string out = "event " + std::to_string(f.event) + " (" + f.msg + ") by the " +
-                      role_name(f.offender) + ": expected " + f.expected + ", observed " + f.observed;
-    const std::string clauses = clauses_text(f.clauses);
+                      trace::to_string(f.offender) + ": expected " + f.expected + ", observed " + f.observed;
+    const std::string clauses = spec::to_string(f.clauses);
     return clauses.empty() ? out : out + "; " + clauses;
 }
 

@@ -5,11 +5,12 @@
 /// spec's text and clauses). results, in input order of traces and findings:
 ///   violation          -> kind "fail", level "error" (level "warning" for a warning-only rule)
 ///   unverified check   -> kind "open", level "none" (SARIF 3.27.9: the rule was evaluated but there was
-///                         not enough information to decide; DESIGN.md section 7: never a plain pass)
+///                         not enough information to decide; docs/cli.md (verdicts): never a plain pass)
 /// Each result's location is the trace file (URI relative to the current directory when below it) and
 /// the region where the event starts. Bad inputs are tool execution notifications of the invocation.
 /// Checked against tests/data/sarif-2.1.0-subset.schema.json.
 
+#include "pc5check/common/hex.h"
 #include "pc5check/checker/report.h"
 
 #include <algorithm>
@@ -28,25 +29,13 @@ namespace {
 
 using nlohmann::json;
 
-/// Keep in step with project(VERSION) in the top CMakeLists.txt and --version of the CLI.
-constexpr const char* kToolVersion = "0.1.0";
+/// project(VERSION) of the top CMakeLists.txt, as --version prints it.
+constexpr const char* kToolVersion = PC5CHECK_VERSION;
 constexpr const char* kSarifSchema = "https://json.schemastore.org/sarif-2.1.0.json";
-
-const char* role_name(trace::Role r) { return r == trace::Role::initiator ? "initiator" : "target"; }
-
-std::string clauses_text(const std::vector<spec::ClauseRef>& clauses)
-{
-    std::string out;
-    for (const auto& c : clauses) {
-        out += (out.empty() ? "" : "; ") + c.to_string();
-    }
-    return out;
-}
 
 /// RFC 3986 percent-encoding of a path: unreserved characters and '/' stay as they are.
 std::string percent_encode(const std::string& path)
 {
-    static constexpr const char* kHex = "0123456789ABCDEF";
     std::string out;
     for (const char c : path) {
         const auto u = static_cast<unsigned char>(c);
@@ -56,8 +45,7 @@ std::string percent_encode(const std::string& path)
             out += c;
         } else {
             out += '%';
-            out += kHex[u >> 4U];
-            out += kHex[u & 0xFU];
+            append_hex(out, u, true);
         }
     }
     return out;
@@ -134,7 +122,7 @@ json descriptor(const RuleDef& def)
     if (def.by_spec.empty()) {
         short_text = def.fallback->rule_text;
         full_text = def.fallback->rule_text;
-        help_text = clauses_text(def.fallback->clauses);
+        help_text = spec::to_string(def.fallback->clauses);
         add_clauses(def.fallback->clauses);
         warning = def.fallback->warning;
     } else {
@@ -142,7 +130,7 @@ json descriptor(const RuleDef& def)
         bool same = true;
         for (const auto& [spec_id, rule] : def.by_spec) {
             same = same && rule->text == first.text &&
-                   clauses_text(rule->clauses) == clauses_text(first.clauses);
+                   spec::to_string(rule->clauses) == spec::to_string(first.clauses);
         }
         short_text = first.text;
         for (const auto& [spec_id, rule] : def.by_spec) {
@@ -151,12 +139,12 @@ json descriptor(const RuleDef& def)
             add_clauses(rule->clauses);
             if (!same) {
                 full_text += (full_text.empty() ? "" : "\n") + spec_id + ": " + rule->text;
-                help_text += (help_text.empty() ? "" : "\n") + spec_id + ": " + clauses_text(rule->clauses);
+                help_text += (help_text.empty() ? "" : "\n") + spec_id + ": " + spec::to_string(rule->clauses);
             }
         }
         if (same) {
             full_text = first.text;
-            help_text = clauses_text(first.clauses);
+            help_text = spec::to_string(first.clauses);
         }
     }
     if (short_text.empty()) {
@@ -253,7 +241,7 @@ json result(const checker::TraceResult& t, const machine::Finding& f, std::size_
     }
     json properties = {
         {"trace", trace_label(t)},           {"spec", t.spec_id}, {"event", f.event}, {"msg", f.msg},
-        {"offender", role_name(f.offender)}, {"clauses", clauses}};
+        {"offender", trace::to_string(f.offender)}, {"clauses", clauses}};
     if (!t.title.empty()) {
         properties["title"] = t.title;
     }

@@ -7,11 +7,6 @@ namespace pc5check::report {
 
 namespace {
 
-const char* role_name(trace::Role r)
-{
-    return r == trace::Role::initiator ? "initiator" : "target";
-}
-
 /// An input error without the file name (the table's first column already shows it).
 std::string located_message(const Error& e)
 {
@@ -23,15 +18,6 @@ std::string located_message(const Error& e)
         out += "at " + e.json_pointer + ": ";
     }
     return out + e.message;
-}
-
-std::string clauses_text(const std::vector<spec::ClauseRef>& clauses)
-{
-    std::string out;
-    for (const auto& c : clauses) {
-        out += (out.empty() ? "" : "; ") + c.to_string();
-    }
-    return out;
 }
 
 struct Palette {
@@ -133,8 +119,8 @@ void write_text(std::ostream& out, const checker::CheckRun& run, const TextOptio
                 header();
                 out << "  " << p.paint(f.warning ? "warning " : "violation ", f.warning ? "33" : "31")
                     << p.paint(f.rule, "1") << " at event " << f.event << " (" << f.msg << ") by the "
-                    << role_name(f.offender) << "\n"
-                    << "    " << clauses_text(f.clauses) << ": " << f.rule_text << "\n"
+                    << trace::to_string(f.offender) << "\n"
+                    << "    " << spec::to_string(f.clauses) << ": " << f.rule_text << "\n"
                     << "    expected " << f.expected << ", observed " << f.observed << "\n";
             }
             std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> unverified;
@@ -174,7 +160,7 @@ void write_text(std::ostream& out, const checker::CheckRun& run, const TextOptio
                 for (const auto& c : r.explanation) {
                     out << "    - " << c.what;
                     if (!c.clauses.empty()) {
-                        out << " [" << clauses_text(c.clauses) << "]";
+                        out << " [" << spec::to_string(c.clauses) << "]";
                     }
                     out << "\n";
                 }

@@ -1,5 +1,5 @@
 /// \file `check --symbolic`: the trace replayed through the spec with Z3 holding what the trace leaves
-/// open. See symbolic.h for the semantics; DESIGN.md section 7 for the verdicts.
+/// open. See symbolic.h for the semantics; docs/cli.md (verdicts) for the verdicts.
 ///
 /// Encoding, per event k (and per slot of an unlogged message the solver may insert):
 ///   - state variables are terms; a value the step leaves symbolic gets a fresh constant `s!k!name`

@@ -1,5 +1,6 @@
 /// \file Lexer and recursive-descent parser of the expression language (grammar in expr.h).
 
+#include "pc5check/common/hex.h"
 #include "pc5check/expr/expr.h"
 
 #include <array>
@@ -69,8 +70,9 @@ struct Token {
     if (u >= 0x20 && u < 0x7f) {
         return std::string("'") + c + "'";
     }
-    static constexpr std::string_view kHex = "0123456789abcdef";
-    return std::string("byte 0x") + kHex[u >> 4U] + kHex[u & 0x0fU];
+    std::string out = "byte 0x";
+    append_hex(out, u);
+    return out;
 }
 
 [[nodiscard]] std::string describe(const Token& t)

@@ -1,3 +1,4 @@
+#include "pc5check/common/hex.h"
 #include "pc5check/expr/value.h"
 
 #include <algorithm>
@@ -76,10 +77,8 @@ void render_to(std::string& out, const Value& v, const Type& t);
 
 void render_bytes(std::string& out, const std::vector<std::uint8_t>& bytes)
 {
-    static constexpr std::string_view kHex = "0123456789abcdef";
     for (const std::uint8_t byte : bytes) {
-        out += kHex[byte >> 4U];
-        out += kHex[byte & 0x0fU];
+        append_hex(out, byte);
     }
 }
 

@@ -149,8 +149,6 @@ std::string render_template(const spec::Template& t, const expr::Env& env, const
     return out;
 }
 
-const char* role_name(trace::Role r) { return r == trace::Role::initiator ? "initiator" : "target"; }
-
 trace::Role other(trace::Role r)
 {
     return r == trace::Role::initiator ? trace::Role::target : trace::Role::initiator;
@@ -357,9 +355,9 @@ Program::MessagePlan Program::make_plan(const std::string& msg) const
             continue;
         }
         auto& by_role = t.dir == spec::Direction::send ? plan.send : plan.recv;
-        if (t.role == role_name(trace::Role::initiator)) {
+        if (t.role == trace::to_string(trace::Role::initiator)) {
             by_role[0].push_back(candidate(t));
-        } else if (t.role == role_name(trace::Role::target)) {
+        } else if (t.role == trace::to_string(trace::Role::target)) {
             by_role[1].push_back(candidate(t));
         }
     }
@@ -632,8 +630,8 @@ StepRecord Machine::run(const trace::Event& ev, std::size_t event_index, const M
         record.assumptions.push_back(
             "event " + std::to_string(event_index) + " (" + ev.msg + "): " +
             (injected
-                 ? std::string("injected by the attacker, not sent by the ") + role_name(sender)
-                 : std::string("dropped by the attacker, never received by the ") + role_name(receiver)) +
+                 ? std::string("injected by the attacker, not sent by the ") + trace::to_string(sender)
+                 : std::string("dropped by the attacker, never received by the ") + trace::to_string(receiver)) +
             " (attacker_steps)");
     }
 

@@ -1221,7 +1221,7 @@ Expected<Spec> Loader::load(const json& doc)
     spec_.variant_note = *note;
     spec_.file = file_;
 
-    // Enumerations fixed by the trace contract (DESIGN.md section 4).
+    // Enumerations fixed by the trace contract (docs/trace-format.md).
     spec_.enums.push_back(make_enum("Nea", {"NEA0", "NEA1", "NEA2", "NEA3"}));
     spec_.enums.push_back(make_enum("Nia", {"NIA0", "NIA1", "NIA2", "NIA3"}));
     spec_.enums.push_back(make_enum("Role", {"initiator", "target"}));
@@ -1354,6 +1354,15 @@ std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size
 }
 
 } // namespace
+
+std::string to_string(const std::vector<ClauseRef>& clauses)
+{
+    std::string out;
+    for (const auto& c : clauses) {
+        out += (out.empty() ? "" : "; ") + c.to_string();
+    }
+    return out;
+}
 
 std::string ClauseRef::to_string() const
 {

@@ -1,3 +1,4 @@
+#include "pc5check/common/hex.h"
 #include "trace/hex.h"
 
 #include "crypto/hex_digits.h"
@@ -61,14 +62,7 @@ ExpectedT<Bytes, std::string> parse_hex(std::string_view digits, std::optional<s
 
 std::string to_hex(std::span<const std::uint8_t> bytes)
 {
-    static constexpr std::string_view kDigits = "0123456789abcdef";
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (const std::uint8_t b : bytes) {
-        out += kDigits[b >> 4U];
-        out += kDigits[b & 0x0FU];
-    }
-    return out;
+    return to_hex_digits(bytes);
 }
 
 } // namespace pc5check::trace::detail

@@ -63,7 +63,7 @@ const char* to_string(Role r) { return spelling(kRoles, r); }
 
 const std::vector<std::string>& contract_message_names()
 {
-    // DESIGN.md section 4: REKEYING_RESPONSE is the normative name, REKEYING_ACCEPT the seed's.
+    // docs/trace-format.md: REKEYING_RESPONSE is the normative name, REKEYING_ACCEPT the seed's.
     static const std::vector<std::string> names{
         "REKEYING_REQUEST",
         "AUTH_REQUEST",

@@ -1,3 +1,4 @@
+#include "pc5check/common/hex.h"
 #include "pc5check/trace/trace.h"
 #include "trace/fast_reader.h"
 #include "trace/hex.h"
@@ -53,10 +54,8 @@ enum class Presence : std::uint8_t { required, optional };
         } else if (u == '\r') {
             out += "\\r";
         } else if (u < 0x20U || u == 0x7FU || (ascii_only && u >= 0x80U)) {
-            static constexpr std::string_view kDigits = "0123456789ABCDEF";
             out += "\\x";
-            out += kDigits[u >> 4U];
-            out += kDigits[u & 0x0FU];
+            append_hex(out, u, true);
         } else {
             out += c;
         }

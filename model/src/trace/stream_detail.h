@@ -12,7 +12,7 @@
 
 namespace pc5check::trace::detail {
 
-/// Largest trace file read (DESIGN.md input limits): larger ones are refused before reading.
+/// Largest trace file read (docs/cli.md, input limits): larger ones are refused before reading.
 inline constexpr std::uintmax_t kMaxFileSize = std::uintmax_t{1} << 30U;
 
 /// Reads event `index` from `text`, the exact text of that element of the document's `events` array,

@@ -10,8 +10,8 @@ It rewrites the external-*.json files next to this script, deterministically
 (random.Random(2024)).
 
 Purpose: check that a trace written by someone else, only from the contract
-(DESIGN.md section 4, pc5-trace/1; rule IDs from section 5; key derivation and
-NIA2 layout from the facts file sections 5/6; spec/ts33536-r17.json), gets the
+(docs/trace-format.md, pc5-trace/1; rule IDs from docs/rules.md; key derivation
+and NIA2 layout from TS 33.536 Annex A / TS 33.401 B.2; spec/ts33536-r17.json), gets the
 right verdict and rule IDs. It deliberately shares no code with the checker's
 own generator (checker/src/gen), which was not read: the crypto, the PDU byte
 encoding, the COUNT start values, and the DIRECTION convention (initiator = 1,

@@ -241,7 +241,7 @@ std::set<std::string> differing_fields(const json& a, const json& b)
 
 TEST_SUITE("checker")
 {
-    TEST_CASE("gen: the catalogue covers every rule of DESIGN.md section 5 and the conforming flows")
+    TEST_CASE("gen: the catalogue covers every rule of docs/rules.md and the conforming flows")
     {
         const std::vector<std::string> rules{"REQ_OLD_CONTEXT",
                                              "REQ_CONTENTS",

@@ -66,7 +66,7 @@ void check_error(const Error& e, const std::string& pointer, std::string_view fr
 
 TEST_SUITE("trace")
 {
-    TEST_CASE("reader: the DESIGN.md section 4 example reads completely")
+    TEST_CASE("reader: the docs/trace-format.md example reads completely")
     {
         const std::string path = std::string(PC5CHECK_SOURCE_DIR) + "/tests/data/trace/example.json";
         const auto file = pc5check::trace::read_trace_file(path);

@@ -61,7 +61,7 @@ struct CheckOptions {
     unsigned shard_count = 1;
     /// Called after each trace with (traces done, traces known so far); from the calling thread only.
     std::function<void(std::size_t, std::size_t)> progress;
-    /// When to check symbolically (DESIGN.md section 7): `automatic` does it for a trace whose concrete
+    /// When to check symbolically (docs/cli.md (verdicts)): `automatic` does it for a trace whose concrete
     /// replay met values the trace leaves open (unverified checks, guards taken on assumption, a one-UE
     /// log), and says so in the result's note; `always` is --symbolic; `never` is --concrete.
     enum class Symbolic : std::uint8_t { automatic, always, never };
@@ -199,7 +199,7 @@ class SpecCache {
 [[nodiscard]] CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& options,
                                    const std::function<void(TraceResult&&)>& on_result);
 
-/// DESIGN.md section 6: 2 if any input was bad, else 1 if any trace violates or is inconclusive (a
+/// docs/cli.md: 2 if any input was bad, else 1 if any trace violates or is inconclusive (a
 /// solver limit is never a pass), else 0.
 [[nodiscard]] int exit_code(const CheckRun& run);
 

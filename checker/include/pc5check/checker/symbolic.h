@@ -1,6 +1,6 @@
 #pragma once
 /// \file `check --symbolic`: trace validation by Z3 for traces the concrete replay cannot decide alone
-/// (DESIGN.md section 7; the second interpreter of section 2).
+/// (docs/cli.md (verdicts); the second interpreter of section 2).
 ///
 /// Every value the trace does not fix becomes a free solver variable: an unlogged `sec`, a MAC-I or
 /// pdu not logged, an IE not decoded (`"ie": null`, or an IE whose value is null), K_NRP / K_NRP-sess

@@ -1,6 +1,6 @@
 #pragma once
 /// \file `prove` and `query`: the spec run as a closed system — both UEs following the spec, a network
-/// the attacker controls — and searched by Z3 (DESIGN.md sections 1 and 6).
+/// the attacker controls — and searched by Z3 (docs/architecture.md, docs/cli.md).
 ///
 /// The system is built from the same expression AST as the trace checker: one step is one message,
 /// sent by a UE (every rule check whose offender is that UE holds: an honest UE follows the spec) or

@@ -10,7 +10,7 @@
 
 namespace pc5check {
 
-/// What kind of failure an `Error` reports; mapped to exit codes by the CLI (DESIGN.md section 6).
+/// What kind of failure an `Error` reports; mapped to exit codes by the CLI (docs/cli.md).
 enum class ErrorCode : std::uint8_t {
     bad_input,      ///< a trace or other input file is malformed (exit 2)
     bad_spec,       ///< a spec document is malformed or does not type-check (exit 2)

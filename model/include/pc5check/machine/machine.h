@@ -1,6 +1,6 @@
 #pragma once
 /// \file The reference state machine of both roles, executed from the spec, and the replay of a
-/// trace through it (the concrete interpreter of DESIGN.md section 2).
+/// trace through it (the concrete interpreter of docs/architecture.md).
 
 #include "pc5check/common/error.h"
 #include "pc5check/expr/expr.h"
@@ -41,7 +41,7 @@ struct Finding {
 /// The UE a failed check blames: the event's sender or receiver, or a fixed role (spec::Offender).
 [[nodiscard]] trace::Role offender_role(spec::Offender offender, trace::Role sender);
 
-/// The verdict of a trace (DESIGN.md section 7).
+/// The verdict of a trace (docs/cli.md (verdicts)).
 enum class Verdict : std::uint8_t { conforms, violation, inconclusive };
 [[nodiscard]] const char* to_string(Verdict v);
 

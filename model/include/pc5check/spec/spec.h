@@ -39,6 +39,9 @@ struct ClauseRef {
     friend bool operator==(const ClauseRef&, const ClauseRef&) = default;
 };
 
+/// The clauses one after the other, separated by "; " (how every report lists a rule's clauses).
+[[nodiscard]] std::string to_string(const std::vector<ClauseRef>& clauses);
+
 /// One named resolution of an open point (a parameter with options, e.g. how the seed derives the new
 /// session key): the option's id is a literal of the parameter's own enum type.
 struct ParamOption {
@@ -163,7 +166,7 @@ struct Check {
     std::string pointer;
 };
 
-/// A conformance rule (IDs of DESIGN.md section 5).
+/// A conformance rule (IDs of docs/rules.md).
 struct Rule {
     std::string id;
     bool warning = false; ///< severity "warning": reported, does not make the verdict a violation

@@ -1,5 +1,5 @@
 #pragma once
-/// \file The `pc5-trace/1` trace format (DESIGN.md section 4, a CONTRACT): data types, reader, writer.
+/// \file The `pc5-trace/1` trace format (docs/trace-format.md, a CONTRACT): data types, reader, writer.
 ///
 /// The reader checks the structure the contract fixes (keys, types, hex, ranges, message names) and
 /// keeps each event's `ie` object as JSON: which IEs a message may carry and their types come from the
