@@ -194,9 +194,11 @@ def tables(spec, settings):
 
 def sync(v, spec_paths):
     failures = []
+    checked = [0]
     base = {"format": "pc5-trace/1", "link": {"k_nrp_id": 1, "k_nrp_sess_id": 2}}
 
     def check(spec_id, events, expect_valid, what):
+        checked[0] += 1
         doc = dict(copy.deepcopy(base), spec=spec_id, events=events)
         errors = problems(v, doc)
         if bool(errors) == expect_valid:
@@ -230,6 +232,7 @@ def sync(v, spec_paths):
                 # The last setting wins, as in the checker.
                 first, last = p["options"][0]["id"], p["options"][-1]["id"]
                 resolutions.append(({p["id"]: last}, f"{sid}+{p['id']}={first}+{p['id']}={last}"))
+                resolutions.append(({p["id"]: first}, f"{sid}+{p['id']}={last}+{p['id']}={first}"))
         for settings, spec_id in resolutions:
             table = tables(spec, settings)
             for msg in CONTRACT_MESSAGES:
@@ -260,7 +263,8 @@ def sync(v, spec_paths):
     check("my-variant", [{"from": "target", "msg": "DATA", "ie": {"nonce_1": "001"}}], False, "a contract IE badly encoded")
     for f in failures[:50]:
         print(f"FAIL {f}")
-    print(f"{len(failures)} disagreement(s) between the schema and {', '.join(os.path.basename(p) for p in spec_paths)}")
+    print(f"{checked[0]} documents: {len(failures)} disagreement(s) between the schema and "
+          f"{', '.join(os.path.basename(p) for p in spec_paths)}")
     return 1 if failures else 0
 
 
