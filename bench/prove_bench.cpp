@@ -3,7 +3,7 @@
 ///
 /// One iteration per case (a proof is seconds, not microseconds); counters give the per-property
 /// seconds and how many properties ended in each verdict. bench/prove.sh turns the JSON output into
-/// the README table.
+/// the property table of docs/properties.md.
 
 #include "pc5check/checker/system.h"
 #include "pc5check/spec/spec.h"

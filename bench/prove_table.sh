@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's table of properties: every property of both shipped specs, without and with the
+# The table of properties in docs/properties.md: every property of both shipped specs, without and with the
 # attacker, at one depth, as a markdown table (property x spec variant x attacker x verdict x time).
 #   bench/prove_table.sh [DEPTH]            (default 10; PC5CHECK=path/to/pc5check, default build/)
 # Each cell is one `pc5check prove --format json` run; times are wall seconds per property on this

@@ -3,7 +3,7 @@
 combination of its named resolutions, without and with the attacker.
 
 For each cell it runs `pc5check prove --format json`, writes the counterexamples under OUT/, replays
-each one with the `check` command prove printed for it, and writes OUT/matrix.md (the table the README
+each one with the `check` command prove printed for it, and writes OUT/matrix.md (the table docs/properties.md
 shows), OUT/matrix.json (every verdict, for tests) and the counterexample traces.
 
   bench/seed_matrix.py --pc5check build/checker/pc5check --out seed-matrix [--depth 8] [--attacker none,dy]

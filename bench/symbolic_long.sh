@@ -5,7 +5,7 @@
 #               removed and every 10th event's `sec` not logged (N/10 open COUNT checks);
 #   violating   traces/ts33536-r17/partial/no-keys-viol-smc-new-context.json after N such DATA events
 #               (the violation is found by the solver, not by the observed values alone).
-# Build first (any build type; the README figures use RelWithDebInfo):
+# Build first (any build type; the figures of docs/performance.md use RelWithDebInfo):
 #   cmake -S . -B build && cmake --build build -j2
 # Environment: BUILD (default <repo>/build), SIZES (default "1000 4000 10000"), TIMEOUT_MS (150000).
 set -euo pipefail

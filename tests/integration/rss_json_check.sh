@@ -5,7 +5,7 @@
 set -eu
 probe=$1 exe=$2 work=$3 events=$4 max_kb=$5
 rm -rf "$work" && mkdir -p "$work"
-# A conforming trace of EVENTS DATA events with real MAC-Is (bench/corpus.cpp, as in README "Performance").
+# A conforming trace of EVENTS DATA events with real MAC-Is (bench/corpus.cpp, as in docs/performance.md).
 "$probe" gen "$events" "$work/long.json"
 set +e
 /usr/bin/time -v "$exe" check "$work/long.json" > "$work/out.txt" 2> "$work/time.txt"

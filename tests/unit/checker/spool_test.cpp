@@ -2,9 +2,12 @@
 // counts them as they come.
 
 #include "pc5check/checker/check.h"
+#include "spool_record.h"
 
 #include <array>
 #include <cstdio>
+#include <map>
+#include <optional>
 #include <doctest/doctest.h>
 #include <string>
 #include <vector>
@@ -125,6 +128,32 @@ TEST_SUITE("checker")
             CHECK(again.front() == in.front());
             CHECK(again.back() == rich_result());
         }
+    }
+
+    TEST_CASE("spool: every member of every spooled type is in its field list (a forgotten one fails here)")
+    {
+        using checker::spool::aggregate_arity;
+        using checker::spool::field_count;
+        // The member count itself: a struct of the member kinds the records hold.
+        struct Probe {
+            std::string s;
+            std::optional<std::uint32_t> o;
+            std::vector<std::string> v;
+            std::array<std::uint8_t, 4> a{};
+            trace::Role e = trace::Role::initiator;
+            std::map<std::string, std::size_t> m;
+        };
+        CHECK(aggregate_arity<Probe>() == 6);
+        CHECK(field_count<trace::Position>() == aggregate_arity<trace::Position>());
+        CHECK(field_count<spec::ClauseRef>() == aggregate_arity<spec::ClauseRef>());
+        CHECK(field_count<Error>() == aggregate_arity<Error>());
+        CHECK(field_count<trace::Expect>() == aggregate_arity<trace::Expect>());
+        CHECK(field_count<trace::Sec>() == aggregate_arity<trace::Sec>());
+        CHECK(field_count<machine::Finding>() == aggregate_arity<machine::Finding>());
+        CHECK(field_count<machine::Conflict>() == aggregate_arity<machine::Conflict>());
+        CHECK(field_count<machine::ReplayResult>() == aggregate_arity<machine::ReplayResult>());
+        CHECK(field_count<checker::EventSummary>() == aggregate_arity<checker::EventSummary>());
+        CHECK(field_count<checker::TraceResult>() == aggregate_arity<checker::TraceResult>());
     }
 
     TEST_CASE("spool: a changed field makes the comparison fail (the round trip test can fail)")

@@ -1,6 +1,6 @@
 #pragma once
 /// \file State diagrams of a loaded spec (`pc5check spec dot|mermaid`): each role's control states
-/// (the first one marked initial) and its send/receive transitions, for reviewers and the README.
+/// (the first one marked initial) and its send/receive transitions, for reviewers and docs/procedure.md.
 ///
 /// Edge labels: `!MSG` = the role sends MSG, `?MSG` = the role receives MSG, `!A | !B` = any of them,
 /// then `[guard]` (shortened to about 40 characters, left out when "true"). A transition without a
