@@ -18,8 +18,13 @@ check_pdcp_inputs(std::span<const std::uint8_t> key, const PdcpInput& in, std::s
                   std::size_t length_bits, const char* key_kind)
 {
     if (key.size() != kAlgKeyOctets) {
-        return make_error(ErrorCode::bad_input, std::string("expected a 16-octet ") + key_kind +
-                                                    " key, found " + std::to_string(key.size()) + " octets");
+        // Appended piece by piece: GCC 12's -Warray-bounds misreads a chain of operator+ here.
+        std::string message = "expected a 16-octet ";
+        message += key_kind;
+        message += " key, found ";
+        message += std::to_string(key.size());
+        message += " octets";
+        return make_error(ErrorCode::bad_input, message);
     }
     if (in.bearer > kMaxBearer) {
         return make_error(ErrorCode::bad_input, "expected a BEARER of 0..31, found " + std::to_string(in.bearer));

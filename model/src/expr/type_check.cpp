@@ -35,7 +35,7 @@ using Result = std::optional<Checked>;
     return make_error(ErrorCode::bad_spec, "at offset " + std::to_string(offset) + ": " + message);
 }
 
-[[nodiscard]] std::string quoted(const std::string& s) { return "'" + s + "'"; }
+[[nodiscard]] std::string in_quotes(const std::string& s) { return "'" + s + "'"; }
 
 /// True when the node has no type of its own and takes it from its context: `absent`, `{}`, or an
 /// if whose branches both do.
@@ -124,7 +124,7 @@ template <class Names> [[nodiscard]] std::string suggestion(const std::string& n
             best_distance = d;
         }
     }
-    return best.empty() ? std::string() : "; did you mean " + quoted(best) + "?";
+    return best.empty() ? std::string() : "; did you mean " + in_quotes(best) + "?";
 }
 
 /// Type checker of one tree. As in the evaluator, the per-kind handlers stay out of line so that
@@ -161,7 +161,7 @@ class Checker {
         const std::size_t arity = n.kind == NodeKind::unary ? 1 : n.kind == NodeKind::binary ? 2 : 3;
         if (n.kind == NodeKind::unary || n.kind == NodeKind::binary || n.kind == NodeKind::ite) {
             if (n.args.size() != arity) {
-                return fail(n.offset, "expected " + std::to_string(arity) + " operands of " + quoted(n.name) +
+                return fail(n.offset, "expected " + std::to_string(arity) + " operands of " + in_quotes(n.name) +
                                           ", found " + std::to_string(n.args.size()));
             }
         }
@@ -306,7 +306,7 @@ class Checker {
         for (const auto& [name, source] : scope_.defs) {
             names.push_back(name);
         }
-        return fail(n.offset, "unknown name " + quoted(n.name) + suggestion(n.name, names));
+        return fail(n.offset, "unknown name " + in_quotes(n.name) + suggestion(n.name, names));
     }
 
     /// True when `name` is `Enum.X` for an enum of the scope, or a literal of one of them.
@@ -348,7 +348,7 @@ class Checker {
                     if (const auto i = index_in(*def, literal)) {
                         return make(def, *i);
                     }
-                    return fail(n.offset, "enum " + quoted(enum_name) + " has no literal " + quoted(literal) +
+                    return fail(n.offset, "enum " + in_quotes(enum_name) + " has no literal " + in_quotes(literal) +
                                               suggestion(literal, def->names));
                 }
             }
@@ -370,7 +370,7 @@ class Checker {
             for (const auto& [def, i] : matches) {
                 options += (options.empty() ? "" : " or ") + def->name + "." + n.name;
             }
-            return fail(n.offset, "ambiguous enum literal " + quoted(n.name) + ": write " + options);
+            return fail(n.offset, "ambiguous enum literal " + in_quotes(n.name) + ": write " + options);
         }
         PC5CHECK_ASSERT(matches.size() == 1); // names_enum_literal held
         return make(matches.front().first, matches.front().second);
@@ -398,7 +398,7 @@ class Checker {
                 // Only the innermost definition names itself; the offsets are in its source.
                 if (!error_located_) {
                     error_located_ = true;
-                    error_.message = "in definition " + quoted(name) + ": " + error_.message;
+                    error_.message = "in definition " + in_quotes(name) + ": " + error_.message;
                 }
                 return body;
             }
@@ -446,7 +446,7 @@ class Checker {
         }
         const Type want = n.name == "!" ? Type::boolean() : Type::integer();
         if (operand->node->type != want) {
-            return mismatch(*operand, quoted(n.name), want.to_string() + " operand");
+            return mismatch(*operand, in_quotes(n.name), want.to_string() + " operand");
         }
         return build(n, want, {std::move(*operand)});
     }
@@ -504,7 +504,7 @@ class Checker {
     {
         const auto op = binary_op(n.name);
         if (!op) {
-            return fail(n.offset, "expected a binary operator, found " + quoted(n.name));
+            return fail(n.offset, "expected a binary operator, found " + in_quotes(n.name));
         }
         switch (*op) {
         case BinaryOp::equal:
@@ -514,7 +514,7 @@ class Checker {
                 return std::nullopt;
             }
             if (p->first.node->type != p->second.node->type) {
-                return fail(n.offset, quoted(n.name) + " expects operands of one type, found " +
+                return fail(n.offset, in_quotes(n.name) + " expects operands of one type, found " +
                                           p->first.node->type.to_string() + " and " +
                                           p->second.node->type.to_string());
             }
@@ -537,7 +537,7 @@ class Checker {
                 return k;
             }
             if (k->node->type != operand_type) {
-                return mismatch(*k, quoted(n.name), operand_type.to_string() + " operands");
+                return mismatch(*k, in_quotes(n.name), operand_type.to_string() + " operands");
             }
             kids.push_back(std::move(*k));
         }
@@ -614,13 +614,13 @@ class Checker {
 
     [[nodiscard]] static std::string arity_message(const std::string& name, std::size_t want, std::size_t got)
     {
-        return quoted(name) + " expects " + std::to_string(want) + (want == 1 ? " argument" : " arguments") +
+        return in_quotes(name) + " expects " + std::to_string(want) + (want == 1 ? " argument" : " arguments") +
                ", found " + std::to_string(got);
     }
 
     [[nodiscard]] static std::string argument(const std::string& function, std::size_t index)
     {
-        return quoted(function) + " argument " + std::to_string(index + 1);
+        return in_quotes(function) + " argument " + std::to_string(index + 1);
     }
 
     [[gnu::noinline]] [[nodiscard]] Result check_call(const Node& n)
@@ -635,7 +635,7 @@ class Checker {
             return check_external(n, f->second);
         }
         if (scope_.variables.contains(n.name) || scope_.defs.contains(n.name)) {
-            return fail(n.offset, quoted(n.name) + " is not a function");
+            return fail(n.offset, in_quotes(n.name) + " is not a function");
         }
         std::vector<std::string> names;
         names.reserve(kBuiltins.size() + scope_.functions.size());
@@ -645,7 +645,7 @@ class Checker {
         for (const auto& [name, function] : scope_.functions) {
             names.push_back(name);
         }
-        return fail(n.offset, "unknown function " + quoted(n.name) + suggestion(n.name, names));
+        return fail(n.offset, "unknown function " + in_quotes(n.name) + suggestion(n.name, names));
     }
 
     [[gnu::noinline]] [[nodiscard]] Result check_builtin(const Node& n, Builtin b)
@@ -670,7 +670,7 @@ class Checker {
                 return x;
             }
             if (b == Builtin::len ? x->node->type != Type::bytes() : x->node->type.kind != TypeKind::set) {
-                return mismatch(*x, quoted(n.name), b == Builtin::len ? "bytes" : "a set");
+                return mismatch(*x, in_quotes(n.name), b == Builtin::len ? "bytes" : "a set");
             }
             kids.push_back(std::move(*x));
             break;
