@@ -6,6 +6,8 @@
 #include "pc5check/common/hex.h"
 #include "pc5check/checker/symbolic.h"
 #include "pc5check/checker/system.h"
+#include "pc5check/crypto/crypto.h"
+#include "pc5check/crypto/sizes.h"
 #include "pc5check/expr/ops.h"
 #include "pc5check/machine/builtins.h"
 #include "smt/functions.h"
@@ -19,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
@@ -142,11 +145,19 @@ class SolverContext {
     std::optional<z3::scoped_context> view_; ///< does not own the context; declared last, destroyed first
 };
 
-/// Whether Z3 gave up for lack of memory (--solver-memory-mb): a limit, not a failure.
+/// Whether a Z3 message or reason_unknown says its memory limit (memory_max_size, from
+/// --solver-memory-mb) was hit: a limit, not a failure. The one detector of every solver user.
+[[nodiscard]] inline bool is_memory_out(std::string_view what)
+{
+    return what.find("memory") != std::string_view::npos;
+}
+
+/// is_memory_out for an exception; a check Z3 cancels itself when the limit is reached says "canceled"
+/// (the engine never interrupts a check, so a cancel there is the memory limit).
 [[nodiscard]] inline bool out_of_memory(const z3::exception& e)
 {
-    const std::string msg = e.msg();
-    return msg.find("memory") != std::string::npos || msg.find("canceled") != std::string::npos;
+    const std::string_view msg = e.msg();
+    return is_memory_out(msg) || msg.find("canceled") != std::string_view::npos;
 }
 
 class Engine;
@@ -265,6 +276,12 @@ class Engine {
         return out;
     }
     [[nodiscard]] const std::vector<std::string>& message_names() const { return *msg_names_; }
+    /// spec lint: `formula` in the same encoding as everything else, over an arbitrary state, arbitrary
+    /// parameter values and an arbitrary message (every value open within its type's range, any IE
+    /// present or absent, whichever messages carry it under the loaded parameters): an
+    /// over-approximation of what can happen, so "can never be true" is never a false alarm of the
+    /// environment. Side conditions go to solver(); the first call sets the environment up.
+    [[nodiscard]] z3::expr lint_formula(const expr::Node& formula);
     /// Satisfiability of what is asserted, within the engine's time budget (unknown when spent).
     [[nodiscard]] z3::check_result solve() { return check({}); }
     [[nodiscard]] z3::solver& solver() { return solver_; }
@@ -328,6 +345,8 @@ class Engine {
     };
     std::vector<Application> applications_;
     std::unordered_set<unsigned> applied_; ///< AST ids of applications_' results
+    bool lint_ = false;                    ///< lint_formula's environment: any algorithm value
+    std::optional<StepInput> lint_message_;
     std::optional<z3::expr> bottom_;       ///< see system_bottom()
     std::unordered_map<const Node*, bool> reads_known_;
     std::optional<Slices> slices_; ///< the symbolic check's problem in independent parts (check_sliced)
@@ -1094,11 +1113,19 @@ class Engine {
                                   std::optional<std::pair<std::int64_t, std::int64_t>> range = std::nullopt)
     {
         z3::expr v = fresh(type, "open");
-        if (type.kind == TypeKind::enumeration && system_ &&
+        if (type.kind == TypeKind::enumeration && system_ && !lint_ &&
             (type.enum_def->name == "Nia" || type.enum_def->name == "Nea")) {
-            // The system uses the algorithms with real crypto (0 and 2), so every counterexample
-            // replays with verified MAC-Is; under perfect crypto NIA1/NIA3 behave as NIA2 does.
-            solver_.add(v == 0 || v == 2);
+            // The system uses the algorithms with real crypto (crypto::computes), so every
+            // counterexample replays with verified MAC-Is; under perfect crypto the others behave alike.
+            const bool integrity = type.enum_def->name == "Nia";
+            z3::expr computed = ctx_.bool_val(false);
+            for (std::uint8_t a = 0; a < type.enum_def->names.size(); ++a) {
+                if (integrity ? crypto::computes(static_cast<crypto::IntegrityAlg>(a))
+                              : crypto::computes(static_cast<crypto::CipherAlg>(a))) {
+                    computed = computed || v == ctx_.int_val(a);
+                }
+            }
+            solver_.add(computed);
         } else if (type.kind == TypeKind::enumeration) {
             solver_.add(v >= 0 && v < ctx_.int_val(static_cast<int>(type.enum_def->names.size())));
         } else if (type.kind == TypeKind::integer) {
@@ -1122,14 +1149,15 @@ class Engine {
     [[nodiscard]] std::optional<std::pair<std::int64_t, std::int64_t>> range_of(const std::string& field,
                                                                                 const trace::Event* ev) const
     {
+        // The contract's widths (trace.h) and the PDCP input ranges (crypto/sizes.h).
         if (field == "sec.count") {
-            return std::pair<std::int64_t, std::int64_t>{0, 0xFFFFFFFFLL};
+            return std::pair<std::int64_t, std::int64_t>{0, crypto::kMaxCount};
         }
         if (field == "sec.ctx") {
-            return std::pair<std::int64_t, std::int64_t>{0, 0xFFFF};
+            return std::pair<std::int64_t, std::int64_t>{0, std::int64_t{std::numeric_limits<trace::KNrpSessId>::max()}};
         }
         if (field == "sec.bearer") {
-            return std::pair<std::int64_t, std::int64_t>{0, 31};
+            return std::pair<std::int64_t, std::int64_t>{0, crypto::kMaxBearer};
         }
         if (field == "sec.direction") {
             return std::pair<std::int64_t, std::int64_t>{0, 1};
@@ -1241,7 +1269,9 @@ class Engine {
             }
             z3::expr senders = ctx_.bool_val(false);
             for (const auto& s : def->senders) {
-                senders = senders || from.value == ctx_.int_val(s == "initiator" ? 0 : 1);
+                const trace::Role role = s == trace::to_string(trace::Role::initiator) ? trace::Role::initiator
+                                                                                      : trace::Role::target;
+                senders = senders || from.value == ctx_.int_val(static_cast<int>(role));
             }
             allowed = allowed || (msg.value == ctx_.int_val(static_cast<int>(m)) && senders);
         }
@@ -1297,7 +1327,9 @@ class Engine {
                     carried = carried || msg.value == ctx_.int_val(static_cast<int>(m));
                 }
             }
-            allowed = allowed && z3::implies(present, carried);
+            if (!lint_) { // lint asks over any IE presence: see lint_formula
+                allowed = allowed && z3::implies(present, carried);
+            }
         }
         return allowed;
     }

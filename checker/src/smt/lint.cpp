@@ -1,7 +1,7 @@
 /// \file `spec lint`'s solver part: expressions that can never be true.
 
 #include "pc5check/checker/smt.h"
-#include "smt/encoder.h"
+#include "smt/engine.h"
 
 #include <chrono>
 #include <condition_variable>
@@ -26,13 +26,6 @@ struct Answer {
     GaveUp why = GaveUp::no;
     std::string reason; ///< Z3's reason_unknown, for GaveUp::other
 };
-
-/// Whether a Z3 message or reason_unknown says the memory limit was hit.
-[[nodiscard]] bool is_memory_out(std::string_view what)
-{
-    return what.find("out of memory") != std::string_view::npos ||
-           what.find("max. memory") != std::string_view::npos;
-}
 
 /// Z3's process-wide memory limit, set for one scope and lifted when it ends. Set after the context
 /// exists: Z3 4.8.12 crashes when the limit is hit while it builds a context.
@@ -59,13 +52,12 @@ class ScopedMemoryLimit {
     bool active_;
 };
 
-/// Satisfiability of `formula` together with the encoder's side constraints, within `timeout_ms`.
-/// The time limit is a watchdog thread calling Z3_interrupt, not Z3's "timeout" parameter: Z3
-/// 4.8.12's own timer deadlocks when it fires early in a check (seen with timeouts under ~50 ms).
-Answer satisfiable(z3::context& ctx, Encoder& enc, const z3::expr& formula, unsigned timeout_ms)
+/// Satisfiability of `formula` together with what `s` holds (the encoding's side conditions), within
+/// `timeout_ms`. The time limit is a watchdog thread calling Z3_interrupt, not Z3's "timeout" parameter:
+/// Z3 4.8.12's own timer deadlocks when it fires early in a check (seen with timeouts under ~50 ms).
+Answer satisfiable(z3::context& ctx, z3::solver& s, const z3::expr& formula, unsigned timeout_ms)
 {
-    z3::solver s(ctx);
-    s.add(enc.constraints());
+    s.push();
     s.add(formula);
     std::mutex mutex;
     std::condition_variable finished;
@@ -99,6 +91,8 @@ Answer satisfiable(z3::context& ctx, Encoder& enc, const z3::expr& formula, unsi
         throw;
     }
     stop_watchdog();
+    const std::string reason = result == z3::unknown ? s.reason_unknown() : std::string();
+    s.pop();
     switch (result) {
     case z3::sat:
         return {Outcome::holds, GaveUp::no, {}};
@@ -107,8 +101,7 @@ Answer satisfiable(z3::context& ctx, Encoder& enc, const z3::expr& formula, unsi
     case z3::unknown:
         break;
     }
-    const std::string reason = s.reason_unknown();
-    if (is_memory_out(reason)) {
+    if (detail::is_memory_out(reason)) {
         return {Outcome::unknown, GaveUp::memory, reason};
     }
     return {Outcome::unknown, interrupted ? GaveUp::timeout : GaveUp::other, reason};
@@ -126,7 +119,10 @@ Expected<std::vector<spec::LintFinding>> lint_expressions(const spec::Spec& spec
     try {
         z3::context ctx;
         const ScopedMemoryLimit memory(limits.memory_mb);
-        Encoder enc(ctx);
+        // The same encoding as check --symbolic, prove and query (Engine::lint_formula), over an
+        // arbitrary state and message; set up by the first query, inside its memory-out handling.
+        const trace::Trace no_trace;
+        detail::Engine engine(spec, no_trace, SymbolicOptions{}, ctx);
         const auto gave_up = [&](const std::string& pointer, const std::string& what, const Answer& a) {
             switch (a.why) {
             case GaveUp::no:
@@ -153,9 +149,10 @@ Expected<std::vector<spec::LintFinding>> lint_expressions(const spec::Spec& spec
             } else {
                 try {
                     where = pointer;
-                    a = satisfiable(ctx, enc, formula(), limits.timeout_ms);
+                    const z3::expr f = formula();
+                    a = satisfiable(ctx, engine.solver(), f, limits.timeout_ms);
                 } catch (const z3::exception& e) {
-                    if (!is_memory_out(e.msg())) {
+                    if (!detail::is_memory_out(e.msg())) {
                         throw;
                     }
                     a.why = GaveUp::memory;
@@ -168,7 +165,7 @@ Expected<std::vector<spec::LintFinding>> lint_expressions(const spec::Spec& spec
         for (const auto& t : spec.transitions) {
             const std::string what = "transition " + t.id;
             const std::string pointer = t.pointer + "/guard";
-            if (ask(pointer, what, [&] { return enc.encode(*t.guard); }).outcome == Outcome::violated) {
+            if (ask(pointer, what, [&] { return engine.lint_formula(*t.guard); }).outcome == Outcome::violated) {
                 findings.push_back({pointer, what + " can never fire: its guard is unsatisfiable"});
             }
         }
@@ -177,7 +174,7 @@ Expected<std::vector<spec::LintFinding>> lint_expressions(const spec::Spec& spec
                 const std::string what = "a check of rule " + r.id;
                 std::optional<z3::expr> when; // encoded once: both queries are about the same terms
                 const Answer applies = ask(c.pointer + "/when", what, [&] {
-                    when = enc.encode(*c.when);
+                    when = engine.lint_formula(*c.when);
                     return *when;
                 });
                 if (applies.outcome == Outcome::violated) {
@@ -188,7 +185,7 @@ Expected<std::vector<spec::LintFinding>> lint_expressions(const spec::Spec& spec
                     continue;
                 }
                 const Answer passes =
-                    ask(c.pointer + "/assert", what, [&] { return *when && enc.encode(*c.assertion); });
+                    ask(c.pointer + "/assert", what, [&] { return *when && engine.lint_formula(*c.assertion); });
                 if (passes.outcome == Outcome::violated) {
                     findings.push_back(
                         {c.pointer + "/assert", what + " can never pass: 'when && assert' is unsatisfiable"});

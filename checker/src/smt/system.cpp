@@ -115,13 +115,15 @@ void Engine::system_begin(const Attacker& attacker, bool arbitrary)
         }
         std::optional<std::pair<std::int64_t, std::int64_t>> range;
         if (name == "init.k_nrp_id") {
-            range = std::pair<std::int64_t, std::int64_t>{0, 0xFFFFFFFFLL};
+            range = std::pair<std::int64_t, std::int64_t>{0, std::int64_t{std::numeric_limits<trace::KNrpId>::max()}};
         } else if (name == "init.k_nrp_sess_id") {
-            range = std::pair<std::int64_t, std::int64_t>{0, 0xFFFF};
+            range = std::pair<std::int64_t, std::int64_t>{0, std::int64_t{std::numeric_limits<trace::KNrpSessId>::max()}};
         }
         system_init_.emplace(name, open_value("initial " + name.substr(5), type, std::nullopt, range));
-        if (type.kind == TypeKind::bytes) {
-            solver_.add(bytes_len_(std::get<Term>(system_init_.at(name)).value) == 32);
+        if (type.kind == TypeKind::bytes) { // the initial K_NRP and K_NRP-sess
+            static_assert(crypto::kKNrpOctets == crypto::kKNrpSessOctets);
+            solver_.add(bytes_len_(std::get<Term>(system_init_.at(name)).value) ==
+                        ctx_.int_val(static_cast<std::int64_t>(crypto::kKNrpOctets)));
         }
     }
     if (arbitrary) {
@@ -138,6 +140,27 @@ void Engine::system_begin(const Attacker& attacker, bool arbitrary)
         initial_state(system_init_);
     }
     system_states_.push_back(state_);
+}
+
+z3::expr Engine::lint_formula(const expr::Node& formula)
+{
+    if (!lint_message_) {
+        lint_ = true;
+        pe_ = false;
+        system_begin(Attacker{}, true);
+        // Lint asks whether an expression can hold for some setting: parameters are open too.
+        params_.clear();
+        lint_message_.emplace();
+        lint_message_->hidden = true;
+        solver_.add(open_message("lint: ", *lint_message_));
+        for (const auto& [name, type] : scope_.variables) {
+            if (find(name) == nullptr && !lint_message_->fields.contains(name)) {
+                state_.emplace(name, open_value("lint: " + name, type, std::nullopt));
+            }
+        }
+    }
+    fields_ = &lint_message_->fields;
+    return boolean(encode(formula));
 }
 
 z3::expr Engine::system_bottom()
@@ -589,14 +612,14 @@ Witness Engine::system_witness(const z3::model& m, std::size_t steps)
         }
         if (bool_of(field("sec.protected").value)) {
             ev.sec.kind = trace::Sec::Kind::protected_;
-            ev.sec.ctx = static_cast<std::uint16_t>(
-                std::clamp<std::int64_t>(int_of(field("sec.ctx").value, 0), 0, 0xFFFF));
+            ev.sec.ctx = static_cast<trace::KNrpSessId>(
+                std::clamp<std::int64_t>(int_of(field("sec.ctx").value, 0), 0, std::int64_t{std::numeric_limits<trace::KNrpSessId>::max()}));
             ev.sec.count = static_cast<std::uint32_t>(
-                std::clamp<std::int64_t>(int_of(field("sec.count").value, 0), 0, 0xFFFFFFFFLL));
+                std::clamp<std::int64_t>(int_of(field("sec.count").value, 0), 0, crypto::kMaxCount));
             ev.sec.bearer = static_cast<std::uint8_t>(
-                std::clamp<std::int64_t>(int_of(field("sec.bearer").value, 1), 0, 31));
+                std::clamp<std::int64_t>(int_of(field("sec.bearer").value, 1), 0, crypto::kMaxBearer));
             ev.sec.direction = static_cast<std::uint8_t>(
-                std::clamp<std::int64_t>(int_of(field("sec.direction").value, 0), 0, 1));
+                std::clamp<std::int64_t>(int_of(field("sec.direction").value, 0), 0, crypto::kMaxDirection));
             ev.pdu = bytes_of(field("pdu").value, 0);
             trace::Bytes mac = bytes_of(field("sec.mac").value, 4);
             mac.resize(4);
@@ -632,7 +655,7 @@ Witness Engine::system_witness(const z3::model& m, std::size_t steps)
             continue;
         }
         const auto id =
-            static_cast<std::uint32_t>(std::clamp<std::int64_t>(int_of(a.args[0], 0), 0, 0xFFFFFFFFLL));
+            static_cast<trace::KNrpId>(std::clamp<std::int64_t>(int_of(a.args[0], 0), 0, std::int64_t{std::numeric_limits<trace::KNrpId>::max()}));
         const trace::Bytes key = bytes_of(a.result, 32);
         if (std::none_of(t.keys.begin(), t.keys.end(),
                          [id](const trace::KeyEntry& e) { return e.k_nrp_id == id; })) {

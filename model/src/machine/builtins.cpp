@@ -184,7 +184,7 @@ void declare_builtins(expr::Scope& scope)
     /// The one logged K_NRP whose ID has these MSBs (TS 24.554 7.2.10.3: the SMC carries the MSBs of the
     /// new K_NRP ID, the COMPLETE its LSBs).
     add("k_nrp_by_msbs",
-        key_lookup({integer}, 0, {.kind = Kind::key_lookup, .result_octets = crypto::kKNrpOctets, .id_shift = 16},
+        key_lookup({integer}, 0, {.kind = Kind::key_lookup, .result_octets = crypto::kKNrpOctets, .id_shift = trace::kKNrpIdHalfBits},
                    "MSBs of K_NRP ID absent", "no K_NRP logged whose ID has MSBs"));
     /// The K_NRP that authentication run `run` established, logged under an ID with MSBs `msbs`: replay
     /// looks it up by the MSBs, as k_nrp_by_msbs; the solver knows it is a new key per run whatever its

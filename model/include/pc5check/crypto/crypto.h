@@ -22,6 +22,15 @@ using Bytes = std::vector<std::uint8_t>;
 enum class CipherAlg : std::uint8_t { nea0 = 0, nea1 = 1, nea2 = 2, nea3 = 3 };
 enum class IntegrityAlg : std::uint8_t { nia0 = 0, nia1 = 1, nia2 = 2, nia3 = 3 };
 
+/// Whether mac_i() computes the algorithm's MAC-I (NIA0, NIA2) rather than leaving it unverifiable:
+/// the solver builds its counterexamples from these, so that each replays with verified MAC-Is.
+[[nodiscard]] constexpr bool computes(IntegrityAlg alg)
+{
+    return alg == IntegrityAlg::nia0 || alg == IntegrityAlg::nia2;
+}
+/// Whether ciphering under the algorithm is implemented (NEA0, NEA2).
+[[nodiscard]] constexpr bool computes(CipherAlg alg) { return alg == CipherAlg::nea0 || alg == CipherAlg::nea2; }
+
 /// Parses hex digits (no "0x", even length, case-insensitive). Error message says what was expected.
 [[nodiscard]] Expected<Bytes> from_hex(std::string_view hex);
 /// Lower-case hex digits.

@@ -42,6 +42,13 @@ struct Position {
     friend bool operator==(const Position&, const Position&) = default;
 };
 
+/// The identifier widths of the contract (docs/trace-format.md section 5): a K_NRP ID has 32 bits
+/// (16 MSBs in the SMC, 16 LSBs in the COMPLETE), a K_NRP-sess ID 16 bits (8 from each UE).
+/// Ref: TS 33.536 5.3.3.1.4.2 / TS 24.554 7.2.10.
+using KNrpId = std::uint32_t;
+using KNrpSessId = std::uint16_t;
+inline constexpr unsigned kKNrpIdHalfBits = 16;
+
 /// PDCP protection of one message as observed.
 struct Sec {
     enum class Kind : std::uint8_t {
@@ -50,7 +57,7 @@ struct Sec {
         protected_, ///< "sec": {...}
     };
     Kind kind = Kind::not_logged;
-    std::optional<std::uint16_t> ctx;               ///< K_NRP-sess ID in the PDCP header
+    std::optional<KNrpSessId> ctx;                  ///< K_NRP-sess ID in the PDCP header
     std::optional<std::uint32_t> count;             ///< 32-bit COUNT
     std::optional<std::uint8_t> bearer;             ///< 5 bits
     std::optional<std::uint8_t> direction;          ///< 1 bit
@@ -87,8 +94,8 @@ struct SignallingPolicy {
 
 /// The link as it stood before the first event.
 struct Link {
-    std::uint32_t k_nrp_id = 0;
-    std::uint16_t k_nrp_sess_id = 0;
+    KNrpId k_nrp_id = 0;
+    KNrpSessId k_nrp_sess_id = 0;
     std::optional<std::string> selected_nea; ///< "NEA0".."NEA3"
     std::optional<std::string> selected_nia; ///< "NIA0".."NIA3"
     std::optional<Bytes> k_nrp_sess;         ///< 32 octets
