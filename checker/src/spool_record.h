@@ -39,7 +39,10 @@ template <class Self, class T>
 concept Spooled = std::same_as<std::remove_const_t<Self>, T>;
 
 template <class Io, Spooled<trace::Position> S> void fields(Io& io, S& x) { io(x.line, x.column); }
-template <class Io, Spooled<spec::ClauseRef> S> void fields(Io& io, S& x) { io(x.doc, x.clause, x.release, x.note); }
+template <class Io, Spooled<spec::ClauseRef> S> void fields(Io& io, S& x)
+{
+    io(x.doc, x.clause, x.release, x.note);
+}
 template <class Io, Spooled<Error> S> void fields(Io& io, S& x)
 {
     io(x.code, x.message, x.file, x.json_pointer, x.line, x.column, x.event_index);
@@ -54,15 +57,18 @@ template <class Io, Spooled<trace::Sec> S> void fields(Io& io, S& x)
 }
 template <class Io, Spooled<machine::Finding> S> void fields(Io& io, S& x)
 {
-    io(x.rule, x.warning, x.outcome, x.event, x.position, x.msg, x.offender, x.clauses, x.rule_text, x.expected,
-       x.observed, x.reason);
+    io(x.rule, x.warning, x.outcome, x.event, x.position, x.msg, x.offender, x.clauses, x.rule_text,
+       x.expected, x.observed, x.reason);
 }
-template <class Io, Spooled<machine::Conflict> S> void fields(Io& io, S& x) { io(x.event, x.rule, x.what, x.clauses); }
+template <class Io, Spooled<machine::Conflict> S> void fields(Io& io, S& x)
+{
+    io(x.event, x.rule, x.what, x.clauses);
+}
 /// ReplayResult::steps is not spooled: no report reads it.
 template <class Io, Spooled<machine::ReplayResult> S> void fields(Io& io, S& x)
 {
-    io(x.verdict, x.findings, x.passes, NotSpooled{&x.steps}, x.assumptions, x.state_at_first_violation, x.mode,
-       x.note, x.explanation, x.first_failing_event, x.inserted, x.limit);
+    io(x.verdict, x.findings, x.passes, NotSpooled{&x.steps}, x.assumptions, x.state_at_first_violation,
+       x.mode, x.note, x.explanation, x.first_failing_event, x.inserted, x.limit);
 }
 template <class Io, Spooled<EventSummary> S> void fields(Io& io, S& x)
 {
@@ -111,16 +117,25 @@ class RecordWriter {
             if (v) {
                 put(*v);
             }
-        } else if constexpr (requires { v.first; v.second; }) {
+        } else if constexpr (requires {
+                                 v.first;
+                                 v.second;
+                             }) {
             put(v.first);
             put(v.second);
         } else if constexpr (requires { v.member; }) {
             // NotSpooled: nothing written.
-        } else if constexpr (requires { std::tuple_size<T>::value; v[0]; }) { // std::array: fixed length
+        } else if constexpr (requires {
+                                 std::tuple_size<T>::value;
+                                 v[0];
+                             }) { // std::array: fixed length
             for (const auto& item : v) {
                 put(item);
             }
-        } else if constexpr (requires { v.size(); v.begin(); }) { // vector, map
+        } else if constexpr (requires {
+                                 v.size();
+                                 v.begin();
+                             }) { // vector, map
             number(v.size());
             for (const auto& item : v) {
                 put(item);
@@ -173,23 +188,35 @@ class RecordReader {
         } else if constexpr (std::is_same_v<T, std::string>) {
             const std::size_t n = number();
             v.assign(bytes(n));
-        } else if constexpr (requires { v.has_value(); v.emplace(); }) {
+        } else if constexpr (requires {
+                                 v.has_value();
+                                 v.emplace();
+                             }) {
             bool present = false;
             get(present);
             v.reset();
             if (present) {
                 get(v.emplace());
             }
-        } else if constexpr (requires { v.first; v.second; }) {
+        } else if constexpr (requires {
+                                 v.first;
+                                 v.second;
+                             }) {
             get(v.first);
             get(v.second);
         } else if constexpr (requires { v.member; }) {
             // NotSpooled: nothing was written.
-        } else if constexpr (requires { std::tuple_size<T>::value; v[0]; }) {
+        } else if constexpr (requires {
+                                 std::tuple_size<T>::value;
+                                 v[0];
+                             }) {
             for (auto& item : v) {
                 get(item);
             }
-        } else if constexpr (requires { typename T::key_type; typename T::mapped_type; }) {
+        } else if constexpr (requires {
+                                 typename T::key_type;
+                                 typename T::mapped_type;
+                             }) {
             v.clear();
             for (std::size_t n = number(); n != 0; --n) {
                 std::pair<typename T::key_type, typename T::mapped_type> entry;

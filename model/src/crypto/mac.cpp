@@ -2,6 +2,7 @@
 
 #include "pc5check/crypto/crypto.h"
 #include "pc5check/crypto/sizes.h"
+#include "pdcp_inputs.h"
 
 #include <cstddef>
 #include <limits>
@@ -17,13 +18,8 @@ Expected<std::optional<std::array<std::uint8_t, 4>>> mac_i(IntegrityAlg alg,
                                                            const PdcpInput& in,
                                                            std::span<const std::uint8_t> message)
 {
-    if (in.bearer > kMaxBearer) {
-        return make_error(ErrorCode::bad_input,
-                          "expected a BEARER of 0..31, found " + std::to_string(in.bearer));
-    }
-    if (in.direction > kMaxDirection) {
-        return make_error(ErrorCode::bad_input,
-                          "expected a DIRECTION of 0 or 1, found " + std::to_string(in.direction));
+    if (auto err = detail::check_bearer_direction(in)) {
+        return *err;
     }
     if (message.size() > std::numeric_limits<std::size_t>::max() / 8) {
         return make_error(ErrorCode::limit, "expected a message shorter than 2^61 octets");

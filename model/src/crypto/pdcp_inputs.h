@@ -10,6 +10,21 @@
 
 namespace pc5check::crypto::detail {
 
+/// An error for a BEARER or DIRECTION outside its width, or nullopt (every algorithm, NIA0 included).
+/// Ref: TS 33.401 B.1.1 / B.2.1 (5-bit BEARER, 1-bit DIRECTION).
+[[nodiscard]] inline std::optional<tl::unexpected<Error>> check_bearer_direction(const PdcpInput& in)
+{
+    if (in.bearer > kMaxBearer) {
+        return make_error(ErrorCode::bad_input,
+                          "expected a BEARER of 0..31, found " + std::to_string(in.bearer));
+    }
+    if (in.direction > kMaxDirection) {
+        return make_error(ErrorCode::bad_input,
+                          "expected a DIRECTION of 0 or 1, found " + std::to_string(in.direction));
+    }
+    return std::nullopt;
+}
+
 /// An error for inputs outside the domain of a 128-bit EEA/EIA algorithm, or nullopt.
 /// `key_kind` names the key in the message ("integrity", "ciphering").
 /// Ref: TS 33.401 B.1.1 / B.2.1 (128-bit KEY, 5-bit BEARER, 1-bit DIRECTION, LENGTH within the data).
@@ -26,17 +41,14 @@ check_pdcp_inputs(std::span<const std::uint8_t> key, const PdcpInput& in, std::s
         message += " octets";
         return make_error(ErrorCode::bad_input, message);
     }
-    if (in.bearer > kMaxBearer) {
-        return make_error(ErrorCode::bad_input, "expected a BEARER of 0..31, found " + std::to_string(in.bearer));
-    }
-    if (in.direction > kMaxDirection) {
-        return make_error(ErrorCode::bad_input,
-                          "expected a DIRECTION of 0 or 1, found " + std::to_string(in.direction));
+    if (auto err = check_bearer_direction(in)) {
+        return err;
     }
     const std::size_t needed_octets = length_bits / 8 + (length_bits % 8 != 0 ? 1 : 0);
     if (needed_octets > data.size()) {
-        return make_error(ErrorCode::bad_input, "expected a LENGTH of at most " + std::to_string(8 * data.size()) +
-                                                    " bits, found " + std::to_string(length_bits));
+        return make_error(ErrorCode::bad_input, "expected a LENGTH of at most " +
+                                                    std::to_string(8 * data.size()) + " bits, found " +
+                                                    std::to_string(length_bits));
     }
     return std::nullopt;
 }

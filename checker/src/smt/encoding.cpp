@@ -1,0 +1,658 @@
+/// \file The Z3 encoding of the expression AST (Engine's terms, operators, builtins and external functions;
+/// declared in engine.h).
+
+#include "smt/engine.h"
+
+namespace pc5check::smt::detail {
+
+z3::sort Engine::sort_of(const Type& t)
+{
+    switch (t.kind) {
+    case TypeKind::boolean:
+        return ctx_.bool_sort();
+    case TypeKind::integer:
+    case TypeKind::enumeration:
+        return ctx_.int_sort();
+    case TypeKind::bytes:
+        return bytes_sort_;
+    case TypeKind::set:
+        return ctx_.array_sort(t.element == TypeKind::bytes ? bytes_sort_ : ctx_.int_sort(),
+                               ctx_.bool_sort());
+    case TypeKind::map:
+        return ctx_.array_sort(ctx_.int_sort(), ctx_.int_sort());
+    }
+    PC5CHECK_ASSERT(false && "unhandled type");
+    return ctx_.bool_sort();
+}
+
+z3::expr Engine::fresh(const Type& t, const std::string& prefix)
+{
+    const std::string name = prefix_ + prefix + "!" + std::to_string(fresh_++);
+    return ctx_.constant(name.c_str(), sort_of(t));
+}
+
+z3::expr Engine::bytes_literal(const std::vector<std::uint8_t>& b)
+{
+    if (const auto it = byte_literals_.find(b); it != byte_literals_.end()) {
+        return it->second;
+    }
+    const auto index = static_cast<int>(byte_literals_.size());
+    z3::expr c = ctx_.constant(("bytes!" + std::to_string(index)).c_str(), bytes_sort_);
+    z3::expr id = ctx_.int_val(index);
+    if (system_) {
+        // Two engines may share one solver (diff): the same octets are the same constant in both,
+        // and the id is the octets read as a number (after a leading 1), the same in both.
+        std::string name = "bytes!x";
+        id = ctx_.int_val(1);
+        for (const auto octet : b) {
+            append_hex(name, octet);
+            id = id * 256 + ctx_.int_val(octet);
+        }
+        c = ctx_.constant(name.c_str(), bytes_sort_);
+        id = id.simplify();
+    }
+    // Distinct octet strings are distinct (injective id), and their length is known.
+    solver_.add(bytes_id_(c) == id);
+    solver_.add(bytes_len_(c) == ctx_.int_val(static_cast<std::int64_t>(b.size())));
+    byte_literals_.emplace(b, c);
+    byte_literal_by_id_.emplace(Z3_get_ast_id(ctx_, c), b);
+    return c;
+}
+
+z3::expr Engine::literal(const Value& v, const Type& t)
+{
+    if (const auto* b = std::get_if<bool>(&v.data)) {
+        return ctx_.bool_val(*b);
+    }
+    if (const auto* i = std::get_if<std::int64_t>(&v.data)) {
+        return ctx_.int_val(*i);
+    }
+    if (const auto* e = std::get_if<expr::EnumValue>(&v.data)) {
+        return ctx_.int_val(e->index);
+    }
+    if (const auto* bytes = std::get_if<std::vector<std::uint8_t>>(&v.data)) {
+        return bytes_literal(*bytes);
+    }
+    if (const auto* set = std::get_if<expr::SetValue>(&v.data)) {
+        const Type element = t.element_type();
+        z3::expr s = z3::empty_set(sort_of(element));
+        for (const auto& e : set->elements) {
+            s = z3::set_add(s, literal(e, element));
+        }
+        return s;
+    }
+    if (const auto* map = std::get_if<expr::MapValue>(&v.data)) {
+        z3::expr m = z3::const_array(ctx_.int_sort(), no_entry_);
+        for (const auto& [k, x] : map->entries) {
+            m = z3::store(m, ctx_.int_val(k), ctx_.int_val(x));
+        }
+        return m;
+    }
+    PC5CHECK_ASSERT(false && "literal of an absent or unknown value");
+    return ctx_.bool_val(false);
+}
+
+Term Engine::lift(const Value& v, const Type& t)
+{
+    if (v.is_absent()) {
+        return {ctx_.bool_val(false), fresh(t, "absent")};
+    }
+    return {ctx_.bool_val(true), literal(v, t)};
+}
+
+Term Engine::term(const Sym& s, const Type& t)
+{
+    if (const auto* v = std::get_if<Value>(&s)) {
+        return lift(*v, t);
+    }
+    return std::get<Term>(s);
+}
+
+Sym Engine::normal(const Sym& s, const Type& t)
+{
+    if (pe_) {
+        if (const auto* term_value = std::get_if<Term>(&s)) {
+            if (auto v = decode(*term_value, t)) {
+                return *v;
+            }
+        }
+        return s;
+    }
+    return term(s, t);
+}
+
+std::optional<Value> Engine::decode(const Term& t, const Type& type)
+{
+    const z3::expr p = t.present.simplify();
+    if (p.is_false()) {
+        return Value::absent();
+    }
+    if (!p.is_true()) {
+        return std::nullopt;
+    }
+    return decode_value(t.value.simplify(), type);
+}
+
+std::optional<Value> Engine::decode_value(const z3::expr& v, const Type& type)
+{
+    switch (type.kind) {
+    case TypeKind::boolean:
+        if (v.is_true() || v.is_false()) {
+            return Value::boolean(v.is_true());
+        }
+        return std::nullopt;
+    case TypeKind::integer:
+    case TypeKind::enumeration: {
+        std::int64_t i = 0;
+        if (!v.is_numeral_i64(i)) {
+            return std::nullopt;
+        }
+        if (type.kind == TypeKind::enumeration) {
+            return Value::enumeration(static_cast<std::uint32_t>(i));
+        }
+        return Value::integer(i);
+    }
+    case TypeKind::bytes: {
+        const auto it = byte_literal_by_id_.find(Z3_get_ast_id(ctx_, v));
+        if (it == byte_literal_by_id_.end()) {
+            return std::nullopt;
+        }
+        return Value::bytes(it->second);
+    }
+    case TypeKind::set:
+    case TypeKind::map:
+        return decode_array(v, type);
+    }
+    return std::nullopt;
+}
+
+std::optional<Value> Engine::decode_array(z3::expr v, const Type& type)
+{
+    const bool is_set = type.kind == TypeKind::set;
+    std::vector<std::pair<z3::expr, z3::expr>> stores;
+    while (v.is_app() && v.decl().decl_kind() == Z3_OP_STORE) {
+        stores.emplace_back(v.arg(1), v.arg(2));
+        v = v.arg(0);
+    }
+    if (!v.is_app() || v.decl().decl_kind() != Z3_OP_CONST_ARRAY) {
+        return std::nullopt;
+    }
+    const z3::expr base = v.arg(0);
+    if (is_set ? !base.is_false() : !z3::eq(base, no_entry_)) {
+        return std::nullopt;
+    }
+    std::vector<Value> elements;
+    expr::MapValue map;
+    std::set<std::string> seen; // the outermost store of an index wins
+    const Type element = is_set ? type.element_type() : Type::integer();
+    for (const auto& [index, value] : stores) {
+        auto key = decode_value(index, element);
+        if (!key) {
+            return std::nullopt;
+        }
+        const std::string id = index.to_string();
+        if (!seen.insert(id).second) {
+            continue;
+        }
+        if (is_set) {
+            if (!value.is_true() && !value.is_false()) {
+                return std::nullopt;
+            }
+            if (value.is_true()) {
+                elements.push_back(*key);
+            }
+        } else {
+            std::int64_t x = 0;
+            if (z3::eq(value, no_entry_)) {
+                continue;
+            }
+            if (!value.is_numeral_i64(x)) {
+                return std::nullopt;
+            }
+            map.entries[std::get<std::int64_t>(key->data)] = x;
+        }
+    }
+    if (is_set) {
+        return Value::set(std::move(elements));
+    }
+    return Value::map(std::move(map));
+}
+
+Sym Engine::encode(const Node& n)
+{
+    if (pe_ && !(system_ && reads_known(n))) {
+        Value v = expr::evaluate(n, cenv_, scope_);
+        if (!v.is_unknown()) {
+            return v;
+        }
+    }
+    switch (n.kind) {
+    case NodeKind::literal:
+        return normal(Sym{n.literal}, n.type);
+    case NodeKind::variable:
+        return lookup(n.name, n.type);
+    case NodeKind::set_literal: {
+        const Type element = n.type.element_type();
+        z3::expr s = z3::empty_set(sort_of(element));
+        for (const auto& a : n.args) {
+            s = z3::set_add(s, term(encode(*a), element).value);
+        }
+        return Term{ctx_.bool_val(true), s};
+    }
+    case NodeKind::unary: {
+        const Term a = term(encode(*n.args[0]), n.args[0]->type);
+        return Term{ctx_.bool_val(true), expr::is_logical_not(n) ? !a.value : -a.value};
+    }
+    case NodeKind::binary:
+        return binary(n);
+    case NodeKind::ite: {
+        const Sym c = encode(*n.args[0]);
+        if (const auto* v = std::get_if<Value>(&c); v != nullptr && !v->is_absent()) {
+            return encode(*n.args[std::get<bool>(v->data) ? 1 : 2]);
+        }
+        const Term ct = term(c, n.args[0]->type);
+        const Term a = term(encode(*n.args[1]), n.type);
+        const Term b = term(encode(*n.args[2]), n.type);
+        return normal(Term{z3::ite(ct.value, a.present, b.present), z3::ite(ct.value, a.value, b.value)},
+                      n.type);
+    }
+    case NodeKind::call:
+        return call(n);
+    }
+    PC5CHECK_ASSERT(false && "unhandled node kind");
+    return Value::boolean(false);
+}
+
+Value Engine::evaluate_with(const Node& n, const std::vector<Value>& args)
+{
+    Node copy;
+    copy.kind = n.kind;
+    copy.op = n.op;
+    copy.name = n.name;
+    copy.type = n.type;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        auto lit = std::make_shared<Node>();
+        lit->kind = NodeKind::literal;
+        lit->literal = args[i];
+        lit->type = n.args[i]->type;
+        copy.args.push_back(std::move(lit));
+    }
+    return expr::evaluate(copy, cenv_, scope_);
+}
+
+std::optional<std::vector<Value>> Engine::known_args(const Node& n, const std::vector<Sym>& args)
+{
+    std::vector<Value> out;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (const auto* v = std::get_if<Value>(&args[i])) {
+            out.push_back(*v);
+            continue;
+        }
+        auto d = decode(std::get<Term>(args[i]), n.args[i]->type);
+        if (!d) {
+            return std::nullopt;
+        }
+        out.push_back(std::move(*d));
+    }
+    return out;
+}
+
+Sym Engine::binary(const Node& n)
+{
+    const auto op = expr::binary_op_of(n);
+    PC5CHECK_ASSERT(op && "binary node with an unknown operator");
+    const Sym sa = encode(*n.args[0]);
+    const Sym sb = encode(*n.args[1]);
+    const Term a = term(sa, n.args[0]->type);
+    const Term b = term(sb, n.args[1]->type);
+    const z3::expr t = ctx_.bool_val(true);
+    using expr::BinaryOp;
+    switch (*op) {
+    case BinaryOp::logical_and:
+        return normal(Term{t, a.value && b.value}, n.type);
+    case BinaryOp::logical_or:
+        return normal(Term{t, a.value || b.value}, n.type);
+    case BinaryOp::implies:
+        return normal(Term{t, z3::implies(a.value, b.value)}, n.type);
+    case BinaryOp::equal:
+    case BinaryOp::not_equal: {
+        // absent == absent; absent differs from every value.
+        const z3::expr eq = z3::ite(a.present && b.present, a.value == b.value, a.present == b.present);
+        return normal(Term{t, *op == BinaryOp::equal ? eq : !eq}, n.type);
+    }
+    case BinaryOp::less:
+        return normal(Term{t, a.value < b.value}, n.type);
+    case BinaryOp::less_equal:
+        return normal(Term{t, a.value <= b.value}, n.type);
+    case BinaryOp::greater:
+        return normal(Term{t, a.value > b.value}, n.type);
+    case BinaryOp::greater_equal:
+        return normal(Term{t, a.value >= b.value}, n.type);
+    case BinaryOp::plus:
+        return normal(Term{t, a.value + b.value}, n.type);
+    case BinaryOp::minus:
+        return normal(Term{t, a.value - b.value}, n.type);
+    case BinaryOp::times:
+        return normal(Term{t, a.value * b.value}, n.type);
+    case BinaryOp::member:
+        return normal(Term{t, z3::set_member(a.value, b.value)}, n.type);
+    case BinaryOp::divide:
+    case BinaryOp::modulo:
+    case BinaryOp::bit_and:
+    case BinaryOp::bit_or:
+    case BinaryOp::shift_left:
+    case BinaryOp::shift_right:
+        // Truncating division, remainder, shifts and bitwise operators on int64: computed when the
+        // operands are known, otherwise int64_op.
+        if (auto known = known_args(n, {sa, sb})) {
+            const Value r = evaluate_with(n, *known);
+            if (!r.is_unknown()) {
+                return normal(Sym{r}, n.type);
+            }
+        }
+        return Term{t, int64_op(*op, n.name, a.value, b.value)};
+    }
+    PC5CHECK_ASSERT(false && "unhandled operator");
+    return Value::boolean(false);
+}
+
+z3::expr Engine::int64_op(expr::BinaryOp op, const std::string& spelling, const z3::expr& a,
+                          const z3::expr& b)
+{
+    const z3::expr open = functions_.apply("op" + spelling, {a, b}, ctx_.int_sort());
+    std::int64_t k = -1;
+    const bool constant_count = b.simplify().is_numeral_i64(k) && k >= 0 && k <= 62;
+    const z3::expr plain = a >= 0 && b > 0;
+    switch (op) {
+    case expr::BinaryOp::shift_left: {
+        if (!constant_count) {
+            return open;
+        }
+        const z3::expr scale = ctx_.int_val(std::int64_t{1} << k);
+        const z3::expr fits = a >= 0 && a < ctx_.int_val(std::int64_t{1} << (62 - k));
+        return z3::ite(fits, a * scale, open);
+    }
+    case expr::BinaryOp::shift_right:
+        return constant_count ? z3::ite(a >= 0, a / ctx_.int_val(std::int64_t{1} << k), open) : open;
+    case expr::BinaryOp::bit_or: {
+        z3::expr out = open;
+        for (const int bits : {32, 16, 8}) {
+            const z3::expr low = ctx_.int_val(std::int64_t{1} << bits);
+            out = z3::ite(a >= 0 && z3::mod(a, low) == 0 && b >= 0 && b < low, a + b, out);
+            out = z3::ite(b >= 0 && z3::mod(b, low) == 0 && a >= 0 && a < low, a + b, out);
+        }
+        return out;
+    }
+    case expr::BinaryOp::divide:
+        return z3::ite(plain, a / b, open);
+    case expr::BinaryOp::modulo:
+        return z3::ite(plain, z3::mod(a, b), open);
+    default:
+        return open;
+    }
+}
+
+Sym Engine::call(const Node& n)
+{
+    std::vector<Sym> args;
+    args.reserve(n.args.size());
+    for (const auto& a : n.args) {
+        args.push_back(encode(*a));
+    }
+    const auto b = expr::builtin_of(n);
+    if (b == expr::Builtin::present || b == expr::Builtin::known) {
+        return presence(n, *b, args);
+    }
+    if (auto k = known_args(n, args)) {
+        const Value r = evaluate_with(n, *k);
+        if (!r.is_unknown()) {
+            add_fact(n, *k, r);
+            return normal(Sym{r}, n.type);
+        }
+    }
+    std::vector<z3::expr> v;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        v.push_back(term(args[i], n.args[i]->type).value);
+    }
+    if (b) {
+        return builtin(n, *b, v);
+    }
+    return external(n, args, v);
+}
+
+Sym Engine::presence(const Node& n, expr::Builtin b, const std::vector<Sym>& args)
+{
+    const z3::expr t = ctx_.bool_val(true);
+    if (b == expr::Builtin::present) {
+        if (const auto* v = std::get_if<Value>(&args[0])) {
+            return normal(Sym{Value::boolean(!v->is_absent())}, n.type);
+        }
+        return normal(Term{t, std::get<Term>(args[0]).present}, n.type);
+    }
+    if (system_) {
+        // In the system every value is there to see, as in the trace a counterexample becomes:
+        // known unless absent, computed from a missing input, or left open by the spec (FFS).
+        const Term a = term(args[0], n.args[0]->type);
+        z3::expr k = a.present;
+        if (n.args[0]->type.kind == TypeKind::bytes) {
+            k = k && a.value != system_bottom();
+        }
+        if (mentions(*n.args[0], [this](const Node& x) {
+                if (x.kind != NodeKind::call) {
+                    return false;
+                }
+                const auto f = scope_.functions.find(x.name);
+                return f != scope_.functions.end() && f->second.open;
+            })) {
+            k = ctx_.bool_val(false);
+        }
+        return normal(Term{t, k}, n.type);
+    }
+    // Fixed by the trace (or computed from what it fixes); an open value is not known.
+    const auto k = known_args(n, args);
+    return normal(Sym{Value::boolean(k.has_value())}, n.type);
+}
+
+Sym Engine::builtin(const Node& n, expr::Builtin b, const std::vector<z3::expr>& v)
+{
+    const z3::expr t = ctx_.bool_val(true);
+    switch (b) {
+    case expr::Builtin::present:
+    case expr::Builtin::known:
+        break; // presence()
+    case expr::Builtin::set_union:
+        return Term{t, z3::set_union(v[0], v[1])};
+    case expr::Builtin::insert:
+        return Term{t, z3::set_add(v[0], v[1])};
+    case expr::Builtin::subset:
+        return normal(Term{t, z3::set_subset(v[0], v[1])}, n.type);
+    case expr::Builtin::get: {
+        const z3::expr x = z3::select(v[0], v[1]);
+        return normal(Term{t, z3::ite(x == no_entry_, v[2], x)}, n.type);
+    }
+    case expr::Builtin::put:
+        return Term{t, z3::store(v[0], v[1], v[2])};
+    case expr::Builtin::len:
+        return Term{t, bytes_len_(v[0])};
+    case expr::Builtin::size: {
+        const z3::expr s = functions_.apply("size", v, ctx_.int_sort());
+        solver_.add(s >= 0);
+        return Term{t, s};
+    }
+    }
+    PC5CHECK_ASSERT(false && "unhandled builtin");
+    return Value::boolean(false);
+}
+
+Sym Engine::external(const Node& n, const std::vector<Sym>& args, const std::vector<z3::expr>& v)
+{
+    const z3::expr t = ctx_.bool_val(true);
+    const auto f = scope_.functions.find(n.name);
+    PC5CHECK_ASSERT(f != scope_.functions.end() && "call of an undeclared function");
+    if (f->second.meaning.kind == expr::SolverMeaning::Kind::empty_map) {
+        return Term{t, z3::const_array(ctx_.int_sort(), no_entry_)};
+    }
+    if (!system_) {
+        return Term{t, functions_.apply(n.name, v, sort_of(n.type))};
+    }
+    // A receiver cannot compute a MAC-I or a key from an input the message did not carry: the
+    // result is a value no MAC-I on the air and no other derivation equals.
+    z3::expr all_present = ctx_.bool_val(true);
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        all_present = all_present && term(args[i], n.args[i]->type).present;
+    }
+    const z3::expr applied = system_apply(n.name, v, sort_of(n.type));
+    // Nor from inputs the real function refuses (replay: unknown, so the check is unverified):
+    // a run the solver finds never rests on a derivation replay cannot make.
+    const z3::expr ap = (all_present && accepted_inputs(f->second.meaning, v)).simplify();
+    if (ap.is_true() || applied.get_sort().id() != bytes_sort_.id()) {
+        return Term{t, applied};
+    }
+    return Term{t, z3::ite(ap, applied, system_bottom())};
+}
+
+z3::expr Engine::accepted_inputs(const expr::SolverMeaning& meaning, const std::vector<z3::expr>& v)
+{
+    z3::expr octets = ctx_.bool_val(true);
+    z3::expr ranges = ctx_.bool_val(true);
+    for (std::size_t i = 0; i < v.size() && i < meaning.domains.size(); ++i) {
+        const expr::ArgumentDomain& d = meaning.domains[i];
+        if (v[i].get_sort().id() == bytes_sort_.id()) {
+            if (d.octets != 0) {
+                octets = octets && bytes_len_(v[i]) == ctx_.int_val(static_cast<std::int64_t>(d.octets));
+            }
+        } else if (v[i].is_int()) {
+            if (d.min != INT64_MIN) {
+                ranges = ranges && v[i] >= ctx_.int_val(d.min);
+            }
+            if (d.max != INT64_MAX) {
+                ranges = ranges && v[i] <= ctx_.int_val(d.max);
+            }
+        }
+    }
+    if (meaning.null_algorithm_waives_octets && !v.empty()) {
+        octets = v[0] == ctx_.int_val(0) || octets;
+    }
+    return ranges && octets;
+}
+
+void Engine::add_fact(const Node& n, const std::vector<Value>& args, const Value& result)
+{
+    if (n.kind != NodeKind::call || result.is_absent() || scope_.functions.count(n.name) == 0) {
+        return;
+    }
+    std::vector<z3::expr> v;
+    std::string key = n.name;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i].is_absent()) {
+            return;
+        }
+        v.push_back(literal(args[i], n.args[i]->type));
+        key += "|" + std::to_string(Z3_get_ast_id(ctx_, v.back()));
+    }
+    if (!facts_.insert(key).second) {
+        return;
+    }
+    solver_.add(functions_.apply(n.name, v, sort_of(n.type)) == literal(result, n.type));
+}
+
+std::optional<bool> Engine::truth(const Sym& s)
+{
+    if (const auto* v = std::get_if<Value>(&s); v != nullptr && !v->is_absent()) {
+        return std::get<bool>(v->data);
+    }
+    return std::nullopt;
+}
+
+z3::expr Engine::boolean(const Sym& s)
+{
+    if (const auto b = truth(s)) {
+        return ctx_.bool_val(*b);
+    }
+    return term(s, Type::boolean()).value;
+}
+
+Sym Engine::sym_bool(const z3::expr& e)
+{
+    const z3::expr s = e.simplify();
+    if (s.is_true() || s.is_false()) {
+        return pe_ ? Sym{Value::boolean(s.is_true())} : Sym{Term{ctx_.bool_val(true), s}};
+    }
+    return Term{ctx_.bool_val(true), e};
+}
+
+Sym Engine::conj(const Sym& a, const Sym& b)
+{
+    const auto ta = truth(a);
+    const auto tb = truth(b);
+    if ((ta && !*ta) || (tb && !*tb)) {
+        return Value::boolean(false);
+    }
+    if (ta) {
+        return b;
+    }
+    if (tb) {
+        return a;
+    }
+    return Term{ctx_.bool_val(true), boolean(a) && boolean(b)};
+}
+
+Sym Engine::neg(const Sym& a)
+{
+    if (const auto ta = truth(a)) {
+        return Value::boolean(!*ta);
+    }
+    return Term{ctx_.bool_val(true), !boolean(a)};
+}
+
+Sym Engine::msg_matches(const std::vector<std::string>& on, const Sym& msg)
+{
+    Sym out = Value::boolean(false);
+    for (const auto& m : on) {
+        if (m == "*") {
+            return Value::boolean(true);
+        }
+        const auto idx = static_cast<std::uint32_t>(std::find(msg_names_->begin(), msg_names_->end(), m) -
+                                                    msg_names_->begin());
+        out = disj(out, equals(msg, Value::enumeration(idx)));
+    }
+    return out;
+}
+
+Sym Engine::equals(const Sym& a, const Value& b)
+{
+    if (const auto* v = std::get_if<Value>(&a)) {
+        return Value::boolean(*v == b);
+    }
+    const Term& t = std::get<Term>(a);
+    return Term{ctx_.bool_val(true), t.present && t.value == literal(b, Type::integer())};
+}
+
+Sym Engine::state_in(const std::string& role, const std::vector<std::string>& from)
+{
+    if (from.empty()) {
+        return Value::boolean(true);
+    }
+    const auto& states = spec_.control_states.at(role);
+    const Sym& current = state_.at(role + ".state");
+    Sym out = Value::boolean(false);
+    for (const auto& s : from) {
+        const auto idx =
+            static_cast<std::uint32_t>(std::find(states.begin(), states.end(), s) - states.begin());
+        out = disj(out, equals(current, Value::enumeration(idx)));
+    }
+    return out;
+}
+
+Sym Engine::choose(const Sym& cond, const Sym& then, const Sym& otherwise, const Type& type)
+{
+    if (const auto c = truth(cond)) {
+        return *c ? then : otherwise;
+    }
+    const z3::expr c = boolean(cond);
+    const Term a = term(then, type);
+    const Term b = term(otherwise, type);
+    return Term{z3::ite(c, a.present, b.present), z3::ite(c, a.value, b.value)};
+}
+
+} // namespace pc5check::smt::detail
