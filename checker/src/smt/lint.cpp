@@ -118,11 +118,12 @@ Expected<std::vector<spec::LintFinding>> lint_expressions(const spec::Spec& spec
     std::string where;       // the expression being encoded, for error messages
     try {
         z3::context ctx;
-        const ScopedMemoryLimit memory(limits.memory_mb);
         // The same encoding as check --symbolic, prove and query (Engine::lint_formula), over an
-        // arbitrary state and message; set up by the first query, inside its memory-out handling.
+        // arbitrary state and message; set up by the first query, inside its memory-out handling. The
+        // engine (a solver and a few sorts) is made before the memory limit applies, as the context is.
         const trace::Trace no_trace;
         detail::Engine engine(spec, no_trace, SymbolicOptions{}, ctx);
+        const ScopedMemoryLimit memory(limits.memory_mb);
         const auto gave_up = [&](const std::string& pointer, const std::string& what, const Answer& a) {
             switch (a.why) {
             case GaveUp::no:
