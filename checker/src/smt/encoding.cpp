@@ -359,7 +359,7 @@ Sym Engine::binary(const Node& n)
 z3::expr Engine::int64_op(expr::BinaryOp op, const std::string& spelling, const z3::expr& a,
                           const z3::expr& b)
 {
-    const z3::expr open = functions_.apply("op" + spelling, {a, b}, ctx_.int_sort());
+    z3::expr open = functions_.apply("op" + spelling, {a, b}, ctx_.int_sort());
     std::int64_t k = -1;
     const bool constant_count = b.simplify().is_numeral_i64(k) && k >= 0 && k <= 62;
     const z3::expr plain = a >= 0 && b > 0;
@@ -424,7 +424,7 @@ Sym Engine::presence(const Node& n, expr::Builtin b, const std::vector<Sym>& arg
 {
     const z3::expr t = ctx_.bool_val(true);
     if (b == expr::Builtin::present) {
-        if (const auto* v = std::get_if<Value>(&args[0])) {
+        if (const auto* v = std::get_if<Value>(&args.front())) {
             return normal(Sym{Value::boolean(!v->is_absent())}, n.type);
         }
         return normal(Term{t, std::get<Term>(args[0]).present}, n.type);
@@ -538,7 +538,7 @@ z3::expr Engine::accepted_inputs(const expr::SolverMeaning& meaning, const std::
 
 void Engine::add_fact(const Node& n, const std::vector<Value>& args, const Value& result)
 {
-    if (n.kind != NodeKind::call || result.is_absent() || scope_.functions.count(n.name) == 0) {
+    if (n.kind != NodeKind::call || result.is_absent() || !scope_.functions.contains(n.name)) {
         return;
     }
     std::vector<z3::expr> v;

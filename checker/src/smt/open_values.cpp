@@ -15,10 +15,10 @@ Term Engine::open_value(const std::string& what, const Type& type, std::optional
         // counterexample replays with verified MAC-Is; under perfect crypto the others behave alike.
         const bool integrity = type.enum_def->name == "Nia";
         std::optional<z3::expr> computed; // v == a || v == b, with no constant `false` in front
-        for (std::uint8_t a = 0; a < type.enum_def->names.size(); ++a) {
+        for (std::size_t a = 0; a < type.enum_def->names.size(); ++a) {
             if (integrity ? crypto::computes(static_cast<crypto::IntegrityAlg>(a))
                           : crypto::computes(static_cast<crypto::CipherAlg>(a))) {
-                const z3::expr is_a = v == ctx_.int_val(a);
+                const z3::expr is_a = v == ctx_.int_val(static_cast<std::int64_t>(a));
                 computed = computed ? *computed || is_a : is_a;
             }
         }
@@ -119,7 +119,7 @@ StepInput Engine::observed_input(const machine::BoundEvent& be, std::size_t k)
         in.fields.emplace(name, open_value(at + name + " (" + value.unknown_reason() + ")", type_of(name),
                                            present, range_of(name, &ev)));
     }
-    if (be.fields.count("sec.protected") != 0 && be.fields.at("sec.protected").is_unknown() &&
+    if (be.fields.contains("sec.protected") && be.fields.at("sec.protected").is_unknown() &&
         !protected_flag) {
         in.fields.emplace("sec.protected", open_value(at + "sec.protected (protection not logged)",
                                                       Type::boolean(), std::nullopt));
@@ -213,7 +213,7 @@ z3::expr Engine::open_message(const std::string& at, StepInput& in)
         for (std::size_t m = 0; m < msg_names_->size(); ++m) {
             const spec::MessageDef* def = spec_.find_message((*msg_names_)[m]);
             if (def != nullptr && std::any_of(def->ies.begin(), def->ies.end(),
-                                              [&ie](const spec::IeDef& d) { return "ie." + d.name == ie; })) {
+                                              [&name = ie](const spec::IeDef& d) { return "ie." + d.name == name; })) {
                 carried = carried || msg.value == ctx_.int_val(static_cast<int>(m));
             }
         }

@@ -108,7 +108,7 @@ z3::check_result Engine::check_sliced(const std::vector<z3::expr>& literals, uns
     if (!slices_) {
         slices_.emplace(
             ctx_,
-            [this](const z3::expr& c) { return byte_literal_by_id_.count(Z3_get_ast_id(ctx_, c)) != 0; },
+            [this](const z3::expr& c) { return byte_literal_by_id_.contains(Z3_get_ast_id(ctx_, c)); },
             [this](const z3::func_decl& f) { return z3::eq(f, bytes_id_) || z3::eq(f, bytes_len_); });
     }
     slices_->update(solver_);
@@ -122,7 +122,7 @@ z3::check_result Engine::check_sliced(const std::vector<z3::expr>& literals, uns
 
 z3::expr Engine::at_most(const z3::expr_vector& v, unsigned k, const std::string& name)
 {
-    const z3::expr lit = ctx_.bool_const((name + "!" + std::to_string(k)).c_str());
+    z3::expr lit = ctx_.bool_const((name + "!" + std::to_string(k)).c_str());
     solver_.add(z3::implies(lit, z3::atmost(v, k)));
     return lit;
 }

@@ -88,8 +88,8 @@ struct SolverMeaning {
     Kind kind = Kind::injective;
     std::size_t result_octets = 0; ///< length of every result (a key length), 0 when not fixed
     DistinctFrom distinct_from = DistinctFrom::nothing;
-    unsigned id_shift = 0;                  ///< key_lookup: how the ID argument relates to the initial ID
-    std::vector<ArgumentDomain> domains{};  ///< per argument (shorter: the rest accept anything)
+    unsigned id_shift = 0;                 ///< key_lookup: how the ID argument relates to the initial ID
+    std::vector<ArgumentDomain> domains{}; ///< per argument (shorter: the rest accept anything)
     /// With the null algorithm (argument 0 equal to 0) the octet lengths of `domains` do not apply.
     bool null_algorithm_waives_octets = false;
 
@@ -103,10 +103,10 @@ struct SolverMeaning {
 struct ExternalFunction {
     using Impl = std::function<Value(const std::vector<Value>&)>;
     /// The solver meaning is required: a function the Z3 encoding could not interpret does not compile.
-    ExternalFunction(std::vector<Type> params_, Type result_, Impl impl_, SolverMeaning meaning_,
-                     bool lazy_unknown_ = false, bool open_ = false)
-        : params(std::move(params_)), result(std::move(result_)), impl(std::move(impl_)),
-          meaning(std::move(meaning_)), lazy_unknown(lazy_unknown_), open(open_)
+    ExternalFunction(std::vector<Type> parameters, Type result_type, Impl implementation,
+                     SolverMeaning solver_meaning, bool lazy = false, bool is_open = false)
+        : params(std::move(parameters)), result(std::move(result_type)), impl(std::move(implementation)),
+          meaning(std::move(solver_meaning)), lazy_unknown(lazy), open(is_open)
     {
     }
     std::vector<Type> params;
