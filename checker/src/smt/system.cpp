@@ -497,16 +497,24 @@ Witness Engine::system_witness(const z3::model& m, std::size_t steps)
         for (const auto i : producers[key]) {
             const Application& a = applications_[i];
             const auto f = spec_.scope.functions.find(a.name);
-            if (f == spec_.scope.functions.end() ||
-                (a.name != "k_nrp_sess" && a.name != "nrpik" && a.name != "nrpek" && a.name != "nia")) {
+            if (f == spec_.scope.functions.end()) {
+                continue;
+            }
+            // Real crypto computes the value from its arguments alone: a KDF or a MAC the spec does not
+            // leave open (not a look-up of logged keys, not an FFS derivation).
+            const expr::SolverMeaning& meaning = f->second.meaning;
+            const bool computed = !f->second.open && (meaning.kind == expr::SolverMeaning::Kind::injective ||
+                                                      meaning.kind == expr::SolverMeaning::Kind::mac);
+            if (!computed) {
                 continue;
             }
             std::vector<Value> args;
             for (std::size_t j = 0; j < a.args.size(); ++j) {
                 const Type& pt = f->second.params.at(j);
                 if (pt.kind == TypeKind::bytes) {
-                    args.push_back(
-                        Value::bytes(bytes_of(a.args[j], a.name == "k_nrp_sess" && j == 0 ? 32 : 16)));
+                    // An argument the model leaves free gets the length the function accepts.
+                    const std::size_t octets = j < meaning.domains.size() ? meaning.domains[j].octets : 0;
+                    args.push_back(Value::bytes(bytes_of(a.args[j], octets == 0 ? 16 : octets)));
                 } else if (pt.kind == TypeKind::enumeration) {
                     args.push_back(Value::enumeration(static_cast<std::uint32_t>(int_of(a.args[j], 0))));
                 } else {
@@ -565,13 +573,13 @@ Witness Engine::system_witness(const z3::model& m, std::size_t steps)
     t.link.k_nrp_sess_id = static_cast<std::uint16_t>(int_of(init("init.k_nrp_sess_id"), 1));
     t.link.selected_nea = enum_name("Nea", int_of(init("init.nea"), 0));
     t.link.selected_nia = enum_name("Nia", int_of(init("init.nia"), 0));
-    t.link.k_nrp_sess = bytes_of(init("init.k_nrp_sess"), 32);
+    t.link.k_nrp_sess = bytes_of(init("init.k_nrp_sess"), crypto::kKNrpSessOctets);
     t.link.initiator_sec_cap =
         trace::SecCaps{set_names(init("init.caps.nea"), "Nea"), set_names(init("init.caps.nia"), "Nia")};
     t.link.signalling_policy =
         trace::SignallingPolicy{enum_name("Policy", int_of(init("init.policy.integrity"), 2)),
                                 enum_name("Policy", int_of(init("init.policy.ciphering"), 2))};
-    t.keys.push_back(trace::KeyEntry{t.link.k_nrp_id, bytes_of(init("init.k_nrp"), 32)});
+    t.keys.push_back(trace::KeyEntry{t.link.k_nrp_id, bytes_of(init("init.k_nrp"), crypto::kKNrpOctets)});
 
     for (std::size_t k = 0; k < steps && k < system_steps_.size(); ++k) {
         const SystemMessage& sm = system_steps_[k];
@@ -656,7 +664,7 @@ Witness Engine::system_witness(const z3::model& m, std::size_t steps)
         }
         const auto id =
             static_cast<trace::KNrpId>(std::clamp<std::int64_t>(int_of(a.args[0], 0), 0, std::int64_t{std::numeric_limits<trace::KNrpId>::max()}));
-        const trace::Bytes key = bytes_of(a.result, 32);
+        const trace::Bytes key = bytes_of(a.result, crypto::kKNrpOctets);
         if (std::none_of(t.keys.begin(), t.keys.end(),
                          [id](const trace::KeyEntry& e) { return e.k_nrp_id == id; })) {
             t.keys.push_back(trace::KeyEntry{id, key});
@@ -667,7 +675,7 @@ Witness Engine::system_witness(const z3::model& m, std::size_t steps)
             continue;
         }
         const auto msbs = static_cast<std::uint32_t>(int_of(a.args[0], 0) & 0xFFFF);
-        const trace::Bytes key = bytes_of(a.result, 32);
+        const trace::Bytes key = bytes_of(a.result, crypto::kKNrpOctets);
         bool known = false;
         for (const auto& e : t.keys) {
             known = known || (e.k_nrp_id >> 16U) == msbs;
@@ -684,7 +692,7 @@ Witness Engine::system_witness(const z3::model& m, std::size_t steps)
             continue;
         }
         const auto msbs = static_cast<std::uint32_t>(int_of(a.args[1], 0) & 0xFFFF);
-        const trace::Bytes key = bytes_of(a.result, 32);
+        const trace::Bytes key = bytes_of(a.result, crypto::kKNrpOctets);
         const auto same_msbs = [msbs](const trace::KeyEntry& e) { return (e.k_nrp_id >> 16U) == msbs; };
         if (std::any_of(t.keys.begin(), t.keys.end(),
                         [&](const trace::KeyEntry& e) { return same_msbs(e) && e.k_nrp == key; })) {
