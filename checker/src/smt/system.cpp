@@ -500,14 +500,10 @@ Witness Engine::system_witness(const z3::model& m, std::size_t steps)
             if (f == spec_.scope.functions.end()) {
                 continue;
             }
-            // Real crypto computes the value from its arguments alone: a KDF or a MAC the spec does not
-            // leave open (not a look-up of logged keys, not an FFS derivation).
-            const expr::SolverMeaning& meaning = f->second.meaning;
-            const bool computed = !f->second.open && (meaning.kind == expr::SolverMeaning::Kind::injective ||
-                                                      meaning.kind == expr::SolverMeaning::Kind::mac);
-            if (!computed) {
+            if (!f->second.computed_from_arguments()) {
                 continue;
             }
+            const expr::SolverMeaning& meaning = f->second.meaning;
             std::vector<Value> args;
             for (std::size_t j = 0; j < a.args.size(); ++j) {
                 const Type& pt = f->second.params.at(j);

@@ -66,6 +66,29 @@ expr::ExternalFunction key_lookup(std::vector<Type> params, std::size_t id_arg, 
         std::move(meaning)};
 }
 
+/// NRPIK or NRPEK (`what`): the key of the algorithm in argument 1, derived from the K_NRP-sess in
+/// argument 0 by `derive`.
+template <class Alg>
+expr::ExternalFunction algorithm_key(Type algorithm, std::string what,
+                                     Expected<crypto::Bytes> (*derive)(std::span<const std::uint8_t>, Alg))
+{
+    return expr::ExternalFunction{{Type::bytes(), std::move(algorithm)},
+                                  Type::bytes(),
+                                  [what = std::move(what), derive](const std::vector<Value>& a) -> Value {
+                                      if (first_absent(a) != nullptr) {
+                                          return Value::unknown(what + " input absent");
+                                      }
+                                      auto k = derive(bytes_of(a[0]), static_cast<Alg>(enum_of(a[1])));
+                                      if (!k) {
+                                          return Value::unknown(what + " not derivable: " + k.error().message);
+                                      }
+                                      return Value::bytes(std::move(*k));
+                                  },
+                                  {.kind = expr::SolverMeaning::Kind::injective,
+                                   .result_octets = crypto::kAlgKeyOctets,
+                                   .domains = {expr::ArgumentDomain{.octets = crypto::kKNrpSessOctets}}}};
+}
+
 } // namespace
 
 void declare_builtins(expr::Scope& scope)
@@ -109,39 +132,9 @@ void declare_builtins(expr::Scope& scope)
           .domains = {ArgumentDomain{.octets = crypto::kKNrpOctets}, ArgumentDomain{.octets = crypto::kNonceOctets},
                       ArgumentDomain{.octets = crypto::kNonceOctets}}}});
     /// Ref: TS 33.536 Annex A (NRPIK: FC 0x7E, P0 0x01, P1 algorithm identity).
-    add("nrpik", {{bytes, Type::enumeration(nia)},
-                  bytes,
-                  [](const std::vector<Value>& a) -> Value {
-                      if (first_absent(a) != nullptr) {
-                          return Value::unknown("NRPIK input absent");
-                      }
-                      auto k = crypto::derive_nrpik(bytes_of(a[0]),
-                                                    static_cast<crypto::IntegrityAlg>(enum_of(a[1])));
-                      if (!k) {
-                          return Value::unknown("NRPIK not derivable: " + k.error().message);
-                      }
-                      return Value::bytes(std::move(*k));
-                  },
-                  {.kind = Kind::injective,
-                   .result_octets = crypto::kAlgKeyOctets,
-                   .domains = {ArgumentDomain{.octets = crypto::kKNrpSessOctets}}}});
+    add("nrpik", algorithm_key(Type::enumeration(nia), "NRPIK", &crypto::derive_nrpik));
     /// Ref: TS 33.536 Annex A (NRPEK: FC 0x7E, P0 0x00, P1 algorithm identity).
-    add("nrpek", {{bytes, Type::enumeration(nea)},
-                  bytes,
-                  [](const std::vector<Value>& a) -> Value {
-                      if (first_absent(a) != nullptr) {
-                          return Value::unknown("NRPEK input absent");
-                      }
-                      auto k =
-                          crypto::derive_nrpek(bytes_of(a[0]), static_cast<crypto::CipherAlg>(enum_of(a[1])));
-                      if (!k) {
-                          return Value::unknown("NRPEK not derivable: " + k.error().message);
-                      }
-                      return Value::bytes(std::move(*k));
-                  },
-                  {.kind = Kind::injective,
-                   .result_octets = crypto::kAlgKeyOctets,
-                   .domains = {ArgumentDomain{.octets = crypto::kKNrpSessOctets}}}});
+    add("nrpek", algorithm_key(Type::enumeration(nea), "NRPEK", &crypto::derive_nrpek));
     /// Ref: TS 33.401 B.2 / TS 33.501 D.1, D.4.5 (MAC-I over a PDCP SDU).
     const expr::SolverMeaning mac_meaning{
         .kind = Kind::mac,
@@ -158,9 +151,7 @@ void declare_builtins(expr::Scope& scope)
                         return Value::unknown("MAC-I input absent");
                     }
                     // COUNT/BEARER/DIRECTION from the declared domains; the key length the crypto checks.
-                    const expr::SolverMeaning ranges{.domains = {mac_meaning.domains.begin() + 2,
-                                                                 mac_meaning.domains.end()}};
-                    if (const std::string bad = ranges.outside_domain({a[2], a[3], a[4]}); !bad.empty()) {
+                    if (!mac_meaning.integers_in_range(a)) {
                         return Value::unknown("COUNT/BEARER/DIRECTION out of range");
                     }
                     const crypto::PdcpInput in{static_cast<std::uint32_t>(int_of(a[2])),
@@ -302,8 +293,10 @@ void memoize(expr::ExternalFunction& f)
 void bind_trace_keys(expr::Scope& scope, const std::vector<trace::KeyEntry>& keys)
 {
     // Each machine binds its own scope: the memos are per machine, never shared between threads.
-    for (const char* name : {"k_nrp_sess", "nrpik", "nrpek", "nia"}) {
-        memoize(scope.functions.at(name));
+    for (auto& [name, f] : scope.functions) {
+        if (f.computed_from_arguments()) {
+            memoize(f);
+        }
     }
     scope.functions.at("k_nrp_of").impl = [keys](const std::vector<Value>& a) -> Value {
         if (a[0].is_absent()) {

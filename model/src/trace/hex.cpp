@@ -1,4 +1,3 @@
-#include "pc5check/common/hex.h"
 #include "trace/hex.h"
 
 #include "crypto/hex_digits.h"
@@ -58,11 +57,6 @@ ExpectedT<Bytes, std::string> parse_hex(std::string_view digits, std::optional<s
     const bool decoded = crypto::detail::decode_hex_digits(digits, bytes.data());
     PC5CHECK_ASSERT(decoded && "digits and length checked above");
     return bytes;
-}
-
-std::string to_hex(std::span<const std::uint8_t> bytes)
-{
-    return to_hex_digits(bytes);
 }
 
 } // namespace pc5check::trace::detail

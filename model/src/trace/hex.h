@@ -20,7 +20,4 @@ namespace pc5check::trace::detail {
 [[nodiscard]] ExpectedT<Bytes, std::string>
 parse_hex(std::string_view digits, std::optional<std::size_t> octets, std::string_view what);
 
-/// Lower-case hex digits.
-[[nodiscard]] std::string to_hex(std::span<const std::uint8_t> bytes);
-
 } // namespace pc5check::trace::detail

@@ -1,4 +1,5 @@
 #include "pc5check/trace/trace.h"
+#include "pc5check/common/hex.h"
 #include "trace/hex.h"
 #include "trace/names.h"
 
@@ -26,7 +27,7 @@ using nlohmann::json;
         j["selected_algs"] = std::move(algs);
     }
     if (link.k_nrp_sess) {
-        j["k_nrp_sess"] = detail::to_hex(*link.k_nrp_sess);
+        j["k_nrp_sess"] = to_hex_digits(*link.k_nrp_sess);
     }
     if (link.initiator_sec_cap) {
         j["initiator_sec_cap"] = sec_caps_json(*link.initiator_sec_cap);
@@ -57,7 +58,7 @@ using nlohmann::json;
         j["direction"] = *sec.direction;
     }
     if (sec.mac) {
-        j["mac"] = detail::to_hex(*sec.mac);
+        j["mac"] = to_hex_digits(*sec.mac);
     }
     if (sec.ciphered) {
         j["ciphered"] = *sec.ciphered;
@@ -75,7 +76,7 @@ using nlohmann::json;
         j["sec"] = sec_json(event.sec);
     }
     if (event.pdu) {
-        j["pdu"] = detail::to_hex(*event.pdu);
+        j["pdu"] = to_hex_digits(*event.pdu);
     }
     return j;
 }
@@ -94,7 +95,7 @@ json to_json(const Trace& trace)
     if (!trace.keys.empty()) {
         json keys = json::array();
         for (const KeyEntry& key : trace.keys) {
-            keys.push_back(json{{"k_nrp_id", key.k_nrp_id}, {"k_nrp", detail::to_hex(key.k_nrp)}});
+            keys.push_back(json{{"k_nrp_id", key.k_nrp_id}, {"k_nrp", to_hex_digits(key.k_nrp)}});
         }
         j["keys"] = std::move(keys);
     }

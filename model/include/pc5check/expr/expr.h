@@ -93,8 +93,9 @@ struct SolverMeaning {
     /// With the null algorithm (argument 0 equal to 0) the octet lengths of `domains` do not apply.
     bool null_algorithm_waives_octets = false;
 
-    /// The first argument outside its domain, as "argument N ...", or empty when all are inside.
-    [[nodiscard]] std::string outside_domain(const std::vector<Value>& args) const;
+    /// Whether every integer argument lies within its domain's range (octet lengths are the crypto's own
+    /// check, which says which key or nonce is too short).
+    [[nodiscard]] bool integers_in_range(const std::vector<Value>& args) const;
 };
 
 /// Signature and implementation of a caller-provided function (e.g. `nrpik`, `nia`, `key_of`).
@@ -117,6 +118,13 @@ struct ExternalFunction {
     /// The value is left open by the spec variant (a derivation the source text leaves FFS): replay
     /// never knows it, and the solver may pick any value the function's axioms allow.
     bool open = false;
+
+    /// Real crypto that computes the value from the arguments alone (a KDF or a MAC the spec does not
+    /// leave open; not a look-up of logged keys): replay memoizes it, a counterexample recomputes it.
+    [[nodiscard]] bool computed_from_arguments() const
+    {
+        return !open && (meaning.kind == SolverMeaning::Kind::injective || meaning.kind == SolverMeaning::Kind::mac);
+    }
 };
 
 /// Names visible to an expression: variables with types, enum types, macros (defs), functions.
