@@ -369,8 +369,7 @@ class Engine {
     [[nodiscard]] z3::expr system_bottom();
     [[nodiscard]] z3::expr system_apply(const std::string& name, const std::vector<z3::expr>& args,
                                         const z3::sort& result);
-    void system_check(const spec::Rule& rule, const spec::Check& check, const StepInput& in,
-                      const Sym& holds);
+    void system_check(const spec::Rule& rule, const Sym& holds, const Sym& exempt);
     /// The state before each observed event, for the state table of a violation (short traces only:
     /// a long trace keeps memory bounded and reports the state only for a violation the observed
     /// values alone decide).
@@ -545,9 +544,12 @@ class Engine {
         Sym value;
     };
 
+    class SymbolicStep; ///< the solver's value domain of the step (pc5check/machine/step.h)
     void step(const StepInput& in, const z3::expr& label);
+    /// A check at this step: `holds` where it applies; `exempt` where it does not bind (an injected
+    /// message and a check blaming its named sender).
     void record_check(const spec::Rule& rule, const spec::Check& check, const StepInput& in,
-                      const Sym& holds);
+                      const Sym& holds, const Sym& exempt);
     [[nodiscard]] machine::Finding render_finding(const spec::Rule& rule, const spec::Check& check,
                                                   const StepInput& in);
     [[nodiscard]] std::string render(const spec::Template& t);

@@ -12,6 +12,10 @@
 
 #include "smt/engine.h"
 
+#include "pc5check/machine/step.h"
+
+#include <functional>
+
 namespace pc5check::smt {
 
 namespace detail {
@@ -58,10 +62,10 @@ machine::Finding Engine::render_finding(const spec::Rule& rule, const spec::Chec
 }
 
 void Engine::record_check(const spec::Rule& rule, const spec::Check& check, const StepInput& in,
-                          const Sym& holds_in)
+                          const Sym& holds_in, const Sym& exempt)
 {
     if (system_) {
-        system_check(rule, check, in, holds_in);
+        system_check(rule, holds_in, exempt);
         return;
     }
     Sym holds = holds_in;
@@ -107,109 +111,137 @@ void Engine::record_check(const spec::Rule& rule, const spec::Check& check, cons
                                   render_finding(rule, check, in)});
 }
 
+/// The solver's value domain of the step (pc5check/machine/step.h): truth values are Syms (a literal
+/// when the trace decides them, a Z3 term otherwise), the candidates are every transition of a role
+/// and direction and every check, each matched against the (possibly open) message.
+class Engine::SymbolicStep {
+  public:
+    using Cond = Sym;
+    using Transition = spec::Transition;
+    using Transitions = std::vector<std::reference_wrapper<const spec::Transition>>;
+    struct CheckRef {
+        const spec::Rule* rule;
+        const spec::Check* check;
+    };
+
+    SymbolicStep(Engine& engine, const StepInput& in, std::vector<Update>& updates)
+        : e_(engine), in_(in), updates_(updates),
+          from_initiator_(engine.equals(in.from, Value::enumeration(0))),
+          from_target_(engine.neg(from_initiator_)),
+          injected_(constant_or_term(engine, in.injected, false)),
+          delivered_(constant_or_term(engine, in.delivered, true))
+    {
+        for (const auto& t : e_.spec_.transitions) {
+            by_kind_[index(t.role, t.dir)].emplace_back(t);
+        }
+        for (const auto& rule : e_.spec_.rules) {
+            for (const auto& c : rule.checks) {
+                checks_.push_back({&rule, &c});
+            }
+        }
+    }
+
+    [[nodiscard]] static std::optional<bool> truth(const Sym& c) { return Engine::truth(c); }
+    [[nodiscard]] static Sym constant(bool b) { return Value::boolean(b); }
+    [[nodiscard]] Sym all(const Sym& a, const Sym& b) { return e_.conj(a, b); }
+    [[nodiscard]] Sym any(const Sym& a, const Sym& b) { return e_.disj(a, b); }
+    [[nodiscard]] Sym negate(const Sym& a) { return e_.neg(a); }
+
+    [[nodiscard]] Sym sent_by(trace::Role r)
+    {
+        return r == trace::Role::initiator ? from_initiator_ : from_target_;
+    }
+    [[nodiscard]] const Sym& injected() const { return injected_; }
+    [[nodiscard]] const Sym& delivered() const { return delivered_; }
+    [[nodiscard]] Sym per_sender(const Sym& if_initiator, const Sym& if_target)
+    {
+        return e_.choose(from_initiator_, if_initiator, if_target, Type::boolean());
+    }
+
+    [[nodiscard]] const Transitions& transitions(trace::Role r, spec::Direction dir) const
+    {
+        return by_kind_[index(trace::to_string(r), dir)];
+    }
+    [[nodiscard]] const Transitions& observers() const { return by_kind_[kObserve]; }
+    [[nodiscard]] const std::vector<CheckRef>& checks() const { return checks_; }
+    [[nodiscard]] Sym on(const spec::Transition& t) { return e_.msg_matches(t.on, in_.msg); }
+    [[nodiscard]] Sym on(const CheckRef& c) { return e_.msg_matches(c.check->on, in_.msg); }
+    [[nodiscard]] static const spec::Check& check_of(const CheckRef& c) { return *c.check; }
+    [[nodiscard]] Sym from(const spec::Transition& t) { return e_.state_in(t.role, t.from); }
+    [[nodiscard]] Sym guard(const spec::Transition& t) { return e_.encode(*t.guard); }
+    [[nodiscard]] Sym observed(const spec::Transition& t) { return e_.encode(*t.guard); }
+
+    void set_enabled(const Sym& enabled)
+    {
+        e_.enabled_ = e_.pe_ ? enabled : e_.normal(enabled, Type::boolean());
+    }
+    /// `when` false skips the check; otherwise it must hold where `when` does.
+    void check(const CheckRef& c, const Sym& on, const Sym& exempt)
+    {
+        const Sym when = e_.conj(on, e_.encode(*c.check->when));
+        if (truth(when) == std::optional<bool>(false)) {
+            return;
+        }
+        const Sym holds = truth(when) ? e_.encode(*c.check->assertion)
+                                      : e_.disj(e_.neg(when), e_.encode(*c.check->assertion));
+        e_.record_check(*c.rule, *c.check, in_, e_.normal(holds, Type::boolean()), exempt);
+    }
+    static void checked() {}
+    void fire(const Sym& when, const spec::Transition& t)
+    {
+        for (const auto& effect : t.effects) {
+            updates_.push_back({when, effect.variable, e_.encode(*effect.value)});
+        }
+        if (!t.to.empty()) {
+            const auto& states = e_.spec_.control_states.at(t.role);
+            const auto idx =
+                static_cast<std::uint32_t>(std::find(states.begin(), states.end(), t.to) - states.begin());
+            const std::string control = t.role + ".state";
+            updates_.push_back({when, control, e_.normal(Sym{Value::enumeration(idx)}, e_.type_of(control))});
+        }
+    }
+
+  private:
+    static constexpr std::size_t kObserve = 4;
+    /// Slot of by_kind_: send/recv by role, then observe (whose role is the link).
+    [[nodiscard]] static std::size_t index(const std::string& role, spec::Direction dir)
+    {
+        if (dir == spec::Direction::observe) {
+            return kObserve;
+        }
+        const std::size_t r = role == trace::to_string(trace::Role::initiator) ? 0 : 1;
+        return 2 * r + (dir == spec::Direction::send ? 0 : 1);
+    }
+    /// A condition of the input as a literal when Z3 can tell it at once, else as a term.
+    [[nodiscard]] static Sym constant_or_term(Engine& e, const std::optional<z3::expr>& c, bool otherwise)
+    {
+        if (!c) {
+            return Value::boolean(otherwise);
+        }
+        if (c->is_true() || c->is_false()) {
+            return Value::boolean(c->is_true());
+        }
+        return Term{e.ctx_.bool_val(true), *c};
+    }
+
+    Engine& e_;
+    const StepInput& in_;
+    std::vector<Update>& updates_;
+    Sym from_initiator_;
+    Sym from_target_;
+    Sym injected_;
+    Sym delivered_;
+    std::array<Transitions, 5> by_kind_;
+    std::vector<CheckRef> checks_;
+};
+
 void Engine::step(const StepInput& in, const z3::expr& label)
 {
     fields_ = &in.fields;
     enabled_.reset();
     std::vector<Update> updates;
-
-    // Roles: who sends, who receives (a one-UE log does not show that the peer received).
-    const Sym from_initiator = equals(in.from, Value::enumeration(0));
-    std::map<std::string, Sym> sending{{"initiator", from_initiator}, {"target", neg(from_initiator)}};
-    Sym delivered = in.delivered ? Sym{Term{ctx_.bool_val(true), *in.delivered}} : Sym{Value::boolean(true)};
-    const Sym by_sender =
-        in.injected ? Sym{Term{ctx_.bool_val(true), !*in.injected}} : Sym{Value::boolean(true)};
-
-    const auto select = [&](const std::string& role, spec::Direction dir, const Sym& gate, Sym& any) {
-        Sym earlier = Value::boolean(false);
-        for (const auto& t : spec_.transitions) {
-            if (t.role != role || t.dir != dir) {
-                continue;
-            }
-            const Sym on = msg_matches(t.on, in.msg);
-            if (truth(on) == std::optional<bool>(false)) {
-                continue;
-            }
-            const Sym from = state_in(role, t.from);
-            if (truth(from) == std::optional<bool>(false)) {
-                continue;
-            }
-            const Sym matched = conj(conj(on, from), encode(*t.guard));
-            const Sym selected = conj(gate, conj(matched, neg(earlier)));
-            earlier = disj(earlier, matched);
-            if (truth(selected) == std::optional<bool>(false)) {
-                continue;
-            }
-            for (const auto& e : t.effects) {
-                updates.push_back({selected, e.variable, encode(*e.value)});
-            }
-            if (!t.to.empty()) {
-                const auto& states = spec_.control_states.at(role);
-                const auto idx = static_cast<std::uint32_t>(std::find(states.begin(), states.end(), t.to) -
-                                                            states.begin());
-                updates.push_back({selected, role + ".state",
-                                   normal(Sym{Value::enumeration(idx)}, type_of(role + ".state"))});
-            }
-        }
-        any = earlier;
-    };
-
-    // Transitions first (their guards and effects read the state before the event, like the rules);
-    // `enabled` is the sender's send transitions.
-    std::map<std::string, Sym> enabled;
-    for (const std::string role : {"initiator", "target"}) {
-        Sym any = Value::boolean(false);
-        select(role, spec::Direction::send, conj(sending.at(role), by_sender), any);
-        enabled.emplace(role, any);
-    }
-    for (const std::string role : {"initiator", "target"}) {
-        Sym any = Value::boolean(false);
-        select(role, spec::Direction::recv, conj(neg(sending.at(role)), delivered), any);
-    }
-    enabled_ = choose(from_initiator, enabled.at("initiator"), enabled.at("target"), Type::boolean());
-    if (!pe_) {
-        enabled_ = normal(*enabled_, Type::boolean());
-    }
-    for (const auto& t : spec_.transitions) {
-        if (t.dir != spec::Direction::observe) {
-            continue;
-        }
-        const Sym on = msg_matches(t.on, in.msg);
-        if (truth(on) == std::optional<bool>(false)) {
-            continue;
-        }
-        const Sym fires = conj(conj(on, by_sender), encode(*t.guard));
-        for (const auto& e : t.effects) {
-            updates.push_back({fires, e.variable, encode(*e.value)});
-        }
-    }
-
-    // Rules, in the state before the event (an event the attacker injected binds no check that blames
-    // the UE it names as its sender).
-    std::optional<trace::Role> injected_as; // the sender an injected message names (observed events)
-    if (in.injected && in.injected->is_true()) {
-        if (const auto* v = std::get_if<Value>(&in.from)) {
-            injected_as =
-                std::get<expr::EnumValue>(v->data).index == 0 ? trace::Role::initiator : trace::Role::target;
-        }
-    }
-    for (const auto& rule : spec_.rules) {
-        for (const auto& c : rule.checks) {
-            if (injected_as && machine::offender_role(c.offender, *injected_as) == *injected_as) {
-                continue;
-            }
-            const Sym on = msg_matches(c.on, in.msg);
-            if (truth(on) == std::optional<bool>(false)) {
-                continue;
-            }
-            const Sym when = conj(on, encode(*c.when));
-            if (truth(when) == std::optional<bool>(false)) {
-                continue;
-            }
-            const Sym holds = truth(when) ? encode(*c.assertion) : disj(neg(when), encode(*c.assertion));
-            record_check(rule, c, in, normal(holds, Type::boolean()));
-        }
-    }
+    SymbolicStep domain(*this, in, updates);
+    machine::step(domain);
 
     // The next state: later updates win, as in the concrete machine; an inserted message that was not
     // sent changes nothing.

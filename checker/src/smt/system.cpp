@@ -268,8 +268,7 @@ z3::expr Engine::system_apply(const std::string& name, const std::vector<z3::exp
     return r;
 }
 
-void Engine::system_check(const spec::Rule& rule, const spec::Check& check, const StepInput& in,
-                          const Sym& holds)
+void Engine::system_check(const spec::Rule& rule, const Sym& holds, const Sym& exempt)
 {
     if (rule.warning) {
         return;
@@ -278,23 +277,14 @@ void Engine::system_check(const spec::Rule& rule, const spec::Check& check, cons
     if (h.is_true()) {
         return;
     }
-    // An honest UE follows the spec: every check blaming it holds. A message the attacker injected
-    // binds only the checks that blame the other UE (its reaction).
-    z3::expr exempt = ctx_.bool_val(false);
-    if (in.injected) {
-        const bool blames_initiator =
-            machine::offender_role(check.offender, trace::Role::initiator) == trace::Role::initiator;
-        const bool blames_target =
-            machine::offender_role(check.offender, trace::Role::target) == trace::Role::target;
-        const z3::expr from_initiator = term(in.from, type_of("from")).value == 0;
-        exempt = *in.injected &&
-                 z3::ite(from_initiator, ctx_.bool_val(blames_initiator), ctx_.bool_val(blames_target));
-    }
+    // An honest UE follows the spec: every check blaming it holds (the step exempts the checks an
+    // injected message does not bind).
+    const z3::expr binds = truth(exempt) == std::optional<bool>(false) ? h : z3::implies(!boolean(exempt), h);
     if (collect_checks_) {
-        collected_.push_back(z3::implies(!exempt, h));
+        collected_.push_back(binds);
         return;
     }
-    solver_.add(z3::implies(!exempt, h));
+    solver_.add(binds);
 }
 
 void Engine::system_step()

@@ -2,6 +2,7 @@
 /// sender's and receiver's transitions and the link observations fire.
 
 #include "pc5check/machine/machine.h"
+#include "pc5check/machine/step.h"
 
 #include "bind_fields.h"
 #include "pc5check/machine/builtins.h"
@@ -603,172 +604,238 @@ StepRecord Machine::run(const trace::Event& ev, std::size_t event_index, const M
     return record;
 }
 
+/// The replay's value domain of the step (pc5check/machine/step.h): truth values are bools, the
+/// candidates are the message plan's (so every `on` already matches), a guard that is unknown selects
+/// its transition and is recorded as an assumption, an observe guard fires only when known true.
+class Machine::ReplayStep {
+  public:
+    using Cond = bool;
+    using Transition = Candidate;
+
+    ReplayStep(Machine& machine, const trace::Event& ev, const MessagePlan& plan, EventEnv& env,
+               StepRecord& record, std::vector<Finding>& findings, PassCounts& passes)
+        : m_(machine), ev_(ev), plan_(plan), env_(env), record_(record), findings_(findings), passes_(passes),
+          findings_before_(findings.size())
+    {
+    }
+
+    [[nodiscard]] static std::optional<bool> truth(bool c) { return c; }
+    [[nodiscard]] static bool constant(bool b) { return b; }
+    [[nodiscard]] static bool all(bool a, bool b) { return a && b; }
+    [[nodiscard]] static bool any(bool a, bool b) { return a || b; }
+    [[nodiscard]] static bool negate(bool a) { return !a; }
+
+    [[nodiscard]] bool sent_by(trace::Role r) const { return ev_.from == r; }
+    [[nodiscard]] bool injected() const { return injected_; }
+    [[nodiscard]] bool delivered() const { return !dropped_; }
+    [[nodiscard]] bool per_sender(bool if_initiator, bool if_target) const
+    {
+        return ev_.from == trace::Role::initiator ? if_initiator : if_target;
+    }
+
+    [[nodiscard]] const std::vector<Candidate>& transitions(trace::Role r, spec::Direction dir) const
+    {
+        const std::size_t i = r == trace::Role::initiator ? 0 : 1;
+        return dir == spec::Direction::send ? plan_.send[i] : plan_.recv[i];
+    }
+    [[nodiscard]] const std::vector<Candidate>& observers() const { return plan_.observe; }
+    [[nodiscard]] const std::vector<Program::PlannedCheck>& checks() const { return plan_.checks; }
+    [[nodiscard]] static bool on(const Candidate& /*matched by the plan*/) { return true; }
+    [[nodiscard]] static bool on(const Program::PlannedCheck& /*matched by the plan*/) { return true; }
+    [[nodiscard]] static const spec::Check& check_of(const Program::PlannedCheck& c) { return *c.check; }
+
+    [[nodiscard]] bool from(const Candidate& c) const
+    {
+        if (c.from.empty()) {
+            return true;
+        }
+        const std::uint32_t current = std::get<expr::EnumValue>(m_.state_[c.control].data).index;
+        return std::find(c.from.begin(), c.from.end(), current) != c.from.end();
+    }
+    [[nodiscard]] bool guard(const Candidate& c)
+    {
+        const Value g = condition(*c.transition->guard, env_, m_.scope_);
+        if (g.is_unknown()) {
+            record_.assumptions.push_back("event " + std::to_string(record_.index) + ": guard of " +
+                                          c.transition->id + " assumed true (" + g.unknown_reason() + ")");
+            return true;
+        }
+        return std::get<bool>(g.data);
+    }
+    [[nodiscard]] bool observed(const Candidate& c) const
+    {
+        const Value g = condition(*c.transition->guard, env_, m_.scope_);
+        return g.is_known() && std::get<bool>(g.data);
+    }
+
+    void set_enabled(bool enabled) { env_.set_enabled(enabled); }
+    void check(const Program::PlannedCheck& planned, bool on, bool exempt);
+    void checked();
+    void fire(bool when, const Candidate& c);
+
+    bool injected_ = false;
+    bool dropped_ = false;
+    bool snapshot_on_violation_ = false;
+
+  private:
+    Machine& m_;
+    const trace::Event& ev_;
+    const MessagePlan& plan_;
+    EventEnv& env_;
+    StepRecord& record_;
+    std::vector<Finding>& findings_;
+    PassCounts& passes_;
+    std::size_t findings_before_;
+};
+
+/// A check: `when` false skips it, unknown gives an unverified finding; else `assert` true counts a
+/// pass, false is a violation, unknown an unverified finding (docs/spec-language.md 4.1 step 5).
+void Machine::ReplayStep::check(const Program::PlannedCheck& planned, bool /*on*/, bool /*exempt*/)
+{
+    const spec::Rule& rule = m_.spec_->rules[planned.rule];
+    const spec::Check& check = *planned.check;
+    const Value when = condition(*check.when, env_, m_.scope_);
+    Value verdict = when;
+    if (!when.is_unknown()) {
+        if (!std::get<bool>(when.data)) {
+            return;
+        }
+        verdict = condition(*check.assertion, env_, m_.scope_);
+    }
+    if (verdict.is_known() && std::get<bool>(verdict.data)) {
+        ++passes_[planned.rule];
+        return;
+    }
+    Finding f;
+    f.rule = rule.id;
+    f.warning = rule.warning;
+    f.outcome = verdict.is_unknown() ? Outcome::unverified : Outcome::violation;
+    f.event = record_.index;
+    f.position = ev_.position;
+    f.msg = ev_.msg;
+    f.offender = offender_role(check.offender, ev_.from);
+    f.clauses = rule.clauses;
+    f.rule_text = rule.text;
+    f.expected = render_template(check.expected, env_, m_.scope_);
+    f.observed = render_template(check.observed, env_, m_.scope_);
+    if (verdict.is_unknown()) {
+        f.reason = verdict.unknown_reason();
+    }
+    findings_.push_back(std::move(f));
+}
+
+/// The state is still the one before the event: render it now if this event broke a rule.
+void Machine::ReplayStep::checked()
+{
+    if (!snapshot_on_violation_) {
+        return;
+    }
+    for (std::size_t k = findings_before_; k < findings_.size(); ++k) {
+        if (findings_[k].outcome == Outcome::violation && !findings_[k].warning) {
+            record_.state_before = m_.snapshot();
+            return;
+        }
+    }
+}
+
+/// A transition's effects and control state as updates; every right-hand side reads the state before
+/// the event.
+void Machine::ReplayStep::fire(bool when, const Candidate& c)
+{
+    PC5CHECK_ASSERT(when && "a concrete step decides every condition");
+    if (c.transition->dir == spec::Direction::send) {
+        record_.sender_transition = c.transition->id;
+    } else if (c.transition->dir == spec::Direction::recv) {
+        record_.receiver_transition = c.transition->id;
+    }
+    for (const Program::Effect& e : c.effects) {
+        if (e.kind != Program::EffectKind::assign && m_.update_in_place(e, env_)) {
+            continue;
+        }
+        m_.updates_.push_back(
+            Update{e.target, Program::EffectKind::assign, expr::evaluate(*e.value, env_, m_.scope_), 0, 0});
+    }
+    if (c.to != expr::kNoSlot) {
+        m_.updates_.push_back(Update{c.control, Program::EffectKind::assign, Value::enumeration(c.to), 0, 0});
+    }
+}
+
+/// put/insert into the variable itself: the operands now, the change when the updates are applied.
+/// Only when all is known and present (false: evaluate the whole right-hand side, which gives the
+/// unknown with the reason it always gave).
+bool Machine::update_in_place(const Program::Effect& e, const expr::Env& env)
+{
+    const Value* current = env.find(*e.variable);
+    if (current != &state_[e.target] || !known_present(*current)) {
+        return false;
+    }
+    Value first = expr::evaluate(e.key != nullptr ? *e.key : *e.element, env, scope_);
+    if (!known_present(first)) {
+        return false;
+    }
+    if (e.kind == Program::EffectKind::insert) {
+        updates_.push_back(Update{e.target, e.kind, std::move(first), 0, 0});
+        return true;
+    }
+    const Value second = expr::evaluate(*e.element, env, scope_);
+    if (!known_present(second)) {
+        return false;
+    }
+    updates_.push_back(
+        Update{e.target, e.kind, Value{}, std::get<std::int64_t>(first.data), std::get<std::int64_t>(second.data)});
+    return true;
+}
+
+/// The attacker annotations of a counterexample of `prove` for one event (honoured only when the caller
+/// kept them: check --attacker-steps), recorded as an assumption.
+void Machine::attacker_annotations(const trace::Event& ev, std::size_t event_index, StepRecord& record,
+                                   bool& injected, bool& dropped) const
+{
+    injected = false;
+    dropped = false;
+    if (!trace_->attacker_steps) {
+        return;
+    }
+    for (const auto& a : trace_->trace->attacker_steps) {
+        if (a.event == event_index) {
+            injected = injected || a.injected;
+            dropped = dropped || !a.injected;
+        }
+    }
+    if (injected || dropped) {
+        record.assumptions.push_back(
+            "event " + std::to_string(event_index) + " (" + ev.msg + "): " +
+            (injected ? std::string("injected by the attacker, not sent by the ") + trace::to_string(ev.from)
+                      : std::string("dropped by the attacker, never received by the ") +
+                            trace::to_string(other(ev.from))) +
+            " (attacker_steps)");
+    }
+}
+
 StepRecord Machine::run(const trace::Event& ev, std::size_t event_index, const MessagePlan& plan,
                         std::vector<Finding>& findings, PassCounts& passes, bool snapshot_on_violation)
 {
     if (passes.size() < spec_->rules.size()) {
         passes.resize(spec_->rules.size(), 0);
     }
-    const std::size_t findings_before = findings.size();
-    const trace::Role sender = ev.from;
-    const trace::Role receiver = other(sender);
     StepRecord record;
     record.index = event_index;
-    // A counterexample of `prove` may say the attacker injected or dropped this message (honoured only
-    // when the caller kept the annotations: check --attacker-steps).
     bool injected = false;
     bool dropped = false;
-    if (trace_->attacker_steps) {
-        for (const auto& a : trace_->trace->attacker_steps) {
-            if (a.event == event_index) {
-                injected = injected || a.injected;
-                dropped = dropped || !a.injected;
-            }
-        }
-    }
-    if (injected || dropped) {
-        record.assumptions.push_back(
-            "event " + std::to_string(event_index) + " (" + ev.msg + "): " +
-            (injected
-                 ? std::string("injected by the attacker, not sent by the ") + trace::to_string(sender)
-                 : std::string("dropped by the attacker, never received by the ") + trace::to_string(receiver)) +
-            " (attacker_steps)");
-    }
+    attacker_annotations(ev, event_index, record, injected, dropped);
 
     // run() evaluates only the spec's trees (guards, checks, templates, effects).
-    const Program& program = *program_;
-    EventEnv env(state_, program, false, slots_, program.names_, spec_->slots_verified, def_values_);
-    if (program.enabled_slot_ != expr::kNoSlot) {
-        slots_[program.enabled_slot_] = env.enabled();
+    EventEnv env(state_, *program_, false, slots_, program_->names_, spec_->slots_verified, def_values_);
+    if (program_->enabled_slot_ != expr::kNoSlot) {
+        slots_[program_->enabled_slot_] = env.enabled();
     }
-
-    // Which transition of a role fires: the first in spec order whose from-state and message match
-    // and whose guard is not false. An unknown guard is taken, and recorded as an assumption.
-    const auto select = [&](const std::vector<Candidate>& candidates) -> const Candidate* {
-        for (const Candidate& c : candidates) {
-            const spec::Transition& t = *c.transition;
-            if (!c.from.empty()) {
-                const std::uint32_t current = std::get<expr::EnumValue>(state_[c.control].data).index;
-                if (std::find(c.from.begin(), c.from.end(), current) == c.from.end()) {
-                    continue;
-                }
-            }
-            const Value g = condition(*t.guard, env, scope_);
-            if (g.is_unknown()) {
-                record.assumptions.push_back("event " + std::to_string(event_index) + ": guard of " + t.id +
-                                             " assumed true (" + g.unknown_reason() + ")");
-                return &c;
-            }
-            if (std::get<bool>(g.data)) {
-                return &c;
-            }
-        }
-        return nullptr;
-    };
-
-    const auto role_index = [](trace::Role r) { return r == trace::Role::initiator ? 0U : 1U; };
-    const Candidate* send = injected ? nullptr : select(plan.send[role_index(sender)]);
-    const Candidate* recv = dropped ? nullptr : select(plan.recv[role_index(receiver)]);
-    env.set_enabled(send != nullptr);
-
-    // Rules, in the state before the event.
-    for (const auto& planned : plan.checks) {
-        const spec::Rule& rule = spec_->rules[planned.rule];
-        const spec::Check& check = *planned.check;
-        if (injected && offender_role(check.offender, sender) == sender) {
-            continue; // the attacker sent it: the UE it names as sender broke nothing
-        }
-        const Value when = condition(*check.when, env, scope_);
-        Value verdict = when;
-        if (!when.is_unknown()) {
-            if (!std::get<bool>(when.data)) {
-                continue;
-            }
-            verdict = condition(*check.assertion, env, scope_);
-        }
-        if (verdict.is_known() && std::get<bool>(verdict.data)) {
-            ++passes[planned.rule];
-            continue;
-        }
-        Finding f;
-        f.rule = rule.id;
-        f.warning = rule.warning;
-        f.outcome = verdict.is_unknown() ? Outcome::unverified : Outcome::violation;
-        f.event = event_index;
-        f.position = ev.position;
-        f.msg = ev.msg;
-        f.offender = offender_role(check.offender, sender);
-        f.clauses = rule.clauses;
-        f.rule_text = rule.text;
-        f.expected = render_template(check.expected, env, scope_);
-        f.observed = render_template(check.observed, env, scope_);
-        if (verdict.is_unknown()) {
-            f.reason = verdict.unknown_reason();
-        }
-        findings.push_back(std::move(f));
-    }
-
-    // The state is still the one before the event: render it now if this event broke a rule.
-    if (snapshot_on_violation) {
-        for (std::size_t k = findings_before; k < findings.size(); ++k) {
-            if (findings[k].outcome == Outcome::violation && !findings[k].warning) {
-                record.state_before = snapshot();
-                break;
-            }
-        }
-    }
-
-    // Transitions: all right-hand sides read the state before the event.
     updates_.clear();
-    const auto apply = [&](const Candidate& c) {
-        for (const Program::Effect& e : c.effects) {
-            if (e.kind != Program::EffectKind::assign) {
-                // put/insert into the variable itself: the operands now, the change when the updates
-                // are applied. Only when all is known and present; otherwise the generic evaluation
-                // below gives the unknown with the reason it always gave.
-                const Value* current = env.find(*e.variable);
-                if (current == &state_[e.target] && known_present(*current)) {
-                    Value first = expr::evaluate(e.key != nullptr ? *e.key : *e.element, env, scope_);
-                    if (known_present(first)) {
-                        if (e.kind == Program::EffectKind::insert) {
-                            updates_.push_back(Update{e.target, e.kind, std::move(first), 0, 0});
-                            continue;
-                        }
-                        const Value second = expr::evaluate(*e.element, env, scope_);
-                        if (known_present(second)) {
-                            updates_.push_back(Update{e.target, e.kind, Value{},
-                                                      std::get<std::int64_t>(first.data),
-                                                      std::get<std::int64_t>(second.data)});
-                            continue;
-                        }
-                    }
-                }
-            }
-            updates_.push_back(
-                Update{e.target, Program::EffectKind::assign, expr::evaluate(*e.value, env, scope_), 0, 0});
-        }
-        if (c.to != expr::kNoSlot) {
-            updates_.push_back(
-                Update{c.control, Program::EffectKind::assign, Value::enumeration(c.to), 0, 0});
-        }
-    };
-    if (send != nullptr) {
-        record.sender_transition = send->transition->id;
-        apply(*send);
-    }
-    if (recv != nullptr) {
-        record.receiver_transition = recv->transition->id;
-        apply(*recv);
-    }
-    for (const Candidate& c : plan.observe) {
-        if (injected) {
-            break; // the link's bookkeeping (COUNTs, nonces) is of what the UEs sent
-        }
-        const Value g = condition(*c.transition->guard, env, scope_);
-        if (g.is_known() && std::get<bool>(g.data)) {
-            apply(c);
-        }
-    }
+    ReplayStep domain{*this, ev, plan, env, record, findings, passes};
+    domain.injected_ = injected;
+    domain.dropped_ = dropped;
+    domain.snapshot_on_violation_ = snapshot_on_violation;
+    machine::step(domain);
+
     // The last update of a variable wins, as when they were assigned in order; applied last to first,
     // each variable is changed once, so an in-place change starts from the state before the event.
     ++epoch_;

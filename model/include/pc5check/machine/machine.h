@@ -204,7 +204,14 @@ class Machine {
                                  std::vector<Finding>& findings, std::map<std::string, std::size_t>& passes,
                                  bool snapshot_on_violation);
 
+    /// put/insert of an effect into its own variable, as an in-place update when all is known.
+    [[nodiscard]] bool update_in_place(const Program::Effect& e, const expr::Env& env);
+    /// The attacker annotations of an event (check --attacker-steps), recorded as an assumption.
+    void attacker_annotations(const trace::Event& ev, std::size_t event_index, StepRecord& record,
+                              bool& injected, bool& dropped) const;
+
     class SlotSink;
+    class ReplayStep; ///< the replay's value domain of the step (step.h)
 
     std::shared_ptr<const Program> program_;
     const spec::Spec* spec_;
