@@ -1,5 +1,6 @@
 /// \file Lexer and recursive-descent parser of the expression language (grammar in expr.h).
 
+#include "crypto/hex_digits.h"
 #include "pc5check/common/hex.h"
 #include "pc5check/expr/expr.h"
 
@@ -48,20 +49,6 @@ struct Token {
 }
 
 [[nodiscard]] bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
-
-[[nodiscard]] int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
 
 /// A character for a message: printable ASCII quoted, anything else as a hex code.
 [[nodiscard]] std::string describe_char(char c)
@@ -186,7 +173,7 @@ class Lexer {
         std::uint64_t value = 0;
         bool overflow = false;
         while (pos_ < src_.size()) {
-            const int d = hex_digit(src_[pos_]);
+            const int d = crypto::detail::hex_digit_value(src_[pos_]);
             if (d < 0 || static_cast<std::uint64_t>(d) >= base) {
                 break;
             }
@@ -219,7 +206,7 @@ class Lexer {
         const std::size_t start = pos_;
         pos_ += 2; // x"
         while (pos_ < src_.size() && src_[pos_] != '"') {
-            if (hex_digit(src_[pos_]) < 0) {
+            if (crypto::detail::hex_digit_value(src_[pos_]) < 0) {
                 return error_at(pos_, "expected hex digit or '\"' in bytes literal, found " +
                                           describe_char(src_[pos_]));
             }
@@ -234,11 +221,8 @@ class Lexer {
             return error_at(start, "expected an even number of hex digits in bytes literal, found " +
                                        std::to_string(digits.size()));
         }
-        t.bytes.reserve(digits.size() / 2);
-        for (std::size_t i = 0; i < digits.size(); i += 2) {
-            t.bytes.push_back(
-                static_cast<std::uint8_t>(hex_digit(digits[i]) * 16 + hex_digit(digits[i + 1])));
-        }
+        t.bytes.resize(digits.size() / 2);
+        static_cast<void>(crypto::detail::decode_hex_digits(digits, t.bytes.data())); // digits checked above
         t.text = src_.substr(start, pos_ - start);
         t.kind = Tok::bytes;
         return {};

@@ -1,20 +1,12 @@
 #include "spec/json_reader.h"
 
+#include "pc5check/common/json_pointer.h"
+
 namespace pc5check::spec::detail {
 
 std::string join_pointer(const std::string& base, const std::string& token)
 {
-    std::string escaped;
-    for (const char c : token) {
-        if (c == '~') {
-            escaped += "~0";
-        } else if (c == '/') {
-            escaped += "~1";
-        } else {
-            escaped += c;
-        }
-    }
-    return base + "/" + escaped;
+    return base + "/" + escape_pointer_token(token);
 }
 
 std::string join_pointer(const std::string& base, std::size_t index)

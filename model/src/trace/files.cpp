@@ -1,5 +1,5 @@
 #include "pc5check/trace/trace.h"
-#include "trace/position_index.h"
+#include "trace/json_document.h"
 #include "trace/stream_detail.h"
 
 #include <algorithm>

@@ -1,9 +1,11 @@
-#include "pc5check/common/hex.h"
+/// \file The trace reader: the contract of docs/trace-format.md read from the tape of the one JSON parser
+/// (json_document.h), with every error worded here. Whole documents, `.jsonl` lines (files.cpp) and the
+/// events of a streamed document (stream.cpp, parse_event) all come through this file.
+
 #include "pc5check/trace/trace.h"
-#include "trace/fast_reader.h"
 #include "trace/hex.h"
+#include "trace/json_document.h"
 #include "trace/names.h"
-#include "trace/position_index.h"
 #include "trace/stream_detail.h"
 
 #include <algorithm>
@@ -20,65 +22,15 @@ namespace pc5check::trace {
 
 namespace {
 
-using nlohmann::json;
+using detail::JsonDocument;
+using Ref = JsonDocument::Ref;
+using Kind = JsonDocument::Kind;
+using NumberType = JsonDocument::Number::Type;
 
 /// Longest text quoted from the input in a message, in characters.
 constexpr std::size_t kMaxQuoted = 48;
-/// Longest message taken over from nlohmann (its "last read" token may be a whole long string).
-constexpr std::size_t kMaxForeignMessage = 160;
 
 enum class Presence : std::uint8_t { required, optional };
-
-[[nodiscard]] bool is_json_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-/// `s` made fit for a one-line message: control characters escaped (and, if `ascii_only`, every
-/// non-ASCII byte), cut after `max` characters with "...".
-[[nodiscard]] std::string printable(std::string_view s, std::size_t max, bool ascii_only = false)
-{
-    std::string out;
-    std::size_t chars = 0;
-    for (const char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        const bool continuation = (u & 0xC0U) == 0x80U;
-        if (!continuation || ascii_only) {
-            if (chars == max) {
-                out += "...";
-                break;
-            }
-            ++chars;
-        }
-        if (u == '\n') {
-            out += "\\n";
-        } else if (u == '\t') {
-            out += "\\t";
-        } else if (u == '\r') {
-            out += "\\r";
-        } else if (u < 0x20U || u == 0x7FU || (ascii_only && u >= 0x80U)) {
-            out += "\\x";
-            append_hex(out, u, true);
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
-/// nlohmann's exception text without "[json.exception.x.nnn] " and its own (document-relative)
-/// position, made one printable line.
-[[nodiscard]] std::string foreign_message(const json::exception& e)
-{
-    std::string_view what = e.what();
-    if (const auto bracket = what.find("] ");
-        what.starts_with("[json.exception.") && bracket != std::string_view::npos) {
-        what.remove_prefix(bracket + 2);
-    }
-    if (what.starts_with("parse error")) {
-        if (const auto colon = what.find(": "); colon != std::string_view::npos) {
-            what.remove_prefix(colon + 2);
-        }
-    }
-    return printable(what, kMaxForeignMessage, true);
-}
 
 [[nodiscard]] std::string join(const std::vector<std::string>& names)
 {
@@ -110,82 +62,33 @@ enum class Presence : std::uint8_t { required, optional };
     return pointer + "/" + std::to_string(index);
 }
 
-/// Whether a valid trace needs the position of the value at `pointer`: the root, each event, its IE
-/// object and each IE ("", /events/<i>, /events/<i>/ie, /events/<i>/ie/<name>). Other positions only
-/// matter for an error.
-[[nodiscard]] bool needed_on_success(std::string_view pointer)
-{
-    constexpr std::string_view kEvents = "/events/";
-    if (pointer.empty()) {
-        return true;
-    }
-    if (!pointer.starts_with(kEvents)) {
-        return false;
-    }
-    pointer.remove_prefix(kEvents.size());
-    const std::size_t digits = std::min(pointer.find('/'), pointer.size());
-    if (digits == 0 || pointer.substr(0, digits).find_first_not_of("0123456789") != std::string_view::npos) {
-        return false;
-    }
-    pointer.remove_prefix(digits);
-    constexpr std::string_view kIe = "/ie";
-    return pointer.empty() || pointer == kIe ||
-           (pointer.starts_with(kIe) && pointer[kIe.size()] == '/' &&
-            pointer.find('/', kIe.size() + 1) == std::string_view::npos);
-}
-
-/// Finds value positions: those a valid trace needs come from one scan up front; any other (for an
-/// error report) from a scan for that pointer and its ancestors, kept for the next lookup.
-class Locator {
+/// A JSON pointer, made into a string only when an error names it: a parent and a key or an index.
+class Pointer {
   public:
-    Locator(std::string_view text, detail::ScanOrigin origin, const detail::PositionIndex& main,
-            const Limits& limits = {})
-        : text_(text), origin_(std::move(origin)), main_(main), limits_(limits)
-    {
-    }
+    explicit Pointer(const std::string& whole) : parent_(whole) {}
+    Pointer(const std::string& parent, std::string_view key) : parent_(parent), key_(key), has_key_(true) {}
+    Pointer(const std::string& parent, std::size_t index) : parent_(parent), index_(index), has_index_(true) {}
 
-    [[nodiscard]] std::optional<detail::Located> find(const std::string& pointer)
+    [[nodiscard]] std::string str() const
     {
-        if (const detail::Located* loc = main_.find(pointer)) {
-            return *loc;
+        if (has_key_) {
+            return child(parent_, key_);
         }
-        if (pointer.size() > detail::PositionIndex::kMaxPointerLength) {
-            return std::nullopt; // never recorded: the caller falls back to an ancestor
-        }
-        if (!extra_ || !on_path(pointer)) {
-            extra_ = detail::PositionIndex::scan_for(text_, origin_, pointer, limits_);
-            extra_pointer_ = pointer;
-        }
-        if (const detail::Located* loc = extra_->find(pointer)) {
-            return *loc;
-        }
-        return std::nullopt;
+        return has_index_ ? child(parent_, index_) : parent_;
     }
 
   private:
-    /// Whether `pointer` is the one the extra scan was for, or an ancestor of it.
-    [[nodiscard]] bool on_path(const std::string& pointer) const
-    {
-        return extra_pointer_ == pointer ||
-               (extra_pointer_.size() > pointer.size() && extra_pointer_.starts_with(pointer) &&
-                extra_pointer_[pointer.size()] == '/');
-    }
-
-    std::string_view text_;
-    detail::ScanOrigin origin_;
-    const detail::PositionIndex& main_;
-    Limits limits_; // a copy: the default argument is a temporary
-    std::optional<detail::PositionIndex> extra_;
-    std::string extra_pointer_;
+    const std::string& parent_;
+    std::string_view key_;
+    std::size_t index_ = 0;
+    bool has_key_ = false;
+    bool has_index_ = false;
 };
 
-/// What the reader knows about the document: text, file, positions, and the event being read.
+/// What the reader knows about the document: its tape, file, and the event being read.
 class Context {
   public:
-    Context(std::string_view text, const std::string& file, Locator& locator)
-        : text_(text), file_(file), locator_(locator)
-    {
-    }
+    Context(const JsonDocument& doc, const std::string& file) : doc_(doc), file_(file) {}
 
     /// The same context, inside event `i`.
     [[nodiscard]] Context in_event(std::size_t i) const
@@ -195,20 +98,7 @@ class Context {
         return c;
     }
 
-    /// Where the value at `pointer` starts (its key if `at_key`), or its nearest recorded ancestor.
-    [[nodiscard]] Position locate(std::string pointer, bool at_key = false) const
-    {
-        while (true) {
-            if (const std::optional<detail::Located> loc = locator_.find(pointer)) {
-                return at_key && loc->key.line != 0 ? loc->key : loc->value;
-            }
-            if (pointer.empty()) {
-                return Position{};
-            }
-            pointer.erase(pointer.rfind('/'));
-            at_key = false;
-        }
-    }
+    [[nodiscard]] const JsonDocument& doc() const { return doc_; }
 
     [[nodiscard]] Error error(ErrorCode code, std::string pointer, std::string message, Position at) const
     {
@@ -223,144 +113,123 @@ class Context {
         return e;
     }
 
-    /// A bad_input error about the value at `pointer` (about its key if `at_key`).
-    [[nodiscard]] Error error(const std::string& pointer, std::string message, bool at_key = false) const
+    /// A bad_input error about the value (or key) `at`.
+    [[nodiscard]] Error error(const Pointer& pointer, std::string message, Ref at) const
     {
-        return error(ErrorCode::bad_input, pointer, std::move(message), locate(pointer, at_key));
+        return error(ErrorCode::bad_input, pointer.str(), std::move(message), doc_.position(at));
     }
 
     /// How a found value reads in a message: scalars as written in the text, containers by kind.
-    [[nodiscard]] std::string found(const json& v, const std::string& pointer) const
+    [[nodiscard]] std::string found(Ref v) const
     {
-        if (v.is_object()) {
+        if (doc_.kind(v) == Kind::object) {
             return "an object";
         }
-        if (v.is_array()) {
+        if (doc_.kind(v) == Kind::array) {
             return "an array";
         }
-        if (const std::optional<detail::Located> loc = locator_.find(pointer)) {
-            return printable(raw_token(loc->offset), kMaxQuoted);
+        return detail::printable(doc_.token(v), kMaxQuoted);
+    }
+
+    /// Whether `v` is a number nlohmann would read as a non-negative 64-bit integer; its value in `out`.
+    [[nodiscard]] bool unsigned_number(Ref v, std::uint64_t& out) const
+    {
+        const JsonDocument::Node& n = doc_.node(v);
+        if (n.kind != Kind::number || !n.integral || n.negative) {
+            return false;
         }
-        return printable(v.dump(), kMaxQuoted);
+        const JsonDocument::Number num = doc_.number(v);
+        out = num.u;
+        return num.type == NumberType::unsigned_integer;
     }
 
     /// An integer 0..max written as a JSON integer.
     template <class T>
-    [[nodiscard]] Expected<T> integer(const json& v, const std::string& pointer,
-                                      T max = std::numeric_limits<T>::max()) const
+    [[nodiscard]] Expected<T> integer(Ref v, const Pointer& pointer, T max = std::numeric_limits<T>::max()) const
     {
-        if (v.is_number_unsigned() && v.get<std::uint64_t>() <= max) {
-            return static_cast<T>(v.get<std::uint64_t>());
+        std::uint64_t u = 0;
+        if (unsigned_number(v, u) && u <= max) {
+            return static_cast<T>(u);
         }
         std::string why;
-        if (v.is_number_integer()) { // out of range (nlohmann keeps only negative integers signed)
-            why = " (out of range)";
-        } else if (v.is_number_float()) {
-            // nlohmann turns an integer too large for 64 bits into a double: tell it from 1.5 or 1e3.
-            const std::optional<detail::Located> loc = locator_.find(pointer);
-            const bool written_as_integer =
-                loc.has_value() && raw_token(loc->offset).find_first_of(".eE") == std::string_view::npos;
-            why = written_as_integer ? " (out of range)" : " (a JSON integer has no fraction or exponent)";
+        if (doc_.kind(v) == Kind::number) {
+            const JsonDocument::Node& n = doc_.node(v);
+            // An integer too large for 64 bits is still written as one: tell it from 1.5 or 1e3.
+            why = n.integral ? " (out of range)" : " (a JSON integer has no fraction or exponent)";
         }
-        return tl::make_unexpected(error(pointer, "expected an integer 0.." + std::to_string(max) +
-                                                      ", found " + found(v, pointer) + why));
+        return tl::make_unexpected(
+            error(pointer, "expected an integer 0.." + std::to_string(max) + ", found " + found(v) + why, v));
     }
 
     /// A time in seconds: a finite number >= 0.
-    [[nodiscard]] Expected<double> seconds(const json& v, const std::string& pointer) const
+    [[nodiscard]] Expected<double> seconds(Ref v, const Pointer& pointer) const
     {
-        if (v.is_number()) {
-            const auto d = v.get<double>();
+        if (doc_.kind(v) == Kind::number) {
+            const double d = doc_.number(v).as_double();
             if (std::isfinite(d) && d >= 0.0) {
                 return d;
             }
         }
-        return tl::make_unexpected(
-            error(pointer, "expected a finite number of seconds >= 0, found " + found(v, pointer)));
+        return tl::make_unexpected(error(pointer, "expected a finite number of seconds >= 0, found " + found(v), v));
     }
 
-    [[nodiscard]] Expected<bool> boolean(const json& v, const std::string& pointer) const
+    [[nodiscard]] Expected<bool> boolean(Ref v, const Pointer& pointer) const
     {
-        if (v.is_boolean()) {
-            return v.get<bool>();
+        if (doc_.kind(v) == Kind::true_literal || doc_.kind(v) == Kind::false_literal) {
+            return doc_.kind(v) == Kind::true_literal;
         }
-        return tl::make_unexpected(error(pointer, "expected true or false, found " + found(v, pointer)));
+        return tl::make_unexpected(error(pointer, "expected true or false, found " + found(v), v));
     }
 
     /// A string; `what` describes it in the message.
-    [[nodiscard]] Expected<std::string> string(const json& v, const std::string& pointer, bool non_empty,
+    [[nodiscard]] Expected<std::string> string(Ref v, const Pointer& pointer, bool non_empty,
                                                std::string_view what) const
     {
-        if (v.is_string() && (!non_empty || !v.get_ref<const std::string&>().empty())) {
-            return v.get<std::string>();
+        if (doc_.kind(v) == Kind::string && (!non_empty || doc_.node(v).size != 0)) {
+            return doc_.string(v);
         }
-        return tl::make_unexpected(error(pointer, std::string("expected ") +
-                                                      (non_empty ? "a non-empty" : "a") + " string (" +
-                                                      std::string(what) + "), found " + found(v, pointer)));
+        return tl::make_unexpected(error(pointer,
+                                         std::string("expected ") + (non_empty ? "a non-empty" : "a") +
+                                             " string (" + std::string(what) + "), found " + found(v),
+                                         v));
     }
 
     /// One of `names`; `what`, if not empty, describes the value in the message.
-    [[nodiscard]] Expected<std::string> name(const json& v, const std::string& pointer,
-                                             const std::vector<std::string>& names,
+    [[nodiscard]] Expected<std::string> name(Ref v, const Pointer& pointer, const std::vector<std::string>& names,
                                              std::string_view what) const
     {
-        if (v.is_string()) {
-            for (const std::string& n : names) {
-                if (n == v.get_ref<const std::string&>()) {
-                    return n;
-                }
+        for (const std::string& n : names) {
+            if (doc_.string_equals(v, n)) {
+                return n;
             }
         }
         std::string message = "expected ";
         if (!what.empty()) {
             message += std::string(what) + ", ";
         }
-        return tl::make_unexpected(
-            error(pointer, message + "one of " + join(names) + ", found " + found(v, pointer)));
+        return tl::make_unexpected(error(pointer, message + "one of " + join(names) + ", found " + found(v), v));
     }
 
     /// Hex digits; `octets`: the exact length required, if any.
-    [[nodiscard]] Expected<Bytes> hex(const json& v, const std::string& pointer,
-                                      std::optional<std::size_t> octets, std::string_view what) const
+    [[nodiscard]] Expected<Bytes> hex(Ref v, const Pointer& pointer, std::optional<std::size_t> octets,
+                                      std::string_view what) const
     {
-        if (!v.is_string()) {
+        if (doc_.kind(v) != Kind::string) {
             const std::string digits = octets ? std::to_string(*octets * 2) + " hex digits"
                                               : std::string("an even number of hex digits");
-            return tl::make_unexpected(error(pointer, "expected a string of " + digits + " for " +
-                                                          std::string(what) + ", found " +
-                                                          found(v, pointer)));
+            return tl::make_unexpected(error(
+                pointer, "expected a string of " + digits + " for " + std::string(what) + ", found " + found(v), v));
         }
-        auto bytes = detail::parse_hex(v.get_ref<const std::string&>(), octets, what);
+        auto bytes = detail::parse_hex(doc_.string(v), octets, what);
         if (!bytes) {
-            return tl::make_unexpected(error(pointer, std::move(bytes).error()));
+            return tl::make_unexpected(error(pointer, std::move(bytes).error(), v));
         }
         return std::move(*bytes);
     }
 
   private:
-    /// The scalar token starting at `offset`: a whole string literal, or a number/literal.
-    [[nodiscard]] std::string_view raw_token(std::size_t offset) const
-    {
-        std::size_t end = offset;
-        if (end < text_.size() && text_[end] == '"') {
-            for (++end; end < text_.size() && text_[end] != '"'; ++end) {
-                if (text_[end] == '\\') {
-                    ++end;
-                }
-            }
-            end = end < text_.size() ? end + 1 : text_.size();
-        } else {
-            while (end < text_.size() && !is_json_ws(text_[end]) && text_[end] != ',' && text_[end] != ']' &&
-                   text_[end] != '}') {
-                ++end;
-            }
-        }
-        return text_.substr(offset, end - offset);
-    }
-
-    std::string_view text_;
+    const JsonDocument& doc_;
     const std::string& file_;
-    Locator& locator_;
     std::optional<std::size_t> event_index_;
 };
 
@@ -369,31 +238,31 @@ class Context {
 class Fields {
   public:
     /// `what` names the object in messages; `allowed`, if not empty, is the closed set of its keys.
-    Fields(const Context& ctx, const json& value, std::string pointer, std::string what,
+    Fields(const Context& ctx, Ref value, std::string pointer, std::string what,
            std::initializer_list<std::string_view> allowed)
-        : ctx_(ctx), value_(value), pointer_(std::move(pointer)), what_(std::move(what))
+        : ctx_(ctx), doc_(ctx.doc()), value_(value), pointer_(std::move(pointer)), what_(std::move(what))
     {
-        if (!value_.is_object()) {
-            fail(ctx_.error(pointer_,
-                            "expected an object for " + what_ + ", found " + ctx_.found(value_, pointer_)));
+        if (doc_.kind(value_) != Kind::object) {
+            fail(ctx_.error(Pointer(pointer_), "expected an object for " + what_ + ", found " + ctx_.found(value_),
+                            value_));
             return;
         }
         if (allowed.size() == 0) {
             return;
         }
-        for (const auto& [key, member] : value_.items()) {
-            bool known = false;
+        doc_.for_each_member(value_, [&](Ref key, Ref) {
             for (const std::string_view a : allowed) {
-                known = known || key == a;
+                if (doc_.string_equals(key, a)) {
+                    return true;
+                }
             }
-            if (!known) {
-                fail(ctx_.error(child(pointer_, key),
-                                "unknown key '" + printable(key, kMaxQuoted) + "' in " + what_ +
-                                    "; expected one of " + join(allowed),
-                                true));
-                return;
-            }
-        }
+            const std::string name = doc_.string(key);
+            fail(ctx_.error(Pointer(pointer_, name),
+                            "unknown key '" + detail::printable(name, kMaxQuoted) + "' in " + what_ +
+                                "; expected one of " + join(allowed),
+                            key));
+            return false;
+        });
     }
 
     [[nodiscard]] bool ok() const { return !error_.has_value(); }
@@ -426,42 +295,42 @@ class Fields {
         }
     }
 
-    /// The member `key`, or nullptr when absent (an error if required) or after an error.
-    [[nodiscard]] const json* get(std::string_view key, Presence presence)
+    /// The member `key`, or nullopt when absent (an error if required) or after an error.
+    [[nodiscard]] std::optional<Ref> get(std::string_view key, Presence presence)
     {
         if (error_) {
-            return nullptr;
+            return std::nullopt;
         }
-        const auto it = value_.find(key);
-        if (it != value_.end()) {
-            return &*it;
+        if (const std::optional<Ref> v = doc_.member(value_, key)) {
+            return v;
         }
         if (presence == Presence::required) {
-            fail(ctx_.error(pointer_, "missing required key '" + std::string(key) + "' in " + what_));
+            fail(ctx_.error(Pointer(pointer_), "missing required key '" + std::string(key) + "' in " + what_,
+                            value_));
         }
-        return nullptr;
+        return std::nullopt;
     }
 
     template <class T, class Out>
     void integer(std::string_view key, Presence presence, Out& out, T max = std::numeric_limits<T>::max())
     {
-        if (const json* v = get(key, presence)) {
-            assign(ctx_.integer<T>(*v, pointer(key), max), out);
+        if (const std::optional<Ref> v = get(key, presence)) {
+            assign(ctx_.integer<T>(*v, Pointer(pointer_, key), max), out);
         }
     }
 
     template <class Out> void boolean(std::string_view key, Presence presence, Out& out)
     {
-        if (const json* v = get(key, presence)) {
-            assign(ctx_.boolean(*v, pointer(key)), out);
+        if (const std::optional<Ref> v = get(key, presence)) {
+            assign(ctx_.boolean(*v, Pointer(pointer_, key)), out);
         }
     }
 
     template <class Out>
     void string(std::string_view key, Presence presence, Out& out, bool non_empty, std::string_view what)
     {
-        if (const json* v = get(key, presence)) {
-            assign(ctx_.string(*v, pointer(key), non_empty, what), out);
+        if (const std::optional<Ref> v = get(key, presence)) {
+            assign(ctx_.string(*v, Pointer(pointer_, key), non_empty, what), out);
         }
     }
 
@@ -469,8 +338,8 @@ class Fields {
     void name(std::string_view key, Presence presence, Out& out, const std::vector<std::string>& names,
               std::string_view what = {})
     {
-        if (const json* v = get(key, presence)) {
-            assign(ctx_.name(*v, pointer(key), names, what), out);
+        if (const std::optional<Ref> v = get(key, presence)) {
+            assign(ctx_.name(*v, Pointer(pointer_, key), names, what), out);
         }
     }
 
@@ -478,28 +347,30 @@ class Fields {
     void names(std::string_view key, Presence presence, std::vector<std::string>& out,
                const std::vector<std::string>& names)
     {
-        const json* v = get(key, presence);
-        if (v == nullptr) {
+        const std::optional<Ref> v = get(key, presence);
+        if (!v) {
             return;
         }
         const std::string p = pointer(key);
-        if (!v->is_array()) {
-            fail(ctx_.error(p, "expected an array of names, each one of " + join(names) + ", found " +
-                                   ctx_.found(*v, p)));
+        if (doc_.kind(*v) != Kind::array) {
+            fail(ctx_.error(Pointer(p), "expected an array of names, each one of " + join(names) + ", found " +
+                                            ctx_.found(*v),
+                            *v));
             return;
         }
         out.clear();
-        for (std::size_t i = 0; i < v->size() && ok(); ++i) {
+        doc_.for_each_element(*v, [&](std::size_t i, Ref e) {
             out.emplace_back();
-            assign(ctx_.name((*v)[i], child(p, i), names, {}), out.back());
-        }
+            assign(ctx_.name(e, Pointer(p, i), names, {}), out.back());
+            return ok();
+        });
     }
 
     template <class Out>
     void hex(std::string_view key, Presence presence, Out& out, std::optional<std::size_t> octets)
     {
-        if (const json* v = get(key, presence)) {
-            assign(ctx_.hex(*v, pointer(key), octets, key), out);
+        if (const std::optional<Ref> v = get(key, presence)) {
+            assign(ctx_.hex(*v, Pointer(pointer_, key), octets, key), out);
         }
     }
 
@@ -514,22 +385,23 @@ class Fields {
 
   private:
     const Context& ctx_;
-    const json& value_;
+    const JsonDocument& doc_;
+    Ref value_;
     std::string pointer_;
     std::string what_;
     std::optional<Error> error_;
 };
 
-[[nodiscard]] Expected<SecCaps> read_sec_caps(const Context& ctx, const json& v, const std::string& pointer)
+[[nodiscard]] Expected<SecCaps> read_sec_caps(const Context& ctx, Ref v, std::string pointer)
 {
-    Fields f(ctx, v, pointer, "initiator_sec_cap", {"nea", "nia"});
+    Fields f(ctx, v, std::move(pointer), "initiator_sec_cap", {"nea", "nia"});
     SecCaps caps;
     f.names("nea", Presence::required, caps.nea, detail::nea_names());
     f.names("nia", Presence::required, caps.nia, detail::nia_names());
     return f.finish(std::move(caps));
 }
 
-[[nodiscard]] Expected<Link> read_link(const Context& ctx, const json& v)
+[[nodiscard]] Expected<Link> read_link(const Context& ctx, Ref v)
 {
     Fields f(ctx, v, "/link", "link",
              {"k_nrp_id", "k_nrp_sess_id", "selected_algs", "k_nrp_sess", "initiator_sec_cap",
@@ -537,19 +409,18 @@ class Fields {
     Link link;
     f.integer<std::uint32_t>("k_nrp_id", Presence::required, link.k_nrp_id);
     f.integer<std::uint16_t>("k_nrp_sess_id", Presence::required, link.k_nrp_sess_id);
-    if (const json* algs = f.get("selected_algs", Presence::optional)) {
+    if (const std::optional<Ref> algs = f.get("selected_algs", Presence::optional)) {
         Fields a(ctx, *algs, f.pointer("selected_algs"), "selected_algs", {"nea", "nia"});
         a.name("nea", Presence::optional, link.selected_nea, detail::nea_names());
         a.name("nia", Presence::optional, link.selected_nia, detail::nia_names());
         f.take(a);
     }
     f.hex("k_nrp_sess", Presence::optional, link.k_nrp_sess, 32);
-    if (const json* caps = f.get("initiator_sec_cap", Presence::optional)) {
+    if (const std::optional<Ref> caps = f.get("initiator_sec_cap", Presence::optional)) {
         f.assign(read_sec_caps(ctx, *caps, f.pointer("initiator_sec_cap")), link.initiator_sec_cap);
     }
-    if (const json* policy = f.get("signalling_policy", Presence::optional)) {
-        Fields p(ctx, *policy, f.pointer("signalling_policy"), "signalling_policy",
-                 {"integrity", "ciphering"});
+    if (const std::optional<Ref> policy = f.get("signalling_policy", Presence::optional)) {
+        Fields p(ctx, *policy, f.pointer("signalling_policy"), "signalling_policy", {"integrity", "ciphering"});
         SignallingPolicy sp;
         p.name("integrity", Presence::required, sp.integrity, detail::policy_names());
         p.name("ciphering", Presence::required, sp.ciphering, detail::policy_names());
@@ -559,30 +430,30 @@ class Fields {
     return f.finish(std::move(link));
 }
 
-[[nodiscard]] Expected<KeyEntry> read_key(const Context& ctx, const json& v, const std::string& pointer)
+[[nodiscard]] Expected<KeyEntry> read_key(const Context& ctx, Ref v, std::string pointer)
 {
-    Fields f(ctx, v, pointer, "key entry", {"k_nrp_id", "k_nrp"});
+    Fields f(ctx, v, std::move(pointer), "key entry", {"k_nrp_id", "k_nrp"});
     KeyEntry key;
     f.integer<std::uint32_t>("k_nrp_id", Presence::required, key.k_nrp_id);
     f.hex("k_nrp", Presence::required, key.k_nrp, 32);
     return f.finish(std::move(key));
 }
 
-[[nodiscard]] Expected<Sec> read_sec(const Context& ctx, const json& v, const std::string& pointer)
+[[nodiscard]] Expected<Sec> read_sec(const Context& ctx, Ref v, const std::string& event_pointer)
 {
     Sec sec;
-    if (v.is_string() && v.get_ref<const std::string&>() == "none") {
+    if (ctx.doc().string_equals(v, "none")) {
         sec.kind = Sec::Kind::none;
         return sec;
     }
-    if (!v.is_object()) {
+    if (ctx.doc().kind(v) != Kind::object) {
         return tl::make_unexpected(ctx.error(
-            pointer,
-            "expected \"none\" or an object with ctx, count, bearer, direction, mac, ciphered for sec, "
-            "found " +
-                ctx.found(v, pointer)));
+            Pointer(event_pointer, "sec"),
+            "expected \"none\" or an object with ctx, count, bearer, direction, mac, ciphered for sec, found " +
+                ctx.found(v),
+            v));
     }
-    Fields f(ctx, v, pointer, "sec", {"ctx", "count", "bearer", "direction", "mac", "ciphered"});
+    Fields f(ctx, v, child(event_pointer, "sec"), "sec", {"ctx", "count", "bearer", "direction", "mac", "ciphered"});
     sec.kind = Sec::Kind::protected_;
     f.integer<std::uint16_t>("ctx", Presence::optional, sec.ctx);
     f.integer<std::uint32_t>("count", Presence::optional, sec.count);
@@ -598,17 +469,17 @@ class Fields {
     return f.finish(sec);
 }
 
-/// Reads event `i`; its IEs are moved out of `v`.
-[[nodiscard]] Expected<Event> read_event(const Context& ctx, json& v, std::size_t i, double previous_at)
+/// Reads event `i` from element `v` of `events`.
+[[nodiscard]] Expected<Event> read_event(const Context& ctx, Ref v, std::size_t i, double previous_at)
 {
-    const std::string pointer = child("/events", i);
-    Fields f(ctx, v, pointer, "event", {"at", "from", "msg", "ie", "sec", "pdu"});
+    const JsonDocument& doc = ctx.doc();
+    std::string pointer = "/events/" + std::to_string(i);
     Event event;
-    event.pointer = pointer;
-    event.position = ctx.locate(pointer);
+    event.position = doc.position(v);
+    Fields f(ctx, v, pointer, "event", {"at", "from", "msg", "ie", "sec", "pdu"});
     event.at = previous_at;
-    if (const json* at = f.get("at", Presence::optional)) {
-        f.assign(ctx.seconds(*at, f.pointer("at")), event.at);
+    if (const std::optional<Ref> at = f.get("at", Presence::optional)) {
+        f.assign(ctx.seconds(*at, Pointer(pointer, "at")), event.at);
     }
     std::string from;
     f.name("from", Presence::required, from, detail::role_names(), "the sending role");
@@ -616,108 +487,132 @@ class Fields {
         event.from = *detail::role_from_string(from);
     }
     f.name("msg", Presence::required, event.msg, contract_message_names(), "a message name");
-    if (const json* ie = f.get("ie", Presence::optional)) {
-        const std::string ie_pointer = f.pointer("ie");
+    if (const std::optional<Ref> ie = f.get("ie", Presence::optional)) {
         // null: the IEs were not decoded (ciphered, or the capture tool could not parse them).
-        if (!ie->is_object() && !ie->is_null()) {
-            f.fail(ctx.error(ie_pointer, "expected an object of IEs (name: value) or null (not decoded) for ie, found " +
-                                             ctx.found(*ie, ie_pointer)));
-        } else {
-            for (const auto& [name, value] : ie->items()) {
-                event.ie_positions[name] = ctx.locate(child(ie_pointer, name));
-            }
+        if (doc.kind(*ie) != Kind::object && doc.kind(*ie) != Kind::null) {
+            f.fail(ctx.error(Pointer(pointer, "ie"),
+                             "expected an object of IEs (name: value) or null (not decoded) for ie, found " +
+                                 ctx.found(*ie),
+                             *ie));
+        } else if (doc.kind(*ie) == Kind::object) {
+            doc.for_each_member(*ie, [&](Ref name, Ref value) {
+                event.ie_positions.emplace(doc.string(name), doc.position(value));
+                return true;
+            });
         }
     }
-    if (const json* sec = f.get("sec", Presence::optional)) {
-        f.assign(read_sec(ctx, *sec, f.pointer("sec")), event.sec);
+    if (const std::optional<Ref> sec = f.get("sec", Presence::optional)) {
+        f.assign(read_sec(ctx, *sec, pointer), event.sec);
     }
     f.hex("pdu", Presence::optional, event.pdu, std::nullopt);
     if (f.ok()) {
-        if (const auto ie = v.find("ie"); ie != v.end()) {
-            event.ie = std::move(*ie); // raw, checked against the spec on binding
+        if (const std::optional<Ref> ie = doc.member(v, "ie")) {
+            event.ie = doc.to_json(*ie); // raw, checked against the spec on binding
         }
     }
+    event.pointer = std::move(pointer);
     return f.finish(std::move(event));
 }
 
-[[nodiscard]] Expected<Expect> read_expect(const Context& ctx, const json& v)
+[[nodiscard]] Expected<Expect> read_expect(const Context& ctx, Ref v)
 {
+    const JsonDocument& doc = ctx.doc();
     Fields f(ctx, v, "/expect", "expect",
              {"verdict", "rules", "max_missing", "timeout_ms", "assumed", "unverified", "limit"});
     Expect expect;
     f.name("verdict", Presence::required, expect.verdict, detail::verdict_names());
     const auto strings = [&](const char* key, const char* what, const char* element, std::vector<std::string>& out) {
-        if (const json* list = f.get(key, Presence::optional)) {
+        if (const std::optional<Ref> list = f.get(key, Presence::optional)) {
             const std::string p = f.pointer(key);
-            if (!list->is_array()) {
-                f.fail(ctx.error(p, std::string("expected an array of ") + what + " for " + key + ", found " +
-                                        ctx.found(*list, p)));
+            if (doc.kind(*list) != Kind::array) {
+                f.fail(ctx.error(Pointer(p),
+                                 std::string("expected an array of ") + what + " for " + key + ", found " +
+                                     ctx.found(*list),
+                                 *list));
+                return;
             }
-            for (std::size_t i = 0; f.ok() && i < list->size(); ++i) {
+            doc.for_each_element(*list, [&](std::size_t i, Ref e) {
                 out.emplace_back();
-                f.assign(ctx.string((*list)[i], child(p, i), true, element), out.back());
-            }
+                f.assign(ctx.string(e, Pointer(p, i), true, element), out.back());
+                return f.ok();
+            });
         }
     };
     strings("rules", "rule IDs", "a rule ID", expect.rules);
     strings("assumed", "texts", "a text", expect.assumed);
     strings("unverified", "rule IDs", "a rule ID", expect.unverified);
     const auto count = [&](const char* key, std::optional<unsigned>& out) {
-        if (const json* n = f.get(key, Presence::optional)) {
-            if (!n->is_number_unsigned() || n->get<std::uint64_t>() > 1'000'000U) {
-                f.fail(ctx.error(f.pointer(key), std::string("expected an integer 0..1000000 for ") + key + ", found " +
-                                                     ctx.found(*n, f.pointer(key))));
+        if (const std::optional<Ref> n = f.get(key, Presence::optional)) {
+            std::uint64_t u = 0;
+            if (!ctx.unsigned_number(*n, u) || u > 1'000'000U) {
+                f.fail(ctx.error(Pointer(f.pointer(), key),
+                                 std::string("expected an integer 0..1000000 for ") + key + ", found " +
+                                     ctx.found(*n),
+                                 *n));
             } else {
-                out = static_cast<unsigned>(n->get<std::uint64_t>());
+                out = static_cast<unsigned>(u);
             }
         }
     };
     count("max_missing", expect.max_missing);
     count("timeout_ms", expect.timeout_ms);
-    if (const json* limit = f.get("limit", Presence::optional)) {
-        f.assign(ctx.string(*limit, f.pointer("limit"), true, "a text"), expect.limit);
+    if (const std::optional<Ref> limit = f.get("limit", Presence::optional)) {
+        f.assign(ctx.string(*limit, Pointer(f.pointer(), "limit"), true, "a text"), expect.limit);
     }
     return f.finish(std::move(expect));
 }
 
 /// `attacker_steps`: [{"event": N, "attack": "injected" | "dropped", "action": free text}, ...] (the event
 /// index is checked against the events when the steps are used: a streamed header has none yet).
-[[nodiscard]] Expected<std::vector<AttackerStep>> read_attacker_steps(const Context& ctx, const json& v)
+[[nodiscard]] Expected<std::vector<AttackerStep>> read_attacker_steps(const Context& ctx, Ref v)
 {
+    const JsonDocument& doc = ctx.doc();
     const std::string p = "/attacker_steps";
-    if (!v.is_array()) {
+    if (doc.kind(v) != Kind::array) {
         return tl::make_unexpected(
-            ctx.error(p, "expected an array of {event, attack} for attacker_steps, found " + ctx.found(v, p)));
+            ctx.error(Pointer(p), "expected an array of {event, attack} for attacker_steps, found " + ctx.found(v), v));
     }
     std::vector<AttackerStep> out;
-    for (std::size_t i = 0; i < v.size(); ++i) {
-        const std::string ip = child(p, i);
-        const json& item = v[i];
-        const auto event = item.is_object() ? item.find("event") : item.end();
-        const auto attack = item.is_object() ? item.find("attack") : item.end();
-        if (!item.is_object() || event == item.end() || !event->is_number_unsigned() || attack == item.end() ||
-            !attack->is_string() || (*attack != "injected" && *attack != "dropped")) {
-            return tl::make_unexpected(ctx.error(
-                ip, "expected {\"event\": <event index>, \"attack\": \"injected\" or \"dropped\"}, found " +
-                        ctx.found(item, ip)));
+    std::optional<Error> error;
+    doc.for_each_element(v, [&](std::size_t i, Ref item) {
+        const bool object = doc.kind(item) == Kind::object;
+        const std::optional<Ref> event = object ? doc.member(item, "event") : std::nullopt;
+        const std::optional<Ref> attack = object ? doc.member(item, "attack") : std::nullopt;
+        std::uint64_t index = 0;
+        const bool injected = attack && doc.string_equals(*attack, "injected");
+        if (!event || !ctx.unsigned_number(*event, index) || !attack ||
+            (!injected && !doc.string_equals(*attack, "dropped"))) {
+            error = ctx.error(Pointer(p, i),
+                              "expected {\"event\": <event index>, \"attack\": \"injected\" or \"dropped\"}, found " +
+                                  ctx.found(item),
+                              item);
+            return false;
         }
-        out.push_back(AttackerStep{event->get<std::size_t>(), *attack == "injected"});
+        out.push_back(AttackerStep{index, injected});
+        return true;
+    });
+    if (error) {
+        return tl::make_unexpected(std::move(*error));
     }
     return out;
 }
 
-/// Reads the document; the events are moved out of `doc` (and released) as they are read.
-[[nodiscard]] Expected<Trace> read_trace(const Context& ctx, json& doc, Trace trace)
+/// Reads the document whose root is node 0.
+[[nodiscard]] Expected<Trace> read_trace(const Context& ctx, Trace trace)
 {
-    if (!doc.is_object()) {
-        return tl::make_unexpected(
-            ctx.error("", "expected a JSON object (a pc5-trace/1 document), found " + ctx.found(doc, "")));
+    const JsonDocument& doc = ctx.doc();
+    constexpr Ref kRoot = 0;
+    if (doc.kind(kRoot) != Kind::object) {
+        return tl::make_unexpected(ctx.error(
+            ErrorCode::bad_input, "", "expected a JSON object (a pc5-trace/1 document), found " + ctx.found(kRoot),
+            doc.position(kRoot)));
     }
-    Fields f(ctx, doc, "", "the document", {}); // unknown top-level keys are vendor metadata
-    if (const json* format = f.get("format", Presence::required)) {
-        if (!format->is_string() || format->get_ref<const std::string&>() != detail::kFormat) {
-            f.fail(ctx.error("/format", "expected \"" + std::string(detail::kFormat) + "\", found " +
-                                            ctx.found(*format, "/format")));
+    Fields f(ctx, kRoot, "", "the document", {}); // unknown top-level keys are vendor metadata
+    if (const std::optional<Ref> format = f.get("format", Presence::required)) {
+        if (!doc.string_equals(*format, detail::kFormat)) {
+            f.fail(ctx.error(Pointer(f.pointer(), "format"),
+                             "expected \"" + std::string(detail::kFormat) + "\", found " + ctx.found(*format),
+                             *format));
         }
     }
     f.string("spec", Presence::required, trace.spec, true, "a spec id, e.g. \"ts33536-r17\"");
@@ -727,41 +622,43 @@ class Fields {
     if (f.ok()) {
         trace.observer = *detail::observer_from_string(observer);
     }
-    if (const json* link = f.get("link", Presence::required)) {
+    if (const std::optional<Ref> link = f.get("link", Presence::required)) {
         f.assign(read_link(ctx, *link), trace.link);
     }
-    if (const json* keys = f.get("keys", Presence::optional)) {
-        if (!keys->is_array()) {
-            f.fail(ctx.error("/keys", "expected an array of {k_nrp_id, k_nrp} for keys, found " +
-                                          ctx.found(*keys, "/keys")));
-        }
-        for (std::size_t i = 0; f.ok() && i < keys->size(); ++i) {
-            trace.keys.emplace_back();
-            f.assign(read_key(ctx, (*keys)[i], child("/keys", i)), trace.keys.back());
-        }
-    }
-    if (f.get("events", Presence::required) != nullptr) {
-        json& events = doc.at("events");
-        if (!events.is_array()) {
-            f.fail(ctx.error("/events", "expected an array of events for events, found " +
-                                            ctx.found(events, "/events")));
+    if (const std::optional<Ref> keys = f.get("keys", Presence::optional)) {
+        if (doc.kind(*keys) != Kind::array) {
+            f.fail(ctx.error(Pointer(f.pointer(), "keys"),
+                             "expected an array of {k_nrp_id, k_nrp} for keys, found " + ctx.found(*keys), *keys));
         } else {
-            trace.events.reserve(events.size());
-        }
-        double at = 0.0;
-        for (std::size_t i = 0; f.ok() && i < events.size(); ++i) {
-            trace.events.emplace_back();
-            f.assign(read_event(ctx.in_event(i), events[i], i, at), trace.events.back());
-            at = trace.events.back().at;
-            events[i] = nullptr; // keeps peak memory near one copy of the events
+            const std::string p = "/keys";
+            doc.for_each_element(*keys, [&](std::size_t i, Ref e) {
+                trace.keys.emplace_back();
+                f.assign(read_key(ctx, e, child(p, i)), trace.keys.back());
+                return f.ok();
+            });
         }
     }
-    if (const json* expect = f.get("expect", Presence::optional)) {
+    if (const std::optional<Ref> events = f.get("events", Presence::required)) {
+        if (doc.kind(*events) != Kind::array) {
+            f.fail(ctx.error(Pointer(f.pointer(), "events"),
+                             "expected an array of events for events, found " + ctx.found(*events), *events));
+        } else {
+            trace.events.reserve(doc.node(*events).size);
+            double at = 0.0;
+            doc.for_each_element(*events, [&](std::size_t i, Ref e) {
+                trace.events.emplace_back();
+                f.assign(read_event(ctx.in_event(i), e, i, at), trace.events.back());
+                at = trace.events.back().at;
+                return f.ok();
+            });
+        }
+    }
+    if (const std::optional<Ref> expect = f.get("expect", Presence::optional)) {
         Expect e;
         f.assign(read_expect(ctx, *expect), e);
         trace.expect = std::move(e);
     }
-    if (const json* steps = f.get("attacker_steps", Presence::optional)) {
+    if (const std::optional<Ref> steps = f.get("attacker_steps", Presence::optional)) {
         f.assign(read_attacker_steps(ctx, *steps), trace.attacker_steps);
     }
     return f.finish(std::move(trace));
@@ -772,105 +669,47 @@ class Fields {
 Expected<Trace> parse_trace(std::string_view text, const std::string& file, std::size_t first_line,
                             const Limits& limits)
 {
-    // Valid documents, nearly all of them, are read in one pass; the full reader finds and words errors.
-    if (std::optional<Trace> trace = detail::read_fast(text, file, first_line, limits)) {
-        return std::move(*trace);
-    }
-    return detail::parse_trace_slow(text, file, first_line, limits);
-}
-
-Expected<Trace> detail::parse_trace_slow(std::string_view text, const std::string& file,
-                                         std::size_t first_line, const Limits& limits)
-{
-    const detail::PositionIndex index =
-        detail::PositionIndex::scan(text, first_line, needed_on_success, limits);
-    Locator locator(text, detail::ScanOrigin{Position{first_line, 1}, 0, ""}, index, limits);
-    const Context ctx(text, file, locator);
+    const auto error = [&](Error e) {
+        e.file = file;
+        return tl::make_unexpected(std::move(e));
+    };
     if (detail::is_blank(text)) {
-        return tl::make_unexpected(ctx.error(ErrorCode::bad_input, "",
-                                             "expected a pc5-trace/1 JSON document, found an empty document",
-                                             Position{first_line, 0}));
+        Error e;
+        e.code = ErrorCode::bad_input;
+        e.message = "expected a pc5-trace/1 JSON document, found an empty document";
+        e.line = first_line;
+        return error(std::move(e));
     }
-    if (index.too_deep()) {
-        return tl::make_unexpected(ctx.error(ErrorCode::limit, "",
-                                             "expected JSON nested at most " +
-                                                 std::to_string(limits.max_nesting) +
-                                                 " levels deep (limit --max-nesting), found deeper nesting",
-                                             *index.too_deep()));
+    detail::TextOrigin origin;
+    origin.at = Position{first_line, 1};
+    ExpectedT<JsonDocument, Error> doc = JsonDocument::parse(text, origin, limits);
+    if (!doc) {
+        return error(std::move(doc).error());
     }
-    if (const auto& number = index.long_number()) { // before nlohmann reads it whole
-        return tl::make_unexpected(ctx.error(ErrorCode::limit, "",
-                                             "expected JSON numbers of at most " +
-                                                 std::to_string(limits.max_number_chars) +
-                                                 " characters (limit --max-number-chars), found one of " +
-                                                 std::to_string(number->length) + " characters",
-                                             number->at));
-    }
-    json doc;
-    try {
-        doc = json::parse(text.begin(), text.end());
-    } catch (const json::parse_error& e) {
-        const std::size_t offset = e.byte == 0 ? 0 : e.byte - 1; // e.byte: 1-based, of the last byte read
-        return tl::make_unexpected(ctx.error(ErrorCode::bad_input, "", "invalid JSON: " + foreign_message(e),
-                                             detail::position_of(text, offset, first_line)));
-    } catch (const json::exception& e) {
-        // out_of_range 406: a number overflowing a double, which nlohmann reports without position.
-        const bool overflow = e.id == 406;
-        return tl::make_unexpected(ctx.error(
-            ErrorCode::bad_input, "",
-            std::string("invalid JSON: ") +
-                (overflow ? "expected a number within the range of a double; " : "") + foreign_message(e),
-            overflow ? index.number_overflow().value_or(Position{}) : Position{}));
-    }
-    if (const auto& dup = index.duplicate()) {
-        return tl::make_unexpected(ctx.error(ErrorCode::bad_input, dup->pointer,
-                                             "duplicate key '" + printable(dup->key, kMaxQuoted) +
-                                                 "'; expected each key once per object (first at line " +
-                                                 std::to_string(dup->first.line) + ", column " +
-                                                 std::to_string(dup->first.column) + ")",
-                                             dup->second));
-    }
+    const Context ctx(*doc, file);
     Trace trace;
     trace.file = file;
-    trace.line = ctx.locate("").line == 0 ? first_line : ctx.locate("").line;
-    try {
-        return read_trace(ctx, doc, std::move(trace));
-    } catch (const json::exception& e) { // not expected: every access above checks the type first
-        return tl::make_unexpected(
-            ctx.error(ErrorCode::internal, "", "unexpected JSON error: " + foreign_message(e), Position{}));
-    }
+    trace.line = doc->position(0).line;
+    return read_trace(ctx, std::move(trace));
 }
 
-namespace detail {
-
-std::optional<Event> parse_event(std::string_view text, const std::string& file, const Position& at,
-                                 std::size_t index, double previous_at)
+std::optional<Event> detail::parse_event(std::string_view text, const std::string& file, const Position& at,
+                                         std::size_t index, double previous_at)
 {
     // As inside a whole document: two containers (the root object, `events`) are open around it.
-    const ScanOrigin origin{at, 2, child("/events", index)};
-    const PositionIndex positions = PositionIndex::scan(text, origin, needed_on_success);
-    if (positions.too_deep() || positions.duplicate() || positions.long_number()) {
-        return std::nullopt; // the whole-document reader reports it (a fuzz_trace_stream finding)
+    detail::TextOrigin origin;
+    origin.at = at;
+    origin.depth = 2;
+    const ExpectedT<JsonDocument, Error> doc = JsonDocument::parse(text, origin, Limits{});
+    if (!doc) {
+        return std::nullopt; // the whole-document reader reports it, with its precedence
     }
-    json value;
-    try {
-        value = json::parse(text.begin(), text.end());
-    } catch (const json::exception&) {
-        return std::nullopt; // the whole-document reader reports it, with its position
-    }
-    Locator locator(text, origin, positions);
-    const Context ctx(text, file, locator);
-    try {
-        auto event = read_event(ctx.in_event(index), value, index, previous_at);
-        if (!event) {
-            return std::nullopt;
-        }
-        return std::move(*event);
-    } catch (const json::exception&) { // not expected, as in parse_trace
+    const Context ctx(*doc, file);
+    Expected<Event> event = read_event(ctx.in_event(index), 0, index, previous_at);
+    if (!event) {
         return std::nullopt;
     }
+    return std::move(*event);
 }
-
-} // namespace detail
 
 } // namespace pc5check::trace

@@ -1,19 +1,19 @@
 /// \file TraceStream: a `.json` trace document read in two passes, so memory follows the header and
 /// the largest event instead of the file. Pass 1 finds the top-level members, copies every one but
 /// `events` into a header document (with `"events": []`) read by parse_trace, and skips over `events`.
-/// Pass 2 cuts `events` into its elements and reads each on its own (detail::read_fast_event, or
-/// detail::parse_event when the fast reader declines).
+/// Pass 2 cuts `events` into its elements and reads each on its own with the one reader
+/// (detail::parse_event: the JSON parser of json_document.h, then the event's contract).
 ///
 /// Two passes because writers put `events` anywhere: nlohmann (our generator among them) sorts keys,
 /// so `events` comes before `link` and `keys`, which the replay needs first. The cutting is lenient
-/// (strings, brackets); nlohmann judges the header document and every element strictly, and the
+/// (strings, brackets); the reader judges the header document and every element strictly, and the
 /// punctuation between elements is checked here, so a document streams to its end only if it is
 /// valid. Anything else stops the stream, and the caller reads the file whole: its error then comes
 /// out exactly as from parse_trace, which lets an error anywhere in the file (bad JSON at the end)
 /// take precedence over one found earlier (a bad event at the start).
 
 #include "pc5check/trace/trace.h"
-#include "trace/fast_reader.h"
+#include "trace/json_document.h"
 #include "trace/stream_detail.h"
 
 #include <array>
@@ -153,7 +153,7 @@ struct TraceStream::State {
     }
 
     /// Reads one value leniently: a string, a container to its matching bracket, or a number or literal
-    /// up to the next delimiter. nlohmann checks the text strictly afterwards.
+    /// up to the next delimiter. The reader checks the text strictly afterwards.
     bool skip_value()
     {
         const int first = peek();
@@ -199,7 +199,7 @@ struct TraceStream::State {
         copy = &header;
         const std::array<int, 3> bom{0xEF, 0xBB, 0xBF};
         if (peek() == bom[0]) {
-            // Like nlohmann and the position scanner: a UTF-8 byte order mark takes no column.
+            // As for a whole document (json_document.h): a UTF-8 byte order mark takes no column.
             count = false;
             for (const int b : bom) {
                 if (take() != b) {
@@ -226,14 +226,12 @@ struct TraceStream::State {
             if (!skip_string()) {
                 return std::nullopt;
             }
-            std::string key;
-            try {
-                key = nlohmann::json::parse(header.begin() + static_cast<std::ptrdiff_t>(key_start),
-                                            header.end())
-                          .get<std::string>();
-            } catch (const nlohmann::json::exception&) {
+            const std::string_view key_text = std::string_view(header).substr(key_start);
+            const auto key_doc = detail::JsonDocument::parse(key_text, detail::TextOrigin{}, Limits{});
+            if (!key_doc || key_doc->kind(0) != detail::JsonDocument::Kind::string) {
                 return std::nullopt;
             }
+            const std::string key = key_doc->string(0);
             skip_ws();
             if (take() != ':') {
                 return std::nullopt;
@@ -302,11 +300,7 @@ struct TraceStream::State {
         if (!read || offset >= events_end) {
             return stop();
         }
-        // The single-pass reader first; it declines anything it is not sure of (fast_reader.h).
-        std::optional<Event> event = detail::read_fast_event(element, element_at, next_index, previous_at);
-        if (!event) {
-            event = detail::parse_event(element, file_label, element_at, next_index, previous_at);
-        }
+        std::optional<Event> event = detail::parse_event(element, file_label, element_at, next_index, previous_at);
         if (!event) {
             return stop();
         }

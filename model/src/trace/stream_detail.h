@@ -1,6 +1,6 @@
 #pragma once
 /// \file Private to the trace reader: what the streaming reader of `.json` documents (stream.cpp) uses
-/// of the whole-document reader (reader.cpp), so an event reads the same either way.
+/// of the reader (reader.cpp), so an event reads the same either way.
 
 #include "pc5check/trace/trace.h"
 

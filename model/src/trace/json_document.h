@@ -1,0 +1,148 @@
+#pragma once
+/// \file Private to the trace reader: the one JSON lexer and parser of `pc5-trace/1` documents.
+///
+/// One pass over the text gives a flat tape of nodes (objects, arrays, strings, numbers, literals)
+/// holding byte offsets; line:column is counted only for the offsets a trace or an error needs. The
+/// pass checks everything JSON-level the contract asks for (docs/trace-format.md section 1): syntax,
+/// well-formed UTF-8, duplicate keys at every depth, numbers within the range of a double, and the
+/// nesting and number-length limits. Its syntax errors are worded as nlohmann's parser words them
+/// ("syntax error while parsing object separator - unexpected string literal; expected ':'"), so
+/// that messages stay what users and the bad-input catalogue know. reader.cpp reads the contract
+/// from the tape; stream.cpp uses the same parser for each event of a streamed document.
+///
+/// Why an own parser and not a library (measured with bench/reader_compare.cpp on 2,000 generated
+/// traces, ~6 MB; the numbers are in docs/performance.md, "One trace reader"): nlohmann's DOM keeps no
+/// positions and drops duplicate keys, which is why there used to be a second scan for positions; RapidJSON's SAX
+/// reader gives offsets but its own error texts and no duplicate check; simdjson's On-Demand is
+/// the fastest raw scan but reports errors without positions and leaves duplicates, limits and
+/// wording to a second pass as well. The tape needs none of that twice.
+
+#include "pc5check/common/error.h"
+#include "pc5check/common/json_pointer.h"
+#include "pc5check/trace/trace.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pc5check::trace::detail {
+
+/// Where a text sits in its file: the position of its first byte, and the containers open around it
+/// (a streamed event sits inside the root object and `events`: 2).
+struct TextOrigin {
+    Position at{1, 1};
+    std::size_t depth = 0;
+};
+
+/// Line:column of byte offsets of one text (columns count UTF-8 characters, a tab is one column, a
+/// byte order mark at the start of a document takes none). Cheap for increasing offsets.
+class TextPositions {
+  public:
+    TextPositions(std::string_view text, const TextOrigin& origin);
+    /// The position of byte `offset` (the text's size: just after its end).
+    [[nodiscard]] Position at(std::size_t offset) const;
+
+  private:
+    std::string_view text_;
+    std::size_t start_;   ///< first counted byte (after a byte order mark)
+    Position origin_;     ///< position of text_[start_]
+    mutable std::size_t offset_; ///< the cursor: position_ is that of text_[offset_]
+    mutable Position position_;
+};
+
+/// One parsed JSON document (or one value of one, see TextOrigin) as a tape of nodes in text order;
+/// an object's members are its key (a string node) followed by the value's nodes.
+class JsonDocument {
+  public:
+    enum class Kind : std::uint8_t { object, array, string, number, true_literal, false_literal, null };
+
+    /// Index of a node on the tape; the root is 0.
+    using Ref = std::uint32_t;
+
+    struct Node {
+        std::size_t offset = 0;  ///< first byte of the value (a string's opening quote)
+        Ref end = 0;             ///< the node after this value's subtree
+        std::uint32_t size = 0;  ///< members or elements; a string's bytes between its quotes
+        Kind kind = Kind::null;
+        bool escaped = false;    ///< a string with backslash escapes
+        bool integral = false;   ///< a number without fraction or exponent
+        bool negative = false;   ///< a number with a minus sign
+    };
+
+    /// Parses `text` as one JSON value placed at `origin`, applying the nesting and number-length
+    /// limits. The error has no file, says what was expected, and carries the pointer (duplicate keys)
+    /// and line:column where the text goes wrong.
+    [[nodiscard]] static ExpectedT<JsonDocument, Error> parse(std::string_view text, const TextOrigin& origin,
+                                                              const Limits& limits);
+
+    [[nodiscard]] const Node& node(Ref r) const { return nodes_[r]; }
+    [[nodiscard]] Kind kind(Ref r) const { return nodes_[r].kind; }
+    /// The position of the value's first character.
+    [[nodiscard]] Position position(Ref r) const { return positions_.at(nodes_[r].offset); }
+
+    /// The value as written: a string with its quotes, a number or literal; for messages.
+    [[nodiscard]] std::string_view token(Ref r) const;
+    /// A string's value (escapes decoded).
+    [[nodiscard]] std::string string(Ref r) const;
+    /// Whether string node `r` has the value `s`.
+    [[nodiscard]] bool string_equals(Ref r, std::string_view s) const;
+
+    /// How nlohmann types a JSON number: a non-negative integer that fits 64 bits is unsigned, a negative
+    /// one that fits is signed, anything else (fraction, exponent, too large) a double.
+    struct Number {
+        enum class Type : std::uint8_t { unsigned_integer, signed_integer, floating } type = Type::floating;
+        std::uint64_t u = 0;
+        std::int64_t i = 0;
+        double d = 0.0;
+        /// The value as a double.
+        [[nodiscard]] double as_double() const;
+    };
+    [[nodiscard]] Number number(Ref r) const;
+
+    /// Calls `f(key, value)` for each member of object `r`, in text order; stops when f returns false.
+    template <class F> void for_each_member(Ref r, F&& f) const
+    {
+        for (Ref i = r + 1; i < nodes_[r].end; i = nodes_[i + 1].end) {
+            if (!f(i, i + 1)) {
+                return;
+            }
+        }
+    }
+    /// Calls `f(index, element)` for each element of array `r`.
+    template <class F> void for_each_element(Ref r, F&& f) const
+    {
+        std::size_t index = 0;
+        for (Ref i = r + 1; i < nodes_[r].end; i = nodes_[i].end) {
+            if (!f(index++, i)) {
+                return;
+            }
+        }
+    }
+    /// The value of member `key` of object `r`, if any.
+    [[nodiscard]] std::optional<Ref> member(Ref r, std::string_view key) const;
+
+    /// The subtree `r` as nlohmann JSON (numbers typed as nlohmann types them).
+    [[nodiscard]] nlohmann::json to_json(Ref r) const;
+
+  private:
+    JsonDocument(std::string_view text, const TextOrigin& origin) : text_(text), positions_(text, origin) {}
+    friend class JsonParser;
+
+    std::string_view text_;
+    std::vector<Node> nodes_;
+    TextPositions positions_;
+};
+
+/// Whether `text` holds nothing but JSON whitespace (and perhaps a UTF-8 byte order mark).
+[[nodiscard]] bool is_blank(std::string_view text);
+
+using pc5check::escape_pointer_token; // common/json_pointer.h
+
+/// `s` made fit for a one-line message: control characters escaped (and, if `ascii_only`, every
+/// non-ASCII byte), cut after `max` characters with "...".
+[[nodiscard]] std::string printable(std::string_view s, std::size_t max, bool ascii_only = false);
+
+} // namespace pc5check::trace::detail
