@@ -3,7 +3,8 @@
 ///
 /// Input: the conforming DATA trace of bench::make_data_trace() with its keys removed (no K_NRP, no
 /// link.k_nrp_sess) and the PDCP protection of every 10th event not logged, so the COUNT checks around
-/// those events are open and go to the solver (`conforms` with assumptions). Counter `events_per_s`: linear growth keeps it constant across lengths.
+/// those events are open and go to the solver (`conforms` with assumptions). Counter `events_per_s`: linear
+/// growth keeps it constant across lengths.
 
 #include "corpus.h"
 #include "pc5check/checker/check.h"

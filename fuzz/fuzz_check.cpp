@@ -50,7 +50,8 @@ void check_result(const machine::ReplayResult& r, const spec::Spec& spec, const 
 /// The symbolic check with a small time limit (and, for short traces, one unlogged message): it must
 /// not crash, must say `inconclusive` only with a limit named, must name a first failing event inside
 /// the trace, and on a trace without open values must agree with replay.
-void check_symbolic_against(const spec::Spec& spec, const trace::Trace& t, const machine::ReplayResult& replayed)
+void check_symbolic_against(const spec::Spec& spec, const trace::Trace& t,
+                            const machine::ReplayResult& replayed)
 {
     smt::SymbolicOptions options;
     options.timeout_ms = 200;
@@ -65,7 +66,8 @@ void check_symbolic_against(const spec::Spec& spec, const trace::Trace& t, const
         }
         return;
     }
-    if (r->verdict == machine::Verdict::violation && !t.events.empty() && r->first_failing_event >= t.events.size()) {
+    if (r->verdict == machine::Verdict::violation && !t.events.empty() &&
+        r->first_failing_event >= t.events.size()) {
         fuzz::fail("first failing event " + std::to_string(r->first_failing_event) + " outside the trace");
     }
     options.max_missing = 0;
@@ -73,7 +75,8 @@ void check_symbolic_against(const spec::Spec& spec, const trace::Trace& t, const
         const auto plain = smt::check_symbolic(spec, t, options);
         if (plain && plain->verdict != machine::Verdict::inconclusive &&
             (plain->verdict != replayed.verdict || plain->violated_rules() != replayed.violated_rules())) {
-            fuzz::fail("symbolic and concrete verdicts differ on a fully observed trace (spec " + spec.id + ")");
+            fuzz::fail("symbolic and concrete verdicts differ on a fully observed trace (spec " + spec.id +
+                       ")");
         }
     }
 }

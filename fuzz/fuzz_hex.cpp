@@ -4,8 +4,8 @@
 /// the normative spec) and bare in each integer field. Where the input is plain hex or a plain
 /// decimal number the outcome is known and checked.
 
-#include "pc5check/common/hex.h"
 #include "fuzz_support.h"
+#include "pc5check/common/hex.h"
 #include "pc5check/crypto/crypto.h"
 #include "pc5check/machine/machine.h"
 #include "pc5check/trace/trace.h"

@@ -1,13 +1,13 @@
 /// \file The `pc5check` command line (docs/cli.md). Exit codes: 0 conforms / holds,
 /// 1 violation, 2 bad input or usage, 3 internal error.
 
+#include "common.h"
 #include "pc5check/checker/check.h"
 #include "pc5check/checker/gen.h"
 #include "pc5check/checker/report.h"
 #include "pc5check/checker/smt.h"
 #include "pc5check/spec/diagram.h"
 #include "pc5check/spec/spec.h"
-#include "common.h"
 #include "system_commands.h"
 
 #include <CLI/CLI.hpp>
@@ -110,7 +110,8 @@ std::vector<std::string> default_spec_dirs(const std::vector<std::string>& extra
         std::size_t start = 0;
         while (start <= s.size()) {
             const std::size_t end = s.find(':', start);
-            const std::string part = s.substr(start, end == std::string::npos ? std::string::npos : end - start);
+            const std::string part =
+                s.substr(start, end == std::string::npos ? std::string::npos : end - start);
             if (!part.empty()) {
                 dirs.push_back(part);
             }
@@ -148,9 +149,10 @@ int run_check(const CheckCommand& cmd)
         return fail(make_error(ErrorCode::usage, "--symbolic and --concrete exclude each other").value());
     }
     if (cmd.concrete && cmd.max_missing > 0) {
-        return fail(make_error(ErrorCode::usage, "--max-missing needs the symbolic check; drop --concrete").value());
+        return fail(
+            make_error(ErrorCode::usage, "--max-missing needs the symbolic check; drop --concrete").value());
     }
-    options.symbolic = cmd.symbolic    ? checker::CheckOptions::Symbolic::always
+    options.symbolic = cmd.symbolic   ? checker::CheckOptions::Symbolic::always
                        : cmd.concrete ? checker::CheckOptions::Symbolic::never
                                       : checker::CheckOptions::Symbolic::automatic;
     options.symbolic_options.max_missing = cmd.max_missing;
@@ -176,8 +178,8 @@ int run_check(const CheckCommand& cmd)
             }
             constexpr std::size_t kWidth = 30;
             const std::size_t filled = done * kWidth / total;
-            std::cerr << "\r[" << std::string(filled, '#') << std::string(kWidth - filled, ' ') << "] " << done << "/"
-                      << total << (done == total ? "\r\x1b[K" : "") << std::flush;
+            std::cerr << "\r[" << std::string(filled, '#') << std::string(kWidth - filled, ' ') << "] "
+                      << done << "/" << total << (done == total ? "\r\x1b[K" : "") << std::flush;
         };
     }
     if (!cmd.spec_file.empty()) {
@@ -223,7 +225,8 @@ int run_check(const CheckCommand& cmd)
         report::write_html(*out, run);
     } else {
         report::TextOptions text;
-        text.color = cmd.output.empty() && !cmd.no_color && std::getenv("NO_COLOR") == nullptr && isatty(1) != 0;
+        text.color =
+            cmd.output.empty() && !cmd.no_color && std::getenv("NO_COLOR") == nullptr && isatty(1) != 0;
         text.verbosity = cmd.quiet ? -1 : (cmd.verbose ? 1 : 0);
         report::write_text(*out, run, text);
     }
@@ -283,7 +286,8 @@ int run_gen(const GenCommand& cmd)
             }
             text += trace::to_json(*t).dump() + "\n";
         }
-        const std::string path = cmd.output_dir + "/" + loaded->id + "-random-" + std::to_string(cmd.seed) + ".jsonl";
+        const std::string path =
+            cmd.output_dir + "/" + loaded->id + "-random-" + std::to_string(cmd.seed) + ".jsonl";
         if (auto w = write_json_file(path, text); !w) {
             return fail(w.error());
         }
@@ -296,8 +300,8 @@ int run_gen(const GenCommand& cmd)
     }
     std::size_t written = 0;
     for (const auto& sc : *catalogue) {
-        const bool wanted = cmd.scenarios.empty() ||
-                            std::find(cmd.scenarios.begin(), cmd.scenarios.end(), sc.name) != cmd.scenarios.end();
+        const bool wanted = cmd.scenarios.empty() || std::find(cmd.scenarios.begin(), cmd.scenarios.end(),
+                                                               sc.name) != cmd.scenarios.end();
         const bool mutation_ok = cmd.mutate.empty() || sc.mutate_rule == cmd.mutate;
         if (!wanted || !mutation_ok) {
             continue;
@@ -306,13 +310,16 @@ int run_gen(const GenCommand& cmd)
         if (!t) {
             return fail(t.error());
         }
-        if (auto w = write_json_file(cmd.output_dir + "/" + sc.name + ".json", trace::to_json(*t).dump(2) + "\n"); !w) {
+        if (auto w =
+                write_json_file(cmd.output_dir + "/" + sc.name + ".json", trace::to_json(*t).dump(2) + "\n");
+            !w) {
             return fail(w.error());
         }
         ++written;
     }
     if (written == 0) {
-        return fail(make_error(ErrorCode::usage, "no scenario of " + loaded->id + " matches the selection").value());
+        return fail(
+            make_error(ErrorCode::usage, "no scenario of " + loaded->id + " matches the selection").value());
     }
     std::cout << "wrote " << written << " trace(s) to " << cmd.output_dir << "\n";
     return kExitOk;
@@ -437,8 +444,11 @@ int run_spec(const SpecCommand& cmd)
             on += (on.empty() ? "" : "|") + m;
         }
         std::cout << "  " << t.id << ": " << t.role << " " << (from.empty() ? "*" : from) << " --"
-                  << (t.dir == spec::Direction::send ? "send " : t.dir == spec::Direction::recv ? "recv " : "observe ")
-                  << on << "--> " << (t.to.empty() ? "(same)" : t.to) << "   [" << t.clauses.front().to_string() << "]\n";
+                  << (t.dir == spec::Direction::send   ? "send "
+                      : t.dir == spec::Direction::recv ? "recv "
+                                                       : "observe ")
+                  << on << "--> " << (t.to.empty() ? "(same)" : t.to) << "   ["
+                  << t.clauses.front().to_string() << "]\n";
     }
     std::cout << "\nrules:\n";
     for (const auto& r : s.rules) {
@@ -460,10 +470,12 @@ int run(int argc, char** argv)
     app.footer("Exit codes: 0 conforms, 1 violation, 2 bad input or usage, 3 internal error.");
 
     CheckCommand check;
-    auto* check_cmd = app.add_subcommand("check", "Replay traces (pc5-trace/1) against the spec and report rule violations");
+    auto* check_cmd = app.add_subcommand(
+        "check", "Replay traces (pc5-trace/1) against the spec and report rule violations");
     check_cmd->add_option("paths", check.paths, "trace files (.json, .jsonl) or directories")->required();
     check_cmd->add_option("--spec", check.spec_file, "spec file to use instead of each trace's `spec`");
-    check_cmd->add_option("--spec-dir", check.spec_dirs, "directory holding <spec id>.json files (repeatable)");
+    check_cmd->add_option("--spec-dir", check.spec_dirs,
+                          "directory holding <spec id>.json files (repeatable)");
     check_cmd->add_option("--param", check.params, "override a spec parameter: ID=VALUE (repeatable)");
     check_cmd->add_option("--format", check.format, "report format: text, json, junit, sarif or html")
         ->check(CLI::IsMember({"text", "json", "junit", "sarif", "html"}));
@@ -473,24 +485,31 @@ int run(int argc, char** argv)
     check_cmd->add_flag("--no-color", check.no_color, "no ANSI colours (also: NO_COLOR set, or not a TTY)");
     check_cmd->add_option("-j,--jobs", check.jobs, "worker threads (output order does not depend on it)")
         ->check(CLI::Range(1U, 256U));
-    check_cmd->add_option("--max-events", check.limits.max_events, "limit: events per trace (default 10000000)");
+    check_cmd->add_option("--max-events", check.limits.max_events,
+                          "limit: events per trace (default 10000000)");
     check_cmd->add_option("--max-ies", check.limits.max_ies, "limit: IEs per event (default 64)");
     check_cmd->add_option("--max-hex-digits", check.limits.max_hex_digits,
                           "limit: hex digits of one pdu or IE value (default 1048576)");
-    check_cmd->add_flag("--symbolic", check.symbolic,
-                        "check with Z3: open values (unlogged sec/pdu/keys, IEs not decoded, one-UE logs) become "
-                        "free variables; conforms lists assumptions, violation gives a minimal explanation. Default: "
-                        "automatic for traces that leave values open");
-    check_cmd->add_flag("--concrete", check.concrete, "never check symbolically (plain replay; open values -> unverified)");
-    check_cmd->add_flag("--attacker-steps", check.attacker_steps,
-                        "honour a trace's top-level attacker_steps (counterexamples of prove: messages the attacker "
-                        "injected or dropped); never use it on vendor traces");
+    check_cmd->add_flag(
+        "--symbolic", check.symbolic,
+        "check with Z3: open values (unlogged sec/pdu/keys, IEs not decoded, one-UE logs) become "
+        "free variables; conforms lists assumptions, violation gives a minimal explanation. Default: "
+        "automatic for traces that leave values open");
+    check_cmd->add_flag("--concrete", check.concrete,
+                        "never check symbolically (plain replay; open values -> unverified)");
+    check_cmd->add_flag(
+        "--attacker-steps", check.attacker_steps,
+        "honour a trace's top-level attacker_steps (counterexamples of prove: messages the attacker "
+        "injected or dropped); never use it on vendor traces");
     check_cmd->add_option("--max-missing", check.max_missing,
                           "let the solver insert up to N unlogged messages anywhere (implies --symbolic)");
-    check_cmd->add_option("--timeout-ms", check.timeout_ms, "limit: solver time per trace in ms (default 10000) -> inconclusive")
+    check_cmd
+        ->add_option("--timeout-ms", check.timeout_ms,
+                     "limit: solver time per trace in ms (default 10000) -> inconclusive")
         ->check(CLI::Range(1U, 86'400'000U));
-    check_cmd->add_option("--solver-memory-mb", check.solver_memory_mb,
-                          "limit: solver memory in MiB, whole process (default 4096) -> inconclusive")
+    check_cmd
+        ->add_option("--solver-memory-mb", check.solver_memory_mb,
+                     "limit: solver memory in MiB, whole process (default 4096) -> inconclusive")
         ->check(CLI::Range(16U, 1'048'576U));
     check_cmd->add_option("--max-file-bytes", check.limits.max_file_bytes,
                           "limit: bytes of a .json trace file or of a .jsonl line (default 1073741824)");
@@ -501,9 +520,11 @@ int run(int argc, char** argv)
     check_cmd->add_option("--max-number-chars", check.limits.max_number_chars,
                           "limit: characters of one JSON number in a trace or spec (default 40)");
     add_spec_limit_options(*check_cmd, check.spec_limits, false);
-    check_cmd->add_option("--shard", check.shard, "check only shard I of N (I/N, 0-based): a stable split for CI matrices");
-    check_cmd->footer("Examples:\n  pc5check check traces/\n  pc5check check capture.json --format json -o report.json\n"
-                      "  pc5check check corpus/ -j 2 --shard 0/4 --format junit -o shard0.xml");
+    check_cmd->add_option("--shard", check.shard,
+                          "check only shard I of N (I/N, 0-based): a stable split for CI matrices");
+    check_cmd->footer(
+        "Examples:\n  pc5check check traces/\n  pc5check check capture.json --format json -o report.json\n"
+        "  pc5check check corpus/ -j 2 --shard 0/4 --format junit -o shard0.xml");
 
     SpecCommand spec_opts;
     auto* spec_cmd = app.add_subcommand("spec", "Inspect a spec: lint, show, or draw its state machines");
@@ -526,11 +547,14 @@ int run(int argc, char** argv)
                      "  pc5check spec dot spec/ts33536-r17.json | dot -Tsvg -o ts33536-r17.svg");
 
     GenCommand gen_opts;
-    auto* gen_cmd = app.add_subcommand("gen", "Generate traces with real keys and MAC-Is: the scenario catalogue or random ones");
+    auto* gen_cmd = app.add_subcommand(
+        "gen", "Generate traces with real keys and MAC-Is: the scenario catalogue or random ones");
     gen_cmd->add_option("spec", gen_opts.spec_file, "spec file, e.g. spec/ts33536-r17.json")->required();
     gen_cmd->add_option("-o,--output", gen_opts.output_dir, "output directory")->required();
-    gen_cmd->add_option("--count", gen_opts.count, "write N random multi-re-keying traces (.jsonl) instead of the catalogue");
-    gen_cmd->add_option("--mutate", gen_opts.mutate, "only traces breaking this rule ID ('none': conforming random traces)");
+    gen_cmd->add_option("--count", gen_opts.count,
+                        "write N random multi-re-keying traces (.jsonl) instead of the catalogue");
+    gen_cmd->add_option("--mutate", gen_opts.mutate,
+                        "only traces breaking this rule ID ('none': conforming random traces)");
     gen_cmd->add_option("--seed", gen_opts.seed, "seed: the same seed gives byte-identical traces");
     gen_cmd->add_option("--scenario", gen_opts.scenarios, "only these catalogue scenarios (repeatable)");
     add_spec_limit_options(*gen_cmd, gen_opts.spec_limits, true);
@@ -538,10 +562,13 @@ int run(int argc, char** argv)
                     "  pc5check gen spec/ts33536-r17.json --count 1000 --seed 7 -o /tmp/load");
 
     MergeCommand merge_opts;
-    auto* merge_cmd = app.add_subcommand("merge", "Merge the JSON (or SARIF) reports of --shard runs into one report");
+    auto* merge_cmd =
+        app.add_subcommand("merge", "Merge the JSON (or SARIF) reports of --shard runs into one report");
     merge_cmd->add_option("reports", merge_opts.inputs, "report files of disjoint shards")->required();
-    merge_cmd->add_option("-o,--output", merge_opts.output, "write the merged report to FILE instead of stdout");
-    merge_cmd->footer("Example:\n  for i in 0 1 2 3; do pc5check check corpus/ --shard $i/4 --format json -o shard$i.json; done\n"
+    merge_cmd->add_option("-o,--output", merge_opts.output,
+                          "write the merged report to FILE instead of stdout");
+    merge_cmd->footer("Example:\n  for i in 0 1 2 3; do pc5check check corpus/ --shard $i/4 --format json -o "
+                      "shard$i.json; done\n"
                       "  pc5check merge shard*.json -o all.json");
 
     cli::SystemCommands system_cmds;

@@ -36,11 +36,13 @@ std::vector<std::string> mismatches(const checker::TraceResult& t)
     expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
     const std::vector<std::string> got = t.replay.violated_rules();
     if (verdict != x.verdict || got != expected) {
-        out.push_back("expected " + x.verdict + " [" + joined(expected) + " ], got " + verdict + " [" + joined(got) + " ]");
+        out.push_back("expected " + x.verdict + " [" + joined(expected) + " ], got " + verdict + " [" +
+                      joined(got) + " ]");
     }
     for (const auto& a : x.assumed) {
         const auto& as = t.replay.assumptions;
-        if (std::none_of(as.begin(), as.end(), [&](const std::string& s) { return s.find(a) != std::string::npos; })) {
+        if (std::none_of(as.begin(), as.end(),
+                         [&](const std::string& s) { return s.find(a) != std::string::npos; })) {
             out.push_back("no reported assumption mentions '" + a + "'");
         }
     }

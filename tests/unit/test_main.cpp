@@ -2,9 +2,8 @@
 /// process (doctest_discover_tests with --test-case=NAME); if a name ever stops matching (a renamed
 /// test, a ';' splitting a name), doctest would run nothing and exit 0. Here that is a failure.
 #define DOCTEST_CONFIG_IMPLEMENT
-#include <doctest/doctest.h>
-
 #include <cstdio>
+#include <doctest/doctest.h>
 
 namespace {
 
@@ -15,7 +14,10 @@ struct RunGuard : doctest::IReporter {
     explicit RunGuard(const doctest::ContextOptions& /*options*/) {}
     void report_query(const doctest::QueryData& /*data*/) override {}
     void test_run_start() override {}
-    void test_run_end(const doctest::TestRunStats& stats) override { g_test_cases_run = stats.numTestCasesPassingFilters; }
+    void test_run_end(const doctest::TestRunStats& stats) override
+    {
+        g_test_cases_run = stats.numTestCasesPassingFilters;
+    }
     void test_case_start(const doctest::TestCaseData& /*data*/) override {}
     void test_case_reenter(const doctest::TestCaseData& /*data*/) override {}
     void test_case_end(const doctest::CurrentTestCaseStats& /*stats*/) override {}
@@ -39,7 +41,8 @@ int main(int argc, char** argv)
         return result; // --help, --list-test-cases, ...
     }
     if (result == 0 && g_test_cases_run == 0) {
-        std::fprintf(stderr, "test runner: no test case matched the filters; failing instead of passing vacuously\n");
+        std::fprintf(stderr,
+                     "test runner: no test case matched the filters; failing instead of passing vacuously\n");
         return 1;
     }
     return result;

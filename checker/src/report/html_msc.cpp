@@ -1,6 +1,6 @@
-#include "pc5check/common/hex.h"
 #include "report/html_msc.h"
 
+#include "pc5check/common/hex.h"
 #include "report/html_escape.h"
 
 #include <algorithm>
@@ -58,10 +58,7 @@ std::string clip(const std::string& s, std::size_t n)
     return s.substr(0, cut) + "\xE2\x80\xA6"; // U+2026 HORIZONTAL ELLIPSIS
 }
 
-std::string hex_mac(const std::array<std::uint8_t, 4>& mac)
-{
-    return to_hex_digits(mac);
-}
+std::string hex_mac(const std::array<std::uint8_t, 4>& mac) { return to_hex_digits(mac); }
 
 /// The protection as one short line: "ctx 42772 · COUNT 283".
 std::string sec_line(const trace::Sec& sec)
@@ -185,8 +182,8 @@ void write_event(std::ostream& out, const std::string& anchor, const checker::Tr
     const auto& findings = t.replay.findings;
     out << "<g class=\"event " << (status == CheckStatus::failed ? "violation" : css_name(status))
         << (odd ? " odd" : "") << "\" id=\"" << escape(anchor) << "-e" << i << "\" data-event=\"" << i
-        << "\" data-msg=\"" << escape(e.msg) << "\" data-from=\"" << trace::to_string(e.from) << "\" data-status=\""
-        << css_name(status) << "\"";
+        << "\" data-msg=\"" << escape(e.msg) << "\" data-from=\"" << trace::to_string(e.from)
+        << "\" data-status=\"" << css_name(status) << "\"";
     if (!marks.violations.empty() || !marks.warnings.empty()) {
         std::vector<std::size_t> fired = marks.violations;
         fired.insert(fired.end(), marks.warnings.begin(), marks.warnings.end());

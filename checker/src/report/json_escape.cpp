@@ -1,6 +1,6 @@
-#include "pc5check/common/hex.h"
 #include "report/json_escape.h"
 
+#include "pc5check/common/hex.h"
 #include "pc5check/common/utf8.h"
 
 #include <cstddef>

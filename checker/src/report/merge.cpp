@@ -27,17 +27,25 @@ Expected<json> merge_results(const std::vector<json>& docs)
     }
     // Shards hold disjoint traces; an unsharded run lists them by file (sorted walk) and line.
     std::stable_sort(traces.begin(), traces.end(), [](const json& a, const json& b) {
-        return std::tie(a.at("file").get_ref<const std::string&>(), a.at("line").get_ref<const json::number_unsigned_t&>()) <
-               std::tie(b.at("file").get_ref<const std::string&>(), b.at("line").get_ref<const json::number_unsigned_t&>());
+        return std::tie(a.at("file").get_ref<const std::string&>(),
+                        a.at("line").get_ref<const json::number_unsigned_t&>()) <
+               std::tie(b.at("file").get_ref<const std::string&>(),
+                        b.at("line").get_ref<const json::number_unsigned_t&>());
     });
     for (std::size_t i = 1; i < traces.size(); ++i) {
-        if (traces[i].at("file") == traces[i - 1].at("file") && traces[i].at("line") == traces[i - 1].at("line")) {
-            return make_error(ErrorCode::bad_input, "trace " + traces[i].at("file").get<std::string>() + ":" +
-                                                        std::to_string(traces[i].at("line").get<std::size_t>()) +
-                                                        " is in two reports; expected reports of disjoint shards");
+        if (traces[i].at("file") == traces[i - 1].at("file") &&
+            traces[i].at("line") == traces[i - 1].at("line")) {
+            return make_error(ErrorCode::bad_input,
+                              "trace " + traces[i].at("file").get<std::string>() + ":" +
+                                  std::to_string(traces[i].at("line").get<std::size_t>()) +
+                                  " is in two reports; expected reports of disjoint shards");
         }
     }
-    json summary = {{"traces", traces.size()}, {"conforms", 0}, {"violation", 0}, {"inconclusive", 0}, {"bad_input", errors.size()}};
+    json summary = {{"traces", traces.size()},
+                    {"conforms", 0},
+                    {"violation", 0},
+                    {"inconclusive", 0},
+                    {"bad_input", errors.size()}};
     for (const auto& t : traces) {
         const std::string verdict = t.at("verdict").get<std::string>();
         const std::string key = verdict == "bad-input" ? "bad_input" : verdict;
@@ -76,7 +84,9 @@ Expected<nlohmann::json> merge_reports(const std::vector<nlohmann::json>& docs)
         for (const auto& d : docs) {
             if ((results && d.value("format", "") != "pc5check-result/1") ||
                 (sarif && d.value("version", "") != "2.1.0")) {
-                return make_error(ErrorCode::bad_input, "merge expects reports of one kind (all --format json or all --format sarif)");
+                return make_error(
+                    ErrorCode::bad_input,
+                    "merge expects reports of one kind (all --format json or all --format sarif)");
             }
         }
         if (results) {

@@ -10,8 +10,8 @@
 /// the region where the event starts. Bad inputs are tool execution notifications of the invocation.
 /// Checked against tests/data/sarif-2.1.0-subset.schema.json.
 
-#include "pc5check/common/hex.h"
 #include "pc5check/checker/report.h"
+#include "pc5check/common/hex.h"
 
 #include <algorithm>
 #include <cctype>
@@ -139,7 +139,8 @@ json descriptor(const RuleDef& def)
             add_clauses(rule->clauses);
             if (!same) {
                 full_text += (full_text.empty() ? "" : "\n") + spec_id + ": " + rule->text;
-                help_text += (help_text.empty() ? "" : "\n") + spec_id + ": " + spec::to_string(rule->clauses);
+                help_text +=
+                    (help_text.empty() ? "" : "\n") + spec_id + ": " + spec::to_string(rule->clauses);
             }
         }
         if (same) {
@@ -239,9 +240,12 @@ json result(const checker::TraceResult& t, const machine::Finding& f, std::size_
     for (const auto& c : f.clauses) {
         clauses.push_back(c.to_string());
     }
-    json properties = {
-        {"trace", trace_label(t)},           {"spec", t.spec_id}, {"event", f.event}, {"msg", f.msg},
-        {"offender", trace::to_string(f.offender)}, {"clauses", clauses}};
+    json properties = {{"trace", trace_label(t)},
+                       {"spec", t.spec_id},
+                       {"event", f.event},
+                       {"msg", f.msg},
+                       {"offender", trace::to_string(f.offender)},
+                       {"clauses", clauses}};
     if (!t.title.empty()) {
         properties["title"] = t.title;
     }

@@ -12,7 +12,8 @@ std::string located_message(const Error& e)
 {
     std::string out;
     if (e.line != 0) {
-        out += "line " + std::to_string(e.line) + (e.column != 0 ? ":" + std::to_string(e.column) : "") + ": ";
+        out +=
+            "line " + std::to_string(e.line) + (e.column != 0 ? ":" + std::to_string(e.column) : "") + ": ";
     }
     if (!e.json_pointer.empty()) {
         out += "at " + e.json_pointer + ": ";
@@ -47,7 +48,8 @@ void write_table(std::ostream& out, const checker::CheckRun& run, const Palette&
     if (run.trace_count() != 0) {
         std::string header = "trace";
         header.resize(label_width, ' ');
-        out << header << "  " << "verdict     rules\n";
+        out << header << "  "
+            << "verdict     rules\n";
     }
     run.for_each_trace([&](const checker::TraceResult& t) {
         std::string label = trace_label(t);
@@ -72,8 +74,8 @@ void write_table(std::ostream& out, const checker::CheckRun& run, const Palette&
         std::string verdict = machine::to_string(r.verdict);
         verdict.resize(10, ' ');
         out << label << "  "
-            << p.paint(verdict, ok ? "32" : (r.verdict == machine::Verdict::inconclusive ? "1;33" : "1;31")) << "  "
-            << rules;
+            << p.paint(verdict, ok ? "32" : (r.verdict == machine::Verdict::inconclusive ? "1;33" : "1;31"))
+            << "  " << rules;
         if (r.mode == machine::Mode::symbolic) {
             out << (rules.empty() ? "" : "  ") << "[symbolic]";
         }
@@ -107,7 +109,8 @@ void write_text(std::ostream& out, const checker::CheckRun& run, const TextOptio
             bool header_done = false;
             const auto header = [&]() {
                 if (!header_done) {
-                    out << "\n" << p.paint(trace_label(t), "1") << (t.title.empty() ? "" : "  (" + t.title + ")")
+                    out << "\n"
+                        << p.paint(trace_label(t), "1") << (t.title.empty() ? "" : "  (" + t.title + ")")
                         << "\n";
                     header_done = true;
                 }
@@ -140,8 +143,8 @@ void write_text(std::ostream& out, const checker::CheckRun& run, const TextOptio
                     if (events.size() > 8) {
                         list += ", ...";
                     }
-                    out << "  " << p.paint("unverified ", "33") << key.first << " at event" << (events.size() > 1 ? "s " : " ")
-                        << list << ": " << key.second << "\n";
+                    out << "  " << p.paint("unverified ", "33") << key.first << " at event"
+                        << (events.size() > 1 ? "s " : " ") << list << ": " << key.second << "\n";
                 }
             }
             if (!r.note.empty()) {
@@ -155,7 +158,9 @@ void write_text(std::ostream& out, const checker::CheckRun& run, const TextOptio
             if (!r.explanation.empty()) {
                 header();
                 out << "  explanation: no conforming behaviour remains after event " << r.first_failing_event
-                    << (r.inserted != 0 ? " (even with " + std::to_string(r.inserted) + " unlogged message(s) inserted)" : "")
+                    << (r.inserted != 0
+                            ? " (even with " + std::to_string(r.inserted) + " unlogged message(s) inserted)"
+                            : "")
                     << "; these conflict:\n";
                 for (const auto& c : r.explanation) {
                     out << "    - " << c.what;
@@ -167,12 +172,14 @@ void write_text(std::ostream& out, const checker::CheckRun& run, const TextOptio
             }
             // Symbolic conforms: what had to be assumed is part of the verdict.
             const bool show_all = options.verbosity > 0;
-            const bool show_some = r.mode == machine::Mode::symbolic && r.verdict == machine::Verdict::conforms;
+            const bool show_some =
+                r.mode == machine::Mode::symbolic && r.verdict == machine::Verdict::conforms;
             if (show_all || show_some) {
                 constexpr std::size_t kShown = 10;
                 for (std::size_t k = 0; k < r.assumptions.size(); ++k) {
                     if (!show_all && k == kShown) {
-                        out << "  assumed: ... and " << r.assumptions.size() - kShown << " more (-v lists all)\n";
+                        out << "  assumed: ... and " << r.assumptions.size() - kShown
+                            << " more (-v lists all)\n";
                         break;
                     }
                     header();

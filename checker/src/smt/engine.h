@@ -3,9 +3,9 @@
 /// (system.cpp): the spec AST translated into Z3 terms by partial evaluation, one step per message.
 /// Private to checker/src/smt (the only module that includes z3++.h).
 
-#include "pc5check/common/hex.h"
 #include "pc5check/checker/symbolic.h"
 #include "pc5check/checker/system.h"
+#include "pc5check/common/hex.h"
 #include "pc5check/crypto/crypto.h"
 #include "pc5check/crypto/sizes.h"
 #include "pc5check/expr/ops.h"
@@ -347,7 +347,7 @@ class Engine {
     std::unordered_set<unsigned> applied_; ///< AST ids of applications_' results
     bool lint_ = false;                    ///< lint_formula's environment: any algorithm value
     std::optional<StepInput> lint_message_;
-    std::optional<z3::expr> bottom_;       ///< see system_bottom()
+    std::optional<z3::expr> bottom_; ///< see system_bottom()
     std::unordered_map<const Node*, bool> reads_known_;
     std::optional<Slices> slices_; ///< the symbolic check's problem in independent parts (check_sliced)
     std::optional<std::vector<std::size_t>> conflict_; ///< see restrict_to_conflict()
@@ -360,8 +360,9 @@ class Engine {
         if (it != reads_known_.end()) {
             return it->second;
         }
-        const bool r =
-            mentions(n, [](const Node& x) { return x.kind == NodeKind::call && expr::builtin_of(x) == expr::Builtin::known; });
+        const bool r = mentions(n, [](const Node& x) {
+            return x.kind == NodeKind::call && expr::builtin_of(x) == expr::Builtin::known;
+        });
         reads_known_.emplace(&n, r);
         return r;
     }
@@ -466,7 +467,8 @@ class Engine {
 
     /// The sizes and ranges the concrete function accepts, as its declaration states them
     /// (SolverMeaning::domains, from pc5check/crypto/sizes.h).
-    [[nodiscard]] z3::expr accepted_inputs(const expr::SolverMeaning& meaning, const std::vector<z3::expr>& v);
+    [[nodiscard]] z3::expr accepted_inputs(const expr::SolverMeaning& meaning,
+                                           const std::vector<z3::expr>& v);
 
     /// f(known inputs) = known output, so uninterpreted uses of f agree with the real function.
     void add_fact(const Node& n, const std::vector<Value>& args, const Value& result);

@@ -166,7 +166,8 @@ Expected<std::vector<spec::LintFinding>> lint_expressions(const spec::Spec& spec
         for (const auto& t : spec.transitions) {
             const std::string what = "transition " + t.id;
             const std::string pointer = t.pointer + "/guard";
-            if (ask(pointer, what, [&] { return engine.lint_formula(*t.guard); }).outcome == Outcome::violated) {
+            if (ask(pointer, what, [&] { return engine.lint_formula(*t.guard); }).outcome ==
+                Outcome::violated) {
                 findings.push_back({pointer, what + " can never fire: its guard is unsatisfiable"});
             }
         }
@@ -185,8 +186,8 @@ Expected<std::vector<spec::LintFinding>> lint_expressions(const spec::Spec& spec
                 if (applies.outcome != Outcome::holds) {
                     continue;
                 }
-                const Answer passes =
-                    ask(c.pointer + "/assert", what, [&] { return *when && engine.lint_formula(*c.assertion); });
+                const Answer passes = ask(c.pointer + "/assert", what,
+                                          [&] { return *when && engine.lint_formula(*c.assertion); });
                 if (passes.outcome == Outcome::violated) {
                     findings.push_back(
                         {c.pointer + "/assert", what + " can never pass: 'when && assert' is unsatisfiable"});
@@ -194,7 +195,8 @@ Expected<std::vector<spec::LintFinding>> lint_expressions(const spec::Spec& spec
             }
         }
     } catch (const z3::exception& e) {
-        return make_error(ErrorCode::solver_failure, std::string("z3: ") + e.msg() + " while encoding " + spec.file + " " + where);
+        return make_error(ErrorCode::solver_failure,
+                          std::string("z3: ") + e.msg() + " while encoding " + spec.file + " " + where);
     } catch (const std::system_error& e) { // no watchdog thread
         return make_error(ErrorCode::internal,
                           std::string("cannot run the solver's time limit: ") + e.what());

@@ -212,8 +212,9 @@ z3::expr Engine::open_message(const std::string& at, StepInput& in)
         z3::expr carried = ctx_.bool_val(false);
         for (std::size_t m = 0; m < msg_names_->size(); ++m) {
             const spec::MessageDef* def = spec_.find_message((*msg_names_)[m]);
-            if (def != nullptr && std::any_of(def->ies.begin(), def->ies.end(),
-                                              [&name = ie](const spec::IeDef& d) { return "ie." + d.name == name; })) {
+            if (def != nullptr &&
+                std::any_of(def->ies.begin(), def->ies.end(),
+                            [&name = ie](const spec::IeDef& d) { return "ie." + d.name == name; })) {
                 carried = carried || msg.value == ctx_.int_val(static_cast<int>(m));
             }
         }

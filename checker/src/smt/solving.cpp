@@ -107,8 +107,7 @@ z3::check_result Engine::check_sliced(const std::vector<z3::expr>& literals, uns
 {
     if (!slices_) {
         slices_.emplace(
-            ctx_,
-            [this](const z3::expr& c) { return byte_literal_by_id_.contains(Z3_get_ast_id(ctx_, c)); },
+            ctx_, [this](const z3::expr& c) { return byte_literal_by_id_.contains(Z3_get_ast_id(ctx_, c)); },
             [this](const z3::func_decl& f) { return z3::eq(f, bytes_id_) || z3::eq(f, bytes_len_); });
     }
     slices_->update(solver_);

@@ -115,9 +115,11 @@ void Engine::system_begin(const Attacker& attacker, bool arbitrary)
         }
         std::optional<std::pair<std::int64_t, std::int64_t>> range;
         if (name == "init.k_nrp_id") {
-            range = std::pair<std::int64_t, std::int64_t>{0, std::int64_t{std::numeric_limits<trace::KNrpId>::max()}};
+            range = std::pair<std::int64_t, std::int64_t>{
+                0, std::int64_t{std::numeric_limits<trace::KNrpId>::max()}};
         } else if (name == "init.k_nrp_sess_id") {
-            range = std::pair<std::int64_t, std::int64_t>{0, std::int64_t{std::numeric_limits<trace::KNrpSessId>::max()}};
+            range = std::pair<std::int64_t, std::int64_t>{
+                0, std::int64_t{std::numeric_limits<trace::KNrpSessId>::max()}};
         }
         system_init_.emplace(name, open_value("initial " + name.substr(5), type, std::nullopt, range));
         if (type.kind == TypeKind::bytes) { // the initial K_NRP and K_NRP-sess
@@ -224,7 +226,8 @@ z3::expr Engine::system_apply(const std::string& name, const std::vector<z3::exp
         break;
     case expr::SolverMeaning::Kind::mac: {
         // The null algorithm's MAC-I is all zeros, which no real MAC-I is.
-        const z3::expr zero = literal(Value::bytes(std::vector<std::uint8_t>(meaning.result_octets, 0)), Type::bytes());
+        const z3::expr zero =
+            literal(Value::bytes(std::vector<std::uint8_t>(meaning.result_octets, 0)), Type::bytes());
         const z3::expr null = args[0] == 0;
         solver_.add(z3::implies(null, r == zero));
         solver_.add(z3::implies(!null, r != zero && injective));
@@ -238,7 +241,8 @@ z3::expr Engine::system_apply(const std::string& name, const std::vector<z3::exp
         const auto it = system_init_.find("init.k_nrp_id");
         if (k && it != system_init_.end()) {
             const z3::expr id = term(it->second, Type::integer()).value;
-            const z3::expr named = meaning.id_shift == 0 ? id : id / ctx_.int_val(std::int64_t{1} << meaning.id_shift);
+            const z3::expr named =
+                meaning.id_shift == 0 ? id : id / ctx_.int_val(std::int64_t{1} << meaning.id_shift);
             solver_.add((args[0] == named) == (r == *k));
         }
         break;
@@ -607,7 +611,8 @@ Witness Engine::system_witness(const z3::model& m, std::size_t steps)
         if (bool_of(field("sec.protected").value)) {
             ev.sec.kind = trace::Sec::Kind::protected_;
             ev.sec.ctx = static_cast<trace::KNrpSessId>(
-                std::clamp<std::int64_t>(int_of(field("sec.ctx").value, 0), 0, std::int64_t{std::numeric_limits<trace::KNrpSessId>::max()}));
+                std::clamp<std::int64_t>(int_of(field("sec.ctx").value, 0), 0,
+                                         std::int64_t{std::numeric_limits<trace::KNrpSessId>::max()}));
             ev.sec.count = static_cast<std::uint32_t>(
                 std::clamp<std::int64_t>(int_of(field("sec.count").value, 0), 0, crypto::kMaxCount));
             ev.sec.bearer = static_cast<std::uint8_t>(
@@ -648,8 +653,8 @@ Witness Engine::system_witness(const z3::model& m, std::size_t steps)
         if (a.name != "k_nrp_of") {
             continue;
         }
-        const auto id =
-            static_cast<trace::KNrpId>(std::clamp<std::int64_t>(int_of(a.args[0], 0), 0, std::int64_t{std::numeric_limits<trace::KNrpId>::max()}));
+        const auto id = static_cast<trace::KNrpId>(std::clamp<std::int64_t>(
+            int_of(a.args[0], 0), 0, std::int64_t{std::numeric_limits<trace::KNrpId>::max()}));
         const trace::Bytes key = bytes_of(a.result, crypto::kKNrpOctets);
         if (std::none_of(t.keys.begin(), t.keys.end(),
                          [id](const trace::KeyEntry& e) { return e.k_nrp_id == id; })) {

@@ -1,6 +1,7 @@
 /// \file Hex text <-> octet strings, for keys and vectors in traces and tests.
 
 #include "pc5check/common/hex.h"
+
 #include "hex_digits.h"
 #include "pc5check/crypto/crypto.h"
 
@@ -49,9 +50,6 @@ Expected<Bytes> from_hex(std::string_view hex)
     return out;
 }
 
-std::string to_hex(std::span<const std::uint8_t> bytes)
-{
-    return to_hex_digits(bytes);
-}
+std::string to_hex(std::span<const std::uint8_t> bytes) { return to_hex_digits(bytes); }
 
 } // namespace pc5check::crypto

@@ -2,8 +2,8 @@
 /// the whole 16-octet block incremented as a big-endian integer, as NIST SP 800-38A B.1 with m = 128).
 
 #include "fetched.h"
-#include "pdcp_inputs.h"
 #include "pc5check/crypto/crypto.h"
+#include "pdcp_inputs.h"
 
 #include <algorithm>
 #include <array>
@@ -28,7 +28,6 @@ constexpr std::size_t kMaxChunk = static_cast<std::size_t>(INT_MAX) & ~std::size
 {
     return make_error(ErrorCode::internal, std::string("OpenSSL AES-128-CTR failed in ") + what);
 }
-
 
 } // namespace
 

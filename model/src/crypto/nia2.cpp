@@ -5,8 +5,8 @@
 /// single-block AES-128 (EVP_CIPHER "AES-128-ECB", no padding).
 
 #include "fetched.h"
-#include "pdcp_inputs.h"
 #include "pc5check/crypto/crypto.h"
+#include "pdcp_inputs.h"
 
 #include <algorithm>
 #include <array>
@@ -35,7 +35,6 @@ using Block = std::array<std::uint8_t, kBlockSize>;
 {
     return make_error(ErrorCode::internal, std::string("OpenSSL AES-128-ECB failed in ") + what);
 }
-
 
 /// Multiplication by x in GF(2^128): the subkey step of SP 800-38B 6.1 / RFC 4493 2.3.
 [[nodiscard]] Block double_block(const Block& b)

@@ -2,8 +2,8 @@
 /// of expr.h.
 
 #include "evaluate_generic.h"
-#include "pc5check/expr/ops.h"
 #include "pc5check/expr/expr.h"
+#include "pc5check/expr/ops.h"
 
 #include <algorithm>
 #include <forward_list>
@@ -807,8 +807,9 @@ class Evaluator {
         if (!known_present(v)) {
             return unusable(v, *n.args[0]);
         }
-        return Value::integer(b == Builtin::len ? static_cast<std::int64_t>(as<std::vector<std::uint8_t>>(v).size())
-                                                : static_cast<std::int64_t>(as<SetValue>(v).elements.size()));
+        return Value::integer(b == Builtin::len
+                                  ? static_cast<std::int64_t>(as<std::vector<std::uint8_t>>(v).size())
+                                  : static_cast<std::int64_t>(as<SetValue>(v).elements.size()));
     }
 
     /// subset, union, insert and put: strict in every argument.

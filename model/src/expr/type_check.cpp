@@ -1,7 +1,7 @@
 /// \file Name resolution and type checking: builds a new, typed tree from a parsed one.
 
-#include "pc5check/expr/ops.h"
 #include "pc5check/expr/expr.h"
+#include "pc5check/expr/ops.h"
 
 #include <algorithm>
 #include <array>
@@ -161,8 +161,8 @@ class Checker {
         const std::size_t arity = n.kind == NodeKind::unary ? 1 : n.kind == NodeKind::binary ? 2 : 3;
         if (n.kind == NodeKind::unary || n.kind == NodeKind::binary || n.kind == NodeKind::ite) {
             if (n.args.size() != arity) {
-                return fail(n.offset, "expected " + std::to_string(arity) + " operands of " + in_quotes(n.name) +
-                                          ", found " + std::to_string(n.args.size()));
+                return fail(n.offset, "expected " + std::to_string(arity) + " operands of " +
+                                          in_quotes(n.name) + ", found " + std::to_string(n.args.size()));
             }
         }
         switch (n.kind) {
@@ -348,8 +348,8 @@ class Checker {
                     if (const auto i = index_in(*def, literal)) {
                         return make(def, *i);
                     }
-                    return fail(n.offset, "enum " + in_quotes(enum_name) + " has no literal " + in_quotes(literal) +
-                                              suggestion(literal, def->names));
+                    return fail(n.offset, "enum " + in_quotes(enum_name) + " has no literal " +
+                                              in_quotes(literal) + suggestion(literal, def->names));
                 }
             }
             PC5CHECK_ASSERT(false); // names_enum_literal held
@@ -614,8 +614,8 @@ class Checker {
 
     [[nodiscard]] static std::string arity_message(const std::string& name, std::size_t want, std::size_t got)
     {
-        return in_quotes(name) + " expects " + std::to_string(want) + (want == 1 ? " argument" : " arguments") +
-               ", found " + std::to_string(got);
+        return in_quotes(name) + " expects " + std::to_string(want) +
+               (want == 1 ? " argument" : " arguments") + ", found " + std::to_string(got);
     }
 
     [[nodiscard]] static std::string argument(const std::string& function, std::size_t index)

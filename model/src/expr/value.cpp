@@ -1,5 +1,6 @@
-#include "pc5check/common/hex.h"
 #include "pc5check/expr/value.h"
+
+#include "pc5check/common/hex.h"
 
 #include <algorithm>
 #include <string_view>

@@ -40,30 +40,33 @@ std::string hex_id(std::int64_t id) { return std::to_string(id); }
 
 /// A derivation the spec variant leaves open (ExternalFunction::open): replay never knows its value,
 /// and says why (`reason`, or `absent` when an input is missing).
-expr::ExternalFunction open_derivation(std::vector<Type> params, expr::SolverMeaning meaning, std::string absent,
-                                       std::string reason)
+expr::ExternalFunction open_derivation(std::vector<Type> params, expr::SolverMeaning meaning,
+                                       std::string absent, std::string reason)
 {
-    return expr::ExternalFunction{std::move(params), Type::bytes(),
-                                  [absent = std::move(absent), reason = std::move(reason)](
-                                      const std::vector<Value>& a) -> Value {
-                                      return Value::unknown(first_absent(a) != nullptr ? absent : reason);
-                                  },
-                                  std::move(meaning), false, true};
+    return expr::ExternalFunction{
+        std::move(params),
+        Type::bytes(),
+        [absent = std::move(absent), reason = std::move(reason)](const std::vector<Value>& a) -> Value {
+            return Value::unknown(first_absent(a) != nullptr ? absent : reason);
+        },
+        std::move(meaning),
+        false,
+        true};
 }
 
 /// A look-up of logged keys whose result replay knows only once bind_trace_keys has the trace's keys.
 expr::ExternalFunction key_lookup(std::vector<Type> params, std::size_t id_arg, expr::SolverMeaning meaning,
                                   std::string absent, std::string missing)
 {
-    return expr::ExternalFunction{
-        std::move(params), Type::bytes(),
-        [id_arg, absent = std::move(absent), missing = std::move(missing)](const std::vector<Value>& a) -> Value {
-            if (a[id_arg].is_absent()) {
-                return Value::unknown(absent);
-            }
-            return Value::unknown(missing + " " + hex_id(int_of(a[id_arg])));
-        },
-        std::move(meaning)};
+    return expr::ExternalFunction{std::move(params), Type::bytes(),
+                                  [id_arg, absent = std::move(absent),
+                                   missing = std::move(missing)](const std::vector<Value>& a) -> Value {
+                                      if (a[id_arg].is_absent()) {
+                                          return Value::unknown(absent);
+                                      }
+                                      return Value::unknown(missing + " " + hex_id(int_of(a[id_arg])));
+                                  },
+                                  std::move(meaning)};
 }
 
 /// NRPIK or NRPEK (`what`): the key of the algorithm in argument 1, derived from the K_NRP-sess in
@@ -80,7 +83,8 @@ expr::ExternalFunction algorithm_key(Type algorithm, std::string what,
                                       }
                                       auto k = derive(bytes_of(a[0]), static_cast<Alg>(enum_of(a[1])));
                                       if (!k) {
-                                          return Value::unknown(what + " not derivable: " + k.error().message);
+                                          return Value::unknown(what +
+                                                                " not derivable: " + k.error().message);
                                       }
                                       return Value::bytes(std::move(*k));
                                   },
@@ -113,37 +117,37 @@ void declare_builtins(expr::Scope& scope)
     };
 
     /// Ref: TS 33.536 Annex A (K_NRP-sess: FC 0x7F, P0 Nonce_1, P1 Nonce_2).
-    add("k_nrp_sess",
-        {{bytes, bytes, bytes},
-         bytes,
-         [](const std::vector<Value>& a) -> Value {
-             if (first_absent(a) != nullptr) {
-                 return Value::unknown("K_NRP-sess input absent");
-             }
-             auto k = crypto::derive_k_nrp_sess(bytes_of(a[0]), bytes_of(a[1]), bytes_of(a[2]));
-             if (!k) {
-                 return Value::unknown("K_NRP-sess not derivable: " + k.error().message);
-             }
-             return Value::bytes(std::move(*k));
-         },
-         {.kind = Kind::injective,
-          .result_octets = crypto::kKNrpSessOctets,
-          .distinct_from = Distinct::initial_session_key,
-          .domains = {ArgumentDomain{.octets = crypto::kKNrpOctets}, ArgumentDomain{.octets = crypto::kNonceOctets},
-                      ArgumentDomain{.octets = crypto::kNonceOctets}}}});
+    add("k_nrp_sess", {{bytes, bytes, bytes},
+                       bytes,
+                       [](const std::vector<Value>& a) -> Value {
+                           if (first_absent(a) != nullptr) {
+                               return Value::unknown("K_NRP-sess input absent");
+                           }
+                           auto k = crypto::derive_k_nrp_sess(bytes_of(a[0]), bytes_of(a[1]), bytes_of(a[2]));
+                           if (!k) {
+                               return Value::unknown("K_NRP-sess not derivable: " + k.error().message);
+                           }
+                           return Value::bytes(std::move(*k));
+                       },
+                       {.kind = Kind::injective,
+                        .result_octets = crypto::kKNrpSessOctets,
+                        .distinct_from = Distinct::initial_session_key,
+                        .domains = {ArgumentDomain{.octets = crypto::kKNrpOctets},
+                                    ArgumentDomain{.octets = crypto::kNonceOctets},
+                                    ArgumentDomain{.octets = crypto::kNonceOctets}}}});
     /// Ref: TS 33.536 Annex A (NRPIK: FC 0x7E, P0 0x01, P1 algorithm identity).
     add("nrpik", algorithm_key(Type::enumeration(nia), "NRPIK", &crypto::derive_nrpik));
     /// Ref: TS 33.536 Annex A (NRPEK: FC 0x7E, P0 0x00, P1 algorithm identity).
     add("nrpek", algorithm_key(Type::enumeration(nea), "NRPEK", &crypto::derive_nrpek));
     /// Ref: TS 33.401 B.2 / TS 33.501 D.1, D.4.5 (MAC-I over a PDCP SDU).
-    const expr::SolverMeaning mac_meaning{
-        .kind = Kind::mac,
-        .result_octets = crypto::kMacOctets,
-        .domains = {ArgumentDomain{}, ArgumentDomain{.octets = crypto::kAlgKeyOctets},
-                    ArgumentDomain{.min = 0, .max = crypto::kMaxCount},
-                    ArgumentDomain{.min = 0, .max = crypto::kMaxBearer},
-                    ArgumentDomain{.min = 0, .max = crypto::kMaxDirection}},
-        .null_algorithm_waives_octets = true};
+    const expr::SolverMeaning mac_meaning{.kind = Kind::mac,
+                                          .result_octets = crypto::kMacOctets,
+                                          .domains = {ArgumentDomain{},
+                                                      ArgumentDomain{.octets = crypto::kAlgKeyOctets},
+                                                      ArgumentDomain{.min = 0, .max = crypto::kMaxCount},
+                                                      ArgumentDomain{.min = 0, .max = crypto::kMaxBearer},
+                                                      ArgumentDomain{.min = 0, .max = crypto::kMaxDirection}},
+                                          .null_algorithm_waives_octets = true};
     add("nia", {{Type::enumeration(nia), bytes, integer, integer, integer, bytes},
                 bytes,
                 [mac_meaning](const std::vector<Value>& a) -> Value {
@@ -169,14 +173,17 @@ void declare_builtins(expr::Scope& scope)
                 },
                 mac_meaning});
     /// The logged K_NRP with this ID; bind_trace_keys gives replay the trace's keys.
-    add("k_nrp_of", key_lookup({integer}, 0,
-                               {.kind = Kind::key_lookup, .result_octets = crypto::kKNrpOctets, .id_shift = 0},
-                               "K_NRP ID absent", "no K_NRP logged for K_NRP ID"));
+    add("k_nrp_of",
+        key_lookup({integer}, 0,
+                   {.kind = Kind::key_lookup, .result_octets = crypto::kKNrpOctets, .id_shift = 0},
+                   "K_NRP ID absent", "no K_NRP logged for K_NRP ID"));
     /// The one logged K_NRP whose ID has these MSBs (TS 24.554 7.2.10.3: the SMC carries the MSBs of the
     /// new K_NRP ID, the COMPLETE its LSBs).
-    add("k_nrp_by_msbs",
-        key_lookup({integer}, 0, {.kind = Kind::key_lookup, .result_octets = crypto::kKNrpOctets, .id_shift = trace::kKNrpIdHalfBits},
-                   "MSBs of K_NRP ID absent", "no K_NRP logged whose ID has MSBs"));
+    add("k_nrp_by_msbs", key_lookup({integer}, 0,
+                                    {.kind = Kind::key_lookup,
+                                     .result_octets = crypto::kKNrpOctets,
+                                     .id_shift = trace::kKNrpIdHalfBits},
+                                    "MSBs of K_NRP ID absent", "no K_NRP logged whose ID has MSBs"));
     /// The K_NRP that authentication run `run` established, logged under an ID with MSBs `msbs`: replay
     /// looks it up by the MSBs, as k_nrp_by_msbs; the solver knows it is a new key per run whatever its
     /// ID (the ID only names it).
@@ -211,11 +218,12 @@ void declare_builtins(expr::Scope& scope)
     /// A perfect KDF whose FC value is not confirmed in any public copy (e.g. TS 33.303's K_D-sess from
     /// K_D, Nonce_1 and Nonce_2): replay cannot compute it; the solver treats it as injective.
     /// Ref: TS 33.303 6.5.5.3 (body not seen).
-    add("kdf_fc_unknown", open_derivation({bytes, bytes, bytes},
-                                          {.kind = Kind::injective,
-                                           .result_octets = crypto::kKNrpSessOctets,
-                                           .distinct_from = Distinct::initial_session_key},
-                                          "KDF input absent", "KDF whose FC value is not confirmed: not computable"));
+    add("kdf_fc_unknown",
+        open_derivation({bytes, bytes, bytes},
+                        {.kind = Kind::injective,
+                         .result_octets = crypto::kKNrpSessOctets,
+                         .distinct_from = Distinct::initial_session_key},
+                        "KDF input absent", "KDF whose FC value is not confirmed: not computable"));
     /// The root key established by authentication run `run` (a counter of runs on the link): a new key
     /// per run, as the seed states ("new root key ... generated securely"); the authentication method
     /// itself is not modelled, so replay cannot compute it.
@@ -226,7 +234,8 @@ void declare_builtins(expr::Scope& scope)
                           if (a[0].is_absent()) {
                               return Value::unknown("authentication run absent");
                           }
-                          return Value::unknown("root key of authentication run " + std::to_string(int_of(a[0])) +
+                          return Value::unknown("root key of authentication run " +
+                                                std::to_string(int_of(a[0])) +
                                                 " not logged (the authentication method is not modelled)");
                       },
                       {.kind = Kind::injective,

@@ -14,7 +14,8 @@ std::string join_pointer(const std::string& base, std::size_t index)
     return base + "/" + std::to_string(index);
 }
 
-tl::unexpected<Error> spec_error(const std::string& file, const std::string& pointer, const std::string& message)
+tl::unexpected<Error> spec_error(const std::string& file, const std::string& pointer,
+                                 const std::string& message)
 {
     Error e;
     e.code = ErrorCode::bad_spec;

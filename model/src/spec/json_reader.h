@@ -28,10 +28,8 @@ namespace pc5check::spec::detail {
 [[nodiscard]] Expected<std::string> get_string(const nlohmann::json& obj, const std::string& key,
                                                const std::string& file, const std::string& pointer,
                                                bool required = true);
-[[nodiscard]] Expected<std::vector<std::string>> get_string_list(const nlohmann::json& obj,
-                                                                 const std::string& key,
-                                                                 const std::string& file,
-                                                                 const std::string& pointer,
-                                                                 bool required = true);
+[[nodiscard]] Expected<std::vector<std::string>>
+get_string_list(const nlohmann::json& obj, const std::string& key, const std::string& file,
+                const std::string& pointer, bool required = true);
 
 } // namespace pc5check::spec::detail

@@ -58,7 +58,8 @@ std::vector<LintFinding> lint_structure(const Spec& spec)
                 if (t.role != role || t.to.empty()) {
                     continue;
                 }
-                const bool from_s = t.from.empty() || std::find(t.from.begin(), t.from.end(), s) != t.from.end();
+                const bool from_s =
+                    t.from.empty() || std::find(t.from.begin(), t.from.end(), s) != t.from.end();
                 if (from_s && seen.insert(t.to).second) {
                     todo.push_back(t.to);
                 }
@@ -76,22 +77,25 @@ std::vector<LintFinding> lint_structure(const Spec& spec)
     for (const auto& t : spec.transitions) {
         if (t.role != "link" && !t.from.empty()) {
             const auto& seen = reachable[t.role];
-            const bool any = std::any_of(t.from.begin(), t.from.end(), [&](const std::string& s) { return seen.count(s) != 0; });
+            const bool any = std::any_of(t.from.begin(), t.from.end(),
+                                         [&](const std::string& s) { return seen.count(s) != 0; });
             if (!any) {
-                findings.push_back({t.pointer, "transition " + t.id + " can never fire: none of its from-states is reachable"});
+                findings.push_back({t.pointer, "transition " + t.id +
+                                                   " can never fire: none of its from-states is reachable"});
             }
         }
         if (t.guard->kind == expr::NodeKind::literal && t.guard->literal == expr::Value::boolean(false)) {
-            findings.push_back({t.pointer + "/guard", "transition " + t.id + " can never fire: its guard is false"});
+            findings.push_back(
+                {t.pointer + "/guard", "transition " + t.id + " can never fire: its guard is false"});
         }
     }
 
     // Messages nobody sends, and rules whose checks only trigger on such messages.
     std::set<std::string> sendable;
     for (const auto& m : spec.messages) {
-        const bool sent = std::any_of(spec.transitions.begin(), spec.transitions.end(), [&](const Transition& t) {
-            return t.dir == Direction::send && handles(t, m.id);
-        });
+        const bool sent =
+            std::any_of(spec.transitions.begin(), spec.transitions.end(),
+                        [&](const Transition& t) { return t.dir == Direction::send && handles(t, m.id); });
         if (sent) {
             sendable.insert(m.id);
         } else {
@@ -106,11 +110,13 @@ std::vector<LintFinding> lint_structure(const Spec& spec)
                 triggerable = triggerable || m == "*" || sendable.count(m) != 0;
             }
             if (c.when->kind == expr::NodeKind::literal && c.when->literal == expr::Value::boolean(false)) {
-                findings.push_back({c.pointer + "/when", "a check of rule " + r.id + " can never apply: 'when' is false"});
+                findings.push_back(
+                    {c.pointer + "/when", "a check of rule " + r.id + " can never apply: 'when' is false"});
             }
         }
         if (!triggerable) {
-            findings.push_back({"/rules/" + std::to_string(i), "rule " + r.id + " can never be triggered: no sendable message"});
+            findings.push_back({"/rules/" + std::to_string(i),
+                                "rule " + r.id + " can never be triggered: no sendable message"});
         }
     }
 

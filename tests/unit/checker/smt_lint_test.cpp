@@ -117,13 +117,15 @@ TEST_SUITE("checker")
 
     TEST_CASE("a check whose assertion contradicts its condition can never pass")
     {
-        const auto out = lint(lint_spec("true", "ie.nonce_2 in target.seen", "!(ie.nonce_2 in insert(target.seen, ie.nonce_2))"));
+        const auto out = lint(lint_spec("true", "ie.nonce_2 in target.seen",
+                                        "!(ie.nonce_2 in insert(target.seen, ie.nonce_2))"));
         CHECK(out.find("can never pass") != std::string::npos);
     }
 
     TEST_CASE("distinct byte literals differ and operators with C semantics stay abstract")
     {
-        CHECK(lint(lint_spec("x\"00\" == x\"01\"", "true", "true")).find("can never fire") != std::string::npos);
+        CHECK(lint(lint_spec("x\"00\" == x\"01\"", "true", "true")).find("can never fire") !=
+              std::string::npos);
         // -7 / 2 is -3 in C++ but -4 in Z3's integers: '/' must not be decided by Z3's arithmetic.
         CHECK(lint(lint_spec("target.n == -7 && target.n / 2 == -3", "true", "true")).empty());
     }

@@ -6,9 +6,9 @@
 
 #include <array>
 #include <cstdio>
+#include <doctest/doctest.h>
 #include <map>
 #include <optional>
-#include <doctest/doctest.h>
 #include <string>
 #include <vector>
 

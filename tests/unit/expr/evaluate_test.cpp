@@ -445,12 +445,13 @@ TEST_SUITE("expr")
         Scope scope = make_scope();
         int calls = 0;
         scope.functions.insert_or_assign("count", ExternalFunction{{Type::integer(), Type::integer()},
-                                                    Type::integer(),
-                                                    [&calls](const std::vector<Value>& args) {
-                                                        ++calls;
-                                                        return Value::integer(args[0].is_absent() ? -1 : 1);
-                                                    },
-                                                    SolverMeaning{}});
+                                                                   Type::integer(),
+                                                                   [&calls](const std::vector<Value>& args) {
+                                                                       ++calls;
+                                                                       return Value::integer(
+                                                                           args[0].is_absent() ? -1 : 1);
+                                                                   },
+                                                                   SolverMeaning{}});
         MapEnv env = sample_env();
         CHECK(eval_str("kdf(msg.nonce_1, 255)", env, scope) == "0102abff");
         CHECK(eval_str("count(x, y)", env, scope) == "1");
@@ -489,12 +490,12 @@ TEST_SUITE("expr")
         Scope scope = make_scope();
         auto calls = std::make_shared<int>(0);
         scope.functions.insert_or_assign("counted", ExternalFunction{{Type::integer()},
-                                                      Type::integer(),
-                                                      [calls](const std::vector<Value>& args) {
-                                                          ++*calls;
-                                                          return args[0];
-                                                      },
-                                                      SolverMeaning{}});
+                                                                     Type::integer(),
+                                                                     [calls](const std::vector<Value>& args) {
+                                                                         ++*calls;
+                                                                         return args[0];
+                                                                     },
+                                                                     SolverMeaning{}});
         scope.defs["k"] = "counted(x) * 2";
         scope.defs["tag"] = "kdf(msg.nonce_1, k)";
         scope.defs["maybe"] = "counted(opt) > 0";

@@ -72,7 +72,9 @@ inline Scope make_scope()
     s.variables["ids"] = Type::set_of(TypeKind::integer);
     s.variables["m"] = Type::map();
     s.enums = {nia(), nea(), ciph(), integ()};
-    s.functions.insert_or_assign("kdf", ExternalFunction{{Type::bytes(), Type::integer()},
+    s.functions.insert_or_assign(
+        "kdf",
+        ExternalFunction{{Type::bytes(), Type::integer()},
                          Type::bytes(),
                          [](const std::vector<Value>& args) {
                              auto key = std::get<std::vector<std::uint8_t>>(args[0].data);
@@ -81,11 +83,14 @@ inline Scope make_scope()
                          },
                          SolverMeaning{}});
     s.functions.insert_or_assign("lazy", ExternalFunction{{Type::boolean()},
-                         Type::boolean(),
-                         [](const std::vector<Value>& args) { return Value::boolean(args[0].is_unknown()); },
-                         SolverMeaning{},
-                         true});
-    s.functions.insert_or_assign("noimpl", ExternalFunction{{Type::integer()}, Type::integer(), {}, SolverMeaning{}});
+                                                          Type::boolean(),
+                                                          [](const std::vector<Value>& args) {
+                                                              return Value::boolean(args[0].is_unknown());
+                                                          },
+                                                          SolverMeaning{},
+                                                          true});
+    s.functions.insert_or_assign("noimpl",
+                                 ExternalFunction{{Type::integer()}, Type::integer(), {}, SolverMeaning{}});
     return s;
 }
 

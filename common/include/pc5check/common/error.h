@@ -24,11 +24,11 @@ enum class ErrorCode : std::uint8_t {
 /// One failure, with enough location to find it: file, JSON pointer or line:column, event index.
 struct Error {
     ErrorCode code = ErrorCode::internal;
-    std::string message;       ///< one line, says what was expected
-    std::string file;          ///< empty when not about a file
-    std::string json_pointer;  ///< RFC 6901 pointer into the document, empty when unknown
-    std::size_t line = 0;      ///< 1-based; 0 when unknown
-    std::size_t column = 0;    ///< 1-based; 0 when unknown
+    std::string message;      ///< one line, says what was expected
+    std::string file;         ///< empty when not about a file
+    std::string json_pointer; ///< RFC 6901 pointer into the document, empty when unknown
+    std::size_t line = 0;     ///< 1-based; 0 when unknown
+    std::size_t column = 0;   ///< 1-based; 0 when unknown
     std::optional<std::size_t> event_index{};
 
     /// "file:line:column: pointer: message" with the empty parts left out.
@@ -56,8 +56,7 @@ struct Error {
 };
 
 /// Result of an operation on external input.
-template <class T>
-using Expected = ExpectedT<T, Error>;
+template <class T> using Expected = ExpectedT<T, Error>;
 
 /// Makes an error branch with the given code and message.
 [[nodiscard]] inline tl::unexpected<Error> make_error(ErrorCode code, std::string message,
@@ -73,11 +72,11 @@ using Expected = ExpectedT<T, Error>;
 } // namespace pc5check
 
 /// Aborts on a broken internal invariant (a bug); never used on input.
-#define PC5CHECK_ASSERT(cond)                                                                          \
-    do {                                                                                               \
-        if (!(cond)) {                                                                                 \
-            ::pc5check::detail::assert_fail(#cond, __FILE__, __LINE__);                                \
-        }                                                                                              \
+#define PC5CHECK_ASSERT(cond)                                                                                \
+    do {                                                                                                     \
+        if (!(cond)) {                                                                                       \
+            ::pc5check::detail::assert_fail(#cond, __FILE__, __LINE__);                                      \
+        }                                                                                                    \
     } while (false)
 
 namespace pc5check::detail {

@@ -29,7 +29,10 @@ enum class IntegrityAlg : std::uint8_t { nia0 = 0, nia1 = 1, nia2 = 2, nia3 = 3 
     return alg == IntegrityAlg::nia0 || alg == IntegrityAlg::nia2;
 }
 /// Whether ciphering under the algorithm is implemented (NEA0, NEA2).
-[[nodiscard]] constexpr bool computes(CipherAlg alg) { return alg == CipherAlg::nea0 || alg == CipherAlg::nea2; }
+[[nodiscard]] constexpr bool computes(CipherAlg alg)
+{
+    return alg == CipherAlg::nea0 || alg == CipherAlg::nea2;
+}
 
 /// Parses hex digits (no "0x", even length, case-insensitive). Error message says what was expected.
 [[nodiscard]] Expected<Bytes> from_hex(std::string_view hex);
@@ -75,9 +78,8 @@ struct PdcpInput {
 /// MAC-I of a whole-octet PC5 message under `alg`. NIA0 gives 32 zero bits (TS 33.501 Annex D.1);
 /// NIA1 / NIA3 are not implemented here: the result is `std::nullopt` (the caller reports the MAC as
 /// unverifiable, never as valid). Errors as for nia2().
-[[nodiscard]] Expected<std::optional<std::array<std::uint8_t, 4>>> mac_i(IntegrityAlg alg,
-                                                                        std::span<const std::uint8_t> key,
-                                                                        const PdcpInput& in,
-                                                                        std::span<const std::uint8_t> message);
+[[nodiscard]] Expected<std::optional<std::array<std::uint8_t, 4>>>
+mac_i(IntegrityAlg alg, std::span<const std::uint8_t> key, const PdcpInput& in,
+      std::span<const std::uint8_t> message);
 
 } // namespace pc5check::crypto

@@ -123,7 +123,8 @@ struct ExternalFunction {
     /// leave open; not a look-up of logged keys): replay memoizes it, a counterexample recomputes it.
     [[nodiscard]] bool computed_from_arguments() const
     {
-        return !open && (meaning.kind == SolverMeaning::Kind::injective || meaning.kind == SolverMeaning::Kind::mac);
+        return !open &&
+               (meaning.kind == SolverMeaning::Kind::injective || meaning.kind == SolverMeaning::Kind::mac);
     }
 };
 

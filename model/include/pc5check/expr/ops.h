@@ -165,7 +165,10 @@ inline constexpr std::uint8_t kOpExternal = 100;
 }
 
 /// Whether a unary node is logical negation (else arithmetic negation).
-[[nodiscard]] inline bool is_logical_not(const Node& n) { return n.op == kNoOp ? n.name == "!" : n.op == kOpNot; }
+[[nodiscard]] inline bool is_logical_not(const Node& n)
+{
+    return n.op == kNoOp ? n.name == "!" : n.op == kOpNot;
+}
 
 /// The builtin a call node names, or nullopt for an external function (Scope::functions).
 [[nodiscard]] inline std::optional<Builtin> builtin_of(const Node& n)

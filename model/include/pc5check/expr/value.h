@@ -45,7 +45,8 @@ struct MapValue {
 /// A value; which alternative is held follows the static type, except that any type may hold
 /// Absent or Unknown.
 struct Value {
-    std::variant<Absent, Unknown, bool, std::int64_t, std::vector<std::uint8_t>, EnumValue, SetValue, MapValue>
+    std::variant<Absent, Unknown, bool, std::int64_t, std::vector<std::uint8_t>, EnumValue, SetValue,
+                 MapValue>
         data;
 
     [[nodiscard]] bool is_absent() const { return std::holds_alternative<Absent>(data); }

@@ -208,8 +208,8 @@ struct Spec {
     std::vector<Rule> rules;
     std::vector<Property> properties;
     std::vector<Assumption> assumptions; ///< all of them; `in_force` says which apply
-    expr::Scope scope;      ///< event-time scope (signatures of external functions only)
-    expr::Scope init_scope; ///< scope of state-variable initialisers
+    expr::Scope scope;                   ///< event-time scope (signatures of external functions only)
+    expr::Scope init_scope;              ///< scope of state-variable initialisers
     /// Set by the loader after checking that in every guard, effect, check and template each variable
     /// node's Node::slot indexes `scope.variables` at the node's own name: an evaluator over `scope` may
     /// then read variables by slot without comparing names (false: compare them). It also vouches for
