@@ -339,56 +339,92 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
     return run;
 }
 
-CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& options,
-                     const std::function<void(TraceResult&&)>& on_result)
-{
-    CheckRun run;
-    SpecCache specs(options);
-    auto files = trace::collect_trace_files(paths);
-    if (!files) {
-        run.errors.push_back(files.error());
-        return run;
+namespace {
+
+/// A document of check_paths' window: read, then parsed and checked on a worker.
+struct Pending {
+    const std::string* file = nullptr; ///< the file it was read from
+    Expected<trace::RawDocument> raw;  ///< the text, freed once parsed
+    bool in_shard = true;
+    bool counted = false; ///< a document (not a streamed result) to count
+    TraceResult result;
+};
+
+/// What reading the events of a streamed document gave.
+struct StreamedEvents {
+    bool open = false;                ///< a value left open: the symbolic check wants the trace whole
+    std::optional<Error> limit_error; ///< a limit the trace exceeds: the result
+};
+
+/// check_paths over the files found: a window of documents read ahead, parsed and checked (in parallel
+/// with -j: parsing costs about as much as checking) and handed on in input order. Only the reading is
+/// serial.
+class PathsCheck {
+  public:
+    /// `options`, `specs` and `on_result` outlive the check.
+    PathsCheck(const CheckOptions& options, SpecCache& specs,
+               const std::function<void(TraceResult&&)>& on_result)
+        : options_(options), specs_(specs), on_result_(on_result), jobs_(std::max(1U, options.jobs)),
+          window_(jobs_ <= 1 ? 1 : std::size_t{64} * jobs_)
+    {
+        // The streamed reader applies the default file, nesting and number limits (a file beyond them is
+        // read whole, which reports or accepts it under the limits given); stricter ones need the whole
+        // read.
+        const trace::Limits defaults;
+        const bool symbolic_always =
+            options.symbolic == CheckOptions::Symbolic::always || options.symbolic_options.max_missing > 0;
+        streams_ = !symbolic_always && options.limits.max_file_bytes >= defaults.max_file_bytes &&
+                   options.limits.max_nesting >= defaults.max_nesting &&
+                   options.limits.max_number_chars >= defaults.max_number_chars;
     }
-    // A window of documents read ahead, parsed and checked (in parallel with -j: parsing costs about
-    // as much as checking) and handed on in input order. Only the reading is serial.
-    struct Pending {
-        const std::string* file = nullptr; ///< the file it was read from
-        Expected<trace::RawDocument> raw;  ///< the text, freed once parsed
-        bool in_shard = true;
-        bool counted = false; ///< a document (not a streamed result) to count
-        TraceResult result;
-    };
-    const unsigned jobs = std::max(1U, options.jobs);
-    // Workers are started and joined per window: with a window of 4 documents per job that cost more
-    // than the checks it parallelised (-j 2 was slower than -j 1). 64 per job, but at most
-    // kWindowBytes of text, so memory still follows the largest documents, not the file.
-    constexpr std::size_t kWindowBytes = std::size_t{32} << 20U;
-    const std::size_t window = jobs <= 1 ? 1 : std::size_t{64} * jobs;
-    std::size_t window_bytes = 0;
-    std::vector<Pending> batch;
-    std::size_t known = 0;
-    std::size_t done = 0;
-    std::mutex specs_mutex; // workers share the cache; which worker loads a spec first changes nothing
-    // A document read by take_document, on a worker: parse, shard (by the label the parse gives),
-    // limits, spec and check, the same for every -j.
-    const auto check_one = [&](Pending& p) {
+
+    /// Reads `file` (streamed when it can be, else document by document) and checks what it holds;
+    /// a file that cannot be read adds to `errors`.
+    void check_file(const std::string& file, std::vector<Error>& errors)
+    {
+        if (std::filesystem::path(file).extension() != ".jsonl" && streams_) {
+            if (std::optional<trace::TraceStream> stream = trace::TraceStream::open(file);
+                stream && check_streamed(*stream)) {
+                return;
+            }
+        }
+        auto read = trace::for_each_document_in_file(
+            file, [&](Expected<trace::RawDocument>&& doc) { take_document(file, std::move(doc)); },
+            options_.limits);
+        if (!read) {
+            errors.push_back(read.error());
+        }
+    }
+
+    /// Checks and hands on what is left in the window.
+    void finish() { flush(); }
+
+  private:
+    /// Workers are started and joined per window: with a window of 4 documents per job that cost more
+    /// than the checks it parallelised (-j 2 was slower than -j 1). 64 per job, but at most
+    /// kWindowBytes of text, so memory still follows the largest documents, not the file.
+    static constexpr std::size_t kWindowBytes = std::size_t{32} << 20U;
+
+    /// A document read by take_document, on a worker: parse, shard (by the label the parse gives),
+    /// limits, spec and check, the same for every -j.
+    void check_document(Pending& p)
+    {
         if (!p.counted) {
             return;
         }
         Expected<trace::Trace> doc =
-            p.raw ? trace::parse_trace(p.raw->text, *p.file, p.raw->line, options.limits)
+            p.raw ? trace::parse_trace(p.raw->text, *p.file, p.raw->line, options_.limits)
                   : Expected<trace::Trace>(tl::make_unexpected(p.raw.error()));
         p.raw = trace::RawDocument{};
         const std::string& file = *p.file;
         const std::string label_file = doc ? doc->file : (doc.error().file.empty() ? file : doc.error().file);
         const std::size_t line = doc ? doc->line : (doc.error().line == 0 ? 1 : doc.error().line);
-        if (options.shard_count > 1 &&
-            stable_shard(label_file, line, options.shard_count) != options.shard_index) {
+        if (!in_shard(label_file, line)) {
             p.in_shard = false;
             return;
         }
         if (doc) {
-            if (auto within = trace::check_limits(*doc, options.limits); !within) {
+            if (auto within = trace::check_limits(*doc, options_.limits); !within) {
                 doc = tl::make_unexpected(within.error());
             }
         }
@@ -401,144 +437,177 @@ CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& 
         Expected<const spec::Spec*> spec{nullptr};
         std::shared_ptr<const machine::Program> program;
         {
-            const std::lock_guard<std::mutex> lock(specs_mutex);
-            spec = specs.get(doc->spec);
-            program = specs.program(doc->spec);
+            const std::lock_guard<std::mutex> lock(specs_mutex_);
+            spec = specs_.get(doc->spec);
+            program = specs_.program(doc->spec);
         }
-        p.result = check_trace(*doc, spec, options, std::move(program));
-    };
-    const auto flush = [&]() {
-        const unsigned workers_wanted = std::min<unsigned>(jobs, static_cast<unsigned>(batch.size()));
+        p.result = check_trace(*doc, spec, options_, std::move(program));
+    }
+
+    [[nodiscard]] bool in_shard(const std::string& file, std::size_t line) const
+    {
+        return options_.shard_count <= 1 ||
+               stable_shard(file, line, options_.shard_count) == options_.shard_index;
+    }
+
+    /// check_document on every document of the window, on up to `jobs_` workers.
+    void check_window()
+    {
+        const unsigned workers_wanted = std::min<unsigned>(jobs_, static_cast<unsigned>(batch_.size()));
         if (workers_wanted <= 1) {
-            for (auto& p : batch) {
-                check_one(p);
+            for (auto& p : batch_) {
+                check_document(p);
             }
-        } else {
-            std::atomic<std::size_t> next{0};
-            std::vector<std::thread> workers;
-            workers.reserve(workers_wanted);
-            for (unsigned w = 0; w < workers_wanted; ++w) {
-                workers.emplace_back([&]() {
-                    for (std::size_t i = next++; i < batch.size(); i = next++) {
-                        check_one(batch[i]);
-                    }
-                });
-            }
-            for (auto& w : workers) {
-                w.join();
-            }
+            return;
         }
+        std::atomic<std::size_t> next{0};
+        std::vector<std::thread> workers;
+        workers.reserve(workers_wanted);
+        for (unsigned w = 0; w < workers_wanted; ++w) {
+            workers.emplace_back([this, &next]() {
+                for (std::size_t i = next++; i < batch_.size(); i = next++) {
+                    check_document(batch_[i]);
+                }
+            });
+        }
+        for (auto& w : workers) {
+            w.join();
+        }
+    }
+
+    /// Checks the window and hands its results on in input order.
+    void flush()
+    {
+        check_window();
         // As when documents were parsed while read: the batch is known before its first result.
-        known += static_cast<std::size_t>(std::count_if(
-            batch.begin(), batch.end(), [](const Pending& p) { return p.counted && p.in_shard; }));
-        for (auto& p : batch) {
+        known_ += static_cast<std::size_t>(std::count_if(
+            batch_.begin(), batch_.end(), [](const Pending& p) { return p.counted && p.in_shard; }));
+        for (auto& p : batch_) {
             if (!p.in_shard) {
                 continue;
             }
-            on_result(std::move(p.result));
-            ++done;
-            if (options.progress) {
-                options.progress(done, known);
+            on_result_(std::move(p.result));
+            ++done_;
+            if (options_.progress) {
+                options_.progress(done_, known_);
             }
         }
-        batch.clear();
-        window_bytes = 0;
-    };
-    const auto take_document = [&](const std::string& file, Expected<trace::RawDocument>&& raw) {
+        batch_.clear();
+        window_bytes_ = 0;
+    }
+
+    void take_document(const std::string& file, Expected<trace::RawDocument>&& raw)
+    {
         Pending p;
         p.file = &file;
         p.raw = std::move(raw);
         p.counted = true;
-        window_bytes += p.raw ? p.raw->text.size() : 0;
-        batch.push_back(std::move(p));
-        if (batch.size() >= window || window_bytes >= kWindowBytes) {
+        window_bytes_ += p.raw ? p.raw->text.size() : 0;
+        batch_.push_back(std::move(p));
+        if (batch_.size() >= window_ || window_bytes_ >= kWindowBytes) {
             flush();
         }
-    };
-    // A `.json` document is streamed (memory follows one event, not the file) and checked on this
-    // thread. The result is what check_one would give for the same document parsed whole: the
-    // same shard, limits (--max-events first, then per event in order), spec and replay. Returns
-    // false when the document does not stream: bad input, reported by reading the file whole.
-    const auto check_streamed = [&](trace::TraceStream& stream) {
+    }
+
+    /// A `.json` document is streamed (memory follows one event, not the file) and checked on this
+    /// thread. The result is what check_document would give for the same document parsed whole: the
+    /// same shard, limits (--max-events first, then per event in order), spec and replay. Returns
+    /// false when the document does not stream: bad input, reported by reading the file whole.
+    [[nodiscard]] bool check_streamed(trace::TraceStream& stream)
+    {
         const trace::Trace& header = stream.header();
-        const bool in_shard =
-            options.shard_count <= 1 ||
-            stable_shard(header.file, header.line, options.shard_count) == options.shard_index;
+        const bool wanted = in_shard(header.file, header.line);
         std::optional<TraceCheck> check;
-        if (in_shard) {
+        if (wanted) {
             flush(); // frees the batch before the long trace; results keep their input order
-            check.emplace(header, specs.lookup(header.spec), options.max_event_summaries,
-                          options.attacker_steps, specs.program(header.spec));
+            check.emplace(header, specs_.lookup(header.spec), options_.max_event_summaries,
+                          options_.attacker_steps, specs_.program(header.spec));
         }
-        std::optional<Error> limit_error;
+        StreamedEvents read = read_events(stream, check);
+        if (stream.failed()) {
+            return false;
+        }
+        if (!wanted) {
+            return true;
+        }
+        if (read.open) {
+            return false;
+        }
+        if (auto count = trace::check_event_count(header, stream.events(), options_.limits); !count) {
+            read.limit_error = count.error();
+        }
+        Pending p;
+        if (read.limit_error) {
+            p.result.file = header.file; // labelled as the trace, as check_document does
+            p.result.line = header.line;
+            p.result.error = std::move(*read.limit_error);
+        } else {
+            specs_.mark_used(header.spec);
+            p.result = std::move(*check).finish(stream.events());
+        }
+        ++known_;
+        batch_.push_back(std::move(p));
+        flush();
+        return true;
+    }
+
+    /// The events of a streamed document, replayed into `check` when it is set (the trace is in the
+    /// shard). Out of the shard the events are still read: a document that turns out bad is reported,
+    /// and sharded, as when read whole.
+    [[nodiscard]] StreamedEvents read_events(trace::TraceStream& stream,
+                                             std::optional<TraceCheck>& check) const
+    {
+        const trace::Trace& header = stream.header();
+        const bool automatic = options_.symbolic == CheckOptions::Symbolic::automatic;
+        StreamedEvents out;
         // A trace the symbolic check will want (values left open) is read whole after all: the solver
         // holds the trace anyway.
-        bool open =
-            options.symbolic == CheckOptions::Symbolic::automatic && header_leaves_values_open(header);
-        // Out of the shard the events are still read: a document that turns out bad is reported, and
-        // sharded, as when read whole.
+        out.open = automatic && header_leaves_values_open(header);
         while (const std::optional<trace::Event> ev = stream.next()) {
-            open = open ||
-                   (options.symbolic == CheckOptions::Symbolic::automatic && event_leaves_values_open(*ev));
-            if (!in_shard || limit_error) {
+            out.open = out.open || (automatic && event_leaves_values_open(*ev));
+            if (!check || out.limit_error) {
                 continue; // a limit error is the result: no need to replay
             }
-            if (auto within = trace::check_event_limits(header, *ev, stream.events() - 1, options.limits);
+            if (auto within = trace::check_event_limits(header, *ev, stream.events() - 1, options_.limits);
                 !within) {
-                limit_error = within.error();
+                out.limit_error = within.error();
                 continue;
             }
             check->feed(*ev);
         }
-        if (stream.failed()) {
-            return false;
-        }
-        if (!in_shard) {
-            return true;
-        }
-        if (open) {
-            return false;
-        }
-        if (auto count = trace::check_event_count(header, stream.events(), options.limits); !count) {
-            limit_error = count.error();
-        }
-        Pending p;
-        if (limit_error) {
-            p.result.file = header.file; // labelled as the trace, as check_one does
-            p.result.line = header.line;
-            p.result.error = std::move(*limit_error);
-        } else {
-            specs.mark_used(header.spec);
-            p.result = std::move(*check).finish(stream.events());
-        }
-        ++known;
-        batch.push_back(std::move(p));
-        flush();
-        return true;
-    };
-    const bool symbolic_always =
-        options.symbolic == CheckOptions::Symbolic::always || options.symbolic_options.max_missing > 0;
-    // The streamed reader applies the default file, nesting and number limits (a file beyond them is
-    // read whole, which reports or accepts it under the limits given); stricter ones need the whole read.
-    const trace::Limits defaults;
-    const bool stream_ok = options.limits.max_file_bytes >= defaults.max_file_bytes &&
-                           options.limits.max_nesting >= defaults.max_nesting &&
-                           options.limits.max_number_chars >= defaults.max_number_chars;
-    for (const auto& file : *files) {
-        if (std::filesystem::path(file).extension() != ".jsonl" && !symbolic_always && stream_ok) {
-            if (std::optional<trace::TraceStream> stream = trace::TraceStream::open(file);
-                stream && check_streamed(*stream)) {
-                continue;
-            }
-        }
-        auto read = trace::for_each_document_in_file(
-            file, [&](Expected<trace::RawDocument>&& doc) { take_document(file, std::move(doc)); },
-            options.limits);
-        if (!read) {
-            run.errors.push_back(read.error());
-        }
+        return out;
     }
-    flush();
+
+    const CheckOptions& options_;
+    SpecCache& specs_;
+    std::mutex specs_mutex_; ///< workers share the cache; which worker loads a spec first changes nothing
+    const std::function<void(TraceResult&&)>& on_result_;
+    unsigned jobs_;
+    std::size_t window_;   ///< documents per window
+    bool streams_ = false; ///< whether a `.json` file may be streamed under these options
+    std::vector<Pending> batch_;
+    std::size_t window_bytes_ = 0;
+    std::size_t known_ = 0; ///< traces known so far (progress)
+    std::size_t done_ = 0;  ///< results handed on
+};
+
+} // namespace
+
+CheckRun check_paths(const std::vector<std::string>& paths, const CheckOptions& options,
+                     const std::function<void(TraceResult&&)>& on_result)
+{
+    CheckRun run;
+    SpecCache specs(options);
+    auto files = trace::collect_trace_files(paths);
+    if (!files) {
+        run.errors.push_back(files.error());
+        return run;
+    }
+    PathsCheck check(options, specs, on_result);
+    for (const auto& file : *files) {
+        check.check_file(file, run.errors);
+    }
+    check.finish();
     run.specs = specs.loaded();
     return run;
 }

@@ -21,13 +21,6 @@ constexpr std::size_t kMacKeyOctets = 16;
 constexpr std::size_t kMinKeyEstInfo = 8;
 constexpr std::size_t kMaxKeyEstInfo = 32;
 
-void send_data(Sim& sim, const std::vector<Role>& senders, std::size_t ctx)
-{
-    for (const Role r : senders) {
-        sim.send_data(r, ctx);
-    }
-}
-
 /// Mutations after which the honest initiator does not complete (seed: no reject message).
 bool initiator_stops(Mutation m)
 {
@@ -137,23 +130,12 @@ const std::vector<CatalogueEntry> kSeed{
 
 const std::vector<CatalogueEntry>& seed_catalogue() { return kSeed; }
 
-RekeyEnd run_seed_rekey(Sim& sim, const RekeyPlan& plan)
+namespace {
+
+/// Direct Rekeying Request under the context in force. False: the re-keying stops there.
+bool send_seed_request(Sim& sim, const RekeyPlan& plan, std::size_t old)
 {
     const Mutation m = plan.mutation;
-    Rng& rng = sim.rng();
-    const std::size_t old = sim.current();
-
-    if (m == Mutation::replay && plan.data.before.empty()) {
-        sim.repeat(sim.send_data(kI, old));
-    }
-    for (std::size_t i = 0; i < plan.data.before.size(); ++i) {
-        const std::size_t e = sim.send_data(plan.data.before[i], old);
-        if (m == Mutation::replay && i == 0) {
-            sim.repeat(e);
-        }
-    }
-
-    // Direct Rekeying Request under the context in force.
     json req_ie{{"ue_sec_cap", sim.caps_json()}};
     if (plan.reauth) {
         req_ie["reauth"] = true;
@@ -173,24 +155,36 @@ RekeyEnd run_seed_rekey(Sim& sim, const RekeyPlan& plan)
     sim.send(kI, "REKEYING_REQUEST", req_ie, req_ctx, kBearerSlSrb2, req_options);
     if (m == Mutation::req_old_context) {
         sim.send_data(kI, old);
-        return RekeyEnd::stopped;
+        return false;
     }
     if (m == Mutation::req_contents) {
-        return RekeyEnd::stopped;
+        return false;
     }
     send_data(sim, plan.data.after_request, old);
+    return true;
+}
 
-    // Direct Authentication and Key Establishment (mandatory with the Re-auth flag).
-    if (plan.auth && m != Mutation::reauth_forces_auth) {
-        for (unsigned round = 0; round < std::max(plan.auth_rounds, 1U); ++round) {
-            const Bytes kei_t = rng.bytes(rng.between(kMinKeyEstInfo, kMaxKeyEstInfo));
-            sim.send(kT, "AUTH_REQUEST", json{{"key_est_info", crypto::to_hex(kei_t)}}, old, kBearerSlSrb2);
-            const Bytes kei_i = rng.bytes(rng.between(kMinKeyEstInfo, kMaxKeyEstInfo));
-            sim.send(kI, "AUTH_RESPONSE", json{{"key_est_info", crypto::to_hex(kei_i)}}, old, kBearerSlSrb2);
-        }
+/// Direct Authentication and Key Establishment (mandatory with the Re-auth flag).
+void seed_authenticate(Sim& sim, const RekeyPlan& plan, std::size_t old)
+{
+    if (!plan.auth || plan.mutation == Mutation::reauth_forces_auth) {
+        return;
     }
+    Rng& rng = sim.rng();
+    for (unsigned round = 0; round < std::max(plan.auth_rounds, 1U); ++round) {
+        const Bytes kei_t = rng.bytes(rng.between(kMinKeyEstInfo, kMaxKeyEstInfo));
+        sim.send(kT, "AUTH_REQUEST", json{{"key_est_info", crypto::to_hex(kei_t)}}, old, kBearerSlSrb2);
+        const Bytes kei_i = rng.bytes(rng.between(kMinKeyEstInfo, kMaxKeyEstInfo));
+        sim.send(kI, "AUTH_RESPONSE", json{{"key_est_info", crypto::to_hex(kei_i)}}, old, kBearerSlSrb2);
+    }
+}
 
-    // Direct Security Mode Command under the new context: random ID, random key (derivation FFS).
+/// Direct Security Mode Command under the new context: random ID, random key (derivation FFS).
+/// Returns the new context.
+std::size_t send_seed_smc(Sim& sim, const RekeyPlan& plan, std::size_t old)
+{
+    const Mutation m = plan.mutation;
+    Rng& rng = sim.rng();
     auto new_id = static_cast<std::uint16_t>(rng.below(std::uint64_t{1} << 16U));
     while (sim.id_used(new_id)) {
         new_id = static_cast<std::uint16_t>(rng.below(std::uint64_t{1} << 16U));
@@ -218,15 +212,13 @@ RekeyEnd run_seed_rekey(Sim& sim, const RekeyPlan& plan)
     sim.send(kT, "SECURITY_MODE_COMMAND",
              json{{"selected_algs", json{{"nea", nea}, {"nia", nia}}}, {"ue_sec_cap", echo}},
              m == Mutation::smc_new_context ? old : pending, kBearerSlSrb1);
-    send_data(sim, plan.data.after_smc, old);
-    if (initiator_stops(m)) {
-        return RekeyEnd::stopped;
-    }
-    if (m == Mutation::order) {
-        sim.send(kT, "REKEYING_ACCEPT", json::object(), pending, kBearerSlSrb2);
-        return RekeyEnd::stopped;
-    }
+    return pending;
+}
 
+/// Complete and Rekeying Accept; from then on the new context `pending` is in force.
+RekeyEnd complete_seed_rekey(Sim& sim, const RekeyPlan& plan, std::size_t old, std::size_t pending)
+{
+    const Mutation m = plan.mutation;
     sim.send(kI, "SECURITY_MODE_COMPLETE", json::object(),
              m == Mutation::complete_new_context ? old : pending, kBearerSlSrb1);
     if (m == Mutation::complete_new_context) {
@@ -240,6 +232,29 @@ RekeyEnd run_seed_rekey(Sim& sim, const RekeyPlan& plan)
     }
     send_data(sim, plan.data.after_end, pending);
     return RekeyEnd::completed;
+}
+
+} // namespace
+
+RekeyEnd run_seed_rekey(Sim& sim, const RekeyPlan& plan)
+{
+    const Mutation m = plan.mutation;
+    const std::size_t old = sim.current();
+    send_data_before(sim, plan, old);
+    if (!send_seed_request(sim, plan, old)) {
+        return RekeyEnd::stopped;
+    }
+    seed_authenticate(sim, plan, old);
+    const std::size_t pending = send_seed_smc(sim, plan, old);
+    send_data(sim, plan.data.after_smc, old);
+    if (initiator_stops(m)) {
+        return RekeyEnd::stopped;
+    }
+    if (m == Mutation::order) {
+        sim.send(kT, "REKEYING_ACCEPT", json::object(), pending, kBearerSlSrb2);
+        return RekeyEnd::stopped;
+    }
+    return complete_seed_rekey(sim, plan, old, pending);
 }
 
 bool stops_trace(Mutation m, bool seed_variant)

@@ -235,6 +235,11 @@ struct RekeyPlan {
 /// How a re-keying ended.
 enum class RekeyEnd : std::uint8_t { completed, rejected, stopped };
 
+/// DATA of `senders`, in order, under context `ctx`.
+void send_data(Sim& sim, const std::vector<Role>& senders, std::size_t ctx);
+/// The plan's DATA before the request, under context `old`; REPLAY sends the first of them twice.
+void send_data_before(Sim& sim, const RekeyPlan& plan, std::size_t old);
+
 /// Runs one re-keying of the normative procedure (ts33536-r17) with the initiator/target conventions
 /// of gen.h. Ref: TS 24.554 7.2.11, 7.2.10, 7.2.12; TS 33.536 Annex A.
 RekeyEnd run_rekey(Sim& sim, const RekeyPlan& plan);

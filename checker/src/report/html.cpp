@@ -147,19 +147,9 @@ void write_head(std::ostream& out, const checker::CheckRun& run, const Counts& c
     out << "</div></div></header>\n<main class=\"page\">\n";
 }
 
-void write_summary(std::ostream& out, const checker::CheckRun& run, const Counts& c, const std::string& dir)
+/// Rules broken across the run: rule -> number of traces (warnings marked).
+void write_rule_tally(std::ostream& out, const checker::CheckRun& run)
 {
-    out << "<section id=\"summary\">\n<h2>Summary</h2>\n<div class=\"cards\">"
-        << R"(<div class="card traces"><span class="n" id="count-traces">)" << c.traces
-        << "</span><span class=\"l\">traces</span></div>"
-        << R"(<div class="card conforms"><span class="n" id="count-conforms">)" << c.conforms
-        << "</span><span class=\"l\">conform</span></div>"
-        << R"(<div class="card violation"><span class="n" id="count-violation">)" << c.violation
-        << "</span><span class=\"l\">violation</span></div>"
-        << R"(<div class="card bad-input"><span class="n" id="count-bad-input">)" << c.bad_input
-        << "</span><span class=\"l\">bad input</span></div></div>\n";
-
-    // Rules broken across the run: rule -> number of traces (warnings marked).
     std::map<std::string, std::pair<std::size_t, bool>> tally;
     run.for_each_trace([&tally](const checker::TraceResult& t) {
         if (t.error) {
@@ -183,6 +173,58 @@ void write_summary(std::ostream& out, const checker::CheckRun& run, const Counts
         }
         out << "</ul>\n";
     }
+}
+
+/// Row `i` of the summary table: trace `t`.
+void write_summary_row(std::ostream& out, const checker::TraceResult& t, std::size_t i,
+                       const std::string& dir)
+{
+    const std::string verdict = verdict_of(t);
+    out << "<tr data-verdict=\"" << verdict << "\" data-trace=\"" << anchor_of(i) << R"("><td class="num">)"
+        << i << R"(</td><td class="trace"><a href="#)" << anchor_of(i) << "\" title=\""
+        << escape(trace_label(t)) << "\">" << escape(short_label(t, dir))
+        << R"(</a></td><td class="title" title=")" << escape(t.title) << "\">" << escape(t.title)
+        << "</td><td class=\"mono spec\">" << escape(t.spec_id) << "</td><td class=\"num\">"
+        << (t.error ? std::string() : std::to_string(t.event_count)) << "</td><td><span class=\"badge "
+        << verdict << "\">" << verdict_label(verdict) << "</span></td><td class=\"rules\">";
+    if (t.error) {
+        out << "<span class=\"mono\">" << escape(t.error->json_pointer) << "</span>";
+    } else {
+        std::size_t unverified = 0;
+        std::set<std::string> warnings;
+        for (const auto& f : t.replay.findings) {
+            unverified += f.outcome == machine::Outcome::unverified ? 1 : 0;
+            if (f.outcome == machine::Outcome::violation && f.warning) {
+                warnings.insert(f.rule);
+            }
+        }
+        bool first = true;
+        for (const auto& rule : t.replay.violated_rules()) {
+            out << (first ? "" : " ") << "<span class=\"rid" << (warnings.contains(rule) ? " warn" : "")
+                << "\">" << escape(rule) << "</span>";
+            first = false;
+        }
+        out << "</td><td class=\"num\">" << (unverified == 0 ? std::string() : std::to_string(unverified));
+    }
+    if (t.error) {
+        out << "</td><td class=\"num\">";
+    }
+    out << "</td></tr>\n";
+}
+
+void write_summary(std::ostream& out, const checker::CheckRun& run, const Counts& c, const std::string& dir)
+{
+    out << "<section id=\"summary\">\n<h2>Summary</h2>\n<div class=\"cards\">"
+        << R"(<div class="card traces"><span class="n" id="count-traces">)" << c.traces
+        << "</span><span class=\"l\">traces</span></div>"
+        << R"(<div class="card conforms"><span class="n" id="count-conforms">)" << c.conforms
+        << "</span><span class=\"l\">conform</span></div>"
+        << R"(<div class="card violation"><span class="n" id="count-violation">)" << c.violation
+        << "</span><span class=\"l\">violation</span></div>"
+        << R"(<div class="card bad-input"><span class="n" id="count-bad-input">)" << c.bad_input
+        << "</span><span class=\"l\">bad input</span></div></div>\n";
+
+    write_rule_tally(out, run);
 
     if (run.trace_count() == 0) {
         out << "<p class=\"empty\">No traces were read.</p>\n";
@@ -194,42 +236,7 @@ void write_summary(std::ostream& out, const checker::CheckRun& run, const Counts
             << "<th>spec</th><th class=\"num\">events</th><th>verdict</th><th>rules</th>"
             << "<th class=\"num\">unverified</th></tr></thead>\n<tbody>\n";
         std::size_t i = 0;
-        run.for_each_trace([&](const checker::TraceResult& t) {
-            const std::string verdict = verdict_of(t);
-            out << "<tr data-verdict=\"" << verdict << "\" data-trace=\"" << anchor_of(i)
-                << R"("><td class="num">)" << i << R"(</td><td class="trace"><a href="#)" << anchor_of(i)
-                << "\" title=\"" << escape(trace_label(t)) << "\">" << escape(short_label(t, dir))
-                << R"(</a></td><td class="title" title=")" << escape(t.title) << "\">" << escape(t.title)
-                << "</td><td class=\"mono spec\">" << escape(t.spec_id) << "</td><td class=\"num\">"
-                << (t.error ? std::string() : std::to_string(t.event_count))
-                << "</td><td><span class=\"badge " << verdict << "\">" << verdict_label(verdict)
-                << "</span></td><td class=\"rules\">";
-            if (t.error) {
-                out << "<span class=\"mono\">" << escape(t.error->json_pointer) << "</span>";
-            } else {
-                std::size_t unverified = 0;
-                std::set<std::string> warnings;
-                for (const auto& f : t.replay.findings) {
-                    unverified += f.outcome == machine::Outcome::unverified ? 1 : 0;
-                    if (f.outcome == machine::Outcome::violation && f.warning) {
-                        warnings.insert(f.rule);
-                    }
-                }
-                bool first = true;
-                for (const auto& rule : t.replay.violated_rules()) {
-                    out << (first ? "" : " ") << "<span class=\"rid"
-                        << (warnings.contains(rule) ? " warn" : "") << "\">" << escape(rule) << "</span>";
-                    first = false;
-                }
-                out << "</td><td class=\"num\">"
-                    << (unverified == 0 ? std::string() : std::to_string(unverified));
-            }
-            if (t.error) {
-                out << "</td><td class=\"num\">";
-            }
-            out << "</td></tr>\n";
-            ++i;
-        });
+        run.for_each_trace([&](const checker::TraceResult& t) { write_summary_row(out, t, i++, dir); });
         out << "</tbody></table>\n";
     }
     out << "</section>\n";

@@ -340,6 +340,100 @@ struct FileCloser {
 
 } // namespace
 
+namespace {
+
+/// write_junit's pass 2: the suites of trace files written as their traces come (trace files come one
+/// after the other), each trace's summary kept in a temporary file meanwhile: a suite's <system-out>
+/// follows its test cases.
+class SuiteWriter {
+  public:
+    /// All arguments outlive the writer.
+    SuiteWriter(std::ostream& out, std::FILE* spool, const std::vector<SuiteCounts>& suites,
+                const std::vector<std::vector<Case>>& error_cases)
+        : out_(out), system_out_(spool), suites_(suites), error_cases_(error_cases)
+    {
+    }
+
+    /// Trace `t`, of suite `k`.
+    void trace(std::size_t k, const checker::CheckRun& run, const checker::TraceResult& t)
+    {
+        if (open_ != k) {
+            if (open_) {
+                close_suite(*open_);
+            }
+            out_ << suites_[k].open_tag();
+            open_ = k;
+        }
+        for (const auto& c : trace_cases(run, t)) {
+            out_ << c.xml;
+        }
+        const std::string summary = text(trace_summary(t));
+        (void)std::fwrite(summary.data(), 1, summary.size(), system_out_);
+        has_system_out_ = true;
+    }
+
+    /// Closes the last trace suite and writes the suites of files without traces (from `trace_suites`).
+    void finish(std::size_t trace_suites)
+    {
+        if (open_) {
+            close_suite(*open_);
+        }
+        for (std::size_t k = trace_suites; k < suites_.size(); ++k) {
+            out_ << suites_[k].open_tag();
+            close_suite(k);
+        }
+    }
+
+  private:
+    void close_suite(std::size_t k)
+    {
+        for (const auto& c : error_cases_[k]) {
+            out_ << c.xml;
+        }
+        if (has_system_out_) {
+            out_ << "    <system-out>";
+            (void)std::fflush(system_out_);
+            std::rewind(system_out_);
+            std::array<char, 1U << 16U> chunk{};
+            std::size_t n = 0;
+            while ((n = std::fread(chunk.data(), 1, chunk.size(), system_out_)) != 0) {
+                out_.write(chunk.data(), static_cast<std::streamsize>(n));
+            }
+            std::rewind(system_out_);
+            (void)ftruncate(fileno(system_out_), 0);
+            out_ << "</system-out>\n";
+        }
+        has_system_out_ = false;
+        out_ << "  </testsuite>\n";
+    }
+
+    std::ostream& out_;
+    std::FILE* system_out_;
+    const std::vector<SuiteCounts>& suites_;
+    const std::vector<std::vector<Case>>& error_cases_;
+    std::optional<std::size_t> open_;
+    bool has_system_out_ = false;
+};
+
+/// The <testsuites> tag with the totals of `suites`.
+void open_testsuites(std::ostream& out, const std::vector<SuiteCounts>& suites)
+{
+    std::size_t tests = 0;
+    std::size_t failures = 0;
+    std::size_t errors = 0;
+    for (const auto& s : suites) {
+        tests += s.tests;
+        failures += s.failures;
+        errors += s.errors;
+    }
+    out << R"(<?xml version="1.0" encoding="UTF-8"?>)"
+        << "\n"
+        << R"(<testsuites name="pc5check" tests=")" << tests << R"(" failures=")" << failures
+        << R"(" errors=")" << errors << "\">\n";
+}
+
+} // namespace
+
 void write_junit(std::ostream& out, const checker::CheckRun& run)
 {
     // Pass 1: the suites and their counts. Trace files come one after the other, so pass 2 can write
@@ -375,66 +469,12 @@ void write_junit(std::ostream& out, const checker::CheckRun& run)
         error_cases[it->second].push_back(error_case(name, e));
         suites[it->second].add(error_cases[it->second].back());
     }
-    std::size_t tests = 0;
-    std::size_t failures = 0;
-    std::size_t errors = 0;
-    for (const auto& s : suites) {
-        tests += s.tests;
-        failures += s.failures;
-        errors += s.errors;
-    }
-    out << R"(<?xml version="1.0" encoding="UTF-8"?>)"
-        << "\n"
-        << R"(<testsuites name="pc5check" tests=")" << tests << R"(" failures=")" << failures
-        << R"(" errors=")" << errors << "\">\n";
+    open_testsuites(out, suites);
 
-    // Pass 2: the suites of trace files, each trace's summary kept in a temporary file meanwhile.
-    std::FILE* system_out = spool.get();
-    bool has_system_out = false;
-    const auto close_suite = [&](std::size_t k) {
-        for (const auto& c : error_cases[k]) {
-            out << c.xml;
-        }
-        if (has_system_out) {
-            out << "    <system-out>";
-            (void)std::fflush(system_out);
-            std::rewind(system_out);
-            std::array<char, 1U << 16U> chunk{};
-            std::size_t n = 0;
-            while ((n = std::fread(chunk.data(), 1, chunk.size(), system_out)) != 0) {
-                out.write(chunk.data(), static_cast<std::streamsize>(n));
-            }
-            std::rewind(system_out);
-            (void)ftruncate(fileno(system_out), 0);
-            out << "</system-out>\n";
-        }
-        has_system_out = false;
-        out << "  </testsuite>\n";
-    };
-    std::optional<std::size_t> open;
-    run.for_each_trace([&](const checker::TraceResult& t) {
-        const std::size_t k = index.at(t.file);
-        if (open != k) {
-            if (open) {
-                close_suite(*open);
-            }
-            out << suites[k].open_tag();
-            open = k;
-        }
-        for (const auto& c : trace_cases(run, t)) {
-            out << c.xml;
-        }
-        const std::string summary = text(trace_summary(t));
-        (void)std::fwrite(summary.data(), 1, summary.size(), system_out);
-        has_system_out = true;
-    });
-    if (open) {
-        close_suite(*open);
-    }
-    for (std::size_t k = trace_suites; k < suites.size(); ++k) {
-        out << suites[k].open_tag();
-        close_suite(k);
-    }
+    // Pass 2.
+    SuiteWriter writer(out, spool.get(), suites, error_cases);
+    run.for_each_trace([&](const checker::TraceResult& t) { writer.trace(index.at(t.file), run, t); });
+    writer.finish(trace_suites);
     out << "</testsuites>\n";
 }
 

@@ -86,6 +86,131 @@ void write_table(std::ostream& out, const checker::CheckRun& run, const Palette&
     });
 }
 
+/// The details of one trace: violations and warnings, then unverified checks grouped by rule and
+/// reason, notes, the explanation and assumptions; the trace's header line before the first of them.
+class TraceDetails {
+  public:
+    TraceDetails(std::ostream& out, const Palette& p, const TextOptions& options,
+                 const checker::TraceResult& t)
+        : out_(out), p_(p), options_(options), t_(t), r_(t.replay)
+    {
+    }
+
+    void write()
+    {
+        write_violations();
+        write_unverified();
+        if (!r_.note.empty()) {
+            header();
+            out_ << "  note: " << r_.note << "\n";
+        }
+        if (r_.verdict == machine::Verdict::inconclusive) {
+            header();
+            out_ << "  " << p_.paint("inconclusive", "1;33") << ": " << r_.limit << "\n";
+        }
+        write_explanation();
+        write_assumptions();
+    }
+
+  private:
+    void header()
+    {
+        if (!header_done_) {
+            out_ << "\n"
+                 << p_.paint(trace_label(t_), "1") << (t_.title.empty() ? "" : "  (" + t_.title + ")")
+                 << "\n";
+            header_done_ = true;
+        }
+    }
+
+    void write_violations()
+    {
+        for (const auto& f : r_.findings) {
+            if (f.outcome != machine::Outcome::violation) {
+                continue;
+            }
+            header();
+            out_ << "  " << p_.paint(f.warning ? "warning " : "violation ", f.warning ? "33" : "31")
+                 << p_.paint(f.rule, "1") << " at event " << f.event << " (" << f.msg << ") by the "
+                 << trace::to_string(f.offender) << "\n"
+                 << "    " << spec::to_string(f.clauses) << ": " << f.rule_text << "\n"
+                 << "    expected " << f.expected << ", observed " << f.observed << "\n";
+        }
+    }
+
+    void write_unverified()
+    {
+        std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> unverified;
+        for (const auto& f : r_.findings) {
+            if (f.outcome == machine::Outcome::unverified) {
+                unverified[{f.rule, f.reason}].push_back(f.event);
+            }
+        }
+        if (unverified.empty() || !(options_.verbosity > 0 || r_.verdict == machine::Verdict::violation ||
+                                    unverified.size() <= 3)) {
+            return;
+        }
+        header();
+        for (const auto& [key, events] : unverified) {
+            std::string list;
+            for (std::size_t k = 0; k < events.size() && k < 8; ++k) {
+                list += (list.empty() ? "" : ", ") + std::to_string(events[k]);
+            }
+            if (events.size() > 8) {
+                list += ", ...";
+            }
+            out_ << "  " << p_.paint("unverified ", "33") << key.first << " at event"
+                 << (events.size() > 1 ? "s " : " ") << list << ": " << key.second << "\n";
+        }
+    }
+
+    void write_explanation()
+    {
+        if (r_.explanation.empty()) {
+            return;
+        }
+        header();
+        out_ << "  explanation: no conforming behaviour remains after event " << r_.first_failing_event
+             << (r_.inserted != 0
+                     ? " (even with " + std::to_string(r_.inserted) + " unlogged message(s) inserted)"
+                     : "")
+             << "; these conflict:\n";
+        for (const auto& c : r_.explanation) {
+            out_ << "    - " << c.what;
+            if (!c.clauses.empty()) {
+                out_ << " [" << spec::to_string(c.clauses) << "]";
+            }
+            out_ << "\n";
+        }
+    }
+
+    /// Symbolic conforms: what had to be assumed is part of the verdict.
+    void write_assumptions()
+    {
+        const bool show_all = options_.verbosity > 0;
+        const bool show_some = r_.mode == machine::Mode::symbolic && r_.verdict == machine::Verdict::conforms;
+        if (!show_all && !show_some) {
+            return;
+        }
+        constexpr std::size_t kShown = 10;
+        for (std::size_t k = 0; k < r_.assumptions.size(); ++k) {
+            if (!show_all && k == kShown) {
+                out_ << "  assumed: ... and " << r_.assumptions.size() - kShown << " more (-v lists all)\n";
+                break;
+            }
+            header();
+            out_ << "  assumed: " << r_.assumptions[k] << "\n";
+        }
+    }
+
+    std::ostream& out_;
+    const Palette& p_;
+    const TextOptions& options_;
+    const checker::TraceResult& t_;
+    const machine::ReplayResult& r_;
+    bool header_done_ = false;
+};
+
 } // namespace
 
 void write_text(std::ostream& out, const checker::CheckRun& run, const TextOptions& options)
@@ -99,92 +224,10 @@ void write_text(std::ostream& out, const checker::CheckRun& run, const TextOptio
         write_table(out, run, p);
     }
 
-    // Details: violations and warnings, then unverified checks grouped by rule and reason.
     if (options.verbosity >= 0) {
         run.for_each_trace([&](const checker::TraceResult& t) {
-            if (t.error) {
-                return;
-            }
-            const auto& r = t.replay;
-            bool header_done = false;
-            const auto header = [&]() {
-                if (!header_done) {
-                    out << "\n"
-                        << p.paint(trace_label(t), "1") << (t.title.empty() ? "" : "  (" + t.title + ")")
-                        << "\n";
-                    header_done = true;
-                }
-            };
-            for (const auto& f : r.findings) {
-                if (f.outcome != machine::Outcome::violation) {
-                    continue;
-                }
-                header();
-                out << "  " << p.paint(f.warning ? "warning " : "violation ", f.warning ? "33" : "31")
-                    << p.paint(f.rule, "1") << " at event " << f.event << " (" << f.msg << ") by the "
-                    << trace::to_string(f.offender) << "\n"
-                    << "    " << spec::to_string(f.clauses) << ": " << f.rule_text << "\n"
-                    << "    expected " << f.expected << ", observed " << f.observed << "\n";
-            }
-            std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> unverified;
-            for (const auto& f : r.findings) {
-                if (f.outcome == machine::Outcome::unverified) {
-                    unverified[{f.rule, f.reason}].push_back(f.event);
-                }
-            }
-            if (!unverified.empty() && (options.verbosity > 0 || r.verdict == machine::Verdict::violation ||
-                                        unverified.size() <= 3)) {
-                header();
-                for (const auto& [key, events] : unverified) {
-                    std::string list;
-                    for (std::size_t k = 0; k < events.size() && k < 8; ++k) {
-                        list += (list.empty() ? "" : ", ") + std::to_string(events[k]);
-                    }
-                    if (events.size() > 8) {
-                        list += ", ...";
-                    }
-                    out << "  " << p.paint("unverified ", "33") << key.first << " at event"
-                        << (events.size() > 1 ? "s " : " ") << list << ": " << key.second << "\n";
-                }
-            }
-            if (!r.note.empty()) {
-                header();
-                out << "  note: " << r.note << "\n";
-            }
-            if (r.verdict == machine::Verdict::inconclusive) {
-                header();
-                out << "  " << p.paint("inconclusive", "1;33") << ": " << r.limit << "\n";
-            }
-            if (!r.explanation.empty()) {
-                header();
-                out << "  explanation: no conforming behaviour remains after event " << r.first_failing_event
-                    << (r.inserted != 0
-                            ? " (even with " + std::to_string(r.inserted) + " unlogged message(s) inserted)"
-                            : "")
-                    << "; these conflict:\n";
-                for (const auto& c : r.explanation) {
-                    out << "    - " << c.what;
-                    if (!c.clauses.empty()) {
-                        out << " [" << spec::to_string(c.clauses) << "]";
-                    }
-                    out << "\n";
-                }
-            }
-            // Symbolic conforms: what had to be assumed is part of the verdict.
-            const bool show_all = options.verbosity > 0;
-            const bool show_some =
-                r.mode == machine::Mode::symbolic && r.verdict == machine::Verdict::conforms;
-            if (show_all || show_some) {
-                constexpr std::size_t kShown = 10;
-                for (std::size_t k = 0; k < r.assumptions.size(); ++k) {
-                    if (!show_all && k == kShown) {
-                        out << "  assumed: ... and " << r.assumptions.size() - kShown
-                            << " more (-v lists all)\n";
-                        break;
-                    }
-                    header();
-                    out << "  assumed: " << r.assumptions[k] << "\n";
-                }
+            if (!t.error) {
+                TraceDetails(out, p, options, t).write();
             }
         });
     }

@@ -344,6 +344,7 @@ class Engine {
         z3::expr result;
     };
     std::vector<Application> applications_;
+    class WitnessWriter;                   ///< system_witness's work (system.cpp)
     std::unordered_set<unsigned> applied_; ///< AST ids of applications_' results
     bool lint_ = false;                    ///< lint_formula's environment: any algorithm value
     std::optional<StepInput> lint_message_;
@@ -626,6 +627,22 @@ class Engine {
     [[nodiscard]] std::vector<z3::expr> prefix(std::size_t last_event, bool with_checks,
                                                const std::optional<z3::expr>& bound);
     void inconclusive();
+    // ---- run(), in its order ----
+    /// initial_state() from what the trace's header binds; the rest open.
+    void initial_state_of(const machine::BoundTrace& header);
+    /// The inserted-message slots before event `k` (after the last event: k = event count).
+    void insert_slots(std::size_t k);
+    /// Event `k` of the trace as a step.
+    [[nodiscard]] Expected<void> observe_event(std::size_t k);
+    /// Looks for a behaviour that conforms (fewest inserted messages first) and sets `bound`. False
+    /// when the result is final (conforms, or inconclusive); true: a violation, located.
+    [[nodiscard]] bool search_conforming(std::optional<z3::expr>& bound);
+    void report_conforming(const Model& model, const std::optional<z3::expr>& bound);
+    /// The first event after which nothing conforms, and the explanation. False: inconclusive.
+    [[nodiscard]] bool locate_first_failure(const std::optional<z3::expr>& bound);
+    /// The checks to blame for the violation, the state table and the sorted findings.
+    void report_violation(const std::optional<z3::expr>& bound);
+    void report_conflict_checks();
     void explain(const z3::expr_vector& core);
     [[nodiscard]] std::string describe_value(const Model& m, const Leaf& leaf);
     void report_assumptions(const Model& m, const std::vector<std::size_t>& used);

@@ -107,15 +107,115 @@ Answer satisfiable(z3::context& ctx, z3::solver& s, const z3::expr& formula, uns
     return {Outcome::unknown, interrupted ? GaveUp::timeout : GaveUp::other, reason};
 }
 
+/// lint_expressions' queries, one at a time: whether a guard can hold, a check can apply and pass.
+/// After a memory-out (a z3::exception or an unknown) Z3 is not asked again.
+class LintQueries {
+  public:
+    /// Everything outlives the queries; `where` is the expression being encoded, for error messages.
+    LintQueries(z3::context& ctx, detail::Engine& engine, const LintLimits& limits,
+                std::vector<spec::LintFinding>& findings, std::string& where)
+        : ctx_(ctx), engine_(engine), limits_(limits), findings_(findings), where_(where)
+    {
+    }
+
+    void lint_guards(const spec::Spec& spec)
+    {
+        for (const auto& t : spec.transitions) {
+            const std::string what = "transition " + t.id;
+            const std::string pointer = t.pointer + "/guard";
+            if (ask(pointer, what, [&] { return engine_.lint_formula(*t.guard); }).outcome ==
+                Outcome::violated) {
+                findings_.push_back({pointer, what + " can never fire: its guard is unsatisfiable"});
+            }
+        }
+    }
+
+    void lint_checks(const spec::Spec& spec)
+    {
+        for (const auto& r : spec.rules) {
+            for (const auto& c : r.checks) {
+                const std::string what = "a check of rule " + r.id;
+                std::optional<z3::expr> when; // encoded once: both queries are about the same terms
+                const Answer applies = ask(c.pointer + "/when", what, [&] {
+                    when = engine_.lint_formula(*c.when);
+                    return *when;
+                });
+                if (applies.outcome == Outcome::violated) {
+                    findings_.push_back(
+                        {c.pointer + "/when", what + " can never apply: 'when' is unsatisfiable"});
+                }
+                if (applies.outcome != Outcome::holds) {
+                    continue;
+                }
+                const Answer passes = ask(c.pointer + "/assert", what,
+                                          [&] { return *when && engine_.lint_formula(*c.assertion); });
+                if (passes.outcome == Outcome::violated) {
+                    findings_.push_back(
+                        {c.pointer + "/assert", what + " can never pass: 'when && assert' is unsatisfiable"});
+                }
+            }
+        }
+    }
+
+  private:
+    /// One query; a memory-out ends the solver's part of the run.
+    Answer ask(const std::string& pointer, const std::string& what, const std::function<z3::expr()>& formula)
+    {
+        Answer a;
+        if (memory_out_) {
+            a.why = GaveUp::memory;
+        } else {
+            try {
+                where_ = pointer;
+                const z3::expr f = formula();
+                a = satisfiable(ctx_, engine_.solver(), f, limits_.timeout_ms);
+            } catch (const z3::exception& e) {
+                if (!detail::is_memory_out(e.msg())) {
+                    throw;
+                }
+                a.why = GaveUp::memory;
+            }
+            memory_out_ = a.why == GaveUp::memory;
+        }
+        report_gave_up(pointer, what, a);
+        return a;
+    }
+
+    void report_gave_up(const std::string& pointer, const std::string& what, const Answer& a)
+    {
+        switch (a.why) {
+        case GaveUp::no:
+            return;
+        case GaveUp::timeout:
+            findings_.push_back({pointer, what + ": the solver gave up within " +
+                                              std::to_string(limits_.timeout_ms) +
+                                              " ms (limit --timeout-ms; inconclusive)"});
+            return;
+        case GaveUp::memory:
+            findings_.push_back({pointer, what + ": the solver hit its memory limit of " +
+                                              std::to_string(limits_.memory_mb) +
+                                              " MiB (limit --solver-memory-mb) (inconclusive)"});
+            return;
+        case GaveUp::other:
+            findings_.push_back({pointer, what + ": the solver gave up (" + a.reason + "; inconclusive)"});
+            return;
+        }
+    }
+
+    z3::context& ctx_;
+    detail::Engine& engine_;
+    const LintLimits& limits_;
+    std::vector<spec::LintFinding>& findings_;
+    std::string& where_;
+    bool memory_out_ = false;
+};
+
 } // namespace
 
 Expected<std::vector<spec::LintFinding>> lint_expressions(const spec::Spec& spec, const LintLimits& limits)
 {
     std::vector<spec::LintFinding> findings;
-    const std::string memory_limit = "the solver hit its memory limit of " +
-                                     std::to_string(limits.memory_mb) + " MiB (limit --solver-memory-mb)";
-    bool memory_out = false; // after a memory-out, Z3 is not asked again
-    std::string where;       // the expression being encoded, for error messages
+    std::string where; // the expression being encoded, for error messages
     try {
         z3::context ctx;
         // The same encoding as check --symbolic, prove and query (Engine::lint_formula), over an
@@ -124,76 +224,9 @@ Expected<std::vector<spec::LintFinding>> lint_expressions(const spec::Spec& spec
         const trace::Trace no_trace;
         detail::Engine engine(spec, no_trace, SymbolicOptions{}, ctx);
         const ScopedMemoryLimit memory(limits.memory_mb);
-        const auto gave_up = [&](const std::string& pointer, const std::string& what, const Answer& a) {
-            switch (a.why) {
-            case GaveUp::no:
-                return;
-            case GaveUp::timeout:
-                findings.push_back({pointer, what + ": the solver gave up within " +
-                                                 std::to_string(limits.timeout_ms) +
-                                                 " ms (limit --timeout-ms; inconclusive)"});
-                return;
-            case GaveUp::memory:
-                findings.push_back({pointer, what + ": " + memory_limit + " (inconclusive)"});
-                return;
-            case GaveUp::other:
-                findings.push_back({pointer, what + ": the solver gave up (" + a.reason + "; inconclusive)"});
-                return;
-            }
-        };
-        // One query; a memory-out (a z3::exception or an unknown) ends the solver's part of the run.
-        const auto ask = [&](const std::string& pointer, const std::string& what,
-                             const std::function<z3::expr()>& formula) -> Answer {
-            Answer a;
-            if (memory_out) {
-                a.why = GaveUp::memory;
-            } else {
-                try {
-                    where = pointer;
-                    const z3::expr f = formula();
-                    a = satisfiable(ctx, engine.solver(), f, limits.timeout_ms);
-                } catch (const z3::exception& e) {
-                    if (!detail::is_memory_out(e.msg())) {
-                        throw;
-                    }
-                    a.why = GaveUp::memory;
-                }
-                memory_out = a.why == GaveUp::memory;
-            }
-            gave_up(pointer, what, a);
-            return a;
-        };
-        for (const auto& t : spec.transitions) {
-            const std::string what = "transition " + t.id;
-            const std::string pointer = t.pointer + "/guard";
-            if (ask(pointer, what, [&] { return engine.lint_formula(*t.guard); }).outcome ==
-                Outcome::violated) {
-                findings.push_back({pointer, what + " can never fire: its guard is unsatisfiable"});
-            }
-        }
-        for (const auto& r : spec.rules) {
-            for (const auto& c : r.checks) {
-                const std::string what = "a check of rule " + r.id;
-                std::optional<z3::expr> when; // encoded once: both queries are about the same terms
-                const Answer applies = ask(c.pointer + "/when", what, [&] {
-                    when = engine.lint_formula(*c.when);
-                    return *when;
-                });
-                if (applies.outcome == Outcome::violated) {
-                    findings.push_back(
-                        {c.pointer + "/when", what + " can never apply: 'when' is unsatisfiable"});
-                }
-                if (applies.outcome != Outcome::holds) {
-                    continue;
-                }
-                const Answer passes = ask(c.pointer + "/assert", what,
-                                          [&] { return *when && engine.lint_formula(*c.assertion); });
-                if (passes.outcome == Outcome::violated) {
-                    findings.push_back(
-                        {c.pointer + "/assert", what + " can never pass: 'when && assert' is unsatisfiable"});
-                }
-            }
-        }
+        LintQueries queries(ctx, engine, limits, findings, where);
+        queries.lint_guards(spec);
+        queries.lint_checks(spec);
     } catch (const z3::exception& e) {
         return make_error(ErrorCode::solver_failure,
                           std::string("z3: ") + e.msg() + " while encoding " + spec.file + " " + where);

@@ -265,29 +265,8 @@ z3::check_result Slices::check(const std::vector<z3::expr>& literals,
     reason_.clear();
     unsat_.clear();
     std::vector<std::vector<z3::expr>> asked(batches_.size());
-    for (const auto& l : literals) {
-        std::vector<unsigned> symbols;
-        std::vector<unsigned> lits;
-        collect(l, symbols, lits);
-        std::optional<std::size_t> b;
-        bool mixed = false;
-        for (const auto sym : symbols) {
-            if (const auto at = symbol_batch_[sym]) {
-                mixed = mixed || (b && *b != *at);
-                b = at;
-            }
-        }
-        if (mixed) {
-            // A literal over several parts (none such today): one part from now on.
-            for (std::size_t k = 1; k < symbols.size(); ++k) {
-                unite(symbols[0], symbols[k]);
-            }
-            dirty_ = true;
-            return check(literals, time_left_ms, cap_ms, all);
-        }
-        if (b) {
-            asked[*b].push_back(l); // a literal no assertion mentions can simply hold
-        }
+    if (!split_literals(literals, asked)) {
+        return check(literals, time_left_ms, cap_ms, all);
     }
     bool unknown = false;
     for (std::size_t i = 0; i < batches_.size(); ++i) {
@@ -311,30 +290,9 @@ z3::check_result Slices::check(const std::vector<z3::expr>& literals,
             reason_ = "timeout";
             return z3::unknown;
         }
-        // A solver per question, not per slice: thousands of idle Z3 solvers take gigabytes. A slice
-        // of small parts gets the simple solver (setting up the preprocessing tactics took longer than
-        // its question); a large part keeps them (they decide, e.g., --max-missing).
-        z3::solver solver = b.assertions.size() > kTacticsAssertions ? z3::solver(ctx_)
-                                                                     : z3::solver(ctx_, z3::solver::simple());
-        z3::params p(ctx_);
-        p.set("timeout", cap_ms == 0 ? left : std::min(left, cap_ms));
-        solver.set(p);
-        add_slices(solver, {i});
-        for (const auto& l : asked[i]) {
-            solver.add(l);
-        }
-        const z3::check_result r = solver.check();
-        b.model.reset();
-        if (r == z3::sat) {
-            b.model = solver.get_model();
-        }
-        if (r == z3::unknown) {
-            reason_ = solver.reason_unknown();
-            unknown = true;
-        }
-        b.answer = r;
+        const z3::check_result r = solve(i, asked[i], cap_ms == 0 ? left : std::min(left, cap_ms));
+        unknown = unknown || r == z3::unknown;
         b.asked = std::move(ids);
-        b.stale = false;
         if (r == z3::unsat) {
             unsat_.push_back(i);
             if (!all) {
@@ -346,6 +304,63 @@ z3::check_result Slices::check(const std::vector<z3::expr>& literals,
         return z3::unsat;
     }
     return unknown ? z3::unknown : z3::sat;
+}
+
+bool Slices::split_literals(const std::vector<z3::expr>& literals, std::vector<std::vector<z3::expr>>& asked)
+{
+    for (const auto& l : literals) {
+        std::vector<unsigned> symbols;
+        std::vector<unsigned> lits;
+        collect(l, symbols, lits);
+        std::optional<std::size_t> b;
+        bool mixed = false;
+        for (const auto sym : symbols) {
+            if (const auto at = symbol_batch_[sym]) {
+                mixed = mixed || (b && *b != *at);
+                b = at;
+            }
+        }
+        if (mixed) {
+            // A literal over several parts (none such today): one part from now on.
+            for (std::size_t k = 1; k < symbols.size(); ++k) {
+                unite(symbols[0], symbols[k]);
+            }
+            dirty_ = true;
+            return false;
+        }
+        if (b) {
+            asked[*b].push_back(l); // a literal no assertion mentions can simply hold
+        }
+    }
+    return true;
+}
+
+z3::check_result Slices::solve(std::size_t batch, const std::vector<z3::expr>& asked, unsigned timeout_ms)
+{
+    Batch& b = batches_[batch];
+    // A solver per question, not per slice: thousands of idle Z3 solvers take gigabytes. A slice
+    // of small parts gets the simple solver (setting up the preprocessing tactics took longer than
+    // its question); a large part keeps them (they decide, e.g., --max-missing).
+    z3::solver solver =
+        b.assertions.size() > kTacticsAssertions ? z3::solver(ctx_) : z3::solver(ctx_, z3::solver::simple());
+    z3::params p(ctx_);
+    p.set("timeout", timeout_ms);
+    solver.set(p);
+    add_slices(solver, {batch});
+    for (const auto& l : asked) {
+        solver.add(l);
+    }
+    const z3::check_result r = solver.check();
+    b.model.reset();
+    if (r == z3::sat) {
+        b.model = solver.get_model();
+    }
+    if (r == z3::unknown) {
+        reason_ = solver.reason_unknown();
+    }
+    b.answer = r;
+    b.stale = false;
+    return r;
 }
 
 SlicedModel Slices::model() const

@@ -115,6 +115,13 @@ class Slices {
     [[nodiscard]] unsigned root(unsigned s);
     void unite(unsigned a, unsigned b);
     void rebuild();
+    /// check()'s literals per slice into `asked`. False: a literal spans several slices, which are
+    /// united (and the slices to be rebuilt).
+    [[nodiscard]] bool split_literals(const std::vector<z3::expr>& literals,
+                                      std::vector<std::vector<z3::expr>>& asked);
+    /// Slice `batch` with the literals `asked`, on a new solver; the answer (and model) kept in it.
+    [[nodiscard]] z3::check_result solve(std::size_t batch, const std::vector<z3::expr>& asked,
+                                         unsigned timeout_ms);
     void add_to(std::size_t batch, std::size_t assertion);
     /// Adds the assertions of `slices` to `solver`, with the axioms of the literals they mention.
     void add_slices(z3::solver& solver, const std::vector<std::size_t>& slices) const;

@@ -458,71 +458,14 @@ Expected<machine::ReplayResult> Engine::run()
     for (const auto& p : spec_.parameters) {
         params_["param." + p.id] = p.value;
     }
-
-    // Initial state from the link and keys; what they do not fix is open.
-    {
-        std::unordered_map<std::string, Sym> init;
-        for (const auto& [name, value] : bound_header->init) {
-            const auto it = spec_.init_scope.variables.find(name);
-            PC5CHECK_ASSERT(it != spec_.init_scope.variables.end());
-            if (value.is_unknown()) {
-                init.emplace(name,
-                             open_value("initial " + name.substr(5) + " (" + value.unknown_reason() + ")",
-                                        it->second, std::nullopt));
-            } else {
-                init.emplace(name, normal(Sym{value}, it->second));
-            }
-        }
-        initial_state(init);
-    }
-
-    const bool one_ue = trace_.observer != trace::Observer::air;
-    const auto gap = [&](std::size_t k) {
-        for (unsigned s = 0; s < options_.max_missing; ++s) {
-            const std::size_t slot = slot_literals_.size();
-            StepInput in = hidden_input(k, slot);
-            const z3::expr lit = ctx_.bool_const(("slot!" + std::to_string(slot)).c_str());
-            slot_literals_.push_back(lit);
-            slot_gap_.push_back(k);
-            slot_active_.push_back(*in.active);
-            step(in, lit);
-            slot_inputs_.push_back(std::move(in));
-        }
-    };
+    initial_state_of(*bound_header);
     for (std::size_t k = 0; k < trace_.events.size(); ++k) {
-        gap(k);
-        auto be = machine::bind_event(spec_, trace_, trace_.events[k], k);
-        if (!be) {
-            return tl::make_unexpected(be.error());
+        insert_slots(k);
+        if (auto observed = observe_event(k); !observed) {
+            return tl::make_unexpected(observed.error());
         }
-        StepInput in = observed_input(*be, k);
-        const trace::Role observer_role =
-            trace_.observer == trace::Observer::initiator ? trace::Role::initiator : trace::Role::target;
-        if (one_ue && trace_.events[k].from == observer_role) {
-            in.delivered = open_value("event " + std::to_string(k) + " (" + trace_.events[k].msg +
-                                          "): received by the " +
-                                          (observer_role == trace::Role::initiator ? "target" : "initiator") +
-                                          " (one-UE log)",
-                                      Type::boolean(), std::nullopt)
-                               .value;
-        }
-        if (options_.attacker_steps) {
-            for (const auto& a : trace_.attacker_steps) {
-                if (a.event == k && a.injected) {
-                    in.injected = ctx_.bool_val(true);
-                } else if (a.event == k) {
-                    in.delivered = ctx_.bool_val(false);
-                }
-            }
-        }
-        const z3::expr lit = ctx_.bool_const(("event!" + std::to_string(k)).c_str());
-        event_literals_.push_back(lit);
-        if (k < kHistoryEvents) {
-            history_.push_back(state_);
-        }
-        step(in, lit);
     }
-    gap(trace_.events.size());
+    insert_slots(trace_.events.size());
 
     const bool open = !instances_.empty() || !slot_literals_.empty();
     if (!open) {
@@ -532,7 +475,6 @@ Expected<machine::ReplayResult> Engine::run()
     }
 
     std::optional<z3::expr> bound;
-    const std::size_t last = trace_.events.empty() ? 0 : trace_.events.size() - 1;
     if (concrete_violation_) {
         // The observed values alone break a rule: nothing conforms, whatever the open values are.
         result_.verdict = machine::Verdict::violation;
@@ -540,73 +482,157 @@ Expected<machine::ReplayResult> Engine::run()
             bound = at_most(slot_actives(), options_.max_missing, "bound");
         }
         result_.note = "the observed values alone break a rule";
-    } else {
-        // Fewest inserted messages first (iterative bound).
-        Least least;
-        if (slot_active_.empty()) {
-            least.answer = check_asserted(prefix(trace_.events.size(), true, std::nullopt), least.model);
+    } else if (!search_conforming(bound)) {
+        return std::move(result_);
+    }
+    report_violation(bound);
+    return std::move(result_);
+}
+
+void Engine::initial_state_of(const machine::BoundTrace& header)
+{
+    // Initial state from the link and keys; what they do not fix is open.
+    std::unordered_map<std::string, Sym> init;
+    for (const auto& [name, value] : header.init) {
+        const auto it = spec_.init_scope.variables.find(name);
+        PC5CHECK_ASSERT(it != spec_.init_scope.variables.end());
+        if (value.is_unknown()) {
+            init.emplace(name, open_value("initial " + name.substr(5) + " (" + value.unknown_reason() + ")",
+                                          it->second, std::nullopt));
         } else {
-            least = least_bound(prefix(trace_.events.size(), true, std::nullopt), slot_actives(), 0,
-                                options_.max_missing, "bound");
-            bound = least.bound;
-        }
-        const z3::check_result answer = least.answer;
-        std::optional<Model>& found = least.model;
-        if (answer == z3::unknown) {
-            inconclusive();
-            return std::move(result_);
-        }
-        if (answer == z3::sat) {
-            const Model& model = *found;
-            result_.verdict = machine::Verdict::conforms;
-            report_inserted(model);
-            // Which open values mattered: those behind open checks.
-            std::vector<std::size_t> used;
-            for (const auto& inst : instances_) {
-                for (const auto l : inst.leaves) {
-                    if (std::find(used.begin(), used.end(), l) == used.end()) {
-                        used.push_back(l);
-                    }
-                }
-            }
-            std::sort(used.begin(), used.end());
-            report_assumptions(model, used);
-            classify(prefix(trace_.events.size(), false, bound), model, {});
-            sort_findings();
-            return std::move(result_);
-        }
-        // Unsatisfiable: the first event after which nothing conforms (bisection over prefixes), in the
-        // slices that conflict.
-        if (slices_ && !restrict_to_conflict(prefix(trace_.events.size(), true, bound))) {
-            inconclusive();
-            return std::move(result_);
-        }
-        result_.verdict = machine::Verdict::violation;
-        result_.inserted = options_.max_missing;
-        std::size_t lo = 0;
-        std::size_t hi = last;
-        while (lo < hi) {
-            const std::size_t mid = lo + (hi - lo) / 2;
-            const auto r = check(prefix(mid, true, bound));
-            if (r == z3::unknown) {
-                inconclusive();
-                return std::move(result_);
-            }
-            if (r == z3::unsat) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        result_.first_failing_event = lo;
-        z3::params p(ctx_);
-        p.set("core.minimize", true);
-        solver_.set(p);
-        if (check(prefix(lo, true, bound)) == z3::unsat) {
-            explain(solver_.unsat_core());
+            init.emplace(name, normal(Sym{value}, it->second));
         }
     }
+    initial_state(init);
+}
 
+void Engine::insert_slots(std::size_t k)
+{
+    for (unsigned s = 0; s < options_.max_missing; ++s) {
+        const std::size_t slot = slot_literals_.size();
+        StepInput in = hidden_input(k, slot);
+        const z3::expr lit = ctx_.bool_const(("slot!" + std::to_string(slot)).c_str());
+        slot_literals_.push_back(lit);
+        slot_gap_.push_back(k);
+        slot_active_.push_back(*in.active);
+        step(in, lit);
+        slot_inputs_.push_back(std::move(in));
+    }
+}
+
+Expected<void> Engine::observe_event(std::size_t k)
+{
+    auto be = machine::bind_event(spec_, trace_, trace_.events[k], k);
+    if (!be) {
+        return tl::make_unexpected(be.error());
+    }
+    StepInput in = observed_input(*be, k);
+    const trace::Role observer_role =
+        trace_.observer == trace::Observer::initiator ? trace::Role::initiator : trace::Role::target;
+    if (trace_.observer != trace::Observer::air && trace_.events[k].from == observer_role) {
+        in.delivered =
+            open_value("event " + std::to_string(k) + " (" + trace_.events[k].msg + "): received by the " +
+                           (observer_role == trace::Role::initiator ? "target" : "initiator") +
+                           " (one-UE log)",
+                       Type::boolean(), std::nullopt)
+                .value;
+    }
+    if (options_.attacker_steps) {
+        for (const auto& a : trace_.attacker_steps) {
+            if (a.event == k && a.injected) {
+                in.injected = ctx_.bool_val(true);
+            } else if (a.event == k) {
+                in.delivered = ctx_.bool_val(false);
+            }
+        }
+    }
+    const z3::expr lit = ctx_.bool_const(("event!" + std::to_string(k)).c_str());
+    event_literals_.push_back(lit);
+    if (k < kHistoryEvents) {
+        history_.push_back(state_);
+    }
+    step(in, lit);
+    return {};
+}
+
+bool Engine::search_conforming(std::optional<z3::expr>& bound)
+{
+    // Fewest inserted messages first (iterative bound).
+    Least least;
+    if (slot_active_.empty()) {
+        least.answer = check_asserted(prefix(trace_.events.size(), true, std::nullopt), least.model);
+    } else {
+        least = least_bound(prefix(trace_.events.size(), true, std::nullopt), slot_actives(), 0,
+                            options_.max_missing, "bound");
+        bound = least.bound;
+    }
+    if (least.answer == z3::unknown) {
+        inconclusive();
+        return false;
+    }
+    if (least.answer == z3::sat) {
+        report_conforming(*least.model, bound);
+        return false;
+    }
+    return locate_first_failure(bound);
+}
+
+void Engine::report_conforming(const Model& model, const std::optional<z3::expr>& bound)
+{
+    result_.verdict = machine::Verdict::conforms;
+    report_inserted(model);
+    // Which open values mattered: those behind open checks.
+    std::vector<std::size_t> used;
+    for (const auto& inst : instances_) {
+        for (const auto l : inst.leaves) {
+            if (std::find(used.begin(), used.end(), l) == used.end()) {
+                used.push_back(l);
+            }
+        }
+    }
+    std::sort(used.begin(), used.end());
+    report_assumptions(model, used);
+    classify(prefix(trace_.events.size(), false, bound), model, {});
+    sort_findings();
+}
+
+bool Engine::locate_first_failure(const std::optional<z3::expr>& bound)
+{
+    // Unsatisfiable: the first event after which nothing conforms (bisection over prefixes), in the
+    // slices that conflict.
+    if (slices_ && !restrict_to_conflict(prefix(trace_.events.size(), true, bound))) {
+        inconclusive();
+        return false;
+    }
+    result_.verdict = machine::Verdict::violation;
+    result_.inserted = options_.max_missing;
+    std::size_t lo = 0;
+    std::size_t hi = trace_.events.empty() ? 0 : trace_.events.size() - 1;
+    while (lo < hi) {
+        const std::size_t mid = lo + (hi - lo) / 2;
+        const auto r = check(prefix(mid, true, bound));
+        if (r == z3::unknown) {
+            inconclusive();
+            return false;
+        }
+        if (r == z3::unsat) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    result_.first_failing_event = lo;
+    z3::params p(ctx_);
+    p.set("core.minimize", true);
+    solver_.set(p);
+    if (check(prefix(lo, true, bound)) == z3::unsat) {
+        explain(solver_.unsat_core());
+    }
+    return true;
+}
+
+void Engine::report_violation(const std::optional<z3::expr>& bound)
+{
     // Which checks to blame: those broken in a behaviour that fits the observations with the fewest
     // broken checks (then the fewest inserted messages) — like the concrete replay, this assumes the best
     // of what was not logged. Ties are all reported. The conflict itself is in the explanation.
@@ -620,7 +646,7 @@ Expected<machine::ReplayResult> Engine::run()
     std::set<std::size_t> blamed;
     if (!blame(observations, model, blamed)) {
         inconclusive();
-        return std::move(result_);
+        return;
     }
     classify(observations, model, blamed);
     if (result_.state_at_first_violation.empty() && result_.first_failing_event < history_.size()) {
@@ -628,21 +654,25 @@ Expected<machine::ReplayResult> Engine::run()
             render_state(history_[result_.first_failing_event], model ? &*model : nullptr);
     }
     if (blamed.empty() && !concrete_violation_) {
-        // The solver could not name a minimal set within its budget: report the conflict's checks.
-        for (const auto& c : result_.explanation) {
-            for (auto& inst : instances_) {
-                if (!c.rule.empty() && inst.rule->id == c.rule && inst.event == c.event && !inst.hidden) {
-                    machine::Finding f = inst.finding;
-                    f.outcome = machine::Outcome::violation;
-                    f.reason = "in conflict with the other checks of the explanation";
-                    result_.findings.push_back(std::move(f));
-                    break;
-                }
+        report_conflict_checks();
+    }
+    sort_findings();
+}
+
+void Engine::report_conflict_checks()
+{
+    // The solver could not name a minimal set within its budget: report the conflict's checks.
+    for (const auto& c : result_.explanation) {
+        for (auto& inst : instances_) {
+            if (!c.rule.empty() && inst.rule->id == c.rule && inst.event == c.event && !inst.hidden) {
+                machine::Finding f = inst.finding;
+                f.outcome = machine::Outcome::violation;
+                f.reason = "in conflict with the other checks of the explanation";
+                result_.findings.push_back(std::move(f));
+                break;
             }
         }
     }
-    sort_findings();
-    return std::move(result_);
 }
 
 bool Engine::blame(std::vector<z3::expr>& observations, std::optional<Model>& model,

@@ -448,50 +448,84 @@ z3::expr Engine::system_formula(const expr::Node& formula, std::size_t k)
     return f;
 }
 
-Witness Engine::system_witness(const z3::model& m, std::size_t steps)
-{
-    Witness w;
-    std::mt19937_64 rng(0x5eedU); // deterministic: the same model gives the same trace
-    const auto random_bytes = [&rng](std::size_t n) {
+/// system_witness's work: the model's values made concrete (see bytes_of) and written as a trace and
+/// a report, step by step.
+class Engine::WitnessWriter {
+  public:
+    WitnessWriter(Engine& engine, const z3::model& model) : e_(engine), m_(model)
+    {
+        for (const auto& [bytes, c] : e_.byte_literals_) {
+            concrete_.emplace(value_key(c), bytes);
+        }
+        for (std::size_t i = 0; i < e_.applications_.size(); ++i) {
+            producers_[value_key(e_.applications_[i].result)].push_back(i);
+        }
+    }
+
+    [[nodiscard]] Witness write(std::size_t steps)
+    {
+        Witness w;
+        write_link(w.trace);
+        for (std::size_t k = 0; k < steps && k < e_.system_steps_.size(); ++k) {
+            write_step(k, w);
+        }
+        log_looked_up_keys(w.trace);
+        log_keys_by_msbs(w.trace);
+        log_new_keys(w.trace);
+        return w;
+    }
+
+  private:
+    [[nodiscard]] std::string value_key(const z3::expr& t) const { return m_.eval(t, true).to_string(); }
+    [[nodiscard]] std::int64_t int_of(const z3::expr& t, std::int64_t fallback) const
+    {
+        std::int64_t v = fallback;
+        return is_int_in(m_.eval(t, true), v) ? v : fallback;
+    }
+    [[nodiscard]] bool bool_of(const z3::expr& t) const { return m_.eval(t, true).is_true(); }
+
+    [[nodiscard]] trace::Bytes random_bytes(std::size_t n)
+    {
         trace::Bytes b(n);
         for (auto& x : b) {
-            x = static_cast<std::uint8_t>(rng() & 0xFFU);
+            x = static_cast<std::uint8_t>(rng_() & 0xFFU);
         }
         return b;
-    };
-    const auto value_key = [&m](const z3::expr& t) { return m.eval(t, true).to_string(); };
-    const auto int_of = [&m](const z3::expr& t, std::int64_t fallback) {
-        std::int64_t v = fallback;
-        return is_int_in(m.eval(t, true), v) ? v : fallback;
-    };
-    const auto bool_of = [&m](const z3::expr& t) { return m.eval(t, true).is_true(); };
+    }
 
-    // Model values of the uninterpreted byte strings -> real bytes: literals as written, results of
-    // crypto functions computed for real from their (recursively concrete) arguments, keys the system
-    // makes up (authentication, FFS derivations) and nonces random.
-    std::map<std::string, trace::Bytes> concrete;
-    for (const auto& [bytes, c] : byte_literals_) {
-        concrete.emplace(value_key(c), bytes);
-    }
-    std::map<std::string, std::vector<std::size_t>> producers;
-    for (std::size_t i = 0; i < applications_.size(); ++i) {
-        producers[value_key(applications_[i].result)].push_back(i);
-    }
-    std::set<std::string> busy;
-    std::function<trace::Bytes(const z3::expr&, std::size_t)> bytes_of = [&](const z3::expr& t,
-                                                                             std::size_t length) {
+    /// Model values of the uninterpreted byte strings -> real bytes: literals as written, results of
+    /// crypto functions computed for real from their (recursively concrete) arguments, keys the system
+    /// makes up (authentication, FFS derivations) and nonces random.
+    [[nodiscard]] trace::Bytes bytes_of(const z3::expr& t, std::size_t length)
+    {
         const std::string key = value_key(t);
-        if (const auto it = concrete.find(key); it != concrete.end()) {
+        if (const auto it = concrete_.find(key); it != concrete_.end()) {
             return it->second;
         }
-        if (!busy.insert(key).second) {
+        if (!busy_.insert(key).second) {
             return random_bytes(length == 0 ? 16 : length);
         }
-        std::optional<trace::Bytes> out;
-        for (const auto i : producers[key]) {
-            const Application& a = applications_[i];
-            const auto f = spec_.scope.functions.find(a.name);
-            if (f == spec_.scope.functions.end()) {
+        std::optional<trace::Bytes> out = computed(key);
+        if (!out) {
+            std::size_t n = length;
+            if (n == 0) {
+                const std::int64_t len = int_of(e_.bytes_len_(t), 16);
+                n = len >= 1 && len <= 64 ? static_cast<std::size_t>(len) : 16;
+            }
+            out = random_bytes(n);
+        }
+        busy_.erase(key);
+        concrete_.emplace(key, *out);
+        return *out;
+    }
+
+    /// The value `key` as the first application producing it that a function computes for real.
+    [[nodiscard]] std::optional<trace::Bytes> computed(const std::string& key)
+    {
+        for (const auto i : producers_[key]) {
+            const Application& a = e_.applications_[i];
+            const auto f = e_.spec_.scope.functions.find(a.name);
+            if (f == e_.spec_.scope.functions.end()) {
                 continue;
             }
             if (!f->second.computed_from_arguments()) {
@@ -513,123 +547,73 @@ Witness Engine::system_witness(const z3::model& m, std::size_t steps)
             }
             const Value r = f->second.impl(args);
             if (const auto* b = std::get_if<std::vector<std::uint8_t>>(&r.data)) {
-                out = *b;
-                break;
+                return *b;
             }
         }
-        if (!out) {
-            std::size_t n = length;
-            if (n == 0) {
-                const std::int64_t len = int_of(bytes_len_(t), 16);
-                n = len >= 1 && len <= 64 ? static_cast<std::size_t>(len) : 16;
-            }
-            out = random_bytes(n);
-        }
-        busy.erase(key);
-        concrete.emplace(key, *out);
-        return *out;
-    };
-    const auto init = [&](const char* n) {
-        return term(system_init_.at(n), spec_.init_scope.variables.at(n)).value;
-    };
-    const auto enum_name = [&](const char* enum_id, std::int64_t v) {
-        const auto e = spec_.find_enum(enum_id);
+        return std::nullopt;
+    }
+
+    [[nodiscard]] z3::expr init(const char* n)
+    {
+        return e_.term(e_.system_init_.at(n), e_.spec_.init_scope.variables.at(n)).value;
+    }
+    [[nodiscard]] std::string enum_name(const char* enum_id, std::int64_t v) const
+    {
+        const auto e = e_.spec_.find_enum(enum_id);
         return e->names.at(static_cast<std::size_t>(
             std::clamp<std::int64_t>(v, 0, static_cast<std::int64_t>(e->names.size()) - 1)));
-    };
-    const auto set_names = [&](const z3::expr& set, const char* enum_id) {
+    }
+    [[nodiscard]] std::vector<std::string> set_names(const z3::expr& set, const char* enum_id) const
+    {
         std::vector<std::string> names;
-        const auto e = spec_.find_enum(enum_id);
+        const auto e = e_.spec_.find_enum(enum_id);
         for (std::size_t i = 0; i < e->names.size(); ++i) {
-            if (bool_of(z3::select(set, ctx_.int_val(static_cast<int>(i))))) {
+            if (bool_of(z3::select(set, e_.ctx_.int_val(static_cast<int>(i))))) {
                 names.push_back(e->names[i]);
             }
         }
         return names;
-    };
-
-    trace::Trace& t = w.trace;
-    // A resolution other than the defaults is part of what the trace was made under: "+PARAM=VALUE"
-    // after the id, so that plain `check` replays it with the same parameters.
-    t.spec = spec_.id;
-    for (const auto& p : spec_.parameters) {
-        if (!(p.value == p.default_value)) {
-            t.spec += "+" + p.id + "=" + p.value_text();
-        }
     }
-    t.title = "counterexample found by pc5check prove";
-    t.observer = trace::Observer::air;
-    t.link.k_nrp_id = static_cast<std::uint32_t>(int_of(init("init.k_nrp_id"), 1));
-    t.link.k_nrp_sess_id = static_cast<std::uint16_t>(int_of(init("init.k_nrp_sess_id"), 1));
-    t.link.selected_nea = enum_name("Nea", int_of(init("init.nea"), 0));
-    t.link.selected_nia = enum_name("Nia", int_of(init("init.nia"), 0));
-    t.link.k_nrp_sess = bytes_of(init("init.k_nrp_sess"), crypto::kKNrpSessOctets);
-    t.link.initiator_sec_cap =
-        trace::SecCaps{set_names(init("init.caps.nea"), "Nea"), set_names(init("init.caps.nia"), "Nia")};
-    t.link.signalling_policy =
-        trace::SignallingPolicy{enum_name("Policy", int_of(init("init.policy.integrity"), 2)),
-                                enum_name("Policy", int_of(init("init.policy.ciphering"), 2))};
-    t.keys.push_back(trace::KeyEntry{t.link.k_nrp_id, bytes_of(init("init.k_nrp"), crypto::kKNrpOctets)});
 
-    for (std::size_t k = 0; k < steps && k < system_steps_.size(); ++k) {
-        const SystemMessage& sm = system_steps_[k];
+    /// The trace's header: spec, link and the K_NRP in force.
+    void write_link(trace::Trace& t)
+    {
+        // A resolution other than the defaults is part of what the trace was made under: "+PARAM=VALUE"
+        // after the id, so that plain `check` replays it with the same parameters.
+        t.spec = e_.spec_.id;
+        for (const auto& p : e_.spec_.parameters) {
+            if (!(p.value == p.default_value)) {
+                t.spec += "+" + p.id + "=" + p.value_text();
+            }
+        }
+        t.title = "counterexample found by pc5check prove";
+        t.observer = trace::Observer::air;
+        t.link.k_nrp_id = static_cast<std::uint32_t>(int_of(init("init.k_nrp_id"), 1));
+        t.link.k_nrp_sess_id = static_cast<std::uint16_t>(int_of(init("init.k_nrp_sess_id"), 1));
+        t.link.selected_nea = enum_name("Nea", int_of(init("init.nea"), 0));
+        t.link.selected_nia = enum_name("Nia", int_of(init("init.nia"), 0));
+        t.link.k_nrp_sess = bytes_of(init("init.k_nrp_sess"), crypto::kKNrpSessOctets);
+        t.link.initiator_sec_cap =
+            trace::SecCaps{set_names(init("init.caps.nea"), "Nea"), set_names(init("init.caps.nia"), "Nia")};
+        t.link.signalling_policy =
+            trace::SignallingPolicy{enum_name("Policy", int_of(init("init.policy.integrity"), 2)),
+                                    enum_name("Policy", int_of(init("init.policy.ciphering"), 2))};
+        t.keys.push_back(trace::KeyEntry{t.link.k_nrp_id, bytes_of(init("init.k_nrp"), crypto::kKNrpOctets)});
+    }
+
+    /// Step `k` as an event of the trace and a step of the report.
+    void write_step(std::size_t k, Witness& w)
+    {
+        const SystemMessage& sm = e_.system_steps_[k];
         const auto field = [&](const std::string& name) { return std::get<Term>(sm.in.fields.at(name)); };
         trace::Event ev;
         ev.at = 0.01 * static_cast<double>(k);
         const bool from_initiator = int_of(field("from").value, 0) == 0;
         ev.from = from_initiator ? trace::Role::initiator : trace::Role::target;
         const auto msg_index = static_cast<std::size_t>(int_of(field("msg").value, 0));
-        ev.msg = msg_names_->at(std::min(msg_index, msg_names_->size() - 1));
-        const spec::MessageDef* def = spec_.find_message(ev.msg);
-        std::string detail;
-        if (def != nullptr) {
-            for (const auto& ie : def->ies) {
-                const std::string base = "ie." + ie.name;
-                const bool pair = ie.kind == "algs" || ie.kind == "sec_cap";
-                const Term first = field(pair ? base + ".nea" : base);
-                if (!bool_of(first.present)) {
-                    continue;
-                }
-                nlohmann::json v;
-                if (ie.kind == "bytes") {
-                    v = crypto::to_hex(bytes_of(first.value, ie.length));
-                } else if (ie.kind == "int") {
-                    v = std::clamp(int_of(first.value, ie.min), ie.min, ie.max);
-                } else if (ie.kind == "bool") {
-                    v = bool_of(first.value);
-                } else if (ie.kind == "algs") {
-                    v = {{"nea", enum_name("Nea", int_of(field(base + ".nea").value, 0))},
-                         {"nia", enum_name("Nia", int_of(field(base + ".nia").value, 0))}};
-                } else {
-                    v = {{"nea", set_names(field(base + ".nea").value, "Nea")},
-                         {"nia", set_names(field(base + ".nia").value, "Nia")}};
-                }
-                ev.ie[ie.name] = v;
-                detail += (detail.empty() ? "" : ", ") + ie.name + "=" + v.dump();
-            }
-        }
-        if (bool_of(field("sec.protected").value)) {
-            ev.sec.kind = trace::Sec::Kind::protected_;
-            ev.sec.ctx = static_cast<trace::KNrpSessId>(
-                std::clamp<std::int64_t>(int_of(field("sec.ctx").value, 0), 0,
-                                         std::int64_t{std::numeric_limits<trace::KNrpSessId>::max()}));
-            ev.sec.count = static_cast<std::uint32_t>(
-                std::clamp<std::int64_t>(int_of(field("sec.count").value, 0), 0, crypto::kMaxCount));
-            ev.sec.bearer = static_cast<std::uint8_t>(
-                std::clamp<std::int64_t>(int_of(field("sec.bearer").value, 1), 0, crypto::kMaxBearer));
-            ev.sec.direction = static_cast<std::uint8_t>(
-                std::clamp<std::int64_t>(int_of(field("sec.direction").value, 0), 0, crypto::kMaxDirection));
-            ev.pdu = bytes_of(field("pdu").value, 0);
-            trace::Bytes mac = bytes_of(field("sec.mac").value, 4);
-            mac.resize(4);
-            ev.sec.mac = std::array<std::uint8_t, 4>{mac[0], mac[1], mac[2], mac[3]};
-            detail += (detail.empty() ? "" : "; ") + std::string("ctx ") + std::to_string(*ev.sec.ctx) +
-                      " COUNT " + std::to_string(*ev.sec.count);
-        } else {
-            ev.sec.kind = trace::Sec::Kind::none;
-            ev.pdu = bytes_of(field("pdu").value, 0);
-            detail += (detail.empty() ? "" : "; ") + std::string("unprotected");
-        }
+        ev.msg = e_.msg_names_->at(std::min(msg_index, e_.msg_names_->size() - 1));
+        std::string detail = write_ies(sm, ev);
+        detail += (detail.empty() ? "" : "; ") + write_sec(sm, ev);
         SystemStep step;
         step.index = k + 1;
         step.sender = from_initiator ? "initiator" : "target";
@@ -639,65 +623,150 @@ Witness Engine::system_witness(const z3::model& m, std::size_t steps)
         const bool dropped = !injected && bool_of(sm.dropped);
         step.by_attacker = injected || dropped;
         if (step.by_attacker) {
-            t.attacker_steps.push_back(trace::AttackerStep{k, injected});
+            w.trace.attacker_steps.push_back(trace::AttackerStep{k, injected});
         }
         step.action =
             injected ? "attacker injects, as the " + step.sender
                      : (dropped ? step.sender + " sends; the attacker drops it" : step.sender + " sends");
         w.steps.push_back(std::move(step));
-        t.events.push_back(std::move(ev));
+        w.trace.events.push_back(std::move(ev));
     }
-    // K_NRPs the system made up (authentication): logged under the full IDs the model looked up,
-    // then under an ID with the MSBs an SMC carried.
-    for (const auto& a : applications_) {
-        if (a.name != "k_nrp_of") {
-            continue;
+
+    /// The IEs of the message of `sm` into `ev`; returns them as the report shows them.
+    [[nodiscard]] std::string write_ies(const SystemMessage& sm, trace::Event& ev)
+    {
+        const auto field = [&](const std::string& name) { return std::get<Term>(sm.in.fields.at(name)); };
+        const spec::MessageDef* def = e_.spec_.find_message(ev.msg);
+        std::string detail;
+        if (def == nullptr) {
+            return detail;
         }
-        const auto id = static_cast<trace::KNrpId>(std::clamp<std::int64_t>(
-            int_of(a.args[0], 0), 0, std::int64_t{std::numeric_limits<trace::KNrpId>::max()}));
-        const trace::Bytes key = bytes_of(a.result, crypto::kKNrpOctets);
-        if (std::none_of(t.keys.begin(), t.keys.end(),
-                         [id](const trace::KeyEntry& e) { return e.k_nrp_id == id; })) {
-            t.keys.push_back(trace::KeyEntry{id, key});
+        for (const auto& ie : def->ies) {
+            const std::string base = "ie." + ie.name;
+            const bool pair = ie.kind == "algs" || ie.kind == "sec_cap";
+            const Term first = field(pair ? base + ".nea" : base);
+            if (!bool_of(first.present)) {
+                continue;
+            }
+            nlohmann::json v;
+            if (ie.kind == "bytes") {
+                v = crypto::to_hex(bytes_of(first.value, ie.length));
+            } else if (ie.kind == "int") {
+                v = std::clamp(int_of(first.value, ie.min), ie.min, ie.max);
+            } else if (ie.kind == "bool") {
+                v = bool_of(first.value);
+            } else if (ie.kind == "algs") {
+                v = {{"nea", enum_name("Nea", int_of(field(base + ".nea").value, 0))},
+                     {"nia", enum_name("Nia", int_of(field(base + ".nia").value, 0))}};
+            } else {
+                v = {{"nea", set_names(field(base + ".nea").value, "Nea")},
+                     {"nia", set_names(field(base + ".nia").value, "Nia")}};
+            }
+            ev.ie[ie.name] = v;
+            detail += (detail.empty() ? "" : ", ") + ie.name + "=" + v.dump();
+        }
+        return detail;
+    }
+
+    /// The protection and pdu of the message of `sm` into `ev`; returns them as the report shows them.
+    [[nodiscard]] std::string write_sec(const SystemMessage& sm, trace::Event& ev)
+    {
+        const auto field = [&](const std::string& name) { return std::get<Term>(sm.in.fields.at(name)); };
+        if (!bool_of(field("sec.protected").value)) {
+            ev.sec.kind = trace::Sec::Kind::none;
+            ev.pdu = bytes_of(field("pdu").value, 0);
+            return "unprotected";
+        }
+        ev.sec.kind = trace::Sec::Kind::protected_;
+        ev.sec.ctx = static_cast<trace::KNrpSessId>(
+            std::clamp<std::int64_t>(int_of(field("sec.ctx").value, 0), 0,
+                                     std::int64_t{std::numeric_limits<trace::KNrpSessId>::max()}));
+        ev.sec.count = static_cast<std::uint32_t>(
+            std::clamp<std::int64_t>(int_of(field("sec.count").value, 0), 0, crypto::kMaxCount));
+        ev.sec.bearer = static_cast<std::uint8_t>(
+            std::clamp<std::int64_t>(int_of(field("sec.bearer").value, 1), 0, crypto::kMaxBearer));
+        ev.sec.direction = static_cast<std::uint8_t>(
+            std::clamp<std::int64_t>(int_of(field("sec.direction").value, 0), 0, crypto::kMaxDirection));
+        ev.pdu = bytes_of(field("pdu").value, 0);
+        trace::Bytes mac = bytes_of(field("sec.mac").value, 4);
+        mac.resize(4);
+        ev.sec.mac = std::array<std::uint8_t, 4>{mac[0], mac[1], mac[2], mac[3]};
+        return "ctx " + std::to_string(*ev.sec.ctx) + " COUNT " + std::to_string(*ev.sec.count);
+    }
+
+    /// K_NRPs the system made up (authentication): logged under the full IDs the model looked up,
+    /// then (log_keys_by_msbs) under an ID with the MSBs an SMC carried.
+    void log_looked_up_keys(trace::Trace& t)
+    {
+        for (const auto& a : e_.applications_) {
+            if (a.name != "k_nrp_of") {
+                continue;
+            }
+            const auto id = static_cast<trace::KNrpId>(std::clamp<std::int64_t>(
+                int_of(a.args[0], 0), 0, std::int64_t{std::numeric_limits<trace::KNrpId>::max()}));
+            const trace::Bytes key = bytes_of(a.result, crypto::kKNrpOctets);
+            if (std::none_of(t.keys.begin(), t.keys.end(),
+                             [id](const trace::KeyEntry& e) { return e.k_nrp_id == id; })) {
+                t.keys.push_back(trace::KeyEntry{id, key});
+            }
         }
     }
-    for (const auto& a : applications_) {
-        if (a.name != "k_nrp_by_msbs") {
-            continue;
-        }
-        const auto msbs = static_cast<std::uint32_t>(int_of(a.args[0], 0) & 0xFFFF);
-        const trace::Bytes key = bytes_of(a.result, crypto::kKNrpOctets);
-        bool known = false;
-        for (const auto& e : t.keys) {
-            known = known || (e.k_nrp_id >> 16U) == msbs;
-        }
-        if (!known) {
-            t.keys.push_back(trace::KeyEntry{msbs << 16U, key});
+
+    void log_keys_by_msbs(trace::Trace& t)
+    {
+        for (const auto& a : e_.applications_) {
+            if (a.name != "k_nrp_by_msbs") {
+                continue;
+            }
+            const auto msbs = static_cast<std::uint32_t>(int_of(a.args[0], 0) & 0xFFFF);
+            const trace::Bytes key = bytes_of(a.result, crypto::kKNrpOctets);
+            bool known = false;
+            for (const auto& e : t.keys) {
+                known = known || (e.k_nrp_id >> 16U) == msbs;
+            }
+            if (!known) {
+                t.keys.push_back(trace::KeyEntry{msbs << 16U, key});
+            }
         }
     }
-    // Keys of authentication runs (k_nrp_new): under their MSBs, with LSBs not taken yet. Two runs that
-    // gave their keys the same MSBs leave replay's look-up ambiguous (unverified), as the trace format
-    // names a K_NRP by its ID only.
-    for (const auto& a : applications_) {
-        if (a.name != "k_nrp_new") {
-            continue;
+
+    /// Keys of authentication runs (k_nrp_new): under their MSBs, with LSBs not taken yet. Two runs that
+    /// gave their keys the same MSBs leave replay's look-up ambiguous (unverified), as the trace format
+    /// names a K_NRP by its ID only.
+    void log_new_keys(trace::Trace& t)
+    {
+        for (const auto& a : e_.applications_) {
+            if (a.name != "k_nrp_new") {
+                continue;
+            }
+            const auto msbs = static_cast<std::uint32_t>(int_of(a.args[1], 0) & 0xFFFF);
+            const trace::Bytes key = bytes_of(a.result, crypto::kKNrpOctets);
+            const auto same_msbs = [msbs](const trace::KeyEntry& e) { return (e.k_nrp_id >> 16U) == msbs; };
+            if (std::any_of(t.keys.begin(), t.keys.end(),
+                            [&](const trace::KeyEntry& e) { return same_msbs(e) && e.k_nrp == key; })) {
+                continue;
+            }
+            std::uint32_t lsbs = 0;
+            while (lsbs < 0xFFFFU && std::any_of(t.keys.begin(), t.keys.end(), [&](const trace::KeyEntry& e) {
+                       return e.k_nrp_id == ((msbs << 16U) | lsbs);
+                   })) {
+                ++lsbs;
+            }
+            t.keys.push_back(trace::KeyEntry{(msbs << 16U) | lsbs, key});
         }
-        const auto msbs = static_cast<std::uint32_t>(int_of(a.args[1], 0) & 0xFFFF);
-        const trace::Bytes key = bytes_of(a.result, crypto::kKNrpOctets);
-        const auto same_msbs = [msbs](const trace::KeyEntry& e) { return (e.k_nrp_id >> 16U) == msbs; };
-        if (std::any_of(t.keys.begin(), t.keys.end(),
-                        [&](const trace::KeyEntry& e) { return same_msbs(e) && e.k_nrp == key; })) {
-            continue;
-        }
-        std::uint32_t lsbs = 0;
-        while (lsbs < 0xFFFFU && std::any_of(t.keys.begin(), t.keys.end(), [&](const trace::KeyEntry& e) {
-                   return e.k_nrp_id == ((msbs << 16U) | lsbs);
-               })) {
-            ++lsbs;
-        }
-        t.keys.push_back(trace::KeyEntry{(msbs << 16U) | lsbs, key});
     }
-    return w;
+
+    Engine& e_;
+    const z3::model& m_;
+    std::mt19937_64 rng_{0x5eedU}; ///< deterministic: the same model gives the same trace
+    std::map<std::string, trace::Bytes> concrete_;
+    std::map<std::string, std::vector<std::size_t>> producers_;
+    std::set<std::string> busy_; ///< values being made concrete (a cycle gets random bytes)
+};
+
+Witness Engine::system_witness(const z3::model& m, std::size_t steps)
+{
+    return WitnessWriter(*this, m).write(steps);
 }
 
 } // namespace detail
@@ -1100,13 +1169,22 @@ find_disagreement(const spec::Spec& old_spec, const spec::Spec& new_spec, const 
     });
 }
 
-Expected<std::vector<PropertyResult>> prove(const spec::Spec& spec, const SystemOptions& options,
-                                            const std::optional<std::string>& only)
+namespace {
+
+/// The properties prove() searches: those asked for, then the lemmas.
+struct Chosen {
+    std::vector<const spec::Property*> properties;
+    std::size_t asked = 0; ///< the first `asked` are reported
+};
+
+/// The properties `only` names (all when nullopt), then every lemma: lemmas strengthen the induction of
+/// whatever is asked, so they are checked (and used) even when --property names another property.
+Expected<Chosen> choose_properties(const spec::Spec& spec, const std::optional<std::string>& only)
 {
-    std::vector<const spec::Property*> chosen;
+    Chosen chosen;
     for (const auto& p : spec.properties) {
         if (!only || p.id == *only) {
-            chosen.push_back(&p);
+            chosen.properties.push_back(&p);
         }
     }
     for (const auto& p : spec.properties) {
@@ -1115,7 +1193,7 @@ Expected<std::vector<PropertyResult>> prove(const spec::Spec& spec, const System
                                                         ": `enabled` is defined only inside rule checks");
         }
     }
-    if (only && chosen.empty()) {
+    if (only && chosen.properties.empty()) {
         std::string ids;
         for (const auto& p : spec.properties) {
             ids += (ids.empty() ? "" : ", ") + p.id;
@@ -1123,72 +1201,104 @@ Expected<std::vector<PropertyResult>> prove(const spec::Spec& spec, const System
         return make_error(ErrorCode::usage, "--property: no property '" + *only + "' in " + spec.file +
                                                 " (it has: " + (ids.empty() ? "none" : ids) + ")");
     }
-    // Lemmas strengthen the induction of whatever is asked: they are checked (and used) even when
-    // --property names another property, and reported only when asked for.
-    const std::size_t asked = chosen.size();
+    chosen.asked = chosen.properties.size();
     for (const auto& p : spec.properties) {
-        if (p.kind == "lemma" && std::find(chosen.begin(), chosen.end(), &p) == chosen.end()) {
-            chosen.push_back(&p);
+        if (p.kind == "lemma" &&
+            std::find(chosen.properties.begin(), chosen.properties.end(), &p) == chosen.properties.end()) {
+            chosen.properties.push_back(&p);
         }
+    }
+    return chosen;
+}
+
+/// The properties no counterexample was found for: candidates for induction.
+struct Held {
+    std::vector<Candidate> candidates;
+    std::vector<std::size_t> result_index; ///< of each candidate in prove()'s results
+};
+
+/// Bounded model checking of `p` up to options.depth; a property without a counterexample joins `held`
+/// (as result `index`).
+PropertyResult search_counterexample(const spec::Spec& spec, const spec::Property& p,
+                                     const SystemOptions& options, Held& held, std::size_t index)
+{
+    PropertyResult r;
+    r.id = p.id;
+    r.kind = p.kind;
+    r.text = p.text;
+    r.clauses = p.clauses;
+    const auto t0 = Clock::now();
+    Reach found =
+        guarded_reach(spec, *p.formula, true, options, t0 + std::chrono::milliseconds(options.timeout_ms));
+    r.depth = found.depth;
+    if (found.answer == z3::sat) {
+        r.verdict = PropertyVerdict::violated;
+        replay_witness(spec, *found.witness);
+        r.counterexample = std::move(found.witness);
+    } else if (found.answer == z3::unknown) {
+        r.verdict = PropertyVerdict::inconclusive;
+        r.how = found.limit;
+        // Still a candidate for induction: the proof re-checks its own base case (k <= 3), and
+        // a limit hit deep in the search says nothing against that.
+        held.candidates.push_back(Candidate{p.formula.get(), Engine::reads_message(*p.formula)});
+        held.result_index.push_back(index);
+    } else {
+        r.verdict = PropertyVerdict::holds_to_depth;
+        held.candidates.push_back(Candidate{p.formula.get(), Engine::reads_message(*p.formula)});
+        held.result_index.push_back(index);
+    }
+    r.seconds = seconds_since(t0);
+    return r;
+}
+
+/// k-induction over the held properties together; those it proves become `proven` in `results`.
+void prove_by_induction(const spec::Spec& spec, const Held& held, const SystemOptions& options,
+                        std::vector<PropertyResult>& results)
+{
+    const auto t0 = Clock::now();
+    std::vector<unsigned> proven_at(held.candidates.size(), 0);
+    try {
+        proven_at =
+            induction(spec, held.candidates, options, t0 + std::chrono::milliseconds(options.timeout_ms));
+    } catch (const z3::exception& e) {
+        if (!out_of_memory(e)) {
+            throw;
+        }
+    }
+    const double share = seconds_since(t0) / static_cast<double>(held.candidates.size());
+    for (std::size_t i = 0; i < held.candidates.size(); ++i) {
+        PropertyResult& r = results[held.result_index[i]];
+        r.seconds += share;
+        if (proven_at[i] != 0) {
+            r.verdict = PropertyVerdict::proven;
+            r.how = "k-induction at k=" + std::to_string(proven_at[i]) +
+                    (held.candidates.size() > 1
+                         ? " (jointly with the other properties and lemmas of the inductive set)"
+                         : "") +
+                    "; re-checked by separate base-case and step-case queries";
+        }
+    }
+}
+
+} // namespace
+
+Expected<std::vector<PropertyResult>> prove(const spec::Spec& spec, const SystemOptions& options,
+                                            const std::optional<std::string>& only)
+{
+    auto chosen = choose_properties(spec, only);
+    if (!chosen) {
+        return tl::make_unexpected(chosen.error());
     }
     return guarded([&]() -> Expected<std::vector<PropertyResult>> {
         std::vector<PropertyResult> results;
-        std::vector<Candidate> held;
-        std::vector<std::size_t> held_index;
-        const auto budget = std::chrono::milliseconds(options.timeout_ms);
-        for (const auto* p : chosen) {
-            PropertyResult r;
-            r.id = p->id;
-            r.kind = p->kind;
-            r.text = p->text;
-            r.clauses = p->clauses;
-            const auto t0 = Clock::now();
-            Reach found = guarded_reach(spec, *p->formula, true, options, t0 + budget);
-            r.depth = found.depth;
-            if (found.answer == z3::sat) {
-                r.verdict = PropertyVerdict::violated;
-                replay_witness(spec, *found.witness);
-                r.counterexample = std::move(found.witness);
-            } else if (found.answer == z3::unknown) {
-                r.verdict = PropertyVerdict::inconclusive;
-                r.how = found.limit;
-                // Still a candidate for induction: the proof re-checks its own base case (k <= 3), and
-                // a limit hit deep in the search says nothing against that.
-                held.push_back(Candidate{p->formula.get(), Engine::reads_message(*p->formula)});
-                held_index.push_back(results.size());
-            } else {
-                r.verdict = PropertyVerdict::holds_to_depth;
-                held.push_back(Candidate{p->formula.get(), Engine::reads_message(*p->formula)});
-                held_index.push_back(results.size());
-            }
-            r.seconds = seconds_since(t0);
-            results.push_back(std::move(r));
+        Held held;
+        for (const auto* p : chosen->properties) {
+            results.push_back(search_counterexample(spec, *p, options, held, results.size()));
         }
-        if (options.induction && !held.empty()) {
-            const auto t0 = Clock::now();
-            std::vector<unsigned> proven_at(held.size(), 0);
-            try {
-                proven_at = induction(spec, held, options, t0 + budget);
-            } catch (const z3::exception& e) {
-                if (!out_of_memory(e)) {
-                    throw;
-                }
-            }
-            const double share = seconds_since(t0) / static_cast<double>(held.size());
-            for (std::size_t i = 0; i < held.size(); ++i) {
-                PropertyResult& r = results[held_index[i]];
-                r.seconds += share;
-                if (proven_at[i] != 0) {
-                    r.verdict = PropertyVerdict::proven;
-                    r.how = "k-induction at k=" + std::to_string(proven_at[i]) +
-                            (held.size() > 1
-                                 ? " (jointly with the other properties and lemmas of the inductive set)"
-                                 : "") +
-                            "; re-checked by separate base-case and step-case queries";
-                }
-            }
+        if (options.induction && !held.candidates.empty()) {
+            prove_by_induction(spec, held, options, results);
         }
-        results.resize(asked);
+        results.resize(chosen->asked);
         return results;
     });
 }

@@ -115,13 +115,68 @@ void bind_all_parts(const spec::IeDef& def, std::size_t k, detail::FieldSink& ou
     }
 }
 
+/// The JSON pointer of IE `name` of `ev`, for an error.
+std::string ie_pointer(const trace::Event& ev, const std::string& name) { return ev.pointer + "/ie/" + name; }
+
+/// The value of one half (`nea` or `nia`) of a sec_cap or algs IE, found at `p()`.
+template <class Pointer>
+Expected<Value> half_value(const spec::IeDef& def, const std::string& family, const json& value,
+                           const Pointer& p, const trace::Trace& t, const trace::Event& ev, std::size_t index)
+{
+    if (def.kind == "algs") {
+        return alg_value(value, family, p, t, &ev, index);
+    }
+    if (!value.is_array()) {
+        return bind_error(t, &ev, index, p(),
+                          "expected an array of " + family + " names, found " + json_kind(value));
+    }
+    // Every element a string first, then every name valid: the first error is the same
+    // whichever way the elements are read.
+    for (std::size_t k = 0; k < value.size(); ++k) {
+        if (!value[k].is_string()) {
+            return bind_error(t, &ev, index, p() + "/" + std::to_string(k),
+                              "expected an algorithm name, found " + json_kind(value[k]));
+        }
+    }
+    return cap_set(
+        value, [](const json& n) -> const std::string& { return n.get_ref<const std::string&>(); }, family, p,
+        t, &ev, index);
+}
+
+/// bind_ie of a sec_cap or algs IE: an object of two halves, `nea` and `nia`.
+Expected<void> bind_halves(const spec::IeDef& def, std::size_t ie, const std::string& name, const json& j,
+                           const trace::Trace& t, const trace::Event& ev, std::size_t index,
+                           detail::FieldSink& out)
+{
+    const auto pointer = [&] { return ie_pointer(ev, name); };
+    if (!j.is_object()) {
+        return bind_error(t, &ev, index, pointer(),
+                          "expected an object {\"nea\": ..., \"nia\": ...} for " + def.name + ", found " +
+                              json_kind(j));
+    }
+    for (const auto& [key, value] : j.items()) {
+        if (key != "nea" && key != "nia") {
+            return bind_error(t, &ev, index, pointer() + "/" + key,
+                              "unknown key '" + key + "' in " + def.name + "; expected nea, nia");
+        }
+        const std::string family = key == "nea" ? "NEA" : "NIA";
+        const auto p = [&pointer, &half = key] { return pointer() + "/" + half; };
+        Expected<Value> v = half_value(def, family, value, p, t, ev, index);
+        if (!v) {
+            return tl::make_unexpected(v.error());
+        }
+        out.ie(ie, key == "nea" ? detail::IePart::nea : detail::IePart::nia, std::move(*v));
+    }
+    return {};
+}
+
 /// Binds IE `ie` (named `name` in the trace) of event `index`; its JSON pointer is built only for an
 /// error.
 Expected<void> bind_ie(const spec::IeDef& def, std::size_t ie, const std::string& name, const json& j,
                        const trace::Trace& t, const trace::Event& ev, std::size_t index,
                        detail::FieldSink& out)
 {
-    const auto pointer = [&] { return ev.pointer + "/ie/" + name; };
+    const auto pointer = [&] { return ie_pointer(ev, name); };
     if (j.is_null()) { // present, value not decoded
         bind_all_parts(def, ie, out, [&] {
             return Value::unknown("IE " + def.name + " of event " + std::to_string(index) + " not decoded");
@@ -168,45 +223,7 @@ Expected<void> bind_ie(const spec::IeDef& def, std::size_t ie, const std::string
         return {};
     }
     if (def.kind == "sec_cap" || def.kind == "algs") {
-        if (!j.is_object()) {
-            return bind_error(t, &ev, index, pointer(),
-                              "expected an object {\"nea\": ..., \"nia\": ...} for " + def.name + ", found " +
-                                  json_kind(j));
-        }
-        for (const auto& [key, value] : j.items()) {
-            if (key != "nea" && key != "nia") {
-                return bind_error(t, &ev, index, pointer() + "/" + key,
-                                  "unknown key '" + key + "' in " + def.name + "; expected nea, nia");
-            }
-            const std::string family = key == "nea" ? "NEA" : "NIA";
-            const auto p = [&pointer, &half = key] { return pointer() + "/" + half; };
-            Expected<Value> v;
-            if (def.kind == "algs") {
-                v = alg_value(value, family, p, t, &ev, index);
-            } else {
-                if (!value.is_array()) {
-                    return bind_error(t, &ev, index, p(),
-                                      "expected an array of " + family + " names, found " + json_kind(value));
-                }
-                // Every element a string first, then every name valid: the first error is the same
-                // whichever way the elements are read.
-                for (std::size_t k = 0; k < value.size(); ++k) {
-                    if (!value[k].is_string()) {
-                        return bind_error(t, &ev, index, p() + "/" + std::to_string(k),
-                                          "expected an algorithm name, found " + json_kind(value[k]));
-                    }
-                }
-                v = cap_set(
-                    value,
-                    [](const json& n) -> const std::string& { return n.get_ref<const std::string&>(); },
-                    family, p, t, &ev, index);
-            }
-            if (!v) {
-                return tl::make_unexpected(v.error());
-            }
-            out.ie(ie, key == "nea" ? detail::IePart::nea : detail::IePart::nia, std::move(*v));
-        }
-        return {};
+        return bind_halves(def, ie, name, j, t, ev, index, out);
     }
     PC5CHECK_ASSERT(false && "IE kind validated by the spec loader");
     return {};

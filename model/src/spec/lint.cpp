@@ -39,13 +39,10 @@ bool handles(const Transition& t, const std::string& msg)
            std::find(t.on.begin(), t.on.end(), "*") != t.on.end();
 }
 
-} // namespace
-
-std::vector<LintFinding> lint_structure(const Spec& spec)
+/// Reachable control states per role, from the initial (first) state; unreachable ones are findings.
+std::map<std::string, std::set<std::string>> reachable_states(const Spec& spec,
+                                                              std::vector<LintFinding>& findings)
 {
-    std::vector<LintFinding> findings;
-
-    // Reachable control states per role, from the initial (first) state.
     std::map<std::string, std::set<std::string>> reachable;
     for (const auto& [role, states] : spec.control_states) {
         std::set<std::string>& seen = reachable[role];
@@ -72,8 +69,13 @@ std::vector<LintFinding> lint_structure(const Spec& spec)
             }
         }
     }
+    return reachable;
+}
 
-    // Transitions that can never fire: no reachable from-state, or a guard that is constant false.
+/// Transitions that can never fire: no reachable from-state, or a guard that is constant false.
+void lint_dead_transitions(const Spec& spec, std::map<std::string, std::set<std::string>>& reachable,
+                           std::vector<LintFinding>& findings)
+{
     for (const auto& t : spec.transitions) {
         if (t.role != "link" && !t.from.empty()) {
             const auto& seen = reachable[t.role];
@@ -89,8 +91,11 @@ std::vector<LintFinding> lint_structure(const Spec& spec)
                 {t.pointer + "/guard", "transition " + t.id + " can never fire: its guard is false"});
         }
     }
+}
 
-    // Messages nobody sends, and rules whose checks only trigger on such messages.
+/// Messages nobody sends, and rules whose checks only trigger on such messages.
+void lint_unsent(const Spec& spec, std::vector<LintFinding>& findings)
+{
     std::set<std::string> sendable;
     for (const auto& m : spec.messages) {
         const bool sent =
@@ -119,8 +124,11 @@ std::vector<LintFinding> lint_structure(const Spec& spec)
                                 "rule " + r.id + " can never be triggered: no sendable message"});
         }
     }
+}
 
-    // State variables no expression reads.
+/// The variables (state, parameters, ...) some expression of the spec reads.
+std::set<std::string> read_variables(const Spec& spec)
+{
     std::set<std::string> used;
     const auto use = [&](const expr::NodePtr& n) {
         if (n) {
@@ -152,11 +160,15 @@ std::vector<LintFinding> lint_structure(const Spec& spec)
     for (const auto& v : spec.variables) {
         use(v.init);
     }
+    return used;
+}
 
-    // Freshness by construction: unspecified_key(n) is a new key for every new n, so a property about
-    // key freshness holds because of how the model builds the key, not because the procedure gives it.
-    // An FFS derivation is modelled least committed with ffs_kdf, and the choice recorded as an
-    // assumption (docs/spec-language.md, review checklist).
+/// Freshness by construction: unspecified_key(n) is a new key for every new n, so a property about
+/// key freshness holds because of how the model builds the key, not because the procedure gives it.
+/// An FFS derivation is modelled least committed with ffs_kdf, and the choice recorded as an
+/// assumption (docs/spec-language.md, review checklist).
+void lint_unspecified_keys(const Spec& spec, std::vector<LintFinding>& findings)
+{
     for (const auto& t : spec.transitions) {
         for (std::size_t i = 0; i < t.effects.size(); ++i) {
             if (calls(*t.effects[i].value, "unspecified_key")) {
@@ -184,6 +196,11 @@ std::vector<LintFinding> lint_structure(const Spec& spec)
             }
         }
     }
+}
+
+/// Declarations that do not say enough: properties without min_depth, assumptions affecting unknown ids.
+void lint_declarations(const Spec& spec, std::vector<LintFinding>& findings)
+{
     // A property without a minimum depth lets `prove` report "holds up to depth K" for a K at which no
     // run could falsify it.
     for (std::size_t i = 0; i < spec.properties.size(); ++i) {
@@ -207,6 +224,11 @@ std::vector<LintFinding> lint_structure(const Spec& spec)
             }
         }
     }
+}
+
+/// State variables and parameters no expression reads.
+void lint_unread(const Spec& spec, const std::set<std::string>& used, std::vector<LintFinding>& findings)
+{
     for (std::size_t i = 0; i < spec.variables.size(); ++i) {
         const auto& v = spec.variables[i];
         if (used.count(v.role + "." + v.name) == 0) {
@@ -219,6 +241,20 @@ std::vector<LintFinding> lint_structure(const Spec& spec)
             findings.push_back({"/parameters", "parameter " + p.id + " is never read"});
         }
     }
+}
+
+} // namespace
+
+std::vector<LintFinding> lint_structure(const Spec& spec)
+{
+    std::vector<LintFinding> findings;
+    auto reachable = reachable_states(spec, findings);
+    lint_dead_transitions(spec, reachable, findings);
+    lint_unsent(spec, findings);
+    const std::set<std::string> used = read_variables(spec);
+    lint_unspecified_keys(spec, findings);
+    lint_declarations(spec, findings);
+    lint_unread(spec, used, findings);
     return findings;
 }
 

@@ -79,6 +79,9 @@ class Loader {
     Expected<Template> compile_template(const json& obj, const std::string& key, const std::string& pointer);
 
     Expected<void> load_parameters(const json& doc);
+    /// Parameter `p` at `ptr`, with the value --param gives it; its id goes to `seen` (which must not
+    /// hold it yet).
+    Expected<Parameter> load_parameter(const json& p, const std::string& ptr, std::set<std::string>& seen);
     /// A parameter's named options; declares the enum `type_name` of their ids.
     [[nodiscard]] Expected<std::vector<ParamOption>> load_options(const json& p, const std::string& type_name,
                                                                   const std::string& pointer);
@@ -91,13 +94,32 @@ class Loader {
     Expected<void> apply_ie_conditions(const json& doc);
     Expected<void> load_assumptions(const json& doc);
     Expected<void> load_messages(const json& doc);
+    /// An IE of a message, at `iptr`; declares its ie.* variables.
+    Expected<IeDef> load_ie(const json& ie, const std::string& iptr);
     Expected<void> load_states(const json& doc);
     Expected<void> load_variables(const json& doc);
     Expected<void> load_defs(const json& doc);
     Expected<void> load_transitions(const json& doc);
+    /// Transition `t` at `ptr`; its id goes to `ids` (which must not hold it yet).
+    Expected<Transition> load_transition(const json& t, const std::string& ptr, std::set<std::string>& ids);
+    /// Its role, direction and control states agree.
+    Expected<void> check_transition_states(const Transition& tr);
+    /// The role sends (send) or its peer sends (recv) each message it is on.
+    [[nodiscard]] Expected<void> check_transition_messages(const Transition& tr) const;
+    /// Guard and effects.
+    Expected<void> load_transition_body(const json& t, Transition& tr);
     Expected<void> load_rules(const json& doc);
+    /// A check of a rule, at `cptr`.
+    Expected<Check> load_check(const json& c, const std::string& cptr);
     Expected<void> load_properties(const json& doc);
     Expected<void> add_variable(const std::string& name, const expr::Type& type, const std::string& pointer);
+    /// Format, id, title and variant note.
+    Expected<void> load_header(const json& doc);
+    /// The names every expression of a rule or transition may read: the message and its protection,
+    /// the control states.
+    void declare_event_names();
+    /// The init.* names the variables' initialisers read (link and keys of the trace).
+    void declare_init_names();
     /// Whether the event-time trees' slots name their variables in spec_.scope (Spec::slots_verified).
     [[nodiscard]] bool slots_agree() const;
 };
@@ -386,76 +408,16 @@ Expected<void> Loader::load_parameters(const json& doc)
     }
     std::set<std::string> seen;
     for (std::size_t i = 0; i < it->size(); ++i) {
-        const json& p = (*it)[i];
         const std::string ptr = join_pointer("/parameters", i);
-        if (!p.is_object()) {
-            return fail(ptr, "expected a parameter object, found " + detail::json_type_name(p));
+        auto param = load_parameter((*it)[i], ptr, seen);
+        if (!param) {
+            return tl::make_unexpected(param.error());
         }
-        if (auto k = check_keys(p, {"id", "type", "default", "confirmed", "text", "clauses", "options"},
-                                file_, ptr);
-            !k) {
-            return tl::make_unexpected(k.error());
-        }
-        Parameter param;
-        auto id = get_string(p, "id", file_, ptr);
-        auto type_text = get_string(p, "type", file_, ptr);
-        auto text = get_string(p, "text", file_, ptr);
-        if (!id || !type_text || !text) {
-            return tl::make_unexpected(!id ? id.error() : (!type_text ? type_text.error() : text.error()));
-        }
-        if (!seen.insert(*id).second) {
-            return fail(join_pointer(ptr, "id"), "duplicate parameter id '" + *id + "'");
-        }
-        if (p.contains("options")) {
-            auto options = load_options(p, *type_text, ptr);
-            if (!options) {
-                return tl::make_unexpected(options.error());
-            }
-            param.options = std::move(*options);
-        }
-        auto type = parse_type(*type_text, join_pointer(ptr, "type"));
-        if (!type) {
-            return tl::make_unexpected(type.error());
-        }
-        if (!p.contains("default")) {
-            return fail(ptr, "missing required key 'default'");
-        }
-        auto def = value_from_json(p["default"], *type, join_pointer(ptr, "default"));
-        if (!def) {
-            return tl::make_unexpected(def.error());
-        }
-        if (!p.contains("confirmed") || !p["confirmed"].is_boolean()) {
-            return fail(
-                ptr, "missing or non-boolean 'confirmed' (say whether the value is confirmed in 3GPP text)");
-        }
-        auto cl = clauses(p, ptr);
-        if (!cl) {
-            return tl::make_unexpected(cl.error());
-        }
-        param.id = *id;
-        param.type = *type;
-        param.default_value = *def;
-        param.value = *def;
-        param.confirmed = p["confirmed"].get<bool>();
-        param.text = *text;
-        param.clauses = std::move(*cl);
-        if (const auto o = overrides_.find(param.id); o != overrides_.end()) {
-            auto v = value_from_text(o->second, param.type, "--param " + param.id);
-            if (!v) {
-                Error e = v.error();
-                e.code = ErrorCode::usage;
-                e.file.clear();
-                e.json_pointer.clear();
-                e.message = "--param " + param.id + "=" + o->second + ": " + e.message;
-                return tl::make_unexpected(e);
-            }
-            param.value = *v;
-        }
-        if (auto a = add_variable("param." + param.id, param.type, ptr); !a) {
+        if (auto a = add_variable("param." + param->id, param->type, ptr); !a) {
             return a;
         }
-        spec_.init_scope.variables.emplace("param." + param.id, param.type);
-        spec_.parameters.push_back(std::move(param));
+        spec_.init_scope.variables.emplace("param." + param->id, param->type);
+        spec_.parameters.push_back(std::move(*param));
     }
     for (const auto& [key, value] : overrides_) {
         if (spec_.find_parameter(key) == nullptr) {
@@ -466,6 +428,74 @@ Expected<void> Loader::load_parameters(const json& doc)
         }
     }
     return {};
+}
+
+Expected<Parameter> Loader::load_parameter(const json& p, const std::string& ptr, std::set<std::string>& seen)
+{
+    if (!p.is_object()) {
+        return fail(ptr, "expected a parameter object, found " + detail::json_type_name(p));
+    }
+    if (auto k =
+            check_keys(p, {"id", "type", "default", "confirmed", "text", "clauses", "options"}, file_, ptr);
+        !k) {
+        return tl::make_unexpected(k.error());
+    }
+    Parameter param;
+    auto id = get_string(p, "id", file_, ptr);
+    auto type_text = get_string(p, "type", file_, ptr);
+    auto text = get_string(p, "text", file_, ptr);
+    if (!id || !type_text || !text) {
+        return tl::make_unexpected(!id ? id.error() : (!type_text ? type_text.error() : text.error()));
+    }
+    if (!seen.insert(*id).second) {
+        return fail(join_pointer(ptr, "id"), "duplicate parameter id '" + *id + "'");
+    }
+    if (p.contains("options")) {
+        auto options = load_options(p, *type_text, ptr);
+        if (!options) {
+            return tl::make_unexpected(options.error());
+        }
+        param.options = std::move(*options);
+    }
+    auto type = parse_type(*type_text, join_pointer(ptr, "type"));
+    if (!type) {
+        return tl::make_unexpected(type.error());
+    }
+    if (!p.contains("default")) {
+        return fail(ptr, "missing required key 'default'");
+    }
+    auto def = value_from_json(p["default"], *type, join_pointer(ptr, "default"));
+    if (!def) {
+        return tl::make_unexpected(def.error());
+    }
+    if (!p.contains("confirmed") || !p["confirmed"].is_boolean()) {
+        return fail(ptr,
+                    "missing or non-boolean 'confirmed' (say whether the value is confirmed in 3GPP text)");
+    }
+    auto cl = clauses(p, ptr);
+    if (!cl) {
+        return tl::make_unexpected(cl.error());
+    }
+    param.id = *id;
+    param.type = *type;
+    param.default_value = *def;
+    param.value = *def;
+    param.confirmed = p["confirmed"].get<bool>();
+    param.text = *text;
+    param.clauses = std::move(*cl);
+    if (const auto o = overrides_.find(param.id); o != overrides_.end()) {
+        auto v = value_from_text(o->second, param.type, "--param " + param.id);
+        if (!v) {
+            Error e = v.error();
+            e.code = ErrorCode::usage;
+            e.file.clear();
+            e.json_pointer.clear();
+            e.message = "--param " + param.id + "=" + o->second + ": " + e.message;
+            return tl::make_unexpected(e);
+        }
+        param.value = *v;
+    }
+    return param;
 }
 
 Expected<std::vector<ParamOption>> Loader::load_options(const json& p, const std::string& type_name,
@@ -697,69 +727,11 @@ Expected<void> Loader::load_messages(const json& doc)
                 return fail(join_pointer(ptr, "ies"), "expected an array of IE definitions");
             }
             for (std::size_t j = 0; j < ies->size(); ++j) {
-                const json& ie = (*ies)[j];
-                const std::string iptr = join_pointer(join_pointer(ptr, "ies"), j);
-                if (!ie.is_object()) {
-                    return fail(iptr, "expected an IE object");
+                auto d = load_ie((*ies)[j], join_pointer(join_pointer(ptr, "ies"), j));
+                if (!d) {
+                    return tl::make_unexpected(d.error());
                 }
-                if (auto k = check_keys(ie, {"name", "kind", "min", "max", "length", "text", "only_if"},
-                                        file_, iptr);
-                    !k) {
-                    return tl::make_unexpected(k.error());
-                }
-                IeDef d;
-                auto name = get_string(ie, "name", file_, iptr);
-                auto kind = get_string(ie, "kind", file_, iptr);
-                auto itext = get_string(ie, "text", file_, iptr, false);
-                if (!name || !kind || !itext) {
-                    return tl::make_unexpected(!name ? name.error() : (!kind ? kind.error() : itext.error()));
-                }
-                d.name = *name;
-                d.kind = *kind;
-                d.text = *itext;
-                const std::string base = "ie." + d.name;
-                Expected<void> added;
-                if (d.kind == "bytes") {
-                    if (ie.contains("length")) {
-                        if (!ie["length"].is_number_unsigned()) {
-                            return fail(join_pointer(iptr, "length"), "expected a non-negative integer");
-                        }
-                        d.length = ie["length"].get<std::size_t>();
-                    }
-                    added = add_variable(base, expr::Type::bytes(), iptr);
-                } else if (d.kind == "int") {
-                    if (!ie.contains("min") || !ie.contains("max") || !ie["min"].is_number_integer() ||
-                        !ie["max"].is_number_integer()) {
-                        return fail(iptr, "an int IE needs integer 'min' and 'max'");
-                    }
-                    d.min = ie["min"].get<std::int64_t>();
-                    d.max = ie["max"].get<std::int64_t>();
-                    added = add_variable(base, expr::Type::integer(), iptr);
-                } else if (d.kind == "bool") {
-                    added = add_variable(base, expr::Type::boolean(), iptr);
-                } else if (d.kind == "sec_cap") {
-                    added =
-                        add_variable(base + ".nea", expr::Type::set_of_enum(spec_.find_enum("Nea")), iptr);
-                    if (added) {
-                        added = add_variable(base + ".nia", expr::Type::set_of_enum(spec_.find_enum("Nia")),
-                                             iptr);
-                    }
-                } else if (d.kind == "algs") {
-                    added =
-                        add_variable(base + ".nea", expr::Type::enumeration(spec_.find_enum("Nea")), iptr);
-                    if (added) {
-                        added = add_variable(base + ".nia", expr::Type::enumeration(spec_.find_enum("Nia")),
-                                             iptr);
-                    }
-                } else {
-                    return fail(join_pointer(iptr, "kind"),
-                                "unknown IE kind '" + d.kind +
-                                    "'; expected bytes, int, bool, sec_cap or algs");
-                }
-                if (!added) {
-                    return added;
-                }
-                def.ies.push_back(std::move(d));
+                def.ies.push_back(std::move(*d));
             }
         }
         names.push_back(def.id);
@@ -768,6 +740,65 @@ Expected<void> Loader::load_messages(const json& doc)
     auto msg_enum = make_enum("Msg", names);
     spec_.enums.push_back(msg_enum);
     return {};
+}
+
+Expected<IeDef> Loader::load_ie(const json& ie, const std::string& iptr)
+{
+    if (!ie.is_object()) {
+        return fail(iptr, "expected an IE object");
+    }
+    if (auto k = check_keys(ie, {"name", "kind", "min", "max", "length", "text", "only_if"}, file_, iptr);
+        !k) {
+        return tl::make_unexpected(k.error());
+    }
+    IeDef d;
+    auto name = get_string(ie, "name", file_, iptr);
+    auto kind = get_string(ie, "kind", file_, iptr);
+    auto itext = get_string(ie, "text", file_, iptr, false);
+    if (!name || !kind || !itext) {
+        return tl::make_unexpected(!name ? name.error() : (!kind ? kind.error() : itext.error()));
+    }
+    d.name = *name;
+    d.kind = *kind;
+    d.text = *itext;
+    const std::string base = "ie." + d.name;
+    Expected<void> added;
+    if (d.kind == "bytes") {
+        if (ie.contains("length")) {
+            if (!ie["length"].is_number_unsigned()) {
+                return fail(join_pointer(iptr, "length"), "expected a non-negative integer");
+            }
+            d.length = ie["length"].get<std::size_t>();
+        }
+        added = add_variable(base, expr::Type::bytes(), iptr);
+    } else if (d.kind == "int") {
+        if (!ie.contains("min") || !ie.contains("max") || !ie["min"].is_number_integer() ||
+            !ie["max"].is_number_integer()) {
+            return fail(iptr, "an int IE needs integer 'min' and 'max'");
+        }
+        d.min = ie["min"].get<std::int64_t>();
+        d.max = ie["max"].get<std::int64_t>();
+        added = add_variable(base, expr::Type::integer(), iptr);
+    } else if (d.kind == "bool") {
+        added = add_variable(base, expr::Type::boolean(), iptr);
+    } else if (d.kind == "sec_cap") {
+        added = add_variable(base + ".nea", expr::Type::set_of_enum(spec_.find_enum("Nea")), iptr);
+        if (added) {
+            added = add_variable(base + ".nia", expr::Type::set_of_enum(spec_.find_enum("Nia")), iptr);
+        }
+    } else if (d.kind == "algs") {
+        added = add_variable(base + ".nea", expr::Type::enumeration(spec_.find_enum("Nea")), iptr);
+        if (added) {
+            added = add_variable(base + ".nia", expr::Type::enumeration(spec_.find_enum("Nia")), iptr);
+        }
+    } else {
+        return fail(join_pointer(iptr, "kind"),
+                    "unknown IE kind '" + d.kind + "'; expected bytes, int, bool, sec_cap or algs");
+    }
+    if (!added) {
+        return tl::make_unexpected(added.error());
+    }
+    return d;
 }
 
 Expected<void> Loader::load_states(const json& doc)
@@ -888,140 +919,168 @@ Expected<void> Loader::load_transitions(const json& doc)
     }
     std::set<std::string> ids;
     for (std::size_t i = 0; i < it->size(); ++i) {
-        const json& t = (*it)[i];
-        const std::string ptr = join_pointer("/transitions", i);
-        if (!t.is_object()) {
-            return fail(ptr, "expected a transition object");
+        auto tr = load_transition((*it)[i], join_pointer("/transitions", i), ids);
+        if (!tr) {
+            return tl::make_unexpected(tr.error());
         }
-        if (auto k = check_keys(
-                t, {"id", "role", "dir", "from", "to", "on", "guard", "effects", "text", "clauses"}, file_,
-                ptr);
-            !k) {
-            return k;
-        }
-        Transition tr;
-        tr.pointer = ptr;
-        auto id = get_string(t, "id", file_, ptr);
-        auto role = get_string(t, "role", file_, ptr);
-        auto dir = get_string(t, "dir", file_, ptr);
-        auto from = get_string_list(t, "from", file_, ptr, false);
-        auto to = get_string(t, "to", file_, ptr, false);
-        auto on = get_string_list(t, "on", file_, ptr);
-        auto text = get_string(t, "text", file_, ptr);
-        if (!id || !role || !dir || !from || !to || !on || !text) {
-            for (const Error* e :
-                 {!id ? &id.error() : nullptr, !role ? &role.error() : nullptr, !dir ? &dir.error() : nullptr,
-                  !from ? &from.error() : nullptr, !to ? &to.error() : nullptr, !on ? &on.error() : nullptr,
-                  !text ? &text.error() : nullptr}) {
-                if (e != nullptr) {
-                    return tl::make_unexpected(*e);
-                }
+        spec_.transitions.push_back(std::move(*tr));
+    }
+    return {};
+}
+
+Expected<Transition> Loader::load_transition(const json& t, const std::string& ptr,
+                                             std::set<std::string>& ids)
+{
+    if (!t.is_object()) {
+        return fail(ptr, "expected a transition object");
+    }
+    if (auto k = check_keys(
+            t, {"id", "role", "dir", "from", "to", "on", "guard", "effects", "text", "clauses"}, file_, ptr);
+        !k) {
+        return tl::make_unexpected(k.error());
+    }
+    Transition tr;
+    tr.pointer = ptr;
+    auto id = get_string(t, "id", file_, ptr);
+    auto role = get_string(t, "role", file_, ptr);
+    auto dir = get_string(t, "dir", file_, ptr);
+    auto from = get_string_list(t, "from", file_, ptr, false);
+    auto to = get_string(t, "to", file_, ptr, false);
+    auto on = get_string_list(t, "on", file_, ptr);
+    auto text = get_string(t, "text", file_, ptr);
+    if (!id || !role || !dir || !from || !to || !on || !text) {
+        for (const Error* e :
+             {!id ? &id.error() : nullptr, !role ? &role.error() : nullptr, !dir ? &dir.error() : nullptr,
+              !from ? &from.error() : nullptr, !to ? &to.error() : nullptr, !on ? &on.error() : nullptr,
+              !text ? &text.error() : nullptr}) {
+            if (e != nullptr) {
+                return tl::make_unexpected(*e);
             }
         }
-        if (!ids.insert(*id).second) {
-            return fail(join_pointer(ptr, "id"), "duplicate transition id '" + *id + "'");
+    }
+    if (!ids.insert(*id).second) {
+        return fail(join_pointer(ptr, "id"), "duplicate transition id '" + *id + "'");
+    }
+    tr.id = *id;
+    tr.role = *role;
+    tr.text = *text;
+    if (*dir == "send") {
+        tr.dir = Direction::send;
+    } else if (*dir == "recv") {
+        tr.dir = Direction::recv;
+    } else if (*dir == "observe") {
+        tr.dir = Direction::observe;
+    } else {
+        return fail(join_pointer(ptr, "dir"), "expected send, recv or observe, found '" + *dir + "'");
+    }
+    tr.from = *from;
+    tr.to = *to;
+    tr.on = *on;
+    if (auto states = check_transition_states(tr); !states) {
+        return tl::make_unexpected(states.error());
+    }
+    if (auto messages = check_transition_messages(tr); !messages) {
+        return tl::make_unexpected(messages.error());
+    }
+    if (auto body = load_transition_body(t, tr); !body) {
+        return tl::make_unexpected(body.error());
+    }
+    auto cl = clauses(t, ptr);
+    if (!cl) {
+        return tl::make_unexpected(cl.error());
+    }
+    tr.clauses = std::move(*cl);
+    return tr;
+}
+
+Expected<void> Loader::check_transition_states(const Transition& tr)
+{
+    const std::string& ptr = tr.pointer;
+    if (tr.role == "link") {
+        if (tr.dir != Direction::observe || !tr.from.empty() || !tr.to.empty()) {
+            return fail(ptr, "a link transition has dir 'observe' and no from/to");
         }
-        tr.id = *id;
-        tr.role = *role;
-        tr.text = *text;
-        if (*dir == "send") {
-            tr.dir = Direction::send;
-        } else if (*dir == "recv") {
-            tr.dir = Direction::recv;
-        } else if (*dir == "observe") {
-            tr.dir = Direction::observe;
-        } else {
-            return fail(join_pointer(ptr, "dir"), "expected send, recv or observe, found '" + *dir + "'");
+    } else if (tr.role == "initiator" || tr.role == "target") {
+        if (tr.dir == Direction::observe) {
+            return fail(join_pointer(ptr, "dir"), "a role transition has dir send or recv");
         }
-        if (tr.role == "link") {
-            if (tr.dir != Direction::observe || !from->empty() || !to->empty()) {
-                return fail(ptr, "a link transition has dir 'observe' and no from/to");
-            }
-        } else if (tr.role == "initiator" || tr.role == "target") {
-            if (tr.dir == Direction::observe) {
-                return fail(join_pointer(ptr, "dir"), "a role transition has dir send or recv");
-            }
-            const auto& states = spec_.control_states[tr.role];
-            for (const auto& s : *from) {
-                if (std::find(states.begin(), states.end(), s) == states.end()) {
-                    return fail(join_pointer(ptr, "from"),
-                                "'" + s + "' is not a control state of " + tr.role);
-                }
-            }
-            if (!to->empty() && std::find(states.begin(), states.end(), *to) == states.end()) {
-                return fail(join_pointer(ptr, "to"), "'" + *to + "' is not a control state of " + tr.role);
-            }
-        } else {
-            return fail(join_pointer(ptr, "role"),
-                        "expected initiator, target or link, found '" + tr.role + "'");
-        }
-        tr.from = *from;
-        tr.to = *to;
-        for (const auto& m : *on) {
-            const MessageDef* def = spec_.find_message(m);
-            if (m != "*" && def == nullptr) {
-                return fail(join_pointer(ptr, "on"), "unknown message '" + m + "'");
-            }
-            if (def != nullptr && tr.role != "link") {
-                const bool role_sends =
-                    std::find(def->senders.begin(), def->senders.end(), tr.role) != def->senders.end();
-                const bool peer_sends = std::any_of(def->senders.begin(), def->senders.end(),
-                                                    [&](const std::string& s) { return s != tr.role; });
-                if ((tr.dir == Direction::send && !role_sends) ||
-                    (tr.dir == Direction::recv && !peer_sends)) {
-                    return fail(join_pointer(ptr, "on"),
-                                tr.role + " cannot " + (tr.dir == Direction::send ? "send " : "receive ") +
-                                    m);
-                }
+        const auto& states = spec_.control_states[tr.role];
+        for (const auto& s : tr.from) {
+            if (std::find(states.begin(), states.end(), s) == states.end()) {
+                return fail(join_pointer(ptr, "from"), "'" + s + "' is not a control state of " + tr.role);
             }
         }
-        tr.on = *on;
-        auto guard = compile(t, "guard", ptr, spec_.scope, expr::Type::boolean(), "true");
-        if (!guard) {
-            return tl::make_unexpected(guard.error());
+        if (!tr.to.empty() && std::find(states.begin(), states.end(), tr.to) == states.end()) {
+            return fail(join_pointer(ptr, "to"), "'" + tr.to + "' is not a control state of " + tr.role);
         }
-        tr.guard = *guard;
-        // compile() has checked that a present guard is a string; absent or empty means "true".
-        tr.guard_text = t.value("guard", std::string());
-        if (tr.guard_text.empty()) {
-            tr.guard_text = "true";
+    } else {
+        return fail(join_pointer(ptr, "role"), "expected initiator, target or link, found '" + tr.role + "'");
+    }
+    return {};
+}
+
+Expected<void> Loader::check_transition_messages(const Transition& tr) const
+{
+    for (const auto& m : tr.on) {
+        const MessageDef* def = spec_.find_message(m);
+        if (m != "*" && def == nullptr) {
+            return fail(join_pointer(tr.pointer, "on"), "unknown message '" + m + "'");
         }
-        if (const auto eff = t.find("effects"); eff != t.end()) {
-            if (!eff->is_object()) {
-                return fail(join_pointer(ptr, "effects"), "expected an object of variable -> expression");
-            }
-            for (const auto& [var, value] : eff->items()) {
-                const std::string eptr = join_pointer(join_pointer(ptr, "effects"), var);
-                if (!var.starts_with(tr.role + ".") || var == tr.role + ".state") {
-                    return fail(eptr, "a " + tr.role + " transition may only assign " + tr.role +
-                                          ".<variable> (control state via 'to')");
-                }
-                const auto vt = spec_.scope.variables.find(var);
-                if (vt == spec_.scope.variables.end()) {
-                    return fail(eptr, "unknown state variable '" + var + "'");
-                }
-                auto tree = compile(*eff, var, join_pointer(ptr, "effects"), spec_.scope, vt->second, "");
-                if (!tree) {
-                    return tl::make_unexpected(tree.error());
-                }
-                tr.effects.push_back(Effect{var, *tree});
+        if (def != nullptr && tr.role != "link") {
+            const bool role_sends =
+                std::find(def->senders.begin(), def->senders.end(), tr.role) != def->senders.end();
+            const bool peer_sends = std::any_of(def->senders.begin(), def->senders.end(),
+                                                [&](const std::string& s) { return s != tr.role; });
+            if ((tr.dir == Direction::send && !role_sends) || (tr.dir == Direction::recv && !peer_sends)) {
+                return fail(join_pointer(tr.pointer, "on"),
+                            tr.role + " cannot " + (tr.dir == Direction::send ? "send " : "receive ") + m);
             }
         }
-        // `enabled` says whether the sender has an enabled send transition: defined for rule checks,
-        // not for the transitions it is computed from (the solver would meet it undefined).
-        if (reads_enabled(*tr.guard) ||
-            std::any_of(tr.effects.begin(), tr.effects.end(),
-                        [](const Effect& e) { return reads_enabled(*e.value); })) {
-            return fail(ptr, "transition " + tr.id +
-                                 " reads 'enabled', which is defined only in rule checks (when, assert, "
-                                 "expected, observed)");
+    }
+    return {};
+}
+
+Expected<void> Loader::load_transition_body(const json& t, Transition& tr)
+{
+    const std::string& ptr = tr.pointer;
+    auto guard = compile(t, "guard", ptr, spec_.scope, expr::Type::boolean(), "true");
+    if (!guard) {
+        return tl::make_unexpected(guard.error());
+    }
+    tr.guard = *guard;
+    // compile() has checked that a present guard is a string; absent or empty means "true".
+    tr.guard_text = t.value("guard", std::string());
+    if (tr.guard_text.empty()) {
+        tr.guard_text = "true";
+    }
+    if (const auto eff = t.find("effects"); eff != t.end()) {
+        if (!eff->is_object()) {
+            return fail(join_pointer(ptr, "effects"), "expected an object of variable -> expression");
         }
-        auto cl = clauses(t, ptr);
-        if (!cl) {
-            return tl::make_unexpected(cl.error());
+        for (const auto& [var, value] : eff->items()) {
+            const std::string eptr = join_pointer(join_pointer(ptr, "effects"), var);
+            if (!var.starts_with(tr.role + ".") || var == tr.role + ".state") {
+                return fail(eptr, "a " + tr.role + " transition may only assign " + tr.role +
+                                      ".<variable> (control state via 'to')");
+            }
+            const auto vt = spec_.scope.variables.find(var);
+            if (vt == spec_.scope.variables.end()) {
+                return fail(eptr, "unknown state variable '" + var + "'");
+            }
+            auto tree = compile(*eff, var, join_pointer(ptr, "effects"), spec_.scope, vt->second, "");
+            if (!tree) {
+                return tl::make_unexpected(tree.error());
+            }
+            tr.effects.push_back(Effect{var, *tree});
         }
-        tr.clauses = std::move(*cl);
-        spec_.transitions.push_back(std::move(tr));
+    }
+    // `enabled` says whether the sender has an enabled send transition: defined for rule checks,
+    // not for the transitions it is computed from (the solver would meet it undefined).
+    if (reads_enabled(*tr.guard) || std::any_of(tr.effects.begin(), tr.effects.end(),
+                                                [](const Effect& e) { return reads_enabled(*e.value); })) {
+        return fail(ptr, "transition " + tr.id +
+                             " reads 'enabled', which is defined only in rule checks (when, assert, "
+                             "expected, observed)");
     }
     return {};
 }
@@ -1069,63 +1128,69 @@ Expected<void> Loader::load_rules(const json& doc)
             return fail(ptr, "expected a non-empty 'checks' array");
         }
         for (std::size_t j = 0; j < checks->size(); ++j) {
-            const json& c = (*checks)[j];
-            const std::string cptr = join_pointer(join_pointer(ptr, "checks"), j);
-            if (!c.is_object()) {
-                return fail(cptr, "expected a check object");
+            auto check = load_check((*checks)[j], join_pointer(join_pointer(ptr, "checks"), j));
+            if (!check) {
+                return tl::make_unexpected(check.error());
             }
-            if (auto k =
-                    check_keys(c, {"on", "when", "assert", "offender", "expected", "observed"}, file_, cptr);
-                !k) {
-                return k;
-            }
-            Check check;
-            check.pointer = cptr;
-            auto on = get_string_list(c, "on", file_, cptr);
-            auto offender = get_string(c, "offender", file_, cptr);
-            if (!on || !offender) {
-                return tl::make_unexpected(!on ? on.error() : offender.error());
-            }
-            for (const auto& m : *on) {
-                if (m != "*" && spec_.find_message(m) == nullptr) {
-                    return fail(join_pointer(cptr, "on"), "unknown message '" + m + "'");
-                }
-            }
-            check.on = *on;
-            if (*offender == "sender") {
-                check.offender = Offender::sender;
-            } else if (*offender == "receiver") {
-                check.offender = Offender::receiver;
-            } else if (*offender == "initiator") {
-                check.offender = Offender::initiator;
-            } else if (*offender == "target") {
-                check.offender = Offender::target;
-            } else {
-                return fail(join_pointer(cptr, "offender"),
-                            "expected sender, receiver, initiator or target, found '" + *offender + "'");
-            }
-            auto when = compile(c, "when", cptr, spec_.scope, expr::Type::boolean(), "true");
-            auto assertion = compile(c, "assert", cptr, spec_.scope, expr::Type::boolean(), "");
-            if (!when || !assertion) {
-                return tl::make_unexpected(!when ? when.error() : assertion.error());
-            }
-            check.when = *when;
-            check.assertion = *assertion;
-            auto expected = compile_template(c, "expected", cptr);
-            auto observed = compile_template(c, "observed", cptr);
-            if (!expected || !observed) {
-                return tl::make_unexpected(!expected ? expected.error() : observed.error());
-            }
-            if (expected->parts.empty()) {
-                return fail(cptr, "missing 'expected' text (reports say \"expected X, observed Y\")");
-            }
-            check.expected = std::move(*expected);
-            check.observed = std::move(*observed);
-            rule.checks.push_back(std::move(check));
+            rule.checks.push_back(std::move(*check));
         }
         spec_.rules.push_back(std::move(rule));
     }
     return {};
+}
+
+Expected<Check> Loader::load_check(const json& c, const std::string& cptr)
+{
+    if (!c.is_object()) {
+        return fail(cptr, "expected a check object");
+    }
+    if (auto k = check_keys(c, {"on", "when", "assert", "offender", "expected", "observed"}, file_, cptr);
+        !k) {
+        return tl::make_unexpected(k.error());
+    }
+    Check check;
+    check.pointer = cptr;
+    auto on = get_string_list(c, "on", file_, cptr);
+    auto offender = get_string(c, "offender", file_, cptr);
+    if (!on || !offender) {
+        return tl::make_unexpected(!on ? on.error() : offender.error());
+    }
+    for (const auto& m : *on) {
+        if (m != "*" && spec_.find_message(m) == nullptr) {
+            return fail(join_pointer(cptr, "on"), "unknown message '" + m + "'");
+        }
+    }
+    check.on = *on;
+    if (*offender == "sender") {
+        check.offender = Offender::sender;
+    } else if (*offender == "receiver") {
+        check.offender = Offender::receiver;
+    } else if (*offender == "initiator") {
+        check.offender = Offender::initiator;
+    } else if (*offender == "target") {
+        check.offender = Offender::target;
+    } else {
+        return fail(join_pointer(cptr, "offender"),
+                    "expected sender, receiver, initiator or target, found '" + *offender + "'");
+    }
+    auto when = compile(c, "when", cptr, spec_.scope, expr::Type::boolean(), "true");
+    auto assertion = compile(c, "assert", cptr, spec_.scope, expr::Type::boolean(), "");
+    if (!when || !assertion) {
+        return tl::make_unexpected(!when ? when.error() : assertion.error());
+    }
+    check.when = *when;
+    check.assertion = *assertion;
+    auto expected = compile_template(c, "expected", cptr);
+    auto observed = compile_template(c, "observed", cptr);
+    if (!expected || !observed) {
+        return tl::make_unexpected(!expected ? expected.error() : observed.error());
+    }
+    if (expected->parts.empty()) {
+        return fail(cptr, "missing 'expected' text (reports say \"expected X, observed Y\")");
+    }
+    check.expected = std::move(*expected);
+    check.observed = std::move(*observed);
+    return check;
 }
 
 Expected<void> Loader::load_properties(const json& doc)
@@ -1190,7 +1255,7 @@ Expected<void> Loader::load_properties(const json& doc)
     return {};
 }
 
-Expected<Spec> Loader::load(const json& doc)
+Expected<void> Loader::load_header(const json& doc)
 {
     if (!doc.is_object()) {
         return fail("", "expected a pc5-spec/1 JSON object, found " + detail::json_type_name(doc));
@@ -1220,6 +1285,50 @@ Expected<Spec> Loader::load(const json& doc)
     spec_.title = *title;
     spec_.variant_note = *note;
     spec_.file = file_;
+    return {};
+}
+
+/// Event-time names (see spec.h).
+void Loader::declare_event_names()
+{
+    auto& vars = spec_.scope.variables;
+    vars.emplace("msg", expr::Type::enumeration(spec_.find_enum("Msg")));
+    vars.emplace("from", expr::Type::enumeration(spec_.find_enum("Role")));
+    vars.emplace("index", expr::Type::integer());
+    vars.emplace("enabled", expr::Type::boolean());
+    vars.emplace("sec.logged", expr::Type::boolean());
+    vars.emplace("sec.protected", expr::Type::boolean());
+    vars.emplace("sec.ciphered", expr::Type::boolean());
+    for (const char* n : {"sec.ctx", "sec.count", "sec.bearer", "sec.direction"}) {
+        vars.emplace(n, expr::Type::integer());
+    }
+    vars.emplace("sec.mac", expr::Type::bytes());
+    vars.emplace("pdu", expr::Type::bytes());
+    vars.emplace("initiator.state", expr::Type::enumeration(spec_.find_enum("InitiatorState")));
+    vars.emplace("target.state", expr::Type::enumeration(spec_.find_enum("TargetState")));
+}
+
+void Loader::declare_init_names()
+{
+    auto& ivars = spec_.init_scope.variables;
+    for (const char* n : {"init.k_nrp_id", "init.k_nrp_sess_id"}) {
+        ivars.emplace(n, expr::Type::integer());
+    }
+    ivars.emplace("init.k_nrp_sess", expr::Type::bytes());
+    ivars.emplace("init.k_nrp", expr::Type::bytes());
+    ivars.emplace("init.nea", expr::Type::enumeration(spec_.find_enum("Nea")));
+    ivars.emplace("init.nia", expr::Type::enumeration(spec_.find_enum("Nia")));
+    ivars.emplace("init.caps.nea", expr::Type::set_of_enum(spec_.find_enum("Nea")));
+    ivars.emplace("init.caps.nia", expr::Type::set_of_enum(spec_.find_enum("Nia")));
+    ivars.emplace("init.policy.integrity", expr::Type::enumeration(spec_.find_enum("Policy")));
+    ivars.emplace("init.policy.ciphering", expr::Type::enumeration(spec_.find_enum("Policy")));
+}
+
+Expected<Spec> Loader::load(const json& doc)
+{
+    if (auto h = load_header(doc); !h) {
+        return tl::make_unexpected(h.error());
+    }
 
     // Enumerations fixed by the trace contract (docs/trace-format.md).
     spec_.enums.push_back(make_enum("Nea", {"NEA0", "NEA1", "NEA2", "NEA3"}));
@@ -1238,35 +1347,8 @@ Expected<Spec> Loader::load(const json& doc)
     machine::declare_builtins(spec_.scope);
     machine::declare_builtins(spec_.init_scope);
 
-    // Event-time names (see spec.h).
-    auto& vars = spec_.scope.variables;
-    vars.emplace("msg", expr::Type::enumeration(spec_.find_enum("Msg")));
-    vars.emplace("from", expr::Type::enumeration(spec_.find_enum("Role")));
-    vars.emplace("index", expr::Type::integer());
-    vars.emplace("enabled", expr::Type::boolean());
-    vars.emplace("sec.logged", expr::Type::boolean());
-    vars.emplace("sec.protected", expr::Type::boolean());
-    vars.emplace("sec.ciphered", expr::Type::boolean());
-    for (const char* n : {"sec.ctx", "sec.count", "sec.bearer", "sec.direction"}) {
-        vars.emplace(n, expr::Type::integer());
-    }
-    vars.emplace("sec.mac", expr::Type::bytes());
-    vars.emplace("pdu", expr::Type::bytes());
-    vars.emplace("initiator.state", expr::Type::enumeration(spec_.find_enum("InitiatorState")));
-    vars.emplace("target.state", expr::Type::enumeration(spec_.find_enum("TargetState")));
-
-    auto& ivars = spec_.init_scope.variables;
-    for (const char* n : {"init.k_nrp_id", "init.k_nrp_sess_id"}) {
-        ivars.emplace(n, expr::Type::integer());
-    }
-    ivars.emplace("init.k_nrp_sess", expr::Type::bytes());
-    ivars.emplace("init.k_nrp", expr::Type::bytes());
-    ivars.emplace("init.nea", expr::Type::enumeration(spec_.find_enum("Nea")));
-    ivars.emplace("init.nia", expr::Type::enumeration(spec_.find_enum("Nia")));
-    ivars.emplace("init.caps.nea", expr::Type::set_of_enum(spec_.find_enum("Nea")));
-    ivars.emplace("init.caps.nia", expr::Type::set_of_enum(spec_.find_enum("Nia")));
-    ivars.emplace("init.policy.integrity", expr::Type::enumeration(spec_.find_enum("Policy")));
-    ivars.emplace("init.policy.ciphering", expr::Type::enumeration(spec_.find_enum("Policy")));
+    declare_event_names();
+    declare_init_names();
 
     for (auto step : {&Loader::load_parameters, &Loader::apply_ie_conditions, &Loader::load_assumptions,
                       &Loader::load_variables, &Loader::load_defs, &Loader::load_transitions,
