@@ -122,8 +122,9 @@ int main(int argc, char** argv)
                  rapidjson::Reader reader;
                  NullHandler handler;
                  rapidjson::StringStream ss(l.c_str());
-                 if (reader.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag>(
-                         ss, handler)
+                 if (reader
+                         .Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag>(
+                             ss, handler)
                          .IsError()) {
                      return false;
                  }
@@ -138,7 +139,8 @@ int main(int argc, char** argv)
                      return false;
                  }
                  simdjson::ondemand::value root;
-                 if (doc.get_value().get(root) != simdjson::SUCCESS || walk(root, sink) != simdjson::SUCCESS) {
+                 if (doc.get_value().get(root) != simdjson::SUCCESS ||
+                     walk(root, sink) != simdjson::SUCCESS) {
                      return false;
                  }
              }
@@ -171,8 +173,8 @@ int main(int argc, char** argv)
         }
     }
     const double ours = best.back();
-    std::cout << "documents=" << lines.size() << " bytes=" << bytes << " rounds=" << rounds << " sink=" << sink
-              << "\n";
+    std::cout << "documents=" << lines.size() << " bytes=" << bytes << " rounds=" << rounds
+              << " sink=" << sink << "\n";
     for (std::size_t i = 0; i < readers.size(); ++i) {
         std::cout << readers[i].first << ": " << static_cast<double>(bytes) / best[i] / 1e6
                   << " MB/s, time ratio to pc5check " << best[i] / ours << "\n";

@@ -551,8 +551,8 @@ class Engine {
     void step(const StepInput& in, const z3::expr& label);
     /// A check at this step: `holds` where it applies; `exempt` where it does not bind (an injected
     /// message and a check blaming its named sender).
-    void record_check(const spec::Rule& rule, const spec::Check& check, const StepInput& in,
-                      const Sym& holds, const Sym& exempt);
+    void record_check(const spec::Rule& rule, const spec::Check& check, const StepInput& in, const Sym& holds,
+                      const Sym& exempt);
     [[nodiscard]] machine::Finding render_finding(const spec::Rule& rule, const spec::Check& check,
                                                   const StepInput& in);
     [[nodiscard]] std::string render(const spec::Template& t);

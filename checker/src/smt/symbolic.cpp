@@ -10,9 +10,8 @@
 /// Satisfiable with every literal assumed: conforms. Unsatisfiable: the first failing event is found
 /// by bisection over prefixes of literals, the explanation is the (minimised) unsat core.
 
-#include "smt/engine.h"
-
 #include "pc5check/machine/step.h"
+#include "smt/engine.h"
 
 #include <functional>
 
@@ -127,8 +126,7 @@ class Engine::SymbolicStep {
     SymbolicStep(Engine& engine, const StepInput& in, std::vector<Update>& updates)
         : e_(engine), in_(in), updates_(updates),
           from_initiator_(engine.equals(in.from, Value::enumeration(0))),
-          from_target_(engine.neg(from_initiator_)),
-          injected_(constant_or_term(engine, in.injected, false)),
+          from_target_(engine.neg(from_initiator_)), injected_(constant_or_term(engine, in.injected, false)),
           delivered_(constant_or_term(engine, in.delivered, true))
     {
         for (const auto& t : e_.spec_.transitions) {

@@ -2,10 +2,10 @@
 /// sender's and receiver's transitions and the link observations fire.
 
 #include "pc5check/machine/machine.h"
-#include "pc5check/machine/step.h"
 
 #include "bind_fields.h"
 #include "pc5check/machine/builtins.h"
+#include "pc5check/machine/step.h"
 
 #include <algorithm>
 #include <set>
@@ -781,8 +781,8 @@ bool Machine::update_in_place(const Program::Effect& e, const expr::Env& env)
     if (!known_present(second)) {
         return false;
     }
-    updates_.push_back(
-        Update{e.target, e.kind, Value{}, std::get<std::int64_t>(first.data), std::get<std::int64_t>(second.data)});
+    updates_.push_back(Update{e.target, e.kind, Value{}, std::get<std::int64_t>(first.data),
+                              std::get<std::int64_t>(second.data)});
     return true;
 }
 

@@ -1,7 +1,6 @@
 #include "trace/json_document.h"
 
 #include "crypto/hex_digits.h"
-
 #include "pc5check/common/hex.h"
 #include "pc5check/common/utf8.h"
 
@@ -245,8 +244,9 @@ struct Scan {
 
 /// nlohmann's names of the control characters U+0000..U+001F.
 constexpr std::array<std::string_view, 32> kControlNames{
-    "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS",  "HT",  "LF",  "VT",  "FF", "CR", "SO", "SI",
-    "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM",  "SUB", "ESC", "FS", "GS", "RS", "US"};
+    "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS",  "HT",  "LF",
+    "VT",  "FF",  "CR",  "SO",  "SI",  "DLE", "DC1", "DC2", "DC3", "DC4", "NAK",
+    "SYN", "ETB", "CAN", "EM",  "SUB", "ESC", "FS",  "GS",  "RS",  "US"};
 
 [[nodiscard]] std::string lex_message(LexError e, unsigned char byte)
 {
@@ -351,13 +351,14 @@ class JsonParser {
     [[nodiscard]] ExpectedT<JsonDocument, Error> run()
     {
         if (text_.size() >= std::numeric_limits<std::uint32_t>::max()) {
-            return tl::make_unexpected(error_at(ErrorCode::limit, 0, "expected a JSON text of less than 4 GiB"));
+            return tl::make_unexpected(
+                error_at(ErrorCode::limit, 0, "expected a JSON text of less than 4 GiB"));
         }
         if (base_depth_ == 0 && text_.starts_with(kBom)) {
             pos_ = kBom.size();
         } else if (base_depth_ == 0 && !text_.empty() && text_[0] == kBom[0]) {
-            return tl::make_unexpected(syntax_at(0, 0, "value",
-                                                 "invalid BOM; must be 0xEF 0xBB 0xBF if given", {}));
+            return tl::make_unexpected(
+                syntax_at(0, 0, "value", "invalid BOM; must be 0xEF 0xBB 0xBF if given", {}));
         }
         nodes().reserve(text_.size() / 8 + 4);
         if (!parse()) {
@@ -434,7 +435,8 @@ class JsonParser {
 
     /// Fails on the token at the cursor: it is refused by the lexer, or not what `context` expects.
     /// `expected_if_lex`: whether a lexer error also says what was expected (not so for a value).
-    [[nodiscard]] bool fail_token(std::string_view context, std::string_view expected, bool expected_if_lex = true)
+    [[nodiscard]] bool fail_token(std::string_view context, std::string_view expected,
+                                  bool expected_if_lex = true)
     {
         const std::size_t start = pos_;
         if (start >= text_.size()) {
@@ -489,7 +491,8 @@ class JsonParser {
             break;
         }
         if (s.error != LexError::none) {
-            const unsigned char byte = s.error_at < text_.size() ? static_cast<unsigned char>(text_[s.error_at]) : 0;
+            const unsigned char byte =
+                s.error_at < text_.size() ? static_cast<unsigned char>(text_[s.error_at]) : 0;
             return fail(syntax_at(start, s.error_at, context, lex_message(s.error, byte),
                                   expected_if_lex ? expected : std::string_view{}));
         }
@@ -567,7 +570,8 @@ class JsonParser {
         const std::size_t length = s.end - start;
         if (length > limits_.max_number_chars) {
             return fail(error_at(ErrorCode::limit, start,
-                                 "expected JSON numbers of at most " + std::to_string(limits_.max_number_chars) +
+                                 "expected JSON numbers of at most " +
+                                     std::to_string(limits_.max_number_chars) +
                                      " characters (limit --max-number-chars), found one of " +
                                      std::to_string(length) + " characters"));
         }
@@ -623,7 +627,8 @@ class JsonParser {
         const JsonDocument::Node& n = nodes().back();
         std::string_view key = text_.substr(at + 1, n.size);
         if (n.escaped) {
-            key = decoded_keys_.emplace_front(doc_.string(static_cast<JsonDocument::Ref>(nodes().size() - 1)));
+            key =
+                decoded_keys_.emplace_front(doc_.string(static_cast<JsonDocument::Ref>(nodes().size() - 1)));
         }
         Frame& f = frames_[depth_ - 1];
         f.key = key;
@@ -681,8 +686,8 @@ class JsonParser {
         const Position p = doc_.positions_.at(first);
         Error e = error_at(ErrorCode::bad_input, second,
                            "duplicate key '" + printable(key, kMaxQuoted) +
-                               "'; expected each key once per object (first at line " + std::to_string(p.line) +
-                               ", column " + std::to_string(p.column) + ")");
+                               "'; expected each key once per object (first at line " +
+                               std::to_string(p.line) + ", column " + std::to_string(p.column) + ")");
         e.json_pointer = std::move(pointer);
         duplicate_ = std::move(e);
     }
@@ -745,7 +750,8 @@ class JsonParser {
     JsonDocument doc_;
     std::vector<Frame> frames_; ///< frames_[0, depth_) are open
     std::size_t depth_ = 0;
-    std::forward_list<std::string> decoded_keys_; ///< keys with escapes, decoded (stable for the frames' views)
+    std::forward_list<std::string>
+        decoded_keys_; ///< keys with escapes, decoded (stable for the frames' views)
     std::optional<Error> error_;
     std::optional<Error> duplicate_;
 };
@@ -876,11 +882,13 @@ JsonDocument::Number JsonDocument::number(Ref r) const
     Number out;
     if (n.integral) {
         if (!n.negative) {
-            if (const auto [end, ec] = std::from_chars(first, last, out.u); ec == std::errc{} && end == last) {
+            if (const auto [end, ec] = std::from_chars(first, last, out.u);
+                ec == std::errc{} && end == last) {
                 out.type = Number::Type::unsigned_integer;
                 return out;
             }
-        } else if (const auto [end, ec] = std::from_chars(first, last, out.i); ec == std::errc{} && end == last) {
+        } else if (const auto [end, ec] = std::from_chars(first, last, out.i);
+                   ec == std::errc{} && end == last) {
             out.type = Number::Type::signed_integer;
             return out;
         }

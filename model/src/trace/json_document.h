@@ -12,10 +12,10 @@
 ///
 /// Why an own parser and not a library (measured with bench/reader_compare.cpp on 2,000 generated
 /// traces, ~6 MB; the numbers are in docs/performance.md, "One trace reader"): nlohmann's DOM keeps no
-/// positions and drops duplicate keys, which is why there used to be a second scan for positions; RapidJSON's SAX
-/// reader gives offsets but its own error texts and no duplicate check; simdjson's On-Demand is
-/// the fastest raw scan but reports errors without positions and leaves duplicates, limits and
-/// wording to a second pass as well. The tape needs none of that twice.
+/// positions and drops duplicate keys, which is why there used to be a second scan for positions; RapidJSON's
+/// SAX reader gives offsets but its own error texts and no duplicate check; simdjson's On-Demand is the
+/// fastest raw scan but reports errors without positions and leaves duplicates, limits and wording to a
+/// second pass as well. The tape needs none of that twice.
 
 #include "pc5check/common/error.h"
 #include "pc5check/common/json_pointer.h"
@@ -47,8 +47,8 @@ class TextPositions {
 
   private:
     std::string_view text_;
-    std::size_t start_;   ///< first counted byte (after a byte order mark)
-    Position origin_;     ///< position of text_[start_]
+    std::size_t start_;          ///< first counted byte (after a byte order mark)
+    Position origin_;            ///< position of text_[start_]
     mutable std::size_t offset_; ///< the cursor: position_ is that of text_[offset_]
     mutable Position position_;
 };
@@ -63,13 +63,13 @@ class JsonDocument {
     using Ref = std::uint32_t;
 
     struct Node {
-        std::size_t offset = 0;  ///< first byte of the value (a string's opening quote)
-        Ref end = 0;             ///< the node after this value's subtree
-        std::uint32_t size = 0;  ///< members or elements; a string's bytes between its quotes
+        std::size_t offset = 0; ///< first byte of the value (a string's opening quote)
+        Ref end = 0;            ///< the node after this value's subtree
+        std::uint32_t size = 0; ///< members or elements; a string's bytes between its quotes
         Kind kind = Kind::null;
-        bool escaped = false;    ///< a string with backslash escapes
-        bool integral = false;   ///< a number without fraction or exponent
-        bool negative = false;   ///< a number with a minus sign
+        bool escaped = false;  ///< a string with backslash escapes
+        bool integral = false; ///< a number without fraction or exponent
+        bool negative = false; ///< a number with a minus sign
     };
 
     /// Parses `text` as one JSON value placed at `origin`, applying the nesting and number-length

@@ -67,7 +67,9 @@ class Pointer {
   public:
     explicit Pointer(const std::string& whole) : parent_(whole) {}
     Pointer(const std::string& parent, std::string_view key) : parent_(parent), key_(key), has_key_(true) {}
-    Pointer(const std::string& parent, std::size_t index) : parent_(parent), index_(index), has_index_(true) {}
+    Pointer(const std::string& parent, std::size_t index) : parent_(parent), index_(index), has_index_(true)
+    {
+    }
 
     [[nodiscard]] std::string str() const
     {
@@ -145,7 +147,8 @@ class Context {
 
     /// An integer 0..max written as a JSON integer.
     template <class T>
-    [[nodiscard]] Expected<T> integer(Ref v, const Pointer& pointer, T max = std::numeric_limits<T>::max()) const
+    [[nodiscard]] Expected<T> integer(Ref v, const Pointer& pointer,
+                                      T max = std::numeric_limits<T>::max()) const
     {
         std::uint64_t u = 0;
         if (unsigned_number(v, u) && u <= max) {
@@ -170,7 +173,8 @@ class Context {
                 return d;
             }
         }
-        return tl::make_unexpected(error(pointer, "expected a finite number of seconds >= 0, found " + found(v), v));
+        return tl::make_unexpected(
+            error(pointer, "expected a finite number of seconds >= 0, found " + found(v), v));
     }
 
     [[nodiscard]] Expected<bool> boolean(Ref v, const Pointer& pointer) const
@@ -195,8 +199,8 @@ class Context {
     }
 
     /// One of `names`; `what`, if not empty, describes the value in the message.
-    [[nodiscard]] Expected<std::string> name(Ref v, const Pointer& pointer, const std::vector<std::string>& names,
-                                             std::string_view what) const
+    [[nodiscard]] Expected<std::string>
+    name(Ref v, const Pointer& pointer, const std::vector<std::string>& names, std::string_view what) const
     {
         for (const std::string& n : names) {
             if (doc_.string_equals(v, n)) {
@@ -207,7 +211,8 @@ class Context {
         if (!what.empty()) {
             message += std::string(what) + ", ";
         }
-        return tl::make_unexpected(error(pointer, message + "one of " + join(names) + ", found " + found(v), v));
+        return tl::make_unexpected(
+            error(pointer, message + "one of " + join(names) + ", found " + found(v), v));
     }
 
     /// Hex digits; `octets`: the exact length required, if any.
@@ -218,7 +223,8 @@ class Context {
             const std::string digits = octets ? std::to_string(*octets * 2) + " hex digits"
                                               : std::string("an even number of hex digits");
             return tl::make_unexpected(error(
-                pointer, "expected a string of " + digits + " for " + std::string(what) + ", found " + found(v), v));
+                pointer,
+                "expected a string of " + digits + " for " + std::string(what) + ", found " + found(v), v));
         }
         auto bytes = detail::parse_hex(doc_.string(v), octets, what);
         if (!bytes) {
@@ -243,8 +249,8 @@ class Fields {
         : ctx_(ctx), doc_(ctx.doc()), value_(value), pointer_(std::move(pointer)), what_(std::move(what))
     {
         if (doc_.kind(value_) != Kind::object) {
-            fail(ctx_.error(Pointer(pointer_), "expected an object for " + what_ + ", found " + ctx_.found(value_),
-                            value_));
+            fail(ctx_.error(Pointer(pointer_),
+                            "expected an object for " + what_ + ", found " + ctx_.found(value_), value_));
             return;
         }
         if (allowed.size() == 0) {
@@ -353,9 +359,9 @@ class Fields {
         }
         const std::string p = pointer(key);
         if (doc_.kind(*v) != Kind::array) {
-            fail(ctx_.error(Pointer(p), "expected an array of names, each one of " + join(names) + ", found " +
-                                            ctx_.found(*v),
-                            *v));
+            fail(ctx_.error(
+                Pointer(p),
+                "expected an array of names, each one of " + join(names) + ", found " + ctx_.found(*v), *v));
             return;
         }
         out.clear();
@@ -420,7 +426,8 @@ class Fields {
         f.assign(read_sec_caps(ctx, *caps, f.pointer("initiator_sec_cap")), link.initiator_sec_cap);
     }
     if (const std::optional<Ref> policy = f.get("signalling_policy", Presence::optional)) {
-        Fields p(ctx, *policy, f.pointer("signalling_policy"), "signalling_policy", {"integrity", "ciphering"});
+        Fields p(ctx, *policy, f.pointer("signalling_policy"), "signalling_policy",
+                 {"integrity", "ciphering"});
         SignallingPolicy sp;
         p.name("integrity", Presence::required, sp.integrity, detail::policy_names());
         p.name("ciphering", Presence::required, sp.ciphering, detail::policy_names());
@@ -447,13 +454,14 @@ class Fields {
         return sec;
     }
     if (ctx.doc().kind(v) != Kind::object) {
-        return tl::make_unexpected(ctx.error(
-            Pointer(event_pointer, "sec"),
-            "expected \"none\" or an object with ctx, count, bearer, direction, mac, ciphered for sec, found " +
-                ctx.found(v),
-            v));
+        return tl::make_unexpected(ctx.error(Pointer(event_pointer, "sec"),
+                                             "expected \"none\" or an object with ctx, count, bearer, "
+                                             "direction, mac, ciphered for sec, found " +
+                                                 ctx.found(v),
+                                             v));
     }
-    Fields f(ctx, v, child(event_pointer, "sec"), "sec", {"ctx", "count", "bearer", "direction", "mac", "ciphered"});
+    Fields f(ctx, v, child(event_pointer, "sec"), "sec",
+             {"ctx", "count", "bearer", "direction", "mac", "ciphered"});
     sec.kind = Sec::Kind::protected_;
     f.integer<std::uint16_t>("ctx", Presence::optional, sec.ctx);
     f.integer<std::uint32_t>("count", Presence::optional, sec.count);
@@ -521,7 +529,8 @@ class Fields {
              {"verdict", "rules", "max_missing", "timeout_ms", "assumed", "unverified", "limit"});
     Expect expect;
     f.name("verdict", Presence::required, expect.verdict, detail::verdict_names());
-    const auto strings = [&](const char* key, const char* what, const char* element, std::vector<std::string>& out) {
+    const auto strings = [&](const char* key, const char* what, const char* element,
+                             std::vector<std::string>& out) {
         if (const std::optional<Ref> list = f.get(key, Presence::optional)) {
             const std::string p = f.pointer(key);
             if (doc.kind(*list) != Kind::array) {
@@ -569,8 +578,8 @@ class Fields {
     const JsonDocument& doc = ctx.doc();
     const std::string p = "/attacker_steps";
     if (doc.kind(v) != Kind::array) {
-        return tl::make_unexpected(
-            ctx.error(Pointer(p), "expected an array of {event, attack} for attacker_steps, found " + ctx.found(v), v));
+        return tl::make_unexpected(ctx.error(
+            Pointer(p), "expected an array of {event, attack} for attacker_steps, found " + ctx.found(v), v));
     }
     std::vector<AttackerStep> out;
     std::optional<Error> error;
@@ -582,10 +591,11 @@ class Fields {
         const bool injected = attack && doc.string_equals(*attack, "injected");
         if (!event || !ctx.unsigned_number(*event, index) || !attack ||
             (!injected && !doc.string_equals(*attack, "dropped"))) {
-            error = ctx.error(Pointer(p, i),
-                              "expected {\"event\": <event index>, \"attack\": \"injected\" or \"dropped\"}, found " +
-                                  ctx.found(item),
-                              item);
+            error = ctx.error(
+                Pointer(p, i),
+                "expected {\"event\": <event index>, \"attack\": \"injected\" or \"dropped\"}, found " +
+                    ctx.found(item),
+                item);
             return false;
         }
         out.push_back(AttackerStep{index, injected});
@@ -603,9 +613,10 @@ class Fields {
     const JsonDocument& doc = ctx.doc();
     constexpr Ref kRoot = 0;
     if (doc.kind(kRoot) != Kind::object) {
-        return tl::make_unexpected(ctx.error(
-            ErrorCode::bad_input, "", "expected a JSON object (a pc5-trace/1 document), found " + ctx.found(kRoot),
-            doc.position(kRoot)));
+        return tl::make_unexpected(
+            ctx.error(ErrorCode::bad_input, "",
+                      "expected a JSON object (a pc5-trace/1 document), found " + ctx.found(kRoot),
+                      doc.position(kRoot)));
     }
     Fields f(ctx, kRoot, "", "the document", {}); // unknown top-level keys are vendor metadata
     if (const std::optional<Ref> format = f.get("format", Presence::required)) {
@@ -628,7 +639,8 @@ class Fields {
     if (const std::optional<Ref> keys = f.get("keys", Presence::optional)) {
         if (doc.kind(*keys) != Kind::array) {
             f.fail(ctx.error(Pointer(f.pointer(), "keys"),
-                             "expected an array of {k_nrp_id, k_nrp} for keys, found " + ctx.found(*keys), *keys));
+                             "expected an array of {k_nrp_id, k_nrp} for keys, found " + ctx.found(*keys),
+                             *keys));
         } else {
             const std::string p = "/keys";
             doc.for_each_element(*keys, [&](std::size_t i, Ref e) {

@@ -300,7 +300,8 @@ struct TraceStream::State {
         if (!read || offset >= events_end) {
             return stop();
         }
-        std::optional<Event> event = detail::parse_event(element, file_label, element_at, next_index, previous_at);
+        std::optional<Event> event =
+            detail::parse_event(element, file_label, element_at, next_index, previous_at);
         if (!event) {
             return stop();
         }

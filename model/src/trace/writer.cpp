@@ -1,5 +1,5 @@
-#include "pc5check/trace/trace.h"
 #include "pc5check/common/hex.h"
+#include "pc5check/trace/trace.h"
 #include "trace/hex.h"
 #include "trace/names.h"
 

@@ -91,7 +91,8 @@ TEST_SUITE("trace")
 
     TEST_CASE("json document: numbers are typed as nlohmann types them")
     {
-        const std::string text = R"([0, -0, 1, -1, 18446744073709551615, 18446744073709551616, 1.5, 1e2, -9223372036854775809, 1e-999])";
+        const std::string text =
+            R"([0, -0, 1, -1, 18446744073709551615, 18446744073709551616, 1.5, 1e2, -9223372036854775809, 1e-999])";
         const JsonDocument doc = parse_ok(text);
         const nlohmann::json ours = doc.to_json(0);
         const nlohmann::json theirs = nlohmann::json::parse(text);
@@ -102,7 +103,8 @@ TEST_SUITE("trace")
             CHECK(ours[i] == theirs[i]);
         }
         // Strings with every kind of escape decode as nlohmann decodes them.
-        const std::string strings = R"({"k": ["\"\\\/\b\f\n\r\t", "\u00e9\u20ac\ud83d\ude00", "", "plain é"]})";
+        const std::string strings =
+            R"({"k": ["\"\\\/\b\f\n\r\t", "\u00e9\u20ac\ud83d\ude00", "", "plain é"]})";
         CHECK(parse_ok(strings).to_json(0) == nlohmann::json::parse(strings));
     }
 
@@ -147,14 +149,16 @@ TEST_SUITE("trace")
         Error e = parse_error("[" + deep + "]");
         CHECK(e.code == ErrorCode::limit);
         CHECK(e.column == max + 1);
-        CHECK(e.message == "expected JSON nested at most 100 levels deep (limit --max-nesting), found deeper nesting");
+        CHECK(e.message ==
+              "expected JSON nested at most 100 levels deep (limit --max-nesting), found deeper nesting");
 
         e = parse_error("[1e308, 1e-999, 123456789012345678901234567890, -2E+400]", 3);
         CHECK(e.code == ErrorCode::bad_input);
         CHECK(e.line == 3);
         CHECK(e.column == 49);
-        CHECK(e.message == "invalid JSON: expected a number within the range of a double; number overflow parsing "
-                           "'-2E+400'");
+        CHECK(e.message ==
+              "invalid JSON: expected a number within the range of a double; number overflow parsing "
+              "'-2E+400'");
         // A value inside a document counts the containers open around it.
         TextOrigin origin;
         origin.depth = 2;
@@ -179,8 +183,8 @@ TEST_SUITE("trace")
         CHECK(e.code == ErrorCode::limit);
         CHECK(e.line == 2);
         CHECK(e.column == 2);
-        CHECK(e.message ==
-              "expected JSON numbers of at most 5 characters (limit --max-number-chars), found one of 7 characters");
+        CHECK(e.message == "expected JSON numbers of at most 5 characters (limit --max-number-chars), found "
+                           "one of 7 characters");
         // Strings and keys are not numbers.
         (void)parse_ok(R"({"1234567": "1234567"})", 1, limits);
     }
@@ -191,29 +195,38 @@ TEST_SUITE("trace")
         // words are nlohmann's up to "last read"; for an invalid literal nlohmann's excerpt reaches back
         // over the tokens before it ('"a": tru}', '{} x'), the parser's shows the literal alone.
         const std::pair<const char*, const char*> cases[] = {
-            {R"({"a" 1})", "syntax error while parsing object separator - unexpected number literal; expected ':'"},
-            {R"({"a": 1,})", "syntax error while parsing object key - unexpected '}'; expected string literal"},
+            {R"({"a" 1})",
+             "syntax error while parsing object separator - unexpected number literal; expected ':'"},
+            {R"({"a": 1,})",
+             "syntax error while parsing object key - unexpected '}'; expected string literal"},
             {R"([1,])", "syntax error while parsing value - unexpected ']'; expected '[', '{', or a literal"},
             {R"([1 2])", "syntax error while parsing array - unexpected number literal; expected ']'"},
             {R"({"a": 1])", "syntax error while parsing object - unexpected ']'; expected '}'"},
             {R"({"a": tru})", "syntax error while parsing value - invalid literal; last read: 'tru}'"},
             {R"({"a": NaN})", "syntax error while parsing value - invalid literal; last read: 'N'"},
-            {R"({'a': 1})",
-             "syntax error while parsing object key - invalid literal; last read: '''; expected string literal"},
-            {R"({"a": -x})", "syntax error while parsing value - invalid number; expected digit after '-'; last "
-                             "read: '-x'"},
-            {R"({"a": 1.})", "syntax error while parsing value - invalid number; expected digit after '.'; last "
-                             "read: '1.}'"},
-            {R"({"a": "x\q"})", "syntax error while parsing value - invalid string: forbidden character after "
-                                "backslash; last read: '\"x\\q'"},
-            {"{\"a\": \"x\ny\"}", "syntax error while parsing value - invalid string: control character U+000A "
-                                  "(LF) must be escaped to \\u000A or \\n; last read: '\"x<U+000A>'"},
-            {R"({"a)", "syntax error while parsing object key - invalid string: missing closing quote; last read: "
-                       "'\"a'; expected string literal"},
-            {"{} x", "syntax error while parsing value - invalid literal; last read: 'x'; expected end of input"},
+            {R"({'a': 1})", "syntax error while parsing object key - invalid literal; last read: '''; "
+                            "expected string literal"},
+            {R"({"a": -x})",
+             "syntax error while parsing value - invalid number; expected digit after '-'; last "
+             "read: '-x'"},
+            {R"({"a": 1.})",
+             "syntax error while parsing value - invalid number; expected digit after '.'; last "
+             "read: '1.}'"},
+            {R"({"a": "x\q"})",
+             "syntax error while parsing value - invalid string: forbidden character after "
+             "backslash; last read: '\"x\\q'"},
+            {"{\"a\": \"x\ny\"}",
+             "syntax error while parsing value - invalid string: control character U+000A "
+             "(LF) must be escaped to \\u000A or \\n; last read: '\"x<U+000A>'"},
+            {R"({"a)",
+             "syntax error while parsing object key - invalid string: missing closing quote; last read: "
+             "'\"a'; expected string literal"},
+            {"{} x",
+             "syntax error while parsing value - invalid literal; last read: 'x'; expected end of input"},
             {"[1", "syntax error while parsing array - unexpected end of input; expected ']'"},
-            {"{\"a\": \"\xC3(\"}", "syntax error while parsing value - invalid string: ill-formed UTF-8 byte; last "
-                                   "read: '\"\\xC3('"},
+            {"{\"a\": \"\xC3(\"}",
+             "syntax error while parsing value - invalid string: ill-formed UTF-8 byte; last "
+             "read: '\"\\xC3('"},
         };
         for (const auto& [text, message] : cases) {
             INFO(text);
@@ -231,7 +244,8 @@ TEST_SUITE("trace")
                 const bool literal = words.find("invalid literal; last read: '") != std::string_view::npos;
                 if (literal) {
                     // The same sentence; nlohmann's excerpt ends with the parser's.
-                    const std::size_t cut = words.find("last read: '") + std::string_view("last read: '").size();
+                    const std::size_t cut =
+                        words.find("last read: '") + std::string_view("last read: '").size();
                     CHECK(ascii.find(words.substr(0, cut)) != std::string::npos);
                     const std::size_t close = words.find('\'', cut);
                     const std::string excerpt(words.substr(cut, close - cut));
@@ -267,8 +281,8 @@ TEST_SUITE("trace")
             CHECK((r.has_value() || r.error().message.starts_with("duplicate key")) == nlohmann_reads);
             read += r.has_value() ? 1U : 0U;
         }
-        for (const char* text : {"", R"(")", R"("\)", R"("\u12)", R"({"a)", R"({"a":)", "]]]}}}", "\xEF\xBB\xBF",
-                                 R"({"\ud800\u)", "\xEF\xBB"}) {
+        for (const char* text : {"", R"(")", R"("\)", R"("\u12)", R"({"a)", R"({"a":)", "]]]}}}",
+                                 "\xEF\xBB\xBF", R"({"\ud800\u)", "\xEF\xBB"}) {
             CHECK_FALSE(JsonDocument::parse(text, TextOrigin{}, Limits{}).has_value());
         }
         MESSAGE("random texts that read: " << read);
@@ -283,7 +297,7 @@ TEST_SUITE("trace")
         CHECK(p.at(4) == Position{11, 2});
         CHECK(p.at(1) == Position{10, 2});
         CHECK(TextPositions("\xC3\xA9x", TextOrigin{}).at(2).column == 2);
-        CHECK(TextPositions("ab", TextOrigin{}).at(99).column == 3); // clamped to the end
+        CHECK(TextPositions("ab", TextOrigin{}).at(99).column == 3);           // clamped to the end
         CHECK(TextPositions("\xEF\xBB\xBFx", TextOrigin{}).at(3).column == 1); // a byte order mark takes none
         CHECK(pc5check::trace::detail::is_blank("\xEF\xBB\xBF \t\r\n"));
         CHECK_FALSE(pc5check::trace::detail::is_blank(" x"));

@@ -85,7 +85,8 @@ Outcome differential(std::string_view text, std::size_t first_line = 1, const Li
         return Outcome::invalid_json;
     }
     if (!ours) {
-        CHECK_MESSAGE(!ours.error().message.starts_with("invalid JSON"), ours.error().to_string() << "\n" << text);
+        CHECK_MESSAGE(!ours.error().message.starts_with("invalid JSON"), ours.error().to_string() << "\n"
+                                                                                                  << text);
         return Outcome::refused;
     }
     const json& events = theirs.at("events");
@@ -420,11 +421,12 @@ TEST_SUITE("trace")
                         w.colon = colon;
                         w.offsets = &offsets;
                         const std::string text = w.write(doc);
-                        for (const std::string& prefix : {std::string(), std::string("\n\n  "),
-                                                          std::string("\r\n\t"), std::string("\xEF\xBB\xBF")}) {
+                        for (const std::string& prefix :
+                             {std::string(), std::string("\n\n  "), std::string("\r\n\t"),
+                              std::string("\xEF\xBB\xBF")}) {
                             for (const std::size_t first_line : {std::size_t{1}, std::size_t{7}}) {
-                                const Outcome o =
-                                    differential(prefix + text + "\n", first_line, {}, &offsets, prefix.size());
+                                const Outcome o = differential(prefix + text + "\n", first_line, {}, &offsets,
+                                                               prefix.size());
                                 CHECK(o == Outcome::read);
                                 tally.add(o);
                             }
@@ -476,7 +478,8 @@ TEST_SUITE("trace")
         const std::string text(kFull);
         Tally tally;
         for (std::size_t nesting = 1; nesting <= 8; ++nesting) {
-            for (const std::size_t number_chars : {std::size_t{1}, std::size_t{3}, std::size_t{9}, std::size_t{40}}) {
+            for (const std::size_t number_chars :
+                 {std::size_t{1}, std::size_t{3}, std::size_t{9}, std::size_t{40}}) {
                 Limits limits;
                 limits.max_nesting = nesting;
                 limits.max_number_chars = number_chars;
@@ -495,12 +498,30 @@ TEST_SUITE("trace")
         const std::string head =
             R"({"format":"pc5-trace/1","spec":"s","link":{"k_nrp_id":1,"k_nrp_sess_id":2},"events":[)";
         Tally tally;
-        for (const char* at : {"0", "0.0", "-0", "-0.0", "1", "0.1", "0.30000000000000004", "1e-7", "1E+2",
-                               "2.5e-308", "1e308", "1e309", "123456789.123456789", "18446744073709551615",
-                               "18446744073709551616", "9007199254740993", "-1", "01", "1.", ".5", "1e"}) {
+        for (const char* at : {"0",
+                               "0.0",
+                               "-0",
+                               "-0.0",
+                               "1",
+                               "0.1",
+                               "0.30000000000000004",
+                               "1e-7",
+                               "1E+2",
+                               "2.5e-308",
+                               "1e308",
+                               "1e309",
+                               "123456789.123456789",
+                               "18446744073709551615",
+                               "18446744073709551616",
+                               "9007199254740993",
+                               "-1",
+                               "01",
+                               "1.",
+                               ".5",
+                               "1e"}) {
             INFO(at);
-            tally.add(differential(head + R"({"at":)" + at + R"(,"from":"target","msg":"DATA","ie":{"v":)" + at +
-                                   "}}]}"));
+            tally.add(differential(head + R"({"at":)" + at + R"(,"from":"target","msg":"DATA","ie":{"v":)" +
+                                   at + "}}]}"));
         }
         CHECK(tally.read >= 12);
         CHECK(tally.invalid_json >= 5);
@@ -516,7 +537,8 @@ TEST_SUITE("trace")
         pretty.newline = "\r\n";
         Tally tally;
         for (const std::string& text : {std::string(kFull), pretty.write(doc)}) {
-            for_each_character_mutant(text, [&](const std::string& mutant) { tally.add(differential(mutant)); });
+            for_each_character_mutant(text,
+                                      [&](const std::string& mutant) { tally.add(differential(mutant)); });
         }
         MESSAGE("character mutants: " << tally.total() << " (" << tally.read << " read, " << tally.refused
                                       << " refused, " << tally.invalid_json << " invalid JSON)");
@@ -527,7 +549,8 @@ TEST_SUITE("trace")
     TEST_CASE("reader agreement: structural mutations (dropped members, swapped types, duplicate keys)")
     {
         std::vector<json> seeds = {json::parse(kFull)};
-        const std::string corpus_file = std::string(PC5CHECK_SOURCE_DIR) + "/traces/ts33536-r17/conform-reauth.json";
+        const std::string corpus_file =
+            std::string(PC5CHECK_SOURCE_DIR) + "/traces/ts33536-r17/conform-reauth.json";
         seeds.push_back(json::parse(read_file(corpus_file)));
         const std::vector<json> values = replacements();
         Tally tally;
@@ -548,7 +571,8 @@ TEST_SUITE("trace")
                         tally.add(differential(w.write(swapped)));
                     }
                 }
-                if (const json& target = seed.at(json::json_pointer(p)); target.is_object() && !target.empty()) {
+                if (const json& target = seed.at(json::json_pointer(p));
+                    target.is_object() && !target.empty()) {
                     Writer w;
                     w.duplicate_at = p;
                     w.write_duplicate = true;
@@ -582,7 +606,8 @@ Outcome event_differential(const std::string& text, const Position& at, std::siz
         pc5check::trace::detail::parse_event(text, "t.json", Position{1, head.size() + 1}, 0, 0.0);
     const auto whole = parse_trace(head + text + "]}", "t.json");
     if (!whole) {
-        CHECK_MESSAGE(!streamed, "parse_event accepted what a whole read refuses: " << whole.error().to_string());
+        CHECK_MESSAGE(!streamed,
+                      "parse_event accepted what a whole read refuses: " << whole.error().to_string());
         CHECK_FALSE(streamed_as_first.has_value());
         return whole.error().message.starts_with("invalid JSON") ? Outcome::invalid_json : Outcome::refused;
     }
