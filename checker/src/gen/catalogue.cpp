@@ -79,21 +79,18 @@ const std::vector<CatalogueEntry> kNormative{
     // Conforming.
     {"conform-plain",
      "Conforming: one re-keying (request under the old context, SMC under the new one, COMPLETE, RESPONSE) "
-     "with "
-     "DATA before, during and after; nothing mutated",
+     "with DATA before, during and after; nothing mutated",
      "", "", false, false, [](Sim& s) { one(s, plain()); }},
     {"conform-reauth",
      "Conforming: re-keying with the Re-auth flag; the target authenticates, a new K_NRP (logged) feeds the "
-     "new "
-     "K_NRP-sess; SMC carries msbs_k_nrp_id and key_est_info, COMPLETE lsbs_k_nrp_id",
+     "new K_NRP-sess; SMC carries msbs_k_nrp_id and key_est_info, COMPLETE lsbs_k_nrp_id",
      "", "", false, false, [](Sim& s) { one(s, reauth()); }},
     {"conform-two-rekeys",
      "Conforming: two re-keyings in a row on one link, each with fresh nonces and a new ID", "", "", false,
      false, [](Sim& s) { two(s, plain(), plain()); }},
     {"conform-reject-then-success",
      "Conforming: the initiator rejects a sound SMC with the 'other' cause #111 (old context stays in "
-     "force), then "
-     "a second re-keying with fresh nonces succeeds",
+     "force), then a second re-keying with fresh nonces succeeds",
      "", "", false, false, [](Sim& s) { two(s, rejected(), plain()); }},
     {"conform-auth-without-flag",
      "Conforming: no Re-auth flag, but the target authenticates anyway and establishes a new K_NRP", "", "",
@@ -105,8 +102,7 @@ const std::vector<CatalogueEntry> kNormative{
      }},
     {"conform-retransmit",
      "Conforming: the initiator retransmits the identical request (same Nonce_1, new COUNT and MAC-I) before "
-     "the "
-     "SMC",
+     "the SMC",
      "", "", false, false,
      [](Sim& s) {
          RekeyPlan p = plain();
@@ -115,8 +111,7 @@ const std::vector<CatalogueEntry> kNormative{
      }},
     {"conform-reauth-then-rekey",
      "Conforming: a re-keying with re-authentication, then a plain re-keying whose K_NRP-sess derives from "
-     "the NEW "
-     "K_NRP",
+     "the NEW K_NRP",
      "", "", false, false, [](Sim& s) { two(s, reauth(), plain()); }},
     {"conform-release",
      "Conforming: one re-keying, then the initiator releases the link under the new context", "", "", false,
@@ -151,42 +146,36 @@ const std::vector<CatalogueEntry> kNormative{
      "REQ_CONTENTS", "conform-plain", false, false, [](Sim& s) { one(s, plain(Mutation::req_contents, 1)); }},
     {"viol-reauth-forces-auth",
      "Violation REAUTH_FORCES_AUTH: the request sets Re-auth, but the target skips authentication and sends "
-     "an SMC "
-     "without msbs_k_nrp_id/key_est_info, keyed from the old K_NRP; the initiator rejects it with #111",
+     "an SMC without msbs_k_nrp_id/key_est_info, keyed from the old K_NRP; the initiator rejects it with "
+     "#111",
      "REAUTH_FORCES_AUTH", "conform-reauth", false, false,
      [](Sim& s) { one(s, reauth(Mutation::reauth_forces_auth)); }},
     {"viol-smc-new-context",
      "Violation SMC_NEW_CONTEXT: the SMC is protected under the OLD context (old ID, old NRPIK); the "
-     "initiator "
-     "rejects it with #7",
+     "initiator rejects it with #7",
      "SMC_NEW_CONTEXT", "conform-plain", false, false,
      [](Sim& s) { one(s, plain(Mutation::smc_new_context)); }},
     {"viol-smc-echo-caps",
      "Violation SMC_ECHO_CAPS: the SMC's echo of the UE security capabilities lacks NEA0; the initiator "
-     "rejects it "
-     "with #8",
+     "rejects it with #8",
      "SMC_ECHO_CAPS", "conform-plain", false, false, [](Sim& s) { one(s, plain(Mutation::smc_echo_caps)); }},
     {"viol-algs-allowed",
      "Violation ALGS_ALLOWED: the SMC selects NEA1 (non-null, not in the initiator's capabilities) with "
-     "NIA2; the "
-     "initiator completes and the re-keying finishes",
+     "NIA2; the initiator completes and the re-keying finishes",
      "ALGS_ALLOWED", "conform-plain", false, false, [](Sim& s) { one(s, plain(Mutation::algs_allowed)); }},
     {"viol-activation-unchanged",
      "Violation ACTIVATION_UNCHANGED: the SMC selects NEA0 while NEA2 is in force (ciphering switched off); "
-     "the "
-     "initiator rejects it with #10",
+     "the initiator rejects it with #10",
      "ACTIVATION_UNCHANGED", "conform-plain", false, false,
      [](Sim& s) { one(s, plain(Mutation::activation_unchanged)); }},
     {"viol-sess-id-conflict",
      "Violation SESS_ID_CONFLICT: request MSB and SMC LSB rebuild the K_NRP-sess ID in force; the SMC is "
-     "protected "
-     "under that ID with the new keys; the initiator rejects it with #9",
+     "protected under that ID with the new keys; the initiator rejects it with #9",
      "SESS_ID_CONFLICT", "conform-plain", false, false,
      [](Sim& s) { one(s, plain(Mutation::sess_id_conflict)); }},
     {"viol-complete-new-context",
      "Violation COMPLETE_NEW_CONTEXT: the SECURITY_MODE_COMPLETE is protected under the old context (valid "
-     "old "
-     "MAC-I); the target does not respond",
+     "old MAC-I); the target does not respond",
      "COMPLETE_NEW_CONTEXT", "conform-plain", false, false,
      [](Sim& s) { one(s, plain(Mutation::complete_new_context)); }},
     {"viol-response-new-context",
@@ -196,8 +185,7 @@ const std::vector<CatalogueEntry> kNormative{
      [](Sim& s) { one(s, plain(Mutation::response_new_context)); }},
     {"viol-order",
      "Violation ORDER: the target sends the REKEYING_RESPONSE without waiting for the "
-     "SECURITY_MODE_COMPLETE, "
-     "which never comes",
+     "SECURITY_MODE_COMPLETE, which never comes",
      "ORDER", "conform-plain", false, false, [](Sim& s) { one(s, plain(Mutation::order)); }},
     {"viol-reject-cause",
      "Violation REJECT_CAUSE: the SMC is sound but the initiator rejects it with #8 (no capability mismatch "
@@ -206,14 +194,12 @@ const std::vector<CatalogueEntry> kNormative{
      [](Sim& s) { two(s, rejected(Mutation::reject_cause), plain()); }},
     {"viol-reject-aborts",
      "Violation REJECT_ABORTS: the initiator rejects a sound SMC with #111, then the target sends DATA under "
-     "the "
-     "rejected new context (valid MAC-I with the new keys); a second re-keying then succeeds",
+     "the rejected new context (valid MAC-I with the new keys); a second re-keying then succeeds",
      "REJECT_ABORTS", "conform-reject-then-success", false, false,
      [](Sim& s) { two(s, rejected(Mutation::reject_aborts), plain()); }},
     {"viol-old-context-retired",
      "Violation OLD_CONTEXT_RETIRED: after a complete re-keying the initiator sends DATA under the old "
-     "context "
-     "(valid old MAC-I, fresh COUNT)",
+     "context (valid old MAC-I, fresh COUNT)",
      "OLD_CONTEXT_RETIRED", "conform-plain", false, false,
      [](Sim& s) { one(s, plain(Mutation::old_context_retired)); }},
     {"viol-replay", "Violation REPLAY: a DATA PDU is sent twice with the same COUNT, MAC-I and pdu", "REPLAY",
@@ -224,14 +210,12 @@ const std::vector<CatalogueEntry> kNormative{
      [](Sim& s) { two(s, plain(), plain(Mutation::nonce_reuse)); }},
     {"viol-knrp-id-update",
      "Violation KNRP_ID_UPDATE: after a re-keying with re-authentication, the next plain re-keying's SMC is "
-     "keyed "
-     "from the OLD (pre-re-authentication) K_NRP; the initiator rejects it with #7",
+     "keyed from the OLD (pre-re-authentication) K_NRP; the initiator rejects it with #7",
      "KNRP_ID_UPDATE", "conform-reauth-then-rekey", false, false,
      [](Sim& s) { two(s, reauth(), plain(Mutation::knrp_id_update)); }},
     {"warn-null-integrity-rekey",
      "Warning NULL_INTEGRITY_REKEY: NEA0/NIA0 in force (NIA0 in the capabilities, policy NOT_NEEDED); an "
-     "otherwise "
-     "conforming re-keying keeps NEA0/NIA0, every MAC-I is zero",
+     "otherwise conforming re-keying keeps NEA0/NIA0, every MAC-I is zero",
      "NULL_INTEGRITY_REKEY", "", true, true, [](Sim& s) { one(s, plain()); }},
 
     // Fooling traces: one mutation dressed up to look conforming (right IDs, MAC-Is that are valid for
@@ -255,17 +239,17 @@ const std::vector<CatalogueEntry> kNormative{
      "REAUTH_FORCES_AUTH", "conform-reauth", false, false,
      [](Sim& s) { one(s, fooled(Fool::smc_old_knrp, reauth())); }},
     {"fool-nonce-pair-reuse",
-     "Fooling NONCE_REUSE: two re-keyings; the second re-uses BOTH Nonce_1 and Nonce_2 of the first, so "
-     "its K_NRP-sess equals the first one's (the K_NRP-sess freshness check is skipped when Nonce_2 "
-     "repeats) under a new ID; the pair can only repeat when each UE re-uses its own nonce, so both the "
-     "request and the SMC break NONCE_REUSE; every MAC-I is valid and the re-keying completes",
+     "Fooling NONCE_REUSE: two re-keyings; the second re-uses BOTH Nonce_1 and Nonce_2 of the first, so its "
+     "K_NRP-sess equals the first one's (the K_NRP-sess freshness check is skipped when Nonce_2 repeats) "
+     "under a new ID; the pair can only repeat when each UE re-uses its own nonce, so both the request and "
+     "the SMC break NONCE_REUSE; every MAC-I is valid and the re-keying completes",
      "NONCE_REUSE", "conform-two-rekeys", false, false,
      [](Sim& s) { two(s, plain(), fooled(Fool::nonce_pair_reuse)); }},
     {"fool-smc-replayed",
      "Fooling by replay: in the second re-keying the target answers the fresh request with the first "
      "re-keying's SMC, unchanged (IEs, sec, MAC-I, pdu). NONCE_REUSE: its Nonce_2 was used before. "
-     "SMC_NEW_CONTEXT: its header names the context now in force, not the new ID (new MSB, old LSB), and "
-     "its MAC-I is not valid under the K_NRP-sess of the new Nonce_1 and the old Nonce_2. REPLAY: it is a "
+     "SMC_NEW_CONTEXT: its header names the context now in force, not the new ID (new MSB, old LSB), and its "
+     "MAC-I is not valid under the K_NRP-sess of the new Nonce_1 and the old Nonce_2. REPLAY: it is a "
      "protected message sent twice, COUNT 0 again on the same context, BEARER and DIRECTION. The initiator "
      "rejects it with #7",
      "NONCE_REUSE",
@@ -275,8 +259,8 @@ const std::vector<CatalogueEntry> kNormative{
      [](Sim& s) { two(s, plain(), fooled(Fool::smc_replayed)); },
      {"REPLAY", "SMC_NEW_CONTEXT"}},
     {"fool-echo-duplicates",
-     "Fooling SMC_ECHO_CAPS: the request has nea [NEA0, NEA2], the SMC echoes [NEA2, NEA2]: as many "
-     "entries, each of them requested, but NEA0 is missing from the set; the initiator rejects it with #8",
+     "Fooling SMC_ECHO_CAPS: the request has nea [NEA0, NEA2], the SMC echoes [NEA2, NEA2]: as many entries, "
+     "each of them requested, but NEA0 is missing from the set; the initiator rejects it with #8",
      "SMC_ECHO_CAPS", "conform-plain", false, false, [](Sim& s) { one(s, fooled(Fool::echo_duplicates)); }},
     {"fool-echo-reordered",
      "Conforming: the SMC echoes nea [NEA2, NEA0] for the requested [NEA0, NEA2]; the order is not "
@@ -285,9 +269,9 @@ const std::vector<CatalogueEntry> kNormative{
      "", "conform-plain", false, false, [](Sim& s) { one(s, fooled(Fool::echo_reordered)); }},
     {"fool-count-reset-old-ctx",
      "Fooling REPLAY: after a completed re-keying, the second re-keying's SMC arrives and the initiator "
-     "restarts COUNT: its next DATA, still under the context made by the first re-keying (the old one of "
-     "the second), carries COUNT 0 with a valid MAC-I, below the COUNT 1 it already used there on that "
-     "BEARER and DIRECTION; the re-keying then completes",
+     "restarts COUNT: its next DATA, still under the context made by the first re-keying (the old one of the "
+     "second), carries COUNT 0 with a valid MAC-I, below the COUNT 1 it already used there on that BEARER "
+     "and DIRECTION; the re-keying then completes",
      "REPLAY", "conform-two-rekeys", false, false,
      [](Sim& s) { two(s, plain(), fooled(Fool::count_reset)); }},
     {"fool-response-copied-mac",

@@ -49,8 +49,7 @@ void one(Sim& sim, const RekeyPlan& p) { run_seed_rekey(sim, p); }
 const std::vector<CatalogueEntry> kSeed{
     {"seed-conform-plain",
      "Conforming (seed): Direct Rekeying Request, SMC under a new random context, Complete, Rekeying Accept, "
-     "with "
-     "DATA before, during and after",
+     "with DATA before, during and after",
      "", "", false, false, [](Sim& s) { one(s, plain()); }},
     {"seed-conform-reauth", "Conforming (seed): Re-auth flag set; authentication runs before the SMC", "", "",
      false, false, [](Sim& s) { one(s, reauth()); }},
@@ -81,14 +80,12 @@ const std::vector<CatalogueEntry> kSeed{
      "seed-conform-plain", false, false, [](Sim& s) { one(s, plain(Mutation::req_contents)); }},
     {"seed-viol-reauth-forces-auth",
      "Violation REAUTH_FORCES_AUTH (seed): Re-auth flag set but the target sends the SMC without "
-     "authenticating; "
-     "the initiator does not complete",
+     "authenticating; the initiator does not complete",
      "REAUTH_FORCES_AUTH", "seed-conform-reauth", false, false,
      [](Sim& s) { one(s, reauth(Mutation::reauth_forces_auth)); }},
     {"seed-viol-smc-new-context",
      "Violation SMC_NEW_CONTEXT (seed): the SMC is protected under the context in force; the initiator does "
-     "not "
-     "complete",
+     "not complete",
      "SMC_NEW_CONTEXT", "seed-conform-plain", false, false,
      [](Sim& s) { one(s, plain(Mutation::smc_new_context)); }},
     {"seed-viol-smc-echo-caps",
@@ -101,8 +98,7 @@ const std::vector<CatalogueEntry> kSeed{
      [](Sim& s) { one(s, plain(Mutation::algs_allowed)); }},
     {"seed-viol-activation-unchanged",
      "Violation ACTIVATION_UNCHANGED (seed): Chosen_algs has NEA0 while NEA2 is in force; the initiator does "
-     "not "
-     "complete",
+     "not complete",
      "ACTIVATION_UNCHANGED", "seed-conform-plain", false, false,
      [](Sim& s) { one(s, plain(Mutation::activation_unchanged)); }},
     {"seed-viol-complete-new-context",
