@@ -5,6 +5,7 @@
 #include "pc5check/machine/builtins.h"
 #include "pc5check/spec/spec.h"
 #include "spec/json_reader.h"
+#include "trace/names.h"
 
 #include <algorithm>
 #include <charconv>
@@ -1330,11 +1331,14 @@ Expected<Spec> Loader::load(const json& doc)
         return tl::make_unexpected(h.error());
     }
 
-    // Enumerations fixed by the trace contract (docs/trace-format.md).
-    spec_.enums.push_back(make_enum("Nea", {"NEA0", "NEA1", "NEA2", "NEA3"}));
-    spec_.enums.push_back(make_enum("Nia", {"NIA0", "NIA1", "NIA2", "NIA3"}));
-    spec_.enums.push_back(make_enum("Role", {"initiator", "target"}));
-    spec_.enums.push_back(make_enum("Policy", {"NOT_NEEDED", "PREFERRED", "REQUIRED"}));
+    // Enumerations fixed by the trace contract (docs/trace-format.md), spelled as the trace reader
+    // spells them (trace/names.h). Policy lists its names from NOT_NEEDED to REQUIRED
+    // (docs/spec-language.md section 2), the reverse of the trace reader's list.
+    spec_.enums.push_back(make_enum("Nea", trace::detail::nea_names()));
+    spec_.enums.push_back(make_enum("Nia", trace::detail::nia_names()));
+    spec_.enums.push_back(make_enum("Role", trace::detail::role_names()));
+    const auto& policies = trace::detail::policy_names();
+    spec_.enums.push_back(make_enum("Policy", {policies.rbegin(), policies.rend()}));
 
     if (auto r = load_messages(doc); !r) {
         return tl::make_unexpected(r.error());
