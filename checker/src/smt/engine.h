@@ -12,6 +12,8 @@
 #include "pc5check/machine/builtins.h"
 #include "smt/functions.h"
 #include "smt/slices.h"
+#include "smt/solver_limits.h"
+#include "smt/terms.h"
 
 #include <algorithm>
 #include <chrono>
@@ -35,130 +37,6 @@ using expr::NodeKind;
 using expr::Type;
 using expr::TypeKind;
 using expr::Value;
-
-/// A value the trace does not fix: whether it is there, and what it is (free when not there, so a
-/// use of an absent value behaves like the concrete `unknown`).
-struct Term {
-    z3::expr present;
-    z3::expr value;
-};
-
-/// Known (or absent) value, or a term. A Value here is never Unknown.
-using Sym = std::variant<Value, Term>;
-
-/// Shortest time limit handed to Z3 (shorter ones can hang its timer thread in 4.8.12).
-constexpr unsigned kMinSolverMs = 50;
-/// Time limit of one query that only refines the report (never the verdict).
-constexpr unsigned kProofQueryMs = 200;
-/// Events whose state is kept for the state table of a violation found by the solver.
-constexpr std::size_t kHistoryEvents = 2000;
-/// Time all such queries of one trace may take together.
-constexpr unsigned kProofTotalMs = 2000;
-
-/// Z3 integer that no int64 can equal: "no entry" in a map.
-constexpr const char* kNoEntry = "1180591620717411303424"; // 2^70
-
-/// A value the trace leaves open, as reported in assumptions.
-struct Leaf {
-    std::string what; ///< "event 4: sec.mac (MAC-I not logged)"
-    Type type;
-    std::optional<z3::expr> present; ///< when its presence is open too
-    z3::expr value;
-};
-
-/// A rule check at one step that the trace does not decide.
-struct Instance {
-    const spec::Rule* rule = nullptr;
-    const spec::Check* check = nullptr;
-    std::size_t event = 0;           ///< event index (for an inserted message: the event it precedes)
-    bool hidden = false;             ///< at an unlogged message the solver may insert
-    std::size_t slot = 0;            ///< which inserted-message slot, when hidden
-    z3::expr holds;                  ///< applies => assert
-    z3::expr literal;                ///< check!i
-    std::vector<std::size_t> leaves; ///< open values it depends on (capped)
-    bool leaves_truncated = false;
-    machine::Finding finding; ///< pre-rendered (offender, templates), outcome filled in later
-};
-
-/// What one step reads besides the state.
-struct StepInput {
-    std::unordered_map<std::string, Sym> fields;
-    Sym msg{Value{}};
-    Sym from{Value{}};
-    std::size_t event = 0;
-    bool hidden = false;
-    std::size_t slot = 0;
-    std::optional<z3::expr> active;    ///< hidden slots: the message was really sent
-    std::optional<z3::expr> delivered; ///< one-UE logs: the peer received what the observer sent
-    /// prove/query: the attacker, not the sender, put the message on the air (the sender's send
-    /// transitions do not fire, the checks blaming the sender do not bind, the link does not see it).
-    std::optional<z3::expr> injected;
-    const trace::Event* observed = nullptr;
-};
-
-/// Capped dependency set.
-struct Deps {
-    std::vector<std::size_t> leaves;
-    bool truncated = false;
-    void add(std::size_t leaf)
-    {
-        if (std::find(leaves.begin(), leaves.end(), leaf) != leaves.end()) {
-            return;
-        }
-        if (leaves.size() >= 12) {
-            truncated = true;
-            return;
-        }
-        leaves.push_back(leaf);
-    }
-    void add(const Deps& other)
-    {
-        for (const auto l : other.leaves) {
-            add(l);
-        }
-        truncated = truncated || other.truncated;
-    }
-};
-
-/// A Z3 context made through the C API: under a tight memory limit Z3 cannot even create one, and
-/// z3::context would then use the null handle. The z3++ view exists only when the context does.
-class SolverContext {
-  public:
-    SolverContext() : owner_(make(), &Z3_del_context)
-    {
-        if (owner_) {
-            view_.emplace(owner_.get());
-        }
-    }
-    [[nodiscard]] bool ok() const { return view_.has_value(); }
-    [[nodiscard]] z3::context& get() { return (*view_)(); }
-
-  private:
-    static Z3_context make()
-    {
-        Z3_config config = Z3_mk_config();
-        Z3_context raw = Z3_mk_context_rc(config);
-        Z3_del_config(config);
-        return raw;
-    }
-    std::unique_ptr<std::remove_pointer_t<Z3_context>, decltype(&Z3_del_context)> owner_;
-    std::optional<z3::scoped_context> view_; ///< does not own the context; declared last, destroyed first
-};
-
-/// Whether a Z3 message or reason_unknown says its memory limit (memory_max_size, from
-/// --solver-memory-mb) was hit: a limit, not a failure. The one detector of every solver user.
-[[nodiscard]] inline bool is_memory_out(std::string_view what)
-{
-    return what.find("memory") != std::string_view::npos;
-}
-
-/// is_memory_out for an exception; a check Z3 cancels itself when the limit is reached says "canceled"
-/// (the engine never interrupts a check, so a cancel there is the memory limit).
-[[nodiscard]] inline bool out_of_memory(const z3::exception& e)
-{
-    const std::string_view msg = e.msg();
-    return is_memory_out(msg) || msg.find("canceled") != std::string_view::npos;
-}
 
 class Engine;
 

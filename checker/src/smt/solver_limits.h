@@ -1,0 +1,62 @@
+#pragma once
+/// \file The symbolic engine's limits: time limits of the queries that refine a report, and the solver
+/// context and memory-out detection every solver user shares. Private to checker/src/smt.
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <type_traits>
+#include <z3++.h>
+
+namespace pc5check::smt::detail {
+
+/// Shortest time limit handed to Z3 (shorter ones can hang its timer thread in 4.8.12).
+constexpr unsigned kMinSolverMs = 50;
+/// Time limit of one query that only refines the report (never the verdict).
+constexpr unsigned kProofQueryMs = 200;
+/// Events whose state is kept for the state table of a violation found by the solver.
+constexpr std::size_t kHistoryEvents = 2000;
+/// Time all such queries of one trace may take together.
+constexpr unsigned kProofTotalMs = 2000;
+
+/// A Z3 context made through the C API: under a tight memory limit Z3 cannot even create one, and
+/// z3::context would then use the null handle. The z3++ view exists only when the context does.
+class SolverContext {
+  public:
+    SolverContext() : owner_(make(), &Z3_del_context)
+    {
+        if (owner_) {
+            view_.emplace(owner_.get());
+        }
+    }
+    [[nodiscard]] bool ok() const { return view_.has_value(); }
+    [[nodiscard]] z3::context& get() { return (*view_)(); }
+
+  private:
+    static Z3_context make()
+    {
+        Z3_config config = Z3_mk_config();
+        Z3_context raw = Z3_mk_context_rc(config);
+        Z3_del_config(config);
+        return raw;
+    }
+    std::unique_ptr<std::remove_pointer_t<Z3_context>, decltype(&Z3_del_context)> owner_;
+    std::optional<z3::scoped_context> view_; ///< does not own the context; declared last, destroyed first
+};
+
+/// Whether a Z3 message or reason_unknown says its memory limit (memory_max_size, from
+/// --solver-memory-mb) was hit: a limit, not a failure. The one detector of every solver user.
+[[nodiscard]] inline bool is_memory_out(std::string_view what)
+{
+    return what.find("memory") != std::string_view::npos;
+}
+
+/// is_memory_out for an exception; a check Z3 cancels itself when the limit is reached says "canceled"
+/// (the engine never interrupts a check, so a cancel there is the memory limit).
+[[nodiscard]] inline bool out_of_memory(const z3::exception& e)
+{
+    const std::string_view msg = e.msg();
+    return is_memory_out(msg) || msg.find("canceled") != std::string_view::npos;
+}
+} // namespace pc5check::smt::detail
