@@ -101,6 +101,16 @@ class Engine {
     void system_begin(const Attacker& attacker, bool arbitrary);
     /// Adds one message of the system (sent or injected, delivered or dropped).
     void system_step();
+    /// A step's field, which the system's steps always leave open.
+    [[nodiscard]] static z3::expr system_field(const StepInput& in, const std::string& name);
+    /// A pdu determines the message it carries: type, IEs and the K_NRP-sess ID of its header.
+    void bind_pdu(const StepInput& in);
+    /// The MAC-I an honest sender computes for the step's PDU (algorithm and key open).
+    [[nodiscard]] z3::expr honest_mac(const StepInput& in, const std::string& at);
+    /// What the attacker can put on the air at this step: a replay of an earlier message, or (forge) a
+    /// message whose MAC-I it knows.
+    [[nodiscard]] z3::expr attacker_can_send(const StepInput& in, const std::string& at);
+    [[nodiscard]] z3::expr attacker_knows_mac(const StepInput& in, const std::string& at);
     /// `formula` over the state after step `k` (0: the initial state) and the message of step `k`.
     [[nodiscard]] z3::expr system_formula(const expr::Node& formula, std::size_t k);
     /// Whether `formula` reads the message of a step (so it says nothing about the initial state).

@@ -308,15 +308,39 @@ void Engine::system_step()
     in.injected = injected;
     in.delivered = injected || !dropped;
 
-    const auto field = [&](const std::string& name) { return std::get<Term>(in.fields.at(name)); };
+    bind_pdu(in);
+    // An honest UE's MAC-I is a real one, under a key it holds (which key: the rules say where it
+    // matters); it is not a value the solver may pick to suit a later forgery.
+    const z3::expr real = honest_mac(in, at);
+    solver_.add(
+        z3::implies(!injected && system_field(in, "sec.protected"), system_field(in, "sec.mac") == real));
+    if (attacker_.injects()) {
+        solver_.add(z3::implies(injected, attacker_can_send(in, at)));
+    }
+
+    step(in, ctx_.bool_val(true));
+    system_steps_.push_back(SystemMessage{std::move(in), injected, dropped});
+    if (bottom_) {
+        solver_.add(std::get<Term>(system_steps_.back().in.fields.at("sec.mac")).value != *bottom_);
+    }
+    system_states_.push_back(state_);
+}
+
+z3::expr Engine::system_field(const StepInput& in, const std::string& name)
+{
+    return std::get<Term>(in.fields.at(name)).value;
+}
+
+void Engine::bind_pdu(const StepInput& in)
+{
     // A pdu determines the message: type and every IE (presence and value).
-    const z3::expr pdu = field("pdu").value;
-    solver_.add(functions_.apply(prefix_ + "pdu!msg", {pdu}, ctx_.int_sort()) == field("msg").value);
+    const z3::expr pdu = system_field(in, "pdu");
+    solver_.add(functions_.apply(prefix_ + "pdu!msg", {pdu}, ctx_.int_sort()) == system_field(in, "msg"));
     // The MAC-I covers the PDCP header too (TS 38.323 5.9), so the K_NRP-sess ID it names is bound as
     // well: the attacker cannot move a protected PDU to another context by rewriting the header.
-    solver_.add(z3::implies(field("sec.protected").value,
+    solver_.add(z3::implies(system_field(in, "sec.protected"),
                             functions_.apply(prefix_ + "pdu!sec.ctx", {pdu}, ctx_.int_sort()) ==
-                                field("sec.ctx").value));
+                                system_field(in, "sec.ctx")));
     for (const auto& [name, value] : in.fields) {
         if (!name.starts_with("ie.")) {
             continue;
@@ -327,82 +351,73 @@ void Engine::system_step()
         solver_.add(z3::implies(
             t.present, functions_.apply(prefix_ + "pdu!" + name, {pdu}, t.value.get_sort()) == t.value));
     }
+}
 
-    // An honest UE's MAC-I is a real one, under a key it holds (which key: the rules say where it
-    // matters); it is not a value the solver may pick to suit a later forgery.
-    {
-        const Type nia_type = Type::enumeration(spec_.find_enum("Nia"));
+z3::expr Engine::honest_mac(const StepInput& in, const std::string& at)
+{
+    const Type nia_type = Type::enumeration(spec_.find_enum("Nia"));
+    const z3::expr alg = open_value(at + "integrity algorithm of the sender", nia_type, std::nullopt).value;
+    const z3::expr key =
+        open_value(at + "K_NRP-sess the sender protects with", Type::bytes(), std::nullopt).value;
+    return system_apply("nia",
+                        {alg, system_apply("nrpik", {key, alg}, bytes_sort_), system_field(in, "sec.count"),
+                         system_field(in, "sec.bearer"), system_field(in, "sec.direction"),
+                         system_field(in, "pdu")},
+                        bytes_sort_);
+}
+
+z3::expr Engine::attacker_can_send(const StepInput& in, const std::string& at)
+{
+    const z3::expr prot = system_field(in, "sec.protected");
+    const auto same_as = [&](const SystemMessage& earlier) {
+        z3::expr same = ctx_.bool_val(true);
+        for (const char* n : {"msg", "from", "pdu", "sec.protected"}) {
+            same = same && system_field(in, n) == system_field(earlier.in, n);
+        }
+        z3::expr sec_same = ctx_.bool_val(true);
+        for (const char* n : {"sec.ctx", "sec.count", "sec.bearer", "sec.direction", "sec.mac"}) {
+            sec_same = sec_same && system_field(in, n) == system_field(earlier.in, n);
+        }
+        return same && z3::implies(prot, sec_same);
+    };
+    z3::expr replay = ctx_.bool_val(false);
+    for (const auto& earlier : system_steps_) {
+        replay = replay || same_as(earlier);
+    }
+    return attacker_.forge ? replay || attacker_knows_mac(in, at) : replay;
+}
+
+z3::expr Engine::attacker_knows_mac(const StepInput& in, const std::string& at)
+{
+    const z3::expr mac = system_field(in, "sec.mac");
+    z3::expr knows =
+        !system_field(in, "sec.protected") || mac == literal(Value::bytes({0, 0, 0, 0}), Type::bytes());
+    for (const auto& earlier : system_steps_) {
+        knows = knows ||
+                (system_field(earlier.in, "sec.protected") && mac == system_field(earlier.in, "sec.mac"));
+    }
+    const Type nia_type = Type::enumeration(spec_.find_enum("Nia"));
+    const auto mac_under = [&](const z3::expr& ksess) {
         const z3::expr alg =
-            open_value(at + "integrity algorithm of the sender", nia_type, std::nullopt).value;
-        const z3::expr key =
-            open_value(at + "K_NRP-sess the sender protects with", Type::bytes(), std::nullopt).value;
-        const z3::expr real =
-            system_apply("nia",
-                         {alg, system_apply("nrpik", {key, alg}, bytes_sort_), field("sec.count").value,
-                          field("sec.bearer").value, field("sec.direction").value, pdu},
-                         bytes_sort_);
-        solver_.add(z3::implies(!injected && field("sec.protected").value, field("sec.mac").value == real));
+            open_value(at + "algorithm of the attacker's MAC-I", nia_type, std::nullopt).value;
+        const z3::expr key = system_apply("nrpik", {ksess, alg}, bytes_sort_);
+        return mac == system_apply("nia",
+                                   {alg, key, system_field(in, "sec.count"), system_field(in, "sec.bearer"),
+                                    system_field(in, "sec.direction"), system_field(in, "pdu")},
+                                   bytes_sort_);
+    };
+    const auto init = [&](const char* n) { return term(system_init_.at(n), Type::bytes()).value; };
+    if (attacker_.compromise_sess) {
+        knows = knows || mac_under(init("init.k_nrp_sess"));
     }
-
-    // What the attacker can put on the air.
-    if (attacker_.injects()) {
-        const z3::expr prot = field("sec.protected").value;
-        const z3::expr mac = field("sec.mac").value;
-        const auto same_as = [&](const SystemMessage& earlier) {
-            z3::expr same = ctx_.bool_val(true);
-            for (const char* n : {"msg", "from", "pdu", "sec.protected"}) {
-                same = same && field(n).value == std::get<Term>(earlier.in.fields.at(n)).value;
-            }
-            z3::expr sec_same = ctx_.bool_val(true);
-            for (const char* n : {"sec.ctx", "sec.count", "sec.bearer", "sec.direction", "sec.mac"}) {
-                sec_same = sec_same && field(n).value == std::get<Term>(earlier.in.fields.at(n)).value;
-            }
-            return same && z3::implies(prot, sec_same);
-        };
-        z3::expr replay = ctx_.bool_val(false);
-        for (const auto& earlier : system_steps_) {
-            replay = replay || same_as(earlier);
-        }
-        z3::expr can = replay;
-        if (attacker_.forge) {
-            z3::expr knows = !prot || mac == literal(Value::bytes({0, 0, 0, 0}), Type::bytes());
-            for (const auto& earlier : system_steps_) {
-                knows = knows || (std::get<Term>(earlier.in.fields.at("sec.protected")).value &&
-                                  mac == std::get<Term>(earlier.in.fields.at("sec.mac")).value);
-            }
-            const Type nia_type = Type::enumeration(spec_.find_enum("Nia"));
-            const auto mac_under = [&](const z3::expr& ksess) {
-                const z3::expr alg =
-                    open_value(at + "algorithm of the attacker's MAC-I", nia_type, std::nullopt).value;
-                const z3::expr key = system_apply("nrpik", {ksess, alg}, bytes_sort_);
-                return mac == system_apply("nia",
-                                           {alg, key, field("sec.count").value, field("sec.bearer").value,
-                                            field("sec.direction").value, pdu},
-                                           bytes_sort_);
-            };
-            const auto init = [&](const char* n) { return term(system_init_.at(n), Type::bytes()).value; };
-            if (attacker_.compromise_sess) {
-                knows = knows || mac_under(init("init.k_nrp_sess"));
-            }
-            if (attacker_.compromise_knrp) {
-                const z3::expr n1 =
-                    open_value(at + "Nonce_1 the attacker derives with", Type::bytes(), std::nullopt).value;
-                const z3::expr n2 =
-                    open_value(at + "Nonce_2 the attacker derives with", Type::bytes(), std::nullopt).value;
-                knows =
-                    knows || mac_under(system_apply("k_nrp_sess", {init("init.k_nrp"), n1, n2}, bytes_sort_));
-            }
-            can = can || knows;
-        }
-        solver_.add(z3::implies(injected, can));
+    if (attacker_.compromise_knrp) {
+        const z3::expr n1 =
+            open_value(at + "Nonce_1 the attacker derives with", Type::bytes(), std::nullopt).value;
+        const z3::expr n2 =
+            open_value(at + "Nonce_2 the attacker derives with", Type::bytes(), std::nullopt).value;
+        knows = knows || mac_under(system_apply("k_nrp_sess", {init("init.k_nrp"), n1, n2}, bytes_sort_));
     }
-
-    step(in, ctx_.bool_val(true));
-    system_steps_.push_back(SystemMessage{std::move(in), injected, dropped});
-    if (bottom_) {
-        solver_.add(std::get<Term>(system_steps_.back().in.fields.at("sec.mac")).value != *bottom_);
-    }
-    system_states_.push_back(state_);
+    return knows;
 }
 
 bool Engine::mentions(const expr::Node& tree, const std::function<bool(const expr::Node&)>& pred)
