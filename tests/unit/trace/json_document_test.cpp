@@ -243,13 +243,12 @@ TEST_SUITE("trace")
                 const std::string_view words(message);
                 const bool literal = words.find("invalid literal; last read: '") != std::string_view::npos;
                 if (literal) {
-                    // The same sentence; nlohmann's excerpt ends with the parser's.
+                    // The same sentence; nlohmann's excerpt ends with the parser's, and what follows it
+                    // (the closing quote, "; expected ...") is the same.
                     const std::size_t cut =
                         words.find("last read: '") + std::string_view("last read: '").size();
                     CHECK(ascii.find(words.substr(0, cut)) != std::string::npos);
-                    const std::size_t close = words.find('\'', cut);
-                    const std::string excerpt(words.substr(cut, close - cut));
-                    CHECK(ascii.find(excerpt + "'") != std::string::npos);
+                    CHECK(ascii.find(words.substr(cut)) != std::string::npos);
                 } else {
                     CHECK(ascii.find(message) != std::string::npos);
                 }
