@@ -612,10 +612,12 @@ class Machine::ReplayStep {
     using Cond = bool;
     using Transition = Candidate;
 
+    /// `snapshot_on_violation`: render the state before the event when it breaks a rule.
     ReplayStep(Machine& machine, const trace::Event& ev, const MessagePlan& plan, EventEnv& env,
-               StepRecord& record, std::vector<Finding>& findings, PassCounts& passes)
+               StepRecord& record, std::vector<Finding>& findings, PassCounts& passes, Attack attack,
+               bool snapshot_on_violation)
         : m_(machine), ev_(ev), plan_(plan), env_(env), record_(record), findings_(findings), passes_(passes),
-          findings_before_(findings.size())
+          findings_before_(findings.size()), attack_(attack), snapshot_on_violation_(snapshot_on_violation)
     {
     }
 
@@ -626,8 +628,8 @@ class Machine::ReplayStep {
     [[nodiscard]] static bool negate(bool a) { return !a; }
 
     [[nodiscard]] bool sent_by(trace::Role r) const { return ev_.from == r; }
-    [[nodiscard]] bool injected() const { return injected_; }
-    [[nodiscard]] bool delivered() const { return !dropped_; }
+    [[nodiscard]] bool injected() const { return attack_.injected; }
+    [[nodiscard]] bool delivered() const { return !attack_.dropped; }
     [[nodiscard]] bool per_sender(bool if_initiator, bool if_target) const
     {
         return ev_.from == trace::Role::initiator ? if_initiator : if_target;
@@ -673,10 +675,6 @@ class Machine::ReplayStep {
     void checked();
     void fire(bool when, const Candidate& c);
 
-    bool injected_ = false;
-    bool dropped_ = false;
-    bool snapshot_on_violation_ = false;
-
   private:
     Machine& m_;
     const trace::Event& ev_;
@@ -686,6 +684,8 @@ class Machine::ReplayStep {
     std::vector<Finding>& findings_;
     PassCounts& passes_;
     std::size_t findings_before_;
+    Attack attack_;
+    bool snapshot_on_violation_;
 };
 
 /// A check: `when` false skips it, unknown gives an unverified finding; else `assert` true counts a
@@ -788,28 +788,29 @@ bool Machine::update_in_place(const Program::Effect& e, const expr::Env& env)
 
 /// The attacker annotations of a counterexample of `prove` for one event (honoured only when the caller
 /// kept them: check --attacker-steps), recorded as an assumption.
-void Machine::attacker_annotations(const trace::Event& ev, std::size_t event_index, StepRecord& record,
-                                   bool& injected, bool& dropped) const
+Machine::Attack Machine::attacker_annotations(const trace::Event& ev, std::size_t event_index,
+                                              StepRecord& record) const
 {
-    injected = false;
-    dropped = false;
+    Attack attack;
     if (!trace_->attacker_steps) {
-        return;
+        return attack;
     }
     for (const auto& a : trace_->trace->attacker_steps) {
         if (a.event == event_index) {
-            injected = injected || a.injected;
-            dropped = dropped || !a.injected;
+            attack.injected = attack.injected || a.injected;
+            attack.dropped = attack.dropped || !a.injected;
         }
     }
-    if (injected || dropped) {
+    if (attack.injected || attack.dropped) {
         record.assumptions.push_back(
             "event " + std::to_string(event_index) + " (" + ev.msg + "): " +
-            (injected ? std::string("injected by the attacker, not sent by the ") + trace::to_string(ev.from)
-                      : std::string("dropped by the attacker, never received by the ") +
-                            trace::to_string(other(ev.from))) +
+            (attack.injected
+                 ? std::string("injected by the attacker, not sent by the ") + trace::to_string(ev.from)
+                 : std::string("dropped by the attacker, never received by the ") +
+                       trace::to_string(other(ev.from))) +
             " (attacker_steps)");
     }
+    return attack;
 }
 
 StepRecord Machine::run(const trace::Event& ev, std::size_t event_index, const MessagePlan& plan,
@@ -820,9 +821,7 @@ StepRecord Machine::run(const trace::Event& ev, std::size_t event_index, const M
     }
     StepRecord record;
     record.index = event_index;
-    bool injected = false;
-    bool dropped = false;
-    attacker_annotations(ev, event_index, record, injected, dropped);
+    const Attack attack = attacker_annotations(ev, event_index, record);
 
     // run() evaluates only the spec's trees (guards, checks, templates, effects).
     EventEnv env(state_, *program_, false, slots_, program_->names_, spec_->slots_verified, def_values_);
@@ -830,10 +829,7 @@ StepRecord Machine::run(const trace::Event& ev, std::size_t event_index, const M
         slots_[program_->enabled_slot_] = env.enabled();
     }
     updates_.clear();
-    ReplayStep domain{*this, ev, plan, env, record, findings, passes};
-    domain.injected_ = injected;
-    domain.dropped_ = dropped;
-    domain.snapshot_on_violation_ = snapshot_on_violation;
+    ReplayStep domain{*this, ev, plan, env, record, findings, passes, attack, snapshot_on_violation};
     machine::step(domain);
 
     // The last update of a variable wins, as when they were assigned in order; applied last to first,

@@ -206,9 +206,14 @@ class Machine {
 
     /// put/insert of an effect into its own variable, as an in-place update when all is known.
     [[nodiscard]] bool update_in_place(const Program::Effect& e, const expr::Env& env);
-    /// The attacker annotations of an event (check --attacker-steps), recorded as an assumption.
-    void attacker_annotations(const trace::Event& ev, std::size_t event_index, StepRecord& record,
-                              bool& injected, bool& dropped) const;
+    /// What the attacker did to an event, by the trace's annotations (check --attacker-steps).
+    struct Attack {
+        bool injected = false; ///< the attacker, not the named sender, put it on the air
+        bool dropped = false;  ///< the receiver never got it
+    };
+    /// The attacker annotations of an event, recorded as an assumption.
+    [[nodiscard]] Attack attacker_annotations(const trace::Event& ev, std::size_t event_index,
+                                              StepRecord& record) const;
 
     class SlotSink;
     class ReplayStep; ///< the replay's value domain of the step (step.h)
