@@ -727,6 +727,12 @@ class Engine::WitnessWriter {
         }
     }
 
+    /// Whether a logged key's K_NRP ID has these 16 MSBs.
+    [[nodiscard]] static auto same_msbs(std::uint32_t msbs)
+    {
+        return [msbs](const trace::KeyEntry& e) { return (e.k_nrp_id >> 16U) == msbs; };
+    }
+
     void log_keys_by_msbs(trace::Trace& t)
     {
         for (const auto& a : e_.applications_) {
@@ -735,11 +741,7 @@ class Engine::WitnessWriter {
             }
             const auto msbs = static_cast<std::uint32_t>(int_of(a.args[0], 0) & 0xFFFF);
             const trace::Bytes key = bytes_of(a.result, crypto::kKNrpOctets);
-            bool known = false;
-            for (const auto& e : t.keys) {
-                known = known || (e.k_nrp_id >> 16U) == msbs;
-            }
-            if (!known) {
+            if (std::none_of(t.keys.begin(), t.keys.end(), same_msbs(msbs))) {
                 t.keys.push_back(trace::KeyEntry{msbs << 16U, key});
             }
         }
@@ -756,9 +758,10 @@ class Engine::WitnessWriter {
             }
             const auto msbs = static_cast<std::uint32_t>(int_of(a.args[1], 0) & 0xFFFF);
             const trace::Bytes key = bytes_of(a.result, crypto::kKNrpOctets);
-            const auto same_msbs = [msbs](const trace::KeyEntry& e) { return (e.k_nrp_id >> 16U) == msbs; };
             if (std::any_of(t.keys.begin(), t.keys.end(),
-                            [&](const trace::KeyEntry& e) { return same_msbs(e) && e.k_nrp == key; })) {
+                            [&, same = same_msbs(msbs)](const trace::KeyEntry& e) {
+                                return same(e) && e.k_nrp == key;
+                            })) {
                 continue;
             }
             std::uint32_t lsbs = 0;
