@@ -1,11 +1,141 @@
-/// \file The Z3 encoding of the expression AST (Engine's terms, operators, builtins and external functions;
-/// declared in engine.h).
+/// \file The Z3 encoding of the expression AST: the environment, terms, operators, builtins and external
+/// functions (declared in encoding.h).
 
-#include "smt/engine.h"
+#include "smt/encoding.h"
+
+#include "pc5check/common/hex.h"
+#include "pc5check/crypto/sizes.h"
 
 namespace pc5check::smt::detail {
 
-z3::sort Engine::sort_of(const Type& t)
+Value ConcreteEnv::lookup(const std::string& name) const { return encoding_.concrete(name); }
+
+bool mentions(const Node& tree, const std::function<bool(const Node&)>& pred)
+{
+    std::set<const Node*> seen;
+    std::vector<const Node*> todo{&tree};
+    while (!todo.empty()) {
+        const Node* n = todo.back();
+        todo.pop_back();
+        if (!seen.insert(n).second) {
+            continue;
+        }
+        if (pred(*n)) {
+            return true;
+        }
+        for (const auto& a : n->args) {
+            if (a) {
+                todo.push_back(a.get());
+            }
+        }
+    }
+    return false;
+}
+
+Encoding::Encoding(const spec::Spec& spec, const trace::Trace& trace, const SymbolicOptions& options,
+                   z3::context& ctx, Purpose purpose)
+    : spec_(spec), trace_(trace), options_(options), purpose_(purpose),
+      pe_(options.partial_evaluation && purpose != Purpose::lint), ctx_(ctx), solver_(ctx_),
+      bytes_sort_(ctx_.uninterpreted_sort("Bytes")),
+      bytes_id_(ctx_.function("bytes_id", bytes_sort_, ctx_.int_sort())),
+      bytes_len_(ctx_.function("len", bytes_sort_, ctx_.int_sort())), no_entry_(ctx_.int_val(kNoEntry)),
+      cenv_(*this), scope_(spec.scope), functions_(ctx)
+{
+    machine::bind_trace_keys(scope_, trace.keys);
+    msg_names_ = &spec.find_enum("Msg")->names;
+}
+
+Value Encoding::concrete(const std::string& name) const
+{
+    const Sym* s = find(name);
+    if (s == nullptr) {
+        if (const auto it = params_.find(name); it != params_.end()) {
+            return it->second;
+        }
+        if (name.starts_with("ie.")) {
+            return Value::absent();
+        }
+        return Value::unknown("no such variable " + name);
+    }
+    if (const auto* v = std::get_if<Value>(s)) {
+        return *v;
+    }
+    return Value::unknown("open");
+}
+
+const Sym* Encoding::find(const std::string& name) const
+{
+    if (fields_ != nullptr) {
+        if (const auto it = fields_->find(name); it != fields_->end()) {
+            return &it->second;
+        }
+    }
+    if (const auto it = state_.find(name); it != state_.end()) {
+        return &it->second;
+    }
+    if (name == "enabled" && enabled_) {
+        return &*enabled_;
+    }
+    return nullptr;
+}
+
+Sym Encoding::lookup(const std::string& name, const Type& type)
+{
+    if (const Sym* s = find(name)) {
+        return normal(*s, type);
+    }
+    if (const auto it = params_.find(name); it != params_.end()) {
+        return normal(Sym{it->second}, type);
+    }
+    PC5CHECK_ASSERT(name.starts_with("ie.") && "type checker accepted a name the engine does not provide");
+    return normal(Sym{Value::absent()}, type);
+}
+
+bool Encoding::reads_known(const Node& n)
+{
+    const auto it = reads_known_.find(&n);
+    if (it != reads_known_.end()) {
+        return it->second;
+    }
+    const bool r = mentions(n, [](const Node& x) {
+        return x.kind == NodeKind::call && expr::builtin_of(x) == expr::Builtin::known;
+    });
+    reads_known_.emplace(&n, r);
+    return r;
+}
+
+void Encoding::collect_deps(const z3::expr& e, Deps& out, std::unordered_map<unsigned, bool>& seen)
+{
+    const unsigned id = Z3_get_ast_id(ctx_, e);
+    if (seen.count(id) != 0) {
+        return;
+    }
+    seen[id] = true;
+    if (const auto it = deps_.find(id); it != deps_.end()) {
+        out.add(it->second);
+        return;
+    }
+    if (e.is_app()) {
+        for (unsigned i = 0; i < e.num_args(); ++i) {
+            collect_deps(e.arg(i), out, seen);
+        }
+    } else if (e.is_quantifier() || e.is_lambda()) {
+        collect_deps(e.body(), out, seen);
+    }
+}
+
+Deps Encoding::deps_of(const Sym& s)
+{
+    Deps d;
+    if (const auto* t = std::get_if<Term>(&s)) {
+        std::unordered_map<unsigned, bool> seen;
+        collect_deps(t->present, d, seen);
+        collect_deps(t->value, d, seen);
+    }
+    return d;
+}
+
+z3::sort Encoding::sort_of(const Type& t)
 {
     switch (t.kind) {
     case TypeKind::boolean:
@@ -25,13 +155,13 @@ z3::sort Engine::sort_of(const Type& t)
     return ctx_.bool_sort();
 }
 
-z3::expr Engine::fresh(const Type& t, const std::string& prefix)
+z3::expr Encoding::fresh(const Type& t, const std::string& prefix)
 {
     const std::string name = prefix_ + prefix + "!" + std::to_string(fresh_++);
     return ctx_.constant(name.c_str(), sort_of(t));
 }
 
-z3::expr Engine::bytes_literal(const std::vector<std::uint8_t>& b)
+z3::expr Encoding::bytes_literal(const std::vector<std::uint8_t>& b)
 {
     if (const auto it = byte_literals_.find(b); it != byte_literals_.end()) {
         return it->second;
@@ -39,8 +169,8 @@ z3::expr Engine::bytes_literal(const std::vector<std::uint8_t>& b)
     const auto index = static_cast<int>(byte_literals_.size());
     z3::expr c = ctx_.constant(("bytes!" + std::to_string(index)).c_str(), bytes_sort_);
     z3::expr id = ctx_.int_val(index);
-    if (system_) {
-        // Two engines may share one solver (diff): the same octets are the same constant in both,
+    if (purpose_ != Purpose::trace) {
+        // Two encodings may share one solver (diff): the same octets are the same constant in both,
         // and the id is the octets read as a number (after a leading 1), the same in both.
         std::string name = "bytes!x";
         id = ctx_.int_val(1);
@@ -59,7 +189,7 @@ z3::expr Engine::bytes_literal(const std::vector<std::uint8_t>& b)
     return c;
 }
 
-z3::expr Engine::literal(const Value& v, const Type& t)
+z3::expr Encoding::literal(const Value& v, const Type& t)
 {
     if (const auto* b = std::get_if<bool>(&v.data)) {
         return ctx_.bool_val(*b);
@@ -92,7 +222,7 @@ z3::expr Engine::literal(const Value& v, const Type& t)
     return ctx_.bool_val(false);
 }
 
-Term Engine::lift(const Value& v, const Type& t)
+Term Encoding::lift(const Value& v, const Type& t)
 {
     if (v.is_absent()) {
         return {ctx_.bool_val(false), fresh(t, "absent")};
@@ -100,7 +230,7 @@ Term Engine::lift(const Value& v, const Type& t)
     return {ctx_.bool_val(true), literal(v, t)};
 }
 
-Term Engine::term(const Sym& s, const Type& t)
+Term Encoding::term(const Sym& s, const Type& t)
 {
     if (const auto* v = std::get_if<Value>(&s)) {
         return lift(*v, t);
@@ -108,7 +238,7 @@ Term Engine::term(const Sym& s, const Type& t)
     return std::get<Term>(s);
 }
 
-Sym Engine::normal(const Sym& s, const Type& t)
+Sym Encoding::normal(const Sym& s, const Type& t)
 {
     if (pe_) {
         if (const auto* term_value = std::get_if<Term>(&s)) {
@@ -121,7 +251,7 @@ Sym Engine::normal(const Sym& s, const Type& t)
     return term(s, t);
 }
 
-std::optional<Value> Engine::decode(const Term& t, const Type& type)
+std::optional<Value> Encoding::decode(const Term& t, const Type& type)
 {
     const z3::expr p = t.present.simplify();
     if (p.is_false()) {
@@ -133,7 +263,7 @@ std::optional<Value> Engine::decode(const Term& t, const Type& type)
     return decode_value(t.value.simplify(), type);
 }
 
-std::optional<Value> Engine::decode_value(const z3::expr& v, const Type& type)
+std::optional<Value> Encoding::decode_value(const z3::expr& v, const Type& type)
 {
     switch (type.kind) {
     case TypeKind::boolean:
@@ -166,7 +296,7 @@ std::optional<Value> Engine::decode_value(const z3::expr& v, const Type& type)
     return std::nullopt;
 }
 
-std::optional<Value> Engine::decode_array(z3::expr v, const Type& type)
+std::optional<Value> Encoding::decode_array(z3::expr v, const Type& type)
 {
     const bool is_set = type.kind == TypeKind::set;
     std::vector<std::pair<z3::expr, z3::expr>> stores;
@@ -218,9 +348,9 @@ std::optional<Value> Engine::decode_array(z3::expr v, const Type& type)
     return Value::map(std::move(map));
 }
 
-Sym Engine::encode(const Node& n)
+Sym Encoding::encode(const Node& n)
 {
-    if (pe_ && !(system_ && reads_known(n))) {
+    if (pe_ && !(purpose_ != Purpose::trace && reads_known(n))) {
         Value v = expr::evaluate(n, cenv_, scope_);
         if (!v.is_unknown()) {
             return v;
@@ -263,7 +393,7 @@ Sym Engine::encode(const Node& n)
     return Value::boolean(false);
 }
 
-Value Engine::evaluate_with(const Node& n, const std::vector<Value>& args)
+Value Encoding::evaluate_with(const Node& n, const std::vector<Value>& args)
 {
     Node copy;
     copy.kind = n.kind;
@@ -280,7 +410,7 @@ Value Engine::evaluate_with(const Node& n, const std::vector<Value>& args)
     return expr::evaluate(copy, cenv_, scope_);
 }
 
-std::optional<std::vector<Value>> Engine::known_args(const Node& n, const std::vector<Sym>& args)
+std::optional<std::vector<Value>> Encoding::known_args(const Node& n, const std::vector<Sym>& args)
 {
     std::vector<Value> out;
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -297,7 +427,7 @@ std::optional<std::vector<Value>> Engine::known_args(const Node& n, const std::v
     return out;
 }
 
-Sym Engine::binary(const Node& n)
+Sym Encoding::binary(const Node& n)
 {
     const auto op = expr::binary_op_of(n);
     PC5CHECK_ASSERT(op && "binary node with an unknown operator");
@@ -356,8 +486,8 @@ Sym Engine::binary(const Node& n)
     return Value::boolean(false);
 }
 
-z3::expr Engine::int64_op(expr::BinaryOp op, const std::string& spelling, const z3::expr& a,
-                          const z3::expr& b)
+z3::expr Encoding::int64_op(expr::BinaryOp op, const std::string& spelling, const z3::expr& a,
+                            const z3::expr& b)
 {
     z3::expr open = functions_.apply("op" + spelling, {a, b}, ctx_.int_sort());
     std::int64_t k = -1;
@@ -392,7 +522,7 @@ z3::expr Engine::int64_op(expr::BinaryOp op, const std::string& spelling, const 
     }
 }
 
-Sym Engine::call(const Node& n)
+Sym Encoding::call(const Node& n)
 {
     std::vector<Sym> args;
     args.reserve(n.args.size());
@@ -420,7 +550,7 @@ Sym Engine::call(const Node& n)
     return external(n, args, v);
 }
 
-Sym Engine::presence(const Node& n, expr::Builtin b, const std::vector<Sym>& args)
+Sym Encoding::presence(const Node& n, expr::Builtin b, const std::vector<Sym>& args)
 {
     const z3::expr t = ctx_.bool_val(true);
     if (b == expr::Builtin::present) {
@@ -429,31 +559,17 @@ Sym Engine::presence(const Node& n, expr::Builtin b, const std::vector<Sym>& arg
         }
         return normal(Term{t, std::get<Term>(args[0]).present}, n.type);
     }
-    if (system_) {
-        // In the system every value is there to see, as in the trace a counterexample becomes:
-        // known unless absent, computed from a missing input, or left open by the spec (FFS).
-        const Term a = term(args[0], n.args[0]->type);
-        z3::expr k = a.present;
-        if (n.args[0]->type.kind == TypeKind::bytes) {
-            k = k && a.value != system_bottom();
-        }
-        if (mentions(*n.args[0], [this](const Node& x) {
-                if (x.kind != NodeKind::call) {
-                    return false;
-                }
-                const auto f = scope_.functions.find(x.name);
-                return f != scope_.functions.end() && f->second.open;
-            })) {
-            k = ctx_.bool_val(false);
-        }
-        return normal(Term{t, k}, n.type);
-    }
+    return known_of(n, args);
+}
+
+Sym Encoding::known_of(const Node& n, const std::vector<Sym>& args)
+{
     // Fixed by the trace (or computed from what it fixes); an open value is not known.
     const auto k = known_args(n, args);
     return normal(Sym{Value::boolean(k.has_value())}, n.type);
 }
 
-Sym Engine::builtin(const Node& n, expr::Builtin b, const std::vector<z3::expr>& v)
+Sym Encoding::builtin(const Node& n, expr::Builtin b, const std::vector<z3::expr>& v)
 {
     const z3::expr t = ctx_.bool_val(true);
     switch (b) {
@@ -484,7 +600,7 @@ Sym Engine::builtin(const Node& n, expr::Builtin b, const std::vector<z3::expr>&
     return Value::boolean(false);
 }
 
-Sym Engine::external(const Node& n, const std::vector<Sym>& args, const std::vector<z3::expr>& v)
+Sym Encoding::external(const Node& n, const std::vector<Sym>& /*args*/, const std::vector<z3::expr>& v)
 {
     const z3::expr t = ctx_.bool_val(true);
     const auto f = scope_.functions.find(n.name);
@@ -492,26 +608,10 @@ Sym Engine::external(const Node& n, const std::vector<Sym>& args, const std::vec
     if (f->second.meaning.kind == expr::SolverMeaning::Kind::empty_map) {
         return Term{t, z3::const_array(ctx_.int_sort(), no_entry_)};
     }
-    if (!system_) {
-        return Term{t, functions_.apply(n.name, v, sort_of(n.type))};
-    }
-    // A receiver cannot compute a MAC-I or a key from an input the message did not carry: the
-    // result is a value no MAC-I on the air and no other derivation equals.
-    z3::expr all_present = ctx_.bool_val(true);
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        all_present = all_present && term(args[i], n.args[i]->type).present;
-    }
-    const z3::expr applied = system_apply(n.name, v, sort_of(n.type));
-    // Nor from inputs the real function refuses (replay: unknown, so the check is unverified):
-    // a run the solver finds never rests on a derivation replay cannot make.
-    const z3::expr ap = (all_present && accepted_inputs(f->second.meaning, v)).simplify();
-    if (ap.is_true() || applied.get_sort().id() != bytes_sort_.id()) {
-        return Term{t, applied};
-    }
-    return Term{t, z3::ite(ap, applied, system_bottom())};
+    return Term{t, functions_.apply(n.name, v, sort_of(n.type))};
 }
 
-z3::expr Engine::accepted_inputs(const expr::SolverMeaning& meaning, const std::vector<z3::expr>& v)
+z3::expr Encoding::accepted_inputs(const expr::SolverMeaning& meaning, const std::vector<z3::expr>& v)
 {
     z3::expr octets = ctx_.bool_val(true);
     z3::expr ranges = ctx_.bool_val(true);
@@ -536,7 +636,7 @@ z3::expr Engine::accepted_inputs(const expr::SolverMeaning& meaning, const std::
     return ranges && octets;
 }
 
-void Engine::add_fact(const Node& n, const std::vector<Value>& args, const Value& result)
+void Encoding::add_fact(const Node& n, const std::vector<Value>& args, const Value& result)
 {
     if (n.kind != NodeKind::call || result.is_absent() || !scope_.functions.contains(n.name)) {
         return;
@@ -556,7 +656,7 @@ void Engine::add_fact(const Node& n, const std::vector<Value>& args, const Value
     solver_.add(functions_.apply(n.name, v, sort_of(n.type)) == literal(result, n.type));
 }
 
-std::optional<bool> Engine::truth(const Sym& s)
+std::optional<bool> Encoding::truth(const Sym& s)
 {
     if (const auto* v = std::get_if<Value>(&s); v != nullptr && !v->is_absent()) {
         return std::get<bool>(v->data);
@@ -564,7 +664,7 @@ std::optional<bool> Engine::truth(const Sym& s)
     return std::nullopt;
 }
 
-z3::expr Engine::boolean(const Sym& s)
+z3::expr Encoding::boolean(const Sym& s)
 {
     if (const auto b = truth(s)) {
         return ctx_.bool_val(*b);
@@ -572,7 +672,7 @@ z3::expr Engine::boolean(const Sym& s)
     return term(s, Type::boolean()).value;
 }
 
-Sym Engine::sym_bool(const z3::expr& e)
+Sym Encoding::sym_bool(const z3::expr& e)
 {
     const z3::expr s = e.simplify();
     if (s.is_true() || s.is_false()) {
@@ -581,7 +681,7 @@ Sym Engine::sym_bool(const z3::expr& e)
     return Term{ctx_.bool_val(true), e};
 }
 
-Sym Engine::conj(const Sym& a, const Sym& b)
+Sym Encoding::conj(const Sym& a, const Sym& b)
 {
     const auto ta = truth(a);
     const auto tb = truth(b);
@@ -597,7 +697,7 @@ Sym Engine::conj(const Sym& a, const Sym& b)
     return Term{ctx_.bool_val(true), boolean(a) && boolean(b)};
 }
 
-Sym Engine::neg(const Sym& a)
+Sym Encoding::neg(const Sym& a)
 {
     if (const auto ta = truth(a)) {
         return Value::boolean(!*ta);
@@ -605,7 +705,7 @@ Sym Engine::neg(const Sym& a)
     return Term{ctx_.bool_val(true), !boolean(a)};
 }
 
-Sym Engine::msg_matches(const std::vector<std::string>& on, const Sym& msg)
+Sym Encoding::msg_matches(const std::vector<std::string>& on, const Sym& msg)
 {
     Sym out = Value::boolean(false);
     for (const auto& m : on) {
@@ -619,7 +719,7 @@ Sym Engine::msg_matches(const std::vector<std::string>& on, const Sym& msg)
     return out;
 }
 
-Sym Engine::equals(const Sym& a, const Value& b)
+Sym Encoding::equals(const Sym& a, const Value& b)
 {
     if (const auto* v = std::get_if<Value>(&a)) {
         return Value::boolean(*v == b);
@@ -628,7 +728,7 @@ Sym Engine::equals(const Sym& a, const Value& b)
     return Term{ctx_.bool_val(true), t.present && t.value == literal(b, Type::integer())};
 }
 
-Sym Engine::state_in(const std::string& role, const std::vector<std::string>& from)
+Sym Encoding::state_in(const std::string& role, const std::vector<std::string>& from)
 {
     if (from.empty()) {
         return Value::boolean(true);
@@ -644,7 +744,7 @@ Sym Engine::state_in(const std::string& role, const std::vector<std::string>& fr
     return out;
 }
 
-Sym Engine::choose(const Sym& cond, const Sym& then, const Sym& otherwise, const Type& type)
+Sym Encoding::choose(const Sym& cond, const Sym& then, const Sym& otherwise, const Type& type)
 {
     if (const auto c = truth(cond)) {
         return *c ? then : otherwise;

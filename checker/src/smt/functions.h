@@ -1,6 +1,6 @@
 #pragma once
 /// \file Uninterpreted functions of one Z3 context (private to checker/src/smt): crypto, key look-ups
-/// and the operators kept abstract, of the one Z3 encoding (engine.h).
+/// and the operators kept abstract, of the one Z3 encoding (encoding.h).
 
 #include <map>
 #include <string>

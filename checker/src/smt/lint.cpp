@@ -1,7 +1,7 @@
 /// \file `spec lint`'s solver part: expressions that can never be true.
 
 #include "pc5check/checker/smt.h"
-#include "smt/engine.h"
+#include "smt/system_model.h"
 
 #include <chrono>
 #include <condition_variable>
@@ -112,7 +112,7 @@ Answer satisfiable(z3::context& ctx, z3::solver& s, const z3::expr& formula, uns
 class LintQueries {
   public:
     /// Everything outlives the queries; `where` is the expression being encoded, for error messages.
-    LintQueries(z3::context& ctx, detail::Engine& engine, const LintLimits& limits,
+    LintQueries(z3::context& ctx, detail::SystemModel& engine, const LintLimits& limits,
                 std::vector<spec::LintFinding>& findings, std::string& where)
         : ctx_(ctx), engine_(engine), limits_(limits), findings_(findings), where_(where)
     {
@@ -203,7 +203,7 @@ class LintQueries {
     }
 
     z3::context& ctx_;
-    detail::Engine& engine_;
+    detail::SystemModel& engine_;
     const LintLimits& limits_;
     std::vector<spec::LintFinding>& findings_;
     std::string& where_;
@@ -218,11 +218,11 @@ Expected<std::vector<spec::LintFinding>> lint_expressions(const spec::Spec& spec
     std::string where; // the expression being encoded, for error messages
     try {
         z3::context ctx;
-        // The same encoding as check --symbolic, prove and query (Engine::lint_formula), over an
+        // The same encoding as check --symbolic, prove and query (SystemModel::lint_formula), over an
         // arbitrary state and message; set up by the first query, inside its memory-out handling. The
         // engine (a solver and a few sorts) is made before the memory limit applies, as the context is.
         const trace::Trace no_trace;
-        detail::Engine engine(spec, no_trace, SymbolicOptions{}, ctx);
+        detail::SystemModel engine(spec, no_trace, SymbolicOptions{}, ctx, detail::Encoding::Purpose::lint);
         const ScopedMemoryLimit memory(limits.memory_mb);
         LintQueries queries(ctx, engine, limits, findings, where);
         queries.lint_guards(spec);

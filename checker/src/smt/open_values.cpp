@@ -1,15 +1,17 @@
 /// \file Open values of the Z3 encoding: what a trace or the system leaves open, message fields and their
-/// ranges (declared in engine.h).
+/// ranges (declared in encoding.h; the trace's own fields in trace_problem.h).
 
-#include "smt/engine.h"
+#include "pc5check/crypto/crypto.h"
+#include "pc5check/crypto/sizes.h"
+#include "smt/trace_problem.h"
 
 namespace pc5check::smt::detail {
 
-Term Engine::open_value(const std::string& what, const Type& type, std::optional<z3::expr> present,
-                        std::optional<std::pair<std::int64_t, std::int64_t>> range)
+Term Encoding::open_value(const std::string& what, const Type& type, std::optional<z3::expr> present,
+                          std::optional<std::pair<std::int64_t, std::int64_t>> range)
 {
     z3::expr v = fresh(type, "open");
-    if (type.kind == TypeKind::enumeration && system_ && !lint_ &&
+    if (type.kind == TypeKind::enumeration && purpose_ == Purpose::system &&
         (type.enum_def->name == "Nia" || type.enum_def->name == "Nea")) {
         // The system uses the algorithms with real crypto (crypto::computes), so every
         // counterexample replays with verified MAC-Is; under perfect crypto the others behave alike.
@@ -44,8 +46,8 @@ Term Engine::open_value(const std::string& what, const Type& type, std::optional
     return Term{present.value_or(ctx_.bool_val(true)), v};
 }
 
-std::optional<std::pair<std::int64_t, std::int64_t>> Engine::range_of(const std::string& field,
-                                                                      const trace::Event* ev) const
+std::optional<std::pair<std::int64_t, std::int64_t>> Encoding::range_of(const std::string& field,
+                                                                        const trace::Event* ev) const
 {
     // The contract's widths (trace.h) and the PDCP input ranges (crypto/sizes.h).
     if (field == "sec.count") {
@@ -76,9 +78,9 @@ std::optional<std::pair<std::int64_t, std::int64_t>> Engine::range_of(const std:
     return std::nullopt;
 }
 
-const Type& Engine::type_of(const std::string& name) const { return spec_.scope.variables.at(name); }
+const Type& Encoding::type_of(const std::string& name) const { return spec_.scope.variables.at(name); }
 
-StepInput Engine::observed_input(const machine::BoundEvent& be, std::size_t k)
+StepInput TraceProblem::observed_input(const machine::BoundEvent& be, std::size_t k)
 {
     StepInput in;
     in.event = k;
@@ -129,7 +131,7 @@ StepInput Engine::observed_input(const machine::BoundEvent& be, std::size_t k)
     return in;
 }
 
-StepInput Engine::hidden_input(std::size_t gap, std::size_t slot)
+StepInput TraceProblem::hidden_input(std::size_t gap, std::size_t slot)
 {
     StepInput in;
     in.event = gap;
@@ -143,7 +145,7 @@ StepInput Engine::hidden_input(std::size_t gap, std::size_t slot)
     return in;
 }
 
-z3::expr Engine::open_message(const std::string& at, StepInput& in)
+z3::expr Encoding::open_message(const std::string& at, StepInput& in)
 {
     const Term msg = open_value(at + "msg", type_of("msg"), std::nullopt);
     const Term from = open_value(at + "from", type_of("from"), std::nullopt);
@@ -192,7 +194,7 @@ z3::expr Engine::open_message(const std::string& at, StepInput& in)
                      .first;
         }
         in.fields.emplace(name, open_value(at + name, type, it->second, range_of(name, nullptr)));
-        if (system_ && type.kind == TypeKind::bytes) {
+        if (purpose_ != Purpose::trace && type.kind == TypeKind::bytes) {
             // Fixed-length IEs (nonces) have their length, so a nonce is never a key or a MAC-I.
             for (const auto& m : spec_.messages) {
                 for (const auto& d : m.ies) {
@@ -218,7 +220,7 @@ z3::expr Engine::open_message(const std::string& at, StepInput& in)
                 carried = carried || msg.value == ctx_.int_val(static_cast<int>(m));
             }
         }
-        if (!lint_) { // lint asks over any IE presence: see lint_formula
+        if (purpose_ != Purpose::lint) { // lint asks over any IE presence: see lint_formula
             allowed = allowed && z3::implies(present, carried);
         }
     }

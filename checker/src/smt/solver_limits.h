@@ -2,11 +2,14 @@
 /// \file The symbolic engine's limits: time limits of the queries that refine a report, and the solver
 /// context and memory-out detection every solver user shares. Private to checker/src/smt.
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 #include <z3++.h>
 
 namespace pc5check::smt::detail {
@@ -19,6 +22,35 @@ constexpr unsigned kProofQueryMs = 200;
 constexpr std::size_t kHistoryEvents = 2000;
 /// Time all such queries of one trace may take together.
 constexpr unsigned kProofTotalMs = 2000;
+
+/// The time one answer may take (--timeout-ms), from its start: encoding counts too, so a budget spent
+/// before the solver starts means no answer, every time (solving.cpp).
+class SolverBudget {
+  public:
+    explicit SolverBudget(unsigned timeout_ms)
+        : started_(std::chrono::steady_clock::now()), timeout_ms_(timeout_ms)
+    {
+    }
+    /// Milliseconds left (at least 1).
+    [[nodiscard]] unsigned remaining_ms() const;
+    /// Time a solver question may take: 0 when the budget is spent. Z3 4.8.12's timer can hang on very
+    /// short timeouts, so less than kMinSolverMs left counts as spent.
+    [[nodiscard]] unsigned solver_ms_left();
+    /// `solver.check(assumptions)` within the budget, or within `cap_ms` when that is tighter; unknown
+    /// when the budget is spent (the reason is kept: unknown_reason()).
+    [[nodiscard]] z3::check_result check(z3::solver& solver, const std::vector<z3::expr>& assumptions,
+                                         unsigned cap_ms = 0);
+    [[nodiscard]] bool out_of_time() const { return out_of_time_; }
+    [[nodiscard]] unsigned timeout_ms() const { return timeout_ms_; }
+    [[nodiscard]] const std::string& unknown_reason() const { return unknown_reason_; }
+    void set_unknown_reason(std::string why) { unknown_reason_ = std::move(why); }
+
+  private:
+    std::chrono::steady_clock::time_point started_;
+    unsigned timeout_ms_;
+    bool out_of_time_ = false;
+    std::string unknown_reason_; ///< why the last question had no answer
+};
 
 /// A Z3 context made through the C API: under a tight memory limit Z3 cannot even create one, and
 /// z3::context would then use the null handle. The z3++ view exists only when the context does.

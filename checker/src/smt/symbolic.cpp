@@ -10,18 +10,13 @@
 /// Satisfiable with every literal assumed: conforms. Unsatisfiable: the first failing event is found
 /// by bisection over prefixes of literals, the explanation is the (minimised) unsat core.
 
-#include "pc5check/machine/step.h"
-#include "smt/engine.h"
-
-#include <functional>
+#include "smt/trace_problem.h"
 
 namespace pc5check::smt {
 
 namespace detail {
 
-Value ConcreteEnv::lookup(const std::string& name) const { return engine_.concrete(name); }
-
-std::string Engine::render(const spec::Template& t)
+std::string TraceProblem::render(const spec::Template& t)
 {
     std::string out;
     for (const auto& part : t.parts) {
@@ -36,7 +31,8 @@ std::string Engine::render(const spec::Template& t)
     return out;
 }
 
-machine::Finding Engine::render_finding(const spec::Rule& rule, const spec::Check& check, const StepInput& in)
+machine::Finding TraceProblem::render_finding(const spec::Rule& rule, const spec::Check& check,
+                                              const StepInput& in)
 {
     machine::Finding f;
     f.rule = rule.id;
@@ -60,13 +56,11 @@ machine::Finding Engine::render_finding(const spec::Rule& rule, const spec::Chec
     return f;
 }
 
-void Engine::record_check(const spec::Rule& rule, const spec::Check& check, const StepInput& in,
-                          const Sym& holds_in, const Sym& exempt)
+// A trace logs which messages were injected, so the step's exemption is always decided here: machine::step
+// skips a check it exempts and passes the others with `exempt` false.
+void TraceProblem::record_check(const spec::Rule& rule, const spec::Check& check, const StepInput& in,
+                                const Sym& holds_in, const Sym& /*exempt*/)
 {
-    if (system_) {
-        system_check(rule, holds_in, exempt);
-        return;
-    }
     Sym holds = holds_in;
     if (!in.active && !truth(holds)) {
         const z3::expr h = boolean(holds).simplify(); // closed terms are decided by Z3's rewriter
@@ -110,188 +104,8 @@ void Engine::record_check(const spec::Rule& rule, const spec::Check& check, cons
                                   render_finding(rule, check, in)});
 }
 
-/// The solver's value domain of the step (pc5check/machine/step.h): truth values are Syms (a literal
-/// when the trace decides them, a Z3 term otherwise), the candidates are every transition of a role
-/// and direction and every check, each matched against the (possibly open) message.
-class Engine::SymbolicStep {
-  public:
-    using Cond = Sym;
-    using Transition = spec::Transition;
-    using Transitions = std::vector<std::reference_wrapper<const spec::Transition>>;
-    struct CheckRef {
-        const spec::Rule* rule;
-        const spec::Check* check;
-    };
-
-    SymbolicStep(Engine& engine, const StepInput& in, std::vector<Update>& updates)
-        : e_(engine), in_(in), updates_(updates),
-          from_initiator_(engine.equals(in.from, Value::enumeration(0))),
-          from_target_(engine.neg(from_initiator_)), injected_(constant_or_term(engine, in.injected, false)),
-          delivered_(constant_or_term(engine, in.delivered, true))
-    {
-        for (const auto& t : e_.spec_.transitions) {
-            by_kind_[index(t.role, t.dir)].emplace_back(t);
-        }
-        for (const auto& rule : e_.spec_.rules) {
-            for (const auto& c : rule.checks) {
-                checks_.push_back({&rule, &c});
-            }
-        }
-    }
-
-    [[nodiscard]] static std::optional<bool> truth(const Sym& c) { return Engine::truth(c); }
-    [[nodiscard]] static Sym constant(bool b) { return Value::boolean(b); }
-    [[nodiscard]] Sym all(const Sym& a, const Sym& b) { return e_.conj(a, b); }
-    [[nodiscard]] Sym any(const Sym& a, const Sym& b) { return e_.disj(a, b); }
-    [[nodiscard]] Sym negate(const Sym& a) { return e_.neg(a); }
-
-    [[nodiscard]] Sym sent_by(trace::Role r)
-    {
-        return r == trace::Role::initiator ? from_initiator_ : from_target_;
-    }
-    [[nodiscard]] const Sym& injected() const { return injected_; }
-    [[nodiscard]] const Sym& delivered() const { return delivered_; }
-    [[nodiscard]] Sym per_sender(const Sym& if_initiator, const Sym& if_target)
-    {
-        return e_.choose(from_initiator_, if_initiator, if_target, Type::boolean());
-    }
-
-    [[nodiscard]] const Transitions& transitions(trace::Role r, spec::Direction dir) const
-    {
-        return by_kind_[index(trace::to_string(r), dir)];
-    }
-    [[nodiscard]] const Transitions& observers() const { return by_kind_[kObserve]; }
-    [[nodiscard]] const std::vector<CheckRef>& checks() const { return checks_; }
-    [[nodiscard]] Sym on(const spec::Transition& t) { return e_.msg_matches(t.on, in_.msg); }
-    [[nodiscard]] Sym on(const CheckRef& c) { return e_.msg_matches(c.check->on, in_.msg); }
-    [[nodiscard]] static const spec::Check& check_of(const CheckRef& c) { return *c.check; }
-    [[nodiscard]] Sym from(const spec::Transition& t) { return e_.state_in(t.role, t.from); }
-    [[nodiscard]] Sym guard(const spec::Transition& t) { return e_.encode(*t.guard); }
-    [[nodiscard]] Sym observed(const spec::Transition& t) { return e_.encode(*t.guard); }
-
-    void set_enabled(const Sym& enabled)
-    {
-        e_.enabled_ = e_.pe_ ? enabled : e_.normal(enabled, Type::boolean());
-    }
-    /// `when` false skips the check; otherwise it must hold where `when` does.
-    void check(const CheckRef& c, const Sym& on, const Sym& exempt)
-    {
-        const Sym when = e_.conj(on, e_.encode(*c.check->when));
-        if (truth(when) == std::optional<bool>(false)) {
-            return;
-        }
-        const Sym holds = truth(when) ? e_.encode(*c.check->assertion)
-                                      : e_.disj(e_.neg(when), e_.encode(*c.check->assertion));
-        e_.record_check(*c.rule, *c.check, in_, e_.normal(holds, Type::boolean()), exempt);
-    }
-    static void checked() {}
-    void fire(const Sym& when, const spec::Transition& t)
-    {
-        for (const auto& effect : t.effects) {
-            updates_.push_back({when, effect.variable, e_.encode(*effect.value)});
-        }
-        if (!t.to.empty()) {
-            const auto& states = e_.spec_.control_states.at(t.role);
-            const auto idx =
-                static_cast<std::uint32_t>(std::find(states.begin(), states.end(), t.to) - states.begin());
-            const std::string control = t.role + ".state";
-            updates_.push_back({when, control, e_.normal(Sym{Value::enumeration(idx)}, e_.type_of(control))});
-        }
-    }
-
-  private:
-    static constexpr std::size_t kObserve = 4;
-    /// Slot of by_kind_: send/recv by role, then observe (whose role is the link).
-    [[nodiscard]] static std::size_t index(const std::string& role, spec::Direction dir)
-    {
-        if (dir == spec::Direction::observe) {
-            return kObserve;
-        }
-        const std::size_t r = role == trace::to_string(trace::Role::initiator) ? 0 : 1;
-        return 2 * r + (dir == spec::Direction::send ? 0 : 1);
-    }
-    /// A condition of the input as a literal when Z3 can tell it at once, else as a term.
-    [[nodiscard]] static Sym constant_or_term(Engine& e, const std::optional<z3::expr>& c, bool otherwise)
-    {
-        if (!c) {
-            return Value::boolean(otherwise);
-        }
-        if (c->is_true() || c->is_false()) {
-            return Value::boolean(c->is_true());
-        }
-        return Term{e.ctx_.bool_val(true), *c};
-    }
-
-    Engine& e_;
-    const StepInput& in_;
-    std::vector<Update>& updates_;
-    Sym from_initiator_;
-    Sym from_target_;
-    Sym injected_;
-    Sym delivered_;
-    std::array<Transitions, 5> by_kind_;
-    std::vector<CheckRef> checks_;
-};
-
-void Engine::step(const StepInput& in, const z3::expr& label)
-{
-    fields_ = &in.fields;
-    enabled_.reset();
-    std::vector<Update> updates;
-    SymbolicStep domain(*this, in, updates);
-    machine::step(domain);
-
-    // The next state: later updates win, as in the concrete machine; an inserted message that was not
-    // sent changes nothing.
-    std::unordered_map<std::string, Sym> next = state_;
-    for (auto& u : updates) {
-        Sym cond = u.cond;
-        if (in.active) {
-            cond = conj(cond, Sym{Term{ctx_.bool_val(true), *in.active}});
-        }
-        const Type& type = type_of(u.variable);
-        next.at(u.variable) = choose(cond, u.value, next.at(u.variable), type);
-    }
-    for (auto& [name, value] : next) {
-        const Type& type = type_of(name);
-        value = normal(value, type);
-        auto* t = std::get_if<Term>(&value);
-        if (t == nullptr) {
-            continue;
-        }
-        if (auto closed = decode(*t, type)) {
-            value = lift(*closed, type); // pure mode: a closed value stays a literal for the rewriter
-            continue;
-        }
-        // Unchanged open state stays the same constant; anything else gets its own constant.
-        const auto& before = state_.at(name);
-        if (const auto* b = std::get_if<Term>(&before);
-            b != nullptr && z3::eq(b->value, t->value) && z3::eq(b->present, t->present)) {
-            continue;
-        }
-        const std::string base = prefix_ + "s!" + std::to_string(fresh_++) + "!" + name;
-        const z3::expr pv = t->present.simplify();
-        z3::expr p = pv;
-        if (!pv.is_true()) {
-            p = ctx_.bool_const((base + "!present").c_str());
-            solver_.add(z3::implies(label, p == t->present));
-        }
-        const z3::expr v = ctx_.constant(base.c_str(), sort_of(type));
-        solver_.add(z3::implies(label, v == t->value));
-        const Deps d = deps_of(value);
-        deps_[Z3_get_ast_id(ctx_, v)] = d;
-        if (!pv.is_true()) {
-            deps_[Z3_get_ast_id(ctx_, p)] = d;
-        }
-        value = Term{p, v};
-    }
-    state_ = std::move(next);
-    fields_ = nullptr;
-    enabled_.reset();
-}
-
-std::vector<z3::expr> Engine::prefix(std::size_t last_event, bool with_checks,
-                                     const std::optional<z3::expr>& bound)
+std::vector<z3::expr> TraceProblem::prefix(std::size_t last_event, bool with_checks,
+                                           const std::optional<z3::expr>& bound)
 {
     std::vector<z3::expr> out;
     for (std::size_t k = 0; k <= last_event && k < event_literals_.size(); ++k) {
@@ -315,15 +129,15 @@ std::vector<z3::expr> Engine::prefix(std::size_t last_event, bool with_checks,
     return out;
 }
 
-void Engine::inconclusive()
+void TraceProblem::inconclusive()
 {
     result_.verdict = machine::Verdict::inconclusive;
-    const std::string why =
-        out_of_time_ ? std::string("time spent before the solver could answer") : unknown_reason_;
+    const std::string why = budget_.out_of_time() ? std::string("time spent before the solver could answer")
+                                                  : budget_.unknown_reason();
     if (why.find("memory") != std::string::npos) {
         result_.limit = "solver memory limit (--solver-memory-mb): " + why;
-    } else if (out_of_time_ || why.find("timeout") != std::string::npos ||
-               why.find("canceled") != std::string::npos || remaining_ms() <= 1) {
+    } else if (budget_.out_of_time() || why.find("timeout") != std::string::npos ||
+               why.find("canceled") != std::string::npos || budget_.remaining_ms() <= 1) {
         result_.limit =
             "solver time limit (--timeout-ms " + std::to_string(options_.timeout_ms) + "): " + why;
     } else {
@@ -331,7 +145,7 @@ void Engine::inconclusive()
     }
 }
 
-std::string Engine::leaves_text(const Instance& inst) const
+std::string TraceProblem::leaves_text(const Instance& inst) const
 {
     std::string out;
     for (const auto l : inst.leaves) {
@@ -343,7 +157,7 @@ std::string Engine::leaves_text(const Instance& inst) const
     return out.empty() ? std::string("values the trace leaves open") : out;
 }
 
-std::string Engine::describe_value(const Model& m, const Leaf& leaf)
+std::string TraceProblem::describe_value(const Model& m, const Leaf& leaf)
 {
     if (leaf.present && m.eval(*leaf.present).is_false()) {
         return "absent";
@@ -382,7 +196,7 @@ std::string Engine::describe_value(const Model& m, const Leaf& leaf)
     return "?";
 }
 
-void Engine::report_assumptions(const Model& m, const std::vector<std::size_t>& used)
+void TraceProblem::report_assumptions(const Model& m, const std::vector<std::size_t>& used)
 {
     for (const auto l : used) {
         const Leaf& leaf = leaves_[l];
@@ -390,7 +204,7 @@ void Engine::report_assumptions(const Model& m, const std::vector<std::size_t>& 
     }
 }
 
-void Engine::explain(const z3::expr_vector& core)
+void TraceProblem::explain(const z3::expr_vector& core)
 {
     std::set<std::string> names;
     for (int i = 0; i < static_cast<int>(core.size()); ++i) {
@@ -431,22 +245,7 @@ void Engine::explain(const z3::expr_vector& core)
         [](const machine::Conflict& a, const machine::Conflict& b) { return a.event < b.event; });
 }
 
-void Engine::initial_state(const std::unordered_map<std::string, Sym>& init)
-{
-    expr::Scope init_scope = spec_.init_scope;
-    machine::bind_trace_keys(init_scope, trace_.keys);
-    std::swap(scope_, init_scope);
-    fields_ = &init;
-    for (const auto& v : spec_.variables) {
-        state_.emplace(v.role + "." + v.name, normal(encode(*v.init), v.type));
-    }
-    fields_ = nullptr;
-    std::swap(scope_, init_scope);
-    state_.emplace("initiator.state", normal(Sym{Value::enumeration(0)}, type_of("initiator.state")));
-    state_.emplace("target.state", normal(Sym{Value::enumeration(0)}, type_of("target.state")));
-}
-
-Expected<machine::ReplayResult> Engine::run()
+Expected<machine::ReplayResult> TraceProblem::run()
 {
     auto bound_header = machine::bind_header(spec_, trace_);
     if (!bound_header) {
@@ -487,7 +286,7 @@ Expected<machine::ReplayResult> Engine::run()
     return std::move(result_);
 }
 
-void Engine::initial_state_of(const machine::BoundTrace& header)
+void TraceProblem::initial_state_of(const machine::BoundTrace& header)
 {
     // Initial state from the link and keys; what they do not fix is open.
     std::unordered_map<std::string, Sym> init;
@@ -504,7 +303,7 @@ void Engine::initial_state_of(const machine::BoundTrace& header)
     initial_state(init);
 }
 
-void Engine::insert_slots(std::size_t k)
+void TraceProblem::insert_slots(std::size_t k)
 {
     for (unsigned s = 0; s < options_.max_missing; ++s) {
         const std::size_t slot = slot_literals_.size();
@@ -518,7 +317,7 @@ void Engine::insert_slots(std::size_t k)
     }
 }
 
-Expected<void> Engine::observe_event(std::size_t k)
+Expected<void> TraceProblem::observe_event(std::size_t k)
 {
     auto be = machine::bind_event(spec_, trace_, trace_.events[k], k);
     if (!be) {
@@ -553,7 +352,7 @@ Expected<void> Engine::observe_event(std::size_t k)
     return {};
 }
 
-bool Engine::search_conforming(std::optional<z3::expr>& bound)
+bool TraceProblem::search_conforming(std::optional<z3::expr>& bound)
 {
     // Fewest inserted messages first (iterative bound).
     Least least;
@@ -575,7 +374,7 @@ bool Engine::search_conforming(std::optional<z3::expr>& bound)
     return locate_first_failure(bound);
 }
 
-void Engine::report_conforming(const Model& model, const std::optional<z3::expr>& bound)
+void TraceProblem::report_conforming(const Model& model, const std::optional<z3::expr>& bound)
 {
     result_.verdict = machine::Verdict::conforms;
     report_inserted(model);
@@ -594,7 +393,7 @@ void Engine::report_conforming(const Model& model, const std::optional<z3::expr>
     sort_findings();
 }
 
-bool Engine::locate_first_failure(const std::optional<z3::expr>& bound)
+bool TraceProblem::locate_first_failure(const std::optional<z3::expr>& bound)
 {
     // Unsatisfiable: the first event after which nothing conforms (bisection over prefixes), in the
     // slices that conflict.
@@ -629,7 +428,7 @@ bool Engine::locate_first_failure(const std::optional<z3::expr>& bound)
     return true;
 }
 
-void Engine::report_violation(const std::optional<z3::expr>& bound)
+void TraceProblem::report_violation(const std::optional<z3::expr>& bound)
 {
     // Which checks to blame: those broken in a behaviour that fits the observations with the fewest
     // broken checks (then the fewest inserted messages) — like the concrete replay, this assumes the best
@@ -657,7 +456,7 @@ void Engine::report_violation(const std::optional<z3::expr>& bound)
     sort_findings();
 }
 
-void Engine::report_conflict_checks()
+void TraceProblem::report_conflict_checks()
 {
     // The solver could not name a minimal set within its budget: report the conflict's checks.
     for (const auto& c : result_.explanation) {
@@ -673,8 +472,8 @@ void Engine::report_conflict_checks()
     }
 }
 
-bool Engine::blame(std::vector<z3::expr>& observations, std::optional<Model>& model,
-                   std::set<std::size_t>& blamed)
+bool TraceProblem::blame(std::vector<z3::expr>& observations, std::optional<Model>& model,
+                         std::set<std::size_t>& blamed)
 {
     std::vector<std::size_t> candidates;
     z3::expr_vector broken(ctx_);
@@ -743,7 +542,7 @@ bool Engine::blame(std::vector<z3::expr>& observations, std::optional<Model>& mo
     return true;
 }
 
-void Engine::report_inserted(const Model& model)
+void TraceProblem::report_inserted(const Model& model)
 {
     for (std::size_t s = 0; s < slot_inputs_.size(); ++s) {
         if (!model.eval(slot_active_[s]).is_true()) {
@@ -761,8 +560,8 @@ void Engine::report_inserted(const Model& model)
     }
 }
 
-void Engine::classify(const std::vector<z3::expr>& observations, const std::optional<Model>& model,
-                      const std::set<std::size_t>& blamed)
+void TraceProblem::classify(const std::vector<z3::expr>& observations, const std::optional<Model>& model,
+                            const std::set<std::size_t>& blamed)
 {
     std::size_t budget = options_.proof_budget;
     // Proofs only refine the report: they get a quarter of the time limit (at most kProofTotalMs), and
@@ -840,6 +639,43 @@ void Engine::classify(const std::vector<z3::expr>& observations, const std::opti
     }
 }
 
+std::vector<std::pair<std::string, std::string>>
+TraceProblem::render_state(const std::unordered_map<std::string, Sym>& state, const Model* model)
+{
+    std::vector<std::pair<std::string, std::string>> out;
+    const auto one = [&](const std::string& name, const Type& type) {
+        const Sym& v = state.at(name);
+        std::optional<Value> value;
+        if (const auto* known = std::get_if<Value>(&v)) {
+            value = *known;
+        } else if (model != nullptr) {
+            const Term& t = std::get<Term>(v);
+            value = decode(Term{model->eval(t.present), model->eval(t.value)}, type);
+        }
+        if (!value) {
+            out.emplace_back(name, "(open)");
+        } else if (type.kind == TypeKind::enumeration && !value->is_absent()) {
+            out.emplace_back(name, type.enum_def->names.at(std::get<expr::EnumValue>(value->data).index));
+        } else {
+            out.emplace_back(name, expr::render(*value, type) +
+                                       (std::holds_alternative<Term>(v) ? " (assumed)" : ""));
+        }
+    };
+    for (const std::string role : {"initiator", "target"}) {
+        one(role + ".state", type_of(role + ".state"));
+    }
+    for (const auto& v : spec_.variables) {
+        one(v.role + "." + v.name, v.type);
+    }
+    return out;
+}
+
+void TraceProblem::sort_findings()
+{
+    std::stable_sort(result_.findings.begin(), result_.findings.end(),
+                     [](const machine::Finding& a, const machine::Finding& b) { return a.event < b.event; });
+}
+
 } // namespace detail
 
 Expected<machine::ReplayResult> check_symbolic(const spec::Spec& spec, const trace::Trace& trace,
@@ -860,8 +696,8 @@ Expected<machine::ReplayResult> check_symbolic(const spec::Spec& spec, const tra
         return out_of_memory_result("no memory for a solver context");
     }
     try {
-        detail::Engine engine(spec, trace, options, ctx.get());
-        return engine.run();
+        detail::TraceProblem problem(spec, trace, options, ctx.get());
+        return problem.run();
     } catch (const z3::exception& e) {
         if (detail::out_of_memory(e)) {
             return out_of_memory_result(e.msg());

@@ -1,10 +1,11 @@
 /// \file `prove` and `query`: the spec as a closed system searched by Z3. See system.h for the model.
 ///
-/// Encoding: the symbolic engine of `check --symbolic` with every message open (engine.h
-/// open_message), one step per message; the rule checks of a step bind unless the attacker injected
-/// the message and the check blames its claimed sender. Perfect crypto is made explicit: each
-/// application of a crypto function gets inverse functions for its arguments (so it is injective), a
-/// NIA0 MAC-I is the all-zero one and no other MAC-I is; a pdu determines its message type and IEs.
+/// Encoding: the one encoding of `check --symbolic` (encoding.h) with every message open
+/// (open_message; the system: system_model.h), one step per message; the rule checks of a step bind unless
+/// the attacker injected the message and the check blames its claimed sender. Perfect crypto is made
+/// explicit: each application of a crypto function gets inverse functions for its arguments (so it is
+/// injective), a NIA0 MAC-I is the all-zero one and no other MAC-I is; a pdu determines its message type and
+/// IEs.
 ///
 /// prove: bounded model checking step by step (push/pop per depth), then k-induction from an arbitrary
 /// state for the properties that held, Houdini-style (a property whose step case fails leaves the set
@@ -15,7 +16,8 @@
 
 #include "pc5check/checker/check.h"
 #include "pc5check/crypto/crypto.h"
-#include "smt/engine.h"
+#include "pc5check/crypto/sizes.h"
+#include "smt/system_model.h"
 
 #include <algorithm>
 #include <functional>
@@ -95,17 +97,53 @@ const char* to_string(PropertyVerdict v)
 
 namespace detail {
 
-namespace {
-
-bool is_int_in(const z3::expr& v, std::int64_t& out) { return v.is_numeral() && v.is_numeral_i64(out); }
-
-} // namespace
-
-void Engine::system_begin(const Attacker& attacker, bool arbitrary)
+SystemModel::SystemModel(const spec::Spec& spec, const trace::Trace& header, const SymbolicOptions& options,
+                         z3::context& ctx, Purpose purpose)
+    : Encoding(spec, header, options, ctx, purpose), budget_(options.timeout_ms)
 {
-    system_ = true;
+    PC5CHECK_ASSERT(purpose != Purpose::trace && "a trace is a TraceProblem");
+}
+
+void SystemModel::join(const z3::solver& other, const std::string& prefix)
+{
+    solver_ = other;
+    prefix_ = prefix;
+    collect_checks_ = true;
+}
+
+std::optional<std::pair<z3::expr, z3::expr>> SystemModel::system_term(const std::string& name, std::size_t k)
+{
+    const bool init = name.starts_with("init.");
+    if (!init && k >= system_steps_.size()) {
+        return std::nullopt;
+    }
+    const auto& fields = init ? system_init_ : system_steps_[k].in.fields;
+    const auto it = fields.find(name);
+    if (it == fields.end()) {
+        return std::nullopt;
+    }
+    const Type& type = init ? spec_.init_scope.variables.at(name) : type_of(name);
+    const Term t = term(it->second, type);
+    return std::pair{t.present, t.value};
+}
+
+std::vector<std::string> SystemModel::system_names(std::size_t k) const
+{
+    std::vector<std::string> out;
+    if (k < system_steps_.size()) {
+        for (const auto& [name, value] : system_steps_[k].in.fields) {
+            out.push_back(name);
+        }
+    }
+    for (const auto& [name, value] : system_init_) {
+        out.push_back(name);
+    }
+    return out;
+}
+
+void SystemModel::system_begin(const Attacker& attacker, bool arbitrary)
+{
     attacker_ = attacker;
-    result_.mode = machine::Mode::symbolic;
     for (const auto& p : spec_.parameters) {
         params_["param." + p.id] = p.value;
     }
@@ -144,11 +182,10 @@ void Engine::system_begin(const Attacker& attacker, bool arbitrary)
     system_states_.push_back(state_);
 }
 
-z3::expr Engine::lint_formula(const expr::Node& formula)
+z3::expr SystemModel::lint_formula(const expr::Node& formula)
 {
+    PC5CHECK_ASSERT(purpose_ == Purpose::lint && "lint_formula of a system that is not lint's");
     if (!lint_message_) {
-        lint_ = true;
-        pe_ = false;
         system_begin(Attacker{}, true);
         // Lint asks whether an expression can hold for some setting: parameters are open too.
         params_.clear();
@@ -165,7 +202,53 @@ z3::expr Engine::lint_formula(const expr::Node& formula)
     return boolean(encode(formula));
 }
 
-z3::expr Engine::system_bottom()
+Sym SystemModel::known_of(const Node& n, const std::vector<Sym>& args)
+{
+    const z3::expr t = ctx_.bool_val(true);
+    // In the system every value is there to see, as in the trace a counterexample becomes:
+    // known unless absent, computed from a missing input, or left open by the spec (FFS).
+    const Term a = term(args[0], n.args[0]->type);
+    z3::expr k = a.present;
+    if (n.args[0]->type.kind == TypeKind::bytes) {
+        k = k && a.value != system_bottom();
+    }
+    if (mentions(*n.args[0], [this](const Node& x) {
+            if (x.kind != NodeKind::call) {
+                return false;
+            }
+            const auto f = scope_.functions.find(x.name);
+            return f != scope_.functions.end() && f->second.open;
+        })) {
+        k = ctx_.bool_val(false);
+    }
+    return normal(Term{t, k}, n.type);
+}
+
+Sym SystemModel::external(const Node& n, const std::vector<Sym>& args, const std::vector<z3::expr>& v)
+{
+    const auto f = scope_.functions.find(n.name);
+    PC5CHECK_ASSERT(f != scope_.functions.end() && "call of an undeclared function");
+    if (f->second.meaning.kind == expr::SolverMeaning::Kind::empty_map) {
+        return Encoding::external(n, args, v);
+    }
+    const z3::expr t = ctx_.bool_val(true);
+    // A receiver cannot compute a MAC-I or a key from an input the message did not carry: the
+    // result is a value no MAC-I on the air and no other derivation equals.
+    z3::expr all_present = ctx_.bool_val(true);
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        all_present = all_present && term(args[i], n.args[i]->type).present;
+    }
+    const z3::expr applied = system_apply(n.name, v, sort_of(n.type));
+    // Nor from inputs the real function refuses (replay: unknown, so the check is unverified):
+    // a run the solver finds never rests on a derivation replay cannot make.
+    const z3::expr ap = (all_present && accepted_inputs(f->second.meaning, v)).simplify();
+    if (ap.is_true() || applied.get_sort().id() != bytes_sort_.id()) {
+        return Term{t, applied};
+    }
+    return Term{t, z3::ite(ap, applied, system_bottom())};
+}
+
+z3::expr SystemModel::system_bottom()
 {
     if (!bottom_) {
         bottom_ = ctx_.constant((prefix_ + "bottom").c_str(), bytes_sort_);
@@ -187,8 +270,8 @@ z3::expr Engine::system_bottom()
     return *bottom_;
 }
 
-z3::expr Engine::system_apply(const std::string& name, const std::vector<z3::expr>& args,
-                              const z3::sort& result)
+z3::expr SystemModel::system_apply(const std::string& name, const std::vector<z3::expr>& args,
+                                   const z3::sort& result)
 {
     const z3::expr r = functions_.apply(name, args, result);
     if (!applied_.insert(Z3_get_ast_id(ctx_, r)).second) {
@@ -199,10 +282,45 @@ z3::expr Engine::system_apply(const std::string& name, const std::vector<z3::exp
         solver_.add(r != *bottom_);
     }
     // The axioms the function's declaration gives it (expr::SolverMeaning, beside its concrete meaning in
-    // machine/builtins.cpp); the switch has no default, so a new kind cannot go without a Z3 meaning.
+    // machine/builtins.cpp).
     const auto declared = scope_.functions.find(name);
     PC5CHECK_ASSERT(declared != scope_.functions.end() && "system_apply of an undeclared function");
     const expr::SolverMeaning& meaning = declared->second.meaning;
+    add_meaning(meaning, name, args, r);
+    if (meaning.result_octets != 0 && r.get_sort().id() == bytes_sort_.id()) {
+        solver_.add(bytes_len_(r) == ctx_.int_val(static_cast<std::int64_t>(meaning.result_octets)));
+    }
+    // The K_NRP-sess and K_NRP in force at the start came from nonces / an authentication run that
+    // are never repeated (random 128-bit values): nothing derived in the system equals them.
+    switch (meaning.distinct_from) {
+    case expr::SolverMeaning::DistinctFrom::nothing:
+        break;
+    case expr::SolverMeaning::DistinctFrom::initial_session_key:
+        if (const auto k = init_term("init.k_nrp_sess", Type::bytes())) {
+            solver_.add(r != *k);
+        }
+        break;
+    case expr::SolverMeaning::DistinctFrom::initial_root_key:
+        if (const auto k = init_term("init.k_nrp", Type::bytes())) {
+            solver_.add(r != *k);
+        }
+        break;
+    }
+    return r;
+}
+
+std::optional<z3::expr> SystemModel::init_term(const std::string& name, const Type& type)
+{
+    const auto it = system_init_.find(name);
+    if (it == system_init_.end()) {
+        return std::nullopt;
+    }
+    return term(it->second, type).value;
+}
+
+void SystemModel::add_meaning(const expr::SolverMeaning& meaning, const std::string& name,
+                              const std::vector<z3::expr>& args, const z3::expr& r)
+{
     const auto inverse = [&](std::size_t i) {
         return functions_.apply("inv!" + name + "!" + std::to_string(i), {r}, args[i].get_sort());
     };
@@ -210,13 +328,7 @@ z3::expr Engine::system_apply(const std::string& name, const std::vector<z3::exp
     for (std::size_t i = 0; i < args.size(); ++i) {
         injective = injective && inverse(i) == args[i];
     }
-    const auto init_term = [&](const char* n) -> std::optional<z3::expr> {
-        const auto it = system_init_.find(n);
-        if (it == system_init_.end()) {
-            return std::nullopt;
-        }
-        return term(it->second, Type::bytes()).value;
-    };
+    // The switch has no default, so a new kind cannot go without a Z3 meaning.
     switch (meaning.kind) {
     case expr::SolverMeaning::Kind::injective:
         solver_.add(injective);
@@ -237,12 +349,11 @@ z3::expr Engine::system_apply(const std::string& name, const std::vector<z3::exp
         solver_.add(injective);
         // As the concrete look-up of logged keys: the K_NRP in force at the start is found under its
         // own ID (shifted by id_shift); any other ID names another key.
-        const auto k = init_term("init.k_nrp");
-        const auto it = system_init_.find("init.k_nrp_id");
-        if (k && it != system_init_.end()) {
-            const z3::expr id = term(it->second, Type::integer()).value;
+        const auto k = init_term("init.k_nrp", Type::bytes());
+        const auto id = init_term("init.k_nrp_id", Type::integer());
+        if (k && id) {
             const z3::expr named =
-                meaning.id_shift == 0 ? id : id / ctx_.int_val(std::int64_t{1} << meaning.id_shift);
+                meaning.id_shift == 0 ? *id : *id / ctx_.int_val(std::int64_t{1} << meaning.id_shift);
             solver_.add((args[0] == named) == (r == *k));
         }
         break;
@@ -250,29 +361,10 @@ z3::expr Engine::system_apply(const std::string& name, const std::vector<z3::exp
     case expr::SolverMeaning::Kind::empty_map:
         break;
     }
-    if (meaning.result_octets != 0 && r.get_sort().id() == bytes_sort_.id()) {
-        solver_.add(bytes_len_(r) == ctx_.int_val(static_cast<std::int64_t>(meaning.result_octets)));
-    }
-    // The K_NRP-sess and K_NRP in force at the start came from nonces / an authentication run that
-    // are never repeated (random 128-bit values): nothing derived in the system equals them.
-    switch (meaning.distinct_from) {
-    case expr::SolverMeaning::DistinctFrom::nothing:
-        break;
-    case expr::SolverMeaning::DistinctFrom::initial_session_key:
-        if (const auto k = init_term("init.k_nrp_sess")) {
-            solver_.add(r != *k);
-        }
-        break;
-    case expr::SolverMeaning::DistinctFrom::initial_root_key:
-        if (const auto k = init_term("init.k_nrp")) {
-            solver_.add(r != *k);
-        }
-        break;
-    }
-    return r;
 }
 
-void Engine::system_check(const spec::Rule& rule, const Sym& holds, const Sym& exempt)
+void SystemModel::record_check(const spec::Rule& rule, const spec::Check& /*check*/, const StepInput& /*in*/,
+                               const Sym& holds, const Sym& exempt)
 {
     if (rule.warning) {
         return;
@@ -291,7 +383,7 @@ void Engine::system_check(const spec::Rule& rule, const Sym& holds, const Sym& e
     solver_.add(binds);
 }
 
-void Engine::system_step()
+void SystemModel::system_step()
 {
     const std::size_t k = system_steps_.size();
     StepInput in;
@@ -326,12 +418,12 @@ void Engine::system_step()
     system_states_.push_back(state_);
 }
 
-z3::expr Engine::system_field(const StepInput& in, const std::string& name)
+z3::expr SystemModel::system_field(const StepInput& in, const std::string& name)
 {
     return std::get<Term>(in.fields.at(name)).value;
 }
 
-void Engine::bind_pdu(const StepInput& in)
+void SystemModel::bind_pdu(const StepInput& in)
 {
     // A pdu determines the message: type and every IE (presence and value).
     const z3::expr pdu = system_field(in, "pdu");
@@ -353,7 +445,7 @@ void Engine::bind_pdu(const StepInput& in)
     }
 }
 
-z3::expr Engine::honest_mac(const StepInput& in, const std::string& at)
+z3::expr SystemModel::honest_mac(const StepInput& in, const std::string& at)
 {
     const Type nia_type = Type::enumeration(spec_.find_enum("Nia"));
     const z3::expr alg = open_value(at + "integrity algorithm of the sender", nia_type, std::nullopt).value;
@@ -366,7 +458,7 @@ z3::expr Engine::honest_mac(const StepInput& in, const std::string& at)
                         bytes_sort_);
 }
 
-z3::expr Engine::attacker_can_send(const StepInput& in, const std::string& at)
+z3::expr SystemModel::attacker_can_send(const StepInput& in, const std::string& at)
 {
     const z3::expr prot = system_field(in, "sec.protected");
     const auto same_as = [&](const SystemMessage& earlier) {
@@ -387,7 +479,7 @@ z3::expr Engine::attacker_can_send(const StepInput& in, const std::string& at)
     return attacker_.forge ? replay || attacker_knows_mac(in, at) : replay;
 }
 
-z3::expr Engine::attacker_knows_mac(const StepInput& in, const std::string& at)
+z3::expr SystemModel::attacker_knows_mac(const StepInput& in, const std::string& at)
 {
     const z3::expr mac = system_field(in, "sec.mac");
     z3::expr knows =
@@ -420,29 +512,7 @@ z3::expr Engine::attacker_knows_mac(const StepInput& in, const std::string& at)
     return knows;
 }
 
-bool Engine::mentions(const expr::Node& tree, const std::function<bool(const expr::Node&)>& pred)
-{
-    std::set<const expr::Node*> seen;
-    std::vector<const expr::Node*> todo{&tree};
-    while (!todo.empty()) {
-        const expr::Node* n = todo.back();
-        todo.pop_back();
-        if (!seen.insert(n).second) {
-            continue;
-        }
-        if (pred(*n)) {
-            return true;
-        }
-        for (const auto& a : n->args) {
-            if (a) {
-                todo.push_back(a.get());
-            }
-        }
-    }
-    return false;
-}
-
-bool Engine::reads_message(const expr::Node& formula)
+bool SystemModel::reads_message(const expr::Node& formula)
 {
     return mentions(formula, [](const expr::Node& n) {
         const std::string& v = n.name;
@@ -451,7 +521,7 @@ bool Engine::reads_message(const expr::Node& formula)
     });
 }
 
-z3::expr Engine::system_formula(const expr::Node& formula, std::size_t k)
+z3::expr SystemModel::system_formula(const expr::Node& formula, std::size_t k)
 {
     PC5CHECK_ASSERT(k < system_states_.size());
     std::swap(state_, system_states_[k]);
@@ -463,336 +533,12 @@ z3::expr Engine::system_formula(const expr::Node& formula, std::size_t k)
     return f;
 }
 
-/// system_witness's work: the model's values made concrete (see bytes_of) and written as a trace and
-/// a report, step by step.
-class Engine::WitnessWriter {
-  public:
-    WitnessWriter(Engine& engine, const z3::model& model) : e_(engine), m_(model)
-    {
-        for (const auto& [bytes, c] : e_.byte_literals_) {
-            concrete_.emplace(value_key(c), bytes);
-        }
-        for (std::size_t i = 0; i < e_.applications_.size(); ++i) {
-            producers_[value_key(e_.applications_[i].result)].push_back(i);
-        }
-    }
-
-    [[nodiscard]] Witness write(std::size_t steps)
-    {
-        Witness w;
-        write_link(w.trace);
-        for (std::size_t k = 0; k < steps && k < e_.system_steps_.size(); ++k) {
-            write_step(k, w);
-        }
-        log_looked_up_keys(w.trace);
-        log_keys_by_msbs(w.trace);
-        log_new_keys(w.trace);
-        return w;
-    }
-
-  private:
-    [[nodiscard]] std::string value_key(const z3::expr& t) const { return m_.eval(t, true).to_string(); }
-    [[nodiscard]] std::int64_t int_of(const z3::expr& t, std::int64_t fallback) const
-    {
-        std::int64_t v = fallback;
-        return is_int_in(m_.eval(t, true), v) ? v : fallback;
-    }
-    [[nodiscard]] bool bool_of(const z3::expr& t) const { return m_.eval(t, true).is_true(); }
-
-    [[nodiscard]] trace::Bytes random_bytes(std::size_t n)
-    {
-        trace::Bytes b(n);
-        for (auto& x : b) {
-            x = static_cast<std::uint8_t>(rng_() & 0xFFU);
-        }
-        return b;
-    }
-
-    /// Model values of the uninterpreted byte strings -> real bytes: literals as written, results of
-    /// crypto functions computed for real from their (recursively concrete) arguments, keys the system
-    /// makes up (authentication, FFS derivations) and nonces random.
-    [[nodiscard]] trace::Bytes bytes_of(const z3::expr& t, std::size_t length)
-    {
-        const std::string key = value_key(t);
-        if (const auto it = concrete_.find(key); it != concrete_.end()) {
-            return it->second;
-        }
-        if (!busy_.insert(key).second) {
-            return random_bytes(length == 0 ? 16 : length);
-        }
-        std::optional<trace::Bytes> out = computed(key);
-        if (!out) {
-            std::size_t n = length;
-            if (n == 0) {
-                const std::int64_t len = int_of(e_.bytes_len_(t), 16);
-                n = len >= 1 && len <= 64 ? static_cast<std::size_t>(len) : 16;
-            }
-            out = random_bytes(n);
-        }
-        busy_.erase(key);
-        concrete_.emplace(key, *out);
-        return *out;
-    }
-
-    /// The value `key` as the first application producing it that a function computes for real.
-    [[nodiscard]] std::optional<trace::Bytes> computed(const std::string& key)
-    {
-        for (const auto i : producers_[key]) {
-            const Application& a = e_.applications_[i];
-            const auto f = e_.spec_.scope.functions.find(a.name);
-            if (f == e_.spec_.scope.functions.end()) {
-                continue;
-            }
-            if (!f->second.computed_from_arguments()) {
-                continue;
-            }
-            const expr::SolverMeaning& meaning = f->second.meaning;
-            std::vector<Value> args;
-            for (std::size_t j = 0; j < a.args.size(); ++j) {
-                const Type& pt = f->second.params.at(j);
-                if (pt.kind == TypeKind::bytes) {
-                    // An argument the model leaves free gets the length the function accepts.
-                    const std::size_t octets = j < meaning.domains.size() ? meaning.domains[j].octets : 0;
-                    args.push_back(Value::bytes(bytes_of(a.args[j], octets == 0 ? 16 : octets)));
-                } else if (pt.kind == TypeKind::enumeration) {
-                    args.push_back(Value::enumeration(static_cast<std::uint32_t>(int_of(a.args[j], 0))));
-                } else {
-                    args.push_back(Value::integer(int_of(a.args[j], 0)));
-                }
-            }
-            const Value r = f->second.impl(args);
-            if (const auto* b = std::get_if<std::vector<std::uint8_t>>(&r.data)) {
-                return *b;
-            }
-        }
-        return std::nullopt;
-    }
-
-    [[nodiscard]] z3::expr init(const char* n)
-    {
-        return e_.term(e_.system_init_.at(n), e_.spec_.init_scope.variables.at(n)).value;
-    }
-    [[nodiscard]] std::string enum_name(const char* enum_id, std::int64_t v) const
-    {
-        const auto e = e_.spec_.find_enum(enum_id);
-        return e->names.at(static_cast<std::size_t>(
-            std::clamp<std::int64_t>(v, 0, static_cast<std::int64_t>(e->names.size()) - 1)));
-    }
-    [[nodiscard]] std::vector<std::string> set_names(const z3::expr& set, const char* enum_id) const
-    {
-        std::vector<std::string> names;
-        const auto e = e_.spec_.find_enum(enum_id);
-        for (std::size_t i = 0; i < e->names.size(); ++i) {
-            if (bool_of(z3::select(set, e_.ctx_.int_val(static_cast<int>(i))))) {
-                names.push_back(e->names[i]);
-            }
-        }
-        return names;
-    }
-
-    /// The trace's header: spec, link and the K_NRP in force.
-    void write_link(trace::Trace& t)
-    {
-        // A resolution other than the defaults is part of what the trace was made under: "+PARAM=VALUE"
-        // after the id, so that plain `check` replays it with the same parameters.
-        t.spec = e_.spec_.id;
-        for (const auto& p : e_.spec_.parameters) {
-            if (!(p.value == p.default_value)) {
-                t.spec += "+" + p.id + "=" + p.value_text();
-            }
-        }
-        t.title = "counterexample found by pc5check prove";
-        t.observer = trace::Observer::air;
-        t.link.k_nrp_id = static_cast<std::uint32_t>(int_of(init("init.k_nrp_id"), 1));
-        t.link.k_nrp_sess_id = static_cast<std::uint16_t>(int_of(init("init.k_nrp_sess_id"), 1));
-        t.link.selected_nea = enum_name("Nea", int_of(init("init.nea"), 0));
-        t.link.selected_nia = enum_name("Nia", int_of(init("init.nia"), 0));
-        t.link.k_nrp_sess = bytes_of(init("init.k_nrp_sess"), crypto::kKNrpSessOctets);
-        t.link.initiator_sec_cap =
-            trace::SecCaps{set_names(init("init.caps.nea"), "Nea"), set_names(init("init.caps.nia"), "Nia")};
-        t.link.signalling_policy =
-            trace::SignallingPolicy{enum_name("Policy", int_of(init("init.policy.integrity"), 2)),
-                                    enum_name("Policy", int_of(init("init.policy.ciphering"), 2))};
-        t.keys.push_back(trace::KeyEntry{t.link.k_nrp_id, bytes_of(init("init.k_nrp"), crypto::kKNrpOctets)});
-    }
-
-    /// Step `k` as an event of the trace and a step of the report.
-    void write_step(std::size_t k, Witness& w)
-    {
-        const SystemMessage& sm = e_.system_steps_[k];
-        const auto field = [&](const std::string& name) { return std::get<Term>(sm.in.fields.at(name)); };
-        trace::Event ev;
-        ev.at = 0.01 * static_cast<double>(k);
-        const bool from_initiator = int_of(field("from").value, 0) == 0;
-        ev.from = from_initiator ? trace::Role::initiator : trace::Role::target;
-        const auto msg_index = static_cast<std::size_t>(int_of(field("msg").value, 0));
-        ev.msg = e_.msg_names_->at(std::min(msg_index, e_.msg_names_->size() - 1));
-        std::string detail = write_ies(sm, ev);
-        detail += (detail.empty() ? "" : "; ") + write_sec(sm, ev);
-        SystemStep step;
-        step.index = k + 1;
-        step.sender = from_initiator ? "initiator" : "target";
-        step.msg = ev.msg;
-        step.detail = detail;
-        const bool injected = bool_of(sm.injected);
-        const bool dropped = !injected && bool_of(sm.dropped);
-        step.by_attacker = injected || dropped;
-        if (step.by_attacker) {
-            w.trace.attacker_steps.push_back(trace::AttackerStep{k, injected});
-        }
-        step.action =
-            injected ? "attacker injects, as the " + step.sender
-                     : (dropped ? step.sender + " sends; the attacker drops it" : step.sender + " sends");
-        w.steps.push_back(std::move(step));
-        w.trace.events.push_back(std::move(ev));
-    }
-
-    /// The IEs of the message of `sm` into `ev`; returns them as the report shows them.
-    [[nodiscard]] std::string write_ies(const SystemMessage& sm, trace::Event& ev)
-    {
-        const auto field = [&](const std::string& name) { return std::get<Term>(sm.in.fields.at(name)); };
-        const spec::MessageDef* def = e_.spec_.find_message(ev.msg);
-        std::string detail;
-        if (def == nullptr) {
-            return detail;
-        }
-        for (const auto& ie : def->ies) {
-            const std::string base = "ie." + ie.name;
-            const bool pair = ie.kind == "algs" || ie.kind == "sec_cap";
-            const Term first = field(pair ? base + ".nea" : base);
-            if (!bool_of(first.present)) {
-                continue;
-            }
-            nlohmann::json v;
-            if (ie.kind == "bytes") {
-                v = crypto::to_hex(bytes_of(first.value, ie.length));
-            } else if (ie.kind == "int") {
-                v = std::clamp(int_of(first.value, ie.min), ie.min, ie.max);
-            } else if (ie.kind == "bool") {
-                v = bool_of(first.value);
-            } else if (ie.kind == "algs") {
-                v = {{"nea", enum_name("Nea", int_of(field(base + ".nea").value, 0))},
-                     {"nia", enum_name("Nia", int_of(field(base + ".nia").value, 0))}};
-            } else {
-                v = {{"nea", set_names(field(base + ".nea").value, "Nea")},
-                     {"nia", set_names(field(base + ".nia").value, "Nia")}};
-            }
-            ev.ie[ie.name] = v;
-            detail += (detail.empty() ? "" : ", ") + ie.name + "=" + v.dump();
-        }
-        return detail;
-    }
-
-    /// The protection and pdu of the message of `sm` into `ev`; returns them as the report shows them.
-    [[nodiscard]] std::string write_sec(const SystemMessage& sm, trace::Event& ev)
-    {
-        const auto field = [&](const std::string& name) { return std::get<Term>(sm.in.fields.at(name)); };
-        if (!bool_of(field("sec.protected").value)) {
-            ev.sec.kind = trace::Sec::Kind::none;
-            ev.pdu = bytes_of(field("pdu").value, 0);
-            return "unprotected";
-        }
-        ev.sec.kind = trace::Sec::Kind::protected_;
-        ev.sec.ctx = static_cast<trace::KNrpSessId>(
-            std::clamp<std::int64_t>(int_of(field("sec.ctx").value, 0), 0,
-                                     std::int64_t{std::numeric_limits<trace::KNrpSessId>::max()}));
-        ev.sec.count = static_cast<std::uint32_t>(
-            std::clamp<std::int64_t>(int_of(field("sec.count").value, 0), 0, crypto::kMaxCount));
-        ev.sec.bearer = static_cast<std::uint8_t>(
-            std::clamp<std::int64_t>(int_of(field("sec.bearer").value, 1), 0, crypto::kMaxBearer));
-        ev.sec.direction = static_cast<std::uint8_t>(
-            std::clamp<std::int64_t>(int_of(field("sec.direction").value, 0), 0, crypto::kMaxDirection));
-        ev.pdu = bytes_of(field("pdu").value, 0);
-        trace::Bytes mac = bytes_of(field("sec.mac").value, 4);
-        mac.resize(4);
-        ev.sec.mac = std::array<std::uint8_t, 4>{mac[0], mac[1], mac[2], mac[3]};
-        return "ctx " + std::to_string(*ev.sec.ctx) + " COUNT " + std::to_string(*ev.sec.count);
-    }
-
-    /// K_NRPs the system made up (authentication): logged under the full IDs the model looked up,
-    /// then (log_keys_by_msbs) under an ID with the MSBs an SMC carried.
-    void log_looked_up_keys(trace::Trace& t)
-    {
-        for (const auto& a : e_.applications_) {
-            if (a.name != "k_nrp_of") {
-                continue;
-            }
-            const auto id = static_cast<trace::KNrpId>(std::clamp<std::int64_t>(
-                int_of(a.args[0], 0), 0, std::int64_t{std::numeric_limits<trace::KNrpId>::max()}));
-            const trace::Bytes key = bytes_of(a.result, crypto::kKNrpOctets);
-            if (std::none_of(t.keys.begin(), t.keys.end(),
-                             [id](const trace::KeyEntry& e) { return e.k_nrp_id == id; })) {
-                t.keys.push_back(trace::KeyEntry{id, key});
-            }
-        }
-    }
-
-    /// Whether a logged key's K_NRP ID has these 16 MSBs.
-    [[nodiscard]] static auto same_msbs(std::uint32_t msbs)
-    {
-        return [msbs](const trace::KeyEntry& e) { return (e.k_nrp_id >> 16U) == msbs; };
-    }
-
-    void log_keys_by_msbs(trace::Trace& t)
-    {
-        for (const auto& a : e_.applications_) {
-            if (a.name != "k_nrp_by_msbs") {
-                continue;
-            }
-            const auto msbs = static_cast<std::uint32_t>(int_of(a.args[0], 0) & 0xFFFF);
-            const trace::Bytes key = bytes_of(a.result, crypto::kKNrpOctets);
-            if (std::none_of(t.keys.begin(), t.keys.end(), same_msbs(msbs))) {
-                t.keys.push_back(trace::KeyEntry{msbs << 16U, key});
-            }
-        }
-    }
-
-    /// Keys of authentication runs (k_nrp_new): under their MSBs, with LSBs not taken yet. Two runs that
-    /// gave their keys the same MSBs leave replay's look-up ambiguous (unverified), as the trace format
-    /// names a K_NRP by its ID only.
-    void log_new_keys(trace::Trace& t)
-    {
-        for (const auto& a : e_.applications_) {
-            if (a.name != "k_nrp_new") {
-                continue;
-            }
-            const auto msbs = static_cast<std::uint32_t>(int_of(a.args[1], 0) & 0xFFFF);
-            const trace::Bytes key = bytes_of(a.result, crypto::kKNrpOctets);
-            if (std::any_of(t.keys.begin(), t.keys.end(),
-                            [&, same = same_msbs(msbs)](const trace::KeyEntry& e) {
-                                return same(e) && e.k_nrp == key;
-                            })) {
-                continue;
-            }
-            std::uint32_t lsbs = 0;
-            while (lsbs < 0xFFFFU && std::any_of(t.keys.begin(), t.keys.end(), [&](const trace::KeyEntry& e) {
-                       return e.k_nrp_id == ((msbs << 16U) | lsbs);
-                   })) {
-                ++lsbs;
-            }
-            t.keys.push_back(trace::KeyEntry{(msbs << 16U) | lsbs, key});
-        }
-    }
-
-    Engine& e_;
-    const z3::model& m_;
-    std::mt19937_64 rng_{0x5eedU}; ///< deterministic: the same model gives the same trace
-    std::map<std::string, trace::Bytes> concrete_;
-    std::map<std::string, std::vector<std::size_t>> producers_;
-    std::set<std::string> busy_; ///< values being made concrete (a cycle gets random bytes)
-};
-
-Witness Engine::system_witness(const z3::model& m, std::size_t steps)
-{
-    return WitnessWriter(*this, m).write(steps);
-}
-
 } // namespace detail
 
 namespace {
 
-using detail::Engine;
 using detail::out_of_memory;
+using detail::SystemModel;
 using Clock = std::chrono::steady_clock;
 
 /// Induction depths tried after bounded model checking (each costs a new encoding per depth).
@@ -816,9 +562,9 @@ class Search {
         engine_->system_begin(options.attacker, arbitrary);
     }
     [[nodiscard]] bool ok() const { return engine_.has_value(); }
-    [[nodiscard]] Engine& engine() { return *engine_; }
+    [[nodiscard]] SystemModel& engine() { return *engine_; }
     /// A second engine for `other`, on the same solver and the same messages (see link()).
-    Engine& join(const spec::Spec& other, const SystemOptions& options)
+    SystemModel& join(const spec::Spec& other, const SystemOptions& options)
     {
         joined_.emplace(other, header_, SymbolicOptions{}, ctx_.get());
         joined_->join(engine_->solver(), "b|");
@@ -829,12 +575,12 @@ class Search {
   private:
     detail::SolverContext ctx_; ///< declared first: the engines go before it
     trace::Trace header_;
-    std::optional<Engine> engine_;
-    std::optional<Engine> joined_;
+    std::optional<SystemModel> engine_;
+    std::optional<SystemModel> joined_;
 };
 
 /// The same values for two engines: init.* (k ignored) or the message of step `k`; messages by name.
-void link(Engine& a, Engine& b, std::size_t k, bool init)
+void link(SystemModel& a, SystemModel& b, std::size_t k, bool init)
 {
     z3::solver& s = a.solver();
     for (const auto& name : a.system_names(k)) {
@@ -890,8 +636,8 @@ Reach reach(const spec::Spec& spec, const expr::Node& goal, bool negate, const S
         out.limit = "solver memory limit (--solver-memory-mb): no memory for a solver context";
         return out;
     }
-    Engine& e = s.engine();
-    const bool reads_message = Engine::reads_message(goal);
+    SystemModel& e = s.engine();
+    const bool reads_message = SystemModel::reads_message(goal);
     for (unsigned d = 0; d <= options.depth; ++d) {
         if (d > 0) {
             e.system_step();
@@ -946,7 +692,7 @@ Reach guarded_reach(const spec::Spec& spec, const expr::Node& goal, bool negate,
 /// Whether a condition reads `enabled`, which only rule checks have.
 bool reads_enabled(const expr::Node& n)
 {
-    return Engine::mentions(
+    return detail::mentions(
         n, [](const expr::Node& x) { return x.kind == expr::NodeKind::variable && x.name == "enabled"; });
 }
 
@@ -958,7 +704,7 @@ struct Candidate {
 
 /// `set` at each state 0..k of `e` (stepping it to k) as one conjunction; a property that reads the
 /// message of a step says nothing about state 0.
-z3::expr hold_up_to(Engine& e, const std::vector<Candidate>& set, unsigned k)
+z3::expr hold_up_to(SystemModel& e, const std::vector<Candidate>& set, unsigned k)
 {
     z3::expr all = e.context().bool_val(true);
     for (unsigned i = 0; i <= k; ++i) {
@@ -986,7 +732,7 @@ std::vector<std::size_t> failing_step_cases(const spec::Spec& spec, const std::v
     if (!s.ok()) {
         return targets;
     }
-    Engine& e = s.engine();
+    SystemModel& e = s.engine();
     z3::context& ctx = e.context();
     // States 0..k assumed, goal at state k+1.
     e.solver().add(hold_up_to(e, set, k));
@@ -1022,7 +768,7 @@ bool base_case_holds(const spec::Spec& spec, const std::vector<Candidate>& set, 
     if (!s.ok()) {
         return false;
     }
-    Engine& e = s.engine();
+    SystemModel& e = s.engine();
     e.solver().add(!hold_up_to(e, set, k));
     return e.solve() == z3::unsat;
 }
@@ -1133,8 +879,8 @@ find_disagreement(const spec::Spec& old_spec, const spec::Spec& new_spec, const 
             const spec::Spec* accepting;
             const spec::Spec* rejecting;
             std::unique_ptr<Search> search;
-            Engine* a = nullptr;
-            Engine* b = nullptr;
+            SystemModel* a = nullptr;
+            SystemModel* b = nullptr;
             bool done = false;
         };
         std::vector<Product> products;
@@ -1154,8 +900,8 @@ find_disagreement(const spec::Spec& old_spec, const spec::Spec& new_spec, const 
                 if (p.done) {
                     continue;
                 }
-                Engine& a = *p.a;
-                Engine& b = *p.b;
+                SystemModel& a = *p.a;
+                SystemModel& b = *p.b;
                 a.system_step();
                 b.system_step();
                 link(a, b, d - 1, false);
@@ -1258,11 +1004,11 @@ PropertyResult search_counterexample(const spec::Spec& spec, const spec::Propert
         r.how = found.limit;
         // Still a candidate for induction: the proof re-checks its own base case (k <= 3), and
         // a limit hit deep in the search says nothing against that.
-        held.candidates.push_back(Candidate{p.formula.get(), Engine::reads_message(*p.formula)});
+        held.candidates.push_back(Candidate{p.formula.get(), SystemModel::reads_message(*p.formula)});
         held.result_index.push_back(index);
     } else {
         r.verdict = PropertyVerdict::holds_to_depth;
-        held.candidates.push_back(Candidate{p.formula.get(), Engine::reads_message(*p.formula)});
+        held.candidates.push_back(Candidate{p.formula.get(), SystemModel::reads_message(*p.formula)});
         held.result_index.push_back(index);
     }
     r.seconds = seconds_since(t0);
@@ -1360,8 +1106,8 @@ Expected<QueryResult> query(const spec::Spec& spec, const std::string& condition
             negated->type = expr::Type::boolean();
             std::vector<unsigned> proven_at{0};
             try {
-                proven_at = induction(spec, {Candidate{negated.get(), Engine::reads_message(*goal)}}, options,
-                                      deadline);
+                proven_at = induction(spec, {Candidate{negated.get(), SystemModel::reads_message(*goal)}},
+                                      options, deadline);
             } catch (const z3::exception& e) {
                 if (!out_of_memory(e)) {
                     throw;

@@ -1,0 +1,108 @@
+#pragma once
+/// \file The closed system of two honest UEs and an attacker (system.cpp, witness.cpp), for `prove`,
+/// `query`, `diff` and lint: every message a step of the one encoding (encoding.h) with all its fields
+/// open, sent by a UE or injected, delivered or dropped; the rule checks blaming an honest UE are
+/// asserted; a model of the first `steps` steps becomes a witness trace with real crypto.
+
+#include "pc5check/checker/system.h"
+#include "smt/encoding.h"
+#include "smt/solver_limits.h"
+
+#include <unordered_set>
+
+namespace pc5check::smt::detail {
+
+class SystemModel final : public Encoding {
+  public:
+    /// `ctx` outlives the model; `header` gives the spec id and the observer of witnesses.
+    SystemModel(const spec::Spec& spec, const trace::Trace& header, const SymbolicOptions& options,
+                z3::context& ctx, Purpose purpose = Purpose::system);
+
+    /// Starts the system: initial state reachable (from an open link, as after link establishment)
+    /// or `arbitrary` (every variable open, for the induction step).
+    void system_begin(const Attacker& attacker, bool arbitrary);
+    /// Adds one message of the system (sent or injected, delivered or dropped).
+    void system_step();
+    /// `formula` over the state after step `k` (0: the initial state) and the message of step `k`.
+    [[nodiscard]] z3::expr system_formula(const expr::Node& formula, std::size_t k);
+    /// Whether `formula` reads the message of a step (so it says nothing about the initial state).
+    [[nodiscard]] static bool reads_message(const expr::Node& formula);
+    /// The first `steps` steps of a model as a report and a trace with real crypto (witness.cpp).
+    [[nodiscard]] Witness system_witness(const z3::model& model, std::size_t steps);
+    /// diff: this model adds its constraints to `other`'s solver and names its constants with
+    /// `prefix`, so that two specs run side by side on the same messages; its rule checks are
+    /// collected (collected_checks) instead of asserted.
+    void join(const z3::solver& other, const std::string& prefix);
+    /// Rule checks of the steps so far (join mode): each must hold for the run to conform.
+    [[nodiscard]] const std::vector<z3::expr>& collected_checks() const { return collected_; }
+    /// Field `name` of the message of step `k` (msg, from, sec.*, pdu, ie.*), or an init.* value
+    /// (`k` ignored), as (present, value); nullopt when this spec has no such name.
+    [[nodiscard]] std::optional<std::pair<z3::expr, z3::expr>> system_term(const std::string& name,
+                                                                           std::size_t k);
+    /// Names of the message fields of step `k` (none before the first step) and of the init.* values.
+    [[nodiscard]] std::vector<std::string> system_names(std::size_t k) const;
+    /// spec lint (Purpose::lint): `formula` in the same encoding as everything else, over an arbitrary
+    /// state, arbitrary parameter values and an arbitrary message (every value open within its type's
+    /// range, any IE present or absent, whichever messages carry it under the loaded parameters): an
+    /// over-approximation of what can happen, so "can never be true" is never a false alarm of the
+    /// environment. Side conditions go to solver(); the first call sets the environment up.
+    [[nodiscard]] z3::expr lint_formula(const expr::Node& formula);
+    /// Satisfiability of what is asserted, within the time budget (unknown when spent).
+    [[nodiscard]] z3::check_result solve() { return budget_.check(solver_, {}); }
+
+  private:
+    struct SystemMessage {
+        StepInput in;
+        z3::expr injected;
+        z3::expr dropped;
+    };
+    /// Crypto and key look-ups applied in the system, for their axioms and the witness's real crypto.
+    struct Application {
+        std::string name;
+        std::vector<z3::expr> args;
+        z3::expr result;
+    };
+    class WitnessWriter; ///< system_witness's work (witness.cpp)
+
+    void record_check(const spec::Rule& rule, const spec::Check& check, const StepInput& in, const Sym& holds,
+                      const Sym& exempt) override;
+    /// known(x) in the system: every value is there to see, as in the trace a counterexample becomes.
+    [[nodiscard]] Sym known_of(const Node& n, const std::vector<Sym>& args) override;
+    /// A receiver cannot compute from an input the message did not carry or the real function refuses.
+    [[nodiscard]] Sym external(const Node& n, const std::vector<Sym>& args,
+                               const std::vector<z3::expr>& v) override;
+    /// A step's field, which the system's steps always leave open.
+    [[nodiscard]] static z3::expr system_field(const StepInput& in, const std::string& name);
+    /// A pdu determines the message it carries: type, IEs and the K_NRP-sess ID of its header.
+    void bind_pdu(const StepInput& in);
+    /// The MAC-I an honest sender computes for the step's PDU (algorithm and key open).
+    [[nodiscard]] z3::expr honest_mac(const StepInput& in, const std::string& at);
+    /// What the attacker can put on the air at this step: a replay of an earlier message, or (forge) a
+    /// message whose MAC-I it knows.
+    [[nodiscard]] z3::expr attacker_can_send(const StepInput& in, const std::string& at);
+    [[nodiscard]] z3::expr attacker_knows_mac(const StepInput& in, const std::string& at);
+    /// The result of crypto over a missing input: equal to no MAC-I, key or derivation of the system.
+    [[nodiscard]] z3::expr system_bottom();
+    /// `name(args)` with the axioms its declaration gives it (expr::SolverMeaning).
+    [[nodiscard]] z3::expr system_apply(const std::string& name, const std::vector<z3::expr>& args,
+                                        const z3::sort& result);
+    /// system_apply's axioms of each SolverMeaning kind.
+    void add_meaning(const expr::SolverMeaning& meaning, const std::string& name,
+                     const std::vector<z3::expr>& args, const z3::expr& r);
+    /// The initial value `name` (init.*) as a term, when the spec has it.
+    [[nodiscard]] std::optional<z3::expr> init_term(const std::string& name, const Type& type);
+
+    SolverBudget budget_;
+    Attacker attacker_;
+    bool collect_checks_ = false; ///< record_check collects instead of asserting (join)
+    std::vector<z3::expr> collected_;
+    std::vector<SystemMessage> system_steps_;
+    std::vector<std::unordered_map<std::string, Sym>> system_states_; ///< after step k (0: initial)
+    std::unordered_map<std::string, Sym> system_init_;                ///< init.* of the system
+    std::vector<Application> applications_;
+    std::unordered_set<unsigned> applied_; ///< AST ids of applications_' results
+    std::optional<StepInput> lint_message_;
+    std::optional<z3::expr> bottom_; ///< see system_bottom()
+};
+
+} // namespace pc5check::smt::detail

@@ -1,0 +1,133 @@
+#pragma once
+/// \file `check --symbolic` as a solver problem (symbolic.cpp, solving.cpp): the trace's events and the
+/// slots of messages the solver may insert as steps of the one encoding (encoding.h), each rule check
+/// the trace leaves open as a literal; then the search for a conforming behaviour, and for a violation
+/// the first failing event, the checks to blame and the classification of the others.
+
+#include "smt/encoding.h"
+#include "smt/slices.h"
+#include "smt/solver_limits.h"
+
+#include <set>
+
+namespace pc5check::smt::detail {
+
+class TraceProblem final : public Encoding {
+  public:
+    /// `ctx` outlives the problem (see check_symbolic: it is created through the C API, which can fail).
+    TraceProblem(const spec::Spec& spec, const trace::Trace& trace, const SymbolicOptions& options,
+                 z3::context& ctx)
+        : Encoding(spec, trace, options, ctx, Purpose::trace), budget_(options.timeout_ms)
+    {
+    }
+
+    [[nodiscard]] Expected<machine::ReplayResult> run();
+
+  private:
+    void record_check(const spec::Rule& rule, const spec::Check& check, const StepInput& in, const Sym& holds,
+                      const Sym& exempt) override;
+    [[nodiscard]] machine::Finding render_finding(const spec::Rule& rule, const spec::Check& check,
+                                                  const StepInput& in);
+    [[nodiscard]] std::string render(const spec::Template& t);
+
+    // ---- the steps, in run()'s order ----
+    /// initial_state() from what the trace's header binds; the rest open.
+    void initial_state_of(const machine::BoundTrace& header);
+    /// The inserted-message slots before event `k` (after the last event: k = event count).
+    void insert_slots(std::size_t k);
+    /// Event `k` of the trace as a step.
+    [[nodiscard]] Expected<void> observe_event(std::size_t k);
+    /// The fields of an observed event: what the trace fixes as values, the rest open.
+    [[nodiscard]] StepInput observed_input(const machine::BoundEvent& be, std::size_t k);
+    /// A message the solver may insert: every field open, `active` says whether it exists.
+    [[nodiscard]] StepInput hidden_input(std::size_t gap, std::size_t slot);
+
+    // ---- solving (solving.cpp) ----
+    /// `cap_ms`: a tighter limit for queries that only refine the report (proofs that an open check
+    /// holds); the verdict's own queries get the whole remaining budget.
+    [[nodiscard]] z3::check_result check(const std::vector<z3::expr>& assumptions, unsigned cap_ms = 0);
+    /// check() with the literals asserted in a scope instead of passed as assumptions: much faster when
+    /// there are thousands of them and no core is needed. The model, when satisfiable, goes to `model`.
+    /// The problem is solved in independent slices (see slices.h) until restrict_to_conflict().
+    [[nodiscard]] z3::check_result check_asserted(const std::vector<z3::expr>& literals,
+                                                  std::optional<Model>& model);
+    [[nodiscard]] bool sliced() const { return options_.slices && !conflict_; }
+    /// After the problem in slices had no model: from now on the solver holds only the slices without
+    /// a model (the others have one and cannot be part of the conflict), and the violation is
+    /// searched for and explained there. False: the solver gave no answer.
+    [[nodiscard]] bool restrict_to_conflict(const std::vector<z3::expr>& literals);
+    /// `literals` without those that constrain nothing in the solver (after restrict_to_conflict():
+    /// the literals of the other slices).
+    [[nodiscard]] std::vector<z3::expr> relevant(const std::vector<z3::expr>& literals);
+    /// A model of the solver as a model of the whole problem (restrict_to_conflict(): the other
+    /// slices' models for the rest).
+    [[nodiscard]] Model whole_model(const z3::model& m) const;
+    /// Whether an instance's check lies outside the slices of the conflict (restrict_to_conflict()).
+    [[nodiscard]] bool outside_conflict(const Instance& inst);
+    /// Satisfiability with `literals` asserted, slice by slice (no core); `cap_ms` as in check().
+    [[nodiscard]] z3::check_result check_sliced(const std::vector<z3::expr>& literals, unsigned cap_ms);
+    /// A literal that, assumed, allows at most `k` of `v` to hold (named `name!k`).
+    [[nodiscard]] z3::expr at_most(const z3::expr_vector& v, unsigned k, const std::string& name);
+    /// The result of least_bound().
+    struct Least {
+        z3::check_result answer = z3::unsat;
+        unsigned k = 0;                ///< the bound of the answer (the last tried when unsat)
+        std::optional<z3::expr> bound; ///< at_most() literal of that bound
+        std::optional<Model> model;    ///< when sat
+    };
+    /// The least k in [lo, hi] for which `base` plus "at most k of `v`" is satisfiable (iterative
+    /// bound); stops at the first sat or unknown.
+    [[nodiscard]] Least least_bound(const std::vector<z3::expr>& base, const z3::expr_vector& v, unsigned lo,
+                                    unsigned hi, const std::string& name);
+    /// The `sent` flags of the inserted-message slots.
+    [[nodiscard]] z3::expr_vector slot_actives();
+    [[nodiscard]] std::vector<z3::expr> prefix(std::size_t last_event, bool with_checks,
+                                               const std::optional<z3::expr>& bound);
+
+    // ---- the verdict and the report ----
+    void inconclusive();
+    /// Looks for a behaviour that conforms (fewest inserted messages first) and sets `bound`. False
+    /// when the result is final (conforms, or inconclusive); true: a violation, located.
+    [[nodiscard]] bool search_conforming(std::optional<z3::expr>& bound);
+    void report_conforming(const Model& model, const std::optional<z3::expr>& bound);
+    /// The first event after which nothing conforms, and the explanation. False: inconclusive.
+    [[nodiscard]] bool locate_first_failure(const std::optional<z3::expr>& bound);
+    /// The checks to blame for the violation, the state table and the sorted findings.
+    void report_violation(const std::optional<z3::expr>& bound);
+    void report_conflict_checks();
+    void explain(const z3::expr_vector& core);
+    [[nodiscard]] std::string describe_value(const Model& m, const Leaf& leaf);
+    void report_assumptions(const Model& m, const std::vector<std::size_t>& used);
+    [[nodiscard]] std::string leaves_text(const Instance& inst) const;
+    void report_inserted(const Model& model);
+    /// Finds the checks to blame for a violation (fewest broken checks, then fewest inserted
+    /// messages; all ties). Adds the optimum's bounds to `observations`. False: the solver gave up.
+    [[nodiscard]] bool blame(std::vector<z3::expr>& observations, std::optional<Model>& model,
+                             std::set<std::size_t>& blamed);
+    /// Sorts the open checks into violations (`blamed`; warnings that apply in every behaviour),
+    /// passes (true in every behaviour fitting the observations) and unverified, within the proof budget.
+    void classify(const std::vector<z3::expr>& observations, const std::optional<Model>& model,
+                  const std::set<std::size_t>& blamed);
+    /// Both roles' state rendered in spec order; open values from `model` when given, else "(open)".
+    [[nodiscard]] std::vector<std::pair<std::string, std::string>>
+    render_state(const std::unordered_map<std::string, Sym>& state, const Model* model);
+    void sort_findings();
+
+    SolverBudget budget_;
+    std::vector<Instance> instances_;
+    std::vector<z3::expr> event_literals_; ///< one per observed event
+    std::vector<std::size_t> slot_gap_;    ///< per inserted-message slot: the event it precedes
+    std::vector<z3::expr> slot_literals_;
+    std::vector<z3::expr> slot_active_;
+    std::vector<StepInput> slot_inputs_;
+    machine::ReplayResult result_;
+    bool concrete_violation_ = false;
+    /// The state before each observed event, for the state table of a violation (short traces only:
+    /// a long trace keeps memory bounded and reports the state only for a violation the observed
+    /// values alone decide).
+    std::vector<std::unordered_map<std::string, Sym>> history_;
+    std::optional<Slices> slices_;                     ///< the problem in independent parts (check_sliced)
+    std::optional<std::vector<std::size_t>> conflict_; ///< see restrict_to_conflict()
+};
+
+} // namespace pc5check::smt::detail
