@@ -107,10 +107,9 @@ bool Encoding::reads_known(const Node& n)
 void Encoding::collect_deps(const z3::expr& e, Deps& out, std::unordered_map<unsigned, bool>& seen)
 {
     const unsigned id = Z3_get_ast_id(ctx_, e);
-    if (seen.count(id) != 0) {
+    if (!seen.emplace(id, true).second) {
         return;
     }
-    seen[id] = true;
     if (const auto it = deps_.find(id); it != deps_.end()) {
         out.add(it->second);
         return;
@@ -296,50 +295,75 @@ std::optional<Value> Encoding::decode_value(const z3::expr& v, const Type& type)
     return std::nullopt;
 }
 
-std::optional<Value> Encoding::decode_array(z3::expr v, const Type& type)
+namespace {
+
+using Stores = std::vector<std::pair<z3::expr, z3::expr>>;
+
+/// The stores of `v` (outermost first) on a constant array whose base is `empty`, or nullopt when `v`
+/// is not such a chain.
+std::optional<Stores> stores_on(z3::expr v, const std::function<bool(const z3::expr&)>& empty)
 {
-    const bool is_set = type.kind == TypeKind::set;
-    std::vector<std::pair<z3::expr, z3::expr>> stores;
+    Stores stores;
     while (v.is_app() && v.decl().decl_kind() == Z3_OP_STORE) {
         stores.emplace_back(v.arg(1), v.arg(2));
         v = v.arg(0);
     }
-    if (!v.is_app() || v.decl().decl_kind() != Z3_OP_CONST_ARRAY) {
+    if (!v.is_app() || v.decl().decl_kind() != Z3_OP_CONST_ARRAY || !empty(v.arg(0))) {
         return std::nullopt;
     }
-    const z3::expr base = v.arg(0);
-    if (is_set ? !base.is_false() : !z3::eq(base, no_entry_)) {
+    return stores;
+}
+
+/// A set's store of `member` (true or false); false when it is not a literal.
+bool add_member(const Value& key, const z3::expr& member, std::vector<Value>& elements)
+{
+    if (!member.is_true() && !member.is_false()) {
+        return false;
+    }
+    if (member.is_true()) {
+        elements.push_back(key);
+    }
+    return true;
+}
+
+/// A map's store of `value` (no_entry: removed); false when it is not a literal.
+bool add_entry(const Value& key, const z3::expr& value, const z3::expr& no_entry, expr::MapValue& map)
+{
+    std::int64_t x = 0;
+    if (z3::eq(value, no_entry)) {
+        return true;
+    }
+    if (!value.is_numeral_i64(x)) {
+        return false;
+    }
+    map.entries[std::get<std::int64_t>(key.data)] = x;
+    return true;
+}
+
+} // namespace
+
+std::optional<Value> Encoding::decode_array(z3::expr v, const Type& type)
+{
+    const bool is_set = type.kind == TypeKind::set;
+    const auto stores = stores_on(
+        v, [&](const z3::expr& base) { return is_set ? base.is_false() : z3::eq(base, no_entry_); });
+    if (!stores) {
         return std::nullopt;
     }
     std::vector<Value> elements;
     expr::MapValue map;
     std::set<std::string> seen; // the outermost store of an index wins
     const Type element = is_set ? type.element_type() : Type::integer();
-    for (const auto& [index, value] : stores) {
+    for (const auto& [index, value] : *stores) {
         auto key = decode_value(index, element);
         if (!key) {
             return std::nullopt;
         }
-        const std::string id = index.to_string();
-        if (!seen.insert(id).second) {
+        if (!seen.insert(index.to_string()).second) {
             continue;
         }
-        if (is_set) {
-            if (!value.is_true() && !value.is_false()) {
-                return std::nullopt;
-            }
-            if (value.is_true()) {
-                elements.push_back(*key);
-            }
-        } else {
-            std::int64_t x = 0;
-            if (z3::eq(value, no_entry_)) {
-                continue;
-            }
-            if (!value.is_numeral_i64(x)) {
-                return std::nullopt;
-            }
-            map.entries[std::get<std::int64_t>(key->data)] = x;
+        if (!(is_set ? add_member(*key, value, elements) : add_entry(*key, value, no_entry_, map))) {
+            return std::nullopt;
         }
     }
     if (is_set) {

@@ -197,6 +197,18 @@ class Encoding {
     void collect_deps(const z3::expr& e, Deps& out, std::unordered_map<unsigned, bool>& seen);
     /// The state after a step: the updates applied, open results bound to new constants under `label`.
     void commit_updates(const StepInput& in, const std::vector<Update>& updates, const z3::expr& label);
+    // ---- open_message()'s parts ----
+    /// The message is one of the spec's, from a role allowed to send it.
+    [[nodiscard]] z3::expr sent_by_allowed_role(const Term& msg, const Term& from);
+    /// sec.* (absent when unprotected, but for sec.ciphered) and pdu, all open.
+    void open_sec_fields(const std::string& at, StepInput& in);
+    /// ie.* fields, all open; returns each IE's presence.
+    [[nodiscard]] std::map<std::string, z3::expr> open_ies(const std::string& at, StepInput& in);
+    /// A fixed-length IE has its length.
+    void bind_ie_length(const std::string& name, const Term& field);
+    /// `allowed` and: each present IE is one the message carries.
+    [[nodiscard]] z3::expr ies_carried(z3::expr allowed, const Term& msg,
+                                       const std::map<std::string, z3::expr>& presence);
 
     std::set<std::string> facts_;
     std::optional<Sym> enabled_;

@@ -154,6 +154,17 @@ z3::expr Encoding::open_message(const std::string& at, StepInput& in)
     in.fields.emplace("msg", msg);
     in.fields.emplace("from", from);
     in.fields.emplace("index", Value::integer(-1));
+    open_sec_fields(at, in);
+    const auto presence = open_ies(at, in);
+    z3::expr allowed = sent_by_allowed_role(msg, from);
+    if (purpose_ != Purpose::lint) { // lint asks over any IE presence: see lint_formula
+        allowed = ies_carried(allowed, msg, presence);
+    }
+    return allowed;
+}
+
+z3::expr Encoding::sent_by_allowed_role(const Term& msg, const Term& from)
+{
     z3::expr allowed = ctx_.bool_val(false);
     for (std::size_t m = 0; m < msg_names_->size(); ++m) {
         const spec::MessageDef* def = spec_.find_message((*msg_names_)[m]);
@@ -168,6 +179,11 @@ z3::expr Encoding::open_message(const std::string& at, StepInput& in)
         }
         allowed = allowed || (msg.value == ctx_.int_val(static_cast<int>(m)) && senders);
     }
+    return allowed;
+}
+
+void Encoding::open_sec_fields(const std::string& at, StepInput& in)
+{
     const z3::expr prot = open_value(at + "sec.protected", Type::boolean(), std::nullopt).value;
     in.fields.emplace("sec.protected", Term{ctx_.bool_val(true), prot});
     in.fields.emplace("sec.logged", Value::boolean(true));
@@ -181,6 +197,10 @@ z3::expr Encoding::open_message(const std::string& at, StepInput& in)
             in.fields.emplace(name, open_value(at + name, type, std::nullopt));
         }
     }
+}
+
+std::map<std::string, z3::expr> Encoding::open_ies(const std::string& at, StepInput& in)
+{
     std::map<std::string, z3::expr> presence;
     for (const auto& [name, type] : spec_.scope.variables) {
         if (!name.starts_with("ie.")) {
@@ -195,19 +215,29 @@ z3::expr Encoding::open_message(const std::string& at, StepInput& in)
         }
         in.fields.emplace(name, open_value(at + name, type, it->second, range_of(name, nullptr)));
         if (purpose_ != Purpose::trace && type.kind == TypeKind::bytes) {
-            // Fixed-length IEs (nonces) have their length, so a nonce is never a key or a MAC-I.
-            for (const auto& m : spec_.messages) {
-                for (const auto& d : m.ies) {
-                    if ("ie." + d.name == name && d.length != 0) {
-                        const Term& f = std::get<Term>(in.fields.at(name));
-                        solver_.add(
-                            z3::implies(f.present, bytes_len_(f.value) ==
-                                                       ctx_.int_val(static_cast<std::int64_t>(d.length))));
-                    }
-                }
+            bind_ie_length(name, std::get<Term>(in.fields.at(name)));
+        }
+    }
+    return presence;
+}
+
+void Encoding::bind_ie_length(const std::string& name, const Term& field)
+{
+    // Fixed-length IEs (nonces) have their length, so a nonce is never a key or a MAC-I.
+    for (const auto& m : spec_.messages) {
+        for (const auto& d : m.ies) {
+            if ("ie." + d.name == name && d.length != 0) {
+                solver_.add(
+                    z3::implies(field.present, bytes_len_(field.value) ==
+                                                   ctx_.int_val(static_cast<std::int64_t>(d.length))));
             }
         }
     }
+}
+
+z3::expr Encoding::ies_carried(z3::expr allowed, const Term& msg,
+                               const std::map<std::string, z3::expr>& presence)
+{
     // An IE is there only on a message that carries it, as in a trace (the reader refuses any other;
     // the witness writer could not write it): otherwise the solver's run and its replay differ.
     for (const auto& [ie, present] : presence) {
@@ -220,9 +250,7 @@ z3::expr Encoding::open_message(const std::string& at, StepInput& in)
                 carried = carried || msg.value == ctx_.int_val(static_cast<int>(m));
             }
         }
-        if (purpose_ != Purpose::lint) { // lint asks over any IE presence: see lint_formula
-            allowed = allowed && z3::implies(present, carried);
-        }
+        allowed = allowed && z3::implies(present, carried);
     }
     return allowed;
 }

@@ -168,35 +168,38 @@ void Slices::update(const z3::solver& solver)
         for (std::size_t k = 1; k < a.symbols.size(); ++k) {
             unite(a.symbols[0], a.symbols[k]);
         }
-        if (dirty_) {
-            continue;
+        if (!dirty_) {
+            place(index);
         }
-        // Incremental: an assertion whose symbols all lie in one slice (or are new) joins that slice.
-        std::optional<std::size_t> target;
-        for (const auto s : a.symbols) {
-            if (const auto b = symbol_batch_[s]) {
-                if (target && *target != *b) {
-                    dirty_ = true;
-                    break;
-                }
-                target = b;
-            }
-        }
-        if (dirty_) {
-            continue;
-        }
-        if (!target) {
-            if (batches_.empty() || batches_.back().assertions.size() >= kSliceAssertions) {
-                batches_.emplace_back();
-            }
-            target = batches_.size() - 1;
-        }
-        for (const auto s : a.symbols) {
-            symbol_batch_[s] = target;
-        }
-        add_to(*target, index);
     }
     taken_ = all.size();
+}
+
+void Slices::place(std::size_t index)
+{
+    // Incremental: an assertion whose symbols all lie in one slice (or are new) joins that slice;
+    // one over several slices makes them one part (rebuild()).
+    const Assertion& a = assertions_[index];
+    std::optional<std::size_t> target;
+    for (const auto s : a.symbols) {
+        if (const auto b = symbol_batch_[s]) {
+            if (target && *target != *b) {
+                dirty_ = true;
+                return;
+            }
+            target = b;
+        }
+    }
+    if (!target) {
+        if (batches_.empty() || batches_.back().assertions.size() >= kSliceAssertions) {
+            batches_.emplace_back();
+        }
+        target = batches_.size() - 1;
+    }
+    for (const auto s : a.symbols) {
+        symbol_batch_[s] = target;
+    }
+    add_to(*target, index);
 }
 
 void Slices::add_to(std::size_t batch, std::size_t assertion)
@@ -276,23 +279,17 @@ z3::check_result Slices::check(const std::vector<z3::expr>& literals,
             ids.push_back(ast_id(ctx_, l));
         }
         std::sort(ids.begin(), ids.end());
-        if (!b.stale && ids == b.asked && b.answer != z3::unknown) {
-            if (b.answer == z3::unsat) {
-                unsat_.push_back(i);
-                if (!all) {
-                    return z3::unsat;
-                }
+        z3::check_result r = b.answer; // the slice's last answer, when nothing changed since
+        if (b.stale || ids != b.asked || b.answer == z3::unknown) {
+            const unsigned left = time_left_ms();
+            if (left == 0) {
+                reason_ = "timeout";
+                return z3::unknown;
             }
-            continue;
+            r = solve(i, asked[i], cap_ms == 0 ? left : std::min(left, cap_ms));
+            b.asked = std::move(ids);
         }
-        const unsigned left = time_left_ms();
-        if (left == 0) {
-            reason_ = "timeout";
-            return z3::unknown;
-        }
-        const z3::check_result r = solve(i, asked[i], cap_ms == 0 ? left : std::min(left, cap_ms));
         unknown = unknown || r == z3::unknown;
-        b.asked = std::move(ids);
         if (r == z3::unsat) {
             unsat_.push_back(i);
             if (!all) {

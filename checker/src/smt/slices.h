@@ -123,6 +123,8 @@ class Slices {
     [[nodiscard]] z3::check_result solve(std::size_t batch, const std::vector<z3::expr>& asked,
                                          unsigned timeout_ms);
     void add_to(std::size_t batch, std::size_t assertion);
+    /// update(): assertion `index` joins the slice its symbols lie in (or a new one), or marks a rebuild.
+    void place(std::size_t index);
     /// Adds the assertions of `slices` to `solver`, with the axioms of the literals they mention.
     void add_slices(z3::solver& solver, const std::vector<std::size_t>& slices) const;
 

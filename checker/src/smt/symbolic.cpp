@@ -207,11 +207,11 @@ void TraceProblem::report_assumptions(const Model& m, const std::vector<std::siz
 void TraceProblem::explain(const z3::expr_vector& core)
 {
     std::set<std::string> names;
-    for (int i = 0; i < static_cast<int>(core.size()); ++i) {
-        names.insert(core[i].decl().name().str());
+    for (const z3::expr& literal : core) {
+        names.insert(literal.decl().name().str());
     }
     for (std::size_t k = 0; k < event_literals_.size(); ++k) {
-        if (names.count(event_literals_[k].decl().name().str()) != 0) {
+        if (names.contains(event_literals_[k].decl().name().str())) {
             const trace::Event& ev = trace_.events[k];
             result_.explanation.push_back({k,
                                            "",
@@ -221,7 +221,7 @@ void TraceProblem::explain(const z3::expr_vector& core)
         }
     }
     for (std::size_t s = 0; s < slot_literals_.size(); ++s) {
-        if (names.count(slot_literals_[s].decl().name().str()) != 0) {
+        if (names.contains(slot_literals_[s].decl().name().str())) {
             result_.explanation.push_back({slot_gap_[s],
                                            "",
                                            "an unlogged message before event " +
@@ -230,7 +230,7 @@ void TraceProblem::explain(const z3::expr_vector& core)
         }
     }
     for (const auto& inst : instances_) {
-        if (names.count(inst.literal.decl().name().str()) != 0) {
+        if (names.contains(inst.literal.decl().name().str())) {
             result_.explanation.push_back(
                 {inst.event, inst.rule->id,
                  "rule " + inst.rule->id + " at " +
@@ -506,23 +506,24 @@ bool TraceProblem::blame(std::vector<z3::expr>& observations, std::optional<Mode
             result_.inserted = inserted.k;
         }
     }
+    blame_all_broken(observations, candidates, broken, model, blamed);
+    return true;
+}
+
+void TraceProblem::blame_all_broken(const std::vector<z3::expr>& observations,
+                                    const std::vector<std::size_t>& candidates, const z3::expr_vector& broken,
+                                    std::optional<Model>& model, std::set<std::size_t>& blamed)
+{
     // Every check broken in some such behaviour (a few rounds: each finds at least one more).
     constexpr int kRounds = 8;
     for (int round = 0; round < kRounds; ++round) {
         auto assumptions = observations;
-        z3::expr other = ctx_.bool_val(false);
-        for (std::size_t j = 0; j < candidates.size(); ++j) {
-            if (blamed.count(candidates[j]) == 0) {
-                other = other || broken[static_cast<int>(j)];
-            }
-        }
         if (round > 0) {
             const z3::expr lit = ctx_.bool_const(("another!" + std::to_string(round)).c_str());
-            solver_.add(z3::implies(lit, other));
+            solver_.add(z3::implies(lit, any_unblamed(candidates, broken, blamed)));
             assumptions.push_back(lit);
         }
-        const auto r = check(assumptions);
-        if (r != z3::sat) {
+        if (check(assumptions) != z3::sat) {
             break;
         }
         const Model m = whole_model(solver_.get_model());
@@ -539,7 +540,18 @@ bool TraceProblem::blame(std::vector<z3::expr>& observations, std::optional<Mode
             break;
         }
     }
-    return true;
+}
+
+z3::expr TraceProblem::any_unblamed(const std::vector<std::size_t>& candidates, const z3::expr_vector& broken,
+                                    const std::set<std::size_t>& blamed)
+{
+    z3::expr other = ctx_.bool_val(false);
+    for (std::size_t j = 0; j < candidates.size(); ++j) {
+        if (!blamed.contains(candidates[j])) {
+            other = other || broken[static_cast<int>(j)];
+        }
+    }
+    return other;
 }
 
 void TraceProblem::report_inserted(const Model& model)
@@ -560,27 +572,28 @@ void TraceProblem::report_inserted(const Model& model)
     }
 }
 
+z3::check_result TraceProblem::prove(ProofBudget& proofs, const std::vector<z3::expr>& assumptions)
+{
+    if (proofs.queries == 0 || proofs.unanswered >= 3 ||
+        std::chrono::steady_clock::now() >= proofs.deadline) {
+        proofs.queries = 0;
+        return z3::unknown;
+    }
+    --proofs.queries;
+    const auto r = sliced() ? check_sliced(assumptions, kProofQueryMs) : check(assumptions, kProofQueryMs);
+    proofs.unanswered = r == z3::unknown ? proofs.unanswered + 1 : 0;
+    return r;
+}
+
 void TraceProblem::classify(const std::vector<z3::expr>& observations, const std::optional<Model>& model,
                             const std::set<std::size_t>& blamed)
 {
-    std::size_t budget = options_.proof_budget;
     // Proofs only refine the report: they get a quarter of the time limit (at most kProofTotalMs), and
     // stop after a run of queries the solver cannot answer in time.
-    const auto proof_deadline =
-        std::chrono::steady_clock::now() +
-        std::chrono::milliseconds(std::min<unsigned>(kProofTotalMs, options_.timeout_ms / 4));
-    unsigned unanswered = 0;
-    const auto prove = [&](const std::vector<z3::expr>& assumptions) {
-        if (budget == 0 || unanswered >= 3 || std::chrono::steady_clock::now() >= proof_deadline) {
-            budget = 0;
-            return z3::unknown;
-        }
-        --budget;
-        const auto r =
-            sliced() ? check_sliced(assumptions, kProofQueryMs) : check(assumptions, kProofQueryMs);
-        unanswered = r == z3::unknown ? unanswered + 1 : 0;
-        return r;
-    };
+    ProofBudget proofs{options_.proof_budget,
+                       std::chrono::steady_clock::now() + std::chrono::milliseconds(std::min<unsigned>(
+                                                              kProofTotalMs, options_.timeout_ms / 4)),
+                       0};
     for (std::size_t i = 0; i < instances_.size(); ++i) {
         Instance& inst = instances_[i];
         if (inst.hidden) {
@@ -591,44 +604,15 @@ void TraceProblem::classify(const std::vector<z3::expr>& observations, const std
                 inst.finding.reason = "held at a message the solver inserted";
                 result_.findings.push_back(inst.finding);
             }
-            continue;
-        }
-        if (blamed.count(i) != 0) {
+        } else if (blamed.contains(i)) {
             inst.finding.outcome = machine::Outcome::violation;
             inst.finding.reason = "broken in the behaviour that fits the trace with the fewest broken checks";
             result_.findings.push_back(inst.finding);
-            continue;
-        }
-        if (!inst.rule->warning && outside_conflict(inst)) {
+        } else if (!inst.rule->warning && outside_conflict(inst)) {
             // Its part has behaviours without a broken check, so every behaviour with the fewest
             // broken checks keeps this one.
             ++result_.passes[inst.rule->id];
-            continue;
-        }
-        bool decided = false;
-        if (inst.rule->warning && budget > 0 && model && model->eval(inst.holds).is_false()) {
-            // A warning that applies in every behaviour fitting the trace is reported as such.
-            const z3::expr lit = ctx_.bool_const(("warn!" + inst.literal.decl().name().str()).c_str());
-            solver_.add(z3::implies(lit, inst.holds));
-            auto assumptions = observations;
-            assumptions.push_back(lit);
-            if (prove(assumptions) == z3::unsat) {
-                inst.finding.outcome = machine::Outcome::violation;
-                result_.findings.push_back(inst.finding);
-                decided = true;
-            }
-        }
-        if (!decided && budget > 0) {
-            const z3::expr q = ctx_.bool_const(("refute!" + inst.literal.decl().name().str()).c_str());
-            solver_.add(z3::implies(q, !inst.holds));
-            auto assumptions = observations;
-            assumptions.push_back(q);
-            if (prove(assumptions) == z3::unsat) {
-                ++result_.passes[inst.rule->id];
-                decided = true;
-            }
-        }
-        if (!decided) {
+        } else if (!decide(inst, observations, model, proofs)) {
             inst.finding.outcome = machine::Outcome::unverified;
             inst.finding.reason = "held only under assumptions about: " + leaves_text(inst);
             if (model && !model->eval(inst.holds).is_true()) {
@@ -637,6 +621,35 @@ void TraceProblem::classify(const std::vector<z3::expr>& observations, const std
             result_.findings.push_back(inst.finding);
         }
     }
+}
+
+bool TraceProblem::decide(Instance& inst, const std::vector<z3::expr>& observations,
+                          const std::optional<Model>& model, ProofBudget& proofs)
+{
+    if (inst.rule->warning && proofs.queries > 0 && model && model->eval(inst.holds).is_false()) {
+        // A warning that applies in every behaviour fitting the trace is reported as such.
+        const z3::expr lit = ctx_.bool_const(("warn!" + inst.literal.decl().name().str()).c_str());
+        solver_.add(z3::implies(lit, inst.holds));
+        auto assumptions = observations;
+        assumptions.push_back(lit);
+        if (prove(proofs, assumptions) == z3::unsat) {
+            inst.finding.outcome = machine::Outcome::violation;
+            result_.findings.push_back(inst.finding);
+            return true;
+        }
+    }
+    if (proofs.queries == 0) {
+        return false;
+    }
+    const z3::expr q = ctx_.bool_const(("refute!" + inst.literal.decl().name().str()).c_str());
+    solver_.add(z3::implies(q, !inst.holds));
+    auto assumptions = observations;
+    assumptions.push_back(q);
+    if (prove(proofs, assumptions) == z3::unsat) {
+        ++result_.passes[inst.rule->id];
+        return true;
+    }
+    return false;
 }
 
 std::vector<std::pair<std::string, std::string>>

@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <numeric>
 #include <random>
 #include <sstream>
 
@@ -273,7 +274,7 @@ z3::expr SystemModel::system_bottom()
 z3::expr SystemModel::system_apply(const std::string& name, const std::vector<z3::expr>& args,
                                    const z3::sort& result)
 {
-    const z3::expr r = functions_.apply(name, args, result);
+    z3::expr r = functions_.apply(name, args, result);
     if (!applied_.insert(Z3_get_ast_id(ctx_, r)).second) {
         return r; // same term: its axioms are there already
     }
@@ -527,7 +528,7 @@ z3::expr SystemModel::system_formula(const expr::Node& formula, std::size_t k)
     std::swap(state_, system_states_[k]);
     std::unordered_map<std::string, Sym> none;
     fields_ = k == 0 ? &none : &system_steps_[k - 1].in.fields;
-    const z3::expr f = boolean(encode(formula));
+    z3::expr f = boolean(encode(formula));
     fields_ = nullptr;
     std::swap(state_, system_states_[k]);
     return f;
@@ -775,51 +776,62 @@ bool base_case_holds(const spec::Spec& spec, const std::vector<Candidate>& set, 
 
 /// Houdini-style k-induction over `set`: returns, per member, the k at which it was proven (0: not
 /// proven). Every proof is re-checked by two fresh queries (base case, step case) before it counts.
-std::vector<unsigned> induction(const spec::Spec& spec, std::vector<Candidate> set,
+/// The candidates `of` (indices into `set`) whose conjunction is `k`-inductive, Houdini-style: a
+/// candidate whose step case fails leaves, and the rest is tried again (until the deadline).
+std::vector<std::size_t> inductive_subset(const spec::Spec& spec, const std::vector<Candidate>& set,
+                                          std::vector<std::size_t> of, unsigned k,
+                                          const SystemOptions& options, Clock::time_point deadline)
+{
+    while (!of.empty() && Clock::now() < deadline) {
+        std::vector<Candidate> assumed;
+        assumed.reserve(of.size());
+        for (const auto m : of) {
+            assumed.push_back(set[m]);
+        }
+        std::vector<std::size_t> targets(of.size());
+        std::iota(targets.begin(), targets.end(), std::size_t{0});
+        const auto failing = failing_step_cases(spec, assumed, targets, k, options, deadline, false);
+        if (failing.empty()) {
+            break;
+        }
+        std::vector<std::size_t> kept;
+        for (std::size_t i = 0; i < of.size(); ++i) {
+            if (std::find(failing.begin(), failing.end(), i) == failing.end()) {
+                kept.push_back(of[i]);
+            }
+        }
+        of = std::move(kept);
+    }
+    return of;
+}
+
+/// Independent re-check of an inductive set: base case and step case, separately.
+bool recheck_inductive(const spec::Spec& spec, const std::vector<Candidate>& set,
+                       const std::vector<std::size_t>& members, unsigned k, const SystemOptions& options,
+                       Clock::time_point deadline)
+{
+    std::vector<Candidate> assumed;
+    assumed.reserve(members.size());
+    for (const auto m : members) {
+        assumed.push_back(set[m]);
+    }
+    std::vector<std::size_t> all(assumed.size());
+    std::iota(all.begin(), all.end(), std::size_t{0});
+    return base_case_holds(spec, assumed, k, options, deadline) &&
+           failing_step_cases(spec, assumed, all, k, options, deadline, true).empty();
+}
+
+std::vector<unsigned> induction(const spec::Spec& spec, const std::vector<Candidate>& set,
                                 const SystemOptions& options, Clock::time_point deadline)
 {
     std::vector<unsigned> proven_at(set.size(), 0);
     const unsigned max_k = std::min(kMaxInduction, std::max(1U, options.depth));
     std::vector<std::size_t> alive(set.size());
-    for (std::size_t i = 0; i < set.size(); ++i) {
-        alive[i] = i;
-    }
+    std::iota(alive.begin(), alive.end(), std::size_t{0});
     for (unsigned k = 0; k < max_k && !alive.empty(); ++k) {
-        std::vector<std::size_t> members = alive;
-        while (!members.empty() && Clock::now() < deadline) {
-            std::vector<Candidate> assumed;
-            for (const auto m : members) {
-                assumed.push_back(set[m]);
-            }
-            std::vector<std::size_t> targets(members.size());
-            for (std::size_t i = 0; i < targets.size(); ++i) {
-                targets[i] = i;
-            }
-            const auto failing = failing_step_cases(spec, assumed, targets, k, options, deadline, false);
-            if (failing.empty()) {
-                break;
-            }
-            std::vector<std::size_t> kept;
-            for (std::size_t i = 0; i < members.size(); ++i) {
-                if (std::find(failing.begin(), failing.end(), i) == failing.end()) {
-                    kept.push_back(members[i]);
-                }
-            }
-            members = std::move(kept);
-        }
-        if (members.empty() || Clock::now() >= deadline) {
-            continue;
-        }
-        // Independent re-check of the inductive set: base case and step case, separately.
-        std::vector<Candidate> assumed;
-        std::vector<std::size_t> all;
-        for (const auto m : members) {
-            all.push_back(assumed.size());
-            assumed.push_back(set[m]);
-        }
-        const bool base = base_case_holds(spec, assumed, k, options, deadline);
-        const bool step = base && failing_step_cases(spec, assumed, all, k, options, deadline, true).empty();
-        if (!base || !step) {
+        const auto members = inductive_subset(spec, set, alive, k, options, deadline);
+        if (members.empty() || Clock::now() >= deadline ||
+            !recheck_inductive(spec, set, members, k, options, deadline)) {
             continue;
         }
         for (const auto m : members) {
@@ -866,6 +878,55 @@ template <typename F> auto guarded(const F& f) -> decltype(f())
 
 } // namespace
 
+namespace {
+
+/// diff in one direction: the model of `accepting` and, on its solver, the model of `rejecting`
+/// (joined: its rule checks collected), run on the same messages.
+struct Product {
+    const spec::Spec* accepting;
+    const spec::Spec* rejecting;
+    std::unique_ptr<Search> search;
+    SystemModel* a = nullptr;
+    SystemModel* b = nullptr;
+    bool done = false; ///< the solver gave up at some depth
+};
+
+/// One more message in `p` (depth `d`): a run `accepting` allows and `rejecting` breaks a rule of,
+/// replayed by both, or nullopt.
+std::optional<Disagreement> extend(Product& p, unsigned d)
+{
+    SystemModel& a = *p.a;
+    SystemModel& b = *p.b;
+    a.system_step();
+    b.system_step();
+    link(a, b, d - 1, false);
+    z3::expr broken = a.context().bool_val(false);
+    for (const auto& c : b.collected_checks()) {
+        broken = broken || !c;
+    }
+    a.solver().push();
+    a.solver().add(broken);
+    const z3::check_result r = a.solve();
+    if (r != z3::sat) {
+        a.solver().pop();
+        p.done = r == z3::unknown;
+        return std::nullopt;
+    }
+    Disagreement out;
+    out.accepted_by = p.accepting->file;
+    out.rejected_by = p.rejecting->file;
+    out.depth = d;
+    out.witness = a.system_witness(a.solver().get_model(), d);
+    a.solver().pop();
+    replay_witness(*p.rejecting, out.witness);
+    out.rejecting_verdict = out.witness.check_verdict;
+    out.rejecting_rules = out.witness.check_rules;
+    replay_witness(*p.accepting, out.witness);
+    return out;
+}
+
+} // namespace
+
 Expected<std::optional<Disagreement>>
 find_disagreement(const spec::Spec& old_spec, const spec::Spec& new_spec, const SystemOptions& options)
 {
@@ -875,14 +936,6 @@ find_disagreement(const spec::Spec& old_spec, const spec::Spec& new_spec, const 
         honest.attacker = Attacker{};
         // Both directions side by side, depth by depth, so the shortest run either way comes first (at
         // equal length, one OLD accepts and NEW rejects: what a change would break).
-        struct Product {
-            const spec::Spec* accepting;
-            const spec::Spec* rejecting;
-            std::unique_ptr<Search> search;
-            SystemModel* a = nullptr;
-            SystemModel* b = nullptr;
-            bool done = false;
-        };
         std::vector<Product> products;
         for (const bool old_accepts : {true, false}) {
             Product p{old_accepts ? &old_spec : &new_spec, old_accepts ? &new_spec : &old_spec,
@@ -900,33 +953,9 @@ find_disagreement(const spec::Spec& old_spec, const spec::Spec& new_spec, const 
                 if (p.done) {
                     continue;
                 }
-                SystemModel& a = *p.a;
-                SystemModel& b = *p.b;
-                a.system_step();
-                b.system_step();
-                link(a, b, d - 1, false);
-                z3::expr broken = a.context().bool_val(false);
-                for (const auto& c : b.collected_checks()) {
-                    broken = broken || !c;
+                if (auto found = extend(p, d)) {
+                    return found;
                 }
-                a.solver().push();
-                a.solver().add(broken);
-                const z3::check_result r = a.solve();
-                if (r == z3::sat) {
-                    Disagreement out;
-                    out.accepted_by = p.accepting->file;
-                    out.rejected_by = p.rejecting->file;
-                    out.depth = d;
-                    out.witness = a.system_witness(a.solver().get_model(), d);
-                    a.solver().pop();
-                    replay_witness(*p.rejecting, out.witness);
-                    out.rejecting_verdict = out.witness.check_verdict;
-                    out.rejecting_rules = out.witness.check_rules;
-                    replay_witness(*p.accepting, out.witness);
-                    return std::optional<Disagreement>(std::move(out));
-                }
-                a.solver().pop();
-                p.done = r == z3::unknown;
             }
         }
         return std::optional<Disagreement>();

@@ -104,10 +104,29 @@ class TraceProblem final : public Encoding {
     /// messages; all ties). Adds the optimum's bounds to `observations`. False: the solver gave up.
     [[nodiscard]] bool blame(std::vector<z3::expr>& observations, std::optional<Model>& model,
                              std::set<std::size_t>& blamed);
+    /// blame()'s last part: adds to `blamed` every candidate broken in some behaviour of the optimum.
+    void blame_all_broken(const std::vector<z3::expr>& observations,
+                          const std::vector<std::size_t>& candidates, const z3::expr_vector& broken,
+                          std::optional<Model>& model, std::set<std::size_t>& blamed);
+    /// Some candidate not blamed yet is broken.
+    [[nodiscard]] z3::expr any_unblamed(const std::vector<std::size_t>& candidates,
+                                        const z3::expr_vector& broken, const std::set<std::size_t>& blamed);
     /// Sorts the open checks into violations (`blamed`; warnings that apply in every behaviour),
     /// passes (true in every behaviour fitting the observations) and unverified, within the proof budget.
     void classify(const std::vector<z3::expr>& observations, const std::optional<Model>& model,
                   const std::set<std::size_t>& blamed);
+    /// What classify()'s proofs may still spend: they only refine the report.
+    struct ProofBudget {
+        std::size_t queries = 0;
+        std::chrono::steady_clock::time_point deadline;
+        unsigned unanswered = 0; ///< queries in a row the solver could not answer in time
+    };
+    /// A proof query within `proofs` (unknown once they are spent).
+    [[nodiscard]] z3::check_result prove(ProofBudget& proofs, const std::vector<z3::expr>& assumptions);
+    /// An open check decided by proof: a warning that applies in every behaviour (reported), or a check
+    /// that holds in every behaviour fitting the observations (a pass). False: undecided.
+    [[nodiscard]] bool decide(Instance& inst, const std::vector<z3::expr>& observations,
+                              const std::optional<Model>& model, ProofBudget& proofs);
     /// Both roles' state rendered in spec order; open values from `model` when given, else "(open)".
     [[nodiscard]] std::vector<std::pair<std::string, std::string>>
     render_state(const std::unordered_map<std::string, Sym>& state, const Model* model);

@@ -36,7 +36,11 @@ namespace pc5check::machine {
 
 namespace step_detail {
 
-template <class D> [[nodiscard]] bool is_false(const typename D::Cond& c) { return D::truth(c) == false; }
+template <class D> [[nodiscard]] bool is_false(const typename D::Cond& c)
+{
+    const std::optional<bool> t = D::truth(c);
+    return t.has_value() && !*t;
+}
 
 /// Steps 2 and 3: among `candidates` (one role, one direction, spec order), the first whose message,
 /// from-state and guard hold is taken when `gate` holds, and fired. Returns whether one matched,
@@ -63,7 +67,7 @@ template <class D, class Range>
         if (!is_false<D>(selected)) {
             d.fire(selected, t);
         }
-        if (D::truth(earlier) == true) {
+        if (D::truth(earlier).value_or(false)) {
             break; // no later candidate can be selected
         }
     }
@@ -90,18 +94,18 @@ template <class D> [[nodiscard]] typename D::Cond blames_sender(D& d, const spec
 template <class D> void step(D& d)
 {
     using Cond = typename D::Cond;
-    constexpr std::array roles{trace::Role::initiator, trace::Role::target};
+    constexpr std::array kRoles{trace::Role::initiator, trace::Role::target};
 
     // Steps 2, 3 and 6: the sender's send transition (unless the attacker injected the message), then
     // the receiver's recv transition (if the message reached it), then every observe transition whose
     // guard holds (the link's bookkeeping is of what the UEs sent, so not of injected messages).
     const Cond by_sender = d.negate(d.injected());
     std::array<Cond, 2> matched{d.constant(false), d.constant(false)};
-    for (std::size_t r = 0; r < roles.size(); ++r) {
-        const Cond gate = d.all(d.sent_by(roles[r]), by_sender);
-        matched[r] = step_detail::select(d, d.transitions(roles[r], spec::Direction::send), gate);
+    for (std::size_t r = 0; r < kRoles.size(); ++r) {
+        const Cond gate = d.all(d.sent_by(kRoles[r]), by_sender);
+        matched[r] = step_detail::select(d, d.transitions(kRoles[r], spec::Direction::send), gate);
     }
-    for (const trace::Role role : roles) {
+    for (const trace::Role role : kRoles) {
         const Cond gate = d.all(d.negate(d.sent_by(role)), d.delivered());
         static_cast<void>(step_detail::select(d, d.transitions(role, spec::Direction::recv), gate));
     }
@@ -131,7 +135,7 @@ template <class D> void step(D& d)
             continue;
         }
         const Cond exempt = d.all(d.injected(), step_detail::blames_sender(d, d.check_of(c)));
-        if (D::truth(exempt) == true) {
+        if (D::truth(exempt).value_or(false)) {
             continue;
         }
         d.check(c, on, exempt);
