@@ -50,6 +50,12 @@ constexpr std::size_t kTracesPerFile = 250;
 constexpr std::array<std::int64_t, 5> kLengths{10, 100, 1'000, 10'000, 100'000};
 constexpr std::int64_t kReferenceLength = 1'000;
 
+/// trace::parse_trace of corpus line `i` (0-based), named as `pc5check check` names a .jsonl line.
+[[nodiscard]] Expected<trace::Trace> parse_line(const bench::Corpus& corpus, std::size_t i)
+{
+    return trace::parse_trace(corpus.lines[i], "corpus.jsonl", i + 1);
+}
+
 [[noreturn]] void die(const std::string& what)
 {
     std::cerr << "pc5check_bench: " << what << "\n";
@@ -105,7 +111,7 @@ const Inputs& inputs()
         r->program = std::make_shared<const machine::Program>(r->spec);
         // One untimed pass: checks the oracles (the corpus must be what it claims) and warms up.
         for (std::size_t i = 0; i < r->corpus.lines.size(); ++i) {
-            auto t = trace::parse_trace(r->corpus.lines[i], "corpus.jsonl", i + 1);
+            auto t = parse_line(r->corpus, i);
             if (!t) {
                 die("corpus line " + std::to_string(i + 1) + ": " + t.error().to_string());
             }
@@ -156,48 +162,50 @@ void set_corpus_counters(benchmark::State& state, const bench::Corpus& corpus)
         benchmark::Counter(static_cast<double>(corpus.events), benchmark::Counter::kIsIterationInvariantRate);
 }
 
-// 1a. nlohmann::json::parse of each line: the floor of any JSON-based reader.
-void bm_corpus_json(benchmark::State& state)
+/// Times `pass`, one pass over the corpus of inputs(), and sets the corpus counters.
+template <typename Pass> void time_corpus_passes(benchmark::State& state, Pass pass)
 {
     const Inputs& in = inputs();
     for (auto iteration : state) {
         static_cast<void>(iteration);
+        pass(in);
+    }
+    set_corpus_counters(state, in.corpus);
+}
+
+// 1a. nlohmann::json::parse of each line: the floor of any JSON-based reader.
+void bm_corpus_json(benchmark::State& state)
+{
+    time_corpus_passes(state, [](const Inputs& in) {
         for (const auto& line : in.corpus.lines) {
             auto j = nlohmann::json::parse(line);
             benchmark::DoNotOptimize(j);
         }
-    }
-    set_corpus_counters(state, in.corpus);
+    });
 }
 
 // 1b. trace::parse_trace of each line: nlohmann, our position scanner and the contract checks.
 void bm_corpus_parse(benchmark::State& state)
 {
-    const Inputs& in = inputs();
-    for (auto iteration : state) {
-        static_cast<void>(iteration);
+    time_corpus_passes(state, [](const Inputs& in) {
         for (std::size_t i = 0; i < in.corpus.lines.size(); ++i) {
-            auto t = trace::parse_trace(in.corpus.lines[i], "corpus.jsonl", i + 1);
+            auto t = parse_line(in.corpus, i);
             benchmark::DoNotOptimize(t);
         }
-    }
-    set_corpus_counters(state, in.corpus);
+    });
 }
 
 // 1c. The check: parse_trace + machine::replay (bind, rules, transitions, crypto) against the spec's
 // Program built once, as `pc5check check` replays every trace of a spec.
 void bm_corpus_check(benchmark::State& state)
 {
-    const Inputs& in = inputs();
-    for (auto iteration : state) {
-        static_cast<void>(iteration);
+    time_corpus_passes(state, [](const Inputs& in) {
         for (std::size_t i = 0; i < in.corpus.lines.size(); ++i) {
-            auto t = trace::parse_trace(in.corpus.lines[i], "corpus.jsonl", i + 1);
+            auto t = parse_line(in.corpus, i);
             auto r = machine::replay(in.program, *t);
             benchmark::DoNotOptimize(r);
         }
-    }
-    set_corpus_counters(state, in.corpus);
+    });
 }
 
 // 1e. The replay alone (shared Program, as 1c), on traces parsed before the timing: (c) without (b), measured
@@ -209,7 +217,7 @@ void bm_corpus_replay(benchmark::State& state)
         std::vector<trace::Trace> out;
         out.reserve(in.corpus.lines.size());
         for (std::size_t i = 0; i < in.corpus.lines.size(); ++i) {
-            auto t = trace::parse_trace(in.corpus.lines[i], "corpus.jsonl", i + 1);
+            auto t = parse_line(in.corpus, i);
             if (!t) {
                 die("corpus line " + std::to_string(i + 1) + ": " + t.error().to_string());
             }
@@ -217,29 +225,25 @@ void bm_corpus_replay(benchmark::State& state)
         }
         return out;
     }();
-    for (auto iteration : state) {
-        static_cast<void>(iteration);
+    time_corpus_passes(state, [](const Inputs& corpus_inputs) {
         for (const auto& t : parsed) {
-            auto r = machine::replay(in.program, t);
+            auto r = machine::replay(corpus_inputs.program, t);
             benchmark::DoNotOptimize(r);
         }
-    }
-    set_corpus_counters(state, in.corpus);
+    });
 }
 
 // 1d. Crypto only: per protected event one NRPIK derivation (HMAC-SHA-256 KDF) and one 128-NIA2 MAC-I.
 void bm_corpus_crypto(benchmark::State& state)
 {
-    const Inputs& in = inputs();
-    for (auto iteration : state) {
-        static_cast<void>(iteration);
+    time_corpus_passes(state, [](const Inputs& in) {
         for (const auto& job : in.crypto) {
             auto nrpik = crypto::derive_nrpik(*job.k_nrp_sess, crypto::IntegrityAlg::nia2);
             auto mac = crypto::mac_i(crypto::IntegrityAlg::nia2, *nrpik, job.in, *job.pdu);
             benchmark::DoNotOptimize(mac);
         }
-    }
-    set_corpus_counters(state, in.corpus);
+    });
+    const Inputs& in = inputs();
     state.counters["macs"] = benchmark::Counter(static_cast<double>(in.crypto.size()),
                                                 benchmark::Counter::kIsIterationInvariantRate);
 }
@@ -347,6 +351,15 @@ struct LongFile {
     LongFile& operator=(LongFile&&) = delete;
 };
 
+/// The whole content of a file (read inside the timing: part of what a whole-document reader costs).
+[[nodiscard]] std::string read_text(const std::filesystem::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
 const LongFile& long_file()
 {
     static const LongFile file;
@@ -359,10 +372,7 @@ void bm_long_json_whole(benchmark::State& state)
     const LongFile& f = long_file();
     for (auto iteration : state) {
         static_cast<void>(iteration);
-        std::ifstream in(f.path, std::ios::binary);
-        std::ostringstream text;
-        text << in.rdbuf();
-        auto t = trace::parse_trace(text.str(), f.path.string());
+        auto t = trace::parse_trace(read_text(f.path), f.path.string());
         if (!t || t->events.size() != kLongEvents) {
             state.SkipWithError("parse_trace did not read the long trace");
             break;
@@ -402,10 +412,7 @@ void bm_long_json_dom(benchmark::State& state)
     const LongFile& f = long_file();
     for (auto iteration : state) {
         static_cast<void>(iteration);
-        std::ifstream in(f.path, std::ios::binary);
-        std::ostringstream text;
-        text << in.rdbuf();
-        const std::string s = text.str();
+        const std::string s = read_text(f.path);
         auto doc = nlohmann::json::parse(s.begin(), s.end());
         benchmark::DoNotOptimize(doc);
     }

@@ -207,11 +207,7 @@ int run_check(const CheckCommand& cmd)
     if (!cmd.output.empty()) {
         file.open(cmd.output, std::ios::binary);
         if (!file) {
-            Error e;
-            e.code = ErrorCode::io;
-            e.file = cmd.output;
-            e.message = "cannot write the report file";
-            return fail(e);
+            return fail(make_file_error(ErrorCode::io, cmd.output, "cannot write the report file").value());
         }
         out = &file;
     }
@@ -252,11 +248,7 @@ Expected<void> write_json_file(const std::string& path, const std::string& text)
     std::ofstream out(path, std::ios::binary);
     out << text;
     if (!out) {
-        Error e;
-        e.code = ErrorCode::io;
-        e.file = path;
-        e.message = "cannot write file";
-        return tl::make_unexpected(e);
+        return make_file_error(ErrorCode::io, path, "cannot write file");
     }
     return {};
 }
@@ -270,11 +262,9 @@ int run_gen(const GenCommand& cmd)
     std::error_code ec;
     std::filesystem::create_directories(cmd.output_dir, ec);
     if (ec) {
-        Error e;
-        e.code = ErrorCode::io;
-        e.file = cmd.output_dir;
-        e.message = "cannot create output directory: " + ec.message();
-        return fail(e);
+        return fail(
+            make_file_error(ErrorCode::io, cmd.output_dir, "cannot create output directory: " + ec.message())
+                .value());
     }
     if (cmd.count > 0) {
         // Random traces, one per line of one .jsonl file.
@@ -331,20 +321,14 @@ int run_merge(const MergeCommand& cmd)
     for (const auto& path : cmd.inputs) {
         std::ifstream in(path, std::ios::binary);
         if (!in) {
-            Error e;
-            e.code = ErrorCode::io;
-            e.file = path;
-            e.message = "cannot read report file";
-            return fail(e);
+            return fail(make_file_error(ErrorCode::io, path, "cannot read report file").value());
         }
         try {
             docs.push_back(nlohmann::json::parse(in));
         } catch (const nlohmann::json::exception& ex) {
-            Error e;
-            e.code = ErrorCode::bad_input;
-            e.file = path;
-            e.message = std::string("expected a pc5check JSON or SARIF report: ") + ex.what();
-            return fail(e);
+            return fail(make_file_error(ErrorCode::bad_input, path,
+                                        std::string("expected a pc5check JSON or SARIF report: ") + ex.what())
+                            .value());
         }
     }
     auto merged = report::merge_reports(docs);

@@ -46,6 +46,25 @@ Expected<spec::Spec> load(const std::string& file, const std::vector<std::string
     return spec::load_spec(file, *p);
 }
 
+/// What prove and query start from: the solver options of their command line and the spec they name.
+struct SystemInput {
+    smt::SystemOptions options;
+    spec::Spec spec;
+};
+
+Expected<SystemInput> system_input(const SystemCommandOptions& c, const std::string& spec_file)
+{
+    auto options = system_options(c);
+    if (!options) {
+        return tl::make_unexpected(options.error());
+    }
+    auto s = load(spec_file, c.params);
+    if (!s) {
+        return tl::make_unexpected(s.error());
+    }
+    return SystemInput{*options, std::move(*s)};
+}
+
 /// Clauses with their notes: where an assumption's text is silent, and how.
 std::string silent_list(const std::vector<spec::ClauseRef>& clauses)
 {
@@ -342,7 +361,11 @@ Expected<std::vector<smt::PropertyResult>> prove_spec(const spec::Spec& s, const
 
 void add_system_commands(CLI::App& app, SystemCommands& cmds)
 {
-    const auto common = [](CLI::App* cmd, SystemCommandOptions& o) {
+    // Every command ends the same way: where its counterexamples (or witness) go, the options below,
+    // and a footer with its exit codes and an example.
+    const auto common = [](CLI::App* cmd, SystemCommandOptions& o, const char* cex_dir_help,
+                           const char* footer) {
+        cmd->add_option("--cex-dir", o.cex_dir, cex_dir_help);
         cmd->add_option("--depth", o.depth, "bounded model checking depth in messages (default 10)")
             ->check(CLI::Range(0U, 200U));
         cmd->add_option(
@@ -360,6 +383,7 @@ void add_system_commands(CLI::App& app, SystemCommands& cmds)
         cmd->add_option("--format", o.format, "report format: text or json")
             ->check(CLI::IsMember({"text", "json"}));
         cmd->add_option("--param", o.params, "override a spec parameter: ID=VALUE (repeatable)");
+        cmd->footer(footer);
     };
     cmds.prove_cmd = app.add_subcommand(
         "prove",
@@ -367,13 +391,11 @@ void add_system_commands(CLI::App& app, SystemCommands& cmds)
     cmds.prove_cmd->add_option("spec", cmds.prove.spec_file, "spec file, e.g. spec/ts33536-r17.json")
         ->required();
     cmds.prove_cmd->add_option("--property", cmds.prove.property, "only this property ID");
-    cmds.prove_cmd->add_option("--cex-dir", cmds.prove.common.cex_dir,
-                               "write each counterexample as a pc5-trace/1 file <spec>.<property>.json here");
-    common(cmds.prove_cmd, cmds.prove.common);
-    cmds.prove_cmd->footer(
-        "Exit: 0 every property proven or holding up to the depth, 1 a property violated or "
-        "inconclusive, 2 bad input.\nExample:\n  pc5check prove spec/ts33536-r17.json --depth 8 "
-        "--attacker dy --cex-dir cex/");
+    common(cmds.prove_cmd, cmds.prove.common,
+           "write each counterexample as a pc5-trace/1 file <spec>.<property>.json here",
+           "Exit: 0 every property proven or holding up to the depth, 1 a property violated or "
+           "inconclusive, 2 bad input.\nExample:\n  pc5check prove spec/ts33536-r17.json --depth 8 "
+           "--attacker dy --cex-dir cex/");
 
     cmds.query_cmd =
         app.add_subcommand("query", "Is a state (or state/event condition) reachable? Witness trace or "
@@ -384,10 +406,8 @@ void add_system_commands(CLI::App& app, SystemCommands& cmds)
                      "bool expression over the state after a step (initiator.*, target.*, link.*) and "
                      "that step's message (msg, from, ie.*, sec.*)")
         ->required();
-    cmds.query_cmd->add_option("--cex-dir", cmds.query.common.cex_dir,
-                               "write the witness as a trace query.json here");
-    common(cmds.query_cmd, cmds.query.common);
-    cmds.query_cmd->footer(
+    common(
+        cmds.query_cmd, cmds.query.common, "write the witness as a trace query.json here",
         "Exit: 0 reachable (witness shown), 1 unreachable or inconclusive, 2 bad input.\n"
         "Example:\n  pc5check query spec/ts33536-r17.json 'initiator.state == InitiatorState.WAIT_RESPONSE "
         "&& initiator.smc_echo_bad'");
@@ -401,29 +421,24 @@ void add_system_commands(CLI::App& app, SystemCommands& cmds)
                               "trace directory (or file) checked with both specs");
     cmds.diff_cmd->add_option("--property", cmds.diff.properties,
                               "compare only this property (repeatable; lemmas are always used)");
-    cmds.diff_cmd->add_option("--cex-dir", cmds.diff.common.cex_dir,
-                              "write counterexamples of properties NEW broke as traces here");
-    common(cmds.diff_cmd, cmds.diff.common);
-    cmds.diff_cmd->footer(
-        "Exit: 0 nothing that held / conformed with OLD fails with NEW, 1 otherwise, 2 bad input.\n"
-        "Example:\n  pc5check diff spec/ts33536-r17.json my-change.json --corpus traces/ts33536-r17");
+    common(cmds.diff_cmd, cmds.diff.common, "write counterexamples of properties NEW broke as traces here",
+           "Exit: 0 nothing that held / conformed with OLD fails with NEW, 1 otherwise, 2 bad input.\n"
+           "Example:\n  pc5check diff spec/ts33536-r17.json my-change.json --corpus traces/ts33536-r17");
 }
 
 int run_prove(const ProveCommand& cmd)
 {
-    auto options = system_options(cmd.common);
-    if (!options) {
-        return fail(options.error());
+    auto input = system_input(cmd.common, cmd.spec_file);
+    if (!input) {
+        return fail(input.error());
     }
-    auto s = load(cmd.spec_file, cmd.common.params);
-    if (!s) {
-        return fail(s.error());
-    }
+    const smt::SystemOptions& options = input->options;
+    const spec::Spec& s = input->spec;
     nlohmann::json json;
     std::ostringstream text;
-    auto results = prove_spec(*s, *options,
-                              cmd.property.empty() ? std::nullopt : std::optional<std::string>(cmd.property),
-                              cmd.common.cex_dir, json, cmd.common.format == "text" ? &text : nullptr);
+    auto results =
+        prove_spec(s, options, cmd.property.empty() ? std::nullopt : std::optional<std::string>(cmd.property),
+                   cmd.common.cex_dir, json, cmd.common.format == "text" ? &text : nullptr);
     if (!results) {
         return fail(results.error());
     }
@@ -441,15 +456,13 @@ int run_prove(const ProveCommand& cmd)
 
 int run_query(const QueryCommand& cmd)
 {
-    auto options = system_options(cmd.common);
-    if (!options) {
-        return fail(options.error());
+    auto input = system_input(cmd.common, cmd.spec_file);
+    if (!input) {
+        return fail(input.error());
     }
-    auto s = load(cmd.spec_file, cmd.common.params);
-    if (!s) {
-        return fail(s.error());
-    }
-    auto q = smt::query(*s, cmd.condition, *options);
+    const smt::SystemOptions& options = input->options;
+    const spec::Spec& s = input->spec;
+    auto q = smt::query(s, cmd.condition, options);
     if (!q) {
         return fail(q.error());
     }
@@ -474,9 +487,9 @@ int run_query(const QueryCommand& cmd)
     }
     if (cmd.common.format == "json") {
         nlohmann::json j = {
-            {"spec", s->id},
+            {"spec", s.id},
             {"condition", cmd.condition},
-            {"attacker", smt::to_string(options->attacker)},
+            {"attacker", smt::to_string(options.attacker)},
             {"answer", q->reachable ? "reachable" : (q->inconclusive ? "inconclusive" : "unreachable")},
             {"proved", q->proved_unreachable},
             {"depth", q->depth},
@@ -485,18 +498,18 @@ int run_query(const QueryCommand& cmd)
         if (q->witness) {
             j["witness"] = {{"file", written},
                             {"steps", steps_json(*q->witness)},
-                            {"check", check_json(*s, written, *q->witness)}};
+                            {"check", check_json(s, written, *q->witness)}};
         }
-        j["rests_on"] = rests_on_json(*s, rested_on(*s, nullptr));
+        j["rests_on"] = rests_on_json(s, rested_on(s, nullptr));
         std::cout << j.dump(2) << "\n";
     } else {
-        std::cout << "pc5check query " << s->file << " (attacker: " << smt::to_string(options->attacker)
+        std::cout << "pc5check query " << s.file << " (attacker: " << smt::to_string(options.attacker)
                   << ")\n  " << cmd.condition << "\n  " << answer << "\n";
         if (q->witness) {
             std::cout << "  witness" << (written.empty() ? "" : ": " + written) << "\n";
-            print_steps(std::cout, *q->witness, check_command(*s, written, *q->witness));
+            print_steps(std::cout, *q->witness, check_command(s, written, *q->witness));
         }
-        if (const std::string ids = id_list(rested_on(*s, nullptr)); !ids.empty()) {
+        if (const std::string ids = id_list(rested_on(s, nullptr)); !ids.empty()) {
             std::cout << "  rests on assumptions: " << ids << "\n";
         }
     }

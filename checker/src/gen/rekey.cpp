@@ -4,6 +4,7 @@
 
 #include "gen/sim.h"
 #include "pc5check/crypto/crypto.h"
+#include "pc5check/crypto/sizes.h"
 
 #include <algorithm>
 #include <array>
@@ -166,6 +167,51 @@ void send_data(Sim& sim, const std::vector<Role>& senders, std::size_t ctx)
     }
 }
 
+std::size_t request_context(Sim& sim, const RekeyPlan& plan, std::size_t old, SendOptions& options)
+{
+    if (plan.mutation != Mutation::req_old_context) {
+        return old;
+    }
+    if (plan.variant % 2 == 0) {
+        options.mac_key = sim.alt().bytes(crypto::kAlgKeyOctets); // an NRPIK neither UE holds
+        return old;
+    }
+    return sim.foreign_context(); // a K_NRP-sess ID neither UE holds
+}
+
+bool authenticate(Sim& sim, const RekeyPlan& plan, std::size_t old)
+{
+    if (!plan.auth || plan.mutation == Mutation::reauth_forces_auth) {
+        return false;
+    }
+    Rng& rng = sim.rng();
+    for (unsigned round = 0; round < std::max(plan.auth_rounds, 1U); ++round) {
+        const Bytes kei_t = rng.bytes(rng.between(kMinKeyEstInfo, kMaxKeyEstInfo));
+        sim.send(Role::target, "AUTH_REQUEST", json{{"key_est_info", hex(kei_t)}}, old, kBearerSlSrb2);
+        const Bytes kei_i = rng.bytes(rng.between(kMinKeyEstInfo, kMaxKeyEstInfo));
+        sim.send(Role::initiator, "AUTH_RESPONSE", json{{"key_est_info", hex(kei_i)}}, old, kBearerSlSrb2);
+    }
+    return true;
+}
+
+SelectedAlgs smc_algorithms(const Sim& sim, Mutation m)
+{
+    SelectedAlgs algs{sim.null_algorithms() ? "NEA0" : "NEA2", sim.null_algorithms() ? "NIA0" : "NIA2"};
+    if (m == Mutation::algs_allowed) {
+        algs.nea = "NEA1";
+    }
+    if (m == Mutation::activation_unchanged) {
+        algs.nea = "NEA0";
+    }
+    return algs;
+}
+
+void drop_nea0(json& echo)
+{
+    auto& list = echo.at("nea");
+    list.erase(std::remove(list.begin(), list.end(), json("NEA0")), list.end());
+}
+
 void send_data_before(Sim& sim, const RekeyPlan& plan, std::size_t old)
 {
     if (plan.mutation == Mutation::replay && plan.data.before.empty()) {
@@ -203,7 +249,7 @@ class Rekeying {
         if (!send_request()) {
             return RekeyEnd::stopped;
         }
-        authenticate();
+        authenticate_and_establish();
         send_smc();
         send_data_after_smc();
         if (const std::optional<RekeyEnd> end = reject()) {
@@ -231,14 +277,7 @@ class Rekeying {
             }
         }
         SendOptions req_options;
-        std::size_t req_ctx = old_;
-        if (m_ == Mutation::req_old_context) {
-            if (plan_.variant % 2 == 0) {
-                req_options.mac_key = sim_.alt().bytes(kNonceOctets); // an NRPIK neither UE holds
-            } else {
-                req_ctx = sim_.foreign_context(); // a K_NRP-sess ID neither UE holds
-            }
-        }
+        const std::size_t req_ctx = request_context(sim_, plan_, old_, req_options);
         sim_.send(Role::initiator, "REKEYING_REQUEST", req_ie_, req_ctx, kBearerSlSrb2, req_options);
         auto& history = sim_.nonce_1_history();
         if (std::find(history.begin(), history.end(), nonce_1_) == history.end()) {
@@ -293,20 +332,13 @@ class Rekeying {
         }
     }
 
-    /// 2. Direct Authentication and Key Establishment under the old context. Ref: TS 24.554 7.2.12.
-    void authenticate()
+    /// 2. Direct Authentication and Key Establishment under the old context, which establishes a new
+    /// K_NRP. Ref: TS 24.554 7.2.12.
+    void authenticate_and_establish()
     {
-        if (!plan_.auth || m_ == Mutation::reauth_forces_auth) {
-            return;
+        if (authenticate(sim_, plan_, old_)) {
+            fresh_ = sim_.new_k_nrp();
         }
-        for (unsigned round = 0; round < std::max(plan_.auth_rounds, 1U); ++round) {
-            const Bytes kei_t = rng_.bytes(rng_.between(kMinKeyEstInfo, kMaxKeyEstInfo));
-            sim_.send(Role::target, "AUTH_REQUEST", json{{"key_est_info", hex(kei_t)}}, old_, kBearerSlSrb2);
-            const Bytes kei_i = rng_.bytes(rng_.between(kMinKeyEstInfo, kMaxKeyEstInfo));
-            sim_.send(Role::initiator, "AUTH_RESPONSE", json{{"key_est_info", hex(kei_i)}}, old_,
-                      kBearerSlSrb2);
-        }
-        fresh_ = sim_.new_k_nrp();
     }
 
     /// 3. SECURITY_MODE_COMMAND under the new context, not ciphered. Ref: TS 24.554 7.2.10.2;
@@ -321,14 +353,7 @@ class Rekeying {
         const auto new_id = static_cast<std::uint16_t>((msb_ << 8U) | lsb);
         sim_.mark_id_used(new_id);
 
-        std::string nea = sim_.null_algorithms() ? "NEA0" : "NEA2";
-        const std::string nia = sim_.null_algorithms() ? "NIA0" : "NIA2";
-        if (m_ == Mutation::algs_allowed) {
-            nea = "NEA1"; // non-null like the one in force, but not in the initiator's capabilities
-        }
-        if (m_ == Mutation::activation_unchanged) {
-            nea = "NEA0"; // in the capabilities, but switches ciphering off
-        }
+        const auto [nea, nia] = smc_algorithms(sim_, m_);
         const json echo = echoed_caps();
         const Bytes k_nrp = smc_k_nrp();
         json smc_ie{{"selected_algs", json{{"nea", nea}, {"nia", nia}}},
@@ -380,8 +405,7 @@ class Rekeying {
     {
         json echo = req_ie_.at("ue_sec_cap");
         if (m_ == Mutation::smc_echo_caps) {
-            auto& list = echo.at("nea");
-            list.erase(std::remove(list.begin(), list.end(), json("NEA0")), list.end());
+            drop_nea0(echo);
         }
         if (fool_ == Fool::echo_duplicates) {
             // As many entries as requested, but the first algorithm is replaced by the last: as a set, NEA0

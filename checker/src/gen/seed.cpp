@@ -4,7 +4,6 @@
 /// FFS), and an initiator whose checks fail simply does not complete (the trace ends).
 
 #include "gen/sim.h"
-#include "pc5check/crypto/crypto.h"
 
 #include <algorithm>
 
@@ -17,9 +16,6 @@ using nlohmann::json;
 constexpr Role kI = Role::initiator;
 constexpr Role kT = Role::target;
 constexpr std::size_t kKeyOctets = 32;
-constexpr std::size_t kMacKeyOctets = 16;
-constexpr std::size_t kMinKeyEstInfo = 8;
-constexpr std::size_t kMaxKeyEstInfo = 32;
 
 /// Mutations after which the honest initiator does not complete (seed: no reject message).
 bool initiator_stops(Mutation m)
@@ -140,14 +136,7 @@ bool send_seed_request(Sim& sim, const RekeyPlan& plan, std::size_t old)
         req_ie.erase("ue_sec_cap");
     }
     SendOptions req_options;
-    std::size_t req_ctx = old;
-    if (m == Mutation::req_old_context) {
-        if (plan.variant % 2 == 0) {
-            req_options.mac_key = sim.alt().bytes(kMacKeyOctets); // an NRPIK neither UE holds
-        } else {
-            req_ctx = sim.foreign_context(); // a context ID neither UE holds
-        }
-    }
+    const std::size_t req_ctx = request_context(sim, plan, old, req_options);
     sim.send(kI, "REKEYING_REQUEST", req_ie, req_ctx, kBearerSlSrb2, req_options);
     if (m == Mutation::req_old_context) {
         sim.send_data(kI, old);
@@ -158,21 +147,6 @@ bool send_seed_request(Sim& sim, const RekeyPlan& plan, std::size_t old)
     }
     send_data(sim, plan.data.after_request, old);
     return true;
-}
-
-/// Direct Authentication and Key Establishment (mandatory with the Re-auth flag).
-void seed_authenticate(Sim& sim, const RekeyPlan& plan, std::size_t old)
-{
-    if (!plan.auth || plan.mutation == Mutation::reauth_forces_auth) {
-        return;
-    }
-    Rng& rng = sim.rng();
-    for (unsigned round = 0; round < std::max(plan.auth_rounds, 1U); ++round) {
-        const Bytes kei_t = rng.bytes(rng.between(kMinKeyEstInfo, kMaxKeyEstInfo));
-        sim.send(kT, "AUTH_REQUEST", json{{"key_est_info", crypto::to_hex(kei_t)}}, old, kBearerSlSrb2);
-        const Bytes kei_i = rng.bytes(rng.between(kMinKeyEstInfo, kMaxKeyEstInfo));
-        sim.send(kI, "AUTH_RESPONSE", json{{"key_est_info", crypto::to_hex(kei_i)}}, old, kBearerSlSrb2);
-    }
 }
 
 /// Direct Security Mode Command under the new context: random ID, random key (derivation FFS).
@@ -186,18 +160,10 @@ std::size_t send_seed_smc(Sim& sim, const RekeyPlan& plan, std::size_t old)
         new_id = static_cast<std::uint16_t>(rng.below(std::uint64_t{1} << 16U));
     }
     sim.mark_id_used(new_id);
-    std::string nea = sim.null_algorithms() ? "NEA0" : "NEA2";
-    const std::string nia = sim.null_algorithms() ? "NIA0" : "NIA2";
-    if (m == Mutation::algs_allowed) {
-        nea = "NEA1";
-    }
-    if (m == Mutation::activation_unchanged) {
-        nea = "NEA0";
-    }
+    const auto [nea, nia] = smc_algorithms(sim, m);
     json echo = sim.caps_json();
     if (m == Mutation::smc_echo_caps) {
-        auto& list = echo.at("nea");
-        list.erase(std::remove(list.begin(), list.end(), json("NEA0")), list.end());
+        drop_nea0(echo);
     }
     Context next;
     next.id = new_id;
@@ -240,7 +206,9 @@ RekeyEnd run_seed_rekey(Sim& sim, const RekeyPlan& plan)
     if (!send_seed_request(sim, plan, old)) {
         return RekeyEnd::stopped;
     }
-    seed_authenticate(sim, plan, old);
+    // Direct Authentication and Key Establishment (mandatory with the Re-auth flag); the seed logs no
+    // new K_NRP.
+    authenticate(sim, plan, old);
     const std::size_t pending = send_seed_smc(sim, plan, old);
     send_data(sim, plan.data.after_smc, old);
     if (initiator_stops(m)) {

@@ -240,6 +240,28 @@ void send_data(Sim& sim, const std::vector<Role>& senders, std::size_t ctx);
 /// The plan's DATA before the request, under context `old`; REPLAY sends the first of them twice.
 void send_data_before(Sim& sim, const RekeyPlan& plan, std::size_t old);
 
+// Steps both variants' re-keyings take alike (the normative one and the seed's).
+
+/// The context a REKEYING_REQUEST is sent under: `old`, or with REQ_OLD_CONTEXT a MAC-I with an NRPIK
+/// neither UE holds (even variant: set in `options`, drawn from the alt() stream) or a context ID neither
+/// UE holds (odd variant: the context returned).
+[[nodiscard]] std::size_t request_context(Sim& sim, const RekeyPlan& plan, std::size_t old,
+                                          SendOptions& options);
+/// Direct Authentication and Key Establishment under context `old` (AUTH_REQUEST and AUTH_RESPONSE with
+/// random key_est_info, once per round of the plan), unless the plan does not authenticate or
+/// REAUTH_FORCES_AUTH skips it. Returns whether it ran. Ref: TS 24.554 7.2.12.
+bool authenticate(Sim& sim, const RekeyPlan& plan, std::size_t old);
+/// The algorithms an SMC selects: NEA2/NIA2 (NEA0/NIA0 on a null-algorithm link), or with ALGS_ALLOWED
+/// NEA1 (non-null like the one in force, but not in the initiator's capabilities), with
+/// ACTIVATION_UNCHANGED NEA0 (in the capabilities, but switches ciphering off).
+struct SelectedAlgs {
+    std::string nea;
+    std::string nia;
+};
+[[nodiscard]] SelectedAlgs smc_algorithms(const Sim& sim, Mutation m);
+/// Removes NEA0 from the "nea" list of a capability echo (SMC_ECHO_CAPS).
+void drop_nea0(nlohmann::json& echo);
+
 /// Runs one re-keying of the normative procedure (ts33536-r17) with the initiator/target conventions
 /// of gen.h. Ref: TS 24.554 7.2.11, 7.2.10, 7.2.12; TS 33.536 Annex A.
 RekeyEnd run_rekey(Sim& sim, const RekeyPlan& plan);

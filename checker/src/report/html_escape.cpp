@@ -1,42 +1,23 @@
 #include "report/html_escape.h"
 
+#include "pc5check/common/escape.h"
+
+#include <array>
+
 namespace pc5check::report::html {
 
 std::string escape(std::string_view text)
 {
-    std::string out;
-    out.reserve(text.size() + text.size() / 8);
-    for (const char c : text) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&#39;";
-            break;
-        case '\t':
-        case '\n':
-        case '\r':
-            out += c;
-            break;
-        default:
-            if (const auto u = static_cast<unsigned char>(c); u < 0x20 || u == 0x7f) {
-                out += "\xEF\xBF\xBD"; // U+FFFD REPLACEMENT CHARACTER
-            } else {
-                out += c;
-            }
-        }
-    }
-    return out;
+    // Tab, LF and CR are listed as themselves so that only the other control characters are replaced.
+    static constexpr std::array<CharEscape, 8> kTable{{{'&', "&amp;"},
+                                                       {'<', "&lt;"},
+                                                       {'>', "&gt;"},
+                                                       {'"', "&quot;"},
+                                                       {'\'', "&#39;"},
+                                                       {'\t', "\t"},
+                                                       {'\n', "\n"},
+                                                       {'\r', "\r"}}};
+    return escape_chars(text, kTable, "\xEF\xBF\xBD"); // U+FFFD REPLACEMENT CHARACTER
 }
 
 } // namespace pc5check::report::html

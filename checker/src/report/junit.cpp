@@ -16,6 +16,7 @@
 /// No time attributes: the report is deterministic (same run, same bytes).
 
 #include "pc5check/checker/report.h"
+#include "pc5check/common/escape.h"
 
 #include <algorithm>
 #include <array>
@@ -24,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unistd.h>
@@ -38,40 +40,19 @@ namespace {
 /// attribute-value normalisation.
 std::string xml_escape(std::string_view s, bool attribute)
 {
-    std::string out;
-    out.reserve(s.size());
-    for (const char c : s) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += attribute ? "&quot;" : "\"";
-            break;
-        case '\'':
-            out += attribute ? "&apos;" : "'";
-            break;
-        case '\n':
-            out += attribute ? "&#10;" : "\n";
-            break;
-        case '\r':
-            out += "&#13;";
-            break;
-        case '\t':
-            out += attribute ? "&#9;" : "\t";
-            break;
-        default:
-            out += static_cast<unsigned char>(c) < 0x20 || c == '\x7f' ? '?' : c;
-            break;
-        }
-    }
-    return out;
+    static constexpr std::array<CharEscape, 8> kAttribute{{{'&', "&amp;"},
+                                                           {'<', "&lt;"},
+                                                           {'>', "&gt;"},
+                                                           {'"', "&quot;"},
+                                                           {'\'', "&apos;"},
+                                                           {'\n', "&#10;"},
+                                                           {'\r', "&#13;"},
+                                                           {'\t', "&#9;"}}};
+    // Quotes need no escaping in character data; tab and LF are listed so that they stay as they are.
+    static constexpr std::array<CharEscape, 6> kText{
+        {{'&', "&amp;"}, {'<', "&lt;"}, {'>', "&gt;"}, {'\n', "\n"}, {'\r', "&#13;"}, {'\t', "\t"}}};
+    return escape_chars(
+        s, attribute ? std::span<const CharEscape>(kAttribute) : std::span<const CharEscape>(kText), "?");
 }
 
 std::string attr(std::string_view s) { return xml_escape(s, true); }

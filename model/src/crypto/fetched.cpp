@@ -1,6 +1,7 @@
 #include "fetched.h"
 
 #include <memory>
+#include <string>
 
 namespace pc5check::crypto::detail {
 
@@ -36,6 +37,27 @@ EVP_MAC* hmac()
 {
     static const std::unique_ptr<EVP_MAC, MacFree> mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
     return mac.get();
+}
+
+tl::unexpected<Error> openssl_failure(const char* algorithm, const char* what)
+{
+    return make_error(ErrorCode::internal, std::string("OpenSSL ") + algorithm + " failed in " + what);
+}
+
+Expected<CipherCtx> start_encryption(const EVP_CIPHER* cipher, const char* algorithm,
+                                     const unsigned char* key, const unsigned char* iv)
+{
+    if (cipher == nullptr) {
+        return openssl_failure(algorithm, "EVP_CIPHER_fetch");
+    }
+    CipherCtx ctx(EVP_CIPHER_CTX_new());
+    if (!ctx) {
+        return openssl_failure(algorithm, "EVP_CIPHER_CTX_new");
+    }
+    if (EVP_EncryptInit_ex2(ctx.get(), cipher, key, iv, nullptr) != 1) {
+        return openssl_failure(algorithm, "EVP_EncryptInit_ex2");
+    }
+    return ctx;
 }
 
 } // namespace pc5check::crypto::detail

@@ -20,10 +20,6 @@ namespace pc5check::crypto {
 
 namespace {
 
-struct CipherCtxFree {
-    void operator()(EVP_CIPHER_CTX* p) const { EVP_CIPHER_CTX_free(p); }
-};
-
 constexpr std::size_t kBlockSize = 16;
 constexpr std::size_t kBlockBits = 8 * kBlockSize;
 constexpr std::size_t kHeaderSize = 8; // COUNT(32) || BEARER(5) || DIRECTION(1) || 0^26
@@ -31,9 +27,11 @@ constexpr std::uint8_t kRb = 0x87;     // R_128 of SP 800-38B 5.3
 
 using Block = std::array<std::uint8_t, kBlockSize>;
 
+constexpr const char* kAlgorithm = "AES-128-ECB";
+
 [[nodiscard]] tl::unexpected<Error> openssl_failure(const char* what)
 {
-    return make_error(ErrorCode::internal, std::string("OpenSSL AES-128-ECB failed in ") + what);
+    return detail::openssl_failure(kAlgorithm, what);
 }
 
 /// Multiplication by x in GF(2^128): the subkey step of SP 800-38B 6.1 / RFC 4493 2.3.
@@ -70,21 +68,17 @@ void xor_into(Block& acc, const Block& b)
 [[nodiscard]] Expected<Block> cmac_bits(std::span<const std::uint8_t> key, std::span<const std::uint8_t> m,
                                         std::size_t bit_length)
 {
-    const EVP_CIPHER* cipher = detail::aes_128_ecb();
-    if (cipher == nullptr) {
-        return openssl_failure("EVP_CIPHER_fetch");
+    const auto started = detail::start_encryption(detail::aes_128_ecb(), kAlgorithm, key.data(), nullptr);
+    if (!started) {
+        return tl::make_unexpected(started.error());
     }
-    const std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree> ctx(EVP_CIPHER_CTX_new());
-    if (!ctx) {
-        return openssl_failure("EVP_CIPHER_CTX_new");
-    }
-    if (EVP_EncryptInit_ex2(ctx.get(), cipher, key.data(), nullptr, nullptr) != 1 ||
-        EVP_CIPHER_CTX_set_padding(ctx.get(), 0) != 1) {
+    EVP_CIPHER_CTX* ctx = started->get();
+    if (EVP_CIPHER_CTX_set_padding(ctx, 0) != 1) {
         return openssl_failure("EVP_EncryptInit_ex2");
     }
 
     Block l{};
-    if (!encrypt_block(ctx.get(), Block{}, l)) {
+    if (!encrypt_block(ctx, Block{}, l)) {
         return openssl_failure("EVP_EncryptUpdate");
     }
     const Block k1 = double_block(l);
@@ -100,7 +94,7 @@ void xor_into(Block& acc, const Block& b)
         Block mi{};
         std::copy_n(m.begin() + static_cast<std::ptrdiff_t>(i * kBlockSize), kBlockSize, mi.begin());
         xor_into(y, mi);
-        if (!encrypt_block(ctx.get(), y, x)) {
+        if (!encrypt_block(ctx, y, x)) {
             return openssl_failure("EVP_EncryptUpdate");
         }
     }
@@ -119,7 +113,7 @@ void xor_into(Block& acc, const Block& b)
     }
     xor_into(x, last);
     Block t{};
-    if (!encrypt_block(ctx.get(), x, t)) {
+    if (!encrypt_block(ctx, x, t)) {
         return openssl_failure("EVP_EncryptUpdate");
     }
     return t;
@@ -134,16 +128,11 @@ Expected<std::array<std::uint8_t, 4>> nia2(std::span<const std::uint8_t> key, co
     if (auto err = detail::check_pdcp_inputs(key, in, message, length_bits, "integrity")) {
         return *err;
     }
-    const std::size_t message_octets = length_bits / 8 + (length_bits % 8 != 0 ? 1 : 0);
+    const std::size_t message_octets = detail::octets_for_bits(length_bits);
 
     // M = COUNT[0..31] || BEARER[0..4] || DIRECTION || 0^26 || MESSAGE (TS 33.401 B.2.3).
     Bytes m(kHeaderSize + message_octets, 0);
-    m[0] = static_cast<std::uint8_t>(in.count >> 24U);
-    m[1] = static_cast<std::uint8_t>(in.count >> 16U);
-    m[2] = static_cast<std::uint8_t>(in.count >> 8U);
-    m[3] = static_cast<std::uint8_t>(in.count);
-    m[4] = static_cast<std::uint8_t>((static_cast<unsigned>(in.bearer) << 3U) |
-                                     (static_cast<unsigned>(in.direction) << 2U));
+    detail::write_count_bearer_direction(in, m);
     std::copy_n(message.begin(), message_octets, m.begin() + static_cast<std::ptrdiff_t>(kHeaderSize));
     if (const std::size_t tail = length_bits % 8; tail != 0) {
         m.back() &= static_cast<std::uint8_t>(0xFF00U >> tail); // bits past LENGTH are not input

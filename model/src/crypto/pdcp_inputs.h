@@ -4,11 +4,31 @@
 #include "pc5check/crypto/crypto.h"
 #include "pc5check/crypto/sizes.h"
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 
 namespace pc5check::crypto::detail {
+
+/// The octets that hold `length_bits` bits.
+[[nodiscard]] constexpr std::size_t octets_for_bits(std::size_t length_bits)
+{
+    return length_bits / 8 + (length_bits % 8 != 0 ? 1 : 0);
+}
+
+/// Writes COUNT[0..31] || BEARER[0..4] || DIRECTION into the first five octets of `out` and leaves the
+/// rest alone (zero in the callers: the 0^26 that follows, TS 33.401 B.1.3 / B.2.3).
+inline void write_count_bearer_direction(const PdcpInput& in, std::span<std::uint8_t> out)
+{
+    out[0] = static_cast<std::uint8_t>(in.count >> 24U);
+    out[1] = static_cast<std::uint8_t>(in.count >> 16U);
+    out[2] = static_cast<std::uint8_t>(in.count >> 8U);
+    out[3] = static_cast<std::uint8_t>(in.count);
+    out[4] = static_cast<std::uint8_t>((static_cast<unsigned>(in.bearer) << 3U) |
+                                       (static_cast<unsigned>(in.direction) << 2U));
+}
 
 /// An error for a BEARER or DIRECTION outside its width, or nullopt (every algorithm, NIA0 included).
 /// Ref: TS 33.401 B.1.1 / B.2.1 (5-bit BEARER, 1-bit DIRECTION).
@@ -44,8 +64,7 @@ check_pdcp_inputs(std::span<const std::uint8_t> key, const PdcpInput& in, std::s
     if (auto err = check_bearer_direction(in)) {
         return err;
     }
-    const std::size_t needed_octets = length_bits / 8 + (length_bits % 8 != 0 ? 1 : 0);
-    if (needed_octets > data.size()) {
+    if (octets_for_bits(length_bits) > data.size()) {
         return make_error(ErrorCode::bad_input, "expected a LENGTH of at most " +
                                                     std::to_string(8 * data.size()) + " bits, found " +
                                                     std::to_string(length_bits));

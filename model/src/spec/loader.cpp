@@ -1614,11 +1614,7 @@ Expected<Spec> load_spec(const std::string& path, const ParameterOverrides& over
 {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        Error e;
-        e.code = ErrorCode::io;
-        e.file = path;
-        e.message = "cannot read spec file";
-        return tl::make_unexpected(e);
+        return make_file_error(ErrorCode::io, path, "cannot read spec file");
     }
     // Read at most one byte more than the limit (the file may be a pipe or grow): parse_spec refuses it.
     std::string text;
@@ -1628,20 +1624,13 @@ Expected<Spec> load_spec(const std::string& path, const ParameterOverrides& over
         text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
     }
     if (in.bad()) {
-        Error e;
-        e.code = ErrorCode::io;
-        e.file = path;
-        e.message = "cannot read spec file: read error";
-        return tl::make_unexpected(e);
+        return make_file_error(ErrorCode::io, path, "cannot read spec file: read error");
     }
     if (text.size() > limits.max_spec_bytes) {
-        Error e;
-        e.code = ErrorCode::limit;
-        e.file = path;
         std::error_code ec;
         const std::uintmax_t size = std::filesystem::file_size(path, ec);
-        e.message = spec_size_message(limits.max_spec_bytes, ec ? 0 : size);
-        return tl::make_unexpected(e);
+        return make_file_error(ErrorCode::limit, path,
+                               spec_size_message(limits.max_spec_bytes, ec ? 0 : size));
     }
     return parse_spec(text, path, overrides, limits);
 }

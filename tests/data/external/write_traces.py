@@ -217,12 +217,28 @@ def rekey_setup(rng, ctx0_id):
             return msb, lsb, rand_bytes(rng, 16), rand_bytes(rng, 16)
 
 
-def build_plain(rng):
+def link_in_force(k_nrp, k_nrp_id, ksess0, ctx0_id):
+    """The document's link (the context in force before the re-keying) and the K_NRP it logs."""
+    link = {"k_nrp_id": k_nrp_id, "k_nrp_sess_id": ctx0_id,
+            "selected_algs": {"nea": "NEA2", "nia": "NIA2"},
+            "k_nrp_sess": ksess0.hex(), "initiator_sec_cap": CAPS, "signalling_policy": POLICY}
+    keys = [{"k_nrp_id": k_nrp_id, "k_nrp": k_nrp.hex()}]
+    return link, keys
+
+
+def plain_rekey_start(rng):
+    """Link set-up and one re-keying without re-authentication: the link and keys in force, the old
+    context, the request/SMC parameters, the new context (from the K_NRP in force) and an empty trace."""
     k_nrp, k_nrp_id, ksess0, ctx0_id = base_link(rng)
     old = Context(ctx0_id, ksess0, "NIA2", old_context_counts(rng))
     msb, lsb, n1, n2 = rekey_setup(rng, ctx0_id)
     new = Context((msb << 8) | lsb, k_nrp_sess(k_nrp, n1, n2), "NIA2")
-    tr = Trace(rng)
+    link, keys = link_in_force(k_nrp, k_nrp_id, ksess0, ctx0_id)
+    return link, keys, old, new, msb, lsb, n1, n2, Trace(rng)
+
+
+def build_plain(rng):
+    link, keys, old, new, msb, lsb, n1, n2, tr = plain_rekey_start(rng)
 
     tr.data("initiator", old)
     tr.data("target", old)
@@ -246,10 +262,6 @@ def build_plain(rng):
     tr.data("target", new)
     tr.data("initiator", new)
 
-    link = {"k_nrp_id": k_nrp_id, "k_nrp_sess_id": ctx0_id,
-            "selected_algs": {"nea": "NEA2", "nia": "NIA2"},
-            "k_nrp_sess": ksess0.hex(), "initiator_sec_cap": CAPS, "signalling_policy": POLICY}
-    keys = [{"k_nrp_id": k_nrp_id, "k_nrp": k_nrp.hex()}]
     return link, keys, tr.events
 
 
@@ -287,21 +299,14 @@ def build_reauth(rng):
     tr.data("target", new)
     tr.data("initiator", new)
 
-    link = {"k_nrp_id": k_nrp_id, "k_nrp_sess_id": ctx0_id,
-            "selected_algs": {"nea": "NEA2", "nia": "NIA2"},
-            "k_nrp_sess": ksess0.hex(), "initiator_sec_cap": CAPS, "signalling_policy": POLICY}
-    keys = [{"k_nrp_id": k_nrp_id, "k_nrp": k_nrp.hex()},
-            {"k_nrp_id": new_k_nrp_id, "k_nrp": new_k_nrp.hex()}]
+    link, keys = link_in_force(k_nrp, k_nrp_id, ksess0, ctx0_id)
+    keys.append({"k_nrp_id": new_k_nrp_id, "k_nrp": new_k_nrp.hex()})
     return link, keys, tr.events
 
 
 def build_rejected(rng, fault):
     """fault 'echo': echo drops an algorithm (reject #8); 'oldkey': MAC-I under old NRPIK (#7)."""
-    k_nrp, k_nrp_id, ksess0, ctx0_id = base_link(rng)
-    old = Context(ctx0_id, ksess0, "NIA2", old_context_counts(rng))
-    msb, lsb, n1, n2 = rekey_setup(rng, ctx0_id)
-    new = Context((msb << 8) | lsb, k_nrp_sess(k_nrp, n1, n2), "NIA2")
-    tr = Trace(rng)
+    link, keys, old, new, msb, lsb, n1, n2, tr = plain_rekey_start(rng)
 
     tr.data("initiator", old)
     tr.data("target", old)
@@ -322,10 +327,6 @@ def build_rejected(rng, fault):
     tr.data("initiator", old)
     tr.data("target", old)
 
-    link = {"k_nrp_id": k_nrp_id, "k_nrp_sess_id": ctx0_id,
-            "selected_algs": {"nea": "NEA2", "nia": "NIA2"},
-            "k_nrp_sess": ksess0.hex(), "initiator_sec_cap": CAPS, "signalling_policy": POLICY}
-    keys = [{"k_nrp_id": k_nrp_id, "k_nrp": k_nrp.hex()}]
     return link, keys, tr.events
 
 

@@ -1,3 +1,4 @@
+#include "crypto_test_util.h"
 #include "pc5check/crypto/crypto.h"
 
 #include <array>
@@ -7,15 +8,9 @@
 #include <string_view>
 
 using namespace pc5check::crypto;
+using pc5check::crypto::test::hex;
 
 namespace {
-
-Bytes hex(std::string_view text)
-{
-    auto bytes = from_hex(text);
-    REQUIRE_MESSAGE(bytes.has_value(), std::string(text));
-    return *bytes;
-}
 
 // No official test vector exists for FC 0x7E / 0x7F. The expected values below were computed outside this
 // code, over hand-built S strings, with the OpenSSL CLI, e.g.

@@ -1,3 +1,4 @@
+#include "crypto_test_util.h"
 #include "pc5check/crypto/crypto.h"
 
 #include <array>
@@ -7,17 +8,7 @@
 #include <string_view>
 
 using namespace pc5check::crypto;
-
-namespace {
-
-Bytes hex(std::string_view text)
-{
-    auto bytes = from_hex(text);
-    REQUIRE_MESSAGE(bytes.has_value(), std::string(text));
-    return *bytes;
-}
-
-} // namespace
+using pc5check::crypto::test::hex;
 
 TEST_SUITE("crypto")
 {

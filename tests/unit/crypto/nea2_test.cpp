@@ -1,3 +1,4 @@
+#include "crypto_test_util.h"
 #include "pc5check/crypto/crypto.h"
 
 #include <array>
@@ -8,30 +9,16 @@
 #include <string_view>
 
 using namespace pc5check::crypto;
+using pc5check::crypto::test::hex;
+using pc5check::crypto::test::input_of;
+using pc5check::crypto::test::PdcpVector;
 
 namespace {
 
-Bytes hex(std::string_view text)
-{
-    auto bytes = from_hex(text);
-    REQUIRE_MESSAGE(bytes.has_value(), std::string(text));
-    return *bytes;
-}
-
-struct Nea2Vector {
-    int set;
-    std::string_view key;
-    std::uint32_t count;
-    std::uint8_t bearer;
-    std::uint8_t direction;
-    std::size_t length_bits;
-    std::string_view plaintext;
-    std::string_view ciphertext;
-};
-
 /// TS 33.401 Annex C.1, 128-EEA2 test sets 1..6 (= 128-NEA2 per TS 33.501 D.4.4). None is octet-aligned
-/// (253, 798, 310, 1022, 1245, 3861 bits); the ciphertexts have the bits past LENGTH zeroed.
-constexpr std::array<Nea2Vector, 6> kEea2Vectors{{
+/// (253, 798, 310, 1022, 1245, 3861 bits); the ciphertexts have the bits past LENGTH zeroed. Input: the
+/// plaintext; output: the ciphertext.
+constexpr std::array<PdcpVector, 6> kEea2Vectors{{
     {1, "d3c5d592327fb11c4035c6680af8c6d1", 0x398a59b4, 0x15, 1, 253,
      "981ba6824c1bfb1ab485472029b71d808ce33e2cc3c0b5fc1f3de8a6dc66b1f0",
      "e9fed8a63d155304d71df20bf3e82214b20ed7dad2f233dc3c22d7bdeeed8e78"},
@@ -86,45 +73,36 @@ constexpr std::array<Nea2Vector, 6> kEea2Vectors{{
      "c41b863da9e142e90020cfd074d6927b7ab3b6725d1a6f3f98b9c9daa8982aff067828"},
 }};
 
-PdcpInput input_of(const Nea2Vector& v) { return PdcpInput{v.count, v.bearer, v.direction}; }
-
 } // namespace
 
 TEST_SUITE("crypto")
 {
     TEST_CASE("nea2 matches TS 33.401 C.1 128-EEA2 test sets 1..6")
     {
-        for (const Nea2Vector& v : kEea2Vectors) {
-            CAPTURE(v.set);
-            const Bytes plaintext = hex(v.plaintext);
-            REQUIRE(plaintext.size() == (v.length_bits + 7) / 8);
-            const auto ciphertext = nea2(hex(v.key), input_of(v), plaintext, v.length_bits);
-            REQUIRE(ciphertext.has_value());
-            CHECK(to_hex(*ciphertext) == v.ciphertext);
-        }
+        pc5check::crypto::test::check_official_vectors(kEea2Vectors, nea2);
     }
 
     TEST_CASE("nea2 deciphers with the same keystream")
     {
-        for (const Nea2Vector& v : kEea2Vectors) {
+        for (const PdcpVector& v : kEea2Vectors) {
             CAPTURE(v.set);
-            const auto plaintext = nea2(hex(v.key), input_of(v), hex(v.ciphertext), v.length_bits);
+            const auto plaintext = nea2(hex(v.key), input_of(v), hex(v.output), v.length_bits);
             REQUIRE(plaintext.has_value());
             // The official plaintexts already have zero bits past LENGTH.
-            CHECK(to_hex(*plaintext) == v.plaintext);
+            CHECK(to_hex(*plaintext) == v.input);
         }
     }
 
     TEST_CASE("nea2 output has whole octets up to length_bits with the bits past it zeroed")
     {
-        const Nea2Vector& v = kEea2Vectors[0]; // 253 bits
-        Bytes data = hex(v.plaintext);
+        const PdcpVector& v = kEea2Vectors[0]; // 253 bits
+        Bytes data = hex(v.input);
         data.back() |= 0x07; // the 3 bits past LENGTH
         data.push_back(0xFF);
         data.push_back(0xFF);
         const auto out = nea2(hex(v.key), input_of(v), data, v.length_bits);
         REQUIRE(out.has_value());
-        CHECK(to_hex(*out) == v.ciphertext);
+        CHECK(to_hex(*out) == v.output);
 
         const auto empty = nea2(hex(v.key), input_of(v), data, 0);
         REQUIRE(empty.has_value());
@@ -133,9 +111,9 @@ TEST_SUITE("crypto")
 
     TEST_CASE("nea2 rejects inputs outside its domain")
     {
-        const Nea2Vector& v = kEea2Vectors[0];
+        const PdcpVector& v = kEea2Vectors[0];
         const Bytes key = hex(v.key);
-        const Bytes data = hex(v.plaintext);
+        const Bytes data = hex(v.input);
         const PdcpInput in = input_of(v);
 
         SUBCASE("key not 16 octets")
@@ -145,17 +123,9 @@ TEST_SUITE("crypto")
             CHECK(out.error().code == pc5check::ErrorCode::bad_input);
             CHECK(out.error().message == "expected a 16-octet ciphering key, found 32 octets");
         }
-        SUBCASE("bearer 32")
+        SUBCASE("bearer 32 and direction 2")
         {
-            const auto out = nea2(key, PdcpInput{in.count, 32, in.direction}, data, v.length_bits);
-            REQUIRE_FALSE(out.has_value());
-            CHECK(out.error().message == "expected a BEARER of 0..31, found 32");
-        }
-        SUBCASE("direction 2")
-        {
-            const auto out = nea2(key, PdcpInput{in.count, in.bearer, 2}, data, v.length_bits);
-            REQUIRE_FALSE(out.has_value());
-            CHECK(out.error().message == "expected a DIRECTION of 0 or 1, found 2");
+            pc5check::crypto::test::check_rejects_bearer_and_direction(v, nea2);
         }
         SUBCASE("length_bits beyond the data")
         {

@@ -75,6 +75,28 @@ pc5check::machine::ReplayResult run(const pc5check::spec::Spec& spec, const json
     return std::move(*r);
 }
 
+/// The values of `names` after each event of `doc`, stepped one by one on a machine of `spec`.
+std::vector<std::vector<pc5check::expr::Value>>
+values_after(const pc5check::spec::Spec& spec, const json& doc, const std::vector<std::string>& names)
+{
+    auto t = pc5check::trace::parse_trace(doc.dump(), "toy-trace.json");
+    REQUIRE(t.has_value());
+    auto bound = pc5check::machine::bind(spec, *t);
+    REQUIRE(bound.has_value());
+    pc5check::machine::Machine m(spec, *bound);
+    std::vector<pc5check::machine::Finding> findings;
+    std::map<std::string, std::size_t> passes;
+    std::vector<std::vector<pc5check::expr::Value>> out;
+    for (std::size_t i = 0; i < t->events.size(); ++i) {
+        (void)m.step(i, findings, passes);
+        auto& values = out.emplace_back();
+        for (const std::string& name : names) {
+            values.push_back(m.value_of(name));
+        }
+    }
+    return out;
+}
+
 } // namespace
 
 TEST_SUITE("machine")
@@ -150,17 +172,12 @@ TEST_SUITE("machine")
     TEST_CASE("effects read the state before the event (simultaneous assignment)")
     {
         const auto spec = toy_spec();
-        auto t = pc5check::trace::parse_trace(toy_trace().dump(), "toy-trace.json");
-        REQUIRE(t.has_value());
-        auto bound = pc5check::machine::bind(spec, *t);
-        REQUIRE(bound.has_value());
-        pc5check::machine::Machine m(spec, *bound);
-        std::vector<pc5check::machine::Finding> findings;
-        std::map<std::string, std::size_t> passes;
-        (void)m.step(0, findings, passes);
-        CHECK(m.value_of("initiator.a") == pc5check::expr::Value::integer(2));
-        CHECK(m.value_of("initiator.b") == pc5check::expr::Value::integer(1));
-        CHECK(m.value_of("target.last") == pc5check::expr::Value::integer(7));
+        const auto values = values_after(spec, toy_trace(), {"initiator.a", "initiator.b", "target.last"});
+        REQUIRE(!values.empty());
+        const auto& after_first = values[0];
+        CHECK(after_first[0] == pc5check::expr::Value::integer(2));
+        CHECK(after_first[1] == pc5check::expr::Value::integer(1));
+        CHECK(after_first[2] == pc5check::expr::Value::integer(7));
     }
 
     TEST_CASE("binding rejects IEs the message does not define, with the pointer")
@@ -400,17 +417,9 @@ pc5check::spec::Spec collections_spec()
 std::vector<std::pair<pc5check::expr::Value, pc5check::expr::Value>>
 collections_after(const pc5check::spec::Spec& spec, const json& doc)
 {
-    auto t = pc5check::trace::parse_trace(doc.dump(), "toy-trace.json");
-    REQUIRE(t.has_value());
-    auto bound = pc5check::machine::bind(spec, *t);
-    REQUIRE(bound.has_value());
-    pc5check::machine::Machine m(spec, *bound);
-    std::vector<pc5check::machine::Finding> findings;
-    std::map<std::string, std::size_t> passes;
     std::vector<std::pair<pc5check::expr::Value, pc5check::expr::Value>> out;
-    for (std::size_t i = 0; i < t->events.size(); ++i) {
-        (void)m.step(i, findings, passes);
-        out.emplace_back(m.value_of("initiator.m"), m.value_of("link.s"));
+    for (const auto& values : values_after(spec, doc, {"initiator.m", "link.s"})) {
+        out.emplace_back(values[0], values[1]);
     }
     return out;
 }

@@ -69,6 +69,17 @@ template <class T> using Expected = ExpectedT<T, Error>;
     return tl::make_unexpected(std::move(e));
 }
 
+/// Makes an error branch about the file (or directory) `file`: "cannot read spec file", "cannot write file".
+[[nodiscard]] inline tl::unexpected<Error> make_file_error(ErrorCode code, std::string file,
+                                                           std::string message)
+{
+    Error e;
+    e.code = code;
+    e.message = std::move(message);
+    e.file = std::move(file);
+    return tl::make_unexpected(std::move(e));
+}
+
 } // namespace pc5check
 
 /// Aborts on a broken internal invariant (a bug); never used on input.
