@@ -301,8 +301,9 @@ using Stores = std::vector<std::pair<z3::expr, z3::expr>>;
 
 /// The stores of `v` (outermost first) on a constant array whose base is `empty`, or nullopt when `v`
 /// is not such a chain.
-std::optional<Stores> stores_on(z3::expr v, const std::function<bool(const z3::expr&)>& empty)
+std::optional<Stores> stores_on(const z3::expr& array, const std::function<bool(const z3::expr&)>& empty)
 {
+    z3::expr v = array;
     Stores stores;
     while (v.is_app() && v.decl().decl_kind() == Z3_OP_STORE) {
         stores.emplace_back(v.arg(1), v.arg(2));
@@ -342,7 +343,7 @@ bool add_entry(const Value& key, const z3::expr& value, const z3::expr& no_entry
 
 } // namespace
 
-std::optional<Value> Encoding::decode_array(z3::expr v, const Type& type)
+std::optional<Value> Encoding::decode_array(const z3::expr& v, const Type& type)
 {
     const bool is_set = type.kind == TypeKind::set;
     const auto stores = stores_on(

@@ -106,7 +106,7 @@ class Encoding {
     [[nodiscard]] std::optional<Value> decode(const Term& t, const Type& type);
     [[nodiscard]] std::optional<Value> decode_value(const z3::expr& v, const Type& type);
     /// Sets and maps built from literals: a chain of stores on a constant array.
-    [[nodiscard]] std::optional<Value> decode_array(z3::expr v, const Type& type);
+    [[nodiscard]] std::optional<Value> decode_array(const z3::expr& v, const Type& type);
 
     // ---- encoding the AST ----
     [[nodiscard]] Sym encode(const Node& n);

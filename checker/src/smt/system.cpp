@@ -925,6 +925,25 @@ std::optional<Disagreement> extend(Product& p, unsigned d)
     return out;
 }
 
+/// The two products of diff: OLD accepting and NEW rejecting, then the other way round.
+Expected<std::vector<Product>> both_directions(const spec::Spec& old_spec, const spec::Spec& new_spec,
+                                               const SystemOptions& honest, Clock::time_point deadline)
+{
+    std::vector<Product> products;
+    for (const bool old_accepts : {true, false}) {
+        Product p{old_accepts ? &old_spec : &new_spec, old_accepts ? &new_spec : &old_spec,
+                  std::make_unique<Search>(old_accepts ? old_spec : new_spec, honest, deadline, false)};
+        if (!p.search->ok()) {
+            return make_error(ErrorCode::solver_failure, "no memory for a solver context");
+        }
+        p.a = &p.search->engine();
+        p.b = &p.search->join(*p.rejecting, honest);
+        link(*p.a, *p.b, 0, true);
+        products.push_back(std::move(p));
+    }
+    return products;
+}
+
 } // namespace
 
 Expected<std::optional<Disagreement>>
@@ -936,20 +955,12 @@ find_disagreement(const spec::Spec& old_spec, const spec::Spec& new_spec, const 
         honest.attacker = Attacker{};
         // Both directions side by side, depth by depth, so the shortest run either way comes first (at
         // equal length, one OLD accepts and NEW rejects: what a change would break).
-        std::vector<Product> products;
-        for (const bool old_accepts : {true, false}) {
-            Product p{old_accepts ? &old_spec : &new_spec, old_accepts ? &new_spec : &old_spec,
-                      std::make_unique<Search>(old_accepts ? old_spec : new_spec, honest, deadline, false)};
-            if (!p.search->ok()) {
-                return make_error(ErrorCode::solver_failure, "no memory for a solver context");
-            }
-            p.a = &p.search->engine();
-            p.b = &p.search->join(*p.rejecting, honest);
-            link(*p.a, *p.b, 0, true);
-            products.push_back(std::move(p));
+        auto products = both_directions(old_spec, new_spec, honest, deadline);
+        if (!products) {
+            return tl::make_unexpected(products.error());
         }
         for (unsigned d = 1; d <= options.depth && Clock::now() < deadline; ++d) {
-            for (auto& p : products) {
+            for (auto& p : *products) {
                 if (p.done) {
                     continue;
                 }

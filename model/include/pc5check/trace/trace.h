@@ -54,8 +54,8 @@ struct Sec {
     enum class Kind : std::uint8_t {
         not_logged, ///< no `sec` key: protection unknown
         none,       ///< "sec": "none": sent unprotected
-        protected_, ///< "sec": {...} (the trailing _ because `protected` is a keyword)
-                    ///< NOLINT(readability-identifier-naming)
+        // NOLINTNEXTLINE(readability-identifier-naming): `protected` is a keyword
+        protected_, ///< "sec": {...}
     };
     Kind kind = Kind::not_logged;
     std::optional<KNrpSessId> ctx;                  ///< K_NRP-sess ID in the PDCP header
