@@ -252,21 +252,11 @@ void write_event(std::ostream& out, const std::string& anchor, const checker::Tr
 
 const char* to_string(CheckStatus s)
 {
-    switch (s) {
-    case CheckStatus::failed:
-        return "failed";
-    case CheckStatus::warning:
-        return "warning";
-    case CheckStatus::unverified:
-        return "unverified";
-    case CheckStatus::verified:
-        return "verified";
-    case CheckStatus::unprotected:
-        return "unprotected";
-    case CheckStatus::not_logged:
-        return "not logged";
-    }
-    return "?";
+    // One table per enum, in its order.
+    static constexpr std::array<const char*, 6> kNames{"failed",   "warning",     "unverified",
+                                                       "verified", "unprotected", "not logged"};
+    static_assert(kNames.size() == static_cast<std::size_t>(CheckStatus::not_logged) + 1);
+    return kNames.at(static_cast<std::size_t>(s));
 }
 
 const char* css_name(CheckStatus s) { return s == CheckStatus::not_logged ? "not-logged" : to_string(s); }

@@ -10,26 +10,12 @@
 /// Satisfiable with every literal assumed: conforms. Unsatisfiable: the first failing event is found
 /// by bisection over prefixes of literals, the explanation is the (minimised) unsat core.
 
+#include "pc5check/machine/machine.h"
 #include "smt/trace_problem.h"
 
 namespace pc5check::smt {
 
 namespace detail {
-
-std::string TraceProblem::render(const spec::Template& t)
-{
-    std::string out;
-    for (const auto& part : t.parts) {
-        if (const auto* text = std::get_if<std::string>(&part)) {
-            out += *text;
-        } else {
-            const auto& node = std::get<expr::NodePtr>(part);
-            const Value v = expr::evaluate(*node, cenv_, scope_);
-            out += v.is_unknown() ? std::string("(open)") : expr::render(v, node->type);
-        }
-    }
-    return out;
-}
 
 machine::Finding TraceProblem::render_finding(const spec::Rule& rule, const spec::Check& check,
                                               const StepInput& in)
@@ -51,8 +37,8 @@ machine::Finding TraceProblem::render_finding(const spec::Rule& rule, const spec
     f.offender = machine::offender_role(check.offender, sender);
     f.clauses = rule.clauses;
     f.rule_text = rule.text;
-    f.expected = render(check.expected);
-    f.observed = render(check.observed);
+    f.expected = machine::render_template(check.expected, cenv_, scope_, "(open)");
+    f.observed = machine::render_template(check.observed, cenv_, scope_, "(open)");
     return f;
 }
 

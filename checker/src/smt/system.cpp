@@ -20,6 +20,7 @@
 #include "smt/system_model.h"
 
 #include <algorithm>
+#include <array>
 #include <functional>
 #include <numeric>
 #include <random>
@@ -83,17 +84,11 @@ std::string to_string(const Attacker& a)
 
 const char* to_string(PropertyVerdict v)
 {
-    switch (v) {
-    case PropertyVerdict::proven:
-        return "proven";
-    case PropertyVerdict::holds_to_depth:
-        return "holds up to depth";
-    case PropertyVerdict::violated:
-        return "violated";
-    case PropertyVerdict::inconclusive:
-        return "inconclusive";
-    }
-    return "inconclusive";
+    // One table per enum (in its order), as for every spelling of the reports.
+    static constexpr std::array<const char*, 4> kNames{"proven", "holds up to depth", "violated",
+                                                       "inconclusive"};
+    static_assert(kNames.size() == static_cast<std::size_t>(PropertyVerdict::inconclusive) + 1);
+    return kNames.at(static_cast<std::size_t>(v));
 }
 
 namespace detail {
@@ -776,6 +771,17 @@ bool base_case_holds(const spec::Spec& spec, const std::vector<Candidate>& set, 
 
 /// Houdini-style k-induction over `set`: returns, per member, the k at which it was proven (0: not
 /// proven). Every proof is re-checked by two fresh queries (base case, step case) before it counts.
+/// The candidates of `set` at `members`, in that order.
+std::vector<Candidate> subset(const std::vector<Candidate>& set, const std::vector<std::size_t>& members)
+{
+    std::vector<Candidate> out;
+    out.reserve(members.size());
+    for (const auto m : members) {
+        out.push_back(set[m]);
+    }
+    return out;
+}
+
 /// The candidates `of` (indices into `set`) whose conjunction is `k`-inductive, Houdini-style: a
 /// candidate whose step case fails leaves, and the rest is tried again (until the deadline).
 std::vector<std::size_t> inductive_subset(const spec::Spec& spec, const std::vector<Candidate>& set,
@@ -783,11 +789,7 @@ std::vector<std::size_t> inductive_subset(const spec::Spec& spec, const std::vec
                                           const SystemOptions& options, Clock::time_point deadline)
 {
     while (!of.empty() && Clock::now() < deadline) {
-        std::vector<Candidate> assumed;
-        assumed.reserve(of.size());
-        for (const auto m : of) {
-            assumed.push_back(set[m]);
-        }
+        const std::vector<Candidate> assumed = subset(set, of);
         std::vector<std::size_t> targets(of.size());
         std::iota(targets.begin(), targets.end(), std::size_t{0});
         const auto failing = failing_step_cases(spec, assumed, targets, k, options, deadline, false);
@@ -810,11 +812,7 @@ bool recheck_inductive(const spec::Spec& spec, const std::vector<Candidate>& set
                        const std::vector<std::size_t>& members, unsigned k, const SystemOptions& options,
                        Clock::time_point deadline)
 {
-    std::vector<Candidate> assumed;
-    assumed.reserve(members.size());
-    for (const auto m : members) {
-        assumed.push_back(set[m]);
-    }
+    const std::vector<Candidate> assumed = subset(set, members);
     std::vector<std::size_t> all(assumed.size());
     std::iota(all.begin(), all.end(), std::size_t{0});
     return base_case_holds(spec, assumed, k, options, deadline) &&

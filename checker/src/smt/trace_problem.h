@@ -28,7 +28,6 @@ class TraceProblem final : public Encoding {
                       const Sym& exempt) override;
     [[nodiscard]] machine::Finding render_finding(const spec::Rule& rule, const spec::Check& check,
                                                   const StepInput& in);
-    [[nodiscard]] std::string render(const spec::Template& t);
 
     // ---- the steps, in run()'s order ----
     /// initial_state() from what the trace's header binds; the rest open.

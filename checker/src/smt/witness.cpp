@@ -286,14 +286,24 @@ class SystemModel::WitnessWriter {
         return [msbs](const trace::KeyEntry& e) { return (e.k_nrp_id >> 16U) == msbs; };
     }
 
+    /// The K_NRPs the model gives the applications of `function` (a key look-up by MSBs, or an
+    /// authentication run's new key), each with the 16 MSBs of its ID (argument `msbs_arg`).
+    [[nodiscard]] std::vector<std::pair<std::uint32_t, trace::Bytes>> keys_of(const std::string& function,
+                                                                              std::size_t msbs_arg)
+    {
+        std::vector<std::pair<std::uint32_t, trace::Bytes>> out;
+        for (const auto& a : e_.applications_) {
+            if (a.name == function) {
+                out.emplace_back(static_cast<std::uint32_t>(int_of(a.args[msbs_arg], 0) & 0xFFFF),
+                                 bytes_of(a.result, crypto::kKNrpOctets));
+            }
+        }
+        return out;
+    }
+
     void log_keys_by_msbs(trace::Trace& t)
     {
-        for (const auto& a : e_.applications_) {
-            if (a.name != "k_nrp_by_msbs") {
-                continue;
-            }
-            const auto msbs = static_cast<std::uint32_t>(int_of(a.args[0], 0) & 0xFFFF);
-            const trace::Bytes key = bytes_of(a.result, crypto::kKNrpOctets);
+        for (const auto& [msbs, key] : keys_of("k_nrp_by_msbs", 0)) {
             if (std::none_of(t.keys.begin(), t.keys.end(), same_msbs(msbs))) {
                 t.keys.push_back(trace::KeyEntry{msbs << 16U, key});
             }
@@ -305,16 +315,11 @@ class SystemModel::WitnessWriter {
     /// names a K_NRP by its ID only.
     void log_new_keys(trace::Trace& t)
     {
-        for (const auto& a : e_.applications_) {
-            if (a.name != "k_nrp_new") {
-                continue;
-            }
-            const auto msbs = static_cast<std::uint32_t>(int_of(a.args[1], 0) & 0xFFFF);
-            const trace::Bytes key = bytes_of(a.result, crypto::kKNrpOctets);
-            if (std::any_of(t.keys.begin(), t.keys.end(),
-                            [&, same = same_msbs(msbs)](const trace::KeyEntry& e) {
-                                return same(e) && e.k_nrp == key;
-                            })) {
+        for (const auto& [msbs, key] : keys_of("k_nrp_new", 1)) {
+            const auto logged = [&, same = same_msbs(msbs)](const trace::KeyEntry& e) {
+                return same(e) && e.k_nrp == key;
+            };
+            if (std::any_of(t.keys.begin(), t.keys.end(), logged)) {
                 continue;
             }
             std::uint32_t lsbs = 0;

@@ -460,28 +460,29 @@ class Checker {
         const auto one = [this, allow_absent](const NodePtr& t, const Type* hint) {
             return allow_absent ? check(t, hint) : check_value(t, hint);
         };
+        // `first` checked alone, `second` with the hint derived from its type.
+        const auto in_order =
+            [&one](const NodePtr& first, const NodePtr& second,
+                   const auto& hint_for_second) -> std::optional<std::pair<Checked, Checked>> {
+            auto r1 = one(first, nullptr);
+            if (!r1) {
+                return std::nullopt;
+            }
+            const std::optional<Type> hint = hint_for_second(r1->node->type);
+            auto r2 = one(second, hint ? &*hint : nullptr);
+            if (!r2) {
+                return std::nullopt;
+            }
+            return std::pair{std::move(*r1), std::move(*r2)};
+        };
         if (needs_context(*a) && !needs_context(*b)) {
-            auto rb = one(b, nullptr);
-            if (!rb) {
+            auto r = in_order(b, a, hint_for_a);
+            if (!r) {
                 return std::nullopt;
             }
-            const std::optional<Type> hint = hint_for_a(rb->node->type);
-            auto ra = one(a, hint ? &*hint : nullptr);
-            if (!ra) {
-                return std::nullopt;
-            }
-            return std::pair{std::move(*ra), std::move(*rb)};
+            return std::pair{std::move(r->second), std::move(r->first)};
         }
-        auto ra = one(a, nullptr);
-        if (!ra) {
-            return std::nullopt;
-        }
-        const std::optional<Type> hint = hint_for_b(ra->node->type);
-        auto rb = one(b, hint ? &*hint : nullptr);
-        if (!rb) {
-            return std::nullopt;
-        }
-        return std::pair{std::move(*ra), std::move(*rb)};
+        return in_order(a, b, hint_for_b);
     }
 
     [[nodiscard]] static std::optional<Type> same(const Type& t) { return t; }

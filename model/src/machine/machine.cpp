@@ -6,6 +6,7 @@
 #include "bind_fields.h"
 #include "pc5check/machine/builtins.h"
 #include "pc5check/machine/step.h"
+#include "trace/names.h"
 
 #include <algorithm>
 #include <set>
@@ -136,20 +137,6 @@ bool matches(const std::vector<std::string>& on, const std::string& msg)
     return std::any_of(on.begin(), on.end(), [&](const std::string& m) { return m == "*" || m == msg; });
 }
 
-std::string render_template(const spec::Template& t, const expr::Env& env, const expr::Scope& scope)
-{
-    std::string out;
-    for (const auto& part : t.parts) {
-        if (const auto* text = std::get_if<std::string>(&part)) {
-            out += *text;
-        } else {
-            const auto& node = std::get<expr::NodePtr>(part);
-            out += expr::render(expr::evaluate(*node, env, scope), node->type);
-        }
-    }
-    return out;
-}
-
 trace::Role other(trace::Role r)
 {
     return r == trace::Role::initiator ? trace::Role::target : trace::Role::initiator;
@@ -157,17 +144,26 @@ trace::Role other(trace::Role r)
 
 } // namespace
 
+std::string render_template(const spec::Template& t, const expr::Env& env, const expr::Scope& scope,
+                            std::optional<std::string_view> unknown)
+{
+    std::string out;
+    for (const auto& part : t.parts) {
+        if (const auto* text = std::get_if<std::string>(&part)) {
+            out += *text;
+        } else {
+            const auto& node = std::get<expr::NodePtr>(part);
+            const expr::Value v = expr::evaluate(*node, env, scope);
+            out += unknown && v.is_unknown() ? std::string(*unknown) : expr::render(v, node->type);
+        }
+    }
+    return out;
+}
+
+// The spellings a trace's `expect.verdict` is read against (one table: trace/names.cpp).
 const char* to_string(Verdict v)
 {
-    switch (v) {
-    case Verdict::conforms:
-        return "conforms";
-    case Verdict::violation:
-        return "violation";
-    case Verdict::inconclusive:
-        return "inconclusive";
-    }
-    return "?";
+    return trace::detail::verdict_names().at(static_cast<std::size_t>(v)).c_str();
 }
 
 trace::Role offender_role(spec::Offender offender, trace::Role sender)

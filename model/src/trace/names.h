@@ -23,7 +23,7 @@ inline constexpr std::string_view kFormat = "pc5-trace/1";
 [[nodiscard]] const std::vector<std::string>& nia_names();
 /// "REQUIRED", "PREFERRED", "NOT_NEEDED".
 [[nodiscard]] const std::vector<std::string>& policy_names();
-/// "conforms", "violation", "inconclusive".
+/// "conforms", "violation", "inconclusive", in the order of machine::Verdict (machine::to_string reads it).
 [[nodiscard]] const std::vector<std::string>& verdict_names();
 
 /// The enumerator spelled `name`, if any.

@@ -12,6 +12,7 @@
 #include <array>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -24,6 +25,13 @@ namespace pc5check::machine {
 using PassCounts = std::vector<std::size_t>;
 
 class Machine;
+
+/// A check's expected/observed template as text: each expression evaluated in `env` and rendered; one
+/// `env` does not know renders as `unknown` when given (the solver's "(open)"), else as expr::render
+/// renders an unknown value. Replay and `check --symbolic` word findings with it.
+[[nodiscard]] std::string render_template(const spec::Template& t, const expr::Env& env,
+                                          const expr::Scope& scope,
+                                          std::optional<std::string_view> unknown = std::nullopt);
 
 /// Everything replaying a trace needs that depends on the spec alone (variable slots, parameter
 /// values, the transitions and checks each message can touch), built once per spec rather than per
