@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <forward_list>
 #include <limits>
 #include <optional>
@@ -91,9 +92,27 @@ struct Scan {
     LexError error = LexError::none;
     std::size_t error_at = 0; ///< the byte refused (the text's size: its end)
     bool escaped = false;
+    bool multibyte = false; ///< a string with bytes 0x80 and above
     bool integral = true;
+    bool exponent = false; ///< a number with an exponent
     bool negative = false;
 };
+
+/// Whether one of the 8 bytes of `w` ends a run of plain string characters: a quote, a backslash, a
+/// control character, or a byte 0x80 and above (8 bytes tested at once; an exact loop follows).
+[[nodiscard]] bool has_special_byte(std::uint64_t w)
+{
+    constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+    constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+    const std::uint64_t quote = w ^ (kOnes * static_cast<unsigned char>('"'));
+    const std::uint64_t backslash = w ^ (kOnes * static_cast<unsigned char>('\\'));
+    // A zero byte of `quote` or `backslash` sets its high bit here; a byte below 0x20 sets it in
+    // `w - 0x20...` whatever borrows; a byte 0x80 and above has it already.
+    const std::uint64_t zero_quote = (quote - kOnes) & ~quote;
+    const std::uint64_t zero_backslash = (backslash - kOnes) & ~backslash;
+    const std::uint64_t control = w - kOnes * 0x20U;
+    return ((zero_quote | zero_backslash | control | w) & kHigh) != 0;
+}
 
 /// Scans the string whose opening quote is at `start`.
 [[nodiscard]] Scan scan_string(std::string_view text, std::size_t start)
@@ -106,7 +125,15 @@ struct Scan {
         return s;
     };
     while (true) {
-        // The common case first: printable ASCII.
+        // The common case first: printable ASCII, 8 bytes at a time, then byte by byte.
+        while (text.size() - p >= sizeof(std::uint64_t)) {
+            std::uint64_t w = 0;
+            std::memcpy(&w, text.data() + p, sizeof w);
+            if (has_special_byte(w)) {
+                break;
+            }
+            p += sizeof w;
+        }
         while (p < text.size()) {
             const auto c = static_cast<unsigned char>(text[p]);
             if (c < 0x20U || c == '"' || c == '\\' || c >= 0x80U) {
@@ -133,6 +160,7 @@ struct Scan {
                 const bool bad_lead = c < 0xC2U || c > 0xF4U;
                 return fail(LexError::bad_utf8, bad_lead ? p : p + seq.length);
             }
+            s.multibyte = true;
             p += seq.length;
             continue;
         }
@@ -210,6 +238,7 @@ struct Scan {
     }
     if (at(p) == 'e' || at(p) == 'E') {
         s.integral = false;
+        s.exponent = true;
         ++p;
         if (at(p) == '+' || at(p) == '-') {
             ++p;
@@ -321,6 +350,25 @@ Position TextPositions::at(std::size_t offset) const
     const std::size_t end = std::min(offset, text_.size());
     std::size_t line = position_.line;
     std::size_t column = position_.column;
+    if (ascii_) {
+        // Every byte is a column: only the line breaks need finding.
+        std::size_t i = offset_;
+        while (i < end) {
+            const void* const nl = std::memchr(text_.data() + i, '\n', end - i);
+            if (nl == nullptr) {
+                break;
+            }
+            ++line;
+            column = 1;
+            i = static_cast<std::size_t>(static_cast<const char*>(nl) - text_.data()) + 1;
+        }
+        column += end - std::min(i, end);
+        if (end > offset_) {
+            offset_ = end;
+            position_ = Position{line, column};
+        }
+        return position_;
+    }
     for (std::size_t i = offset_; i < end; ++i) {
         const char c = text_[i];
         if (c == '\n') {
@@ -339,6 +387,73 @@ Position TextPositions::at(std::size_t offset) const
 
 // --- the parser ---
 
+namespace {
+
+/// One open container of the parser. Frames are reused as containers open and close.
+struct ParseFrame {
+    JsonDocument::Ref node = 0;
+    bool object = false;
+    std::string_view key;       ///< objects: the key of the member being read (decoded)
+    std::size_t keys_begin = 0; ///< small objects: where their keys start on the parser's key stack
+    std::unordered_map<std::string_view, std::size_t> key_map; ///< large objects: key, offset
+};
+
+/// A key of an open small object, with a signature that tells most different keys apart in one
+/// comparison (its length, first and last byte).
+struct SeenKey {
+    std::uint64_t signature = 0;
+    std::string_view key;
+    std::size_t offset = 0;
+};
+
+[[nodiscard]] std::uint64_t key_signature(std::string_view key)
+{
+    if (key.empty()) {
+        return 0;
+    }
+    const auto first = static_cast<unsigned char>(key.front());
+    const auto last = static_cast<unsigned char>(key.back());
+    return (std::uint64_t{key.size()} << 16U) | (std::uint64_t{first} << 8U) | last;
+}
+
+/// The parser's working memory, kept per thread between documents (a `.jsonl` file or a streamed
+/// document parses one small text after another: without it, each would allocate the same again).
+struct ParseScratch {
+    std::vector<ParseFrame> frames;
+    std::vector<SeenKey> keys;
+    std::vector<JsonDocument::Node> nodes; ///< a tape given back by a document (JsonDocument::recycle)
+};
+
+thread_local ParseScratch t_scratch; // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+
+/// Largest tape kept for reuse, in nodes (4 MiB): a huge document's tape is freed with it.
+constexpr std::size_t kMaxSpareNodes = std::size_t{1} << 18U;
+
+} // namespace
+
+JsonDocument::~JsonDocument() { recycle(); }
+
+JsonDocument& JsonDocument::operator=(JsonDocument&& other) noexcept
+{
+    if (this != &other) {
+        recycle();
+        text_ = other.text_;
+        nodes_ = std::move(other.nodes_);
+        other.nodes_.clear();
+        positions_ = other.positions_;
+    }
+    return *this;
+}
+
+void JsonDocument::recycle()
+{
+    std::vector<Node>& spare = t_scratch.nodes;
+    if (nodes_.capacity() > spare.capacity() && nodes_.capacity() <= kMaxSpareNodes) {
+        nodes_.clear();
+        spare.swap(nodes_);
+    }
+}
+
 /// One pass over the text, pushing nodes; the first error found stops it, except a duplicate key,
 /// which a later syntax or limit error overrides (as when nlohmann parsed first).
 class JsonParser {
@@ -346,7 +461,23 @@ class JsonParser {
     JsonParser(std::string_view text, const TextOrigin& origin, const Limits& limits)
         : text_(text), base_depth_(origin.depth), limits_(limits), doc_(text, origin)
     {
+        frames_.swap(t_scratch.frames);
+        keys_.swap(t_scratch.keys);
+        keys_.clear();
+        nodes().swap(t_scratch.nodes);
+        nodes().clear();
     }
+
+    ~JsonParser()
+    {
+        frames_.swap(t_scratch.frames);
+        keys_.swap(t_scratch.keys);
+    }
+
+    JsonParser(const JsonParser&) = delete;
+    JsonParser& operator=(const JsonParser&) = delete;
+    JsonParser(JsonParser&&) = delete;
+    JsonParser& operator=(JsonParser&&) = delete;
 
     [[nodiscard]] ExpectedT<JsonDocument, Error> run()
     {
@@ -367,6 +498,7 @@ class JsonParser {
         if (duplicate_) {
             return tl::make_unexpected(std::move(*duplicate_));
         }
+        doc_.positions_.set_ascii(!multibyte_);
         return std::move(doc_);
     }
 
@@ -375,14 +507,7 @@ class JsonParser {
     /// Objects with more keys than this check duplicates with a hash map instead of a linear search.
     static constexpr std::size_t kSmallObject = 16;
 
-    /// One open container. Frames are reused as containers open and close.
-    struct Frame {
-        JsonDocument::Ref node = 0;
-        bool object = false;
-        std::string_view key; ///< objects: the key of the member being read (decoded)
-        std::vector<std::pair<std::string_view, std::size_t>> keys; ///< small objects: key, offset
-        std::unordered_map<std::string_view, std::size_t> key_map;  ///< large objects
-    };
+    using Frame = ParseFrame;
 
     std::vector<JsonDocument::Node>& nodes() { return doc_.nodes_; }
 
@@ -511,7 +636,7 @@ class JsonParser {
         const auto ref = static_cast<JsonDocument::Ref>(nodes().size());
         JsonDocument::Node& n = nodes().emplace_back();
         n.kind = kind;
-        n.offset = offset;
+        n.offset = static_cast<std::uint32_t>(offset);
         n.end = ref + 1;
         return ref;
     }
@@ -519,6 +644,32 @@ class JsonParser {
     /// Reads a string token at the cursor into a node.
     [[nodiscard]] bool string_node(std::string_view context, std::string_view expected, bool expected_if_lex)
     {
+        // Most strings are plain printable ASCII up to their closing quote: read those here, the rest
+        // (escapes, UTF-8, errors) with scan_string from the start.
+        const std::size_t size = text_.size();
+        const char* const data = text_.data();
+        std::size_t p = pos_ + 1;
+        while (size - p >= sizeof(std::uint64_t)) {
+            std::uint64_t w = 0;
+            std::memcpy(&w, data + p, sizeof w);
+            if (has_special_byte(w)) {
+                break;
+            }
+            p += sizeof w;
+        }
+        while (p < size) {
+            const auto c = static_cast<unsigned char>(data[p]);
+            if (c < 0x20U || c == '"' || c == '\\' || c >= 0x80U) {
+                break;
+            }
+            ++p;
+        }
+        if (p < size && data[p] == '"') {
+            const JsonDocument::Ref r = push(JsonDocument::Kind::string, pos_);
+            nodes()[r].size = static_cast<std::uint32_t>(p - pos_ - 1);
+            pos_ = p + 1;
+            return true;
+        }
         const Scan s = scan_string(text_, pos_);
         if (s.error != LexError::none) {
             return fail_token(context, expected, expected_if_lex);
@@ -527,6 +678,7 @@ class JsonParser {
         JsonDocument::Node& n = nodes()[r];
         n.size = static_cast<std::uint32_t>(s.end - pos_ - 2);
         n.escaped = s.escaped;
+        multibyte_ = multibyte_ || s.multibyte;
         pos_ = s.end;
         return true;
     }
@@ -576,7 +728,8 @@ class JsonParser {
                                      std::to_string(length) + " characters"));
         }
         const std::string_view token = text_.substr(start, length);
-        if ((!s.integral || length > 300) && overflows_double(token)) {
+        // Only an exponent or more than 300 digits can take a number beyond a double's range (1.8e308).
+        if ((s.exponent || length > 300) && overflows_double(token)) {
             return fail(error_at(ErrorCode::bad_input, start,
                                  "invalid JSON: expected a number within the range of a double; number "
                                  "overflow parsing '" +
@@ -608,8 +761,10 @@ class JsonParser {
         f.node = r;
         f.object = object;
         f.key = {};
-        f.keys.clear();
-        f.key_map.clear();
+        f.keys_begin = keys_.size();
+        if (!f.key_map.empty()) {
+            f.key_map.clear();
+        }
         return true;
     }
 
@@ -647,20 +802,23 @@ class JsonParser {
     }
 
     /// Adds `key`; returns where it was seen first if it is a duplicate.
-    static std::optional<std::size_t> add_key(Frame& f, std::string_view key, std::size_t at)
+    std::optional<std::size_t> add_key(Frame& f, std::string_view key, std::size_t at)
     {
-        if (f.key_map.empty() && f.keys.size() < kSmallObject) {
-            for (const auto& [k, offset] : f.keys) {
-                if (k == key) {
-                    return offset;
+        if (f.key_map.empty() && keys_.size() - f.keys_begin < kSmallObject) {
+            const std::uint64_t signature = key_signature(key);
+            for (std::size_t i = f.keys_begin; i < keys_.size(); ++i) {
+                if (keys_[i].signature == signature && keys_[i].key == key) {
+                    return keys_[i].offset;
                 }
             }
-            f.keys.emplace_back(key, at);
+            keys_.push_back(SeenKey{signature, key, at});
             return std::nullopt;
         }
         if (f.key_map.empty()) {
-            f.key_map.insert(f.keys.begin(), f.keys.end());
-            f.keys.clear();
+            for (std::size_t i = f.keys_begin; i < keys_.size(); ++i) {
+                f.key_map.emplace(keys_[i].key, keys_[i].offset);
+            }
+            keys_.resize(f.keys_begin);
         }
         const auto [it, inserted] = f.key_map.emplace(key, at);
         if (!inserted) {
@@ -698,6 +856,7 @@ class JsonParser {
         ++pos_;
         Frame& f = frames_[--depth_];
         nodes()[f.node].end = static_cast<JsonDocument::Ref>(nodes().size());
+        keys_.resize(f.keys_begin);
     }
 
     [[nodiscard]] bool parse()
@@ -749,6 +908,8 @@ class JsonParser {
     const Limits& limits_;
     JsonDocument doc_;
     std::vector<Frame> frames_; ///< frames_[0, depth_) are open
+    std::vector<SeenKey> keys_; ///< keys of the open small objects
+    bool multibyte_ = false;    ///< a string has a byte 0x80 or above
     std::size_t depth_ = 0;
     std::forward_list<std::string>
         decoded_keys_; ///< keys with escapes, decoded (stable for the frames' views)

@@ -24,6 +24,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,10 +45,14 @@ class TextPositions {
     TextPositions(std::string_view text, const TextOrigin& origin);
     /// The position of byte `offset` (the text's size: just after its end).
     [[nodiscard]] Position at(std::size_t offset) const;
+    /// Tells that no byte after the byte order mark is 0x80 or above (the parser knows it of a valid
+    /// text): a column is then a byte, and lines are found with memchr.
+    void set_ascii(bool ascii) { ascii_ = ascii; }
 
   private:
     std::string_view text_;
     std::size_t start_;          ///< first counted byte (after a byte order mark)
+    bool ascii_ = false;         ///< see set_ascii
     Position origin_;            ///< position of text_[start_]
     mutable std::size_t offset_; ///< the cursor: position_ is that of text_[offset_]
     mutable Position position_;
@@ -63,9 +68,9 @@ class JsonDocument {
     using Ref = std::uint32_t;
 
     struct Node {
-        std::size_t offset = 0; ///< first byte of the value (a string's opening quote)
-        Ref end = 0;            ///< the node after this value's subtree
-        std::uint32_t size = 0; ///< members or elements; a string's bytes between its quotes
+        std::uint32_t offset = 0; ///< first byte of the value (a string's opening quote); texts < 4 GiB
+        Ref end = 0;              ///< the node after this value's subtree
+        std::uint32_t size = 0;   ///< members or elements; a string's bytes between its quotes
         Kind kind = Kind::null;
         bool escaped = false;  ///< a string with backslash escapes
         bool integral = false; ///< a number without fraction or exponent
@@ -87,6 +92,11 @@ class JsonDocument {
     [[nodiscard]] std::string_view token(Ref r) const;
     /// A string's value (escapes decoded).
     [[nodiscard]] std::string string(Ref r) const;
+    /// A string's text between its quotes (its value when it has no escapes: see Node::escaped).
+    [[nodiscard]] std::string_view raw_string(Ref r) const
+    {
+        return text_.substr(std::size_t{nodes_[r].offset} + 1, nodes_[r].size);
+    }
     /// Whether string node `r` has the value `s`.
     [[nodiscard]] bool string_equals(Ref r, std::string_view s) const;
 
@@ -127,9 +137,19 @@ class JsonDocument {
     /// The subtree `r` as nlohmann JSON (numbers typed as nlohmann types them).
     [[nodiscard]] nlohmann::json to_json(Ref r) const;
 
+    /// A document gives its tape back to a per-thread spare when it goes, so that the next one parsed
+    /// on the thread (the next `.jsonl` line, the next streamed event) reuses the memory.
+    ~JsonDocument();
+    JsonDocument(JsonDocument&& other) noexcept = default;
+    JsonDocument& operator=(JsonDocument&& other) noexcept;
+    JsonDocument(const JsonDocument&) = delete;
+    JsonDocument& operator=(const JsonDocument&) = delete;
+
   private:
     JsonDocument(std::string_view text, const TextOrigin& origin) : text_(text), positions_(text, origin) {}
     friend class JsonParser;
+    /// Hands nodes_ to the thread's spare (if it is the larger and not too large).
+    void recycle();
 
     std::string_view text_;
     std::vector<Node> nodes_;
