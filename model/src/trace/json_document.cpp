@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -17,6 +18,10 @@
 #include <system_error>
 #include <unordered_map>
 #include <utility>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace pc5check::trace::detail {
 
@@ -202,7 +207,7 @@ struct Scan {
 }
 
 /// Scans the number starting at `start` (a '-' or a digit), as far as the JSON grammar takes it.
-[[nodiscard]] Scan scan_number(std::string_view text, std::size_t start)
+[[gnu::always_inline]] [[nodiscard]] inline Scan scan_number(std::string_view text, std::size_t start)
 {
     Scan s;
     std::size_t p = start;
@@ -511,7 +516,7 @@ class JsonParser {
 
     std::vector<JsonDocument::Node>& nodes() { return doc_.nodes_; }
 
-    void skip_ws()
+    [[gnu::always_inline]] void skip_ws()
     {
         while (pos_ < text_.size() && is_ws(text_[pos_])) {
             ++pos_;
@@ -631,7 +636,7 @@ class JsonParser {
         return false;
     }
 
-    JsonDocument::Ref push(JsonDocument::Kind kind, std::size_t offset)
+    [[gnu::always_inline]] JsonDocument::Ref push(JsonDocument::Kind kind, std::size_t offset)
     {
         const auto ref = static_cast<JsonDocument::Ref>(nodes().size());
         JsonDocument::Node& n = nodes().emplace_back();
@@ -641,14 +646,30 @@ class JsonParser {
         return ref;
     }
 
-    /// Reads a string token at the cursor into a node.
-    [[nodiscard]] bool string_node(std::string_view context, std::string_view expected, bool expected_if_lex)
+    /// The first byte at or after `p` that is not plain printable ASCII (a quote, a backslash, a
+    /// control character, 0x80 and above), or the text's size.
+    [[gnu::always_inline]] [[nodiscard]] std::size_t plain_end(std::size_t p) const
     {
-        // Most strings are plain printable ASCII up to their closing quote: read those here, the rest
-        // (escapes, UTF-8, errors) with scan_string from the start.
         const std::size_t size = text_.size();
         const char* const data = text_.data();
-        std::size_t p = pos_ + 1;
+#if defined(__SSE2__)
+        // 16 bytes at a time: a byte is special if it is a quote, a backslash, or below 0x20 as a signed
+        // byte (a control character, or 0x80 and above); the first one is the lowest bit of the mask.
+        const __m128i quote = _mm_set1_epi8('"');
+        const __m128i backslash = _mm_set1_epi8('\\');
+        const __m128i space = _mm_set1_epi8(0x20);
+        while (size - p >= sizeof(__m128i)) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + p));
+            const __m128i special =
+                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                             _mm_cmplt_epi8(v, space));
+            const auto mask = static_cast<unsigned>(_mm_movemask_epi8(special));
+            if (mask != 0) {
+                return p + static_cast<std::size_t>(std::countr_zero(mask));
+            }
+            p += sizeof(__m128i);
+        }
+#endif
         while (size - p >= sizeof(std::uint64_t)) {
             std::uint64_t w = 0;
             std::memcpy(&w, data + p, sizeof w);
@@ -664,12 +685,34 @@ class JsonParser {
             }
             ++p;
         }
-        if (p < size && data[p] == '"') {
-            const JsonDocument::Ref r = push(JsonDocument::Kind::string, pos_);
-            nodes()[r].size = static_cast<std::uint32_t>(p - pos_ - 1);
-            pos_ = p + 1;
-            return true;
+        return p;
+    }
+
+    /// Reads the string at the cursor if it is plain printable ASCII up to its closing quote (most
+    /// are); false, the cursor unmoved, otherwise.
+    [[gnu::always_inline]] [[nodiscard]] bool plain_string_node()
+    {
+        const std::size_t p = plain_end(pos_ + 1);
+        if (p == text_.size() || text_[p] != '"') {
+            return false;
         }
+        const JsonDocument::Ref r = push(JsonDocument::Kind::string, pos_);
+        nodes()[r].size = static_cast<std::uint32_t>(p - pos_ - 1);
+        pos_ = p + 1;
+        return true;
+    }
+
+    /// Reads a string token at the cursor into a node: plain_string_node, or the whole lexer (escapes,
+    /// UTF-8, errors).
+    [[gnu::always_inline]] [[nodiscard]] bool string_node(std::string_view context, std::string_view expected,
+                                                          bool expected_if_lex)
+    {
+        return plain_string_node() || any_string_node(context, expected, expected_if_lex);
+    }
+
+    [[gnu::noinline]] [[nodiscard]] bool any_string_node(std::string_view context, std::string_view expected,
+                                                         bool expected_if_lex)
+    {
         const Scan s = scan_string(text_, pos_);
         if (s.error != LexError::none) {
             return fail_token(context, expected, expected_if_lex);
@@ -684,7 +727,7 @@ class JsonParser {
     }
 
     /// Reads a scalar or opens a container at the cursor (after whitespace).
-    [[nodiscard]] bool value()
+    [[gnu::always_inline]] [[nodiscard]] bool value()
     {
         const char c = peek();
         const std::size_t start = pos_;
@@ -769,21 +812,18 @@ class JsonParser {
     }
 
     /// Reads a member's key and the ':' after it, leaving the cursor on the value.
-    [[nodiscard]] bool key()
+    [[gnu::always_inline]] [[nodiscard]] bool key()
     {
         skip_ws();
         if (peek() != '"') {
             return fail_token("object key", "string literal");
         }
         const std::size_t at = pos_;
-        if (!string_node("object key", "string literal", true)) {
+        std::string_view key;
+        if (plain_string_node()) {
+            key = std::string_view(text_.data() + at + 1, pos_ - at - 2);
+        } else if (!any_key(key)) {
             return false;
-        }
-        const JsonDocument::Node& n = nodes().back();
-        std::string_view key = text_.substr(at + 1, n.size);
-        if (n.escaped) {
-            key =
-                decoded_keys_.emplace_front(doc_.string(static_cast<JsonDocument::Ref>(nodes().size() - 1)));
         }
         Frame& f = frames_[depth_ - 1];
         f.key = key;
@@ -801,6 +841,23 @@ class JsonParser {
         return true;
     }
 
+    /// A key that is not plain_string_node's: read by the whole lexer, decoded if it has escapes
+    /// (kept in decoded_keys_ for the views).
+    [[gnu::noinline]] [[nodiscard]] bool any_key(std::string_view& key)
+    {
+        const std::size_t at = pos_;
+        if (!any_string_node("object key", "string literal", true)) {
+            return false;
+        }
+        const JsonDocument::Node& n = nodes().back();
+        key = text_.substr(at + 1, n.size);
+        if (n.escaped) {
+            key =
+                decoded_keys_.emplace_front(doc_.string(static_cast<JsonDocument::Ref>(nodes().size() - 1)));
+        }
+        return true;
+    }
+
     /// Adds `key`; returns where it was seen first if it is a duplicate.
     std::optional<std::size_t> add_key(Frame& f, std::string_view key, std::size_t at)
     {
@@ -814,6 +871,12 @@ class JsonParser {
             keys_.push_back(SeenKey{signature, key, at});
             return std::nullopt;
         }
+        return add_large_key(f, key, at);
+    }
+
+    /// add_key for an object of more than kSmallObject keys.
+    [[gnu::noinline]] std::optional<std::size_t> add_large_key(Frame& f, std::string_view key, std::size_t at)
+    {
         if (f.key_map.empty()) {
             for (std::size_t i = f.keys_begin; i < keys_.size(); ++i) {
                 f.key_map.emplace(keys_[i].key, keys_[i].offset);
@@ -827,7 +890,7 @@ class JsonParser {
         return std::nullopt;
     }
 
-    void report_duplicate(std::string_view key, std::size_t first, std::size_t second)
+    [[gnu::noinline]] void report_duplicate(std::string_view key, std::size_t first, std::size_t second)
     {
         // The pointer of the open object: each enclosing container's member key or element index.
         std::string pointer;

@@ -11,8 +11,10 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <span>
 #include <string>
@@ -31,6 +33,8 @@ using NumberType = JsonDocument::Number::Type;
 
 /// Longest text quoted from the input in a message, in characters.
 constexpr std::size_t kMaxQuoted = 48;
+/// Most decimal digits that always fit 64 bits (10^19 - 1 < 2^64).
+constexpr std::size_t kMaxExactDigits = 19;
 
 enum class Presence : std::uint8_t { required, optional };
 
@@ -157,6 +161,14 @@ class Context {
         const JsonDocument::Node& n = doc_.node(v);
         if (n.kind != Kind::number || !n.integral || n.negative) {
             return false;
+        }
+        if (n.size <= kMaxExactDigits) {
+            // Digits only (a non-negative JSON integer), too few to overflow: summed in place.
+            out = 0;
+            for (const char c : doc_.token(v)) {
+                out = out * 10U + static_cast<std::uint64_t>(c - '0');
+            }
+            return true;
         }
         const JsonDocument::Number num = doc_.number(v);
         out = num.u;
@@ -296,18 +308,49 @@ enum class KeySet : std::uint8_t { closed, open };
 /// Not constexpr: called from Fields::Key for a key not in its object's set, it stops the compilation.
 void key_not_in_set() {}
 
-/// Whether `a` and `b` are the same (short) key: compared in place, without a call.
+/// A key's length, first and last byte in one number: different keys of one object differ in it (not
+/// always: same_key decides).
+[[nodiscard]] constexpr std::uint32_t key_signature(std::string_view key)
+{
+    if (key.empty()) {
+        return 0;
+    }
+    return (static_cast<std::uint32_t>(key.size()) << 16U) |
+           (static_cast<std::uint32_t>(static_cast<unsigned char>(key.front())) << 8U) |
+           static_cast<std::uint32_t>(static_cast<unsigned char>(key.back()));
+}
+
+/// The `N` bytes at `p` as a number (to compare a few bytes in one go).
+template <class Word> [[nodiscard]] Word load(const char* p)
+{
+    Word w{};
+    std::memcpy(&w, p, sizeof w);
+    return w;
+}
+
+/// Whether `a` and `b` are the same key: keys of up to 16 bytes are compared as two (overlapping)
+/// words, without a call.
 [[nodiscard]] bool same_key(std::string_view a, std::string_view b)
 {
-    if (a.size() != b.size()) {
+    const std::size_t n = a.size();
+    if (n != b.size()) {
         return false;
     }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (a[i] != b[i]) {
-            return false;
-        }
+    const char* const x = a.data();
+    const char* const y = b.data();
+    if (n >= 8 && n <= 16) {
+        return load<std::uint64_t>(x) == load<std::uint64_t>(y) &&
+               load<std::uint64_t>(x + n - 8) == load<std::uint64_t>(y + n - 8);
     }
-    return true;
+    if (n >= 4 && n < 8) {
+        return load<std::uint32_t>(x) == load<std::uint32_t>(y) &&
+               load<std::uint32_t>(x + n - 4) == load<std::uint32_t>(y + n - 4);
+    }
+    if (n >= 2 && n < 4) {
+        return load<std::uint16_t>(x) == load<std::uint16_t>(y) &&
+               load<std::uint16_t>(x + n - 2) == load<std::uint16_t>(y + n - 2);
+    }
+    return a == b;
 }
 
 /// Reads the members of one JSON object whose keys are `Keys`, keeping the first error (later reads do
@@ -347,12 +390,13 @@ template <const auto& Keys> class Fields {
                             value_));
             return;
         }
+        std::string decoded;
         doc_.for_each_member(value_, [&](Ref key, Ref v) {
-            std::string decoded;
             const std::string_view name =
                 doc_.node(key).escaped ? std::string_view(decoded = doc_.string(key)) : doc_.raw_string(key);
+            const std::uint32_t signature = key_signature(name);
             for (std::size_t i = 0; i < Keys.size(); ++i) {
-                if (same_key(Keys[i], name)) {
+                if (kSignatures[i] == signature && same_key(Keys[i], name)) {
                     slots_[i] = v; // keys are unique (the parser refuses duplicates)
                     return true;
                 }
@@ -423,7 +467,12 @@ template <const auto& Keys> class Fields {
     void integer(Key key, Presence presence, Out& out, T max = std::numeric_limits<T>::max())
     {
         if (const std::optional<Ref> v = get(key, presence)) {
-            assign(ctx_.integer<T>(*v, at(key), max), out);
+            std::uint64_t u = 0;
+            if (ctx_.unsigned_number(*v, u) && u <= max) {
+                out = static_cast<T>(u);
+            } else {
+                assign(ctx_.integer<T>(*v, at(key), max), out); // the error
+            }
         }
     }
 
@@ -447,7 +496,11 @@ template <const auto& Keys> class Fields {
               std::string_view what = {})
     {
         if (const std::optional<Ref> v = get(key, presence)) {
-            assign(ctx_.name(*v, at(key), names, what), out);
+            if (const std::string* n = ctx_.find_name(*v, names)) {
+                out = *n;
+            } else {
+                assign(ctx_.name(*v, at(key), names, what), out); // the error
+            }
         }
     }
 
@@ -477,6 +530,17 @@ template <const auto& Keys> class Fields {
     template <class Out> void hex(Key key, Presence presence, Out& out, std::optional<std::size_t> octets)
     {
         if (const std::optional<Ref> v = get(key, presence)) {
+            // The common case decoded straight into `out`; anything else (escapes, a wrong length or
+            // digit) through Context::hex, which words the error.
+            const JsonDocument::Node& n = doc_.node(*v);
+            if (n.kind == Kind::string && !n.escaped && n.size % 2 == 0 &&
+                (!octets || n.size == *octets * 2)) {
+                Bytes& bytes = emplace(out);
+                bytes.resize(n.size / 2);
+                if (crypto::detail::decode_hex_digits(doc_.raw_string(*v), bytes.data())) {
+                    return;
+                }
+            }
             assign(ctx_.hex(*v, at(key), octets, Keys[key.index]), out);
         }
     }
@@ -500,6 +564,17 @@ template <const auto& Keys> class Fields {
     }
 
   private:
+    static Bytes& emplace(Bytes& out) { return out; }
+    static Bytes& emplace(std::optional<Bytes>& out) { return out.emplace(); }
+
+    static constexpr auto kSignatures = [] {
+        std::array<std::uint32_t, Keys.size()> out{};
+        for (std::size_t i = 0; i < Keys.size(); ++i) {
+            out[i] = key_signature(Keys[i]);
+        }
+        return out;
+    }();
+
     const Context& ctx_;
     const JsonDocument& doc_;
     Ref value_;
@@ -614,7 +689,10 @@ void read_ies(const JsonDocument& doc, Ref ie, Event& event)
                                         Event& event)
 {
     const JsonDocument& doc = ctx.doc();
-    event.pointer = "/events/" + std::to_string(i);
+    std::array<char, std::numeric_limits<std::size_t>::digits10 + 1> digits{};
+    const std::to_chars_result index = std::to_chars(digits.data(), digits.data() + digits.size(), i);
+    event.pointer.assign("/events/");
+    event.pointer.append(digits.data(), index.ptr);
     const std::string& pointer = event.pointer;
     event.position = doc.position(v);
     Fields<kEventKeys> f(ctx, v, Pointer(pointer), "event");

@@ -27,6 +27,10 @@
 #include <utility>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace pc5check::trace {
 
 namespace {
@@ -210,7 +214,21 @@ struct TraceStream::State {
             bool complete = false;
             while (i < end) {
                 if (in_string && !escape) {
-                    // Inside a string: skip 8 bytes at a time while none is a quote or a backslash.
+                    // Inside a string: skip 16 (or 8) bytes at a time while none is a quote or a
+                    // backslash.
+#if defined(__SSE2__)
+                    while (end - i >= sizeof(__m128i)) {
+                        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+                        const __m128i stop = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                                          _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+                        const auto mask = static_cast<unsigned>(_mm_movemask_epi8(stop));
+                        if (mask != 0) {
+                            i += static_cast<std::size_t>(std::countr_zero(mask));
+                            break;
+                        }
+                        i += sizeof(__m128i);
+                    }
+#endif
                     while (end - i >= sizeof(std::uint64_t)) {
                         const std::uint64_t w = load8(data + i);
                         if ((bytes_equal(w, '"') | bytes_equal(w, '\\')) != 0) {
