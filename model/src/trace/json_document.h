@@ -21,7 +21,7 @@
 /// replaced (d586e3e), in callgrind instructions of `check -q -j 1`, 1.017 on 500 generated traces
 /// (3.6 MB `.jsonl`), 1.025 on one 2,000-event trace as a `.jsonl` line, 0.81 on the same trace as a
 /// streamed `.json` (the reader as first written: 1.27, 1.37, 1.32). In wall time (paired runs, medians):
-/// 101 MB `.jsonl` ~1.03 (0.99-1.06 over four sets), one 200,000-event `.json` 0.79, the corpus 0.98,
+/// 101 MB `.jsonl` ~1.02 (0.98-1.06 over five sets), one 200,000-event `.json` 0.79, the corpus 0.98,
 /// one 20,000-event `.jsonl` line 1.11 (its whole tape, 7.4 MB, is built before it is read). What keeps
 /// it there: the tape and the parser's memory are reused per thread (the lines of a `.jsonl` file or
 /// the events of a stream, parsed one after another, allocate no tape), strings are scanned 16 bytes at a
