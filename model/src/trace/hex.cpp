@@ -36,6 +36,13 @@ namespace {
 ExpectedT<Bytes, std::string> parse_hex(std::string_view digits, std::optional<std::size_t> octets,
                                         std::string_view what)
 {
+    if (!octets || digits.size() == *octets * 2) {
+        // The common case, in one pass: decoding checks the digits and the even length.
+        Bytes bytes(digits.size() / 2);
+        if (crypto::detail::decode_hex_digits(digits, bytes.data())) {
+            return bytes;
+        }
+    }
     if (digits.starts_with("0x") || digits.starts_with("0X")) {
         return tl::make_unexpected(expected_what(octets, what) + " without a 0x prefix, found a 0x prefix");
     }

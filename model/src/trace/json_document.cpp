@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <forward_list>
 #include <limits>
 #include <optional>
@@ -16,6 +18,10 @@
 #include <system_error>
 #include <unordered_map>
 #include <utility>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace pc5check::trace::detail {
 
@@ -91,9 +97,27 @@ struct Scan {
     LexError error = LexError::none;
     std::size_t error_at = 0; ///< the byte refused (the text's size: its end)
     bool escaped = false;
+    bool multibyte = false; ///< a string with bytes 0x80 and above
     bool integral = true;
+    bool exponent = false; ///< a number with an exponent
     bool negative = false;
 };
+
+/// Whether one of the 8 bytes of `w` ends a run of plain string characters: a quote, a backslash, a
+/// control character, or a byte 0x80 and above (8 bytes tested at once; an exact loop follows).
+[[nodiscard]] bool has_special_byte(std::uint64_t w)
+{
+    constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+    constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+    const std::uint64_t quote = w ^ (kOnes * static_cast<unsigned char>('"'));
+    const std::uint64_t backslash = w ^ (kOnes * static_cast<unsigned char>('\\'));
+    // A zero byte of `quote` or `backslash` sets its high bit here; a byte below 0x20 sets it in
+    // `w - 0x20...` whatever borrows; a byte 0x80 and above has it already.
+    const std::uint64_t zero_quote = (quote - kOnes) & ~quote;
+    const std::uint64_t zero_backslash = (backslash - kOnes) & ~backslash;
+    const std::uint64_t control = w - kOnes * 0x20U;
+    return ((zero_quote | zero_backslash | control | w) & kHigh) != 0;
+}
 
 /// Scans the string whose opening quote is at `start`.
 [[nodiscard]] Scan scan_string(std::string_view text, std::size_t start)
@@ -106,7 +130,15 @@ struct Scan {
         return s;
     };
     while (true) {
-        // The common case first: printable ASCII.
+        // The common case first: printable ASCII, 8 bytes at a time, then byte by byte.
+        while (text.size() - p >= sizeof(std::uint64_t)) {
+            std::uint64_t w = 0;
+            std::memcpy(&w, text.data() + p, sizeof w);
+            if (has_special_byte(w)) {
+                break;
+            }
+            p += sizeof w;
+        }
         while (p < text.size()) {
             const auto c = static_cast<unsigned char>(text[p]);
             if (c < 0x20U || c == '"' || c == '\\' || c >= 0x80U) {
@@ -133,6 +165,7 @@ struct Scan {
                 const bool bad_lead = c < 0xC2U || c > 0xF4U;
                 return fail(LexError::bad_utf8, bad_lead ? p : p + seq.length);
             }
+            s.multibyte = true;
             p += seq.length;
             continue;
         }
@@ -174,7 +207,7 @@ struct Scan {
 }
 
 /// Scans the number starting at `start` (a '-' or a digit), as far as the JSON grammar takes it.
-[[nodiscard]] Scan scan_number(std::string_view text, std::size_t start)
+[[gnu::always_inline]] [[nodiscard]] inline Scan scan_number(std::string_view text, std::size_t start)
 {
     Scan s;
     std::size_t p = start;
@@ -210,6 +243,7 @@ struct Scan {
     }
     if (at(p) == 'e' || at(p) == 'E') {
         s.integral = false;
+        s.exponent = true;
         ++p;
         if (at(p) == '+' || at(p) == '-') {
             ++p;
@@ -321,6 +355,25 @@ Position TextPositions::at(std::size_t offset) const
     const std::size_t end = std::min(offset, text_.size());
     std::size_t line = position_.line;
     std::size_t column = position_.column;
+    if (ascii_) {
+        // Every byte is a column: only the line breaks need finding.
+        std::size_t i = offset_;
+        while (i < end) {
+            const void* const nl = std::memchr(text_.data() + i, '\n', end - i);
+            if (nl == nullptr) {
+                break;
+            }
+            ++line;
+            column = 1;
+            i = static_cast<std::size_t>(static_cast<const char*>(nl) - text_.data()) + 1;
+        }
+        column += end - std::min(i, end);
+        if (end > offset_) {
+            offset_ = end;
+            position_ = Position{line, column};
+        }
+        return position_;
+    }
     for (std::size_t i = offset_; i < end; ++i) {
         const char c = text_[i];
         if (c == '\n') {
@@ -339,6 +392,73 @@ Position TextPositions::at(std::size_t offset) const
 
 // --- the parser ---
 
+namespace {
+
+/// One open container of the parser. Frames are reused as containers open and close.
+struct ParseFrame {
+    JsonDocument::Ref node = 0;
+    bool object = false;
+    std::string_view key;       ///< objects: the key of the member being read (decoded)
+    std::size_t keys_begin = 0; ///< small objects: where their keys start on the parser's key stack
+    std::unordered_map<std::string_view, std::size_t> key_map; ///< large objects: key, offset
+};
+
+/// A key of an open small object, with a signature that tells most different keys apart in one
+/// comparison (its length, first and last byte).
+struct SeenKey {
+    std::uint64_t signature = 0;
+    std::string_view key;
+    std::size_t offset = 0;
+};
+
+[[nodiscard]] std::uint64_t key_signature(std::string_view key)
+{
+    if (key.empty()) {
+        return 0;
+    }
+    const auto first = static_cast<unsigned char>(key.front());
+    const auto last = static_cast<unsigned char>(key.back());
+    return (std::uint64_t{key.size()} << 16U) | (std::uint64_t{first} << 8U) | last;
+}
+
+/// The parser's working memory, kept per thread between documents (a `.jsonl` file or a streamed
+/// document parses one small text after another: without it, each would allocate the same again).
+struct ParseScratch {
+    std::vector<ParseFrame> frames;
+    std::vector<SeenKey> keys;
+    std::vector<JsonDocument::Node> nodes; ///< a tape given back by a document (JsonDocument::recycle)
+};
+
+thread_local ParseScratch t_scratch; // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+
+/// Largest tape kept for reuse, in nodes (4 MiB): a huge document's tape is freed with it.
+constexpr std::size_t kMaxSpareNodes = std::size_t{1} << 18U;
+
+} // namespace
+
+JsonDocument::~JsonDocument() { recycle(); }
+
+JsonDocument& JsonDocument::operator=(JsonDocument&& other) noexcept
+{
+    if (this != &other) {
+        recycle();
+        text_ = other.text_;
+        nodes_ = std::move(other.nodes_);
+        other.nodes_.clear();
+        positions_ = other.positions_;
+    }
+    return *this;
+}
+
+void JsonDocument::recycle()
+{
+    std::vector<Node>& spare = t_scratch.nodes;
+    if (nodes_.capacity() > spare.capacity() && nodes_.capacity() <= kMaxSpareNodes) {
+        nodes_.clear();
+        spare.swap(nodes_);
+    }
+}
+
 /// One pass over the text, pushing nodes; the first error found stops it, except a duplicate key,
 /// which a later syntax or limit error overrides (as when nlohmann parsed first).
 class JsonParser {
@@ -346,7 +466,23 @@ class JsonParser {
     JsonParser(std::string_view text, const TextOrigin& origin, const Limits& limits)
         : text_(text), base_depth_(origin.depth), limits_(limits), doc_(text, origin)
     {
+        frames_.swap(t_scratch.frames);
+        keys_.swap(t_scratch.keys);
+        keys_.clear();
+        nodes().swap(t_scratch.nodes);
+        nodes().clear();
     }
+
+    ~JsonParser()
+    {
+        frames_.swap(t_scratch.frames);
+        keys_.swap(t_scratch.keys);
+    }
+
+    JsonParser(const JsonParser&) = delete;
+    JsonParser& operator=(const JsonParser&) = delete;
+    JsonParser(JsonParser&&) = delete;
+    JsonParser& operator=(JsonParser&&) = delete;
 
     [[nodiscard]] ExpectedT<JsonDocument, Error> run()
     {
@@ -367,6 +503,7 @@ class JsonParser {
         if (duplicate_) {
             return tl::make_unexpected(std::move(*duplicate_));
         }
+        doc_.positions_.set_ascii(!multibyte_);
         return std::move(doc_);
     }
 
@@ -375,18 +512,11 @@ class JsonParser {
     /// Objects with more keys than this check duplicates with a hash map instead of a linear search.
     static constexpr std::size_t kSmallObject = 16;
 
-    /// One open container. Frames are reused as containers open and close.
-    struct Frame {
-        JsonDocument::Ref node = 0;
-        bool object = false;
-        std::string_view key; ///< objects: the key of the member being read (decoded)
-        std::vector<std::pair<std::string_view, std::size_t>> keys; ///< small objects: key, offset
-        std::unordered_map<std::string_view, std::size_t> key_map;  ///< large objects
-    };
+    using Frame = ParseFrame;
 
     std::vector<JsonDocument::Node>& nodes() { return doc_.nodes_; }
 
-    void skip_ws()
+    [[gnu::always_inline]] void skip_ws()
     {
         while (pos_ < text_.size() && is_ws(text_[pos_])) {
             ++pos_;
@@ -506,18 +636,82 @@ class JsonParser {
         return false;
     }
 
-    JsonDocument::Ref push(JsonDocument::Kind kind, std::size_t offset)
+    [[gnu::always_inline]] JsonDocument::Ref push(JsonDocument::Kind kind, std::size_t offset)
     {
         const auto ref = static_cast<JsonDocument::Ref>(nodes().size());
         JsonDocument::Node& n = nodes().emplace_back();
         n.kind = kind;
-        n.offset = offset;
+        n.offset = static_cast<std::uint32_t>(offset);
         n.end = ref + 1;
         return ref;
     }
 
-    /// Reads a string token at the cursor into a node.
-    [[nodiscard]] bool string_node(std::string_view context, std::string_view expected, bool expected_if_lex)
+    /// The first byte at or after `p` that is not plain printable ASCII (a quote, a backslash, a
+    /// control character, 0x80 and above), or the text's size.
+    [[gnu::always_inline]] [[nodiscard]] std::size_t plain_end(std::size_t p) const
+    {
+        const std::size_t size = text_.size();
+        const char* const data = text_.data();
+#if defined(__SSE2__)
+        // 16 bytes at a time: a byte is special if it is a quote, a backslash, or below 0x20 as a signed
+        // byte (a control character, or 0x80 and above); the first one is the lowest bit of the mask.
+        const __m128i quote = _mm_set1_epi8('"');
+        const __m128i backslash = _mm_set1_epi8('\\');
+        const __m128i space = _mm_set1_epi8(0x20);
+        while (size - p >= sizeof(__m128i)) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + p));
+            const __m128i special =
+                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                             _mm_cmplt_epi8(v, space));
+            const auto mask = static_cast<unsigned>(_mm_movemask_epi8(special));
+            if (mask != 0) {
+                return p + static_cast<std::size_t>(std::countr_zero(mask));
+            }
+            p += sizeof(__m128i);
+        }
+#endif
+        while (size - p >= sizeof(std::uint64_t)) {
+            std::uint64_t w = 0;
+            std::memcpy(&w, data + p, sizeof w);
+            if (has_special_byte(w)) {
+                break;
+            }
+            p += sizeof w;
+        }
+        while (p < size) {
+            const auto c = static_cast<unsigned char>(data[p]);
+            if (c < 0x20U || c == '"' || c == '\\' || c >= 0x80U) {
+                break;
+            }
+            ++p;
+        }
+        return p;
+    }
+
+    /// Reads the string at the cursor if it is plain printable ASCII up to its closing quote (most
+    /// are); false, the cursor unmoved, otherwise.
+    [[gnu::always_inline]] [[nodiscard]] bool plain_string_node()
+    {
+        const std::size_t p = plain_end(pos_ + 1);
+        if (p == text_.size() || text_[p] != '"') {
+            return false;
+        }
+        const JsonDocument::Ref r = push(JsonDocument::Kind::string, pos_);
+        nodes()[r].size = static_cast<std::uint32_t>(p - pos_ - 1);
+        pos_ = p + 1;
+        return true;
+    }
+
+    /// Reads a string token at the cursor into a node: plain_string_node, or the whole lexer (escapes,
+    /// UTF-8, errors).
+    [[gnu::always_inline]] [[nodiscard]] bool string_node(std::string_view context, std::string_view expected,
+                                                          bool expected_if_lex)
+    {
+        return plain_string_node() || any_string_node(context, expected, expected_if_lex);
+    }
+
+    [[gnu::noinline]] [[nodiscard]] bool any_string_node(std::string_view context, std::string_view expected,
+                                                         bool expected_if_lex)
     {
         const Scan s = scan_string(text_, pos_);
         if (s.error != LexError::none) {
@@ -527,12 +721,13 @@ class JsonParser {
         JsonDocument::Node& n = nodes()[r];
         n.size = static_cast<std::uint32_t>(s.end - pos_ - 2);
         n.escaped = s.escaped;
+        multibyte_ = multibyte_ || s.multibyte;
         pos_ = s.end;
         return true;
     }
 
     /// Reads a scalar or opens a container at the cursor (after whitespace).
-    [[nodiscard]] bool value()
+    [[gnu::always_inline]] [[nodiscard]] bool value()
     {
         const char c = peek();
         const std::size_t start = pos_;
@@ -576,7 +771,8 @@ class JsonParser {
                                      std::to_string(length) + " characters"));
         }
         const std::string_view token = text_.substr(start, length);
-        if ((!s.integral || length > 300) && overflows_double(token)) {
+        // Only an exponent or more than 300 digits can take a number beyond a double's range (1.8e308).
+        if ((s.exponent || length > 300) && overflows_double(token)) {
             return fail(error_at(ErrorCode::bad_input, start,
                                  "invalid JSON: expected a number within the range of a double; number "
                                  "overflow parsing '" +
@@ -608,27 +804,26 @@ class JsonParser {
         f.node = r;
         f.object = object;
         f.key = {};
-        f.keys.clear();
-        f.key_map.clear();
+        f.keys_begin = keys_.size();
+        if (!f.key_map.empty()) {
+            f.key_map.clear();
+        }
         return true;
     }
 
     /// Reads a member's key and the ':' after it, leaving the cursor on the value.
-    [[nodiscard]] bool key()
+    [[gnu::always_inline]] [[nodiscard]] bool key()
     {
         skip_ws();
         if (peek() != '"') {
             return fail_token("object key", "string literal");
         }
         const std::size_t at = pos_;
-        if (!string_node("object key", "string literal", true)) {
+        std::string_view key;
+        if (plain_string_node()) {
+            key = std::string_view(text_.data() + at + 1, pos_ - at - 2);
+        } else if (!any_key(key)) {
             return false;
-        }
-        const JsonDocument::Node& n = nodes().back();
-        std::string_view key = text_.substr(at + 1, n.size);
-        if (n.escaped) {
-            key =
-                decoded_keys_.emplace_front(doc_.string(static_cast<JsonDocument::Ref>(nodes().size() - 1)));
         }
         Frame& f = frames_[depth_ - 1];
         f.key = key;
@@ -646,21 +841,47 @@ class JsonParser {
         return true;
     }
 
-    /// Adds `key`; returns where it was seen first if it is a duplicate.
-    static std::optional<std::size_t> add_key(Frame& f, std::string_view key, std::size_t at)
+    /// A key that is not plain_string_node's: read by the whole lexer, decoded if it has escapes
+    /// (kept in decoded_keys_ for the views).
+    [[gnu::noinline]] [[nodiscard]] bool any_key(std::string_view& key)
     {
-        if (f.key_map.empty() && f.keys.size() < kSmallObject) {
-            for (const auto& [k, offset] : f.keys) {
-                if (k == key) {
-                    return offset;
+        const std::size_t at = pos_;
+        if (!any_string_node("object key", "string literal", true)) {
+            return false;
+        }
+        const JsonDocument::Node& n = nodes().back();
+        key = text_.substr(at + 1, n.size);
+        if (n.escaped) {
+            key =
+                decoded_keys_.emplace_front(doc_.string(static_cast<JsonDocument::Ref>(nodes().size() - 1)));
+        }
+        return true;
+    }
+
+    /// Adds `key`; returns where it was seen first if it is a duplicate.
+    std::optional<std::size_t> add_key(Frame& f, std::string_view key, std::size_t at)
+    {
+        if (f.key_map.empty() && keys_.size() - f.keys_begin < kSmallObject) {
+            const std::uint64_t signature = key_signature(key);
+            for (std::size_t i = f.keys_begin; i < keys_.size(); ++i) {
+                if (keys_[i].signature == signature && keys_[i].key == key) {
+                    return keys_[i].offset;
                 }
             }
-            f.keys.emplace_back(key, at);
+            keys_.push_back(SeenKey{signature, key, at});
             return std::nullopt;
         }
+        return add_large_key(f, key, at);
+    }
+
+    /// add_key for an object of more than kSmallObject keys.
+    [[gnu::noinline]] std::optional<std::size_t> add_large_key(Frame& f, std::string_view key, std::size_t at)
+    {
         if (f.key_map.empty()) {
-            f.key_map.insert(f.keys.begin(), f.keys.end());
-            f.keys.clear();
+            for (std::size_t i = f.keys_begin; i < keys_.size(); ++i) {
+                f.key_map.emplace(keys_[i].key, keys_[i].offset);
+            }
+            keys_.resize(f.keys_begin);
         }
         const auto [it, inserted] = f.key_map.emplace(key, at);
         if (!inserted) {
@@ -669,7 +890,7 @@ class JsonParser {
         return std::nullopt;
     }
 
-    void report_duplicate(std::string_view key, std::size_t first, std::size_t second)
+    [[gnu::noinline]] void report_duplicate(std::string_view key, std::size_t first, std::size_t second)
     {
         // The pointer of the open object: each enclosing container's member key or element index.
         std::string pointer;
@@ -698,6 +919,7 @@ class JsonParser {
         ++pos_;
         Frame& f = frames_[--depth_];
         nodes()[f.node].end = static_cast<JsonDocument::Ref>(nodes().size());
+        keys_.resize(f.keys_begin);
     }
 
     [[nodiscard]] bool parse()
@@ -749,6 +971,8 @@ class JsonParser {
     const Limits& limits_;
     JsonDocument doc_;
     std::vector<Frame> frames_; ///< frames_[0, depth_) are open
+    std::vector<SeenKey> keys_; ///< keys of the open small objects
+    bool multibyte_ = false;    ///< a string has a byte 0x80 or above
     std::size_t depth_ = 0;
     std::forward_list<std::string>
         decoded_keys_; ///< keys with escapes, decoded (stable for the frames' views)

@@ -16,6 +16,18 @@
 /// SAX reader gives offsets but its own error texts and no duplicate check; simdjson's On-Demand is the
 /// fastest raw scan but reports errors without positions and leaves duplicates, limits and wording to a
 /// second pass as well. The tape needs none of that twice.
+///
+/// Speed (docs/performance.md, "Back to the old scanner's speed"): against the single-pass scanner it
+/// replaced (d586e3e), in callgrind instructions of `check -q -j 1`, 1.017 on 500 generated traces
+/// (3.6 MB `.jsonl`), 1.025 on one 2,000-event trace as a `.jsonl` line, 0.81 on the same trace as a
+/// streamed `.json` (the reader as first written: 1.27, 1.37, 1.32). In wall time (paired runs, medians):
+/// 101 MB `.jsonl` ~1.02 (0.98-1.06 over five sets), one 200,000-event `.json` 0.79, the corpus 0.98,
+/// one 20,000-event `.jsonl` line 1.11 (its whole tape, 7.4 MB, is built before it is read). What keeps
+/// it there: the tape and the parser's memory are reused per thread (the lines of a `.jsonl` file or
+/// the events of a stream, parsed one after another, allocate no tape), strings are scanned 16 bytes at a
+/// time, the common path is inlined into the parsing loop and the rare one is not, line:column is found with
+/// memchr in ASCII texts, and reader.cpp goes through each object once (Fields) instead of searching members
+/// by key.
 
 #include "pc5check/common/error.h"
 #include "pc5check/common/json_pointer.h"
@@ -24,6 +36,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,10 +57,14 @@ class TextPositions {
     TextPositions(std::string_view text, const TextOrigin& origin);
     /// The position of byte `offset` (the text's size: just after its end).
     [[nodiscard]] Position at(std::size_t offset) const;
+    /// Tells that no byte after the byte order mark is 0x80 or above (the parser knows it of a valid
+    /// text): a column is then a byte, and lines are found with memchr.
+    void set_ascii(bool ascii) { ascii_ = ascii; }
 
   private:
     std::string_view text_;
     std::size_t start_;          ///< first counted byte (after a byte order mark)
+    bool ascii_ = false;         ///< see set_ascii
     Position origin_;            ///< position of text_[start_]
     mutable std::size_t offset_; ///< the cursor: position_ is that of text_[offset_]
     mutable Position position_;
@@ -63,9 +80,9 @@ class JsonDocument {
     using Ref = std::uint32_t;
 
     struct Node {
-        std::size_t offset = 0; ///< first byte of the value (a string's opening quote)
-        Ref end = 0;            ///< the node after this value's subtree
-        std::uint32_t size = 0; ///< members or elements; a string's bytes between its quotes
+        std::uint32_t offset = 0; ///< first byte of the value (a string's opening quote); texts < 4 GiB
+        Ref end = 0;              ///< the node after this value's subtree
+        std::uint32_t size = 0;   ///< members or elements; a string's bytes between its quotes
         Kind kind = Kind::null;
         bool escaped = false;  ///< a string with backslash escapes
         bool integral = false; ///< a number without fraction or exponent
@@ -87,6 +104,11 @@ class JsonDocument {
     [[nodiscard]] std::string_view token(Ref r) const;
     /// A string's value (escapes decoded).
     [[nodiscard]] std::string string(Ref r) const;
+    /// A string's text between its quotes (its value when it has no escapes: see Node::escaped).
+    [[nodiscard]] std::string_view raw_string(Ref r) const
+    {
+        return text_.substr(std::size_t{nodes_[r].offset} + 1, nodes_[r].size);
+    }
     /// Whether string node `r` has the value `s`.
     [[nodiscard]] bool string_equals(Ref r, std::string_view s) const;
 
@@ -127,9 +149,19 @@ class JsonDocument {
     /// The subtree `r` as nlohmann JSON (numbers typed as nlohmann types them).
     [[nodiscard]] nlohmann::json to_json(Ref r) const;
 
+    /// A document gives its tape back to a per-thread spare when it goes, so that the next one parsed
+    /// on the thread (the next `.jsonl` line, the next streamed event) reuses the memory.
+    ~JsonDocument();
+    JsonDocument(JsonDocument&& other) noexcept = default;
+    JsonDocument& operator=(JsonDocument&& other) noexcept;
+    JsonDocument(const JsonDocument&) = delete;
+    JsonDocument& operator=(const JsonDocument&) = delete;
+
   private:
     JsonDocument(std::string_view text, const TextOrigin& origin) : text_(text), positions_(text, origin) {}
     friend class JsonParser;
+    /// Hands nodes_ to the thread's spare (if it is the larger and not too large).
+    void recycle();
 
     std::string_view text_;
     std::vector<Node> nodes_;

@@ -2,6 +2,7 @@
 /// (json_document.h), with every error worded here. Whole documents, `.jsonl` lines (files.cpp) and the
 /// events of a streamed document (stream.cpp, parse_event) all come through this file.
 
+#include "crypto/hex_digits.h"
 #include "pc5check/trace/trace.h"
 #include "trace/hex.h"
 #include "trace/json_document.h"
@@ -9,10 +10,13 @@
 #include "trace/stream_detail.h"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <initializer_list>
+#include <cstring>
 #include <limits>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,6 +33,8 @@ using NumberType = JsonDocument::Number::Type;
 
 /// Longest text quoted from the input in a message, in characters.
 constexpr std::size_t kMaxQuoted = 48;
+/// Most decimal digits that always fit 64 bits (10^19 - 1 < 2^64).
+constexpr std::size_t kMaxExactDigits = 19;
 
 enum class Presence : std::uint8_t { required, optional };
 
@@ -42,7 +48,7 @@ enum class Presence : std::uint8_t { required, optional };
     return out;
 }
 
-[[nodiscard]] std::string join(std::initializer_list<std::string_view> names)
+[[nodiscard]] std::string join(std::span<const std::string_view> names)
 {
     std::string out;
     for (const std::string_view n : names) {
@@ -62,7 +68,8 @@ enum class Presence : std::uint8_t { required, optional };
     return pointer + "/" + std::to_string(index);
 }
 
-/// A JSON pointer, made into a string only when an error names it: a parent and a key or an index.
+/// A JSON pointer, made into a string only when an error names it: a parent and up to two keys, or a
+/// key and an index.
 class Pointer {
   public:
     explicit Pointer(const std::string& whole) : parent_(whole) {}
@@ -71,19 +78,34 @@ class Pointer {
     {
     }
 
+    /// This pointer's member `key`.
+    [[nodiscard]] Pointer child(std::string_view key) const
+    {
+        if (!has_key_ && !has_index_) {
+            return Pointer(parent_, key);
+        }
+        Pointer p = *this;
+        p.key2_ = key;
+        p.has_key2_ = true;
+        return p;
+    }
+
     [[nodiscard]] std::string str() const
     {
-        if (has_key_) {
-            return child(parent_, key_);
+        std::string p = has_key_ ? trace::child(parent_, key_) : parent_;
+        if (has_key2_) {
+            return trace::child(p, key2_);
         }
-        return has_index_ ? child(parent_, index_) : parent_;
+        return has_index_ ? trace::child(p, index_) : p;
     }
 
   private:
     const std::string& parent_;
     std::string_view key_;
+    std::string_view key2_;
     std::size_t index_ = 0;
     bool has_key_ = false;
+    bool has_key2_ = false;
     bool has_index_ = false;
 };
 
@@ -139,6 +161,14 @@ class Context {
         const JsonDocument::Node& n = doc_.node(v);
         if (n.kind != Kind::number || !n.integral || n.negative) {
             return false;
+        }
+        if (n.size <= kMaxExactDigits) {
+            // Digits only (a non-negative JSON integer), too few to overflow: summed in place.
+            out = 0;
+            for (const char c : doc_.token(v)) {
+                out = out * 10U + static_cast<std::uint64_t>(c - '0');
+            }
+            return true;
         }
         const JsonDocument::Number num = doc_.number(v);
         out = num.u;
@@ -202,10 +232,8 @@ class Context {
     [[nodiscard]] Expected<std::string>
     name(Ref v, const Pointer& pointer, const std::vector<std::string>& names, std::string_view what) const
     {
-        for (const std::string& n : names) {
-            if (doc_.string_equals(v, n)) {
-                return n;
-            }
+        if (const std::string* n = find_name(v, names)) {
+            return *n;
         }
         std::string message = "expected ";
         if (!what.empty()) {
@@ -213,6 +241,23 @@ class Context {
         }
         return tl::make_unexpected(
             error(pointer, message + "one of " + join(names) + ", found " + found(v), v));
+    }
+
+    /// The entry of `names` that string `v` equals, if any.
+    [[nodiscard]] const std::string* find_name(Ref v, const std::vector<std::string>& names) const
+    {
+        if (doc_.kind(v) != Kind::string) {
+            return nullptr;
+        }
+        std::string decoded;
+        const std::string_view s =
+            doc_.node(v).escaped ? std::string_view(decoded = doc_.string(v)) : doc_.raw_string(v);
+        for (const std::string& n : names) {
+            if (n == s) {
+                return &n;
+            }
+        }
+        return nullptr;
     }
 
     /// Hex digits; `octets`: the exact length required, if any.
@@ -226,7 +271,10 @@ class Context {
                 pointer,
                 "expected a string of " + digits + " for " + std::string(what) + ", found " + found(v), v));
         }
-        auto bytes = detail::parse_hex(doc_.string(v), octets, what);
+        std::string decoded;
+        const std::string_view digits =
+            doc_.node(v).escaped ? std::string_view(decoded = doc_.string(v)) : doc_.raw_string(v);
+        auto bytes = detail::parse_hex(digits, octets, what);
         if (!bytes) {
             return tl::make_unexpected(error(pointer, std::move(bytes).error(), v));
         }
@@ -239,41 +287,136 @@ class Context {
     std::optional<std::size_t> event_index_;
 };
 
-/// Reads the members of one JSON object, keeping the first error (later reads do nothing once an
-/// error is kept, so a reader function is a flat list of member reads).
-class Fields {
+// The keys of the contract's objects (docs/trace-format.md): a closed set for each but the document,
+// whose other keys are vendor metadata.
+constexpr std::array<std::string_view, 2> kAlgKeys{"nea", "nia"};
+constexpr std::array<std::string_view, 6> kLinkKeys{"k_nrp_id",   "k_nrp_sess_id",     "selected_algs",
+                                                    "k_nrp_sess", "initiator_sec_cap", "signalling_policy"};
+constexpr std::array<std::string_view, 2> kPolicyKeys{"integrity", "ciphering"};
+constexpr std::array<std::string_view, 2> kKeyEntryKeys{"k_nrp_id", "k_nrp"};
+constexpr std::array<std::string_view, 6> kSecKeys{"ctx", "count", "bearer", "direction", "mac", "ciphered"};
+constexpr std::array<std::string_view, 6> kEventKeys{"at", "from", "msg", "ie", "sec", "pdu"};
+constexpr std::array<std::string_view, 7> kExpectKeys{"verdict", "rules",      "max_missing", "timeout_ms",
+                                                      "assumed", "unverified", "limit"};
+
+constexpr std::array<std::string_view, 9> kTopKeys{"format", "spec",   "title",  "observer",      "link",
+                                                   "keys",   "events", "expect", "attacker_steps"};
+
+/// Whether an object's keys are a closed set (an unknown key is an error) or not.
+enum class KeySet : std::uint8_t { closed, open };
+
+/// Not constexpr: called from Fields::Key for a key not in its object's set, it stops the compilation.
+void key_not_in_set() {}
+
+/// A key's length, first and last byte in one number: different keys of one object differ in it (not
+/// always: same_key decides).
+[[nodiscard]] constexpr std::uint32_t key_signature(std::string_view key)
+{
+    if (key.empty()) {
+        return 0;
+    }
+    return (static_cast<std::uint32_t>(key.size()) << 16U) |
+           (static_cast<std::uint32_t>(static_cast<unsigned char>(key.front())) << 8U) |
+           static_cast<std::uint32_t>(static_cast<unsigned char>(key.back()));
+}
+
+/// The `N` bytes at `p` as a number (to compare a few bytes in one go).
+template <class Word> [[nodiscard]] Word load(const char* p)
+{
+    Word w{};
+    std::memcpy(&w, p, sizeof w);
+    return w;
+}
+
+/// Whether `a` and `b` are the same key: keys of up to 16 bytes are compared as two (overlapping)
+/// words, without a call.
+[[nodiscard]] bool same_key(std::string_view a, std::string_view b)
+{
+    const std::size_t n = a.size();
+    if (n != b.size()) {
+        return false;
+    }
+    const char* const x = a.data();
+    const char* const y = b.data();
+    if (n >= 8 && n <= 16) {
+        return load<std::uint64_t>(x) == load<std::uint64_t>(y) &&
+               load<std::uint64_t>(x + n - 8) == load<std::uint64_t>(y + n - 8);
+    }
+    if (n >= 4 && n < 8) {
+        return load<std::uint32_t>(x) == load<std::uint32_t>(y) &&
+               load<std::uint32_t>(x + n - 4) == load<std::uint32_t>(y + n - 4);
+    }
+    if (n >= 2 && n < 4) {
+        return load<std::uint16_t>(x) == load<std::uint16_t>(y) &&
+               load<std::uint16_t>(x + n - 2) == load<std::uint16_t>(y + n - 2);
+    }
+    return a == b;
+}
+
+/// Reads the members of one JSON object whose keys are `Keys`, keeping the first error (later reads do
+/// nothing once an error is kept, so a reader function is a flat list of member reads). The object is
+/// gone through once, each member's value put in its key's slot; a read names its key as a string
+/// literal that is turned into the slot's index at compile time (Key).
+template <const auto& Keys> class Fields {
   public:
-    /// `what` names the object in messages; `allowed`, if not empty, is the closed set of its keys.
-    Fields(const Context& ctx, Ref value, std::string pointer, std::string what,
-           std::initializer_list<std::string_view> allowed)
-        : ctx_(ctx), doc_(ctx.doc()), value_(value), pointer_(std::move(pointer)), what_(std::move(what))
+    /// A key of this object: its index in Keys, found when compiling (a typo does not compile).
+    struct Key {
+        std::size_t index;
+        // NOLINTNEXTLINE(google-explicit-constructor,hicpp-explicit-conversions): written as a literal
+        consteval Key(const char* name) : index(find(name)) {}
+
+      private:
+        static consteval std::size_t find(std::string_view name)
+        {
+            for (std::size_t i = 0; i < Keys.size(); ++i) {
+                if (Keys[i] == name) {
+                    return i;
+                }
+            }
+            key_not_in_set();
+            return Keys.size();
+        }
+    };
+
+    /// `where` is the object's pointer (it refers to strings that outlive this); `what` names the
+    /// object in messages.
+    Fields(const Context& ctx, Ref value, const Pointer& where, std::string_view what,
+           KeySet set = KeySet::closed)
+        : ctx_(ctx), doc_(ctx.doc()), value_(value), where_(where), what_(what)
     {
         if (doc_.kind(value_) != Kind::object) {
-            fail(ctx_.error(Pointer(pointer_),
-                            "expected an object for " + what_ + ", found " + ctx_.found(value_), value_));
+            fail(ctx_.error(where_,
+                            "expected an object for " + std::string(what_) + ", found " + ctx_.found(value_),
+                            value_));
             return;
         }
-        if (allowed.size() == 0) {
-            return;
-        }
-        doc_.for_each_member(value_, [&](Ref key, Ref) {
-            for (const std::string_view a : allowed) {
-                if (doc_.string_equals(key, a)) {
+        std::string decoded;
+        doc_.for_each_member(value_, [&](Ref key, Ref v) {
+            const std::string_view name =
+                doc_.node(key).escaped ? std::string_view(decoded = doc_.string(key)) : doc_.raw_string(key);
+            const std::uint32_t signature = key_signature(name);
+            for (std::size_t i = 0; i < Keys.size(); ++i) {
+                if (kSignatures[i] == signature && same_key(Keys[i], name)) {
+                    slots_[i] = v; // keys are unique (the parser refuses duplicates)
                     return true;
                 }
             }
-            const std::string name = doc_.string(key);
-            fail(ctx_.error(Pointer(pointer_, name),
-                            "unknown key '" + detail::printable(name, kMaxQuoted) + "' in " + what_ +
-                                "; expected one of " + join(allowed),
+            if (set == KeySet::open) {
+                return true;
+            }
+            fail(ctx_.error(where_.child(name),
+                            "unknown key '" + detail::printable(name, kMaxQuoted) + "' in " +
+                                std::string(what_) + "; expected one of " + join(Keys),
                             key));
             return false;
         });
     }
 
     [[nodiscard]] bool ok() const { return !error_.has_value(); }
-    [[nodiscard]] const std::string& pointer() const { return pointer_; }
-    [[nodiscard]] std::string pointer(std::string_view key) const { return child(pointer_, key); }
+    [[nodiscard]] std::string pointer() const { return where_.str(); }
+    [[nodiscard]] std::string pointer(Key key) const { return at(key).str(); }
+    /// The pointer of member `key`, as a string only if it is needed.
+    [[nodiscard]] Pointer at(Key key) const { return where_.child(Keys[key.index]); }
 
     /// Keeps `e` unless an error is already kept.
     void fail(Error e)
@@ -284,10 +427,11 @@ class Fields {
     }
 
     /// Keeps the error of a nested reader.
-    void take(Fields& nested)
+    template <const auto& Other> void take(Fields<Other>& nested)
     {
-        if (nested.error_) {
-            fail(std::move(*nested.error_));
+        Expected<void> status = nested.status();
+        if (!status) {
+            fail(std::move(status).error());
         }
     }
 
@@ -302,55 +446,66 @@ class Fields {
     }
 
     /// The member `key`, or nullopt when absent (an error if required) or after an error.
-    [[nodiscard]] std::optional<Ref> get(std::string_view key, Presence presence)
+    [[nodiscard]] std::optional<Ref> get(Key key, Presence presence)
     {
         if (error_) {
             return std::nullopt;
         }
-        if (const std::optional<Ref> v = doc_.member(value_, key)) {
-            return v;
+        if (slots_[key.index] != 0) {
+            return slots_[key.index];
         }
         if (presence == Presence::required) {
-            fail(ctx_.error(Pointer(pointer_), "missing required key '" + std::string(key) + "' in " + what_,
+            fail(ctx_.error(where_,
+                            "missing required key '" + std::string(Keys[key.index]) + "' in " +
+                                std::string(what_),
                             value_));
         }
         return std::nullopt;
     }
 
     template <class T, class Out>
-    void integer(std::string_view key, Presence presence, Out& out, T max = std::numeric_limits<T>::max())
+    void integer(Key key, Presence presence, Out& out, T max = std::numeric_limits<T>::max())
     {
         if (const std::optional<Ref> v = get(key, presence)) {
-            assign(ctx_.integer<T>(*v, Pointer(pointer_, key), max), out);
+            std::uint64_t u = 0;
+            if (ctx_.unsigned_number(*v, u) && u <= max) {
+                out = static_cast<T>(u);
+            } else {
+                assign(ctx_.integer<T>(*v, at(key), max), out); // the error
+            }
         }
     }
 
-    template <class Out> void boolean(std::string_view key, Presence presence, Out& out)
+    template <class Out> void boolean(Key key, Presence presence, Out& out)
     {
         if (const std::optional<Ref> v = get(key, presence)) {
-            assign(ctx_.boolean(*v, Pointer(pointer_, key)), out);
+            assign(ctx_.boolean(*v, at(key)), out);
         }
     }
 
     template <class Out>
-    void string(std::string_view key, Presence presence, Out& out, bool non_empty, std::string_view what)
+    void string(Key key, Presence presence, Out& out, bool non_empty, std::string_view what)
     {
         if (const std::optional<Ref> v = get(key, presence)) {
-            assign(ctx_.string(*v, Pointer(pointer_, key), non_empty, what), out);
+            assign(ctx_.string(*v, at(key), non_empty, what), out);
         }
     }
 
     template <class Out>
-    void name(std::string_view key, Presence presence, Out& out, const std::vector<std::string>& names,
+    void name(Key key, Presence presence, Out& out, const std::vector<std::string>& names,
               std::string_view what = {})
     {
         if (const std::optional<Ref> v = get(key, presence)) {
-            assign(ctx_.name(*v, Pointer(pointer_, key), names, what), out);
+            if (const std::string* n = ctx_.find_name(*v, names)) {
+                out = *n;
+            } else {
+                assign(ctx_.name(*v, at(key), names, what), out); // the error
+            }
         }
     }
 
     /// An array whose elements are each one of `names` (kept as written, duplicates too).
-    void names(std::string_view key, Presence presence, std::vector<std::string>& out,
+    void names(Key key, Presence presence, std::vector<std::string>& out,
                const std::vector<std::string>& names)
     {
         const std::optional<Ref> v = get(key, presence);
@@ -372,11 +527,21 @@ class Fields {
         });
     }
 
-    template <class Out>
-    void hex(std::string_view key, Presence presence, Out& out, std::optional<std::size_t> octets)
+    template <class Out> void hex(Key key, Presence presence, Out& out, std::optional<std::size_t> octets)
     {
         if (const std::optional<Ref> v = get(key, presence)) {
-            assign(ctx_.hex(*v, Pointer(pointer_, key), octets, key), out);
+            // The common case decoded straight into `out`; anything else (escapes, a wrong length or
+            // digit) through Context::hex, which words the error.
+            const JsonDocument::Node& n = doc_.node(*v);
+            if (n.kind == Kind::string && !n.escaped && n.size % 2 == 0 &&
+                (!octets || n.size == *octets * 2)) {
+                Bytes& bytes = emplace(out);
+                bytes.resize(n.size / 2);
+                if (crypto::detail::decode_hex_digits(doc_.raw_string(*v), bytes.data())) {
+                    return;
+                }
+            }
+            assign(ctx_.hex(*v, at(key), octets, Keys[key.index]), out);
         }
     }
 
@@ -389,18 +554,39 @@ class Fields {
         return value;
     }
 
+    /// The error kept, if any (for readers that fill their result in place).
+    [[nodiscard]] Expected<void> status()
+    {
+        if (error_) {
+            return tl::make_unexpected(std::move(*error_));
+        }
+        return {};
+    }
+
   private:
+    static Bytes& emplace(Bytes& out) { return out; }
+    static Bytes& emplace(std::optional<Bytes>& out) { return out.emplace(); }
+
+    static constexpr auto kSignatures = [] {
+        std::array<std::uint32_t, Keys.size()> out{};
+        for (std::size_t i = 0; i < Keys.size(); ++i) {
+            out[i] = key_signature(Keys[i]);
+        }
+        return out;
+    }();
+
     const Context& ctx_;
     const JsonDocument& doc_;
     Ref value_;
-    std::string pointer_;
-    std::string what_;
+    Pointer where_;
+    std::string_view what_;
+    std::array<Ref, Keys.size()> slots_{}; ///< per key: its value, 0 when absent (0 is the root)
     std::optional<Error> error_;
 };
 
-[[nodiscard]] Expected<SecCaps> read_sec_caps(const Context& ctx, Ref v, std::string pointer)
+[[nodiscard]] Expected<SecCaps> read_sec_caps(const Context& ctx, Ref v, const std::string& pointer)
 {
-    Fields f(ctx, v, std::move(pointer), "initiator_sec_cap", {"nea", "nia"});
+    Fields<kAlgKeys> f(ctx, v, Pointer(pointer), "initiator_sec_cap");
     SecCaps caps;
     f.names("nea", Presence::required, caps.nea, detail::nea_names());
     f.names("nia", Presence::required, caps.nia, detail::nia_names());
@@ -409,14 +595,13 @@ class Fields {
 
 [[nodiscard]] Expected<Link> read_link(const Context& ctx, Ref v)
 {
-    Fields f(ctx, v, "/link", "link",
-             {"k_nrp_id", "k_nrp_sess_id", "selected_algs", "k_nrp_sess", "initiator_sec_cap",
-              "signalling_policy"});
+    const std::string pointer = "/link";
+    Fields<kLinkKeys> f(ctx, v, Pointer(pointer), "link");
     Link link;
     f.integer<std::uint32_t>("k_nrp_id", Presence::required, link.k_nrp_id);
     f.integer<std::uint16_t>("k_nrp_sess_id", Presence::required, link.k_nrp_sess_id);
     if (const std::optional<Ref> algs = f.get("selected_algs", Presence::optional)) {
-        Fields a(ctx, *algs, f.pointer("selected_algs"), "selected_algs", {"nea", "nia"});
+        Fields<kAlgKeys> a(ctx, *algs, f.at("selected_algs"), "selected_algs");
         a.name("nea", Presence::optional, link.selected_nea, detail::nea_names());
         a.name("nia", Presence::optional, link.selected_nia, detail::nia_names());
         f.take(a);
@@ -426,8 +611,7 @@ class Fields {
         f.assign(read_sec_caps(ctx, *caps, f.pointer("initiator_sec_cap")), link.initiator_sec_cap);
     }
     if (const std::optional<Ref> policy = f.get("signalling_policy", Presence::optional)) {
-        Fields p(ctx, *policy, f.pointer("signalling_policy"), "signalling_policy",
-                 {"integrity", "ciphering"});
+        Fields<kPolicyKeys> p(ctx, *policy, f.at("signalling_policy"), "signalling_policy");
         SignallingPolicy sp;
         p.name("integrity", Presence::required, sp.integrity, detail::policy_names());
         p.name("ciphering", Presence::required, sp.ciphering, detail::policy_names());
@@ -437,65 +621,97 @@ class Fields {
     return f.finish(std::move(link));
 }
 
-[[nodiscard]] Expected<KeyEntry> read_key(const Context& ctx, Ref v, std::string pointer)
+[[nodiscard]] Expected<KeyEntry> read_key(const Context& ctx, Ref v, const std::string& pointer)
 {
-    Fields f(ctx, v, std::move(pointer), "key entry", {"k_nrp_id", "k_nrp"});
+    Fields<kKeyEntryKeys> f(ctx, v, Pointer(pointer), "key entry");
     KeyEntry key;
     f.integer<std::uint32_t>("k_nrp_id", Presence::required, key.k_nrp_id);
     f.hex("k_nrp", Presence::required, key.k_nrp, 32);
     return f.finish(std::move(key));
 }
 
-[[nodiscard]] Expected<Sec> read_sec(const Context& ctx, Ref v, const std::string& event_pointer)
+/// Reads `sec` of an event into `sec`.
+[[nodiscard]] Expected<void> read_sec(const Context& ctx, Ref v, const std::string& event_pointer, Sec& sec)
 {
-    Sec sec;
-    if (ctx.doc().string_equals(v, "none")) {
+    const JsonDocument& doc = ctx.doc();
+    if (doc.string_equals(v, "none")) {
         sec.kind = Sec::Kind::none;
-        return sec;
+        return {};
     }
-    if (ctx.doc().kind(v) != Kind::object) {
+    if (doc.kind(v) != Kind::object) {
         return tl::make_unexpected(ctx.error(Pointer(event_pointer, "sec"),
                                              "expected \"none\" or an object with ctx, count, bearer, "
                                              "direction, mac, ciphered for sec, found " +
                                                  ctx.found(v),
                                              v));
     }
-    Fields f(ctx, v, child(event_pointer, "sec"), "sec",
-             {"ctx", "count", "bearer", "direction", "mac", "ciphered"});
+    Fields<kSecKeys> f(ctx, v, Pointer(event_pointer, "sec"), "sec");
     sec.kind = Sec::Kind::protected_;
     f.integer<std::uint16_t>("ctx", Presence::optional, sec.ctx);
     f.integer<std::uint32_t>("count", Presence::optional, sec.count);
     f.integer<std::uint8_t>("bearer", Presence::optional, sec.bearer, 31);
     f.integer<std::uint8_t>("direction", Presence::optional, sec.direction, 1);
-    std::optional<Bytes> mac;
-    f.hex("mac", Presence::optional, mac, 4);
-    if (mac && f.ok()) {
-        sec.mac.emplace();
-        std::copy(mac->begin(), mac->end(), sec.mac->begin());
+    if (const std::optional<Ref> mac = f.get("mac", Presence::optional)) {
+        std::array<std::uint8_t, 4> octets{};
+        const JsonDocument::Node& n = doc.node(*mac);
+        if (n.kind == Kind::string && !n.escaped && n.size == 2 * octets.size() &&
+            crypto::detail::decode_hex_digits(doc.raw_string(*mac), octets.data())) {
+            sec.mac = octets;
+        } else {
+            // Anything else (escapes, or an error to word) as every other hex field.
+            Bytes bytes;
+            f.assign(ctx.hex(*mac, f.at("mac"), 4, "mac"), bytes);
+            if (f.ok()) {
+                sec.mac.emplace();
+                std::copy(bytes.begin(), bytes.end(), sec.mac->begin());
+            }
+        }
     }
     f.boolean("ciphered", Presence::optional, sec.ciphered);
-    return f.finish(sec);
+    return f.status();
 }
 
-/// Reads event `i` from element `v` of `events`.
-[[nodiscard]] Expected<Event> read_event(const Context& ctx, Ref v, std::size_t i, double previous_at)
+/// The IEs of object `ie` into `event`: each as JSON (raw, checked against the spec on binding) and
+/// the position of its value.
+void read_ies(const JsonDocument& doc, Ref ie, Event& event)
+{
+    auto& members = event.ie.get_ref<nlohmann::json::object_t&>(); // an empty object until now
+    doc.for_each_member(ie, [&](Ref name, Ref value) {
+        std::string key = doc.string(name);
+        event.ie_positions.emplace(key, doc.position(value));
+        members.emplace(std::move(key), doc.to_json(value));
+        return true;
+    });
+}
+
+/// Reads event `i` from element `v` of `events` into `event` (a default Event).
+[[nodiscard]] Expected<void> read_event(const Context& ctx, Ref v, std::size_t i, double previous_at,
+                                        Event& event)
 {
     const JsonDocument& doc = ctx.doc();
-    std::string pointer = "/events/" + std::to_string(i);
-    Event event;
+    std::array<char, std::numeric_limits<std::size_t>::digits10 + 1> digits{};
+    const std::to_chars_result index = std::to_chars(digits.data(), digits.data() + digits.size(), i);
+    event.pointer.assign("/events/");
+    event.pointer.append(digits.data(), index.ptr);
+    const std::string& pointer = event.pointer;
     event.position = doc.position(v);
-    Fields f(ctx, v, pointer, "event", {"at", "from", "msg", "ie", "sec", "pdu"});
+    Fields<kEventKeys> f(ctx, v, Pointer(pointer), "event");
     event.at = previous_at;
     if (const std::optional<Ref> at = f.get("at", Presence::optional)) {
         f.assign(ctx.seconds(*at, Pointer(pointer, "at")), event.at);
     }
-    std::string from;
-    f.name("from", Presence::required, from, detail::role_names(), "the sending role");
-    if (f.ok()) {
-        event.from = *detail::role_from_string(from);
+    if (const std::optional<Ref> from = f.get("from", Presence::required)) {
+        if (const std::string* name = ctx.find_name(*from, detail::role_names())) {
+            event.from = *detail::role_from_string(*name);
+        } else {
+            Expected<std::string> error =
+                ctx.name(*from, Pointer(pointer, "from"), detail::role_names(), "the sending role");
+            f.fail(std::move(error).error());
+        }
     }
     f.name("msg", Presence::required, event.msg, contract_message_names(), "a message name");
-    if (const std::optional<Ref> ie = f.get("ie", Presence::optional)) {
+    std::optional<Ref> ie = f.get("ie", Presence::optional);
+    if (ie) {
         // null: the IEs were not decoded (ciphered, or the capture tool could not parse them).
         if (doc.kind(*ie) != Kind::object && doc.kind(*ie) != Kind::null) {
             f.fail(ctx.error(Pointer(pointer, "ie"),
@@ -503,40 +719,36 @@ class Fields {
                                  ctx.found(*ie),
                              *ie));
         } else if (doc.kind(*ie) == Kind::object) {
-            doc.for_each_member(*ie, [&](Ref name, Ref value) {
-                event.ie_positions.emplace(doc.string(name), doc.position(value));
-                return true;
-            });
+            read_ies(doc, *ie, event);
+        } else {
+            event.ie = nullptr;
         }
     }
     if (const std::optional<Ref> sec = f.get("sec", Presence::optional)) {
-        f.assign(read_sec(ctx, *sec, pointer), event.sec);
-    }
-    f.hex("pdu", Presence::optional, event.pdu, std::nullopt);
-    if (f.ok()) {
-        if (const std::optional<Ref> ie = doc.member(v, "ie")) {
-            event.ie = doc.to_json(*ie); // raw, checked against the spec on binding
+        Expected<void> read = read_sec(ctx, *sec, pointer, event.sec);
+        if (!read) {
+            f.fail(std::move(read).error());
         }
     }
-    event.pointer = std::move(pointer);
-    return f.finish(std::move(event));
+    f.hex("pdu", Presence::optional, event.pdu, std::nullopt);
+    return f.status();
 }
 
 [[nodiscard]] Expected<Expect> read_expect(const Context& ctx, Ref v)
 {
     const JsonDocument& doc = ctx.doc();
-    Fields f(ctx, v, "/expect", "expect",
-             {"verdict", "rules", "max_missing", "timeout_ms", "assumed", "unverified", "limit"});
+    const std::string pointer = "/expect";
+    Fields<kExpectKeys> f(ctx, v, Pointer(pointer), "expect");
     Expect expect;
     f.name("verdict", Presence::required, expect.verdict, detail::verdict_names());
-    const auto strings = [&](const char* key, const char* what, const char* element,
-                             std::vector<std::string>& out) {
+    using Key = Fields<kExpectKeys>::Key;
+    const auto strings = [&](Key key, const char* what, const char* element, std::vector<std::string>& out) {
         if (const std::optional<Ref> list = f.get(key, Presence::optional)) {
             const std::string p = f.pointer(key);
             if (doc.kind(*list) != Kind::array) {
                 f.fail(ctx.error(Pointer(p),
-                                 std::string("expected an array of ") + what + " for " + key + ", found " +
-                                     ctx.found(*list),
+                                 std::string("expected an array of ") + what + " for " +
+                                     std::string(kExpectKeys[key.index]) + ", found " + ctx.found(*list),
                                  *list));
                 return;
             }
@@ -550,13 +762,13 @@ class Fields {
     strings("rules", "rule IDs", "a rule ID", expect.rules);
     strings("assumed", "texts", "a text", expect.assumed);
     strings("unverified", "rule IDs", "a rule ID", expect.unverified);
-    const auto count = [&](const char* key, std::optional<unsigned>& out) {
+    const auto count = [&](Key key, std::optional<unsigned>& out) {
         if (const std::optional<Ref> n = f.get(key, Presence::optional)) {
             std::uint64_t u = 0;
             if (!ctx.unsigned_number(*n, u) || u > 1'000'000U) {
-                f.fail(ctx.error(Pointer(f.pointer(), key),
-                                 std::string("expected an integer 0..1000000 for ") + key + ", found " +
-                                     ctx.found(*n),
+                f.fail(ctx.error(f.at(key),
+                                 "expected an integer 0..1000000 for " + std::string(kExpectKeys[key.index]) +
+                                     ", found " + ctx.found(*n),
                                  *n));
             } else {
                 out = static_cast<unsigned>(u);
@@ -566,7 +778,7 @@ class Fields {
     count("max_missing", expect.max_missing);
     count("timeout_ms", expect.timeout_ms);
     if (const std::optional<Ref> limit = f.get("limit", Presence::optional)) {
-        f.assign(ctx.string(*limit, Pointer(f.pointer(), "limit"), true, "a text"), expect.limit);
+        f.assign(ctx.string(*limit, f.at("limit"), true, "a text"), expect.limit);
     }
     return f.finish(std::move(expect));
 }
@@ -618,7 +830,9 @@ class Fields {
                       "expected a JSON object (a pc5-trace/1 document), found " + ctx.found(kRoot),
                       doc.position(kRoot)));
     }
-    Fields f(ctx, kRoot, "", "the document", {}); // unknown top-level keys are vendor metadata
+    const std::string root_pointer;
+    // Unknown top-level keys are vendor metadata: no closed set.
+    Fields<kTopKeys> f(ctx, kRoot, Pointer(root_pointer), "the document", KeySet::open);
     if (const std::optional<Ref> format = f.get("format", Presence::required)) {
         if (!doc.string_equals(*format, detail::kFormat)) {
             f.fail(ctx.error(Pointer(f.pointer(), "format"),
@@ -658,8 +872,10 @@ class Fields {
             trace.events.reserve(doc.node(*events).size);
             double at = 0.0;
             doc.for_each_element(*events, [&](std::size_t i, Ref e) {
-                trace.events.emplace_back();
-                f.assign(read_event(ctx.in_event(i), e, i, at), trace.events.back());
+                Expected<void> read = read_event(ctx.in_event(i), e, i, at, trace.events.emplace_back());
+                if (!read) {
+                    f.fail(std::move(read).error());
+                }
                 at = trace.events.back().at;
                 return f.ok();
             });
@@ -717,11 +933,11 @@ std::optional<Event> detail::parse_event(std::string_view text, const std::strin
         return std::nullopt; // the whole-document reader reports it, with its precedence
     }
     const Context ctx(*doc, file);
-    Expected<Event> event = read_event(ctx.in_event(index), 0, index, previous_at);
-    if (!event) {
+    Event event;
+    if (!read_event(ctx.in_event(index), 0, index, previous_at, event)) {
         return std::nullopt;
     }
-    return std::move(*event);
+    return event;
 }
 
 } // namespace pc5check::trace

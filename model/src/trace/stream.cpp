@@ -17,11 +17,19 @@
 #include "trace/stream_detail.h"
 
 #include <array>
+#include <bit>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace pc5check::trace {
 
@@ -49,6 +57,46 @@ void advance(Position& p, int c)
         p.column = 1;
     } else if ((static_cast<unsigned>(c) & 0xC0U) != 0x80U) {
         ++p.column;
+    }
+}
+
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+
+/// The high bit of each byte of `w` that equals `c` (and perhaps of bytes above one that does: a
+/// test for "any", not "which").
+[[nodiscard]] std::uint64_t bytes_equal(std::uint64_t w, unsigned char c)
+{
+    const std::uint64_t x = w ^ (kOnes * c);
+    return (x - kOnes) & ~x & kHigh;
+}
+
+[[nodiscard]] std::uint64_t load8(const char* p)
+{
+    std::uint64_t w = 0;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+}
+
+/// Moves `p` over the bytes `s`, as advance() byte by byte does; 8 bytes at a time where they hold
+/// no line break (then the column grows by the bytes that are not UTF-8 continuation bytes).
+void advance(Position& p, std::string_view s)
+{
+    std::size_t i = 0;
+    for (; s.size() - i >= sizeof(std::uint64_t); i += sizeof(std::uint64_t)) {
+        const std::uint64_t w = load8(s.data() + i);
+        if (bytes_equal(w, '\n') != 0) {
+            for (std::size_t k = i; k < i + sizeof(std::uint64_t); ++k) {
+                advance(p, static_cast<unsigned char>(s[k]));
+            }
+            continue;
+        }
+        // A continuation byte is 10xxxxxx: bit 7 set, bit 6 clear.
+        const std::uint64_t continuation = w & ~(w << 1U) & kHigh;
+        p.column += sizeof(std::uint64_t) - static_cast<std::size_t>(std::popcount(continuation));
+    }
+    for (; i < s.size(); ++i) {
+        advance(p, static_cast<unsigned char>(s[i]));
     }
 }
 
@@ -105,6 +153,20 @@ struct TraceStream::State {
         return c;
     }
 
+    /// Moves over the next `n` buffered bytes as `n` take()s would.
+    void consume(std::size_t n)
+    {
+        const std::string_view bytes(buffer.data() + begin, n);
+        if (count) {
+            advance(at, bytes);
+        }
+        if (copy != nullptr) {
+            copy->append(bytes);
+        }
+        begin += n;
+        offset += n;
+    }
+
     bool fill()
     {
         if (read_error || !file) {
@@ -134,53 +196,88 @@ struct TraceStream::State {
         }
     }
 
-    /// Reads a string from its opening quote to its closing one; false at the end of the file.
-    bool skip_string()
+    /// Reads the string or container at the cursor (a '"', '{' or '[') to its end: a string to its
+    /// closing quote (a backslash takes the byte after it), a container to its matching bracket
+    /// (brackets inside strings do not count); false at the end of the file. Goes through the buffer
+    /// and consume()s what it passed, so that counting and copying go by runs, not bytes.
+    bool skip_balanced()
     {
-        (void)take(); // opening quote
+        std::size_t depth = 0;
+        bool in_string = false;
+        bool escape = false;
         while (true) {
-            const int c = take();
-            if (c == kEnd) {
+            if (begin == end && !fill()) {
                 return false;
             }
-            if (c == '"') {
+            const char* const data = buffer.data();
+            std::size_t i = begin;
+            bool complete = false;
+            while (i < end) {
+                if (in_string && !escape) {
+                    // Inside a string: skip 16 (or 8) bytes at a time while none is a quote or a
+                    // backslash.
+#if defined(__SSE2__)
+                    while (end - i >= sizeof(__m128i)) {
+                        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+                        const __m128i stop = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                                          _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+                        const auto mask = static_cast<unsigned>(_mm_movemask_epi8(stop));
+                        if (mask != 0) {
+                            i += static_cast<std::size_t>(std::countr_zero(mask));
+                            break;
+                        }
+                        i += sizeof(__m128i);
+                    }
+#endif
+                    while (end - i >= sizeof(std::uint64_t)) {
+                        const std::uint64_t w = load8(data + i);
+                        if ((bytes_equal(w, '"') | bytes_equal(w, '\\')) != 0) {
+                            break;
+                        }
+                        i += sizeof(std::uint64_t);
+                    }
+                    if (i == end) {
+                        break;
+                    }
+                }
+                const char c = data[i++];
+                if (in_string) {
+                    if (escape) {
+                        escape = false;
+                    } else if (c == '\\') {
+                        escape = true;
+                    } else if (c == '"') {
+                        in_string = false;
+                        complete = depth == 0;
+                    }
+                } else if (c == '"') {
+                    in_string = true;
+                } else if (c == '{' || c == '[') {
+                    ++depth;
+                } else if (c == '}' || c == ']') {
+                    complete = --depth == 0;
+                }
+                if (complete) {
+                    break;
+                }
+            }
+            consume(i - begin);
+            if (complete) {
                 return true;
-            }
-            if (c == '\\' && take() == kEnd) {
-                return false;
             }
         }
     }
+
+    /// Reads a string from its opening quote to its closing one; false at the end of the file.
+    bool skip_string() { return skip_balanced(); }
 
     /// Reads one value leniently: a string, a container to its matching bracket, or a number or literal
     /// up to the next delimiter. The reader checks the text strictly afterwards.
     bool skip_value()
     {
         const int first = peek();
-        if (first == '"') {
-            return skip_string();
-        }
-        if (first == '{' || first == '[') {
-            std::size_t depth = 0;
-            do {
-                const int c = peek();
-                if (c == kEnd) {
-                    return false;
-                }
-                if (c == '"') {
-                    if (!skip_string()) {
-                        return false;
-                    }
-                    continue;
-                }
-                (void)take();
-                if (c == '{' || c == '[') {
-                    ++depth;
-                } else if (c == '}' || c == ']') {
-                    --depth;
-                }
-            } while (depth > 0);
-            return true;
+        if (first == '"' || first == '{' || first == '[') {
+            return skip_balanced();
         }
         if (is_delimiter(first)) {
             return false;

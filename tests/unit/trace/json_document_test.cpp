@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 using pc5check::Error;
 using pc5check::ErrorCode;
@@ -300,5 +301,44 @@ TEST_SUITE("trace")
         CHECK(TextPositions("\xEF\xBB\xBFx", TextOrigin{}).at(3).column == 1); // a byte order mark takes none
         CHECK(pc5check::trace::detail::is_blank("\xEF\xBB\xBF \t\r\n"));
         CHECK_FALSE(pc5check::trace::detail::is_blank(" x"));
+    }
+
+    TEST_CASE("json document: positions of an ASCII text found by memchr are the counted ones")
+    {
+        const std::string text = "{\"a\": 1,\n  \"bb\": [\n\n 2, 3],\r\n\t\"c\": \"x y\"}\n";
+        TextOrigin origin;
+        origin.at = Position{7, 5};
+        TextPositions counted(text, origin);
+        TextPositions ascii(text, origin);
+        ascii.set_ascii(true);
+        for (std::size_t offset = 0; offset <= text.size() + 1; ++offset) {
+            CHECK(ascii.at(offset) == counted.at(offset));
+        }
+        for (std::size_t offset = text.size() + 1; offset-- > 0;) { // backwards: from the start again
+            CHECK(ascii.at(offset) == counted.at(offset));
+        }
+        for (const std::size_t offset : {std::size_t{30}, std::size_t{3}, std::size_t{17}, std::size_t{0}}) {
+            CHECK(ascii.at(offset) == counted.at(offset));
+        }
+    }
+
+    TEST_CASE("json document: a tape given back is reused by the next document, whatever their sizes")
+    {
+        std::string large = "[";
+        for (int i = 0; i < 5000; ++i) {
+            large += (i == 0 ? "" : ",") + std::string(R"({"k": "v", "n": -1.5e3, "t": [true, null]})");
+        }
+        large += "]";
+        const std::vector<std::string> texts = {large, R"({"a": {"b": [1, 2]}})", "7", large,
+                                                R"(["é", "\u00e9"])"};
+        for (int round = 0; round < 2; ++round) {
+            for (const std::string& text : texts) {
+                const JsonDocument doc = parse_ok(text);
+                CHECK(doc.to_json(0) == nlohmann::json::parse(text));
+                JsonDocument moved = parse_ok(R"({"x": 1})");
+                moved = parse_ok(text); // move assignment hands the old tape back
+                CHECK(moved.to_json(0) == nlohmann::json::parse(text));
+            }
+        }
     }
 }

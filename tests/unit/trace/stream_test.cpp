@@ -172,6 +172,34 @@ TEST_SUITE("trace")
         }
     }
 
+    TEST_CASE("stream: brackets, quotes and backslashes in strings, across the reader's 64 KiB buffers")
+    {
+        // IE strings full of what the cutter must not take for structure, in enough events that the
+        // buffer boundaries fall inside strings, escapes and numbers.
+        TempFile f("tricky.json");
+        std::string text =
+            R"({"format": "pc5-trace/1", "link": {"k_nrp_id": 1, "k_nrp_sess_id": 2}, "spec": "ts33536-r17", "events": [)";
+        const std::vector<std::string> values = {R"("]}[{")",
+                                                 R"("\"]")",
+                                                 R"("\\")",
+                                                 R"("\\\"}")",
+                                                 R"("é]ü}")",
+                                                 R"("a\nb\u005d")",
+                                                 "[1, [2, {\"x\": \"]\"}]]"};
+        for (int i = 0; i < 6000; ++i) {
+            text += i == 0 ? "" : (i % 7 == 0 ? ",\n" : ", ");
+            text += R"({"from": "initiator", "msg": "DATA", "ie": {"v": )" +
+                    values[static_cast<std::size_t>(i) % values.size()] + R"(, "w": )" + std::to_string(i) +
+                    "}}";
+        }
+        text += "]}";
+        REQUIRE(text.size() > 4 * 65536);
+        const std::string path = f.write(text);
+        REQUIRE(parse_trace(text, path, 1).has_value());
+        REQUIRE(TraceStream::open(path).has_value());
+        check_same_as_whole(path);
+    }
+
     TEST_CASE("stream: what only a whole read may report does not stream")
     {
         TempFile f("bad.json");
