@@ -132,11 +132,12 @@ std::vector<std::string> default_spec_dirs(const std::vector<std::string>& extra
     return dirs;
 }
 
-int run_check(const CheckCommand& cmd)
+/// The check's options from the command line (usage errors for flags that exclude each other).
+Expected<checker::CheckOptions> check_options(const CheckCommand& cmd)
 {
     auto params = parse_params(cmd.params);
     if (!params) {
-        return fail(params.error());
+        return tl::make_unexpected(params.error());
     }
     checker::CheckOptions options;
     options.spec_file = cmd.spec_file;
@@ -146,25 +147,23 @@ int run_check(const CheckCommand& cmd)
     options.jobs = cmd.jobs;
     options.limits = cmd.limits;
     if (cmd.symbolic && cmd.concrete) {
-        return fail(make_error(ErrorCode::usage, "--symbolic and --concrete exclude each other").value());
+        return make_error(ErrorCode::usage, "--symbolic and --concrete exclude each other");
     }
     if (cmd.concrete && cmd.max_missing > 0) {
-        return fail(
-            make_error(ErrorCode::usage, "--max-missing needs the symbolic check; drop --concrete").value());
+        return make_error(ErrorCode::usage, "--max-missing needs the symbolic check; drop --concrete");
     }
     options.symbolic = cmd.symbolic   ? checker::CheckOptions::Symbolic::always
                        : cmd.concrete ? checker::CheckOptions::Symbolic::never
                                       : checker::CheckOptions::Symbolic::automatic;
     options.symbolic_options.max_missing = cmd.max_missing;
     options.symbolic_options.timeout_ms = cmd.timeout_ms;
-    smt::set_solver_memory_limit(cmd.solver_memory_mb);
     options.spec_limits = cmd.spec_limits;
     options.spec_limits.max_nesting = cmd.limits.max_nesting;
     options.spec_limits.max_number_chars = cmd.limits.max_number_chars;
     if (!cmd.shard.empty()) {
         auto shard = checker::parse_shard(cmd.shard);
         if (!shard) {
-            return fail(shard.error());
+            return tl::make_unexpected(shard.error());
         }
         options.shard_index = shard->first;
         options.shard_count = shard->second;
@@ -182,32 +181,19 @@ int run_check(const CheckCommand& cmd)
                       << done << "/" << total << (done == total ? "\r\x1b[K" : "") << std::flush;
         };
     }
-    if (!cmd.spec_file.empty()) {
-        // Load once up front so a broken --spec is reported as such, not once per trace.
-        auto loaded = spec::load_spec(cmd.spec_file, options.parameters, options.spec_limits);
-        if (!loaded) {
-            return fail(loaded.error());
-        }
-    }
-    // Results go to a temporary file as they come (memory follows one trace, not the run); the
-    // writers read them back. Only the HTML chart needs per-event summaries: it keeps those of the
-    // first kHtmlEventSummaries events of a trace.
-    constexpr std::size_t kHtmlEventSummaries = 50'000;
-    options.max_event_summaries = cmd.format == "html" ? kHtmlEventSummaries : 0;
-    auto spool = std::make_shared<checker::TraceSpool>();
-    checker::CheckRun run =
-        checker::check_paths(cmd.paths, options, [&spool](checker::TraceResult&& r) { spool->append(r); });
-    if (auto written = spool->finish(); !written) {
-        return fail(written.error());
-    }
-    run.spool = spool;
+    return options;
+}
 
+/// The report of `run` in the --format asked for, to --output or stdout; bad inputs also to stderr,
+/// so they are seen when the report goes to a file or is JSON.
+Expected<void> write_report(const CheckCommand& cmd, const checker::CheckRun& run)
+{
     std::ofstream file;
     std::ostream* out = &std::cout;
     if (!cmd.output.empty()) {
         file.open(cmd.output, std::ios::binary);
         if (!file) {
-            return fail(make_file_error(ErrorCode::io, cmd.output, "cannot write the report file").value());
+            return make_file_error(ErrorCode::io, cmd.output, "cannot write the report file");
         }
         out = &file;
     }
@@ -226,7 +212,6 @@ int run_check(const CheckCommand& cmd)
         text.verbosity = cmd.quiet ? -1 : (cmd.verbose ? 1 : 0);
         report::write_text(*out, run, text);
     }
-    // Bad inputs also go to stderr, so they are seen when the report goes to a file or is JSON.
     if (cmd.format != "text" || !cmd.output.empty()) {
         for (const auto& e : run.errors) {
             std::cerr << "pc5check: " << e.to_string() << "\n";
@@ -240,6 +225,38 @@ int run_check(const CheckCommand& cmd)
         }
     }
     out->flush();
+    return {};
+}
+
+int run_check(const CheckCommand& cmd)
+{
+    auto options = check_options(cmd);
+    if (!options) {
+        return fail(options.error());
+    }
+    smt::set_solver_memory_limit(cmd.solver_memory_mb);
+    if (!cmd.spec_file.empty()) {
+        // Load once up front so a broken --spec is reported as such, not once per trace.
+        auto loaded = spec::load_spec(cmd.spec_file, options->parameters, options->spec_limits);
+        if (!loaded) {
+            return fail(loaded.error());
+        }
+    }
+    // Results go to a temporary file as they come (memory follows one trace, not the run); the
+    // writers read them back. Only the HTML chart needs per-event summaries: it keeps those of the
+    // first kHtmlEventSummaries events of a trace.
+    constexpr std::size_t kHtmlEventSummaries = 50'000;
+    options->max_event_summaries = cmd.format == "html" ? kHtmlEventSummaries : 0;
+    auto spool = std::make_shared<checker::TraceSpool>();
+    checker::CheckRun run =
+        checker::check_paths(cmd.paths, *options, [&spool](checker::TraceResult&& r) { spool->append(r); });
+    if (auto written = spool->finish(); !written) {
+        return fail(written.error());
+    }
+    run.spool = spool;
+    if (auto written = write_report(cmd, run); !written) {
+        return fail(written.error());
+    }
     return checker::exit_code(run);
 }
 
@@ -351,35 +368,9 @@ int run_merge(const MergeCommand& cmd)
     return kExitOk;
 }
 
-int run_spec(const SpecCommand& cmd)
+/// `spec show`: parameters (with their options), assumptions, messages, transitions and rules.
+void show_spec(const spec::Spec& s)
 {
-    auto params = parse_params(cmd.params);
-    if (!params) {
-        return fail(params.error());
-    }
-    auto loaded = spec::load_spec(cmd.file, *params, cmd.limits);
-    if (!loaded) {
-        return fail(loaded.error());
-    }
-    const spec::Spec& s = *loaded;
-    if (cmd.action == "lint") {
-        auto findings = spec::lint_structure(s);
-        auto solver_findings = smt::lint_expressions(s, cmd.lint_limits);
-        if (!solver_findings) {
-            return fail(solver_findings.error());
-        }
-        findings.insert(findings.end(), solver_findings->begin(), solver_findings->end());
-        for (const auto& f : findings) {
-            std::cout << s.file << ": at " << f.pointer << ": " << f.message << "\n";
-        }
-        std::cout << s.id << ": " << findings.size() << " lint finding(s)\n";
-        return findings.empty() ? kExitOk : 1;
-    }
-    if (cmd.action == "dot" || cmd.action == "mermaid") {
-        std::cout << (cmd.action == "dot" ? spec::to_dot(s) : spec::to_mermaid(s));
-        return kExitOk;
-    }
-    // show
     std::cout << s.id << " — " << s.title << "\n";
     if (!s.variant_note.empty()) {
         std::cout << "  " << s.variant_note << "\n";
@@ -441,19 +432,43 @@ int run_spec(const SpecCommand& cmd)
             std::cout << "      " << c.to_string() << (c.note.empty() ? "" : " — " + c.note) << "\n";
         }
     }
+}
+
+int run_spec(const SpecCommand& cmd)
+{
+    auto params = parse_params(cmd.params);
+    if (!params) {
+        return fail(params.error());
+    }
+    auto loaded = spec::load_spec(cmd.file, *params, cmd.limits);
+    if (!loaded) {
+        return fail(loaded.error());
+    }
+    const spec::Spec& s = *loaded;
+    if (cmd.action == "lint") {
+        auto findings = spec::lint_structure(s);
+        auto solver_findings = smt::lint_expressions(s, cmd.lint_limits);
+        if (!solver_findings) {
+            return fail(solver_findings.error());
+        }
+        findings.insert(findings.end(), solver_findings->begin(), solver_findings->end());
+        for (const auto& f : findings) {
+            std::cout << s.file << ": at " << f.pointer << ": " << f.message << "\n";
+        }
+        std::cout << s.id << ": " << findings.size() << " lint finding(s)\n";
+        return findings.empty() ? kExitOk : 1;
+    }
+    if (cmd.action == "dot" || cmd.action == "mermaid") {
+        std::cout << (cmd.action == "dot" ? spec::to_dot(s) : spec::to_mermaid(s));
+        return kExitOk;
+    }
+    show_spec(s);
     return kExitOk;
 }
 
-int run(int argc, char** argv)
+/// The `check` subcommand, its options read into `check`.
+CLI::App* add_check_command(CLI::App& app, CheckCommand& check)
 {
-    CLI::App app{"pc5check — conformance checker and reference model for PC5 unicast link re-keying "
-                 "(TS 33.536 / TS 24.554; TR 33.847 seed solution)",
-                 "pc5check"};
-    app.require_subcommand(1);
-    app.set_version_flag("--version", std::string("pc5check ") + PC5CHECK_VERSION);
-    app.footer("Exit codes: 0 conforms, 1 violation, 2 bad input or usage, 3 internal error.");
-
-    CheckCommand check;
     auto* check_cmd = app.add_subcommand(
         "check", "Replay traces (pc5-trace/1) against the spec and report rule violations");
     check_cmd->add_option("paths", check.paths, "trace files (.json, .jsonl) or directories")->required();
@@ -509,8 +524,12 @@ int run(int argc, char** argv)
     check_cmd->footer(
         "Examples:\n  pc5check check traces/\n  pc5check check capture.json --format json -o report.json\n"
         "  pc5check check corpus/ -j 2 --shard 0/4 --format junit -o shard0.xml");
+    return check_cmd;
+}
 
-    SpecCommand spec_opts;
+/// The `spec` subcommand, its options read into `spec_opts`.
+CLI::App* add_spec_command(CLI::App& app, SpecCommand& spec_opts)
+{
     auto* spec_cmd = app.add_subcommand("spec", "Inspect a spec: lint, show, or draw its state machines");
     spec_cmd
         ->add_option("action", spec_opts.action, "lint | show | dot (Graphviz) | mermaid (stateDiagram-v2)")
@@ -529,8 +548,12 @@ int run(int argc, char** argv)
         ->check(CLI::Range(1U, 1U << 20U));
     spec_cmd->footer("Example:\n  pc5check spec lint spec/ts33536-r17.json\n"
                      "  pc5check spec dot spec/ts33536-r17.json | dot -Tsvg -o ts33536-r17.svg");
+    return spec_cmd;
+}
 
-    GenCommand gen_opts;
+/// The `gen` subcommand, its options read into `gen_opts`.
+CLI::App* add_gen_command(CLI::App& app, GenCommand& gen_opts)
+{
     auto* gen_cmd = app.add_subcommand(
         "gen", "Generate traces with real keys and MAC-Is: the scenario catalogue or random ones");
     gen_cmd->add_option("spec", gen_opts.spec_file, "spec file, e.g. spec/ts33536-r17.json")->required();
@@ -544,8 +567,12 @@ int run(int argc, char** argv)
     add_spec_limit_options(*gen_cmd, gen_opts.spec_limits, true);
     gen_cmd->footer("Example:\n  pc5check gen spec/ts33536-r17.json -o traces/ts33536-r17\n"
                     "  pc5check gen spec/ts33536-r17.json --count 1000 --seed 7 -o /tmp/load");
+    return gen_cmd;
+}
 
-    MergeCommand merge_opts;
+/// The `merge` subcommand, its options read into `merge_opts`.
+CLI::App* add_merge_command(CLI::App& app, MergeCommand& merge_opts)
+{
     auto* merge_cmd =
         app.add_subcommand("merge", "Merge the JSON (or SARIF) reports of --shard runs into one report");
     merge_cmd->add_option("reports", merge_opts.inputs, "report files of disjoint shards")->required();
@@ -554,6 +581,26 @@ int run(int argc, char** argv)
     merge_cmd->footer("Example:\n  for i in 0 1 2 3; do pc5check check corpus/ --shard $i/4 --format json -o "
                       "shard$i.json; done\n"
                       "  pc5check merge shard*.json -o all.json");
+    return merge_cmd;
+}
+
+int run(int argc, char** argv)
+{
+    CLI::App app{"pc5check — conformance checker and reference model for PC5 unicast link re-keying "
+                 "(TS 33.536 / TS 24.554; TR 33.847 seed solution)",
+                 "pc5check"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", std::string("pc5check ") + PC5CHECK_VERSION);
+    app.footer("Exit codes: 0 conforms, 1 violation, 2 bad input or usage, 3 internal error.");
+
+    CheckCommand check;
+    CLI::App* check_cmd = add_check_command(app, check);
+    SpecCommand spec_opts;
+    CLI::App* spec_cmd = add_spec_command(app, spec_opts);
+    GenCommand gen_opts;
+    CLI::App* gen_cmd = add_gen_command(app, gen_opts);
+    MergeCommand merge_opts;
+    CLI::App* merge_cmd = add_merge_command(app, merge_opts);
 
     cli::SystemCommands system_cmds;
     cli::add_system_commands(app, system_cmds);

@@ -516,6 +516,184 @@ int run_query(const QueryCommand& cmd)
     return q->reachable ? kExitOk : kExitFailed;
 }
 
+namespace {
+
+/// What diff reports: a row per changed property or trace (JSON), the text, and whether any is a
+/// regression (held or conformed with OLD, not with NEW).
+struct DiffReport {
+    nlohmann::json rows = nlohmann::json::array();
+    std::ostringstream text;
+    bool broken = false;
+};
+
+/// `s` with only the properties `ids` asks for, and every lemma (the proofs use them); all when empty.
+spec::Spec selected(const spec::Spec& s, const std::vector<std::string>& ids)
+{
+    spec::Spec copy = s;
+    if (!ids.empty()) {
+        std::erase_if(copy.properties, [&](const spec::Property& p) {
+            return p.kind != "lemma" && std::find(ids.begin(), ids.end(), p.id) == ids.end();
+        });
+    }
+    return copy;
+}
+
+/// --property: each must exist in one of the specs (a property the other lacks shows as absent, and a
+/// property NEW dropped counts as broken).
+Expected<void> check_selected(const std::vector<std::string>& ids, const spec::Spec& a, const spec::Spec& b)
+{
+    for (const auto& id : ids) {
+        const auto has = [&id](const spec::Spec& s) {
+            return std::any_of(s.properties.begin(), s.properties.end(),
+                               [&id](const spec::Property& p) { return p.id == id; });
+        };
+        if (!has(a) && !has(b)) {
+            return make_error(ErrorCode::usage, "--property: neither spec has a property '" + id + "'");
+        }
+    }
+    return {};
+}
+
+/// A row per property of either spec, NEW's order first.
+void compare_properties(DiffReport& report, const std::vector<smt::PropertyResult>& old_results,
+                        const std::vector<smt::PropertyResult>& new_results, const spec::Spec& new_spec)
+{
+    std::map<std::string, const smt::PropertyResult*> by_id;
+    for (const auto& r : old_results) {
+        by_id[r.id] = &r;
+    }
+    const auto row = [&](const std::string& id, const smt::PropertyResult* o, const smt::PropertyResult* n) {
+        const std::string ov = o == nullptr ? "(absent)" : verdict_text(*o);
+        const std::string nv = n == nullptr ? "(absent)" : verdict_text(*n);
+        // A lemma is a proof aid, not a promise: shown, never a regression.
+        const bool regress = o != nullptr && o->kind != "lemma" && property_ok(o->verdict) &&
+                             (n == nullptr || !property_ok(n->verdict));
+        report.broken = report.broken || regress;
+        report.rows.push_back(
+            {{"kind", "property"}, {"id", id}, {"old", ov}, {"new", nv}, {"regression", regress}});
+        report.text << "  " << (regress ? "! " : (ov == nv ? "  " : "~ ")) << std::left << std::setw(28) << id
+                    << " " << std::setw(24) << ov << " -> " << nv << "\n";
+        if (regress && n != nullptr && n->counterexample) {
+            print_steps(report.text, *n->counterexample, check_command(new_spec, "", *n->counterexample));
+        }
+    };
+    std::set<std::string> seen;
+    for (const auto& r : new_results) {
+        const auto it = by_id.find(r.id);
+        row(r.id, it == by_id.end() ? nullptr : it->second, &r);
+        seen.insert(r.id);
+    }
+    for (const auto& r : old_results) {
+        if (!seen.contains(r.id)) {
+            row(r.id, &r, nullptr);
+        }
+    }
+}
+
+/// A trace's verdict and violated rules as one string ("bad input" for an error).
+std::string verdict_line(const checker::TraceResult& r)
+{
+    if (r.error) {
+        return "bad input";
+    }
+    std::string v = machine::to_string(r.replay.verdict);
+    for (const auto& id : r.replay.violated_rules()) {
+        v += " " + id;
+    }
+    return v;
+}
+
+/// --corpus: the traces whose verdict changed from OLD to NEW.
+Expected<void> compare_corpus(DiffReport& report, const DiffCommand& cmd,
+                              const spec::ParameterOverrides& params)
+{
+    report.text << "\ncorpus " << cmd.corpus << ":\n";
+    checker::CheckOptions co;
+    co.spec_file = cmd.old_spec;
+    co.parameters = params;
+    const checker::CheckRun before = checker::check_paths({cmd.corpus}, co);
+    co.spec_file = cmd.new_spec;
+    const checker::CheckRun after = checker::check_paths({cmd.corpus}, co);
+    std::map<std::pair<std::string, std::size_t>, std::pair<std::string, std::string>> verdicts;
+    const auto label = [](const checker::TraceResult& r) { return std::pair{r.file, r.line}; };
+    before.for_each_trace([&](const checker::TraceResult& r) { verdicts[label(r)].first = verdict_line(r); });
+    after.for_each_trace([&](const checker::TraceResult& r) { verdicts[label(r)].second = verdict_line(r); });
+    for (const auto& e : before.errors) {
+        return tl::make_unexpected(e);
+    }
+    std::size_t changed = 0;
+    for (const auto& [where, v] : verdicts) {
+        if (v.first == v.second) {
+            continue;
+        }
+        const std::string file = where.first + ":" + std::to_string(where.second);
+        ++changed;
+        const bool regress = v.first == "conforms" && v.second != "conforms";
+        report.broken = report.broken || regress;
+        report.rows.push_back(
+            {{"kind", "trace"}, {"id", file}, {"old", v.first}, {"new", v.second}, {"regression", regress}});
+        report.text << "  " << (regress ? "! " : "~ ") << file << ": " << v.first << " -> " << v.second
+                    << "\n";
+    }
+    report.text << "  " << verdicts.size() << " trace(s), " << changed << " changed verdict(s)\n";
+    return {};
+}
+
+/// A short run one version accepts and the other rejects (a regression trace for the corpus): the
+/// text, and the JSON (null when there is none).
+Expected<nlohmann::json> report_disagreement(DiffReport& report, const DiffCommand& cmd,
+                                             const spec::Spec& old_spec, const spec::Spec& new_spec,
+                                             const smt::SystemOptions& options)
+{
+    auto found = smt::find_disagreement(old_spec, new_spec, options);
+    if (!found) {
+        return tl::make_unexpected(found.error());
+    }
+    // What both sides' answers rest on (per property in the JSON, under old/new .rests_on).
+    for (const auto* side : {&old_spec, &new_spec}) {
+        const std::string ids = id_list(rested_on(*side, nullptr));
+        report.text << "\n"
+                    << (side == &old_spec ? "OLD" : "NEW")
+                    << " rests on assumptions: " << (ids.empty() ? "(none declared)" : ids);
+    }
+    report.text << "\n\nbehaviour: ";
+    if (!*found) {
+        report.text << "no run of up to " << options.depth
+                    << " message(s) that one version accepts and the other rejects\n";
+        return nlohmann::json(nullptr);
+    }
+    const smt::Disagreement& d = **found;
+    std::string written;
+    if (!cmd.common.cex_dir.empty()) {
+        auto path = write_witness(cmd.common.cex_dir, "diff-regression", d.witness);
+        if (!path) {
+            return tl::make_unexpected(path.error());
+        }
+        written = *path;
+    }
+    std::string rules;
+    for (const auto& r : d.rejecting_rules) {
+        rules += " " + r;
+    }
+    report.text << "a run of " << d.depth << " message(s) that " << d.accepted_by << " accepts and "
+                << d.rejected_by << " rejects (" << d.rejecting_verdict << rules << ")"
+                << (written.empty() ? "" : ": " + written) << "\n";
+    print_steps(report.text, d.witness,
+                check_command(d.accepted_by == old_spec.file ? old_spec : new_spec, written, d.witness));
+    return nlohmann::json{{"accepted_by", d.accepted_by},
+                          {"rejected_by", d.rejected_by},
+                          {"depth", d.depth},
+                          {"file", written},
+                          {"steps", steps_json(d.witness)},
+                          {"check",
+                           {{"accepting", d.witness.check_verdict},
+                            {"accepting_unverified", d.witness.check_unverified},
+                            {"rejecting", d.rejecting_verdict},
+                            {"rejecting_rules", d.rejecting_rules}}}};
+}
+
+} // namespace
+
 int run_diff(const DiffCommand& cmd)
 {
     auto options = system_options(cmd.common);
@@ -534,181 +712,53 @@ int run_diff(const DiffCommand& cmd)
     if (!new_spec) {
         return fail(new_spec.error());
     }
+    if (auto ok = check_selected(cmd.properties, *old_spec, *new_spec); !ok) {
+        return fail(ok.error());
+    }
     nlohmann::json old_json;
     nlohmann::json new_json;
-    // --property: only those (each must exist in one of the specs; a property the other lacks shows as
-    // absent, and a property NEW dropped counts as broken).
-    const auto selected = [&](const spec::Spec& s) {
-        spec::Spec copy = s;
-        if (!cmd.properties.empty()) {
-            std::erase_if(copy.properties, [&](const spec::Property& p) {
-                return p.kind != "lemma" &&
-                       std::find(cmd.properties.begin(), cmd.properties.end(), p.id) == cmd.properties.end();
-            });
-        }
-        return copy;
-    };
-    for (const auto& id : cmd.properties) {
-        const auto has = [&id](const spec::Spec& s) {
-            return std::any_of(s.properties.begin(), s.properties.end(),
-                               [&id](const spec::Property& p) { return p.id == id; });
-        };
-        if (!has(*old_spec) && !has(*new_spec)) {
-            return fail(
-                make_error(ErrorCode::usage, "--property: neither spec has a property '" + id + "'").value());
-        }
-    }
-    auto old_results = prove_spec(selected(*old_spec), *options, std::nullopt, "", old_json, nullptr);
+    auto old_results =
+        prove_spec(selected(*old_spec, cmd.properties), *options, std::nullopt, "", old_json, nullptr);
     if (!old_results) {
         return fail(old_results.error());
     }
-    auto new_results =
-        prove_spec(selected(*new_spec), *options, std::nullopt, cmd.common.cex_dir, new_json, nullptr);
+    auto new_results = prove_spec(selected(*new_spec, cmd.properties), *options, std::nullopt,
+                                  cmd.common.cex_dir, new_json, nullptr);
     if (!new_results) {
         return fail(new_results.error());
     }
-    bool broken = false;
-    nlohmann::json rows = nlohmann::json::array();
-    std::ostringstream text;
-    text << "pc5check diff " << old_spec->file << " -> " << new_spec->file << "  (depth " << options->depth
-         << ", attacker: " << smt::to_string(options->attacker) << ")\n\nproperties:\n";
-    std::map<std::string, const smt::PropertyResult*> by_id;
-    for (const auto& r : *old_results) {
-        by_id[r.id] = &r;
-    }
-    std::set<std::string> seen;
-    const auto row = [&](const std::string& id, const smt::PropertyResult* o, const smt::PropertyResult* n) {
-        const std::string ov = o == nullptr ? "(absent)" : verdict_text(*o);
-        const std::string nv = n == nullptr ? "(absent)" : verdict_text(*n);
-        // A lemma is a proof aid, not a promise: shown, never a regression.
-        const bool regress = o != nullptr && o->kind != "lemma" && property_ok(o->verdict) &&
-                             (n == nullptr || !property_ok(n->verdict));
-        broken = broken || regress;
-        rows.push_back({{"kind", "property"}, {"id", id}, {"old", ov}, {"new", nv}, {"regression", regress}});
-        text << "  " << (regress ? "! " : (ov == nv ? "  " : "~ ")) << std::left << std::setw(28) << id << " "
-             << std::setw(24) << ov << " -> " << nv << "\n";
-        if (regress && n != nullptr && n->counterexample) {
-            print_steps(text, *n->counterexample, check_command(*new_spec, "", *n->counterexample));
-        }
-    };
-    for (const auto& r : *new_results) {
-        const auto it = by_id.find(r.id);
-        row(r.id, it == by_id.end() ? nullptr : it->second, &r);
-        seen.insert(r.id);
-    }
-    for (const auto& r : *old_results) {
-        if (seen.count(r.id) == 0) {
-            row(r.id, &r, nullptr);
-        }
-    }
+    DiffReport report;
+    report.text << "pc5check diff " << old_spec->file << " -> " << new_spec->file << "  (depth "
+                << options->depth << ", attacker: " << smt::to_string(options->attacker)
+                << ")\n\nproperties:\n";
+    compare_properties(report, *old_results, *new_results, *new_spec);
     if (!cmd.corpus.empty()) {
-        text << "\ncorpus " << cmd.corpus << ":\n";
-        checker::CheckOptions co;
-        co.spec_file = cmd.old_spec;
-        co.parameters = *params;
-        const checker::CheckRun before = checker::check_paths({cmd.corpus}, co);
-        co.spec_file = cmd.new_spec;
-        const checker::CheckRun after = checker::check_paths({cmd.corpus}, co);
-        std::map<std::pair<std::string, std::size_t>, std::pair<std::string, std::string>> verdicts;
-        const auto label = [](const checker::TraceResult& r) { return std::pair{r.file, r.line}; };
-        const auto verdict = [](const checker::TraceResult& r) {
-            if (r.error) {
-                return std::string("bad input");
-            }
-            std::string v = machine::to_string(r.replay.verdict);
-            for (const auto& id : r.replay.violated_rules()) {
-                v += " " + id;
-            }
-            return v;
-        };
-        before.for_each_trace([&](const checker::TraceResult& r) { verdicts[label(r)].first = verdict(r); });
-        after.for_each_trace([&](const checker::TraceResult& r) { verdicts[label(r)].second = verdict(r); });
-        for (const auto& e : before.errors) {
-            return fail(e);
+        if (auto ok = compare_corpus(report, cmd, *params); !ok) {
+            return fail(ok.error());
         }
-        std::size_t changed = 0;
-        for (const auto& [where, v] : verdicts) {
-            if (v.first == v.second) {
-                continue;
-            }
-            const std::string file = where.first + ":" + std::to_string(where.second);
-            ++changed;
-            const bool regress = v.first == "conforms" && v.second != "conforms";
-            broken = broken || regress;
-            rows.push_back({{"kind", "trace"},
-                            {"id", file},
-                            {"old", v.first},
-                            {"new", v.second},
-                            {"regression", regress}});
-            text << "  " << (regress ? "! " : "~ ") << file << ": " << v.first << " -> " << v.second << "\n";
-        }
-        text << "  " << verdicts.size() << " trace(s), " << changed << " changed verdict(s)\n";
     }
-    // A short run one version accepts and the other rejects: a regression trace for the corpus.
-    auto found = smt::find_disagreement(*old_spec, *new_spec, *options);
-    if (!found) {
-        return fail(found.error());
+    auto disagreement = report_disagreement(report, cmd, *old_spec, *new_spec, *options);
+    if (!disagreement) {
+        return fail(disagreement.error());
     }
-    nlohmann::json disagreement = nullptr;
-    // What both sides' answers rest on (per property in the JSON, under old/new .rests_on).
-    for (const auto* side : {&*old_spec, &*new_spec}) {
-        const std::string ids = id_list(rested_on(*side, nullptr));
-        text << "\n"
-             << (side == &*old_spec ? "OLD" : "NEW")
-             << " rests on assumptions: " << (ids.empty() ? "(none declared)" : ids);
-    }
-    text << "\n";
-    text << "\nbehaviour: ";
-    if (!*found) {
-        text << "no run of up to " << options->depth
-             << " message(s) that one version accepts and the other rejects\n";
-    } else {
-        const smt::Disagreement& d = **found;
-        std::string written;
-        if (!cmd.common.cex_dir.empty()) {
-            auto path = write_witness(cmd.common.cex_dir, "diff-regression", d.witness);
-            if (!path) {
-                return fail(path.error());
-            }
-            written = *path;
-        }
-        std::string rules;
-        for (const auto& r : d.rejecting_rules) {
-            rules += " " + r;
-        }
-        text << "a run of " << d.depth << " message(s) that " << d.accepted_by << " accepts and "
-             << d.rejected_by << " rejects (" << d.rejecting_verdict << rules << ")"
-             << (written.empty() ? "" : ": " + written) << "\n";
-        print_steps(
-            text, d.witness,
-            check_command(d.accepted_by == old_spec->file ? *old_spec : *new_spec, written, d.witness));
-        disagreement = {{"accepted_by", d.accepted_by},
-                        {"rejected_by", d.rejected_by},
-                        {"depth", d.depth},
-                        {"file", written},
-                        {"steps", steps_json(d.witness)},
-                        {"check",
-                         {{"accepting", d.witness.check_verdict},
-                          {"accepting_unverified", d.witness.check_unverified},
-                          {"rejecting", d.rejecting_verdict},
-                          {"rejecting_rules", d.rejecting_rules}}}};
-    }
-    text << "\n"
-         << (broken ? "FAIL: a property that held or a trace that conformed with OLD no longer does with NEW"
-                    : "OK: nothing that held or conformed with OLD fails with NEW")
-         << "\n";
+    report.text
+        << "\n"
+        << (report.broken
+                ? "FAIL: a property that held or a trace that conformed with OLD no longer does with NEW"
+                : "OK: nothing that held or conformed with OLD fails with NEW")
+        << "\n";
     if (cmd.common.format == "json") {
         std::cout << nlohmann::json{{"old", old_json},
                                     {"new", new_json},
-                                    {"changes", rows},
-                                    {"disagreement", disagreement},
-                                    {"regression", broken}}
+                                    {"changes", report.rows},
+                                    {"disagreement", *disagreement},
+                                    {"regression", report.broken}}
                          .dump(2)
                   << "\n";
     } else {
-        std::cout << text.str();
+        std::cout << report.text.str();
     }
-    return broken ? kExitFailed : kExitOk;
+    return report.broken ? kExitFailed : kExitOk;
 }
 
 } // namespace pc5check::cli

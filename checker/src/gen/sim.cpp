@@ -4,6 +4,7 @@
 #include "gen/sim.h"
 
 #include "pc5check/crypto/crypto.h"
+#include "pc5check/crypto/sizes.h"
 
 #include <algorithm>
 #include <limits>
@@ -16,7 +17,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::uint64_t kAltSalt = 0x9E3779B97F4A7C15ULL;
-constexpr std::size_t kKeyOctets = 32;
 constexpr std::uint64_t kMaxInitialCount = 1000;
 constexpr std::uint64_t kMinGapMs = 1;
 constexpr std::uint64_t kMaxGapMs = 150;
@@ -66,11 +66,11 @@ Sim::Sim(std::uint64_t seed, LinkSetup setup) : setup_(std::move(setup)), rng_(s
     const std::string nia = setup_.null_algorithms ? "NIA0" : "NIA2";
 
     const auto k_nrp_id = static_cast<std::uint32_t>(rng_.below(std::uint64_t{1} << 32U));
-    k_nrp_ = rng_.bytes(kKeyOctets);
+    k_nrp_ = rng_.bytes(crypto::kKNrpOctets);
     prev_k_nrp_ = k_nrp_;
     Context initial;
     initial.id = static_cast<std::uint16_t>(rng_.below(std::uint64_t{1} << 16U));
-    initial.k_nrp_sess = rng_.bytes(kKeyOctets);
+    initial.k_nrp_sess = rng_.bytes(crypto::kKNrpSessOctets);
     initial.nea = nea;
     initial.nia = nia;
     for (const std::uint8_t bearer : {kBearerSlSrb1, kBearerSlSrb2, kBearerSlDrb}) {
@@ -111,7 +111,7 @@ std::size_t Sim::foreign_context()
         c.id = static_cast<std::uint16_t>(alt_.below(std::uint64_t{1} << 16U));
     }
     used_ids_.insert(c.id);
-    c.k_nrp_sess = alt_.bytes(kKeyOctets);
+    c.k_nrp_sess = alt_.bytes(crypto::kKNrpSessOctets);
     c.nea = contexts_.at(current_).nea;
     c.nia = contexts_.at(current_).nia;
     return add_context(std::move(c));
@@ -126,7 +126,7 @@ void Sim::switch_to(std::size_t index)
 Sim::NewKnrp Sim::new_k_nrp()
 {
     NewKnrp k;
-    k.key = rng_.bytes(kKeyOctets);
+    k.key = rng_.bytes(crypto::kKNrpOctets);
     // k_nrp_by_msbs() of the spec needs the 16 MSBs to name one logged key.
     const auto msbs_taken = [&](std::uint64_t msbs) {
         return std::any_of(trace_.keys.begin(), trace_.keys.end(),
@@ -160,7 +160,7 @@ Bytes Sim::derive_k_nrp_sess(const Bytes& k_nrp, const Bytes& nonce_1, const Byt
     auto k = crypto::derive_k_nrp_sess(k_nrp, nonce_1, nonce_2);
     if (!k) {
         fail(k.error());
-        Bytes zero(kKeyOctets, 0);
+        Bytes zero(crypto::kKNrpSessOctets, 0);
         return zero;
     }
     return *k;

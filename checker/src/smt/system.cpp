@@ -244,11 +244,26 @@ Sym SystemModel::external(const Node& n, const std::vector<Sym>& args, const std
     return Term{t, z3::ite(ap, applied, system_bottom())};
 }
 
+std::optional<z3::expr> SystemModel::null_mac()
+{
+    // As the MAC function's declaration gives it (expr::SolverMeaning::Kind::mac, machine/builtins.cpp):
+    // the null algorithm's MAC-I is all zeros, of the function's result length.
+    for (const auto& [name, f] : scope_.functions) {
+        if (f.meaning.kind == expr::SolverMeaning::Kind::mac) {
+            return literal(Value::bytes(std::vector<std::uint8_t>(f.meaning.result_octets, 0)),
+                           Type::bytes());
+        }
+    }
+    return std::nullopt;
+}
+
 z3::expr SystemModel::system_bottom()
 {
     if (!bottom_) {
         bottom_ = ctx_.constant((prefix_ + "bottom").c_str(), bytes_sort_);
-        solver_.add(*bottom_ != literal(Value::bytes({0, 0, 0, 0}), Type::bytes()));
+        if (const auto zero = null_mac()) {
+            solver_.add(*bottom_ != *zero);
+        }
         for (const char* n : {"init.k_nrp_sess", "init.k_nrp"}) {
             if (const auto it = system_init_.find(n); it != system_init_.end()) {
                 solver_.add(*bottom_ != term(it->second, Type::bytes()).value);
@@ -478,8 +493,10 @@ z3::expr SystemModel::attacker_can_send(const StepInput& in, const std::string& 
 z3::expr SystemModel::attacker_knows_mac(const StepInput& in, const std::string& at)
 {
     const z3::expr mac = system_field(in, "sec.mac");
-    z3::expr knows =
-        !system_field(in, "sec.protected") || mac == literal(Value::bytes({0, 0, 0, 0}), Type::bytes());
+    z3::expr knows = !system_field(in, "sec.protected");
+    if (const auto zero = null_mac()) {
+        knows = knows || mac == *zero;
+    }
     for (const auto& earlier : system_steps_) {
         knows = knows ||
                 (system_field(earlier.in, "sec.protected") && mac == system_field(earlier.in, "sec.mac"));

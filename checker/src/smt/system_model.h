@@ -81,6 +81,9 @@ class SystemModel final : public Encoding {
     /// message whose MAC-I it knows.
     [[nodiscard]] z3::expr attacker_can_send(const StepInput& in, const std::string& at);
     [[nodiscard]] z3::expr attacker_knows_mac(const StepInput& in, const std::string& at);
+    /// The MAC-I of the null integrity algorithm (NIA0), from the declaration of the spec's MAC function;
+    /// nullopt when the spec declares none.
+    [[nodiscard]] std::optional<z3::expr> null_mac();
     /// The result of crypto over a missing input: equal to no MAC-I, key or derivation of the system.
     [[nodiscard]] z3::expr system_bottom();
     /// `name(args)` with the axioms its declaration gives it (expr::SolverMeaning).

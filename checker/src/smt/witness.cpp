@@ -280,10 +280,13 @@ class SystemModel::WitnessWriter {
         }
     }
 
-    /// Whether a logged key's K_NRP ID has these 16 MSBs.
+    /// One half of a K_NRP ID (trace.h: MSBs from the SMC, LSBs from the COMPLETE).
+    static constexpr std::uint32_t kHalfMask = (1U << trace::kKNrpIdHalfBits) - 1U;
+
+    /// Whether a logged key's K_NRP ID has these MSBs.
     [[nodiscard]] static auto same_msbs(std::uint32_t msbs)
     {
-        return [msbs](const trace::KeyEntry& e) { return (e.k_nrp_id >> 16U) == msbs; };
+        return [msbs](const trace::KeyEntry& e) { return (e.k_nrp_id >> trace::kKNrpIdHalfBits) == msbs; };
     }
 
     /// The K_NRPs the model gives the applications of `function` (a key look-up by MSBs, or an
@@ -294,7 +297,7 @@ class SystemModel::WitnessWriter {
         std::vector<std::pair<std::uint32_t, trace::Bytes>> out;
         for (const auto& a : e_.applications_) {
             if (a.name == function) {
-                out.emplace_back(static_cast<std::uint32_t>(int_of(a.args[msbs_arg], 0) & 0xFFFF),
+                out.emplace_back(static_cast<std::uint32_t>(int_of(a.args[msbs_arg], 0) & kHalfMask),
                                  bytes_of(a.result, crypto::kKNrpOctets));
             }
         }
@@ -305,7 +308,7 @@ class SystemModel::WitnessWriter {
     {
         for (const auto& [msbs, key] : keys_of("k_nrp_by_msbs", 0)) {
             if (std::none_of(t.keys.begin(), t.keys.end(), same_msbs(msbs))) {
-                t.keys.push_back(trace::KeyEntry{msbs << 16U, key});
+                t.keys.push_back(trace::KeyEntry{msbs << trace::kKNrpIdHalfBits, key});
             }
         }
     }
@@ -315,7 +318,10 @@ class SystemModel::WitnessWriter {
     /// names a K_NRP by its ID only.
     void log_new_keys(trace::Trace& t)
     {
-        for (const auto& [msbs, key] : keys_of("k_nrp_new", 1)) {
+        for (const auto& logged_key : keys_of("k_nrp_new", 1)) {
+            // Named, not a structured binding: clang 14 (clang-tidy) cannot capture one in a lambda.
+            const std::uint32_t msbs = logged_key.first;
+            const trace::Bytes& key = logged_key.second;
             const auto logged = [&, same = same_msbs(msbs)](const trace::KeyEntry& e) {
                 return same(e) && e.k_nrp == key;
             };
@@ -323,12 +329,13 @@ class SystemModel::WitnessWriter {
                 continue;
             }
             std::uint32_t lsbs = 0;
-            while (lsbs < 0xFFFFU && std::any_of(t.keys.begin(), t.keys.end(), [&](const trace::KeyEntry& e) {
-                       return e.k_nrp_id == ((msbs << 16U) | lsbs);
+            while (lsbs < kHalfMask &&
+                   std::any_of(t.keys.begin(), t.keys.end(), [&](const trace::KeyEntry& e) {
+                       return e.k_nrp_id == ((msbs << trace::kKNrpIdHalfBits) | lsbs);
                    })) {
                 ++lsbs;
             }
-            t.keys.push_back(trace::KeyEntry{(msbs << 16U) | lsbs, key});
+            t.keys.push_back(trace::KeyEntry{(msbs << trace::kKNrpIdHalfBits) | lsbs, key});
         }
     }
 

@@ -361,6 +361,15 @@ void pointers(const json& v, const std::string& at, std::vector<std::string>& ou
     return true;
 }
 
+/// A writer that indents by one space and ends lines with CRLF: positions move against the compact text.
+Writer indented_with_crlf()
+{
+    Writer w;
+    w.indent = " ";
+    w.newline = "\r\n";
+    return w;
+}
+
 } // namespace
 
 TEST_SUITE("trace")
@@ -532,9 +541,7 @@ TEST_SUITE("trace")
         // Deletions, duplications and replacements of each character of the full document, compact
         // and indented (with CRLF): broken syntax, broken hex, names, numbers, and shifted positions.
         const json doc = json::parse(kFull);
-        Writer pretty;
-        pretty.indent = " ";
-        pretty.newline = "\r\n";
+        Writer pretty = indented_with_crlf();
         Tally tally;
         for (const std::string& text : {std::string(kFull), pretty.write(doc)}) {
             for_each_character_mutant(text,
@@ -673,9 +680,7 @@ TEST_SUITE("trace")
     TEST_CASE("reader agreement: single-character mutations of streamed events")
     {
         const json doc = json::parse(kFull);
-        Writer pretty;
-        pretty.indent = " ";
-        pretty.newline = "\r\n";
+        Writer pretty = indented_with_crlf();
         Tally tally;
         for (const json& ev : doc.at("events")) {
             for_each_character_mutant(pretty.write(ev), [&](const std::string& mutant) {
