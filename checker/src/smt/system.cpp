@@ -265,8 +265,8 @@ z3::expr SystemModel::system_bottom()
             solver_.add(*bottom_ != *zero);
         }
         for (const char* n : {"init.k_nrp_sess", "init.k_nrp"}) {
-            if (const auto it = system_init_.find(n); it != system_init_.end()) {
-                solver_.add(*bottom_ != term(it->second, Type::bytes()).value);
+            if (const auto k = init_term(n, Type::bytes())) {
+                solver_.add(*bottom_ != *k);
             }
         }
         for (const auto& a : applications_) {
