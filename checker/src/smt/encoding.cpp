@@ -252,14 +252,69 @@ Sym Encoding::normal(const Sym& s, const Type& t)
 
 std::optional<Value> Encoding::decode(const Term& t, const Type& type)
 {
-    const z3::expr p = t.present.simplify();
+    const z3::expr p = closed_simplify(t.present);
     if (p.is_false()) {
         return Value::absent();
     }
     if (!p.is_true()) {
         return std::nullopt;
     }
-    return decode_value(t.value.simplify(), type);
+    return decode_value(closed_simplify(t.value), type);
+}
+
+z3::expr Encoding::closed_simplify(const z3::expr& e)
+{
+    const z3::expr s = e.simplify();
+    if (pe_ || s.is_true() || s.is_false() || s.is_numeral() || is_byte_literal(s)) {
+        return s; // partial evaluation decided closed values already
+    }
+    std::unordered_map<unsigned, z3::expr> memo;
+    return decide_byte_literals(s, memo).simplify();
+}
+
+bool Encoding::is_byte_literal(const z3::expr& e) const
+{
+    return e.is_const() && byte_literal_by_id_.contains(Z3_get_ast_id(ctx_, e));
+}
+
+z3::expr Encoding::decide_byte_literals(const z3::expr& e, std::unordered_map<unsigned, z3::expr>& memo)
+{
+    // Octet-string literals are uninterpreted constants (their distinctness is an axiom), so Z3's
+    // rewriter leaves `bytes!1 == bytes!2` and a look-up of one literal in a set of others open. Here
+    // they are decided as the rewriter decides them for numbers: one constant per octet string
+    // (bytes_literal), so two literals are equal exactly when they are the same constant.
+    if (!e.is_app() || e.num_args() == 0) {
+        return e;
+    }
+    const unsigned id = Z3_get_ast_id(ctx_, e);
+    if (const auto it = memo.find(id); it != memo.end()) {
+        return it->second;
+    }
+    z3::expr_vector args(ctx_);
+    for (unsigned i = 0; i < e.num_args(); ++i) {
+        args.push_back(decide_byte_literals(e.arg(i), memo));
+    }
+    z3::expr out = e.decl()(args);
+    const Z3_decl_kind kind = e.decl().decl_kind();
+    if (kind == Z3_OP_EQ && is_byte_literal(args[0]) && is_byte_literal(args[1])) {
+        out = ctx_.bool_val(z3::eq(args[0], args[1]));
+    } else if (kind == Z3_OP_SELECT && is_byte_literal(args[1])) {
+        // select(store(... store(a, k, v) ...), j): skip the stores of other literals.
+        z3::expr array = args[0];
+        while (array.is_app() && array.decl().decl_kind() == Z3_OP_STORE && is_byte_literal(array.arg(1)) &&
+               !z3::eq(array.arg(1), args[1])) {
+            array = array.arg(0);
+        }
+        if (array.is_app() && array.decl().decl_kind() == Z3_OP_STORE && z3::eq(array.arg(1), args[1])) {
+            out = array.arg(2);
+        } else if (array.is_app() && array.decl().decl_kind() == Z3_OP_CONST_ARRAY) {
+            out = array.arg(0);
+        } else {
+            out = z3::select(array, args[1]);
+        }
+    }
+    memo.emplace(id, out);
+    return out;
 }
 
 std::optional<Value> Encoding::decode_value(const z3::expr& v, const Type& type)

@@ -105,6 +105,12 @@ class Encoding {
     /// The known value a term stands for, when it is closed (no open value inside).
     [[nodiscard]] std::optional<Value> decode(const Term& t, const Type& type);
     [[nodiscard]] std::optional<Value> decode_value(const z3::expr& v, const Type& type);
+    /// Z3's rewriter, and in the pure mode also the equalities and set look-ups of octet-string
+    /// literals it cannot decide (decide_byte_literals): a closed term becomes its value.
+    [[nodiscard]] z3::expr closed_simplify(const z3::expr& e);
+    [[nodiscard]] bool is_byte_literal(const z3::expr& e) const;
+    [[nodiscard]] z3::expr decide_byte_literals(const z3::expr& e,
+                                                std::unordered_map<unsigned, z3::expr>& memo);
     /// Sets and maps built from literals: a chain of stores on a constant array.
     [[nodiscard]] std::optional<Value> decode_array(const z3::expr& v, const Type& type);
 

@@ -49,7 +49,7 @@ void TraceProblem::record_check(const spec::Rule& rule, const spec::Check& check
 {
     Sym holds = holds_in;
     if (!in.active && !truth(holds)) {
-        const z3::expr h = boolean(holds).simplify(); // closed terms are decided by Z3's rewriter
+        const z3::expr h = closed_simplify(boolean(holds)); // a closed term is decided here
         if (h.is_true() || h.is_false()) {
             holds = Value::boolean(h.is_true());
         }
