@@ -2,6 +2,7 @@
 
 #include "pc5check/checker/gen.h"
 #include "pc5check/crypto/crypto.h"
+#include "pc5check/protocol/protocol.h"
 
 #include <array>
 #include <optional>
@@ -19,17 +20,16 @@ constexpr std::size_t kMaxPayload = 40;
 /// Time between two events, in seconds.
 constexpr double kGapSeconds = 0.001;
 
-/// Integrity algorithm of the link, from its "NIA<n>" name.
+/// Integrity algorithm of the link, from its name (spec/pc5-protocol.json), if the crypto computes it.
 [[nodiscard]] Expected<crypto::IntegrityAlg> integrity_alg(const std::optional<std::string>& name)
 {
-    if (name == "NIA0") {
-        return crypto::IntegrityAlg::nia0;
-    }
-    if (name == "NIA2") {
-        return crypto::IntegrityAlg::nia2;
+    const std::optional<std::size_t> i = name ? protocol::index_of(protocol::kNiaNames, *name) : std::nullopt;
+    if (i && crypto::computes(static_cast<crypto::IntegrityAlg>(*i))) {
+        return static_cast<crypto::IntegrityAlg>(*i);
     }
     return make_error(ErrorCode::internal,
-                      "expected a link under NIA0 or NIA2, found " + name.value_or("no algorithm"));
+                      "expected a link under an integrity algorithm the crypto computes, found " +
+                          name.value_or("no algorithm"));
 }
 
 } // namespace
@@ -124,7 +124,7 @@ class DataEvents {
         ev.sec.bearer = in.bearer;
         ev.sec.direction = in.direction;
         ev.sec.mac = **mac;
-        ev.sec.ciphered = header_.link.selected_nea != "NEA0";
+        ev.sec.ciphered = header_.link.selected_nea != protocol::null_algorithm(protocol::kNea);
         ev.pdu = std::move(pdu);
         ev.pointer = "/events/" + std::to_string(i);
         return ev;

@@ -4,6 +4,7 @@
 
 #include "pc5check/checker/gen.h"
 #include "pc5check/crypto/crypto.h"
+#include "pc5check/protocol/protocol.h"
 
 #include <algorithm>
 #include <array>
@@ -61,30 +62,29 @@ constexpr std::array<IeCode, 11> kIeCodes{{
 
 constexpr std::size_t kMaxIeLength = 255;
 
-/// Algorithm number of "NEA2"/"NIA2" for family "NEA"/"NIA", or -1.
-int alg_number(const json& j, std::string_view family)
+/// Algorithm identity of "NEA2"/"NIA2" in `family` (its position among the names), or -1.
+int alg_number(const json& j, const protocol::AlgorithmFamily& family)
 {
     if (!j.is_string()) {
         return -1;
     }
-    const auto& s = j.get_ref<const std::string&>();
-    if (s.size() != 4 || std::string_view(s).substr(0, 3) != family || s[3] < '0' || s[3] > '3') {
-        return -1;
-    }
-    return s[3] - '0';
+    const std::optional<std::size_t> i = protocol::index_of(family.names, j.get_ref<const std::string&>());
+    return i ? static_cast<int>(*i) : -1;
 }
 
-Expected<std::uint8_t> cap_bitmap(const json& list, std::string_view family)
+Expected<std::uint8_t> cap_bitmap(const json& list, const protocol::AlgorithmFamily& family)
 {
     if (!list.is_array()) {
-        return make_error(ErrorCode::bad_input, "expected an array of " + std::string(family) + " names");
+        return make_error(ErrorCode::bad_input,
+                          "expected an array of " + std::string(family.label) + " names");
     }
     unsigned bits = 0;
     for (const json& a : list) {
         const int n = alg_number(a, family);
         if (n < 0) {
-            return make_error(ErrorCode::bad_input, "expected " + std::string(family) + "0.." +
-                                                        std::string(family) + "3, found " + a.dump());
+            return make_error(ErrorCode::bad_input, "expected " + std::string(family.names.front()) + ".." +
+                                                        std::string(family.names.back()) + ", found " +
+                                                        a.dump());
         }
         bits |= 0x80U >> static_cast<unsigned>(n);
     }
@@ -99,16 +99,16 @@ Expected<crypto::Bytes> ie_value(const IeCode& def, const json& j)
             return make_error(ErrorCode::bad_input,
                               R"(expected {"nea": [...], "nia": [...]} for )" + std::string(def.name));
         }
-        auto nea = cap_bitmap(j.at("nea"), "NEA");
-        auto nia = cap_bitmap(j.at("nia"), "NIA");
+        auto nea = cap_bitmap(j.at("nea"), protocol::kNea);
+        auto nia = cap_bitmap(j.at("nia"), protocol::kNia);
         if (!nea || !nia) {
             return tl::make_unexpected(!nea ? nea.error() : nia.error());
         }
         return crypto::Bytes{*nea, *nia};
     }
     case IeKind::algs: {
-        const int nea = j.is_object() && j.contains("nea") ? alg_number(j.at("nea"), "NEA") : -1;
-        const int nia = j.is_object() && j.contains("nia") ? alg_number(j.at("nia"), "NIA") : -1;
+        const int nea = j.is_object() && j.contains("nea") ? alg_number(j.at("nea"), protocol::kNea) : -1;
+        const int nia = j.is_object() && j.contains("nia") ? alg_number(j.at("nia"), protocol::kNia) : -1;
         if (nea < 0 || nia < 0) {
             return make_error(ErrorCode::bad_input,
                               R"(expected {"nea": "NEAn", "nia": "NIAn"} for )" + std::string(def.name));

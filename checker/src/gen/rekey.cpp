@@ -5,6 +5,7 @@
 #include "gen/sim.h"
 #include "pc5check/crypto/crypto.h"
 #include "pc5check/crypto/sizes.h"
+#include "pc5check/protocol/protocol.h"
 
 #include <algorithm>
 #include <array>
@@ -15,7 +16,9 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::size_t kNonceOctets = 16;
+// The generator keeps each half of a K_NRP-sess ID in one octet.
+static_assert(protocol::kKNrpSessIdMsbsBits <= 8 && protocol::kKNrpSessIdLsbsBits <= 8);
+
 constexpr std::size_t kShortNonceOctets = 8;
 constexpr std::size_t kMinKeyEstInfo = 8;
 constexpr std::size_t kMaxKeyEstInfo = 32;
@@ -196,12 +199,23 @@ bool authenticate(Sim& sim, const RekeyPlan& plan, std::size_t old)
 
 SelectedAlgs smc_algorithms(const Sim& sim, Mutation m)
 {
-    SelectedAlgs algs{sim.null_algorithms() ? "NEA0" : "NEA2", sim.null_algorithms() ? "NIA0" : "NIA2"};
+    const auto pick = [&sim](const protocol::AlgorithmFamily& family) {
+        return std::string(sim.null_algorithms() ? protocol::null_algorithm(family)
+                                                 : protocol::first_real_algorithm(family));
+    };
+    SelectedAlgs algs{pick(protocol::kNea), pick(protocol::kNia)};
     if (m == Mutation::algs_allowed) {
-        algs.nea = "NEA1";
+        // The first ciphering algorithm outside the initiator's capabilities (the null and the real one).
+        for (const std::string_view name : protocol::kNeaNames) {
+            if (name != protocol::null_algorithm(protocol::kNea) &&
+                name != protocol::first_real_algorithm(protocol::kNea)) {
+                algs.nea = name;
+                break;
+            }
+        }
     }
     if (m == Mutation::activation_unchanged) {
-        algs.nea = "NEA0";
+        algs.nea = protocol::null_algorithm(protocol::kNea);
     }
     return algs;
 }
@@ -209,7 +223,8 @@ SelectedAlgs smc_algorithms(const Sim& sim, Mutation m)
 void drop_nea0(json& echo)
 {
     auto& list = echo.at("nea");
-    list.erase(std::remove(list.begin(), list.end(), json("NEA0")), list.end());
+    list.erase(std::remove(list.begin(), list.end(), json(protocol::null_algorithm(protocol::kNea))),
+               list.end());
 }
 
 void send_data_before(Sim& sim, const RekeyPlan& plan, std::size_t old)
@@ -302,8 +317,8 @@ class Rekeying {
     /// The request's Nonce_1 and MSB of the new K_NRP-sess ID, as honest or as mutated.
     void choose_nonce_1_and_msb()
     {
-        nonce_1_ = rng_.bytes(kNonceOctets);
-        msb_ = static_cast<std::uint8_t>(rng_.below(256));
+        nonce_1_ = rng_.bytes(crypto::kNonceOctets);
+        msb_ = static_cast<std::uint8_t>(rng_.below(protocol::value_count(protocol::kKNrpSessIdMsbsBits)));
         if (m_ == Mutation::nonce_reuse) {
             const auto& history = sim_.nonce_1_history();
             if (history.empty()) {
@@ -313,7 +328,7 @@ class Rekeying {
             }
         }
         if (m_ == Mutation::sess_id_conflict) {
-            msb_ = static_cast<std::uint8_t>(old_id_ >> 8U);
+            msb_ = static_cast<std::uint8_t>(protocol::k_nrp_sess_id_msb(old_id_));
         }
         if (fool_ == Fool::nonce_pair_reuse) {
             if (sim_.nonce_1_history().empty() || sim_.nonce_2_history().empty()) {
@@ -326,8 +341,9 @@ class Rekeying {
             // The replayed SMC's LSB with this MSB must not rebuild the ID in force (that would add
             // SESS_ID_CONFLICT to the oracle); an honest initiator picks another MSB 255 times in 256.
             const auto replayed_lsb = sim_.event(*replayed_).ie.at("lsb_k_nrp_sess_id").get<std::uint16_t>();
-            while (static_cast<std::uint16_t>((msb_ << 8U) | replayed_lsb) == old_id_) {
-                msb_ = static_cast<std::uint8_t>(sim_.alt().below(256));
+            while (protocol::k_nrp_sess_id_of(msb_, replayed_lsb) == old_id_) {
+                msb_ = static_cast<std::uint8_t>(
+                    sim_.alt().below(protocol::value_count(protocol::kKNrpSessIdMsbsBits)));
             }
         }
     }
@@ -345,12 +361,12 @@ class Rekeying {
     ///    TS 38.323 5.9 NOTE 2; TS 33.536 Annex A (K_NRP-sess = KDF(K_NRP, Nonce_1, Nonce_2)).
     void send_smc()
     {
-        Bytes nonce_2 = rng_.bytes(kNonceOctets);
+        Bytes nonce_2 = rng_.bytes(crypto::kNonceOctets);
         if (fool_ == Fool::nonce_pair_reuse && !sim_.nonce_2_history().empty()) {
             nonce_2 = sim_.nonce_2_history().front();
         }
         const std::uint8_t lsb = choose_lsb();
-        const auto new_id = static_cast<std::uint16_t>((msb_ << 8U) | lsb);
+        const trace::KNrpSessId new_id = protocol::k_nrp_sess_id_of(msb_, lsb);
         sim_.mark_id_used(new_id);
 
         const auto [nea, nia] = smc_algorithms(sim_, m_);
@@ -361,7 +377,7 @@ class Rekeying {
                     {"nonce_2", hex(nonce_2)},
                     {"lsb_k_nrp_sess_id", lsb}};
         if (fresh_) {
-            smc_ie["msbs_k_nrp_id"] = fresh_->id >> 16U;
+            smc_ie["msbs_k_nrp_id"] = protocol::k_nrp_id_msbs(fresh_->id);
             smc_ie["key_est_info"] = hex(rng_.bytes(rng_.between(kMinKeyEstInfo, kMaxKeyEstInfo)));
         }
         Context next;
@@ -388,14 +404,14 @@ class Rekeying {
     /// ID in force).
     [[nodiscard]] std::uint8_t choose_lsb()
     {
-        auto lsb = static_cast<std::uint8_t>(rng_.below(256));
-        for (std::size_t attempt = 0; sim_.id_used(static_cast<std::uint16_t>((msb_ << 8U) | lsb));
-             ++attempt) {
-            lsb = attempt < kMaxLsbAttempts ? static_cast<std::uint8_t>(rng_.below(256))
+        constexpr std::uint64_t kLsbs = protocol::value_count(protocol::kKNrpSessIdLsbsBits);
+        auto lsb = static_cast<std::uint8_t>(rng_.below(kLsbs));
+        for (std::size_t attempt = 0; sim_.id_used(protocol::k_nrp_sess_id_of(msb_, lsb)); ++attempt) {
+            lsb = attempt < kMaxLsbAttempts ? static_cast<std::uint8_t>(rng_.below(kLsbs))
                                             : static_cast<std::uint8_t>(lsb + 1);
         }
         if (m_ == Mutation::sess_id_conflict) {
-            lsb = static_cast<std::uint8_t>(old_id_ & 0xFFU);
+            lsb = static_cast<std::uint8_t>(protocol::k_nrp_sess_id_lsb(old_id_));
         }
         return lsb;
     }
@@ -496,7 +512,7 @@ class Rekeying {
         // TS 38.331 5.8.1.
         json complete_ie = json::object();
         if (fresh_) {
-            complete_ie["lsbs_k_nrp_id"] = fresh_->id & 0xFFFFU;
+            complete_ie["lsbs_k_nrp_id"] = protocol::k_nrp_id_lsbs(fresh_->id);
         }
         SendOptions complete_options;
         if (fool_ == Fool::complete_copied_mac) {
@@ -539,7 +555,7 @@ class Rekeying {
     Fool fool_;
     Rng& rng_;
     std::size_t old_;                     ///< the context in force before the re-keying
-    std::uint16_t old_id_;                ///< its ID
+    trace::KNrpSessId old_id_;            ///< its ID
     std::optional<std::size_t> replayed_; ///< Fool smc_replayed: the SMC sent again
     Bytes nonce_1_;
     std::uint8_t msb_ = 0;              ///< of the new K_NRP-sess ID

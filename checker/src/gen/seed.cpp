@@ -4,6 +4,7 @@
 /// FFS), and an initiator whose checks fail simply does not complete (the trace ends).
 
 #include "gen/sim.h"
+#include "pc5check/protocol/protocol.h"
 
 #include <algorithm>
 
@@ -155,9 +156,9 @@ std::size_t send_seed_smc(Sim& sim, const RekeyPlan& plan, std::size_t old)
 {
     const Mutation m = plan.mutation;
     Rng& rng = sim.rng();
-    auto new_id = static_cast<std::uint16_t>(rng.below(std::uint64_t{1} << 16U));
+    auto new_id = static_cast<trace::KNrpSessId>(rng.below(protocol::value_count(protocol::kKNrpSessIdBits)));
     while (sim.id_used(new_id)) {
-        new_id = static_cast<std::uint16_t>(rng.below(std::uint64_t{1} << 16U));
+        new_id = static_cast<trace::KNrpSessId>(rng.below(protocol::value_count(protocol::kKNrpSessIdBits)));
     }
     sim.mark_id_used(new_id);
     const auto [nea, nia] = smc_algorithms(sim, m);

@@ -5,6 +5,7 @@
 
 #include "pc5check/crypto/crypto.h"
 #include "pc5check/crypto/sizes.h"
+#include "pc5check/protocol/protocol.h"
 
 #include <algorithm>
 #include <limits>
@@ -24,8 +25,17 @@ constexpr std::uint64_t kMinPayload = 8;
 constexpr std::uint64_t kMaxPayload = 40;
 constexpr double kMsPerSecond = 1000.0;
 
-/// Algorithm number of "NIA2" etc.
-std::uint8_t alg_number(const std::string& name) { return static_cast<std::uint8_t>(name.at(3) - '0'); }
+/// Algorithm identity of "NIA2" etc.: its position among the names (spec/pc5-protocol.json).
+std::uint8_t alg_number(const std::string& name)
+{
+    return static_cast<std::uint8_t>(protocol::index_of(protocol::kNiaNames, name).value());
+}
+
+/// The algorithms of a link: the null ones, or the real ones the crypto computes (NEA2, NIA2).
+std::string link_algorithm(const protocol::AlgorithmFamily& family, bool null)
+{
+    return std::string(null ? protocol::null_algorithm(family) : protocol::first_real_algorithm(family));
+}
 
 std::uint8_t direction_of(Role r) { return r == Role::initiator ? kDirectionInitiator : kDirectionTarget; }
 
@@ -62,14 +72,15 @@ Sim::Sim(std::uint64_t seed, LinkSetup setup) : setup_(std::move(setup)), rng_(s
 {
     trace_.spec = setup_.spec_id;
     trace_.observer = trace::Observer::air;
-    const std::string nea = setup_.null_algorithms ? "NEA0" : "NEA2";
-    const std::string nia = setup_.null_algorithms ? "NIA0" : "NIA2";
+    const std::string nea = link_algorithm(protocol::kNea, setup_.null_algorithms);
+    const std::string nia = link_algorithm(protocol::kNia, setup_.null_algorithms);
 
-    const auto k_nrp_id = static_cast<std::uint32_t>(rng_.below(std::uint64_t{1} << 32U));
+    const auto k_nrp_id =
+        static_cast<trace::KNrpId>(rng_.below(protocol::value_count(protocol::kKNrpIdBits)));
     k_nrp_ = rng_.bytes(crypto::kKNrpOctets);
     prev_k_nrp_ = k_nrp_;
     Context initial;
-    initial.id = static_cast<std::uint16_t>(rng_.below(std::uint64_t{1} << 16U));
+    initial.id = static_cast<trace::KNrpSessId>(rng_.below(protocol::value_count(protocol::kKNrpSessIdBits)));
     initial.k_nrp_sess = rng_.bytes(crypto::kKNrpSessOctets);
     initial.nea = nea;
     initial.nia = nia;
@@ -86,9 +97,11 @@ Sim::Sim(std::uint64_t seed, LinkSetup setup) : setup_(std::move(setup)), rng_(s
     link.selected_nea = nea;
     link.selected_nia = nia;
     link.k_nrp_sess = initial.k_nrp_sess;
-    link.initiator_sec_cap = trace::SecCaps{{"NEA0", "NEA2"},
-                                            setup_.null_algorithms ? std::vector<std::string>{"NIA0", "NIA2"}
-                                                                   : std::vector<std::string>{"NIA2"}};
+    link.initiator_sec_cap = trace::SecCaps{
+        {link_algorithm(protocol::kNea, true), link_algorithm(protocol::kNea, false)},
+        setup_.null_algorithms ? std::vector<std::string>{link_algorithm(protocol::kNia, true),
+                                                          link_algorithm(protocol::kNia, false)}
+                               : std::vector<std::string>{link_algorithm(protocol::kNia, false)}};
     // NIA0 is only selectable when the integrity policy does not require protection.
     link.signalling_policy = setup_.null_algorithms ? trace::SignallingPolicy{"NOT_NEEDED", "NOT_NEEDED"}
                                                     : trace::SignallingPolicy{"REQUIRED", "PREFERRED"};
@@ -106,9 +119,9 @@ std::size_t Sim::add_context(Context c)
 std::size_t Sim::foreign_context()
 {
     Context c;
-    c.id = static_cast<std::uint16_t>(alt_.below(std::uint64_t{1} << 16U));
+    c.id = static_cast<trace::KNrpSessId>(alt_.below(protocol::value_count(protocol::kKNrpSessIdBits)));
     while (used_ids_.contains(c.id)) {
-        c.id = static_cast<std::uint16_t>(alt_.below(std::uint64_t{1} << 16U));
+        c.id = static_cast<trace::KNrpSessId>(alt_.below(protocol::value_count(protocol::kKNrpSessIdBits)));
     }
     used_ids_.insert(c.id);
     c.k_nrp_sess = alt_.bytes(crypto::kKNrpSessOctets);
@@ -129,15 +142,16 @@ Sim::NewKnrp Sim::new_k_nrp()
     k.key = rng_.bytes(crypto::kKNrpOctets);
     // k_nrp_by_msbs() of the spec needs the 16 MSBs to name one logged key.
     const auto msbs_taken = [&](std::uint64_t msbs) {
-        return std::any_of(trace_.keys.begin(), trace_.keys.end(),
-                           [&](const trace::KeyEntry& e) { return (e.k_nrp_id >> 16U) == msbs; });
+        return std::any_of(trace_.keys.begin(), trace_.keys.end(), [&](const trace::KeyEntry& e) {
+            return protocol::k_nrp_id_msbs(e.k_nrp_id) == msbs;
+        });
     };
-    std::uint64_t msbs = rng_.below(std::uint64_t{1} << 16U);
+    std::uint64_t msbs = rng_.below(protocol::value_count(protocol::kKNrpIdMsbsBits));
     while (msbs_taken(msbs)) {
-        msbs = rng_.below(std::uint64_t{1} << 16U);
+        msbs = rng_.below(protocol::value_count(protocol::kKNrpIdMsbsBits));
     }
-    const std::uint64_t lsbs = rng_.below(std::uint64_t{1} << 16U);
-    k.id = static_cast<std::uint32_t>((msbs << 16U) | lsbs);
+    const std::uint64_t lsbs = rng_.below(protocol::value_count(protocol::kKNrpIdLsbsBits));
+    k.id = protocol::k_nrp_id_of(msbs, lsbs);
     trace_.keys.push_back(trace::KeyEntry{k.id, k.key});
     return k;
 }
@@ -189,8 +203,8 @@ const Bytes& Sim::nrpik_of(Context& c)
     return c.nrpik;
 }
 
-std::array<std::uint8_t, 4> Sim::mac(const std::string& nia, const Bytes& key, std::uint32_t count,
-                                     std::uint8_t bearer, std::uint8_t direction, const Bytes& pdu)
+protocol::MacI Sim::mac(const std::string& nia, const Bytes& key, std::uint32_t count, std::uint8_t bearer,
+                        std::uint8_t direction, const Bytes& pdu)
 {
     const crypto::PdcpInput in{count, bearer, direction};
     auto m = crypto::mac_i(static_cast<crypto::IntegrityAlg>(alg_number(nia)), key, in, pdu);
@@ -246,7 +260,7 @@ std::size_t Sim::send(Role from, const std::string& msg, json ie, std::size_t ct
                                    direction, pdu);
     // TS 38.323 5.8: the PDU carrying the Security Mode Command is never ciphered; everything else is
     // ciphered unless the null ciphering algorithm is in use.
-    ev.sec.ciphered = msg != "SECURITY_MODE_COMMAND" && c.nea != "NEA0";
+    ev.sec.ciphered = msg != "SECURITY_MODE_COMMAND" && c.nea != protocol::null_algorithm(protocol::kNea);
     ev.pdu = std::move(pdu);
     ev.pointer = "/events/" + std::to_string(trace_.events.size());
     trace_.events.push_back(std::move(ev));

@@ -46,7 +46,7 @@ class Rng {
 
 /// A K_NRP-sess context as both UEs hold it.
 struct Context {
-    std::uint16_t id = 0;
+    trace::KNrpSessId id = 0;
     Bytes k_nrp_sess; ///< 32 octets
     std::string nea = "NEA2";
     std::string nia = "NIA2";
@@ -65,7 +65,7 @@ struct LinkSetup {
 struct SendOptions {
     std::optional<Bytes> mac_key; ///< MAC-I with this NRPIK instead of the context's
     /// This MAC-I as it is (copied from another event) instead of computing one.
-    std::optional<std::array<std::uint8_t, 4>> mac;
+    std::optional<protocol::MacI> mac;
     /// This COUNT instead of the next one; the context's counter does not advance.
     std::optional<std::uint32_t> count;
 };
@@ -111,7 +111,7 @@ class Sim {
     [[nodiscard]] bool had_reauth() const { return had_reauth_; }
     /// Draws a new K_NRP with an ID whose 16 MSBs no logged key has, logs it and returns it.
     struct NewKnrp {
-        std::uint32_t id = 0;
+        trace::KNrpId id = 0;
         Bytes key;
     };
     [[nodiscard]] NewKnrp new_k_nrp();
@@ -124,8 +124,8 @@ class Sim {
     [[nodiscard]] const std::string& spec_id() const { return setup_.spec_id; }
 
     /// Every K_NRP-sess ID used so far on the link (a new one must differ from all of them).
-    [[nodiscard]] bool id_used(std::uint16_t id) const { return used_ids_.contains(id); }
-    void mark_id_used(std::uint16_t id) { used_ids_.insert(id); }
+    [[nodiscard]] bool id_used(trace::KNrpSessId id) const { return used_ids_.contains(id); }
+    void mark_id_used(trace::KNrpSessId id) { used_ids_.insert(id); }
     /// Nonce_1 values sent so far (first sending only).
     [[nodiscard]] std::vector<Bytes>& nonce_1_history() { return nonce_1_history_; }
     [[nodiscard]] std::vector<Bytes>& nonce_2_history() { return nonce_2_history_; }
@@ -143,9 +143,8 @@ class Sim {
 
   private:
     [[nodiscard]] const Bytes& nrpik_of(Context& c);
-    [[nodiscard]] std::array<std::uint8_t, 4> mac(const std::string& nia, const Bytes& key,
-                                                  std::uint32_t count, std::uint8_t bearer,
-                                                  std::uint8_t direction, const Bytes& pdu);
+    [[nodiscard]] protocol::MacI mac(const std::string& nia, const Bytes& key, std::uint32_t count,
+                                     std::uint8_t bearer, std::uint8_t direction, const Bytes& pdu);
     void advance_clock();
 
     LinkSetup setup_;
@@ -158,7 +157,7 @@ class Sim {
     Bytes k_nrp_;
     Bytes prev_k_nrp_;
     bool had_reauth_ = false;
-    std::set<std::uint16_t> used_ids_;
+    std::set<trace::KNrpSessId> used_ids_;
     std::vector<Bytes> nonce_1_history_;
     std::vector<Bytes> nonce_2_history_;
     std::uint64_t clock_ms_ = 0;

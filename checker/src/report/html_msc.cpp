@@ -58,7 +58,7 @@ std::string clip(const std::string& s, std::size_t n)
     return s.substr(0, cut) + "\xE2\x80\xA6"; // U+2026 HORIZONTAL ELLIPSIS
 }
 
-std::string hex_mac(const std::array<std::uint8_t, 4>& mac) { return to_hex_digits(mac); }
+std::string hex_mac(const protocol::MacI& mac) { return to_hex_digits(mac); }
 
 /// The protection as one short line: "ctx 42772 · COUNT 283".
 std::string sec_line(const trace::Sec& sec)

@@ -710,8 +710,8 @@ z3::expr Encoding::accepted_inputs(const expr::SolverMeaning& meaning, const std
             }
         }
     }
-    if (meaning.null_algorithm_waives_octets && !v.empty()) {
-        octets = v[0] == ctx_.int_val(0) || octets;
+    if (meaning.null_algorithm && !v.empty()) {
+        octets = v[0] == ctx_.int_val(meaning.null_algorithm->index) || octets;
     }
     return ranges && octets;
 }

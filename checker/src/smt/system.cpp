@@ -247,11 +247,10 @@ Sym SystemModel::external(const Node& n, const std::vector<Sym>& args, const std
 std::optional<z3::expr> SystemModel::null_mac()
 {
     // As the MAC function's declaration gives it (expr::SolverMeaning::Kind::mac, machine/builtins.cpp):
-    // the null algorithm's MAC-I is all zeros, of the function's result length.
+    // the null algorithm's MAC-I (all zeros, spec/pc5-protocol.json).
     for (const auto& [name, f] : scope_.functions) {
-        if (f.meaning.kind == expr::SolverMeaning::Kind::mac) {
-            return literal(Value::bytes(std::vector<std::uint8_t>(f.meaning.result_octets, 0)),
-                           Type::bytes());
+        if (f.meaning.kind == expr::SolverMeaning::Kind::mac && f.meaning.null_algorithm) {
+            return literal(Value::bytes(f.meaning.null_algorithm->result), Type::bytes());
         }
     }
     return std::nullopt;
@@ -348,10 +347,10 @@ void SystemModel::add_meaning(const expr::SolverMeaning& meaning, const std::str
         solver_.add(inverse(0) == args[0]);
         break;
     case expr::SolverMeaning::Kind::mac: {
-        // The null algorithm's MAC-I is all zeros, which no real MAC-I is.
-        const z3::expr zero =
-            literal(Value::bytes(std::vector<std::uint8_t>(meaning.result_octets, 0)), Type::bytes());
-        const z3::expr null = args[0] == 0;
+        // The null algorithm's MAC-I (all zeros), which no real MAC-I is.
+        const expr::SolverMeaning::NullAlgorithm& null_alg = meaning.null_algorithm.value();
+        const z3::expr zero = literal(Value::bytes(null_alg.result), Type::bytes());
+        const z3::expr null = args[0] == ctx_.int_val(null_alg.index);
         solver_.add(z3::implies(null, r == zero));
         solver_.add(z3::implies(!null, r != zero && injective));
         break;

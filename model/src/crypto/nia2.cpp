@@ -122,8 +122,8 @@ void xor_into(Block& acc, const Block& b)
 } // namespace
 
 /// Ref: TS 33.401 B.2.3 (128-EIA2; TS 33.501 D.3.1.3: 128-NIA2 is identical).
-Expected<std::array<std::uint8_t, 4>> nia2(std::span<const std::uint8_t> key, const PdcpInput& in,
-                                           std::span<const std::uint8_t> message, std::size_t length_bits)
+Expected<protocol::MacI> nia2(std::span<const std::uint8_t> key, const PdcpInput& in,
+                              std::span<const std::uint8_t> message, std::size_t length_bits)
 {
     if (auto err = detail::check_pdcp_inputs(key, in, message, length_bits, "integrity")) {
         return *err;
@@ -142,8 +142,10 @@ Expected<std::array<std::uint8_t, 4>> nia2(std::span<const std::uint8_t> key, co
     if (!t) {
         return tl::make_unexpected(t.error());
     }
-    // MAC-I = T[0..31] (TS 33.401 B.2.3: Tlen = 32).
-    return std::array<std::uint8_t, 4>{(*t)[0], (*t)[1], (*t)[2], (*t)[3]};
+    // MAC-I = T[0..31] (TS 33.401 B.2.3: Tlen = 32, the MAC-I length of spec/pc5-protocol.json).
+    protocol::MacI mac{};
+    std::copy_n(t->begin(), mac.size(), mac.begin());
+    return mac;
 }
 
 } // namespace pc5check::crypto

@@ -35,12 +35,13 @@ inline void write_count_bearer_direction(const PdcpInput& in, std::span<std::uin
 [[nodiscard]] inline std::optional<tl::unexpected<Error>> check_bearer_direction(const PdcpInput& in)
 {
     if (in.bearer > kMaxBearer) {
-        return make_error(ErrorCode::bad_input,
-                          "expected a BEARER of 0..31, found " + std::to_string(in.bearer));
+        return make_error(ErrorCode::bad_input, "expected a BEARER of 0.." + std::to_string(kMaxBearer) +
+                                                    ", found " + std::to_string(in.bearer));
     }
     if (in.direction > kMaxDirection) {
-        return make_error(ErrorCode::bad_input,
-                          "expected a DIRECTION of 0 or 1, found " + std::to_string(in.direction));
+        return make_error(ErrorCode::bad_input, "expected a DIRECTION of 0 or " +
+                                                    std::to_string(kMaxDirection) + ", found " +
+                                                    std::to_string(in.direction));
     }
     return std::nullopt;
 }
@@ -54,7 +55,9 @@ check_pdcp_inputs(std::span<const std::uint8_t> key, const PdcpInput& in, std::s
 {
     if (key.size() != kAlgKeyOctets) {
         // Appended piece by piece: GCC 12's -Warray-bounds misreads a chain of operator+ here.
-        std::string message = "expected a 16-octet ";
+        std::string message = "expected a ";
+        message += std::to_string(kAlgKeyOctets);
+        message += "-octet ";
         message += key_kind;
         message += " key, found ";
         message += std::to_string(key.size());

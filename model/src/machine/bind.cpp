@@ -3,6 +3,7 @@
 #include "bind_fields.h"
 #include "pc5check/crypto/crypto.h"
 #include "pc5check/machine/machine.h"
+#include "pc5check/protocol/protocol.h"
 
 #include <algorithm>
 
@@ -37,44 +38,42 @@ std::string json_kind(const json& j)
     return j.type_name();
 }
 
-/// Index of an algorithm name within its family ("NIA2" -> 2), or -1.
-int alg_index(const std::string& name, const std::string& family)
+using Family = protocol::AlgorithmFamily;
+
+/// "NEA0..NEA3": the names of `family`, first to last (spec/pc5-protocol.json).
+std::string name_range(const Family& family)
 {
-    if (name.size() == 4 && name.compare(0, 3, family) == 0 && name[3] >= '0' && name[3] <= '3') {
-        return name[3] - '0';
-    }
-    return -1;
+    return std::string(family.names.front()) + ".." + std::string(family.names.back());
 }
 
 /// The value of algorithm name `name` of `family`, or the error for it at `pointer()` (built only
 /// then: binding an event builds no JSON pointer unless it fails).
 template <class Pointer>
-Expected<Value> alg_name_value(const std::string& name, const std::string& family, const Pointer& pointer,
+Expected<Value> alg_name_value(const std::string& name, const Family& family, const Pointer& pointer,
                                const trace::Trace& t, const trace::Event* ev, std::size_t index)
 {
-    const int i = alg_index(name, family);
-    if (i < 0) {
+    const std::optional<std::size_t> i = protocol::index_of(family.names, name);
+    if (!i) {
         return bind_error(t, ev, index, pointer(),
-                          "expected " + family + "0.." + family + "3, found \"" + name + "\"");
+                          "expected " + name_range(family) + ", found \"" + name + "\"");
     }
-    return Value::enumeration(static_cast<std::uint32_t>(i));
+    return Value::enumeration(static_cast<std::uint32_t>(*i));
 }
 
 template <class Pointer>
-Expected<Value> alg_value(const json& j, const std::string& family, const Pointer& pointer,
-                          const trace::Trace& t, const trace::Event* ev, std::size_t index)
+Expected<Value> alg_value(const json& j, const Family& family, const Pointer& pointer, const trace::Trace& t,
+                          const trace::Event* ev, std::size_t index)
 {
     if (!j.is_string()) {
         return bind_error(t, ev, index, pointer(),
-                          "expected an algorithm name " + family + "0.." + family + "3, found " +
-                              json_kind(j));
+                          "expected an algorithm name " + name_range(family) + ", found " + json_kind(j));
     }
     return alg_name_value(j.get_ref<const std::string&>(), family, pointer, t, ev, index);
 }
 
 /// The set of algorithms `names` (strings, each by `name_of`), element k's error at `pointer()/k`.
 template <class Names, class NameOf, class Pointer>
-Expected<Value> cap_set(const Names& names, const NameOf& name_of, const std::string& family,
+Expected<Value> cap_set(const Names& names, const NameOf& name_of, const Family& family,
                         const Pointer& pointer, const trace::Trace& t, const trace::Event* ev,
                         std::size_t index)
 {
@@ -92,7 +91,7 @@ Expected<Value> cap_set(const Names& names, const NameOf& name_of, const std::st
 }
 
 /// cap_set() of the link's capability lists.
-Expected<Value> cap_set(const std::vector<std::string>& names, const std::string& family,
+Expected<Value> cap_set(const std::vector<std::string>& names, const Family& family,
                         const std::string& pointer, const trace::Trace& t)
 {
     return cap_set(
@@ -120,15 +119,16 @@ std::string ie_pointer(const trace::Event& ev, const std::string& name) { return
 
 /// The value of one half (`nea` or `nia`) of a sec_cap or algs IE, found at `p()`.
 template <class Pointer>
-Expected<Value> half_value(const spec::IeDef& def, const std::string& family, const json& value,
-                           const Pointer& p, const trace::Trace& t, const trace::Event& ev, std::size_t index)
+Expected<Value> half_value(const spec::IeDef& def, const Family& family, const json& value, const Pointer& p,
+                           const trace::Trace& t, const trace::Event& ev, std::size_t index)
 {
     if (def.kind == "algs") {
         return alg_value(value, family, p, t, &ev, index);
     }
     if (!value.is_array()) {
         return bind_error(t, &ev, index, p(),
-                          "expected an array of " + family + " names, found " + json_kind(value));
+                          "expected an array of " + std::string(family.label) + " names, found " +
+                              json_kind(value));
     }
     // Every element a string first, then every name valid: the first error is the same
     // whichever way the elements are read.
@@ -159,7 +159,7 @@ Expected<void> bind_halves(const spec::IeDef& def, std::size_t ie, const std::st
             return bind_error(t, &ev, index, pointer() + "/" + key,
                               "unknown key '" + key + "' in " + def.name + "; expected nea, nia");
         }
-        const std::string family = key == "nea" ? "NEA" : "NIA";
+        const Family& family = key == "nea" ? protocol::kNea : protocol::kNia;
         const auto p = [&pointer, &half = key] { return pointer() + "/" + half; };
         Expected<Value> v = half_value(def, family, value, p, t, ev, index);
         if (!v) {
@@ -271,7 +271,7 @@ Expected<BoundTrace> bind(const spec::Spec& spec, const trace::Trace& t)
     return out;
 }
 
-Expected<BoundTrace> bind_header(const spec::Spec& /*spec*/, const trace::Trace& t)
+Expected<BoundTrace> bind_header(const spec::Spec& spec, const trace::Trace& t)
 {
     BoundTrace out;
     out.trace = &t;
@@ -288,7 +288,7 @@ Expected<BoundTrace> bind_header(const spec::Spec& /*spec*/, const trace::Trace&
             init["init.k_nrp"] = Value::bytes(k.k_nrp);
         }
     }
-    const auto alg_init = [&](const std::optional<std::string>& name, const std::string& family,
+    const auto alg_init = [&](const std::optional<std::string>& name, const Family& family,
                               const std::string& key) -> Expected<void> {
         if (!name) {
             init[key] = Value::unknown("link.selected_algs." + key.substr(5) + " not logged");
@@ -302,15 +302,15 @@ Expected<BoundTrace> bind_header(const spec::Spec& /*spec*/, const trace::Trace&
         init[key] = *v;
         return {};
     };
-    if (auto r = alg_init(t.link.selected_nea, "NEA", "init.nea"); !r) {
+    if (auto r = alg_init(t.link.selected_nea, protocol::kNea, "init.nea"); !r) {
         return tl::make_unexpected(r.error());
     }
-    if (auto r = alg_init(t.link.selected_nia, "NIA", "init.nia"); !r) {
+    if (auto r = alg_init(t.link.selected_nia, protocol::kNia, "init.nia"); !r) {
         return tl::make_unexpected(r.error());
     }
     if (t.link.initiator_sec_cap) {
-        auto nea = cap_set(t.link.initiator_sec_cap->nea, "NEA", "/link/initiator_sec_cap/nea", t);
-        auto nia = cap_set(t.link.initiator_sec_cap->nia, "NIA", "/link/initiator_sec_cap/nia", t);
+        auto nea = cap_set(t.link.initiator_sec_cap->nea, protocol::kNea, "/link/initiator_sec_cap/nea", t);
+        auto nia = cap_set(t.link.initiator_sec_cap->nia, protocol::kNia, "/link/initiator_sec_cap/nia", t);
         if (!nea || !nia) {
             return tl::make_unexpected(!nea ? nea.error() : nia.error());
         }
@@ -320,14 +320,14 @@ Expected<BoundTrace> bind_header(const spec::Spec& /*spec*/, const trace::Trace&
         init["init.caps.nea"] = Value::unknown("link.initiator_sec_cap not logged");
         init["init.caps.nia"] = Value::unknown("link.initiator_sec_cap not logged");
     }
-    const auto policy_value = [](const std::string& p) -> Value {
-        if (p == "NOT_NEEDED") {
-            return Value::enumeration(0);
-        }
-        if (p == "PREFERRED") {
-            return Value::enumeration(1);
-        }
-        return Value::enumeration(2);
+    // In the spec's Policy enum (the loader's order of spec/pc5-protocol.json's names). The reader lets
+    // only those names through; any other (a trace built in code) counts as the strongest policy.
+    const auto& policies = spec.find_enum("Policy")->names;
+    const auto policy_value = [&policies](const std::string& p) -> Value {
+        const auto it = std::find(policies.begin(), policies.end(), p);
+        const auto i =
+            it == policies.end() ? policies.size() - 1 : static_cast<std::size_t>(it - policies.begin());
+        return Value::enumeration(static_cast<std::uint32_t>(i));
     };
     if (t.link.signalling_policy) {
         init["init.policy.integrity"] = policy_value(t.link.signalling_policy->integrity);

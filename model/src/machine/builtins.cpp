@@ -2,6 +2,7 @@
 
 #include "pc5check/crypto/crypto.h"
 #include "pc5check/crypto/sizes.h"
+#include "pc5check/protocol/protocol.h"
 
 #include <algorithm>
 #include <memory>
@@ -139,15 +140,18 @@ void declare_builtins(expr::Scope& scope)
     add("nrpik", algorithm_key(Type::enumeration(nia), "NRPIK", &crypto::derive_nrpik));
     /// Ref: TS 33.536 Annex A (NRPEK: FC 0x7E, P0 0x00, P1 algorithm identity).
     add("nrpek", algorithm_key(Type::enumeration(nea), "NRPEK", &crypto::derive_nrpek));
-    /// Ref: TS 33.401 B.2 / TS 33.501 D.1, D.4.5 (MAC-I over a PDCP SDU).
-    const expr::SolverMeaning mac_meaning{.kind = Kind::mac,
-                                          .result_octets = crypto::kMacOctets,
-                                          .domains = {ArgumentDomain{},
-                                                      ArgumentDomain{.octets = crypto::kAlgKeyOctets},
-                                                      ArgumentDomain{.min = 0, .max = crypto::kMaxCount},
-                                                      ArgumentDomain{.min = 0, .max = crypto::kMaxBearer},
-                                                      ArgumentDomain{.min = 0, .max = crypto::kMaxDirection}},
-                                          .null_algorithm_waives_octets = true};
+    /// Ref: TS 33.401 B.2 / TS 33.501 D.1, D.4.5 (MAC-I over a PDCP SDU). Its lengths, ranges and null
+    /// algorithm: spec/pc5-protocol.json.
+    const expr::SolverMeaning mac_meaning{
+        .kind = Kind::mac,
+        .result_octets = crypto::kMacOctets,
+        .domains = {ArgumentDomain{}, ArgumentDomain{.octets = crypto::kAlgKeyOctets},
+                    ArgumentDomain{.min = 0, .max = crypto::kMaxCount},
+                    ArgumentDomain{.min = 0, .max = crypto::kMaxBearer},
+                    ArgumentDomain{.min = 0, .max = crypto::kMaxDirection}},
+        .null_algorithm = expr::SolverMeaning::NullAlgorithm{
+            .index = static_cast<std::int64_t>(protocol::kNullNia),
+            .result = {protocol::kNullNiaMac.begin(), protocol::kNullNiaMac.end()}}};
     add("nia", {{Type::enumeration(nia), bytes, integer, integer, integer, bytes},
                 bytes,
                 [mac_meaning](const std::vector<Value>& a) -> Value {
@@ -167,7 +171,8 @@ void declare_builtins(expr::Scope& scope)
                         return Value::unknown("MAC-I not computable: " + mac.error().message);
                     }
                     if (!mac->has_value()) {
-                        return Value::unknown("NIA" + std::to_string(enum_of(a[0])) + " is not implemented");
+                        return Value::unknown(std::string(protocol::kNiaNames.at(enum_of(a[0]))) +
+                                              " is not implemented");
                     }
                     return Value::bytes(std::vector<std::uint8_t>((*mac)->begin(), (*mac)->end()));
                 },
@@ -182,7 +187,7 @@ void declare_builtins(expr::Scope& scope)
     add("k_nrp_by_msbs", key_lookup({integer}, 0,
                                     {.kind = Kind::key_lookup,
                                      .result_octets = crypto::kKNrpOctets,
-                                     .id_shift = trace::kKNrpIdHalfBits},
+                                     .id_shift = protocol::kKNrpIdLsbsBits},
                                     "MSBs of K_NRP ID absent", "no K_NRP logged whose ID has MSBs"));
     /// The K_NRP that authentication run `run` established, logged under an ID with MSBs `msbs`: replay
     /// looks it up by the MSBs, as k_nrp_by_msbs; the solver knows it is a new key per run whatever its
@@ -326,7 +331,7 @@ void bind_trace_keys(expr::Scope& scope, const std::vector<trace::KeyEntry>& key
         const std::int64_t msbs = int_of(a[0]);
         const trace::KeyEntry* found = nullptr;
         for (const auto& k : keys) {
-            if (static_cast<std::int64_t>(k.k_nrp_id >> 16U) == msbs) {
+            if (static_cast<std::int64_t>(k.k_nrp_id >> protocol::kKNrpIdLsbsBits) == msbs) {
                 if (found != nullptr && found->k_nrp != k.k_nrp) {
                     return Value::unknown("several logged K_NRPs have ID MSBs " + hex_id(msbs));
                 }

@@ -1332,8 +1332,9 @@ Expected<Spec> Loader::load(const json& doc)
     }
 
     // Enumerations fixed by the trace contract (docs/trace-format.md), spelled as the trace reader
-    // spells them (trace/names.h). Policy lists its names from NOT_NEEDED to REQUIRED
-    // (docs/spec-language.md section 2), the reverse of the trace reader's list.
+    // spells them (trace/names.h, whose names are spec/pc5-protocol.json's). Policy lists its names
+    // from NOT_NEEDED to REQUIRED (docs/spec-language.md section 2), the reverse of the trace reader's
+    // list.
     spec_.enums.push_back(make_enum("Nea", trace::detail::nea_names()));
     spec_.enums.push_back(make_enum("Nia", trace::detail::nia_names()));
     spec_.enums.push_back(make_enum("Role", trace::detail::role_names()));

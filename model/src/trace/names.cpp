@@ -1,5 +1,7 @@
 #include "trace/names.h"
 
+#include "pc5check/protocol/protocol.h"
+
 #include <algorithm>
 #include <array>
 #include <cstddef>
@@ -55,6 +57,13 @@ template <class Enum, std::size_t N>
     return names;
 }
 
+/// The names of a protocol fact table (spec/pc5-protocol.json), as strings.
+template <std::size_t N>
+[[nodiscard]] std::vector<std::string> strings_of(const std::array<std::string_view, N>& table)
+{
+    return std::vector<std::string>(table.begin(), table.end());
+}
+
 } // namespace
 
 const char* to_string(Observer o) { return spelling(kObservers, o); }
@@ -63,21 +72,8 @@ const char* to_string(Role r) { return spelling(kRoles, r); }
 
 const std::vector<std::string>& contract_message_names()
 {
-    // docs/trace-format.md: REKEYING_RESPONSE is the normative name, REKEYING_ACCEPT the seed's.
-    static const std::vector<std::string> names{
-        "REKEYING_REQUEST",
-        "AUTH_REQUEST",
-        "AUTH_RESPONSE",
-        "AUTH_REJECT",
-        "AUTH_FAILURE",
-        "SECURITY_MODE_COMMAND",
-        "SECURITY_MODE_COMPLETE",
-        "SECURITY_MODE_REJECT",
-        "REKEYING_RESPONSE",
-        "REKEYING_ACCEPT",
-        "DATA",
-        "RELEASE",
-    };
+    // spec/pc5-protocol.json: REKEYING_RESPONSE is the normative name, REKEYING_ACCEPT the seed's.
+    static const std::vector<std::string> names = strings_of(protocol::kMessageNames);
     return names;
 }
 
@@ -97,19 +93,19 @@ const std::vector<std::string>& role_names()
 
 const std::vector<std::string>& nea_names()
 {
-    static const std::vector<std::string> names{"NEA0", "NEA1", "NEA2", "NEA3"};
+    static const std::vector<std::string> names = strings_of(protocol::kNeaNames);
     return names;
 }
 
 const std::vector<std::string>& nia_names()
 {
-    static const std::vector<std::string> names{"NIA0", "NIA1", "NIA2", "NIA3"};
+    static const std::vector<std::string> names = strings_of(protocol::kNiaNames);
     return names;
 }
 
 const std::vector<std::string>& policy_names()
 {
-    static const std::vector<std::string> names{"REQUIRED", "PREFERRED", "NOT_NEEDED"};
+    static const std::vector<std::string> names = strings_of(protocol::kPolicyNames);
     return names;
 }
 

@@ -17,11 +17,11 @@ inline constexpr std::string_view kFormat = "pc5-trace/1";
 [[nodiscard]] const std::vector<std::string>& observer_names();
 /// "initiator", "target", in the order of `Role`.
 [[nodiscard]] const std::vector<std::string>& role_names();
-/// "NEA0".."NEA3".
+/// "NEA0".."NEA3" (protocol::kNeaNames, from spec/pc5-protocol.json).
 [[nodiscard]] const std::vector<std::string>& nea_names();
-/// "NIA0".."NIA3".
+/// "NIA0".."NIA3" (protocol::kNiaNames).
 [[nodiscard]] const std::vector<std::string>& nia_names();
-/// "REQUIRED", "PREFERRED", "NOT_NEEDED".
+/// "REQUIRED", "PREFERRED", "NOT_NEEDED" (protocol::kPolicyNames).
 [[nodiscard]] const std::vector<std::string>& policy_names();
 /// "conforms", "violation", "inconclusive", in the order of machine::Verdict (machine::to_string reads it).
 [[nodiscard]] const std::vector<std::string>& verdict_names();

@@ -598,15 +598,15 @@ template <const auto& Keys> class Fields {
     const std::string pointer = "/link";
     Fields<kLinkKeys> f(ctx, v, Pointer(pointer), "link");
     Link link;
-    f.integer<std::uint32_t>("k_nrp_id", Presence::required, link.k_nrp_id);
-    f.integer<std::uint16_t>("k_nrp_sess_id", Presence::required, link.k_nrp_sess_id);
+    f.integer<KNrpId>("k_nrp_id", Presence::required, link.k_nrp_id, protocol::kMaxKNrpId);
+    f.integer<KNrpSessId>("k_nrp_sess_id", Presence::required, link.k_nrp_sess_id, protocol::kMaxKNrpSessId);
     if (const std::optional<Ref> algs = f.get("selected_algs", Presence::optional)) {
         Fields<kAlgKeys> a(ctx, *algs, f.at("selected_algs"), "selected_algs");
         a.name("nea", Presence::optional, link.selected_nea, detail::nea_names());
         a.name("nia", Presence::optional, link.selected_nia, detail::nia_names());
         f.take(a);
     }
-    f.hex("k_nrp_sess", Presence::optional, link.k_nrp_sess, 32);
+    f.hex("k_nrp_sess", Presence::optional, link.k_nrp_sess, protocol::kKNrpSessOctets);
     if (const std::optional<Ref> caps = f.get("initiator_sec_cap", Presence::optional)) {
         f.assign(read_sec_caps(ctx, *caps, f.pointer("initiator_sec_cap")), link.initiator_sec_cap);
     }
@@ -625,8 +625,8 @@ template <const auto& Keys> class Fields {
 {
     Fields<kKeyEntryKeys> f(ctx, v, Pointer(pointer), "key entry");
     KeyEntry key;
-    f.integer<std::uint32_t>("k_nrp_id", Presence::required, key.k_nrp_id);
-    f.hex("k_nrp", Presence::required, key.k_nrp, 32);
+    f.integer<KNrpId>("k_nrp_id", Presence::required, key.k_nrp_id, protocol::kMaxKNrpId);
+    f.hex("k_nrp", Presence::required, key.k_nrp, protocol::kKNrpOctets);
     return f.finish(std::move(key));
 }
 
@@ -647,12 +647,13 @@ template <const auto& Keys> class Fields {
     }
     Fields<kSecKeys> f(ctx, v, Pointer(event_pointer, "sec"), "sec");
     sec.kind = Sec::Kind::protected_;
-    f.integer<std::uint16_t>("ctx", Presence::optional, sec.ctx);
-    f.integer<std::uint32_t>("count", Presence::optional, sec.count);
-    f.integer<std::uint8_t>("bearer", Presence::optional, sec.bearer, 31);
-    f.integer<std::uint8_t>("direction", Presence::optional, sec.direction, 1);
+    // The ranges and the MAC-I length: spec/pc5-protocol.json.
+    f.integer<KNrpSessId>("ctx", Presence::optional, sec.ctx, protocol::kMaxKNrpSessId);
+    f.integer<protocol::Count>("count", Presence::optional, sec.count, protocol::kMaxCount);
+    f.integer<protocol::Bearer>("bearer", Presence::optional, sec.bearer, protocol::kMaxBearer);
+    f.integer<protocol::Direction>("direction", Presence::optional, sec.direction, protocol::kMaxDirection);
     if (const std::optional<Ref> mac = f.get("mac", Presence::optional)) {
-        std::array<std::uint8_t, 4> octets{};
+        protocol::MacI octets{};
         const JsonDocument::Node& n = doc.node(*mac);
         if (n.kind == Kind::string && !n.escaped && n.size == 2 * octets.size() &&
             crypto::detail::decode_hex_digits(doc.raw_string(*mac), octets.data())) {
@@ -660,7 +661,7 @@ template <const auto& Keys> class Fields {
         } else {
             // Anything else (escapes, or an error to word) as every other hex field.
             Bytes bytes;
-            f.assign(ctx.hex(*mac, f.at("mac"), 4, "mac"), bytes);
+            f.assign(ctx.hex(*mac, f.at("mac"), octets.size(), "mac"), bytes);
             if (f.ok()) {
                 sec.mac.emplace();
                 std::copy(bytes.begin(), bytes.end(), sec.mac->begin());

@@ -4,6 +4,7 @@
 /// All on OpenSSL libcrypto (EVP_MAC / EVP_CIPHER); no other module includes OpenSSL.
 
 #include "pc5check/common/error.h"
+#include "pc5check/protocol/protocol.h"
 
 #include <array>
 #include <cstdint>
@@ -22,16 +23,20 @@ using Bytes = std::vector<std::uint8_t>;
 enum class CipherAlg : std::uint8_t { nea0 = 0, nea1 = 1, nea2 = 2, nea3 = 3 };
 enum class IntegrityAlg : std::uint8_t { nia0 = 0, nia1 = 1, nia2 = 2, nia3 = 3 };
 
-/// Whether mac_i() computes the algorithm's MAC-I (NIA0, NIA2) rather than leaving it unverifiable:
-/// the solver builds its counterexamples from these, so that each replays with verified MAC-Is.
+static_assert(protocol::kNeaNames.size() == 4 && protocol::kNiaNames.size() == 4,
+              "CipherAlg and IntegrityAlg have one enumerator per name of spec/pc5-protocol.json");
+
+/// Whether mac_i() computes the algorithm's MAC-I (NIA0, NIA2: "implemented" in spec/pc5-protocol.json)
+/// rather than leaving it unverifiable: the solver builds its counterexamples from these, so that each
+/// replays with verified MAC-Is.
 [[nodiscard]] constexpr bool computes(IntegrityAlg alg)
 {
-    return alg == IntegrityAlg::nia0 || alg == IntegrityAlg::nia2;
+    return protocol::kNiaImplemented.at(static_cast<std::size_t>(alg));
 }
-/// Whether ciphering under the algorithm is implemented (NEA0, NEA2).
+/// Whether ciphering under the algorithm is implemented (NEA0, NEA2, as spec/pc5-protocol.json says).
 [[nodiscard]] constexpr bool computes(CipherAlg alg)
 {
-    return alg == CipherAlg::nea0 || alg == CipherAlg::nea2;
+    return protocol::kNeaImplemented.at(static_cast<std::size_t>(alg));
 }
 
 /// Parses hex digits (no "0x", even length, case-insensitive). Error message says what was expected.
@@ -65,21 +70,20 @@ struct PdcpInput {
 /// 128-NIA2 (AES-128-CMAC over COUNT||BEARER||DIRECTION||0^26||MESSAGE, first 32 bits).
 /// `length_bits` may be any value <= 8*message.size(); bits beyond it are ignored (bit-exact CMAC).
 /// Error when the key is not 16 octets, BEARER > 31, DIRECTION > 1 or length_bits too large.
-[[nodiscard]] Expected<std::array<std::uint8_t, 4>> nia2(std::span<const std::uint8_t> key,
-                                                         const PdcpInput& in,
-                                                         std::span<const std::uint8_t> message,
-                                                         std::size_t length_bits);
+[[nodiscard]] Expected<protocol::MacI> nia2(std::span<const std::uint8_t> key, const PdcpInput& in,
+                                            std::span<const std::uint8_t> message, std::size_t length_bits);
 
 /// 128-NEA2 (AES-128-CTR, initial counter block COUNT||BEARER||DIRECTION||0^26||0^64).
 /// Output has ceil(length_bits/8) octets, bits past length_bits zeroed.
 [[nodiscard]] Expected<Bytes> nea2(std::span<const std::uint8_t> key, const PdcpInput& in,
                                    std::span<const std::uint8_t> data, std::size_t length_bits);
 
-/// MAC-I of a whole-octet PC5 message under `alg`. NIA0 gives 32 zero bits (TS 33.501 Annex D.1);
-/// NIA1 / NIA3 are not implemented here: the result is `std::nullopt` (the caller reports the MAC as
-/// unverifiable, never as valid). Errors as for nia2().
-[[nodiscard]] Expected<std::optional<std::array<std::uint8_t, 4>>>
-mac_i(IntegrityAlg alg, std::span<const std::uint8_t> key, const PdcpInput& in,
-      std::span<const std::uint8_t> message);
+/// MAC-I of a whole-octet PC5 message under `alg`. NIA0 gives 32 zero bits (TS 33.501 Annex D.1;
+/// protocol::kNullNiaMac); NIA1 / NIA3 are not implemented here: the result is `std::nullopt` (the caller
+/// reports the MAC as unverifiable, never as valid). Errors as for nia2().
+[[nodiscard]] Expected<std::optional<protocol::MacI>> mac_i(IntegrityAlg alg,
+                                                            std::span<const std::uint8_t> key,
+                                                            const PdcpInput& in,
+                                                            std::span<const std::uint8_t> message);
 
 } // namespace pc5check::crypto

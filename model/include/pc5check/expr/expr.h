@@ -47,6 +47,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -72,8 +73,9 @@ struct SolverMeaning {
         /// A keyed derivation left open: only the first argument (the key) is a function of the result;
         /// whether the others matter is the solver's choice (least committed).
         injective_in_key,
-        /// A MAC: injective, except that the null algorithm (argument 0 equal to 0, NIA0) gives all zeros,
-        /// which no real MAC equals (TS 33.501 D.1: NIA0's MAC-I is 32 zero bits).
+        /// A MAC: injective, except that the null algorithm (`null_algorithm`: argument 0 equal to its
+        /// index, NIA0) gives its fixed MAC, which no real MAC equals (TS 33.501 D.1: NIA0's MAC-I is 32
+        /// zero bits).
         mac,
         /// A logged key found by an ID: the key in force at the start is found under its own ID shifted
         /// right by `id_shift` bits, and only there (how the concrete look-up of `keys` behaves).
@@ -90,8 +92,13 @@ struct SolverMeaning {
     DistinctFrom distinct_from = DistinctFrom::nothing;
     unsigned id_shift = 0;                 ///< key_lookup: how the ID argument relates to the initial ID
     std::vector<ArgumentDomain> domains{}; ///< per argument (shorter: the rest accept anything)
-    /// With the null algorithm (argument 0 equal to 0) the octet lengths of `domains` do not apply.
-    bool null_algorithm_waives_octets = false;
+    /// Kind::mac: the null algorithm, by its index in the enumeration of argument 0, and the result it
+    /// gives whatever the other arguments; with it the octet lengths of `domains` do not apply.
+    struct NullAlgorithm {
+        std::int64_t index = 0;
+        std::vector<std::uint8_t> result;
+    };
+    std::optional<NullAlgorithm> null_algorithm{};
 
     /// Whether every integer argument lies within its domain's range (octet lengths are the crypto's own
     /// check, which says which key or nonce is too short).

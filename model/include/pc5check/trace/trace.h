@@ -6,6 +6,7 @@
 /// spec, so they are checked when the trace is bound to a spec (machine/bind.h).
 
 #include "pc5check/common/error.h"
+#include "pc5check/protocol/protocol.h"
 
 #include <array>
 #include <cstdint>
@@ -42,12 +43,13 @@ struct Position {
     friend bool operator==(const Position&, const Position&) = default;
 };
 
-/// The identifier widths of the contract (docs/trace-format.md section 5): a K_NRP ID has 32 bits
-/// (16 MSBs in the SMC, 16 LSBs in the COMPLETE), a K_NRP-sess ID 16 bits (8 from each UE).
+/// The identifier widths of the contract (docs/trace-format.md section 5), from spec/pc5-protocol.json:
+/// a K_NRP ID of 32 bits (16 MSBs in the SMC, 16 LSBs in the COMPLETE), a K_NRP-sess ID of 16 bits
+/// (8 from each UE). kKNrpIdHalfBits is the width of the LSBs, by which the MSBs are shifted.
 /// Ref: TS 33.536 5.3.3.1.4.2 / TS 24.554 7.2.10.
-using KNrpId = std::uint32_t;
-using KNrpSessId = std::uint16_t;
-inline constexpr unsigned kKNrpIdHalfBits = 16;
+using KNrpId = protocol::KNrpId;
+using KNrpSessId = protocol::KNrpSessId;
+inline constexpr unsigned kKNrpIdHalfBits = protocol::kKNrpIdLsbsBits;
 
 /// PDCP protection of one message as observed.
 struct Sec {
@@ -58,11 +60,11 @@ struct Sec {
         protected_, ///< "sec": {...}
     };
     Kind kind = Kind::not_logged;
-    std::optional<KNrpSessId> ctx;                  ///< K_NRP-sess ID in the PDCP header
-    std::optional<std::uint32_t> count;             ///< 32-bit COUNT
-    std::optional<std::uint8_t> bearer;             ///< 5 bits
-    std::optional<std::uint8_t> direction;          ///< 1 bit
-    std::optional<std::array<std::uint8_t, 4>> mac; ///< MAC-I
+    std::optional<KNrpSessId> ctx;                ///< K_NRP-sess ID in the PDCP header
+    std::optional<protocol::Count> count;         ///< 32-bit COUNT
+    std::optional<protocol::Bearer> bearer;       ///< 5 bits
+    std::optional<protocol::Direction> direction; ///< 1 bit
+    std::optional<protocol::MacI> mac;            ///< MAC-I
     std::optional<bool> ciphered;
     /// Field by field.
     friend bool operator==(const Sec&, const Sec&) = default;
@@ -106,7 +108,7 @@ struct Link {
 
 /// A K_NRP the capture harness logged.
 struct KeyEntry {
-    std::uint32_t k_nrp_id = 0;
+    KNrpId k_nrp_id = 0;
     Bytes k_nrp; ///< 32 octets
 };
 

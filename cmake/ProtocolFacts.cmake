@@ -1,0 +1,230 @@
+# Turns spec/pc5-protocol.json (format pc5-protocol/1), the one declaration of the protocol facts, into
+# C++ constants at configure time: pc5check_protocol_facts(JSON_FILE OUT_DIR) writes
+# OUT_DIR/pc5check/protocol/facts.h (rewritten only when its text changes, so a reconfigure rebuilds
+# nothing that did not change) and makes the JSON file a configure dependency, so editing it reconfigures.
+# A member that is missing or of the wrong type, or a name that refers to nothing, fails configuration
+# with a message naming the file and the member. spec/pc5-protocol.schema.json describes the same
+# structure for other readers; model/include/pc5check/protocol/protocol.h derives types and ranges from
+# the constants. Written with string(JSON) (CMake >= 3.19): the build needs no script interpreter.
+include_guard(GLOBAL)
+
+function(_pc5_facts_fail message)
+    message(FATAL_ERROR "${PC5_FACTS_FILE}: ${message}\n(the format: spec/pc5-protocol.schema.json)")
+endfunction()
+
+# The member at the path ARGN (keys and indices) of the document, which must have JSON type `type`.
+function(_pc5_facts_get out type)
+    string(REPLACE ";" "/" where "/${ARGN}")
+    string(JSON actual ERROR_VARIABLE error TYPE "${PC5_FACTS_JSON}" ${ARGN})
+    if(error)
+        _pc5_facts_fail("missing member ${where}")
+    endif()
+    if(NOT actual STREQUAL type)
+        _pc5_facts_fail("expected ${where} to be of type ${type}, found ${actual}")
+    endif()
+    string(JSON value GET "${PC5_FACTS_JSON}" ${ARGN})
+    set(${out} "${value}" PARENT_SCOPE)
+endfunction()
+
+# An integer in lo..hi at the path ARGN.
+function(_pc5_facts_int out lo hi)
+    _pc5_facts_get(value NUMBER ${ARGN})
+    string(REPLACE ";" "/" where "/${ARGN}")
+    if(NOT value MATCHES "^[0-9]+$" OR value LESS lo OR value GREATER hi)
+        _pc5_facts_fail("expected ${where} to be an integer ${lo}..${hi}, found ${value}")
+    endif()
+    set(${out} "${value}" PARENT_SCOPE)
+endfunction()
+
+# A name (upper case, digits, underscores) at the path ARGN.
+function(_pc5_facts_name out)
+    _pc5_facts_get(value STRING ${ARGN})
+    string(REPLACE ";" "/" where "/${ARGN}")
+    if(NOT value MATCHES "^[A-Z][A-Z0-9_]*$")
+        _pc5_facts_fail("expected ${where} to be a name of capitals, digits and underscores, found \"${value}\"")
+    endif()
+    set(${out} "${value}" PARENT_SCOPE)
+endfunction()
+
+# A non-empty array of distinct names at the path ARGN, as a CMake list.
+function(_pc5_facts_names out)
+    _pc5_facts_get(array ARRAY ${ARGN})
+    string(REPLACE ";" "/" where "/${ARGN}")
+    string(JSON count LENGTH "${PC5_FACTS_JSON}" ${ARGN})
+    if(count EQUAL 0)
+        _pc5_facts_fail("expected ${where} to hold at least one name")
+    endif()
+    math(EXPR last "${count} - 1")
+    set(names "")
+    foreach(i RANGE ${last})
+        _pc5_facts_name(name ${ARGN} ${i})
+        if(name IN_LIST names)
+            _pc5_facts_fail("${where} names ${name} twice")
+        endif()
+        list(APPEND names "${name}")
+    endforeach()
+    set(${out} "${names}" PARENT_SCOPE)
+endfunction()
+
+# The "ref" object next to a fact, checked, as a "Ref:" comment line.
+function(_pc5_facts_ref out)
+    foreach(key doc clause release note)
+        _pc5_facts_get(${key} STRING ${ARGN} ref ${key})
+    endforeach()
+    set(${out} "/// Ref: ${doc} ${clause} (${release})." PARENT_SCOPE)
+endfunction()
+
+# C++ text `{"A", "B"}` / `{true, false}` for a list.
+function(_pc5_facts_strings out)
+    list(TRANSFORM ARGN PREPEND "\"")
+    list(TRANSFORM ARGN APPEND "\"")
+    list(JOIN ARGN ", " text)
+    set(${out} "{${text}}" PARENT_SCOPE)
+endfunction()
+
+# The octet and bit widths: `/// Ref` and constant lines appended to `text`.
+function(_pc5_facts_widths out_text)
+    set(body "${${out_text}}")
+    foreach(entry octets:k_nrp:kKNrpOctets octets:k_nrp_sess:kKNrpSessOctets octets:nonce:kNonceOctets
+                  octets:algorithm_key:kAlgKeyOctets octets:mac_i:kMacOctets bits:count:kCountBits
+                  bits:bearer:kBearerBits bits:direction:kDirectionBits)
+        string(REPLACE ":" ";" parts "${entry}")
+        list(GET parts 0 group)
+        list(GET parts 1 key)
+        list(GET parts 2 constant)
+        _pc5_facts_int(value 1 64 ${group} ${key} value)
+        _pc5_facts_ref(ref ${group} ${key})
+        if(group STREQUAL "octets")
+            string(APPEND body "${ref}\ninline constexpr std::size_t ${constant} = ${value};\n")
+        else()
+            string(APPEND body "${ref}\ninline constexpr unsigned ${constant} = ${value};\n")
+        endif()
+    endforeach()
+    set(${out_text} "${body}" PARENT_SCOPE)
+endfunction()
+
+# An identifier split in two halves carried by two messages (ids/<key>), as constants k<Name>*.
+function(_pc5_facts_id out_text key name messages)
+    _pc5_facts_get(bits NUMBER ids ${key} bits)
+    if(NOT bits MATCHES "^(8|16|32|64)$")
+        _pc5_facts_fail("expected /ids/${key}/bits to be 8, 16, 32 or 64 (the width of an unsigned type), found ${bits}")
+    endif()
+    _pc5_facts_ref(ref ids ${key})
+    set(body "${${out_text}}${ref}\ninline constexpr unsigned k${name}Bits = ${bits};\n")
+    set(sum 0)
+    foreach(half msbs lsbs)
+        _pc5_facts_int(half_bits 1 63 ids ${key} ${half} bits)
+        _pc5_facts_name(carrier ids ${key} ${half} carried_in)
+        if(NOT carrier IN_LIST messages)
+            _pc5_facts_fail("/ids/${key}/${half}/carried_in names ${carrier}, which is not in /messages/names")
+        endif()
+        math(EXPR sum "${sum} + ${half_bits}")
+        string(SUBSTRING "${half}" 0 1 first)
+        string(TOUPPER "${first}" first)
+        string(SUBSTRING "${half}" 1 -1 rest)
+        string(APPEND body "inline constexpr unsigned k${name}${first}${rest}Bits = ${half_bits};\n"
+                            "inline constexpr std::string_view k${name}${first}${rest}CarriedIn = \"${carrier}\";\n")
+    endforeach()
+    if(NOT sum EQUAL bits)
+        _pc5_facts_fail("/ids/${key}: msbs and lsbs have ${sum} bits together, not the ${bits} of the ID")
+    endif()
+    set(${out_text} "${body}" PARENT_SCOPE)
+endfunction()
+
+# An algorithm enumeration (enums/<key>) with its implemented flags and null algorithm.
+function(_pc5_facts_algorithms out_text key null_key implemented)
+    _pc5_facts_names(names enums ${key} names)
+    _pc5_facts_get(label STRING enums ${key} label)
+    _pc5_facts_name(null algorithms ${null_key} name)
+    list(FIND names "${null}" null_index)
+    if(null_index EQUAL -1)
+        _pc5_facts_fail("/algorithms/${null_key}/name is ${null}, which is not in /enums/${key}/names")
+    endif()
+    set(flags "")
+    foreach(name IN LISTS names)
+        if(name IN_LIST implemented)
+            list(APPEND flags true)
+        else()
+            list(APPEND flags false)
+        endif()
+    endforeach()
+    list(JOIN flags ", " flags)
+    list(LENGTH names count)
+    _pc5_facts_strings(spelled ${names})
+    _pc5_facts_ref(ref enums ${key})
+    _pc5_facts_ref(null_ref algorithms ${null_key})
+    string(CONCAT body "${${out_text}}${ref}\ninline constexpr std::string_view k${key}Label = \"${label}\";\n"
+           "inline constexpr std::array<std::string_view, ${count}> k${key}Names${spelled};\n"
+           "/// Whether this program computes each algorithm's crypto (in the order of k${key}Names).\n"
+           "inline constexpr std::array<bool, ${count}> k${key}Implemented{${flags}};\n"
+           "${null_ref}\ninline constexpr std::size_t kNull${key} = ${null_index}; ///< ${null}\n")
+    set(${out_text} "${body}" PARENT_SCOPE)
+endfunction()
+
+# The MAC-I of the null integrity algorithm, `mac_octets` octets of hex digits.
+function(_pc5_facts_null_mac out_text mac_octets)
+    _pc5_facts_get(hex STRING algorithms null_integrity mac_i)
+    string(LENGTH "${hex}" digits)
+    math(EXPR expected "2 * ${mac_octets}")
+    if(NOT hex MATCHES "^[0-9a-f]*$" OR NOT digits EQUAL expected)
+        _pc5_facts_fail("expected /algorithms/null_integrity/mac_i to be ${expected} lower-case hex digits "
+                        "(/octets/mac_i octets), found \"${hex}\"")
+    endif()
+    string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1;" octets "${hex}")
+    list(REMOVE_ITEM octets "")
+    list(JOIN octets ", " octets)
+    string(CONCAT body "${${out_text}}/// The MAC-I of the null integrity algorithm, whatever its input.\n"
+           "inline constexpr std::array<std::uint8_t, ${mac_octets}> kNullNiaMac{${octets}};\n")
+    set(${out_text} "${body}" PARENT_SCOPE)
+endfunction()
+
+function(pc5check_protocol_facts json_file out_dir)
+    set_property(DIRECTORY "${CMAKE_SOURCE_DIR}" APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${json_file}")
+    set(PC5_FACTS_FILE "${json_file}")
+    file(READ "${json_file}" PC5_FACTS_JSON)
+    string(JSON type ERROR_VARIABLE error TYPE "${PC5_FACTS_JSON}")
+    if(error)
+        _pc5_facts_fail("not JSON: ${error}")
+    endif()
+    _pc5_facts_get(format STRING format)
+    if(NOT format STREQUAL "pc5-protocol/1")
+        _pc5_facts_fail("expected /format to be \"pc5-protocol/1\", found \"${format}\"")
+    endif()
+
+    _pc5_facts_names(messages messages names)
+    _pc5_facts_names(policies enums Policy names)
+    _pc5_facts_names(implemented algorithms implemented)
+    _pc5_facts_names(nea enums Nea names)
+    _pc5_facts_names(nia enums Nia names)
+    foreach(name IN LISTS implemented)
+        if(NOT name IN_LIST nea AND NOT name IN_LIST nia)
+            _pc5_facts_fail("/algorithms/implemented names ${name}, which is in neither /enums/Nea nor /enums/Nia")
+        endif()
+    endforeach()
+
+    string(CONCAT text "#pragma once\n/// \\file Generated by cmake/ProtocolFacts.cmake from spec/pc5-protocol.json, the one declaration\n"
+             "/// of these facts: edit that file, not this one (the clause notes are there too).\n\n"
+             "#include <array>\n#include <cstddef>\n#include <cstdint>\n#include <string_view>\n\n"
+             "namespace pc5check::protocol {\n\n")
+    _pc5_facts_widths(text)
+    _pc5_facts_id(text k_nrp_id KNrpId "${messages}")
+    _pc5_facts_id(text k_nrp_sess_id KNrpSessId "${messages}")
+    _pc5_facts_algorithms(text Nea null_ciphering "${implemented}")
+    _pc5_facts_algorithms(text Nia null_integrity "${implemented}")
+    _pc5_facts_int(mac_octets 1 64 octets mac_i value)
+    _pc5_facts_null_mac(text ${mac_octets})
+    list(LENGTH policies count)
+    _pc5_facts_strings(spelled ${policies})
+    _pc5_facts_ref(ref enums Policy)
+    string(APPEND text "${ref}\ninline constexpr std::array<std::string_view, ${count}> kPolicyNames${spelled};\n")
+    list(LENGTH messages count)
+    _pc5_facts_strings(spelled ${messages})
+    _pc5_facts_ref(ref messages)
+    string(APPEND text "${ref}\ninline constexpr std::array<std::string_view, ${count}> kMessageNames${spelled};\n")
+    string(APPEND text "\n} // namespace pc5check::protocol\n")
+
+    set(header "${out_dir}/pc5check/protocol/facts.h")
+    file(WRITE "${header}.new" "${text}")
+    file(COPY_FILE "${header}.new" "${header}" ONLY_IF_DIFFERENT)
+    file(REMOVE "${header}.new")
+endfunction()
