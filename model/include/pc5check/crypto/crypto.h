@@ -82,4 +82,7 @@ struct PdcpInput {
 mac_i(IntegrityAlg alg, std::span<const std::uint8_t> key, const PdcpInput& in,
       std::span<const std::uint8_t> message);
 
+/// The OpenSSL library this binary runs with, e.g. "OpenSSL 3.0.15 3 Sep 2024" (`--version`).
+[[nodiscard]] std::string library_version();
+
 } // namespace pc5check::crypto
