@@ -15,8 +15,9 @@ build_dir=${BUILD_DIR:-$root/build}
 build_type=${BUILD_TYPE:-Release}
 packages=(g++ cmake make pkg-config libz3-dev nlohmann-json3-dev libcli11-dev doctest-dev libssl-dev libexpected-dev)
 
-# Only the test suite needs these (browser test of the HTML report, XML schema validation, JSON Schema).
-test_packages=(python3-jsonschema chromium libxml2-utils graphviz)
+# Only the test suite needs these (browser test of the HTML report, XML schema validation, JSON Schema,
+# rendering the installed manual page).
+test_packages=(python3-jsonschema chromium libxml2-utils graphviz man-db)
 if [ "$job" = test ]; then
     packages+=("${test_packages[@]}")
 fi

@@ -2,10 +2,13 @@
 /// 1 violation, 2 bad input or usage, 3 internal error.
 
 #include "common.h"
+#include "manual.h"
 #include "pc5check/checker/check.h"
 #include "pc5check/checker/gen.h"
 #include "pc5check/checker/report.h"
 #include "pc5check/checker/smt.h"
+#include "pc5check/checker/symbolic.h"
+#include "pc5check/crypto/crypto.h"
 #include "pc5check/spec/diagram.h"
 #include "pc5check/spec/spec.h"
 #include "system_commands.h"
@@ -19,10 +22,6 @@
 #include <iostream>
 #include <memory>
 #include <unistd.h>
-
-#ifndef PC5CHECK_SPEC_DIR
-#define PC5CHECK_SPEC_DIR ""
-#endif
 
 namespace {
 
@@ -125,9 +124,6 @@ std::vector<std::string> default_spec_dirs(const std::vector<std::string>& extra
     const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
     if (!ec) {
         dirs.push_back((exe.parent_path().parent_path() / "share" / "pc5check" / "spec").string());
-    }
-    if (std::string(PC5CHECK_SPEC_DIR).size() != 0) {
-        dirs.emplace_back(PC5CHECK_SPEC_DIR);
     }
     return dirs;
 }
@@ -590,7 +586,9 @@ int run(int argc, char** argv)
                  "(TS 33.536 / TS 24.554; TR 33.847 seed solution)",
                  "pc5check"};
     app.require_subcommand(1);
-    app.set_version_flag("--version", std::string("pc5check ") + PC5CHECK_VERSION);
+    // The one version (project(VERSION) in CMakeLists.txt) and the libraries doing the real work.
+    app.set_version_flag("--version", std::string("pc5check ") + PC5CHECK_VERSION + "\n" +
+                                          smt::solver_version() + "\n" + crypto::library_version());
     app.footer("Exit codes: 0 conforms, 1 violation, 2 bad input or usage, 3 internal error.");
 
     CheckCommand check;
@@ -604,6 +602,8 @@ int run(int argc, char** argv)
 
     cli::SystemCommands system_cmds;
     cli::add_system_commands(app, system_cmds);
+    std::string manual_format;
+    CLI::App* manual_cmd = cli::add_manual_command(app, manual_format);
 
     // CLI11 reads "-1" into an unsigned limit as a huge one: refuse negative limits.
     const CLI::Validator non_negative(
@@ -623,6 +623,12 @@ int run(int argc, char** argv)
     } catch (const CLI::ParseError& e) {
         const int code = app.exit(e);
         return code == 0 ? kExitOk : kExitBadInput;
+    }
+    if (manual_cmd->parsed()) {
+        std::cout << (manual_format == "man"    ? cli::man_page(app, PC5CHECK_VERSION)
+                      : manual_format == "bash" ? cli::bash_completion(app)
+                                                : cli::zsh_completion(app));
+        return kExitOk;
     }
     if (check_cmd->parsed()) {
         return run_check(check);

@@ -706,6 +706,8 @@ Expected<machine::ReplayResult> check_symbolic(const spec::Spec& spec, const tra
     }
 }
 
+std::string solver_version() { return std::string("Z3 ") + Z3_get_full_version(); }
+
 void set_solver_memory_limit(unsigned megabytes)
 {
     z3::set_param("memory_max_size", static_cast<int>(megabytes));

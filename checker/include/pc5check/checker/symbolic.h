@@ -46,6 +46,9 @@ struct SymbolicOptions {
 [[nodiscard]] Expected<machine::ReplayResult>
 check_symbolic(const spec::Spec& spec, const trace::Trace& trace, const SymbolicOptions& options);
 
+/// The Z3 library this binary runs with, e.g. "Z3 4.8.12.0" (`--version`).
+[[nodiscard]] std::string solver_version();
+
 /// Process-wide Z3 memory limit in MiB (0: none); hitting it makes the check inconclusive.
 void set_solver_memory_limit(unsigned megabytes);
 

@@ -86,4 +86,7 @@ struct PdcpInput {
                                                             const PdcpInput& in,
                                                             std::span<const std::uint8_t> message);
 
+/// The OpenSSL library this binary runs with, e.g. "OpenSSL 3.0.15 3 Sep 2024" (`--version`).
+[[nodiscard]] std::string library_version();
+
 } // namespace pc5check::crypto
