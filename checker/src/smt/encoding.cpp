@@ -264,7 +264,7 @@ std::optional<Value> Encoding::decode(const Term& t, const Type& type)
 
 z3::expr Encoding::closed_simplify(const z3::expr& e)
 {
-    const z3::expr s = e.simplify();
+    z3::expr s = e.simplify();
     if (pe_ || s.is_true() || s.is_false() || s.is_numeral() || is_byte_literal(s)) {
         return s; // partial evaluation decided closed values already
     }
