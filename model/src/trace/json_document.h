@@ -35,6 +35,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -89,11 +90,19 @@ class JsonDocument {
         bool negative = false; ///< a number with a minus sign
     };
 
+    /// Takes each element of the root object's `events` array as soon as it is parsed: the document so
+    /// far, the element (its subtree complete on the tape) and its index. The element's nodes leave the
+    /// tape afterwards, so the tape of a long trace holds one event instead of all of them: the `events`
+    /// node keeps its element count but has no elements. An error found later in the text still fails
+    /// the parse, so what the sink took is only good if the parse succeeds.
+    using ElementSink = std::function<void(const JsonDocument& doc, Ref element, std::size_t index)>;
+
     /// Parses `text` as one JSON value placed at `origin`, applying the nesting and number-length
     /// limits. The error has no file, says what was expected, and carries the pointer (duplicate keys)
-    /// and line:column where the text goes wrong.
+    /// and line:column where the text goes wrong; it is the same with or without `events`.
     [[nodiscard]] static ExpectedT<JsonDocument, Error> parse(std::string_view text, const TextOrigin& origin,
-                                                              const Limits& limits);
+                                                              const Limits& limits,
+                                                              const ElementSink* events = nullptr);
 
     [[nodiscard]] const Node& node(Ref r) const { return nodes_[r]; }
     [[nodiscard]] Kind kind(Ref r) const { return nodes_[r].kind; }
