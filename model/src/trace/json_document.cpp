@@ -398,8 +398,10 @@ namespace {
 struct ParseFrame {
     JsonDocument::Ref node = 0;
     bool object = false;
+    bool to_sink = false;       ///< the root's `events`: elements go to the parser's sink
     std::string_view key;       ///< objects: the key of the member being read (decoded)
     std::size_t keys_begin = 0; ///< small objects: where their keys start on the parser's key stack
+    std::uint64_t key_bits = 0; ///< small objects: a bit for each key's signature (key_bit)
     std::unordered_map<std::string_view, std::size_t> key_map; ///< large objects: key, offset
 };
 
@@ -419,6 +421,15 @@ struct SeenKey {
     const auto first = static_cast<unsigned char>(key.front());
     const auto last = static_cast<unsigned char>(key.back());
     return (std::uint64_t{key.size()} << 16U) | (std::uint64_t{first} << 8U) | last;
+}
+
+/// One of 64 bits picked by a key's signature (the top bits of a multiplicative hash): a small object
+/// keeps the bits of its keys, so that a key with a bit not set before cannot be a duplicate.
+[[nodiscard]] std::uint64_t key_bit(std::uint64_t signature)
+{
+    constexpr std::uint64_t kMultiplier = 0x9E3779B97F4A7C15ULL;
+    constexpr unsigned kShift = 58; // keeps 6 bits
+    return std::uint64_t{1} << ((signature * kMultiplier) >> kShift);
 }
 
 /// The parser's working memory, kept per thread between documents (a `.jsonl` file or a streamed
@@ -463,8 +474,9 @@ void JsonDocument::recycle()
 /// which a later syntax or limit error overrides (as when nlohmann parsed first).
 class JsonParser {
   public:
-    JsonParser(std::string_view text, const TextOrigin& origin, const Limits& limits)
-        : text_(text), base_depth_(origin.depth), limits_(limits), doc_(text, origin)
+    JsonParser(std::string_view text, const TextOrigin& origin, const Limits& limits,
+               const JsonDocument::ElementSink* sink)
+        : text_(text), base_depth_(origin.depth), limits_(limits), sink_(sink), doc_(text, origin)
     {
         frames_.swap(t_scratch.frames);
         keys_.swap(t_scratch.keys);
@@ -496,7 +508,9 @@ class JsonParser {
             return tl::make_unexpected(
                 syntax_at(0, 0, "value", "invalid BOM; must be 0xEF 0xBB 0xBF if given", {}));
         }
-        nodes().reserve(text_.size() / 8 + 4);
+        if (sink_ == nullptr) {
+            nodes().reserve(text_.size() / 8 + 4); // with a sink, events do not stay: the tape is small
+        }
         if (!parse()) {
             return tl::make_unexpected(std::move(*error_));
         }
@@ -803,8 +817,11 @@ class JsonParser {
         Frame& f = frames_[depth_++];
         f.node = r;
         f.object = object;
+        f.to_sink = !object && depth_ == 2 && sink_ != nullptr && base_depth_ == 0 && frames_[0].object &&
+                    frames_[0].key == "events";
         f.key = {};
         f.keys_begin = keys_.size();
+        f.key_bits = 0;
         if (!f.key_map.empty()) {
             f.key_map.clear();
         }
@@ -863,11 +880,16 @@ class JsonParser {
     {
         if (f.key_map.empty() && keys_.size() - f.keys_begin < kSmallObject) {
             const std::uint64_t signature = key_signature(key);
-            for (std::size_t i = f.keys_begin; i < keys_.size(); ++i) {
-                if (keys_[i].signature == signature && keys_[i].key == key) {
-                    return keys_[i].offset;
+            const std::uint64_t bit = key_bit(signature);
+            // A key whose bit is not set yet is new: the keys seen are searched only when it is.
+            if ((f.key_bits & bit) != 0) {
+                for (std::size_t i = f.keys_begin; i < keys_.size(); ++i) {
+                    if (keys_[i].signature == signature && keys_[i].key == key) {
+                        return keys_[i].offset;
+                    }
                 }
             }
+            f.key_bits |= bit;
             keys_.push_back(SeenKey{signature, key, at});
             return std::nullopt;
         }
@@ -922,6 +944,19 @@ class JsonParser {
         keys_.resize(f.keys_begin);
     }
 
+    /// Gives the element just read in the sink's array (its last one, complete) to the sink, then takes
+    /// it off the tape.
+    [[gnu::noinline]] void hand_on(const Frame& f)
+    {
+        const JsonDocument::Ref element = f.node + 1;
+        // Every byte up to the cursor has been read: if none was 0x80 or above, memchr finds the lines.
+        // Afterwards byte by byte again, so that an error's position does not depend on the sink.
+        doc_.positions_.set_ascii(!multibyte_);
+        (*sink_)(doc_, element, nodes()[f.node].size - 1);
+        doc_.positions_.set_ascii(false);
+        nodes().resize(element);
+    }
+
     [[nodiscard]] bool parse()
     {
         skip_ws();
@@ -942,10 +977,16 @@ class JsonParser {
                 }
             } else if (c == closer) {
                 ++container.size;
+                if (f.to_sink) {
+                    hand_on(f);
+                }
                 close();
                 continue;
             } else if (c == ',') {
                 ++container.size;
+                if (f.to_sink) {
+                    hand_on(f);
+                }
                 ++pos_;
                 skip_ws();
             } else {
@@ -969,6 +1010,7 @@ class JsonParser {
     std::size_t pos_ = 0;
     std::size_t base_depth_;
     const Limits& limits_;
+    const JsonDocument::ElementSink* sink_; ///< takes the elements of the root's `events`, if set
     JsonDocument doc_;
     std::vector<Frame> frames_; ///< frames_[0, depth_) are open
     std::vector<SeenKey> keys_; ///< keys of the open small objects
@@ -981,9 +1023,9 @@ class JsonParser {
 };
 
 ExpectedT<JsonDocument, Error> JsonDocument::parse(std::string_view text, const TextOrigin& origin,
-                                                   const Limits& limits)
+                                                   const Limits& limits, const ElementSink* events)
 {
-    return JsonParser(text, origin, limits).run();
+    return JsonParser(text, origin, limits, events).run();
 }
 
 // --- reading the tape ---

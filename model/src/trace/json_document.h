@@ -17,17 +17,17 @@
 /// fastest raw scan but reports errors without positions and leaves duplicates, limits and wording to a
 /// second pass as well. The tape needs none of that twice.
 ///
-/// Speed (docs/performance.md, "Back to the old scanner's speed"): against the single-pass scanner it
-/// replaced (d586e3e), in callgrind instructions of `check -q -j 1`, 1.017 on 500 generated traces
-/// (3.6 MB `.jsonl`), 1.025 on one 2,000-event trace as a `.jsonl` line, 0.81 on the same trace as a
-/// streamed `.json` (the reader as first written: 1.27, 1.37, 1.32). In wall time (paired runs, medians):
-/// 101 MB `.jsonl` ~1.02 (0.98-1.06 over five sets), one 200,000-event `.json` 0.79, the corpus 0.98,
-/// one 20,000-event `.jsonl` line 1.11 (its whole tape, 7.4 MB, is built before it is read). What keeps
-/// it there: the tape and the parser's memory are reused per thread (the lines of a `.jsonl` file or
-/// the events of a stream, parsed one after another, allocate no tape), strings are scanned 16 bytes at a
-/// time, the common path is inlined into the parsing loop and the rare one is not, line:column is found with
-/// memchr in ASCII texts, and reader.cpp goes through each object once (Fields) instead of searching members
-/// by key.
+/// Speed (docs/performance.md, "Back to the old scanner's speed" and "Events read as they are parsed"):
+/// against the single-pass scanner it replaced (d586e3e), in callgrind instructions of `check -q -j 1`,
+/// 1.014 on 500 generated traces (3.6 MB `.jsonl`), 1.022 on one 2,000-event trace as a `.jsonl` line,
+/// 0.80 on the same trace as a streamed `.json` (the reader as first written: 1.27, 1.37, 1.32). In wall
+/// time (paired runs, medians): 101 MB `.jsonl` 1.01-1.06, one 200,000-event `.json` 0.84, one
+/// 20,000-event `.jsonl` line 0.91, the corpus 0.96. What keeps it there: the tape and the parser's
+/// memory are reused per thread (the lines of a `.jsonl` file or the events of a stream, parsed one
+/// after another, allocate no tape), a document's events are read as soon as each is parsed and leave
+/// the tape (ElementSink), strings are scanned 16 bytes at a time, the common path is inlined into the
+/// parsing loop and the rare one is not, line:column is found with memchr in ASCII texts, and reader.cpp
+/// goes through each object once (Fields) instead of searching members by key.
 
 #include "pc5check/common/error.h"
 #include "pc5check/common/json_pointer.h"
@@ -35,6 +35,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -89,11 +90,19 @@ class JsonDocument {
         bool negative = false; ///< a number with a minus sign
     };
 
+    /// Takes each element of the root object's `events` array as soon as it is parsed: the document so
+    /// far, the element (its subtree complete on the tape) and its index. The element's nodes leave the
+    /// tape afterwards, so the tape of a long trace holds one event instead of all of them: the `events`
+    /// node keeps its element count but has no elements. An error found later in the text still fails
+    /// the parse, so what the sink took is only good if the parse succeeds.
+    using ElementSink = std::function<void(const JsonDocument& doc, Ref element, std::size_t index)>;
+
     /// Parses `text` as one JSON value placed at `origin`, applying the nesting and number-length
     /// limits. The error has no file, says what was expected, and carries the pointer (duplicate keys)
-    /// and line:column where the text goes wrong.
+    /// and line:column where the text goes wrong; it is the same with or without `events`.
     [[nodiscard]] static ExpectedT<JsonDocument, Error> parse(std::string_view text, const TextOrigin& origin,
-                                                              const Limits& limits);
+                                                              const Limits& limits,
+                                                              const ElementSink* events = nullptr);
 
     [[nodiscard]] const Node& node(Ref r) const { return nodes_[r]; }
     [[nodiscard]] Kind kind(Ref r) const { return nodes_[r].kind; }

@@ -15,7 +15,9 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -330,7 +332,7 @@ template <class Word> [[nodiscard]] Word load(const char* p)
 
 /// Whether `a` and `b` are the same key: keys of up to 16 bytes are compared as two (overlapping)
 /// words, without a call.
-[[nodiscard]] bool same_key(std::string_view a, std::string_view b)
+[[gnu::always_inline]] [[nodiscard]] inline bool same_key(std::string_view a, std::string_view b)
 {
     const std::size_t n = a.size();
     if (n != b.size()) {
@@ -820,8 +822,65 @@ void read_ies(const JsonDocument& doc, Ref ie, Event& event)
     return out;
 }
 
-/// Reads the document whose root is node 0.
-[[nodiscard]] Expected<Trace> read_trace(const Context& ctx, Trace trace)
+/// Reads the events of a document while it is parsed (the parser's ElementSink): each element of
+/// `events` into `events`, until the first one that does not read, whose error is kept for read_trace.
+/// Events read this way come from a tape that holds one event at a time, reused from one to the next.
+class EventReader {
+  public:
+    /// `text` is the document's.
+    EventReader(std::string_view text, const std::string& file, std::vector<Event>& events)
+        : text_size_(text.size()), file_(file), events_(events)
+    {
+    }
+
+    void operator()(const JsonDocument& doc, Ref element, std::size_t index)
+    {
+        if (error_) {
+            return;
+        }
+        if (index <= 1) {
+            reserve(doc.node(element).offset, index);
+        }
+        const Context ctx(doc, file_);
+        Event& event = events_.emplace_back();
+        Expected<void> read = read_event(ctx.in_event(index), element, index, previous_at_, event);
+        if (!read) {
+            error_ = std::move(read).error();
+            return;
+        }
+        previous_at_ = event.at;
+    }
+
+    /// The error of the first event that did not read, if any.
+    [[nodiscard]] std::optional<Error>& error() { return error_; }
+
+  private:
+    /// The parser does not know how many events follow. Once two have started, the number is guessed
+    /// from the bytes of the first, so that `events_` is not moved again and again as it grows. A bad
+    /// guess costs a move or memory reserved but never touched; it is capped at twice the text's size
+    /// in Events, which is what the whole document's tape used to reserve.
+    void reserve(std::size_t offset, std::size_t index)
+    {
+        if (index == 0) {
+            first_offset_ = offset;
+            return;
+        }
+        const std::size_t guess = (text_size_ - first_offset_) / (offset - first_offset_) + 1;
+        events_.reserve(std::min(guess, 2 * text_size_ / sizeof(Event)));
+    }
+
+    std::size_t text_size_;
+    std::size_t first_offset_ = 0; ///< where the first event starts
+    const std::string& file_;
+    std::vector<Event>& events_;
+    double previous_at_ = 0.0;
+    std::optional<Error> error_;
+};
+
+/// Reads the document whose root is node 0. Its events were read while it was parsed (`event_reader`,
+/// into `trace.events`); their error, if any, is reported here, where whole-document reading read them:
+/// after an error of the members read before `events`, before one of those read after it.
+[[nodiscard]] Expected<Trace> read_trace(const Context& ctx, Trace trace, EventReader& event_reader)
 {
     const JsonDocument& doc = ctx.doc();
     constexpr Ref kRoot = 0;
@@ -869,17 +928,8 @@ void read_ies(const JsonDocument& doc, Ref ie, Event& event)
         if (doc.kind(*events) != Kind::array) {
             f.fail(ctx.error(Pointer(f.pointer(), "events"),
                              "expected an array of events for events, found " + ctx.found(*events), *events));
-        } else {
-            trace.events.reserve(doc.node(*events).size);
-            double at = 0.0;
-            doc.for_each_element(*events, [&](std::size_t i, Ref e) {
-                Expected<void> read = read_event(ctx.in_event(i), e, i, at, trace.events.emplace_back());
-                if (!read) {
-                    f.fail(std::move(read).error());
-                }
-                at = trace.events.back().at;
-                return f.ok();
-            });
+        } else if (event_reader.error()) {
+            f.fail(std::move(*event_reader.error()));
         }
     }
     if (const std::optional<Ref> expect = f.get("expect", Presence::optional)) {
@@ -911,15 +961,17 @@ Expected<Trace> parse_trace(std::string_view text, const std::string& file, std:
     }
     detail::TextOrigin origin;
     origin.at = Position{first_line, 1};
-    ExpectedT<JsonDocument, Error> doc = JsonDocument::parse(text, origin, limits);
+    Trace trace;
+    EventReader events(text, file, trace.events);
+    const JsonDocument::ElementSink sink = std::ref(events);
+    ExpectedT<JsonDocument, Error> doc = JsonDocument::parse(text, origin, limits, &sink);
     if (!doc) {
         return error(std::move(doc).error());
     }
     const Context ctx(*doc, file);
-    Trace trace;
     trace.file = file;
     trace.line = doc->position(0).line;
-    return read_trace(ctx, std::move(trace));
+    return read_trace(ctx, std::move(trace), events);
 }
 
 std::optional<Event> detail::parse_event(std::string_view text, const std::string& file, const Position& at,

@@ -539,6 +539,38 @@ TEST_SUITE("trace")
         CHECK(positions.at(long_name).column == text.find(long_name) + long_name.size() + 4);
     }
 
+    TEST_CASE("reader: events are read as they are parsed, errors as if read after the document")
+    {
+        // Non-ASCII text only after the first event: positions before and after it count characters.
+        const std::string line2 = R"( {"from": "target", "msg": "DATA", "ie": {"\u00e9": "\u00e9", "x": ")"
+                                  "\xC3\xA9"
+                                  R"(", "y": 1}},)";
+        const std::string text = std::string(kHead) + std::string(kLink) +
+                                 R"(, "events": [{"from": "initiator", "msg": "DATA"},)" + "\n" + line2 +
+                                 "\n" + R"( {"from": "target", "msg": "DATA", "ie": {"z": 2}}]})";
+        const Trace t = parse_ok(text);
+        REQUIRE(t.events.size() == 3);
+        CHECK(t.events[0].position.column == text.find("{\"from") + 1);
+        CHECK(t.events[1].ie_positions.at("y").line == 2);
+        CHECK(t.events[1].ie_positions.at("y").column == 78); // the two bytes of \xC3\xA9 are one column
+        CHECK(t.events[2].ie_positions.at("z").line == 3);
+        CHECK(t.events[2].ie_positions.at("z").column == 48);
+
+        // `events` written before `link`: an error in the link still comes first (read order).
+        const std::string bad_event = R"({"from": "initiator", "msg": "HELLO"})";
+        const std::string events_first = std::string(kHead) + R"("events": [)" + bad_event +
+                                         R"(], "link": {"k_nrp_id": -1, "k_nrp_sess_id": 2}})";
+        check_error(parse_error(events_first), "/link/k_nrp_id", "found -1");
+        // ... an event error before one in `expect`, which is read after the events.
+        Error e = parse_error(std::string(kHead) + std::string(kLink) + R"(, "events": [)" + bad_event +
+                              R"(], "expect": {"verdict": 1}})");
+        check_error(e, "/events/0/msg", "found \"HELLO\"");
+        // ... and a JSON error or a duplicate key anywhere after it before the event's error.
+        check_error(parse_error(with_events(bad_event) + ","), "", "invalid JSON: syntax error");
+        e = parse_error(with_events(bad_event + R"(, {"from": "target", "from": "target", "msg": "DATA"})"));
+        check_error(e, "/events/1/from", "duplicate key 'from'");
+    }
+
     TEST_CASE("reader: a byte order mark is ignored")
     {
         const Trace t = parse_ok("\xEF\xBB\xBF" + with_events(R"({"from": "initiator", "msg": "DATA"})"));
