@@ -6,15 +6,16 @@
 include(GNUInstallDirs)
 
 set(PC5CHECK_DEB_DOC ${PROJECT_BINARY_DIR}/deb-doc)
-# Debian policy 12.5 / 12.7: a binary package carries its copyright file and a compressed changelog.
+# Debian policy 12.5 / 12.7: a binary package carries its copyright file and a compressed changelog
+# (changelog.gz: the version has no Debian revision, so the package is native).
 file(MAKE_DIRECTORY ${PC5CHECK_DEB_DOC})
 configure_file(${PROJECT_SOURCE_DIR}/packaging/debian/copyright ${PC5CHECK_DEB_DOC}/copyright COPYONLY)
-configure_file(${PROJECT_SOURCE_DIR}/packaging/debian/changelog.in ${PC5CHECK_DEB_DOC}/changelog.Debian @ONLY)
-execute_process(COMMAND gzip -9nf ${PC5CHECK_DEB_DOC}/changelog.Debian RESULT_VARIABLE gzip_rc)
+configure_file(${PROJECT_SOURCE_DIR}/packaging/debian/changelog.in ${PC5CHECK_DEB_DOC}/changelog @ONLY)
+execute_process(COMMAND gzip -9nf ${PC5CHECK_DEB_DOC}/changelog RESULT_VARIABLE gzip_rc)
 if(NOT gzip_rc EQUAL 0)
     message(FATAL_ERROR "packaging: gzip of the Debian changelog failed (${gzip_rc})")
 endif()
-install(FILES ${PC5CHECK_DEB_DOC}/copyright ${PC5CHECK_DEB_DOC}/changelog.Debian.gz
+install(FILES ${PC5CHECK_DEB_DOC}/copyright ${PC5CHECK_DEB_DOC}/changelog.gz
         DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT Unspecified)
 
 set(CPACK_GENERATOR DEB)
