@@ -16,8 +16,9 @@ build_type=${BUILD_TYPE:-Release}
 packages=(g++ cmake make pkg-config libz3-dev nlohmann-json3-dev libcli11-dev doctest-dev libssl-dev libexpected-dev)
 
 # Only the test suite needs these (browser test of the HTML report, XML schema validation, JSON Schema,
-# rendering the installed manual page).
-test_packages=(python3-jsonschema chromium libxml2-utils graphviz man-db)
+# rendering the installed manual page, parsing the zsh completion, building and linting the Debian
+# package).
+test_packages=(python3-jsonschema chromium libxml2-utils graphviz man-db dpkg-dev file lintian zsh)
 if [ "$job" = test ]; then
     packages+=("${test_packages[@]}")
 fi

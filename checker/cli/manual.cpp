@@ -223,7 +223,7 @@ std::string zsh_completion(const CLI::App& app)
         out << "    '" << sub->get_name() << ":" << zsh_text(sub->get_description()) << "'\n";
     }
     out << "  )\n  if (( CURRENT == 2 )); then\n    _describe 'command' commands\n    return\n  fi\n"
-        << "  case ${words[2]} in\n";
+        << "  local cmd=${words[2]}\n  shift words\n  (( CURRENT-- ))\n  case $cmd in\n";
     for (const CLI::App* sub : visible_subcommands(app)) {
         out << "  " << sub->get_name() << ")\n    _arguments -s \\\n";
         for (const CLI::Option* o : visible_options(*sub)) {

@@ -48,4 +48,5 @@ complete_words() {
 }
 [ "$(complete_words pc5check pro)" = "prove" ] || fail "completion of 'pro': $(complete_words pc5check pro)"
 [ "$(complete_words pc5check check --format s)" = "sarif" ] || fail "completion of --format values"
+zsh -n "$prefix/share/zsh/vendor-completions/_pc5check" || fail "the zsh completion does not parse"
 echo "install_test: installed tree checks the corpus, man page and completion fine"
