@@ -24,9 +24,9 @@ set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "conformance checker for PC5 unicast link re-keying traces")
+# The extended description; CPack puts CPACK_PACKAGE_DESCRIPTION_SUMMARY before it as the synopsis.
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-    "conformance checker for PC5 unicast link re-keying traces\n\
-pc5check replays captured 5G sidelink (ProSe / V2X) PC5 re-keying message\n\
+    "pc5check replays captured 5G sidelink (ProSe / V2X) PC5 re-keying message\n\
 traces against an executable reference model of the procedure of\n\
 TS 33.536 / TS 24.554 and of the TR 33.847 seed solution, recomputes keys\n\
 and MAC-Is, and reports which rule broke, at which message, with the 3GPP\n\
