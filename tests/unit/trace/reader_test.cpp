@@ -428,6 +428,12 @@ TEST_SUITE("trace")
         e = parse_error(" \n\t ", 7);
         check_error(e, "", "expected a pc5-trace/1 JSON document, found an empty document");
         CHECK(e.line == 7);
+        // A NUL byte ends nlohmann's input; JSON allows none, so the text after the value is an error
+        // (fuzz finding, tests/data/fuzz-regressions/fuzz_trace_json/nul-after-value.json).
+        e = parse_error(std::string("{}\0x", 4));
+        check_error(e, "", "invalid JSON");
+        check_error(e, "", "expected end of input");
+        CHECK(e.column == 3);
     }
 
     TEST_CASE("reader: numbers beyond double and deep nesting are clean errors")
