@@ -120,13 +120,8 @@ std::string zsh_text(std::string_view text)
 {
     std::string out;
     for (const char c : text) {
-        if (c == '\'' || c == '[' || c == ']' || c == ':' || c == '\\') {
-            out += ' ';
-        } else if (c == '\n') {
-            out += ' ';
-        } else {
-            out += c;
-        }
+        const bool special = c == '\'' || c == '[' || c == ']' || c == ':' || c == '\\' || c == '\n';
+        out += special ? ' ' : c;
     }
     return out;
 }

@@ -20,20 +20,11 @@ for f in share/pc5check/spec/ts33536-r17.json share/pc5check/spec/pc5-trace.sche
     [ -f "$prefix/$f" ] || fail "not installed: $f"
 done
 
-cd /
-"$pc5check" --version | grep -q '^pc5check [0-9]' || fail "--version"
-set +e
-"$pc5check" check "$src/traces" -q --no-color > "$prefix/installed.txt"
-installed=$?
-"$build/checker/pc5check" check "$src/traces" -q --no-color > "$prefix/built.txt"
-built=$?
-set -e
-[ "$installed" = "$built" ] || fail "exit code $installed, the build's binary gives $built"
-cmp -s "$prefix/installed.txt" "$prefix/built.txt" || fail "verdicts differ from the build's binary"
-grep -q ' conform' "$prefix/installed.txt" || fail "no summary: $(cat "$prefix/installed.txt")"
-
-warnings=$(MANWIDTH=80 man --warnings -l "$prefix/share/man/man1/pc5check.1.gz" 2>&1 >/dev/null)
-[ -z "$warnings" ] || fail "man page warnings: $warnings"
+# shellcheck source=installed_tree.sh
+source "$(dirname "$0")/installed_tree.sh"
+(cd / && "$pc5check" --version) | grep -q '^pc5check [0-9]' || fail "--version"
+same_verdicts_as_build "$pc5check" "$build" "$src" "$prefix"
+man_page_renders "$prefix/share/man/man1/pc5check.1.gz"
 MANWIDTH=80 man -l "$prefix/share/man/man1/pc5check.1.gz" 2>/dev/null | grep -q -- '--spec-dir' \
     || fail "man page lacks check's --spec-dir"
 

@@ -25,17 +25,10 @@ for lib in libz3 libssl libc6 libstdc++6; do
 done
 
 dpkg-deb -x "$deb" "$work/root"
-cd /
-set +e
-"$work/root/usr/bin/pc5check" check "$src/traces" -q --no-color >"$work/unpacked.txt"
-unpacked=$?
-"$build/checker/pc5check" check "$src/traces" -q --no-color >"$work/built.txt"
-built=$?
-set -e
-[ "$unpacked" = "$built" ] || fail "exit code $unpacked, the build's binary gives $built"
-cmp -s "$work/unpacked.txt" "$work/built.txt" || fail "verdicts differ from the build's binary"
-warnings=$(MANWIDTH=80 man --warnings -l "$work/root/usr/share/man/man1/pc5check.1.gz" 2>&1 >/dev/null)
-[ -z "$warnings" ] || fail "man page warnings: $warnings"
+# shellcheck source=installed_tree.sh
+source "$(dirname "$0")/installed_tree.sh"
+same_verdicts_as_build "$work/root/usr/bin/pc5check" "$build" "$src" "$work"
+man_page_renders "$work/root/usr/share/man/man1/pc5check.1.gz"
 
 lintian --fail-on error --tag-display-limit 0 "$deb" >"$work/lintian.txt" 2>&1 \
     || fail "lintian: $(cat "$work/lintian.txt")"
