@@ -415,7 +415,9 @@ class PathsCheck {
         Expected<trace::Trace> doc =
             p.raw ? trace::parse_trace(p.raw->text, *p.file, p.raw->line, options_.limits)
                   : Expected<trace::Trace>(tl::make_unexpected(p.raw.error()));
-        p.raw = trace::RawDocument{};
+        if (p.raw) {
+            trace::recycle_document(std::move(*p.raw));
+        }
         const std::string& file = *p.file;
         const std::string label_file = doc ? doc->file : (doc.error().file.empty() ? file : doc.error().file);
         const std::size_t line = doc ? doc->line : (doc.error().line == 0 ? 1 : doc.error().line);
@@ -442,6 +444,7 @@ class PathsCheck {
             program = specs_.program(doc->spec);
         }
         p.result = check_trace(*doc, spec, options_, std::move(program));
+        trace::recycle_trace(std::move(*doc));
     }
 
     [[nodiscard]] bool in_shard(const std::string& file, std::size_t line) const

@@ -250,6 +250,22 @@ void declare_builtins(expr::Scope& scope)
                       true});
 }
 
+/// One function's memo: its results by a hash of their arguments.
+struct detail::MemoTable {
+    struct Entry {
+        std::vector<Value> args;
+        Value result;
+    };
+    std::unordered_multimap<std::size_t, Entry> entries;
+};
+
+void Memos::forget()
+{
+    for (const auto& table : tables_) {
+        table->entries.clear();
+    }
+}
+
 namespace {
 
 /// A hash of the arguments: equal arguments (Value ==) hash alike; only bytes, integers and enum
@@ -276,16 +292,12 @@ std::size_t hash_arguments(const std::vector<Value>& args)
 /// asked for by several rules and transitions at one event, and again at later events. The arguments
 /// are hashed and compared where they are: building a key string from them (a MAC's holds the whole
 /// PDU) cost more than the look-up.
-void memoize(expr::ExternalFunction& f)
+std::shared_ptr<detail::MemoTable> memoize(expr::ExternalFunction& f)
 {
-    struct Entry {
-        std::vector<Value> args;
-        Value result;
-    };
-    auto memo = std::make_shared<std::unordered_multimap<std::size_t, Entry>>();
+    auto memo = std::make_shared<detail::MemoTable>();
     auto inner = f.impl;
     f.impl = [memo, inner](const std::vector<Value>& args) -> Value {
-        auto& cache = *memo;
+        auto& cache = memo->entries;
         const std::size_t h = hash_arguments(args);
         for (auto [it, end] = cache.equal_range(h); it != end; ++it) {
             const auto& stored = it->second.args;
@@ -297,21 +309,34 @@ void memoize(expr::ExternalFunction& f)
             cache.clear(); // bounded memory on long traces
         }
         Value v = inner(args);
-        cache.emplace(h, Entry{args, v});
+        cache.emplace(h, detail::MemoTable::Entry{args, v});
         return v;
     };
+    return memo;
 }
 
 } // namespace
 
 void bind_trace_keys(expr::Scope& scope, const std::vector<trace::KeyEntry>& keys)
 {
-    // Each machine binds its own scope: the memos are per machine, never shared between threads.
+    (void)memoize_computed(scope);
+    bind_keys(scope, keys);
+}
+
+Memos memoize_computed(expr::Scope& scope)
+{
+    // Each machine binds its own scope: the memos are never shared between threads.
+    Memos memos;
     for (auto& [name, f] : scope.functions) {
         if (f.computed_from_arguments()) {
-            memoize(f);
+            memos.tables_.push_back(memoize(f));
         }
     }
+    return memos;
+}
+
+void bind_keys(expr::Scope& scope, const std::vector<trace::KeyEntry>& keys)
+{
     scope.functions.at("k_nrp_of").impl = [keys](const std::vector<Value>& a) -> Value {
         if (a[0].is_absent()) {
             return Value::unknown("K_NRP ID absent");

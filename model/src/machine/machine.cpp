@@ -417,9 +417,31 @@ const Value* Program::param(const std::string& name) const
     return it == params_.end() || it->first != name ? nullptr : &it->second;
 }
 
+namespace {
+
+/// The functions of the last machine of a program that ended on this thread (see Machine::Machine).
+struct SpareFunctions {
+    std::weak_ptr<const Program> program;
+    std::map<std::string, expr::ExternalFunction> functions;
+    Memos memos; ///< those of `functions`
+};
+thread_local SpareFunctions t_spare_functions; // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+
+} // namespace
+
 Machine::Machine(const spec::Spec& spec, const BoundTrace& trace)
     : Machine(std::make_shared<const Program>(spec), trace)
 {
+}
+
+Machine::~Machine()
+{
+    // A moved-from machine has no functions to give back.
+    if (program_ != nullptr && !scope_.functions.empty()) {
+        t_spare_functions.program = program_;
+        t_spare_functions.functions = std::move(scope_.functions);
+        t_spare_functions.memos = std::move(memos_);
+    }
 }
 
 Machine::Machine(std::shared_ptr<const Program> program, const BoundTrace& trace)
@@ -428,9 +450,19 @@ Machine::Machine(std::shared_ptr<const Program> program, const BoundTrace& trace
 {
     PC5CHECK_ASSERT(program_ != nullptr);
     // evaluate() reads only the functions of a scope: copying the variables and defs too would cost
-    // more than a short trace's replay.
-    scope_.functions = spec_->scope.functions;
-    bind_trace_keys(scope_, trace.trace->keys);
+    // more than a short trace's replay. The functions of the program's last machine on this thread are
+    // taken over rather than copied again, their memos emptied and the key look-ups bound to this trace.
+    if (t_spare_functions.program.lock() == program_) {
+        scope_.functions = std::move(t_spare_functions.functions);
+        memos_ = std::move(t_spare_functions.memos);
+        memos_.forget();
+    }
+    t_spare_functions = SpareFunctions{};
+    if (scope_.functions.empty()) {
+        scope_.functions = spec_->scope.functions;
+        memos_ = memoize_computed(scope_);
+    }
+    bind_keys(scope_, trace.trace->keys);
     // Initialisers call the same functions (declare_builtins on both scopes) bound to the same keys:
     // scope_ serves them too, rather than a second copy with its own memos.
     const InitEnv init_env(trace.init, *program_);

@@ -1174,8 +1174,10 @@ nlohmann::json JsonDocument::to_json(Ref r) const
     case Kind::object: {
         json j = json::object();
         auto& members = j.get_ref<json::object_t&>();
+        // Keys are unique (the parser refuses duplicates) and mostly written in order: each is tried
+        // at the end first.
         for_each_member(r, [&](Ref k, Ref v) {
-            members.emplace(string(k), to_json(v));
+            members.emplace_hint(members.end(), string(k), to_json(v));
             return true;
         });
         return j;

@@ -17,17 +17,17 @@
 /// fastest raw scan but reports errors without positions and leaves duplicates, limits and wording to a
 /// second pass as well. The tape needs none of that twice.
 ///
-/// Speed (docs/performance.md, "Back to the old scanner's speed" and "Events read as they are parsed"):
-/// against the single-pass scanner it replaced (d586e3e), in callgrind instructions of `check -q -j 1`,
-/// 1.014 on 500 generated traces (3.6 MB `.jsonl`), 1.022 on one 2,000-event trace as a `.jsonl` line,
-/// 0.80 on the same trace as a streamed `.json` (the reader as first written: 1.27, 1.37, 1.32). In wall
-/// time (paired runs, medians): 101 MB `.jsonl` 1.01-1.06, one 200,000-event `.json` 0.84, one
-/// 20,000-event `.jsonl` line 0.91, the corpus 0.96. What keeps it there: the tape and the parser's
-/// memory are reused per thread (the lines of a `.jsonl` file or the events of a stream, parsed one
-/// after another, allocate no tape), a document's events are read as soon as each is parsed and leave
-/// the tape (ElementSink), strings are scanned 16 bytes at a time, the common path is inlined into the
-/// parsing loop and the rare one is not, line:column is found with memchr in ASCII texts, and reader.cpp
-/// goes through each object once (Fields) instead of searching members by key.
+/// Speed (docs/performance.md, "Back to the old scanner's speed", "Events read as they are parsed" and
+/// "Parity with the old scanner"): against the single-pass scanner it replaced (d586e3e), `check -q -j 1`
+/// wall time, paired runs, medians: a 101 MB `.jsonl` of short traces 0.94, one 20,000-event `.jsonl`
+/// line 0.77, one 200,000-event `.json` 0.78, the corpus 0.87; in callgrind instructions 0.963 on the
+/// 101 MB file and 1.018 on one 2,000-event `.jsonl` line (the reader as first written: 1.27-1.37). What
+/// keeps it there: the tape and the parser's memory are reused per thread (the lines of a `.jsonl` file
+/// or the events of a stream, parsed one after another, allocate no tape; a line's text and a trace's
+/// event storage are given back and reused too), a document's events are read as soon as each is
+/// parsed and leave the tape (ElementSink), strings are scanned 16 bytes at a time, the common path is
+/// inlined into the parsing loop and the rare one is not, line:column is found with memchr in ASCII
+/// texts, and reader.cpp goes through each object once (Fields) instead of searching members by key.
 
 #include "pc5check/common/error.h"
 #include "pc5check/common/json_pointer.h"

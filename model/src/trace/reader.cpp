@@ -679,10 +679,12 @@ template <const auto& Keys> class Fields {
 void read_ies(const JsonDocument& doc, Ref ie, Event& event)
 {
     auto& members = event.ie.get_ref<nlohmann::json::object_t&>(); // an empty object until now
+    // Names are unique (the parser refuses duplicate keys) and mostly written in order (as nlohmann and
+    // Python's sort_keys write them): each is tried at the end of the maps first.
     doc.for_each_member(ie, [&](Ref name, Ref value) {
         std::string key = doc.string(name);
-        event.ie_positions.emplace(key, doc.position(value));
-        members.emplace(std::move(key), doc.to_json(value));
+        event.ie_positions.emplace_hint(event.ie_positions.end(), key, doc.position(value));
+        members.emplace_hint(members.end(), std::move(key), doc.to_json(value));
         return true;
     });
 }
@@ -945,6 +947,28 @@ class EventReader {
 
 } // namespace
 
+namespace {
+
+/// Event storage given back by recycle_trace on this thread, cleared: the next trace parsed here takes
+/// it instead of allocating its own. Short traces read one after another (a `.jsonl` file) then do not
+/// allocate and free a block of a few kB each, which makes the allocator sort its bins of small blocks.
+thread_local std::vector<Event> t_spare_events; // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+
+/// Largest event storage kept for reuse, in events (~1 MB): a long trace's memory goes with it.
+constexpr std::size_t kMaxSpareEvents = 4096;
+
+} // namespace
+
+void recycle_trace(Trace&& done)
+{
+    std::vector<Event> events = std::move(done.events);
+    done.events = std::vector<Event>();
+    if (events.capacity() > t_spare_events.capacity() && events.capacity() <= kMaxSpareEvents) {
+        events.clear();
+        t_spare_events.swap(events);
+    }
+}
+
 Expected<Trace> parse_trace(std::string_view text, const std::string& file, std::size_t first_line,
                             const Limits& limits)
 {
@@ -962,6 +986,7 @@ Expected<Trace> parse_trace(std::string_view text, const std::string& file, std:
     detail::TextOrigin origin;
     origin.at = Position{first_line, 1};
     Trace trace;
+    trace.events.swap(t_spare_events);
     EventReader events(text, file, trace.events);
     const JsonDocument::ElementSink sink = std::ref(events);
     ExpectedT<JsonDocument, Error> doc = JsonDocument::parse(text, origin, limits, &sink);

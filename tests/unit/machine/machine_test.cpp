@@ -483,4 +483,35 @@ TEST_SUITE("machine")
             CHECK(own->state_at_first_violation == shared->state_at_first_violation);
         }
     }
+
+    TEST_CASE("machines of one program on one thread: each is bound to its own trace's keys")
+    {
+        // Machine takes over the functions of the program's previous machine on the thread: the key
+        // look-up must then answer with this trace's K_NRP, never the previous one's.
+        std::string text = kToySpec;
+        const std::string rules = R"("rules": [)";
+        text.replace(text.find(rules), rules.size(),
+                     rules + R"({"id": "KEY", "text": "t", "clauses": [{"doc": "X", "clause": "4"}],
+                     "checks": [{"on": ["REKEYING_REQUEST"], "offender": "initiator",
+                                 "assert": "k_nrp_of(1) == x\"1111111111111111111111111111111111111111111111111111111111111111\"",
+                                 "expected": "the first key", "observed": "another"}]},)");
+        auto spec = pc5check::spec::parse_spec(text, "toy.json");
+        REQUIRE_MESSAGE(spec.has_value(), (spec ? "" : spec.error().to_string()));
+        const auto program = std::make_shared<const pc5check::machine::Program>(*spec);
+        const auto with_key = [](char digit) {
+            auto doc = toy_trace();
+            doc["keys"] = json::array({{{"k_nrp_id", 1}, {"k_nrp", std::string(64, digit)}}});
+            return doc;
+        };
+        for (const char digit : {'1', '2', '1', '2', '2', '1'}) {
+            auto t = pc5check::trace::parse_trace(with_key(digit).dump(), "toy-trace.json");
+            REQUIRE(t.has_value());
+            const auto r = pc5check::machine::replay(program, *t);
+            REQUIRE(r.has_value());
+            INFO("key digit " << std::string(1, digit));
+            const std::vector<std::string> expected =
+                digit == '1' ? std::vector<std::string>{} : std::vector<std::string>{"KEY"};
+            CHECK(r->violated_rules() == expected);
+        }
+    }
 }

@@ -270,4 +270,40 @@ TEST_SUITE("trace")
             CHECK(parsed.size() == (path == jsonl ? 4U : 1U));
         }
     }
+
+    TEST_CASE("files: texts and events given back are reused without leaking into the next document")
+    {
+        // Lines of falling and rising length, one with CR LF: each document read into the memory of a
+        // previous one must be exactly its own line, and each trace parsed into a previous trace's event
+        // storage must hold exactly its own events.
+        const std::string three =
+            R"({"format": "pc5-trace/1", "spec": "s", "link": {"k_nrp_id": 1, "k_nrp_sess_id": 2}, "events": [{"from": "initiator", "msg": "DATA"}, {"from": "target", "msg": "DATA"}, {"from": "initiator", "msg": "RELEASE"}]})";
+        const std::vector<std::string> lines = {three, trace_line("RELEASE"), three, trace_line("DATA"),
+                                                trace_line("DATA")};
+        const TempDir dir;
+        const std::string path = dir.write("many.jsonl", lines[0] + "\n" + lines[1] + "\r\n" + lines[2] +
+                                                             "\n" + lines[3] + "\n" + lines[4] + "\n");
+        std::vector<std::string> texts;
+        std::vector<std::vector<std::string>> messages;
+        REQUIRE(pc5check::trace::for_each_document_in_file(
+            path, [&](pc5check::Expected<pc5check::trace::RawDocument>&& doc) {
+                REQUIRE(doc.has_value());
+                texts.push_back(doc->text);
+                auto trace = pc5check::trace::parse_trace(doc->text, path, doc->line);
+                pc5check::trace::recycle_document(std::move(*doc));
+                CHECK(doc->text.empty());
+                REQUIRE(trace.has_value());
+                std::vector<std::string> msgs;
+                for (const auto& e : trace->events) {
+                    msgs.push_back(e.msg);
+                }
+                messages.push_back(msgs);
+                pc5check::trace::recycle_trace(std::move(*trace));
+                CHECK(trace->events.empty());
+            }));
+        CHECK(texts == lines);
+        const std::vector<std::vector<std::string>> expected = {
+            {"DATA", "DATA", "RELEASE"}, {"RELEASE"}, {"DATA", "DATA", "RELEASE"}, {"DATA"}, {"DATA"}};
+        CHECK(messages == expected);
+    }
 }

@@ -21,6 +21,9 @@
 #include "pc5check/expr/expr.h"
 #include "pc5check/trace/trace.h"
 
+#include <memory>
+#include <vector>
+
 namespace pc5check::machine {
 
 /// Adds the signatures (with implementations that need no trace) to `scope`. Needs the enums Nea
@@ -28,7 +31,30 @@ namespace pc5check::machine {
 void declare_builtins(expr::Scope& scope);
 
 /// Binds the key look-ups of `scope` to the keys a trace logged, and gives the crypto functions of
-/// this scope their own memo (call once per machine).
+/// this scope their own memo (call once per machine): memoize_computed, then bind_keys.
 void bind_trace_keys(expr::Scope& scope, const std::vector<trace::KeyEntry>& keys);
+
+namespace detail {
+struct MemoTable;
+} // namespace detail
+
+/// The memos memoize_computed gave the functions of one scope.
+class Memos {
+  public:
+    /// Empties every memo: a scope kept for the next trace starts that trace with nothing remembered,
+    /// so its memos stay as small (and as fast) as a new scope's would be.
+    void forget();
+
+  private:
+    friend Memos memoize_computed(expr::Scope& scope);
+    std::vector<std::shared_ptr<detail::MemoTable>> tables_;
+};
+
+/// Gives each function of `scope` that computes its value from its arguments alone (a KDF, a MAC) a
+/// memo of its own (call once per scope).
+[[nodiscard]] Memos memoize_computed(expr::Scope& scope);
+
+/// Binds the key look-ups of `scope` to the keys a trace logged (again for each trace).
+void bind_keys(expr::Scope& scope, const std::vector<trace::KeyEntry>& keys);
 
 } // namespace pc5check::machine

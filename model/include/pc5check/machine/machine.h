@@ -5,6 +5,7 @@
 #include "pc5check/common/error.h"
 #include "pc5check/expr/expr.h"
 #include "pc5check/machine/bind.h"
+#include "pc5check/machine/builtins.h"
 #include "pc5check/machine/result.h"
 #include "pc5check/spec/spec.h"
 #include "pc5check/trace/trace.h"
@@ -151,7 +152,8 @@ class Machine {
     Machine& operator=(const Machine&) = delete;
     Machine(Machine&&) = default;
     Machine& operator=(Machine&&) = default;
-    ~Machine() = default;
+    /// Leaves its functions to the next machine of the same program on this thread.
+    ~Machine();
 
     /// Processes one event: evaluates the rules touched by it in the current state, then takes the
     /// sender's send transition, the receiver's receive transition and the link observations.
@@ -230,6 +232,7 @@ class Machine {
     const spec::Spec* spec_;
     const BoundTrace* trace_;
     expr::Scope scope_;              ///< the spec scope's functions, with this trace's keys bound
+    Memos memos_;                    ///< those of scope_'s functions
     std::vector<expr::Value> state_; ///< by Program state index
     /// Per variable of the spec's scope (by Node::slot): its state or parameter value, else nullptr.
     std::vector<const expr::Value*> base_slots_;

@@ -173,6 +173,10 @@ struct Limits {
 [[nodiscard]] Expected<Trace> parse_trace(std::string_view text, const std::string& file,
                                           std::size_t first_line = 1, const Limits& limits = {});
 
+/// Gives a trace's events back once it is checked (it is left without events): the next trace that
+/// parse_trace reads on this thread keeps its events in the same memory instead of allocating.
+void recycle_trace(Trace&& done);
+
 /// All traces of a `.json` file (one document) or `.jsonl` file (one document per non-blank line).
 /// The outer error is for the file as a whole (cannot read, empty, no trace); each inner one is for
 /// one document, so one bad line does not hide the good ones. Applies the file size, nesting and number
@@ -201,6 +205,10 @@ struct RawDocument {
 for_each_document_in_file(const std::string& path,
                           const std::function<void(Expected<RawDocument>&&)>& on_document,
                           const Limits& limits = {});
+
+/// Gives a document's text back once it is parsed (it is left empty): the next `.jsonl` line that
+/// for_each_document_in_file reads on this thread reuses its memory instead of allocating its own.
+void recycle_document(RawDocument&& done);
 
 /// A `.json` trace document read in bounded memory: its header (every top-level member but `events`)
 /// when opened, then its events one at a time, so memory follows the header and the largest event,
