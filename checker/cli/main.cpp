@@ -40,6 +40,7 @@ struct CheckCommand {
     std::vector<std::string> spec_dirs;
     std::vector<std::string> params;
     std::string format = "text";
+    std::string input_format = "json";
     std::string output;
     bool quiet = false;
     bool verbose = false;
@@ -142,6 +143,10 @@ Expected<checker::CheckOptions> check_options(const CheckCommand& cmd)
     options.spec_dirs = default_spec_dirs(cmd.spec_dirs);
     options.jobs = cmd.jobs;
     options.limits = cmd.limits;
+    if (std::count(cmd.paths.begin(), cmd.paths.end(), trace::kStandardInputPath) > 1) {
+        return make_error(ErrorCode::usage, "'-' (standard input) can be read only once; found it twice");
+    }
+    options.stdin_format = cmd.input_format == "jsonl" ? trace::InputFormat::jsonl : trace::InputFormat::json;
     if (cmd.symbolic && cmd.concrete) {
         return make_error(ErrorCode::usage, "--symbolic and --concrete exclude each other");
     }
@@ -467,7 +472,13 @@ CLI::App* add_check_command(CLI::App& app, CheckCommand& check)
 {
     auto* check_cmd = app.add_subcommand(
         "check", "Replay traces (pc5-trace/1) against the spec and report rule violations");
-    check_cmd->add_option("paths", check.paths, "trace files (.json, .jsonl) or directories")->required();
+    check_cmd
+        ->add_option("paths", check.paths, "trace files (.json, .jsonl) or directories; - for standard input")
+        ->required();
+    check_cmd
+        ->add_option("--input-format", check.input_format,
+                     "how standard input (-) is read: json (one trace) or jsonl (one trace per line)")
+        ->check(CLI::IsMember({"json", "jsonl"}));
     check_cmd->add_option("--spec", check.spec_file, "spec file to use instead of each trace's `spec`");
     check_cmd->add_option("--spec-dir", check.spec_dirs,
                           "directory holding <spec id>.json files (repeatable)");
@@ -519,7 +530,8 @@ CLI::App* add_check_command(CLI::App& app, CheckCommand& check)
                           "check only shard I of N (I/N, 0-based): a stable split for CI matrices");
     check_cmd->footer(
         "Examples:\n  pc5check check traces/\n  pc5check check capture.json --format json -o report.json\n"
-        "  pc5check check corpus/ -j 2 --shard 0/4 --format junit -o shard0.xml");
+        "  pc5check check corpus/ -j 2 --shard 0/4 --format junit -o shard0.xml\n"
+        "  exporter --jsonl | pc5check check - --input-format jsonl");
     return check_cmd;
 }
 
