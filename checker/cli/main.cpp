@@ -3,6 +3,7 @@
 
 #include "common.h"
 #include "manual.h"
+#include "monitor_command.h"
 #include "pc5check/checker/check.h"
 #include "pc5check/checker/gen.h"
 #include "pc5check/checker/report.h"
@@ -27,6 +28,7 @@ namespace {
 
 using namespace pc5check;
 
+using cli::default_spec_dirs;
 using cli::fail;
 using cli::kExitBadInput;
 using cli::kExitInternal;
@@ -100,33 +102,6 @@ void add_spec_limit_options(CLI::App& cmd, spec::Limits& limits, bool json_optio
         cmd.add_option("--max-number-chars", limits.max_number_chars,
                        "limit: characters of one JSON number (default 40)");
     }
-}
-
-std::vector<std::string> default_spec_dirs(const std::vector<std::string>& extra)
-{
-    std::vector<std::string> dirs = extra;
-    if (const char* env = std::getenv("PC5CHECK_SPEC_PATH")) {
-        std::string s = env;
-        std::size_t start = 0;
-        while (start <= s.size()) {
-            const std::size_t end = s.find(':', start);
-            const std::string part =
-                s.substr(start, end == std::string::npos ? std::string::npos : end - start);
-            if (!part.empty()) {
-                dirs.push_back(part);
-            }
-            if (end == std::string::npos) {
-                break;
-            }
-            start = end + 1;
-        }
-    }
-    std::error_code ec;
-    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        dirs.push_back((exe.parent_path().parent_path() / "share" / "pc5check" / "spec").string());
-    }
-    return dirs;
 }
 
 /// The check's options from the command line (usage errors for flags that exclude each other).
@@ -611,6 +586,8 @@ int run(int argc, char** argv)
     CLI::App* gen_cmd = add_gen_command(app, gen_opts);
     MergeCommand merge_opts;
     CLI::App* merge_cmd = add_merge_command(app, merge_opts);
+    cli::MonitorCommand monitor_opts;
+    CLI::App* monitor_cmd = cli::add_monitor_command(app, monitor_opts);
 
     cli::SystemCommands system_cmds;
     cli::add_system_commands(app, system_cmds);
@@ -623,7 +600,7 @@ int run(int argc, char** argv)
             return value.starts_with('-') ? "expected a number >= 0, found " + value : std::string();
         },
         "NONNEGATIVE");
-    for (CLI::App* sub : {check_cmd, spec_cmd, gen_cmd}) {
+    for (CLI::App* sub : {check_cmd, spec_cmd, gen_cmd, monitor_cmd}) {
         for (CLI::Option* opt : sub->get_options()) {
             if (opt->get_name().starts_with("--max-")) {
                 opt->check(non_negative);
@@ -644,6 +621,9 @@ int run(int argc, char** argv)
     }
     if (check_cmd->parsed()) {
         return run_check(check);
+    }
+    if (monitor_cmd->parsed()) {
+        return cli::run_monitor(monitor_opts);
     }
     if (spec_cmd->parsed()) {
         return run_spec(spec_opts);
