@@ -12,6 +12,7 @@
 #include "pc5check/crypto/crypto.h"
 #include "pc5check/spec/diagram.h"
 #include "pc5check/spec/spec.h"
+#include "shrink_command.h"
 #include "system_commands.h"
 
 #include <CLI/CLI.hpp>
@@ -588,6 +589,8 @@ int run(int argc, char** argv)
     CLI::App* merge_cmd = add_merge_command(app, merge_opts);
     cli::MonitorCommand monitor_opts;
     CLI::App* monitor_cmd = cli::add_monitor_command(app, monitor_opts);
+    cli::ShrinkCommand shrink_opts;
+    CLI::App* shrink_cmd = cli::add_shrink_command(app, shrink_opts);
 
     cli::SystemCommands system_cmds;
     cli::add_system_commands(app, system_cmds);
@@ -624,6 +627,9 @@ int run(int argc, char** argv)
     }
     if (monitor_cmd->parsed()) {
         return cli::run_monitor(monitor_opts);
+    }
+    if (shrink_cmd->parsed()) {
+        return cli::run_shrink(shrink_opts);
     }
     if (spec_cmd->parsed()) {
         return run_spec(spec_opts);
