@@ -163,6 +163,28 @@ Expected<trace::Trace> make_data_trace(std::size_t events, std::uint64_t seed)
     return t;
 }
 
+namespace {
+
+/// Writes the `events` events of `data`, each as its JSON text (as an element of `events`), the
+/// separator `between` before every one but the first.
+[[nodiscard]] Expected<void> write_events(std::ostream& out, DataEvents& data, std::size_t events,
+                                          std::string_view between)
+{
+    trace::Trace one = data.header();
+    for (std::size_t i = 0; i < events; ++i) {
+        auto ev = data.next(i);
+        if (!ev) {
+            return tl::make_unexpected(ev.error());
+        }
+        one.events.clear();
+        one.events.push_back(std::move(*ev));
+        out << (i == 0 ? "" : between) << trace::to_json(one).at("events").at(0).dump();
+    }
+    return {};
+}
+
+} // namespace
+
 Expected<void> write_data_trace(std::ostream& out, std::size_t events, std::uint64_t seed)
 {
     auto data = DataEvents::start(events, seed);
@@ -177,17 +199,24 @@ Expected<void> write_data_trace(std::ostream& out, std::size_t events, std::uint
         return make_error(ErrorCode::internal, "expected \"events\":[] in the written header");
     }
     out << header.substr(0, cut + kEmpty.size() - 1);
-    trace::Trace one = data->header();
-    for (std::size_t i = 0; i < events; ++i) {
-        auto ev = data->next(i);
-        if (!ev) {
-            return tl::make_unexpected(ev.error());
-        }
-        one.events.clear();
-        one.events.push_back(std::move(*ev));
-        out << (i == 0 ? "" : ",") << trace::to_json(one).at("events").at(0).dump();
+    if (auto written = write_events(out, *data, events, ","); !written) {
+        return written;
     }
     out << header.substr(cut + kEmpty.size() - 1) << '\n';
+    return {};
+}
+
+Expected<void> write_data_stream(std::ostream& out, std::size_t events, std::uint64_t seed)
+{
+    auto data = DataEvents::start(events, seed);
+    if (!data) {
+        return tl::make_unexpected(data.error());
+    }
+    out << to_line(data->header()) << '\n'; // with an empty `events`: the stream's events follow
+    if (auto written = write_events(out, *data, events, "\n"); !written) {
+        return written;
+    }
+    out << '\n';
     return {};
 }
 

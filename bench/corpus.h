@@ -40,6 +40,10 @@ struct Corpus {
 /// trace of a million events would take gigabytes to build first).
 [[nodiscard]] Expected<void> write_data_trace(std::ostream& out, std::size_t events, std::uint64_t seed = 1);
 
+/// The same trace as an event stream (`pc5check monitor`): the header line, then one event per line,
+/// written as they are made, so a stream of any length takes no memory to write.
+[[nodiscard]] Expected<void> write_data_stream(std::ostream& out, std::size_t events, std::uint64_t seed = 1);
+
 /// One-line JSON text of a trace (a `.jsonl` line).
 [[nodiscard]] std::string to_line(const trace::Trace& trace);
 

@@ -2,6 +2,8 @@
 ///   pc5check_rss_probe gen N FILE   writes a conforming trace of N DATA events (bench::write_data_trace)
 ///   pc5check_rss_probe check FILE   checks FILE as `pc5check check` does (checker::check_paths, -j 1)
 ///                                   and prints "events=.. verdict=.. vm_hwm_kib=.."
+///   pc5check_rss_probe stream N     writes the same trace as an event stream to stdout, for
+///                                   `pc5check monitor` (bench/monitor_soak.sh)
 /// Generating and checking in separate processes keeps the generator out of the checker's peak.
 
 #include "corpus.h"
@@ -32,7 +34,7 @@ namespace {
 
 int usage()
 {
-    std::cerr << "usage: pc5check_rss_probe gen N FILE | check FILE\n";
+    std::cerr << "usage: pc5check_rss_probe gen N FILE | check FILE | stream N\n";
     return 2;
 }
 
@@ -71,6 +73,14 @@ int main(int argc, char** argv)
     }
     if (args.size() == 2 && args[0] == "check") {
         return check(args[1]);
+    }
+    if (args.size() == 2 && args[0] == "stream") {
+        std::ios::sync_with_stdio(false);
+        if (auto written = pc5check::bench::write_data_stream(std::cout, std::stoul(args[1])); !written) {
+            std::cerr << "pc5check_rss_probe: " << written.error().to_string() << "\n";
+            return 3;
+        }
+        return std::cout.flush() ? 0 : 3;
     }
     return usage();
 }

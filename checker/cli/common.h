@@ -21,4 +21,8 @@ inline constexpr int kExitInternal = 3;
 /// `--param ID=VALUE` (repeatable). Error: an item without `=` or without an ID (usage).
 [[nodiscard]] Expected<spec::ParameterOverrides> parse_params(const std::vector<std::string>& params);
 
+/// Where `<spec id>.json` files are looked up: `extra` (--spec-dir), then $PC5CHECK_SPEC_PATH, then
+/// share/pc5check/spec beside the binary's directory.
+[[nodiscard]] std::vector<std::string> default_spec_dirs(const std::vector<std::string>& extra);
+
 } // namespace pc5check::cli

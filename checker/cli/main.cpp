@@ -3,6 +3,7 @@
 
 #include "common.h"
 #include "manual.h"
+#include "monitor_command.h"
 #include "pc5check/checker/check.h"
 #include "pc5check/checker/gen.h"
 #include "pc5check/checker/report.h"
@@ -11,6 +12,7 @@
 #include "pc5check/crypto/crypto.h"
 #include "pc5check/spec/diagram.h"
 #include "pc5check/spec/spec.h"
+#include "shrink_command.h"
 #include "system_commands.h"
 
 #include <CLI/CLI.hpp>
@@ -27,6 +29,7 @@ namespace {
 
 using namespace pc5check;
 
+using cli::default_spec_dirs;
 using cli::fail;
 using cli::kExitBadInput;
 using cli::kExitInternal;
@@ -40,6 +43,7 @@ struct CheckCommand {
     std::vector<std::string> spec_dirs;
     std::vector<std::string> params;
     std::string format = "text";
+    std::string input_format = "json";
     std::string output;
     bool quiet = false;
     bool verbose = false;
@@ -101,33 +105,6 @@ void add_spec_limit_options(CLI::App& cmd, spec::Limits& limits, bool json_optio
     }
 }
 
-std::vector<std::string> default_spec_dirs(const std::vector<std::string>& extra)
-{
-    std::vector<std::string> dirs = extra;
-    if (const char* env = std::getenv("PC5CHECK_SPEC_PATH")) {
-        std::string s = env;
-        std::size_t start = 0;
-        while (start <= s.size()) {
-            const std::size_t end = s.find(':', start);
-            const std::string part =
-                s.substr(start, end == std::string::npos ? std::string::npos : end - start);
-            if (!part.empty()) {
-                dirs.push_back(part);
-            }
-            if (end == std::string::npos) {
-                break;
-            }
-            start = end + 1;
-        }
-    }
-    std::error_code ec;
-    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        dirs.push_back((exe.parent_path().parent_path() / "share" / "pc5check" / "spec").string());
-    }
-    return dirs;
-}
-
 /// The check's options from the command line (usage errors for flags that exclude each other).
 Expected<checker::CheckOptions> check_options(const CheckCommand& cmd)
 {
@@ -142,6 +119,10 @@ Expected<checker::CheckOptions> check_options(const CheckCommand& cmd)
     options.spec_dirs = default_spec_dirs(cmd.spec_dirs);
     options.jobs = cmd.jobs;
     options.limits = cmd.limits;
+    if (std::count(cmd.paths.begin(), cmd.paths.end(), trace::kStandardInputPath) > 1) {
+        return make_error(ErrorCode::usage, "'-' (standard input) can be read only once; found it twice");
+    }
+    options.stdin_format = cmd.input_format == "jsonl" ? trace::InputFormat::jsonl : trace::InputFormat::json;
     if (cmd.symbolic && cmd.concrete) {
         return make_error(ErrorCode::usage, "--symbolic and --concrete exclude each other");
     }
@@ -467,7 +448,13 @@ CLI::App* add_check_command(CLI::App& app, CheckCommand& check)
 {
     auto* check_cmd = app.add_subcommand(
         "check", "Replay traces (pc5-trace/1) against the spec and report rule violations");
-    check_cmd->add_option("paths", check.paths, "trace files (.json, .jsonl) or directories")->required();
+    check_cmd
+        ->add_option("paths", check.paths, "trace files (.json, .jsonl) or directories; - for standard input")
+        ->required();
+    check_cmd
+        ->add_option("--input-format", check.input_format,
+                     "how standard input (-) is read: json (one trace) or jsonl (one trace per line)")
+        ->check(CLI::IsMember({"json", "jsonl"}));
     check_cmd->add_option("--spec", check.spec_file, "spec file to use instead of each trace's `spec`");
     check_cmd->add_option("--spec-dir", check.spec_dirs,
                           "directory holding <spec id>.json files (repeatable)");
@@ -519,7 +506,8 @@ CLI::App* add_check_command(CLI::App& app, CheckCommand& check)
                           "check only shard I of N (I/N, 0-based): a stable split for CI matrices");
     check_cmd->footer(
         "Examples:\n  pc5check check traces/\n  pc5check check capture.json --format json -o report.json\n"
-        "  pc5check check corpus/ -j 2 --shard 0/4 --format junit -o shard0.xml");
+        "  pc5check check corpus/ -j 2 --shard 0/4 --format junit -o shard0.xml\n"
+        "  exporter --jsonl | pc5check check - --input-format jsonl");
     return check_cmd;
 }
 
@@ -599,6 +587,10 @@ int run(int argc, char** argv)
     CLI::App* gen_cmd = add_gen_command(app, gen_opts);
     MergeCommand merge_opts;
     CLI::App* merge_cmd = add_merge_command(app, merge_opts);
+    cli::MonitorCommand monitor_opts;
+    CLI::App* monitor_cmd = cli::add_monitor_command(app, monitor_opts);
+    cli::ShrinkCommand shrink_opts;
+    CLI::App* shrink_cmd = cli::add_shrink_command(app, shrink_opts);
 
     cli::SystemCommands system_cmds;
     cli::add_system_commands(app, system_cmds);
@@ -611,7 +603,7 @@ int run(int argc, char** argv)
             return value.starts_with('-') ? "expected a number >= 0, found " + value : std::string();
         },
         "NONNEGATIVE");
-    for (CLI::App* sub : {check_cmd, spec_cmd, gen_cmd}) {
+    for (CLI::App* sub : {check_cmd, spec_cmd, gen_cmd, monitor_cmd}) {
         for (CLI::Option* opt : sub->get_options()) {
             if (opt->get_name().starts_with("--max-")) {
                 opt->check(non_negative);
@@ -632,6 +624,12 @@ int run(int argc, char** argv)
     }
     if (check_cmd->parsed()) {
         return run_check(check);
+    }
+    if (monitor_cmd->parsed()) {
+        return cli::run_monitor(monitor_opts);
+    }
+    if (shrink_cmd->parsed()) {
+        return cli::run_shrink(shrink_opts);
     }
     if (spec_cmd->parsed()) {
         return run_spec(spec_opts);

@@ -382,6 +382,17 @@ class PathsCheck {
     /// a file that cannot be read adds to `errors`.
     void check_file(const std::string& file, std::vector<Error>& errors)
     {
+        if (file == trace::kStandardInputPath) {
+            // No name to go by: the format is the caller's; a pipe cannot be read twice to stream it.
+            auto read = trace::for_each_document_in_stream(
+                stdin, stdin_name_, options_.stdin_format,
+                [&](Expected<trace::RawDocument>&& doc) { take_document(stdin_name_, std::move(doc)); },
+                options_.limits);
+            if (!read) {
+                errors.push_back(read.error());
+            }
+            return;
+        }
         if (std::filesystem::path(file).extension() != ".jsonl" && streams_) {
             if (std::optional<trace::TraceStream> stream = trace::TraceStream::open(file);
                 stream && check_streamed(*stream)) {
@@ -582,6 +593,7 @@ class PathsCheck {
     }
 
     const CheckOptions& options_;
+    const std::string stdin_name_{trace::kStandardInputName}; ///< what standard input is called in results
     SpecCache& specs_;
     std::mutex specs_mutex_; ///< workers share the cache; which worker loads a spec first changes nothing
     const std::function<void(TraceResult&&)>& on_result_;

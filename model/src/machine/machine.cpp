@@ -546,6 +546,75 @@ std::vector<std::pair<std::string, std::string>> Machine::snapshot() const
     return out;
 }
 
+namespace {
+
+/// Whether transition `t` may be taken from control state `state` (an empty `from` is any state).
+bool leaves_from(const spec::Transition& t, const std::string& state)
+{
+    return t.from.empty() || std::find(t.from.begin(), t.from.end(), state) != t.from.end();
+}
+
+/// Whether `t` moves its role out of `state` to another control state.
+bool moves_on(const spec::Transition& t, const std::string& state)
+{
+    return !t.to.empty() && t.to != state && leaves_from(t, state);
+}
+
+} // namespace
+
+std::array<RoleStanding, 2> Machine::standing() const
+{
+    // Every guard is evaluated as if the next message were here with all its fields unknown: a guard
+    // on the state alone decides (initiator.auth_requested), one on the message stays open.
+    const Value unknown = Value::unknown("the next message is not known yet");
+    std::vector<const Value*> slots = base_slots_;
+    for (const std::uint32_t s : program_->absent_slots_) {
+        slots[s] = &absent_;
+    }
+    for (std::size_t s = 0; s < slots.size(); ++s) {
+        if (program_->field_values_index_[s] != expr::kNoSlot || s == program_->enabled_slot_) {
+            slots[s] = &unknown;
+        }
+    }
+    expr::DefCache defs(spec_->scope.defs.size());
+    const EventEnv env(state_, *program_, false, slots, program_->names_, spec_->slots_verified, defs);
+
+    std::array<RoleStanding, 2> out;
+    for (std::size_t r = 0; r < out.size(); ++r) {
+        RoleStanding& role = out[r];
+        role.role = r == 0 ? trace::Role::initiator : trace::Role::target;
+        const std::string name = trace::to_string(role.role);
+        const auto& states = spec_->control_states.at(name);
+        const std::uint32_t index =
+            std::get<expr::EnumValue>(state_[program_->control_states_[r]].data).index;
+        role.state = states.at(index);
+        const auto roles = [&](const spec::Transition& t) { return t.role == name; };
+        role.at_rest = index == 0 || std::none_of(spec_->transitions.begin(), spec_->transitions.end(),
+                                                  [&](const spec::Transition& t) {
+                                                      return roles(t) && moves_on(t, role.state);
+                                                  });
+        if (role.at_rest) {
+            continue;
+        }
+        for (const spec::Transition& t : spec_->transitions) {
+            if (!roles(t) || t.dir != spec::Direction::send || !moves_on(t, role.state) ||
+                leaves_from(t, states.front())) {
+                continue;
+            }
+            const Value guard = condition(*t.guard, env, scope_);
+            if (guard.is_known() && !std::get<bool>(guard.data)) {
+                continue;
+            }
+            for (const std::string& msg : t.on) {
+                if (msg != "*" && std::find(role.next.begin(), role.next.end(), msg) == role.next.end()) {
+                    role.next.push_back(msg);
+                }
+            }
+        }
+    }
+    return out;
+}
+
 void Machine::add_passes(const PassCounts& counts, std::map<std::string, std::size_t>& passes) const
 {
     for (std::size_t r = 0; r < counts.size(); ++r) {
@@ -933,6 +1002,14 @@ Expected<const StepRecord*> Replayer::feed(const trace::Event& event)
     }
     last_ = std::move(rec);
     return &last_;
+}
+
+void Replayer::take_findings(std::vector<Finding>& findings, std::vector<std::string>& assumptions)
+{
+    findings = std::move(result_.findings);
+    result_.findings.clear();
+    assumptions = std::move(result_.assumptions);
+    result_.assumptions.clear();
 }
 
 ReplayResult Replayer::finish() &&

@@ -41,6 +41,29 @@ struct FileCloser {
     void operator()(std::FILE* f) const { (void)std::fclose(f); }
 };
 
+/// The rest of an open stream, in chunks with the limit re-checked: the size may change, and pipes
+/// have none.
+[[nodiscard]] Expected<std::string> read_all(std::FILE* file, const std::string& name,
+                                             std::uint64_t max_bytes)
+{
+    std::string text;
+    std::vector<char> chunk(std::size_t{1} << 16U);
+    while (true) {
+        const std::size_t n = std::fread(chunk.data(), 1, chunk.size(), file);
+        text.append(chunk.data(), n);
+        if (text.size() > max_bytes) {
+            return file_error(ErrorCode::limit, name, size_limit_message("a trace file", max_bytes, 0));
+        }
+        if (n < chunk.size()) {
+            break;
+        }
+    }
+    if (std::ferror(file) != 0) {
+        return file_error(ErrorCode::io, name, "cannot read file: read error");
+    }
+    return text;
+}
+
 [[nodiscard]] Expected<std::string> read_file(const std::string& path, std::uint64_t max_bytes)
 {
     std::error_code ec;
@@ -61,28 +84,7 @@ struct FileCloser {
     if (!file) {
         return file_error(ErrorCode::io, path, "cannot read file: " + std::generic_category().message(errno));
     }
-    // Read in chunks with the limit re-checked: the size may change, and pipes have none.
-    std::string text;
-    std::vector<char> chunk(std::size_t{1} << 16U);
-    while (true) {
-        const std::size_t n = std::fread(chunk.data(), 1, chunk.size(), file.get());
-        text.append(chunk.data(), n);
-        if (text.size() > max_bytes) {
-            return file_error(ErrorCode::limit, path, size_limit_message("a trace file", max_bytes, 0));
-        }
-        if (n < chunk.size()) {
-            break;
-        }
-    }
-    if (std::ferror(file.get()) != 0) {
-        return file_error(ErrorCode::io, path, "cannot read file: read error");
-    }
-    return text;
-}
-
-[[nodiscard]] bool is_trace_file_name(const fs::path& p)
-{
-    return p.extension() == ".json" || p.extension() == ".jsonl";
+    return read_all(file.get(), path, max_bytes);
 }
 
 /// The text of a document given back by recycle_document on this thread, whose next `.jsonl` line is
@@ -92,6 +94,96 @@ thread_local std::string t_spare_text; // NOLINT(cppcoreguidelines-avoid-non-con
 
 /// Largest text kept for reuse (1 MiB): a long line's memory goes with it.
 constexpr std::size_t kMaxSpareText = std::size_t{1} << 20U;
+
+/// A whole text as one document (a `.json` file).
+[[nodiscard]] Expected<void> whole_document(Expected<std::string>&& text, const std::string& name,
+                                            const std::function<void(Expected<RawDocument>&&)>& on_document)
+{
+    if (!text) {
+        return tl::make_unexpected(std::move(text).error());
+    }
+    if (detail::is_blank(*text)) {
+        return file_error(ErrorCode::bad_input, name,
+                          "expected a pc5-trace/1 JSON document, found an empty file");
+    }
+    on_document(RawDocument{std::move(*text), 1});
+    return {};
+}
+
+/// The lines of an open stream as documents (a `.jsonl` file): each is handed on before the next is
+/// read, so memory follows the longest line, not the stream.
+[[nodiscard]] Expected<void> line_documents(std::FILE* file, const std::string& name,
+                                            const std::function<void(Expected<RawDocument>&&)>& on_document,
+                                            const Limits& limits)
+{
+    std::string document;
+    std::vector<char> chunk(std::size_t{1} << 16U);
+    std::size_t line = 1;
+    bool any = false;
+    bool too_long = false;
+    const auto flush = [&]() {
+        std::string_view text = document;
+        if (text.ends_with('\r')) {
+            text.remove_suffix(1);
+        }
+        if (too_long) {
+            Error e;
+            e.code = ErrorCode::limit;
+            e.file = name;
+            e.line = line;
+            e.message = size_limit_message("a .jsonl line", limits.max_file_bytes, 0);
+            on_document(tl::make_unexpected(std::move(e)));
+            any = true;
+        } else if (!detail::is_blank(text)) {
+            // The line's text moves on with it; the next line is read into a text given back, if any.
+            document.resize(text.size());
+            RawDocument raw{std::move(document), line};
+            document = std::exchange(t_spare_text, std::string());
+            on_document(std::move(raw));
+            any = true;
+        }
+        document.clear();
+        too_long = false;
+        ++line;
+    };
+    while (true) {
+        const std::size_t n = std::fread(chunk.data(), 1, chunk.size(), file);
+        std::string_view data(chunk.data(), n);
+        while (!data.empty()) {
+            const std::size_t end = data.find('\n');
+            const std::string_view part = data.substr(0, end);
+            if (document.size() + part.size() > limits.max_file_bytes) {
+                too_long = true;
+                document.clear();
+                document.shrink_to_fit();
+            } else if (!too_long) {
+                document.append(part);
+            }
+            if (end == std::string_view::npos) {
+                break;
+            }
+            flush();
+            data.remove_prefix(end + 1);
+        }
+        if (n < chunk.size()) {
+            break;
+        }
+    }
+    if (std::ferror(file) != 0) {
+        return file_error(ErrorCode::io, name, "cannot read file: read error");
+    }
+    flush();
+    if (!any) {
+        return file_error(ErrorCode::bad_input, name,
+                          "expected a pc5-trace/1 JSON document, found an empty file");
+    }
+    return {};
+}
+
+[[nodiscard]] bool is_trace_file_name(const fs::path& p)
+{
+    return p.extension() == ".json" || p.extension() == ".jsonl";
+}
 
 } // namespace
 
@@ -127,16 +219,7 @@ Expected<void> for_each_document_in_file(const std::string& path,
                                          const Limits& limits)
 {
     if (fs::path(path).extension() != ".jsonl") {
-        Expected<std::string> text = read_file(path, limits.max_file_bytes);
-        if (!text) {
-            return tl::make_unexpected(std::move(text).error());
-        }
-        if (detail::is_blank(*text)) {
-            return file_error(ErrorCode::bad_input, path,
-                              "expected a pc5-trace/1 JSON document, found an empty file");
-        }
-        on_document(RawDocument{std::move(*text), 1});
-        return {};
+        return whole_document(read_file(path, limits.max_file_bytes), path, on_document);
     }
     std::error_code ec;
     if (fs::is_directory(path, ec)) {
@@ -146,69 +229,17 @@ Expected<void> for_each_document_in_file(const std::string& path,
     if (!file) {
         return file_error(ErrorCode::io, path, "cannot read file: " + std::generic_category().message(errno));
     }
-    // One line at a time: the document is parsed and handed on before the next line is read.
-    std::string document;
-    std::vector<char> chunk(std::size_t{1} << 16U);
-    std::size_t line = 1;
-    bool any = false;
-    bool too_long = false;
-    const auto flush = [&]() {
-        std::string_view text = document;
-        if (text.ends_with('\r')) {
-            text.remove_suffix(1);
-        }
-        if (too_long) {
-            Error e;
-            e.code = ErrorCode::limit;
-            e.file = path;
-            e.line = line;
-            e.message = size_limit_message("a .jsonl line", limits.max_file_bytes, 0);
-            on_document(tl::make_unexpected(std::move(e)));
-            any = true;
-        } else if (!detail::is_blank(text)) {
-            // The line's text moves on with it; the next line is read into a text given back, if any.
-            document.resize(text.size());
-            RawDocument raw{std::move(document), line};
-            document = std::exchange(t_spare_text, std::string());
-            on_document(std::move(raw));
-            any = true;
-        }
-        document.clear();
-        too_long = false;
-        ++line;
-    };
-    while (true) {
-        const std::size_t n = std::fread(chunk.data(), 1, chunk.size(), file.get());
-        std::string_view data(chunk.data(), n);
-        while (!data.empty()) {
-            const std::size_t end = data.find('\n');
-            const std::string_view part = data.substr(0, end);
-            if (document.size() + part.size() > limits.max_file_bytes) {
-                too_long = true;
-                document.clear();
-                document.shrink_to_fit();
-            } else if (!too_long) {
-                document.append(part);
-            }
-            if (end == std::string_view::npos) {
-                break;
-            }
-            flush();
-            data.remove_prefix(end + 1);
-        }
-        if (n < chunk.size()) {
-            break;
-        }
+    return line_documents(file.get(), path, on_document, limits);
+}
+
+Expected<void> for_each_document_in_stream(std::FILE* stream, const std::string& name, InputFormat format,
+                                           const std::function<void(Expected<RawDocument>&&)>& on_document,
+                                           const Limits& limits)
+{
+    if (format == InputFormat::json) {
+        return whole_document(read_all(stream, name, limits.max_file_bytes), name, on_document);
     }
-    if (std::ferror(file.get()) != 0) {
-        return file_error(ErrorCode::io, path, "cannot read file: read error");
-    }
-    flush();
-    if (!any) {
-        return file_error(ErrorCode::bad_input, path,
-                          "expected a pc5-trace/1 JSON document, found an empty file");
-    }
-    return {};
+    return line_documents(stream, name, on_document, limits);
 }
 
 Expected<std::vector<Expected<Trace>>> read_trace_file(const std::string& path, const Limits& limits)
@@ -226,6 +257,10 @@ Expected<std::vector<std::string>> collect_trace_files(const std::vector<std::st
 {
     std::vector<std::string> files;
     for (const std::string& path : paths) {
+        if (path == kStandardInputPath) {
+            files.push_back(path); // read by for_each_document_in_stream
+            continue;
+        }
         std::error_code ec;
         const fs::file_status status = fs::status(path, ec);
         if (ec || !fs::exists(status)) {

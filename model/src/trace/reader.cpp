@@ -999,23 +999,35 @@ Expected<Trace> parse_trace(std::string_view text, const std::string& file, std:
     return read_trace(ctx, std::move(trace), events);
 }
 
-std::optional<Event> detail::parse_event(std::string_view text, const std::string& file, const Position& at,
-                                         std::size_t index, double previous_at)
+Expected<Event> detail::read_event_text(std::string_view text, const std::string& file, const Position& at,
+                                        std::size_t index, double previous_at, const Limits& limits)
 {
     // As inside a whole document: two containers (the root object, `events`) are open around it.
     detail::TextOrigin origin;
     origin.at = at;
     origin.depth = 2;
-    const ExpectedT<JsonDocument, Error> doc = JsonDocument::parse(text, origin, Limits{});
+    ExpectedT<JsonDocument, Error> doc = JsonDocument::parse(text, origin, limits);
     if (!doc) {
-        return std::nullopt; // the whole-document reader reports it, with its precedence
+        Error e = std::move(doc).error();
+        e.file = file;
+        return tl::make_unexpected(std::move(e));
     }
     const Context ctx(*doc, file);
     Event event;
-    if (!read_event(ctx.in_event(index), 0, index, previous_at, event)) {
-        return std::nullopt;
+    if (auto read = read_event(ctx.in_event(index), 0, index, previous_at, event); !read) {
+        return tl::make_unexpected(std::move(read).error());
     }
     return event;
+}
+
+std::optional<Event> detail::parse_event(std::string_view text, const std::string& file, const Position& at,
+                                         std::size_t index, double previous_at)
+{
+    Expected<Event> event = read_event_text(text, file, at, index, previous_at, Limits{});
+    if (!event) {
+        return std::nullopt; // the whole-document reader reports it, with its precedence
+    }
+    return std::move(*event);
 }
 
 } // namespace pc5check::trace

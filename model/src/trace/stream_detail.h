@@ -22,4 +22,10 @@ inline constexpr std::uintmax_t kMaxFileSize = std::uintmax_t{1} << 30U;
 [[nodiscard]] std::optional<Event> parse_event(std::string_view text, const std::string& file,
                                                const Position& at, std::size_t index, double previous_at);
 
+/// parse_event with its error: what an event stream (`monitor`, one event per line) reports for a bad
+/// line, under the caller's nesting and number limits.
+[[nodiscard]] Expected<Event> read_event_text(std::string_view text, const std::string& file,
+                                              const Position& at, std::size_t index, double previous_at,
+                                              const Limits& limits);
+
 } // namespace pc5check::trace::detail

@@ -70,6 +70,8 @@ struct CheckOptions {
     /// --attacker-steps: honour a trace's top-level `attacker_steps` (written by prove: messages the
     /// attacker injected or dropped). Off by default: an annotation must not excuse a vendor's trace.
     bool attacker_steps = false;
+    /// How standard input (path `-`) is read: one document, or one per line (--input-format).
+    trace::InputFormat stdin_format = trace::InputFormat::json;
     /// EventSummary kept per trace (TraceResult::events): the first this many events.
     std::size_t max_event_summaries = static_cast<std::size_t>(-1);
 };

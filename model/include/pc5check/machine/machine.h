@@ -183,6 +183,9 @@ class Machine {
     [[nodiscard]] expr::Value value_of(const std::string& name) const;
     /// All state variables rendered, in spec order.
     [[nodiscard]] std::vector<std::pair<std::string, std::string>> snapshot() const;
+    /// Where each role stands (initiator, target) in the current state, read from the spec's control
+    /// states and send transitions; the guards are evaluated with every field of the next message open.
+    [[nodiscard]] std::array<RoleStanding, 2> standing() const;
     /// Adds passes counted by rule index to a name-keyed map (only rules with a pass get an entry).
     void add_passes(const PassCounts& counts, std::map<std::string, std::size_t>& passes) const;
 
@@ -271,6 +274,12 @@ class Replayer {
     [[nodiscard]] Expected<const StepRecord*> feed(const trace::Event& event);
     /// Events fed so far.
     [[nodiscard]] std::size_t events() const { return next_; }
+    /// Moves the findings and assumptions of the events fed so far out of the result: a caller that
+    /// reports them as they come (`monitor`) keeps memory bounded by the state, not the stream. The
+    /// verdict still counts them.
+    void take_findings(std::vector<Finding>& findings, std::vector<std::string>& assumptions);
+    /// Where each role stands after the events fed so far (Machine::standing).
+    [[nodiscard]] std::array<RoleStanding, 2> standing() const { return machine_.standing(); }
     /// The result; the verdict counts the events fed so far.
     [[nodiscard]] ReplayResult finish() &&;
 

@@ -65,6 +65,20 @@ struct Conflict {
     friend bool operator==(const Conflict&, const Conflict&) = default;
 };
 
+/// Where one role's state machine stands after the events replayed so far (Machine::standing): what
+/// `monitor` says about a stream that ends in the middle of a procedure.
+struct RoleStanding {
+    trace::Role role = trace::Role::initiator;
+    std::string state;   ///< its control state
+    bool at_rest = true; ///< the control state it starts in, or one no transition leaves (RELEASED)
+    /// The messages it may send next that take it to another control state and that it could not send
+    /// at rest (so not DATA or RELEASE), in spec order; a guard that is false in the current state
+    /// whatever the message carries rules its transition out. Non-empty: this UE owes the next message.
+    std::vector<std::string> next;
+    /// Field by field.
+    friend bool operator==(const RoleStanding&, const RoleStanding&) = default;
+};
+
 /// How a trace was checked.
 enum class Mode : std::uint8_t { concrete, symbolic };
 

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <memory>
@@ -210,6 +211,22 @@ for_each_document_in_file(const std::string& path,
 /// for_each_document_in_file reads on this thread reuses its memory instead of allocating its own.
 void recycle_document(RawDocument&& done);
 
+/// How a trace input without a file name to go by (standard input) is read: one document, or one
+/// document per line as a `.jsonl` file.
+enum class InputFormat : std::uint8_t { json, jsonl };
+
+/// The path that names standard input on the command line, and the name standard input goes by in
+/// messages and reports.
+inline constexpr std::string_view kStandardInputPath = "-";
+inline constexpr std::string_view kStandardInputName = "<stdin>";
+
+/// for_each_document_in_file for an open stream (standard input, a pipe): `name` labels errors and
+/// documents, `format` says how to read it (a `.json` file or a `.jsonl` file).
+[[nodiscard]] Expected<void>
+for_each_document_in_stream(std::FILE* stream, const std::string& name, InputFormat format,
+                            const std::function<void(Expected<RawDocument>&&)>& on_document,
+                            const Limits& limits = {});
+
 /// A `.json` trace document read in bounded memory: its header (every top-level member but `events`)
 /// when opened, then its events one at a time, so memory follows the header and the largest event,
 /// not the file (the file is read twice: `events` may come before `link` and `keys`). Only a valid
@@ -248,9 +265,9 @@ class TraceStream {
     Trace header_;
 };
 
-/// The trace files named by `paths`, in order: a file is taken as given; a directory is walked
-/// recursively for `*.json` and `*.jsonl` files, in sorted (deterministic) order. Errors: a path that
-/// does not exist or cannot be read (io), a directory without trace files (bad_input).
+/// The trace files named by `paths`, in order: a file (and `-`, standard input) is taken as given; a
+/// directory is walked recursively for `*.json` and `*.jsonl` files, in sorted (deterministic) order. Errors:
+/// a path that does not exist or cannot be read (io), a directory without trace files (bad_input).
 [[nodiscard]] Expected<std::vector<std::string>> collect_trace_files(const std::vector<std::string>& paths);
 
 /// Checks a parsed trace against the event, IE and hex limits: check_event_count, then

@@ -1,0 +1,264 @@
+#!/usr/bin/python3
+"""`pc5check monitor` and `-` for standard input (docs/cli.md, docs/lab.md).
+
+monitor_test.py MODE PC5CHECK SOURCE_DIR WORK_DIR
+
+- corpus: every corpus trace (traces/*/, each .jsonl line one trace) replayed at full speed by the lab
+  script (docs/examples/lab_replay.py) through a pipe into `monitor -` gives check's verdict and rule IDs,
+  and every violation and warning at the event where check reports it. `check` decides a trace that
+  leaves values open symbolically, which needs the whole trace: those are compared with
+  `check --concrete`, the replay the monitor runs. A conforming trace that ends in the middle of a
+  re-keying is `inconclusive` for the monitor, naming the UE that owes the next message.
+- fifo: half a violating trace written into a FIFO gives its finding before the rest is written.
+- signal: SIGINT (and SIGTERM) mid-stream end the run with exit 1, the findings so far and the verdict
+  `inconclusive`, while the writer keeps the stream open.
+- bad-lines: bad lines are reported with their line number and the stream goes on; --stop-on-error stops.
+- stdin: `-` reads standard input for check and monitor, .json and .jsonl alike.
+"""
+import concurrent.futures
+import importlib.util
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+
+mode, pc5check, source, work = sys.argv[1:5]
+replay_script = os.path.join(source, "docs/examples/lab_replay.py")
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL", what)
+
+
+def corpus_traces():
+    """(label, file, line, trace) of every corpus trace."""
+    out = []
+    for root, _, files in sorted(os.walk(os.path.join(source, "traces"))):
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            if name.endswith(".json"):
+                out.append((os.path.relpath(path, source), path, 1, json.load(open(path, encoding="utf-8"))))
+            elif name.endswith(".jsonl"):
+                for number, text in enumerate(open(path, encoding="utf-8"), start=1):
+                    if text.strip():
+                        out.append((f"{os.path.relpath(path, source)}:{number}", path, number, json.loads(text)))
+    return out
+
+
+def check_report(paths, *options):
+    r = subprocess.run([pc5check, "check", "--format", "json", *options, *paths], capture_output=True,
+                       text=True, check=False)
+    check(r.returncode in (0, 1), f"check {options}: exit {r.returncode}: {r.stderr}")
+    return {(os.path.relpath(t["file"], source) if os.path.isabs(t["file"]) else t["file"], t["line"]): t
+            for t in json.loads(r.stdout)["traces"]}
+
+
+def lab_replay():
+    """The lab script (docs/examples/lab_replay.py) as a module: its replay() writes the stream."""
+    spec = importlib.util.spec_from_file_location("lab_replay", replay_script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def monitor_lines(trace):
+    """The JSON lines `monitor -` writes for the lab script's replay of `trace` at full speed through a
+    pipe (in this process: a Python start per trace would take most of the test's time), and its exit code."""
+    proc = subprocess.Popen([pc5check, "monitor", "-", "--format", "json"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    LAB.replay(trace, proc.stdin, 0)
+    proc.stdin.close()
+    out = proc.stdout.read()
+    return [json.loads(l) for l in out.splitlines()], proc.wait()
+
+
+def findings(items):
+    return sorted((f["rule"], f["event"], f["severity"] if "severity" in f else f["type"]) for f in items)
+
+
+def test_corpus():
+    traces = corpus_traces()
+    report = check_report([os.path.join(source, "traces")])
+    symbolic = sorted({f for (label, f, line, _) in traces if report[(os.path.relpath(f, source), line)]["mode"] == "symbolic"})
+    concrete = check_report(symbolic, "--concrete") if symbolic else {}
+    # Two at a time: most of the time is process start-up.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        streamed = list(pool.map(lambda t: monitor_lines(t[3]), traces))
+    open_at_end = compared = 0
+    for (label, path, line, _), (lines, code) in zip(traces, streamed):
+        key = (os.path.relpath(path, source), line)
+        expected = concrete.get(key, report[key])
+        verdict = lines[-1] if lines else {}
+        check(verdict.get("type") == "verdict", f"{label}: the last line is the verdict: {lines[-1:]}")
+        got = findings([l for l in lines if l["type"] in ("violation", "warning")])
+        want = findings([dict(v, severity="warning" if v["severity"] == "warning" else "violation")
+                         for v in expected.get("violations", [])])
+        check(got == want, f"{label}: findings {got}, check: {want}")
+        check(verdict.get("rules") == sorted(expected["rules"]), f"{label}: rules {verdict.get('rules')}, check {expected['rules']}")
+        if expected["verdict"] == "conforms" and verdict.get("open"):
+            open_at_end += 1
+            print(f"{label}: {verdict['note']}")
+            check(verdict["verdict"] == "inconclusive" and ("owes" in verdict["note"] or "neither" in verdict["note"]),
+                  f"{label}: an open re-keying at the end is inconclusive and says who owes: {verdict}")
+        else:
+            check(verdict.get("verdict") == expected["verdict"], f"{label}: verdict {verdict.get('verdict')}, check {expected['verdict']}")
+        check(code == (0 if verdict.get("verdict") == "conforms" else 1), f"{label}: exit {code} for {verdict.get('verdict')}")
+        compared += 1
+    print(f"{compared} corpus traces streamed; {len(symbolic)} file(s) compared with check --concrete; "
+          f"{open_at_end} conforming trace(s) end with a re-keying open")
+    check(compared > 100, f"the corpus has its traces: {compared}")
+
+
+def read_line(proc, timeout):
+    """One line of the monitor's stdout within `timeout` seconds, or None."""
+    ready, _, _ = select.select([proc.stdout], [], [], timeout)
+    return json.loads(proc.stdout.readline()) if ready else None
+
+
+def stream_of(path):
+    trace = json.load(open(path, encoding="utf-8"))
+    header = {k: v for k, v in trace.items() if k != "events"}
+    return [json.dumps(header)] + [json.dumps(e) for e in trace["events"]]
+
+
+def violating_stream():
+    """The lines of a violating corpus trace and the index of its (only) violating event."""
+    path = os.path.join(source, "traces/ts33536-r17/viol-smc-echo-caps.json")
+    report = check_report([path])
+    events = [v["event"] for t in report.values() for v in t["violations"]]
+    return stream_of(path), events[0]
+
+
+def test_fifo():
+    lines, bad_event = violating_stream()
+    fifo = os.path.join(work, "events.fifo")
+    os.makedirs(work, exist_ok=True)
+    if os.path.exists(fifo):
+        os.unlink(fifo)
+    os.mkfifo(fifo)
+    proc = subprocess.Popen([pc5check, "monitor", fifo, "--format", "json"], stdout=subprocess.PIPE, text=True)
+    with open(fifo, "w", encoding="utf-8") as writer:
+        for line in lines[:bad_event + 2]:  # the header, then the events up to the violating one
+            writer.write(line + "\n")
+        writer.flush()
+        first = read_line(proc, 20)
+        check(first is not None and first["type"] == "violation" and first["event"] == bad_event,
+              f"the finding comes while the stream is open: {first}")
+        for line in lines[bad_event + 2:]:
+            writer.write(line + "\n")
+    rest = [json.loads(l) for l in proc.stdout.read().splitlines()]
+    check(proc.wait(20) == 1 and rest and rest[-1]["verdict"] == "violation",
+          f"the whole stream: exit {proc.returncode}, {rest[-1:]}")
+    os.unlink(fifo)
+
+
+def test_signal(signum):
+    lines, bad_event = violating_stream()
+    proc = subprocess.Popen([pc5check, "monitor", "-", "--format", "json"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    for line in lines[:bad_event + 3]:
+        proc.stdin.write(line + "\n")
+    proc.stdin.flush()
+    first = read_line(proc, 20)
+    check(first is not None and first["type"] == "violation", f"finding before the signal: {first}")
+    time.sleep(0.2)  # the monitor now waits for the writer, who stalls with the stream open
+    proc.send_signal(signum)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        check(False, f"signal {signum}: the monitor did not end while its writer stalled")
+    out = proc.stdout.read()
+    proc.stdin.close()
+    verdict = json.loads(out.splitlines()[-1])
+    name = signal.Signals(signum).name
+    check(proc.returncode == 1, f"{name}: exit {proc.returncode}")
+    check(verdict["verdict"] == "inconclusive" and verdict["interrupted"] and name in verdict["note"],
+          f"{name}: inconclusive, interrupted: {verdict}")
+    check(verdict["events"] == bad_event + 2 and verdict["rules"] == [first["rule"]] and verdict["violations"] == 1,
+          f"{name}: the findings so far: {verdict}")
+
+
+def run(args, stdin_text):
+    r = subprocess.run([pc5check, *args], input=stdin_text, capture_output=True, text=True, check=False)
+    return r.returncode, r.stdout, r.stderr
+
+
+def test_bad_lines():
+    lines, bad_event = violating_stream()
+    # Line 3 is not JSON, line 4 has an unknown key; the violating event comes after them.
+    stream = lines[:2] + ['{"at": 1.0, "from": "initiator", "msg": "DATA"', '{"at":1,"from":"initiator","msg":"DATA","colour":1}'] + lines[2:]
+    code, out, err = run(["monitor", "-", "--format", "json"], "\n".join(stream) + "\n")
+    items = [json.loads(l) for l in out.splitlines()]
+    bad = [i for i in items if i["type"] == "bad-line"]
+    check(code == 2, f"bad lines: exit {code}")
+    check([b["line"] for b in bad] == [3, 4], f"bad lines reported by line: {bad}")
+    check("invalid JSON" in bad[0]["error"] and "<stdin>:3:" in bad[0]["error"], f"line 3's message: {bad[:1]}")
+    check(len(bad) > 1 and "/events/2/colour" in bad[1]["error"] and "unknown key 'colour'" in bad[1]["error"],
+          f"line 4's message: {bad[1:2]}")
+    check("<stdin>:3:" in err, f"bad lines also on stderr: {err}")
+    viol = [i for i in items if i["type"] == "violation"]
+    check(viol and viol[0]["event"] == bad_event + 2, f"the stream goes on after bad lines: {viol}")
+    check(items[-1]["verdict"] == "bad-input" and items[-1]["bad_lines"] == 2, f"verdict: {items[-1]}")
+    code, out, _ = run(["monitor", "-", "--format", "json", "--stop-on-error"], "\n".join(stream) + "\n")
+    items = [json.loads(l) for l in out.splitlines()]
+    check(code == 2 and [i["type"] for i in items] == ["bad-line", "verdict"] and items[-1]["events"] == 2,
+          f"--stop-on-error stops at the first bad line: exit {code}, {items}")
+    code, out, err = run(["monitor", "-", "--format", "json"], '{"format": "pc5-trace/1"\n')
+    check(code == 2 and "<stdin>:1:" in err and json.loads(out.splitlines()[-1])["verdict"] == "bad-input",
+          f"a bad header line: exit {code}, {err}")
+    code, out, err = run(["monitor", "-", "--format", "json"], "")
+    check(code == 2 and "found an empty stream" in err, f"an empty stream: exit {code}, {err}")
+
+
+def test_stdin():
+    plain = os.path.join(source, "traces/ts33536-r17/viol-order.json")
+    jsonl = os.path.join(source, "traces/ts33536-r17/ts33536-r17-random-100.jsonl")
+    text = open(plain, encoding="utf-8").read()
+    by_name = check_report([plain])
+    code, out, err = run(["check", "-", "--format", "json"], text)
+    got = json.loads(out)["traces"] if out else []
+    check(code == 1 and len(got) == 1 and got[0]["file"] == "<stdin>", f"check - (.json): exit {code}, {err}")
+    check(got and got[0]["rules"] == list(by_name.values())[0]["rules"], "check - gives the file's rules")
+    code, out, err = run(["check", "-", "--input-format", "jsonl", "--format", "json"], open(jsonl, encoding="utf-8").read())
+    got = json.loads(out)["traces"] if out else []
+    want = check_report([jsonl])
+    check(code == 1 and [(t["line"], t["verdict"], t["rules"]) for t in got]
+          == [(t["line"], t["verdict"], t["rules"]) for t in want.values()], f"check - --input-format jsonl: exit {code}, {err}")
+    code, out, err = run(["check", "-", "-"], text)
+    check(code == 2 and "only once" in err, f"- twice: exit {code}, {err}")
+    code, out, err = run(["monitor", "-", "--input-format", "json", "--format", "json"], text)
+    verdict = json.loads(out.splitlines()[-1]) if out else {}
+    check(code == 1 and verdict.get("rules") == list(by_name.values())[0]["rules"], f"monitor - (.json): exit {code}, {err}")
+    first = open(jsonl, encoding="utf-8").readline()
+    code, out, err = run(["monitor", "-", "--format", "json"], first)
+    verdict = json.loads(out.splitlines()[-1]) if out else {}
+    check(verdict.get("rules") == want[(os.path.relpath(jsonl, source), 1)]["rules"] and code in (0, 1),
+          f"monitor - with a .jsonl line (a whole trace as the header line): exit {code}, {verdict}")
+    code, _, err = run(["check", "-", "--format", "json"], "{}")
+    check(code == 2 and "<stdin>" in err, f"a bad document on stdin names <stdin>: exit {code}, {err}")
+
+
+LAB = lab_replay()
+if mode == "corpus":
+    test_corpus()
+elif mode == "fifo":
+    test_fifo()
+elif mode == "signal":
+    test_signal(signal.SIGINT)
+    test_signal(signal.SIGTERM)
+elif mode == "bad-lines":
+    test_bad_lines()
+elif mode == "stdin":
+    test_stdin()
+else:
+    sys.exit(f"unknown mode {mode}")
+print("FAILED" if failures else "ok", f"({len(failures)} failure(s))")
+sys.exit(1 if failures else 0)
