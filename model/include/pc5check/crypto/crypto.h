@@ -1,7 +1,9 @@
 #pragma once
 /// \file PC5 unicast link cryptography: TS 33.220 KDF, K_NRP-sess and NRPEK/NRPIK derivation
-/// (TS 33.536 Annex A), 128-NIA2 / 128-NEA2 (TS 33.401 Annex B), NIA0 / NEA0 (TS 33.501 Annex D).
-/// All on OpenSSL libcrypto (EVP_MAC / EVP_CIPHER); no other module includes OpenSSL.
+/// (TS 33.536 Annex A), the 128-bit algorithms 128-NEA1/NIA1 (SNOW 3G), 128-NEA2/NIA2 (AES) and
+/// 128-NEA3/NIA3 (ZUC) (TS 33.401 Annex B, TS 33.501 Annex D), NIA0 / NEA0 (TS 33.501 Annex D).
+/// The KDF and AES are OpenSSL libcrypto's (EVP_MAC / EVP_CIPHER; no other module includes OpenSSL);
+/// SNOW 3G and ZUC are implemented in model/src/crypto (snow3g.h says why no library is used).
 
 #include "pc5check/common/error.h"
 #include "pc5check/protocol/protocol.h"
@@ -76,6 +78,23 @@ struct PdcpInput {
 /// 128-NEA2 (AES-128-CTR, initial counter block COUNT||BEARER||DIRECTION||0^26||0^64).
 /// Output has ceil(length_bits/8) octets, bits past length_bits zeroed.
 [[nodiscard]] Expected<Bytes> nea2(std::span<const std::uint8_t> key, const PdcpInput& in,
+                                   std::span<const std::uint8_t> data, std::size_t length_bits);
+
+/// 128-NIA1 (UIA2 over SNOW 3G with FRESH = BEARER || 0^27; TS 33.401 B.2.2), inputs and errors as
+/// nia2(): any `length_bits` <= 8*message.size(), bits beyond it ignored.
+[[nodiscard]] Expected<protocol::MacI> nia1(std::span<const std::uint8_t> key, const PdcpInput& in,
+                                            std::span<const std::uint8_t> message, std::size_t length_bits);
+
+/// 128-NEA1 (UEA2: SNOW 3G keystream; TS 33.401 B.1.2), output as nea2().
+[[nodiscard]] Expected<Bytes> nea1(std::span<const std::uint8_t> key, const PdcpInput& in,
+                                   std::span<const std::uint8_t> data, std::size_t length_bits);
+
+/// 128-NIA3 (128-EIA3 over ZUC, the 2011 revision; TS 33.401 B.2.4), inputs and errors as nia2().
+[[nodiscard]] Expected<protocol::MacI> nia3(std::span<const std::uint8_t> key, const PdcpInput& in,
+                                            std::span<const std::uint8_t> message, std::size_t length_bits);
+
+/// 128-NEA3 (128-EEA3: ZUC keystream; TS 33.401 B.1.4), output as nea2().
+[[nodiscard]] Expected<Bytes> nea3(std::span<const std::uint8_t> key, const PdcpInput& in,
                                    std::span<const std::uint8_t> data, std::size_t length_bits);
 
 /// MAC-I of a whole-octet PC5 message under `alg`. NIA0 gives 32 zero bits (TS 33.501 Annex D.1;
