@@ -7,7 +7,7 @@
 
 namespace pc5check::crypto {
 
-/// Ref: TS 33.401 B.1.2 (128-EEA1; TS 33.501 D.2.1: 128-NEA1 is identical); UEA2 & UIA2 Document 1
+/// Ref: TS 33.401 B.1.2 (128-EEA1; TS 33.501 D.2.1.2: 128-NEA1 is identical); UEA2 & UIA2 Document 1
 /// 3.4 (IV3 = IV1 = COUNT, IV2 = IV0 = BEARER || DIRECTION || 0^26; k3..k0 = the key, first octets
 /// in k3) and 3.5 (ceil(LENGTH/32) keystream words).
 Expected<Bytes> nea1(std::span<const std::uint8_t> key, const PdcpInput& in,

@@ -10,7 +10,7 @@
 
 namespace pc5check::crypto {
 
-/// Ref: TS 33.401 B.1.4 (128-EEA3; TS 33.501 D.2.3: 128-NEA3 is identical); 128-EEA3 & 128-EIA3
+/// Ref: TS 33.401 B.1.4 (128-EEA3; TS 33.501 D.2.1.4: 128-NEA3 is identical); 128-EEA3 & 128-EIA3
 /// Document 1 (TS 35.221) 3.3 (IV = COUNT || BEARER || DIRECTION || 0^26, twice) and 3.4-3.5
 /// (ceil(LENGTH/32) keystream words).
 Expected<Bytes> nea3(std::span<const std::uint8_t> key, const PdcpInput& in,

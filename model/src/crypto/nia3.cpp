@@ -28,7 +28,7 @@ std::uint32_t keystream_window(const std::vector<std::uint32_t>& z, std::size_t 
 
 } // namespace
 
-/// Ref: TS 33.401 B.2.4 (128-EIA3; TS 33.501 D.3.3: 128-NIA3 is identical); 128-EEA3 & 128-EIA3
+/// Ref: TS 33.401 B.2.4 (128-EIA3; TS 33.501 D.3.1.4: 128-NIA3 is identical); 128-EEA3 & 128-EIA3
 /// Document 1 (TS 35.221) section 4, the version with the 2011 change that takes the last keystream word
 /// from z_{32(L-1)} and L = ceil(LENGTH/32) + 2.
 Expected<protocol::MacI> nia3(std::span<const std::uint8_t> key, const PdcpInput& in,

@@ -1,6 +1,6 @@
 #pragma once
 /// \file Private to the crypto module: the SNOW 3G keystream generator and the UIA2 MAC core that
-/// 128-NEA1 and 128-NIA1 are built on (TS 33.501 D.2.1 / D.3.1: identical to 128-EEA1 / 128-EIA1 of
+/// 128-NEA1 and 128-NIA1 are built on (TS 33.501 D.2.1.2 / D.3.1.2: identical to 128-EEA1 / 128-EIA1 of
 /// TS 33.401 B.1.2 / B.2.2, which are UEA2 / UIA2 with the LTE input mapping).
 ///
 /// Written here from the ETSI/SAGE specifications (UEA2 & UIA2 Document 1 v2.1 and Document 2 v1.1,

@@ -1,6 +1,6 @@
 #pragma once
 /// \file Private to the crypto module: the ZUC keystream generator that 128-NEA3 and 128-NIA3 are
-/// built on (TS 33.501 D.2.3 / D.3.3: identical to 128-EEA3 / 128-EIA3 of TS 33.401 B.1.3 / B.2.3).
+/// built on (TS 33.501 D.2.1.4 / D.3.1.4: identical to 128-EEA3 / 128-EIA3 of TS 33.401 B.1.4 / B.2.4).
 /// Written here from the ETSI/SAGE ZUC specification (128-EEA3 & 128-EIA3 Document 2 v1.6, = TS
 /// 35.222); why no library provides it is in snow3g.h.
 

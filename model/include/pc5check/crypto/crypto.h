@@ -28,14 +28,14 @@ enum class IntegrityAlg : std::uint8_t { nia0 = 0, nia1 = 1, nia2 = 2, nia3 = 3 
 static_assert(protocol::kNeaNames.size() == 4 && protocol::kNiaNames.size() == 4,
               "CipherAlg and IntegrityAlg have one enumerator per name of spec/pc5-protocol.json");
 
-/// Whether mac_i() computes the algorithm's MAC-I (NIA0, NIA2: "implemented" in spec/pc5-protocol.json)
-/// rather than leaving it unverifiable: the solver builds its counterexamples from these, so that each
-/// replays with verified MAC-Is.
+/// Whether mac_i() computes the algorithm's MAC-I ("implemented" in spec/pc5-protocol.json: all four
+/// since issue #18) rather than leaving it unverifiable: the solver builds its counterexamples from
+/// these, so that each replays with verified MAC-Is.
 [[nodiscard]] constexpr bool computes(IntegrityAlg alg)
 {
     return protocol::kNiaImplemented.at(static_cast<std::size_t>(alg));
 }
-/// Whether ciphering under the algorithm is implemented (NEA0, NEA2, as spec/pc5-protocol.json says).
+/// Whether ciphering under the algorithm is implemented (as spec/pc5-protocol.json says: all four).
 [[nodiscard]] constexpr bool computes(CipherAlg alg)
 {
     return protocol::kNeaImplemented.at(static_cast<std::size_t>(alg));
@@ -98,8 +98,9 @@ struct PdcpInput {
                                    std::span<const std::uint8_t> data, std::size_t length_bits);
 
 /// MAC-I of a whole-octet PC5 message under `alg`. NIA0 gives 32 zero bits (TS 33.501 Annex D.1;
-/// protocol::kNullNiaMac); NIA1 / NIA3 are not implemented here: the result is `std::nullopt` (the caller
-/// reports the MAC as unverifiable, never as valid). Errors as for nia2().
+/// protocol::kNullNiaMac); NIA1, NIA2, NIA3 are nia1(), nia2(), nia3() over 8*message.size() bits.
+/// `std::nullopt` stands for an algorithm this program does not compute (none since issue #18; the
+/// caller reports such a MAC as unverifiable, never as valid). Errors as for nia2().
 [[nodiscard]] Expected<std::optional<protocol::MacI>> mac_i(IntegrityAlg alg,
                                                             std::span<const std::uint8_t> key,
                                                             const PdcpInput& in,
