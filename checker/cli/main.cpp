@@ -68,6 +68,7 @@ struct GenCommand {
     std::string mutate;
     std::uint64_t seed = 1;
     std::vector<std::string> scenarios;
+    gen::LinkAlgorithms algorithms; ///< --nea / --nia
     spec::Limits spec_limits;
 };
 
@@ -264,7 +265,7 @@ int run_gen(const GenCommand& cmd)
         // Random traces, one per line of one .jsonl file.
         std::string text;
         for (std::size_t i = 0; i < cmd.count; ++i) {
-            auto t = gen::make_random_trace(loaded->id, cmd.seed + i, cmd.mutate);
+            auto t = gen::make_random_trace(loaded->id, cmd.seed + i, cmd.mutate, cmd.algorithms);
             if (!t) {
                 return fail(t.error());
             }
@@ -290,7 +291,7 @@ int run_gen(const GenCommand& cmd)
         if (!wanted || !mutation_ok) {
             continue;
         }
-        auto t = gen::make_trace(loaded->id, sc.name, cmd.seed);
+        auto t = gen::make_trace(loaded->id, sc.name, cmd.seed, cmd.algorithms);
         if (!t) {
             return fail(t.error());
         }
@@ -548,6 +549,14 @@ CLI::App* add_gen_command(CLI::App& app, GenCommand& gen_opts)
                         "only traces breaking this rule ID ('none': conforming random traces)");
     gen_cmd->add_option("--seed", gen_opts.seed, "seed: the same seed gives byte-identical traces");
     gen_cmd->add_option("--scenario", gen_opts.scenarios, "only these catalogue scenarios (repeatable)");
+    gen_cmd
+        ->add_option("--nea", gen_opts.algorithms.nea,
+                     "ciphering algorithm of the link and its re-keyings: NEA1, NEA2 or NEA3")
+        ->capture_default_str();
+    gen_cmd
+        ->add_option("--nia", gen_opts.algorithms.nia,
+                     "integrity algorithm of the link and its re-keyings: NIA1, NIA2 or NIA3")
+        ->capture_default_str();
     add_spec_limit_options(*gen_cmd, gen_opts.spec_limits, true);
     gen_cmd->footer("Example:\n  pc5check gen spec/ts33536-r17.json -o traces/ts33536-r17\n"
                     "  pc5check gen spec/ts33536-r17.json --count 1000 --seed 7 -o /tmp/load");

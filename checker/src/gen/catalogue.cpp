@@ -510,11 +510,44 @@ std::vector<std::string> mutable_rules(const std::string& spec_id)
     return out;
 }
 
-Expected<trace::Trace> make_trace(const std::string& spec_id, const std::string& scenario, std::uint64_t seed)
+namespace {
+
+/// Error (usage) unless `name` is an algorithm of `family` the crypto computes, other than the null one.
+Expected<void> check_real_algorithm(const protocol::AlgorithmFamily& family, const std::string& name)
+{
+    const auto real = [&family](std::size_t i) { return i != family.null_index && family.implemented[i]; };
+    if (const auto index = protocol::index_of(family.names, name); index && real(*index)) {
+        return {};
+    }
+    std::string list;
+    for (std::size_t i = 0; i < family.names.size(); ++i) {
+        if (real(i)) {
+            list += (list.empty() ? "" : ", ") + std::string(family.names[i]);
+        }
+    }
+    return make_error(ErrorCode::usage, "expected a " + std::string(family.label) + " the crypto computes (" +
+                                            list + "), found '" + name + "'");
+}
+
+} // namespace
+
+Expected<void> check_link_algorithms(const LinkAlgorithms& algs)
+{
+    if (auto nea = check_real_algorithm(protocol::kNea, algs.nea); !nea) {
+        return nea;
+    }
+    return check_real_algorithm(protocol::kNia, algs.nia);
+}
+
+Expected<trace::Trace> make_trace(const std::string& spec_id, const std::string& scenario, std::uint64_t seed,
+                                  const LinkAlgorithms& algs)
 {
     const auto* cat = catalogue_of(spec_id);
     if (cat == nullptr) {
         return unknown_spec(spec_id);
+    }
+    if (auto ok = check_link_algorithms(algs); !ok) {
+        return tl::make_unexpected(ok.error());
     }
     const auto it =
         std::find_if(cat->begin(), cat->end(), [&](const CatalogueEntry& e) { return scenario == e.name; });
@@ -526,18 +559,21 @@ Expected<trace::Trace> make_trace(const std::string& spec_id, const std::string&
         return make_error(ErrorCode::usage,
                           "expected a scenario of " + spec_id + " (" + list + "), found '" + scenario + "'");
     }
-    detail::Sim sim(seed, detail::LinkSetup{spec_id, it->null_algorithms});
+    detail::Sim sim(seed, detail::LinkSetup{spec_id, it->null_algorithms, algs});
     it->build(sim);
     return sim.take(std::string(it->name) + " (seed " + std::to_string(seed) + "): " + it->title,
                     expect_of(it->rule, it->warning, it->also));
 }
 
 Expected<trace::Trace> make_random_trace(const std::string& spec_id, std::uint64_t seed,
-                                         const std::string& mutate_rule)
+                                         const std::string& mutate_rule, const LinkAlgorithms& algs)
 {
     const auto* cat = catalogue_of(spec_id);
     if (cat == nullptr) {
         return unknown_spec(spec_id);
+    }
+    if (auto ok = check_link_algorithms(algs); !ok) {
+        return tl::make_unexpected(ok.error());
     }
     const std::vector<std::string> rules = mutable_rules(spec_id);
     std::string rule = mutate_rule == "none" ? std::string() : mutate_rule;
@@ -557,7 +593,7 @@ Expected<trace::Trace> make_random_trace(const std::string& spec_id, std::uint64
     const bool null_link = rule == "NULL_INTEGRITY_REKEY";
     const Mutation m =
         null_link || rule.empty() ? Mutation::none : detail::mutation_of(rule).value_or(Mutation::none);
-    detail::Sim sim(seed, detail::LinkSetup{spec_id, null_link});
+    detail::Sim sim(seed, detail::LinkSetup{spec_id, null_link, algs});
     std::vector<std::string> parts;
     detail::build_stress(sim, m, parts);
     std::string title = "stress-mixed (seed " + std::to_string(seed) + "): ";

@@ -199,16 +199,13 @@ bool authenticate(Sim& sim, const RekeyPlan& plan, std::size_t old)
 
 SelectedAlgs smc_algorithms(const Sim& sim, Mutation m)
 {
-    const auto pick = [&sim](const protocol::AlgorithmFamily& family) {
-        return std::string(sim.null_algorithms() ? protocol::null_algorithm(family)
-                                                 : protocol::first_real_algorithm(family));
-    };
-    SelectedAlgs algs{pick(protocol::kNea), pick(protocol::kNia)};
+    SelectedAlgs algs{sim.link_algorithm(protocol::kNea, sim.null_algorithms()),
+                      sim.link_algorithm(protocol::kNia, sim.null_algorithms())};
     if (m == Mutation::algs_allowed) {
         // The first ciphering algorithm outside the initiator's capabilities (the null and the real one).
         for (const std::string_view name : protocol::kNeaNames) {
             if (name != protocol::null_algorithm(protocol::kNea) &&
-                name != protocol::first_real_algorithm(protocol::kNea)) {
+                name != sim.link_algorithm(protocol::kNea, false)) {
                 algs.nea = name;
                 break;
             }

@@ -31,12 +31,6 @@ std::uint8_t alg_number(const std::string& name)
     return static_cast<std::uint8_t>(protocol::index_of(protocol::kNiaNames, name).value());
 }
 
-/// The algorithms of a link: the null ones, or the real ones the crypto computes (NEA2, NIA2).
-std::string link_algorithm(const protocol::AlgorithmFamily& family, bool null)
-{
-    return std::string(null ? protocol::null_algorithm(family) : protocol::first_real_algorithm(family));
-}
-
 std::uint8_t direction_of(Role r) { return r == Role::initiator ? kDirectionInitiator : kDirectionTarget; }
 
 } // namespace
@@ -67,6 +61,14 @@ Bytes Rng::bytes(std::size_t n)
 }
 
 Role Rng::role() { return below(2) == 0 ? Role::initiator : Role::target; }
+
+std::string Sim::link_algorithm(const protocol::AlgorithmFamily& family, bool null) const
+{
+    if (null) {
+        return std::string(protocol::null_algorithm(family));
+    }
+    return &family == &protocol::kNea ? setup_.algorithms.nea : setup_.algorithms.nia;
+}
 
 Sim::Sim(std::uint64_t seed, LinkSetup setup) : setup_(std::move(setup)), rng_(seed), alt_(seed ^ kAltSalt)
 {

@@ -4,6 +4,7 @@
 
 #include "pc5check/checker/gen.h"
 #include "pc5check/common/error.h"
+#include "pc5check/protocol/protocol.h"
 #include "pc5check/trace/trace.h"
 
 #include <array>
@@ -59,6 +60,7 @@ struct Context {
 struct LinkSetup {
     std::string spec_id = kNormativeSpecId;
     bool null_algorithms = false; ///< NEA0/NIA0 in force (and NIA0 in the capabilities)
+    LinkAlgorithms algorithms;    ///< the real pair, when null_algorithms is false
 };
 
 /// Per-event protection choices that deviate from the honest default.
@@ -121,6 +123,9 @@ class Sim {
     /// UE security capabilities of the initiator as JSON ({"nea": [...], "nia": [...]}).
     [[nodiscard]] nlohmann::json caps_json() const;
     [[nodiscard]] bool null_algorithms() const { return setup_.null_algorithms; }
+    /// The link's ciphering (`family` kNea) or integrity algorithm: the null one on a null link, else
+    /// the real one of the setup.
+    [[nodiscard]] std::string link_algorithm(const protocol::AlgorithmFamily& family, bool null) const;
     [[nodiscard]] const std::string& spec_id() const { return setup_.spec_id; }
 
     /// Every K_NRP-sess ID used so far on the link (a new one must differ from all of them).

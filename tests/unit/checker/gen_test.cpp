@@ -14,6 +14,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -382,6 +383,50 @@ TEST_SUITE("checker")
             const auto t = gen::make_random_trace(kSpec, seed, "none");
             REQUIRE(t.has_value());
             verify_macs(*t);
+        }
+    }
+
+    TEST_CASE("gen: another algorithm pair protects the link and every SMC, and its MAC-Is recompute")
+    {
+        const std::vector<gen::LinkAlgorithms> pairs{{"NEA1", "NIA1"}, {"NEA3", "NIA3"}, {"NEA2", "NIA3"}};
+        for (const gen::LinkAlgorithms& algs : pairs) {
+            CAPTURE(algs.nea);
+            CAPTURE(algs.nia);
+            for (const auto& s : catalogue(kSpec)) {
+                if (!conforming_flow(s) || s.mutate_rule == "NULL_INTEGRITY_REKEY") {
+                    continue;
+                }
+                const auto t = gen::make_trace(kSpec, s.name, 1, algs);
+                REQUIRE(t.has_value());
+                CHECK(t->link.selected_nea == algs.nea);
+                CHECK(t->link.selected_nia == algs.nia);
+                for (const trace::Event& e : t->events) {
+                    if (e.msg == "SECURITY_MODE_COMMAND") {
+                        CHECK(e.ie.at("selected_algs") == json{{"nea", algs.nea}, {"nia", algs.nia}});
+                    }
+                }
+                verify_macs(*t);
+            }
+            const auto random = gen::make_random_trace(kSpec, 3, "none", algs);
+            REQUIRE(random.has_value());
+            verify_macs(*random);
+        }
+    }
+
+    TEST_CASE("gen: an algorithm pair with a null or unknown algorithm is refused")
+    {
+        const std::vector<std::pair<gen::LinkAlgorithms, std::string>> refused{
+            {{"NEA0", "NIA2"}, "expected a NEA the crypto computes (NEA1, NEA2, NEA3), found 'NEA0'"},
+            {{"NEA2", "NIA0"}, "expected a NIA the crypto computes (NIA1, NIA2, NIA3), found 'NIA0'"},
+            {{"NEA2", "NIA4"}, "expected a NIA the crypto computes (NIA1, NIA2, NIA3), found 'NIA4'"},
+            {{"nea2", "NIA2"}, "expected a NEA the crypto computes (NEA1, NEA2, NEA3), found 'nea2'"},
+        };
+        for (const auto& [algs, message] : refused) {
+            const auto t = gen::make_trace(kSpec, "conform-plain", 1, algs);
+            REQUIRE_FALSE(t.has_value());
+            CHECK(t.error().code == ErrorCode::usage);
+            CHECK(t.error().message == message);
+            CHECK_FALSE(gen::make_random_trace(kSpec, 1, "none", algs).has_value());
         }
     }
 

@@ -32,14 +32,33 @@ TEST_SUITE("crypto")
         }
     }
 
-    TEST_CASE("mac_i with NIA1 or NIA3 is not implemented and gives nullopt rather than a MAC")
+    TEST_CASE("mac_i with 128-NIA1 is nia1 over the whole message")
     {
-        const Bytes key(16, 0x11);
-        for (const IntegrityAlg alg : {IntegrityAlg::nia1, IntegrityAlg::nia3}) {
-            const auto mac = mac_i(alg, key, PdcpInput{7, 2, 0}, hex("0102"));
-            REQUIRE(mac.has_value());
-            CHECK_FALSE(mac->has_value());
-        }
+        // TS 33.401 C.4 128-EIA1 test set 1 (88 bits, a whole-octet message).
+        const auto mac = mac_i(IntegrityAlg::nia1, hex("2bd6459f82c5b300952c49104881ff48"),
+                               PdcpInput{0x38a6f056, 0x1f, 0}, hex("3332346263393861373479"));
+        REQUIRE(mac.has_value());
+        REQUIRE(mac->has_value());
+        CHECK(to_hex(**mac) == "731f1165");
+    }
+
+    TEST_CASE("mac_i with 128-NIA3 takes every bit of the message")
+    {
+        // No 128-EIA3 test set is octet-aligned: set 2 (90 zero bits) padded with zeros to 96 bits is a
+        // different input, so mac_i's MAC must differ from the official one and equal nia3's over 96 bits.
+        const Bytes key = hex("47054125561eb2dda94059da05097850");
+        const PdcpInput in{0x561eb2dd, 0x14, 0};
+        const Bytes message(12, 0);
+        const auto mac = mac_i(IntegrityAlg::nia3, key, in, message);
+        REQUIRE(mac.has_value());
+        REQUIRE(mac->has_value());
+        const auto official = nia3(key, in, message, 90);
+        REQUIRE(official.has_value());
+        CHECK(to_hex(*official) == "6719a088");
+        CHECK(to_hex(**mac) != "6719a088");
+        const auto whole = nia3(key, in, message, 96);
+        REQUIRE(whole.has_value());
+        CHECK(**mac == *whole);
     }
 
     TEST_CASE("mac_i rejects inputs outside the algorithm domain")

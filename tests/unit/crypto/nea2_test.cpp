@@ -1,5 +1,6 @@
 #include "crypto_test_util.h"
 #include "pc5check/crypto/crypto.h"
+#include "shared_inputs.h"
 
 #include <array>
 #include <cstddef>
@@ -11,7 +12,9 @@
 using namespace pc5check::crypto;
 using pc5check::crypto::test::hex;
 using pc5check::crypto::test::input_of;
+using pc5check::crypto::test::kUea2Inputs;
 using pc5check::crypto::test::PdcpVector;
+using pc5check::crypto::test::with_output;
 
 namespace {
 
@@ -19,35 +22,25 @@ namespace {
 /// (253, 798, 310, 1022, 1245, 3861 bits); the ciphertexts have the bits past LENGTH zeroed. Input: the
 /// plaintext; output: the ciphertext.
 constexpr std::array<PdcpVector, 6> kEea2Vectors{{
-    {1, "d3c5d592327fb11c4035c6680af8c6d1", 0x398a59b4, 0x15, 1, 253,
-     "981ba6824c1bfb1ab485472029b71d808ce33e2cc3c0b5fc1f3de8a6dc66b1f0",
-     "e9fed8a63d155304d71df20bf3e82214b20ed7dad2f233dc3c22d7bdeeed8e78"},
-    {2, "2bd6459f82c440e0952c49104805ff48", 0xc675a64b, 0x0c, 1, 798,
-     "7ec61272743bf1614726446a6c38ced166f6ca76eb5430044286346cef130f92922b03450d3a9975e5bd2ea0eb55ad8e"
-     "1b199e3ec4316020e9a1b285e762795359b7bdfd39bef4b2484583d5afe082aee638bf5fd5a606193901a08f4ab41aab"
-     "9b134880",
-     "5961605353c64bdca15b195e288553a910632506d6200aa790c4c806c99904cf2445cc50bb1cf168a49673734e081b57"
-     "e324ce5259c0e78d"
-     "4cd97b870976503c0943f2cb5ae8f052c7b7d392239587b8956086bcab18836042e2e6ce42432a17105c53d0"},
-    {3, "0a8b6bd8d9b08b08d64e32d1817777fb", 0x544d49cd, 0x04, 0, 310,
-     "fd40a41d370a1f65745095687d47ba1d36d2349e23f644392c8ea9c49d40c13271aff264d0f248",
-     "75750d37b4bba2a4dedb34235bd68c6645acdaaca48138a3b0c471e2a7041a576423d2927287f0"},
-    {4, "aa1f95aea533bcb32eb63bf52d8f831a", 0x72d8c671, 0x10, 1, 1022,
-     "fb1b96c5c8badfb2e8e8edfde78e57f2ad81e74103fc430a534dcc37afcec70e1517bb06f27219dae49022ddc47a068d"
-     "e4c9496a951a6b09edbdc864c7adbd740ac50c022f3082bafd22d78197c5d508b977bca13f32e652e74ba728576077ce"
-     "628c535e87dc6077ba07d29068590c8cb5f1088e082cfa0ec961302d69cf3d44",
-     "dfb440acb3773549efc04628aeb8d8156275230bdc690d94b00d8d95f28c4b56307f60f4ca55eba661ebba72ac808fa8"
-     "c49e26788ed04a5d606cb418de74878b9a22f8ef29590bc4eb57c9faf7c41524a885b8979c42"
-     "3f2f8f8e0592a9879201be7ff9777a162ab810feb324ba74c4c156e04d39097209653ac33e5a5f2d8864"},
-    {5, "9618ae46891f86578eebe90ef7a1202e", 0xc675a64b, 0x0c, 1, 1245,
-     "8daa17b1ae050529c6827f28c0ef6a1242e93f8b314fb18a77f790ae049fedd612267fecaefc450174d76d9f9aa7755a"
-     "30cd90a9a5874bf48eaf70eea3a62a250a8b6bd8d9b08b08d64e32d1817777fb544d49cd49720e219dbf8bbed33904e1"
-     "fd40a41d370a1f65745095687d47ba1d36d2349e23f644392c8ea9c49d40c13271aff264d0f24841d6465f0996ff84e6"
-     "5fc517c53efc3363c38492a8",
-     "919c8c33d66789703d05a0d7ce82a2aeac4ee76c0f4da050335e8a84e7897ba5df2f36bd513e3d0c8578c7a0fcf043e0"
-     "3aa3a39fbaad7d15be074faa5d9029f71fb457b647834714b0e18f117fca10677945096c8c5f326ba8d6095eb29c3e36"
-     "cf245d1622aafe921f7566c4f5d644f2"
-     "f1fc0ec684ddb21349747622e209295d27ff3f95623371d49b147c0af486171f22cd04b1cbeb2658223e6938"},
+    with_output(kUea2Inputs[0], 1, "e9fed8a63d155304d71df20bf3e82214b20ed7dad2f233dc3c22d7bdeeed8e78"),
+    with_output(
+        kUea2Inputs[1], 2,
+        "5961605353c64bdca15b195e288553a910632506d6200aa790c4c806c99904cf2445cc50bb1cf168a49673734e081b57"
+        "e324ce5259c0e78d4cd97b870976503c0943f2cb5ae8f052c7b7d392239587b8956086bcab18836042e2e6ce42432a17"
+        "105c53d0"),
+    with_output(kUea2Inputs[2], 3,
+                "75750d37b4bba2a4dedb34235bd68c6645acdaaca48138a3b0c471e2a7041a576423d2927287f0"),
+    with_output(
+        kUea2Inputs[3], 4,
+        "dfb440acb3773549efc04628aeb8d8156275230bdc690d94b00d8d95f28c4b56307f60f4ca55eba661ebba72ac808fa8"
+        "c49e26788ed04a5d606cb418de74878b9a22f8ef29590bc4eb57c9faf7c41524a885b8979c423f2f8f8e0592a9879201"
+        "be7ff9777a162ab810feb324ba74c4c156e04d39097209653ac33e5a5f2d8864"),
+    with_output(
+        kUea2Inputs[4], 5,
+        "919c8c33d66789703d05a0d7ce82a2aeac4ee76c0f4da050335e8a84e7897ba5df2f36bd513e3d0c8578c7a0fcf043e0"
+        "3aa3a39fbaad7d15be074faa5d9029f71fb457b647834714b0e18f117fca10677945096c8c5f326ba8d6095eb29c3e36"
+        "cf245d1622aafe921f7566c4f5d644f2f1fc0ec684ddb21349747622e209295d27ff3f95623371d49b147c0af486171f"
+        "22cd04b1cbeb2658223e6938"),
     {6, "54f4e2e04c83786eec8fb5abe8e36566", 0xaca4f50f, 0x0b, 0, 3861,
      "40981ba6824c1bfb4286b299783daf442c099f7ab0f58d5c8e46b104f08f01b41ab485472029b71d36bd1a3d90dc3a41"
      "b46d51672ac4c9663a2be063da4bc8d2808ce33e2cccbfc634e1b259060876a0fbb5a437ebcc8d31c19e4454318745e3"
@@ -69,8 +62,8 @@ constexpr std::array<PdcpVector, 6> kEea2Vectors{{
      "a981957a112827f978ba960f1447911b317b5511fbcc7fb13ac153db74251117e4861eb9e83bffffc4eb7755579038e5"
      "7924b1f78b3e1ad90bab2a07871b72db5eef96c334044966db0c37cafd1a89e5646a3580eb6465f121dce9cb88d85b96"
      "cf23ccccd4280767bee8eeb23d8652461db6493103003baf89f5e18261ea43c84a92ebffffe4909dc46c5192f825f770"
-     "600b9602c557b5f8b431a79d45977dd9"
-     "c41b863da9e142e90020cfd074d6927b7ab3b6725d1a6f3f98b9c9daa8982aff067828"},
+     "600b9602c557b5f8b431a79d45977dd9c41b863da9e142e90020cfd074d6927b7ab3b6725d1a6f3f98b9c9daa8982aff"
+     "067828"},
 }};
 
 } // namespace
@@ -111,27 +104,6 @@ TEST_SUITE("crypto")
 
     TEST_CASE("nea2 rejects inputs outside its domain")
     {
-        const PdcpVector& v = kEea2Vectors[0];
-        const Bytes key = hex(v.key);
-        const Bytes data = hex(v.input);
-        const PdcpInput in = input_of(v);
-
-        SUBCASE("key not 16 octets")
-        {
-            const auto out = nea2(Bytes(32, 0), in, data, v.length_bits);
-            REQUIRE_FALSE(out.has_value());
-            CHECK(out.error().code == pc5check::ErrorCode::bad_input);
-            CHECK(out.error().message == "expected a 16-octet ciphering key, found 32 octets");
-        }
-        SUBCASE("bearer 32 and direction 2")
-        {
-            pc5check::crypto::test::check_rejects_bearer_and_direction(v, nea2);
-        }
-        SUBCASE("length_bits beyond the data")
-        {
-            const auto out = nea2(key, in, data, 257);
-            REQUIRE_FALSE(out.has_value());
-            CHECK(out.error().message == "expected a LENGTH of at most 256 bits, found 257");
-        }
+        pc5check::crypto::test::check_rejects_inputs_outside_domain(kEea2Vectors[0], nea2, "ciphering");
     }
 }

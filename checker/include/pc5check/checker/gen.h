@@ -68,17 +68,31 @@ struct Scenario {
 /// Rule IDs make_random_trace() can mutate for a spec (empty for an unknown spec id).
 [[nodiscard]] std::vector<std::string> mutable_rules(const std::string& spec_id);
 
-/// Builds the trace of one catalogue scenario. Same seed → byte-identical trace.
-/// Errors: unknown spec or scenario (usage); a crypto failure (internal).
+/// The real ciphering and integrity algorithms of a generated link (its initial context and every
+/// re-keying's SMC); scenarios on a null link use NEA0/NIA0 whatever this says. The default is the pair
+/// the generator used before it could choose (issue #18), so that a seed still gives the same trace.
+struct LinkAlgorithms {
+    std::string nea = "NEA2";
+    std::string nia = "NIA2";
+};
+
+/// Error (usage) unless `algs` names a ciphering and an integrity algorithm the crypto computes
+/// (crypto::computes) other than the null ones.
+[[nodiscard]] Expected<void> check_link_algorithms(const LinkAlgorithms& algs);
+
+/// Builds the trace of one catalogue scenario. Same seed and algorithms → byte-identical trace.
+/// Errors: unknown spec or scenario, or algorithms check_link_algorithms() refuses (usage); a crypto
+/// failure (internal).
 [[nodiscard]] Expected<trace::Trace> make_trace(const std::string& spec_id, const std::string& scenario,
-                                                std::uint64_t seed);
+                                                std::uint64_t seed, const LinkAlgorithms& algs = {});
 
 /// A random multi-re-keying trace ("stress-mixed": 1..5 re-keyings, random DATA, random re-auth,
 /// retransmission and reject paths) for load and differential tests. `mutate_rule`: "" = conforming or
 /// one random mutation; "none" = conforming; a rule ID from mutable_rules() = exactly that mutation at
 /// a random re-keying. Errors as for make_trace().
 [[nodiscard]] Expected<trace::Trace> make_random_trace(const std::string& spec_id, std::uint64_t seed,
-                                                       const std::string& mutate_rule);
+                                                       const std::string& mutate_rule,
+                                                       const LinkAlgorithms& algs = {});
 
 /// Our own encoding of a plain signalling message (NOT TS 24.554): code octet, then for each IE present,
 /// in a fixed order, tag, length, value. Algorithm sets are bitmaps (bit 7-n = algorithm n), selected

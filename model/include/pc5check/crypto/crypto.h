@@ -1,7 +1,9 @@
 #pragma once
 /// \file PC5 unicast link cryptography: TS 33.220 KDF, K_NRP-sess and NRPEK/NRPIK derivation
-/// (TS 33.536 Annex A), 128-NIA2 / 128-NEA2 (TS 33.401 Annex B), NIA0 / NEA0 (TS 33.501 Annex D).
-/// All on OpenSSL libcrypto (EVP_MAC / EVP_CIPHER); no other module includes OpenSSL.
+/// (TS 33.536 Annex A), the 128-bit algorithms 128-NEA1/NIA1 (SNOW 3G), 128-NEA2/NIA2 (AES) and
+/// 128-NEA3/NIA3 (ZUC) (TS 33.401 Annex B, TS 33.501 Annex D), NIA0 / NEA0 (TS 33.501 Annex D).
+/// The KDF and AES are OpenSSL libcrypto's (EVP_MAC / EVP_CIPHER; no other module includes OpenSSL);
+/// SNOW 3G and ZUC are implemented in model/src/crypto (snow3g.h says why no library is used).
 
 #include "pc5check/common/error.h"
 #include "pc5check/protocol/protocol.h"
@@ -26,14 +28,14 @@ enum class IntegrityAlg : std::uint8_t { nia0 = 0, nia1 = 1, nia2 = 2, nia3 = 3 
 static_assert(protocol::kNeaNames.size() == 4 && protocol::kNiaNames.size() == 4,
               "CipherAlg and IntegrityAlg have one enumerator per name of spec/pc5-protocol.json");
 
-/// Whether mac_i() computes the algorithm's MAC-I (NIA0, NIA2: "implemented" in spec/pc5-protocol.json)
-/// rather than leaving it unverifiable: the solver builds its counterexamples from these, so that each
-/// replays with verified MAC-Is.
+/// Whether mac_i() computes the algorithm's MAC-I ("implemented" in spec/pc5-protocol.json: all four
+/// since issue #18) rather than leaving it unverifiable: the solver builds its counterexamples from
+/// these, so that each replays with verified MAC-Is.
 [[nodiscard]] constexpr bool computes(IntegrityAlg alg)
 {
     return protocol::kNiaImplemented.at(static_cast<std::size_t>(alg));
 }
-/// Whether ciphering under the algorithm is implemented (NEA0, NEA2, as spec/pc5-protocol.json says).
+/// Whether ciphering under the algorithm is implemented (as spec/pc5-protocol.json says: all four).
 [[nodiscard]] constexpr bool computes(CipherAlg alg)
 {
     return protocol::kNeaImplemented.at(static_cast<std::size_t>(alg));
@@ -78,9 +80,27 @@ struct PdcpInput {
 [[nodiscard]] Expected<Bytes> nea2(std::span<const std::uint8_t> key, const PdcpInput& in,
                                    std::span<const std::uint8_t> data, std::size_t length_bits);
 
+/// 128-NIA1 (UIA2 over SNOW 3G with FRESH = BEARER || 0^27; TS 33.401 B.2.2), inputs and errors as
+/// nia2(): any `length_bits` <= 8*message.size(), bits beyond it ignored.
+[[nodiscard]] Expected<protocol::MacI> nia1(std::span<const std::uint8_t> key, const PdcpInput& in,
+                                            std::span<const std::uint8_t> message, std::size_t length_bits);
+
+/// 128-NEA1 (UEA2: SNOW 3G keystream; TS 33.401 B.1.2), output as nea2().
+[[nodiscard]] Expected<Bytes> nea1(std::span<const std::uint8_t> key, const PdcpInput& in,
+                                   std::span<const std::uint8_t> data, std::size_t length_bits);
+
+/// 128-NIA3 (128-EIA3 over ZUC, the 2011 revision; TS 33.401 B.2.4), inputs and errors as nia2().
+[[nodiscard]] Expected<protocol::MacI> nia3(std::span<const std::uint8_t> key, const PdcpInput& in,
+                                            std::span<const std::uint8_t> message, std::size_t length_bits);
+
+/// 128-NEA3 (128-EEA3: ZUC keystream; TS 33.401 B.1.4), output as nea2().
+[[nodiscard]] Expected<Bytes> nea3(std::span<const std::uint8_t> key, const PdcpInput& in,
+                                   std::span<const std::uint8_t> data, std::size_t length_bits);
+
 /// MAC-I of a whole-octet PC5 message under `alg`. NIA0 gives 32 zero bits (TS 33.501 Annex D.1;
-/// protocol::kNullNiaMac); NIA1 / NIA3 are not implemented here: the result is `std::nullopt` (the caller
-/// reports the MAC as unverifiable, never as valid). Errors as for nia2().
+/// protocol::kNullNiaMac); NIA1, NIA2, NIA3 are nia1(), nia2(), nia3() over 8*message.size() bits.
+/// `std::nullopt` stands for an algorithm this program does not compute (none since issue #18; the
+/// caller reports such a MAC as unverifiable, never as valid). Errors as for nia2().
 [[nodiscard]] Expected<std::optional<protocol::MacI>> mac_i(IntegrityAlg alg,
                                                             std::span<const std::uint8_t> key,
                                                             const PdcpInput& in,
