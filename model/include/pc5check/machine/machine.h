@@ -270,7 +270,8 @@ class Replayer {
     [[nodiscard]] static Expected<Replayer> start(std::shared_ptr<const Program> program,
                                                   const trace::Trace& header, bool keep_steps = false,
                                                   bool attacker_steps = false);
-    /// Binds and steps the next event. An error (bad IE, message not in the spec) ends the replay.
+    /// Binds and steps the next event. An error (bad IE, message not in the spec) leaves the replay as it
+    /// was before the event: `check` ends the trace there (bad input), `monitor` reports it and goes on.
     [[nodiscard]] Expected<const StepRecord*> feed(const trace::Event& event);
     /// Events fed so far.
     [[nodiscard]] std::size_t events() const { return next_; }
