@@ -67,8 +67,8 @@ template <class Io, Spooled<machine::Conflict> S> void fields(Io& io, S& x)
 /// ReplayResult::steps is not spooled: no report reads it.
 template <class Io, Spooled<machine::ReplayResult> S> void fields(Io& io, S& x)
 {
-    io(x.verdict, x.findings, x.passes, NotSpooled{&x.steps}, x.assumptions, x.state_at_first_violation,
-       x.mode, x.note, x.explanation, x.first_failing_event, x.inserted, x.limit);
+    io(x.verdict, x.findings, x.passes, x.mac_verified_by, NotSpooled{&x.steps}, x.assumptions,
+       x.state_at_first_violation, x.mode, x.note, x.explanation, x.first_failing_event, x.inserted, x.limit);
 }
 template <class Io, Spooled<EventSummary> S> void fields(Io& io, S& x)
 {

@@ -76,6 +76,17 @@ std::string sec_line(const trace::Sec& sec)
     return out;
 }
 
+/// " (reproduced by NIA1)" when that integrity algorithm reproduced event i's MAC-I, else "".
+std::string reproduced_by(const machine::ReplayResult& r, std::size_t i)
+{
+    for (const auto& [alg, events] : r.mac_verified_by) {
+        if (std::binary_search(events.begin(), events.end(), i)) {
+            return " (reproduced by " + alg + ")";
+        }
+    }
+    return "";
+}
+
 /// Everything about the event, for the tooltip (<title>).
 std::string tooltip(const checker::TraceResult& t, std::size_t i, const EventMarks& marks, CheckStatus status)
 {
@@ -102,7 +113,8 @@ std::string tooltip(const checker::TraceResult& t, std::size_t i, const EventMar
         if (e.sec.direction) {
             out += ", direction " + std::to_string(*e.sec.direction);
         }
-        out += e.sec.mac ? ", MAC-I " + hex_mac(*e.sec.mac) : ", MAC-I not logged";
+        out +=
+            e.sec.mac ? ", MAC-I " + hex_mac(*e.sec.mac) + reproduced_by(t.replay, i) : ", MAC-I not logged";
         if (e.sec.ciphered) {
             out += *e.sec.ciphered ? ", ciphered" : ", not ciphered";
         }

@@ -190,6 +190,19 @@ void write_trace(JsonWriter& w, const checker::TraceResult& t)
         w.member("limit", r.limit);
     }
     w.member("line", t.line);
+    if (!r.mac_verified_by.empty()) {
+        w.key("mac_verified_by");
+        w.begin_object();
+        for (const auto& [alg, events] : r.mac_verified_by) {
+            w.key(alg);
+            w.begin_array();
+            for (const std::size_t e : events) {
+                w.value(e);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
     w.member("mode", r.mode == machine::Mode::symbolic ? "symbolic" : "concrete");
     if (!r.note.empty()) {
         w.member("note", r.note);

@@ -110,6 +110,7 @@ class TraceDetails {
         }
         write_explanation();
         write_assumptions();
+        write_macs();
     }
 
   private:
@@ -152,16 +153,35 @@ class TraceDetails {
         }
         header();
         for (const auto& [key, events] : unverified) {
-            std::string list;
-            for (std::size_t k = 0; k < events.size() && k < 8; ++k) {
-                list += (list.empty() ? "" : ", ") + std::to_string(events[k]);
-            }
-            if (events.size() > 8) {
-                list += ", ...";
-            }
             out_ << "  " << p_.paint("unverified ", "33") << key.first << " at event"
-                 << (events.size() > 1 ? "s " : " ") << list << ": " << key.second << "\n";
+                 << (events.size() > 1 ? "s " : " ") << event_list(events) << ": " << key.second << "\n";
         }
+    }
+
+    /// -v: which integrity algorithm reproduced each logged MAC-I.
+    void write_macs()
+    {
+        if (options_.verbosity == 0 || r_.mac_verified_by.empty()) {
+            return;
+        }
+        header();
+        for (const auto& [alg, events] : r_.mac_verified_by) {
+            out_ << "  MAC-I reproduced by " << alg << " at event" << (events.size() > 1 ? "s " : " ")
+                 << event_list(events) << "\n";
+        }
+    }
+
+    /// The first events of a list, "0, 2, 5, ..." past eight.
+    [[nodiscard]] static std::string event_list(const std::vector<std::size_t>& events)
+    {
+        std::string list;
+        for (std::size_t k = 0; k < events.size() && k < 8; ++k) {
+            list += (list.empty() ? "" : ", ") + std::to_string(events[k]);
+        }
+        if (events.size() > 8) {
+            list += ", ...";
+        }
+        return list;
     }
 
     void write_explanation()

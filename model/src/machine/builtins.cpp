@@ -264,6 +264,7 @@ void Memos::forget()
     for (const auto& table : tables_) {
         table->entries.clear();
     }
+    begin_event();
 }
 
 namespace {
@@ -327,12 +328,39 @@ Memos memoize_computed(expr::Scope& scope)
 {
     // Each machine binds its own scope: the memos are never shared between threads.
     Memos memos;
+    memos.macs_ = std::make_shared<std::vector<MacUse>>();
     for (auto& [name, f] : scope.functions) {
         if (f.computed_from_arguments()) {
             memos.tables_.push_back(memoize(f));
+            if (f.meaning.kind == expr::SolverMeaning::Kind::mac) {
+                // Outside the memo, so that a MAC-I asked for again at a later event is logged again.
+                f.impl = [log = memos.macs_, inner = f.impl](const std::vector<Value>& a) -> Value {
+                    Value v = inner(a);
+                    const auto* mac = std::get_if<std::vector<std::uint8_t>>(&v.data);
+                    if (mac != nullptr && mac->size() == protocol::kMacOctets) {
+                        MacUse use{.alg = enum_of(a[0])};
+                        std::copy(mac->begin(), mac->end(), use.mac.begin());
+                        log->push_back(use);
+                    }
+                    return v;
+                };
+            }
         }
     }
     return memos;
+}
+
+void Memos::begin_event()
+{
+    if (macs_ != nullptr) {
+        macs_->clear();
+    }
+}
+
+const std::vector<MacUse>& Memos::macs() const
+{
+    static const std::vector<MacUse> kNone;
+    return macs_ != nullptr ? *macs_ : kNone;
 }
 
 void bind_keys(expr::Scope& scope, const std::vector<trace::KeyEntry>& keys)

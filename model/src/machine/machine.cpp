@@ -926,8 +926,19 @@ StepRecord Machine::run(const trace::Event& ev, std::size_t event_index, const M
         slots_[program_->enabled_slot_] = env.enabled();
     }
     updates_.clear();
+    memos_.begin_event();
     ReplayStep domain{*this, ev, plan, env, record, findings, passes, attack, snapshot_on_violation};
     machine::step(domain);
+    // Which integrity algorithm's output equals the logged MAC-I, among those the rules and transitions
+    // computed for this event (TS 33.501 D.4: the receiver recomputes the MAC-I and compares).
+    if (ev.sec.mac) {
+        for (const MacUse& use : memos_.macs()) {
+            if (use.mac == *ev.sec.mac) {
+                record.mac_verified_by = use.alg;
+                break;
+            }
+        }
+    }
 
     // The last update of a variable wins, as when they were assigned in order; applied last to first,
     // each variable is changed once, so an in-place change starts from the state before the event.
@@ -996,6 +1007,9 @@ Expected<const StepRecord*> Replayer::feed(const trace::Event& event)
             result_.state_at_first_violation = std::move(rec.state_before);
         }
     }
+    if (rec.mac_verified_by && *rec.mac_verified_by < mac_verified_by_.size()) {
+        mac_verified_by_.at(*rec.mac_verified_by).push_back(i);
+    }
     if (keep_steps_) {
         result_.steps.push_back(std::move(rec));
         return &result_.steps.back();
@@ -1010,12 +1024,20 @@ void Replayer::take_findings(std::vector<Finding>& findings, std::vector<std::st
     result_.findings.clear();
     assumptions = std::move(result_.assumptions);
     result_.assumptions.clear();
+    for (auto& events : mac_verified_by_) {
+        events.clear();
+    }
 }
 
 ReplayResult Replayer::finish() &&
 {
     result_.verdict = violated_ ? Verdict::violation : Verdict::conforms;
     machine_.add_passes(passes_, result_.passes);
+    for (std::size_t alg = 0; alg < mac_verified_by_.size(); ++alg) {
+        if (!mac_verified_by_.at(alg).empty()) {
+            result_.mac_verified_by.emplace(protocol::kNiaNames.at(alg), std::move(mac_verified_by_.at(alg)));
+        }
+    }
     return std::move(result_);
 }
 

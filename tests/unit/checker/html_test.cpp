@@ -152,6 +152,23 @@ TEST_SUITE("checker")
         CHECK(contains(html, "invalid JSON"));
     }
 
+    TEST_CASE("html: an event's tooltip names the integrity algorithm that reproduced its MAC-I")
+    {
+        // Events 2, 4, 6 are reproduced by NIA1; the response (event 7) carries a copied MAC-I.
+        const std::string html =
+            render(run_of({source_dir + "/traces/ts33536-r17/nea3-nia1-fool-response-copied-mac.json"}));
+        const auto tooltip_of = [&html](std::size_t event) {
+            const std::string start = "<title>event " + std::to_string(event) + ": ";
+            const auto from = html.find(start);
+            REQUIRE(from != std::string::npos);
+            return html.substr(from, html.find("</title>", from) - from);
+        };
+        CHECK(tooltip_of(4).find("(reproduced by NIA1)") != std::string::npos);
+        CHECK(tooltip_of(6).find("(reproduced by NIA1)") != std::string::npos);
+        CHECK(tooltip_of(7).find("MAC-I ") != std::string::npos);
+        CHECK(tooltip_of(7).find("reproduced by") == std::string::npos);
+    }
+
     TEST_CASE("html: check status of an event")
     {
         using report::html::check_status;

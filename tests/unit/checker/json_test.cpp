@@ -60,6 +60,7 @@ checker::TraceResult rich_result()
     r.verdict = machine::Verdict::inconclusive;
     r.findings = {u, v};
     r.passes = {{"ORDER", 7}, {"REPLAY", 123'456}};
+    r.mac_verified_by = {{"NIA1", {0, 2}}, {"NIA3", {5}}};
     r.assumptions = {"MAC of event 4 assumed valid: no key", ""};
     // Not sorted, a name twice: the object has the names sorted, each with its last value.
     r.state_at_first_violation = {
@@ -116,6 +117,7 @@ constexpr const char* kRichDocument = R"json({
       "inserted_messages": 2,
       "limit": "timeout 5000 ms",
       "line": 300,
+      "mac_verified_by": {"NIA1": [0, 2], "NIA3": [5]},
       "mode": "symbolic",
       "note": "checked symbolically: one UE's log",
       "passes": {"ORDER": 7, "REPLAY": 123456},
@@ -173,6 +175,7 @@ TEST_SUITE("checker")
                                             "reason",
                                             "release",
                                             "note",
+                                            "mac_verified_by",
                                             "error"};
         for (const auto& t : doc.at("traces")) {
             const std::string dumped = t.dump();

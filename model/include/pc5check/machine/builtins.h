@@ -19,6 +19,7 @@
 ///                                     argument is the same key, e.g. both UEs' copy of one re-keying)
 
 #include "pc5check/expr/expr.h"
+#include "pc5check/protocol/protocol.h"
 #include "pc5check/trace/trace.h"
 
 #include <memory>
@@ -38,20 +39,33 @@ namespace detail {
 struct MemoTable;
 } // namespace detail
 
-/// The memos memoize_computed gave the functions of one scope.
+/// A MAC-I the scope's integrity function (`nia`) returned: which algorithm computed it, and the value.
+struct MacUse {
+    std::uint32_t alg = 0; ///< index into the spec's Nia enum (NIA0..NIA3, spec/pc5-protocol.json order)
+    protocol::MacI mac{};
+};
+
+/// The memos memoize_computed gave the functions of one scope, and the log of the MAC-Is it computed.
 class Memos {
   public:
     /// Empties every memo: a scope kept for the next trace starts that trace with nothing remembered,
     /// so its memos stay as small (and as fast) as a new scope's would be.
     void forget();
+    /// Starts the MAC-I log of an event (see macs()).
+    void begin_event();
+    /// The MAC-Is the scope's `nia` returned since begin_event(), memo hits included, in call order:
+    /// what replay compares with an event's logged MAC-I to say which algorithm reproduced it.
+    [[nodiscard]] const std::vector<MacUse>& macs() const;
 
   private:
     friend Memos memoize_computed(expr::Scope& scope);
     std::vector<std::shared_ptr<detail::MemoTable>> tables_;
+    /// Shared with the logging wrapper of `nia`, so that it survives moves of the memos.
+    std::shared_ptr<std::vector<MacUse>> macs_;
 };
 
 /// Gives each function of `scope` that computes its value from its arguments alone (a KDF, a MAC) a
-/// memo of its own (call once per scope).
+/// memo of its own, and the MAC function a log of what it returned (call once per scope).
 [[nodiscard]] Memos memoize_computed(expr::Scope& scope);
 
 /// Binds the key look-ups of `scope` to the keys a trace logged (again for each trace).

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -50,6 +51,9 @@ struct StepRecord {
     std::vector<std::string> assumptions; ///< guards taken although unknown, with reasons
     /// The state before this event, rendered: only when asked for and this event broke a rule.
     std::vector<std::pair<std::string, std::string>> state_before;
+    /// The integrity algorithm (index into the Nia enum, NIA0..NIA3) whose output, computed by the rules
+    /// or transitions at this event, equals the event's logged MAC-I; none when no computation did.
+    std::optional<std::uint32_t> mac_verified_by;
     /// Field by field.
     friend bool operator==(const StepRecord&, const StepRecord&) = default;
 };
@@ -87,6 +91,9 @@ struct ReplayResult {
     Verdict verdict = Verdict::conforms;
     std::vector<Finding> findings;             ///< violations (incl. warnings) and unverified checks
     std::map<std::string, std::size_t> passes; ///< rule id -> number of checks that passed
+    /// Integrity algorithm ("NIA2") -> the events whose logged MAC-I it reproduced bit-exactly (in
+    /// order). Which key the procedure requires, and so whether the MAC-I passes, the rules decide.
+    std::map<std::string, std::vector<std::size_t>> mac_verified_by;
     std::vector<StepRecord> steps;
     std::vector<std::string> assumptions;
     /// Both roles' state (variable -> rendered value) just before the first violating event.
