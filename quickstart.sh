@@ -17,8 +17,8 @@ packages=(g++ cmake make pkg-config libz3-dev nlohmann-json3-dev libcli11-dev do
 
 # Only the test suite needs these (browser test of the HTML report, XML schema validation, JSON Schema,
 # rendering the installed manual page, parsing the zsh completion, building and linting the Debian
-# package).
-test_packages=(python3-jsonschema chromium libxml2-utils graphviz man-db dpkg-dev file lintian zsh)
+# package, cvc5 as the second solver of prove --cross-check).
+test_packages=(python3-jsonschema chromium libxml2-utils graphviz man-db dpkg-dev file lintian zsh cvc5)
 if [ "$job" = test ]; then
     packages+=("${test_packages[@]}")
 fi

@@ -9,6 +9,7 @@
 #include "pc5check/trace/trace.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -34,6 +35,24 @@ Expected<smt::SystemOptions> system_options(const SystemCommandOptions& c)
     o.timeout_ms = c.timeout_ms;
     o.attacker = *attacker;
     o.induction = !c.no_induction;
+    if (c.cross_check || !c.cross_check_dir.empty() || c.cross_check_solver != "cvc5") {
+        std::string dir = c.cross_check_dir;
+        if (dir.empty()) {
+            // A new directory per run, kept: the report names its files, a reviewer may re-run them.
+            const char* tmp = std::getenv("TMPDIR");
+            std::string pattern =
+                std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/pc5check-cross-check-XXXXXX";
+            if (mkdtemp(pattern.data()) == nullptr) {
+                return make_error(ErrorCode::io, "--cross-check: cannot create a directory " + pattern);
+            }
+            dir = pattern;
+        }
+        o.cross_check_dir = dir;
+        o.cross_check_solver = c.cross_check_solver;
+        if (auto problem = smt::cross_check_setup_problem(o)) {
+            return tl::make_unexpected(std::move(*problem));
+        }
+    }
     return o;
 }
 
@@ -380,6 +399,16 @@ void add_system_commands(CLI::App& app, SystemCommands& cmds)
                         "limit: solver memory in MiB, whole process (default 4096) -> inconclusive")
             ->check(CLI::Range(16U, 1'048'576U));
         cmd->add_flag("--no-induction", o.no_induction, "bounded model checking only (no k-induction)");
+        cmd->add_flag("--cross-check", o.cross_check,
+                      "have cvc5 confirm each k-induction proof: its base and step queries are written as "
+                      "SMT-LIB 2 files and must be unsat for cvc5 too (a proof it does not confirm is not "
+                      "counted; a disagreement exits 3)");
+        cmd->add_option("--cross-check-dir", o.cross_check_dir,
+                        "directory for the --cross-check queries (implies --cross-check; default: a new "
+                        "directory in $TMPDIR)");
+        cmd->add_option("--cross-check-solver", o.cross_check_solver,
+                        "the second solver of --cross-check, called as SOLVER --lang=smt2 --tlimit=MS FILE "
+                        "(default cvc5)");
         cmd->add_option("--format", o.format, "report format: text or json")
             ->check(CLI::IsMember({"text", "json"}));
         cmd->add_option("--param", o.params, "override a spec parameter: ID=VALUE (repeatable)");

@@ -19,6 +19,9 @@ struct SystemCommandOptions {
     std::string format = "text";
     std::string cex_dir;
     std::vector<std::string> params;
+    bool cross_check = false;    ///< --cross-check: cvc5 confirms every k-induction proof
+    std::string cross_check_dir; ///< where its SMT-LIB 2 queries go (default: a new directory in $TMPDIR)
+    std::string cross_check_solver = "cvc5"; ///< --cross-check-solver
 };
 
 /// Options of `pc5check prove`.

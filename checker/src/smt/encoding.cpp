@@ -649,6 +649,62 @@ Sym Encoding::known_of(const Node& n, const std::vector<Sym>& args)
     return normal(Sym{Value::boolean(k.has_value())}, n.type);
 }
 
+namespace {
+
+/// Whether `e` is the empty set: the constant array false.
+bool is_empty_set(const z3::expr& e)
+{
+    return e.is_app() && e.decl().decl_kind() == Z3_OP_CONST_ARRAY && e.num_args() == 1 &&
+           e.arg(0).is_false();
+}
+
+/// The union of two sets, in the standard theory of arrays where one of them is built from the empty set by
+/// adding elements under conditions (`if c then {x} else {}`, as the spec's sets of causes are): an exact
+/// rewriting (a ∪ ∅ = a, a ∪ (s + x) = (a ∪ s) + x, a ∪ ite(c, s1, s2) = ite(c, a ∪ s1, a ∪ s2)), so that the
+/// queries --cross-check exports stay SMT-LIB 2 (Z3's `union` is its own). Other unions stay Z3's.
+std::optional<z3::expr> union_by_stores(const z3::expr& a, const z3::expr& b, unsigned& budget)
+{
+    if (budget == 0) {
+        return std::nullopt;
+    }
+    --budget;
+    if (is_empty_set(b)) {
+        return a;
+    }
+    if (!b.is_app()) {
+        return std::nullopt;
+    }
+    const auto kind = b.decl().decl_kind();
+    if (kind == Z3_OP_STORE && b.num_args() == 3 && b.arg(2).is_true()) {
+        if (auto inner = union_by_stores(a, b.arg(0), budget)) {
+            return z3::store(*inner, b.arg(1), b.arg(2));
+        }
+    } else if (kind == Z3_OP_ITE) {
+        auto then_part = union_by_stores(a, b.arg(1), budget);
+        auto else_part = union_by_stores(a, b.arg(2), budget);
+        if (then_part && else_part) {
+            return z3::ite(b.arg(0), *then_part, *else_part);
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+z3::expr Encoding::union_of(const z3::expr& a, const z3::expr& b)
+{
+    constexpr unsigned kBudget = 64; // terms of a literal-built set visited (bounds the rewriting)
+    unsigned budget = kBudget;
+    if (auto u = union_by_stores(a, b, budget)) {
+        return *u;
+    }
+    budget = kBudget;
+    if (auto u = union_by_stores(b, a, budget)) {
+        return *u;
+    }
+    return z3::set_union(a, b);
+}
+
 Sym Encoding::builtin(const Node& n, expr::Builtin b, const std::vector<z3::expr>& v)
 {
     const z3::expr t = ctx_.bool_val(true);
@@ -657,7 +713,7 @@ Sym Encoding::builtin(const Node& n, expr::Builtin b, const std::vector<z3::expr
     case expr::Builtin::known:
         break; // presence()
     case expr::Builtin::set_union:
-        return Term{t, z3::set_union(v[0], v[1])};
+        return Term{t, union_of(v[0], v[1])};
     case expr::Builtin::insert:
         return Term{t, z3::set_add(v[0], v[1])};
     case expr::Builtin::subset:

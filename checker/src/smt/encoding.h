@@ -195,6 +195,8 @@ class Encoding {
     [[nodiscard]] Sym presence(const Node& n, expr::Builtin b, const std::vector<Sym>& args);
     /// Every builtin's Z3 meaning on open arguments; the switch has no default (pc5check/expr/ops.h).
     [[nodiscard]] Sym builtin(const Node& n, expr::Builtin b, const std::vector<z3::expr>& v);
+    /// Set union, as stores where one side is built from the empty set (SMT-LIB 2 arrays; encoding.cpp).
+    [[nodiscard]] static z3::expr union_of(const z3::expr& a, const z3::expr& b);
     /// f(known inputs) = known output, so uninterpreted uses of f agree with the real function.
     void add_fact(const Node& n, const std::vector<Value>& args, const Value& result);
     /// Whether `n` calls known(): the concrete evaluator reads an open value as unknown, so it would

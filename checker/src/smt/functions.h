@@ -19,9 +19,14 @@ class UninterpretedFunctions {
     [[nodiscard]] z3::expr apply(const std::string& name, const std::vector<z3::expr>& args,
                                  const z3::sort& result)
     {
-        std::string key = name;
+        // The declared name must be a valid SMT-LIB 2 symbol when quoted (--cross-check exports the
+        // queries): no '|' or '\\', which operator names such as `op|` have.
+        std::string key;
+        for (const char c : name) {
+            key += c == '|' ? std::string("_bar_") : c == '\\' ? std::string("_bs_") : std::string(1, c);
+        }
         for (const auto& a : args) {
-            key += "|" + a.get_sort().to_string();
+            key += "@" + a.get_sort().to_string();
         }
         auto it = functions_.find(key);
         z3::expr_vector values(*ctx_);

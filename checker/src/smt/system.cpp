@@ -17,10 +17,12 @@
 #include "pc5check/checker/check.h"
 #include "pc5check/crypto/crypto.h"
 #include "pc5check/crypto/sizes.h"
+#include "smt/cross_check.h"
 #include "smt/system_model.h"
 
 #include <algorithm>
 #include <array>
+#include <filesystem>
 #include <functional>
 #include <numeric>
 #include <random>
@@ -549,6 +551,9 @@ z3::expr SystemModel::system_formula(const expr::Node& formula, std::size_t k)
 
 namespace {
 
+using detail::CrossCheckAnswer;
+using detail::CrossCheckDisagreement;
+using detail::CrossCheckSetup;
 using detail::out_of_memory;
 using detail::SystemModel;
 using Clock = std::chrono::steady_clock;
@@ -712,7 +717,55 @@ bool reads_enabled(const expr::Node& n)
 struct Candidate {
     const expr::Node* formula = nullptr;
     bool reads_message = false;
+    std::string name; ///< property id (or "query"), for the cross-check files
 };
+
+/// The cross-check (SystemOptions::cross_check_dir) of one proof attempt: the files the second solver
+/// answered unsat, and "FILE: answer" for one it did not confirm (the proof is then not counted).
+struct CrossCheckFiles {
+    std::string prefix; ///< file names: PREFIX-kK-base.smt2, PREFIX-kK-step.smt2
+    std::vector<std::string> confirmed;
+    std::vector<std::string> unconfirmed;
+};
+
+/// The cross-check of one induction run, per candidate: the files of the proof that counted, or of the
+/// last proof that was not confirmed.
+struct CrossCheckTrail {
+    std::string spec_id;
+    unsigned attempts = 0; ///< numbers the proof attempts of this run (file names)
+    std::vector<std::vector<std::string>> confirmed;
+    std::vector<std::vector<std::string>> unconfirmed;
+};
+
+/// With --cross-check, asks the second solver about `solver`'s assertions, which Z3 answered unsat:
+/// true when it confirms (or no cross-check is asked for). Throws CrossCheckDisagreement on "sat".
+bool confirmed_by_second_solver(z3::solver& solver, const std::vector<Candidate>& set, unsigned k,
+                                const char* which, const SystemOptions& options, Clock::time_point deadline,
+                                CrossCheckFiles* trail)
+{
+    if (!options.cross_check_dir || trail == nullptr) {
+        return true;
+    }
+    std::string names;
+    for (const auto& c : set) {
+        names += (names.empty() ? "" : ", ") + c.name;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    const CrossCheckSetup setup{*options.cross_check_dir, options.cross_check_solver,
+                                static_cast<unsigned>(std::max<long long>(left, 1'000))};
+    const std::string name = trail->prefix + "-k" + std::to_string(k + 1) + "-" + which;
+    const std::string comment = "pc5check cross-check of a k-induction proof (expected: unsat)\n" +
+                                trail->prefix + ": k=" + std::to_string(k + 1) + ", " + which +
+                                " case\ninvariants: " + names;
+    const CrossCheckAnswer a = cross_check_unsat(solver, name, comment, setup);
+    if (a.kind == CrossCheckAnswer::Kind::confirmed) {
+        trail->confirmed.push_back(a.file);
+        return true;
+    }
+    trail->unconfirmed.push_back(a.file + ": " + options.cross_check_solver + " answered " +
+                                 (a.detail.empty() ? "nothing" : a.detail));
+    return false;
+}
 
 /// `set` at each state 0..k of `e` (stepping it to k) as one conjunction; a property that reads the
 /// message of a step says nothing about state 0.
@@ -737,7 +790,7 @@ z3::expr hold_up_to(SystemModel& e, const std::vector<Candidate>& set, unsigned 
 std::vector<std::size_t> failing_step_cases(const spec::Spec& spec, const std::vector<Candidate>& set,
                                             const std::vector<std::size_t>& targets, unsigned k,
                                             const SystemOptions& options, Clock::time_point deadline,
-                                            bool as_conjunction)
+                                            bool as_conjunction, CrossCheckFiles* trail = nullptr)
 {
     std::vector<std::size_t> failing;
     Search s(spec, options, deadline, true);
@@ -756,7 +809,8 @@ std::vector<std::size_t> failing_step_cases(const spec::Spec& spec, const std::v
             all = all && e.system_formula(*set[t].formula, last);
         }
         e.solver().add(!all);
-        if (e.solve() != z3::unsat) {
+        if (e.solve() != z3::unsat ||
+            !confirmed_by_second_solver(e.solver(), set, k, "step", options, deadline, trail)) {
             return targets;
         }
         return {};
@@ -774,7 +828,7 @@ std::vector<std::size_t> failing_step_cases(const spec::Spec& spec, const std::v
 
 /// Base case as one independent query: no state within `k` steps of the start breaks any of `set`.
 bool base_case_holds(const spec::Spec& spec, const std::vector<Candidate>& set, unsigned k,
-                     const SystemOptions& options, Clock::time_point deadline)
+                     const SystemOptions& options, Clock::time_point deadline, CrossCheckFiles* trail)
 {
     Search s(spec, options, deadline, false);
     if (!s.ok()) {
@@ -782,7 +836,8 @@ bool base_case_holds(const spec::Spec& spec, const std::vector<Candidate>& set, 
     }
     SystemModel& e = s.engine();
     e.solver().add(!hold_up_to(e, set, k));
-    return e.solve() == z3::unsat;
+    return e.solve() == z3::unsat &&
+           confirmed_by_second_solver(e.solver(), set, k, "base", options, deadline, trail);
 }
 
 /// Houdini-style k-induction over `set`: returns, per member, the k at which it was proven (0: not
@@ -826,31 +881,51 @@ std::vector<std::size_t> inductive_subset(const spec::Spec& spec, const std::vec
 /// Independent re-check of an inductive set: base case and step case, separately.
 bool recheck_inductive(const spec::Spec& spec, const std::vector<Candidate>& set,
                        const std::vector<std::size_t>& members, unsigned k, const SystemOptions& options,
-                       Clock::time_point deadline)
+                       Clock::time_point deadline, CrossCheckFiles* trail)
 {
     const std::vector<Candidate> assumed = subset(set, members);
     std::vector<std::size_t> all(assumed.size());
     std::iota(all.begin(), all.end(), std::size_t{0});
-    return base_case_holds(spec, assumed, k, options, deadline) &&
-           failing_step_cases(spec, assumed, all, k, options, deadline, true).empty();
+    return base_case_holds(spec, assumed, k, options, deadline, trail) &&
+           failing_step_cases(spec, assumed, all, k, options, deadline, true, trail).empty();
 }
 
 std::vector<unsigned> induction(const spec::Spec& spec, const std::vector<Candidate>& set,
-                                const SystemOptions& options, Clock::time_point deadline)
+                                const SystemOptions& options, Clock::time_point deadline,
+                                CrossCheckTrail* trail)
 {
     std::vector<unsigned> proven_at(set.size(), 0);
     const unsigned max_k = std::min(kMaxInduction, std::max(1U, options.depth));
     std::vector<std::size_t> alive(set.size());
     std::iota(alive.begin(), alive.end(), std::size_t{0});
+    if (trail != nullptr) {
+        trail->confirmed.assign(set.size(), {});
+        trail->unconfirmed.assign(set.size(), {});
+    }
     for (unsigned k = 0; k < max_k && !alive.empty(); ++k) {
         const auto members = inductive_subset(spec, set, alive, k, options, deadline);
-        if (members.empty() || Clock::now() >= deadline ||
-            !recheck_inductive(spec, set, members, k, options, deadline)) {
+        if (members.empty() || Clock::now() >= deadline) {
+            continue;
+        }
+        CrossCheckFiles files;
+        if (trail != nullptr) {
+            files.prefix = trail->spec_id + "-" + std::to_string(++trail->attempts);
+        }
+        if (!recheck_inductive(spec, set, members, k, options, deadline,
+                               trail != nullptr ? &files : nullptr)) {
+            for (const auto m : members) {
+                if (trail != nullptr && !files.unconfirmed.empty()) {
+                    trail->unconfirmed[m] = files.unconfirmed;
+                }
+            }
             continue;
         }
         for (const auto m : members) {
             proven_at[m] = k + 1;
             alive.erase(std::find(alive.begin(), alive.end(), m));
+            if (trail != nullptr) {
+                trail->confirmed[m] = files.confirmed;
+            }
         }
     }
     return proven_at;
@@ -887,6 +962,8 @@ template <typename F> auto guarded(const F& f) -> decltype(f())
         return f();
     } catch (const z3::exception& e) {
         return make_error(ErrorCode::solver_failure, std::string("z3: ") + e.msg());
+    } catch (const CrossCheckDisagreement& e) {
+        return make_error(ErrorCode::internal, std::string("cross-check: ") + e.what());
     }
 }
 
@@ -1058,15 +1135,43 @@ PropertyResult search_counterexample(const spec::Spec& spec, const spec::Propert
         r.how = found.limit;
         // Still a candidate for induction: the proof re-checks its own base case (k <= 3), and
         // a limit hit deep in the search says nothing against that.
-        held.candidates.push_back(Candidate{p.formula.get(), SystemModel::reads_message(*p.formula)});
+        held.candidates.push_back(Candidate{p.formula.get(), SystemModel::reads_message(*p.formula), p.id});
         held.result_index.push_back(index);
     } else {
         r.verdict = PropertyVerdict::holds_to_depth;
-        held.candidates.push_back(Candidate{p.formula.get(), SystemModel::reads_message(*p.formula)});
+        held.candidates.push_back(Candidate{p.formula.get(), SystemModel::reads_message(*p.formula), p.id});
         held.result_index.push_back(index);
     }
     r.seconds = seconds_since(t0);
     return r;
+}
+
+/// "a, b, c".
+std::string join(const std::vector<std::string>& parts)
+{
+    std::string out;
+    for (const auto& p : parts) {
+        out += (out.empty() ? "" : "; ") + p;
+    }
+    return out;
+}
+
+/// What `how` adds for --cross-check about candidate `i`: the files the second solver confirmed, or
+/// why a proof Z3 found was not counted.
+std::string cross_check_note(const SystemOptions& options, const CrossCheckTrail& trail, std::size_t i,
+                             bool proven)
+{
+    if (!options.cross_check_dir || i >= trail.confirmed.size()) {
+        return "";
+    }
+    if (proven) {
+        return "; confirmed by " + options.cross_check_solver + " (unsat): " + join(trail.confirmed[i]);
+    }
+    if (trail.unconfirmed[i].empty()) {
+        return "";
+    }
+    return "a k-induction proof Z3 found was not counted: " + options.cross_check_solver +
+           " did not confirm it (" + join(trail.unconfirmed[i]) + ")";
 }
 
 /// k-induction over the held properties together; those it proves become `proven` in `results`.
@@ -1075,9 +1180,11 @@ void prove_by_induction(const spec::Spec& spec, const Held& held, const SystemOp
 {
     const auto t0 = Clock::now();
     std::vector<unsigned> proven_at(held.candidates.size(), 0);
+    CrossCheckTrail trail;
+    trail.spec_id = spec.id;
     try {
-        proven_at =
-            induction(spec, held.candidates, options, t0 + std::chrono::milliseconds(options.timeout_ms));
+        proven_at = induction(spec, held.candidates, options,
+                              t0 + std::chrono::milliseconds(options.timeout_ms), &trail);
     } catch (const z3::exception& e) {
         if (!out_of_memory(e)) {
             throw;
@@ -1093,7 +1200,10 @@ void prove_by_induction(const spec::Spec& spec, const Held& held, const SystemOp
                     (held.candidates.size() > 1
                          ? " (jointly with the other properties and lemmas of the inductive set)"
                          : "") +
-                    "; re-checked by separate base-case and step-case queries";
+                    "; re-checked by separate base-case and step-case queries" +
+                    cross_check_note(options, trail, i, true);
+        } else if (const std::string note = cross_check_note(options, trail, i, false); !note.empty()) {
+            r.how = note;
         }
     }
 }
@@ -1119,6 +1229,27 @@ Expected<std::vector<PropertyResult>> prove(const spec::Spec& spec, const System
         results.resize(chosen->asked);
         return results;
     });
+}
+
+std::optional<Error> cross_check_setup_problem(const SystemOptions& options)
+{
+    if (!options.cross_check_dir) {
+        return std::nullopt;
+    }
+    std::error_code ec;
+    if (!std::filesystem::is_directory(*options.cross_check_dir, ec)) {
+        return make_error(ErrorCode::usage,
+                          "--cross-check-dir: expected a directory, found '" + *options.cross_check_dir + "'")
+            .value();
+    }
+    if (const std::string problem = detail::cross_check_solver_problem(options.cross_check_solver);
+        !problem.empty()) {
+        return make_error(ErrorCode::usage, "--cross-check needs the SMT solver '" +
+                                                options.cross_check_solver +
+                                                "' (Debian: apt-get install cvc5): " + problem)
+            .value();
+    }
+    return std::nullopt;
 }
 
 Expected<QueryResult> query(const spec::Spec& spec, const std::string& condition,
@@ -1159,9 +1290,12 @@ Expected<QueryResult> query(const spec::Spec& spec, const std::string& condition
             negated->args.push_back(goal);
             negated->type = expr::Type::boolean();
             std::vector<unsigned> proven_at{0};
+            CrossCheckTrail trail;
+            trail.spec_id = spec.id + "-query";
             try {
-                proven_at = induction(spec, {Candidate{negated.get(), SystemModel::reads_message(*goal)}},
-                                      options, deadline);
+                proven_at = induction(
+                    spec, {Candidate{negated.get(), SystemModel::reads_message(*goal), "!(condition)"}},
+                    options, deadline, &trail);
             } catch (const z3::exception& e) {
                 if (!out_of_memory(e)) {
                     throw;
@@ -1170,7 +1304,10 @@ Expected<QueryResult> query(const spec::Spec& spec, const std::string& condition
             if (proven_at[0] != 0) {
                 q.proved_unreachable = true;
                 q.how = "k-induction at k=" + std::to_string(proven_at[0]) +
-                        "; re-checked by separate base-case and step-case queries";
+                        "; re-checked by separate base-case and step-case queries" +
+                        cross_check_note(options, trail, 0, true);
+            } else {
+                q.how = cross_check_note(options, trail, 0, false);
             }
         }
         q.seconds = seconds_since(t0);

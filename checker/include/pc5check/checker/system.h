@@ -41,6 +41,11 @@ struct SystemOptions {
     unsigned timeout_ms = 60'000; ///< solver time per property (or query); hit -> inconclusive
     Attacker attacker;
     bool induction = true; ///< after BMC, try k-induction for an unbounded proof
+    /// --cross-check: each k-induction proof's base-case and step-case queries are also written to this
+    /// directory as SMT-LIB 2 files and must be answered unsat by `cross_check_solver`; a proof it does
+    /// not confirm is not counted, a "sat" is an internal error naming the file.
+    std::optional<std::string> cross_check_dir;
+    std::string cross_check_solver = "cvc5"; ///< program name or path (SMT-LIB 2 on the command line)
 };
 
 /// The answer for one property.
@@ -94,6 +99,10 @@ struct PropertyResult {
 [[nodiscard]] Expected<std::vector<PropertyResult>>
 prove(const spec::Spec& spec, const SystemOptions& options,
       const std::optional<std::string>& only = std::nullopt);
+
+/// For --cross-check: nullopt when `options.cross_check_dir` is a writable directory and the second
+/// solver runs, else a usage error saying what is missing (e.g. "apt-get install cvc5").
+[[nodiscard]] std::optional<Error> cross_check_setup_problem(const SystemOptions& options);
 
 /// The answer to `query`.
 struct QueryResult {

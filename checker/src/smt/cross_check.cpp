@@ -1,0 +1,165 @@
+#include "smt/cross_check.h"
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+extern char**
+    environ; // NOLINT(readability-redundant-declaration): POSIX leaves its declaration to the caller
+
+namespace pc5check::smt::detail {
+
+namespace {
+
+/// The output (stdout and stderr) and exit status of `argv`, or nullopt-like empty status with `error`.
+struct Run {
+    bool started = false;
+    std::string output;
+    int status = 0;
+    std::string error;
+};
+
+Run run_program(const std::vector<std::string>& argv)
+{
+    Run r;
+    std::array<int, 2> pipe_fds{};
+    if (pipe(pipe_fds.data()) != 0) {
+        r.error = std::string("pipe: ") + std::strerror(errno);
+        return r;
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
+    posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
+    posix_spawn_file_actions_addclose(&actions, pipe_fds[1]);
+    std::vector<char*> args;
+    std::vector<std::string> copies = argv; // posix_spawnp takes char* const[]
+    for (auto& a : copies) {
+        args.push_back(a.data());
+    }
+    args.push_back(nullptr);
+    pid_t pid = 0;
+    const int rc = posix_spawnp(&pid, copies.front().c_str(), &actions, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(pipe_fds[1]);
+    if (rc != 0) {
+        close(pipe_fds[0]);
+        r.error = "cannot run " + argv.front() + ": " + std::strerror(rc);
+        return r;
+    }
+    r.started = true;
+    std::array<char, 4096> buffer{};
+    for (;;) {
+        const ssize_t n = read(pipe_fds[0], buffer.data(), buffer.size());
+        if (n > 0) {
+            r.output.append(buffer.data(), static_cast<std::size_t>(n));
+        } else if (n == 0 || errno != EINTR) {
+            break;
+        }
+    }
+    close(pipe_fds[0]);
+    while (waitpid(pid, &r.status, 0) < 0 && errno == EINTR) {
+    }
+    return r;
+}
+
+/// The first non-empty line of `text`, trimmed.
+std::string first_line(const std::string& text)
+{
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string::npos) {
+            end = text.size();
+        }
+        std::string line = text.substr(start, end - start);
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) {
+            line.pop_back();
+        }
+        if (!line.empty()) {
+            return line;
+        }
+        start = end + 1;
+    }
+    return "";
+}
+
+} // namespace
+
+CrossCheckAnswer cross_check_unsat(z3::solver& solver, const std::string& name, const std::string& comment,
+                                   const CrossCheckSetup& setup)
+{
+    CrossCheckAnswer answer;
+    answer.file = setup.dir + "/" + name + ".smt2";
+    {
+        std::ofstream out(answer.file);
+        // Every line of the comment as an SMT-LIB comment; the logic is ALL: the encoding uses integers,
+        // arrays and uninterpreted functions (SMT-LIB 2.6 names no smaller logic with all three and
+        // quantifier-free non-linear facts aside).
+        std::size_t start = 0;
+        while (start <= comment.size()) {
+            const std::size_t end = std::min(comment.find('\n', start), comment.size());
+            out << "; " << comment.substr(start, end - start) << "\n";
+            start = end + 1;
+        }
+        out << "(set-logic ALL)\n" << solver.to_smt2() << "(exit)\n";
+        if (!out) {
+            throw CrossCheckDisagreement("cannot write the cross-check query " + answer.file);
+        }
+    }
+    // Z3 prints its own set operations on arrays (`union`, `subset`, ...) with `as`: no SMT-LIB 2 form.
+    for (const char* op :
+         {"(as union ", "(as subset ", "(as intersection ", "(as difference ", "(as complement "}) {
+        std::ifstream in(answer.file);
+        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (text.find(op) != std::string::npos) {
+            answer.detail = std::string("not asked: the query uses Z3's set operation '") + (op + 4) +
+                            "' on arrays, which SMT-LIB 2 has no form of";
+            return answer;
+        }
+    }
+    const Run r = run_program(
+        {setup.solver, "--lang=smt2", "--tlimit=" + std::to_string(setup.timeout_ms), answer.file});
+    if (!r.started) {
+        throw CrossCheckDisagreement(r.error + " (query " + answer.file + ")");
+    }
+    answer.detail = first_line(r.output);
+    if (answer.detail == "unsat") {
+        answer.kind = CrossCheckAnswer::Kind::confirmed;
+        return answer;
+    }
+    if (answer.detail == "sat") {
+        throw CrossCheckDisagreement("Z3 and " + setup.solver + " disagree: Z3 answered unsat, " +
+                                     setup.solver + " sat, on " + answer.file);
+    }
+    if (answer.detail == "unknown" || answer.detail.find("interrupted") != std::string::npos ||
+        answer.detail.find("timeout") != std::string::npos ||
+        answer.detail.find("resourceout") != std::string::npos) {
+        answer.kind = CrossCheckAnswer::Kind::unknown;
+        return answer;
+    }
+    // Anything else (a parse error): the exported file is not the self-contained query it must be.
+    throw CrossCheckDisagreement(setup.solver + " could not read the cross-check query " + answer.file +
+                                 ": " + (answer.detail.empty() ? "no output" : answer.detail));
+}
+
+std::string cross_check_solver_problem(const std::string& solver)
+{
+    const Run r = run_program({solver, "--version"});
+    if (!r.started) {
+        return r.error;
+    }
+    if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0) {
+        return solver + " --version failed: " + first_line(r.output);
+    }
+    return "";
+}
+
+} // namespace pc5check::smt::detail
