@@ -151,6 +151,9 @@ class JsonLines final : public checker::MonitorSink {
                {"warnings", v.warnings},   {"unverified", v.unverified},
                {"bad_lines", v.bad_lines}, {"interrupted", v.interrupted}};
         j["open"] = v.open ? standing_json(*v.open) : Json(nullptr);
+        j["owes"] = v.open && v.owes ? Json{{"role", trace::to_string(*v.owes)},
+                                            {"messages", (*v.open)[static_cast<std::size_t>(*v.owes)].next}}
+                                     : Json(nullptr);
         j["note"] = v.note;
         if (v.error) {
             j["error"] = v.error->to_string();
