@@ -143,7 +143,7 @@ class JsonLines final : public checker::MonitorSink {
                    {"error", e.to_string()}});
         std::cerr << "pc5check: " << e.to_string() << "\n"; // for the person watching
     }
-    void verdict(const checker::MonitorVerdict& v)
+    static void verdict(const checker::MonitorVerdict& v)
     {
         Json j{{"type", "verdict"},        {"file", v.file},
                {"verdict", v.verdict},     {"events", v.events},
@@ -282,7 +282,7 @@ int run_monitor(const MonitorCommand& cmd)
     if (text) {
         lines.verdict(verdict);
     } else {
-        json.verdict(verdict);
+        JsonLines::verdict(verdict);
     }
     return checker::exit_code(verdict);
 }

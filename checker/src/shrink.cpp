@@ -243,13 +243,15 @@ class Shrinker {
         if (r.error) {
             return false;
         }
-        for (const machine::Finding& f : r.replay.findings) {
-            if (f.rule == rule_ && f.outcome == machine::Outcome::violation) {
-                offender_ = f.offender;
-                return true;
-            }
+        const auto first =
+            std::find_if(r.replay.findings.begin(), r.replay.findings.end(), [&](const machine::Finding& f) {
+                return f.rule == rule_ && f.outcome == machine::Outcome::violation;
+            });
+        if (first == r.replay.findings.end()) {
+            return false;
         }
-        return false;
+        offender_ = first->offender;
+        return true;
     }
     [[nodiscard]] trace::Role offender() const { return offender_; }
 

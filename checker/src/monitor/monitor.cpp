@@ -95,8 +95,8 @@ class StreamCheck {
             bad_line(fed.error()); // the machine is as before the event: the stream goes on
             return;
         }
-        if (std::find(rest_messages_.begin(), rest_messages_.end(), std::pair(ev.from, ev.msg)) ==
-            rest_messages_.end()) {
+        if (std::none_of(rest_messages_.begin(), rest_messages_.end(),
+                         [&](const auto& rest) { return rest.first == ev.from && rest.second == ev.msg; })) {
             // Ref: TS 24.554 7.2.10-7.2.12; each message of the procedure answers the peer's, so the
             // peer of its sender speaks next (DATA, which either UE may send at rest, does not count).
             turn_ = ev.from == trace::Role::initiator ? trace::Role::target : trace::Role::initiator;
@@ -112,7 +112,7 @@ class StreamCheck {
     }
 
     /// Reports a line that was not checked (an event index is used up all the same when `event`).
-    void bad_line(Error e, bool event = false)
+    void bad_line(const Error& e, bool event = false)
     {
         verdict_.events += event ? 1 : 0;
         ++verdict_.bad_lines;
@@ -328,22 +328,22 @@ MonitorVerdict monitor(int fd, const std::string& name, const MonitorOptions& op
 }
 
 std::string describe_open(const std::array<machine::RoleStanding, 2>& standing,
-                          std::optional<trace::Role> owing)
+                          std::optional<trace::Role> owes)
 {
-    std::string owes;
+    std::string text;
     for (const machine::RoleStanding& role : standing) {
-        if (role.next.empty() || (owing && role.role != *owing)) {
+        if (role.next.empty() || (owes && role.role != *owes)) {
             continue;
         }
         std::string messages;
         for (std::size_t i = 0; i < role.next.size(); ++i) {
             messages += (i == 0 ? "" : i + 1 == role.next.size() ? " or " : ", ") + role.next[i];
         }
-        owes += std::string(owes.empty() ? "" : "; ") + "the " + trace::to_string(role.role) + " owes " +
+        text += std::string(text.empty() ? "" : "; ") + "the " + trace::to_string(role.role) + " owes " +
                 messages;
     }
     return "procedure left open (initiator in " + standing[0].state + ", target in " + standing[1].state +
-           "): " + (owes.empty() ? "no message of either UE would take it on" : owes);
+           "): " + (text.empty() ? "no message of either UE would take it on" : text);
 }
 
 int exit_code(const MonitorVerdict& verdict)

@@ -134,7 +134,9 @@ TEST_SUITE("checker")
                "the initiator owes SECURITY_MODE_COMPLETE"},
               {8, "SECURITY_MODE_COMPLETE", trace::Role::target, "the target owes REKEYING_ACCEPT"}}},
         };
-        for (const auto& [file, cuts] : traces) {
+        for (const auto& entry : traces) {
+            const std::string& file = entry.first; // not a structured binding: CAPTURE's lambda reads it
+            const std::vector<Cut>& cuts = entry.second;
             CAPTURE(file);
             const auto lines = stream_of(file);
             Collect sink;
