@@ -143,7 +143,7 @@ class JsonLines final : public checker::MonitorSink {
                    {"error", e.to_string()}});
         std::cerr << "pc5check: " << e.to_string() << "\n"; // for the person watching
     }
-    void verdict(const checker::MonitorVerdict& v)
+    static void verdict(const checker::MonitorVerdict& v)
     {
         Json j{{"type", "verdict"},        {"file", v.file},
                {"verdict", v.verdict},     {"events", v.events},
@@ -151,6 +151,9 @@ class JsonLines final : public checker::MonitorSink {
                {"warnings", v.warnings},   {"unverified", v.unverified},
                {"bad_lines", v.bad_lines}, {"interrupted", v.interrupted}};
         j["open"] = v.open ? standing_json(*v.open) : Json(nullptr);
+        j["owes"] = v.open && v.owes ? Json{{"role", trace::to_string(*v.owes)},
+                                            {"messages", (*v.open)[static_cast<std::size_t>(*v.owes)].next}}
+                                     : Json(nullptr);
         j["note"] = v.note;
         if (v.error) {
             j["error"] = v.error->to_string();
@@ -279,7 +282,7 @@ int run_monitor(const MonitorCommand& cmd)
     if (text) {
         lines.verdict(verdict);
     } else {
-        json.verdict(verdict);
+        JsonLines::verdict(verdict);
     }
     return checker::exit_code(verdict);
 }

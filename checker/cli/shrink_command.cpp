@@ -3,11 +3,13 @@
 #include "shrink_command.h"
 
 #include "common.h"
+#include "pc5check/checker/report.h"
 #include "pc5check/checker/shrink.h"
 
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace pc5check::cli {
 
@@ -68,6 +70,19 @@ Expected<trace::Trace> read_trace(const ShrinkCommand& cmd)
                                (cmd.line != 0 ? ", found " + std::to_string(cmd.line) : std::string()));
 }
 
+/// check's HTML report of the shrunk trace: its message sequence chart, the violations, the state.
+std::string html_report(const trace::Trace& shrunk, const checker::CheckOptions& options)
+{
+    checker::SpecCache specs(options);
+    checker::CheckRun run;
+    const auto spec = specs.get(shrunk.spec);
+    run.traces.push_back(checker::check_trace(shrunk, spec, options, specs.program(shrunk.spec)));
+    run.specs = specs.loaded();
+    std::ostringstream out;
+    report::write_html(out, run);
+    return out.str();
+}
+
 } // namespace
 
 int run_shrink(const ShrinkCommand& cmd)
@@ -97,26 +112,36 @@ int run_shrink(const ShrinkCommand& cmd)
         return kExitFailed;
     }
     const checker::ShrinkResult& r = **shrunk;
-    const std::string text = trace::to_json(r.trace).dump(2) + "\n";
+    const std::string text =
+        cmd.format == "html" ? html_report(r.trace, options) : trace::to_json(r.trace).dump(2) + "\n";
     if (cmd.output.empty()) {
         std::cout << text << std::flush;
     } else if (std::ofstream out(cmd.output, std::ios::binary); !(out << text)) {
         return fail(make_file_error(ErrorCode::io, cmd.output, "cannot write file").value());
     }
     std::cerr << "pc5check: " << trace->file << ": " << r.trace.events.size() << " of " << r.original_events
-              << " events still break " << cmd.rule << " (" << r.checks << " checks)\n";
+              << " events and " << r.ies << " of " << r.original_ies << " IEs still break " << cmd.rule
+              << " by the " << trace::to_string(r.offender) << " (" << r.checks << " checks";
+    if (r.ies_kept_for_mac != 0) {
+        std::cerr << "; " << r.ies_kept_for_mac << " IE(s) kept: their MAC-I cannot be recomputed";
+    }
+    std::cerr << ")\n";
     return kExitOk;
 }
 
 CLI::App* add_shrink_command(CLI::App& app, ShrinkCommand& cmd)
 {
-    auto* sub = app.add_subcommand(
-        "shrink", "Cut a trace down to the fewest events that still break a rule (delta debugging)");
+    auto* sub = app.add_subcommand("shrink", "Cut a trace down to the fewest events, then the fewest IEs, "
+                                             "that still break a rule (delta debugging)");
     sub->add_option("trace", cmd.input,
                     "the trace: a .json file, a .jsonl file with --line, or - for standard input")
         ->required();
     sub->add_option("--rule", cmd.rule, "the rule ID the shrunk trace must still break")->required();
     sub->add_option("-o,--output", cmd.output, "write the shrunk trace to FILE instead of stdout");
+    sub->add_option("--format", cmd.format,
+                    "json (the shrunk pc5-trace/1 document, the default) or html (check's report of it: the "
+                    "message sequence chart)")
+        ->check(CLI::IsMember({"json", "html"}));
     sub->add_option("--line", cmd.line, "which trace of a .jsonl input: the line it starts on");
     sub->add_option("--input-format", cmd.input_format,
                     "how standard input (-) is read: json (one trace) or jsonl (one trace per line)")
@@ -125,7 +150,8 @@ CLI::App* add_shrink_command(CLI::App& app, ShrinkCommand& cmd)
     sub->add_option("--spec-dir", cmd.spec_dirs, "directory holding <spec id>.json files (repeatable)");
     sub->add_option("--param", cmd.params, "override a spec parameter: ID=VALUE (repeatable)");
     sub->add_flag("--concrete", cmd.concrete, "never check symbolically (plain replay), as check --concrete");
-    sub->footer("Example:\n  pc5check shrink capture.json --rule SMC_ECHO_CAPS -o small.json");
+    sub->footer("Examples:\n  pc5check shrink capture.json --rule SMC_ECHO_CAPS -o small.json\n"
+                "  pc5check shrink capture.json --rule SMC_ECHO_CAPS --format html -o small.html");
     return sub;
 }
 

@@ -15,6 +15,7 @@ struct ShrinkCommand {
     std::string input;
     std::string rule;
     std::string output;
+    std::string format = "json"; ///< json: the shrunk trace; html: check's HTML report of it (the chart)
     std::string spec_file;
     std::vector<std::string> spec_dirs;
     std::vector<std::string> params;

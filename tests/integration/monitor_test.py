@@ -14,6 +14,9 @@ monitor_test.py MODE PC5CHECK SOURCE_DIR WORK_DIR
   `inconclusive`, while the writer keeps the stream open.
 - bad-lines: bad lines are reported with their line number and the stream goes on; --stop-on-error stops.
 - stdin: `-` reads standard input for check and monitor, .json and .jsonl alike.
+- open: a conforming re-keying with authentication cut after each of its messages, for both specs: the
+  verdict is `inconclusive`, its `owes` names the peer of the last message's sender and the messages the
+  spec's transitions let it send, and the text verdict says the same.
 """
 import concurrent.futures
 import importlib.util
@@ -184,6 +187,28 @@ def test_signal(signum):
           f"{name}: inconclusive, interrupted: {verdict}")
     check(verdict["events"] == bad_event + 2 and verdict["rules"] == [first["rule"]] and verdict["violations"] == 1,
           f"{name}: the findings so far: {verdict}")
+    check(f"1 violation(s) found so far ({first['rule']})" in verdict["note"],
+          f"{name}: the note lists the violations found before the cut: {verdict['note']}")
+    # Text output: the finding, then the verdict naming it.
+    proc = subprocess.Popen([pc5check, "monitor", "-", "--format", "text"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    for line in lines[:bad_event + 3]:
+        proc.stdin.write(line + "\n")
+    proc.stdin.flush()
+    ready, _, _ = select.select([proc.stdout], [], [], 20)
+    first_text = proc.stdout.readline() if ready else ""
+    time.sleep(0.2)
+    proc.send_signal(signum)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    out = first_text + proc.stdout.read()
+    proc.stdin.close()
+    check(proc.returncode == 1 and out.startswith(f"violation {first['rule']} at event {bad_event}")
+          and f"inconclusive  stopped by {name}" in out and f"found so far ({first['rule']})" in out,
+          f"{name} (text): exit {proc.returncode}: {out}")
 
 
 def run(args, stdin_text):
@@ -246,6 +271,42 @@ def test_stdin():
     check(code == 2 and "<stdin>" in err, f"a bad document on stdin names <stdin>: exit {code}, {err}")
 
 
+def test_open():
+    # The messages each UE may answer with (Ref: TS 24.554 7.2.10-7.2.12; TR 33.847 6.7).
+    target_next = ["AUTH_REQUEST", "AUTH_REJECT", "AUTH_FAILURE", "SECURITY_MODE_COMMAND"]
+    owed = {
+        "REKEYING_REQUEST": ("target", target_next),
+        "AUTH_REQUEST": ("initiator", ["AUTH_RESPONSE", "AUTH_REJECT", "AUTH_FAILURE"]),
+        "AUTH_RESPONSE": ("target", target_next),
+    }
+    specs = {
+        "traces/ts33536-r17/conform-reauth.json": dict(owed, SECURITY_MODE_COMMAND=(
+            "initiator", ["SECURITY_MODE_COMPLETE", "SECURITY_MODE_REJECT"]),
+            SECURITY_MODE_COMPLETE=("target", ["REKEYING_RESPONSE"])),
+        "traces/tr33847-sol/seed-conform-reauth.json": dict(owed, SECURITY_MODE_COMMAND=(
+            "initiator", ["SECURITY_MODE_COMPLETE"]), SECURITY_MODE_COMPLETE=("target", ["REKEYING_ACCEPT"])),
+    }
+    for path, by_msg in specs.items():
+        lines = stream_of(os.path.join(source, path))
+        seen = set()
+        for i, line in enumerate(lines[1:]):
+            msg = json.loads(line)["msg"]
+            if msg not in by_msg:
+                continue
+            seen.add(msg)
+            role, messages = by_msg[msg]
+            text = "\n".join(lines[:i + 2]) + "\n"
+            code, out, _ = run(["monitor", "-", "--format", "json"], text)
+            verdict = json.loads(out.splitlines()[-1])
+            check(code == 1 and verdict["verdict"] == "inconclusive", f"{path} cut after {msg}: exit {code}, {verdict}")
+            check(verdict["owes"] == {"role": role, "messages": messages}, f"{path} cut after {msg}: owes {verdict['owes']}")
+            words = messages[0] if len(messages) == 1 else ", ".join(messages[:-1]) + " or " + messages[-1]
+            code, out, _ = run(["monitor", "-", "--format", "text"], text)
+            check(code == 1 and f"the {role} owes {words}" in out and out.count(" owes ") == 1,
+                  f"{path} cut after {msg}: the text verdict names the {role} alone: {out}")
+        check(seen == set(by_msg), f"{path}: every message of the procedure was cut after: {seen}")
+
+
 LAB = lab_replay()
 if mode == "corpus":
     test_corpus()
@@ -258,6 +319,8 @@ elif mode == "bad-lines":
     test_bad_lines()
 elif mode == "stdin":
     test_stdin()
+elif mode == "open":
+    test_open()
 else:
     sys.exit(f"unknown mode {mode}")
 print("FAILED" if failures else "ok", f"({len(failures)} failure(s))")

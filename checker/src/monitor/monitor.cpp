@@ -6,8 +6,10 @@
 #include "monitor/line_reader.h"
 #include "pc5check/trace/event_stream.h"
 
+#include <algorithm>
 #include <memory>
 #include <set>
+#include <utility>
 
 namespace pc5check::checker {
 
@@ -24,6 +26,19 @@ Error line_error(ErrorCode code, const std::string& name, std::size_t line, std:
     e.line = line;
     e.message = std::move(message);
     return e;
+}
+
+/// "; 1 violation(s) found so far (SMC_ECHO_CAPS)" (empty when none was found).
+std::string found_so_far(const MonitorVerdict& v)
+{
+    if (v.violations == 0) {
+        return "";
+    }
+    std::string rules;
+    for (const std::string& r : v.rules) {
+        rules += (rules.empty() ? "" : ", ") + r;
+    }
+    return "; " + std::to_string(v.violations) + " violation(s) found so far (" + rules + ")";
 }
 
 /// One trace checked as its events come: the spec and the replay of `check`, findings reported as
@@ -60,6 +75,7 @@ class StreamCheck {
             return false;
         }
         replayer_.emplace(std::move(*replayer));
+        rest_messages_ = rest_messages(**spec);
         for (const trace::Event& ev : first) {
             feed(ev);
         }
@@ -79,6 +95,12 @@ class StreamCheck {
             bad_line(fed.error()); // the machine is as before the event: the stream goes on
             return;
         }
+        if (std::none_of(rest_messages_.begin(), rest_messages_.end(),
+                         [&](const auto& rest) { return rest.first == ev.from && rest.second == ev.msg; })) {
+            // Ref: TS 24.554 7.2.10-7.2.12; each message of the procedure answers the peer's, so the
+            // peer of its sender speaks next (DATA, which either UE may send at rest, does not count).
+            turn_ = ev.from == trace::Role::initiator ? trace::Role::target : trace::Role::initiator;
+        }
         replayer_->take_findings(findings_, assumptions_);
         for (machine::Finding& f : findings_) {
             f.event = index; // the replay does not count the bad lines
@@ -90,7 +112,7 @@ class StreamCheck {
     }
 
     /// Reports a line that was not checked (an event index is used up all the same when `event`).
-    void bad_line(Error e, bool event = false)
+    void bad_line(const Error& e, bool event = false)
     {
         verdict_.events += event ? 1 : 0;
         ++verdict_.bad_lines;
@@ -133,16 +155,20 @@ class StreamCheck {
         }
         if (const auto standing = replayer_->standing(); !standing[0].at_rest || !standing[1].at_rest) {
             v.open = standing;
+            if (turn_ && !standing[static_cast<std::size_t>(*turn_)].next.empty()) {
+                v.owes = turn_;
+            }
         }
-        const std::string open = v.open ? "; " + describe_open(*v.open) : "";
+        const std::string open = v.open ? "; " + describe_open(*v.open, v.owes) : "";
         const std::string events = std::to_string(v.events) + " event(s)";
         if (v.bad_lines != 0) {
             v.verdict = "bad-input";
             v.note = std::to_string(v.bad_lines) + " bad line(s) in " + events +
                      (stopped ? "; stopped at the first (--stop-on-error)" : "") + open;
         } else if (interrupted) {
+            // The stream was cut, so the verdict on the whole is open; what was found stays found.
             v.verdict = "inconclusive";
-            v.note = "interrupted after " + events + ", before the stream ended" + open;
+            v.note = "interrupted after " + events + ", before the stream ended" + found_so_far(v) + open;
         } else if (v.violations != 0) {
             v.verdict = "violation";
             v.note = std::to_string(v.violations) + " violation(s) in " + events + open;
@@ -159,6 +185,29 @@ class StreamCheck {
     }
 
   private:
+    /// The messages a role may send at rest without leaving its starting state (DATA): they do not
+    /// answer the peer, so they do not pass the turn.
+    static std::vector<std::pair<trace::Role, std::string>> rest_messages(const spec::Spec& spec)
+    {
+        std::vector<std::pair<trace::Role, std::string>> out;
+        for (const trace::Role role : {trace::Role::initiator, trace::Role::target}) {
+            const std::string name = trace::to_string(role);
+            const std::string& rest = spec.control_states.at(name).front();
+            for (const spec::Transition& t : spec.transitions) {
+                const bool at_rest =
+                    t.from.empty() || std::find(t.from.begin(), t.from.end(), rest) != t.from.end();
+                if (t.role != name || t.dir != spec::Direction::send || !at_rest ||
+                    (!t.to.empty() && t.to != rest)) {
+                    continue;
+                }
+                for (const std::string& msg : t.on) {
+                    out.emplace_back(role, msg);
+                }
+            }
+        }
+        return out;
+    }
+
     void count(const machine::Finding& f)
     {
         if (f.outcome == machine::Outcome::unverified) {
@@ -177,6 +226,8 @@ class StreamCheck {
     std::vector<machine::Finding> findings_; ///< the last event's (reused)
     std::vector<std::string> assumptions_;   ///< the last event's (reused; monitor does not list them)
     std::set<std::string> rules_;
+    std::vector<std::pair<trace::Role, std::string>> rest_messages_; ///< rest_messages() of the spec
+    std::optional<trace::Role> turn_; ///< the peer of the sender of the procedure's last message
     double previous_at_ = 0.0;
     MonitorVerdict verdict_;
 };
@@ -276,22 +327,23 @@ MonitorVerdict monitor(int fd, const std::string& name, const MonitorOptions& op
     return std::move(check).finish(status == LineReader::Status::stopped, stopped);
 }
 
-std::string describe_open(const std::array<machine::RoleStanding, 2>& standing)
+std::string describe_open(const std::array<machine::RoleStanding, 2>& standing,
+                          std::optional<trace::Role> owes)
 {
-    std::string owes;
+    std::string text;
     for (const machine::RoleStanding& role : standing) {
-        if (role.next.empty()) {
+        if (role.next.empty() || (owes && role.role != *owes)) {
             continue;
         }
         std::string messages;
         for (std::size_t i = 0; i < role.next.size(); ++i) {
             messages += (i == 0 ? "" : i + 1 == role.next.size() ? " or " : ", ") + role.next[i];
         }
-        owes += std::string(owes.empty() ? "" : "; ") + "the " + trace::to_string(role.role) + " owes " +
+        text += std::string(text.empty() ? "" : "; ") + "the " + trace::to_string(role.role) + " owes " +
                 messages;
     }
     return "procedure left open (initiator in " + standing[0].state + ", target in " + standing[1].state +
-           "): " + (owes.empty() ? "no message of either UE would take it on" : owes);
+           "): " + (text.empty() ? "no message of either UE would take it on" : text);
 }
 
 int exit_code(const MonitorVerdict& verdict)

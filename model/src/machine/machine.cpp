@@ -596,8 +596,18 @@ std::array<RoleStanding, 2> Machine::standing() const
         if (role.at_rest) {
             continue;
         }
+        // A send the role could not make at rest keeps the procedure going even when it leaves the
+        // control state as it is (AUTH_RESPONSE answering an AUTH_REQUEST, another AUTH_REQUEST round),
+        // except a repeat of the message that brought the role here (a retransmitted request).
+        const auto brought_here = [&](const std::string& msg) {
+            return std::any_of(spec_->transitions.begin(), spec_->transitions.end(),
+                               [&](const spec::Transition& u) {
+                                   return roles(u) && u.dir == spec::Direction::send && u.to == role.state &&
+                                          std::find(u.on.begin(), u.on.end(), msg) != u.on.end();
+                               });
+        };
         for (const spec::Transition& t : spec_->transitions) {
-            if (!roles(t) || t.dir != spec::Direction::send || !moves_on(t, role.state) ||
+            if (!roles(t) || t.dir != spec::Direction::send || !leaves_from(t, role.state) ||
                 leaves_from(t, states.front())) {
                 continue;
             }
@@ -605,8 +615,10 @@ std::array<RoleStanding, 2> Machine::standing() const
             if (guard.is_known() && !std::get<bool>(guard.data)) {
                 continue;
             }
+            const bool stays = !moves_on(t, role.state);
             for (const std::string& msg : t.on) {
-                if (msg != "*" && std::find(role.next.begin(), role.next.end(), msg) == role.next.end()) {
+                if (msg != "*" && !(stays && brought_here(msg)) &&
+                    std::find(role.next.begin(), role.next.end(), msg) == role.next.end()) {
                     role.next.push_back(msg);
                 }
             }

@@ -44,6 +44,10 @@ struct MonitorVerdict {
     bool stopped = false;     ///< --stop-on-error ended it
     /// Where both roles stand (initiator, target) when a procedure was left open at the end.
     std::optional<std::array<machine::RoleStanding, 2>> open;
+    /// With `open`: the UE that owes the next message — the peer of the UE that sent the last message
+    /// of the procedure, when its state has a message to send (`open`'s `next`); nullopt when the
+    /// machines disagree (after a violation) and neither can be said to.
+    std::optional<trace::Role> owes;
     std::string note;           ///< one line saying why the verdict is what it is
     std::optional<Error> error; ///< what made the whole stream unreadable (verdict bad-input)
 };
@@ -70,9 +74,11 @@ class MonitorSink {
 [[nodiscard]] MonitorVerdict monitor(int fd, const std::string& name, const MonitorOptions& options,
                                      MonitorSink& sink, int stop_fd = -1);
 
-/// The verdict's one line in words: "the target owes SECURITY_MODE_COMMAND" etc. (empty when nothing
-/// is open).
-[[nodiscard]] std::string describe_open(const std::array<machine::RoleStanding, 2>& standing);
+/// The verdict's one line in words: "procedure left open (initiator in WAIT_SMC, target in
+/// REQ_RECEIVED): the initiator owes AUTH_RESPONSE, AUTH_REJECT or AUTH_FAILURE". `owes`: the UE
+/// whose turn it is (MonitorVerdict::owes); nullopt: every UE with a message to send is named.
+[[nodiscard]] std::string describe_open(const std::array<machine::RoleStanding, 2>& standing,
+                                        std::optional<trace::Role> owes);
 
 /// As for `check` (docs/cli.md): 2 for bad input (a bad line included), else 0 for `conforms`, else 1.
 [[nodiscard]] int exit_code(const MonitorVerdict& verdict);

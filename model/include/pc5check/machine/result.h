@@ -75,9 +75,11 @@ struct RoleStanding {
     trace::Role role = trace::Role::initiator;
     std::string state;   ///< its control state
     bool at_rest = true; ///< the control state it starts in, or one no transition leaves (RELEASED)
-    /// The messages it may send next that take it to another control state and that it could not send
-    /// at rest (so not DATA or RELEASE), in spec order; a guard that is false in the current state
-    /// whatever the message carries rules its transition out. Non-empty: this UE owes the next message.
+    /// The messages it may send next from its control state that it could not send at rest (so not
+    /// DATA or RELEASE), whether they move it on or leave it where it is (AUTH_RESPONSE; not a repeat
+    /// of the message that brought it to this state), in spec order; a guard that is false in the
+    /// current state whatever the message carries rules its transition out. Which UE owes the next
+    /// message also depends on who spoke last (`monitor`).
     std::vector<std::string> next;
     /// Field by field.
     friend bool operator==(const RoleStanding&, const RoleStanding&) = default;
