@@ -19,6 +19,7 @@ struct SystemCommandOptions {
     std::string format = "text";
     std::string cex_dir;
     std::vector<std::string> params;
+    std::vector<std::string> writes; ///< --write FORMAT=FILE: further reports of the same run
 };
 
 /// Options of `pc5check prove`.
