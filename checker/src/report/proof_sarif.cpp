@@ -181,6 +181,14 @@ json property_result(const spec::Spec& s, const json& prove, const json& p, std:
     return r;
 }
 
+/// "regression: corpus trace FILE:LINE conformed with OLD, VERDICT with NEW" and the changed elements.
+std::string corpus_message(const std::string& trace, const std::string& verdict, const std::string& changed)
+{
+    std::string message = "regression: corpus trace " + trace;
+    message += " conformed with OLD, " + verdict + " with NEW";
+    return message + changed;
+}
+
 } // namespace
 
 json prove_sarif(const json& doc, const spec::Spec& spec, int exit_code)
@@ -300,14 +308,15 @@ json diff_sarif(const json& doc, const spec::Spec& old_spec, const spec::Spec& n
                 p = str(q, "id") == id ? q : p;
             }
             r = property_result(side, new_doc, p, index, artifacts, "regression: ");
-            r["message"]["text"] = "regression: " + id + " " + str(row, "old") + " with OLD -> " +
-                                   str(row, "new") + " with NEW (attacker: " + str(new_doc, "attacker") +
-                                   ")" + (in_new == nullptr ? ", NEW dropped the property" : "") + ". " +
-                                   str(p, "text") +
-                                   (p.contains("counterexample")
-                                        ? ". " + proof::witness_phrase(p["counterexample"], "Counterexample")
-                                        : "") +
-                                   changed_note;
+            std::string message = "regression: " + id;
+            message += " " + str(row, "old") + " with OLD -> " + str(row, "new") + " with NEW (attacker: ";
+            message += str(new_doc, "attacker") + ")";
+            message += in_new == nullptr ? ", NEW dropped the property. " : ". ";
+            message += str(p, "text");
+            if (p.contains("counterexample")) {
+                message += ". " + proof::witness_phrase(p["counterexample"], "Counterexample");
+            }
+            r["message"]["text"] = message + changed_note;
         } else {
             // A corpus trace: located at the first rule of NEW that now rejects it.
             const std::string rule_id = row.value("new_rules", json::array()).empty()
@@ -326,9 +335,7 @@ json diff_sarif(const json& doc, const spec::Spec& old_spec, const spec::Spec& n
                  {"ruleIndex", index},
                  {"kind", "fail"},
                  {"level", "error"},
-                 {"message",
-                  {{"text", "regression: corpus trace " + id + " conformed with OLD, " + str(row, "new") +
-                                " with NEW" + changed_note}}},
+                 {"message", {{"text", corpus_message(id, str(row, "new"), changed_note)}}},
                  {"locations",
                   located(artifacts, new_spec.file, rule == nullptr ? spec::Origin{} : rule->origin)},
                  {"relatedLocations",
