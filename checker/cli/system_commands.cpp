@@ -1,4 +1,5 @@
-/// \file `pc5check prove`, `query` and `diff`: options, reports (text and JSON) and exit codes.
+/// \file `pc5check prove`, `query` and `diff`: options, reports (text and JSON here; JUnit and SARIF from
+/// the JSON, pc5check/checker/proof_report.h) and exit codes.
 
 #include "system_commands.h"
 

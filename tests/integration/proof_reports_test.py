@@ -71,7 +71,8 @@ def id_position(path, element_id):
 
 
 def uri_path(uri):
-    return unquote(uri[len("file://"):] if uri.startswith("file://") else uri)
+    """The absolute path a SARIF URI names (relative ones: to the current directory, the source tree)."""
+    return os.path.abspath(unquote(uri[len("file://"):] if uri.startswith("file://") else uri))
 
 
 def sarif_common(name, log, code):
@@ -98,7 +99,7 @@ def located_at(name, res, path, element_id):
     loc = res["locations"][0]["physicalLocation"]
     want = id_position(path, element_id)
     got = (loc.get("region", {}).get("startLine"), loc.get("region", {}).get("startColumn"))
-    check(uri_path(loc["artifactLocation"]["uri"]) == path, f"{name}: {res['ruleId']} located in {loc['artifactLocation']['uri']}, not {path}")
+    check(uri_path(loc["artifactLocation"]["uri"]) == os.path.abspath(path), f"{name}: {res['ruleId']} located in {loc['artifactLocation']['uri']}, not {path}")
     check(got == want, f"{name}: {res['ruleId']} at line:column {got}, the id {element_id} is at {want}")
 
 
@@ -130,7 +131,7 @@ if mode == "prove":
         located_at("prove", res[0], seed, "key_freshness")
         rel = [uri_path(x["physicalLocation"]["artifactLocation"]["uri"]) for x in res[0].get("relatedLocations", [])]
         att = [uri_path(x["artifactLocation"]["uri"]) for x in res[0].get("attachments", [])]
-        check(rel == [cex] and att == [cex], f"prove: counterexample {cex} related {rel} and attached {att}")
+        check(rel == [os.path.abspath(cex)] and att == [os.path.abspath(cex)], f"prove: counterexample {cex} related {rel} and attached {att}")
         check(res[0]["properties"]["verdict"] == "violated", "prove: result verdict")
     rule = next(d for d in r["tool"]["driver"]["rules"] if d["id"] == "key_freshness")
     check(rule["properties"]["clauses"] == ["TR 33.847 6.7 (Rel-17)"], f"prove: descriptor clauses {rule['properties']['clauses']}")
@@ -168,7 +169,7 @@ elif mode == "query":
     check(len(r["results"]) == 1 and r["results"][0]["kind"] == "pass", "query: reachable is a pass result")
     if r["results"]:
         att = [uri_path(x["artifactLocation"]["uri"]) for x in r["results"][0].get("attachments", [])]
-        check(att == [doc["witness"]["file"]], f"query: the witness is attached: {att}")
+        check(att == [os.path.abspath(doc["witness"]["file"])], f"query: the witness is attached: {att}")
     doc, junit, log, code = run("query-unreachable", ["query", spec, "initiator.state == InitiatorState.WAIT_RESPONSE && initiator.smc_echo_bad",
                                                       "--depth", "3"], 1)
     f = failure_of(next(iter(junit_cases(junit).values())))
@@ -194,7 +195,8 @@ elif mode == "diff":
     if errors:
         located_at("diff", errors[0], new, "no_downgrade_under_integrity")
         related = {x["message"]["text"]: x["physicalLocation"] for x in errors[0]["relatedLocations"]}
-        check(any(uri_path(p["artifactLocation"]["uri"]) == cex for p in related.values()), "diff: counterexample related")
+        check(any(uri_path(p["artifactLocation"]["uri"]) == os.path.abspath(cex) for p in related.values()),
+              "diff: counterexample related")
         smc = related.get("changed in NEW: transition i_recv_smc changed")
         check(smc is not None and smc["region"]["startLine"] == id_position(new, "i_recv_smc")[0],
               f"diff: the changed transition i_recv_smc at its line in NEW: {smc}")

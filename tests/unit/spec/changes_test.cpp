@@ -40,7 +40,7 @@ std::pair<std::size_t, std::size_t> line_column_of(const std::string& text, cons
 
 TEST_SUITE("spec")
 {
-    TEST_CASE("each transition, rule and property knows where its id is written")
+    TEST_CASE("each transition and rule and property knows where its id is written")
     {
         const auto s = load_spec(kNormative);
         REQUIRE(s);
@@ -62,7 +62,7 @@ TEST_SUITE("spec")
         }
     }
 
-    TEST_CASE("layout and key order are not a change; a rewritten, dropped or new element is")
+    TEST_CASE("layout and key order are not a change but a rewritten or dropped or new element is")
     {
         const std::string text = R"({"format": "pc5-spec/1", "id": "mini", "title": "minimal",
           "messages": [{"id": "DATA", "senders": ["initiator"], "text": "d", "clauses": [{"doc": "TS 38.323", "clause": "5.8"}]}],
@@ -104,7 +104,7 @@ TEST_SUITE("spec")
         CHECK(changes[2].after.pointer == "/properties/0");
     }
 
-    TEST_CASE("the no-echo mutant: the initiator's SMC transition rewritten, SMC_ECHO_CAPS removed")
+    TEST_CASE("the no-echo mutant: the initiator SMC transition rewritten and SMC_ECHO_CAPS removed")
     {
         const auto old_spec = load_spec(kNormative);
         const auto new_spec = load_spec(kNoEcho);
