@@ -1,10 +1,13 @@
-/// \file `pc5check prove`, `query` and `diff`: options, reports (text and JSON) and exit codes.
+/// \file `pc5check prove`, `query` and `diff`: options, reports (text and JSON here; JUnit and SARIF from
+/// the JSON, pc5check/checker/proof_report.h) and exit codes.
 
 #include "system_commands.h"
 
 #include "common.h"
 #include "pc5check/checker/check.h"
+#include "pc5check/checker/proof_report.h"
 #include "pc5check/checker/symbolic.h"
+#include "pc5check/spec/changes.h"
 #include "pc5check/spec/spec.h"
 #include "pc5check/trace/trace.h"
 
@@ -12,6 +15,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -23,8 +27,68 @@ namespace pc5check::cli {
 
 namespace {
 
+/// The formats a report can be written in (--format, --write).
+bool known_format(const std::string& f) { return f == "text" || f == "json" || f == "junit" || f == "sarif"; }
+
+/// `--write FORMAT=FILE` items: (format, file). Error: no '=', an unknown format or an empty file.
+Expected<std::vector<std::pair<std::string, std::string>>> parse_writes(const std::vector<std::string>& items)
+{
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& item : items) {
+        const auto eq = item.find('=');
+        if (eq == std::string::npos || !known_format(item.substr(0, eq)) || eq + 1 == item.size()) {
+            return make_error(ErrorCode::usage, "--write " + item +
+                                                    ": expected FORMAT=FILE with FORMAT one of text, json, "
+                                                    "junit, sarif");
+        }
+        out.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+    }
+    return out;
+}
+
+/// One run's report in every format: the text, the JSON document, and junit and sarif made from it.
+struct Rendered {
+    std::string text;
+    nlohmann::json doc;
+    std::function<void(std::ostream&)> junit;
+    std::function<nlohmann::json()> sarif;
+
+    void write(const std::string& format, std::ostream& out) const
+    {
+        if (format == "json") {
+            out << doc.dump(2) << "\n";
+        } else if (format == "junit") {
+            junit(out);
+        } else if (format == "sarif") {
+            out << sarif().dump(2) << "\n";
+        } else {
+            out << text;
+        }
+    }
+};
+
+/// Writes each `--write FORMAT=FILE`, then `--format` to stdout; returns `code`, or the error's exit code
+/// when a file cannot be written. The exit code never depends on the format.
+int emit(const SystemCommandOptions& c, const Rendered& r, int code)
+{
+    auto writes = parse_writes(c.writes);
+    PC5CHECK_ASSERT(writes.has_value()); // validated by system_options before the run
+    for (const auto& [format, file] : *writes) {
+        std::ofstream out(file, std::ios::binary);
+        r.write(format, out);
+        if (!out.flush()) {
+            return fail(make_file_error(ErrorCode::io, file, "cannot write the report").value());
+        }
+    }
+    r.write(c.format, std::cout);
+    return code;
+}
+
 Expected<smt::SystemOptions> system_options(const SystemCommandOptions& c)
 {
+    if (auto w = parse_writes(c.writes); !w) {
+        return tl::make_unexpected(w.error());
+    }
     auto attacker = smt::parse_attacker(c.attacker);
     if (!attacker) {
         return tl::make_unexpected(attacker.error());
@@ -409,8 +473,12 @@ void add_system_commands(CLI::App& app, SystemCommands& cmds)
         cmd->add_option("--cross-check-solver", o.cross_check_solver,
                         "the second solver of --cross-check, called as SOLVER --lang=smt2 --tlimit=MS FILE "
                         "(default cvc5)");
-        cmd->add_option("--format", o.format, "report format: text or json")
-            ->check(CLI::IsMember({"text", "json"}));
+        cmd->add_option("--format", o.format,
+                        "report format: text, json, junit or sarif (SARIF results located in the spec file)")
+            ->check(CLI::IsMember({"text", "json", "junit", "sarif"}));
+        cmd->add_option("--write", o.writes,
+                        "also write the report in FORMAT (text, json, junit, sarif) to FILE: FORMAT=FILE "
+                        "(repeatable; one solver run for several formats)");
         cmd->add_option("--param", o.params, "override a spec parameter: ID=VALUE (repeatable)");
         cmd->footer(footer);
     };
@@ -467,7 +535,7 @@ int run_prove(const ProveCommand& cmd)
     std::ostringstream text;
     auto results =
         prove_spec(s, options, cmd.property.empty() ? std::nullopt : std::optional<std::string>(cmd.property),
-                   cmd.common.cex_dir, json, cmd.common.format == "text" ? &text : nullptr);
+                   cmd.common.cex_dir, json, &text);
     if (!results) {
         return fail(results.error());
     }
@@ -475,12 +543,10 @@ int run_prove(const ProveCommand& cmd)
     for (const auto& r : *results) {
         ok = ok && property_ok(r.verdict);
     }
-    if (cmd.common.format == "json") {
-        std::cout << json.dump(2) << "\n";
-    } else {
-        std::cout << text.str();
-    }
-    return ok ? kExitOk : kExitFailed;
+    const int code = ok ? kExitOk : kExitFailed;
+    const Rendered r{text.str(), json, [&json](std::ostream& out) { report::write_prove_junit(out, json); },
+                     [&] { return report::prove_sarif(json, s, code); }};
+    return emit(cmd.common, r, code);
 }
 
 int run_query(const QueryCommand& cmd)
@@ -514,7 +580,8 @@ int run_query(const QueryCommand& cmd)
         }
         written = *path;
     }
-    if (cmd.common.format == "json") {
+    const int code = q->reachable ? kExitOk : kExitFailed;
+    {
         nlohmann::json j = {
             {"spec", s.id},
             {"condition", cmd.condition},
@@ -530,19 +597,20 @@ int run_query(const QueryCommand& cmd)
                             {"check", check_json(s, written, *q->witness)}};
         }
         j["rests_on"] = rests_on_json(s, rested_on(s, nullptr));
-        std::cout << j.dump(2) << "\n";
-    } else {
-        std::cout << "pc5check query " << s.file << " (attacker: " << smt::to_string(options.attacker)
-                  << ")\n  " << cmd.condition << "\n  " << answer << "\n";
+        std::ostringstream text;
+        text << "pc5check query " << s.file << " (attacker: " << smt::to_string(options.attacker) << ")\n  "
+             << cmd.condition << "\n  " << answer << "\n";
         if (q->witness) {
-            std::cout << "  witness" << (written.empty() ? "" : ": " + written) << "\n";
-            print_steps(std::cout, *q->witness, check_command(s, written, *q->witness));
+            text << "  witness" << (written.empty() ? "" : ": " + written) << "\n";
+            print_steps(text, *q->witness, check_command(s, written, *q->witness));
         }
         if (const std::string ids = id_list(rested_on(s, nullptr)); !ids.empty()) {
-            std::cout << "  rests on assumptions: " << ids << "\n";
+            text << "  rests on assumptions: " << ids << "\n";
         }
+        const Rendered r{text.str(), j, [&j](std::ostream& out) { report::write_query_junit(out, j); },
+                         [&] { return report::query_sarif(j, s, code); }};
+        return emit(cmd.common, r, code);
     }
-    return q->reachable ? kExitOk : kExitFailed;
 }
 
 namespace {
@@ -632,6 +700,29 @@ std::string verdict_line(const checker::TraceResult& r)
     return v;
 }
 
+/// The transitions, rules and properties NEW writes differently (text: where; JSON: `spec_changes`).
+nlohmann::json report_spec_changes(DiffReport& report, const spec::Spec& old_spec, const spec::Spec& new_spec)
+{
+    nlohmann::json out = nlohmann::json::array();
+    const auto where = [](const spec::Origin& o) {
+        return nlohmann::json{{"pointer", o.pointer}, {"line", o.line}, {"column", o.column}};
+    };
+    const auto changes = spec::changed_elements(old_spec, new_spec);
+    report.text << "\nwritten differently in NEW:" << (changes.empty() ? " nothing\n" : "\n");
+    for (const auto& c : changes) {
+        out.push_back({{"kind", c.kind},
+                       {"id", c.id},
+                       {"change", c.change},
+                       {"old", where(c.before)},
+                       {"new", where(c.after)}});
+        const bool removed = c.change == "removed";
+        const spec::Origin& at = removed ? c.before : c.after;
+        report.text << "  " << c.kind << " " << c.id << " " << c.change << "  ("
+                    << (removed ? old_spec.file : new_spec.file) << ":" << at.line << ")\n";
+    }
+    return out;
+}
+
 /// --corpus: the traces whose verdict changed from OLD to NEW.
 Expected<void> compare_corpus(DiffReport& report, const DiffCommand& cmd,
                               const spec::ParameterOverrides& params)
@@ -644,9 +735,15 @@ Expected<void> compare_corpus(DiffReport& report, const DiffCommand& cmd,
     co.spec_file = cmd.new_spec;
     const checker::CheckRun after = checker::check_paths({cmd.corpus}, co);
     std::map<std::pair<std::string, std::size_t>, std::pair<std::string, std::string>> verdicts;
+    std::map<std::pair<std::string, std::size_t>, std::vector<std::string>> new_rules;
     const auto label = [](const checker::TraceResult& r) { return std::pair{r.file, r.line}; };
     before.for_each_trace([&](const checker::TraceResult& r) { verdicts[label(r)].first = verdict_line(r); });
-    after.for_each_trace([&](const checker::TraceResult& r) { verdicts[label(r)].second = verdict_line(r); });
+    after.for_each_trace([&](const checker::TraceResult& r) {
+        verdicts[label(r)].second = verdict_line(r);
+        if (!r.error) {
+            new_rules[label(r)] = r.replay.violated_rules();
+        }
+    });
     for (const auto& e : before.errors) {
         return tl::make_unexpected(e);
     }
@@ -659,8 +756,14 @@ Expected<void> compare_corpus(DiffReport& report, const DiffCommand& cmd,
         ++changed;
         const bool regress = v.first == "conforms" && v.second != "conforms";
         report.broken = report.broken || regress;
-        report.rows.push_back(
-            {{"kind", "trace"}, {"id", file}, {"old", v.first}, {"new", v.second}, {"regression", regress}});
+        report.rows.push_back({{"kind", "trace"},
+                               {"id", file},
+                               {"file", where.first},
+                               {"line", where.second},
+                               {"old", v.first},
+                               {"new", v.second},
+                               {"new_rules", new_rules[where]},
+                               {"regression", regress}});
         report.text << "  " << (regress ? "! " : "~ ") << file << ": " << v.first << " -> " << v.second
                     << "\n";
     }
@@ -761,6 +864,7 @@ int run_diff(const DiffCommand& cmd)
                 << options->depth << ", attacker: " << smt::to_string(options->attacker)
                 << ")\n\nproperties:\n";
     compare_properties(report, *old_results, *new_results, *new_spec);
+    const nlohmann::json spec_changes = report_spec_changes(report, *old_spec, *new_spec);
     if (!cmd.corpus.empty()) {
         if (auto ok = compare_corpus(report, cmd, *params); !ok) {
             return fail(ok.error());
@@ -776,18 +880,17 @@ int run_diff(const DiffCommand& cmd)
                 ? "FAIL: a property that held or a trace that conformed with OLD no longer does with NEW"
                 : "OK: nothing that held or conformed with OLD fails with NEW")
         << "\n";
-    if (cmd.common.format == "json") {
-        std::cout << nlohmann::json{{"old", old_json},
-                                    {"new", new_json},
-                                    {"changes", report.rows},
-                                    {"disagreement", *disagreement},
-                                    {"regression", report.broken}}
-                         .dump(2)
-                  << "\n";
-    } else {
-        std::cout << report.text.str();
-    }
-    return report.broken ? kExitFailed : kExitOk;
+    const int code = report.broken ? kExitFailed : kExitOk;
+    const nlohmann::json doc = {{"old", old_json},
+                                {"new", new_json},
+                                {"changes", report.rows},
+                                {"spec_changes", spec_changes},
+                                {"disagreement", *disagreement},
+                                {"regression", report.broken}};
+    const Rendered r{report.text.str(), doc,
+                     [&doc](std::ostream& out) { report::write_diff_junit(out, doc); },
+                     [&] { return report::diff_sarif(doc, *old_spec, *new_spec, code); }};
+    return emit(cmd.common, r, code);
 }
 
 } // namespace pc5check::cli

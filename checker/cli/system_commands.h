@@ -22,6 +22,7 @@ struct SystemCommandOptions {
     bool cross_check = false;    ///< --cross-check: cvc5 confirms every k-induction proof
     std::string cross_check_dir; ///< where its SMT-LIB 2 queries go (default: a new directory in $TMPDIR)
     std::string cross_check_solver = "cvc5"; ///< --cross-check-solver
+    std::vector<std::string> writes;         ///< --write FORMAT=FILE: further reports of the same run
 };
 
 /// Options of `pc5check prove`.

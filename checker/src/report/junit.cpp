@@ -16,7 +16,7 @@
 /// No time attributes: the report is deterministic (same run, same bytes).
 
 #include "pc5check/checker/report.h"
-#include "pc5check/common/escape.h"
+#include "report/xml_escape.h"
 
 #include <algorithm>
 #include <array>
@@ -25,7 +25,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <unistd.h>
@@ -35,29 +34,9 @@ namespace pc5check::report {
 
 namespace {
 
-/// XML 1.0 text: the five special characters escaped; control characters XML cannot carry at all
-/// replaced by '?'. In attributes, tab and line breaks become character references so they survive
-/// attribute-value normalisation.
-std::string xml_escape(std::string_view s, bool attribute)
-{
-    static constexpr std::array<CharEscape, 8> kAttribute{{{'&', "&amp;"},
-                                                           {'<', "&lt;"},
-                                                           {'>', "&gt;"},
-                                                           {'"', "&quot;"},
-                                                           {'\'', "&apos;"},
-                                                           {'\n', "&#10;"},
-                                                           {'\r', "&#13;"},
-                                                           {'\t', "&#9;"}}};
-    // Quotes need no escaping in character data; tab and LF are listed so that they stay as they are.
-    static constexpr std::array<CharEscape, 6> kText{
-        {{'&', "&amp;"}, {'<', "&lt;"}, {'>', "&gt;"}, {'\n', "\n"}, {'\r', "&#13;"}, {'\t', "\t"}}};
-    return escape_chars(
-        s, attribute ? std::span<const CharEscape>(kAttribute) : std::span<const CharEscape>(kText), "?");
-}
+using xml::attr;
 
-std::string attr(std::string_view s) { return xml_escape(s, true); }
-
-std::string text(std::string_view s) { return xml_escape(s, false); }
+using xml::text;
 
 /// "event N (MSG) by the ROLE: expected X, observed Y; CLAUSES".
 std::string explain(const machine::Finding& f)

@@ -11,12 +11,10 @@
 /// Checked against tests/data/sarif-2.1.0-subset.schema.json.
 
 #include "pc5check/checker/report.h"
-#include "pc5check/common/hex.h"
+#include "report/sarif_parts.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstddef>
-#include <filesystem>
 #include <functional>
 #include <map>
 #include <optional>
@@ -29,64 +27,9 @@ namespace {
 
 using nlohmann::json;
 
-/// project(VERSION) of the top CMakeLists.txt, as --version prints it.
-constexpr const char* kToolVersion = PC5CHECK_VERSION;
-constexpr const char* kSarifSchema = "https://json.schemastore.org/sarif-2.1.0.json";
-
-/// RFC 3986 percent-encoding of a path: unreserved characters and '/' stay as they are.
-std::string percent_encode(const std::string& path)
-{
-    std::string out;
-    for (const char c : path) {
-        const auto u = static_cast<unsigned char>(c);
-        const bool keep = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
-                          c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
-        if (keep) {
-            out += c;
-        } else {
-            out += '%';
-            append_hex(out, u, true);
-        }
-    }
-    return out;
-}
-
-/// The trace file as a URI reference: relative to the current directory when the file is below it,
-/// else an absolute file: URI.
-std::string artifact_uri(const std::string& file)
-{
-    namespace fs = std::filesystem;
-    const fs::path p = fs::path(file).lexically_normal();
-    if (!p.is_absolute()) {
-        return percent_encode(p.generic_string());
-    }
-    std::error_code ec;
-    const fs::path cwd = fs::current_path(ec);
-    if (!ec) {
-        const fs::path rel = p.lexically_relative(cwd);
-        if (!rel.empty() && *rel.begin() != "..") {
-            return percent_encode(rel.generic_string());
-        }
-    }
-    return "file://" + percent_encode(p.generic_string());
-}
-
-/// "SMC_NEW_CONTEXT" -> "SmcNewContext" (SARIF reportingDescriptor.name: readable, not the id).
-std::string rule_name(const std::string& id)
-{
-    std::string out;
-    bool upper = true;
-    for (const char c : id) {
-        if (c == '_' || c == '-' || c == '.') {
-            upper = true;
-            continue;
-        }
-        const auto u = static_cast<unsigned char>(c);
-        out += static_cast<char>(upper ? std::toupper(u) : std::tolower(u));
-        upper = false;
-    }
-    return out;
-}
+using sarif::artifact_uri;
+using sarif::kToolVersion;
+using sarif::rule_name;
 
 /// One rule ID as the specs of the run define it.
 struct RuleDef {
@@ -198,34 +141,9 @@ std::vector<RuleDef> collect_rules(const checker::CheckRun& run)
     return rules;
 }
 
-/// Trace files of the run, in input order, as SARIF artifacts.
-struct Artifacts {
-    std::vector<std::string> uris;
-    std::map<std::string, std::size_t> index; ///< file as given -> artifact index
-};
-
-/// The artifact index of a trace file, added on first use.
-std::size_t add_artifact(Artifacts& artifacts, const std::string& file)
-{
-    const auto [it, inserted] = artifacts.index.try_emplace(file, artifacts.uris.size());
-    if (inserted) {
-        artifacts.uris.push_back(artifact_uri(file));
-    }
-    return it->second;
-}
-
-json physical_location(Artifacts& artifacts, const std::string& file, std::size_t line, std::size_t column)
-{
-    const std::size_t i = add_artifact(artifacts, file);
-    json loc = {{"artifactLocation", {{"uri", artifacts.uris[i]}, {"index", i}}}};
-    if (line != 0) {
-        loc["region"] = {{"startLine", line}};
-        if (column != 0) {
-            loc["region"]["startColumn"] = column;
-        }
-    }
-    return loc;
-}
+using sarif::add_artifact;
+using sarif::Artifacts;
+using sarif::physical_location;
 
 json result(const checker::TraceResult& t, const machine::Finding& f, std::size_t rule_index,
             Artifacts& artifacts)
@@ -292,16 +210,13 @@ json sarif_frame(const checker::CheckRun& run, const std::vector<RuleDef>& rules
             notifications.push_back(notification(*t.error, artifacts));
             return;
         }
-        add_artifact(artifacts, t.file); // results name only their trace's file: no other artifact
+        (void)add_artifact(artifacts, t.file); // results name only their trace's file: no other artifact
     });
     for (const auto& e : run.errors) {
         notifications.push_back(notification(e, artifacts));
     }
 
-    json artifact_list = json::array();
-    for (const auto& uri : artifacts.uris) {
-        artifact_list.push_back({{"location", {{"uri", uri}}}});
-    }
+    json artifact_list = sarif::artifact_list(artifacts);
     const int exit = checker::exit_code(run);
     json invocation = {{"executionSuccessful", exit < 2}, {"exitCode", exit}};
     if (!notifications.empty()) {
@@ -311,7 +226,7 @@ json sarif_frame(const checker::CheckRun& run, const std::vector<RuleDef>& rules
                    {"version", kToolVersion},
                    {"semanticVersion", kToolVersion},
                    {"rules", descriptors}};
-    return {{"$schema", kSarifSchema},
+    return {{"$schema", sarif::kSchema},
             {"version", "2.1.0"},
             {"runs", json::array({{{"tool", {{"driver", driver}}},
                                    {"invocations", json::array({invocation})},

@@ -5,6 +5,7 @@
 #include "pc5check/machine/builtins.h"
 #include "pc5check/spec/spec.h"
 #include "spec/json_reader.h"
+#include "spec/origins.h"
 #include "trace/names.h"
 
 #include <algorithm>
@@ -1605,7 +1606,11 @@ Expected<Spec> parse_spec(std::string_view text, const std::string& file, const 
     }
     try {
         Loader loader(file, overrides, limits);
-        return loader.load(doc);
+        auto spec = loader.load(doc);
+        if (spec) {
+            detail::record_origins(text, limits, *spec);
+        }
+        return spec;
     } catch (const json::exception& e) {
         return spec_error(file, "", std::string("unexpected JSON shape: ") + e.what());
     }

@@ -42,6 +42,17 @@ struct ClauseRef {
 /// The clauses one after the other, separated by "; " (how every report lists a rule's clauses).
 [[nodiscard]] std::string to_string(const std::vector<ClauseRef>& clauses);
 
+/// Where a transition, rule or property is written in its spec file: for reports that point into the
+/// spec (SARIF of prove, query and diff) and for `diff`, which compares elements by what is written.
+struct Origin {
+    std::string pointer;    ///< JSON pointer of the element's object ("/properties/3")
+    std::size_t line = 0;   ///< line:column of the element's "id" key (0: not known)
+    std::size_t column = 0; ///< counted in characters, from 1
+    /// The element's object as compact JSON with its keys sorted: two elements are written alike
+    /// (whitespace and key order aside) iff these are equal.
+    std::string json;
+};
+
 /// One named resolution of an open point (a parameter with options, e.g. how the seed derives the new
 /// session key): the option's id is a literal of the parameter's own enum type.
 struct ParamOption {
@@ -145,6 +156,7 @@ struct Transition {
     std::string text;
     std::vector<ClauseRef> clauses;
     std::string pointer; ///< JSON pointer in the spec file, for lint messages
+    Origin origin{};
 };
 
 /// A text with {expression} holes, rendered per event.
@@ -173,6 +185,7 @@ struct Rule {
     std::string text;
     std::vector<ClauseRef> clauses;
     std::vector<Check> checks;
+    Origin origin{};
 };
 
 struct Spec;
@@ -189,6 +202,7 @@ struct Property {
     /// The fewest messages of a run that can falsify the property (e.g. two completed re-keyings for a
     /// freshness property); `prove` warns when asked to bound it at a smaller depth. 0: not declared.
     unsigned min_depth = 0;
+    Origin origin{};
     /// Assumptions in force whose `affects` names this property, or that affect every property.
     [[nodiscard]] std::vector<const Assumption*> assumptions(const Spec& spec) const;
 };
