@@ -39,8 +39,9 @@ Run run_program(const std::vector<std::string>& argv)
     posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
     posix_spawn_file_actions_addclose(&actions, pipe_fds[1]);
-    std::vector<char*> args;
     std::vector<std::string> copies = argv; // posix_spawnp takes char* const[]
+    std::vector<char*> args;
+    args.reserve(copies.size() + 1);
     for (auto& a : copies) {
         args.push_back(a.data());
     }
