@@ -167,9 +167,16 @@ std::string clause_list(const std::vector<spec::ClauseRef>& clauses)
     return out;
 }
 
+/// Who found a witness and what it shows: its trace's `source.tool` and `title`.
+struct WitnessOrigin {
+    std::string tool;  ///< "pc5check prove", "pc5check query", "pc5check diff"
+    std::string title; ///< e.g. "counterexample to key_freshness found by pc5check prove"
+};
+
 /// Writes a witness as a pc5-trace/1 file whose `expect` is what `check` says about it (so the file
 /// can join a corpus as a regression trace). Returns the path, or an error.
-Expected<std::string> write_witness(const std::string& dir, const std::string& name, const smt::Witness& w)
+Expected<std::string> write_witness(const std::string& dir, const std::string& name, const smt::Witness& w,
+                                    const WitnessOrigin& origin)
 {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
@@ -177,6 +184,7 @@ Expected<std::string> write_witness(const std::string& dir, const std::string& n
         return make_error(ErrorCode::io, "cannot create directory " + dir + ": " + ec.message());
     }
     trace::Trace t = w.trace;
+    t.title = origin.title;
     if (w.check_verdict == "conforms" || w.check_verdict == "violation") {
         t.expect = trace::Expect{w.check_verdict, w.check_rules, std::nullopt, std::nullopt, {}, {}, ""};
     }
@@ -185,7 +193,7 @@ Expected<std::string> write_witness(const std::string& dir, const std::string& n
     nlohmann::json doc = trace::to_json(t);
     // Top-level keys (docs/trace-format.md lets a trace carry more): the tool, and with each attacker
     // step its description; `check --attacker-steps` honours the steps, plain `check` ignores them.
-    doc["source"] = {{"tool", "pc5check prove"}};
+    doc["source"] = {{"tool", origin.tool}};
     if (doc.contains("attacker_steps")) {
         for (auto& step : doc["attacker_steps"]) {
             step["action"] = w.steps.at(step["event"].get<std::size_t>()).action;
@@ -390,7 +398,9 @@ Expected<std::vector<smt::PropertyResult>> prove_spec(const spec::Spec& s, const
         std::string written;
         if (r.counterexample) {
             if (!cex_dir.empty()) {
-                auto path = write_witness(cex_dir, s.id + "." + r.id, *r.counterexample);
+                auto path = write_witness(
+                    cex_dir, s.id + "." + r.id, *r.counterexample,
+                    {"pc5check prove", "counterexample to " + r.id + " found by pc5check prove"});
                 if (!path) {
                     return tl::make_unexpected(path.error());
                 }
@@ -574,7 +584,8 @@ int run_query(const QueryCommand& cmd)
     }
     std::string written;
     if (q->witness && !cmd.common.cex_dir.empty()) {
-        auto path = write_witness(cmd.common.cex_dir, "query", *q->witness);
+        auto path = write_witness(cmd.common.cex_dir, "query", *q->witness,
+                                  {"pc5check query", "witness found by pc5check query: " + cmd.condition});
         if (!path) {
             return fail(path.error());
         }
@@ -797,7 +808,9 @@ Expected<nlohmann::json> report_disagreement(DiffReport& report, const DiffComma
     const smt::Disagreement& d = **found;
     std::string written;
     if (!cmd.common.cex_dir.empty()) {
-        auto path = write_witness(cmd.common.cex_dir, "diff-regression", d.witness);
+        auto path = write_witness(cmd.common.cex_dir, "diff-regression", d.witness,
+                                  {"pc5check diff", "a run " + d.accepted_by + " accepts and " +
+                                                        d.rejected_by + " rejects, found by pc5check diff"});
         if (!path) {
             return tl::make_unexpected(path.error());
         }

@@ -10,11 +10,17 @@ dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
 out=$("$exe" check "$dir/query.json" --concrete) || { echo "FAIL: check on the witness: $out"; exit 1; }
 echo "$out" | grep -q "1 conform" || { echo "FAIL: $out"; exit 1; }
 if grep -q attacker_steps "$dir/query.json"; then echo "FAIL: attacker steps in a run without attacker"; exit 1; fi
+# Each file says which command found it and what it shows (issue #20, item 6).
+grep -q '"title": "witness found by pc5check query: initiator.state == InitiatorState.WAIT_RESPONSE"' "$dir/query.json" ||
+    { echo "FAIL: query witness title"; exit 1; }
+grep -q '"tool": "pc5check query"' "$dir/query.json" || { echo "FAIL: query witness source"; exit 1; }
 code=0
 "$exe" prove "$spec" --depth 4 --attacker dy --property agreement_on_completion --cex-dir "$dir" >/dev/null || code=$?
 [ "$code" -eq 1 ] || { echo "FAIL: prove exit $code, expected 1 (violated)"; exit 1; }
 cex=$dir/ts33536-r17.agreement_on_completion.json
 grep -q '"attack": "injected"' "$cex" || { echo "FAIL: no injected step in $cex"; exit 1; }
+grep -q '"title": "counterexample to agreement_on_completion found by pc5check prove"' "$cex" ||
+    { echo "FAIL: counterexample title"; exit 1; }
 # Plain check judges the injected messages as the UEs' own: whatever its verdict (the solver may pick
 # injected messages that happen to follow the rules), it never reports attacker steps.
 code=0
