@@ -4,7 +4,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -99,6 +98,7 @@ CrossCheckAnswer cross_check_unsat(z3::solver& solver, const std::string& name, 
 {
     CrossCheckAnswer answer;
     answer.file = setup.dir + "/" + name + ".smt2";
+    const std::string query = solver.to_smt2();
     {
         std::ofstream out(answer.file);
         // Every line of the comment as an SMT-LIB comment; the logic is ALL: the encoding uses integers,
@@ -110,7 +110,7 @@ CrossCheckAnswer cross_check_unsat(z3::solver& solver, const std::string& name, 
             out << "; " << comment.substr(start, end - start) << "\n";
             start = end + 1;
         }
-        out << "(set-logic ALL)\n" << solver.to_smt2() << "(exit)\n";
+        out << "(set-logic ALL)\n" << query << "(exit)\n";
         if (!out) {
             throw CrossCheckDisagreement("cannot write the cross-check query " + answer.file);
         }
@@ -118,9 +118,7 @@ CrossCheckAnswer cross_check_unsat(z3::solver& solver, const std::string& name, 
     // Z3 prints its own set operations on arrays (`union`, `subset`, ...) with `as`: no SMT-LIB 2 form.
     for (const char* op :
          {"(as union ", "(as subset ", "(as intersection ", "(as difference ", "(as complement "}) {
-        std::ifstream in(answer.file);
-        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (text.find(op) != std::string::npos) {
+        if (query.find(op) != std::string::npos) {
             answer.detail = std::string("not asked: the query uses Z3's set operation '") + (op + 4) +
                             "' on arrays, which SMT-LIB 2 has no form of";
             return answer;

@@ -275,9 +275,8 @@ class Replayer {
     [[nodiscard]] Expected<const StepRecord*> feed(const trace::Event& event);
     /// Events fed so far.
     [[nodiscard]] std::size_t events() const { return next_; }
-    /// Moves the findings and assumptions of the events fed so far out of the result, and drops their
-    /// ReplayResult::mac_verified_by: a caller that reports them as they come (`monitor`) keeps memory
-    /// bounded by the state, not the stream. The verdict still counts them.
+    /// Moves the findings and assumptions fed so far out of the result and drops their mac_verified_by:
+    /// `monitor` reports them as they come, so memory follows the state. The verdict still counts them.
     void take_findings(std::vector<Finding>& findings, std::vector<std::string>& assumptions);
     /// Where each role stands after the events fed so far (Machine::standing).
     [[nodiscard]] std::array<RoleStanding, 2> standing() const { return machine_.standing(); }
@@ -291,8 +290,7 @@ class Replayer {
     Machine machine_;
     ReplayResult result_;
     PassCounts passes_; ///< by rule index; result_.passes at finish()
-    /// Per integrity algorithm (NIA0..NIA3), the events whose MAC-I it reproduced; result_ at finish().
-    std::array<std::vector<std::size_t>, protocol::kNiaNames.size()> mac_verified_by_;
+    std::array<std::vector<std::size_t>, protocol::kNiaNames.size()> mac_verified_by_; ///< by NIA number
     StepRecord last_;
     bool keep_steps_ = false;
     bool violated_ = false;
