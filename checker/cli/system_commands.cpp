@@ -99,6 +99,7 @@ Expected<smt::SystemOptions> system_options(const SystemCommandOptions& c)
     o.timeout_ms = c.timeout_ms;
     o.attacker = *attacker;
     o.induction = !c.no_induction;
+    o.generated_invariants = c.generated_invariants;
     if (c.cross_check || !c.cross_check_dir.empty() || c.cross_check_solver != "cvc5") {
         std::string dir = c.cross_check_dir;
         if (dir.empty()) {
@@ -367,11 +368,39 @@ bool property_ok(smt::PropertyVerdict v)
     return v == smt::PropertyVerdict::proven || v == smt::PropertyVerdict::holds_to_depth;
 }
 
+/// The inductive invariant behind a proof, as JSON (prove, query).
+nlohmann::json invariant_json(const std::vector<smt::InvariantPart>& parts)
+{
+    auto out = nlohmann::json::array();
+    for (const auto& p : parts) {
+        out.push_back({{"id", p.id}, {"formula", p.formula}, {"origin", p.origin}});
+    }
+    return out;
+}
+
+/// --explain: the parts of the inductive invariant behind a proof, one per line.
+void print_invariant(std::ostream& out, const std::vector<smt::InvariantPart>& parts,
+                     const std::string& indent)
+{
+    if (parts.empty()) {
+        out << indent << "explain: no inductive invariant (not proven by k-induction)\n";
+        return;
+    }
+    out << indent << "inductive invariant (" << parts.size()
+        << " parts): their conjunction holds in the initial states, and if it holds for k steps in a row it "
+           "holds after one more\n";
+    for (const auto& p : parts) {
+        out << indent << "  [" << p.id << (p.origin == "generated" || p.id == p.origin ? "" : ", " + p.origin)
+            << "] " << p.formula << "\n";
+    }
+}
+
 /// prove on one spec; fills `json` and prints text to `out` when `text`.
 Expected<std::vector<smt::PropertyResult>> prove_spec(const spec::Spec& s, const smt::SystemOptions& options,
                                                       const std::optional<std::string>& only,
                                                       const std::string& cex_dir, nlohmann::json& json,
-                                                      std::ostream* text)
+                                                      std::ostream* text,
+                                                      const std::vector<std::string>& explain = {})
 {
     auto results = smt::prove(s, options, only);
     if (!results) {
@@ -424,6 +453,9 @@ Expected<std::vector<smt::PropertyResult>> prove_spec(const spec::Spec& s, const
                       ": no run that short can falsify it, so 'holds' says nothing";
         }
         p["warning"] = warning;
+        if (!r.invariant.empty()) {
+            p["invariant"] = invariant_json(r.invariant);
+        }
         json["properties"].push_back(p);
         if (text != nullptr) {
             std::ostringstream secs;
@@ -439,6 +471,9 @@ Expected<std::vector<smt::PropertyResult>> prove_spec(const spec::Spec& s, const
                 *text << "      WARNING: " << warning << "\n";
             }
             print_rests_on(*text, s, *prop, property_ok(r.verdict));
+            if (std::find(explain.begin(), explain.end(), r.id) != explain.end()) {
+                print_invariant(*text, r.invariant, "      ");
+            }
             if (r.counterexample) {
                 *text << "      counterexample"
                       << (written.empty() ? " (use --cex-dir to write it as a trace)" : ": " + written)
@@ -473,6 +508,10 @@ void add_system_commands(CLI::App& app, SystemCommands& cmds)
                         "limit: solver memory in MiB, whole process (default 4096) -> inconclusive")
             ->check(CLI::Range(16U, 1'048'576U));
         cmd->add_flag("--no-induction", o.no_induction, "bounded model checking only (no k-induction)");
+        cmd->add_flag("--generated-invariants", o.generated_invariants,
+                      "for what the spec's own properties and lemmas do not prove, a second k-induction that "
+                      "also tries candidate invariants generated from the spec's declarations (slower; "
+                      "--explain shows what a proof used)");
         cmd->add_flag("--cross-check", o.cross_check,
                       "have cvc5 confirm each k-induction proof: its base and step queries are written as "
                       "SMT-LIB 2 files and must be unsat for cvc5 too (a proof it does not confirm is not "
@@ -498,6 +537,9 @@ void add_system_commands(CLI::App& app, SystemCommands& cmds)
     cmds.prove_cmd->add_option("spec", cmds.prove.spec_file, "spec file, e.g. spec/ts33536-r17.json")
         ->required();
     cmds.prove_cmd->add_option("--property", cmds.prove.property, "only this property ID");
+    cmds.prove_cmd->add_option("--explain", cmds.prove.explain,
+                               "print the inductive invariant that proved property ID, in the spec's "
+                               "expression language (repeatable)");
     common(cmds.prove_cmd, cmds.prove.common,
            "write each counterexample as a pc5-trace/1 file <spec>.<property>.json here",
            "Exit: 0 every property proven or holding up to the depth, 1 a property violated or "
@@ -513,6 +555,8 @@ void add_system_commands(CLI::App& app, SystemCommands& cmds)
                      "bool expression over the state after a step (initiator.*, target.*, link.*) and "
                      "that step's message (msg, from, ie.*, sec.*)")
         ->required();
+    cmds.query_cmd->add_flag("--explain", cmds.query.explain,
+                             "print the inductive invariant behind an 'unreachable (proved)' answer");
     common(
         cmds.query_cmd, cmds.query.common, "write the witness as a trace query.json here",
         "Exit: 0 reachable (witness shown), 1 unreachable or inconclusive, 2 bad input.\n"
@@ -541,11 +585,22 @@ int run_prove(const ProveCommand& cmd)
     }
     const smt::SystemOptions& options = input->options;
     const spec::Spec& s = input->spec;
+    for (const auto& id : cmd.explain) {
+        const bool known = std::any_of(s.properties.begin(), s.properties.end(),
+                                       [&](const spec::Property& p) { return p.id == id; });
+        if (!known || (!cmd.property.empty() && id != cmd.property)) {
+            const std::string scope = cmd.property.empty() ? "" : " (--property " + cmd.property + ")";
+            return fail(
+                make_error(ErrorCode::usage, "--explain: expected the ID of a property this run proves" +
+                                                 scope + ", found '" + id + "'")
+                    .value());
+        }
+    }
     nlohmann::json json;
     std::ostringstream text;
     auto results =
         prove_spec(s, options, cmd.property.empty() ? std::nullopt : std::optional<std::string>(cmd.property),
-                   cmd.common.cex_dir, json, &text);
+                   cmd.common.cex_dir, json, &text, cmd.explain);
     if (!results) {
         return fail(results.error());
     }
@@ -608,12 +663,18 @@ int run_query(const QueryCommand& cmd)
                             {"check", check_json(s, written, *q->witness)}};
         }
         j["rests_on"] = rests_on_json(s, rested_on(s, nullptr));
+        if (!q->invariant.empty()) {
+            j["invariant"] = invariant_json(q->invariant);
+        }
         std::ostringstream text;
         text << "pc5check query " << s.file << " (attacker: " << smt::to_string(options.attacker) << ")\n  "
              << cmd.condition << "\n  " << answer << "\n";
         if (q->witness) {
             text << "  witness" << (written.empty() ? "" : ": " + written) << "\n";
             print_steps(text, *q->witness, check_command(s, written, *q->witness));
+        }
+        if (cmd.explain && !q->reachable) {
+            print_invariant(text, q->invariant, "  ");
         }
         if (const std::string ids = id_list(rested_on(s, nullptr)); !ids.empty()) {
             text << "  rests on assumptions: " << ids << "\n";

@@ -16,6 +16,8 @@ struct SystemCommandOptions {
     unsigned timeout_ms = 120'000;
     unsigned solver_memory_mb = 4096;
     bool no_induction = false;
+    bool generated_invariants =
+        false; ///< --generated-invariants: also try candidates generated from the spec
     std::string format = "text";
     std::string cex_dir;
     std::vector<std::string> params;
@@ -29,6 +31,7 @@ struct SystemCommandOptions {
 struct ProveCommand {
     std::string spec_file;
     std::string property;
+    std::vector<std::string> explain; ///< --explain ID: print the inductive invariant behind its proof
     SystemCommandOptions common;
 };
 
@@ -36,6 +39,7 @@ struct ProveCommand {
 struct QueryCommand {
     std::string spec_file;
     std::string condition;
+    bool explain = false; ///< --explain: print the inductive invariant behind "unreachable (proved)"
     SystemCommandOptions common;
 };
 

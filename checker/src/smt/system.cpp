@@ -18,12 +18,15 @@
 #include "pc5check/crypto/crypto.h"
 #include "pc5check/crypto/sizes.h"
 #include "smt/cross_check.h"
+#include "smt/induction.h"
+#include "smt/search.h"
 #include "smt/system_model.h"
 
 #include <algorithm>
 #include <array>
 #include <filesystem>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <random>
 #include <sstream>
@@ -551,50 +554,13 @@ z3::expr SystemModel::system_formula(const expr::Node& formula, std::size_t k)
 
 namespace {
 
-using detail::CrossCheckAnswer;
+using detail::Candidate;
+using detail::Clock;
 using detail::CrossCheckDisagreement;
-using detail::CrossCheckSetup;
+using detail::CrossCheckTrail;
 using detail::out_of_memory;
+using detail::Search;
 using detail::SystemModel;
-using Clock = std::chrono::steady_clock;
-
-/// Induction depths tried after bounded model checking (each costs a new encoding per depth).
-constexpr unsigned kMaxInduction = 3;
-
-/// The solver context (detail::SolverContext) and the engine in it, for one query.
-class Search {
-  public:
-    Search(const spec::Spec& spec, const SystemOptions& options, Clock::time_point deadline, bool arbitrary)
-    {
-        if (!ctx_.ok()) {
-            return;
-        }
-        header_.spec = spec.id;
-        header_.observer = trace::Observer::air;
-        SymbolicOptions so;
-        const auto left =
-            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-        so.timeout_ms = left <= 0 ? 1U : static_cast<unsigned>(left);
-        engine_.emplace(spec, header_, so, ctx_.get());
-        engine_->system_begin(options.attacker, arbitrary);
-    }
-    [[nodiscard]] bool ok() const { return engine_.has_value(); }
-    [[nodiscard]] SystemModel& engine() { return *engine_; }
-    /// A second engine for `other`, on the same solver and the same messages (see link()).
-    SystemModel& join(const spec::Spec& other, const SystemOptions& options)
-    {
-        joined_.emplace(other, header_, SymbolicOptions{}, ctx_.get());
-        joined_->join(engine_->solver(), "b|");
-        joined_->system_begin(options.attacker, false);
-        return *joined_;
-    }
-
-  private:
-    detail::SolverContext ctx_; ///< declared first: the engines go before it
-    trace::Trace header_;
-    std::optional<SystemModel> engine_;
-    std::optional<SystemModel> joined_;
-};
 
 /// The same values for two engines: init.* (k ignored) or the message of step `k`; messages by name.
 void link(SystemModel& a, SystemModel& b, std::size_t k, bool init)
@@ -711,224 +677,6 @@ bool reads_enabled(const expr::Node& n)
 {
     return detail::mentions(
         n, [](const expr::Node& x) { return x.kind == expr::NodeKind::variable && x.name == "enabled"; });
-}
-
-/// One invariant for induction.
-struct Candidate {
-    const expr::Node* formula = nullptr;
-    bool reads_message = false;
-    std::string name; ///< property id (or "query"), for the cross-check files
-};
-
-/// The cross-check (SystemOptions::cross_check_dir) of one proof attempt: the files the second solver
-/// answered unsat, and "FILE: answer" for one it did not confirm (the proof is then not counted).
-struct CrossCheckFiles {
-    std::string prefix; ///< file names: PREFIX-kK-base.smt2, PREFIX-kK-step.smt2
-    std::vector<std::string> confirmed;
-    std::vector<std::string> unconfirmed;
-};
-
-/// The cross-check of one induction run, per candidate: the files of the proof that counted, or of the
-/// last proof that was not confirmed.
-struct CrossCheckTrail {
-    std::string spec_id;
-    unsigned attempts = 0; ///< numbers the proof attempts of this run (file names)
-    std::vector<std::vector<std::string>> confirmed;
-    std::vector<std::vector<std::string>> unconfirmed;
-};
-
-/// With --cross-check, asks the second solver about `solver`'s assertions, which Z3 answered unsat:
-/// true when it confirms (or no cross-check is asked for). Throws CrossCheckDisagreement on "sat".
-bool confirmed_by_second_solver(z3::solver& solver, const std::vector<Candidate>& set, unsigned k,
-                                const char* which, const SystemOptions& options, Clock::time_point deadline,
-                                CrossCheckFiles* trail)
-{
-    if (!options.cross_check_dir || trail == nullptr) {
-        return true;
-    }
-    std::string names;
-    for (const auto& c : set) {
-        names += (names.empty() ? "" : ", ") + c.name;
-    }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    const CrossCheckSetup setup{*options.cross_check_dir, options.cross_check_solver,
-                                static_cast<unsigned>(std::max<long long>(left, 1'000))};
-    const std::string name = trail->prefix + "-k" + std::to_string(k + 1) + "-" + which;
-    const std::string comment = "pc5check cross-check of a k-induction proof (expected: unsat)\n" +
-                                trail->prefix + ": k=" + std::to_string(k + 1) + ", " + which +
-                                " case\ninvariants: " + names;
-    const CrossCheckAnswer a = cross_check_unsat(solver, name, comment, setup);
-    if (a.kind == CrossCheckAnswer::Kind::confirmed) {
-        trail->confirmed.push_back(a.file);
-        return true;
-    }
-    trail->unconfirmed.push_back(a.file + ": " + options.cross_check_solver + " answered " +
-                                 (a.detail.empty() ? "nothing" : a.detail));
-    return false;
-}
-
-/// `set` at each state 0..k of `e` (stepping it to k) as one conjunction; a property that reads the
-/// message of a step says nothing about state 0.
-z3::expr hold_up_to(SystemModel& e, const std::vector<Candidate>& set, unsigned k)
-{
-    z3::expr all = e.context().bool_val(true);
-    for (unsigned i = 0; i <= k; ++i) {
-        if (i > 0) {
-            e.system_step();
-        }
-        for (const auto& c : set) {
-            if (i != 0 || !c.reads_message) {
-                all = all && e.system_formula(*c.formula, i);
-            }
-        }
-    }
-    return all;
-}
-
-/// The induction step at `k` for `set` (all assumed for `k` consecutive steps from any state), asked
-/// for `targets`: indices of the targets whose step case does not hold (sat or unknown).
-std::vector<std::size_t> failing_step_cases(const spec::Spec& spec, const std::vector<Candidate>& set,
-                                            const std::vector<std::size_t>& targets, unsigned k,
-                                            const SystemOptions& options, Clock::time_point deadline,
-                                            bool as_conjunction, CrossCheckFiles* trail = nullptr)
-{
-    std::vector<std::size_t> failing;
-    Search s(spec, options, deadline, true);
-    if (!s.ok()) {
-        return targets;
-    }
-    SystemModel& e = s.engine();
-    z3::context& ctx = e.context();
-    // States 0..k assumed, goal at state k+1.
-    e.solver().add(hold_up_to(e, set, k));
-    e.system_step();
-    const std::size_t last = k + 1;
-    if (as_conjunction) {
-        z3::expr all = ctx.bool_val(true);
-        for (const auto t : targets) {
-            all = all && e.system_formula(*set[t].formula, last);
-        }
-        e.solver().add(!all);
-        if (e.solve() != z3::unsat ||
-            !confirmed_by_second_solver(e.solver(), set, k, "step", options, deadline, trail)) {
-            return targets;
-        }
-        return {};
-    }
-    for (const auto t : targets) {
-        e.solver().push();
-        e.solver().add(!e.system_formula(*set[t].formula, last));
-        if (e.solve() != z3::unsat) {
-            failing.push_back(t);
-        }
-        e.solver().pop();
-    }
-    return failing;
-}
-
-/// Base case as one independent query: no state within `k` steps of the start breaks any of `set`.
-bool base_case_holds(const spec::Spec& spec, const std::vector<Candidate>& set, unsigned k,
-                     const SystemOptions& options, Clock::time_point deadline, CrossCheckFiles* trail)
-{
-    Search s(spec, options, deadline, false);
-    if (!s.ok()) {
-        return false;
-    }
-    SystemModel& e = s.engine();
-    e.solver().add(!hold_up_to(e, set, k));
-    return e.solve() == z3::unsat &&
-           confirmed_by_second_solver(e.solver(), set, k, "base", options, deadline, trail);
-}
-
-/// Houdini-style k-induction over `set`: returns, per member, the k at which it was proven (0: not
-/// proven). Every proof is re-checked by two fresh queries (base case, step case) before it counts.
-/// The candidates of `set` at `members`, in that order.
-std::vector<Candidate> subset(const std::vector<Candidate>& set, const std::vector<std::size_t>& members)
-{
-    std::vector<Candidate> out;
-    out.reserve(members.size());
-    for (const auto m : members) {
-        out.push_back(set[m]);
-    }
-    return out;
-}
-
-/// The candidates `of` (indices into `set`) whose conjunction is `k`-inductive, Houdini-style: a
-/// candidate whose step case fails leaves, and the rest is tried again (until the deadline).
-std::vector<std::size_t> inductive_subset(const spec::Spec& spec, const std::vector<Candidate>& set,
-                                          std::vector<std::size_t> of, unsigned k,
-                                          const SystemOptions& options, Clock::time_point deadline)
-{
-    while (!of.empty() && Clock::now() < deadline) {
-        const std::vector<Candidate> assumed = subset(set, of);
-        std::vector<std::size_t> targets(of.size());
-        std::iota(targets.begin(), targets.end(), std::size_t{0});
-        const auto failing = failing_step_cases(spec, assumed, targets, k, options, deadline, false);
-        if (failing.empty()) {
-            break;
-        }
-        std::vector<std::size_t> kept;
-        for (std::size_t i = 0; i < of.size(); ++i) {
-            if (std::find(failing.begin(), failing.end(), i) == failing.end()) {
-                kept.push_back(of[i]);
-            }
-        }
-        of = std::move(kept);
-    }
-    return of;
-}
-
-/// Independent re-check of an inductive set: base case and step case, separately.
-bool recheck_inductive(const spec::Spec& spec, const std::vector<Candidate>& set,
-                       const std::vector<std::size_t>& members, unsigned k, const SystemOptions& options,
-                       Clock::time_point deadline, CrossCheckFiles* trail)
-{
-    const std::vector<Candidate> assumed = subset(set, members);
-    std::vector<std::size_t> all(assumed.size());
-    std::iota(all.begin(), all.end(), std::size_t{0});
-    return base_case_holds(spec, assumed, k, options, deadline, trail) &&
-           failing_step_cases(spec, assumed, all, k, options, deadline, true, trail).empty();
-}
-
-std::vector<unsigned> induction(const spec::Spec& spec, const std::vector<Candidate>& set,
-                                const SystemOptions& options, Clock::time_point deadline,
-                                CrossCheckTrail* trail)
-{
-    std::vector<unsigned> proven_at(set.size(), 0);
-    const unsigned max_k = std::min(kMaxInduction, std::max(1U, options.depth));
-    std::vector<std::size_t> alive(set.size());
-    std::iota(alive.begin(), alive.end(), std::size_t{0});
-    if (trail != nullptr) {
-        trail->confirmed.assign(set.size(), {});
-        trail->unconfirmed.assign(set.size(), {});
-    }
-    for (unsigned k = 0; k < max_k && !alive.empty(); ++k) {
-        const auto members = inductive_subset(spec, set, alive, k, options, deadline);
-        if (members.empty() || Clock::now() >= deadline) {
-            continue;
-        }
-        CrossCheckFiles files;
-        if (trail != nullptr) {
-            files.prefix = trail->spec_id + "-" + std::to_string(++trail->attempts);
-        }
-        if (!recheck_inductive(spec, set, members, k, options, deadline,
-                               trail != nullptr ? &files : nullptr)) {
-            for (const auto m : members) {
-                if (trail != nullptr && !files.unconfirmed.empty()) {
-                    trail->unconfirmed[m] = files.unconfirmed;
-                }
-            }
-            continue;
-        }
-        for (const auto m : members) {
-            proven_at[m] = k + 1;
-            alive.erase(std::find(alive.begin(), alive.end(), m));
-            if (trail != nullptr) {
-                trail->confirmed[m] = files.confirmed;
-            }
-        }
-    }
-    return proven_at;
 }
 
 /// Replays a witness with `check` (automatic mode: symbolic when the trace leaves values open).
@@ -1112,6 +860,23 @@ struct Held {
     std::vector<std::size_t> result_index; ///< of each candidate in prove()'s results
 };
 
+/// The formula of `p` as the spec file writes it (its object, kept by the loader).
+std::string formula_source(const spec::Property& p)
+{
+    const auto doc = nlohmann::json::parse(p.origin.json, nullptr, false);
+    if (doc.is_object() && doc.contains("formula") && doc["formula"].is_string()) {
+        return doc["formula"].get<std::string>();
+    }
+    return "";
+}
+
+/// `p` as a candidate for induction.
+Candidate candidate_of(const spec::Property& p)
+{
+    return Candidate{p.formula.get(), SystemModel::reads_message(*p.formula), p.id, formula_source(p),
+                     p.kind == "lemma" ? "lemma" : "property"};
+}
+
 /// Bounded model checking of `p` up to options.depth; a property without a counterexample joins `held`
 /// (as result `index`).
 PropertyResult search_counterexample(const spec::Spec& spec, const spec::Property& p,
@@ -1135,11 +900,11 @@ PropertyResult search_counterexample(const spec::Spec& spec, const spec::Propert
         r.how = found.limit;
         // Still a candidate for induction: the proof re-checks its own base case (k <= 3), and
         // a limit hit deep in the search says nothing against that.
-        held.candidates.push_back(Candidate{p.formula.get(), SystemModel::reads_message(*p.formula), p.id});
+        held.candidates.push_back(candidate_of(p));
         held.result_index.push_back(index);
     } else {
         r.verdict = PropertyVerdict::holds_to_depth;
-        held.candidates.push_back(Candidate{p.formula.get(), SystemModel::reads_message(*p.formula), p.id});
+        held.candidates.push_back(candidate_of(p));
         held.result_index.push_back(index);
     }
     r.seconds = seconds_since(t0);
@@ -1174,17 +939,32 @@ std::string cross_check_note(const SystemOptions& options, const CrossCheckTrail
            " did not confirm it (" + join(trail.unconfirmed[i]) + ")";
 }
 
+/// What `how` says of a proof at `k` by `invariant`.
+std::string proof_how(unsigned k, const std::vector<InvariantPart>& invariant)
+{
+    const auto generated = std::count_if(invariant.begin(), invariant.end(),
+                                         [](const InvariantPart& p) { return p.origin == "generated"; });
+    std::string how = "k-induction at k=" + std::to_string(k);
+    if (invariant.size() > 1) {
+        how += " with an inductive invariant of " + std::to_string(invariant.size()) + " parts (" +
+               std::to_string(generated) + " generated from the spec; --explain shows them)";
+    }
+    return how + "; re-checked by separate base-case and step-case queries";
+}
+
 /// k-induction over the held properties together; those it proves become `proven` in `results`.
 void prove_by_induction(const spec::Spec& spec, const Held& held, const SystemOptions& options,
                         std::vector<PropertyResult>& results)
 {
     const auto t0 = Clock::now();
-    std::vector<unsigned> proven_at(held.candidates.size(), 0);
+    detail::InductionOutcome found;
+    found.proven_at.assign(held.candidates.size(), 0);
+    found.invariant.assign(held.candidates.size(), {});
     CrossCheckTrail trail;
     trail.spec_id = spec.id;
     try {
-        proven_at = induction(spec, held.candidates, options,
-                              t0 + std::chrono::milliseconds(options.timeout_ms), &trail);
+        found = induction(spec, held.candidates, options, t0 + std::chrono::milliseconds(options.timeout_ms),
+                          &trail);
     } catch (const z3::exception& e) {
         if (!out_of_memory(e)) {
             throw;
@@ -1194,14 +974,10 @@ void prove_by_induction(const spec::Spec& spec, const Held& held, const SystemOp
     for (std::size_t i = 0; i < held.candidates.size(); ++i) {
         PropertyResult& r = results[held.result_index[i]];
         r.seconds += share;
-        if (proven_at[i] != 0) {
+        if (found.proven_at[i] != 0) {
             r.verdict = PropertyVerdict::proven;
-            r.how = "k-induction at k=" + std::to_string(proven_at[i]) +
-                    (held.candidates.size() > 1
-                         ? " (jointly with the other properties and lemmas of the inductive set)"
-                         : "") +
-                    "; re-checked by separate base-case and step-case queries" +
-                    cross_check_note(options, trail, i, true);
+            r.invariant = std::move(found.invariant[i]);
+            r.how = proof_how(found.proven_at[i], r.invariant) + cross_check_note(options, trail, i, true);
         } else if (const std::string note = cross_check_note(options, trail, i, false); !note.empty()) {
             r.how = note;
         }
@@ -1289,23 +1065,26 @@ Expected<QueryResult> query(const spec::Spec& spec, const std::string& condition
             negated->name = "!";
             negated->args.push_back(goal);
             negated->type = expr::Type::boolean();
-            std::vector<unsigned> proven_at{0};
+            detail::InductionOutcome proof;
+            proof.proven_at = {0};
+            proof.invariant = {{}};
             CrossCheckTrail trail;
             trail.spec_id = spec.id + "-query";
             try {
-                proven_at = induction(
-                    spec, {Candidate{negated.get(), SystemModel::reads_message(*goal), "!(condition)"}},
-                    options, deadline, &trail);
+                proof = induction(spec,
+                                  {Candidate{negated.get(), SystemModel::reads_message(*goal), "!(condition)",
+                                             "!(" + condition + ")", "query"}},
+                                  options, deadline, &trail);
             } catch (const z3::exception& e) {
                 if (!out_of_memory(e)) {
                     throw;
                 }
             }
-            if (proven_at[0] != 0) {
+            if (proof.proven_at[0] != 0) {
                 q.proved_unreachable = true;
-                q.how = "k-induction at k=" + std::to_string(proven_at[0]) +
-                        "; re-checked by separate base-case and step-case queries" +
-                        cross_check_note(options, trail, 0, true);
+                q.invariant = std::move(proof.invariant[0]);
+                q.how =
+                    proof_how(proof.proven_at[0], q.invariant) + cross_check_note(options, trail, 0, true);
             } else {
                 q.how = cross_check_note(options, trail, 0, false);
             }

@@ -49,6 +49,11 @@ class SystemModel final : public Encoding {
     [[nodiscard]] z3::expr lint_formula(const expr::Node& formula);
     /// Satisfiability of what is asserted, within the time budget (unknown when spent).
     [[nodiscard]] z3::check_result solve() { return budget_.check(solver_, {}); }
+    /// The same under `assumptions` (literals; the unsat core is taken from them).
+    [[nodiscard]] z3::check_result solve(const std::vector<z3::expr>& assumptions)
+    {
+        return budget_.check(solver_, assumptions);
+    }
 
   private:
     struct SystemMessage {

@@ -46,6 +46,18 @@ struct SystemOptions {
     /// not confirm is not counted, a "sat" is an internal error naming the file.
     std::optional<std::string> cross_check_dir;
     std::string cross_check_solver = "cvc5"; ///< program name or path (SMT-LIB 2 on the command line)
+    /// --generated-invariants: for the properties the spec's own candidates do not prove, a second
+    /// induction also tries invariants generated from the spec's declarations (candidates.h),
+    /// Houdini-style: only those that are inductive together survive. Off by default: on the normative
+    /// spec the second pass can take longer than the time limit (docs/properties.md).
+    bool generated_invariants = false;
+};
+
+/// One conjunct of the inductive invariant behind a proof (prove --explain).
+struct InvariantPart {
+    std::string id;      ///< property or lemma id, or "generated:N"
+    std::string formula; ///< in the spec's expression language
+    std::string origin;  ///< "property", "lemma" or "generated"
 };
 
 /// The answer for one property.
@@ -92,6 +104,9 @@ struct PropertyResult {
     std::string how;      ///< proven: "k-induction at k=2 (re-checked: base, step)"; inconclusive: the limit
     double seconds = 0.0; ///< wall time spent on this property
     std::optional<Witness> counterexample;
+    /// proven: an inductive invariant that implies the property (the property itself among its parts),
+    /// closed under what each part's induction step needed; re-checked before it is reported.
+    std::vector<InvariantPart> invariant;
 };
 
 /// Proves (or refutes) the spec's properties (`only`: just that one). Errors: unknown property id,
@@ -113,6 +128,8 @@ struct QueryResult {
     std::string how;    ///< proof or limit
     double seconds = 0.0;
     std::optional<Witness> witness;
+    std::vector<InvariantPart>
+        invariant; ///< proved_unreachable: the inductive invariant (see PropertyResult)
 };
 
 /// Is a state (or a state/event condition) satisfying `condition` reachable? The condition is an

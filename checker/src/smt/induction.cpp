@@ -1,0 +1,446 @@
+/// \file k-induction (induction.h). Per k: one step-case encoding in which every candidate is assumed
+/// at states 0..k through its own assumption literal; Houdini drops, per model of "some candidate fails
+/// at state k+1", every candidate that model falsifies, until the rest is inductive (unsat). The
+/// unsat cores of the same encoding then give, per proven property, the candidates its proof needs,
+/// closed under what theirs need: an inductive invariant a reviewer can read (prove --explain).
+/// Generated candidates (candidates.h) first pass a bounded check from the initial state, so Houdini
+/// only sees guesses that hold for the first steps.
+
+#include "smt/induction.h"
+
+#include "smt/candidates.h"
+#include "smt/cross_check.h"
+
+#include <algorithm>
+#include <map>
+#include <numeric>
+
+namespace pc5check::smt::detail {
+
+namespace {
+
+/// The cross-check (SystemOptions::cross_check_dir) of one proof attempt: the files the second solver
+/// answered unsat, and "FILE: answer" for one it did not confirm (the proof is then not counted).
+struct CrossCheckFiles {
+    std::string prefix; ///< file names: PREFIX-kK-base.smt2, PREFIX-kK-step.smt2
+    std::vector<std::string> confirmed;
+    std::vector<std::string> unconfirmed;
+};
+
+/// With --cross-check, asks the second solver about `solver`'s assertions, which Z3 answered unsat:
+/// true when it confirms (or no cross-check is asked for). Throws CrossCheckDisagreement on "sat".
+bool confirmed_by_second_solver(z3::solver& solver, const std::vector<Candidate>& set, unsigned k,
+                                const char* which, const SystemOptions& options, Clock::time_point deadline,
+                                CrossCheckFiles* trail)
+{
+    if (!options.cross_check_dir || trail == nullptr) {
+        return true;
+    }
+    std::string names;
+    for (const auto& c : set) {
+        names += (names.empty() ? "" : ", ") + c.name;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    const CrossCheckSetup setup{*options.cross_check_dir, options.cross_check_solver,
+                                static_cast<unsigned>(std::max<long long>(left, 1'000))};
+    const std::string name = trail->prefix + "-k" + std::to_string(k + 1) + "-" + which;
+    const std::string comment = "pc5check cross-check of a k-induction proof (expected: unsat)\n" +
+                                trail->prefix + ": k=" + std::to_string(k + 1) + ", " + which +
+                                " case\ninvariants: " + names;
+    const CrossCheckAnswer a = cross_check_unsat(solver, name, comment, setup);
+    if (a.kind == CrossCheckAnswer::Kind::confirmed) {
+        trail->confirmed.push_back(a.file);
+        return true;
+    }
+    trail->unconfirmed.push_back(a.file + ": " + options.cross_check_solver + " answered " +
+                                 (a.detail.empty() ? "nothing" : a.detail));
+    return false;
+}
+
+/// `set` at each state 0..k of `e` (stepping it to k) as one conjunction; a property that reads the
+/// message of a step says nothing about state 0.
+z3::expr hold_up_to(SystemModel& e, const std::vector<Candidate>& set, unsigned k)
+{
+    z3::expr all = e.context().bool_val(true);
+    for (unsigned i = 0; i <= k; ++i) {
+        if (i > 0) {
+            e.system_step();
+        }
+        for (const auto& c : set) {
+            if (i != 0 || !c.reads_message) {
+                all = all && e.system_formula(*c.formula, i);
+            }
+        }
+    }
+    return all;
+}
+
+/// The step case of `set` at `k` as one query (all assumed at states 0..k from an arbitrary state, their
+/// conjunction asked at k+1): true when unsat (and confirmed by the second solver, with --cross-check).
+bool step_case_holds(const spec::Spec& spec, const std::vector<Candidate>& set, unsigned k,
+                     const SystemOptions& options, Clock::time_point deadline, CrossCheckFiles* trail)
+{
+    Search s(spec, options, deadline, true);
+    if (!s.ok()) {
+        return false;
+    }
+    SystemModel& e = s.engine();
+    e.solver().add(hold_up_to(e, set, k));
+    e.system_step();
+    z3::expr all = e.context().bool_val(true);
+    for (const auto& c : set) {
+        all = all && e.system_formula(*c.formula, k + 1);
+    }
+    e.solver().add(!all);
+    return e.solve() == z3::unsat &&
+           confirmed_by_second_solver(e.solver(), set, k, "step", options, deadline, trail);
+}
+
+/// Base case as one independent query: no state within `k` steps of the start breaks any of `set`.
+bool base_case_holds(const spec::Spec& spec, const std::vector<Candidate>& set, unsigned k,
+                     const SystemOptions& options, Clock::time_point deadline, CrossCheckFiles* trail)
+{
+    Search s(spec, options, deadline, false);
+    if (!s.ok()) {
+        return false;
+    }
+    SystemModel& e = s.engine();
+    e.solver().add(!hold_up_to(e, set, k));
+    return e.solve() == z3::unsat &&
+           confirmed_by_second_solver(e.solver(), set, k, "base", options, deadline, trail);
+}
+
+/// The candidates of `set` at `members`, in that order.
+std::vector<Candidate> subset(const std::vector<Candidate>& set, const std::vector<std::size_t>& members)
+{
+    std::vector<Candidate> out;
+    out.reserve(members.size());
+    for (const auto m : members) {
+        out.push_back(set[m]);
+    }
+    return out;
+}
+
+/// Independent re-check of an inductive set: base case and step case, separately, in fresh contexts.
+bool recheck_inductive(const spec::Spec& spec, const std::vector<Candidate>& set, unsigned k,
+                       const SystemOptions& options, Clock::time_point deadline, CrossCheckFiles* trail)
+{
+    return base_case_holds(spec, set, k, options, deadline, trail) &&
+           step_case_holds(spec, set, k, options, deadline, trail);
+}
+
+/// Candidates each behind an assumption literal in one solver, with what to ask of them.
+class Assumed {
+  public:
+    explicit Assumed(SystemModel& e) : e_(e)
+    {
+        // Smaller cores make smaller invariants to read (prove --explain); Z3 shrinks them itself.
+        z3::params p(e.context());
+        p.set("core.minimize", true);
+        e.solver().set(p);
+    }
+
+    /// Candidate `i` (any index the caller chooses) holds wherever `holds` says, when assumed.
+    void assume(std::size_t i, const z3::expr& holds)
+    {
+        const z3::expr a = e_.context().bool_const(("pc5check_a" + std::to_string(i)).c_str());
+        e_.solver().add(z3::implies(a, holds));
+        literal_.emplace(i, a);
+        index_.emplace(a.decl().name().str(), i);
+    }
+    /// Whether some goal of `goals` can fail with every candidate of `alive` assumed: sat (with the
+    /// model in `model`), unsat (with the assumed candidates the proof used in `used`) or unknown.
+    z3::check_result ask(const std::vector<std::size_t>& alive, const std::vector<z3::expr>& goals,
+                         std::optional<z3::model>& model, std::vector<std::size_t>* used)
+    {
+        z3::context& ctx = e_.context();
+        const z3::expr g = ctx.bool_const(("pc5check_g" + std::to_string(asked_++)).c_str());
+        z3::expr all = ctx.bool_val(true);
+        for (const auto& goal : goals) {
+            all = all && goal;
+        }
+        e_.solver().add(z3::implies(g, !all));
+        std::vector<z3::expr> assumptions{g};
+        for (const auto i : alive) {
+            assumptions.push_back(literal_.at(i));
+        }
+        const z3::check_result r = e_.solve(assumptions);
+        if (r == z3::sat) {
+            model.emplace(e_.solver().get_model());
+        } else if (r == z3::unsat && used != nullptr) {
+            const z3::expr_vector core = e_.solver().unsat_core();
+            for (unsigned j = 0; j < core.size(); ++j) {
+                if (const auto it = index_.find(core[static_cast<int>(j)].decl().name().str());
+                    it != index_.end()) {
+                    used->push_back(it->second);
+                }
+            }
+        }
+        return r;
+    }
+
+  private:
+    SystemModel& e_;
+    std::map<std::size_t, z3::expr> literal_;
+    std::map<std::string, std::size_t> index_;
+    unsigned asked_ = 0;
+};
+
+/// Drops from `alive` every candidate `model` falsifies (per `holds`).
+void drop_falsified(std::vector<std::size_t>& alive, const z3::model& model,
+                    const std::map<std::size_t, z3::expr>& holds)
+{
+    std::erase_if(alive, [&](std::size_t i) { return model.eval(holds.at(i), true).is_false(); });
+}
+
+/// The generated candidates that hold at every state of every run of up to `depth` messages from the
+/// initial state (empty when the solver gives up: a guess is never kept unchecked).
+std::vector<Candidate> hold_initially(const spec::Spec& spec, const std::vector<Candidate>& generated,
+                                      unsigned depth, const SystemOptions& options,
+                                      Clock::time_point deadline)
+{
+    Search s(spec, options, deadline, false);
+    if (!s.ok() || generated.empty()) {
+        return {};
+    }
+    SystemModel& e = s.engine();
+    std::map<std::size_t, z3::expr> holds;
+    for (std::size_t i = 0; i < generated.size(); ++i) {
+        holds.emplace(i, e.context().bool_val(true));
+    }
+    for (unsigned d = 0; d <= depth; ++d) {
+        if (d > 0) {
+            e.system_step();
+        }
+        for (std::size_t i = 0; i < generated.size(); ++i) {
+            if (d != 0 || !generated[i].reads_message) {
+                holds.at(i) = holds.at(i) && e.system_formula(*generated[i].formula, d);
+            }
+        }
+    }
+    std::vector<std::size_t> alive(generated.size());
+    std::iota(alive.begin(), alive.end(), std::size_t{0});
+    Assumed none(e);
+    while (!alive.empty()) {
+        std::vector<z3::expr> goals;
+        goals.reserve(alive.size());
+        for (const auto i : alive) {
+            goals.push_back(holds.at(i));
+        }
+        std::optional<z3::model> model;
+        const z3::check_result r = none.ask({}, goals, model, nullptr);
+        if (r == z3::unsat) {
+            break;
+        }
+        if (r == z3::unknown) {
+            return {};
+        }
+        drop_falsified(alive, *model, holds);
+    }
+    return subset(generated, alive);
+}
+
+/// The step case at one k: every candidate of `all` assumed at states 0..k (from an arbitrary state),
+/// asked at k+1.
+class StepCase {
+  public:
+    StepCase(const spec::Spec& spec, const std::vector<Candidate>& all, unsigned k,
+             const SystemOptions& options, Clock::time_point deadline)
+        : search_(spec, options, deadline, true)
+    {
+        if (!search_.ok()) {
+            return;
+        }
+        SystemModel& e = search_.engine();
+        for (unsigned i = 1; i <= k + 1; ++i) {
+            e.system_step();
+        }
+        assumed_.emplace(e);
+        for (std::size_t c = 0; c < all.size(); ++c) {
+            z3::expr holds = e.context().bool_val(true);
+            for (unsigned i = 0; i <= k; ++i) {
+                if (i != 0 || !all[c].reads_message) {
+                    holds = holds && e.system_formula(*all[c].formula, i);
+                }
+            }
+            assumed_->assume(c, holds);
+            goal_.emplace(c, e.system_formula(*all[c].formula, k + 1));
+        }
+    }
+
+    /// Houdini: the largest subset of `pool` whose members, all assumed, all hold at k+1 (empty when the
+    /// solver gives up or there is no encoding).
+    std::vector<std::size_t> inductive_subset(std::vector<std::size_t> pool, Clock::time_point deadline)
+    {
+        if (!assumed_) {
+            return {};
+        }
+        while (!pool.empty()) {
+            if (Clock::now() >= deadline) {
+                return {};
+            }
+            std::optional<z3::model> model;
+            const z3::check_result r = assumed_->ask(pool, goals(pool), model, nullptr);
+            if (r == z3::unsat) {
+                return pool;
+            }
+            if (r == z3::unknown) {
+                return {};
+            }
+            drop_falsified(pool, *model, goal_);
+        }
+        return pool;
+    }
+
+    /// The members of inductive set `members` that the step case of `target` needs, closed under what
+    /// theirs need (with `target`): an inductive subset, in `members`' order; `members` when a query
+    /// does not answer unsat.
+    std::vector<std::size_t> support(std::size_t target, const std::vector<std::size_t>& members)
+    {
+        std::vector<std::size_t> closed{target};
+        for (std::size_t seen = 0; seen < closed.size();) {
+            const std::vector<std::size_t> asked(closed.begin() + static_cast<std::ptrdiff_t>(seen),
+                                                 closed.end());
+            seen = closed.size();
+            std::optional<z3::model> model;
+            std::vector<std::size_t> used;
+            if (assumed_->ask(members, goals(asked), model, &used) != z3::unsat) {
+                return members;
+            }
+            for (const auto u : used) {
+                if (std::find(closed.begin(), closed.end(), u) == closed.end()) {
+                    closed.push_back(u);
+                }
+            }
+        }
+        std::vector<std::size_t> ordered;
+        for (const auto m : members) {
+            if (std::find(closed.begin(), closed.end(), m) != closed.end()) {
+                ordered.push_back(m);
+            }
+        }
+        return ordered;
+    }
+
+  private:
+    std::vector<z3::expr> goals(const std::vector<std::size_t>& of) const
+    {
+        std::vector<z3::expr> out;
+        out.reserve(of.size());
+        for (const auto i : of) {
+            out.push_back(goal_.at(i));
+        }
+        return out;
+    }
+
+    Search search_;
+    std::optional<Assumed> assumed_;
+    std::map<std::size_t, z3::expr> goal_;
+};
+
+InvariantPart part_of(const Candidate& c) { return InvariantPart{c.name, c.source, c.origin}; }
+
+/// The candidates generated from `spec` that hold for the first `depth` messages.
+std::vector<Candidate> generated_candidates(const spec::Spec& spec,
+                                            const std::vector<GeneratedInvariant>& gen, unsigned depth,
+                                            const SystemOptions& options, Clock::time_point deadline)
+{
+    std::vector<Candidate> out;
+    for (std::size_t i = 0; i < gen.size(); ++i) {
+        out.push_back(Candidate{gen[i].formula.get(), SystemModel::reads_message(*gen[i].formula),
+                                "generated:" + std::to_string(i + 1), gen[i].source, "generated"});
+    }
+    return hold_initially(spec, out, depth, options, deadline);
+}
+
+/// Re-checks the inductive subset `members` of `all` found at `k` and, when it holds, records the proofs
+/// of `fresh` (members of the set asked about) with the support of each.
+void record_proofs(const spec::Spec& spec, const std::vector<Candidate>& all,
+                   const std::vector<std::size_t>& members, const std::vector<std::size_t>& fresh, unsigned k,
+                   StepCase& step, const SystemOptions& options, Clock::time_point deadline,
+                   CrossCheckTrail* trail, InductionOutcome& out)
+{
+    CrossCheckFiles files;
+    if (trail != nullptr) {
+        files.prefix = trail->spec_id + "-" + std::to_string(++trail->attempts);
+    }
+    if (!recheck_inductive(spec, subset(all, members), k, options, deadline,
+                           trail != nullptr ? &files : nullptr)) {
+        for (const auto m : fresh) {
+            if (trail != nullptr && !files.unconfirmed.empty()) {
+                trail->unconfirmed[m] = files.unconfirmed;
+            }
+        }
+        return;
+    }
+    for (const auto m : fresh) {
+        out.proven_at[m] = k + 1;
+        for (const auto s : step.support(m, members)) {
+            out.invariant[m].push_back(part_of(all[s]));
+        }
+        if (trail != nullptr) {
+            trail->confirmed[m] = files.confirmed;
+        }
+    }
+}
+
+/// One induction pass over `all` (whose first `out.proven_at.size()` members are the set asked about):
+/// for each k, Houdini over all of them, then a re-check of the inductive subset; members of the set it
+/// proves get their k and the support of their proof.
+void induction_pass(const spec::Spec& spec, const std::vector<Candidate>& all, const SystemOptions& options,
+                    Clock::time_point deadline, CrossCheckTrail* trail, InductionOutcome& out)
+{
+    const std::size_t asked = out.proven_at.size();
+    const unsigned max_k = std::min(kMaxInduction, std::max(1U, options.depth));
+    std::vector<std::size_t> pool(all.size());
+    std::iota(pool.begin(), pool.end(), std::size_t{0});
+    for (unsigned k = 0; k < max_k && Clock::now() < deadline; ++k) {
+        if (std::all_of(out.proven_at.begin(), out.proven_at.end(), [](unsigned p) { return p != 0; })) {
+            return;
+        }
+        StepCase step(spec, all, k, options, deadline);
+        const auto members = step.inductive_subset(pool, deadline);
+        std::vector<std::size_t> fresh; // members of the set this k proves
+        for (const auto m : members) {
+            if (m < asked && out.proven_at[m] == 0) {
+                fresh.push_back(m);
+            }
+        }
+        if (fresh.empty()) {
+            continue;
+        }
+        record_proofs(spec, all, members, fresh, k, step, options, deadline, trail, out);
+    }
+}
+
+} // namespace
+
+InductionOutcome induction(const spec::Spec& spec, const std::vector<Candidate>& set,
+                           const SystemOptions& options, Clock::time_point deadline, CrossCheckTrail* trail)
+{
+    InductionOutcome out;
+    out.proven_at.assign(set.size(), 0);
+    out.invariant.assign(set.size(), {});
+    if (trail != nullptr) {
+        trail->confirmed.assign(set.size(), {});
+        trail->unconfirmed.assign(set.size(), {});
+    }
+    // First the spec's own candidates (what most proofs need, and fast), then, for what is left, the
+    // same with the generated ones added.
+    induction_pass(spec, set, options, deadline, trail, out);
+    const bool left =
+        std::any_of(out.proven_at.begin(), out.proven_at.end(), [](unsigned p) { return p == 0; });
+    if (!options.generated_invariants || !left || Clock::now() >= deadline) {
+        return out;
+    }
+    const unsigned max_k = std::min(kMaxInduction, std::max(1U, options.depth));
+    const std::vector<GeneratedInvariant> generated = generate_invariants(spec); // owns the formulas
+    const auto kept = generated_candidates(spec, generated, max_k - 1, options, deadline);
+    out.generated = kept.size();
+    std::vector<Candidate> all = set;
+    all.insert(all.end(), kept.begin(), kept.end());
+    induction_pass(spec, all, options, deadline, trail, out);
+    return out;
+}
+
+} // namespace pc5check::smt::detail

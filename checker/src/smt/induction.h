@@ -1,0 +1,50 @@
+#pragma once
+/// \file k-induction for `prove` and `query` (induction.cpp): Houdini over the candidates (the held
+/// properties and lemmas, plus invariants generated from the spec), each proof re-checked by separate
+/// base-case and step-case queries (and by a second solver with --cross-check) before it counts.
+/// Private to checker/src/smt.
+
+#include "pc5check/checker/system.h"
+#include "smt/search.h"
+
+#include <string>
+#include <vector>
+
+namespace pc5check::smt::detail {
+
+/// Induction depths tried after bounded model checking (each costs a new encoding per depth).
+inline constexpr unsigned kMaxInduction = 3;
+
+/// One invariant for induction.
+struct Candidate {
+    const expr::Node* formula = nullptr;
+    bool reads_message = false;
+    std::string name;   ///< property id (or "!(condition)" for a query), for reports and cross-check files
+    std::string source; ///< the formula in the spec's language (prove --explain)
+    std::string origin; ///< "property", "lemma", "generated" or "query"
+};
+
+/// The cross-check of one induction run, per candidate: the files of the proof that counted, or of the
+/// last proof that was not confirmed.
+struct CrossCheckTrail {
+    std::string spec_id;
+    unsigned attempts = 0; ///< numbers the proof attempts of this run (file names)
+    std::vector<std::vector<std::string>> confirmed;
+    std::vector<std::vector<std::string>> unconfirmed;
+};
+
+/// What the induction found, per candidate of the set it was given.
+struct InductionOutcome {
+    std::vector<unsigned> proven_at; ///< k of the proof (0: not proven)
+    /// Per proven candidate: the inductive invariant behind its proof, itself among the parts.
+    std::vector<std::vector<InvariantPart>> invariant;
+    std::size_t generated = 0; ///< generated candidates that held initially (tried by the induction)
+};
+
+/// k-induction for k = 1..min(kMaxInduction, depth) over `set` (and, with
+/// options.generated_invariants, the candidates generated from the spec).
+[[nodiscard]] InductionOutcome induction(const spec::Spec& spec, const std::vector<Candidate>& set,
+                                         const SystemOptions& options, Clock::time_point deadline,
+                                         CrossCheckTrail* trail);
+
+} // namespace pc5check::smt::detail
