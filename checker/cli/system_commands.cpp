@@ -20,8 +20,10 @@
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 namespace pc5check::cli {
 
@@ -498,6 +500,9 @@ void add_system_commands(CLI::App& app, SystemCommands& cmds)
     cmds.prove_cmd->add_option("spec", cmds.prove.spec_file, "spec file, e.g. spec/ts33536-r17.json")
         ->required();
     cmds.prove_cmd->add_option("--property", cmds.prove.property, "only this property ID");
+    cmds.prove_cmd->add_option("--shard", cmds.prove.shard,
+                               "report only shard I of N (I/N, 0-based) of the properties, with the verdicts "
+                               "of the unsharded run; join the JSON reports with merge");
     common(cmds.prove_cmd, cmds.prove.common,
            "write each counterexample as a pc5-trace/1 file <spec>.<property>.json here",
            "Exit: 0 every property proven or holding up to the depth, 1 a property violated or "
@@ -533,14 +538,44 @@ void add_system_commands(CLI::App& app, SystemCommands& cmds)
            "Example:\n  pc5check diff spec/ts33536-r17.json my-change.json --corpus traces/ts33536-r17");
 }
 
+namespace {
+
+/// What a shard's verdicts depend on besides spec, file, depth and attacker, as one line: `merge`
+/// joins only shards whose lines are equal.
+std::string shard_settings(const ProveCommand& cmd, const smt::SystemOptions& o, const spec::Spec& s)
+{
+    std::string out = "property=" + (cmd.property.empty() ? std::string("*") : cmd.property) +
+                      " timeout_ms=" + std::to_string(o.timeout_ms) +
+                      " solver_memory_mb=" + std::to_string(cmd.common.solver_memory_mb) +
+                      " induction=" + (o.induction ? "on" : "off") +
+                      " cross_check=" + (o.cross_check_dir ? o.cross_check_solver : "off");
+    for (const auto& p : s.parameters) {
+        out += " " + p.id + "=" + p.value_text();
+    }
+    return out;
+}
+
+} // namespace
+
 int run_prove(const ProveCommand& cmd)
 {
+    std::optional<std::pair<unsigned, unsigned>> shard;
+    if (!cmd.shard.empty()) {
+        auto parsed = checker::parse_shard(cmd.shard);
+        if (!parsed) {
+            return fail(parsed.error());
+        }
+        shard = *parsed;
+    }
     auto input = system_input(cmd.common, cmd.spec_file);
     if (!input) {
         return fail(input.error());
     }
-    const smt::SystemOptions& options = input->options;
+    smt::SystemOptions& options = input->options;
     const spec::Spec& s = input->spec;
+    if (shard) {
+        std::tie(options.shard_index, options.shard_count) = *shard;
+    }
     nlohmann::json json;
     std::ostringstream text;
     auto results =
@@ -548,6 +583,16 @@ int run_prove(const ProveCommand& cmd)
                    cmd.common.cex_dir, json, &text);
     if (!results) {
         return fail(results.error());
+    }
+    if (shard) {
+        // The properties the unsharded run reports: every one, or the one --property names.
+        const std::size_t total = cmd.property.empty() ? s.properties.size() : 1;
+        json["shard"] = {{"index", shard->first},
+                         {"count", shard->second},
+                         {"properties", total},
+                         {"settings", shard_settings(cmd, options, s)}};
+        text << "shard " << shard->first << "/" << shard->second << ": " << results->size() << " of " << total
+             << " properties (pc5check merge joins the JSON reports of all " << shard->second << " shards)\n";
     }
     bool ok = true;
     for (const auto& r : *results) {

@@ -29,6 +29,7 @@ struct SystemCommandOptions {
 struct ProveCommand {
     std::string spec_file;
     std::string property;
+    std::string shard; ///< --shard I/N: report only this shard's properties (merge joins the shards)
     SystemCommandOptions common;
 };
 

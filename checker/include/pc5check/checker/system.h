@@ -46,6 +46,11 @@ struct SystemOptions {
     /// not confirm is not counted, a "sat" is an internal error naming the file.
     std::optional<std::string> cross_check_dir;
     std::string cross_check_solver = "cvc5"; ///< program name or path (SMT-LIB 2 on the command line)
+    /// prove --shard I/N: report only the asked properties whose position in the report is I modulo N.
+    /// When one of them holds, the others are still searched, so induction gets the unsharded run's
+    /// candidates and every reported verdict is the unsharded one.
+    unsigned shard_index = 0;
+    unsigned shard_count = 1; ///< 1: no sharding
 };
 
 /// The answer for one property.
@@ -94,8 +99,8 @@ struct PropertyResult {
     std::optional<Witness> counterexample;
 };
 
-/// Proves (or refutes) the spec's properties (`only`: just that one). Errors: unknown property id,
-/// a Z3 failure (solver_failure).
+/// Proves (or refutes) the spec's properties (`only`: just that one; with options.shard_count > 1 only
+/// the shard's, in report order). Errors: unknown property id, a Z3 failure (solver_failure).
 [[nodiscard]] Expected<std::vector<PropertyResult>>
 prove(const spec::Spec& spec, const SystemOptions& options,
       const std::optional<std::string>& only = std::nullopt);
