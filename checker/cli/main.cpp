@@ -32,6 +32,7 @@ using namespace pc5check;
 using cli::default_spec_dirs;
 using cli::fail;
 using cli::kExitBadInput;
+using cli::kExitFailed;
 using cli::kExitInternal;
 using cli::kExitOk;
 using cli::parse_params;
@@ -326,7 +327,7 @@ int run_merge(const MergeCommand& cmd)
                             .value());
         }
     }
-    auto merged = report::merge_reports(docs);
+    auto merged = report::merge_reports(docs, cmd.inputs);
     if (!merged) {
         return fail(merged.error());
     }
@@ -335,7 +336,18 @@ int run_merge(const MergeCommand& cmd)
     } else if (auto w = write_json_file(cmd.output, merged->dump(2) + "\n"); !w) {
         return fail(w.error());
     }
-    // Same exit code as the unsharded check: 2 bad input, 1 violation, 0 all conform.
+    // Same exit code as the unsharded run. prove: 1 a property violated or inconclusive, else 0.
+    if (merged->contains("properties")) {
+        const auto& properties = merged->at("properties");
+        return std::any_of(properties.begin(), properties.end(),
+                           [](const nlohmann::json& p) {
+                               const auto& v = p.at("verdict");
+                               return v == "violated" || v == "inconclusive";
+                           })
+                   ? kExitFailed
+                   : kExitOk;
+    }
+    // check: 2 bad input, 1 violation, 0 all conform.
     if (merged->contains("summary")) {
         const auto& summary = merged->at("summary");
         if (summary.value("bad_input", 0) > 0) {

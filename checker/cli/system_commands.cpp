@@ -20,8 +20,10 @@
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 namespace pc5check::cli {
 
@@ -540,6 +542,9 @@ void add_system_commands(CLI::App& app, SystemCommands& cmds)
     cmds.prove_cmd->add_option("--explain", cmds.prove.explain,
                                "print the inductive invariant that proved property ID, in the spec's "
                                "expression language (repeatable)");
+    cmds.prove_cmd->add_option("--shard", cmds.prove.shard,
+                               "report only shard I of N (I/N, 0-based) of the properties, with the verdicts "
+                               "of the unsharded run; join the JSON reports with merge");
     common(cmds.prove_cmd, cmds.prove.common,
            "write each counterexample as a pc5-trace/1 file <spec>.<property>.json here",
            "Exit: 0 every property proven or holding up to the depth, 1 a property violated or "
@@ -577,13 +582,40 @@ void add_system_commands(CLI::App& app, SystemCommands& cmds)
            "Example:\n  pc5check diff spec/ts33536-r17.json my-change.json --corpus traces/ts33536-r17");
 }
 
+namespace {
+
+/// What a shard's verdicts depend on besides spec, file, depth and attacker, as one line: `merge`
+/// joins only shards whose lines are equal.
+std::string shard_settings(const ProveCommand& cmd, const smt::SystemOptions& o, const spec::Spec& s)
+{
+    std::string out = "property=" + (cmd.property.empty() ? std::string("*") : cmd.property) +
+                      " timeout_ms=" + std::to_string(o.timeout_ms) +
+                      " solver_memory_mb=" + std::to_string(cmd.common.solver_memory_mb) +
+                      " induction=" + (o.induction ? "on" : "off") +
+                      " cross_check=" + (o.cross_check_dir ? o.cross_check_solver : "off");
+    for (const auto& p : s.parameters) {
+        out += " " + p.id + "=" + p.value_text();
+    }
+    return out;
+}
+
+} // namespace
+
 int run_prove(const ProveCommand& cmd)
 {
+    std::optional<std::pair<unsigned, unsigned>> shard;
+    if (!cmd.shard.empty()) {
+        auto parsed = checker::parse_shard(cmd.shard);
+        if (!parsed) {
+            return fail(parsed.error());
+        }
+        shard = *parsed;
+    }
     auto input = system_input(cmd.common, cmd.spec_file);
     if (!input) {
         return fail(input.error());
     }
-    const smt::SystemOptions& options = input->options;
+    smt::SystemOptions& options = input->options;
     const spec::Spec& s = input->spec;
     for (const auto& id : cmd.explain) {
         const bool known = std::any_of(s.properties.begin(), s.properties.end(),
@@ -596,6 +628,9 @@ int run_prove(const ProveCommand& cmd)
                     .value());
         }
     }
+    if (shard) {
+        std::tie(options.shard_index, options.shard_count) = *shard;
+    }
     nlohmann::json json;
     std::ostringstream text;
     auto results =
@@ -603,6 +638,16 @@ int run_prove(const ProveCommand& cmd)
                    cmd.common.cex_dir, json, &text, cmd.explain);
     if (!results) {
         return fail(results.error());
+    }
+    if (shard) {
+        // The properties the unsharded run reports: every one, or the one --property names.
+        const std::size_t total = cmd.property.empty() ? s.properties.size() : 1;
+        json["shard"] = {{"index", shard->first},
+                         {"count", shard->second},
+                         {"properties", total},
+                         {"settings", shard_settings(cmd, options, s)}};
+        text << "shard " << shard->first << "/" << shard->second << ": " << results->size() << " of " << total
+             << " properties (pc5check merge joins the JSON reports of all " << shard->second << " shards)\n";
     }
     bool ok = true;
     for (const auto& r : *results) {

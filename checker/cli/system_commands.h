@@ -32,6 +32,7 @@ struct ProveCommand {
     std::string spec_file;
     std::string property;
     std::vector<std::string> explain; ///< --explain ID: print the inductive invariant behind its proof
+    std::string shard; ///< --shard I/N: report only this shard's properties (merge joins the shards)
     SystemCommandOptions common;
 };
 

@@ -161,15 +161,16 @@ def test_fifo():
     os.unlink(fifo)
 
 
-def test_signal(signum):
-    lines, bad_event = violating_stream()
-    proc = subprocess.Popen([pc5check, "monitor", "-", "--format", "json"], stdin=subprocess.PIPE,
+def interrupted(fmt, lines, signum, read_first):
+    """`monitor - --format FMT` fed `lines` with the stream left open; `read_first(proc)` reads the first
+    finding, then `signum` is sent (a monitor still running 20 s later is killed: a failure). Returns
+    (the first finding, the rest of stdout, the exit code)."""
+    proc = subprocess.Popen([pc5check, "monitor", "-", "--format", fmt], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, text=True)
-    for line in lines[:bad_event + 3]:
+    for line in lines:
         proc.stdin.write(line + "\n")
     proc.stdin.flush()
-    first = read_line(proc, 20)
-    check(first is not None and first["type"] == "violation", f"finding before the signal: {first}")
+    first = read_first(proc)
     time.sleep(0.2)  # the monitor now waits for the writer, who stalls with the stream open
     proc.send_signal(signum)
     try:
@@ -177,38 +178,36 @@ def test_signal(signum):
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
-        check(False, f"signal {signum}: the monitor did not end while its writer stalled")
+        check(False, f"signal {signum} ({fmt}): the monitor did not end while its writer stalled")
     out = proc.stdout.read()
     proc.stdin.close()
+    return first, out, proc.returncode
+
+
+def test_signal(signum):
+    lines, bad_event = violating_stream()
+    first, out, code = interrupted("json", lines[:bad_event + 3], signum, lambda proc: read_line(proc, 20))
+    check(first is not None and first["type"] == "violation", f"finding before the signal: {first}")
     verdict = json.loads(out.splitlines()[-1])
     name = signal.Signals(signum).name
-    check(proc.returncode == 1, f"{name}: exit {proc.returncode}")
+    check(code == 1, f"{name}: exit {code}")
     check(verdict["verdict"] == "inconclusive" and verdict["interrupted"] and name in verdict["note"],
           f"{name}: inconclusive, interrupted: {verdict}")
     check(verdict["events"] == bad_event + 2 and verdict["rules"] == [first["rule"]] and verdict["violations"] == 1,
           f"{name}: the findings so far: {verdict}")
     check(f"1 violation(s) found so far ({first['rule']})" in verdict["note"],
           f"{name}: the note lists the violations found before the cut: {verdict['note']}")
+
     # Text output: the finding, then the verdict naming it.
-    proc = subprocess.Popen([pc5check, "monitor", "-", "--format", "text"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
-    for line in lines[:bad_event + 3]:
-        proc.stdin.write(line + "\n")
-    proc.stdin.flush()
-    ready, _, _ = select.select([proc.stdout], [], [], 20)
-    first_text = proc.stdout.readline() if ready else ""
-    time.sleep(0.2)
-    proc.send_signal(signum)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    out = first_text + proc.stdout.read()
-    proc.stdin.close()
-    check(proc.returncode == 1 and out.startswith(f"violation {first['rule']} at event {bad_event}")
+    def first_text_line(proc):
+        ready, _, _ = select.select([proc.stdout], [], [], 20)
+        return proc.stdout.readline() if ready else ""
+
+    first_text, rest, code = interrupted("text", lines[:bad_event + 3], signum, first_text_line)
+    out = first_text + rest
+    check(code == 1 and out.startswith(f"violation {first['rule']} at event {bad_event}")
           and f"inconclusive  stopped by {name}" in out and f"found so far ({first['rule']})" in out,
-          f"{name} (text): exit {proc.returncode}: {out}")
+          f"{name} (text): exit {code}: {out}")
 
 
 def run(args, stdin_text):

@@ -1,5 +1,7 @@
-/// \file `pc5check merge`: one report from the reports of several shards (--shard I/N) of one corpus.
+/// \file `pc5check merge`: one report from the reports of several shards (--shard I/N) of one corpus, or
+/// (merge_prove.cpp) of one prove run.
 
+#include "merge_prove.h"
 #include "pc5check/checker/report.h"
 
 #include <algorithm>
@@ -71,35 +73,68 @@ Expected<json> merge_sarif(const std::vector<json>& docs)
     return out;
 }
 
+constexpr const char* kCheckKind = "check JSON";
+constexpr const char* kSarifKind = "SARIF";
+
+/// Which report `doc` is: kCheckKind, kSarifKind, "prove JSON", or "" for none of them.
+std::string report_kind(const json& doc)
+{
+    if (!doc.is_object()) {
+        return "";
+    }
+    if (doc.value("format", "") == "pc5check-result/1") {
+        return kCheckKind;
+    }
+    if (doc.value("version", "") == "2.1.0" && doc.contains("runs")) {
+        return kSarifKind;
+    }
+    if (!doc.contains("format") && doc.contains("properties") && doc.contains("attacker") &&
+        doc.contains("depth")) {
+        return "prove JSON";
+    }
+    return "";
+}
+
 } // namespace
 
-Expected<nlohmann::json> merge_reports(const std::vector<nlohmann::json>& docs)
+Expected<nlohmann::json> merge_reports(const std::vector<nlohmann::json>& docs,
+                                       const std::vector<std::string>& names)
 {
     if (docs.empty()) {
         return make_error(ErrorCode::usage, "merge expects at least one report");
     }
+    std::vector<std::string> labels = names;
+    for (std::size_t i = labels.size(); i < docs.size(); ++i) {
+        labels.push_back("report " + std::to_string(i + 1));
+    }
     try {
-        const bool results = docs.front().value("format", "") == "pc5check-result/1";
-        const bool sarif = docs.front().value("version", "") == "2.1.0" && docs.front().contains("runs");
-        for (const auto& d : docs) {
-            if ((results && d.value("format", "") != "pc5check-result/1") ||
-                (sarif && d.value("version", "") != "2.1.0")) {
+        const std::string kind = report_kind(docs.front());
+        for (std::size_t i = 0; i < docs.size(); ++i) {
+            const std::string other = report_kind(docs[i]);
+            if (other.empty()) {
                 return make_error(
                     ErrorCode::bad_input,
-                    "merge expects reports of one kind (all --format json or all --format sarif)");
+                    "merge: " + labels[i] +
+                        ": expected a pc5check report: check --format json (pc5check-result/1), "
+                        "check --format sarif or prove --format json");
+            }
+            if (other != kind) {
+                std::string message = "merge: " + labels.front();
+                message += " is a " + kind + " report and " + labels[i];
+                message += " a " + other + " report; expected reports of one kind";
+                return make_error(ErrorCode::bad_input, message);
             }
         }
-        if (results) {
+        if (kind == kCheckKind) {
             return merge_results(docs);
         }
-        if (sarif) {
+        if (kind == kSarifKind) {
             return merge_sarif(docs);
         }
+        return merge_prove_reports(docs, labels);
     } catch (const nlohmann::json::exception& e) {
         return make_error(ErrorCode::bad_input, std::string("not a pc5check report: ") + e.what());
     }
-    return make_error(ErrorCode::bad_input,
-                      "expected pc5check --format json (pc5check-result/1) or --format sarif reports");
 }
 
 } // namespace pc5check::report

@@ -877,10 +877,9 @@ Candidate candidate_of(const spec::Property& p)
                      p.kind == "lemma" ? "lemma" : "property"};
 }
 
-/// Bounded model checking of `p` up to options.depth; a property without a counterexample joins `held`
-/// (as result `index`).
+/// Bounded model checking of `p` up to options.depth.
 PropertyResult search_counterexample(const spec::Spec& spec, const spec::Property& p,
-                                     const SystemOptions& options, Held& held, std::size_t index)
+                                     const SystemOptions& options)
 {
     PropertyResult r;
     r.id = p.id;
@@ -898,17 +897,33 @@ PropertyResult search_counterexample(const spec::Spec& spec, const spec::Propert
     } else if (found.answer == z3::unknown) {
         r.verdict = PropertyVerdict::inconclusive;
         r.how = found.limit;
-        // Still a candidate for induction: the proof re-checks its own base case (k <= 3), and
-        // a limit hit deep in the search says nothing against that.
-        held.candidates.push_back(candidate_of(p));
-        held.result_index.push_back(index);
     } else {
         r.verdict = PropertyVerdict::holds_to_depth;
-        held.candidates.push_back(candidate_of(p));
-        held.result_index.push_back(index);
     }
     r.seconds = seconds_since(t0);
     return r;
+}
+
+/// The candidates for induction, in `chosen` order: every property without a counterexample. An
+/// inconclusive one stays a candidate: the proof re-checks its own base case (k <= 3), and a limit hit
+/// deep in the search says nothing against that.
+Held held_properties(const Chosen& chosen, const std::vector<PropertyResult>& results)
+{
+    Held held;
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        if (results[i].verdict != PropertyVerdict::violated) {
+            const spec::Property& p = *chosen.properties[i];
+            held.candidates.push_back(candidate_of(p));
+            held.result_index.push_back(i);
+        }
+    }
+    return held;
+}
+
+/// Whether `options`' shard reports the asked property at position `i`.
+bool in_shard(const SystemOptions& options, std::size_t i)
+{
+    return options.shard_count <= 1 || i % options.shard_count == options.shard_index;
 }
 
 /// "a, b, c".
@@ -994,16 +1009,38 @@ Expected<std::vector<PropertyResult>> prove(const spec::Spec& spec, const System
         return tl::make_unexpected(chosen.error());
     }
     return guarded([&]() -> Expected<std::vector<PropertyResult>> {
-        std::vector<PropertyResult> results;
-        Held held;
-        for (const auto* p : chosen->properties) {
-            results.push_back(search_counterexample(spec, *p, options, held, results.size()));
+        // The shard's own properties first. Induction proves the held properties jointly, so when one
+        // of the shard's holds, every other property is searched too: the inductive set, and with it
+        // each verdict, is then the unsharded run's.
+        const std::size_t n = chosen->properties.size();
+        std::vector<PropertyResult> results(n);
+        std::vector<bool> searched(n, false);
+        bool shard_holds = false;
+        for (std::size_t i = 0; i < chosen->asked; ++i) {
+            if (in_shard(options, i)) {
+                results[i] = search_counterexample(spec, *chosen->properties[i], options);
+                searched[i] = true;
+                shard_holds = shard_holds || results[i].verdict != PropertyVerdict::violated;
+            }
         }
-        if (options.induction && !held.candidates.empty()) {
-            prove_by_induction(spec, held, options, results);
+        if (options.induction && shard_holds) {
+            for (std::size_t i = 0; i < n; ++i) {
+                if (!searched[i]) {
+                    results[i] = search_counterexample(spec, *chosen->properties[i], options);
+                    searched[i] = true;
+                }
+            }
+            if (const Held held = held_properties(*chosen, results); !held.candidates.empty()) {
+                prove_by_induction(spec, held, options, results);
+            }
         }
-        results.resize(chosen->asked);
-        return results;
+        std::vector<PropertyResult> reported;
+        for (std::size_t i = 0; i < chosen->asked; ++i) {
+            if (in_shard(options, i)) {
+                reported.push_back(std::move(results[i]));
+            }
+        }
+        return reported;
     });
 }
 

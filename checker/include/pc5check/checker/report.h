@@ -53,8 +53,11 @@ void write_sarif(std::ostream& out, const checker::CheckRun& run);
 
 /// One report from the reports of disjoint shards (`check --shard I/N`) of one corpus: JSON results
 /// (traces in unsharded order, summary recomputed; equal to the unsharded report) or SARIF (one run
-/// per shard). JUnit needs no merge: CI systems take several JUnit files.
-[[nodiscard]] Expected<nlohmann::json> merge_reports(const std::vector<nlohmann::json>& docs);
+/// per shard); or from the JSON reports of all shards of one `prove --shard I/N` run (the unsharded
+/// report but for timing). JUnit needs no merge: CI systems take several JUnit files. `names[i]` names
+/// `docs[i]` in messages ("report N" when absent); reports of different kinds are an error.
+[[nodiscard]] Expected<nlohmann::json> merge_reports(const std::vector<nlohmann::json>& docs,
+                                                     const std::vector<std::string>& names = {});
 
 /// "file:line" label of a trace result (":line" only for documents not starting at line 1).
 [[nodiscard]] std::string trace_label(const checker::TraceResult& t);

@@ -51,6 +51,11 @@ struct SystemOptions {
     /// Houdini-style: only those that are inductive together survive. Off by default: on the normative
     /// spec the second pass can take longer than the time limit (docs/properties.md).
     bool generated_invariants = false;
+    /// prove --shard I/N: report only the asked properties whose position in the report is I modulo N.
+    /// When one of them holds, the others are still searched, so induction gets the unsharded run's
+    /// candidates and every reported verdict is the unsharded one.
+    unsigned shard_index = 0;
+    unsigned shard_count = 1; ///< 1: no sharding
 };
 
 /// One conjunct of the inductive invariant behind a proof (prove --explain).
@@ -109,8 +114,8 @@ struct PropertyResult {
     std::vector<InvariantPart> invariant;
 };
 
-/// Proves (or refutes) the spec's properties (`only`: just that one). Errors: unknown property id,
-/// a Z3 failure (solver_failure).
+/// Proves (or refutes) the spec's properties (`only`: just that one; with options.shard_count > 1 only
+/// the shard's, in report order). Errors: unknown property id, a Z3 failure (solver_failure).
 [[nodiscard]] Expected<std::vector<PropertyResult>>
 prove(const spec::Spec& spec, const SystemOptions& options,
       const std::optional<std::string>& only = std::nullopt);
