@@ -392,8 +392,8 @@ void print_invariant(std::ostream& out, const std::vector<smt::InvariantPart>& p
         << " parts): their conjunction holds in the initial states, and if it holds for k steps in a row it "
            "holds after one more\n";
     for (const auto& p : parts) {
-        out << indent << "  [" << p.id << (p.origin == "generated" || p.id == p.origin ? "" : ", " + p.origin)
-            << "] " << p.formula << "\n";
+        out << indent << "  [" << p.id << (p.origin == "generated" ? "" : ", " + p.origin) << "] "
+            << p.formula << "\n";
     }
 }
 

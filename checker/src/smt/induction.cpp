@@ -366,8 +366,8 @@ void record_proofs(const spec::Spec& spec, const std::vector<Candidate>& all,
     }
     if (!recheck_inductive(spec, subset(all, members), k, options, deadline,
                            trail != nullptr ? &files : nullptr)) {
-        for (const auto m : fresh) {
-            if (trail != nullptr && !files.unconfirmed.empty()) {
+        if (trail != nullptr && !files.unconfirmed.empty()) {
+            for (const auto m : fresh) {
                 trail->unconfirmed[m] = files.unconfirmed;
             }
         }
@@ -391,7 +391,7 @@ void induction_pass(const spec::Spec& spec, const std::vector<Candidate>& all, c
                     Clock::time_point deadline, CrossCheckTrail* trail, InductionOutcome& out)
 {
     const std::size_t asked = out.proven_at.size();
-    const unsigned max_k = std::min(kMaxInduction, std::max(1U, options.depth));
+    const unsigned max_k = max_induction_k(options);
     std::vector<std::size_t> pool(all.size());
     std::iota(pool.begin(), pool.end(), std::size_t{0});
     for (unsigned k = 0; k < max_k && Clock::now() < deadline; ++k) {
@@ -433,10 +433,8 @@ InductionOutcome induction(const spec::Spec& spec, const std::vector<Candidate>&
     if (!options.generated_invariants || !left || Clock::now() >= deadline) {
         return out;
     }
-    const unsigned max_k = std::min(kMaxInduction, std::max(1U, options.depth));
     const std::vector<GeneratedInvariant> generated = generate_invariants(spec); // owns the formulas
-    const auto kept = generated_candidates(spec, generated, max_k - 1, options, deadline);
-    out.generated = kept.size();
+    const auto kept = generated_candidates(spec, generated, max_induction_k(options) - 1, options, deadline);
     std::vector<Candidate> all = set;
     all.insert(all.end(), kept.begin(), kept.end());
     induction_pass(spec, all, options, deadline, trail, out);

@@ -7,6 +7,7 @@
 #include "pc5check/checker/system.h"
 #include "smt/search.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -38,8 +39,13 @@ struct InductionOutcome {
     std::vector<unsigned> proven_at; ///< k of the proof (0: not proven)
     /// Per proven candidate: the inductive invariant behind its proof, itself among the parts.
     std::vector<std::vector<InvariantPart>> invariant;
-    std::size_t generated = 0; ///< generated candidates that held initially (tried by the induction)
 };
+
+/// The largest k the induction tries under `options` (at least 1, at most kMaxInduction and the depth).
+[[nodiscard]] inline unsigned max_induction_k(const SystemOptions& options)
+{
+    return std::min(kMaxInduction, std::max(1U, options.depth));
+}
 
 /// k-induction for k = 1..min(kMaxInduction, depth) over `set` (and, with
 /// options.generated_invariants, the candidates generated from the spec).
