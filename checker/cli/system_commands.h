@@ -28,7 +28,7 @@ struct SystemCommandOptions {
 /// Options of `pc5check prove`.
 struct ProveCommand {
     std::string spec_file;
-    std::string property;
+    std::vector<std::string> properties; ///< --property: only these (default: all); lemmas always used
     SystemCommandOptions common;
 };
 
@@ -36,6 +36,8 @@ struct ProveCommand {
 struct QueryCommand {
     std::string spec_file;
     std::string condition;
+    /// --expect: the answer that exits 0, "reachable" (a witness) or "unreachable" (prove's sense)
+    std::string expect = "reachable";
     SystemCommandOptions common;
 };
 
@@ -45,6 +47,9 @@ struct DiffCommand {
     std::string new_spec;
     std::string corpus;
     std::vector<std::string> properties; ///< --property: only these (default: all)
+    bool format_changes_fail = false;    ///< --format-changes-fail: a format change fails the gate too
+    std::string rule;                    ///< --rule: behaviour search for runs breaking this rule only
+    unsigned min_depth = 1;              ///< --min-depth: behaviour search for runs this long or longer
     SystemCommandOptions common;
 };
 
