@@ -577,7 +577,8 @@ void add_system_commands(CLI::App& app, SystemCommands& cmds)
                      "behaviour search: only runs of at least N messages (default 1; at most --depth)")
         ->check(CLI::Range(1U, 200U));
     common(cmds.diff_cmd, cmds.diff.common, "write counterexamples of properties NEW broke as traces here",
-           "Exit: 0 nothing that held / conformed with OLD fails with NEW, 1 otherwise, 2 bad input.\n"
+           "Exit: 0 nothing that held / conformed with OLD fails with NEW (a trace that no longer fits NEW's "
+           "message format fails only with --format-changes-fail), 1 otherwise, 2 bad input.\n"
            "Example:\n  pc5check diff spec/ts33536-r17.json my-change.json --corpus traces/ts33536-r17");
 }
 

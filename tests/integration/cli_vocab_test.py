@@ -7,7 +7,8 @@ cli_vocab_test.py MODE PC5CHECK SOURCE_DIR WORK_DIR, MODE one of:
   trace (JSON, text, JUnit), and the JSON validates against spec/pc5check-prove.schema.json;
 - query-expect: `query --expect reachable|unreachable` on each answer query can give cheaply
   (reachable, unreachable proved, unreachable within the depth, inconclusive): exit code, JSON
-  expect/met/verdict, the text's `expect` line, a JUnit failure and a SARIF error exactly on exit 1;
+  expect/met/verdict (valid against spec/pc5check-query.schema.json), the text's `expect` line, a JUnit
+  failure and a SARIF error exactly on exit 1;
 - diff-search: `diff --rule` / `--min-depth` steering the behaviour search (on a mutant that requires a
   new IE and forbids the initiator's reject), and the legend of the row markers;
 - diff-corpus: corpus traces that no longer fit NEW's message format are told from behaviour
@@ -93,6 +94,11 @@ QUERIES = {
 
 
 def query_expect():
+    from referencing import Registry, Resource
+    prove_schema = json.load(open("spec/pc5check-prove.schema.json", encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(
+        json.load(open("spec/pc5check-query.schema.json", encoding="utf-8")),
+        registry=Registry().with_resource("pc5check-prove.schema.json", Resource.from_contents(prove_schema)))
     for name, (cond, depth, extra, answer, verdict, text) in QUERIES.items():
         for expect in ("reachable", "unreachable"):
             base = f"{work}/{name}-{expect}"
@@ -106,6 +112,8 @@ def query_expect():
             if r.returncode not in (0, 1):
                 continue
             doc = json.load(open(f"{base}.json", encoding="utf-8"))
+            errors = list(validator.iter_errors(doc))
+            check(not errors, f"{what}: JSON against the query schema: {[e.message for e in errors[:3]]}")
             check(doc["answer"] == answer and doc["expect"] == expect and doc["met"] == met,
                   f"{what}: JSON answer/expect/met {doc['answer']}/{doc['expect']}/{doc['met']}")
             if expect == "unreachable":
@@ -213,7 +221,8 @@ def diff_corpus():
     check(got.get(plain, {}).get("class") == "format" and not got[plain]["regression"], f"plain row: {got.get(plain)}")
     check("1 behaviour regression(s), 1 no longer fitting NEW's message format" in r.stdout, f"counts:\n{r.stdout}")
     cases = {c.get("name"): c for c in ET.parse(f"{work}/d.xml").getroot().iter("testcase")}
-    check(any(n.endswith("conform-reject-then-success.json:1") and c.find("failure") is not None for n, c in cases.items()),
+    check(any(n.endswith("conform-reject-then-success.json:1") and c.find("failure") is not None
+              for n, c in cases.items()),
           "JUnit: the behaviour regression fails")
     check(any(n.endswith("conform-plain.json:1") and c.find("failure") is None
               and "message format" in (c.findtext("system-out") or "") for n, c in cases.items()),
