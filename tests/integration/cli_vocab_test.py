@@ -10,7 +10,8 @@ cli_vocab_test.py MODE PC5CHECK SOURCE_DIR WORK_DIR, MODE one of:
   expect/met/verdict (valid against spec/pc5check-query.schema.json), the text's `expect` line, a JUnit
   failure and a SARIF error exactly on exit 1;
 - diff-search: `diff --rule` / `--min-depth` steering the behaviour search (on a mutant that requires a
-  new IE and forbids the initiator's reject), and the legend of the row markers;
+  new IE and forbids the initiator's reject);
+- diff-legend: the legend line explains the row markers that appear, and only when one appears;
 - diff-corpus: corpus traces that no longer fit NEW's message format are told from behaviour
   regressions (a mutant that adds an IE and requires it), and only `--format-changes-fail` fails on them.
 Run from the source tree (relative spec paths, as a CI job would give them).
@@ -137,7 +138,7 @@ def diff_search():
         return json.loads(r.stdout)["disagreement"] if r.returncode == 0 else f"exit {r.returncode}: {r.stderr}"
 
     # Shortest: a request without ext_info (1 message); at least 2 messages: another run.
-    d = search("--depth", "2")
+    d = search("--depth", "1")
     check(isinstance(d, dict) and d["depth"] == 1, f"shortest run: {d}")
     d = search("--depth", "2", "--min-depth", "2")
     check(isinstance(d, dict) and d["depth"] == 2 and len(d["steps"]) == 2, f"--min-depth 2: {d}")
@@ -153,6 +154,9 @@ def diff_search():
     check(r.returncode == 2 and "neither spec has a rule 'NOPE'" in r.stderr, f"--rule NOPE: {r.stderr}")
     r = run("diff", NORMATIVE, mutant, "--depth", "2", "--min-depth", "3")
     check(r.returncode == 2 and "--min-depth 3: expected at most --depth (2)" in r.stderr, f"--min-depth 3: {r.stderr}")
+
+
+def diff_legend():
     # The legend explains ~: NEW drops the echo rule, so the echo corpus trace no longer violates it.
     corpus = os.path.join(work, "echo")
     os.makedirs(corpus)
@@ -248,6 +252,6 @@ def diff_corpus():
 
 
 {"prove-properties": prove_properties, "steps": steps, "query-expect": query_expect, "diff-search": diff_search,
- "diff-corpus": diff_corpus}[mode]()
+ "diff-legend": diff_legend, "diff-corpus": diff_corpus}[mode]()
 print(f"{mode}: {'FAIL' if failures else 'ok'} ({len(failures)} failure(s))")
 sys.exit(1 if failures else 0)
