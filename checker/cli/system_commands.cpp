@@ -4,6 +4,7 @@
 #include "system_commands.h"
 
 #include "common.h"
+#include "diff_corpus.h"
 #include "pc5check/checker/check.h"
 #include "pc5check/checker/proof_report.h"
 #include "pc5check/checker/symbolic.h"
@@ -388,8 +389,8 @@ void print_invariant(std::ostream& out, const std::vector<smt::InvariantPart>& p
         out << indent << "explain: no inductive invariant (not proven by k-induction)\n";
         return;
     }
-    out << indent << "inductive invariant (" << parts.size()
-        << " parts): their conjunction holds in the initial states, and if it holds for k steps in a row it "
+    out << indent << "inductive invariant (" << parts.size() << (parts.size() == 1 ? " part" : " parts")
+        << "): their conjunction holds in the initial states, and if it holds for k steps in a row it "
            "holds after one more\n";
     for (const auto& p : parts) {
         out << indent << "  [" << p.id << (p.origin == "generated" ? "" : ", " + p.origin) << "] "
@@ -399,7 +400,7 @@ void print_invariant(std::ostream& out, const std::vector<smt::InvariantPart>& p
 
 /// prove on one spec; fills `json` and prints text to `out` when `text`.
 Expected<std::vector<smt::PropertyResult>> prove_spec(const spec::Spec& s, const smt::SystemOptions& options,
-                                                      const std::optional<std::string>& only,
+                                                      const std::vector<std::string>& only,
                                                       const std::string& cex_dir, nlohmann::json& json,
                                                       std::ostream* text,
                                                       const std::vector<std::string>& explain = {})
@@ -487,6 +488,36 @@ Expected<std::vector<smt::PropertyResult>> prove_spec(const spec::Spec& s, const
     return results;
 }
 
+/// What `query --expect` makes of an answer: whether it was met (exit 0), the answer in the sense asked
+/// for (`--expect unreachable`: prove's verdict names) and a phrase for the text.
+struct QueryExpectation {
+    bool met = false;
+    std::string verdict; ///< reachable, unreachable, inconclusive; or proven, holds up to depth, violated
+    std::string phrase;  ///< empty, or e.g. "holds up to depth 4: bounded, no induction proof"
+};
+
+QueryExpectation query_expectation(const smt::QueryResult& q, const std::string& expect)
+{
+    if (expect == "reachable") {
+        // Today's sense: only a witness passes.
+        return {q.reachable, q.reachable ? "reachable" : (q.inconclusive ? "inconclusive" : "unreachable"),
+                q.inconclusive ? "inconclusive is never a pass" : ""};
+    }
+    // The sense of prove: the negated condition is the property; inconclusive never passes.
+    if (q.reachable) {
+        return {false, "violated", "violated at depth " + std::to_string(q.depth) + ": witness below"};
+    }
+    if (q.inconclusive) {
+        return {false, "inconclusive", "inconclusive is never a pass"};
+    }
+    if (q.proved_unreachable) {
+        return {true, "proven", "proven"};
+    }
+    return {true, "holds up to depth",
+            "holds up to depth " + std::to_string(q.depth) + ": no run of up to " + std::to_string(q.depth) +
+                " message(s) reaches it; no induction proof"};
+}
+
 } // namespace
 
 void add_system_commands(CLI::App& app, SystemCommands& cmds)
@@ -538,7 +569,8 @@ void add_system_commands(CLI::App& app, SystemCommands& cmds)
         "Prove the spec's properties: bounded model checking, then k-induction; counterexamples as traces");
     cmds.prove_cmd->add_option("spec", cmds.prove.spec_file, "spec file, e.g. spec/ts33536-r17.json")
         ->required();
-    cmds.prove_cmd->add_option("--property", cmds.prove.property, "only this property ID");
+    cmds.prove_cmd->add_option("--property", cmds.prove.properties,
+                               "only this property (repeatable; lemmas are always used for induction)");
     cmds.prove_cmd->add_option("--explain", cmds.prove.explain,
                                "print the inductive invariant that proved property ID, in the spec's "
                                "expression language (repeatable)");
@@ -562,11 +594,18 @@ void add_system_commands(CLI::App& app, SystemCommands& cmds)
         ->required();
     cmds.query_cmd->add_flag("--explain", cmds.query.explain,
                              "print the inductive invariant behind an 'unreachable (proved)' answer");
+    cmds.query_cmd
+        ->add_option("--expect", cmds.query.expect,
+                     "the answer that exits 0: reachable (default; a witness) or unreachable (as prove: "
+                     "proven, or holding up to the depth); inconclusive always exits 1")
+        ->check(CLI::IsMember({"reachable", "unreachable"}));
     common(
         cmds.query_cmd, cmds.query.common, "write the witness as a trace query.json here",
-        "Exit: 0 reachable (witness shown), 1 unreachable or inconclusive, 2 bad input.\n"
+        "Exit (--expect reachable): 0 reachable (witness shown), 1 unreachable or inconclusive; "
+        "(--expect unreachable): 0 unreachable (proved or within the depth), 1 reachable or inconclusive; "
+        "2 bad input.\n"
         "Example:\n  pc5check query spec/ts33536-r17.json 'initiator.state == InitiatorState.WAIT_RESPONSE "
-        "&& initiator.smc_echo_bad'");
+        "&& initiator.smc_echo_bad' --expect unreachable");
 
     cmds.diff_cmd =
         app.add_subcommand("diff", "Compare two spec versions: properties (prove) and corpus verdicts "
@@ -577,18 +616,46 @@ void add_system_commands(CLI::App& app, SystemCommands& cmds)
                               "trace directory (or file) checked with both specs");
     cmds.diff_cmd->add_option("--property", cmds.diff.properties,
                               "compare only this property (repeatable; lemmas are always used)");
+    cmds.diff_cmd->add_flag("--format-changes-fail", cmds.diff.format_changes_fail,
+                            "a corpus trace that no longer fits NEW's message format fails the gate too "
+                            "(default: reported, only behaviour regressions fail)");
+    cmds.diff_cmd->add_option("--rule", cmds.diff.rule,
+                              "behaviour search: only runs on which the rejecting version breaks this rule");
+    cmds.diff_cmd
+        ->add_option("--min-depth", cmds.diff.min_depth,
+                     "behaviour search: only runs of at least N messages (default 1; at most --depth)")
+        ->check(CLI::Range(1U, 200U));
     common(cmds.diff_cmd, cmds.diff.common, "write counterexamples of properties NEW broke as traces here",
-           "Exit: 0 nothing that held / conformed with OLD fails with NEW, 1 otherwise, 2 bad input.\n"
+           "Exit: 0 nothing that held / conformed with OLD fails with NEW (a trace that no longer fits NEW's "
+           "message format fails only with --format-changes-fail), 1 otherwise, 2 bad input.\n"
            "Example:\n  pc5check diff spec/ts33536-r17.json my-change.json --corpus traces/ts33536-r17");
 }
 
 namespace {
 
+/// The IDs --property names, in the spec's order (the order of the report), each once; every property
+/// of the spec without --property.
+std::vector<std::string> asked_properties(const ProveCommand& cmd, const spec::Spec& s)
+{
+    std::vector<std::string> out;
+    for (const auto& p : s.properties) {
+        if (cmd.properties.empty() ||
+            std::find(cmd.properties.begin(), cmd.properties.end(), p.id) != cmd.properties.end()) {
+            out.push_back(p.id);
+        }
+    }
+    return out;
+}
+
 /// What a shard's verdicts depend on besides spec, file, depth and attacker, as one line: `merge`
 /// joins only shards whose lines are equal.
 std::string shard_settings(const ProveCommand& cmd, const smt::SystemOptions& o, const spec::Spec& s)
 {
-    std::string out = "property=" + (cmd.property.empty() ? std::string("*") : cmd.property) +
+    std::string asked;
+    for (const auto& id : asked_properties(cmd, s)) {
+        asked += (asked.empty() ? "" : ",") + id;
+    }
+    std::string out = "property=" + (cmd.properties.empty() ? std::string("*") : asked) +
                       " timeout_ms=" + std::to_string(o.timeout_ms) +
                       " solver_memory_mb=" + std::to_string(cmd.common.solver_memory_mb) +
                       " induction=" + (o.induction ? "on" : "off") +
@@ -617,11 +684,10 @@ int run_prove(const ProveCommand& cmd)
     }
     smt::SystemOptions& options = input->options;
     const spec::Spec& s = input->spec;
+    const std::vector<std::string> asked = asked_properties(cmd, s);
     for (const auto& id : cmd.explain) {
-        const bool known = std::any_of(s.properties.begin(), s.properties.end(),
-                                       [&](const spec::Property& p) { return p.id == id; });
-        if (!known || (!cmd.property.empty() && id != cmd.property)) {
-            const std::string scope = cmd.property.empty() ? "" : " (--property " + cmd.property + ")";
+        if (std::find(asked.begin(), asked.end(), id) == asked.end()) {
+            const std::string scope = cmd.properties.empty() ? "" : " (--property)";
             return fail(
                 make_error(ErrorCode::usage, "--explain: expected the ID of a property this run proves" +
                                                  scope + ", found '" + id + "'")
@@ -633,15 +699,13 @@ int run_prove(const ProveCommand& cmd)
     }
     nlohmann::json json;
     std::ostringstream text;
-    auto results =
-        prove_spec(s, options, cmd.property.empty() ? std::nullopt : std::optional<std::string>(cmd.property),
-                   cmd.common.cex_dir, json, &text, cmd.explain);
+    auto results = prove_spec(s, options, cmd.properties, cmd.common.cex_dir, json, &text, cmd.explain);
     if (!results) {
         return fail(results.error());
     }
     if (shard) {
-        // The properties the unsharded run reports: every one, or the one --property names.
-        const std::size_t total = cmd.property.empty() ? s.properties.size() : 1;
+        // The properties the unsharded run reports: every one, or those --property names.
+        const std::size_t total = asked.size();
         json["shard"] = {{"index", shard->first},
                          {"count", shard->second},
                          {"properties", total},
@@ -691,43 +755,46 @@ int run_query(const QueryCommand& cmd)
         }
         written = *path;
     }
-    const int code = q->reachable ? kExitOk : kExitFailed;
-    {
-        nlohmann::json j = {
-            {"spec", s.id},
-            {"condition", cmd.condition},
-            {"attacker", smt::to_string(options.attacker)},
-            {"answer", q->reachable ? "reachable" : (q->inconclusive ? "inconclusive" : "unreachable")},
-            {"proved", q->proved_unreachable},
-            {"depth", q->depth},
-            {"how", q->how},
-            {"seconds", std::round(q->seconds * 1000.0) / 1000.0}};
-        if (q->witness) {
-            j["witness"] = {{"file", written},
-                            {"steps", steps_json(*q->witness)},
-                            {"check", check_json(s, written, *q->witness)}};
-        }
-        j["rests_on"] = rests_on_json(s, rested_on(s, nullptr));
-        if (!q->invariant.empty()) {
-            j["invariant"] = invariant_json(q->invariant);
-        }
-        std::ostringstream text;
-        text << "pc5check query " << s.file << " (attacker: " << smt::to_string(options.attacker) << ")\n  "
-             << cmd.condition << "\n  " << answer << "\n";
-        if (q->witness) {
-            text << "  witness" << (written.empty() ? "" : ": " + written) << "\n";
-            print_steps(text, *q->witness, check_command(s, written, *q->witness));
-        }
-        if (cmd.explain && !q->reachable) {
-            print_invariant(text, q->invariant, "  ");
-        }
-        if (const std::string ids = id_list(rested_on(s, nullptr)); !ids.empty()) {
-            text << "  rests on assumptions: " << ids << "\n";
-        }
-        const Rendered r{text.str(), j, [&j](std::ostream& out) { report::write_query_junit(out, j); },
-                         [&] { return report::query_sarif(j, s, code); }};
-        return emit(cmd.common, r, code);
+    const QueryExpectation e = query_expectation(*q, cmd.expect);
+    const int code = e.met ? kExitOk : kExitFailed;
+    nlohmann::json j = {
+        {"spec", s.id},
+        {"condition", cmd.condition},
+        {"attacker", smt::to_string(options.attacker)},
+        {"answer", q->reachable ? "reachable" : (q->inconclusive ? "inconclusive" : "unreachable")},
+        {"proved", q->proved_unreachable},
+        {"depth", q->depth},
+        {"how", q->how},
+        {"seconds", std::round(q->seconds * 1000.0) / 1000.0},
+        {"expect", cmd.expect},
+        {"met", e.met},
+        {"verdict", e.verdict}};
+    if (q->witness) {
+        j["witness"] = {{"file", written},
+                        {"steps", steps_json(*q->witness)},
+                        {"check", check_json(s, written, *q->witness)}};
     }
+    j["rests_on"] = rests_on_json(s, rested_on(s, nullptr));
+    if (!q->invariant.empty()) {
+        j["invariant"] = invariant_json(q->invariant);
+    }
+    std::ostringstream text;
+    text << "pc5check query " << s.file << " (attacker: " << smt::to_string(options.attacker) << ")\n  "
+         << cmd.condition << "\n  " << answer << "\n  expect " << cmd.expect << ": "
+         << (e.met ? "met" : "NOT met") << (e.phrase.empty() ? "" : " (" + e.phrase + ")") << "\n";
+    if (q->witness) {
+        text << "  witness" << (written.empty() ? "" : ": " + written) << "\n";
+        print_steps(text, *q->witness, check_command(s, written, *q->witness));
+    }
+    if (cmd.explain && !q->reachable) {
+        print_invariant(text, q->invariant, "  ");
+    }
+    if (const std::string ids = id_list(rested_on(s, nullptr)); !ids.empty()) {
+        text << "  rests on assumptions: " << ids << "\n";
+    }
+    const Rendered r{text.str(), j, [&j](std::ostream& out) { report::write_query_junit(out, j); },
+                     [&] { return report::query_sarif(j, s, code); }};
+    return emit(cmd.common, r, code);
 }
 
 namespace {
@@ -738,7 +805,24 @@ struct DiffReport {
     nlohmann::json rows = nlohmann::json::array();
     std::ostringstream text;
     bool broken = false;
+    std::set<char> marks; ///< the row markers printed ('!', '~', 'F'): the legend explains them
 };
+
+/// The legend of the row markers that appear in the text (nothing when there are none).
+std::string legend(const std::set<char>& marks)
+{
+    std::string out;
+    const auto add = [&](char mark, const char* meaning) {
+        if (marks.contains(mark)) {
+            out += std::string(out.empty() ? "" : "; ") + mark + " " + meaning;
+        }
+    };
+    add('!', "a regression: held or conformed with OLD, not with NEW (fails the gate)");
+    add('~', "changed, not a regression (e.g. proven -> holds up to depth K, a lemma, or a trace OLD did "
+             "not accept)");
+    add('F', "no longer fits NEW's message format (not a failure without --format-changes-fail)");
+    return out.empty() ? out : "\nlegend: " + out + "\n";
+}
 
 /// `s` with only the properties `ids` asks for, and every lemma (the proofs use them); all when empty.
 spec::Spec selected(const spec::Spec& s, const std::vector<std::string>& ids)
@@ -768,6 +852,25 @@ Expected<void> check_selected(const std::vector<std::string>& ids, const spec::S
     return {};
 }
 
+/// --rule must be a rule of one of the specs; --min-depth at most --depth.
+Expected<void> check_search(const DiffCommand& cmd, const spec::Spec& a, const spec::Spec& b,
+                            const smt::SystemOptions& options)
+{
+    const auto has = [&cmd](const spec::Spec& s) {
+        return std::any_of(s.rules.begin(), s.rules.end(),
+                           [&cmd](const spec::Rule& r) { return r.id == cmd.rule; });
+    };
+    if (!cmd.rule.empty() && !has(a) && !has(b)) {
+        return make_error(ErrorCode::usage, "--rule: neither spec has a rule '" + cmd.rule + "'");
+    }
+    if (cmd.min_depth > options.depth) {
+        return make_error(ErrorCode::usage, "--min-depth " + std::to_string(cmd.min_depth) +
+                                                ": expected at most --depth (" +
+                                                std::to_string(options.depth) + ")");
+    }
+    return {};
+}
+
 /// A row per property of either spec, NEW's order first.
 void compare_properties(DiffReport& report, const std::vector<smt::PropertyResult>& old_results,
                         const std::vector<smt::PropertyResult>& new_results, const spec::Spec& new_spec)
@@ -785,8 +888,10 @@ void compare_properties(DiffReport& report, const std::vector<smt::PropertyResul
         report.broken = report.broken || regress;
         report.rows.push_back(
             {{"kind", "property"}, {"id", id}, {"old", ov}, {"new", nv}, {"regression", regress}});
-        report.text << "  " << (regress ? "! " : (ov == nv ? "  " : "~ ")) << std::left << std::setw(28) << id
-                    << " " << std::setw(24) << ov << " -> " << nv << "\n";
+        const char* mark = regress ? "! " : (ov == nv ? "  " : "~ ");
+        report.marks.insert(mark[0]);
+        report.text << "  " << mark << std::left << std::setw(28) << id << " " << std::setw(24) << ov
+                    << " -> " << nv << "\n";
         if (regress && n != nullptr && n->counterexample) {
             print_steps(report.text, *n->counterexample, check_command(new_spec, "", *n->counterexample));
         }
@@ -802,19 +907,6 @@ void compare_properties(DiffReport& report, const std::vector<smt::PropertyResul
             row(r.id, &r, nullptr);
         }
     }
-}
-
-/// A trace's verdict and violated rules as one string ("bad input" for an error).
-std::string verdict_line(const checker::TraceResult& r)
-{
-    if (r.error) {
-        return "bad input";
-    }
-    std::string v = machine::to_string(r.replay.verdict);
-    for (const auto& id : r.replay.violated_rules()) {
-        v += " " + id;
-    }
-    return v;
 }
 
 /// The transitions, rules and properties NEW writes differently (text: where; JSON: `spec_changes`).
@@ -840,51 +932,51 @@ nlohmann::json report_spec_changes(DiffReport& report, const spec::Spec& old_spe
     return out;
 }
 
-/// --corpus: the traces whose verdict changed from OLD to NEW.
-Expected<void> compare_corpus(DiffReport& report, const DiffCommand& cmd,
-                              const spec::ParameterOverrides& params)
+/// --corpus: the traces whose verdict changed from OLD to NEW; a regression is a behaviour regression,
+/// or with --format-changes-fail also a trace that no longer fits NEW's message format.
+Expected<void> report_corpus(DiffReport& report, const DiffCommand& cmd, const spec::Spec& old_spec,
+                             const spec::Spec& new_spec, const spec::ParameterOverrides& params)
 {
     report.text << "\ncorpus " << cmd.corpus << ":\n";
-    checker::CheckOptions co;
-    co.spec_file = cmd.old_spec;
-    co.parameters = params;
-    const checker::CheckRun before = checker::check_paths({cmd.corpus}, co);
-    co.spec_file = cmd.new_spec;
-    const checker::CheckRun after = checker::check_paths({cmd.corpus}, co);
-    std::map<std::pair<std::string, std::size_t>, std::pair<std::string, std::string>> verdicts;
-    std::map<std::pair<std::string, std::size_t>, std::vector<std::string>> new_rules;
-    const auto label = [](const checker::TraceResult& r) { return std::pair{r.file, r.line}; };
-    before.for_each_trace([&](const checker::TraceResult& r) { verdicts[label(r)].first = verdict_line(r); });
-    after.for_each_trace([&](const checker::TraceResult& r) {
-        verdicts[label(r)].second = verdict_line(r);
-        if (!r.error) {
-            new_rules[label(r)] = r.replay.violated_rules();
-        }
-    });
-    for (const auto& e : before.errors) {
-        return tl::make_unexpected(e);
+    auto compared = compare_corpus(cmd.corpus, old_spec, new_spec, params);
+    if (!compared) {
+        return tl::make_unexpected(compared.error());
     }
-    std::size_t changed = 0;
-    for (const auto& [where, v] : verdicts) {
-        if (v.first == v.second) {
-            continue;
-        }
-        const std::string file = where.first + ":" + std::to_string(where.second);
-        ++changed;
-        const bool regress = v.first == "conforms" && v.second != "conforms";
+    std::size_t behaviour = 0;
+    std::size_t format = 0;
+    for (const auto& c : compared->changes) {
+        const std::string id = c.file + ":" + std::to_string(c.line);
+        const bool is_format = c.regression == CorpusRegression::format;
+        const bool regress =
+            c.regression == CorpusRegression::behaviour || (is_format && cmd.format_changes_fail);
+        behaviour += c.regression == CorpusRegression::behaviour ? 1 : 0;
+        format += is_format ? 1 : 0;
         report.broken = report.broken || regress;
         report.rows.push_back({{"kind", "trace"},
-                               {"id", file},
-                               {"file", where.first},
-                               {"line", where.second},
-                               {"old", v.first},
-                               {"new", v.second},
-                               {"new_rules", new_rules[where]},
+                               {"id", id},
+                               {"file", c.file},
+                               {"line", c.line},
+                               {"old", c.old_verdict},
+                               {"new", c.new_verdict},
+                               {"new_rules", c.new_rules},
+                               {"class", to_string(c.regression)},
+                               {"why", c.why},
                                {"regression", regress}});
-        report.text << "  " << (regress ? "! " : "~ ") << file << ": " << v.first << " -> " << v.second
-                    << "\n";
+        const char* mark = regress ? "! " : (is_format ? "F " : "~ ");
+        report.marks.insert(mark[0]);
+        report.text << "  " << mark << id << ": " << c.old_verdict << " -> " << c.new_verdict << "\n";
+        if (is_format) {
+            report.text << "      no longer fits NEW's message format: " << c.why << "\n";
+        }
     }
-    report.text << "  " << verdicts.size() << " trace(s), " << changed << " changed verdict(s)\n";
+    report.text << "  " << compared->traces << " trace(s), " << compared->changes.size()
+                << " changed verdict(s): " << behaviour << " behaviour regression(s), " << format
+                << " no longer fitting NEW's message format"
+                << (format == 0
+                        ? ""
+                        : (cmd.format_changes_fail ? " (fail: --format-changes-fail)"
+                                                   : " (not a failure without --format-changes-fail)"))
+                << "\n";
     return {};
 }
 
@@ -894,7 +986,7 @@ Expected<nlohmann::json> report_disagreement(DiffReport& report, const DiffComma
                                              const spec::Spec& old_spec, const spec::Spec& new_spec,
                                              const smt::SystemOptions& options)
 {
-    auto found = smt::find_disagreement(old_spec, new_spec, options);
+    auto found = smt::find_disagreement(old_spec, new_spec, options, {cmd.rule, cmd.min_depth});
     if (!found) {
         return tl::make_unexpected(found.error());
     }
@@ -907,8 +999,9 @@ Expected<nlohmann::json> report_disagreement(DiffReport& report, const DiffComma
     }
     report.text << "\n\nbehaviour: ";
     if (!*found) {
-        report.text << "no run of up to " << options.depth
-                    << " message(s) that one version accepts and the other rejects\n";
+        report.text << "no run of " << (cmd.min_depth > 1 ? std::to_string(cmd.min_depth) + " to " : "up to ")
+                    << options.depth << " message(s) that one version accepts and the other rejects"
+                    << (cmd.rule.empty() ? "" : " by breaking " + cmd.rule) << "\n";
         return nlohmann::json(nullptr);
     }
     const smt::Disagreement& d = **found;
@@ -966,15 +1059,17 @@ int run_diff(const DiffCommand& cmd)
     if (auto ok = check_selected(cmd.properties, *old_spec, *new_spec); !ok) {
         return fail(ok.error());
     }
+    if (auto ok = check_search(cmd, *old_spec, *new_spec, *options); !ok) {
+        return fail(ok.error());
+    }
     nlohmann::json old_json;
     nlohmann::json new_json;
-    auto old_results =
-        prove_spec(selected(*old_spec, cmd.properties), *options, std::nullopt, "", old_json, nullptr);
+    auto old_results = prove_spec(selected(*old_spec, cmd.properties), *options, {}, "", old_json, nullptr);
     if (!old_results) {
         return fail(old_results.error());
     }
-    auto new_results = prove_spec(selected(*new_spec, cmd.properties), *options, std::nullopt,
-                                  cmd.common.cex_dir, new_json, nullptr);
+    auto new_results =
+        prove_spec(selected(*new_spec, cmd.properties), *options, {}, cmd.common.cex_dir, new_json, nullptr);
     if (!new_results) {
         return fail(new_results.error());
     }
@@ -985,7 +1080,7 @@ int run_diff(const DiffCommand& cmd)
     compare_properties(report, *old_results, *new_results, *new_spec);
     const nlohmann::json spec_changes = report_spec_changes(report, *old_spec, *new_spec);
     if (!cmd.corpus.empty()) {
-        if (auto ok = compare_corpus(report, cmd, *params); !ok) {
+        if (auto ok = report_corpus(report, cmd, *old_spec, *new_spec, *params); !ok) {
             return fail(ok.error());
         }
     }
@@ -994,7 +1089,7 @@ int run_diff(const DiffCommand& cmd)
         return fail(disagreement.error());
     }
     report.text
-        << "\n"
+        << legend(report.marks) << "\n"
         << (report.broken
                 ? "FAIL: a property that held or a trace that conformed with OLD no longer does with NEW"
                 : "OK: nothing that held or conformed with OLD fails with NEW")

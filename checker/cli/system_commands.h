@@ -30,8 +30,8 @@ struct SystemCommandOptions {
 /// Options of `pc5check prove`.
 struct ProveCommand {
     std::string spec_file;
-    std::string property;
-    std::vector<std::string> explain; ///< --explain ID: print the inductive invariant behind its proof
+    std::vector<std::string> properties; ///< --property: only these (default: all); lemmas always used
+    std::vector<std::string> explain;    ///< --explain ID: print the inductive invariant behind its proof
     std::string shard; ///< --shard I/N: report only this shard's properties (merge joins the shards)
     SystemCommandOptions common;
 };
@@ -41,6 +41,8 @@ struct QueryCommand {
     std::string spec_file;
     std::string condition;
     bool explain = false; ///< --explain: print the inductive invariant behind "unreachable (proved)"
+    /// --expect: the answer that exits 0, "reachable" (a witness) or "unreachable" (prove's sense)
+    std::string expect = "reachable";
     SystemCommandOptions common;
 };
 
@@ -50,6 +52,9 @@ struct DiffCommand {
     std::string new_spec;
     std::string corpus;
     std::vector<std::string> properties; ///< --property: only these (default: all)
+    bool format_changes_fail = false;    ///< --format-changes-fail: a format change fails the gate too
+    std::string rule;                    ///< --rule: behaviour search for runs breaking this rule only
+    unsigned min_depth = 1;              ///< --min-depth: behaviour search for runs this long or longer
     SystemCommandOptions common;
 };
 

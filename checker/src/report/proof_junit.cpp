@@ -167,16 +167,20 @@ void write_query_junit(std::ostream& out, const json& doc)
     } else {
         phrase = "inconclusive: " + str(doc, "how");
     }
-    std::string details = str(doc, "condition") + "\n" + phrase + "\n";
+    const std::string expect = doc.value("expect", "reachable");
+    std::string details = str(doc, "condition") + "\n" + phrase + "\nexpect " + expect + ": " +
+                          (doc.value("met", answer == "reachable") ? "met" : "NOT met") + "\n";
     Case c{"query", spec_attacker(doc), doc.value("seconds", 0.0), "", "", "", ""};
     if (const auto w = doc.find("witness"); w != doc.end()) {
         details += proof::witness_phrase(*w, "witness") + "\n" + proof::steps_text(*w);
     }
     details += proof::rests_on_text(doc.value("rests_on", json::object()));
-    if (answer == "reachable") {
+    if (doc.value("met", answer == "reachable")) {
         c.system_out = details;
     } else {
-        c.failure_type = answer; // "unreachable" or "inconclusive": query exits 1 for both
+        // The answer that made query exit 1: unreachable (--expect reachable), reachable (--expect
+        // unreachable), or inconclusive (either).
+        c.failure_type = answer;
         c.failure_message = phrase;
         c.failure_body = details;
     }
@@ -224,6 +228,11 @@ void write_diff_junit(std::ostream& out, const json& doc)
         } else {
             c.classname = corpus.name;
             c.failure_message = "conformed with OLD, " + str(row, "new") + " with NEW";
+            if (str(row, "class") == "format") {
+                // Told apart from a behaviour regression; a failure only with --format-changes-fail.
+                sides_text += "no longer fits NEW's message format: " + str(row, "why") + "\n";
+                c.failure_message += " (no longer fits NEW's message format)";
+            }
         }
         if (regression) {
             c.failure_type = "regression";

@@ -182,9 +182,10 @@ json property_result(const spec::Spec& s, const json& prove, const json& p, std:
 }
 
 /// "regression: corpus trace FILE:LINE conformed with OLD, VERDICT with NEW" and the changed elements.
-std::string corpus_message(const std::string& trace, const std::string& verdict, const std::string& changed)
+std::string corpus_message(const std::string& prefix, const std::string& trace, const std::string& verdict,
+                           const std::string& changed)
 {
-    std::string message = "regression: corpus trace " + trace;
+    std::string message = prefix + "corpus trace " + trace;
     message += " conformed with OLD, " + verdict + " with NEW";
     return message + changed;
 }
@@ -218,11 +219,12 @@ json query_sarif(const json& doc, const spec::Spec& spec, int exit_code)
     const std::size_t index = rules.add("query", [&] {
         return descriptor("query", "a condition asked of the spec's reachable states (pc5check query)",
                           "pc5check query: is a state (or state/event condition) reachable?",
-                          "Exit 0 when reachable (a witness is shown), 1 when unreachable or inconclusive.",
+                          "Exit 0 when the answer is the one --expect names (default reachable: a witness is "
+                          "shown; unreachable: proved or within the depth), 1 otherwise; inconclusive is 1.",
                           {{"tags", json::array({"pc5check-query"})}}, "error");
     });
     const std::string answer = str(doc, "answer");
-    const bool reachable = answer == "reachable";
+    const bool met = doc.value("met", answer == "reachable");
     std::string message = str(doc, "condition") + ": " + answer;
     if (answer == "unreachable") {
         message += doc.value("proved", false)
@@ -233,16 +235,18 @@ json query_sarif(const json& doc, const spec::Spec& spec, int exit_code)
     } else {
         message += " in " + std::to_string(doc.value("depth", 0U)) + " message(s)";
     }
+    message += "; expected " + doc.value("expect", std::string("reachable")) + (met ? "" : ": not met");
     json r = {{"ruleId", "query"},
               {"ruleIndex", index},
-              {"kind", reachable ? "pass" : "fail"},
-              {"level", reachable ? "none" : "error"},
+              {"kind", met ? "pass" : "fail"},
+              {"level", met ? "none" : "error"},
               {"message", {{"text", message}}},
               {"locations", located(artifacts, spec.file, {})},
               {"properties",
                {{"spec", spec.id},
                 {"condition", str(doc, "condition")},
                 {"answer", answer},
+                {"expect", doc.value("expect", std::string("reachable"))},
                 {"proved", doc.value("proved", false)},
                 {"depth", doc.value("depth", 0U)},
                 {"attacker", str(doc, "attacker")}}}};
@@ -290,7 +294,11 @@ json diff_sarif(const json& doc, const spec::Spec& old_spec, const spec::Spec& n
         changed_list.empty() ? "" : ". Written differently in NEW: " + changed_list;
 
     for (const auto& row : doc.value("changes", json::array())) {
-        if (!row.value("regression", false)) {
+        // A corpus trace that no longer fits NEW's message format is reported even when it does not fail
+        // the gate (a warning then): a reviewer sees what NEW's format change costs the corpus.
+        const bool format = str(row, "class") == "format";
+        const bool regression = row.value("regression", false);
+        if (!regression && !format) {
             continue;
         }
         const std::string id = str(row, "id");
@@ -334,8 +342,11 @@ json diff_sarif(const json& doc, const spec::Spec& old_spec, const spec::Spec& n
             r = {{"ruleId", ruled},
                  {"ruleIndex", index},
                  {"kind", "fail"},
-                 {"level", "error"},
-                 {"message", {{"text", corpus_message(id, str(row, "new"), changed_note)}}},
+                 {"level", regression ? "error" : "warning"},
+                 {"message",
+                  {{"text", corpus_message(regression ? "regression: " : "format change: ", id,
+                                           str(row, "new"), changed_note) +
+                                (format ? " No longer fits NEW's message format: " + str(row, "why") : "")}}},
                  {"locations",
                   located(artifacts, new_spec.file, rule == nullptr ? spec::Origin{} : rule->origin)},
                  {"relatedLocations",
@@ -343,8 +354,13 @@ json diff_sarif(const json& doc, const spec::Spec& old_spec, const spec::Spec& n
                                 {"physicalLocation", sarif::physical_location(artifacts, str(row, "file"),
                                                                               row.value("line", 0U), 0)},
                                 {"message", {{"text", "the trace (" + str(row, "new") + " with NEW)"}}}}})},
-                 {"partialFingerprints", {{"pc5checkCorpus/v1", "regression:" + new_spec.id + ":" + id}}},
-                 {"properties", {{"trace", id}, {"old", str(row, "old")}, {"new", str(row, "new")}}}};
+                 {"partialFingerprints",
+                  {{"pc5checkCorpus/v1", (format ? "format:" : "regression:") + new_spec.id + ":" + id}}},
+                 {"properties",
+                  {{"trace", id},
+                   {"old", str(row, "old")},
+                   {"new", str(row, "new")},
+                   {"class", str(row, "class")}}}};
         }
         if (!r.contains("relatedLocations")) {
             r["relatedLocations"] = json::array();

@@ -393,6 +393,7 @@ void SystemModel::record_check(const spec::Rule& rule, const spec::Check& /*chec
     const z3::expr binds = truth(exempt) == std::optional<bool>(false) ? h : z3::implies(!boolean(exempt), h);
     if (collect_checks_) {
         collected_.push_back(binds);
+        collected_rules_.push_back(rule.id);
         return;
     }
     solver_.add(binds);
@@ -730,18 +731,23 @@ struct Product {
     bool done = false; ///< the solver gave up at some depth
 };
 
-/// One more message in `p` (depth `d`): a run `accepting` allows and `rejecting` breaks a rule of,
-/// replayed by both, or nullopt.
-std::optional<Disagreement> extend(Product& p, unsigned d)
+/// One more message in `p` (depth `d`): a run `accepting` allows and `rejecting` breaks a rule of (the
+/// rule `filter` names, if any), replayed by both, or nullopt (also below the filter's minimum depth).
+std::optional<Disagreement> extend(Product& p, unsigned d, const DisagreementFilter& filter)
 {
     SystemModel& a = *p.a;
     SystemModel& b = *p.b;
     a.system_step();
     b.system_step();
     link(a, b, d - 1, false);
+    if (d < filter.min_depth) {
+        return std::nullopt;
+    }
     z3::expr broken = a.context().bool_val(false);
-    for (const auto& c : b.collected_checks()) {
-        broken = broken || !c;
+    for (std::size_t i = 0; i < b.collected_checks().size(); ++i) {
+        if (filter.rule.empty() || b.collected_rules()[i] == filter.rule) {
+            broken = broken || !b.collected_checks()[i];
+        }
     }
     a.solver().push();
     a.solver().add(broken);
@@ -785,8 +791,10 @@ Expected<std::vector<Product>> both_directions(const spec::Spec& old_spec, const
 
 } // namespace
 
-Expected<std::optional<Disagreement>>
-find_disagreement(const spec::Spec& old_spec, const spec::Spec& new_spec, const SystemOptions& options)
+Expected<std::optional<Disagreement>> find_disagreement(const spec::Spec& old_spec,
+                                                        const spec::Spec& new_spec,
+                                                        const SystemOptions& options,
+                                                        const DisagreementFilter& filter)
 {
     return guarded([&]() -> Expected<std::optional<Disagreement>> {
         const auto deadline = Clock::now() + std::chrono::milliseconds(options.timeout_ms);
@@ -803,7 +811,7 @@ find_disagreement(const spec::Spec& old_spec, const spec::Spec& new_spec, const 
                 if (p.done) {
                     continue;
                 }
-                if (auto found = extend(p, d)) {
+                if (auto found = extend(p, d, filter)) {
                     return found;
                 }
             }
@@ -820,13 +828,13 @@ struct Chosen {
     std::size_t asked = 0; ///< the first `asked` are reported
 };
 
-/// The properties `only` names (all when nullopt), then every lemma: lemmas strengthen the induction of
+/// The properties `only` names (all when empty), then every lemma: lemmas strengthen the induction of
 /// whatever is asked, so they are checked (and used) even when --property names another property.
-Expected<Chosen> choose_properties(const spec::Spec& spec, const std::optional<std::string>& only)
+Expected<Chosen> choose_properties(const spec::Spec& spec, const std::vector<std::string>& only)
 {
     Chosen chosen;
     for (const auto& p : spec.properties) {
-        if (!only || p.id == *only) {
+        if (only.empty() || std::find(only.begin(), only.end(), p.id) != only.end()) {
             chosen.properties.push_back(&p);
         }
     }
@@ -836,13 +844,16 @@ Expected<Chosen> choose_properties(const spec::Spec& spec, const std::optional<s
                                                         ": `enabled` is defined only inside rule checks");
         }
     }
-    if (only && chosen.properties.empty()) {
-        std::string ids;
-        for (const auto& p : spec.properties) {
-            ids += (ids.empty() ? "" : ", ") + p.id;
+    for (const auto& id : only) {
+        if (std::none_of(chosen.properties.begin(), chosen.properties.end(),
+                         [&id](const spec::Property* p) { return p->id == id; })) {
+            std::string ids;
+            for (const auto& p : spec.properties) {
+                ids += (ids.empty() ? "" : ", ") + p.id;
+            }
+            return make_error(ErrorCode::usage, "--property: no property '" + id + "' in " + spec.file +
+                                                    " (it has: " + (ids.empty() ? "none" : ids) + ")");
         }
-        return make_error(ErrorCode::usage, "--property: no property '" + *only + "' in " + spec.file +
-                                                " (it has: " + (ids.empty() ? "none" : ids) + ")");
     }
     chosen.asked = chosen.properties.size();
     for (const auto& p : spec.properties) {
@@ -1002,7 +1013,7 @@ void prove_by_induction(const spec::Spec& spec, const Held& held, const SystemOp
 } // namespace
 
 Expected<std::vector<PropertyResult>> prove(const spec::Spec& spec, const SystemOptions& options,
-                                            const std::optional<std::string>& only)
+                                            const std::vector<std::string>& only)
 {
     auto chosen = choose_properties(spec, only);
     if (!chosen) {

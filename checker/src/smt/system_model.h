@@ -35,6 +35,8 @@ class SystemModel final : public Encoding {
     void join(const z3::solver& other, const std::string& prefix);
     /// Rule checks of the steps so far (join mode): each must hold for the run to conform.
     [[nodiscard]] const std::vector<z3::expr>& collected_checks() const { return collected_; }
+    /// The rule of each collected check (same order): diff --rule keeps only that rule's.
+    [[nodiscard]] const std::vector<std::string>& collected_rules() const { return collected_rules_; }
     /// Field `name` of the message of step `k` (msg, from, sec.*, pdu, ie.*), or an init.* value
     /// (`k` ignored), as (present, value); nullopt when this spec has no such name.
     [[nodiscard]] std::optional<std::pair<z3::expr, z3::expr>> system_term(const std::string& name,
@@ -104,6 +106,7 @@ class SystemModel final : public Encoding {
     Attacker attacker_;
     bool collect_checks_ = false; ///< record_check collects instead of asserting (join)
     std::vector<z3::expr> collected_;
+    std::vector<std::string> collected_rules_;
     std::vector<SystemMessage> system_steps_;
     std::vector<std::unordered_map<std::string, Sym>> system_states_; ///< after step k (0: initial)
     std::unordered_map<std::string, Sym> system_init_;                ///< init.* of the system

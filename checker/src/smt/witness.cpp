@@ -183,7 +183,7 @@ class SystemModel::WitnessWriter {
         std::string detail = write_ies(sm, ev);
         detail += (detail.empty() ? "" : "; ") + write_sec(sm, ev);
         SystemStep step;
-        step.index = k + 1;
+        step.index = k;
         step.sender = from_initiator ? "initiator" : "target";
         step.msg = ev.msg;
         step.detail = detail;

@@ -70,12 +70,12 @@ TEST_SUITE("checker")
               "inductive on its own")
     {
         // Without them the property only holds up to the depth: it is not inductive alone.
-        auto bare = smt::prove(seed(), honest(3, false), std::string("no_downgrade"));
+        auto bare = smt::prove(seed(), honest(3, false), {"no_downgrade"});
         REQUIRE(bare.has_value());
         CHECK(bare->front().verdict == smt::PropertyVerdict::holds_to_depth);
         CHECK(bare->front().invariant.empty());
 
-        auto r = smt::prove(seed(), honest(3, true), std::string("no_downgrade"));
+        auto r = smt::prove(seed(), honest(3, true), {"no_downgrade"});
         REQUIRE(r.has_value());
         const auto& p = r->front();
         REQUIRE(p.verdict == smt::PropertyVerdict::proven);

@@ -122,7 +122,7 @@ TEST_SUITE("checker")
     TEST_CASE("system: prove proves the lifted SMC checks with the lemma, re-checked")
     {
         // The lemma takes part even when only the property is asked for.
-        auto r = smt::prove(normative(), options(3), std::string("smc_checks_enforced"));
+        auto r = smt::prove(normative(), options(3), {"smc_checks_enforced"});
         REQUIRE(r.has_value());
         REQUIRE(r->size() == 1);
         const auto& enforced = find(*r, "smc_checks_enforced");
@@ -130,23 +130,23 @@ TEST_SUITE("checker")
         CHECK(enforced.how.find("k-induction at k=") != std::string::npos);
         CHECK(enforced.how.find("re-checked by separate base-case and step-case queries") !=
               std::string::npos);
-        auto lemma = smt::prove(normative(), options(3), std::string("reauth_flag_consistent"));
+        auto lemma = smt::prove(normative(), options(3), {"reauth_flag_consistent"});
         REQUIRE(lemma.has_value());
         CHECK(lemma->front().kind == "lemma");
         CHECK(lemma->front().verdict == smt::PropertyVerdict::proven);
         // Agreement is not inductive alone; with the spec's lemmas relating both UEs' states it is.
-        auto agreement = smt::prove(normative(), options(2), std::string("agreement_on_completion"));
+        auto agreement = smt::prove(normative(), options(2), {"agreement_on_completion"});
         REQUIRE(agreement.has_value());
         CHECK(agreement->front().verdict == smt::PropertyVerdict::proven);
         smt::SystemOptions bmc_only = options(2);
         bmc_only.induction = false;
-        auto bounded = smt::prove(normative(), bmc_only, std::string("agreement_on_completion"));
+        auto bounded = smt::prove(normative(), bmc_only, {"agreement_on_completion"});
         REQUIRE(bounded.has_value());
         CHECK(bounded->front().verdict == smt::PropertyVerdict::holds_to_depth);
         CHECK(bounded->front().depth == 2);
         spec::Spec without_lemmas = normative();
         std::erase_if(without_lemmas.properties, [](const spec::Property& p) { return p.kind == "lemma"; });
-        auto alone = smt::prove(without_lemmas, options(2), std::string("agreement_on_completion"));
+        auto alone = smt::prove(without_lemmas, options(2), {"agreement_on_completion"});
         REQUIRE(alone.has_value());
         CHECK(alone->front().verdict == smt::PropertyVerdict::holds_to_depth);
     }
@@ -155,7 +155,7 @@ TEST_SUITE("checker")
     {
         const spec::Spec s =
             with_property("never_completes", "initiator.state != InitiatorState.WAIT_RESPONSE");
-        auto r = smt::prove(s, options(5), std::string("never_completes"));
+        auto r = smt::prove(s, options(5), {"never_completes"});
         REQUIRE(r.has_value());
         REQUIRE(r->size() == 1);
         const auto& p = r->front();
@@ -173,10 +173,10 @@ TEST_SUITE("checker")
             spec::load_spec(std::string(PC5CHECK_SOURCE_DIR) + "/tests/data/spec/ts33536-r17-no-echo.json");
         REQUIRE(mutant.has_value());
         const std::string id = "no_downgrade_under_integrity";
-        auto before = smt::prove(normative(), options(5, "drop"), id);
+        auto before = smt::prove(normative(), options(5, "drop"), {id});
         REQUIRE(before.has_value());
         CHECK(before->front().verdict != smt::PropertyVerdict::violated);
-        auto after = smt::prove(*mutant, options(5, "drop"), id);
+        auto after = smt::prove(*mutant, options(5, "drop"), {id});
         REQUIRE(after.has_value());
         const auto& p = after->front();
         REQUIRE(p.verdict == smt::PropertyVerdict::violated);
@@ -189,7 +189,7 @@ TEST_SUITE("checker")
 
     TEST_CASE("system: under null integrity the attacker breaks agreement, its steps marked")
     {
-        auto r = smt::prove(normative(), options(4, "dy"), std::string("agreement_on_completion"));
+        auto r = smt::prove(normative(), options(4, "dy"), {"agreement_on_completion"});
         REQUIRE(r.has_value());
         const auto& p = r->front();
         REQUIRE(p.verdict == smt::PropertyVerdict::violated);
@@ -206,7 +206,7 @@ TEST_SUITE("checker")
     {
         smt::SystemOptions o = options(12, "dy");
         o.timeout_ms = 1;
-        auto r = smt::prove(normative(), o, std::string("agreement_under_integrity"));
+        auto r = smt::prove(normative(), o, {"agreement_under_integrity"});
         REQUIRE(r.has_value());
         CHECK(r->front().verdict == smt::PropertyVerdict::inconclusive);
         CHECK(r->front().how.find("time limit") != std::string::npos);
@@ -214,10 +214,26 @@ TEST_SUITE("checker")
 
     TEST_CASE("system: --property names a property of the spec")
     {
-        auto r = smt::prove(normative(), options(2), std::string("no_such_property"));
+        auto r = smt::prove(normative(), options(2), {"no_such_property"});
         REQUIRE_FALSE(r.has_value());
         CHECK(r.error().code == ErrorCode::usage);
         CHECK(r.error().message.find("agreement_on_completion") != std::string::npos);
+    }
+
+    TEST_CASE("system: --property takes several properties and names an unknown one among them")
+    {
+        auto bmc_only = options(1);
+        bmc_only.induction = false;
+        auto two = smt::prove(normative(), bmc_only, {"smc_checks_enforced", "key_freshness"});
+        REQUIRE(two.has_value());
+        REQUIRE(two->size() == 2);
+        // The spec's order, not the command line's; no lemma reported.
+        CHECK(two->at(0).id == "key_freshness");
+        CHECK(two->at(1).id == "smc_checks_enforced");
+        auto one_bad = smt::prove(normative(), bmc_only, {"key_freshness", "nope"});
+        REQUIRE_FALSE(one_bad.has_value());
+        CHECK(one_bad.error().code == ErrorCode::usage);
+        CHECK(one_bad.error().message.find("'nope'") != std::string::npos);
     }
 }
 

@@ -77,7 +77,7 @@ enum class PropertyVerdict : std::uint8_t {
 
 /// One message of a counterexample or witness, as the report numbers it.
 struct SystemStep {
-    std::size_t index = 0; ///< 1-based
+    std::size_t index = 0; ///< 0-based: the index of the message in the trace's `events`, as check counts
     std::string sender;    ///< role the message claims to come from
     std::string msg;
     std::string action; ///< "sends", "sends (dropped by the attacker)", "attacker injects", ...
@@ -114,11 +114,11 @@ struct PropertyResult {
     std::vector<InvariantPart> invariant;
 };
 
-/// Proves (or refutes) the spec's properties (`only`: just that one; with options.shard_count > 1 only
-/// the shard's, in report order). Errors: unknown property id, a Z3 failure (solver_failure).
+/// Proves (or refutes) the spec's properties (`only`: just those, in the spec's order; the lemmas are
+/// used either way; with options.shard_count > 1 only the shard's, in report order). Errors: an unknown
+/// property id (named), a Z3 failure (solver_failure).
 [[nodiscard]] Expected<std::vector<PropertyResult>>
-prove(const spec::Spec& spec, const SystemOptions& options,
-      const std::optional<std::string>& only = std::nullopt);
+prove(const spec::Spec& spec, const SystemOptions& options, const std::vector<std::string>& only = {});
 
 /// For --cross-check: nullopt when `options.cross_check_dir` is a writable directory and the second
 /// solver runs, else a usage error saying what is missing (e.g. "apt-get install cvc5").
@@ -156,10 +156,18 @@ struct Disagreement {
     std::vector<std::string> rejecting_rules;
 };
 
-/// Searches the shortest run (up to `options.depth` messages, UEs only: no attacker) that one spec
-/// accepts and the other rejects, the old spec accepting first. nullopt: none within the depth or the
-/// time limit.
-[[nodiscard]] Expected<std::optional<Disagreement>>
-find_disagreement(const spec::Spec& old_spec, const spec::Spec& new_spec, const SystemOptions& options);
+/// Which disagreements diff looks for (`diff --rule`, `--min-depth`).
+struct DisagreementFilter {
+    std::string rule;       ///< only runs on which the rejecting spec breaks this rule (empty: any rule)
+    unsigned min_depth = 1; ///< only runs of at least this many messages
+};
+
+/// Searches the shortest run (`filter.min_depth` to `options.depth` messages, UEs only: no attacker)
+/// that one spec accepts and the other rejects (breaking `filter.rule` when set), the old spec accepting
+/// first. nullopt: none within the depth or the time limit.
+[[nodiscard]] Expected<std::optional<Disagreement>> find_disagreement(const spec::Spec& old_spec,
+                                                                      const spec::Spec& new_spec,
+                                                                      const SystemOptions& options,
+                                                                      const DisagreementFilter& filter = {});
 
 } // namespace pc5check::smt
