@@ -72,6 +72,18 @@ std::pair<std::string, std::string> rests_on_summary(const nlohmann::json& rests
     return {ids, unconfirmed};
 }
 
+/// How the answer was reached: `how` (the proof, or the limit hit), else what the depth means.
+std::string how_text(const nlohmann::json& p)
+{
+    std::string how = text_of(p, "how");
+    if (!how.empty()) {
+        return how;
+    }
+    return text_of(p, "verdict") == "violated"
+               ? "bounded model checking: a counterexample of " + text_of(p, "depth") + " message(s)"
+               : "bounded model checking: no violation within " + text_of(p, "depth") + " message(s)";
+}
+
 std::string yes_no(const nlohmann::json& j, const char* key)
 {
     return j.is_object() && j.contains(key) && j.at(key).is_boolean() ? (j.at(key).get<bool>() ? "yes" : "no")
@@ -96,8 +108,7 @@ void write_property_table(std::ostream& out, const nlohmann::json& properties,
             << anchor_prefix << i << "\">" << escape(text_of(p, "id")) << "</a></td><td>"
             << escape(text_of(p, "kind")) << "</td><td>" << badge(verdict_class(verdict), verdict_label(p))
             << "</td><td class=\"how\">";
-        const std::string how = text_of(p, "how");
-        out << escape(how.empty() ? "bounded: " + text_of(p, "depth") + " message(s)" : how);
+        out << escape(how_text(p));
         if (!warning.empty()) {
             out << R"(<div class="cap-note warning">)" << escape(warning) << "</div>";
         }
@@ -240,11 +251,12 @@ void write_property(std::ostream& out, const nlohmann::json& property, const std
         << "<dt>kind</dt><dd>" << escape(text_of(property, "kind")) << "</dd><dt>clauses</dt><dd>"
         << escape(text_of(property, "clauses")) << "</dd><dt>time</dt><dd>"
         << escape(text_of(property, "seconds")) << " s</dd><dt>min_depth</dt><dd>"
-        << escape(text_of(property, "min_depth")) << "</dd>";
+        << (text_of(property, "min_depth") == "0" ? std::string("not declared")
+                                                  : escape(text_of(property, "min_depth")))
+        << "</dd>";
     const auto& invariant = array_of(property, "invariant");
-    const std::string how = text_of(property, "how");
-    if (invariant.empty() && !how.empty()) {
-        out << "<dt>how</dt><dd class=\"how\">" << escape(how) << "</dd>";
+    if (invariant.empty()) {
+        out << "<dt>how</dt><dd class=\"how\">" << escape(how_text(property)) << "</dd>";
     }
     out << "</dl>\n";
     if (!text_of(property, "warning").empty()) {
