@@ -20,6 +20,7 @@
 #include <iomanip>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -31,7 +32,10 @@ namespace pc5check::cli {
 namespace {
 
 /// The formats a report can be written in (--format, --write).
-bool known_format(const std::string& f) { return f == "text" || f == "json" || f == "junit" || f == "sarif"; }
+bool known_format(const std::string& f)
+{
+    return f == "text" || f == "json" || f == "junit" || f == "sarif" || f == "html";
+}
 
 /// `--write FORMAT=FILE` items: (format, file). Error: no '=', an unknown format or an empty file.
 Expected<std::vector<std::pair<std::string, std::string>>> parse_writes(const std::vector<std::string>& items)
@@ -42,19 +46,21 @@ Expected<std::vector<std::pair<std::string, std::string>>> parse_writes(const st
         if (eq == std::string::npos || !known_format(item.substr(0, eq)) || eq + 1 == item.size()) {
             return make_error(ErrorCode::usage, "--write " + item +
                                                     ": expected FORMAT=FILE with FORMAT one of text, json, "
-                                                    "junit, sarif");
+                                                    "junit, sarif, html");
         }
         out.emplace_back(item.substr(0, eq), item.substr(eq + 1));
     }
     return out;
 }
 
-/// One run's report in every format: the text, the JSON document, and junit and sarif made from it.
+/// One run's report in every format: the text, the JSON document, and junit, sarif and html made from
+/// it (html also from `check`'s result on each run it charts).
 struct Rendered {
     std::string text;
     nlohmann::json doc;
     std::function<void(std::ostream&)> junit;
     std::function<nlohmann::json()> sarif;
+    std::function<void(std::ostream&)> html;
 
     void write(const std::string& format, std::ostream& out) const
     {
@@ -64,6 +70,8 @@ struct Rendered {
             junit(out);
         } else if (format == "sarif") {
             out << sarif().dump(2) << "\n";
+        } else if (format == "html") {
+            html(out);
         } else {
             out << text;
         }
@@ -381,6 +389,21 @@ nlohmann::json invariant_json(const std::vector<smt::InvariantPart>& parts)
     return out;
 }
 
+/// `check`'s result on each counterexample, at its place in the prove document under `pointer` (the
+/// JSON lists the properties in the order of `results`).
+report::CheckedRuns checked_counterexamples(const std::vector<smt::PropertyResult>& results,
+                                            const std::string& pointer)
+{
+    report::CheckedRuns out;
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        if (results[i].counterexample && results[i].counterexample->checked) {
+            out[pointer + "/properties/" + std::to_string(i) + "/counterexample"] =
+                results[i].counterexample->checked.get();
+        }
+    }
+    return out;
+}
+
 /// --explain: the parts of the inductive invariant behind a proof, one per line.
 void print_invariant(std::ostream& out, const std::vector<smt::InvariantPart>& parts,
                      const std::string& indent)
@@ -556,11 +579,13 @@ void add_system_commands(CLI::App& app, SystemCommands& cmds)
                         "the second solver of --cross-check, called as SOLVER --lang=smt2 --tlimit=MS FILE "
                         "(default cvc5)");
         cmd->add_option("--format", o.format,
-                        "report format: text, json, junit or sarif (SARIF results located in the spec file)")
-            ->check(CLI::IsMember({"text", "json", "junit", "sarif"}));
-        cmd->add_option("--write", o.writes,
-                        "also write the report in FORMAT (text, json, junit, sarif) to FILE: FORMAT=FILE "
-                        "(repeatable; one solver run for several formats)");
+                        "report format: text, json, junit, sarif (SARIF results located in the spec file) or "
+                        "html (one self-contained page, runs drawn as message sequence charts)")
+            ->check(CLI::IsMember({"text", "json", "junit", "sarif", "html"}));
+        cmd->add_option(
+            "--write", o.writes,
+            "also write the report in FORMAT (text, json, junit, sarif, html) to FILE: FORMAT=FILE "
+            "(repeatable; one solver run for several formats)");
         cmd->add_option("--param", o.params, "override a spec parameter: ID=VALUE (repeatable)");
         cmd->footer(footer);
     };
@@ -718,8 +743,10 @@ int run_prove(const ProveCommand& cmd)
         ok = ok && property_ok(r.verdict);
     }
     const int code = ok ? kExitOk : kExitFailed;
+    const report::CheckedRuns checked = checked_counterexamples(*results, "");
     const Rendered r{text.str(), json, [&json](std::ostream& out) { report::write_prove_junit(out, json); },
-                     [&] { return report::prove_sarif(json, s, code); }};
+                     [&] { return report::prove_sarif(json, s, code); },
+                     [&](std::ostream& out) { report::write_prove_html(out, json, checked); }};
     return emit(cmd.common, r, code);
 }
 
@@ -792,8 +819,13 @@ int run_query(const QueryCommand& cmd)
     if (const std::string ids = id_list(rested_on(s, nullptr)); !ids.empty()) {
         text << "  rests on assumptions: " << ids << "\n";
     }
+    report::CheckedRuns checked;
+    if (q->witness) {
+        checked["/witness"] = q->witness->checked.get();
+    }
     const Rendered r{text.str(), j, [&j](std::ostream& out) { report::write_query_junit(out, j); },
-                     [&] { return report::query_sarif(j, s, code); }};
+                     [&] { return report::query_sarif(j, s, code); },
+                     [&](std::ostream& out) { report::write_query_html(out, j, checked); }};
     return emit(cmd.common, r, code);
 }
 
@@ -806,6 +838,8 @@ struct DiffReport {
     std::ostringstream text;
     bool broken = false;
     std::set<char> marks; ///< the row markers printed ('!', '~', 'F'): the legend explains them
+    /// `check`'s result on the run the versions disagree on (for the HTML chart); null when none.
+    std::shared_ptr<const checker::TraceResult> disagreement_checked;
 };
 
 /// The legend of the row markers that appear in the text (nothing when there are none).
@@ -1022,8 +1056,10 @@ Expected<nlohmann::json> report_disagreement(DiffReport& report, const DiffComma
     report.text << "a run of " << d.depth << " message(s) that " << d.accepted_by << " accepts and "
                 << d.rejected_by << " rejects (" << d.rejecting_verdict << rules << ")"
                 << (written.empty() ? "" : ": " + written) << "\n";
-    print_steps(report.text, d.witness,
-                check_command(d.accepted_by == old_spec.file ? old_spec : new_spec, written, d.witness));
+    const std::string command =
+        check_command(d.accepted_by == old_spec.file ? old_spec : new_spec, written, d.witness);
+    print_steps(report.text, d.witness, command);
+    report.disagreement_checked = d.witness.checked;
     return nlohmann::json{{"accepted_by", d.accepted_by},
                           {"rejected_by", d.rejected_by},
                           {"depth", d.depth},
@@ -1033,7 +1069,8 @@ Expected<nlohmann::json> report_disagreement(DiffReport& report, const DiffComma
                            {{"accepting", d.witness.check_verdict},
                             {"accepting_unverified", d.witness.check_unverified},
                             {"rejecting", d.rejecting_verdict},
-                            {"rejecting_rules", d.rejecting_rules}}}};
+                            {"rejecting_rules", d.rejecting_rules},
+                            {"command", command}}}};
 }
 
 } // namespace
@@ -1101,9 +1138,14 @@ int run_diff(const DiffCommand& cmd)
                                 {"spec_changes", spec_changes},
                                 {"disagreement", *disagreement},
                                 {"regression", report.broken}};
+    report::CheckedRuns checked = checked_counterexamples(*new_results, "/new");
+    if (report.disagreement_checked) {
+        checked["/disagreement"] = report.disagreement_checked.get();
+    }
     const Rendered r{report.text.str(), doc,
                      [&doc](std::ostream& out) { report::write_diff_junit(out, doc); },
-                     [&] { return report::diff_sarif(doc, *old_spec, *new_spec, code); }};
+                     [&] { return report::diff_sarif(doc, *old_spec, *new_spec, code); },
+                     [&](std::ostream& out) { report::write_diff_html(out, doc, checked); }};
     return emit(cmd.common, r, code);
 }
 

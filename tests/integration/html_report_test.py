@@ -123,6 +123,26 @@ def chromium_binary():
     return None
 
 
+def require_chromium():
+    """The Chromium binary; exits (the test fails) when it is missing."""
+    chromium = chromium_binary()
+    if chromium is None:
+        sys.exit("FAIL: chromium not found on PATH. The HTML report test needs Debian's chromium package: "
+                 "apt-get install -y chromium (./quickstart.sh test installs it).")
+    return chromium
+
+
+def finish(passed_message):
+    """Prints the failures (exit code 1) or `passed_message` (exit code 0)."""
+    if failures:
+        for f in failures[:50]:
+            print("FAIL:", f)
+        print(f"{len(failures)} failure(s)")
+        return 1
+    print(passed_message)
+    return 0
+
+
 def run_chromium(chromium, args, timeout=180):
     with tempfile.TemporaryDirectory(prefix="pc5check-chromium-") as profile:
         env = dict(os.environ, HOME=profile)
@@ -239,10 +259,7 @@ def main():
     if len(sys.argv) != 4:
         sys.exit("usage: html_report_test.py PC5CHECK TRACES_DIR ARTIFACTS_DIR")
     exe, traces_dir, artifacts = sys.argv[1], os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3])
-    chromium = chromium_binary()
-    if chromium is None:
-        sys.exit("FAIL: chromium not found on PATH. The HTML report test needs Debian's chromium package: "
-                 "apt-get install -y chromium (./quickstart.sh test installs it).")
+    chromium = require_chromium()
     os.makedirs(artifacts, exist_ok=True)
     started = time.monotonic()
 
@@ -291,15 +308,8 @@ def main():
         check(HOSTILE_TITLE in titles, f"hostile: the title is not shown verbatim as text: {titles}")
         screenshot(chromium, page, os.path.join(artifacts, "report-violation.png"), "1280,2400")
 
-    elapsed = time.monotonic() - started
-    if failures:
-        for f in failures[:50]:
-            print("FAIL:", f)
-        print(f"{len(failures)} failure(s)")
-        return 1
-    print(f"html report: corpus and hostile-title pages pass in Chromium ({elapsed:.1f} s); "
-          f"screenshots in {artifacts}")
-    return 0
+    return finish(f"html report: corpus and hostile-title pages pass in Chromium "
+                  f"({time.monotonic() - started:.1f} s); screenshots in {artifacts}")
 
 
 if __name__ == "__main__":

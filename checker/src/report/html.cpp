@@ -10,6 +10,7 @@
 #include "pc5check/checker/report.h"
 #include "report/html_assets.h"
 #include "report/html_escape.h"
+#include "report/html_figure.h"
 #include "report/html_msc.h"
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -126,25 +128,22 @@ void write_error_box(std::ostream& out, const Error& e)
 
 void write_head(std::ostream& out, const checker::CheckRun& run, const Counts& c)
 {
-    out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        << "<meta name=\"generator\" content=\"pc5check\">\n"
-        << "<title>pc5check report: " << c.traces << " trace(s), " << c.violation << " violation, "
-        << c.bad_input << " bad input</title>\n<style>" << html::stylesheet()
-        << "</style>\n</head>\n<body>\n";
-    out << "<header class=\"top\"><div class=\"page\"><h1><span class=\"tool\">pc5check</span> conformance "
-           "report"
-        << "</h1><div class=\"sub\">PC5 unicast link re-keying";
+    std::ostringstream sub;
+    sub << "PC5 unicast link re-keying";
     if (!run.specs.empty()) {
-        out << " \xC2\xB7 spec ";
+        sub << " \xC2\xB7 spec ";
         bool first = true;
         for (const auto& [id, spec] : run.specs) {
-            out << (first ? "" : ", ") << "<code title=\"" << escape(spec ? spec->title : std::string())
+            sub << (first ? "" : ", ") << "<code title=\"" << escape(spec ? spec->title : std::string())
                 << "\">" << escape(id) << "</code>";
             first = false;
         }
     }
-    out << "</div></div></header>\n<main class=\"page\">\n";
+    html::write_page_start(out,
+                           "pc5check report: " + std::to_string(c.traces) + " trace(s), " +
+                               std::to_string(c.violation) + " violation, " + std::to_string(c.bad_input) +
+                               " bad input",
+                           "conformance report", sub.str());
 }
 
 /// Rules broken across the run: rule -> number of traces (warnings marked).
@@ -305,35 +304,6 @@ void write_findings(std::ostream& out, const std::string& anchor, const checker:
         out << "<p class=\"cap-note\">" << listed << " of " << rows.size()
             << " violations listed; the JSON report (<code>--format json</code>) has all of them.</p>\n";
     }
-}
-
-void write_chart_figure(std::ostream& out, const std::string& anchor, const checker::TraceResult& t,
-                        const std::vector<html::EventMarks>& marks, const std::vector<std::size_t>& selection,
-                        const html::ChartOptions& options)
-{
-    out << R"(<figure class="chart"><figcaption><b>Message sequence chart</b><span class="legend">)"
-        << R"(<span class="verified">verified</span><span class="failed">failed</span>)"
-        << R"(<span class="warning">warning</span><span class="unverified">unverified</span>)"
-        << R"(<span class="unprotected">unprotected</span><span class="not-logged">not logged</span>)"
-        << "</span></figcaption>\n";
-    // Reports keep the summaries of the first events only (CheckOptions::max_event_summaries).
-    const std::size_t total = std::max(t.event_count, t.events.size());
-    if (selection.size() < total) {
-        out << R"(<p class="cap-note" data-cap=")" << options.max_events << "\">Chart limited to the first "
-            << options.max_events << " of " << total << " events";
-        if (selection.size() > std::min(options.max_events, t.events.size())) {
-            out << ", plus " << options.violation_context
-                << " events either side of each later violation (up to " << options.max_violation_windows
-                << ")";
-        }
-        out << "; " << selection.size() << " drawn. The JSON report has every event's findings.</p>\n";
-    }
-    if (t.events.empty()) {
-        out << "<p class=\"empty\">The trace has no events.</p>\n";
-    }
-    out << "<div class=\"scroll\">";
-    html::write_chart(out, anchor, t, marks, selection, options);
-    out << "</div></figure>\n";
 }
 
 void write_state(std::ostream& out, const checker::TraceResult& t)
@@ -520,7 +490,7 @@ void write_trace(std::ostream& out, std::size_t index, const checker::TraceResul
         drawn[i] = true;
     }
     write_findings(out, anchor, t, drawn);
-    write_chart_figure(out, anchor, t, marks, selection, options);
+    html::write_chart_figure(out, anchor, t, marks, selection, options);
     write_state(out, t);
     write_unverified(out, anchor, t, drawn);
     write_assumptions_and_passes(out, t);
@@ -543,11 +513,11 @@ void write_html(std::ostream& out, const checker::CheckRun& run)
     }
     std::size_t i = 0;
     run.for_each_trace([&](const checker::TraceResult& t) { write_trace(out, i++, t, dir); });
-    out << "<footer>Generated by pc5check from " << c.traces
-        << " trace(s). Verdicts per docs/cli.md (verdicts): "
-        << "a check is <em>verified</em> only when the MAC-I and the PDU were logged and the keys known; "
-        << "everything else is reported unverified, never passed.</footer>\n</main>\n<script>"
-        << html::script() << "</script>\n</body>\n</html>\n";
+    html::write_page_end(out,
+                         "Generated by pc5check from " + std::to_string(c.traces) +
+                             " trace(s). Verdicts per docs/cli.md (verdicts): a check is "
+                             "<em>verified</em> only when the MAC-I and the PDU were logged and the keys "
+                             "known; everything else is reported unverified, never passed.");
 }
 
 } // namespace pc5check::report

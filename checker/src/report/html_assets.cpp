@@ -1,5 +1,7 @@
 #include "report/html_assets.h"
 
+#include "report/html_escape.h"
+
 namespace pc5check::report::html {
 
 std::string_view stylesheet()
@@ -157,6 +159,25 @@ ul.passes li{font-size:12px;border:1px solid #aceebb;background:var(--ok-bg);bor
 .error-box .msgtext{font-weight:600;color:#5a32a3}
 .empty{color:var(--muted);font-style:italic}
 footer{color:var(--muted);font-size:12px;border-top:1px solid var(--line);margin-top:30px;padding-top:10px}
+.msc .event.attacker .arrow{stroke:#bf3989;stroke-dasharray:3 3}
+.msc .event.attacker path.head{fill:#bf3989}
+.msc .attacker-mark rect{fill:#ffeff7;stroke:#bf3989;stroke-width:1.2}
+.msc .attacker-mark text{fill:#bf3989;font-size:11px;font-weight:700;text-anchor:middle}
+.legend .attacker{color:#bf3989}
+table.props td.num{white-space:nowrap}
+section.trace.ok{border-left-color:var(--ok)}
+section.trace.bad{border-left-color:var(--bad)}
+section.trace.unsure{border-left-color:var(--warn)}
+section.witness{border-top:1px dashed var(--line);margin-top:14px;padding-top:4px}
+table.props td.id,table.diff td.id{font-family:var(--mono);font-weight:600;white-space:nowrap}
+table.diff tr.regression td{background:var(--bad-bg)}
+table.diff tr.regression td:first-child{box-shadow:inset 3px 0 0 var(--bad)}
+table.steps tr.attacker td{background:#ffeff7}
+code.formula,code.command{display:block;white-space:pre-wrap;word-break:break-word;background:var(--soft);
+border:1px solid var(--line);border-radius:4px;padding:4px 8px}
+.gate{font-weight:700;border-radius:6px;padding:8px 12px;margin:6px 0 14px}
+.gate.fail{color:var(--bad);background:var(--bad-bg);border:1px solid #ffcecb}
+.gate.ok{color:var(--ok);background:var(--ok-bg);border:1px solid #aceebb}
 @media print{.toolbar{display:none}section.trace{break-inside:avoid-page}}
 )CSS";
 }
@@ -166,19 +187,21 @@ std::string_view script()
     return R"JS(
 (function () {
   "use strict";
-  var bar = document.getElementById("toolbar");
-  if (!bar) { return; }
-  bar.hidden = false;
   function traces() { return Array.prototype.slice.call(document.querySelectorAll("section.trace")); }
   function setOpen(open) {
     traces().forEach(function (s) { var d = s.querySelector("details"); if (d && s.style.display !== "none") { d.open = open; } });
   }
-  document.getElementById("expand-all").addEventListener("click", function () { setOpen(true); });
-  document.getElementById("collapse-all").addEventListener("click", function () { setOpen(false); });
-  document.getElementById("only-failing").addEventListener("change", function (ev) {
-    var only = ev.target.checked;
-    traces().forEach(function (s) { s.style.display = only && s.dataset.verdict === "conforms" ? "none" : ""; });
-  });
+  // The toolbar is on pages with traces to filter (check); links to an element work on every page.
+  var bar = document.getElementById("toolbar");
+  if (bar) {
+    bar.hidden = false;
+    document.getElementById("expand-all").addEventListener("click", function () { setOpen(true); });
+    document.getElementById("collapse-all").addEventListener("click", function () { setOpen(false); });
+    document.getElementById("only-failing").addEventListener("change", function (ev) {
+      var only = ev.target.checked;
+      traces().forEach(function (s) { s.style.display = only && s.dataset.verdict === "conforms" ? "none" : ""; });
+    });
+  }
   function reveal() {
     if (!location.hash) { return; }
     var el = document.getElementById(decodeURIComponent(location.hash.slice(1)));
@@ -189,6 +212,24 @@ std::string_view script()
   reveal();
 })();
 )JS";
+}
+
+void write_page_start(std::ostream& out, std::string_view title, std::string_view heading,
+                      std::string_view sub_html)
+{
+    out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        << "<meta name=\"generator\" content=\"pc5check\">\n"
+        << "<title>" << escape(title) << "</title>\n<style>" << stylesheet() << "</style>\n</head>\n<body>\n"
+        << R"(<header class="top"><div class="page"><h1><span class="tool">pc5check</span> )"
+        << escape(heading) << "</h1><div class=\"sub\">" << sub_html
+        << "</div></div></header>\n<main class=\"page\">\n";
+}
+
+void write_page_end(std::ostream& out, std::string_view footer_html)
+{
+    out << "<footer>" << footer_html << "</footer>\n</main>\n<script>" << script()
+        << "</script>\n</body>\n</html>\n";
 }
 
 } // namespace pc5check::report::html

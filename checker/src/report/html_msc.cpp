@@ -16,6 +16,7 @@ namespace {
 constexpr std::size_t kWidth = 1140;
 constexpr std::size_t kGutterX = 14;     // event number, time
 constexpr std::size_t kMarkerX = 128;    // violation marker
+constexpr std::size_t kAttackerX = 142;  // "attacker" badge, between the marker and the first lifeline
 constexpr std::size_t kLanesLeft = 215;  // first lifeline
 constexpr std::size_t kLanesRight = 715; // last lifeline
 constexpr std::size_t kNotesX = 752;     // rule IDs / transitions
@@ -88,12 +89,16 @@ std::string reproduced_by(const machine::ReplayResult& r, std::size_t i)
 }
 
 /// Everything about the event, for the tooltip (<title>).
-std::string tooltip(const checker::TraceResult& t, std::size_t i, const EventMarks& marks, CheckStatus status)
+std::string tooltip(const checker::TraceResult& t, std::size_t i, const EventMarks& marks, CheckStatus status,
+                    const std::string* attacker)
 {
     const checker::EventSummary& e = t.events[i];
     std::string out = "event " + std::to_string(i) + ": " + e.msg + ", " + trace::to_string(e.from) +
                       " \xE2\x86\x92 " + (e.from == trace::Role::initiator ? "target" : "initiator") +
                       ", at " + format_seconds(e.at) + " s";
+    if (attacker != nullptr) {
+        out += "\nattacker: " + *attacker;
+    }
     if (e.position.line != 0) {
         out += ", line " + std::to_string(e.position.line) + ":" + std::to_string(e.position.column);
     }
@@ -187,21 +192,26 @@ void write_gap(std::ostream& out, std::size_t y, std::size_t first, std::size_t 
 
 void write_event(std::ostream& out, const std::string& anchor, const checker::TraceResult& t, std::size_t i,
                  const EventMarks& marks, std::size_t y, std::size_t lanes, bool odd,
-                 std::size_t linked_findings)
+                 const ChartOptions& options)
 {
     const checker::EventSummary& e = t.events[i];
     const CheckStatus status = check_status(e, marks);
     const auto& findings = t.replay.findings;
+    const auto by_attacker = options.attacker.find(i);
+    const std::string* attacker = by_attacker == options.attacker.end() ? nullptr : &by_attacker->second;
     out << "<g class=\"event " << (status == CheckStatus::failed ? "violation" : css_name(status))
-        << (odd ? " odd" : "") << "\" id=\"" << escape(anchor) << "-e" << i << "\" data-event=\"" << i
-        << "\" data-msg=\"" << escape(e.msg) << "\" data-from=\"" << trace::to_string(e.from)
-        << "\" data-status=\"" << css_name(status) << "\"";
+        << (odd ? " odd" : "") << (attacker != nullptr ? " attacker" : "") << "\" id=\"" << escape(anchor)
+        << "-e" << i << "\" data-event=\"" << i << "\" data-msg=\"" << escape(e.msg) << "\" data-from=\""
+        << trace::to_string(e.from) << "\" data-status=\"" << css_name(status) << "\"";
     if (!marks.violations.empty() || !marks.warnings.empty()) {
         std::vector<std::size_t> fired = marks.violations;
         fired.insert(fired.end(), marks.warnings.begin(), marks.warnings.end());
         out << " data-rules=\"" << escape(rule_list(findings, fired)) << "\"";
     }
-    out << "><title>" << escape(tooltip(t, i, marks, status)) << "</title>";
+    if (attacker != nullptr) {
+        out << " data-attacker=\"" << escape(*attacker) << "\"";
+    }
+    out << "><title>" << escape(tooltip(t, i, marks, status, attacker)) << "</title>";
     out << R"(<rect class="bg" x="0" y=")" << y << "\" width=\"" << kWidth << "\" height=\"" << kRowHeight
         << "\"/>";
 
@@ -209,6 +219,11 @@ void write_event(std::ostream& out, const std::string& anchor, const checker::Tr
     out << R"(<text class="idx" x=")" << kGutterX << "\" y=\"" << y + 21 << "\">#" << i << "</text>"
         << R"(<text class="time" x=")" << kGutterX << "\" y=\"" << y + 38 << "\">" << format_seconds(e.at)
         << " s</text>";
+    if (attacker != nullptr) {
+        out << R"(<g class="attacker-mark"><rect x=")" << kAttackerX << "\" y=\"" << y + 16
+            << R"(" width="62" height="18" rx="9"/><text x=")" << kAttackerX + 31 << "\" y=\"" << y + 29
+            << "\">attacker</text></g>";
+    }
     if (status == CheckStatus::failed || status == CheckStatus::warning) {
         out << R"(<g class="marker"><circle cx=")" << kMarkerX << "\" cy=\"" << y + 26
             << R"(" r="9"/><text x=")" << kMarkerX << "\" y=\"" << y + 30 << "\">!</text></g>";
@@ -239,7 +254,7 @@ void write_event(std::ostream& out, const std::string& anchor, const checker::Tr
         line1 = (marks.violations.empty() ? "\xE2\x9A\xA0 " : "\xE2\x9C\x96 ") + rule_list(findings, list);
         line1_class = marks.violations.empty() ? "note rule warn" : "note rule";
         line2 = std::string("by the ") + trace::to_string(findings[list.front()].offender);
-        link = list.front() < linked_findings;
+        link = list.front() < options.linked_findings;
         if (link) {
             out << "<a href=\"#" << escape(anchor) << "-f" << list.front() << "\">";
         }
@@ -389,7 +404,7 @@ void write_chart(std::ostream& out, const std::string& anchor, const checker::Tr
             y += kGapHeight;
         }
         write_event(out, anchor, trace, i, i < marks.size() ? marks[i] : EventMarks{}, y, lanes.size(),
-                    row % 2 == 1, options.linked_findings);
+                    row % 2 == 1, options);
         y += kRowHeight;
         prev = i;
         first = false;

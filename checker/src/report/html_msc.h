@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -61,6 +62,9 @@ struct ChartOptions {
     std::size_t max_violation_windows = 16; ///< violations past the cap that get such a window
     /// Findings with an index below this have a row in the violations table to link to.
     std::size_t linked_findings = std::numeric_limits<std::size_t>::max();
+    /// Events of a prove/query/diff run that the attacker dropped or injected: event index -> what it
+    /// did ("initiator sends; the attacker drops it"). Their arrows are marked "attacker".
+    std::map<std::size_t, std::string> attacker;
 };
 
 /// Indices of the events to draw, ascending: all when they fit, else the first `max_events`, plus a

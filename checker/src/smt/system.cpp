@@ -26,6 +26,7 @@
 #include <array>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <random>
@@ -685,7 +686,9 @@ void replay_witness(const spec::Spec& spec, Witness& w)
 {
     checker::CheckOptions co;
     co.attacker_steps = true; // the trace says which messages were the attacker's
-    const checker::TraceResult r = checker::check_trace(w.trace, Expected<const spec::Spec*>(&spec), co);
+    const auto checked = std::make_shared<const checker::TraceResult>(
+        checker::check_trace(w.trace, Expected<const spec::Spec*>(&spec), co));
+    const checker::TraceResult& r = *checked;
     if (r.error) {
         w.check_verdict = "bad input: " + r.error->message;
         return;
@@ -693,6 +696,7 @@ void replay_witness(const spec::Spec& spec, Witness& w)
     w.check_verdict = machine::to_string(r.replay.verdict);
     w.check_rules = r.replay.violated_rules();
     w.check_mode = r.replay.mode == machine::Mode::symbolic ? "symbolic" : "concrete";
+    w.checked = checked;
     for (const auto& f : r.replay.findings) {
         if (f.outcome == machine::Outcome::unverified) {
             w.check_unverified.push_back(f.rule + " at event " + std::to_string(f.event) + ": " + f.reason);

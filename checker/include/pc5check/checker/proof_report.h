@@ -1,15 +1,19 @@
 #pragma once
-/// \file The CI formats of `prove`, `query` and `diff` (docs/cli.md, "Output formats"): JUnit XML and
-/// SARIF 2.1.0, rendered from the command's JSON document (the same facts as `--format json`) and the
-/// specs it ran on (rule metadata, and where each property, rule and transition is written).
+/// \file The report formats of `prove`, `query` and `diff` besides text and JSON (docs/cli.md, "Output
+/// formats"): JUnit XML, SARIF 2.1.0 and HTML, rendered from the command's JSON document (the same
+/// facts as `--format json`) and the specs it ran on (rule metadata, and where each property, rule and
+/// transition is written) or, for HTML, the checked traces of its runs.
 ///
 /// Both formats fail exactly when the command exits 1: a JUnit <failure> and a SARIF result of level
 /// "error" appear iff the command's exit code is 1 (the exit codes do not depend on the format).
 
+#include "pc5check/checker/check.h"
 #include "pc5check/spec/spec.h"
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <string>
 
 namespace pc5check::report {
 
@@ -47,5 +51,29 @@ void write_diff_junit(std::ostream& out, const nlohmann::json& doc);
 /// the element (OLD's file for a removed one). `doc`: `diff --format json` (with its `spec_changes`).
 [[nodiscard]] nlohmann::json diff_sarif(const nlohmann::json& doc, const spec::Spec& old_spec,
                                         const spec::Spec& new_spec, int exit_code);
+
+/// What `check` made of each counterexample or witness of a prove/query/diff document, keyed by the
+/// JSON pointer of the object holding its `steps` ("/properties/2/counterexample", "/witness",
+/// "/new/properties/0/counterexample", "/disagreement"); the HTML draws each as `check`'s message
+/// sequence chart. A run missing here is shown as its list of steps only.
+using CheckedRuns = std::map<std::string, const checker::TraceResult*>;
+
+/// One self-contained HTML page of `prove` (the check report's style, nothing loaded from elsewhere):
+/// a table of the properties (kind, verdict, how or to what depth, time, the min_depth warning, what
+/// they rest on), then per property its text, clauses, inductive set (`invariant` when the document
+/// has it, else `how`), assumptions and parameters, and its counterexample charted with the attacker's
+/// steps marked, `check`'s verdict on the trace and the command that replays it. `doc`: `prove --format
+/// json`.
+void write_prove_html(std::ostream& out, const nlohmann::json& doc, const CheckedRuns& checked);
+
+/// HTML page of `query`: the condition, the answer (reachable / unreachable, proved or within the
+/// depth / inconclusive), the witness charted, what the answer rests on. `doc`: `query --format json`.
+void write_query_html(std::ostream& out, const nlohmann::json& doc, const CheckedRuns& checked);
+
+/// HTML page of `diff`: the gate's verdict, OLD and NEW verdicts side by side per property and per
+/// changed corpus trace (regressions highlighted), the elements written differently, NEW's
+/// counterexample of each property it broke and the run the versions disagree on, charted.
+/// `doc`: `diff --format json`.
+void write_diff_html(std::ostream& out, const nlohmann::json& doc, const CheckedRuns& checked);
 
 } // namespace pc5check::report

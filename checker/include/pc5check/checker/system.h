@@ -12,9 +12,14 @@
 #include "pc5check/spec/spec.h"
 #include "pc5check/trace/trace.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+namespace pc5check::checker {
+struct TraceResult;
+} // namespace pc5check::checker
 
 namespace pc5check::smt {
 
@@ -96,6 +101,9 @@ struct Witness {
     /// checks are unverified is not a conforming run, and the report must say so).
     std::vector<std::string> check_unverified;
     std::string check_mode; ///< "concrete" or "symbolic"
+    /// That check's whole result (per-event findings and summaries): the HTML report draws it as the
+    /// message sequence chart `check` draws. Null when the trace could not be checked.
+    std::shared_ptr<const checker::TraceResult> checked;
 };
 
 /// The result for one property of the spec.
