@@ -105,6 +105,15 @@ def check_prove(dom, doc, hostile):
                   if "data-parameter" in r.attrs]
         check(params == [(q["id"], "yes" if q["confirmed"] else "no") for q in p["rests_on"]["parameters"]],
               f"{where}: parameters {params}")
+        # A proof's inductive invariant: one row per part, in the JSON's order, with its origin.
+        tables = list(section.find_all("table", cls="invariant"))
+        if "invariant" in p:
+            rows = list(tables[0].find_all("tr")) if tables else []
+            parts = [(r.attrs.get("data-member"), r.attrs.get("data-origin")) for r in rows if r.attrs.get("data-member")]
+            check(parts == [(x["id"], x["origin"]) for x in p["invariant"]], f"{where}: inductive set {parts}")
+        else:
+            check(not tables, f"{where}: an inductive set shown without one in the JSON")
+    check(any("invariant" in p for p in doc["properties"]), "prove: no property carries its inductive invariant")
     titles = [n.text() for n in dom.find_all(cls="ttitle")]
     check(hostile in titles, "prove: the property text with markup is not shown verbatim")
     check(any(hostile in n.text() for n in dom.find_all("tr") if "data-assumption" in n.attrs),
