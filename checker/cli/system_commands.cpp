@@ -218,16 +218,17 @@ Expected<std::string> write_witness(const std::string& dir, const std::string& n
     return path;
 }
 
+nlohmann::json step_json(const smt::SystemStep& s)
+{
+    return {{"index", s.index},   {"sender", s.sender},           {"msg", s.msg},
+            {"action", s.action}, {"by_attacker", s.by_attacker}, {"detail", s.detail}};
+}
+
 nlohmann::json steps_json(const smt::Witness& w)
 {
     nlohmann::json steps = nlohmann::json::array();
     for (const auto& s : w.steps) {
-        steps.push_back({{"index", s.index},
-                         {"sender", s.sender},
-                         {"msg", s.msg},
-                         {"action", s.action},
-                         {"by_attacker", s.by_attacker},
-                         {"detail", s.detail}});
+        steps.push_back(step_json(s));
     }
     return steps;
 }
@@ -404,10 +405,77 @@ report::CheckedRuns checked_counterexamples(const std::vector<smt::PropertyResul
     return out;
 }
 
-/// --explain: the parts of the inductive invariant behind a proof, one per line.
+/// (variable, value) pairs as JSON objects.
+nlohmann::json valuation_json(const std::vector<std::pair<std::string, std::string>>& values)
+{
+    auto out = nlohmann::json::array();
+    for (const auto& [name, value] : values) {
+        out.push_back({{"variable", name}, {"value", value}});
+    }
+    return out;
+}
+
+/// Why induction did not prove a property (its counterexample to induction), as JSON (prove, query).
+nlohmann::json induction_failure_json(const smt::InductionFailure& f)
+{
+    return {{"k", f.k},
+            {"assumed", f.assumed},
+            {"before", valuation_json(f.before)},
+            {"step", step_json(f.step)},
+            {"after", valuation_json(f.after)}};
+}
+
+/// The line `how` gets for a bounded answer whose induction failed (the --explain hint).
+std::string induction_failure_line(const smt::InductionFailure& f, const std::string& explain_hint)
+{
+    return "not proven: the k-induction step at k=" + std::to_string(f.k) +
+           " fails (a counterexample to induction exists; " + explain_hint + " shows it)";
+}
+
+/// --explain of a formula induction did not prove: the counterexample to induction.
+void print_induction_failure(std::ostream& out, const smt::InductionFailure& f, const std::string& name,
+                             const std::string& indent)
+{
+    out << indent << "why not proven: the k-induction step at k=" << f.k << " fails. From a state chosen "
+        << "freely, " << name
+        << (f.assumed.empty() ? ""
+                              : " and the " + std::to_string(f.assumed.size()) + " other candidate" +
+                                    (f.assumed.size() == 1 ? "" : "s") + " assumed with it")
+        << " hold" << (f.assumed.empty() ? "s" : "") << " in " << f.k << " state" << (f.k == 1 ? "" : "s")
+        << " in a row; the last of them is\n";
+    for (const auto& [variable, value] : f.before) {
+        out << indent << "    " << variable << " = " << value << "\n";
+    }
+    out << indent << "  then one message breaks it: " << f.step.action << " " << f.step.msg
+        << (f.step.detail.empty() ? "" : " (" + f.step.detail + ")") << "\n";
+    out << indent << "  changing";
+    if (f.after.empty()) {
+        out << " no state variable (the property reads the message)";
+    }
+    out << "\n";
+    for (const auto& [variable, value] : f.after) {
+        out << indent << "    " << variable << " = " << value << "\n";
+    }
+    if (!f.assumed.empty()) {
+        std::string ids;
+        for (const auto& a : f.assumed) {
+            ids += (ids.empty() ? "" : ", ") + a;
+        }
+        out << indent << "  assumed with it: " << ids << "\n";
+    }
+    out << indent << "  Either no run reaches that state (a lemma excluding it would let the proof through) "
+        << "or a run longer than the depth searched does (a deeper --depth finds it).\n";
+}
+
+/// --explain: the parts of the inductive invariant behind a proof, one per line, or why there is none.
 void print_invariant(std::ostream& out, const std::vector<smt::InvariantPart>& parts,
+                     const std::optional<smt::InductionFailure>& failure, const std::string& name,
                      const std::string& indent)
 {
+    if (parts.empty() && failure) {
+        print_induction_failure(out, *failure, name, indent);
+        return;
+    }
     if (parts.empty()) {
         out << indent << "explain: no inductive invariant (not proven by k-induction)\n";
         return;
@@ -482,6 +550,13 @@ Expected<std::vector<smt::PropertyResult>> prove_spec(const spec::Spec& s, const
         if (!r.invariant.empty()) {
             p["invariant"] = invariant_json(r.invariant);
         }
+        std::string how = r.how;
+        if (r.induction_failure && r.verdict == smt::PropertyVerdict::holds_to_depth) {
+            p["induction_failure"] = induction_failure_json(*r.induction_failure);
+            how += (how.empty() ? "no violation within " + std::to_string(r.depth) + " message(s)" : "") +
+                   "; " + induction_failure_line(*r.induction_failure, "--explain " + r.id);
+            p["how"] = how;
+        }
         json["properties"].push_back(p);
         if (text != nullptr) {
             std::ostringstream secs;
@@ -490,15 +565,18 @@ Expected<std::vector<smt::PropertyResult>> prove_spec(const spec::Spec& s, const
                   << " " << secs.str() << "\n";
             *text << "      " << (r.kind == "lemma" ? "(lemma) " : "") << r.text << "  ["
                   << clause_list(r.clauses) << "]\n";
-            if (!r.how.empty()) {
-                *text << "      " << r.how << "\n";
+            if (!how.empty()) {
+                *text << "      " << how << "\n";
             }
             if (!warning.empty()) {
                 *text << "      WARNING: " << warning << "\n";
             }
             print_rests_on(*text, s, *prop, property_ok(r.verdict));
             if (std::find(explain.begin(), explain.end(), r.id) != explain.end()) {
-                print_invariant(*text, r.invariant, "      ");
+                print_invariant(*text, r.invariant,
+                                r.verdict == smt::PropertyVerdict::holds_to_depth ? r.induction_failure
+                                                                                  : std::nullopt,
+                                r.id, "      ");
             }
             if (r.counterexample) {
                 *text << "      counterexample"
@@ -805,6 +883,10 @@ int run_query(const QueryCommand& cmd)
     if (!q->invariant.empty()) {
         j["invariant"] = invariant_json(q->invariant);
     }
+    if (q->induction_failure) {
+        j["induction_failure"] = induction_failure_json(*q->induction_failure);
+        answer += "; " + induction_failure_line(*q->induction_failure, "--explain");
+    }
     std::ostringstream text;
     text << "pc5check query " << s.file << " (attacker: " << smt::to_string(options.attacker) << ")\n  "
          << cmd.condition << "\n  " << answer << "\n  expect " << cmd.expect << ": "
@@ -814,7 +896,7 @@ int run_query(const QueryCommand& cmd)
         print_steps(text, *q->witness, check_command(s, written, *q->witness));
     }
     if (cmd.explain && !q->reachable) {
-        print_invariant(text, q->invariant, "  ");
+        print_invariant(text, q->invariant, q->induction_failure, "!(condition)", "  ");
     }
     if (const std::string ids = id_list(rested_on(s, nullptr)); !ids.empty()) {
         text << "  rests on assumptions: " << ids << "\n";

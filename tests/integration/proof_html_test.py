@@ -113,7 +113,20 @@ def check_prove(dom, doc, hostile):
             check(parts == [(x["id"], x["origin"]) for x in p["invariant"]], f"{where}: inductive set {parts}")
         else:
             check(not tables, f"{where}: an inductive set shown without one in the JSON")
+        # A bounded answer's counterexample to induction: one row per variable, the changed ones marked.
+        ctis = list(section.find_all("table", cls="cti"))
+        if "induction_failure" in p:
+            f = p["induction_failure"]
+            rows = [r for r in (ctis[0].find_all("tr") if ctis else []) if r.attrs.get("data-variable")]
+            check([r.attrs["data-variable"] for r in rows] == [v["variable"] for v in f["before"]],
+                  f"{where}: CTI rows {[r.attrs.get('data-variable') for r in rows][:5]}")
+            changed = [r.attrs["data-variable"] for r in rows if "changed" in r.classes()]
+            check(changed == [v["variable"] for v in f["after"]], f"{where}: CTI changed rows {changed}")
+        else:
+            check(not ctis, f"{where}: a counterexample to induction shown without one in the JSON")
     check(any("invariant" in p for p in doc["properties"]), "prove: no property carries its inductive invariant")
+    check(any("induction_failure" in p for p in doc["properties"]),
+          "prove: no property carries a counterexample to induction (the CTI check would prove nothing)")
     titles = [n.text() for n in dom.find_all(cls="ttitle")]
     check(hostile in titles, "prove: the property text with markup is not shown verbatim")
     check(any(hostile in n.text() for n in dom.find_all("tr") if "data-assumption" in n.attrs),

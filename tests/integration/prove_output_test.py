@@ -77,6 +77,12 @@ check("A_NONCES_FRESH" in ids and "A_FFS_KDF_ROOT_BOUND" not in ids, f"ts33536 a
 params = {q["id"]: q for q in p["rests_on"]["parameters"]}
 check(params["sess_key_derivation"]["value"] == "ts33536" and not params["sess_key_derivation"]["default"],
       "a --param value is reported as not the default")
+# Bounded only: the answer says why induction did not prove it (its counterexample to induction).
+if p["verdict"] == "holds up to depth":
+    f = p.get("induction_failure", {})
+    check(f.get("k") == 3 and f.get("before") and f.get("step", {}).get("msg"),
+          f"a bounded answer carries the failed induction step: {str(f)[:200]}")
+    check("--explain key_freshness" in p["how"], f"how points at --explain: {p['how']}")
 
 # Depth trap: two re-keyings need 8 messages.
 doc = prove("--property", "key_freshness", "--depth", "6")

@@ -165,6 +165,7 @@ footer{color:var(--muted);font-size:12px;border-top:1px solid var(--line);margin
 .msc .attacker-mark text{fill:#bf3989;font-size:11px;font-weight:700;text-anchor:middle}
 .legend .attacker{color:#bf3989}
 table.props td.num{white-space:nowrap}
+table.cti tr.changed td{background:var(--bad-bg);font-weight:600}
 section.trace.ok{border-left-color:var(--ok)}
 section.trace.bad{border-left-color:var(--bad)}
 section.trace.unsure{border-left-color:var(--warn)}

@@ -4,6 +4,7 @@
 #include "report/html_figure.h"
 
 #include <algorithm>
+#include <map>
 #include <sstream>
 #include <vector>
 
@@ -236,6 +237,40 @@ void write_run(std::ostream& out, const std::string& anchor, const std::string& 
     out << "</tbody></table></div></details>\n</section>\n";
 }
 
+namespace {
+
+/// Why induction did not prove a property (prove's `induction_failure`): the counterexample to induction
+/// as one table, each variable's value before the breaking message and, where it changed, after it.
+void write_induction_failure(std::ostream& out, const nlohmann::json& failure)
+{
+    std::map<std::string, std::string> after;
+    for (const auto& v : array_of(failure, "after")) {
+        after[text_of(v, "variable")] = text_of(v, "value");
+    }
+    const nlohmann::json step = failure.value("step", nlohmann::json::object());
+    out << "<h3>Why induction did not prove it</h3>\n<p class=\"cti\">The k-induction step at k="
+        << escape(text_of(failure, "k")) << " fails: from a state chosen freely, the property";
+    if (const auto& assumed = array_of(failure, "assumed"); !assumed.empty()) {
+        out << " and " << assumed.size() << " other candidates assumed with it";
+    }
+    out << " hold in k states in a row; then <span class=\"mono\">" << escape(text_of(step, "action")) << " "
+        << escape(text_of(step, "msg")) << "</span> breaks it. Either no run reaches such a state (a lemma "
+        << "excluding it would let the proof through) or a run longer than the depth searched does.</p>\n"
+        << "<table class=\"cti\"><thead><tr><th>variable</th><th>before</th><th>after</th></tr></thead>"
+        << "<tbody>\n";
+    for (const auto& v : array_of(failure, "before")) {
+        const std::string name = text_of(v, "variable");
+        const auto changed = after.find(name);
+        out << "<tr data-variable=\"" << escape(name) << "\""
+            << (changed != after.end() ? " class=\"changed\"" : "") << R"(><td class="mono">)" << escape(name)
+            << "</td><td class=\"mono\">" << escape(text_of(v, "value")) << "</td><td class=\"mono\">"
+            << (changed != after.end() ? escape(changed->second) : std::string()) << "</td></tr>\n";
+    }
+    out << "</tbody></table>\n";
+}
+
+} // namespace
+
 void write_property(std::ostream& out, const nlohmann::json& property, const std::string& anchor,
                     const std::string& pointer, const CheckedRuns& checked)
 {
@@ -273,6 +308,9 @@ void write_property(std::ostream& out, const nlohmann::json& property, const std
                 << escape(text_of(m, "formula")) << "</code></td></tr>\n";
         }
         out << "</tbody></table>\n";
+    }
+    if (property.is_object() && property.contains("induction_failure")) {
+        write_induction_failure(out, property.at("induction_failure"));
     }
     write_rests_on(out, property.value("rests_on", nlohmann::json::object()));
     if (property.is_object() && property.contains("counterexample")) {

@@ -55,6 +55,7 @@ class Generator {
     std::vector<GeneratedInvariant> run()
     {
         state_pairs();
+        flag_implications();
         for (const auto& v : spec_.variables) {
             agreement(v);
             flags_and_none(v);
@@ -174,7 +175,75 @@ class Generator {
         }
     }
 
+    /// The flags (bool state variables) `n` reads, into `out` (defs are shared subtrees: each once).
+    void flags_read(const expr::Node& n, std::set<std::string>& out, std::set<const expr::Node*>& seen) const
+    {
+        if (!seen.insert(&n).second) {
+            return;
+        }
+        if (n.kind == expr::NodeKind::variable && flags_.contains(n.name)) {
+            out.insert(n.name);
+        }
+        for (const auto& a : n.args) {
+            if (a) {
+                flags_read(*a, out, seen);
+            }
+        }
+    }
+
+    /// One flag implying another, overall and per control state of the first one's role, for each pair
+    /// of flags some expression of the spec reads together (an effect's variable counts as read by its
+    /// value): e.g. the flag that a re-authentication was asked for and the flag that one ran, both read
+    /// by the check that an SMC honours the request. Pairs no expression relates are left out: the
+    /// candidates grow with the square of the flags otherwise.
+    void flag_implications()
+    {
+        for (const auto& v : spec_.variables) {
+            if (v.type.kind == expr::TypeKind::boolean) {
+                flags_.insert(v.role + "." + v.name);
+            }
+        }
+        std::set<std::pair<std::string, std::string>> related;
+        const auto relate = [&](const expr::Node* n, const std::string& also) {
+            std::set<std::string> read;
+            std::set<const expr::Node*> seen;
+            if (n != nullptr) {
+                flags_read(*n, read, seen);
+            }
+            if (flags_.contains(also)) {
+                read.insert(also);
+            }
+            for (const auto& a : read) {
+                for (const auto& b : read) {
+                    if (a != b) {
+                        related.emplace(a, b);
+                    }
+                }
+            }
+        };
+        for (const auto& t : spec_.transitions) {
+            relate(t.guard.get(), "");
+            for (const auto& e : t.effects) {
+                relate(e.value.get(), e.variable);
+            }
+        }
+        for (const auto& r : spec_.rules) {
+            for (const auto& c : r.checks) {
+                relate(c.assertion.get(), "");
+            }
+        }
+        for (const auto& p : spec_.properties) {
+            relate(p.formula.get(), "");
+        }
+        for (const auto& [a, b] : related) {
+            const std::string implication = cat({a, " => ", b});
+            add(implication);
+            per_state(a.substr(0, a.find('.')), "(" + implication + ")");
+        }
+    }
+
     const spec::Spec& spec_;
+    std::set<std::string> flags_;                            ///< "role.name" of every bool state variable
     std::map<std::string, std::vector<std::string>> guards_; ///< role -> "R.state == S" per state
     std::set<std::string> seen_;
     std::vector<GeneratedInvariant> out_;

@@ -891,4 +891,51 @@ Sym Encoding::choose(const Sym& cond, const Sym& then, const Sym& otherwise, con
     return Term{z3::ite(c, a.present, b.present), z3::ite(c, a.value, b.value)};
 }
 
+std::vector<std::pair<std::string, std::string>>
+Encoding::render_state(const std::unordered_map<std::string, Sym>& state, const StateText& how)
+{
+    std::vector<std::pair<std::string, std::string>> out;
+    const auto one = [&](const std::string& name, const Type& type) {
+        const Sym& v = state.at(name);
+        std::optional<Value> value;
+        std::string abstract;
+        if (const auto* known = std::get_if<Value>(&v)) {
+            value = *known;
+        } else if (how.eval) {
+            const Term& t = std::get<Term>(v);
+            const Term read{how.eval(t.present), how.eval(t.value)};
+            value = decode(read, type);
+            if (!value && how.name_abstract_values) {
+                abstract = abstract_value_name(read.value);
+            }
+        }
+        if (!value) {
+            out.emplace_back(name, abstract.empty() ? "(open)" : abstract);
+        } else if (type.kind == TypeKind::enumeration && !value->is_absent()) {
+            out.emplace_back(name, type.enum_def->names.at(std::get<expr::EnumValue>(value->data).index));
+        } else {
+            out.emplace_back(name, expr::render(*value, type) +
+                                       (std::holds_alternative<Term>(v) ? how.model_mark : ""));
+        }
+    };
+    for (const std::string role : {"initiator", "target"}) {
+        one(role + ".state", type_of(role + ".state"));
+    }
+    for (const auto& v : spec_.variables) {
+        one(v.role + "." + v.name, v.type);
+    }
+    return out;
+}
+
+std::string Encoding::abstract_value_name(const z3::expr& v)
+{
+    // Z3 names the elements of an uninterpreted sort in a model SORT!val!N.
+    const std::string text = v.to_string();
+    const auto at = text.rfind("!val!");
+    if (v.get_sort().sort_kind() == Z3_UNINTERPRETED_SORT && at != std::string::npos) {
+        return "octets#" + text.substr(at + 5);
+    }
+    return "(not rendered: the model gives it no finite form)";
+}
+
 } // namespace pc5check::smt::detail

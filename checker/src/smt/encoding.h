@@ -136,6 +136,23 @@ class Encoding {
     /// The open values (leaves) behind `s`.
     [[nodiscard]] Deps deps_of(const Sym& s);
 
+    /// How render_state reads open values.
+    struct StateText {
+        /// A model's evaluation (completion on); empty: open values are shown as "(open)".
+        std::function<z3::expr(const z3::expr&)> eval;
+        std::string model_mark; ///< appended to each value read from the model (e.g. " (assumed)")
+        /// A value the model leaves abstract (an octet string, which Z3 names Bytes!val!N) shown as
+        /// "octets#N", so that equal values read equal; one it gives no finite form (a set as a
+        /// function) says so; without this flag both are "(open)".
+        bool name_abstract_values = false;
+    };
+    /// Both roles' control states and the spec's variables in `state`, in spec order, as (name, value).
+    [[nodiscard]] std::vector<std::pair<std::string, std::string>>
+    render_state(const std::unordered_map<std::string, Sym>& state, const StateText& how);
+    /// An abstract model value (StateText::name_abstract_values) as "octets#N", or a note that it has no
+    /// finite form.
+    [[nodiscard]] static std::string abstract_value_name(const z3::expr& v);
+
     // ---- open values ----
     [[nodiscard]] Term open_value(const std::string& what, const Type& type, std::optional<z3::expr> present,
                                   std::optional<std::pair<std::int64_t, std::int64_t>> range = std::nullopt);

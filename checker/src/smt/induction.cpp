@@ -322,6 +322,23 @@ class StepCase {
         return ordered;
     }
 
+    /// Why `target` is not among the inductive set `members`: a model of the step case with `target`
+    /// and every member assumed at states 0..k and `target` false at k+1, rendered (nullopt: the solver
+    /// gave no model).
+    std::optional<InductionFailure> counterexample(std::size_t target, std::vector<std::size_t> members,
+                                                   unsigned k)
+    {
+        if (!assumed_) {
+            return std::nullopt;
+        }
+        members.push_back(target);
+        std::optional<z3::model> model;
+        if (assumed_->ask(members, goals({target}), model, nullptr) != z3::sat) {
+            return std::nullopt;
+        }
+        return search_.engine().system_cti(*model, k);
+    }
+
   private:
     std::vector<z3::expr> goals(const std::vector<std::size_t>& of) const
     {
@@ -384,6 +401,27 @@ void record_proofs(const spec::Spec& spec, const std::vector<Candidate>& all,
     }
 }
 
+/// For each member of the set asked about that is still unproven after the step case at `k` (the last
+/// k tried): its counterexample to induction against the inductive subset `members`.
+void record_failures(const std::vector<Candidate>& all, const std::vector<std::size_t>& members, unsigned k,
+                     StepCase& step, Clock::time_point deadline, InductionOutcome& out)
+{
+    std::vector<std::string> assumed;
+    assumed.reserve(members.size());
+    for (const auto m : members) {
+        assumed.push_back(all[m].name);
+    }
+    for (std::size_t i = 0; i < out.proven_at.size() && Clock::now() < deadline; ++i) {
+        if (out.proven_at[i] != 0) {
+            continue;
+        }
+        out.failure[i] = step.counterexample(i, members, k);
+        if (out.failure[i]) {
+            out.failure[i]->assumed = assumed;
+        }
+    }
+}
+
 /// One induction pass over `all` (whose first `out.proven_at.size()` members are the set asked about):
 /// for each k, Houdini over all of them, then a re-check of the inductive subset; members of the set it
 /// proves get their k and the support of their proof.
@@ -406,10 +444,12 @@ void induction_pass(const spec::Spec& spec, const std::vector<Candidate>& all, c
                 fresh.push_back(m);
             }
         }
-        if (fresh.empty()) {
-            continue;
+        if (!fresh.empty()) {
+            record_proofs(spec, all, members, fresh, k, step, options, deadline, trail, out);
         }
-        record_proofs(spec, all, members, fresh, k, step, options, deadline, trail, out);
+        if (k + 1 == max_k) {
+            record_failures(all, members, k, step, deadline, out);
+        }
     }
 }
 
@@ -421,6 +461,7 @@ InductionOutcome induction(const spec::Spec& spec, const std::vector<Candidate>&
     InductionOutcome out;
     out.proven_at.assign(set.size(), 0);
     out.invariant.assign(set.size(), {});
+    out.failure.assign(set.size(), std::nullopt);
     if (trail != nullptr) {
         trail->confirmed.assign(set.size(), {});
         trail->unconfirmed.assign(set.size(), {});

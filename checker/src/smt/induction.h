@@ -8,6 +8,7 @@
 #include "smt/search.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,9 @@ struct InductionOutcome {
     std::vector<unsigned> proven_at; ///< k of the proof (0: not proven)
     /// Per proven candidate: the inductive invariant behind its proof, itself among the parts.
     std::vector<std::vector<InvariantPart>> invariant;
+    /// Per candidate not proven: the counterexample to induction at the largest k tried (nullopt when
+    /// the time ran out before that k, or the solver gave no model).
+    std::vector<std::optional<InductionFailure>> failure;
 };
 
 /// The largest k the induction tries under `options` (at least 1, at most kMaxInduction and the depth).

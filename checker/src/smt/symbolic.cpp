@@ -63,7 +63,7 @@ void TraceProblem::record_check(const spec::Rule& rule, const spec::Check& check
         f.outcome = machine::Outcome::violation;
         if (!rule.warning) {
             if (!concrete_violation_ && !in.hidden) {
-                result_.state_at_first_violation = render_state(state_, nullptr);
+                result_.state_at_first_violation = render_state(state_, StateText{});
             }
             concrete_violation_ = true;
             if (result_.explanation.empty()) {
@@ -434,7 +434,7 @@ void TraceProblem::report_violation(const std::optional<z3::expr>& bound)
     classify(observations, model, blamed);
     if (result_.state_at_first_violation.empty() && result_.first_failing_event < history_.size()) {
         result_.state_at_first_violation =
-            render_state(history_[result_.first_failing_event], model ? &*model : nullptr);
+            render_state(history_[result_.first_failing_event], state_text(model ? &*model : nullptr));
     }
     if (blamed.empty() && !concrete_violation_) {
         report_conflict_checks();
@@ -636,37 +636,6 @@ bool TraceProblem::decide(Instance& inst, const std::vector<z3::expr>& observati
         return true;
     }
     return false;
-}
-
-std::vector<std::pair<std::string, std::string>>
-TraceProblem::render_state(const std::unordered_map<std::string, Sym>& state, const Model* model)
-{
-    std::vector<std::pair<std::string, std::string>> out;
-    const auto one = [&](const std::string& name, const Type& type) {
-        const Sym& v = state.at(name);
-        std::optional<Value> value;
-        if (const auto* known = std::get_if<Value>(&v)) {
-            value = *known;
-        } else if (model != nullptr) {
-            const Term& t = std::get<Term>(v);
-            value = decode(Term{model->eval(t.present), model->eval(t.value)}, type);
-        }
-        if (!value) {
-            out.emplace_back(name, "(open)");
-        } else if (type.kind == TypeKind::enumeration && !value->is_absent()) {
-            out.emplace_back(name, type.enum_def->names.at(std::get<expr::EnumValue>(value->data).index));
-        } else {
-            out.emplace_back(name, expr::render(*value, type) +
-                                       (std::holds_alternative<Term>(v) ? " (assumed)" : ""));
-        }
-    };
-    for (const std::string role : {"initiator", "target"}) {
-        one(role + ".state", type_of(role + ".state"));
-    }
-    for (const auto& v : spec_.variables) {
-        one(v.role + "." + v.name, v.type);
-    }
-    return out;
 }
 
 void TraceProblem::sort_findings()

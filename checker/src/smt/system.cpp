@@ -990,6 +990,7 @@ void prove_by_induction(const spec::Spec& spec, const Held& held, const SystemOp
     detail::InductionOutcome found;
     found.proven_at.assign(held.candidates.size(), 0);
     found.invariant.assign(held.candidates.size(), {});
+    found.failure.assign(held.candidates.size(), std::nullopt);
     CrossCheckTrail trail;
     trail.spec_id = spec.id;
     try {
@@ -1008,8 +1009,11 @@ void prove_by_induction(const spec::Spec& spec, const Held& held, const SystemOp
             r.verdict = PropertyVerdict::proven;
             r.invariant = std::move(found.invariant[i]);
             r.how = proof_how(found.proven_at[i], r.invariant) + cross_check_note(options, trail, i, true);
-        } else if (const std::string note = cross_check_note(options, trail, i, false); !note.empty()) {
-            r.how = note;
+        } else {
+            r.induction_failure = std::move(found.failure[i]);
+            if (const std::string note = cross_check_note(options, trail, i, false); !note.empty()) {
+                r.how = note;
+            }
         }
     }
 }
@@ -1120,6 +1124,7 @@ Expected<QueryResult> query(const spec::Spec& spec, const std::string& condition
             detail::InductionOutcome proof;
             proof.proven_at = {0};
             proof.invariant = {{}};
+            proof.failure = {std::nullopt};
             CrossCheckTrail trail;
             trail.spec_id = spec.id + "-query";
             try {
@@ -1139,6 +1144,7 @@ Expected<QueryResult> query(const spec::Spec& spec, const std::string& condition
                     proof_how(proof.proven_at[0], q.invariant) + cross_check_note(options, trail, 0, true);
             } else {
                 q.how = cross_check_note(options, trail, 0, false);
+                q.induction_failure = std::move(proof.failure[0]);
             }
         }
         q.seconds = seconds_since(t0);

@@ -29,6 +29,9 @@ class SystemModel final : public Encoding {
     [[nodiscard]] static bool reads_message(const expr::Node& formula);
     /// The first `steps` steps of a model as a report and a trace with real crypto (witness.cpp).
     [[nodiscard]] Witness system_witness(const z3::model& model, std::size_t steps);
+    /// A step case's counterexample to induction in `model` (witness.cpp): state `k`, the message of
+    /// step k+1 and what it changed (`assumed` is the caller's to fill).
+    [[nodiscard]] InductionFailure system_cti(const z3::model& model, std::size_t k);
     /// diff: this model adds its constraints to `other`'s solver and names its constants with
     /// `prefix`, so that two specs run side by side on the same messages; its rule checks are
     /// collected (collected_checks) instead of asserted.

@@ -126,9 +126,17 @@ class TraceProblem final : public Encoding {
     /// that holds in every behaviour fitting the observations (a pass). False: undecided.
     [[nodiscard]] bool decide(Instance& inst, const std::vector<z3::expr>& observations,
                               const std::optional<Model>& model, ProofBudget& proofs);
-    /// Both roles' state rendered in spec order; open values from `model` when given, else "(open)".
-    [[nodiscard]] std::vector<std::pair<std::string, std::string>>
-    render_state(const std::unordered_map<std::string, Sym>& state, const Model* model);
+    /// How a report shows state (render_state): open values from `model` when given, marked as
+    /// assumed, else "(open)".
+    [[nodiscard]] static StateText state_text(const Model* model)
+    {
+        StateText how;
+        if (model != nullptr) {
+            how.eval = [model](const z3::expr& e) { return model->eval(e); };
+            how.model_mark = " (assumed)";
+        }
+        return how;
+    }
     void sort_findings();
 
     SolverBudget budget_;

@@ -352,4 +352,23 @@ Witness SystemModel::system_witness(const z3::model& m, std::size_t steps)
     return WitnessWriter(*this, m).write(steps);
 }
 
+InductionFailure SystemModel::system_cti(const z3::model& model, std::size_t k)
+{
+    InductionFailure f;
+    f.k = static_cast<unsigned>(k + 1);
+    StateText how;
+    how.eval = [&model](const z3::expr& e) { return model.eval(e, true); };
+    how.name_abstract_values = true;
+    f.before = render_state(system_states_.at(k), how);
+    const auto after = render_state(system_states_.at(k + 1), how);
+    for (std::size_t i = 0; i < after.size(); ++i) {
+        if (after[i].second != f.before[i].second) {
+            f.after.push_back(after[i]);
+        }
+    }
+    Witness w = system_witness(model, k + 1);
+    f.step = std::move(w.steps.back());
+    return f;
+}
+
 } // namespace pc5check::smt::detail

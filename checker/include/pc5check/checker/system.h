@@ -106,6 +106,22 @@ struct Witness {
     std::shared_ptr<const checker::TraceResult> checked;
 };
 
+/// Why k-induction did not prove a property (prove --explain, JSON `induction_failure`): a
+/// counterexample to induction (CTI) of the step case at the largest k tried. From a state the search
+/// chose freely, the property and the other candidates in `assumed` hold in k states in a row, then one
+/// message breaks the property. The CTI state may be unreachable (a lemma excluding it would let the
+/// proof go through) or reachable by a run longer than the depth searched.
+struct InductionFailure {
+    unsigned k = 0;                   ///< the step case that fails (k-induction at this k)
+    std::vector<std::string> assumed; ///< ids of the other candidates assumed (an inductive set)
+    /// The last of the k states, where everything assumed holds: (variable, value); values the model
+    /// leaves abstract (octet strings) read "octets#N", equal numbers meaning equal values.
+    std::vector<std::pair<std::string, std::string>> before;
+    SystemStep step; ///< the message that breaks the property
+    /// The variables that message changed, with their new values (the property is false there).
+    std::vector<std::pair<std::string, std::string>> after;
+};
+
 /// The result for one property of the spec.
 struct PropertyResult {
     std::string id;
@@ -120,6 +136,8 @@ struct PropertyResult {
     /// proven: an inductive invariant that implies the property (the property itself among its parts),
     /// closed under what each part's induction step needed; re-checked before it is reported.
     std::vector<InvariantPart> invariant;
+    /// holds up to depth: why induction did not prove it (absent when induction ran out of time first).
+    std::optional<InductionFailure> induction_failure;
 };
 
 /// Proves (or refutes) the spec's properties (`only`: just those, in the spec's order; the lemmas are
@@ -143,6 +161,8 @@ struct QueryResult {
     std::optional<Witness> witness;
     std::vector<InvariantPart>
         invariant; ///< proved_unreachable: the inductive invariant (see PropertyResult)
+    /// unreachable within the depth only: why induction did not prove `!condition` (see PropertyResult).
+    std::optional<InductionFailure> induction_failure;
 };
 
 /// Is a state (or a state/event condition) satisfying `condition` reachable? The condition is an
