@@ -134,7 +134,8 @@ Signature signature_of(const spec::Spec& spec, Model& m, const SystemOptions& op
 /// (consistency()). Equisatisfiable with the formula; Spacer takes no uninterpreted functions.
 class Ackermann {
   public:
-    explicit Ackermann(z3::context& ctx) : ctx_(ctx) {}
+    /// `keep`: the relation, which stays a function application.
+    Ackermann(z3::context& ctx, const z3::func_decl& keep) : ctx_(ctx), keep_(Z3_get_ast_id(ctx, keep)) {}
 
     [[nodiscard]] z3::expr rewrite(const z3::expr& e)
     {
@@ -154,7 +155,7 @@ class Ackermann {
                 changed = changed || !z3::eq(args.back(), e.arg(i));
             }
             const z3::func_decl d = e.decl();
-            if (d.decl_kind() == Z3_OP_UNINTERPRETED) {
+            if (d.decl_kind() == Z3_OP_UNINTERPRETED && Z3_get_ast_id(ctx_, d) != keep_) {
                 out = application(d, args);
             } else if (changed) {
                 out = d(rewritten);
@@ -203,25 +204,28 @@ class Ackermann {
     }
 
     z3::context& ctx_;
+    unsigned keep_;
     std::map<unsigned, std::vector<Application>> apps_; ///< by function (AST id of its declaration)
     std::unordered_map<unsigned, z3::expr> memo_;
     unsigned fresh_ = 0;
 };
 
-/// The uninterpreted constants of `e` (the clause's universally quantified variables).
-void collect_constants(const z3::expr& e, std::unordered_set<unsigned>& seen, z3::expr_vector& out)
+/// The uninterpreted constants of `e` but the relation `err` (the clause's universally quantified
+/// variables).
+void collect_constants(const z3::expr& e, const z3::func_decl& err, std::unordered_set<unsigned>& seen,
+                       z3::expr_vector& out)
 {
     if (!seen.insert(Z3_get_ast_id(e.ctx(), e)).second || !e.is_app()) {
         return;
     }
     if (e.num_args() == 0) {
-        if (e.decl().decl_kind() == Z3_OP_UNINTERPRETED) {
+        if (e.decl().decl_kind() == Z3_OP_UNINTERPRETED && !z3::eq(e.decl(), err)) {
             out.push_back(e);
         }
         return;
     }
     for (unsigned i = 0; i < e.num_args(); ++i) {
-        collect_constants(e.arg(i), seen, out);
+        collect_constants(e.arg(i), err, seen, out);
     }
 }
 
@@ -263,12 +267,12 @@ class Horn {
     /// The rule `body => head`, its uninterpreted functions reduced, every constant quantified.
     void add(const z3::expr& body, const z3::expr& head, const std::string& name)
     {
-        Ackermann ack(ctx_);
+        Ackermann ack(ctx_, inv_);
         const z3::expr b = ack.rewrite(body);
         const z3::expr rule = z3::implies(b && ack.consistency(), ack.rewrite(head));
         z3::expr_vector vars(ctx_);
         std::unordered_set<unsigned> seen;
-        collect_constants(rule, seen, vars);
+        collect_constants(rule, err_, seen, vars);
         z3::expr closed = vars.empty() ? rule : z3::forall(vars, rule);
         fp_.add_rule(closed, ctx_.str_symbol(name.c_str()));
     }
