@@ -38,7 +38,7 @@ def expect(cond, what, result=None):
 
 
 r = run("prove", seed, "--engine", "spacer", "--depth", "2", "--property", "smc_checks_enforced",
-        "--property", "key_freshness", "--cross-check-dir", work, "--format", "json")
+        "--property", "key_freshness", "--timeout-ms", "3000", "--cross-check-dir", work, "--format", "json")
 expect(r.returncode == 0, f"prove --engine spacer: exit {r.returncode}", r)
 doc = json.loads(r.stdout)
 errors = list(jsonschema.Draft202012Validator(schema).iter_errors(doc))

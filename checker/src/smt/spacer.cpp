@@ -31,6 +31,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -40,10 +41,13 @@ namespace {
 
 /// The relation argument holding the MAC-Is seen on the air (not a spec variable).
 constexpr const char* kAir = "attacker.seen_mac";
+/// The relation arguments holding whether a state variable is present: "present(NAME)".
+constexpr const char* kPresent = "present(";
 
 /// The relation's arguments, in order: every state variable, every init.* value (a step keeps them),
 /// and, when the attacker injects messages, the MAC-Is seen on the air.
 struct Signature {
+    bool tracks_presence = false; ///< with an attacker that injects: absent state variables are states too
     std::vector<std::string> names;
     std::vector<Type> types;
     std::vector<z3::sort> sorts;
@@ -64,6 +68,7 @@ class Model {
         if (arbitrary && options.attacker.injects()) {
             air_ = ctx.constant(kAir, ctx.array_sort(mac_sort(ctx), ctx.bool_sort()));
             engine_->system_air(*air_);
+            engine_->system_open_presence();
         }
         engine_->system_begin(options.attacker, arbitrary);
     }
@@ -79,9 +84,16 @@ class Model {
         std::vector<z3::expr> out;
         present = engine_->context().bool_val(true);
         for (const auto& name : sig.names) {
-            if (const auto s = state.find(name); s != state.end()) {
+            if (name.starts_with(kPresent)) {
+                const auto s = state.find(name.substr(std::string_view(kPresent).size(),
+                                                      name.size() - std::string_view(kPresent).size() - 1));
+                PC5CHECK_ASSERT(s != state.end() && "presence of a state variable");
+                out.push_back(s->second.present);
+            } else if (const auto s = state.find(name); s != state.end()) {
                 out.push_back(s->second.value);
-                present = present && s->second.present;
+                if (!sig.tracks_presence) {
+                    present = present && s->second.present;
+                }
             } else if (const auto i = init.find(name); i != init.end()) {
                 out.push_back(i->second.value);
             } else {
@@ -110,10 +122,16 @@ class Model {
 Signature signature_of(const spec::Spec& spec, Model& m, const SystemOptions& options)
 {
     Signature sig;
+    sig.tracks_presence = options.attacker.injects();
     for (const auto& [name, t] : m.e().system_state(0)) {
         sig.names.push_back(name);
         sig.types.push_back(spec.scope.variables.at(name));
         sig.sorts.push_back(t.value.get_sort());
+        if (sig.tracks_presence && !t.present.is_true()) {
+            sig.names.push_back(kPresent + name + ")");
+            sig.types.push_back(Type::boolean());
+            sig.sorts.push_back(t.present.get_sort());
+        }
     }
     for (const auto& [name, t] : m.e().system_init()) {
         sig.names.push_back(name);
@@ -676,7 +694,10 @@ SpacerOutcome solve(const Run& run, const SpacerTamper& tamper)
     try {
         r = horn.solve(run.ms_left());
     } catch (const z3::exception& e) {
-        out.note = std::string("Spacer gave up: ") + e.msg();
+        // Spacer reports its time limit as a cancellation.
+        out.note = Clock::now() + std::chrono::milliseconds(kMinSolverMs) >= run.deadline
+                       ? "Spacer: time limit (--timeout-ms)"
+                       : std::string("Spacer gave up: ") + e.msg();
         return out;
     }
     if (r == z3::sat) {

@@ -190,8 +190,12 @@ void SystemModel::system_begin(const Attacker& attacker, bool arbitrary)
     if (arbitrary) {
         // Induction step: any state at all (the variables keep their types and ranges).
         for (const auto& v : spec_.variables) {
-            state_.emplace(v.role + "." + v.name,
-                           open_value("state " + v.role + "." + v.name, v.type, std::nullopt));
+            const std::string name = v.role + "." + v.name;
+            std::optional<z3::expr> present;
+            if (open_presence_) {
+                present = ctx_.bool_const((prefix_ + "present " + name).c_str());
+            }
+            state_.emplace(name, open_value("state " + name, v.type, present));
         }
         for (const std::string role : {"initiator", "target"}) {
             state_.emplace(role + ".state",

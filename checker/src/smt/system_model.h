@@ -59,6 +59,9 @@ class SystemModel final : public Encoding {
     /// before that state (an array from MAC-I to bool), which the attacker may replay or reuse; without
     /// it the attacker of an arbitrary state knows no earlier message.
     void system_air(const z3::expr& seen) { air_ = seen; }
+    /// prove --engine spacer, before system_begin: an arbitrary state's variables may also be absent (a
+    /// message the attacker injected without an IE can leave one so; the induction assumes them present).
+    void system_open_presence() { open_presence_ = true; }
     /// The MAC-Is seen on the air after the steps so far: system_air()'s set (empty when not set) and
     /// every protected message's MAC-I.
     [[nodiscard]] z3::expr system_air_after();
@@ -128,6 +131,7 @@ class SystemModel final : public Encoding {
     std::optional<StepInput> lint_message_;
     std::optional<z3::expr> bottom_; ///< see system_bottom()
     std::optional<z3::expr> air_;    ///< see system_air()
+    bool open_presence_ = false;     ///< see system_open_presence()
 };
 
 } // namespace pc5check::smt::detail
