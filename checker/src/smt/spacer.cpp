@@ -76,7 +76,7 @@ class Model {
     [[nodiscard]] SystemModel& e() { return *engine_; }
 
     /// The relation's arguments at state `k` (0, or 1 after one step); `present` gets the condition
-    /// that every state variable is present there.
+    /// that every state variable whose presence is not an argument is present there.
     [[nodiscard]] std::vector<z3::expr> args(std::size_t k, const Signature& sig, z3::expr& present)
     {
         const auto state = engine_->system_state(k);
@@ -84,22 +84,9 @@ class Model {
         std::vector<z3::expr> out;
         present = engine_->context().bool_val(true);
         for (const auto& name : sig.names) {
-            if (name.starts_with(kPresent)) {
-                const auto s = state.find(name.substr(std::string_view(kPresent).size(),
-                                                      name.size() - std::string_view(kPresent).size() - 1));
-                PC5CHECK_ASSERT(s != state.end() && "presence of a state variable");
-                out.push_back(s->second.present);
-            } else if (const auto s = state.find(name); s != state.end()) {
-                out.push_back(s->second.value);
-                if (!sig.tracks_presence) {
-                    present = present && s->second.present;
-                }
-            } else if (const auto i = init.find(name); i != init.end()) {
-                out.push_back(i->second.value);
-            } else {
-                PC5CHECK_ASSERT(name == kAir && "a relation argument of another model's state");
-                out.push_back(k == 0 ? air_.value_or(engine_->system_air_after())
-                                     : engine_->system_air_after());
+            out.push_back(arg(name, k, state, init));
+            if (const auto s = state.find(name); !sig.tracks_presence && s != state.end()) {
+                present = present && s->second.present;
             }
         }
         present = present.simplify();
@@ -113,6 +100,25 @@ class Model {
     [[nodiscard]] static z3::sort mac_sort(z3::context& ctx) { return ctx.uninterpreted_sort("Bytes"); }
 
   private:
+    /// The argument `name` at state `k`.
+    [[nodiscard]] z3::expr arg(const std::string& name, std::size_t k,
+                               const std::map<std::string, Term>& state,
+                               const std::map<std::string, Term>& init)
+    {
+        if (name.starts_with(kPresent)) {
+            const std::size_t skip = std::string_view(kPresent).size();
+            return state.at(name.substr(skip, name.size() - skip - 1)).present;
+        }
+        if (const auto s = state.find(name); s != state.end()) {
+            return s->second.value;
+        }
+        if (const auto i = init.find(name); i != init.end()) {
+            return i->second.value;
+        }
+        PC5CHECK_ASSERT(name == kAir && "a relation argument of another model's state");
+        return k == 0 && air_ ? *air_ : engine_->system_air_after();
+    }
+
     trace::Trace header_;
     std::optional<SystemModel> engine_;
     std::optional<z3::expr> air_;

@@ -1120,6 +1120,22 @@ void prove_by_spacer(const spec::Spec& spec, const Chosen& chosen, const SystemO
     }
 }
 
+/// The properties outside the shard searched too (so the inductive set is the unsharded run's), then
+/// k-induction over every property no counterexample was found for.
+void search_rest_and_induct(const spec::Spec& spec, const Chosen& chosen, const SystemOptions& options,
+                            std::vector<PropertyResult>& results, std::vector<bool>& searched)
+{
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        if (!searched[i]) {
+            results[i] = search_counterexample(spec, *chosen.properties[i], options);
+            searched[i] = true;
+        }
+    }
+    if (const Held held = held_properties(chosen, results); !held.candidates.empty()) {
+        prove_by_induction(spec, held, options, results);
+    }
+}
+
 } // namespace
 
 Expected<std::vector<PropertyResult>> prove(const spec::Spec& spec, const SystemOptions& options,
@@ -1144,17 +1160,8 @@ Expected<std::vector<PropertyResult>> prove(const spec::Spec& spec, const System
                 shard_holds = shard_holds || results[i].verdict != PropertyVerdict::violated;
             }
         }
-        if (options.induction && shard_holds) {
-            for (std::size_t i = 0; i < n; ++i) {
-                if (!searched[i]) {
-                    results[i] = search_counterexample(spec, *chosen->properties[i], options);
-                    searched[i] = true;
-                }
-            }
-            if (const Held held = held_properties(*chosen, results);
-                !held.candidates.empty() && options.engine != ProofEngine::spacer) {
-                prove_by_induction(spec, held, options, results);
-            }
+        if (options.induction && shard_holds && options.engine != ProofEngine::spacer) {
+            search_rest_and_induct(spec, *chosen, options, results, searched);
         }
         if (options.induction && options.engine != ProofEngine::induction) {
             prove_by_spacer(spec, *chosen, options, results);

@@ -64,7 +64,7 @@ const char* const kChecksEnforced =
 TEST_SUITE("checker")
 {
     TEST_CASE(
-        "spacer: proves the seed's smc_checks_enforced; its invariant is re-checked and inductive on its "
+        "spacer: proves the seed's smc_checks_enforced, its invariant is re-checked and inductive on its "
         "own")
     {
         const auto s = spacer(kChecksEnforced, options(1));
