@@ -1,5 +1,8 @@
-/// \file `prove` times (issue "prove, query and diff"): every property of each shipped spec variant,
-/// with and without the attacker, and bounded model checking alone at depth 5, 10 and 20.
+/// \file `prove` times (issue "prove, query and diff"; issue #17): every property of each shipped spec
+/// variant, with and without the attacker, at depth 10 and 20 (bounded model checking, then k-induction);
+/// bounded model checking alone at depth 5, 10 and 20; and the Spacer path alone (prove --engine spacer
+/// after a 1-message bounded search, its seconds per property as counters spacer_s_<id>).
+///   build/bench/pc5check_prove_bench --benchmark_filter=bm_spacer      (the Spacer path only)
 ///
 /// One iteration per case (a proof is seconds, not microseconds); counters give the per-property
 /// seconds and how many properties ended in each verdict. bench/prove.sh turns the JSON output into
@@ -35,12 +38,14 @@ const spec::Spec& the_spec(std::int64_t index)
     return it->second;
 }
 
-void run(benchmark::State& state, unsigned depth, const char* attacker, bool induction)
+void run(benchmark::State& state, unsigned depth, const char* attacker, bool induction,
+         smt::ProofEngine engine = smt::ProofEngine::induction)
 {
     const spec::Spec& s = the_spec(state.range(0));
     smt::SystemOptions o;
     o.depth = depth;
     o.induction = induction;
+    o.engine = engine;
     o.attacker = *smt::parse_attacker(attacker);
     std::map<std::string, double> counts;
     for (auto _ : state) {
@@ -52,6 +57,10 @@ void run(benchmark::State& state, unsigned depth, const char* attacker, bool ind
         for (const auto& p : *r) {
             counts[std::string("s_") + p.id] = p.seconds;
             counts[std::string("n_") + smt::to_string(p.verdict)] += 1;
+            if (p.spacer) {
+                counts[std::string("spacer_s_") + p.id] = p.spacer->seconds;
+                counts[std::string("n_spacer_") + p.spacer->answer] += 1;
+            }
         }
     }
     for (const auto& [k, v] : counts) {
@@ -60,13 +69,27 @@ void run(benchmark::State& state, unsigned depth, const char* attacker, bool ind
     state.SetLabel(std::string(kSpecs[state.range(0)]) + " attacker=" + attacker);
 }
 
-void bm_prove(benchmark::State& state) { run(state, 10, kAttackers[state.range(1)], true); }
+void bm_prove(benchmark::State& state)
+{
+    run(state, static_cast<unsigned>(state.range(2)), kAttackers[state.range(1)], true);
+}
+
+void bm_spacer(benchmark::State& state)
+{
+    run(state, 1, kAttackers[state.range(1)], true, smt::ProofEngine::spacer);
+}
 
 void bm_bmc(benchmark::State& state) { run(state, static_cast<unsigned>(state.range(1)), "none", false); }
 
 } // namespace
 
 BENCHMARK(bm_prove)
+    ->ArgNames({"spec", "attacker", "depth"})
+    ->ArgsProduct({{0, 1}, {0, 1}, {10, 20}})
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime();
+BENCHMARK(bm_spacer)
     ->ArgNames({"spec", "attacker"})
     ->ArgsProduct({{0, 1}, {0, 1}})
     ->Iterations(1)

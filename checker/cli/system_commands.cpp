@@ -477,15 +477,24 @@ void print_invariant(std::ostream& out, const std::vector<smt::InvariantPart>& p
         return;
     }
     if (parts.empty()) {
-        out << indent << "explain: no inductive invariant (not proven by k-induction)\n";
+        out << indent << "explain: no inductive invariant (not proven)\n";
         return;
     }
+    const bool spacer = parts.front().origin.starts_with("spacer");
     out << indent << "inductive invariant (" << parts.size() << (parts.size() == 1 ? " part" : " parts")
-        << "): their conjunction holds in the initial states, and if it holds for k steps in a row it "
-           "holds after one more\n";
+        << (spacer ? ", found by Spacer): their conjunction holds in the initial states, is kept by every "
+                     "step and implies the property\n"
+                   : "): their conjunction holds in the initial states, and if it holds for k steps in a row "
+                     "it holds after one more\n");
     for (const auto& p : parts) {
-        out << indent << "  [" << p.id << (p.origin == "generated" ? "" : ", " + p.origin) << "] "
-            << p.formula << "\n";
+        out << indent << "  [" << p.id
+            << (p.origin == "generated" || p.origin == "spacer" ? "" : ", " + p.origin) << "] " << p.formula
+            << "\n";
+    }
+    if (std::any_of(parts.begin(), parts.end(), [](const auto& p) { return p.origin == "spacer-smtlib"; })) {
+        out << indent
+            << "  (spacer-smtlib: a part the spec's expression language cannot write, in SMT-LIB 2 "
+               "over the state variables' names)\n";
     }
 }
 
@@ -557,6 +566,14 @@ Expected<std::vector<smt::PropertyResult>> prove_spec(const spec::Spec& s, const
                    "; " + induction_failure_line(*r.induction_failure, "--explain " + r.id);
             p["how"] = how;
         }
+        if (!r.proved_by.empty()) {
+            p["proved_by"] = r.proved_by;
+        }
+        if (r.spacer) {
+            p["spacer"] = {{"answer", r.spacer->answer},
+                           {"note", r.spacer->note},
+                           {"seconds", std::round(r.spacer->seconds * 1000.0) / 1000.0}};
+        }
         json["properties"].push_back(p);
         if (text != nullptr) {
             std::ostringstream secs;
@@ -567,6 +584,10 @@ Expected<std::vector<smt::PropertyResult>> prove_spec(const spec::Spec& s, const
                   << clause_list(r.clauses) << "]\n";
             if (!how.empty()) {
                 *text << "      " << how << "\n";
+            }
+            if (r.spacer && r.spacer->answer != "proven") {
+                *text << "      Spacer: " << r.spacer->answer << (r.spacer->note.empty() ? "" : ": ")
+                      << r.spacer->note << "\n";
             }
             if (!warning.empty()) {
                 *text << "      WARNING: " << warning << "\n";
@@ -677,6 +698,13 @@ void add_system_commands(CLI::App& app, SystemCommands& cmds)
     cmds.prove_cmd->add_option("--explain", cmds.prove.explain,
                                "print the inductive invariant that proved property ID, in the spec's "
                                "expression language (repeatable)");
+    cmds.prove_cmd
+        ->add_option("--engine", cmds.prove.engine,
+                     "the prover after bounded model checking: induction (default; k-induction with the "
+                     "spec's lemmas), spacer (Z3's Spacer, CHC/PDR, alone) or both (Spacer for what "
+                     "k-induction leaves bounded); a Spacer invariant counts only after its initiation, "
+                     "consecution and safety re-checks")
+        ->check(CLI::IsMember({"induction", "spacer", "both"}));
     cmds.prove_cmd->add_option("--shard", cmds.prove.shard,
                                "report only shard I of N (I/N, 0-based) of the properties, with the verdicts "
                                "of the unsharded run; join the JSON reports with merge");
@@ -761,7 +789,7 @@ std::string shard_settings(const ProveCommand& cmd, const smt::SystemOptions& o,
     std::string out = "property=" + (cmd.properties.empty() ? std::string("*") : asked) +
                       " timeout_ms=" + std::to_string(o.timeout_ms) +
                       " solver_memory_mb=" + std::to_string(cmd.common.solver_memory_mb) +
-                      " induction=" + (o.induction ? "on" : "off") +
+                      " induction=" + (o.induction ? "on" : "off") + " engine=" + smt::to_string(o.engine) +
                       " cross_check=" + (o.cross_check_dir ? o.cross_check_solver : "off");
     for (const auto& p : s.parameters) {
         out += " " + p.id + "=" + p.value_text();
@@ -800,6 +828,11 @@ int run_prove(const ProveCommand& cmd)
     if (shard) {
         std::tie(options.shard_index, options.shard_count) = *shard;
     }
+    auto engine = smt::parse_engine(cmd.engine);
+    if (!engine) {
+        return fail(engine.error());
+    }
+    options.engine = *engine;
     nlohmann::json json;
     std::ostringstream text;
     auto results = prove_spec(s, options, cmd.properties, cmd.common.cex_dir, json, &text, cmd.explain);

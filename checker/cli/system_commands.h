@@ -33,6 +33,7 @@ struct ProveCommand {
     std::vector<std::string> properties; ///< --property: only these (default: all); lemmas always used
     std::vector<std::string> explain;    ///< --explain ID: print the inductive invariant behind its proof
     std::string shard; ///< --shard I/N: report only this shard's properties (merge joins the shards)
+    std::string engine = "induction"; ///< --engine: induction, spacer or both
     SystemCommandOptions common;
 };
 

@@ -20,6 +20,7 @@
 #include "smt/cross_check.h"
 #include "smt/induction.h"
 #include "smt/search.h"
+#include "smt/spacer.h"
 #include "smt/system_model.h"
 
 #include <algorithm>
@@ -86,6 +87,24 @@ std::string to_string(const Attacker& a)
     add(a.compromise_sess, "compromise-sess");
     add(a.compromise_knrp, "compromise-knrp");
     return out.empty() ? "none" : out;
+}
+
+Expected<ProofEngine> parse_engine(const std::string& name)
+{
+    for (const ProofEngine e : {ProofEngine::induction, ProofEngine::spacer, ProofEngine::both}) {
+        if (name == to_string(e)) {
+            return e;
+        }
+    }
+    return make_error(ErrorCode::usage,
+                      "--engine: unknown prover '" + name + "' (expected induction, spacer or both)");
+}
+
+const char* to_string(ProofEngine e)
+{
+    static constexpr std::array<const char*, 3> kNames{"induction", "spacer", "both"};
+    static_assert(kNames.size() == static_cast<std::size_t>(ProofEngine::both) + 1);
+    return kNames.at(static_cast<std::size_t>(e));
 }
 
 const char* to_string(PropertyVerdict v)
@@ -171,8 +190,12 @@ void SystemModel::system_begin(const Attacker& attacker, bool arbitrary)
     if (arbitrary) {
         // Induction step: any state at all (the variables keep their types and ranges).
         for (const auto& v : spec_.variables) {
-            state_.emplace(v.role + "." + v.name,
-                           open_value("state " + v.role + "." + v.name, v.type, std::nullopt));
+            const std::string name = v.role + "." + v.name;
+            std::optional<z3::expr> present;
+            if (open_presence_) {
+                present = ctx_.bool_const((prefix_ + "present " + name).c_str());
+            }
+            state_.emplace(name, open_value("state " + name, v.type, present));
         }
         for (const std::string role : {"initiator", "target"}) {
             state_.emplace(role + ".state",
@@ -435,6 +458,35 @@ void SystemModel::system_step()
     system_states_.push_back(state_);
 }
 
+std::map<std::string, Term> SystemModel::system_state(std::size_t k)
+{
+    PC5CHECK_ASSERT(k < system_states_.size());
+    std::map<std::string, Term> out;
+    for (const auto& [name, value] : system_states_[k]) {
+        out.emplace(name, term(value, type_of(name)));
+    }
+    return out;
+}
+
+std::map<std::string, Term> SystemModel::system_init()
+{
+    std::map<std::string, Term> out;
+    for (const auto& [name, value] : system_init_) {
+        out.emplace(name, term(value, spec_.init_scope.variables.at(name)));
+    }
+    return out;
+}
+
+z3::expr SystemModel::system_air_after()
+{
+    z3::expr seen = air_ ? *air_ : z3::empty_set(bytes_sort_);
+    for (const auto& m : system_steps_) {
+        const z3::expr mac = system_field(m.in, "sec.mac");
+        seen = z3::ite(system_field(m.in, "sec.protected"), z3::set_add(seen, mac), seen);
+    }
+    return seen;
+}
+
 z3::expr SystemModel::system_field(const StepInput& in, const std::string& name)
 {
     return std::get<Term>(in.fields.at(name)).value;
@@ -493,6 +545,11 @@ z3::expr SystemModel::attacker_can_send(const StepInput& in, const std::string& 
     for (const auto& earlier : system_steps_) {
         replay = replay || same_as(earlier);
     }
+    if (air_) {
+        // A message from before the arbitrary state: only its MAC-I is remembered, so any message
+        // with a MAC-I seen on the air (or unprotected) may be a replay (an over-approximation).
+        replay = replay || z3::implies(prot, z3::select(*air_, system_field(in, "sec.mac")));
+    }
     return attacker_.forge ? replay || attacker_knows_mac(in, at) : replay;
 }
 
@@ -506,6 +563,9 @@ z3::expr SystemModel::attacker_knows_mac(const StepInput& in, const std::string&
     for (const auto& earlier : system_steps_) {
         knows = knows ||
                 (system_field(earlier.in, "sec.protected") && mac == system_field(earlier.in, "sec.mac"));
+    }
+    if (air_) {
+        knows = knows || z3::select(*air_, mac);
     }
     const Type nia_type = Type::enumeration(spec_.find_enum("Nia"));
     const auto mac_under = [&](const z3::expr& ksess) {
@@ -717,6 +777,8 @@ template <typename F> auto guarded(const F& f) -> decltype(f())
         return make_error(ErrorCode::solver_failure, std::string("z3: ") + e.msg());
     } catch (const CrossCheckDisagreement& e) {
         return make_error(ErrorCode::internal, std::string("cross-check: ") + e.what());
+    } catch (const detail::SpacerRecheckFailure& e) {
+        return make_error(ErrorCode::internal, std::string("spacer: ") + e.what());
     }
 }
 
@@ -1007,6 +1069,7 @@ void prove_by_induction(const spec::Spec& spec, const Held& held, const SystemOp
         r.seconds += share;
         if (found.proven_at[i] != 0) {
             r.verdict = PropertyVerdict::proven;
+            r.proved_by = "k-induction";
             r.invariant = std::move(found.invariant[i]);
             r.how = proof_how(found.proven_at[i], r.invariant) + cross_check_note(options, trail, i, true);
         } else {
@@ -1015,6 +1078,65 @@ void prove_by_induction(const spec::Spec& spec, const Held& held, const SystemOp
                 r.how = note;
             }
         }
+    }
+}
+
+/// Spacer on each reported property of `chosen` that is neither violated nor proven yet; those it
+/// proves become `proven` (by "spacer"), the others keep their verdict and say what Spacer answered.
+void prove_by_spacer(const spec::Spec& spec, const Chosen& chosen, const SystemOptions& options,
+                     std::vector<PropertyResult>& results)
+{
+    for (std::size_t i = 0; i < chosen.asked; ++i) {
+        PropertyResult& r = results[i];
+        if (!in_shard(options, i) || r.verdict == PropertyVerdict::violated ||
+            r.verdict == PropertyVerdict::proven) {
+            continue;
+        }
+        const Candidate c = candidate_of(*chosen.properties[i]);
+        const detail::SpacerOutcome s = detail::spacer_prove(
+            spec, c, options, Clock::now() + std::chrono::milliseconds(options.timeout_ms));
+        r.seconds += s.seconds;
+        SpacerAnswer a;
+        a.seconds = s.seconds;
+        a.note = s.note;
+        switch (s.kind) {
+        case detail::SpacerOutcome::Kind::proven:
+            a.answer = "proven";
+            r.verdict = PropertyVerdict::proven;
+            r.proved_by = "spacer";
+            r.invariant = s.invariant;
+            r.how = "Spacer (CHC/PDR) with an inductive invariant of " + std::to_string(s.invariant.size()) +
+                    (s.invariant.size() == 1 ? " part" : " parts") +
+                    " (--explain shows it); re-checked by separate initiation, consecution and safety "
+                    "queries" +
+                    (s.confirmed.empty()
+                         ? ""
+                         : "; confirmed by " + options.cross_check_solver + " (unsat): " + join(s.confirmed));
+            break;
+        case detail::SpacerOutcome::Kind::counterexample:
+            a.answer = "counterexample";
+            break;
+        case detail::SpacerOutcome::Kind::unknown:
+            a.answer = "unknown";
+            break;
+        }
+        r.spacer = std::move(a);
+    }
+}
+
+/// The properties outside the shard searched too (so the inductive set is the unsharded run's), then
+/// k-induction over every property no counterexample was found for.
+void search_rest_and_induct(const spec::Spec& spec, const Chosen& chosen, const SystemOptions& options,
+                            std::vector<PropertyResult>& results, std::vector<bool>& searched)
+{
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        if (!searched[i]) {
+            results[i] = search_counterexample(spec, *chosen.properties[i], options);
+            searched[i] = true;
+        }
+    }
+    if (const Held held = held_properties(chosen, results); !held.candidates.empty()) {
+        prove_by_induction(spec, held, options, results);
     }
 }
 
@@ -1042,16 +1164,11 @@ Expected<std::vector<PropertyResult>> prove(const spec::Spec& spec, const System
                 shard_holds = shard_holds || results[i].verdict != PropertyVerdict::violated;
             }
         }
-        if (options.induction && shard_holds) {
-            for (std::size_t i = 0; i < n; ++i) {
-                if (!searched[i]) {
-                    results[i] = search_counterexample(spec, *chosen->properties[i], options);
-                    searched[i] = true;
-                }
-            }
-            if (const Held held = held_properties(*chosen, results); !held.candidates.empty()) {
-                prove_by_induction(spec, held, options, results);
-            }
+        if (options.induction && shard_holds && options.engine != ProofEngine::spacer) {
+            search_rest_and_induct(spec, *chosen, options, results, searched);
+        }
+        if (options.induction && options.engine != ProofEngine::induction) {
+            prove_by_spacer(spec, *chosen, options, results);
         }
         std::vector<PropertyResult> reported;
         for (std::size_t i = 0; i < chosen->asked; ++i) {

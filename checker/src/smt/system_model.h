@@ -8,6 +8,7 @@
 #include "smt/encoding.h"
 #include "smt/solver_limits.h"
 
+#include <map>
 #include <unordered_set>
 
 namespace pc5check::smt::detail {
@@ -52,6 +53,22 @@ class SystemModel final : public Encoding {
     /// over-approximation of what can happen, so "can never be true" is never a false alarm of the
     /// environment. Side conditions go to solver(); the first call sets the environment up.
     [[nodiscard]] z3::expr lint_formula(const expr::Node& formula);
+    /// The state after step `k` (0: the initial state), one term per state variable (prove --engine
+    /// spacer: the arguments of the Horn encoding's relation).
+    [[nodiscard]] std::map<std::string, Term> system_state(std::size_t k);
+    /// The init.* values (as terms), by name.
+    [[nodiscard]] std::map<std::string, Term> system_init();
+    /// Before the first step from an arbitrary state (the induction's step case and Spacer, with an
+    /// attacker who injects): the MAC-Is seen on the air before that state (an array from MAC-I to bool),
+    /// which the attacker may replay or reuse; without it the attacker of an arbitrary state would know
+    /// no earlier message.
+    void system_air(const z3::expr& seen) { air_ = seen; }
+    /// Before system_begin, in the same cases: an arbitrary state's variables may also be absent (a
+    /// message the attacker injected without an IE can leave one so).
+    void system_open_presence() { open_presence_ = true; }
+    /// The MAC-Is seen on the air after the steps so far: system_air()'s set (empty when not set) and
+    /// every protected message's MAC-I.
+    [[nodiscard]] z3::expr system_air_after();
     /// Satisfiability of what is asserted, within the time budget (unknown when spent).
     [[nodiscard]] z3::check_result solve() { return budget_.check(solver_, {}); }
     /// The same under `assumptions` (literals; the unsat core is taken from them).
@@ -117,6 +134,8 @@ class SystemModel final : public Encoding {
     std::unordered_set<unsigned> applied_; ///< AST ids of applications_' results
     std::optional<StepInput> lint_message_;
     std::optional<z3::expr> bottom_; ///< see system_bottom()
+    std::optional<z3::expr> air_;    ///< see system_air()
+    bool open_presence_ = false;     ///< see system_open_presence()
 };
 
 } // namespace pc5check::smt::detail

@@ -40,12 +40,25 @@ struct Attacker {
 /// Canonical spelling ("none", or the comma list in a fixed order).
 [[nodiscard]] std::string to_string(const Attacker& a);
 
+/// Which prover answers "proven" after bounded model checking (`prove --engine`).
+enum class ProofEngine : std::uint8_t {
+    induction, ///< k-induction with the spec's lemmas (and generated candidates): the default
+    spacer,    ///< Z3's Spacer (CHC / PDR) alone
+    both,      ///< k-induction, then Spacer for what it leaves bounded
+};
+/// Parses `--engine` (induction, spacer, both). Error: another word (names the accepted ones).
+[[nodiscard]] Expected<ProofEngine> parse_engine(const std::string& name);
+/// "induction", "spacer" or "both".
+[[nodiscard]] const char* to_string(ProofEngine e);
+
 /// Knobs of `prove` / `query`.
 struct SystemOptions {
     unsigned depth = 10;          ///< bounded model checking depth (messages)
     unsigned timeout_ms = 60'000; ///< solver time per property (or query); hit -> inconclusive
     Attacker attacker;
-    bool induction = true; ///< after BMC, try k-induction for an unbounded proof
+    bool induction = true; ///< after BMC, try an unbounded proof (engine: which prover)
+    /// prove: the prover of unbounded proofs; query always uses k-induction.
+    ProofEngine engine = ProofEngine::induction;
     /// --cross-check: each k-induction proof's base-case and step-case queries are also written to this
     /// directory as SMT-LIB 2 files and must be answered unsat by `cross_check_solver`; a proof it does
     /// not confirm is not counted, a "sat" is an internal error naming the file.
@@ -67,7 +80,16 @@ struct SystemOptions {
 struct InvariantPart {
     std::string id;      ///< property or lemma id, or "generated:N"
     std::string formula; ///< in the spec's expression language
-    std::string origin;  ///< "property", "lemma" or "generated"
+    /// "property", "lemma", "generated"; Spacer's: "spacer" (formula in the spec's language) or
+    /// "spacer-smtlib" (a conjunct the spec's language cannot write: SMT-LIB 2 over the state's names)
+    std::string origin;
+};
+
+/// What Spacer answered for one property (prove --engine spacer|both).
+struct SpacerAnswer {
+    std::string answer;   ///< "proven", "counterexample" (in its Horn encoding) or "unknown"
+    std::string note;     ///< why not proven, or the files the second solver confirmed
+    double seconds = 0.0; ///< Spacer and the re-check of its invariant
 };
 
 /// The answer for one property.
@@ -138,6 +160,8 @@ struct PropertyResult {
     std::vector<InvariantPart> invariant;
     /// holds up to depth: why induction did not prove it (absent when induction ran out of time first).
     std::optional<InductionFailure> induction_failure;
+    std::string proved_by;              ///< proven: "k-induction" or "spacer"
+    std::optional<SpacerAnswer> spacer; ///< when Spacer was asked about this property
 };
 
 /// Proves (or refutes) the spec's properties (`only`: just those, in the spec's order; the lemmas are
