@@ -52,6 +52,16 @@ class SolverBudget {
     std::string unknown_reason_; ///< why the last question had no answer
 };
 
+/// Before a Z3 context is made: lets the memory a new context fills (Z3 4.8.12 fills two tables of
+/// 8.5 MB each when it makes one) come in 2 MB pages. On a virtual machine whose page faults are slow
+/// (the development machine: ~25 us per 4 KB page), those faults were most of a one-trace `check` of a
+/// partial capture: ~100 ms of 200 (docs/performance.md, "Symbolic check latency"); with 2 MB pages a
+/// context takes ~10 ms. glibc only (elsewhere it does nothing): the heap serves allocations of up to
+/// kHeapServedBytes instead of mmap, keeps up to twice that free instead of returning it, and a free
+/// range of kReservedBytes at its top is marked MADV_HUGEPAGE (transparent huge pages, "madvise" mode).
+/// Idempotent and cheap after the first call (no state kept: called before every context).
+void prepare_heap_for_context();
+
 /// A Z3 context made through the C API: under a tight memory limit Z3 cannot even create one, and
 /// z3::context would then use the null handle. The z3++ view exists only when the context does.
 class SolverContext {
