@@ -335,11 +335,8 @@ bool Slices::split_literals(const std::vector<z3::expr>& literals, std::vector<s
 z3::check_result Slices::solve(std::size_t batch, const std::vector<z3::expr>& asked, unsigned timeout_ms)
 {
     Batch& b = batches_[batch];
-    // A solver per question, not per slice: thousands of idle Z3 solvers take gigabytes. A slice
-    // of small parts gets the simple solver (setting up the preprocessing tactics took longer than
-    // its question); a large part keeps them (they decide, e.g., --max-missing).
-    z3::solver solver =
-        b.assertions.size() > kTacticsAssertions ? z3::solver(ctx_) : z3::solver(ctx_, z3::solver::simple());
+    // A solver per question, not per slice: thousands of idle Z3 solvers take gigabytes.
+    z3::solver solver = solver_of(batch);
     z3::params p(ctx_);
     p.set("timeout", timeout_ms);
     solver.set(p);
@@ -358,6 +355,219 @@ z3::check_result Slices::solve(std::size_t batch, const std::vector<z3::expr>& a
     b.answer = r;
     b.stale = false;
     return r;
+}
+
+z3::solver Slices::solver_of(std::size_t batch) const
+{
+    // A slice of small parts gets the simple solver (setting up the preprocessing tactics took longer
+    // than its question); a large part keeps them (they decide, e.g., --max-missing).
+    return batches_[batch].assertions.size() > kTacticsAssertions ? z3::solver(ctx_)
+                                                                  : z3::solver(ctx_, z3::solver::simple());
+}
+
+std::optional<std::size_t> Slices::slice_of(const z3::expr& e)
+{
+    std::vector<unsigned> symbols;
+    std::vector<unsigned> literals;
+    collect(e, symbols, literals);
+    std::optional<std::size_t> out;
+    for (const auto s : symbols) {
+        const auto b = symbol_batch_[s];
+        if (!b) {
+            continue; // in no assertion: free
+        }
+        if (out && *out != *b) {
+            return std::nullopt;
+        }
+        out = b;
+    }
+    return out;
+}
+
+std::vector<z3::check_result> Slices::check_each(const std::vector<z3::expr>& literals,
+                                                 const std::vector<z3::expr>& targets,
+                                                 const std::function<unsigned()>& time_left_ms,
+                                                 unsigned cap_ms)
+{
+    std::vector<z3::check_result> out(targets.size(), z3::unknown);
+    if (dirty_) {
+        rebuild();
+    }
+    std::vector<std::vector<z3::expr>> asked(batches_.size());
+    if (!split_literals(literals, asked)) {
+        return out; // slices to be united first: each target is asked alone
+    }
+    // Slice by slice, in the order of their first target.
+    std::vector<std::pair<std::size_t, std::vector<std::size_t>>> per_slice;
+    std::vector<bool> with_targets(batches_.size(), false);
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        const auto b = slice_of(targets[i]);
+        if (!b || batches_[*b].assertions.size() > kTacticsAssertions) {
+            // Over several slices, or in a large part whose questions need a new solver each (with its
+            // tactics; asked together they were slower than alone): asked alone, as before.
+            continue;
+        }
+        if (!with_targets[*b]) {
+            with_targets[*b] = true;
+            per_slice.emplace_back(*b, std::vector<std::size_t>{});
+        }
+        std::find_if(per_slice.begin(), per_slice.end(), [&](const auto& e) {
+            return e.first == *b;
+        })->second.push_back(i);
+    }
+    // Asked alone, a target's question is asked of every slice: one without a model answers it unsat.
+    z3::check_result whole = others_have_models(asked, with_targets, time_left_ms, cap_ms);
+    for (auto& [batch, pending] : per_slice) {
+        if (whole != z3::sat) {
+            break;
+        }
+        whole = answer_in(batch, asked[batch], targets, std::move(pending), time_left_ms, cap_ms, out);
+    }
+    if (whole == z3::unsat) {
+        out.assign(targets.size(), z3::unsat);
+    } else if (whole != z3::sat) {
+        out.assign(targets.size(), z3::unknown);
+    }
+    return out;
+}
+
+z3::check_result Slices::others_have_models(const std::vector<std::vector<z3::expr>>& asked,
+                                            const std::vector<bool>& with_targets,
+                                            const std::function<unsigned()>& time_left_ms, unsigned cap_ms)
+{
+    for (std::size_t b = 0; b < batches_.size(); ++b) {
+        if (with_targets[b]) {
+            continue;
+        }
+        // A model with more literals asserted is one with fewer: the last answer of the verdict's
+        // question (every literal) answers the proofs' (the observations alone).
+        std::vector<unsigned> ids;
+        for (const auto& l : asked[b]) {
+            ids.push_back(ast_id(ctx_, l));
+        }
+        std::sort(ids.begin(), ids.end());
+        const Batch& batch = batches_[b];
+        if (!batch.stale && batch.answer == z3::sat &&
+            std::includes(batch.asked.begin(), batch.asked.end(), ids.begin(), ids.end())) {
+            continue;
+        }
+        const unsigned left = time_left_ms();
+        if (left == 0) {
+            return z3::unknown;
+        }
+        z3::solver solver = question_solver(b, asked[b], {}, {});
+        set_timeout(solver, cap_ms == 0 ? left : std::min(left, cap_ms));
+        const z3::check_result r = solver.check();
+        if (r != z3::sat) {
+            return r;
+        }
+    }
+    return z3::sat;
+}
+
+z3::solver Slices::question_solver(std::size_t batch, const std::vector<z3::expr>& asked,
+                                   const std::vector<z3::expr>& targets,
+                                   const std::vector<std::size_t>& pending)
+{
+    z3::solver solver = solver_of(batch);
+    add_slices(solver, {batch});
+    add_axioms(solver, targets, pending, batch);
+    for (const auto& l : asked) {
+        solver.add(l);
+    }
+    return solver;
+}
+
+void Slices::set_timeout(z3::solver& solver, unsigned timeout_ms)
+{
+    z3::params p(solver.ctx());
+    p.set("timeout", timeout_ms);
+    solver.set(p);
+}
+
+z3::check_result Slices::answer_in(std::size_t batch, const std::vector<z3::expr>& asked,
+                                   const std::vector<z3::expr>& targets, std::vector<std::size_t> pending,
+                                   const std::function<unsigned()>& time_left_ms, unsigned cap_ms,
+                                   std::vector<z3::check_result>& out)
+{
+    // One solver (the simple one: check_each() leaves the targets of a large part to be asked alone)
+    // for all the questions of the slice, each asked with an assumption literal of its own.
+    z3::solver solver = question_solver(batch, asked, targets, pending);
+    for (unsigned round = 0; !pending.empty(); ++round) {
+        const unsigned left = time_left_ms();
+        if (left == 0) {
+            return z3::unknown;
+        }
+        set_timeout(solver, cap_ms == 0 ? left : std::min(left, cap_ms));
+        const z3::expr lit =
+            ctx_.bool_const(("any!" + std::to_string(batch) + "!" + std::to_string(round)).c_str());
+        solver.add(z3::implies(lit, any_pending(targets, pending)));
+        z3::expr_vector assumptions(ctx_);
+        assumptions.push_back(lit);
+        const z3::check_result r = solver.check(assumptions);
+        if (r == z3::unsat) {
+            // No pending target holds in a model; unless the slice has none at all (then no target
+            // of any slice does).
+            const auto slice = round > 0 ? z3::sat : solver.check();
+            for (const auto i : pending) {
+                out[i] = z3::unsat;
+            }
+            return slice;
+        }
+        if (r != z3::sat || !answer_from_model(solver.get_model(), targets, pending, out)) {
+            return r; // sat with no target decided by the model: each is asked alone
+        }
+    }
+    return z3::sat;
+}
+
+z3::expr any_pending(const std::vector<z3::expr>& targets, const std::vector<std::size_t>& pending)
+{
+    z3::expr_vector any(targets.front().ctx());
+    for (const auto i : pending) {
+        any.push_back(targets[i]);
+    }
+    return z3::mk_or(any);
+}
+
+bool answer_from_model(const z3::model& m, const std::vector<z3::expr>& targets,
+                       std::vector<std::size_t>& pending, std::vector<z3::check_result>& out)
+{
+    std::vector<std::size_t> rest;
+    for (const auto i : pending) {
+        if (m.eval(targets[i], true).is_true()) {
+            out[i] = z3::sat;
+        } else {
+            rest.push_back(i);
+        }
+    }
+    const bool some = rest.size() < pending.size();
+    pending = std::move(rest);
+    return some;
+}
+
+void Slices::add_axioms(z3::solver& solver, const std::vector<z3::expr>& targets,
+                        const std::vector<std::size_t>& pending, std::size_t batch)
+{
+    // The axioms of the literals the targets mention and the slice does not.
+    std::set<unsigned> extra;
+    for (const auto i : pending) {
+        std::vector<unsigned> symbols;
+        std::vector<unsigned> literals;
+        collect(targets[i], symbols, literals);
+        for (const auto lit : literals) {
+            if (!batches_[batch].literals.contains(lit)) {
+                extra.insert(lit);
+            }
+        }
+    }
+    for (const auto lit : extra) {
+        if (const auto it = axioms_.find(lit); it != axioms_.end()) {
+            for (const auto x : it->second) {
+                solver.add(assertions_[x].e);
+            }
+        }
+    }
 }
 
 SlicedModel Slices::model() const

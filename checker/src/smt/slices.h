@@ -58,6 +58,13 @@ class Model {
     std::variant<z3::model, SlicedModel> m_;
 };
 
+/// The disjunction of the targets `pending` (indices into `targets`, at least one).
+[[nodiscard]] z3::expr any_pending(const std::vector<z3::expr>& targets,
+                                   const std::vector<std::size_t>& pending);
+/// Every pending target true in `m` is answered sat in `out` and leaves `pending`. False: none was.
+[[nodiscard]] bool answer_from_model(const z3::model& m, const std::vector<z3::expr>& targets,
+                                     std::vector<std::size_t>& pending, std::vector<z3::check_result>& out);
+
 class Slices {
   public:
     /// `literal(e)`: `e` (an uninterpreted constant) is a fixed literal; `opaque(f)`: applications of
@@ -86,6 +93,17 @@ class Slices {
     [[nodiscard]] bool within(const z3::expr& e, const std::vector<std::size_t>& slices);
     /// model() with the models of `slices` replaced by `m` (a model of their union).
     [[nodiscard]] SlicedModel model_with(const std::vector<std::size_t>& slices, const z3::model& m) const;
+
+    /// For each of `targets`: whether the problem with `literals` asserted has a model where it is true
+    /// (sat), none (unsat), or unknown: not answered here (a target over several slices, a solver
+    /// limit), to be asked alone. Each slice with targets is asked for a model where one of its targets
+    /// not yet answered is true, and every target true in that model is answered; then again for the
+    /// others, until no model is left: a few questions per slice instead of one per target. Time as in
+    /// check(), `cap_ms` per question; the slices' cached answers and models are left as they were.
+    [[nodiscard]] std::vector<z3::check_result> check_each(const std::vector<z3::expr>& literals,
+                                                           const std::vector<z3::expr>& targets,
+                                                           const std::function<unsigned()>& time_left_ms,
+                                                           unsigned cap_ms);
 
     /// After sat: the model of the whole.
     [[nodiscard]] SlicedModel model() const;
@@ -119,6 +137,32 @@ class Slices {
     /// united (and the slices to be rebuilt).
     [[nodiscard]] bool split_literals(const std::vector<z3::expr>& literals,
                                       std::vector<std::vector<z3::expr>>& asked);
+    /// The slice all of whose shared symbols `e` mentions lie in (none: `e` is outside every slice, or
+    /// over several).
+    [[nodiscard]] std::optional<std::size_t> slice_of(const z3::expr& e);
+    /// check_each() in slice `batch`: answers the targets `pending` (indices into `targets`) in `out`.
+    /// Returns whether the slice has a model under `asked` (unsat: no target of any slice has one;
+    /// unknown: the targets left unanswered are asked alone).
+    [[nodiscard]] z3::check_result answer_in(std::size_t batch, const std::vector<z3::expr>& asked,
+                                             const std::vector<z3::expr>& targets,
+                                             std::vector<std::size_t> pending,
+                                             const std::function<unsigned()>& time_left_ms, unsigned cap_ms,
+                                             std::vector<z3::check_result>& out);
+    /// Whether every slice without targets has a model under its literals `asked` (per slice).
+    [[nodiscard]] z3::check_result others_have_models(const std::vector<std::vector<z3::expr>>& asked,
+                                                      const std::vector<bool>& with_targets,
+                                                      const std::function<unsigned()>& time_left_ms,
+                                                      unsigned cap_ms);
+    /// A new solver holding slice `batch`, the axioms of the targets `pending` and the literals `asked`.
+    [[nodiscard]] z3::solver question_solver(std::size_t batch, const std::vector<z3::expr>& asked,
+                                             const std::vector<z3::expr>& targets,
+                                             const std::vector<std::size_t>& pending);
+    static void set_timeout(z3::solver& solver, unsigned timeout_ms);
+    /// Adds to `solver` the axioms of the literals the targets `pending` mention and slice `batch` does not.
+    void add_axioms(z3::solver& solver, const std::vector<z3::expr>& targets,
+                    const std::vector<std::size_t>& pending, std::size_t batch);
+    /// A new solver for slice `batch` (the simple one for a slice of small parts, see solve()).
+    [[nodiscard]] z3::solver solver_of(std::size_t batch) const;
     /// Slice `batch` with the literals `asked`, on a new solver; the answer (and model) kept in it.
     [[nodiscard]] z3::check_result solve(std::size_t batch, const std::vector<z3::expr>& asked,
                                          unsigned timeout_ms);

@@ -3,6 +3,9 @@
 
 #include "smt/trace_problem.h"
 
+#include <limits>
+#include <numeric>
+
 namespace pc5check::smt::detail {
 
 unsigned SolverBudget::remaining_ms() const
@@ -108,7 +111,7 @@ bool TraceProblem::outside_conflict(const Instance& inst)
     return conflict_ && !slices_->within(inst.literal, *conflict_);
 }
 
-z3::check_result TraceProblem::check_sliced(const std::vector<z3::expr>& literals, unsigned cap_ms)
+Slices& TraceProblem::current_slices()
 {
     if (!slices_) {
         slices_.emplace(
@@ -116,7 +119,12 @@ z3::check_result TraceProblem::check_sliced(const std::vector<z3::expr>& literal
             [this](const z3::func_decl& f) { return z3::eq(f, bytes_id_) || z3::eq(f, bytes_len_); });
     }
     slices_->update(solver_);
-    const auto r = slices_->check(
+    return *slices_;
+}
+
+z3::check_result TraceProblem::check_sliced(const std::vector<z3::expr>& literals, unsigned cap_ms)
+{
+    const auto r = current_slices().check(
         literals, [this] { return budget_.solver_ms_left(); }, cap_ms);
     if (r == z3::unknown) {
         budget_.set_unknown_reason(slices_->reason_unknown());
@@ -155,6 +163,57 @@ z3::expr_vector TraceProblem::slot_actives()
         v.push_back(a);
     }
     return v;
+}
+
+std::vector<z3::check_result> TraceProblem::check_each(const std::vector<z3::expr>& literals,
+                                                       const std::vector<z3::expr>& targets,
+                                                       std::chrono::steady_clock::time_point deadline)
+{
+    // Within the proofs' deadline, and within the budget as every question.
+    const auto time_left = [this, deadline]() -> unsigned {
+        const auto until = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (until.count() <= 0) {
+            return 0;
+        }
+        return std::min(budget_.solver_ms_left(), static_cast<unsigned>(std::min<long long>(
+                                                      until.count(), std::numeric_limits<unsigned>::max())));
+    };
+    if (sliced()) {
+        return current_slices().check_each(literals, targets, time_left, kProofQueryMs);
+    }
+    return check_each_whole(literals, targets, time_left);
+}
+
+std::vector<z3::check_result> TraceProblem::check_each_whole(const std::vector<z3::expr>& literals,
+                                                             const std::vector<z3::expr>& targets,
+                                                             const std::function<unsigned()>& time_left)
+{
+    std::vector<z3::check_result> out(targets.size(), z3::unknown);
+    std::vector<std::size_t> pending(targets.size());
+    std::iota(pending.begin(), pending.end(), std::size_t{0});
+    const std::vector<z3::expr> base = relevant(literals);
+    for (unsigned round = 0; !pending.empty(); ++round) {
+        const unsigned left = time_left();
+        if (left == 0) {
+            break;
+        }
+        const z3::expr lit = ctx_.bool_const(("any!" + std::to_string(round)).c_str());
+        solver_.add(z3::implies(lit, any_pending(targets, pending)));
+        auto assumptions = base;
+        assumptions.push_back(lit);
+        const z3::check_result r = budget_.check(solver_, assumptions, std::min(left, kProofQueryMs));
+        if (r == z3::unsat) {
+            for (const auto i : pending) {
+                out[i] = z3::unsat;
+            }
+            break;
+        }
+        if (r != z3::sat || !answer_from_model(solver_.get_model(), targets, pending, out)) {
+            break; // sat with no target decided by the model: each is asked alone
+        }
+    }
+    return out;
 }
 
 } // namespace pc5check::smt::detail

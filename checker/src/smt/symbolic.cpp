@@ -558,17 +558,56 @@ void TraceProblem::report_inserted(const Model& model)
     }
 }
 
-z3::check_result TraceProblem::prove(ProofBudget& proofs, const std::vector<z3::expr>& assumptions)
+z3::check_result TraceProblem::prove(ProofBudget& proofs, z3::check_result known,
+                                     const std::function<std::vector<z3::expr>()>& query)
 {
+    // An answer found together is counted as the question it answers, so the budget runs out where it
+    // did when each was asked alone.
     if (proofs.queries == 0 || proofs.unanswered >= 3 ||
-        std::chrono::steady_clock::now() >= proofs.deadline) {
+        (known == z3::unknown && std::chrono::steady_clock::now() >= proofs.deadline)) {
         proofs.queries = 0;
         return z3::unknown;
     }
     --proofs.queries;
-    const auto r = sliced() ? check_sliced(assumptions, kProofQueryMs) : check(assumptions, kProofQueryMs);
+    auto r = known;
+    if (r == z3::unknown) {
+        const auto assumptions = query();
+        r = sliced() ? check_sliced(assumptions, kProofQueryMs) : check(assumptions, kProofQueryMs);
+    }
     proofs.unanswered = r == z3::unknown ? proofs.unanswered + 1 : 0;
     return r;
+}
+
+void TraceProblem::prove_together(const std::vector<z3::expr>& observations,
+                                  const std::optional<Model>& model, const std::set<std::size_t>& blamed,
+                                  ProofBudget& proofs)
+{
+    proofs.warning_holds.assign(instances_.size(), z3::unknown);
+    proofs.fails.assign(instances_.size(), z3::unknown);
+    // The questions classify() and decide() ask, in their order, while the budget lasts.
+    std::vector<z3::expr> targets;
+    std::vector<std::pair<std::size_t, bool>> asked; // instance, whether the warning's question
+    for (std::size_t i = 0; i < instances_.size() && targets.size() < proofs.queries; ++i) {
+        const Instance& inst = instances_[i];
+        if (inst.hidden || blamed.contains(i) || (!inst.rule->warning && outside_conflict(inst))) {
+            continue;
+        }
+        if (inst.rule->warning && model && model->eval(inst.holds).is_false()) {
+            targets.push_back(inst.holds);
+            asked.emplace_back(i, true);
+        }
+        targets.push_back(!inst.holds);
+        asked.emplace_back(i, false);
+    }
+    if (targets.empty()) {
+        return;
+    }
+    // At most half the proofs' time: what is not answered together is asked alone in the rest.
+    const auto now = std::chrono::steady_clock::now();
+    const auto answers = check_each(observations, targets, now + (proofs.deadline - now) / 2);
+    for (std::size_t k = 0; k < asked.size(); ++k) {
+        (asked[k].second ? proofs.warning_holds : proofs.fails)[asked[k].first] = answers[k];
+    }
 }
 
 void TraceProblem::classify(const std::vector<z3::expr>& observations, const std::optional<Model>& model,
@@ -579,7 +618,10 @@ void TraceProblem::classify(const std::vector<z3::expr>& observations, const std
     ProofBudget proofs{options_.proof_budget,
                        std::chrono::steady_clock::now() + std::chrono::milliseconds(std::min<unsigned>(
                                                               kProofTotalMs, options_.timeout_ms / 4)),
-                       0};
+                       0,
+                       {},
+                       {}};
+    prove_together(observations, model, blamed, proofs);
     for (std::size_t i = 0; i < instances_.size(); ++i) {
         Instance& inst = instances_[i];
         if (inst.hidden) {
@@ -598,7 +640,7 @@ void TraceProblem::classify(const std::vector<z3::expr>& observations, const std
             // Its part has behaviours without a broken check, so every behaviour with the fewest
             // broken checks keeps this one.
             ++result_.passes[inst.rule->id];
-        } else if (!decide(inst, observations, model, proofs)) {
+        } else if (!decide(i, observations, model, proofs)) {
             inst.finding.outcome = machine::Outcome::unverified;
             inst.finding.reason = "held only under assumptions about: " + leaves_text(inst);
             if (model && !model->eval(inst.holds).is_true()) {
@@ -609,16 +651,20 @@ void TraceProblem::classify(const std::vector<z3::expr>& observations, const std
     }
 }
 
-bool TraceProblem::decide(Instance& inst, const std::vector<z3::expr>& observations,
+bool TraceProblem::decide(std::size_t i, const std::vector<z3::expr>& observations,
                           const std::optional<Model>& model, ProofBudget& proofs)
 {
+    Instance& inst = instances_[i];
     if (inst.rule->warning && proofs.queries > 0 && model && model->eval(inst.holds).is_false()) {
         // A warning that applies in every behaviour fitting the trace is reported as such.
-        const z3::expr lit = ctx_.bool_const(("warn!" + inst.literal.decl().name().str()).c_str());
-        solver_.add(z3::implies(lit, inst.holds));
-        auto assumptions = observations;
-        assumptions.push_back(lit);
-        if (prove(proofs, assumptions) == z3::unsat) {
+        const auto warning_holds = [&] {
+            const z3::expr lit = ctx_.bool_const(("warn!" + inst.literal.decl().name().str()).c_str());
+            solver_.add(z3::implies(lit, inst.holds));
+            auto assumptions = observations;
+            assumptions.push_back(lit);
+            return assumptions;
+        };
+        if (prove(proofs, proofs.warning_holds[i], warning_holds) == z3::unsat) {
             inst.finding.outcome = machine::Outcome::violation;
             result_.findings.push_back(inst.finding);
             return true;
@@ -627,11 +673,14 @@ bool TraceProblem::decide(Instance& inst, const std::vector<z3::expr>& observati
     if (proofs.queries == 0) {
         return false;
     }
-    const z3::expr q = ctx_.bool_const(("refute!" + inst.literal.decl().name().str()).c_str());
-    solver_.add(z3::implies(q, !inst.holds));
-    auto assumptions = observations;
-    assumptions.push_back(q);
-    if (prove(proofs, assumptions) == z3::unsat) {
+    const auto fails = [&] {
+        const z3::expr q = ctx_.bool_const(("refute!" + inst.literal.decl().name().str()).c_str());
+        solver_.add(z3::implies(q, !inst.holds));
+        auto assumptions = observations;
+        assumptions.push_back(q);
+        return assumptions;
+    };
+    if (prove(proofs, proofs.fails[i], fails) == z3::unsat) {
         ++result_.passes[inst.rule->id];
         return true;
     }

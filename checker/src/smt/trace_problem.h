@@ -63,6 +63,8 @@ class TraceProblem final : public Encoding {
     [[nodiscard]] Model whole_model(const z3::model& m) const;
     /// Whether an instance's check lies outside the slices of the conflict (restrict_to_conflict()).
     [[nodiscard]] bool outside_conflict(const Instance& inst);
+    /// The slices, made on first use and up to date with the solver's assertions.
+    Slices& current_slices();
     /// Satisfiability with `literals` asserted, slice by slice (no core); `cap_ms` as in check().
     [[nodiscard]] z3::check_result check_sliced(const std::vector<z3::expr>& literals, unsigned cap_ms);
     /// A literal that, assumed, allows at most `k` of `v` to hold (named `name!k`).
@@ -119,12 +121,34 @@ class TraceProblem final : public Encoding {
         std::size_t queries = 0;
         std::chrono::steady_clock::time_point deadline;
         unsigned unanswered = 0; ///< queries in a row the solver could not answer in time
+        /// Per instance, the answers prove_together() found to its two questions (unknown: ask alone):
+        /// is the warning's check true in some behaviour, is the check false in some behaviour.
+        std::vector<z3::check_result> warning_holds, fails;
     };
-    /// A proof query within `proofs` (unknown once they are spent).
-    [[nodiscard]] z3::check_result prove(ProofBudget& proofs, const std::vector<z3::expr>& assumptions);
-    /// An open check decided by proof: a warning that applies in every behaviour (reported), or a check
-    /// that holds in every behaviour fitting the observations (a pass). False: undecided.
-    [[nodiscard]] bool decide(Instance& inst, const std::vector<z3::expr>& observations,
+    /// classify()'s proof questions, in its order and as many as `proofs` allows, answered together
+    /// (check_each()) into `proofs`: a few solver questions instead of one per check. The answers are
+    /// the same as asked alone: sat and unsat are facts of the problem, and a question not answered
+    /// together stays unknown and is asked alone, as before.
+    void prove_together(const std::vector<z3::expr>& observations, const std::optional<Model>& model,
+                        const std::set<std::size_t>& blamed, ProofBudget& proofs);
+    /// For each target, whether some behaviour fitting `literals` makes it true (unknown: not answered),
+    /// in the slices or on the solver; each question within `cap_ms` and `deadline`.
+    [[nodiscard]] std::vector<z3::check_result> check_each(const std::vector<z3::expr>& literals,
+                                                           const std::vector<z3::expr>& targets,
+                                                           std::chrono::steady_clock::time_point deadline);
+    /// check_each() on the solver: a model where one of the targets not yet answered is true answers
+    /// every target true in it; unsat answers the rest.
+    [[nodiscard]] std::vector<z3::check_result> check_each_whole(const std::vector<z3::expr>& literals,
+                                                                 const std::vector<z3::expr>& targets,
+                                                                 const std::function<unsigned()>& time_left);
+    /// A proof query within `proofs` (unknown once they are spent): `known`, prove_together()'s answer,
+    /// or else asked alone with the assumptions `query()` makes.
+    [[nodiscard]] z3::check_result prove(ProofBudget& proofs, z3::check_result known,
+                                         const std::function<std::vector<z3::expr>()>& query);
+    /// An open check (instance `i`) decided by proof: a warning that applies in every behaviour
+    /// (reported), or a check that holds in every behaviour fitting the observations (a pass). False:
+    /// undecided.
+    [[nodiscard]] bool decide(std::size_t i, const std::vector<z3::expr>& observations,
                               const std::optional<Model>& model, ProofBudget& proofs);
     /// How a report shows state (render_state): open values from `model` when given, marked as
     /// assumed, else "(open)".
