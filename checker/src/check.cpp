@@ -1,7 +1,8 @@
 #include "pc5check/checker/check.h"
 
 #include <algorithm>
-#include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <mutex>
 #include <optional>
@@ -356,9 +357,22 @@ struct StreamedEvents {
     std::optional<Error> limit_error; ///< a limit the trace exceeds: the result
 };
 
-/// check_paths over the files found: a window of documents read ahead, parsed and checked (in parallel
-/// with -j: parsing costs about as much as checking) and handed on in input order. Only the reading is
-/// serial.
+/// Documents read one after another and checked together by the workers of a PathsCheck: the unit a
+/// worker takes, so that the queue's lock is taken once per batch, not per document.
+struct Batch {
+    std::vector<Pending> documents;
+    std::size_t bytes = 0; ///< text of the documents
+    bool done = false;     ///< every document checked (guarded by the queue's mutex)
+};
+
+/// check_paths over the files found. With -j 1 each document is read, checked and handed on in turn on
+/// the calling thread. With -j N, N workers live as long as the check: the calling thread reads the
+/// files and cuts the documents into batches; a worker takes the next batch, parses and checks its
+/// documents (parsing costs about as much as checking); the calling thread hands the results on in
+/// input order as the oldest batches are done, while the workers go on with the next ones. Reading,
+/// handing on (the spool) and checking overlap: nothing waits for a window to be read or written.
+/// Memory: at most 64 documents per job and kWindowBytes of text are read ahead of the oldest
+/// unfinished document.
 class PathsCheck {
   public:
     /// `options`, `specs` and `on_result` outlive the check.
@@ -376,6 +390,29 @@ class PathsCheck {
         streams_ = !symbolic_always && options.limits.max_file_bytes >= defaults.max_file_bytes &&
                    options.limits.max_nesting >= defaults.max_nesting &&
                    options.limits.max_number_chars >= defaults.max_number_chars;
+        if (jobs_ > 1) {
+            workers_.reserve(jobs_);
+            for (unsigned w = 0; w < jobs_; ++w) {
+                workers_.emplace_back([this]() { work(); });
+            }
+        }
+    }
+
+    PathsCheck(const PathsCheck&) = delete;
+    PathsCheck& operator=(const PathsCheck&) = delete;
+    PathsCheck(PathsCheck&&) = delete;
+    PathsCheck& operator=(PathsCheck&&) = delete;
+
+    ~PathsCheck()
+    {
+        {
+            const std::lock_guard<std::mutex> lock(queue_mutex_);
+            stopping_ = true;
+        }
+        work_ready_.notify_all();
+        for (auto& w : workers_) {
+            w.join();
+        }
     }
 
     /// Reads `file` (streamed when it can be, else document by document) and checks what it holds;
@@ -407,14 +444,17 @@ class PathsCheck {
         }
     }
 
-    /// Checks and hands on what is left in the window.
+    /// Checks and hands on every document read so far.
     void finish() { flush(); }
 
   private:
-    /// Workers are started and joined per window: with a window of 4 documents per job that cost more
-    /// than the checks it parallelised (-j 2 was slower than -j 1). 64 per job, but at most
-    /// kWindowBytes of text, so memory still follows the largest documents, not the file.
+    /// Text read ahead at most (besides the 64 documents per job), so memory follows the largest
+    /// documents, not the file.
     static constexpr std::size_t kWindowBytes = std::size_t{32} << 20U;
+    /// Documents per batch: enough that the queue's lock is rare, few enough that both workers stay
+    /// busy to the end of a file; a batch is also closed at kBatchBytes of text.
+    static constexpr std::size_t kBatchDocuments = 8;
+    static constexpr std::size_t kBatchBytes = std::size_t{256} << 10U;
 
     /// A document read by take_document, on a worker: parse, shard (by the label the parse gives),
     /// limits, spec and check, the same for every -j.
@@ -464,50 +504,108 @@ class PathsCheck {
                stable_shard(file, line, options_.shard_count) == options_.shard_index;
     }
 
-    /// check_document on every document of the window, on up to `jobs_` workers.
-    void check_window()
+    /// A worker: checks the batches of the queue, oldest first, until the check is over.
+    void work()
     {
-        const unsigned workers_wanted = std::min<unsigned>(jobs_, static_cast<unsigned>(batch_.size()));
-        if (workers_wanted <= 1) {
-            for (auto& p : batch_) {
+        while (true) {
+            Batch* batch = nullptr;
+            {
+                std::unique_lock<std::mutex> lock(queue_mutex_);
+                work_ready_.wait(lock, [this]() { return stopping_ || !queue_.empty(); });
+                if (queue_.empty()) {
+                    return; // stopping, nothing left
+                }
+                batch = queue_.front();
+                queue_.pop_front();
+            }
+            for (auto& p : batch->documents) {
                 check_document(p);
             }
-            return;
-        }
-        std::atomic<std::size_t> next{0};
-        std::vector<std::thread> workers;
-        workers.reserve(workers_wanted);
-        for (unsigned w = 0; w < workers_wanted; ++w) {
-            workers.emplace_back([this, &next]() {
-                for (std::size_t i = next++; i < batch_.size(); i = next++) {
-                    check_document(batch_[i]);
-                }
-            });
-        }
-        for (auto& w : workers) {
-            w.join();
+            {
+                const std::lock_guard<std::mutex> lock(queue_mutex_);
+                batch->done = true;
+            }
+            batch_done_.notify_one();
         }
     }
 
-    /// Checks the window and hands its results on in input order.
+    /// Hands on the results of one checked document (nothing for a document out of the shard).
+    void hand_on(Pending& p)
+    {
+        if (!p.in_shard) {
+            return;
+        }
+        on_result_(std::move(p.result));
+        ++done_;
+        if (options_.progress) {
+            options_.progress(done_, known_);
+        }
+    }
+
+    /// Hands on the results of the oldest batches that are done, in input order; with `wait`, waits
+    /// for the oldest batch first.
+    void hand_on_done(bool wait)
+    {
+        while (!in_flight_.empty()) {
+            Batch& oldest = *in_flight_.front();
+            {
+                std::unique_lock<std::mutex> lock(queue_mutex_);
+                if (wait) {
+                    batch_done_.wait(lock, [&oldest]() { return oldest.done; });
+                } else if (!oldest.done) {
+                    return;
+                }
+            }
+            wait = false;
+            for (auto& p : oldest.documents) {
+                hand_on(p);
+            }
+            in_flight_documents_ -= oldest.documents.size();
+            in_flight_bytes_ -= oldest.bytes;
+            in_flight_.pop_front();
+        }
+    }
+
+    /// Gives the batch being filled to the workers (-j N), or checks its one document here (-j 1).
+    void submit()
+    {
+        if (filling_.documents.empty()) {
+            return;
+        }
+        // As when documents were parsed while read: a document is known before its result.
+        known_ += static_cast<std::size_t>(std::count_if(filling_.documents.begin(), filling_.documents.end(),
+                                                         [](const Pending& p) { return p.counted; }));
+        if (workers_.empty()) {
+            for (auto& p : filling_.documents) {
+                check_document(p);
+                hand_on(p);
+            }
+            filling_.documents.clear();
+            filling_.bytes = 0;
+            return;
+        }
+        in_flight_documents_ += filling_.documents.size();
+        in_flight_bytes_ += filling_.bytes;
+        in_flight_.push_back(std::make_unique<Batch>(std::move(filling_)));
+        filling_ = Batch();
+        {
+            const std::lock_guard<std::mutex> lock(queue_mutex_);
+            queue_.push_back(in_flight_.back().get());
+        }
+        work_ready_.notify_one();
+        hand_on_done(false);
+        while (in_flight_documents_ >= window_ || in_flight_bytes_ >= kWindowBytes) {
+            hand_on_done(true);
+        }
+    }
+
+    /// Checks and hands on every document read so far.
     void flush()
     {
-        check_window();
-        // As when documents were parsed while read: the batch is known before its first result.
-        known_ += static_cast<std::size_t>(std::count_if(
-            batch_.begin(), batch_.end(), [](const Pending& p) { return p.counted && p.in_shard; }));
-        for (auto& p : batch_) {
-            if (!p.in_shard) {
-                continue;
-            }
-            on_result_(std::move(p.result));
-            ++done_;
-            if (options_.progress) {
-                options_.progress(done_, known_);
-            }
+        submit();
+        while (!in_flight_.empty()) {
+            hand_on_done(true);
         }
-        batch_.clear();
-        window_bytes_ = 0;
     }
 
     void take_document(const std::string& file, Expected<trace::RawDocument>&& raw)
@@ -516,10 +614,11 @@ class PathsCheck {
         p.file = &file;
         p.raw = std::move(raw);
         p.counted = true;
-        window_bytes_ += p.raw ? p.raw->text.size() : 0;
-        batch_.push_back(std::move(p));
-        if (batch_.size() >= window_ || window_bytes_ >= kWindowBytes) {
-            flush();
+        filling_.bytes += p.raw ? p.raw->text.size() : 0;
+        filling_.documents.push_back(std::move(p));
+        if (workers_.empty() || filling_.documents.size() >= kBatchDocuments ||
+            filling_.bytes >= kBatchBytes) {
+            submit();
         }
     }
 
@@ -560,8 +659,7 @@ class PathsCheck {
             p.result = std::move(*check).finish(stream.events());
         }
         ++known_;
-        batch_.push_back(std::move(p));
-        flush();
+        hand_on(p);
         return true;
     }
 
@@ -598,12 +696,24 @@ class PathsCheck {
     std::mutex specs_mutex_; ///< workers share the cache; which worker loads a spec first changes nothing
     const std::function<void(TraceResult&&)>& on_result_;
     unsigned jobs_;
-    std::size_t window_;   ///< documents per window
-    bool streams_ = false; ///< whether a `.json` file may be streamed under these options
-    std::vector<Pending> batch_;
-    std::size_t window_bytes_ = 0;
+    std::size_t window_;    ///< documents read ahead of the oldest unfinished one, at most
+    bool streams_ = false;  ///< whether a `.json` file may be streamed under these options
     std::size_t known_ = 0; ///< traces known so far (progress)
     std::size_t done_ = 0;  ///< results handed on
+
+    // The calling thread's side of the workers.
+    Batch filling_;                                ///< documents read, not yet given to the workers
+    std::deque<std::unique_ptr<Batch>> in_flight_; ///< given to the workers, in input order
+    std::size_t in_flight_documents_ = 0;
+    std::size_t in_flight_bytes_ = 0;
+
+    // Shared with the workers.
+    std::mutex queue_mutex_;
+    std::condition_variable work_ready_; ///< a batch was queued, or the check is over
+    std::condition_variable batch_done_; ///< a batch is done
+    std::deque<Batch*> queue_;           ///< batches no worker has taken yet, oldest first
+    bool stopping_ = false;
+    std::vector<std::thread> workers_; ///< last: started once the rest is built, joined first
 };
 
 } // namespace

@@ -606,4 +606,25 @@ Expected<trace::Trace> make_random_trace(const std::string& spec_id, std::uint64
     return sim.take(std::move(title), expect_of(rule, null_link));
 }
 
+Expected<trace::Trace> make_ordinary_trace(const std::string& spec_id, std::uint64_t seed,
+                                           const LinkAlgorithms& algs)
+{
+    if (catalogue_of(spec_id) == nullptr) {
+        return unknown_spec(spec_id);
+    }
+    if (auto ok = check_link_algorithms(algs); !ok) {
+        return tl::make_unexpected(ok.error());
+    }
+    constexpr trace::Role kI = trace::Role::initiator;
+    constexpr trace::Role kT = trace::Role::target;
+    detail::RekeyPlan plan;
+    plan.data = detail::DataPlan{{kI}, {kT}, {}, {kI, kT}};
+    detail::Sim sim(seed, detail::LinkSetup{spec_id, false, algs});
+    const detail::RekeyEnd end =
+        spec_id == kSeedSpecId ? detail::run_seed_rekey(sim, plan) : detail::run_rekey(sim, plan);
+    PC5CHECK_ASSERT(end == detail::RekeyEnd::completed);
+    return sim.take("ordinary (seed " + std::to_string(seed) + "): " + detail::describe(plan, end),
+                    expect_of("", false));
+}
+
 } // namespace pc5check::gen

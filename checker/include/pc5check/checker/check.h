@@ -127,7 +127,8 @@ class TraceSpool {
     std::string record_;              ///< the record being written (kept: its capacity is reused)
     std::size_t count_ = 0;
     ResultTally tally_;
-    std::string write_error_; ///< why writing the temporary file failed (empty: it did not)
+    std::string write_error_;        ///< why writing the temporary file failed (empty: it did not)
+    mutable bool read_back_ = false; ///< for_each() read the file since the last append()
 };
 
 /// All results of one run, in input order.

@@ -94,6 +94,14 @@ struct LinkAlgorithms {
                                                        const std::string& mutate_rule,
                                                        const LinkAlgorithms& algs = {});
 
+/// An ordinary re-keying trace of 8 events, for throughput benchmarks (bench/ordinary_corpus.cpp): one
+/// honest re-keying without re-authentication, retransmission or reject, with DATA before it (initiator),
+/// after the request (target) and after it (initiator, target), every key and MAC-I real; conforming
+/// (`expect` says so). Each seed draws its own link, keys, nonces, COUNTs and payloads. Errors as for
+/// make_trace().
+[[nodiscard]] Expected<trace::Trace> make_ordinary_trace(const std::string& spec_id, std::uint64_t seed,
+                                                         const LinkAlgorithms& algs = {});
+
 /// Our own encoding of a plain signalling message (NOT TS 24.554): code octet, then for each IE present,
 /// in a fixed order, tag, length, value. Algorithm sets are bitmaps (bit 7-n = algorithm n), selected
 /// algorithms one octet (NEA << 4 | NIA), IDs big-endian in 1 or 2 octets, byte strings as they are.
