@@ -466,6 +466,9 @@ struct SpareFunctions {
     std::weak_ptr<const Program> program;
     std::map<std::string, expr::ExternalFunction> functions;
     Memos memos; ///< those of `functions`
+    /// The program's code bound to `functions`: rebinding it keeps its buffers (a new scratch allocated
+    /// one per call site, for every trace).
+    expr::CodeScratch scratch;
 };
 thread_local SpareFunctions t_spare_functions; // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
 
@@ -483,6 +486,7 @@ Machine::~Machine()
         t_spare_functions.program = program_;
         t_spare_functions.functions = std::move(scope_.functions);
         t_spare_functions.memos = std::move(memos_);
+        t_spare_functions.scratch = std::move(code_scratch_);
     }
 }
 
@@ -498,6 +502,7 @@ Machine::Machine(std::shared_ptr<const Program> program, const BoundTrace& trace
         scope_.functions = std::move(t_spare_functions.functions);
         memos_ = std::move(t_spare_functions.memos);
         memos_.forget();
+        code_scratch_ = std::move(t_spare_functions.scratch);
     }
     t_spare_functions = SpareFunctions{};
     if (scope_.functions.empty()) {
