@@ -2,6 +2,7 @@
 /// of expr.h.
 
 #include "evaluate_generic.h"
+#include "operators.h"
 #include "pc5check/expr/expr.h"
 #include "pc5check/expr/ops.h"
 
@@ -14,6 +15,10 @@
 namespace pc5check::expr {
 
 namespace {
+
+using detail::bool_of;
+using detail::fast_of;
+using detail::int_of;
 
 /// Cap on the source text rendered into an "is absent" reason.
 constexpr std::size_t kMaxDescription = 80;
@@ -108,10 +113,6 @@ void unparse(const Node& n, std::string& out)
     return out;
 }
 
-/// Two's complement wrap-around, without signed-overflow UB.
-[[nodiscard]] std::int64_t wrap(std::uint64_t u) { return static_cast<std::int64_t>(u); }
-[[nodiscard]] std::uint64_t bits(std::int64_t i) { return static_cast<std::uint64_t>(i); }
-
 /// Recursive evaluator. Each handler stays out of line ([[gnu::noinline]]) so that a level of the
 /// tree costs only the frame of its own handler: inlined, they would merge into one frame holding the
 /// locals of all of them, which sanitizer builds inflate to kilobytes per level.
@@ -140,7 +141,6 @@ class Evaluator {
         return eval_node(n);
     }
 
-  private:
     /// eval() of `n` itself, not through the def cache.
     [[nodiscard]] Value eval_node(const Node& n)
     {
@@ -167,6 +167,7 @@ class Evaluator {
         return Value::unknown("bad node");
     }
 
+  private:
     /// The typed fast path. Most trees a replay evaluates are bool or int (guards, checks, COUNT
     /// keys) and, in a fully observed trace, never meet an unknown or absent operand: for them
     /// fast_bool/fast_int compute the plain result with no Value per node. An operand that is
@@ -174,27 +175,7 @@ class Evaluator {
     /// the caller then evaluates the whole tree again with eval(), whose three-valued rules and
     /// reasons decide. Evaluation has no side effects (external functions only memoize), so the
     /// second pass gives what a single eval() would have.
-    enum class Fast : std::uint8_t { no, yes, slow };
-
-    [[nodiscard]] static Fast fast_of(bool b) { return b ? Fast::yes : Fast::no; }
-
-    /// A bool leaf value: slow when absent or unknown.
-    [[nodiscard]] static Fast bool_of(const Value& v)
-    {
-        const bool* b = std::get_if<bool>(&v.data);
-        return b == nullptr ? Fast::slow : fast_of(*b);
-    }
-
-    /// An int leaf value into `out`: false when absent or unknown.
-    [[nodiscard]] static bool int_of(const Value& v, std::int64_t& out)
-    {
-        const auto* i = std::get_if<std::int64_t>(&v.data);
-        if (i == nullptr) {
-            return false;
-        }
-        out = *i;
-        return true;
-    }
+    using Fast = detail::Fast;
 
     /// A bool-typed node.
     [[nodiscard]] Fast fast_bool(const Node& n)
@@ -251,9 +232,8 @@ class Evaluator {
             if (a == Fast::slow) {
                 return a;
             }
-            if (*op == BinaryOp::logical_and ? a == Fast::no
-                                             : (a == Fast::yes) == (*op == BinaryOp::logical_or)) {
-                return fast_of(*op != BinaryOp::logical_and);
+            if ((a == Fast::yes) == detail::deciding_left(*op)) {
+                return fast_of(detail::dominant(*op));
             }
             return fast_bool(r);
         }
@@ -263,17 +243,17 @@ class Evaluator {
             if (l.type.kind == TypeKind::integer) {
                 std::int64_t a = 0;
                 std::int64_t b = 0;
-                return fast_int(l, a) && fast_int(r, b) ? fast_of((a == b) == equal) : Fast::slow;
+                return fast_int(l, a) && fast_int(r, b) ? fast_of(detail::equality(equal, a, b)) : Fast::slow;
             }
             if (l.type.kind == TypeKind::boolean) {
                 const Fast a = fast_bool(l);
                 const Fast b = a == Fast::slow ? a : fast_bool(r);
-                return b == Fast::slow ? b : fast_of((a == b) == equal);
+                return b == Fast::slow ? b : fast_of(detail::equality(equal, a, b));
             }
             Value ta;
             Value tb;
             const auto [a, b] = known_operands(l, r, ta, tb);
-            return a == nullptr ? Fast::slow : fast_of((*a == *b) == equal);
+            return a == nullptr ? Fast::slow : fast_of(detail::equality(equal, *a, *b));
         }
         case BinaryOp::member: {
             Value tx;
@@ -282,9 +262,7 @@ class Evaluator {
             if (x == nullptr) {
                 return Fast::slow;
             }
-            const auto& elements = as<SetValue>(*s).elements;
-            return fast_of(std::binary_search(elements.begin(), elements.end(), *x,
-                                              [](const Value& u, const Value& v) { return u < v; }));
+            return fast_of(detail::member(*x, as<SetValue>(*s)));
         }
         case BinaryOp::less:
         case BinaryOp::less_equal:
@@ -295,16 +273,7 @@ class Evaluator {
             if (!fast_int(l, a) || !fast_int(r, b)) {
                 return Fast::slow;
             }
-            switch (*op) {
-            case BinaryOp::less:
-                return fast_of(a < b);
-            case BinaryOp::less_equal:
-                return fast_of(a <= b);
-            case BinaryOp::greater:
-                return fast_of(a > b);
-            default:
-                return fast_of(a >= b);
-            }
+            return fast_of(detail::order(*op, a, b));
         }
         default:
             break;
@@ -347,10 +316,7 @@ class Evaluator {
             if (x == nullptr) {
                 return Fast::slow;
             }
-            const auto& sub = as<SetValue>(*x).elements;
-            const auto& super = as<SetValue>(*y).elements;
-            return fast_of(std::includes(super.begin(), super.end(), sub.begin(), sub.end(),
-                                         [](const Value& u, const Value& v) { return u < v; }));
+            return fast_of(detail::subset(as<SetValue>(*x), as<SetValue>(*y)));
         }
         const Value v = eval(n);
         const bool* p = std::get_if<bool>(&v.data);
@@ -381,7 +347,7 @@ class Evaluator {
             if (!fast_int(*n.args[0], out)) {
                 return false;
             }
-            out = wrap(0U - bits(out));
+            out = detail::negate(out);
             return true;
         case NodeKind::binary:
             return fast_arithmetic(n, out);
@@ -402,36 +368,11 @@ class Evaluator {
         const auto op = binary_op_of(n);
         std::int64_t a = 0;
         std::int64_t b = 0;
-        if (!op || !fast_int(*n.args[0], a) || !fast_int(*n.args[1], b)) {
+        if (!op || !detail::is_arithmetic(*op) || !fast_int(*n.args[0], a) || !fast_int(*n.args[1], b)) {
             return false;
         }
-        switch (*op) {
-        case BinaryOp::plus:
-            out = wrap(bits(a) + bits(b));
-            return true;
-        case BinaryOp::minus:
-            out = wrap(bits(a) - bits(b));
-            return true;
-        case BinaryOp::times:
-            out = wrap(bits(a) * bits(b));
-            return true;
-        case BinaryOp::bit_and:
-            out = a & b;
-            return true;
-        case BinaryOp::bit_or:
-            out = a | b;
-            return true;
-        case BinaryOp::shift_left:
-        case BinaryOp::shift_right:
-            if (b < 0 || b > 63) {
-                return false;
-            }
-            out = *op == BinaryOp::shift_left ? wrap(bits(a) << bits(b)) : a >> b;
-            return true;
-        default:
-            break;
-        }
-        return false; // division and modulo (zero, -1): eval_integer's rules
+        // Division and modulo (zero, -1) are left to eval_integer, as are shifts out of range.
+        return !detail::is_division(*op) && detail::arithmetic(*op, a, b, out) == detail::IntStatus::ok;
     }
 
     /// An int-typed call: get, len and size here, anything else through eval().
@@ -446,9 +387,7 @@ class Evaluator {
             if (!known_present(m) || !fast_int(*n.args[1], k) || !fast_int(*n.args[2], d)) {
                 return false;
             }
-            const auto& entries = as<MapValue>(m).entries;
-            const auto it = entries.find(k);
-            out = it == entries.end() ? d : it->second;
+            out = detail::map_get(as<MapValue>(m), k, d);
             return true;
         }
         if (b == Builtin::len || b == Builtin::size) {
@@ -457,8 +396,7 @@ class Evaluator {
             if (!known_present(v)) {
                 return false;
             }
-            out = b == Builtin::len ? static_cast<std::int64_t>(as<std::vector<std::uint8_t>>(v).size())
-                                    : static_cast<std::int64_t>(as<SetValue>(v).elements.size());
+            out = detail::length(*b, v);
             return true;
         }
         const Value v = eval(n);
@@ -543,7 +481,7 @@ class Evaluator {
     }
 
     /// Whether usable() would accept `v`, without changing it.
-    [[nodiscard]] static bool known_present(const Value& v) { return v.is_known() && !v.is_absent(); }
+    [[nodiscard]] static bool known_present(const Value& v) { return detail::known_present(v); }
 
     /// Turns an absent value into an unknown one naming `source`; false when `v` is (now) unknown.
     [[nodiscard]] static bool usable(Value& v, const Node& source)
@@ -583,25 +521,24 @@ class Evaluator {
         if (is_logical_not(n)) {
             return Value::boolean(!as<bool>(v));
         }
-        return Value::integer(wrap(0U - bits(as<std::int64_t>(v))));
+        return Value::integer(detail::negate(as<std::int64_t>(v)));
     }
 
     /// Kleene connectives: a known deciding operand wins over an unknown one; otherwise the first
     /// unknown (left to right) is the result.
     [[gnu::noinline]] [[nodiscard]] Value eval_logical(BinaryOp op, const Node& n)
     {
-        // `dominant` decides the result alone: false for &&, true for || and (on the right) =>.
-        const bool left_dominant = op == BinaryOp::logical_or;
-        const bool right_dominant = op != BinaryOp::logical_and;
+        // A deciding operand decides the result alone: false for &&, true for || and (on the right) =>.
+        const bool dominant = detail::dominant(op);
         Value ta;
         const Value& a = ref(*n.args[0], ta);
-        if (is_bool(a, op == BinaryOp::implies ? false : left_dominant)) {
-            return Value::boolean(right_dominant);
+        if (is_bool(a, detail::deciding_left(op))) {
+            return Value::boolean(dominant);
         }
         Value tb;
         const Value& b = ref(*n.args[1], tb);
-        if (is_bool(b, right_dominant)) {
-            return Value::boolean(right_dominant);
+        if (is_bool(b, dominant)) {
+            return Value::boolean(dominant);
         }
         if (!known_present(a)) {
             return unusable(a, *n.args[0]); // the first unknown (an absent operand is one)
@@ -642,7 +579,7 @@ class Evaluator {
         if (b.is_unknown()) {
             return b;
         }
-        return Value::boolean((a == b) == equal);
+        return Value::boolean(detail::equality(equal, a, b));
     }
 
     [[gnu::noinline]] [[nodiscard]] Value eval_member(const Node& n)
@@ -657,9 +594,7 @@ class Evaluator {
         if (!known_present(s)) {
             return unusable(s, *n.args[1]);
         }
-        const auto& elements = as<SetValue>(s).elements;
-        return Value::boolean(std::binary_search(elements.begin(), elements.end(), x,
-                                                 [](const Value& l, const Value& r) { return l < r; }));
+        return Value::boolean(detail::member(x, as<SetValue>(s)));
     }
 
     [[gnu::noinline]] [[nodiscard]] Value eval_integer(BinaryOp op, const Node& n)
@@ -676,44 +611,17 @@ class Evaluator {
         }
         const std::int64_t a = as<std::int64_t>(va);
         const std::int64_t b = as<std::int64_t>(vb);
-        switch (op) {
-        case BinaryOp::less:
-            return Value::boolean(a < b);
-        case BinaryOp::less_equal:
-            return Value::boolean(a <= b);
-        case BinaryOp::greater:
-            return Value::boolean(a > b);
-        case BinaryOp::greater_equal:
-            return Value::boolean(a >= b);
-        case BinaryOp::plus:
-            return Value::integer(wrap(bits(a) + bits(b)));
-        case BinaryOp::minus:
-            return Value::integer(wrap(bits(a) - bits(b)));
-        case BinaryOp::times:
-            return Value::integer(wrap(bits(a) * bits(b)));
-        case BinaryOp::divide:
-        case BinaryOp::modulo:
-            if (b == 0) {
-                return Value::unknown("division by zero");
-            }
-            if (b == -1) { // INT64_MIN / -1 overflows: wrap like the other operators
-                return Value::integer(op == BinaryOp::divide ? wrap(0U - bits(a)) : 0);
-            }
-            // Truncating toward zero, as C++ and SMT-LIB bvsdiv/bvsrem.
-            return Value::integer(op == BinaryOp::divide ? a / b : a % b);
-        case BinaryOp::bit_and:
-            return Value::integer(a & b);
-        case BinaryOp::bit_or:
-            return Value::integer(a | b);
-        case BinaryOp::shift_left:
-        case BinaryOp::shift_right:
-            if (b < 0 || b > 63) {
-                return shift_out_of_range(b);
-            }
-            // << on the bits (no UB on overflow); >> is arithmetic (sign-extending).
-            return Value::integer(op == BinaryOp::shift_left ? wrap(bits(a) << bits(b)) : a >> b);
-        default:
-            break;
+        if (detail::is_ordering(op)) {
+            return Value::boolean(detail::order(op, a, b));
+        }
+        std::int64_t out = 0;
+        switch (detail::arithmetic(op, a, b, out)) {
+        case detail::IntStatus::ok:
+            return Value::integer(out);
+        case detail::IntStatus::division_by_zero:
+            return Value::unknown("division by zero");
+        case detail::IntStatus::shift_out_of_range:
+            return shift_out_of_range(b);
         }
         PC5CHECK_ASSERT(false);
         return Value::unknown("bad operator");
@@ -807,9 +715,7 @@ class Evaluator {
         if (!known_present(v)) {
             return unusable(v, *n.args[0]);
         }
-        return Value::integer(b == Builtin::len
-                                  ? static_cast<std::int64_t>(as<std::vector<std::uint8_t>>(v).size())
-                                  : static_cast<std::int64_t>(as<SetValue>(v).elements.size()));
+        return Value::integer(detail::length(b, v));
     }
 
     /// subset, union, insert and put: strict in every argument.
@@ -823,19 +729,17 @@ class Evaluator {
         if (!usable(y, *n.args[1])) {
             return y;
         }
-        const auto less = [](const Value& l, const Value& r) { return l < r; };
+
         switch (b) {
-        case Builtin::subset: {
-            const auto& sub = as<SetValue>(x).elements;
-            const auto& super = as<SetValue>(y).elements;
-            return Value::boolean(std::includes(super.begin(), super.end(), sub.begin(), sub.end(), less));
-        }
+        case Builtin::subset:
+            return Value::boolean(detail::subset(as<SetValue>(x), as<SetValue>(y)));
         case Builtin::set_union: {
             const auto& l = as<SetValue>(x).elements;
             const auto& r = as<SetValue>(y).elements;
             std::vector<Value> out;
             out.reserve(l.size() + r.size());
-            std::set_union(l.begin(), l.end(), r.begin(), r.end(), std::back_inserter(out), less);
+            std::set_union(l.begin(), l.end(), r.begin(), r.end(), std::back_inserter(out),
+                           detail::element_less);
             return Value{SetValue{std::move(out)}};
         }
         case Builtin::insert:
@@ -872,9 +776,7 @@ class Evaluator {
         if (!known_present(d)) {
             return unusable(d, *n.args[2]);
         }
-        const auto& entries = as<MapValue>(m).entries;
-        const auto it = entries.find(as<std::int64_t>(k));
-        return Value::integer(it == entries.end() ? as<std::int64_t>(d) : it->second);
+        return Value::integer(detail::map_get(as<MapValue>(m), as<std::int64_t>(k), as<std::int64_t>(d)));
     }
 
     const Env& env_;
@@ -895,6 +797,11 @@ Value evaluate(const Node& tree, const Env& env, const Scope& scope)
 Value detail::evaluate_generic(const Node& tree, const Env& env, const Scope& scope)
 {
     return Evaluator(env, scope, false).eval(tree);
+}
+
+Value detail::evaluate_node(const Node& tree, const Env& env, const Scope& scope)
+{
+    return Evaluator(env, scope).eval_node(tree);
 }
 
 } // namespace pc5check::expr

@@ -129,6 +129,27 @@ Value condition(const expr::Node& n, const expr::Env& env, const expr::Scope& sc
     return v;
 }
 
+/// condition() of a compiled tree.
+Value condition(const expr::Code& code, expr::Code::Entry entry, const expr::Frame& frame)
+{
+    Value v = code.evaluate(entry, frame);
+    if (v.is_absent()) {
+        return Value::unknown("the condition is absent");
+    }
+    return v;
+}
+
+/// The scope's variable names by slot (the order of the std::map Scope::variables).
+std::vector<std::string_view> slot_names(const expr::Scope& scope)
+{
+    std::vector<std::string_view> names;
+    names.reserve(scope.variables.size());
+    for (const auto& [name, type] : scope.variables) {
+        names.emplace_back(name);
+    }
+    return names;
+}
+
 /// Whether an operand is one put() and insert() use as it is (expr.h: unknown and absent are not).
 bool known_present(const Value& v) { return v.is_known() && !v.is_absent(); }
 
@@ -216,9 +237,18 @@ void Program::find_defs_reading_enabled()
     defs_reading_enabled_.assign(found.begin(), found.end());
 }
 
-Program::Program(const spec::Spec& spec) : spec_(&spec)
+Program::Program(const spec::Spec& spec) : spec_(&spec), code_(slot_names(spec.scope))
 {
     find_defs_reading_enabled();
+    // Every tree an event evaluates, compiled once; an effect's operands too (update_in_place).
+    spec.for_each_event_tree([this](const expr::Node& root) { static_cast<void>(code_.add(root)); });
+    for (const auto& t : spec.transitions) {
+        for (const auto& e : t.effects) {
+            for (const auto& operand : e.value->args) {
+                static_cast<void>(code_.add(*operand));
+            }
+        }
+    }
     // State layout: the spec's variables in spec order, then the control states. A name given twice
     // keeps one index: the later initialiser wins, as when the state was a map by name.
     const auto add_state = [this](std::string name) {
@@ -298,10 +328,18 @@ Program::Program(const spec::Spec& spec) : spec_(&spec)
     }
 }
 
+expr::Code::Entry Program::entry(const expr::Node& tree) const
+{
+    const auto e = code_.find(tree);
+    PC5CHECK_ASSERT(e.has_value() && "every event-time tree is compiled with the program");
+    return *e;
+}
+
 Program::Candidate Program::candidate(const spec::Transition& t) const
 {
     Candidate c;
     c.transition = &t;
+    c.guard = entry(*t.guard);
     const auto state_index_of = [](const std::vector<std::string>& states, const std::string& name) {
         const auto it = std::find(states.begin(), states.end(), name);
         PC5CHECK_ASSERT(it != states.end() && "control state checked by the spec loader");
@@ -322,6 +360,7 @@ Program::Candidate Program::candidate(const spec::Transition& t) const
         effect.target = state_index(e.variable);
         PC5CHECK_ASSERT(effect.target != expr::kNoSlot && "effects assign state variables (spec loader)");
         effect.value = e.value.get();
+        effect.value_code = entry(*e.value);
         // `put(V, k, x)` / `insert(V, y)` of the assigned variable V itself: the update can change V's
         // value where it is instead of copying the whole map or set into the new value (builtins
         // take precedence over external functions of the same name, so the name decides).
@@ -334,6 +373,8 @@ Program::Candidate Program::candidate(const spec::Transition& t) const
             effect.variable = v.args[0].get();
             effect.key = put ? v.args[1].get() : nullptr;
             effect.element = v.args.back().get();
+            effect.key_code = put ? entry(*effect.key) : 0;
+            effect.element_code = entry(*effect.element);
         }
         c.effects.push_back(effect);
     }
@@ -361,7 +402,8 @@ Program::MessagePlan Program::make_plan(const std::string& msg) const
     for (std::size_t r = 0; r < spec_->rules.size(); ++r) {
         for (const auto& check : spec_->rules[r].checks) {
             if (matches(check.on, msg)) {
-                plan.checks.push_back(PlannedCheck{static_cast<std::uint32_t>(r), &check});
+                plan.checks.push_back(PlannedCheck{static_cast<std::uint32_t>(r), &check, entry(*check.when),
+                                                   entry(*check.assertion)});
             }
         }
     }
@@ -424,6 +466,9 @@ struct SpareFunctions {
     std::weak_ptr<const Program> program;
     std::map<std::string, expr::ExternalFunction> functions;
     Memos memos; ///< those of `functions`
+    /// The program's code bound to `functions`: rebinding it keeps its buffers (a new scratch allocated
+    /// one per call site, for every trace).
+    expr::CodeScratch scratch;
 };
 thread_local SpareFunctions t_spare_functions; // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
 
@@ -441,6 +486,7 @@ Machine::~Machine()
         t_spare_functions.program = program_;
         t_spare_functions.functions = std::move(scope_.functions);
         t_spare_functions.memos = std::move(memos_);
+        t_spare_functions.scratch = std::move(code_scratch_);
     }
 }
 
@@ -456,6 +502,7 @@ Machine::Machine(std::shared_ptr<const Program> program, const BoundTrace& trace
         scope_.functions = std::move(t_spare_functions.functions);
         memos_ = std::move(t_spare_functions.memos);
         memos_.forget();
+        code_scratch_ = std::move(t_spare_functions.scratch);
     }
     t_spare_functions = SpareFunctions{};
     if (scope_.functions.empty()) {
@@ -463,6 +510,7 @@ Machine::Machine(std::shared_ptr<const Program> program, const BoundTrace& trace
         memos_ = memoize_computed(scope_);
     }
     bind_keys(scope_, trace.trace->keys);
+    code_scratch_.bind(program_->code(), scope_);
     // Initialisers call the same functions (declare_builtins on both scopes) bound to the same keys:
     // scope_ serves them too, rather than a second copy with its own memos.
     const InitEnv init_env(trace.init, *program_);
@@ -725,8 +773,10 @@ class Machine::ReplayStep {
     ReplayStep(Machine& machine, const trace::Event& ev, const MessagePlan& plan, EventEnv& env,
                StepRecord& record, std::vector<Finding>& findings, PassCounts& passes, Attack attack,
                bool snapshot_on_violation)
-        : m_(machine), ev_(ev), plan_(plan), env_(env), record_(record), findings_(findings), passes_(passes),
-          findings_before_(findings.size()), attack_(attack), snapshot_on_violation_(snapshot_on_violation)
+        : m_(machine), ev_(ev), plan_(plan),
+          env_(env), frame_{env, machine.scope_, machine.slots_, machine.code_scratch_}, record_(record),
+          findings_(findings), passes_(passes), findings_before_(findings.size()), attack_(attack),
+          snapshot_on_violation_(snapshot_on_violation)
     {
     }
 
@@ -765,7 +815,7 @@ class Machine::ReplayStep {
     }
     [[nodiscard]] bool guard(const Candidate& c)
     {
-        const Value g = condition(*c.transition->guard, env_, m_.scope_);
+        const Value g = condition(m_.program_->code(), c.guard, frame_);
         if (g.is_unknown()) {
             record_.assumptions.push_back("event " + std::to_string(record_.index) + ": guard of " +
                                           c.transition->id + " assumed true (" + g.unknown_reason() + ")");
@@ -775,7 +825,7 @@ class Machine::ReplayStep {
     }
     [[nodiscard]] bool observed(const Candidate& c) const
     {
-        const Value g = condition(*c.transition->guard, env_, m_.scope_);
+        const Value g = condition(m_.program_->code(), c.guard, frame_);
         return g.is_known() && std::get<bool>(g.data);
     }
 
@@ -789,6 +839,7 @@ class Machine::ReplayStep {
     const trace::Event& ev_;
     const MessagePlan& plan_;
     EventEnv& env_;
+    expr::Frame frame_; ///< env_ and the machine's slots, for the program's compiled trees
     StepRecord& record_;
     std::vector<Finding>& findings_;
     PassCounts& passes_;
@@ -803,13 +854,13 @@ void Machine::ReplayStep::check(const Program::PlannedCheck& planned, bool /*on*
 {
     const spec::Rule& rule = m_.spec_->rules[planned.rule];
     const spec::Check& check = *planned.check;
-    const Value when = condition(*check.when, env_, m_.scope_);
+    const Value when = condition(m_.program_->code(), planned.when, frame_);
     Value verdict = when;
     if (!when.is_unknown()) {
         if (!std::get<bool>(when.data)) {
             return;
         }
-        verdict = condition(*check.assertion, env_, m_.scope_);
+        verdict = condition(m_.program_->code(), planned.assertion, frame_);
     }
     if (verdict.is_known() && std::get<bool>(verdict.data)) {
         ++passes_[planned.rule];
@@ -858,11 +909,11 @@ void Machine::ReplayStep::fire(bool when, const Candidate& c)
         record_.receiver_transition = c.transition->id;
     }
     for (const Program::Effect& e : c.effects) {
-        if (e.kind != Program::EffectKind::assign && m_.update_in_place(e, env_)) {
+        if (e.kind != Program::EffectKind::assign && m_.update_in_place(e, frame_)) {
             continue;
         }
-        m_.updates_.push_back(
-            Update{e.target, Program::EffectKind::assign, expr::evaluate(*e.value, env_, m_.scope_), 0, 0});
+        m_.updates_.push_back(Update{e.target, Program::EffectKind::assign,
+                                     m_.program_->code().evaluate(e.value_code, frame_), 0, 0});
     }
     if (c.to != expr::kNoSlot) {
         m_.updates_.push_back(Update{c.control, Program::EffectKind::assign, Value::enumeration(c.to), 0, 0});
@@ -872,13 +923,14 @@ void Machine::ReplayStep::fire(bool when, const Candidate& c)
 /// put/insert into the variable itself: the operands now, the change when the updates are applied.
 /// Only when all is known and present (false: evaluate the whole right-hand side, which gives the
 /// unknown with the reason it always gave).
-bool Machine::update_in_place(const Program::Effect& e, const expr::Env& env)
+bool Machine::update_in_place(const Program::Effect& e, const expr::Frame& frame)
 {
-    const Value* current = env.find(*e.variable);
+    const Value* current = frame.env.find(*e.variable);
     if (current != &state_[e.target] || !known_present(*current)) {
         return false;
     }
-    Value first = expr::evaluate(e.key != nullptr ? *e.key : *e.element, env, scope_);
+    const expr::Code& code = program_->code();
+    Value first = code.evaluate(e.key != nullptr ? e.key_code : e.element_code, frame);
     if (!known_present(first)) {
         return false;
     }
@@ -886,7 +938,7 @@ bool Machine::update_in_place(const Program::Effect& e, const expr::Env& env)
         updates_.push_back(Update{e.target, e.kind, std::move(first), 0, 0});
         return true;
     }
-    const Value second = expr::evaluate(*e.element, env, scope_);
+    const Value second = code.evaluate(e.element_code, frame);
     if (!known_present(second)) {
         return false;
     }

@@ -1,5 +1,6 @@
 #include "expr/evaluate_generic.h"
 #include "expr_test_util.h"
+#include "pc5check/expr/compiled.h"
 
 #include <algorithm>
 #include <doctest/doctest.h>
@@ -193,6 +194,35 @@ bool same(const Value& l, const Value& r)
     return l.is_unknown() ? l.unknown_reason() == r.unknown_reason() : l == r;
 }
 
+/// The scope's variable names by slot (Node::slot indexes the std::map's order).
+std::vector<std::string_view> slot_names(const Scope& scope)
+{
+    std::vector<std::string_view> names;
+    for (const auto& [name, type] : scope.variables) {
+        names.emplace_back(name);
+    }
+    return names;
+}
+
+/// Makes every function of `scope` append its name and arguments to `log` when called, so that two
+/// evaluations can be compared call for call (replay's memos and MAC-I log see the calls).
+void log_calls(Scope& scope, const std::shared_ptr<std::vector<std::string>>& log)
+{
+    for (auto& [name, f] : scope.functions) {
+        if (!f.impl) {
+            continue;
+        }
+        f.impl = [log, name = name, inner = f.impl, params = f.params](const std::vector<Value>& args) {
+            std::string call = name + "(";
+            for (std::size_t k = 0; k < args.size(); ++k) {
+                call += (k == 0 ? "" : ", ") + render(args[k], params.at(k));
+            }
+            log->push_back(call + ")");
+            return inner(args);
+        };
+    }
+}
+
 } // namespace
 
 TEST_SUITE("expr")
@@ -230,6 +260,85 @@ TEST_SUITE("expr")
         // Both outcomes occur often enough for the comparison to mean something.
         CHECK(unknown > compared / 10);
         CHECK(decided > compared / 3);
+    }
+
+    TEST_CASE("evaluate: compiled code gives what the tree evaluator gives, reasons and calls included")
+    {
+        Scope scope = make_scope();
+        scope.defs["db"] = "a && (x < y || !present(opt))";
+        scope.defs["dk"] = "if c then x + y else opt";
+        scope.defs["dm"] = "get(m, dk, z) << 1";
+        scope.defs["dt"] = "kdf(msg.nonce_1, dk + 0)"; // "+ 0": kdf() never receives absent
+        const auto log = std::make_shared<std::vector<std::string>>();
+        log_calls(scope, log);
+        const auto names = slot_names(scope);
+        Code code(names); // one code for every tree, as a machine::Program has
+        CodeScratch scratch;
+        RandomExpr gen(20261206);
+        std::vector<std::pair<std::string, NodePtr>> trees;
+        for (int i = 0; i < 4000; ++i) {
+            std::string source = i % 2 == 0 ? gen.boolean(1 + i % 5) : gen.integer(1 + i % 5);
+            if (i % 7 == 3) {
+                source = "dt == kdf(msg.nonce_1, " +
+                         (i % 2 == 0 ? "if " + source + " then 1 else 2" : "(" + source + ") + 0") + ")";
+            }
+            auto tree = compile(source, scope);
+            INFO(source);
+            REQUIRE_MESSAGE(tree.has_value(), (tree ? std::string() : tree.error().message));
+            trees.emplace_back(source, *tree);
+        }
+        std::vector<Code::Entry> entries;
+        for (const auto& [source, tree] : trees) {
+            entries.push_back(code.add(*tree));
+        }
+        scratch.bind(code, scope);
+        std::size_t unknown = 0;
+        std::size_t decided = 0;
+        std::size_t calls = 0;
+        for (std::size_t i = 0; i < trees.size(); ++i) {
+            const auto& [source, tree] = trees[i];
+            INFO(source);
+            for (int k = 0; k < 3; ++k) {
+                const CachingEnv env(gen.env(), scope.defs.size());
+                // A slot table of the same values, some left to lookup() (nullptr).
+                std::vector<Value> values;
+                values.reserve(names.size());
+                std::vector<const Value*> slots;
+                for (const auto name : names) {
+                    values.push_back(env.values.lookup(std::string(name)));
+                    slots.push_back(values.back().is_unknown() && k == 1 ? nullptr : &values.back());
+                }
+                log->clear();
+                const Value tree_value = evaluate(*tree, env.values, scope);
+                const std::vector<std::string> tree_calls = *log;
+                log->clear();
+                const Value compiled = code.evaluate(entries[i], Frame{env.values, scope, {}, scratch});
+                CHECK_MESSAGE(same(compiled, tree_value), source << ": compiled "
+                                                                 << render(compiled, tree->type) << ", tree "
+                                                                 << render(tree_value, tree->type));
+                CHECK(*log == tree_calls);
+                log->clear();
+                const Value with_slots = code.evaluate(entries[i], Frame{env.values, scope, slots, scratch});
+                CHECK(same(with_slots, tree_value));
+                CHECK(*log == tree_calls);
+                // With a def cache: the tree and the code each with a cache of their own.
+                const CachingEnv tree_env(env.values, scope.defs.size());
+                log->clear();
+                const Value tree_cached = evaluate(*tree, tree_env, scope);
+                const std::vector<std::string> tree_cached_calls = *log;
+                log->clear();
+                const Value compiled_cached = code.evaluate(entries[i], Frame{env, scope, slots, scratch});
+                CHECK(same(compiled_cached, tree_cached));
+                CHECK(*log == tree_cached_calls);
+                calls += tree_calls.size();
+                (tree_value.is_unknown() ? unknown : decided) += 1;
+            }
+        }
+        // Both outcomes, and calls, occur often enough for the comparison to mean something.
+        const std::size_t compared = trees.size() * 3;
+        CHECK(unknown > compared / 10);
+        CHECK(decided > compared / 3);
+        CHECK(calls > compared / 10);
     }
 
     TEST_CASE("evaluate: Kleene truth tables of && || => with unknown operands")

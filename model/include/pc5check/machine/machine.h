@@ -3,6 +3,7 @@
 /// trace through it (the concrete interpreter of docs/architecture.md).
 
 #include "pc5check/common/error.h"
+#include "pc5check/expr/compiled.h"
 #include "pc5check/expr/expr.h"
 #include "pc5check/machine/bind.h"
 #include "pc5check/machine/builtins.h"
@@ -49,6 +50,9 @@ class Program {
     Program& operator=(Program&&) = delete;
     ~Program() = default;
 
+    /// The spec's event-time trees (guards, effects, checks, templates) compiled once for all machines.
+    [[nodiscard]] const expr::Code& code() const { return code_; }
+
     /// The spec the program was built from.
     [[nodiscard]] const spec::Spec& spec() const { return *spec_; }
     /// Index of a state variable ("initiator.cur_id", "target.state") in a machine's state, or kNoSlot.
@@ -79,6 +83,9 @@ class Program {
         const expr::Node* variable = nullptr; ///< put/insert: the V operand
         const expr::Node* key = nullptr;      ///< put: the key operand
         const expr::Node* element = nullptr;  ///< put: the value operand; insert: the element operand
+        expr::Code::Entry value_code = 0;     ///< `value` compiled
+        expr::Code::Entry key_code = 0;       ///< `key` compiled (when there is one)
+        expr::Code::Entry element_code = 0;   ///< `element` compiled (when there is one)
     };
     /// A transition with its control states and targets as indices, so that taking it compares no
     /// strings and hashes no names.
@@ -88,11 +95,14 @@ class Program {
         std::uint32_t to = expr::kNoSlot;      ///< index of the to-state, kNoSlot: unchanged
         std::uint32_t control = expr::kNoSlot; ///< state index of the role's control state (none for link)
         std::vector<Effect> effects;
+        expr::Code::Entry guard = 0; ///< the transition's guard compiled
     };
     /// A check with the index of its rule (the pass counters are by rule index).
     struct PlannedCheck {
         std::uint32_t rule = 0;
         const spec::Check* check = nullptr;
+        expr::Code::Entry when = 0;      ///< the check's `when` compiled
+        expr::Code::Entry assertion = 0; ///< its `assert` compiled
     };
     /// The transitions and checks an event of one message can touch, in spec order: matched once per
     /// message rather than against every transition and check at every event.
@@ -116,8 +126,11 @@ class Program {
     [[nodiscard]] std::uint32_t slot_of(std::string_view name) const;
     /// Fills defs_reading_enabled_ from the spec's event-time trees.
     void find_defs_reading_enabled();
+    /// The compiled entry of a tree compiled when the program was built.
+    [[nodiscard]] expr::Code::Entry entry(const expr::Node& tree) const;
 
     const spec::Spec* spec_;
+    expr::Code code_;                                              ///< see code()
     std::vector<std::string> state_names_;                         ///< by state index
     std::unordered_map<std::string, std::uint32_t> state_indices_; ///< name -> state index
     /// State index of each Spec::variables entry (its initialiser), in spec order.
@@ -218,7 +231,7 @@ class Machine {
                                  bool snapshot_on_violation);
 
     /// put/insert of an effect into its own variable, as an in-place update when all is known.
-    [[nodiscard]] bool update_in_place(const Program::Effect& e, const expr::Env& env);
+    [[nodiscard]] bool update_in_place(const Program::Effect& e, const expr::Frame& frame);
     /// What the attacker did to an event, by the trace's annotations (check --attacker-steps).
     struct Attack {
         bool injected = false; ///< the attacker, not the named sender, put it on the air
@@ -249,6 +262,7 @@ class Machine {
     std::uint64_t epoch_ = 0;            ///< events stepped (stamps written_)
     PassCounts scratch_passes_;          ///< run() for name-keyed counting (reused)
     expr::DefCache def_values_;          ///< the current event's def values (see EventEnv)
+    expr::CodeScratch code_scratch_;     ///< the program's code bound to scope_'s functions
 };
 
 /// Binds and replays a whole trace.
