@@ -33,10 +33,7 @@ class Search {
             // it may replay or whose MAC-I it may reuse (an open set of MAC-Is seen on the air), and
             // variables left absent by an injected message without an IE. Without both, the step case
             // would consider fewer runs than the system has, and a proof would not be sound.
-            z3::context& c = ctx_.get();
-            engine_->system_air(c.constant("air before the arbitrary state",
-                                           c.array_sort(c.uninterpreted_sort("Bytes"), c.bool_sort())));
-            engine_->system_open_presence();
+            engine_->system_open_past("air before the arbitrary state");
         }
         engine_->system_begin(options.attacker, arbitrary);
     }

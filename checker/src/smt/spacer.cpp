@@ -17,7 +17,7 @@
 ///   runs: a proof stays sound, a derivation of Err may be spurious (reported as such).
 /// - The attacker's memory: a message injected at a step may be a replay, or carry a MAC-I seen on the
 ///   air earlier; from an arbitrary state "earlier" is the relation argument `attacker.seen_mac`, the
-///   set of MAC-Is seen so far (SystemModel::system_air). A replay is over-approximated as any message
+///   set of MAC-Is seen so far (SystemModel::system_open_past). A replay is over-approximated as any message
 ///   with a seen MAC-I.
 /// State variables are always present in the system (every one has an initialiser); a step that could
 /// leave one absent counts as a bad state, so that assumption is checked, not made.
@@ -66,9 +66,7 @@ class Model {
         so.timeout_ms = timeout_ms;
         engine_.emplace(spec, header_, so, ctx);
         if (arbitrary && options.attacker.injects()) {
-            air_ = ctx.constant(kAir, ctx.array_sort(mac_sort(ctx), ctx.bool_sort()));
-            engine_->system_air(*air_);
-            engine_->system_open_presence();
+            air_ = engine_->system_open_past(kAir);
         }
         engine_->system_begin(options.attacker, arbitrary);
     }

@@ -58,15 +58,18 @@ class SystemModel final : public Encoding {
     [[nodiscard]] std::map<std::string, Term> system_state(std::size_t k);
     /// The init.* values (as terms), by name.
     [[nodiscard]] std::map<std::string, Term> system_init();
-    /// Before the first step from an arbitrary state (the induction's step case and Spacer, with an
-    /// attacker who injects): the MAC-Is seen on the air before that state (an array from MAC-I to bool),
-    /// which the attacker may replay or reuse; without it the attacker of an arbitrary state would know
-    /// no earlier message.
-    void system_air(const z3::expr& seen) { air_ = seen; }
-    /// Before system_begin, in the same cases: an arbitrary state's variables may also be absent (a
-    /// message the attacker injected without an IE can leave one so).
-    void system_open_presence() { open_presence_ = true; }
-    /// The MAC-Is seen on the air after the steps so far: system_air()'s set (empty when not set) and
+    /// Before system_begin of an arbitrary state (the induction's step case and Spacer, with an attacker
+    /// who injects): the past the attacker may have made is left open. The MAC-Is seen on the air before
+    /// that state (an array from MAC-I to bool, the returned constant named `air_name`) may be replayed
+    /// or reused; without it the attacker of an arbitrary state would know no earlier message. And the
+    /// state's variables may be absent (a message injected without an IE can leave one so).
+    z3::expr system_open_past(const std::string& air_name)
+    {
+        air_ = ctx_.constant(air_name.c_str(), ctx_.array_sort(bytes_sort_, ctx_.bool_sort()));
+        open_presence_ = true;
+        return *air_;
+    }
+    /// The MAC-Is seen on the air after the steps so far: system_open_past()'s set (empty when not open) and
     /// every protected message's MAC-I.
     [[nodiscard]] z3::expr system_air_after();
     /// Satisfiability of what is asserted, within the time budget (unknown when spent).
@@ -134,8 +137,8 @@ class SystemModel final : public Encoding {
     std::unordered_set<unsigned> applied_; ///< AST ids of applications_' results
     std::optional<StepInput> lint_message_;
     std::optional<z3::expr> bottom_; ///< see system_bottom()
-    std::optional<z3::expr> air_;    ///< see system_air()
-    bool open_presence_ = false;     ///< see system_open_presence()
+    std::optional<z3::expr> air_;    ///< see system_open_past()
+    bool open_presence_ = false;     ///< see system_open_past()
 };
 
 } // namespace pc5check::smt::detail

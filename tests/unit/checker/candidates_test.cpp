@@ -15,15 +15,7 @@ namespace {
 
 using namespace pc5check;
 
-const spec::Spec& seed()
-{
-    static const spec::Spec s = [] {
-        auto loaded = spec::load_spec(std::string(PC5CHECK_SOURCE_DIR) + "/spec/tr33847-sol.json");
-        REQUIRE(loaded.has_value());
-        return std::move(*loaded);
-    }();
-    return s;
-}
+const spec::Spec& seed() { return test::seed_spec(); }
 
 smt::SystemOptions honest(unsigned depth, bool generated)
 {

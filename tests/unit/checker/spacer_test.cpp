@@ -3,6 +3,7 @@
 /// violated property Spacer does not prove, a tampered invariant the re-check rejects, the re-check
 /// queries confirmed by cvc5, and prove --engine.
 
+#include "normative_spec.h"
 #include "pc5check/checker/system.h"
 #include "smt/spacer.h"
 
@@ -16,15 +17,7 @@ namespace {
 
 using namespace pc5check;
 
-const spec::Spec& seed()
-{
-    static const spec::Spec s = [] {
-        auto loaded = spec::load_spec(std::string(PC5CHECK_SOURCE_DIR) + "/spec/tr33847-sol.json");
-        REQUIRE(loaded.has_value());
-        return std::move(*loaded);
-    }();
-    return s;
-}
+const spec::Spec& seed() { return test::seed_spec(); }
 
 smt::SystemOptions options(unsigned depth)
 {
