@@ -7,10 +7,11 @@
 /// injective), a NIA0 MAC-I is the all-zero one and no other MAC-I is; a pdu determines its message type and
 /// IEs.
 ///
-/// prove: bounded model checking step by step (push/pop per depth), then k-induction from an arbitrary
-/// state for the properties that held, Houdini-style (a property whose step case fails leaves the set
-/// and the rest is tried again); a proof is re-checked in a fresh context, base case and step case as
-/// separate queries, before it is reported.
+/// prove: bounded model checking step by step (push/pop per depth) over the runs a k-induction base case
+/// covers, then k-induction from an arbitrary state for the properties that held, Houdini-style (a
+/// property whose step case fails leaves the set and the rest is tried again; a proof is re-checked in a
+/// fresh context, base case and step case as separate queries, before it is reported), then bounded model
+/// checking to the full depth of what no prover proved.
 
 #include "pc5check/checker/system.h"
 
@@ -954,9 +955,9 @@ Candidate candidate_of(const spec::Property& p)
                      p.kind == "lemma" ? "lemma" : "property"};
 }
 
-/// Bounded model checking of `p` up to options.depth.
+/// Bounded model checking of `p` up to `depth` messages.
 PropertyResult search_counterexample(const spec::Spec& spec, const spec::Property& p,
-                                     const SystemOptions& options)
+                                     const SystemOptions& options, unsigned depth)
 {
     PropertyResult r;
     r.id = p.id;
@@ -964,8 +965,10 @@ PropertyResult search_counterexample(const spec::Spec& spec, const spec::Propert
     r.text = p.text;
     r.clauses = p.clauses;
     const auto t0 = Clock::now();
+    SystemOptions bounded = options;
+    bounded.depth = depth;
     Reach found =
-        guarded_reach(spec, *p.formula, true, options, t0 + std::chrono::milliseconds(options.timeout_ms));
+        guarded_reach(spec, *p.formula, true, bounded, t0 + std::chrono::milliseconds(options.timeout_ms));
     r.depth = found.depth;
     if (found.answer == z3::sat) {
         r.verdict = PropertyVerdict::violated;
@@ -979,6 +982,33 @@ PropertyResult search_counterexample(const spec::Spec& spec, const spec::Propert
     }
     r.seconds = seconds_since(t0);
     return r;
+}
+
+/// The depth of the first search, before the provers: where they will run, the runs a k-induction base
+/// case covers (every run shorter than the largest k), so a proof does not wait for the full-depth
+/// search; the full depth right away otherwise.
+unsigned first_search_depth(const SystemOptions& options)
+{
+    return options.induction ? std::min(options.depth, detail::max_induction_k(options) - 1) : options.depth;
+}
+
+/// The full-depth search for a property the first search and the provers left open (holds up to a
+/// shallower depth, not proven): its verdict and depth become the deeper search's, what the provers
+/// found (the counterexample to induction, Spacer's answer, a cross-check note) stays.
+void search_deeper(const spec::Spec& spec, const spec::Property& p, const SystemOptions& options,
+                   PropertyResult& r)
+{
+    if (r.verdict != PropertyVerdict::holds_to_depth || r.depth >= options.depth) {
+        return;
+    }
+    PropertyResult deep = search_counterexample(spec, p, options, options.depth);
+    r.verdict = deep.verdict;
+    r.depth = deep.depth;
+    r.counterexample = std::move(deep.counterexample);
+    r.seconds += deep.seconds;
+    if (!deep.how.empty()) {
+        r.how = r.how.empty() ? deep.how : deep.how + "; " + r.how;
+    }
 }
 
 /// The candidates for induction, in `chosen` order: every property without a counterexample. An
@@ -1131,7 +1161,8 @@ void search_rest_and_induct(const spec::Spec& spec, const Chosen& chosen, const 
 {
     for (std::size_t i = 0; i < results.size(); ++i) {
         if (!searched[i]) {
-            results[i] = search_counterexample(spec, *chosen.properties[i], options);
+            results[i] =
+                search_counterexample(spec, *chosen.properties[i], options, first_search_depth(options));
             searched[i] = true;
         }
     }
@@ -1152,14 +1183,19 @@ Expected<std::vector<PropertyResult>> prove(const spec::Spec& spec, const System
     return guarded([&]() -> Expected<std::vector<PropertyResult>> {
         // The shard's own properties first. Induction proves the held properties jointly, so when one
         // of the shard's holds, every other property is searched too: the inductive set, and with it
-        // each verdict, is then the unsharded run's.
+        // each verdict, is then the unsharded run's. With a prover, that first search covers only the
+        // runs the base cases need; a property the provers leave open is then searched to the full
+        // depth. A property violated deeper than the first search cannot be among a proof's inductive
+        // set (an inductive set whose base case holds contains only invariants), so the induction
+        // proves what it proves after a full-depth search, only sooner.
         const std::size_t n = chosen->properties.size();
         std::vector<PropertyResult> results(n);
         std::vector<bool> searched(n, false);
         bool shard_holds = false;
         for (std::size_t i = 0; i < chosen->asked; ++i) {
             if (in_shard(options, i)) {
-                results[i] = search_counterexample(spec, *chosen->properties[i], options);
+                results[i] =
+                    search_counterexample(spec, *chosen->properties[i], options, first_search_depth(options));
                 searched[i] = true;
                 shard_holds = shard_holds || results[i].verdict != PropertyVerdict::violated;
             }
@@ -1173,6 +1209,7 @@ Expected<std::vector<PropertyResult>> prove(const spec::Spec& spec, const System
         std::vector<PropertyResult> reported;
         for (std::size_t i = 0; i < chosen->asked; ++i) {
             if (in_shard(options, i)) {
+                search_deeper(spec, *chosen->properties[i], options, results[i]);
                 reported.push_back(std::move(results[i]));
             }
         }

@@ -69,6 +69,8 @@ class SystemModel final : public Encoding {
         open_presence_ = true;
         return *air_;
     }
+    /// Whether the attacker injected the message of step `k` (1: the first message).
+    [[nodiscard]] z3::expr system_injected(std::size_t k) const { return system_steps_.at(k - 1).injected; }
     /// The MAC-Is seen on the air after the steps so far: system_open_past()'s set (empty when not open) and
     /// every protected message's MAC-I.
     [[nodiscard]] z3::expr system_air_after();

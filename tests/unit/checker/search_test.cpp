@@ -1,0 +1,100 @@
+/// Tests of the solver context of one system query (checker/src/smt/search.h): the arbitrary state the
+/// k-induction step case (and Spacer) starts from has a past when the attacker injects messages. Without
+/// it (before 972644d) the step case considered fewer runs than the system has, so a "proof" could miss
+/// a replay of a message sent before that state.
+
+#include "normative_spec.h"
+#include "smt/search.h"
+
+#include <doctest/doctest.h>
+
+namespace {
+
+using namespace pc5check;
+
+smt::SystemOptions replay_only()
+{
+    smt::SystemOptions o;
+    o.attacker.replay = true;
+    o.timeout_ms = 60'000;
+    return o;
+}
+
+/// Whether, in a search from the initial state (`arbitrary` false) or from an arbitrary state, the
+/// first message can be one the attacker injected.
+z3::check_result first_message_injected(const spec::Spec& spec, const smt::SystemOptions& o, bool arbitrary)
+{
+    smt::detail::Search s(spec, o, smt::detail::Clock::now() + std::chrono::minutes(1), arbitrary);
+    REQUIRE(s.ok());
+    smt::detail::SystemModel& e = s.engine();
+    e.system_step();
+    e.solver().add(e.system_injected(1));
+    return e.solve();
+}
+
+/// Whether the state a search starts from can lack `variable`.
+z3::check_result starts_without(const spec::Spec& spec, const smt::SystemOptions& o, bool arbitrary,
+                                const std::string& variable)
+{
+    smt::detail::Search s(spec, o, smt::detail::Clock::now() + std::chrono::minutes(1), arbitrary);
+    REQUIRE(s.ok());
+    smt::detail::SystemModel& e = s.engine();
+    const auto state = e.system_state(0);
+    const auto it = state.find(variable);
+    REQUIRE(it != state.end());
+    e.solver().add(!it->second.present);
+    return e.solve();
+}
+
+/// first_message_injected from an arbitrary state made without Search, so without the open past: what
+/// the step case was before 972644d.
+z3::check_result first_message_injected_closed_past(const spec::Spec& spec, const smt::SystemOptions& o)
+{
+    smt::detail::SolverContext ctx;
+    REQUIRE(ctx.ok());
+    trace::Trace header;
+    header.spec = spec.id;
+    header.observer = trace::Observer::air;
+    smt::SymbolicOptions so;
+    so.timeout_ms = o.timeout_ms;
+    smt::detail::SystemModel e(spec, header, so, ctx.get());
+    e.system_begin(o.attacker, true);
+    e.system_step();
+    e.solver().add(e.system_injected(1));
+    return e.solve();
+}
+
+} // namespace
+
+TEST_SUITE("checker")
+{
+    TEST_CASE("search: a replaying attacker replays nothing before the first message of a run")
+    {
+        // A replay needs an earlier message: from the initial state the first message cannot be one.
+        CHECK(first_message_injected(test::seed_spec(), replay_only(), false) == z3::unsat);
+        CHECK(first_message_injected(test::normative_spec(), replay_only(), false) == z3::unsat);
+    }
+
+    TEST_CASE("search: the step case's arbitrary state has a past the attacker may replay from")
+    {
+        // From an arbitrary state the attacker may have seen messages before it: the first message of
+        // the step case may be a replay (the open set of MAC-Is seen on the air).
+        CHECK(first_message_injected(test::seed_spec(), replay_only(), true) == z3::sat);
+        CHECK(first_message_injected(test::normative_spec(), replay_only(), true) == z3::sat);
+        // The same arbitrary state without the open past, as the step case had it before: no replay.
+        CHECK(first_message_injected_closed_past(test::seed_spec(), replay_only()) == z3::unsat);
+        // Without an attacker nothing is injected, arbitrary state or not.
+        smt::SystemOptions honest = replay_only();
+        honest.attacker.replay = false;
+        CHECK(first_message_injected(test::seed_spec(), honest, true) == z3::unsat);
+    }
+
+    TEST_CASE("search: the step case's arbitrary state may lack a variable when the attacker injects")
+    {
+        // An injected message without an IE can leave a variable absent; honest runs leave none so.
+        CHECK(starts_without(test::seed_spec(), replay_only(), true, "initiator.cur_ksess") == z3::sat);
+        smt::SystemOptions honest = replay_only();
+        honest.attacker.replay = false;
+        CHECK(starts_without(test::seed_spec(), honest, true, "initiator.cur_ksess") == z3::unsat);
+    }
+}
