@@ -185,6 +185,23 @@ class CodeRun {
         return typed_node(e);
     }
 
+    /// `out` = typed(e). Beyond bool and int (the fast paths'), typed(e) is ref()'s value: read where
+    /// it is kept and copied into `out`'s storage.
+    void typed_into(Code::Entry e, Value& out)
+    {
+        const Instr& i = code_[e];
+        if (i.type == TypeKind::boolean || i.type == TypeKind::integer) {
+            out = typed(e);
+            return;
+        }
+        Value tmp;
+        if (const Value& v = ref(e, tmp); &v == &tmp) {
+            out = std::move(tmp);
+        } else {
+            out = v;
+        }
+    }
+
   private:
     using Op = Code::Op;
     using Instr = Code::Instr;
@@ -544,6 +561,13 @@ Value Code::evaluate(Entry entry, const Frame& frame) const
     PC5CHECK_ASSERT(entry < code_.size());
     PC5CHECK_ASSERT(frame.scratch.functions_.size() == functions_.size() && "scratch bound to this code");
     return CodeRun(*this, frame).typed(entry);
+}
+
+void Code::evaluate_into(Entry entry, const Frame& frame, Value& out) const
+{
+    PC5CHECK_ASSERT(entry < code_.size());
+    PC5CHECK_ASSERT(frame.scratch.functions_.size() == functions_.size() && "scratch bound to this code");
+    CodeRun(*this, frame).typed_into(entry, out);
 }
 
 } // namespace pc5check::expr

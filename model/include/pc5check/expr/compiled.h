@@ -72,6 +72,10 @@ class Code {
     [[nodiscard]] std::optional<Entry> find(const Node& root) const;
     /// expr::evaluate(tree of `entry`, frame.env, frame.scope), from the compiled code.
     [[nodiscard]] Value evaluate(Entry entry, const Frame& frame) const;
+    /// `out` = evaluate(entry, frame), copied into the storage `out` has when the value is kept
+    /// somewhere already (a variable, a def, a call's result): a key or a set assigned to a variable
+    /// from event to event reuses its bytes instead of allocating.
+    void evaluate_into(Entry entry, const Frame& frame, Value& out) const;
     /// Names of the external functions the code calls, by function index.
     [[nodiscard]] const std::vector<std::string>& functions() const { return functions_; }
     /// Call sites of external functions, each with its number of arguments.
