@@ -113,7 +113,8 @@ class SystemModel::WitnessWriter {
                     args.push_back(Value::integer(int_of(a.args[j], 0)));
                 }
             }
-            const Value r = f->second.impl(args);
+            Value r;
+            f->second.impl(args, r);
             if (const auto* b = std::get_if<std::vector<std::uint8_t>>(&r.data)) {
                 return *b;
             }

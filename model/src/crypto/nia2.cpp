@@ -63,17 +63,36 @@ void xor_into(Block& acc, const Block& b)
            out_len == static_cast<int>(kBlockSize);
 }
 
+/// This thread's AES-128-ECB context, or nullptr when OpenSSL cannot make one. A new context per MAC-I
+/// cost several allocations (the context and the cipher's own); each MAC-I sets its key again, so no
+/// result depends on an earlier one (and a thread's context is never shared).
+[[nodiscard]] EVP_CIPHER_CTX* cipher_context()
+{
+    thread_local const detail::CipherCtx ctx = []() -> detail::CipherCtx {
+        const EVP_CIPHER* cipher = detail::aes_128_ecb();
+        if (cipher == nullptr) {
+            return nullptr;
+        }
+        detail::CipherCtx made(EVP_CIPHER_CTX_new());
+        if (!made || EVP_EncryptInit_ex2(made.get(), cipher, nullptr, nullptr, nullptr) != 1) {
+            return nullptr;
+        }
+        return made;
+    }();
+    return ctx.get();
+}
+
 /// AES-128-CMAC of the first `bit_length` bits of `m` (bits past it must be zero in `m`).
 /// Ref: NIST SP 800-38B 6.2 / RFC 4493 2.4, with bit-granular padding of the last block.
 [[nodiscard]] Expected<Block> cmac_bits(std::span<const std::uint8_t> key, std::span<const std::uint8_t> m,
                                         std::size_t bit_length)
 {
-    const auto started = detail::start_encryption(detail::aes_128_ecb(), kAlgorithm, key.data(), nullptr);
-    if (!started) {
-        return tl::make_unexpected(started.error());
+    EVP_CIPHER_CTX* ctx = cipher_context();
+    if (ctx == nullptr) {
+        return openssl_failure(detail::aes_128_ecb() == nullptr ? "EVP_CIPHER_fetch" : "EVP_CIPHER_CTX_new");
     }
-    EVP_CIPHER_CTX* ctx = started->get();
-    if (EVP_CIPHER_CTX_set_padding(ctx, 0) != 1) {
+    if (EVP_EncryptInit_ex2(ctx, nullptr, key.data(), nullptr, nullptr) != 1 ||
+        EVP_CIPHER_CTX_set_padding(ctx, 0) != 1) {
         return openssl_failure("EVP_EncryptInit_ex2");
     }
 
@@ -131,7 +150,9 @@ Expected<protocol::MacI> nia2(std::span<const std::uint8_t> key, const PdcpInput
     const std::size_t message_octets = detail::octets_for_bits(length_bits);
 
     // M = COUNT[0..31] || BEARER[0..4] || DIRECTION || 0^26 || MESSAGE (TS 33.401 B.2.3).
-    Bytes m(kHeaderSize + message_octets, 0);
+    // The thread's buffer, reused from MAC-I to MAC-I (its length is the message's each time).
+    thread_local Bytes m;
+    m.assign(kHeaderSize + message_octets, 0);
     detail::write_count_bearer_direction(in, m);
     std::copy_n(message.begin(), message_octets, m.begin() + static_cast<std::ptrdiff_t>(kHeaderSize));
     if (const std::size_t tail = length_bits % 8; tail != 0) {

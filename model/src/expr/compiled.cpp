@@ -163,6 +163,7 @@ void CodeScratch::bind(const Code& code, const Scope& scope)
     for (std::size_t s = 0; s < sites.size(); ++s) {
         arguments_[s].resize(sites[s]);
     }
+    results_.resize(sites.size());
 }
 
 /// One evaluation of compiled code. Each function mirrors the Evaluator function of evaluate.cpp named
@@ -182,6 +183,23 @@ class CodeRun {
             return def_value(e);
         }
         return typed_node(e);
+    }
+
+    /// `out` = typed(e). Beyond bool and int (the fast paths'), typed(e) is ref()'s value: read where
+    /// it is kept and copied into `out`'s storage.
+    void typed_into(Code::Entry e, Value& out)
+    {
+        const Instr& i = code_[e];
+        if (i.type == TypeKind::boolean || i.type == TypeKind::integer) {
+            out = typed(e);
+            return;
+        }
+        Value tmp;
+        if (const Value& v = ref(e, tmp); &v == &tmp) {
+            out = std::move(tmp);
+        } else {
+            out = v;
+        }
     }
 
   private:
@@ -252,6 +270,12 @@ class CodeRun {
         return detail::evaluate_node(*i.node, frame_.env, frame_.scope);
     }
 
+    /// Whether typed_node(e) of an external call is its call(): not under a bool or int fast path.
+    [[nodiscard]] bool typed_is_call(const Instr& i) const
+    {
+        return i.op == Op::external && i.type != TypeKind::boolean && i.type != TypeKind::integer;
+    }
+
     /// Evaluator::def_value.
     [[nodiscard]] const Value& def_value(Entry e)
     {
@@ -262,6 +286,9 @@ class CodeRun {
         if (i.def >= defs_->size()) {
             tmp_defs_.push_front(generic_node(e)); // a tree of another scope: never kept
             return tmp_defs_.front();
+        }
+        if (typed_is_call(i)) {
+            return defs_->store_copy(i.def, call(i)); // into the storage of the def's last value
         }
         return defs_->store(i.def, typed_node(e));
     }
@@ -280,6 +307,9 @@ class CodeRun {
             if (const Value* v = variable(i)) {
                 return *v;
             }
+        }
+        if (i.op == Op::external) {
+            return call(i); // generic_node's value, read where the call site keeps it
         }
         tmp = generic_node(e);
         return tmp;
@@ -478,12 +508,14 @@ class CodeRun {
         return false;
     }
 
-    /// Evaluator::eval_call of an external function; the arguments go into the call site's buffer.
-    [[nodiscard]] Value call(const Instr& i)
+    /// Evaluator::eval_call of an external function; the arguments go into the call site's buffer, the
+    /// value into its result (returned; valid until the site is called again).
+    [[nodiscard]] const Value& call(const Instr& i)
     {
         const ExternalFunction* fn = frame_.scratch.functions_[i.c];
         PC5CHECK_ASSERT(fn != nullptr && "the type checker accepted a function the scope lacks");
         std::vector<Value>& args = frame_.scratch.arguments_[i.d];
+        Value& result = frame_.scratch.results_[i.d];
         // Evaluator::operand: under a bool or int call an argument is evaluated generically, else typed;
         // a leaf or a def has the same value either way, copied into the buffer's storage.
         const bool under_fast = i.type == TypeKind::boolean || i.type == TypeKind::integer;
@@ -499,6 +531,8 @@ class CodeRun {
                 } else {
                     args[k] = v;
                 }
+            } else if (arg.op == Op::external && (under_fast || typed_is_call(arg))) {
+                args[k] = call(arg); // copied into the buffer's storage
             } else {
                 args[k] = under_fast ? generic_node(a) : typed_node(a);
             }
@@ -507,9 +541,11 @@ class CodeRun {
             }
         }
         if (!fn->impl) {
-            return Value::unknown("function '" + i.node->name + "' has no implementation");
+            result = Value::unknown("function '" + i.node->name + "' has no implementation");
+            return result;
         }
-        return fn->impl(args);
+        fn->impl(args, result);
+        return result;
     }
 
     const std::vector<Instr>& code_;
@@ -525,6 +561,13 @@ Value Code::evaluate(Entry entry, const Frame& frame) const
     PC5CHECK_ASSERT(entry < code_.size());
     PC5CHECK_ASSERT(frame.scratch.functions_.size() == functions_.size() && "scratch bound to this code");
     return CodeRun(*this, frame).typed(entry);
+}
+
+void Code::evaluate_into(Entry entry, const Frame& frame, Value& out) const
+{
+    PC5CHECK_ASSERT(entry < code_.size());
+    PC5CHECK_ASSERT(frame.scratch.functions_.size() == functions_.size() && "scratch bound to this code");
+    CodeRun(*this, frame).typed_into(entry, out);
 }
 
 } // namespace pc5check::expr

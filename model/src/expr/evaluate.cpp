@@ -669,7 +669,9 @@ class Evaluator {
         if (!fn.impl) {
             return Value::unknown("function '" + n.name + "' has no implementation");
         }
-        return fn.impl(args);
+        Value out;
+        fn.impl(args, out);
+        return out;
     }
 
     /// Every builtin's concrete meaning; the switch has no default (see ops.h).

@@ -17,6 +17,15 @@ Value Value::set(std::vector<Value> elements)
     return Value{SetValue{std::move(elements)}};
 }
 
+void Value::assign_bytes(std::span<const std::uint8_t> b)
+{
+    if (auto* held = std::get_if<std::vector<std::uint8_t>>(&data)) {
+        held->assign(b.begin(), b.end());
+    } else {
+        data.emplace<std::vector<std::uint8_t>>(b.begin(), b.end());
+    }
+}
+
 bool operator==(const Value& a, const Value& b)
 {
     if (a.data.index() != b.data.index()) {

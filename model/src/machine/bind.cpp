@@ -419,8 +419,7 @@ Expected<void> bind_event_fields(const spec::Spec& /*spec*/, const trace::Trace&
     f.field(EventField::sec_bearer, sec_int(sec, opt32(sec.bearer), "bearer"));
     f.field(EventField::sec_direction, sec_int(sec, opt32(sec.direction), "direction"));
     if (sec.kind == trace::Sec::Kind::protected_ && sec.mac) {
-        f.field(EventField::sec_mac,
-                Value::bytes(std::vector<std::uint8_t>(sec.mac->begin(), sec.mac->end())));
+        f.field_bytes(EventField::sec_mac, *sec.mac);
     } else {
         f.field(EventField::sec_mac,
                 sec.kind == trace::Sec::Kind::none ? Value::absent() : Value::unknown("MAC-I not logged"));
@@ -432,7 +431,11 @@ Expected<void> bind_event_fields(const spec::Spec& /*spec*/, const trace::Trace&
                                               ? Value::boolean(false)
                                               : Value::unknown("ciphering not logged"));
     }
-    f.field(EventField::pdu, ev.pdu ? Value::bytes(*ev.pdu) : Value::unknown("pdu not logged"));
+    if (ev.pdu) {
+        f.field_bytes(EventField::pdu, *ev.pdu);
+    } else {
+        f.field(EventField::pdu, Value::unknown("pdu not logged"));
+    }
     return {};
 }
 

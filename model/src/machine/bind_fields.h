@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 namespace pc5check::machine::detail {
@@ -48,6 +49,12 @@ class FieldSink {
     virtual void field(EventField field, expr::Value value) = 0;
     /// IE `ie` of the message definition (index into MessageDef::ies).
     virtual void ie(std::size_t ie, IePart part, expr::Value value) = 0;
+    /// A field whose value is the byte string `bytes` (the PDU, the MAC-I): field() of a new value
+    /// here; a sink that keeps values from event to event copies the bytes into the storage it has.
+    virtual void field_bytes(EventField f, std::span<const std::uint8_t> bytes)
+    {
+        field(f, expr::Value::bytes({bytes.begin(), bytes.end()}));
+    }
 };
 
 /// The definition of event `index`'s message, or the error bind_event reports when the spec lacks the

@@ -8,7 +8,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 namespace pc5check::machine {
 
@@ -47,8 +46,8 @@ expr::ExternalFunction open_derivation(std::vector<Type> params, expr::SolverMea
     return expr::ExternalFunction{
         std::move(params),
         Type::bytes(),
-        [absent = std::move(absent), reason = std::move(reason)](const std::vector<Value>& a) -> Value {
-            return Value::unknown(first_absent(a) != nullptr ? absent : reason);
+        [absent = std::move(absent), reason = std::move(reason)](const std::vector<Value>& a, Value& out) {
+            out = Value::unknown(first_absent(a) != nullptr ? absent : reason);
         },
         std::move(meaning),
         false,
@@ -61,11 +60,10 @@ expr::ExternalFunction key_lookup(std::vector<Type> params, std::size_t id_arg, 
 {
     return expr::ExternalFunction{std::move(params), Type::bytes(),
                                   [id_arg, absent = std::move(absent),
-                                   missing = std::move(missing)](const std::vector<Value>& a) -> Value {
-                                      if (a[id_arg].is_absent()) {
-                                          return Value::unknown(absent);
-                                      }
-                                      return Value::unknown(missing + " " + hex_id(int_of(a[id_arg])));
+                                   missing = std::move(missing)](const std::vector<Value>& a, Value& out) {
+                                      out = a[id_arg].is_absent()
+                                                ? Value::unknown(absent)
+                                                : Value::unknown(missing + " " + hex_id(int_of(a[id_arg])));
                                   },
                                   std::move(meaning)};
 }
@@ -78,16 +76,14 @@ expr::ExternalFunction algorithm_key(Type algorithm, std::string what,
 {
     return expr::ExternalFunction{{Type::bytes(), std::move(algorithm)},
                                   Type::bytes(),
-                                  [what = std::move(what), derive](const std::vector<Value>& a) -> Value {
+                                  [what = std::move(what), derive](const std::vector<Value>& a, Value& out) {
                                       if (first_absent(a) != nullptr) {
-                                          return Value::unknown(what + " input absent");
+                                          out = Value::unknown(what + " input absent");
+                                          return;
                                       }
                                       auto k = derive(bytes_of(a[0]), static_cast<Alg>(enum_of(a[1])));
-                                      if (!k) {
-                                          return Value::unknown(what +
-                                                                " not derivable: " + k.error().message);
-                                      }
-                                      return Value::bytes(std::move(*k));
+                                      out = k ? Value::bytes(std::move(*k))
+                                              : Value::unknown(what + " not derivable: " + k.error().message);
                                   },
                                   {.kind = expr::SolverMeaning::Kind::injective,
                                    .result_octets = crypto::kAlgKeyOctets,
@@ -120,15 +116,14 @@ void declare_builtins(expr::Scope& scope)
     /// Ref: TS 33.536 Annex A (K_NRP-sess: FC 0x7F, P0 Nonce_1, P1 Nonce_2).
     add("k_nrp_sess", {{bytes, bytes, bytes},
                        bytes,
-                       [](const std::vector<Value>& a) -> Value {
+                       [](const std::vector<Value>& a, Value& out) {
                            if (first_absent(a) != nullptr) {
-                               return Value::unknown("K_NRP-sess input absent");
+                               out = Value::unknown("K_NRP-sess input absent");
+                               return;
                            }
                            auto k = crypto::derive_k_nrp_sess(bytes_of(a[0]), bytes_of(a[1]), bytes_of(a[2]));
-                           if (!k) {
-                               return Value::unknown("K_NRP-sess not derivable: " + k.error().message);
-                           }
-                           return Value::bytes(std::move(*k));
+                           out = k ? Value::bytes(std::move(*k))
+                                   : Value::unknown("K_NRP-sess not derivable: " + k.error().message);
                        },
                        {.kind = Kind::injective,
                         .result_octets = crypto::kKNrpSessOctets,
@@ -154,13 +149,15 @@ void declare_builtins(expr::Scope& scope)
             .result = {protocol::kNullNiaMac.begin(), protocol::kNullNiaMac.end()}}};
     add("nia", {{Type::enumeration(nia), bytes, integer, integer, integer, bytes},
                 bytes,
-                [mac_meaning](const std::vector<Value>& a) -> Value {
+                [mac_meaning](const std::vector<Value>& a, Value& out) {
                     if (first_absent(a) != nullptr) {
-                        return Value::unknown("MAC-I input absent");
+                        out = Value::unknown("MAC-I input absent");
+                        return;
                     }
                     // COUNT/BEARER/DIRECTION from the declared domains; the key length the crypto checks.
                     if (!mac_meaning.integers_in_range(a)) {
-                        return Value::unknown("COUNT/BEARER/DIRECTION out of range");
+                        out = Value::unknown("COUNT/BEARER/DIRECTION out of range");
+                        return;
                     }
                     const crypto::PdcpInput in{static_cast<std::uint32_t>(int_of(a[2])),
                                                static_cast<std::uint8_t>(int_of(a[3])),
@@ -168,13 +165,13 @@ void declare_builtins(expr::Scope& scope)
                     const auto alg = static_cast<crypto::IntegrityAlg>(enum_of(a[0]));
                     auto mac = crypto::mac_i(alg, bytes_of(a[1]), in, bytes_of(a[5]));
                     if (!mac) {
-                        return Value::unknown("MAC-I not computable: " + mac.error().message);
+                        out = Value::unknown("MAC-I not computable: " + mac.error().message);
+                    } else if (!mac->has_value()) {
+                        out = Value::unknown(std::string(protocol::kNiaNames.at(enum_of(a[0]))) +
+                                             " is not implemented");
+                    } else {
+                        out.assign_bytes(**mac);
                     }
-                    if (!mac->has_value()) {
-                        return Value::unknown(std::string(protocol::kNiaNames.at(enum_of(a[0]))) +
-                                              " is not implemented");
-                    }
-                    return Value::bytes(std::vector<std::uint8_t>((*mac)->begin(), (*mac)->end()));
                 },
                 mac_meaning});
     /// The logged K_NRP with this ID; bind_trace_keys gives replay the trace's keys.
@@ -200,7 +197,7 @@ void declare_builtins(expr::Scope& scope)
                                 "MSBs of K_NRP ID absent", "no K_NRP logged whose ID has MSBs"));
     add("empty_map", {{},
                       Type::map(),
-                      [](const std::vector<Value>&) -> Value { return Value::map(expr::MapValue{}); },
+                      [](const std::vector<Value>&, Value& out) { out = Value::map(expr::MapValue{}); },
                       {.kind = Kind::empty_map}});
     // A fresh key per distinct integer: it makes freshness hold by construction, so `spec lint` flags
     // every use (kept so that older spec files still load).
@@ -233,36 +230,76 @@ void declare_builtins(expr::Scope& scope)
     /// per run, as the seed states ("new root key ... generated securely"); the authentication method
     /// itself is not modelled, so replay cannot compute it.
     /// Ref: TR 33.847 6.X.2 step 3.
-    add("auth_root", {{integer},
-                      bytes,
-                      [](const std::vector<Value>& a) -> Value {
-                          if (a[0].is_absent()) {
-                              return Value::unknown("authentication run absent");
-                          }
-                          return Value::unknown("root key of authentication run " +
-                                                std::to_string(int_of(a[0])) +
-                                                " not logged (the authentication method is not modelled)");
-                      },
-                      {.kind = Kind::injective,
-                       .result_octets = crypto::kKNrpOctets,
-                       .distinct_from = Distinct::initial_root_key},
-                      false,
-                      true});
+    add("auth_root",
+        {{integer},
+         bytes,
+         [](const std::vector<Value>& a, Value& out) {
+             out = a[0].is_absent()
+                       ? Value::unknown("authentication run absent")
+                       : Value::unknown("root key of authentication run " + std::to_string(int_of(a[0])) +
+                                        " not logged (the authentication method is not modelled)");
+         },
+         {.kind = Kind::injective,
+          .result_octets = crypto::kKNrpOctets,
+          .distinct_from = Distinct::initial_root_key},
+         false,
+         true});
 }
 
-/// One function's memo: its results by a hash of their arguments.
+/// One function's memo: the arguments and results of its last kEntries calls (and the arguments'
+/// hash), in entries kept from trace to trace. A call asked for again copies the kept result into the
+/// caller's value, and a new call overwrites the oldest entry where it is, so that neither allocates
+/// once the entries have their storage (a new map node, argument vector and result per call did).
 struct detail::MemoTable {
+    /// Enough for the derivations of one event and those of the events just before it (each event
+    /// asks for its own MAC-I), few enough to compare the hashes of all at each call.
+    static constexpr std::size_t kEntries = 64;
     struct Entry {
+        std::size_t hash = 0;
         std::vector<Value> args;
         Value result;
     };
-    std::unordered_multimap<std::size_t, Entry> entries;
+
+    /// The kept result of a call with these arguments (`hash` their hash_arguments), or nullptr.
+    [[nodiscard]] const Value* find(std::size_t hash, const std::vector<Value>& args) const
+    {
+        for (std::size_t k = 0; k < used; ++k) {
+            const Entry& e = entries[k];
+            if (e.hash == hash && std::equal(e.args.begin(), e.args.end(), args.begin(), args.end())) {
+                return &e.result; // Value ==
+            }
+        }
+        return nullptr;
+    }
+    /// Keeps a call's result in place of the oldest entry once all are taken.
+    void add(std::size_t hash, const std::vector<Value>& args, const Value& result)
+    {
+        if (next == entries.size()) {
+            entries.emplace_back();
+        }
+        Entry& e = entries[next];
+        e.hash = hash;
+        e.args = args; // element by element: bytes go into the storage the entry has
+        e.result = result;
+        next = (next + 1) % kEntries;
+        used = std::max(used, next == 0 ? kEntries : next);
+    }
+    /// Drops every kept result, keeping the entries' storage.
+    void forget()
+    {
+        used = 0;
+        next = 0;
+    }
+
+    std::vector<Entry> entries;
+    std::size_t used = 0; ///< entries [0, used) hold results
+    std::size_t next = 0; ///< where the next result goes
 };
 
 void Memos::forget()
 {
     for (const auto& table : tables_) {
-        table->entries.clear();
+        table->forget();
     }
     begin_event();
 }
@@ -296,24 +333,41 @@ std::size_t hash_arguments(const std::vector<Value>& args)
 std::shared_ptr<detail::MemoTable> memoize(expr::ExternalFunction& f)
 {
     auto memo = std::make_shared<detail::MemoTable>();
-    auto inner = f.impl;
-    f.impl = [memo, inner](const std::vector<Value>& args) -> Value {
-        auto& cache = memo->entries;
+    f.impl = [memo, inner = std::move(f.impl)](const std::vector<Value>& args, Value& out) {
         const std::size_t h = hash_arguments(args);
-        for (auto [it, end] = cache.equal_range(h); it != end; ++it) {
-            const auto& stored = it->second.args;
-            if (std::equal(stored.begin(), stored.end(), args.begin(), args.end())) { // Value ==
-                return it->second.result;
-            }
+        if (const Value* kept = memo->find(h, args)) {
+            out = *kept;
+            return;
         }
-        if (cache.size() > 4096) {
-            cache.clear(); // bounded memory on long traces
-        }
-        Value v = inner(args);
-        cache.emplace(h, detail::MemoTable::Entry{args, v});
-        return v;
+        inner(args, out);
+        memo->add(h, args, out);
     };
     return memo;
+}
+
+/// The one logged K_NRP whose ID has the MSBs `msbs` (k_nrp_by_msbs, k_nrp_new), into `out`.
+void key_by_msbs(const std::vector<trace::KeyEntry>& keys, const Value& msbs_arg, Value& out)
+{
+    if (msbs_arg.is_absent()) {
+        out = Value::unknown("MSBs of K_NRP ID absent");
+        return;
+    }
+    const std::int64_t msbs = int_of(msbs_arg);
+    const trace::KeyEntry* found = nullptr;
+    for (const auto& k : keys) {
+        if (static_cast<std::int64_t>(k.k_nrp_id >> protocol::kKNrpIdLsbsBits) == msbs) {
+            if (found != nullptr && found->k_nrp != k.k_nrp) {
+                out = Value::unknown("several logged K_NRPs have ID MSBs " + hex_id(msbs));
+                return;
+            }
+            found = &k;
+        }
+    }
+    if (found == nullptr) {
+        out = Value::unknown("no K_NRP logged whose ID has MSBs " + hex_id(msbs));
+        return;
+    }
+    out.assign_bytes(found->k_nrp);
 }
 
 } // namespace
@@ -334,15 +388,15 @@ Memos memoize_computed(expr::Scope& scope)
             memos.tables_.push_back(memoize(f));
             if (f.meaning.kind == expr::SolverMeaning::Kind::mac) {
                 // Outside the memo, so that a MAC-I asked for again at a later event is logged again.
-                f.impl = [log = memos.macs_, inner = f.impl](const std::vector<Value>& a) -> Value {
-                    Value v = inner(a);
-                    const auto* mac = std::get_if<std::vector<std::uint8_t>>(&v.data);
+                f.impl = [log = memos.macs_, inner = std::move(f.impl)](const std::vector<Value>& a,
+                                                                        Value& out) {
+                    inner(a, out);
+                    const auto* mac = std::get_if<std::vector<std::uint8_t>>(&out.data);
                     if (mac != nullptr && mac->size() == protocol::kMacOctets) {
                         MacUse use{.alg = enum_of(a[0])};
                         std::copy(mac->begin(), mac->end(), use.mac.begin());
                         log->push_back(use);
                     }
-                    return v;
                 };
             }
         }
@@ -365,40 +419,29 @@ const std::vector<MacUse>& Memos::macs() const
 
 void bind_keys(expr::Scope& scope, const std::vector<trace::KeyEntry>& keys)
 {
-    scope.functions.at("k_nrp_of").impl = [keys](const std::vector<Value>& a) -> Value {
+    // The functions keep a pointer to the keys, not a copy of them (a copy per trace, in a closure the
+    // std::function allocated): the caller's keys outlive the calls (see builtins.h).
+    const std::vector<trace::KeyEntry>* logged = &keys;
+    scope.functions.at("k_nrp_of").impl = [logged](const std::vector<Value>& a, Value& out) {
         if (a[0].is_absent()) {
-            return Value::unknown("K_NRP ID absent");
+            out = Value::unknown("K_NRP ID absent");
+            return;
         }
         const std::int64_t id = int_of(a[0]);
-        for (const auto& k : keys) {
+        for (const auto& k : *logged) {
             if (static_cast<std::int64_t>(k.k_nrp_id) == id) {
-                return Value::bytes(k.k_nrp);
+                out.assign_bytes(k.k_nrp);
+                return;
             }
         }
-        return Value::unknown("no K_NRP logged for K_NRP ID " + hex_id(id));
+        out = Value::unknown("no K_NRP logged for K_NRP ID " + hex_id(id));
     };
-    const auto by_msbs = [keys](const std::vector<Value>& a) -> Value {
-        if (a[0].is_absent()) {
-            return Value::unknown("MSBs of K_NRP ID absent");
-        }
-        const std::int64_t msbs = int_of(a[0]);
-        const trace::KeyEntry* found = nullptr;
-        for (const auto& k : keys) {
-            if (static_cast<std::int64_t>(k.k_nrp_id >> protocol::kKNrpIdLsbsBits) == msbs) {
-                if (found != nullptr && found->k_nrp != k.k_nrp) {
-                    return Value::unknown("several logged K_NRPs have ID MSBs " + hex_id(msbs));
-                }
-                found = &k;
-            }
-        }
-        if (found == nullptr) {
-            return Value::unknown("no K_NRP logged whose ID has MSBs " + hex_id(msbs));
-        }
-        return Value::bytes(found->k_nrp);
+    scope.functions.at("k_nrp_by_msbs").impl = [logged](const std::vector<Value>& a, Value& out) {
+        key_by_msbs(*logged, a[0], out);
     };
-    scope.functions.at("k_nrp_by_msbs").impl = by_msbs;
-    scope.functions.at("k_nrp_new").impl = [by_msbs](const std::vector<Value>& a) -> Value {
-        return by_msbs({a[1]}); // the run is not logged: the key is found by the ID it was given
+    // The run is not logged: the key is found by the ID it was given.
+    scope.functions.at("k_nrp_new").impl = [logged](const std::vector<Value>& a, Value& out) {
+        key_by_msbs(*logged, a[1], out);
     };
 }
 

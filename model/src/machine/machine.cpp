@@ -103,17 +103,27 @@ class InitEnv final : public expr::Env {
     }
     [[nodiscard]] Value lookup(const std::string& name) const override
     {
-        if (const auto it = init_.find(name); it != init_.end()) {
-            return it->second;
-        }
-        if (const Value* p = program_.param(name); p != nullptr) {
-            return *p;
+        if (const Value* v = value(name)) {
+            return *v;
         }
         PC5CHECK_ASSERT(false && "unknown initialiser name");
         return Value::unknown(name);
     }
+    /// The value where it is kept: an operand read in place rather than copied (a key compared).
+    [[nodiscard]] const Value* find(const expr::Node& variable) const override
+    {
+        return value(variable.name);
+    }
 
   private:
+    [[nodiscard]] const Value* value(const std::string& name) const
+    {
+        if (const auto it = init_.find(name); it != init_.end()) {
+            return &it->second;
+        }
+        return program_.param(name);
+    }
+
     const std::unordered_map<std::string, Value>& init_;
     const Program& program_;
 };
@@ -459,20 +469,31 @@ const Value* Program::param(const std::string& name) const
     return it == params_.end() || it->first != name ? nullptr : &it->second;
 }
 
-namespace {
-
-/// The functions of the last machine of a program that ended on this thread (see Machine::Machine).
-struct SpareFunctions {
+/// What the last machine of a program that ended on this thread leaves to the next one (see
+/// Machine::Machine): its functions, and the buffers whose values keep their storage from trace to trace.
+struct Machine::Spare {
     std::weak_ptr<const Program> program;
     std::map<std::string, expr::ExternalFunction> functions;
     Memos memos; ///< those of `functions`
     /// The program's code bound to `functions`: rebinding it keeps its buffers (a new scratch allocated
     /// one per call site, for every trace).
     expr::CodeScratch scratch;
+    /// The machine's buffers of values (see machine.h): the PDU and MAC-I of the next trace's events, its
+    /// assigned keys and sets, its defs' values and its state are copied into the storage these have.
+    std::vector<Value> field_values;
+    std::vector<Update> updates;
+    expr::DefCache def_values;
+    std::vector<Value> state;
+    std::vector<const Value*> base_slots;
+    std::vector<const Value*> slots;
+    std::vector<std::uint64_t> written;
 };
-thread_local SpareFunctions t_spare_functions; // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
 
-} // namespace
+Machine::Spare& Machine::spare()
+{
+    thread_local Spare spare;
+    return spare;
+}
 
 Machine::Machine(const spec::Spec& spec, const BoundTrace& trace)
     : Machine(std::make_shared<const Program>(spec), trace)
@@ -483,28 +504,48 @@ Machine::~Machine()
 {
     // A moved-from machine has no functions to give back.
     if (program_ != nullptr && !scope_.functions.empty()) {
-        t_spare_functions.program = program_;
-        t_spare_functions.functions = std::move(scope_.functions);
-        t_spare_functions.memos = std::move(memos_);
-        t_spare_functions.scratch = std::move(code_scratch_);
+        Spare& spare = Machine::spare();
+        spare.program = program_;
+        spare.functions = std::move(scope_.functions);
+        spare.memos = std::move(memos_);
+        spare.scratch = std::move(code_scratch_);
+        spare.field_values = std::move(field_values_);
+        spare.updates = std::move(updates_);
+        spare.def_values = std::move(def_values_);
+        spare.state = std::move(state_);
+        spare.base_slots = std::move(base_slots_);
+        spare.slots = std::move(slots_);
+        spare.written = std::move(written_);
     }
 }
 
 Machine::Machine(std::shared_ptr<const Program> program, const BoundTrace& trace)
-    : program_(std::move(program)), spec_(&program_->spec()), trace_(&trace),
-      def_values_(spec_->scope.defs.size())
+    : program_(std::move(program)), spec_(&program_->spec()), trace_(&trace)
 {
     PC5CHECK_ASSERT(program_ != nullptr);
     // evaluate() reads only the functions of a scope: copying the variables and defs too would cost
     // more than a short trace's replay. The functions of the program's last machine on this thread are
     // taken over rather than copied again, their memos emptied and the key look-ups bound to this trace.
-    if (t_spare_functions.program.lock() == program_) {
-        scope_.functions = std::move(t_spare_functions.functions);
-        memos_ = std::move(t_spare_functions.memos);
+    // Its buffers too: every value in them is written before it is read (the state by the initialisers
+    // below, a field when it is bound, an update when it is made, a def once its cache is cleared).
+    Spare& spare = Machine::spare();
+    if (spare.program.lock() == program_) {
+        scope_.functions = std::move(spare.functions);
+        memos_ = std::move(spare.memos);
         memos_.forget();
-        code_scratch_ = std::move(t_spare_functions.scratch);
+        code_scratch_ = std::move(spare.scratch);
+        field_values_ = std::move(spare.field_values);
+        updates_ = std::move(spare.updates);
+        def_values_ = std::move(spare.def_values);
+        state_ = std::move(spare.state);
+        base_slots_ = std::move(spare.base_slots);
+        slots_ = std::move(spare.slots);
+        written_ = std::move(spare.written);
     }
-    t_spare_functions = SpareFunctions{};
+    spare = Spare();
+    if (def_values_.size() != spec_->scope.defs.size()) {
+        def_values_ = expr::DefCache(spec_->scope.defs.size());
+    }
     if (scope_.functions.empty()) {
         scope_.functions = spec_->scope.functions;
         memos_ = memoize_computed(scope_);
@@ -544,16 +585,30 @@ class Machine::SlotSink final : public detail::FieldSink {
     {
         put(plan_.ie_slots[ie][static_cast<std::size_t>(part)], std::move(value));
     }
+    void field_bytes(detail::EventField field, std::span<const std::uint8_t> bytes) override
+    {
+        // Into the bytes the slot's value had at the last event: no new vector per event.
+        if (Value* value = bind(machine_.program_->field_slots_[static_cast<std::size_t>(field)])) {
+            value->assign_bytes(bytes);
+        }
+    }
 
   private:
     void put(std::uint32_t slot, Value&& value)
     {
+        if (Value* field = bind(slot)) {
+            *field = std::move(value);
+        }
+    }
+    /// The machine's storage of `slot`'s value, now in the slot table, or nullptr for kNoSlot.
+    Value* bind(std::uint32_t slot)
+    {
         if (slot == expr::kNoSlot) {
-            return;
+            return nullptr;
         }
         Value& field = machine_.field_values_[machine_.program_->field_values_index_[slot]];
-        field = std::move(value);
         machine_.slots_[slot] = &field;
+        return &field;
     }
 
     Machine& machine_;
@@ -912,12 +967,23 @@ void Machine::ReplayStep::fire(bool when, const Candidate& c)
         if (e.kind != Program::EffectKind::assign && m_.update_in_place(e, frame_)) {
             continue;
         }
-        m_.updates_.push_back(Update{e.target, Program::EffectKind::assign,
-                                     m_.program_->code().evaluate(e.value_code, frame_), 0, 0});
+        Update& u = m_.next_update(e.target, Program::EffectKind::assign);
+        m_.program_->code().evaluate_into(e.value_code, frame_, u.value);
     }
     if (c.to != expr::kNoSlot) {
-        m_.updates_.push_back(Update{c.control, Program::EffectKind::assign, Value::enumeration(c.to), 0, 0});
+        m_.next_update(c.control, Program::EffectKind::assign).value = Value::enumeration(c.to);
     }
+}
+
+Machine::Update& Machine::next_update(std::uint32_t target, Program::EffectKind kind)
+{
+    if (update_count_ == updates_.size()) {
+        updates_.emplace_back();
+    }
+    Update& u = updates_[update_count_++];
+    u.target = target;
+    u.kind = kind;
+    return u;
 }
 
 /// put/insert into the variable itself: the operands now, the change when the updates are applied.
@@ -935,15 +1001,16 @@ bool Machine::update_in_place(const Program::Effect& e, const expr::Frame& frame
         return false;
     }
     if (e.kind == Program::EffectKind::insert) {
-        updates_.push_back(Update{e.target, e.kind, std::move(first), 0, 0});
+        next_update(e.target, e.kind).value = std::move(first);
         return true;
     }
     const Value second = code.evaluate(e.element_code, frame);
     if (!known_present(second)) {
         return false;
     }
-    updates_.push_back(Update{e.target, e.kind, Value{}, std::get<std::int64_t>(first.data),
-                              std::get<std::int64_t>(second.data)});
+    Update& u = next_update(e.target, e.kind);
+    u.key = std::get<std::int64_t>(first.data);
+    u.entry = std::get<std::int64_t>(second.data);
     return true;
 }
 
@@ -989,7 +1056,7 @@ StepRecord Machine::run(const trace::Event& ev, std::size_t event_index, const M
     if (program_->enabled_slot_ != expr::kNoSlot) {
         slots_[program_->enabled_slot_] = env.enabled();
     }
-    updates_.clear();
+    update_count_ = 0;
     memos_.begin_event();
     ReplayStep domain{*this, ev, plan, env, record, findings, passes, attack, snapshot_on_violation};
     machine::step(domain);
@@ -1007,21 +1074,23 @@ StepRecord Machine::run(const trace::Event& ev, std::size_t event_index, const M
     // The last update of a variable wins, as when they were assigned in order; applied last to first,
     // each variable is changed once, so an in-place change starts from the state before the event.
     ++epoch_;
-    for (auto u = updates_.rbegin(); u != updates_.rend(); ++u) {
-        if (written_[u->target] == epoch_) {
+    for (std::size_t k = update_count_; k-- > 0;) {
+        Update& u = updates_[k];
+        if (written_[u.target] == epoch_) {
             continue;
         }
-        written_[u->target] = epoch_;
-        Value& target = state_[u->target];
-        switch (u->kind) {
+        written_[u.target] = epoch_;
+        Value& target = state_[u.target];
+        switch (u.kind) {
         case Program::EffectKind::assign:
-            target = std::move(u->value);
+            // The old value's storage stays with the update, for a value assigned at a later event.
+            std::swap(target, u.value);
             break;
         case Program::EffectKind::put:
-            std::get<expr::MapValue>(target.data).entries[u->key] = u->entry;
+            std::get<expr::MapValue>(target.data).entries[u.key] = u.entry;
             break;
         case Program::EffectKind::insert:
-            std::get<expr::SetValue>(target.data).insert(std::move(u->value));
+            std::get<expr::SetValue>(target.data).insert(std::move(u.value));
             break;
         }
     }

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 #include <string>
 #include <string_view>
+#include <thread>
 
 using namespace pc5check::crypto;
 using pc5check::crypto::test::hex;
@@ -95,6 +96,28 @@ TEST_SUITE("crypto")
             REQUIRE(row.key.has_value());
             CHECK(to_hex(*row.key) == row.expected);
         }
+    }
+
+    TEST_CASE("derivations with different keys in turn, and on another thread, give their own results")
+    {
+        // Each thread keeps one HMAC context, keyed again by every derivation: no result may depend on
+        // the key (or the empty key) of the derivation before it.
+        const Bytes k_nrp_sess = hex(kKNrpSess);
+        const auto in_turn = [&] {
+            for (int round = 0; round < 2; ++round) {
+                const auto sess = derive_k_nrp_sess(hex(kKNrp), hex(kNonce1), hex(kNonce2));
+                REQUIRE(sess.has_value());
+                CHECK(to_hex(*sess) == kKNrpSess);
+                const auto empty = kdf({}, 0x33, {});
+                REQUIRE(empty.has_value());
+                const auto nrpik = derive_nrpik(k_nrp_sess, IntegrityAlg::nia2);
+                REQUIRE(nrpik.has_value());
+                CHECK(to_hex(*nrpik) == "47470e9368b589e5cd5f1bf24fc1f879");
+            }
+        };
+        in_turn();
+        std::thread other(in_turn);
+        other.join();
     }
 
     TEST_CASE("key derivations reject wrong sizes")

@@ -212,13 +212,14 @@ void log_calls(Scope& scope, const std::shared_ptr<std::vector<std::string>>& lo
         if (!f.impl) {
             continue;
         }
-        f.impl = [log, name = name, inner = f.impl, params = f.params](const std::vector<Value>& args) {
+        f.impl = [log, name = name, inner = f.impl, params = f.params](const std::vector<Value>& args,
+                                                                       Value& out) {
             std::string call = name + "(";
             for (std::size_t k = 0; k < args.size(); ++k) {
                 call += (k == 0 ? "" : ", ") + render(args[k], params.at(k));
             }
             log->push_back(call + ")");
-            return inner(args);
+            inner(args, out);
         };
     }
 }
@@ -553,14 +554,14 @@ TEST_SUITE("expr")
     {
         Scope scope = make_scope();
         int calls = 0;
-        scope.functions.insert_or_assign("count", ExternalFunction{{Type::integer(), Type::integer()},
-                                                                   Type::integer(),
-                                                                   [&calls](const std::vector<Value>& args) {
-                                                                       ++calls;
-                                                                       return Value::integer(
-                                                                           args[0].is_absent() ? -1 : 1);
-                                                                   },
-                                                                   SolverMeaning{}});
+        scope.functions.insert_or_assign(
+            "count", ExternalFunction{{Type::integer(), Type::integer()},
+                                      Type::integer(),
+                                      [&calls](const std::vector<Value>& args, Value& out) {
+                                          ++calls;
+                                          out = Value::integer(args[0].is_absent() ? -1 : 1);
+                                      },
+                                      SolverMeaning{}});
         MapEnv env = sample_env();
         CHECK(eval_str("kdf(msg.nonce_1, 255)", env, scope) == "0102abff");
         CHECK(eval_str("count(x, y)", env, scope) == "1");
@@ -598,13 +599,14 @@ TEST_SUITE("expr")
     {
         Scope scope = make_scope();
         auto calls = std::make_shared<int>(0);
-        scope.functions.insert_or_assign("counted", ExternalFunction{{Type::integer()},
-                                                                     Type::integer(),
-                                                                     [calls](const std::vector<Value>& args) {
-                                                                         ++*calls;
-                                                                         return args[0];
-                                                                     },
-                                                                     SolverMeaning{}});
+        scope.functions.insert_or_assign(
+            "counted", ExternalFunction{{Type::integer()},
+                                        Type::integer(),
+                                        [calls](const std::vector<Value>& args, Value& out) {
+                                            ++*calls;
+                                            out = args[0];
+                                        },
+                                        SolverMeaning{}});
         scope.defs["k"] = "counted(x) * 2";
         scope.defs["tag"] = "kdf(msg.nonce_1, k)";
         scope.defs["maybe"] = "counted(opt) > 0";

@@ -76,16 +76,16 @@ inline Scope make_scope()
         "kdf",
         ExternalFunction{{Type::bytes(), Type::integer()},
                          Type::bytes(),
-                         [](const std::vector<Value>& args) {
+                         [](const std::vector<Value>& args, Value& out) {
                              auto key = std::get<std::vector<std::uint8_t>>(args[0].data);
                              key.push_back(static_cast<std::uint8_t>(std::get<std::int64_t>(args[1].data)));
-                             return Value::bytes(key);
+                             out = Value::bytes(key);
                          },
                          SolverMeaning{}});
     s.functions.insert_or_assign("lazy", ExternalFunction{{Type::boolean()},
                                                           Type::boolean(),
-                                                          [](const std::vector<Value>& args) {
-                                                              return Value::boolean(args[0].is_unknown());
+                                                          [](const std::vector<Value>& args, Value& out) {
+                                                              out = Value::boolean(args[0].is_unknown());
                                                           },
                                                           SolverMeaning{},
                                                           true});

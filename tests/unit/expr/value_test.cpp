@@ -1,7 +1,9 @@
 #include "expr_test_util.h"
 
 #include <array>
+#include <cstdint>
 #include <doctest/doctest.h>
+#include <vector>
 using namespace pc5check::expr;
 using pc5check::expr::test::nia;
 
@@ -50,6 +52,24 @@ TEST_SUITE("expr")
         CHECK(Value::enumeration(0) < Value::enumeration(3));
         CHECK(Value::set({Value::integer(1)}) < Value::set({Value::integer(2)}));
         CHECK_FALSE(Value::absent() < Value::absent());
+    }
+
+    TEST_CASE("Value::assign_bytes gives Value::bytes of the bytes, whatever the value held before")
+    {
+        using Bytes = std::vector<std::uint8_t>;
+        Value v = Value::absent();
+        // Longer, shorter, empty and longer again in the same value (its storage reused), then over a
+        // value of another kind.
+        for (const Bytes& b : {Bytes{1, 2, 3, 4}, Bytes{9}, Bytes{}, Bytes(40, 0xab), Bytes{5, 6}}) {
+            v.assign_bytes(b);
+            CHECK(v == Value::bytes(b));
+        }
+        Value set = Value::set({Value::integer(1), Value::integer(2)});
+        set.assign_bytes(Bytes{7, 8});
+        CHECK(set == Value::bytes({7, 8}));
+        Value unknown = Value::unknown("not logged");
+        unknown.assign_bytes(Bytes{});
+        CHECK(unknown == Value::bytes({}));
     }
 
     TEST_CASE("render")

@@ -515,3 +515,46 @@ TEST_SUITE("machine")
         }
     }
 }
+
+TEST_SUITE("machine")
+{
+    TEST_CASE("machines of one program in a row on one thread give what machines of their own give")
+    {
+        // A machine leaves its functions, memos and buffers (field values, updates, def values, state)
+        // to the next machine of its program on the thread, which writes over them: the corpus's traces,
+        // of every length and message, replayed in a row (twice) give what each gives replayed alone.
+        const std::string root = PC5CHECK_SOURCE_DIR;
+        const auto spec = pc5check::spec::load_spec(root + "/spec/ts33536-r17.json");
+        REQUIRE(spec.has_value());
+        const auto files = pc5check::trace::collect_trace_files({root + "/traces/ts33536-r17"});
+        REQUIRE(files.has_value());
+        std::vector<pc5check::trace::Trace> traces;
+        for (const auto& file : *files) {
+            auto docs = pc5check::trace::read_trace_file(file);
+            REQUIRE(docs.has_value());
+            for (auto& doc : *docs) {
+                if (doc && doc->spec == spec->id) {
+                    traces.push_back(std::move(*doc));
+                }
+            }
+        }
+        REQUIRE(traces.size() > 20);
+        std::vector<pc5check::Expected<pc5check::machine::ReplayResult>> alone;
+        for (const auto& t : traces) {
+            alone.push_back(pc5check::machine::replay(*spec, t)); // a program of its own: nothing kept
+        }
+        const auto program = std::make_shared<const pc5check::machine::Program>(*spec);
+        for (int round = 0; round < 2; ++round) {
+            for (std::size_t k = 0; k < traces.size(); ++k) {
+                CAPTURE(traces[k].file);
+                const auto shared = pc5check::machine::replay(program, traces[k]);
+                REQUIRE(shared.has_value() == alone[k].has_value());
+                if (shared) {
+                    CHECK(*shared == *alone[k]);
+                } else {
+                    CHECK(shared.error().to_string() == alone[k].error().to_string());
+                }
+            }
+        }
+    }
+}

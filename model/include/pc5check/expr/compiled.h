@@ -27,8 +27,9 @@ namespace pc5check::expr {
 class Code;
 
 /// The mutable part of compiled evaluation, one per evaluating thread (a replaying machine): the
-/// external functions bound for its scope and an argument buffer per call site, reused from call to
-/// call so that passing a key or a PDU reuses its bytes' storage instead of allocating.
+/// external functions bound for its scope and an argument buffer and a result per call site, reused
+/// from call to call so that passing a key or a PDU, or getting a key or a MAC-I back, reuses its bytes'
+/// storage instead of allocating.
 class CodeScratch {
   public:
     /// Resolves the external functions `code` calls in `scope` (whose functions must outlive their use
@@ -40,6 +41,9 @@ class CodeScratch {
     friend class CodeRun;
     std::vector<const ExternalFunction*> functions_; ///< by Code's function index; nullptr: not in scope
     std::vector<std::vector<Value>> arguments_;      ///< by call site
+    /// By call site: the value of its last call, valid until the site is called again (an operand read
+    /// in place, as a variable's value is).
+    std::vector<Value> results_;
 };
 
 /// What compiled code reads while evaluating: the Env (its def cache, and its lookup() for a variable
@@ -68,6 +72,10 @@ class Code {
     [[nodiscard]] std::optional<Entry> find(const Node& root) const;
     /// expr::evaluate(tree of `entry`, frame.env, frame.scope), from the compiled code.
     [[nodiscard]] Value evaluate(Entry entry, const Frame& frame) const;
+    /// `out` = evaluate(entry, frame), copied into the storage `out` has when the value is kept
+    /// somewhere already (a variable, a def, a call's result): a key or a set assigned to a variable
+    /// from event to event reuses its bytes instead of allocating.
+    void evaluate_into(Entry entry, const Frame& frame, Value& out) const;
     /// Names of the external functions the code calls, by function index.
     [[nodiscard]] const std::vector<std::string>& functions() const { return functions_; }
     /// Call sites of external functions, each with its number of arguments.

@@ -109,7 +109,10 @@ struct SolverMeaning {
 /// `impl` receives known-or-absent/unknown arguments; the evaluator first makes the call strict
 /// (any unknown argument gives unknown without calling impl) unless `lazy_unknown` is set.
 struct ExternalFunction {
-    using Impl = std::function<Value(const std::vector<Value>&)>;
+    /// Writes the value of a call into `out`, the caller's storage: compiled code keeps one per call
+    /// site, so a key or a MAC-I (a memo's stored result, say) is copied into bytes it already has
+    /// rather than into a new vector at every call. `out` may hold anything before the call.
+    using Impl = std::function<void(const std::vector<Value>& args, Value& out)>;
     /// The solver meaning is required: a function the Z3 encoding could not interpret does not compile.
     ExternalFunction(std::vector<Type> parameters, Type result_type, Impl implementation,
                      SolverMeaning solver_meaning, bool lazy = false, bool is_open = false)
@@ -190,6 +193,14 @@ class DefCache {
     const Value& store(std::uint32_t def, Value v)
     {
         values_[def] = std::move(v);
+        stamps_[def] = generation_;
+        return values_[def];
+    }
+    /// store() of a copy of `v`, made in the storage the def's previous value had (a key copied into
+    /// bytes the cache already has instead of a new vector).
+    const Value& store_copy(std::uint32_t def, const Value& v)
+    {
+        values_[def] = v;
         stamps_[def] = generation_;
         return values_[def];
     }

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <variant>
 #include <vector>
@@ -63,6 +64,10 @@ struct Value {
     /// Sorts and de-duplicates the elements.
     [[nodiscard]] static Value set(std::vector<Value> elements);
     [[nodiscard]] static Value map(MapValue m) { return Value{std::move(m)}; }
+
+    /// Makes this value the byte string `b` (which must not be its own bytes), in the storage of the
+    /// bytes it holds: no allocation when they have the room (a reused result or argument buffer).
+    void assign_bytes(std::span<const std::uint8_t> b);
 };
 
 /// Structural equality and total order over known values (Unknown compares by reason, only for

@@ -32,7 +32,8 @@ namespace pc5check::machine {
 void declare_builtins(expr::Scope& scope);
 
 /// Binds the key look-ups of `scope` to the keys a trace logged, and gives the crypto functions of
-/// this scope their own memo (call once per machine): memoize_computed, then bind_keys.
+/// this scope their own memo (call once per machine): memoize_computed, then bind_keys (whose
+/// lifetime rule applies to `keys`).
 void bind_trace_keys(expr::Scope& scope, const std::vector<trace::KeyEntry>& keys);
 
 namespace detail {
@@ -68,7 +69,9 @@ class Memos {
 /// memo of its own, and the MAC function a log of what it returned (call once per scope).
 [[nodiscard]] Memos memoize_computed(expr::Scope& scope);
 
-/// Binds the key look-ups of `scope` to the keys a trace logged (again for each trace).
+/// Binds the key look-ups of `scope` to the keys a trace logged (again for each trace). The functions
+/// read `keys` where they are: `keys` must outlive every call of them (the trace outlives its machine
+/// and its encoding).
 void bind_keys(expr::Scope& scope, const std::vector<trace::KeyEntry>& keys);
 
 } // namespace pc5check::machine

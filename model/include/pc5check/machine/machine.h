@@ -230,6 +230,9 @@ class Machine {
                                  std::vector<Finding>& findings, std::map<std::string, std::size_t>& passes,
                                  bool snapshot_on_violation);
 
+    /// A new update of the current event, of `target` by `kind`, in an entry kept from an earlier event
+    /// when there is one (its value holds what was there: assign, overwrite it; insert, replace it).
+    [[nodiscard]] Update& next_update(std::uint32_t target, Program::EffectKind kind);
     /// put/insert of an effect into its own variable, as an in-place update when all is known.
     [[nodiscard]] bool update_in_place(const Program::Effect& e, const expr::Frame& frame);
     /// What the attacker did to an event, by the trace's annotations (check --attacker-steps).
@@ -243,6 +246,10 @@ class Machine {
 
     class SlotSink;
     class ReplayStep; ///< the replay's value domain of the step (step.h)
+    /// What a machine leaves to the next machine of its program on the same thread (machine.cpp).
+    struct Spare;
+    /// This thread's Spare.
+    [[nodiscard]] static Spare& spare();
 
     std::shared_ptr<const Program> program_;
     const spec::Spec* spec_;
@@ -257,7 +264,10 @@ class Machine {
     std::vector<expr::Value> field_values_; ///< the current event's fields (Program::field_values_index_)
     /// Plans of message names the spec lacks, built on first use (an error for most callers).
     std::unordered_map<std::string, MessagePlan> extra_plans_;
-    std::vector<Update> updates_;        ///< the current event's (reused)
+    /// The current event's updates are the first update_count_; the rest keep their values' storage
+    /// for later events (so are the first ones', once applied: see next_update).
+    std::vector<Update> updates_;
+    std::size_t update_count_ = 0;
     std::vector<std::uint64_t> written_; ///< per state index: the event that last wrote it
     std::uint64_t epoch_ = 0;            ///< events stepped (stamps written_)
     PassCounts scratch_passes_;          ///< run() for name-keyed counting (reused)
