@@ -2,6 +2,7 @@
 /// 1 violation, 2 bad input or usage, 3 internal error.
 
 #include "common.h"
+#include "heap_tuning.h"
 #include "manual.h"
 #include "monitor_command.h"
 #include "pc5check/checker/check.h"
@@ -677,6 +678,7 @@ int run(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
+    pc5check::cli::tune_heap_for_solver_contexts();
     try {
         return run(argc, argv);
     } catch (const std::exception& e) {

@@ -1,6 +1,10 @@
 #include "smt/slices.h"
 
+#include "smt/solver_limits.h"
+
 #include <algorithm>
+#include <chrono>
+#include <cstdint>
 #include <utility>
 
 namespace pc5check::smt::detail {
@@ -340,7 +344,9 @@ z3::check_result Slices::solve(std::size_t batch, const std::vector<z3::expr>& a
     z3::params p(ctx_);
     p.set("timeout", timeout_ms);
     solver.set(p);
-    add_slices(solver, {batch});
+    z3::expr_vector assertions(ctx_);
+    add_slices(assertions, {batch});
+    solver.add(assertions);
     for (const auto& l : asked) {
         solver.add(l);
     }
@@ -402,10 +408,8 @@ std::vector<z3::check_result> Slices::check_each(const std::vector<z3::expr>& li
     std::vector<bool> with_targets(batches_.size(), false);
     for (std::size_t i = 0; i < targets.size(); ++i) {
         const auto b = slice_of(targets[i]);
-        if (!b || batches_[*b].assertions.size() > kTacticsAssertions) {
-            // Over several slices, or in a large part whose questions need a new solver each (with its
-            // tactics; asked together they were slower than alone): asked alone, as before.
-            continue;
+        if (!b) {
+            continue; // over several slices: asked alone, as before
         }
         if (!with_targets[*b]) {
             with_targets[*b] = true;
@@ -421,7 +425,10 @@ std::vector<z3::check_result> Slices::check_each(const std::vector<z3::expr>& li
         if (whole != z3::sat) {
             break;
         }
-        whole = answer_in(batch, asked[batch], targets, std::move(pending), time_left_ms, cap_ms, out);
+        whole =
+            batches_[batch].assertions.size() > kTacticsAssertions
+                ? answer_in_large(batch, asked[batch], targets, std::move(pending), time_left_ms, cap_ms, out)
+                : answer_in(batch, asked[batch], targets, std::move(pending), time_left_ms, cap_ms, out);
     }
     if (whole == z3::unsat) {
         out.assign(targets.size(), z3::unsat);
@@ -465,16 +472,25 @@ z3::check_result Slices::others_have_models(const std::vector<std::vector<z3::ex
     return z3::sat;
 }
 
+z3::expr_vector Slices::question_assertions(std::size_t batch, const std::vector<z3::expr>& asked,
+                                            const std::vector<z3::expr>& targets,
+                                            const std::vector<std::size_t>& pending)
+{
+    z3::expr_vector out(ctx_);
+    add_slices(out, {batch});
+    add_axioms(out, targets, pending, batch);
+    for (const auto& l : asked) {
+        out.push_back(l);
+    }
+    return out;
+}
+
 z3::solver Slices::question_solver(std::size_t batch, const std::vector<z3::expr>& asked,
                                    const std::vector<z3::expr>& targets,
                                    const std::vector<std::size_t>& pending)
 {
     z3::solver solver = solver_of(batch);
-    add_slices(solver, {batch});
-    add_axioms(solver, targets, pending, batch);
-    for (const auto& l : asked) {
-        solver.add(l);
-    }
+    solver.add(question_assertions(batch, asked, targets, pending));
     return solver;
 }
 
@@ -490,9 +506,74 @@ z3::check_result Slices::answer_in(std::size_t batch, const std::vector<z3::expr
                                    const std::function<unsigned()>& time_left_ms, unsigned cap_ms,
                                    std::vector<z3::check_result>& out)
 {
-    // One solver (the simple one: check_each() leaves the targets of a large part to be asked alone)
-    // for all the questions of the slice, each asked with an assumption literal of its own.
+    // One solver (the simple one: a small slice) for all the questions of the slice, each asked with an
+    // assumption literal of its own.
     z3::solver solver = question_solver(batch, asked, targets, pending);
+    return enumerate(solver, batch, targets, std::move(pending), time_left_ms, cap_ms, out);
+}
+
+z3::check_result Slices::answer_in_large(std::size_t batch, const std::vector<z3::expr>& asked,
+                                         const std::vector<z3::expr>& targets,
+                                         std::vector<std::size_t> pending,
+                                         const std::function<unsigned()>& time_left_ms, unsigned cap_ms,
+                                         std::vector<z3::check_result>& out)
+{
+    // A large part needs Z3's preprocessing tactics (solver_of()): they are applied once to the slice, for
+    // all its questions, and the result is asked as a small slice is. Each target gets an indicator tied
+    // to it both ways: `target!B(i)`, an application of a predicate and not a constant, because the
+    // tactics eliminate constants (a Boolean constant that propagation fixes would leave the result, and
+    // a solver would then take it as free). Preprocessing keeps the models of the problem on what it
+    // keeps, so a model of the result with an indicator true is one of the slice with its target true.
+    const unsigned left = time_left_ms();
+    const unsigned limit = cap_ms == 0 ? left : std::min(left, cap_ms);
+    if (limit < kMinSolverMs) {
+        return z3::unknown;
+    }
+    z3::goal goal(ctx_);
+    for (const auto& e : question_assertions(batch, asked, targets, pending)) {
+        goal.add(e);
+    }
+    const z3::func_decl indicator =
+        ctx_.function(("target!" + std::to_string(batch)).c_str(), ctx_.int_sort(), ctx_.bool_sort());
+    std::vector<z3::expr> indicators(targets.size(), ctx_.bool_val(false));
+    for (const auto i : pending) {
+        indicators[i] = indicator(ctx_.int_val(static_cast<std::uint64_t>(i)));
+        goal.add(z3::implies(indicators[i], targets[i]));
+        goal.add(z3::implies(targets[i], indicators[i]));
+    }
+    const auto started = std::chrono::steady_clock::now();
+    std::optional<z3::apply_result> pre;
+    try {
+        pre.emplace(z3::try_for(preprocessing(), limit).apply(goal));
+    } catch (const z3::exception& e) {
+        // try_for's limit says "canceled", as the memory limit does: the time tells them apart.
+        if (std::chrono::steady_clock::now() - started < std::chrono::milliseconds(limit)) {
+            throw;
+        }
+        return z3::unknown;
+    }
+    if (pre->size() != 1) {
+        return z3::unknown;
+    }
+    z3::solver solver(ctx_, z3::solver::simple());
+    const z3::goal simplified = (*pre)[0];
+    for (unsigned k = 0; k < simplified.size(); ++k) {
+        solver.add(simplified[static_cast<int>(k)]);
+    }
+    return enumerate(solver, batch, indicators, std::move(pending), time_left_ms, cap_ms, out);
+}
+
+z3::tactic Slices::preprocessing()
+{
+    return z3::tactic(ctx_, "simplify") & z3::tactic(ctx_, "propagate-values") &
+           z3::tactic(ctx_, "solve-eqs") & z3::tactic(ctx_, "elim-uncnstr") & z3::tactic(ctx_, "simplify");
+}
+
+z3::check_result Slices::enumerate(z3::solver& solver, std::size_t batch,
+                                   const std::vector<z3::expr>& targets, std::vector<std::size_t> pending,
+                                   const std::function<unsigned()>& time_left_ms, unsigned cap_ms,
+                                   std::vector<z3::check_result>& out)
+{
     for (unsigned round = 0; !pending.empty(); ++round) {
         const unsigned left = time_left_ms();
         if (left == 0) {
@@ -546,7 +627,7 @@ bool answer_from_model(const z3::model& m, const std::vector<z3::expr>& targets,
     return some;
 }
 
-void Slices::add_axioms(z3::solver& solver, const std::vector<z3::expr>& targets,
+void Slices::add_axioms(z3::expr_vector& out, const std::vector<z3::expr>& targets,
                         const std::vector<std::size_t>& pending, std::size_t batch)
 {
     // The axioms of the literals the targets mention and the slice does not.
@@ -564,7 +645,7 @@ void Slices::add_axioms(z3::solver& solver, const std::vector<z3::expr>& targets
     for (const auto lit : extra) {
         if (const auto it = axioms_.find(lit); it != axioms_.end()) {
             for (const auto x : it->second) {
-                solver.add(assertions_[x].e);
+                out.push_back(assertions_[x].e);
             }
         }
     }
@@ -589,7 +670,7 @@ SlicedModel Slices::model() const
     return m;
 }
 
-void Slices::add_slices(z3::solver& solver, const std::vector<std::size_t>& slices) const
+void Slices::add_slices(z3::expr_vector& out, const std::vector<std::size_t>& slices) const
 {
     std::set<unsigned> literals;
     for (const auto b : slices) {
@@ -598,21 +679,23 @@ void Slices::add_slices(z3::solver& solver, const std::vector<std::size_t>& slic
     for (const auto lit : literals) {
         if (const auto it = axioms_.find(lit); it != axioms_.end()) {
             for (const auto x : it->second) {
-                solver.add(assertions_[x].e);
+                out.push_back(assertions_[x].e);
             }
         }
     }
     for (const auto b : slices) {
         for (const auto x : batches_[b].assertions) {
-            solver.add(assertions_[x].e);
+            out.push_back(assertions_[x].e);
         }
     }
 }
 
 z3::solver Slices::solver_for(const std::vector<std::size_t>& slices) const
 {
+    z3::expr_vector assertions(ctx_);
+    add_slices(assertions, slices);
     z3::solver out(ctx_);
-    add_slices(out, slices);
+    out.add(assertions);
     return out;
 }
 

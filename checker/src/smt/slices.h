@@ -98,8 +98,9 @@ class Slices {
     /// (sat), none (unsat), or unknown: not answered here (a target over several slices, a solver
     /// limit), to be asked alone. Each slice with targets is asked for a model where one of its targets
     /// not yet answered is true, and every target true in that model is answered; then again for the
-    /// others, until no model is left: a few questions per slice instead of one per target. Time as in
-    /// check(), `cap_ms` per question; the slices' cached answers and models are left as they were.
+    /// others, until no model is left: a few questions per slice instead of one per target (a slice of
+    /// more than kTacticsAssertions is preprocessed once for them). Time as in check(), `cap_ms` per
+    /// question and for the preprocessing; the slices' cached answers and models are left as they were.
     [[nodiscard]] std::vector<z3::check_result> check_each(const std::vector<z3::expr>& literals,
                                                            const std::vector<z3::expr>& targets,
                                                            const std::function<unsigned()>& time_left_ms,
@@ -148,18 +149,39 @@ class Slices {
                                              std::vector<std::size_t> pending,
                                              const std::function<unsigned()>& time_left_ms, unsigned cap_ms,
                                              std::vector<z3::check_result>& out);
+    /// answer_in() for a slice of more than kTacticsAssertions, whose questions asked alone get a new solver
+    /// with Z3's tactics each: the preprocessing tactics applied once to the slice with an indicator per
+    /// target, then one simple solver for all its questions.
+    [[nodiscard]] z3::check_result answer_in_large(std::size_t batch, const std::vector<z3::expr>& asked,
+                                                   const std::vector<z3::expr>& targets,
+                                                   std::vector<std::size_t> pending,
+                                                   const std::function<unsigned()>& time_left_ms,
+                                                   unsigned cap_ms, std::vector<z3::check_result>& out);
+    /// The tactics answer_in_large() applies (those of Z3's default solver before its search).
+    [[nodiscard]] z3::tactic preprocessing();
+    /// The rounds of answer_in(): `solver` is asked for a model where one of `targets` in `pending` is
+    /// true, every target true in it is answered sat, again for the rest until unsat answers them all.
+    [[nodiscard]] z3::check_result enumerate(z3::solver& solver, std::size_t batch,
+                                             const std::vector<z3::expr>& targets,
+                                             std::vector<std::size_t> pending,
+                                             const std::function<unsigned()>& time_left_ms, unsigned cap_ms,
+                                             std::vector<z3::check_result>& out);
     /// Whether every slice without targets has a model under its literals `asked` (per slice).
     [[nodiscard]] z3::check_result others_have_models(const std::vector<std::vector<z3::expr>>& asked,
                                                       const std::vector<bool>& with_targets,
                                                       const std::function<unsigned()>& time_left_ms,
                                                       unsigned cap_ms);
-    /// A new solver holding slice `batch`, the axioms of the targets `pending` and the literals `asked`.
+    /// The assertions of slice `batch`, the axioms of the targets `pending` and the literals `asked`.
+    [[nodiscard]] z3::expr_vector question_assertions(std::size_t batch, const std::vector<z3::expr>& asked,
+                                                      const std::vector<z3::expr>& targets,
+                                                      const std::vector<std::size_t>& pending);
+    /// A new solver holding question_assertions().
     [[nodiscard]] z3::solver question_solver(std::size_t batch, const std::vector<z3::expr>& asked,
                                              const std::vector<z3::expr>& targets,
                                              const std::vector<std::size_t>& pending);
     static void set_timeout(z3::solver& solver, unsigned timeout_ms);
-    /// Adds to `solver` the axioms of the literals the targets `pending` mention and slice `batch` does not.
-    void add_axioms(z3::solver& solver, const std::vector<z3::expr>& targets,
+    /// Adds to `out` the axioms of the literals the targets `pending` mention and slice `batch` does not.
+    void add_axioms(z3::expr_vector& out, const std::vector<z3::expr>& targets,
                     const std::vector<std::size_t>& pending, std::size_t batch);
     /// A new solver for slice `batch` (the simple one for a slice of small parts, see solve()).
     [[nodiscard]] z3::solver solver_of(std::size_t batch) const;
@@ -169,8 +191,8 @@ class Slices {
     void add_to(std::size_t batch, std::size_t assertion);
     /// update(): assertion `index` joins the slice its symbols lie in (or a new one), or marks a rebuild.
     void place(std::size_t index);
-    /// Adds the assertions of `slices` to `solver`, with the axioms of the literals they mention.
-    void add_slices(z3::solver& solver, const std::vector<std::size_t>& slices) const;
+    /// Adds the assertions of `slices` to `out`, with the axioms of the literals they mention.
+    void add_slices(z3::expr_vector& out, const std::vector<std::size_t>& slices) const;
 
     z3::context& ctx_;
     std::function<bool(const z3::expr&)> literal_;
