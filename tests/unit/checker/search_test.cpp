@@ -20,16 +20,21 @@ smt::SystemOptions replay_only()
     return o;
 }
 
+/// Whether the first message after `e`'s start can be one the attacker injected.
+z3::check_result first_injected(smt::detail::SystemModel& e)
+{
+    e.system_step();
+    e.solver().add(e.system_injected(1));
+    return e.solve();
+}
+
 /// Whether, in a search from the initial state (`arbitrary` false) or from an arbitrary state, the
 /// first message can be one the attacker injected.
 z3::check_result first_message_injected(const spec::Spec& spec, const smt::SystemOptions& o, bool arbitrary)
 {
     smt::detail::Search s(spec, o, smt::detail::Clock::now() + std::chrono::minutes(1), arbitrary);
     REQUIRE(s.ok());
-    smt::detail::SystemModel& e = s.engine();
-    e.system_step();
-    e.solver().add(e.system_injected(1));
-    return e.solve();
+    return first_injected(s.engine());
 }
 
 /// Whether the state a search starts from can lack `variable`.
@@ -59,9 +64,7 @@ z3::check_result first_message_injected_closed_past(const spec::Spec& spec, cons
     so.timeout_ms = o.timeout_ms;
     smt::detail::SystemModel e(spec, header, so, ctx.get());
     e.system_begin(o.attacker, true);
-    e.system_step();
-    e.solver().add(e.system_injected(1));
-    return e.solve();
+    return first_injected(e);
 }
 
 } // namespace
