@@ -7,6 +7,7 @@
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <unordered_map>
 #include <vector>
 
 extern char**
@@ -91,6 +92,55 @@ std::string first_line(const std::string& text)
     return "";
 }
 
+/// `e` with every application of Z3's `subset` on arrays (which SMT-LIB 2 has no name for) replaced by
+/// its definition, a quantifier over the elements: (subset a b) is (forall ((x T)) (=> (select a x)
+/// (select b x))). Memoised by expression id: the encoding's terms are shared DAGs.
+class SubsetAsQuantifier {
+  public:
+    explicit SubsetAsQuantifier(z3::context& ctx) : ctx_(ctx) {}
+
+    z3::expr operator()(const z3::expr& e)
+    {
+        if (!e.is_app()) {
+            return e; // a quantifier or bound variable: the encoding makes none
+        }
+        const unsigned id = e.id();
+        if (const auto it = done_.find(id); it != done_.end()) {
+            return it->second;
+        }
+        z3::expr_vector args(ctx_);
+        for (unsigned i = 0; i < e.num_args(); ++i) {
+            args.push_back((*this)(e.arg(i)));
+        }
+        z3::expr out = e;
+        if (e.decl().decl_kind() == Z3_OP_SET_SUBSET) {
+            const z3::expr x = ctx_.constant("element!subset", args[0].get_sort().array_domain());
+            out = z3::forall(x, z3::implies(z3::select(args[0], x), z3::select(args[1], x)));
+        } else if (e.num_args() > 0) {
+            out = e.decl()(args);
+        }
+        done_.emplace(id, out);
+        return out;
+    }
+
+  private:
+    z3::context& ctx_;
+    std::unordered_map<unsigned, z3::expr> done_;
+};
+
+/// The SMT-LIB 2 text of what `solver` asserts, in a form any SMT-LIB solver reads (see
+/// SubsetAsQuantifier).
+std::string exported_query(z3::solver& solver)
+{
+    const z3::expr_vector assertions = solver.assertions();
+    SubsetAsQuantifier rewrite(solver.ctx());
+    z3::solver out(solver.ctx());
+    for (unsigned i = 0; i < assertions.size(); ++i) {
+        out.add(rewrite(assertions[static_cast<int>(i)]));
+    }
+    return out.to_smt2();
+}
+
 } // namespace
 
 CrossCheckAnswer cross_check_unsat(z3::solver& solver, const std::string& name, const std::string& comment,
@@ -98,7 +148,7 @@ CrossCheckAnswer cross_check_unsat(z3::solver& solver, const std::string& name, 
 {
     CrossCheckAnswer answer;
     answer.file = setup.dir + "/" + name + ".smt2";
-    const std::string query = solver.to_smt2();
+    const std::string query = exported_query(solver);
     {
         std::ofstream out(answer.file);
         // Every line of the comment as an SMT-LIB comment; the logic is ALL: the encoding uses integers,

@@ -35,7 +35,8 @@ class CrossCheckDisagreement : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-/// Writes what `solver` asserts to `setup.dir`/`name`.smt2, with `comment` as its first lines, and asks
+/// Writes what `solver` asserts to `setup.dir`/`name`.smt2, with `comment` as its first lines (and Z3's
+/// `subset` on arrays written as its definition, a quantifier over the elements), and asks
 /// `setup.solver` about it. Throws CrossCheckDisagreement on "sat" or an unreadable file.
 [[nodiscard]] CrossCheckAnswer cross_check_unsat(z3::solver& solver, const std::string& name,
                                                  const std::string& comment, const CrossCheckSetup& setup);

@@ -73,6 +73,11 @@ const Sym* Encoding::find(const std::string& name) const
     if (const auto it = state_.find(name); it != state_.end()) {
         return &it->second;
     }
+    if (init_fields_ != nullptr) {
+        if (const auto it = init_fields_->find(name); it != init_fields_->end()) {
+            return &it->second;
+        }
+    }
     if (name == "enabled" && enabled_) {
         return &*enabled_;
     }

@@ -182,6 +182,9 @@ class Encoding {
     std::unordered_map<std::string, Sym> state_;
     std::unordered_map<std::string, Value> params_;
     const std::unordered_map<std::string, Sym>* fields_ = nullptr;
+    /// The link set-up values init.* while a property formula is encoded (system_formula): properties
+    /// may read them, guards and effects may not (the loader's scopes).
+    const std::unordered_map<std::string, Sym>* init_fields_ = nullptr;
     std::vector<Leaf> leaves_;
     std::string prefix_; ///< names of this encoding's constants (two may share a solver: diff)
 

@@ -471,7 +471,8 @@ class Renderer {
         for (const auto& c : conjuncts) {
             const std::string id = "spacer:" + std::to_string(out.size() + 1);
             const Type boolean = Type::boolean();
-            if (const auto text = render(c, nullptr); text && expr::compile(*text, spec_.scope, &boolean)) {
+            if (const auto text = render(c, nullptr);
+                text && expr::compile(*text, spec_.property_scope, &boolean)) {
                 out.push_back(InvariantPart{id, *text, "spacer"});
             } else {
                 out.push_back(InvariantPart{id, smtlib(c), "spacer-smtlib"});

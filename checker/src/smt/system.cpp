@@ -607,8 +607,10 @@ z3::expr SystemModel::system_formula(const expr::Node& formula, std::size_t k)
     std::swap(state_, system_states_[k]);
     std::unordered_map<std::string, Sym> none;
     fields_ = k == 0 ? &none : &system_steps_[k - 1].in.fields;
+    init_fields_ = &system_init_;
     z3::expr f = boolean(encode(formula));
     fields_ = nullptr;
+    init_fields_ = nullptr;
     std::swap(state_, system_states_[k]);
     return f;
 }
@@ -1241,7 +1243,7 @@ std::optional<Error> cross_check_setup_problem(const SystemOptions& options)
 Expected<QueryResult> query(const spec::Spec& spec, const std::string& condition,
                             const SystemOptions& options)
 {
-    auto compiled = expr::compile(condition, spec.scope, nullptr);
+    auto compiled = expr::compile(condition, spec.property_scope, nullptr);
     if (!compiled) {
         return make_error(ErrorCode::bad_input, "query: " + compiled.error().message);
     }

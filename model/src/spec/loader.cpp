@@ -1197,6 +1197,13 @@ Expected<Check> Loader::load_check(const json& c, const std::string& cptr)
 
 Expected<void> Loader::load_properties(const json& doc)
 {
+    // Built here, after the defs: the event-time scope with every def, plus init.*.
+    spec_.property_scope = spec_.scope;
+    for (const auto& [name, type] : spec_.init_scope.variables) {
+        if (name.starts_with("init.")) {
+            spec_.property_scope.variables.emplace(name, type);
+        }
+    }
     const auto it = doc.find("properties");
     if (it == doc.end()) {
         return {};
@@ -1234,7 +1241,7 @@ Expected<void> Loader::load_properties(const json& doc)
         if (*kind != "invariant" && *kind != "lemma") {
             return fail(join_pointer(ptr, "kind"), "expected 'invariant' or 'lemma', found '" + *kind + "'");
         }
-        auto formula = compile(p, "formula", ptr, spec_.scope, expr::Type::boolean(), "");
+        auto formula = compile(p, "formula", ptr, spec_.property_scope, expr::Type::boolean(), "");
         if (!formula) {
             return tl::make_unexpected(formula.error());
         }

@@ -96,6 +96,26 @@ TEST_SUITE("spec")
         CHECK(e.message.find("bool") != std::string::npos);
     }
 
+    TEST_CASE("a property may read the link set-up values init.*, a guard may not")
+    {
+        auto doc = minimal_spec();
+        doc["properties"] = json::array({{{"id", "same_key"},
+                                          {"kind", "lemma"},
+                                          {"min_depth", 1},
+                                          {"formula", "init.k_nrp_id >= 0"},
+                                          {"text", "t"},
+                                          {"clauses", {{{"doc", "TS 24.554"}, {"clause", "7.2.11"}}}}}});
+        auto s = parse_spec(doc.dump(), "mini.json");
+        REQUIRE_MESSAGE(s.has_value(), (s ? "" : s.error().to_string()));
+        CHECK(s->property_scope.variables.count("init.k_nrp") == 1);
+        CHECK(s->scope.variables.count("init.k_nrp") == 0); // guards, effects and checks do not see it
+
+        doc["transitions"][0]["guard"] = "init.k_nrp_id >= 0";
+        const auto e = load_error(doc);
+        CHECK(e.json_pointer == "/transitions/0/guard");
+        CHECK(e.message.find("init.k_nrp_id") != std::string::npos);
+    }
+
     TEST_CASE("a cyclic definition is rejected")
     {
         auto doc = minimal_spec();

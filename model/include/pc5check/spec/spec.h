@@ -224,6 +224,9 @@ struct Spec {
     std::vector<Assumption> assumptions; ///< all of them; `in_force` says which apply
     expr::Scope scope;                   ///< event-time scope (signatures of external functions only)
     expr::Scope init_scope;              ///< scope of state-variable initialisers
+    /// Scope of property formulas and `query` conditions: `scope` plus the link set-up values init.*
+    /// (fixed for the whole run), so that a lemma can relate a state to how the link started.
+    expr::Scope property_scope;
     /// Set by the loader after checking that in every guard, effect, check and template each variable
     /// node's Node::slot indexes `scope.variables` at the node's own name: an evaluator over `scope` may
     /// then read variables by slot without comparing names (false: compare them). It also vouches for
