@@ -3,8 +3,8 @@
 /// at state k+1", every candidate that model falsifies, until the rest is inductive (unsat). The
 /// unsat cores of the same encoding then give, per proven property, the candidates its proof needs,
 /// closed under what theirs need: an inductive invariant a reviewer can read (prove --explain).
-/// Generated candidates (candidates.h) first pass a bounded check from the initial state, so Houdini
-/// only sees guesses that hold for the first steps.
+/// Generated candidates (candidates.h) and the spec's properties not asked about first pass a bounded
+/// check from the initial state, so Houdini only sees candidates that hold for the first steps.
 
 #include "smt/induction.h"
 
@@ -193,32 +193,36 @@ void drop_falsified(std::vector<std::size_t>& alive, const z3::model& model,
     std::erase_if(alive, [&](std::size_t i) { return model.eval(holds.at(i), true).is_false(); });
 }
 
-/// The generated candidates that hold at every state of every run of up to `depth` messages from the
-/// initial state (empty when the solver gives up: a guess is never kept unchecked).
-std::vector<Candidate> hold_initially(const spec::Spec& spec, const std::vector<Candidate>& generated,
-                                      unsigned depth, const SystemOptions& options,
-                                      Clock::time_point deadline)
+/// The indices, ascending, of the members of `candidates` (generated or auxiliary ones) that hold at
+/// every state of every run of up to `depth` messages from the initial state (none when the solver
+/// gives up: a candidate is never kept unchecked).
+std::vector<std::size_t> hold_initially(const spec::Spec& spec, const std::vector<Candidate>& candidates,
+                                        unsigned depth, const SystemOptions& options,
+                                        Clock::time_point deadline)
 {
+    if (candidates.empty()) {
+        return {};
+    }
     Search s(spec, options, deadline, false);
-    if (!s.ok() || generated.empty()) {
+    if (!s.ok()) {
         return {};
     }
     SystemModel& e = s.engine();
     std::map<std::size_t, z3::expr> holds;
-    for (std::size_t i = 0; i < generated.size(); ++i) {
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
         holds.emplace(i, e.context().bool_val(true));
     }
     for (unsigned d = 0; d <= depth; ++d) {
         if (d > 0) {
             e.system_step();
         }
-        for (std::size_t i = 0; i < generated.size(); ++i) {
-            if (d != 0 || !generated[i].reads_message) {
-                holds.at(i) = holds.at(i) && e.system_formula(*generated[i].formula, d);
+        for (std::size_t i = 0; i < candidates.size(); ++i) {
+            if (d != 0 || !candidates[i].reads_message) {
+                holds.at(i) = holds.at(i) && e.system_formula(*candidates[i].formula, d);
             }
         }
     }
-    std::vector<std::size_t> alive(generated.size());
+    std::vector<std::size_t> alive(candidates.size());
     std::iota(alive.begin(), alive.end(), std::size_t{0});
     Assumed none(e);
     while (!alive.empty()) {
@@ -237,7 +241,7 @@ std::vector<Candidate> hold_initially(const spec::Spec& spec, const std::vector<
         }
         drop_falsified(alive, *model, holds);
     }
-    return subset(generated, alive);
+    return alive;
 }
 
 /// The step case at one k: every candidate of `all` assumed at states 0..k (from an arbitrary state),
@@ -367,118 +371,155 @@ std::vector<Candidate> generated_candidates(const spec::Spec& spec,
         out.push_back(Candidate{gen[i].formula.get(), SystemModel::reads_message(*gen[i].formula),
                                 "generated:" + std::to_string(i + 1), gen[i].source, "generated"});
     }
-    return hold_initially(spec, out, depth, options, deadline);
+    return subset(out, hold_initially(spec, out, depth, options, deadline));
 }
 
-/// Re-checks the inductive subset `members` of `all` found at `k` and, when it holds, records the proofs
-/// of `fresh` (members of the set asked about) with the support of each.
-void record_proofs(const spec::Spec& spec, const std::vector<Candidate>& all,
-                   const std::vector<std::size_t>& members, const std::vector<std::size_t>& fresh, unsigned k,
-                   StepCase& step, const SystemOptions& options, Clock::time_point deadline,
-                   CrossCheckTrail* trail, InductionOutcome& out)
+/// The candidates an induction pass works on, and which of them are asked about.
+struct Pool {
+    std::vector<Candidate> all;
+    /// Per member of `all`: its index in the outcome (the caller's list) when it is asked about;
+    /// nullopt for an auxiliary or generated candidate.
+    std::vector<std::optional<std::size_t>> slot;
+
+    void add(const Candidate& c, std::optional<std::size_t> at)
+    {
+        all.push_back(c);
+        slot.push_back(at);
+    }
+    /// Whether every candidate asked about has a proof in `out`.
+    [[nodiscard]] bool all_proven(const InductionOutcome& out) const
+    {
+        return std::all_of(slot.begin(), slot.end(),
+                           [&out](const auto& at) { return !at || out.proven_at[*at] != 0; });
+    }
+};
+
+/// Re-checks the inductive subset `members` of `pool` found at `k` and, when it holds, records the proofs
+/// of `fresh` (members asked about) with the support of each.
+void record_proofs(const spec::Spec& spec, const Pool& pool, const std::vector<std::size_t>& members,
+                   const std::vector<std::size_t>& fresh, unsigned k, StepCase& step,
+                   const SystemOptions& options, Clock::time_point deadline, CrossCheckTrail* trail,
+                   InductionOutcome& out)
 {
     CrossCheckFiles files;
     if (trail != nullptr) {
         files.prefix = trail->spec_id + "-" + std::to_string(++trail->attempts);
     }
-    if (!recheck_inductive(spec, subset(all, members), k, options, deadline,
+    if (!recheck_inductive(spec, subset(pool.all, members), k, options, deadline,
                            trail != nullptr ? &files : nullptr)) {
         if (trail != nullptr && !files.unconfirmed.empty()) {
             for (const auto m : fresh) {
-                trail->unconfirmed[m] = files.unconfirmed;
+                trail->unconfirmed[*pool.slot[m]] = files.unconfirmed;
             }
         }
         return;
     }
     for (const auto m : fresh) {
-        out.proven_at[m] = k + 1;
+        const std::size_t at = *pool.slot[m];
+        out.proven_at[at] = k + 1;
         for (const auto s : step.support(m, members)) {
-            out.invariant[m].push_back(part_of(all[s]));
+            out.invariant[at].push_back(part_of(pool.all[s]));
         }
         if (trail != nullptr) {
-            trail->confirmed[m] = files.confirmed;
+            trail->confirmed[at] = files.confirmed;
         }
     }
 }
 
-/// For each member of the set asked about that is still unproven after the step case at `k` (the last
-/// k tried): its counterexample to induction against the inductive subset `members`.
-void record_failures(const std::vector<Candidate>& all, const std::vector<std::size_t>& members, unsigned k,
-                     StepCase& step, Clock::time_point deadline, InductionOutcome& out)
+/// For each candidate asked about that is still unproven after the step case at `k` (the last k tried):
+/// its counterexample to induction against the inductive subset `members`.
+void record_failures(const Pool& pool, const std::vector<std::size_t>& members, unsigned k, StepCase& step,
+                     Clock::time_point deadline, InductionOutcome& out)
 {
     std::vector<std::string> assumed;
     assumed.reserve(members.size());
     for (const auto m : members) {
-        assumed.push_back(all[m].name);
+        assumed.push_back(pool.all[m].name);
     }
-    for (std::size_t i = 0; i < out.proven_at.size() && Clock::now() < deadline; ++i) {
-        if (out.proven_at[i] != 0) {
+    for (std::size_t m = 0; m < pool.all.size() && Clock::now() < deadline; ++m) {
+        if (!pool.slot[m] || out.proven_at[*pool.slot[m]] != 0) {
             continue;
         }
-        out.failure[i] = step.counterexample(i, members, k);
-        if (out.failure[i]) {
-            out.failure[i]->assumed = assumed;
+        auto& failure = out.failure[*pool.slot[m]];
+        failure = step.counterexample(m, members, k);
+        if (failure) {
+            failure->assumed = assumed;
         }
     }
 }
 
-/// One induction pass over `all` (whose first `out.proven_at.size()` members are the set asked about):
-/// for each k, Houdini over all of them, then a re-check of the inductive subset; members of the set it
-/// proves get their k and the support of their proof.
-void induction_pass(const spec::Spec& spec, const std::vector<Candidate>& all, const SystemOptions& options,
+/// One induction pass over `pool`: for each k, Houdini over all of it, then a re-check of the inductive
+/// subset; the candidates asked about that it proves get their k and the support of their proof.
+void induction_pass(const spec::Spec& spec, const Pool& pool, const SystemOptions& options,
                     Clock::time_point deadline, CrossCheckTrail* trail, InductionOutcome& out)
 {
-    const std::size_t asked = out.proven_at.size();
     const unsigned max_k = max_induction_k(options);
-    std::vector<std::size_t> pool(all.size());
-    std::iota(pool.begin(), pool.end(), std::size_t{0});
+    std::vector<std::size_t> everything(pool.all.size());
+    std::iota(everything.begin(), everything.end(), std::size_t{0});
     for (unsigned k = 0; k < max_k && Clock::now() < deadline; ++k) {
-        if (std::all_of(out.proven_at.begin(), out.proven_at.end(), [](unsigned p) { return p != 0; })) {
+        if (pool.all_proven(out)) {
             return;
         }
-        StepCase step(spec, all, k, options, deadline);
-        const auto members = step.inductive_subset(pool, deadline);
-        std::vector<std::size_t> fresh; // members of the set this k proves
+        StepCase step(spec, pool.all, k, options, deadline);
+        const auto members = step.inductive_subset(everything, deadline);
+        std::vector<std::size_t> fresh; // members asked about this k proves
         for (const auto m : members) {
-            if (m < asked && out.proven_at[m] == 0) {
+            if (pool.slot[m] && out.proven_at[*pool.slot[m]] == 0) {
                 fresh.push_back(m);
             }
         }
         if (!fresh.empty()) {
-            record_proofs(spec, all, members, fresh, k, step, options, deadline, trail, out);
+            record_proofs(spec, pool, members, fresh, k, step, options, deadline, trail, out);
         }
         if (k + 1 == max_k) {
-            record_failures(all, members, k, step, deadline, out);
+            record_failures(pool, members, k, step, deadline, out);
         }
     }
 }
 
 } // namespace
 
-InductionOutcome induction(const spec::Spec& spec, const std::vector<Candidate>& set,
-                           const SystemOptions& options, Clock::time_point deadline, CrossCheckTrail* trail)
+InductionOutcome induction(const spec::Spec& spec, const std::vector<Candidate>& candidates,
+                           const std::vector<Role>& roles, const SystemOptions& options,
+                           Clock::time_point deadline, CrossCheckTrail* trail)
 {
     InductionOutcome out;
-    out.proven_at.assign(set.size(), 0);
-    out.invariant.assign(set.size(), {});
-    out.failure.assign(set.size(), std::nullopt);
+    out.proven_at.assign(candidates.size(), 0);
+    out.invariant.assign(candidates.size(), {});
+    out.failure.assign(candidates.size(), std::nullopt);
     if (trail != nullptr) {
-        trail->confirmed.assign(set.size(), {});
-        trail->unconfirmed.assign(set.size(), {});
+        trail->confirmed.assign(candidates.size(), {});
+        trail->unconfirmed.assign(candidates.size(), {});
+    }
+    // The candidates not searched yet take part when they hold for the runs the base cases cover, as
+    // the searched ones do. The pool keeps the caller's order: Houdini's queries, and so its models and
+    // the supports it reports, depend on it.
+    const unsigned base_depth = max_induction_k(options) - 1;
+    std::vector<Candidate> unsearched;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+        if (roles[i] != Role::searched) {
+            unsearched.push_back(candidates[i]);
+        }
+    }
+    const std::vector<std::size_t> held = hold_initially(spec, unsearched, base_depth, options, deadline);
+    Pool pool;
+    for (std::size_t i = 0, u = 0; i < candidates.size(); ++i) {
+        if (roles[i] != Role::searched && !std::binary_search(held.begin(), held.end(), u++)) {
+            continue;
+        }
+        pool.add(candidates[i], roles[i] == Role::auxiliary ? std::nullopt : std::optional<std::size_t>(i));
     }
     // First the spec's own candidates (what most proofs need, and fast), then, for what is left, the
     // same with the generated ones added.
-    induction_pass(spec, set, options, deadline, trail, out);
-    const bool left =
-        std::any_of(out.proven_at.begin(), out.proven_at.end(), [](unsigned p) { return p == 0; });
-    if (!options.generated_invariants || !left || Clock::now() >= deadline) {
+    induction_pass(spec, pool, options, deadline, trail, out);
+    if (!options.generated_invariants || pool.all_proven(out) || Clock::now() >= deadline) {
         return out;
     }
     const std::vector<GeneratedInvariant> generated = generate_invariants(spec); // owns the formulas
-    const auto kept = generated_candidates(spec, generated, max_induction_k(options) - 1, options, deadline);
-    std::vector<Candidate> all = set;
-    all.insert(all.end(), kept.begin(), kept.end());
-    induction_pass(spec, all, options, deadline, trail, out);
+    for (const auto& c : generated_candidates(spec, generated, base_depth, options, deadline)) {
+        pool.add(c, std::nullopt);
+    }
+    induction_pass(spec, pool, options, deadline, trail, out);
     return out;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 /// \file k-induction for `prove` and `query` (induction.cpp): Houdini over the candidates (the held
-/// properties and lemmas, plus invariants generated from the spec), each proof re-checked by separate
+/// properties and lemmas of the spec, plus invariants generated from it), each proof re-checked by separate
 /// base-case and step-case queries (and by a second solver with --cross-check) before it counts.
 /// Private to checker/src/smt.
 
@@ -51,10 +51,20 @@ struct InductionOutcome {
     return std::min(kMaxInduction, std::max(1U, options.depth));
 }
 
-/// k-induction for k = 1..min(kMaxInduction, depth) over `set` (and, with
-/// options.generated_invariants, the candidates generated from the spec).
-[[nodiscard]] InductionOutcome induction(const spec::Spec& spec, const std::vector<Candidate>& set,
-                                         const SystemOptions& options, Clock::time_point deadline,
-                                         CrossCheckTrail* trail);
+/// What the induction is to do with one candidate.
+enum class Role {
+    searched,   ///< asked about; the caller found no counterexample in the runs the base cases cover
+    unsearched, ///< asked about, not searched yet (a property outside the shard that prove reports)
+    auxiliary,  ///< not asked about: a proof may assume it (the spec's properties and lemmas not asked)
+};
+
+/// k-induction for k = 1..min(kMaxInduction, depth) over `candidates`, in that order, each in its role.
+/// Unsearched and auxiliary candidates, and with options.generated_invariants the candidates generated
+/// from the spec, take part only when they hold in every run the base cases cover (max_induction_k - 1
+/// messages). The outcome has an entry per candidate; an auxiliary one's, or one that does not take
+/// part, stays unproven and without a failure.
+[[nodiscard]] InductionOutcome induction(const spec::Spec& spec, const std::vector<Candidate>& candidates,
+                                         const std::vector<Role>& roles, const SystemOptions& options,
+                                         Clock::time_point deadline, CrossCheckTrail* trail);
 
 } // namespace pc5check::smt::detail

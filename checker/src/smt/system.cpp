@@ -624,6 +624,7 @@ using detail::Clock;
 using detail::CrossCheckDisagreement;
 using detail::CrossCheckTrail;
 using detail::out_of_memory;
+using detail::Role;
 using detail::Search;
 using detail::SystemModel;
 
@@ -891,14 +892,12 @@ Expected<std::optional<Disagreement>> find_disagreement(const spec::Spec& old_sp
 
 namespace {
 
-/// The properties prove() searches: those asked for, then the lemmas.
+/// The properties prove() is asked about, in spec order (those of its shard are reported).
 struct Chosen {
     std::vector<const spec::Property*> properties;
-    std::size_t asked = 0; ///< the first `asked` are reported
 };
 
-/// The properties `only` names (all when empty), then every lemma: lemmas strengthen the induction of
-/// whatever is asked, so they are checked (and used) even when --property names another property.
+/// The properties `only` names (all when empty).
 Expected<Chosen> choose_properties(const spec::Spec& spec, const std::vector<std::string>& only)
 {
     Chosen chosen;
@@ -924,20 +923,15 @@ Expected<Chosen> choose_properties(const spec::Spec& spec, const std::vector<std
                                                     " (it has: " + (ids.empty() ? "none" : ids) + ")");
         }
     }
-    chosen.asked = chosen.properties.size();
-    for (const auto& p : spec.properties) {
-        if (p.kind == "lemma" &&
-            std::find(chosen.properties.begin(), chosen.properties.end(), &p) == chosen.properties.end()) {
-            chosen.properties.push_back(&p);
-        }
-    }
     return chosen;
 }
 
-/// The properties no counterexample was found for: candidates for induction.
+/// The candidates for induction, in spec order (held_properties).
 struct Held {
     std::vector<Candidate> candidates;
-    std::vector<std::size_t> result_index; ///< of each candidate in prove()'s results
+    std::vector<Role> roles;
+    std::vector<std::optional<std::size_t>> result_index; ///< of each reported one in prove()'s results
+    std::size_t reported = 0;
 };
 
 /// The formula of `p` as the spec file writes it (its object, kept by the loader).
@@ -1013,26 +1007,40 @@ void search_deeper(const spec::Spec& spec, const spec::Property& p, const System
     }
 }
 
-/// The candidates for induction, in `chosen` order: every property without a counterexample. An
-/// inconclusive one stays a candidate: the proof re-checks its own base case (k <= 3), and a limit hit
-/// deep in the search says nothing against that.
-Held held_properties(const Chosen& chosen, const std::vector<PropertyResult>& results)
-{
-    Held held;
-    for (std::size_t i = 0; i < results.size(); ++i) {
-        if (results[i].verdict != PropertyVerdict::violated) {
-            const spec::Property& p = *chosen.properties[i];
-            held.candidates.push_back(candidate_of(p));
-            held.result_index.push_back(i);
-        }
-    }
-    return held;
-}
-
 /// Whether `options`' shard reports the asked property at position `i`.
 bool in_shard(const SystemOptions& options, std::size_t i)
 {
     return options.shard_count <= 1 || i % options.shard_count == options.shard_index;
+}
+
+/// The candidates for induction, in spec order whichever properties --property and --shard choose:
+/// - the reported properties no counterexample was found for (an inconclusive one stays a candidate:
+///   the proof re-checks its own base case, k <= 3, and a limit hit deep in the search says nothing
+///   against that);
+/// - the properties asked about outside the shard, unsearched: the induction keeps those that hold for
+///   the runs its base cases cover, as the reported ones were searched to, and treats them as asked, so
+///   a shard's induction does what the unsharded run's does;
+/// - every other property and lemma of the spec, as an auxiliary candidate (kept on the same condition).
+/// Houdini finds the largest inductive subset of the pool, so, short of a solver limit, whether a
+/// property is proven does not depend on what --property and --shard chose; only what is reported does.
+Held held_properties(const spec::Spec& spec, const Chosen& chosen, const SystemOptions& options,
+                     const std::vector<PropertyResult>& results)
+{
+    Held held;
+    for (const auto& p : spec.properties) {
+        const auto it = std::find(chosen.properties.begin(), chosen.properties.end(), &p);
+        const auto i = static_cast<std::size_t>(it - chosen.properties.begin());
+        const bool asked = it != chosen.properties.end();
+        const bool reported = asked && in_shard(options, i);
+        if (reported && results[i].verdict == PropertyVerdict::violated) {
+            continue;
+        }
+        held.candidates.push_back(candidate_of(p));
+        held.roles.push_back(reported ? Role::searched : (asked ? Role::unsearched : Role::auxiliary));
+        held.result_index.push_back(reported ? std::optional<std::size_t>(i) : std::nullopt);
+        held.reported += reported ? 1 : 0;
+    }
+    return held;
 }
 
 /// "a, b, c".
@@ -1076,7 +1084,8 @@ std::string proof_how(unsigned k, const std::vector<InvariantPart>& invariant)
     return how + "; re-checked by separate base-case and step-case queries";
 }
 
-/// k-induction over the held properties together; those it proves become `proven` in `results`.
+/// k-induction over the held properties together; the reported ones it proves become `proven` in
+/// `results`.
 void prove_by_induction(const spec::Spec& spec, const Held& held, const SystemOptions& options,
                         std::vector<PropertyResult>& results)
 {
@@ -1088,16 +1097,19 @@ void prove_by_induction(const spec::Spec& spec, const Held& held, const SystemOp
     CrossCheckTrail trail;
     trail.spec_id = spec.id;
     try {
-        found = induction(spec, held.candidates, options, t0 + std::chrono::milliseconds(options.timeout_ms),
-                          &trail);
+        found = induction(spec, held.candidates, held.roles, options,
+                          t0 + std::chrono::milliseconds(options.timeout_ms), &trail);
     } catch (const z3::exception& e) {
         if (!out_of_memory(e)) {
             throw;
         }
     }
-    const double share = seconds_since(t0) / static_cast<double>(held.candidates.size());
+    const double share = seconds_since(t0) / static_cast<double>(held.reported);
     for (std::size_t i = 0; i < held.candidates.size(); ++i) {
-        PropertyResult& r = results[held.result_index[i]];
+        if (!held.result_index[i]) {
+            continue;
+        }
+        PropertyResult& r = results[*held.result_index[i]];
         r.seconds += share;
         if (found.proven_at[i] != 0) {
             r.verdict = PropertyVerdict::proven;
@@ -1118,7 +1130,7 @@ void prove_by_induction(const spec::Spec& spec, const Held& held, const SystemOp
 void prove_by_spacer(const spec::Spec& spec, const Chosen& chosen, const SystemOptions& options,
                      std::vector<PropertyResult>& results)
 {
-    for (std::size_t i = 0; i < chosen.asked; ++i) {
+    for (std::size_t i = 0; i < chosen.properties.size(); ++i) {
         PropertyResult& r = results[i];
         if (!in_shard(options, i) || r.verdict == PropertyVerdict::violated ||
             r.verdict == PropertyVerdict::proven) {
@@ -1156,23 +1168,6 @@ void prove_by_spacer(const spec::Spec& spec, const Chosen& chosen, const SystemO
     }
 }
 
-/// The properties outside the shard searched too (so the inductive set is the unsharded run's), then
-/// k-induction over every property no counterexample was found for.
-void search_rest_and_induct(const spec::Spec& spec, const Chosen& chosen, const SystemOptions& options,
-                            std::vector<PropertyResult>& results, std::vector<bool>& searched)
-{
-    for (std::size_t i = 0; i < results.size(); ++i) {
-        if (!searched[i]) {
-            results[i] =
-                search_counterexample(spec, *chosen.properties[i], options, first_search_depth(options));
-            searched[i] = true;
-        }
-    }
-    if (const Held held = held_properties(chosen, results); !held.candidates.empty()) {
-        prove_by_induction(spec, held, options, results);
-    }
-}
-
 } // namespace
 
 Expected<std::vector<PropertyResult>> prove(const spec::Spec& spec, const SystemOptions& options,
@@ -1183,33 +1178,30 @@ Expected<std::vector<PropertyResult>> prove(const spec::Spec& spec, const System
         return tl::make_unexpected(chosen.error());
     }
     return guarded([&]() -> Expected<std::vector<PropertyResult>> {
-        // The shard's own properties first. Induction proves the held properties jointly, so when one
-        // of the shard's holds, every other property is searched too: the inductive set, and with it
-        // each verdict, is then the unsharded run's. With a prover, that first search covers only the
+        // The shard's properties are searched first. With a prover, that first search covers only the
         // runs the base cases need; a property the provers leave open is then searched to the full
         // depth. A property violated deeper than the first search cannot be among a proof's inductive
         // set (an inductive set whose base case holds contains only invariants), so the induction
-        // proves what it proves after a full-depth search, only sooner.
+        // proves what it proves after a full-depth search, only sooner. The induction may assume every
+        // other property and lemma of the spec as well (held_properties).
         const std::size_t n = chosen->properties.size();
         std::vector<PropertyResult> results(n);
-        std::vector<bool> searched(n, false);
-        bool shard_holds = false;
-        for (std::size_t i = 0; i < chosen->asked; ++i) {
+        for (std::size_t i = 0; i < n; ++i) {
             if (in_shard(options, i)) {
                 results[i] =
                     search_counterexample(spec, *chosen->properties[i], options, first_search_depth(options));
-                searched[i] = true;
-                shard_holds = shard_holds || results[i].verdict != PropertyVerdict::violated;
             }
         }
-        if (options.induction && shard_holds && options.engine != ProofEngine::spacer) {
-            search_rest_and_induct(spec, *chosen, options, results, searched);
+        if (options.induction && options.engine != ProofEngine::spacer) {
+            if (const Held held = held_properties(spec, *chosen, options, results); held.reported != 0) {
+                prove_by_induction(spec, held, options, results);
+            }
         }
         if (options.induction && options.engine != ProofEngine::induction) {
             prove_by_spacer(spec, *chosen, options, results);
         }
         std::vector<PropertyResult> reported;
-        for (std::size_t i = 0; i < chosen->asked; ++i) {
+        for (std::size_t i = 0; i < n; ++i) {
             if (in_shard(options, i)) {
                 search_deeper(spec, *chosen->properties[i], options, results[i]);
                 reported.push_back(std::move(results[i]));
@@ -1283,11 +1275,16 @@ Expected<QueryResult> query(const spec::Spec& spec, const std::string& condition
             proof.failure = {std::nullopt};
             CrossCheckTrail trail;
             trail.spec_id = spec.id + "-query";
+            // The spec's properties and lemmas may help, as they help prove's induction.
+            std::vector<Candidate> candidates{Candidate{negated.get(), SystemModel::reads_message(*goal),
+                                                        "!(condition)", "!(" + condition + ")", "query"}};
+            std::vector<Role> roles{Role::searched};
+            for (const auto& p : spec.properties) {
+                candidates.push_back(candidate_of(p));
+                roles.push_back(Role::auxiliary);
+            }
             try {
-                proof = induction(spec,
-                                  {Candidate{negated.get(), SystemModel::reads_message(*goal), "!(condition)",
-                                             "!(" + condition + ")", "query"}},
-                                  options, deadline, &trail);
+                proof = induction(spec, candidates, roles, options, deadline, &trail);
             } catch (const z3::exception& e) {
                 if (!out_of_memory(e)) {
                     throw;
