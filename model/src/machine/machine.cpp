@@ -295,7 +295,15 @@ Machine::Machine(std::shared_ptr<const Program> program, const BoundTrace& trace
     const InitEnv init_env(trace.init, *program_);
     state_.resize(program_->state_names_.size());
     for (std::size_t k = 0; k < spec_->variables.size(); ++k) {
-        state_[program_->variable_states_[k]] = expr::evaluate(*spec_->variables[k].init, init_env, scope_);
+        const expr::Node& init = *spec_->variables[k].init;
+        Value& value = state_[program_->variable_states_[k]];
+        if (init.kind == expr::NodeKind::literal) {
+            // What evaluate() gives for a literal (most initialisers: false, -1, {}, x""), copied into
+            // the storage the value kept from the last trace has, without an evaluation per variable.
+            value = init.literal;
+        } else {
+            value = expr::evaluate(init, init_env, scope_);
+        }
     }
     for (const std::uint32_t control : program_->control_states_) {
         state_[control] = Value::enumeration(0);
@@ -468,17 +476,29 @@ std::array<RoleStanding, 2> Machine::standing() const
     return out;
 }
 
-void Machine::add_passes(const PassCounts& counts, std::map<std::string, std::size_t>& passes) const
+void Machine::add_passes(const PassCounts& counts, RulePasses& passes) const
 {
-    for (std::size_t r = 0; r < counts.size(); ++r) {
-        if (counts[r] != 0) {
-            passes[spec_->rules[r].id] += counts[r];
+    const auto& by_id = program_->rules_by_id_;
+    if (!passes.empty()) {
+        for (const std::uint32_t r : by_id) {
+            if (r < counts.size() && counts[r] != 0) {
+                passes[spec_->rules[r].id] += counts[r];
+            }
+        }
+        return;
+    }
+    // Into an empty list (a replay's result): one buffer, filled in id order without a search.
+    passes.reserve(static_cast<std::size_t>(
+        std::count_if(counts.begin(), counts.end(), [](std::size_t n) { return n != 0; })));
+    for (const std::uint32_t r : by_id) {
+        if (r < counts.size() && counts[r] != 0) {
+            passes.append(spec_->rules[r].id, counts[r]);
         }
     }
 }
 
-StepRecord Machine::step(std::size_t event_index, std::vector<Finding>& findings,
-                         std::map<std::string, std::size_t>& passes, bool snapshot_on_violation)
+StepRecord Machine::step(std::size_t event_index, std::vector<Finding>& findings, RulePasses& passes,
+                         bool snapshot_on_violation)
 {
     return step(trace_->events.at(event_index), event_index, findings, passes, snapshot_on_violation);
 }
@@ -493,7 +513,7 @@ void Machine::begin_slots()
 }
 
 StepRecord Machine::step(const BoundEvent& be, std::size_t event_index, std::vector<Finding>& findings,
-                         std::map<std::string, std::size_t>& passes, bool snapshot_on_violation)
+                         RulePasses& passes, bool snapshot_on_violation)
 {
     begin_slots();
     for (const auto& [name, value] : be.fields) {
@@ -523,7 +543,7 @@ Expected<const Machine::MessagePlan*> Machine::bind_slots(const trace::Event& ev
 }
 
 Expected<StepRecord> Machine::step(const trace::Event& ev, std::size_t event_index,
-                                   std::vector<Finding>& findings, std::map<std::string, std::size_t>& passes,
+                                   std::vector<Finding>& findings, RulePasses& passes,
                                    bool snapshot_on_violation)
 {
     const auto plan = bind_slots(ev, event_index);
@@ -545,8 +565,7 @@ Expected<StepRecord> Machine::step(const trace::Event& ev, std::size_t event_ind
 }
 
 StepRecord Machine::run(const trace::Event& ev, std::size_t event_index, const MessagePlan& plan,
-                        std::vector<Finding>& findings, std::map<std::string, std::size_t>& passes,
-                        bool snapshot_on_violation)
+                        std::vector<Finding>& findings, RulePasses& passes, bool snapshot_on_violation)
 {
     scratch_passes_.assign(spec_->rules.size(), 0);
     StepRecord record = run(ev, event_index, plan, findings, scratch_passes_, snapshot_on_violation);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <numeric>
 #include <set>
 
 namespace pc5check::machine {
@@ -124,6 +125,11 @@ Program::Program(const spec::Spec& spec) : spec_(&spec), code_(slot_names(spec.s
     for (std::size_t f = 0; f < field_slots_.size(); ++f) {
         field_slots_[f] = slot_of(detail::kEventFieldNames[f]);
     }
+    rules_by_id_.resize(spec.rules.size());
+    std::iota(rules_by_id_.begin(), rules_by_id_.end(), 0U);
+    std::stable_sort(rules_by_id_.begin(), rules_by_id_.end(), [&spec](std::uint32_t a, std::uint32_t b) {
+        return spec.rules[a].id < spec.rules[b].id;
+    });
     for (const auto& m : spec.messages) {
         if (!plans_.contains(m.id)) {
             plans_.emplace(m.id, make_plan(m.id));

@@ -85,7 +85,7 @@ values_after(const pc5check::spec::Spec& spec, const json& doc, const std::vecto
     REQUIRE(bound.has_value());
     pc5check::machine::Machine m(spec, *bound);
     std::vector<pc5check::machine::Finding> findings;
-    std::map<std::string, std::size_t> passes;
+    pc5check::machine::RulePasses passes;
     std::vector<std::vector<pc5check::expr::Value>> out;
     for (std::size_t i = 0; i < t->events.size(); ++i) {
         (void)m.step(i, findings, passes);
@@ -285,8 +285,7 @@ std::pair<std::string, std::string> both_ways(const pc5check::spec::Spec& spec, 
     using namespace pc5check::machine;
     auto t = pc5check::trace::parse_trace(doc.dump(), "toy-trace.json");
     REQUIRE_MESSAGE(t.has_value(), (t ? "" : t.error().to_string()));
-    const auto render = [](const std::vector<Finding>& findings,
-                           const std::map<std::string, std::size_t>& passes,
+    const auto render = [](const std::vector<Finding>& findings, const RulePasses& passes,
                            const std::vector<StepRecord>& steps) {
         std::string out;
         for (const auto& f : findings) {
@@ -311,7 +310,7 @@ std::pair<std::string, std::string> both_ways(const pc5check::spec::Spec& spec, 
         REQUIRE(header.has_value());
         Machine m(spec, *header);
         std::vector<Finding> findings;
-        std::map<std::string, std::size_t> passes;
+        pc5check::machine::RulePasses passes;
         std::vector<StepRecord> steps;
         for (std::size_t i = 0; i < t->events.size(); ++i) {
             pc5check::Expected<StepRecord> s = step(m, i, findings, passes);
@@ -322,19 +321,18 @@ std::pair<std::string, std::string> both_ways(const pc5check::spec::Spec& spec, 
         }
         return render(findings, passes, steps);
     };
-    const std::string by_name =
-        replay_with([&](Machine& m, std::size_t i, std::vector<Finding>& findings,
-                        std::map<std::string, std::size_t>& passes) -> pc5check::Expected<StepRecord> {
-            auto be = bind_event(spec, *t, t->events[i], i);
-            if (!be) {
-                return tl::make_unexpected(be.error());
-            }
-            return m.step(*be, i, findings, passes);
-        });
-    const std::string by_slot = replay_with([&](Machine& m, std::size_t i, std::vector<Finding>& findings,
-                                                std::map<std::string, std::size_t>& passes) {
-        return m.step(t->events[i], i, findings, passes);
+    const std::string by_name = replay_with([&](Machine& m, std::size_t i, std::vector<Finding>& findings,
+                                                RulePasses& passes) -> pc5check::Expected<StepRecord> {
+        auto be = bind_event(spec, *t, t->events[i], i);
+        if (!be) {
+            return tl::make_unexpected(be.error());
+        }
+        return m.step(*be, i, findings, passes);
     });
+    const std::string by_slot =
+        replay_with([&](Machine& m, std::size_t i, std::vector<Finding>& findings, RulePasses& passes) {
+            return m.step(t->events[i], i, findings, passes);
+        });
     return {by_name, by_slot};
 }
 

@@ -56,19 +56,17 @@ class Machine {
     /// sender's send transition, the receiver's receive transition and the link observations.
     /// `snapshot_on_violation`: render the state before the event into StepRecord::state_before when
     /// the event breaks a (non-warning) rule — rendering every step would dominate replay time.
-    [[nodiscard]] StepRecord step(std::size_t event_index, std::vector<Finding>& findings,
-                                  std::map<std::string, std::size_t>& passes,
+    [[nodiscard]] StepRecord step(std::size_t event_index, std::vector<Finding>& findings, RulePasses& passes,
                                   bool snapshot_on_violation = false);
     /// The same for an event bound on its own (bind_event), so the trace's events need not be kept.
-    [[nodiscard]] StepRecord step(const BoundEvent& event, std::size_t event_index,
-                                  std::vector<Finding>& findings, std::map<std::string, std::size_t>& passes,
+    [[nodiscard]] StepRecord step(const BoundEvent& be, std::size_t event_index,
+                                  std::vector<Finding>& findings, RulePasses& passes,
                                   bool snapshot_on_violation = false);
     /// The same for an event not bound yet: binds it as bind_event does (same checks, same errors; on
     /// an error the machine is unchanged) with its values going straight into the machine's slot
     /// table instead of a name-keyed BoundEvent::fields, then steps it.
     [[nodiscard]] Expected<StepRecord> step(const trace::Event& event, std::size_t event_index,
-                                            std::vector<Finding>& findings,
-                                            std::map<std::string, std::size_t>& passes,
+                                            std::vector<Finding>& findings, RulePasses& passes,
                                             bool snapshot_on_violation = false);
     /// The same, counting passes by rule index (resized to the spec's rules as needed). What
     /// Replayer::feed uses: no rule name is looked up per passing check.
@@ -83,8 +81,8 @@ class Machine {
     /// Where each role stands (initiator, target) in the current state, read from the spec's control
     /// states and send transitions; the guards are evaluated with every field of the next message open.
     [[nodiscard]] std::array<RoleStanding, 2> standing() const;
-    /// Adds passes counted by rule index to a name-keyed map (only rules with a pass get an entry).
-    void add_passes(const PassCounts& counts, std::map<std::string, std::size_t>& passes) const;
+    /// Adds passes counted by rule index to the counts by rule id (only rules with a pass get an entry).
+    void add_passes(const PassCounts& counts, RulePasses& passes) const;
 
   private:
     using MessagePlan = Program::MessagePlan;
@@ -111,7 +109,7 @@ class Machine {
                                  bool snapshot_on_violation);
     /// run() for a caller counting passes by name.
     [[nodiscard]] StepRecord run(const trace::Event& event, std::size_t event_index, const MessagePlan& plan,
-                                 std::vector<Finding>& findings, std::map<std::string, std::size_t>& passes,
+                                 std::vector<Finding>& findings, RulePasses& passes,
                                  bool snapshot_on_violation);
 
     /// A new update of the current event, of `target` by `kind`, in an entry kept from an earlier event

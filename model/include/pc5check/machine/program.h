@@ -133,6 +133,7 @@ class Program {
     std::vector<std::uint32_t> field_values_index_;
     std::uint32_t field_values_count_ = 0;               ///< slots with a field_values_index_
     std::unordered_map<std::string, MessagePlan> plans_; ///< by message name, every message of the spec
+    std::vector<std::uint32_t> rules_by_id_; ///< indices into Spec::rules, sorted by rule id (stable)
 };
 
 } // namespace pc5check::machine

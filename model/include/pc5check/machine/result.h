@@ -2,6 +2,7 @@
 /// \file What a replay reports: findings, verdicts, the per-event steps and the conflict a symbolic
 /// check explains a violation with (docs/cli.md, verdicts).
 
+#include "pc5check/machine/rule_passes.h"
 #include "pc5check/spec/spec.h"
 #include "pc5check/trace/trace.h"
 
@@ -91,8 +92,8 @@ enum class Mode : std::uint8_t { concrete, symbolic };
 /// Result of replaying one trace.
 struct ReplayResult {
     Verdict verdict = Verdict::conforms;
-    std::vector<Finding> findings;             ///< violations (incl. warnings) and unverified checks
-    std::map<std::string, std::size_t> passes; ///< rule id -> number of checks that passed
+    std::vector<Finding> findings; ///< violations (incl. warnings) and unverified checks
+    RulePasses passes;             ///< rule id -> number of checks that passed
     /// Integrity algorithm ("NIA2") -> the events whose logged MAC-I it reproduced bit-exactly (in
     /// order). Which key the procedure requires, and so whether the MAC-I passes, the rules decide.
     std::map<std::string, std::vector<std::size_t>> mac_verified_by;
