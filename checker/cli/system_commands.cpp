@@ -973,16 +973,35 @@ std::string legend(const std::set<char>& marks)
     return out.empty() ? out : "\nlegend: " + out + "\n";
 }
 
-/// `s` with only the properties `ids` asks for, and every lemma (the proofs use them); all when empty.
-spec::Spec selected(const spec::Spec& s, const std::vector<std::string>& ids)
+/// The properties of `s` diff reports when --property asks for `ids`: those of `ids` that `s` has, and
+/// every lemma; all when `ids` is empty. The others are not reported, but prove's induction still
+/// assumes them, as `prove --property` does.
+std::vector<std::string> reported_ids(const spec::Spec& s, const std::vector<std::string>& ids)
 {
-    spec::Spec copy = s;
+    std::vector<std::string> out;
     if (!ids.empty()) {
-        std::erase_if(copy.properties, [&](const spec::Property& p) {
-            return p.kind != "lemma" && std::find(ids.begin(), ids.end(), p.id) == ids.end();
-        });
+        for (const auto& p : s.properties) {
+            if (p.kind == "lemma" || std::find(ids.begin(), ids.end(), p.id) != ids.end()) {
+                out.push_back(p.id);
+            }
+        }
     }
-    return copy;
+    return out;
+}
+
+/// prove of the properties diff reports (reported_ids) of `s`.
+Expected<std::vector<smt::PropertyResult>> prove_reported(const spec::Spec& s,
+                                                          const smt::SystemOptions& options,
+                                                          const std::vector<std::string>& ids,
+                                                          const std::string& cex_dir, nlohmann::json& json)
+{
+    const std::vector<std::string> only = reported_ids(s, ids);
+    if (!ids.empty() && only.empty()) {
+        spec::Spec none = s; // nothing of this spec is asked: an empty report, not every property
+        none.properties.clear();
+        return prove_spec(none, options, {}, cex_dir, json, nullptr);
+    }
+    return prove_spec(s, options, only, cex_dir, json, nullptr);
 }
 
 /// --property: each must exist in one of the specs (a property the other lacks shows as absent, and a
@@ -1216,12 +1235,11 @@ int run_diff(const DiffCommand& cmd)
     }
     nlohmann::json old_json;
     nlohmann::json new_json;
-    auto old_results = prove_spec(selected(*old_spec, cmd.properties), *options, {}, "", old_json, nullptr);
+    auto old_results = prove_reported(*old_spec, *options, cmd.properties, "", old_json);
     if (!old_results) {
         return fail(old_results.error());
     }
-    auto new_results =
-        prove_spec(selected(*new_spec, cmd.properties), *options, {}, cmd.common.cex_dir, new_json, nullptr);
+    auto new_results = prove_reported(*new_spec, *options, cmd.properties, cmd.common.cex_dir, new_json);
     if (!new_results) {
         return fail(new_results.error());
     }
