@@ -483,10 +483,7 @@ InductionOutcome induction(const spec::Spec& spec, const std::vector<Candidate>&
                            const std::vector<Role>& roles, const SystemOptions& options,
                            Clock::time_point deadline, CrossCheckTrail* trail)
 {
-    InductionOutcome out;
-    out.proven_at.assign(candidates.size(), 0);
-    out.invariant.assign(candidates.size(), {});
-    out.failure.assign(candidates.size(), std::nullopt);
+    InductionOutcome out = InductionOutcome::unproven(candidates.size());
     if (trail != nullptr) {
         trail->confirmed.assign(candidates.size(), {});
         trail->unconfirmed.assign(candidates.size(), {});

@@ -43,6 +43,16 @@ struct InductionOutcome {
     /// Per candidate not proven: the counterexample to induction at the largest k tried (nullopt when
     /// the time ran out before that k, or the solver gave no model).
     std::vector<std::optional<InductionFailure>> failure;
+
+    /// `n` candidates, none proven, without failures.
+    [[nodiscard]] static InductionOutcome unproven(std::size_t n)
+    {
+        InductionOutcome out;
+        out.proven_at.assign(n, 0);
+        out.invariant.assign(n, {});
+        out.failure.assign(n, std::nullopt);
+        return out;
+    }
 };
 
 /// The largest k the induction tries under `options` (at least 1, at most kMaxInduction and the depth).
@@ -54,7 +64,7 @@ struct InductionOutcome {
 /// What the induction is to do with one candidate.
 enum class Role {
     searched,   ///< asked about; the caller found no counterexample in the runs the base cases cover
-    unsearched, ///< asked about, not searched yet (a property outside the shard that prove reports)
+    unsearched, ///< asked about, not searched yet (a property outside the shard: prove does not report it)
     auxiliary,  ///< not asked about: a proof may assume it (the spec's properties and lemmas not asked)
 };
 

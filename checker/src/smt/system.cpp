@@ -931,7 +931,13 @@ struct Held {
     std::vector<Candidate> candidates;
     std::vector<Role> roles;
     std::vector<std::optional<std::size_t>> result_index; ///< of each reported one in prove()'s results
-    std::size_t reported = 0;
+
+    /// How many are reported (have a result index).
+    [[nodiscard]] std::size_t reported() const
+    {
+        return static_cast<std::size_t>(std::count_if(result_index.begin(), result_index.end(),
+                                                      [](const auto& i) { return i.has_value(); }));
+    }
 };
 
 /// The formula of `p` as the spec file writes it (its object, kept by the loader).
@@ -1038,7 +1044,6 @@ Held held_properties(const spec::Spec& spec, const Chosen& chosen, const SystemO
         held.candidates.push_back(candidate_of(p));
         held.roles.push_back(reported ? Role::searched : (asked ? Role::unsearched : Role::auxiliary));
         held.result_index.push_back(reported ? std::optional<std::size_t>(i) : std::nullopt);
-        held.reported += reported ? 1 : 0;
     }
     return held;
 }
@@ -1090,10 +1095,7 @@ void prove_by_induction(const spec::Spec& spec, const Held& held, const SystemOp
                         std::vector<PropertyResult>& results)
 {
     const auto t0 = Clock::now();
-    detail::InductionOutcome found;
-    found.proven_at.assign(held.candidates.size(), 0);
-    found.invariant.assign(held.candidates.size(), {});
-    found.failure.assign(held.candidates.size(), std::nullopt);
+    auto found = detail::InductionOutcome::unproven(held.candidates.size());
     CrossCheckTrail trail;
     trail.spec_id = spec.id;
     try {
@@ -1104,7 +1106,7 @@ void prove_by_induction(const spec::Spec& spec, const Held& held, const SystemOp
             throw;
         }
     }
-    const double share = seconds_since(t0) / static_cast<double>(held.reported);
+    const double share = seconds_since(t0) / static_cast<double>(held.reported());
     for (std::size_t i = 0; i < held.candidates.size(); ++i) {
         if (!held.result_index[i]) {
             continue;
@@ -1193,7 +1195,7 @@ Expected<std::vector<PropertyResult>> prove(const spec::Spec& spec, const System
             }
         }
         if (options.induction && options.engine != ProofEngine::spacer) {
-            if (const Held held = held_properties(spec, *chosen, options, results); held.reported != 0) {
+            if (const Held held = held_properties(spec, *chosen, options, results); held.reported() != 0) {
                 prove_by_induction(spec, held, options, results);
             }
         }
@@ -1269,10 +1271,7 @@ Expected<QueryResult> query(const spec::Spec& spec, const std::string& condition
             negated->name = "!";
             negated->args.push_back(goal);
             negated->type = expr::Type::boolean();
-            detail::InductionOutcome proof;
-            proof.proven_at = {0};
-            proof.invariant = {{}};
-            proof.failure = {std::nullopt};
+            auto proof = detail::InductionOutcome::unproven(1);
             CrossCheckTrail trail;
             trail.spec_id = spec.id + "-query";
             // The spec's properties and lemmas may help, as they help prove's induction.

@@ -23,17 +23,9 @@ using pc5check::trace::parse_trace;
 using pc5check::trace::Position;
 using pc5check::trace::Trace;
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_UNDEFINED__)
-#define PC5CHECK_TEST_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
-#define PC5CHECK_TEST_SANITIZED 1
-#endif
-#endif
-
 namespace {
 
-#ifdef PC5CHECK_TEST_SANITIZED
+#ifdef PC5CHECK_TEST_SANITIZED // set by tests/CMakeLists.txt in a sanitizer build
 constexpr bool kSanitized = true;
 #else
 constexpr bool kSanitized = false;
