@@ -6,7 +6,8 @@
 #   ./quickstart.sh build    only set up and build
 # Environment: BUILD_DIR (default build), BUILD_TYPE (default Release: without debug info the first
 # build takes a third less time), SANITIZERS (e.g.
-# address,undefined: builds with those sanitizers, with clang when available).
+# address,undefined: builds with those sanitizers, with clang when available), CMAKE_ARGS (more
+# arguments for cmake's configure step, split at spaces, e.g. -DCMAKE_CXX_FLAGS_DEBUG=-g1).
 set -euo pipefail
 
 job=${1:-corpus}
@@ -41,6 +42,10 @@ fi
 cmake_args=(-S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE="$build_type")
 if [ -n "${SANITIZERS:-}" ]; then
     cmake_args+=(-DPC5CHECK_SANITIZERS="$SANITIZERS")
+fi
+if [ -n "${CMAKE_ARGS:-}" ]; then
+    read -r -a extra_args <<< "$CMAKE_ARGS"
+    cmake_args+=("${extra_args[@]}")
 fi
 cmake "${cmake_args[@]}" >/dev/null
 # The corpus run needs only the pc5check program; the test job builds everything.
