@@ -81,6 +81,7 @@ class Encoding::SymbolicStep {
     [[nodiscard]] Sym on(const spec::Transition& t) { return e_.msg_matches(t.on, in_.msg); }
     [[nodiscard]] Sym on(const CheckRef& c) { return e_.msg_matches(c.check->on, in_.msg); }
     [[nodiscard]] static const spec::Check& check_of(const CheckRef& c) { return *c.check; }
+    [[nodiscard]] static const spec::Transition& spec_of(const spec::Transition& t) { return t; }
     [[nodiscard]] Sym from(const spec::Transition& t) { return e_.state_in(t.role, t.from); }
     [[nodiscard]] Sym guard(const spec::Transition& t) { return e_.encode(*t.guard); }
     [[nodiscard]] Sym observed(const spec::Transition& t) { return e_.encode(*t.guard); }

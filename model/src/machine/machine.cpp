@@ -616,6 +616,7 @@ class Machine::ReplayStep {
     [[nodiscard]] static bool on(const Candidate& /*matched by the plan*/) { return true; }
     [[nodiscard]] static bool on(const Program::PlannedCheck& /*matched by the plan*/) { return true; }
     [[nodiscard]] static const spec::Check& check_of(const Program::PlannedCheck& c) { return *c.check; }
+    [[nodiscard]] static const spec::Transition& spec_of(const Candidate& t) { return *t.transition; }
 
     [[nodiscard]] bool from(const Candidate& c) const
     {

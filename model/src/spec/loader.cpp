@@ -937,7 +937,8 @@ Expected<Transition> Loader::load_transition(const json& t, const std::string& p
         return fail(ptr, "expected a transition object");
     }
     if (auto k = check_keys(
-            t, {"id", "role", "dir", "from", "to", "on", "guard", "effects", "text", "clauses"}, file_, ptr);
+            t, {"id", "role", "dir", "from", "to", "on", "sees", "guard", "effects", "text", "clauses"},
+            file_, ptr);
         !k) {
         return tl::make_unexpected(k.error());
     }
@@ -949,12 +950,13 @@ Expected<Transition> Loader::load_transition(const json& t, const std::string& p
     auto from = get_string_list(t, "from", file_, ptr, false);
     auto to = get_string(t, "to", file_, ptr, false);
     auto on = get_string_list(t, "on", file_, ptr);
+    auto sees = get_string(t, "sees", file_, ptr, false);
     auto text = get_string(t, "text", file_, ptr);
-    if (!id || !role || !dir || !from || !to || !on || !text) {
+    if (!id || !role || !dir || !from || !to || !on || !sees || !text) {
         for (const Error* e :
              {!id ? &id.error() : nullptr, !role ? &role.error() : nullptr, !dir ? &dir.error() : nullptr,
               !from ? &from.error() : nullptr, !to ? &to.error() : nullptr, !on ? &on.error() : nullptr,
-              !text ? &text.error() : nullptr}) {
+              !sees ? &sees.error() : nullptr, !text ? &text.error() : nullptr}) {
             if (e != nullptr) {
                 return tl::make_unexpected(*e);
             }
@@ -978,6 +980,15 @@ Expected<Transition> Loader::load_transition(const json& t, const std::string& p
     tr.from = *from;
     tr.to = *to;
     tr.on = *on;
+    if (t.contains("sees")) {
+        if (*role != "link") {
+            return fail(join_pointer(ptr, "sees"), "only a link transition has 'sees'");
+        }
+        if (*sees != "sent" && *sees != "air") {
+            return fail(join_pointer(ptr, "sees"), "expected sent or air, found '" + *sees + "'");
+        }
+        tr.sees_injected = *sees == "air";
+    }
     if (auto states = check_transition_states(tr); !states) {
         return tl::make_unexpected(states.error());
     }

@@ -6,6 +6,7 @@
 #include "pc5check/checker/gen.h"
 #include "pc5check/checker/symbolic.h"
 #include "pc5check/spec/spec.h"
+#include "pc5check/trace/trace.h"
 
 #include <algorithm>
 #include <doctest/doctest.h>
@@ -243,5 +244,62 @@ TEST_SUITE("checker")
         options.symbolic = checker::CheckOptions::Symbolic::never;
         CHECK(checker::check_trace(partial, specs.get(partial.spec), options).replay.mode ==
               machine::Mode::concrete);
+    }
+
+    // docs/spec-language.md 4.1 step 6 and 4.5: a link transition keeps the books of what the UEs sent,
+    // unless it sees the whole air ("sees": "air"); the one step semantics (machine/step.h) for replay
+    // and for the solver.
+    TEST_CASE("check: a link transition that sees the air counts an injected message, one of what was sent "
+              "does not")
+    {
+        const auto spec = spec::parse_spec(R"({
+          "format": "pc5-spec/1", "id": "books", "title": "books",
+          "messages": [
+            {"id": "REKEYING_REQUEST", "senders": ["initiator"], "text": "t", "clauses": [{"doc": "X", "clause": "1"}]},
+            {"id": "REKEYING_RESPONSE", "senders": ["target"], "text": "t", "clauses": [{"doc": "X", "clause": "1"}]}
+          ],
+          "states": {"initiator": ["IDLE"], "target": ["IDLE"]},
+          "variables": [{"role": "link", "name": "sent", "type": "int", "init": "0", "text": "t"},
+                        {"role": "link", "name": "air", "type": "int", "init": "0", "text": "t"}],
+          "transitions": [
+            {"id": "ask", "role": "initiator", "dir": "send", "on": ["REKEYING_REQUEST"], "text": "t", "clauses": [{"doc": "X", "clause": "1"}]},
+            {"id": "answer", "role": "target", "dir": "send", "on": ["REKEYING_RESPONSE"], "text": "t", "clauses": [{"doc": "X", "clause": "1"}]},
+            {"id": "count_sent", "role": "link", "dir": "observe", "on": ["REKEYING_REQUEST"], "sees": "sent",
+             "effects": {"link.sent": "link.sent + 1"}, "text": "t", "clauses": [{"doc": "X", "clause": "1"}]},
+            {"id": "count_air", "role": "link", "dir": "observe", "on": ["REKEYING_REQUEST"], "sees": "air",
+             "effects": {"link.air": "link.air + 1"}, "text": "t", "clauses": [{"doc": "X", "clause": "1"}]}
+          ],
+          "rules": [{"id": "BOOKS", "text": "t", "clauses": [{"doc": "X", "clause": "1"}],
+                     "checks": [{"on": ["REKEYING_RESPONSE"], "offender": "target", "assert": "link.sent == 1 && link.air == 2",
+                                 "expected": "one request sent, two on the air", "observed": "{link.sent} sent, {link.air} on the air"}]}]
+        })",
+                                           "books.json");
+        REQUIRE_MESSAGE(spec.has_value(), (spec ? "" : spec.error().to_string()));
+        const auto t = trace::parse_trace(R"({
+          "format": "pc5-trace/1", "spec": "books", "link": {"k_nrp_id": 1, "k_nrp_sess_id": 2},
+          "attacker_steps": [{"event": 0, "attack": "injected"}],
+          "events": [{"from": "initiator", "msg": "REKEYING_REQUEST", "sec": "none", "pdu": "01"},
+                     {"from": "initiator", "msg": "REKEYING_REQUEST", "sec": "none", "pdu": "02"},
+                     {"from": "target", "msg": "REKEYING_RESPONSE", "sec": "none", "pdu": "03"}]
+        })",
+                                          "books-trace.json");
+        REQUIRE_MESSAGE(t.has_value(), (t ? "" : t.error().to_string()));
+        for (const auto mode :
+             {checker::CheckOptions::Symbolic::never, checker::CheckOptions::Symbolic::always}) {
+            CAPTURE(static_cast<int>(mode));
+            checker::CheckOptions options;
+            options.symbolic = mode;
+            options.attacker_steps = true;
+            const auto honoured = checker::check_trace(*t, Expected<const spec::Spec*>(&*spec), options);
+            CHECK(honoured.replay.verdict == machine::Verdict::conforms);
+            CHECK(honoured.replay.mode == (mode == checker::CheckOptions::Symbolic::never
+                                               ? machine::Mode::concrete
+                                               : machine::Mode::symbolic));
+            // Without --attacker-steps every message was sent: both books count both requests.
+            options.attacker_steps = false;
+            const auto plain = checker::check_trace(*t, Expected<const spec::Spec*>(&*spec), options);
+            CHECK(plain.replay.verdict == machine::Verdict::violation);
+            CHECK(has_finding(plain.replay, "BOOKS", machine::Outcome::violation));
+        }
     }
 }

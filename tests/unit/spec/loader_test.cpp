@@ -183,6 +183,28 @@ TEST_SUITE("spec")
             doc["transitions"][0]["to"] = "NOWHERE";
             CHECK(load_error(doc).json_pointer == "/transitions/0/to");
         }
+        SUBCASE("'sees' only on a link transition, and only sent or air")
+        {
+            auto doc = minimal_spec();
+            doc["transitions"][0]["sees"] = "air";
+            auto e = load_error(doc);
+            CHECK(e.json_pointer == "/transitions/0/sees");
+            CHECK_MESSAGE(e.message.find("only a link transition has 'sees'") != std::string::npos,
+                          e.message);
+            doc = minimal_spec();
+            doc["transitions"].push_back(json::parse(
+                R"({"id": "books", "role": "link", "dir": "observe", "on": ["DATA"], "sees": "everything",
+                    "text": "t", "clauses": [{"doc": "TS 38.323", "clause": "5.8"}]})"));
+            e = load_error(doc);
+            CHECK(e.json_pointer == "/transitions/3/sees");
+            CHECK_MESSAGE(e.message.find("expected sent or air, found 'everything'") != std::string::npos,
+                          e.message);
+            doc["transitions"][3]["sees"] = "air";
+            const auto ok = parse_spec(doc.dump(), "mini.json");
+            REQUIRE_MESSAGE(ok.has_value(), ok.error().message);
+            CHECK(ok->transitions.back().sees_injected);
+            CHECK_FALSE(ok->transitions.front().sees_injected);
+        }
         SUBCASE("invalid JSON gives line and column")
         {
             auto r = parse_spec("{\n  \"format\": \"pc5-spec/1\",\n  oops\n}", "broken.json");

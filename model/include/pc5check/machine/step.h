@@ -17,7 +17,8 @@
 /// - the candidates, in spec order: `transitions(Role, spec::Direction)` (send and recv),
 ///   `observers()`, `checks()`; `on(x)` (the event's message is one of x's), `from(t)` (the role's
 ///   control state is one of t's), `guard(t)` (selects a send/recv transition), `observed(t)` (fires an
-///   observe transition), `check_of(c)` (the spec check behind a check candidate);
+///   observe transition), `check_of(c)` (the spec check behind a check candidate), `spec_of(t)` (the
+///   spec transition behind a transition candidate);
 /// - the actions: `fire(when, t)` (collect t's effects and its `to` under `when`; the domain applies
 ///   them after step() returns, later ones winning), `set_enabled(Cond)`, `check(c, on, exempt)` and
 ///   `checked()` (all checks are done; the state is still the one before the event).
@@ -98,7 +99,8 @@ template <class D> void step(D& d)
 
     // Steps 2, 3 and 6: the sender's send transition (unless the attacker injected the message), then
     // the receiver's recv transition (if the message reached it), then every observe transition whose
-    // guard holds (the link's bookkeeping is of what the UEs sent, so not of injected messages).
+    // guard holds (the link's bookkeeping is of what the UEs sent, so not of injected messages, unless
+    // the transition sees the whole air: "sees": "air").
     const Cond by_sender = d.negate(d.injected());
     std::array<Cond, 2> matched{d.constant(false), d.constant(false)};
     for (std::size_t r = 0; r < kRoles.size(); ++r) {
@@ -114,7 +116,7 @@ template <class D> void step(D& d)
         if (step_detail::is_false<D>(on)) {
             continue;
         }
-        const Cond gate = d.all(on, by_sender);
+        const Cond gate = D::spec_of(t).sees_injected ? on : d.all(on, by_sender);
         if (step_detail::is_false<D>(gate)) {
             continue;
         }

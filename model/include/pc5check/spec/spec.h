@@ -150,8 +150,11 @@ struct Transition {
     std::vector<std::string> from; ///< control states (empty: any; always empty for link)
     std::string to;                ///< control state (empty: unchanged)
     std::vector<std::string> on;   ///< messages ("*" = any)
-    expr::NodePtr guard;           ///< typed bool
-    std::string guard_text;        ///< the guard's source text ("true" when absent), for diagrams
+    /// link only ("sees": "air"): also fires on a message the attacker injected; by default ("sent")
+    /// a link transition keeps the books of what the UEs sent.
+    bool sees_injected = false;
+    expr::NodePtr guard;    ///< typed bool
+    std::string guard_text; ///< the guard's source text ("true" when absent), for diagrams
     std::vector<Effect> effects;
     std::string text;
     std::vector<ClauseRef> clauses;
