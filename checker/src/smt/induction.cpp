@@ -8,6 +8,7 @@
 
 #include "smt/induction.h"
 
+#include "smt/absent_capable.h"
 #include "smt/candidates.h"
 #include "smt/cross_check.h"
 
@@ -480,9 +481,14 @@ void induction_pass(const spec::Spec& spec, const Pool& pool, const SystemOption
 } // namespace
 
 InductionOutcome induction(const spec::Spec& spec, const std::vector<Candidate>& candidates,
-                           const std::vector<Role>& roles, const SystemOptions& options,
+                           const std::vector<Role>& roles, const SystemOptions& asked,
                            Clock::time_point deadline, CrossCheckTrail* trail)
 {
+    // The step cases start from states in which only the variables some run can leave absent may be.
+    SystemOptions options = asked;
+    if (!options.absent_capable) {
+        options.absent_capable = absent_capable(spec, asked, deadline);
+    }
     InductionOutcome out = InductionOutcome::unproven(candidates.size());
     if (trail != nullptr) {
         trail->confirmed.assign(candidates.size(), {});

@@ -72,9 +72,10 @@ enum class Role {
 /// Unsearched and auxiliary candidates, and with options.generated_invariants the candidates generated
 /// from the spec, take part only when they hold in every run the base cases cover (max_induction_k - 1
 /// messages). The outcome has an entry per candidate; an auxiliary one's, or one that does not take
-/// part, stays unproven and without a failure.
+/// part, stays unproven and without a failure. The step cases let only the variables absent_capable()
+/// finds be absent in their arbitrary state (unless `asked` names them already).
 [[nodiscard]] InductionOutcome induction(const spec::Spec& spec, const std::vector<Candidate>& candidates,
-                                         const std::vector<Role>& roles, const SystemOptions& options,
+                                         const std::vector<Role>& roles, const SystemOptions& asked,
                                          Clock::time_point deadline, CrossCheckTrail* trail);
 
 } // namespace pc5check::smt::detail

@@ -35,6 +35,9 @@ class Search {
             // would consider fewer runs than the system has, and a proof would not be sound.
             engine_->system_open_past("air before the arbitrary state");
         }
+        if (arbitrary && options.absent_capable) {
+            engine_->system_absent_only(*options.absent_capable);
+        }
         engine_->system_begin(options.attacker, arbitrary);
     }
     [[nodiscard]] bool ok() const { return engine_.has_value(); }

@@ -193,7 +193,7 @@ void SystemModel::system_begin(const Attacker& attacker, bool arbitrary)
         for (const auto& v : spec_.variables) {
             const std::string name = v.role + "." + v.name;
             std::optional<z3::expr> present;
-            if (open_presence_) {
+            if (absent_capable_ ? absent_capable_->contains(name) : open_presence_) {
                 present = ctx_.bool_const((prefix_ + "present " + name).c_str());
             }
             state_.emplace(name, open_value("state " + name, v.type, present));

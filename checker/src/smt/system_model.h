@@ -69,6 +69,13 @@ class SystemModel final : public Encoding {
         open_presence_ = true;
         return *air_;
     }
+    /// Before system_begin of an arbitrary state: only these variables may be absent in it, whatever
+    /// system_open_past() says (the others are present in every reachable state:
+    /// SystemOptions::absent_capable).
+    void system_absent_only(const std::vector<std::string>& names)
+    {
+        absent_capable_ = std::unordered_set<std::string>(names.begin(), names.end());
+    }
     /// Whether the attacker injected the message of step `k` (1: the first message).
     [[nodiscard]] z3::expr system_injected(std::size_t k) const { return system_steps_.at(k - 1).injected; }
     /// The MAC-Is seen on the air after the steps so far: system_open_past()'s set (empty when not open) and
@@ -138,9 +145,10 @@ class SystemModel final : public Encoding {
     std::vector<Application> applications_;
     std::unordered_set<unsigned> applied_; ///< AST ids of applications_' results
     std::optional<StepInput> lint_message_;
-    std::optional<z3::expr> bottom_; ///< see system_bottom()
-    std::optional<z3::expr> air_;    ///< see system_open_past()
-    bool open_presence_ = false;     ///< see system_open_past()
+    std::optional<z3::expr> bottom_;                                ///< see system_bottom()
+    std::optional<z3::expr> air_;                                   ///< see system_open_past()
+    bool open_presence_ = false;                                    ///< see system_open_past()
+    std::optional<std::unordered_set<std::string>> absent_capable_; ///< see system_absent_only()
 };
 
 } // namespace pc5check::smt::detail

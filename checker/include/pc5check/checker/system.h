@@ -74,6 +74,12 @@ struct SystemOptions {
     /// candidates and every reported verdict is the unsharded one.
     unsigned shard_index = 0;
     unsigned shard_count = 1; ///< 1: no sharding
+    /// The state variables that some run, from any state in which only these are absent, can leave
+    /// absent (an inductive invariant the solver proves: every other variable is present in every
+    /// reachable state). Computed once per prove or query run by the induction (smt/absent_capable.h);
+    /// nullopt: not computed, and the step case lets every variable be absent when the attacker
+    /// injects, none otherwise.
+    std::optional<std::vector<std::string>> absent_capable;
 };
 
 /// One conjunct of the inductive invariant behind a proof (prove --explain).
