@@ -2,15 +2,39 @@
 
 #include "smt/absent_capable.h"
 
+#include "smt/cross_check.h"
+
+#include <algorithm>
 #include <set>
 
 namespace pc5check::smt::detail {
 
 namespace {
 
+/// With --cross-check, whether the second solver confirms the unsat query `e` holds (file `name`.smt2
+/// in the cross-check directory); true without --cross-check. Its "sat" throws (an internal error).
+bool confirmed(SystemModel& e, const std::string& name, const SystemOptions& options,
+               Clock::time_point deadline)
+{
+    if (!options.cross_check_dir) {
+        return true;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    const CrossCheckSetup setup{*options.cross_check_dir, options.cross_check_solver,
+                                static_cast<unsigned>(std::max<long long>(left, 1'000))};
+    return cross_check_unsat(e.solver(), name,
+                             "pc5check cross-check of the presence invariant of the induction's step case "
+                             "(expected: unsat)\n" +
+                                 name,
+                             setup)
+               .kind == CrossCheckAnswer::Kind::confirmed;
+}
+
 /// Adds to `s` every variable of `state` the solver can make absent (under what `e` asserts), asking
-/// until no variable outside `s` can be; false when the solver gives up.
-bool add_absent(SystemModel& e, const std::map<std::string, Term>& state, std::set<std::string>& s)
+/// until no variable outside `s` can be; false when the solver gives up, or when the last (unsat) query
+/// is not confirmed by the second solver of --cross-check (file `file`.smt2).
+bool add_absent(SystemModel& e, const std::map<std::string, Term>& state, std::set<std::string>& s,
+                const std::string& file, const SystemOptions& options, Clock::time_point deadline)
 {
     for (;;) {
         z3::expr some = e.context().bool_val(false);
@@ -23,8 +47,9 @@ bool add_absent(SystemModel& e, const std::map<std::string, Term>& state, std::s
         e.solver().add(some);
         const z3::check_result r = e.solve();
         if (r != z3::sat) {
+            const bool proven = r == z3::unsat && confirmed(e, file, options, deadline);
             e.solver().pop();
-            return r == z3::unsat;
+            return proven;
         }
         const z3::model m = e.solver().get_model();
         for (const auto& [name, t] : state) {
@@ -45,7 +70,8 @@ std::optional<std::vector<std::string>> absent_capable(const spec::Spec& spec, c
         std::set<std::string> s;
         {
             Search init(spec, options, deadline, false);
-            if (!init.ok() || !add_absent(init.engine(), init.engine().system_state(0), s)) {
+            if (!init.ok() || !add_absent(init.engine(), init.engine().system_state(0), s,
+                                          spec.id + "-presence-initial", options, deadline)) {
                 return std::nullopt;
             }
         }
@@ -58,7 +84,8 @@ std::optional<std::vector<std::string>> absent_capable(const spec::Spec& spec, c
             }
             step.engine().system_step();
             const std::size_t before = s.size();
-            if (!add_absent(step.engine(), step.engine().system_state(1), s)) {
+            if (!add_absent(step.engine(), step.engine().system_state(1), s, spec.id + "-presence-step",
+                            options, deadline)) {
                 return std::nullopt;
             }
             if (s.size() == before) {

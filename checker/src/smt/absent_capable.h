@@ -19,7 +19,9 @@ namespace pc5check::smt::detail {
 /// which only variables of S are absent leaves only variables of S absent. Every variable outside S is
 /// then present in every reachable state (an inductive invariant, proven by the solver, one query per
 /// round). Sorted by name; nullopt when the solver gives up or runs out of time (then nothing is
-/// known, and the step case keeps what it assumed without it).
+/// known, and the step case keeps what it assumed without it). With --cross-check the two unsat
+/// queries the invariant rests on (initial state, last round's step) go to the second solver too
+/// (SPEC-presence-initial.smt2, SPEC-presence-step.smt2); unconfirmed, the invariant is not used.
 [[nodiscard]] std::optional<std::vector<std::string>>
 absent_capable(const spec::Spec& spec, const SystemOptions& options, Clock::time_point deadline);
 

@@ -3,9 +3,11 @@
 
 #include "normative_spec.h"
 #include "smt/absent_capable.h"
+#include "smt/cross_check.h"
 
 #include <algorithm>
 #include <doctest/doctest.h>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -132,5 +134,37 @@ TEST_SUITE("checker")
         CHECK(has(s, "initiator.new_k_nrp_msbs"));
         // Not an over-approximation here: two honest messages (request, SMC without re-authentication).
         CHECK(some_other_absent(spec, with_attacker(false), {}, 2) == z3::sat);
+    }
+
+    TEST_CASE("absent_capable: with --cross-check cvc5 confirms the two queries the invariant rests on")
+    {
+        const auto dir = std::filesystem::temp_directory_path() / "pc5check-absent-capable-xc";
+        std::filesystem::remove_all(dir);
+        std::filesystem::create_directories(dir);
+        smt::SystemOptions o = with_attacker(true);
+        o.cross_check_dir = dir.string();
+        const auto s =
+            smt::detail::absent_capable(test::normative_spec(), o, Clock::now() + std::chrono::minutes(2));
+        REQUIRE(s.has_value());
+        CHECK(*s == absent_capable(test::normative_spec(), with_attacker(true)));
+        CHECK(std::filesystem::exists(dir / "ts33536-r17-presence-initial.smt2"));
+        CHECK(std::filesystem::exists(dir / "ts33536-r17-presence-step.smt2"));
+        // A second solver that cannot decide: the invariant is not used. One that finds a model: the
+        // disagreement is an internal error, as for a proof's own queries.
+        const auto solver_saying = [&](const std::string& answer) {
+            const auto path = dir / (answer + ".sh");
+            std::ofstream(path) << "#!/bin/sh\necho " << answer << "\n";
+            std::filesystem::permissions(path, std::filesystem::perms::owner_all);
+            return path.string();
+        };
+        o.cross_check_solver = solver_saying("unknown");
+        CHECK_FALSE(
+            smt::detail::absent_capable(test::normative_spec(), o, Clock::now() + std::chrono::minutes(2))
+                .has_value());
+        o.cross_check_solver = solver_saying("sat");
+        CHECK_THROWS_AS((void)smt::detail::absent_capable(test::normative_spec(), o,
+                                                          Clock::now() + std::chrono::minutes(2)),
+                        smt::detail::CrossCheckDisagreement);
+        std::filesystem::remove_all(dir);
     }
 }
