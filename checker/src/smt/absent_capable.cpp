@@ -4,7 +4,6 @@
 
 #include "smt/cross_check.h"
 
-#include <algorithm>
 #include <set>
 
 namespace pc5check::smt::detail {
@@ -19,9 +18,8 @@ bool confirmed(SystemModel& e, const std::string& name, const SystemOptions& opt
     if (!options.cross_check_dir) {
         return true;
     }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    const CrossCheckSetup setup{*options.cross_check_dir, options.cross_check_solver,
-                                static_cast<unsigned>(std::max<long long>(left, 1'000))};
+    const CrossCheckSetup setup = cross_check_setup(
+        options, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count());
     return cross_check_unsat(e.solver(), name,
                              "pc5check cross-check of the presence invariant of the induction's step case "
                              "(expected: unsat)\n" +

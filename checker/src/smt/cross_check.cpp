@@ -1,5 +1,8 @@
 #include "smt/cross_check.h"
 
+#include "pc5check/common/error.h"
+
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -197,6 +200,13 @@ CrossCheckAnswer cross_check_unsat(z3::solver& solver, const std::string& name, 
     // Anything else (a parse error): the exported file is not the self-contained query it must be.
     throw CrossCheckDisagreement(setup.solver + " could not read the cross-check query " + answer.file +
                                  ": " + (answer.detail.empty() ? "no output" : answer.detail));
+}
+
+CrossCheckSetup cross_check_setup(const SystemOptions& options, long long ms_left)
+{
+    PC5CHECK_ASSERT(options.cross_check_dir.has_value());
+    return CrossCheckSetup{*options.cross_check_dir, options.cross_check_solver,
+                           static_cast<unsigned>(std::max<long long>(ms_left, 1'000))};
 }
 
 std::string cross_check_solver_problem(const std::string& solver)

@@ -3,6 +3,8 @@
 /// and step-case queries of a k-induction proof are written as self-contained SMT-LIB 2 files and given
 /// to another solver (cvc5), which must also answer unsat. Private to checker/src/smt.
 
+#include "pc5check/checker/system.h"
+
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -16,6 +18,10 @@ struct CrossCheckSetup {
     std::string solver = "cvc5"; ///< program name or path; called as SOLVER --lang=smt2 --tlimit=MS FILE
     unsigned timeout_ms = 60'000;
 };
+
+/// The setup --cross-check asks for (`options.cross_check_dir` set), giving the second solver `ms_left` of
+/// the caller's time, but at least a second.
+[[nodiscard]] CrossCheckSetup cross_check_setup(const SystemOptions& options, long long ms_left);
 
 /// What the second solver said about one query Z3 answered unsat.
 struct CrossCheckAnswer {

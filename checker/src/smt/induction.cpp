@@ -41,9 +41,8 @@ bool confirmed_by_second_solver(z3::solver& solver, const std::vector<Candidate>
     for (const auto& c : set) {
         names += (names.empty() ? "" : ", ") + c.name;
     }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    const CrossCheckSetup setup{*options.cross_check_dir, options.cross_check_solver,
-                                static_cast<unsigned>(std::max<long long>(left, 1'000))};
+    const CrossCheckSetup setup = cross_check_setup(
+        options, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count());
     const std::string name = trail->prefix + "-k" + std::to_string(k + 1) + "-" + which;
     const std::string comment = "pc5check cross-check of a k-induction proof (expected: unsat)\n" +
                                 trail->prefix + ": k=" + std::to_string(k + 1) + ", " + which +

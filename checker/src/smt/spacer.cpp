@@ -408,8 +408,7 @@ bool recheck(const Run& run, Model& m, const z3::expr& goal, const std::string& 
     if (!run.options.cross_check_dir) {
         return true;
     }
-    const CrossCheckSetup setup{*run.options.cross_check_dir, run.options.cross_check_solver,
-                                std::max(run.ms_left(), 1'000U)};
+    const CrossCheckSetup setup = cross_check_setup(run.options, run.ms_left());
     const std::string name = run.spec.id + "-spacer-" + run.property.name + "-" + which;
     const std::string comment = "pc5check cross-check of a Spacer (CHC) proof (expected: unsat)\n" +
                                 run.property.name + ": " + which + " of Spacer's invariant";

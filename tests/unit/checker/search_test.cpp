@@ -100,4 +100,16 @@ TEST_SUITE("checker")
         honest.attacker.replay = false;
         CHECK(starts_without(test::seed_spec(), honest, true, "initiator.cur_ksess") == z3::unsat);
     }
+
+    TEST_CASE("search: given the variables a run can leave absent, the arbitrary state lacks only those")
+    {
+        // SystemOptions::absent_capable (smt/absent_capable.h) narrows the absences the injecting
+        // attacker's arbitrary state may have; the initial state has none either way.
+        smt::SystemOptions o = replay_only();
+        o.absent_capable = std::vector<std::string>{"initiator.new_nea"};
+        CHECK(starts_without(test::normative_spec(), o, true, "initiator.new_nea") == z3::sat);
+        CHECK(starts_without(test::normative_spec(), o, true, "initiator.auth_run") == z3::unsat);
+        CHECK(starts_without(test::normative_spec(), replay_only(), true, "initiator.auth_run") == z3::sat);
+        CHECK(starts_without(test::normative_spec(), o, false, "initiator.new_nea") == z3::unsat);
+    }
 }
