@@ -32,8 +32,16 @@ schema = json.load(open(os.path.join(spec_dir, "pc5check-prove.schema.json"), en
 failures = []
 
 
-def run(*args):
-    return subprocess.run([pc5check, *args], capture_output=True, text=True, timeout=300)
+def run(*args, env=None):
+    return subprocess.run([pc5check, *args], capture_output=True, text=True, timeout=300, env=env)
+
+
+# Z3 4.8.12 does not free everything when Spacer stops at its time limit, and in the sanitizer build
+# LeakSanitizer then reports leaks inside libz3 at exit, in some runs and not others. The first run
+# reaches that limit on purpose (key_freshness), so leak detection is off for it alone; the other runs
+# keep it. A no-op in builds without the sanitizers.
+asan = os.environ.get("ASAN_OPTIONS", "")
+limit_env = dict(os.environ, ASAN_OPTIONS=(asan + ":" if asan else "") + "detect_leaks=0")
 
 
 def expect(cond, what, result=None):
@@ -42,7 +50,8 @@ def expect(cond, what, result=None):
 
 
 r = run("prove", seed, "--engine", "spacer", "--depth", "2", "--property", "smc_checks_enforced",
-        "--property", "key_freshness", "--timeout-ms", limit_ms, "--cross-check-dir", work, "--format", "json")
+        "--property", "key_freshness", "--timeout-ms", limit_ms, "--cross-check-dir", work, "--format", "json",
+        env=limit_env)
 expect(r.returncode == 0, f"prove --engine spacer: exit {r.returncode}", r)
 doc = json.loads(r.stdout)
 errors = list(jsonschema.Draft202012Validator(schema).iter_errors(doc))

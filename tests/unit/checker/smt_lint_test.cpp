@@ -1,37 +1,14 @@
 #include "pc5check/checker/smt.h"
+#include "z3_leaks.h"
 
 #include <chrono>
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 #include <string>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define PC5CHECK_TEST_LSAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PC5CHECK_TEST_LSAN 1
-#endif
-#endif
-#ifdef PC5CHECK_TEST_LSAN
-#include <sanitizer/lsan_interface.h>
-#endif
-
 namespace {
 
 using nlohmann::json;
-
-/// Z3 4.8.12 does not free what it allocated before a memory-out: under LeakSanitizer, allocations
-/// of this thread while an instance lives are not reported as leaks (a no-op in other builds).
-struct IgnoreZ3MemoryOutLeaks {
-#ifdef PC5CHECK_TEST_LSAN
-    IgnoreZ3MemoryOutLeaks() { __lsan_disable(); }
-    ~IgnoreZ3MemoryOutLeaks() { __lsan_enable(); }
-    IgnoreZ3MemoryOutLeaks(const IgnoreZ3MemoryOutLeaks&) = delete;
-    IgnoreZ3MemoryOutLeaks& operator=(const IgnoreZ3MemoryOutLeaks&) = delete;
-    IgnoreZ3MemoryOutLeaks(IgnoreZ3MemoryOutLeaks&&) = delete;
-    IgnoreZ3MemoryOutLeaks& operator=(IgnoreZ3MemoryOutLeaks&&) = delete;
-#endif
-};
 
 json lint_spec(const std::string& guard, const std::string& when, const std::string& assertion)
 {
@@ -153,7 +130,7 @@ TEST_SUITE("checker")
         limits.memory_mb = 1; // less than Z3's context: the first query runs out
         std::string out;
         {
-            [[maybe_unused]] const IgnoreZ3MemoryOutLeaks ignore;
+            [[maybe_unused]] const pc5check::test::IgnoreZ3LimitLeaks ignore;
             out = lint(lint_spec("target.n > 3", "target.n < 10", "true"), limits);
         }
         INFO(out);
