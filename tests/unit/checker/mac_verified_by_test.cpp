@@ -77,7 +77,10 @@ TEST_SUITE("checker")
             {"nea1-nia3-conform-reauth-then-rekey.json", "NIA3"},
             {"conform-plain.json", "NIA2"},
         };
-        for (const auto& [name, alg] : traces) {
+        for (const auto& entry : traces) {
+            // Not a structured binding: CAPTURE's lambda captures `name`, which Clang 14 cannot do for one.
+            const std::string& name = entry.first;
+            const std::string& alg = entry.second;
             CAPTURE(name);
             const trace::Trace t = read_corpus_trace(name);
             const machine::ReplayResult r = check(t);

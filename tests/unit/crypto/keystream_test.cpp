@@ -30,7 +30,10 @@ template <typename Generator> void check_words(const KeystreamVector& v, Generat
 {
     CAPTURE(v.set);
     std::size_t t = 0;
-    for (const auto& [index, expected] : v.words) {
+    for (const auto& word_at : v.words) {
+        // Not structured bindings: CAPTURE's lambda captures `index` (Clang 14 cannot).
+        const auto& index = word_at.first;
+        const auto& expected = word_at.second;
         std::uint32_t word = 0;
         while (t < index) {
             word = generator.next_word();

@@ -297,7 +297,9 @@ TEST_SUITE("expr")
         std::size_t decided = 0;
         std::size_t calls = 0;
         for (std::size_t i = 0; i < trees.size(); ++i) {
-            const auto& [source, tree] = trees[i];
+            // Not structured bindings: INFO's and CHECK_MESSAGE's lambdas capture them (Clang 14 cannot).
+            const auto& source = trees[i].first;
+            const auto& tree = trees[i].second;
             INFO(source);
             for (int k = 0; k < 3; ++k) {
                 const CachingEnv env(gen.env(), scope.defs.size());

@@ -118,7 +118,10 @@ TEST_CASE("protocol facts: the shipped spec files' ID-half IEs have the ranges o
             pc5check::spec::load_spec(std::string(PC5CHECK_SOURCE_DIR) + "/spec/" + file).value();
         for (const auto& message : spec.messages) {
             for (const auto& ie : message.ies) {
-                for (const auto& [name, max] : halves) {
+                for (const auto& half : halves) {
+                    // Not structured bindings: CAPTURE's lambda captures `name` (Clang 14 cannot).
+                    const auto& name = half.first;
+                    const auto& max = half.second;
                     if (ie.name == name) {
                         CAPTURE(file);
                         CAPTURE(name);

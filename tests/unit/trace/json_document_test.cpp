@@ -229,7 +229,10 @@ TEST_SUITE("trace")
              "syntax error while parsing value - invalid string: ill-formed UTF-8 byte; last "
              "read: '\"\\xC3('"},
         };
-        for (const auto& [text, message] : cases) {
+        for (const auto& c : cases) {
+            // Not structured bindings: INFO's lambda captures `text` (Clang 14 cannot).
+            const auto& text = c.first;
+            const auto& message = c.second;
             INFO(text);
             const Error e = parse_error(text);
             CHECK(e.code == ErrorCode::bad_input);
