@@ -6,8 +6,9 @@
 #   ./quickstart.sh build    only set up and build
 # Environment: BUILD_DIR (default build), BUILD_TYPE (default Release: without debug info the first
 # build takes a third less time), SANITIZERS (e.g.
-# address,undefined: builds with those sanitizers, with clang when available), CMAKE_ARGS (more
-# arguments for cmake's configure step, split at spaces, e.g. -DCMAKE_CXX_FLAGS_DEBUG=-g1).
+# address,undefined: builds with those sanitizers), CMAKE_ARGS (more arguments for cmake's configure
+# step, split at spaces, e.g. -DCMAKE_CXX_FLAGS_DEBUG=-g1); CC and CXX choose the compiler of a new build
+# directory as cmake reads them (default: the system's, GCC; .ci/run's sanitizer pass uses clang++-14).
 set -euo pipefail
 
 job=${1:-corpus}
