@@ -19,11 +19,15 @@
 ///   air earlier; from an arbitrary state "earlier" is the relation argument `attacker.seen_mac`, the
 ///   set of MAC-Is seen so far (SystemModel::system_open_past). A replay is over-approximated as any message
 ///   with a seen MAC-I.
-/// State variables are always present in the system (every one has an initialiser); a step that could
-/// leave one absent counts as a bad state, so that assumption is checked, not made.
+/// State variables are present in the initial state (every one has an initialiser). Without an attacker
+/// that injects they stay present, and a step that could leave one absent counts as a bad state, so
+/// that assumption is checked, not made. With one, a message without an IE can leave some absent: those
+/// absent_capable() finds get their presence as a relation argument ("present(NAME)"), the others are
+/// checked like the rest.
 
 #include "smt/spacer.h"
 
+#include "smt/absent_capable.h"
 #include "smt/cross_check.h"
 #include "smt/solver_limits.h"
 #include "smt/system_model.h"
@@ -47,7 +51,9 @@ constexpr const char* kPresent = "present(";
 /// The relation's arguments, in order: every state variable, every init.* value (a step keeps them),
 /// and, when the attacker injects messages, the MAC-Is seen on the air.
 struct Signature {
-    bool tracks_presence = false; ///< with an attacker that injects: absent state variables are states too
+    /// The state variables whose presence is an argument: with an attacker that injects, those a run
+    /// can leave absent (SystemOptions::absent_capable, or all when that is not known).
+    std::unordered_set<std::string> presence_args;
     std::vector<std::string> names;
     std::vector<Type> types;
     std::vector<z3::sort> sorts;
@@ -68,6 +74,9 @@ class Model {
         if (arbitrary && options.attacker.injects()) {
             air_ = engine_->system_open_past(kAir);
         }
+        if (arbitrary && options.absent_capable) {
+            engine_->system_absent_only(*options.absent_capable);
+        }
         engine_->system_begin(options.attacker, arbitrary);
     }
 
@@ -83,7 +92,7 @@ class Model {
         present = engine_->context().bool_val(true);
         for (const auto& name : sig.names) {
             out.push_back(arg(name, k, state, init));
-            if (const auto s = state.find(name); !sig.tracks_presence && s != state.end()) {
+            if (const auto s = state.find(name); s != state.end() && !sig.presence_args.contains(name)) {
                 present = present && s->second.present;
             }
         }
@@ -126,12 +135,12 @@ class Model {
 Signature signature_of(const spec::Spec& spec, Model& m, const SystemOptions& options)
 {
     Signature sig;
-    sig.tracks_presence = options.attacker.injects();
     for (const auto& [name, t] : m.e().system_state(0)) {
         sig.names.push_back(name);
         sig.types.push_back(spec.scope.variables.at(name));
         sig.sorts.push_back(t.value.get_sort());
-        if (sig.tracks_presence && !t.present.is_true()) {
+        if (options.attacker.injects() && !t.present.is_true()) {
+            sig.presence_args.insert(name);
             sig.names.push_back(kPresent + name + ")");
             sig.types.push_back(Type::boolean());
             sig.sorts.push_back(t.present.get_sort());
@@ -741,9 +750,17 @@ SpacerOutcome spacer_prove(const spec::Spec& spec, const Candidate& property, co
     }
     z3::context& ctx = owner.get();
     try {
-        Model probe(spec, options, ctx, kMinSolverMs, true);
-        const Signature sig = signature_of(spec, probe, options);
-        out = solve(Run{spec, property, options, deadline, ctx, sig}, tamper);
+        // Only the variables some run can leave absent get a presence argument (the others would make
+        // states no run reaches, as in the k-induction's step case). The set is the solver's answer,
+        // and a step that left another variable absent is still a bad state of the clauses, so a proof
+        // does not rest on it.
+        SystemOptions with_presence = options;
+        if (options.attacker.injects() && !options.absent_capable) {
+            with_presence.absent_capable = absent_capable(spec, options, deadline);
+        }
+        Model probe(spec, with_presence, ctx, kMinSolverMs, true);
+        const Signature sig = signature_of(spec, probe, with_presence);
+        out = solve(Run{spec, property, with_presence, deadline, ctx, sig}, tamper);
     } catch (const z3::exception& e) {
         if (!out_of_memory(e)) {
             throw;

@@ -18,6 +18,7 @@
 #include "pc5check/checker/check.h"
 #include "pc5check/crypto/crypto.h"
 #include "pc5check/crypto/sizes.h"
+#include "smt/absent_capable.h"
 #include "smt/cross_check.h"
 #include "smt/induction.h"
 #include "smt/search.h"
@@ -1129,9 +1130,15 @@ void prove_by_induction(const spec::Spec& spec, const Held& held, const SystemOp
 
 /// Spacer on each reported property of `chosen` that is neither violated nor proven yet; those it
 /// proves become `proven` (by "spacer"), the others keep their verdict and say what Spacer answered.
-void prove_by_spacer(const spec::Spec& spec, const Chosen& chosen, const SystemOptions& options,
+void prove_by_spacer(const spec::Spec& spec, const Chosen& chosen, const SystemOptions& asked,
                      std::vector<PropertyResult>& results)
 {
+    // Which variables a run can leave absent: asked of the solver once for all the properties.
+    SystemOptions options = asked;
+    if (options.attacker.injects() && !options.absent_capable) {
+        options.absent_capable = detail::absent_capable(
+            spec, options, Clock::now() + std::chrono::milliseconds(options.timeout_ms));
+    }
     for (std::size_t i = 0; i < chosen.properties.size(); ++i) {
         PropertyResult& r = results[i];
         if (!in_shard(options, i) || r.verdict == PropertyVerdict::violated ||

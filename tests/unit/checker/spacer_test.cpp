@@ -118,6 +118,24 @@ TEST_SUITE("checker")
         std::filesystem::remove_all(dir);
     }
 
+    TEST_CASE(
+        "spacer: under dy the presence arguments are the solver's set, and one left too small gives Err, "
+        "never a proof")
+    {
+        auto o = options(1);
+        o.attacker.drop = o.attacker.replay = o.attacker.forge = true;
+        // The solver's own set (absent_capable): proven, as the k-induction proves it under dy.
+        const auto own = spacer(kChecksEnforced, o);
+        CHECK_MESSAGE(own.kind == smt::detail::SpacerOutcome::Kind::proven, own.note);
+        // A set that leaves out the pending algorithms, which an SMC forged without selected_algs makes
+        // absent: the step that does so is a bad state of the clauses, so Spacer derives Err instead of
+        // resting a proof on the wrong set.
+        o.absent_capable = std::vector<std::string>{};
+        const auto small = spacer(kChecksEnforced, o);
+        CHECK(small.kind != smt::detail::SpacerOutcome::Kind::proven);
+        CHECK_MESSAGE(small.kind == smt::detail::SpacerOutcome::Kind::counterexample, small.note);
+    }
+
     TEST_CASE("spacer: prove --engine spacer says which prover proved it")
     {
         auto o = options(2);
