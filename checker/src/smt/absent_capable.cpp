@@ -95,4 +95,14 @@ std::optional<std::vector<std::string>> absent_capable(const spec::Spec& spec, c
     }
 }
 
+SystemOptions with_absent_capable(const spec::Spec& spec, const SystemOptions& options,
+                                  Clock::time_point deadline)
+{
+    SystemOptions out = options;
+    if (options.attacker.injects() && !options.absent_capable) {
+        out.absent_capable = absent_capable(spec, options, deadline);
+    }
+    return out;
+}
+
 } // namespace pc5check::smt::detail

@@ -25,4 +25,9 @@ namespace pc5check::smt::detail {
 [[nodiscard]] std::optional<std::vector<std::string>>
 absent_capable(const spec::Spec& spec, const SystemOptions& options, Clock::time_point deadline);
 
+/// `options` with `absent_capable` filled in by absent_capable() when an attacker injects messages and
+/// the set is not given yet (Spacer's relation gets a presence argument for those variables only).
+[[nodiscard]] SystemOptions with_absent_capable(const spec::Spec& spec, const SystemOptions& options,
+                                                Clock::time_point deadline);
+
 } // namespace pc5check::smt::detail

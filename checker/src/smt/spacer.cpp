@@ -754,10 +754,7 @@ SpacerOutcome spacer_prove(const spec::Spec& spec, const Candidate& property, co
         // states no run reaches, as in the k-induction's step case). The set is the solver's answer,
         // and a step that left another variable absent is still a bad state of the clauses, so a proof
         // does not rest on it.
-        SystemOptions with_presence = options;
-        if (options.attacker.injects() && !options.absent_capable) {
-            with_presence.absent_capable = absent_capable(spec, options, deadline);
-        }
+        const SystemOptions with_presence = with_absent_capable(spec, options, deadline);
         Model probe(spec, with_presence, ctx, kMinSolverMs, true);
         const Signature sig = signature_of(spec, probe, with_presence);
         out = solve(Run{spec, property, with_presence, deadline, ctx, sig}, tamper);

@@ -1134,11 +1134,8 @@ void prove_by_spacer(const spec::Spec& spec, const Chosen& chosen, const SystemO
                      std::vector<PropertyResult>& results)
 {
     // Which variables a run can leave absent: asked of the solver once for all the properties.
-    SystemOptions options = asked;
-    if (options.attacker.injects() && !options.absent_capable) {
-        options.absent_capable = detail::absent_capable(
-            spec, options, Clock::now() + std::chrono::milliseconds(options.timeout_ms));
-    }
+    const SystemOptions options =
+        detail::with_absent_capable(spec, asked, Clock::now() + std::chrono::milliseconds(asked.timeout_ms));
     for (std::size_t i = 0; i < chosen.properties.size(); ++i) {
         PropertyResult& r = results[i];
         if (!in_shard(options, i) || r.verdict == PropertyVerdict::violated ||
