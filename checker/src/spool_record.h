@@ -109,7 +109,7 @@ class RecordWriter {
             std::array<char, sizeof(double)> bytes{};
             std::memcpy(bytes.data(), &v, sizeof v);
             out_->append(bytes.data(), bytes.size());
-        } else if constexpr (std::is_same_v<T, std::string>) {
+        } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>) {
             number(v.size());
             out_->append(v);
         } else if constexpr (requires { v.has_value(); }) {
@@ -188,6 +188,14 @@ class RecordReader {
         } else if constexpr (std::is_same_v<T, std::string>) {
             const std::size_t n = number();
             v.assign(bytes(n));
+        } else if constexpr (std::is_same_v<T, machine::RulePasses>) {
+            // Written as a sequence of (id, count), in id order.
+            v.clear();
+            for (std::size_t n = number(); n != 0; --n) {
+                const std::string_view id = bytes(number());
+                const std::size_t count = number();
+                v.append(id, count);
+            }
         } else if constexpr (requires {
                                  v.has_value();
                                  v.emplace();

@@ -157,7 +157,7 @@ int check_coverage(const std::string& dir, const std::string& spec_file)
         if (t.expect->verdict == "conforms") {
             for (const auto& [rule, count] : t.replay.passes) {
                 if (count > 0 && std::find(got.begin(), got.end(), rule) == got.end()) {
-                    clean.insert(rule);
+                    clean.emplace(rule);
                 }
             }
         }

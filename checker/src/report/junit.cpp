@@ -166,7 +166,7 @@ void add_trace_cases(const checker::CheckRun& run, const checker::TraceResult& t
     }
     for (const auto& [id, count] : r.passes) {
         if (count != 0 && std::find(rules.begin(), rules.end(), id) == rules.end()) {
-            rules.push_back(id);
+            rules.emplace_back(id);
         }
     }
     const RuleFindings none;

@@ -488,8 +488,15 @@ void Machine::add_passes(const PassCounts& counts, RulePasses& passes) const
         return;
     }
     // Into an empty list (a replay's result): one buffer, filled in id order without a search.
-    passes.reserve(static_cast<std::size_t>(
-        std::count_if(counts.begin(), counts.end(), [](std::size_t n) { return n != 0; })));
+    std::size_t entries = 0;
+    std::size_t id_bytes = 0;
+    for (std::size_t r = 0; r < counts.size() && r < spec_->rules.size(); ++r) {
+        if (counts[r] != 0) {
+            ++entries;
+            id_bytes += spec_->rules[r].id.size();
+        }
+    }
+    passes.reserve(entries, id_bytes);
     for (const std::uint32_t r : by_id) {
         if (r < counts.size() && counts[r] != 0) {
             passes.append(spec_->rules[r].id, counts[r]);

@@ -8,54 +8,58 @@
 
 namespace pc5check::machine {
 
-namespace {
-
-bool id_less(const RulePasses::value_type& entry, std::string_view rule) { return entry.first < rule; }
-
-} // namespace
-
-RulePasses::RulePasses(std::initializer_list<value_type> entries)
+RulePasses::RulePasses(std::initializer_list<std::pair<std::string_view, std::size_t>> entries)
 {
     for (const auto& [rule, count] : entries) {
         (*this)[rule] = count;
     }
 }
 
-std::vector<RulePasses::value_type>::const_iterator RulePasses::find(std::string_view rule) const
+std::size_t RulePasses::lower_bound(std::string_view rule) const
 {
-    return std::lower_bound(entries_.begin(), entries_.end(), rule, id_less);
+    const auto it = std::lower_bound(entries_.begin(), entries_.end(), rule,
+                                     [this](const Entry& e, std::string_view r) { return id(e) < r; });
+    return static_cast<std::size_t>(it - entries_.begin());
 }
 
 std::size_t& RulePasses::operator[](std::string_view rule)
 {
-    auto it = std::lower_bound(entries_.begin(), entries_.end(), rule, id_less);
-    if (it == entries_.end() || it->first != rule) {
-        it = entries_.emplace(it, std::string(rule), 0);
+    const std::size_t k = lower_bound(rule);
+    if (k == entries_.size() || id(entries_[k]) != rule) {
+        entries_.insert(entries_.begin() + static_cast<std::ptrdiff_t>(k),
+                        Entry{ids_.size(), rule.size(), 0});
+        ids_ += rule;
     }
-    return it->second;
+    return entries_[k].count;
 }
 
 void RulePasses::append(std::string_view rule, std::size_t count)
 {
-    if (!entries_.empty() && entries_.back().first == rule) {
-        entries_.back().second += count;
+    if (!entries_.empty() && id(entries_.back()) == rule) {
+        entries_.back().count += count;
         return;
     }
-    PC5CHECK_ASSERT((entries_.empty() || entries_.back().first < rule) && "rules appended in id order");
-    entries_.emplace_back(std::string(rule), count);
+    PC5CHECK_ASSERT((entries_.empty() || id(entries_.back()) < rule) && "rules appended in id order");
+    entries_.push_back(Entry{ids_.size(), rule.size(), count});
+    ids_ += rule;
 }
 
 std::size_t RulePasses::at(std::string_view rule) const
 {
-    const auto it = find(rule);
-    PC5CHECK_ASSERT(it != entries_.end() && it->first == rule && "at() of a rule without passes");
-    return it->second;
+    const std::size_t k = lower_bound(rule);
+    PC5CHECK_ASSERT(k < entries_.size() && id(entries_[k]) == rule && "at() of a rule without passes");
+    return entries_[k].count;
 }
 
 bool RulePasses::contains(std::string_view rule) const
 {
-    const auto it = find(rule);
-    return it != entries_.end() && it->first == rule;
+    const std::size_t k = lower_bound(rule);
+    return k < entries_.size() && id(entries_[k]) == rule;
+}
+
+bool operator==(const RulePasses& a, const RulePasses& b)
+{
+    return std::equal(a.begin(), a.end(), b.begin(), b.end());
 }
 
 } // namespace pc5check::machine

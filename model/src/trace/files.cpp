@@ -87,13 +87,33 @@ struct FileCloser {
     return read_all(file.get(), path, max_bytes);
 }
 
-/// The text of a document given back by recycle_document on this thread, whose next `.jsonl` line is
-/// read into it: a file of short lines then allocates no text per line (each allocation of a few kB
-/// made the allocator sort its bins of small blocks again).
-thread_local std::string t_spare_text; // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+/// Texts of documents given back by recycle_document on this thread, into which its next `.jsonl`
+/// lines are read: a file of short lines then allocates no text per line (each allocation of a few kB
+/// made the allocator sort its bins of small blocks again). More than one: with -j N the reading
+/// thread gets its documents' texts back a batch at a time, when their results are handed on.
+thread_local std::vector<std::string>
+    t_spare_texts; // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
 
 /// Largest text kept for reuse (1 MiB): a long line's memory goes with it.
 constexpr std::size_t kMaxSpareText = std::size_t{1} << 20U;
+/// Texts kept for reuse at most: a window of documents in flight (check -j N reads 64 per job ahead).
+constexpr std::size_t kMaxSpareTexts = 256;
+/// Bytes kept for reuse at most, all texts together.
+constexpr std::size_t kMaxSpareBytes = std::size_t{16} << 20U;
+thread_local std::size_t t_spare_bytes = 0; // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+
+/// A text given back on this thread (empty, its memory kept), or a new one.
+[[nodiscard]] std::string spare_text()
+{
+    if (t_spare_texts.empty()) {
+        return {};
+    }
+    std::string text = std::move(t_spare_texts.back());
+    t_spare_texts.pop_back();
+    t_spare_bytes -= text.capacity();
+    text.clear();
+    return text;
+}
 
 /// A whole text as one document (a `.json` file).
 [[nodiscard]] Expected<void> whole_document(Expected<std::string>&& text, const std::string& name,
@@ -138,7 +158,7 @@ constexpr std::size_t kMaxSpareText = std::size_t{1} << 20U;
             // The line's text moves on with it; the next line is read into a text given back, if any.
             document.resize(text.size());
             RawDocument raw{std::move(document), line};
-            document = std::exchange(t_spare_text, std::string());
+            document = spare_text();
             on_document(std::move(raw));
             any = true;
         }
@@ -191,8 +211,11 @@ void recycle_document(RawDocument&& done)
 {
     std::string text = std::move(done.text);
     done.text = std::string();
-    if (text.capacity() > t_spare_text.capacity() && text.capacity() <= kMaxSpareText) {
-        t_spare_text.swap(text);
+    const std::size_t bytes = text.capacity();
+    if (bytes <= kMaxSpareText && t_spare_texts.size() < kMaxSpareTexts &&
+        t_spare_bytes + bytes <= kMaxSpareBytes) {
+        t_spare_bytes += bytes;
+        t_spare_texts.push_back(std::move(text));
     }
 }
 

@@ -106,7 +106,7 @@ std::set<std::string> checked_rules(const checker::TraceResult& t)
 {
     std::set<std::string> rules;
     for (const auto& [id, n] : t.replay.passes) {
-        rules.insert(id);
+        rules.emplace(id);
     }
     for (const auto& f : t.replay.findings) {
         rules.insert(f.rule);

@@ -294,7 +294,7 @@ std::pair<std::string, std::string> both_ways(const pc5check::spec::Spec& spec, 
                    f.reason + ";";
         }
         for (const auto& [rule, n] : passes) {
-            out += rule + "=" + std::to_string(n) + ";";
+            out += std::string(rule) + "=" + std::to_string(n) + ";";
         }
         for (const auto& s : steps) {
             out += s.sender_transition + "/" + s.receiver_transition + ";";

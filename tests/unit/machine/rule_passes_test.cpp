@@ -55,4 +55,23 @@ TEST_SUITE("machine")
         counted["ACTIVATION_UNCHANGED"] += 2;
         CHECK(appended == counted);
     }
+
+    TEST_CASE("rule passes: a copy keeps its ids when the original changes or goes, ids of any length")
+    {
+        const std::string long_id = "TS33536-6.3.3.2.2-SMC-PROTECTED-UNDER-THE-NEW-CONTEXT";
+        RulePasses original;
+        original.append("A", 1);
+        original.append(long_id, 2);
+        ++original["B-IN-THE-MIDDLE-OF-THE-LIST-AND-LONGER-THAN-SSO"];
+        const RulePasses copy = original;
+        original.clear();
+        original.append("Z", 9);
+        CHECK(entries(copy) ==
+              std::vector<std::pair<std::string, std::size_t>>{
+                  {"A", 1}, {"B-IN-THE-MIDDLE-OF-THE-LIST-AND-LONGER-THAN-SSO", 1}, {long_id, 2}});
+        RulePasses moved = std::move(original);
+        CHECK(entries(moved) == std::vector<std::pair<std::string, std::size_t>>{{"Z", 9}});
+        CHECK_FALSE(copy == moved);
+        CHECK(copy.at(long_id) == 2);
+    }
 }

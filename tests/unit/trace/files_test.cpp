@@ -306,4 +306,45 @@ TEST_SUITE("trace")
             {"DATA", "DATA", "RELEASE"}, {"RELEASE"}, {"DATA", "DATA", "RELEASE"}, {"DATA"}, {"DATA"}};
         CHECK(messages == expected);
     }
+
+    TEST_CASE("files: texts given back a batch at a time are each read into again (check -j N)")
+    {
+        // check -j N gives a batch's texts back on the reading thread when its results are handed on:
+        // every one of them must be reused, not only one. Lines 0-2 are held and given back together,
+        // each with room for 64 kB (a capacity no line read into new memory has), while line 2 is handed
+        // on (line 3 is read into a text taken before that); lines 4 and 5 must have that room.
+        std::vector<std::string> lines;
+        for (const char* msg : {"DATA", "DATA", "DATA", "DATA", "DATA", "DATA"}) {
+            lines.push_back(trace_line(msg));
+        }
+        const TempDir dir;
+        std::string file;
+        for (const auto& l : lines) {
+            file += l + "\n";
+        }
+        const std::string path = dir.write("batch.jsonl", file);
+        constexpr std::size_t kRoom = std::size_t{64} << 10U;
+        std::vector<pc5check::trace::RawDocument> held;
+        std::size_t index = 0;
+        std::size_t reused = 0;
+        REQUIRE(pc5check::trace::for_each_document_in_file(
+            path, [&](pc5check::Expected<pc5check::trace::RawDocument>&& doc) {
+                REQUIRE(doc.has_value());
+                CHECK(doc->text == lines[index]);
+                if (index < 3) {
+                    held.push_back(std::move(*doc));
+                    if (held.size() == 3) {
+                        for (auto& d : held) {
+                            d.text.reserve(kRoom);
+                            pc5check::trace::recycle_document(std::move(d));
+                        }
+                    }
+                } else if (index >= 4) {
+                    reused += doc->text.capacity() >= kRoom ? 1U : 0U;
+                }
+                ++index;
+            }));
+        CHECK(index == lines.size());
+        CHECK(reused == 2);
+    }
 }

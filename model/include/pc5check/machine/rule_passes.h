@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <initializer_list>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -11,21 +12,60 @@
 namespace pc5check::machine {
 
 /// Rule id -> number of checks of that rule that passed, in id order (the order the reports list them).
-/// A sorted list rather than a std::map: a trace's result holds one buffer for its counts instead of a
-/// node (and often a key string) per rule, and reading it back from the check's spool builds the same.
+/// A sorted list rather than a std::map, and the ids in one buffer: a trace's result holds two buffers
+/// for its counts instead of a node and a key string per rule (the rule ids of an ordinary trace's
+/// ~40 passes were a sixth of the allocations of `check`, and with -j N they were freed on another
+/// thread than the one that made them).
 class RulePasses {
+    struct Entry {
+        std::size_t offset = 0; ///< of the id in ids_
+        std::size_t length = 0;
+        std::size_t count = 0;
+    };
+
   public:
-    using value_type = std::pair<std::string, std::size_t>;
-    using const_iterator = std::vector<value_type>::const_iterator;
+    /// An entry as read: the id (valid while the list is not changed) and its count.
+    using value_type = std::pair<std::string_view, std::size_t>;
+
+    /// Reads the entries in id order.
+    class const_iterator {
+      public:
+        using iterator_category = std::forward_iterator_tag;
+        using value_type = RulePasses::value_type;
+        using difference_type = std::ptrdiff_t;
+        using pointer = void;
+        using reference = value_type;
+
+        const_iterator() = default;
+        [[nodiscard]] value_type operator*() const { return {owner_->id(*at_), at_->count}; }
+        const_iterator& operator++()
+        {
+            ++at_;
+            return *this;
+        }
+        const_iterator operator++(int)
+        {
+            const_iterator before = *this;
+            ++at_;
+            return before;
+        }
+        friend bool operator==(const const_iterator& a, const const_iterator& b) { return a.at_ == b.at_; }
+
+      private:
+        friend class RulePasses;
+        const_iterator(const RulePasses* owner, const Entry* at) : owner_(owner), at_(at) {}
+        const RulePasses* owner_ = nullptr;
+        const Entry* at_ = nullptr;
+    };
 
     RulePasses() = default;
     /// Entries in any order; a rule given twice keeps its last count.
-    RulePasses(std::initializer_list<value_type> entries);
+    RulePasses(std::initializer_list<std::pair<std::string_view, std::size_t>> entries);
 
     /// The count of `rule`, added with 0 when it has none (so `++passes[id]` counts a pass).
     [[nodiscard]] std::size_t& operator[](std::string_view rule);
     /// Adds `count` passes of `rule`, which must not sort before any rule held: how a replay, which
-    /// knows its rules in id order, builds the list without searching it.
+    /// knows its rules in id order, builds the list without searching it (and the spool's reader).
     void append(std::string_view rule, std::size_t count);
     /// The count of `rule`, which must be held.
     [[nodiscard]] std::size_t at(std::string_view rule) const;
@@ -33,26 +73,35 @@ class RulePasses {
     [[nodiscard]] std::size_t count(std::string_view rule) const { return contains(rule) ? 1 : 0; }
     [[nodiscard]] bool contains(std::string_view rule) const;
 
-    [[nodiscard]] const_iterator begin() const { return entries_.begin(); }
-    [[nodiscard]] const_iterator end() const { return entries_.end(); }
+    [[nodiscard]] const_iterator begin() const { return {this, entries_.data()}; }
+    [[nodiscard]] const_iterator end() const { return {this, entries_.data() + entries_.size()}; }
     [[nodiscard]] std::size_t size() const { return entries_.size(); }
     [[nodiscard]] bool empty() const { return entries_.empty(); }
-    void reserve(std::size_t n) { entries_.reserve(n); }
-    void clear() { entries_.clear(); }
+    /// Room for `n` entries whose ids take `id_bytes` in all.
+    void reserve(std::size_t n, std::size_t id_bytes = 0)
+    {
+        entries_.reserve(n);
+        ids_.reserve(id_bytes);
+    }
+    void clear()
+    {
+        entries_.clear();
+        ids_.clear();
+    }
 
-    /// `n` entries to be filled in id order through the mutable iterators (the spool's reader, which
-    /// reads back entries it wrote in that order).
-    void resize(std::size_t n) { entries_.resize(n); }
-    [[nodiscard]] std::vector<value_type>::iterator begin() { return entries_.begin(); }
-    [[nodiscard]] std::vector<value_type>::iterator end() { return entries_.end(); }
-
-    /// Entry by entry.
-    friend bool operator==(const RulePasses&, const RulePasses&) = default;
+    /// The same ids with the same counts (in whatever order they were added).
+    friend bool operator==(const RulePasses& a, const RulePasses& b);
 
   private:
-    [[nodiscard]] std::vector<value_type>::const_iterator find(std::string_view rule) const;
+    [[nodiscard]] std::string_view id(const Entry& e) const
+    {
+        return std::string_view(ids_).substr(e.offset, e.length);
+    }
+    /// The first entry whose id does not sort before `rule`.
+    [[nodiscard]] std::size_t lower_bound(std::string_view rule) const;
 
-    std::vector<value_type> entries_; ///< sorted by rule id, ids unique
+    std::vector<Entry> entries_; ///< sorted by rule id, ids unique
+    std::string ids_;            ///< the ids, in the order they were added
 };
 
 } // namespace pc5check::machine

@@ -207,8 +207,10 @@ for_each_document_in_file(const std::string& path,
                           const std::function<void(Expected<RawDocument>&&)>& on_document,
                           const Limits& limits = {});
 
-/// Gives a document's text back once it is parsed (it is left empty): the next `.jsonl` line that
-/// for_each_document_in_file reads on this thread reuses its memory instead of allocating its own.
+/// Gives a document's text back once it is parsed (it is left empty): a later `.jsonl` line that
+/// for_each_document_in_file reads on this thread reuses its memory instead of allocating its own. Give
+/// it back on the thread that read it: on another, the memory is freed there after all (a worker's
+/// spare texts are never read into).
 void recycle_document(RawDocument&& done);
 
 /// How a trace input without a file name to go by (standard input) is read: one document, or one
