@@ -28,17 +28,7 @@ class Search {
             std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
         so.timeout_ms = left <= 0 ? 1U : static_cast<unsigned>(left);
         engine_.emplace(spec, header_, so, ctx_.get());
-        if (arbitrary && options.attacker.injects()) {
-            // The step case starts from any state the attacker could have made: before it, messages
-            // it may replay or whose MAC-I it may reuse (an open set of MAC-Is seen on the air), and
-            // variables left absent by an injected message without an IE. Without both, the step case
-            // would consider fewer runs than the system has, and a proof would not be sound.
-            engine_->system_open_past("air before the arbitrary state");
-        }
-        if (arbitrary && options.absent_capable) {
-            engine_->system_absent_only(*options.absent_capable);
-        }
-        engine_->system_begin(options.attacker, arbitrary);
+        (void)engine_->system_start(options, arbitrary, "air before the arbitrary state");
     }
     [[nodiscard]] bool ok() const { return engine_.has_value(); }
     [[nodiscard]] SystemModel& engine() { return *engine_; }

@@ -71,13 +71,7 @@ class Model {
         SymbolicOptions so;
         so.timeout_ms = timeout_ms;
         engine_.emplace(spec, header_, so, ctx);
-        if (arbitrary && options.attacker.injects()) {
-            air_ = engine_->system_open_past(kAir);
-        }
-        if (arbitrary && options.absent_capable) {
-            engine_->system_absent_only(*options.absent_capable);
-        }
-        engine_->system_begin(options.attacker, arbitrary);
+        air_ = engine_->system_start(options, arbitrary, kAir);
     }
 
     [[nodiscard]] SystemModel& e() { return *engine_; }

@@ -164,6 +164,20 @@ std::vector<std::string> SystemModel::system_names(std::size_t k) const
     return out;
 }
 
+std::optional<z3::expr> SystemModel::system_start(const SystemOptions& options, bool arbitrary,
+                                                  const std::string& air_name)
+{
+    std::optional<z3::expr> air;
+    if (arbitrary && options.attacker.injects()) {
+        air = system_open_past(air_name);
+    }
+    if (arbitrary && options.absent_capable) {
+        system_absent_only(*options.absent_capable);
+    }
+    system_begin(options.attacker, arbitrary);
+    return air;
+}
+
 void SystemModel::system_begin(const Attacker& attacker, bool arbitrary)
 {
     attacker_ = attacker;

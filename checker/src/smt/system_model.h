@@ -58,6 +58,27 @@ class SystemModel final : public Encoding {
     [[nodiscard]] std::map<std::string, Term> system_state(std::size_t k);
     /// The init.* values (as terms), by name.
     [[nodiscard]] std::map<std::string, Term> system_init();
+    /// system_begin() as `options` ask, of an arbitrary state (`arbitrary`: the induction's step case,
+    /// Spacer's relation) or of the initial one. From an arbitrary state with an attacker who injects,
+    /// the past the attacker may have made is left open (system_open_past(): the air, named `air_name`,
+    /// is returned), and only options.absent_capable may be absent there when it is known. Without the
+    /// open past the step would consider fewer runs than the system has, and a proof would not be sound.
+    std::optional<z3::expr> system_start(const SystemOptions& options, bool arbitrary,
+                                         const std::string& air_name);
+    /// Whether the attacker injected the message of step `k` (1: the first message).
+    [[nodiscard]] z3::expr system_injected(std::size_t k) const { return system_steps_.at(k - 1).injected; }
+    /// The MAC-Is seen on the air after the steps so far: system_open_past()'s set (empty when not open) and
+    /// every protected message's MAC-I.
+    [[nodiscard]] z3::expr system_air_after();
+    /// Satisfiability of what is asserted, within the time budget (unknown when spent).
+    [[nodiscard]] z3::check_result solve() { return budget_.check(solver_, {}); }
+    /// The same under `assumptions` (literals; the unsat core is taken from them).
+    [[nodiscard]] z3::check_result solve(const std::vector<z3::expr>& assumptions)
+    {
+        return budget_.check(solver_, assumptions);
+    }
+
+  private:
     /// Before system_begin of an arbitrary state (the induction's step case and Spacer, with an attacker
     /// who injects): the past the attacker may have made is left open. The MAC-Is seen on the air before
     /// that state (an array from MAC-I to bool, the returned constant named `air_name`) may be replayed
@@ -76,20 +97,6 @@ class SystemModel final : public Encoding {
     {
         absent_capable_ = std::unordered_set<std::string>(names.begin(), names.end());
     }
-    /// Whether the attacker injected the message of step `k` (1: the first message).
-    [[nodiscard]] z3::expr system_injected(std::size_t k) const { return system_steps_.at(k - 1).injected; }
-    /// The MAC-Is seen on the air after the steps so far: system_open_past()'s set (empty when not open) and
-    /// every protected message's MAC-I.
-    [[nodiscard]] z3::expr system_air_after();
-    /// Satisfiability of what is asserted, within the time budget (unknown when spent).
-    [[nodiscard]] z3::check_result solve() { return budget_.check(solver_, {}); }
-    /// The same under `assumptions` (literals; the unsat core is taken from them).
-    [[nodiscard]] z3::check_result solve(const std::vector<z3::expr>& assumptions)
-    {
-        return budget_.check(solver_, assumptions);
-    }
-
-  private:
     struct SystemMessage {
         StepInput in;
         z3::expr injected;

@@ -28,7 +28,7 @@ class RulePasses {
     using value_type = std::pair<std::string_view, std::size_t>;
 
     /// Reads the entries in id order.
-    class const_iterator {
+    class ConstIterator {
       public:
         using iterator_category = std::forward_iterator_tag;
         using value_type = RulePasses::value_type;
@@ -36,27 +36,28 @@ class RulePasses {
         using pointer = void;
         using reference = value_type;
 
-        const_iterator() = default;
+        ConstIterator() = default;
         [[nodiscard]] value_type operator*() const { return {owner_->id(*at_), at_->count}; }
-        const_iterator& operator++()
+        ConstIterator& operator++()
         {
             ++at_;
             return *this;
         }
-        const_iterator operator++(int)
+        ConstIterator operator++(int)
         {
-            const_iterator before = *this;
+            ConstIterator before = *this;
             ++at_;
             return before;
         }
-        friend bool operator==(const const_iterator& a, const const_iterator& b) { return a.at_ == b.at_; }
+        friend bool operator==(const ConstIterator& a, const ConstIterator& b) { return a.at_ == b.at_; }
 
       private:
         friend class RulePasses;
-        const_iterator(const RulePasses* owner, const Entry* at) : owner_(owner), at_(at) {}
+        ConstIterator(const RulePasses* owner, const Entry* at) : owner_(owner), at_(at) {}
         const RulePasses* owner_ = nullptr;
         const Entry* at_ = nullptr;
     };
+    using const_iterator = ConstIterator;
 
     RulePasses() = default;
     /// Entries in any order; a rule given twice keeps its last count.
