@@ -194,9 +194,9 @@ class CodeRun {
             out = typed(e);
             return;
         }
-        Value tmp;
-        if (const Value& v = ref(e, tmp); &v == &tmp) {
-            out = std::move(tmp);
+        Spare tmp;
+        if (const Value& v = ref(e, tmp); tmp && &v == &*tmp) {
+            out = std::move(*tmp);
         } else {
             out = v;
         }
@@ -207,6 +207,9 @@ class CodeRun {
     using Instr = Code::Instr;
     using Entry = Code::Entry;
     using Fast = detail::Fast;
+    /// Room for a value ref() has to compute (most operands are read where they are kept): a Value is
+    /// made, and destroyed, only then.
+    using Spare = std::optional<Value>;
 
     template <class T> [[nodiscard]] static const T& as(const Value& v)
     {
@@ -294,7 +297,7 @@ class CodeRun {
     }
 
     /// Evaluator::ref.
-    [[nodiscard]] const Value& ref(Entry e, Value& tmp)
+    [[nodiscard]] const Value& ref(Entry e, Spare& tmp)
     {
         const Instr& i = code_[e];
         if (i.op == Op::literal) {
@@ -311,12 +314,11 @@ class CodeRun {
         if (i.op == Op::external) {
             return call(i); // generic_node's value, read where the call site keeps it
         }
-        tmp = generic_node(e);
-        return tmp;
+        return tmp.emplace(generic_node(e));
     }
 
     /// Evaluator::known_operands.
-    [[nodiscard]] std::pair<const Value*, const Value*> known_operands(Entry l, Entry r, Value& tl, Value& tr)
+    [[nodiscard]] std::pair<const Value*, const Value*> known_operands(Entry l, Entry r, Spare& tl, Spare& tr)
     {
         const Value& a = ref(l, tl);
         if (!known_present(a)) {
@@ -380,14 +382,14 @@ class CodeRun {
             return b == Fast::slow ? b : fast_of(detail::equality(op == BinaryOp::equal, a, b));
         }
         case Op::equal_value: {
-            Value ta;
-            Value tb;
+            Spare ta;
+            Spare tb;
             const auto [a, b] = known_operands(i.a, i.b, ta, tb);
             return a == nullptr ? Fast::slow : fast_of(detail::equality(op == BinaryOp::equal, *a, *b));
         }
         case Op::member: {
-            Value tx;
-            Value ts;
+            Spare tx;
+            Spare ts;
             const auto [x, s] = known_operands(i.a, i.b, tx, ts);
             return x == nullptr ? Fast::slow : fast_of(detail::member(*x, as<SetValue>(*s)));
         }
@@ -402,7 +404,7 @@ class CodeRun {
         }
         case Op::present:
         case Op::known: {
-            Value tv;
+            Spare tv;
             const Value& v = ref(i.a, tv);
             if (i.op == Op::known) {
                 return fast_of(v.is_known());
@@ -410,8 +412,8 @@ class CodeRun {
             return v.is_unknown() ? Fast::slow : fast_of(!v.is_absent());
         }
         case Op::subset: {
-            Value tx;
-            Value ty;
+            Spare tx;
+            Spare ty;
             const auto [x, y] = known_operands(i.a, i.b, tx, ty);
             return x == nullptr ? Fast::slow : fast_of(detail::subset(as<SetValue>(*x), as<SetValue>(*y)));
         }
@@ -471,7 +473,7 @@ class CodeRun {
             return c != Fast::slow && fast_int(c == Fast::yes ? i.b : i.c, out);
         }
         case Op::get: {
-            Value tm;
+            Spare tm;
             const Value& m = ref(i.a, tm);
             std::int64_t k = 0;
             std::int64_t d = 0;
@@ -482,7 +484,7 @@ class CodeRun {
             return true;
         }
         case Op::length: {
-            Value tv;
+            Spare tv;
             const Value& v = ref(i.a, tv);
             if (!known_present(v)) {
                 return false;
@@ -524,10 +526,10 @@ class CodeRun {
             const Instr& arg = code_[a];
             if (arg.op == Op::literal || arg.op == Op::slot || arg.op == Op::variable ||
                 (arg.def != kNoDef && defs_ != nullptr)) {
-                Value tmp;
+                Spare tmp;
                 const Value& v = ref(a, tmp);
-                if (&v == &tmp) {
-                    args[k] = std::move(tmp);
+                if (tmp && &v == &*tmp) {
+                    args[k] = std::move(*tmp);
                 } else {
                     args[k] = v;
                 }
