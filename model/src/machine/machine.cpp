@@ -267,7 +267,10 @@ Machine::Machine(std::shared_ptr<const Program> program, const BoundTrace& trace
     // Its buffers too: every value in them is written before it is read (the state by the initialisers
     // below, a field when it is bound, an update when it is made, a def once its cache is cleared).
     Spare& spare = Machine::spare();
-    if (spare.program.lock() == program_) {
+    // The functions and the scratch bound to them come from the same machine: the scratch's pointers
+    // into the functions' map stay valid (its nodes do not move with it, and bind_keys assigns to them).
+    const bool reused = spare.program.lock() == program_ && !spare.functions.empty();
+    if (reused) {
         scope_.functions = std::move(spare.functions);
         memos_ = std::move(spare.memos);
         memos_.forget();
@@ -289,7 +292,9 @@ Machine::Machine(std::shared_ptr<const Program> program, const BoundTrace& trace
         memos_ = memoize_computed(scope_);
     }
     bind_keys(scope_, trace.trace->keys);
-    code_scratch_.bind(program_->code(), scope_);
+    if (!reused) {
+        code_scratch_.bind(program_->code(), scope_);
+    }
     // Initialisers call the same functions (declare_builtins on both scopes) bound to the same keys:
     // scope_ serves them too, rather than a second copy with its own memos.
     const InitEnv init_env(trace.init, *program_);
