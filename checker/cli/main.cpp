@@ -479,7 +479,10 @@ CLI::App* add_check_command(CLI::App& app, CheckCommand& check)
     check_cmd->add_flag("-q,--quiet", check.quiet, "summary only");
     check_cmd->add_flag("-v,--verbose", check.verbose, "also list every unverified check and assumption");
     check_cmd->add_flag("--no-color", check.no_color, "no ANSI colours (also: NO_COLOR set, or not a TTY)");
-    check_cmd->add_option("-j,--jobs", check.jobs, "worker threads (output order does not depend on it)")
+    check_cmd
+        ->add_option(
+            "-j,--jobs", check.jobs,
+            "threads that check traces, the reading thread among them (output order does not depend on it)")
         ->check(CLI::Range(1U, 256U));
     check_cmd->add_option("--max-events", check.limits.max_events,
                           "limit: events per trace (default 10000000)");
