@@ -56,8 +56,8 @@ struct CheckOptions {
     std::vector<std::string> spec_dirs;  ///< where `<spec id>.json` is looked up
     trace::Limits limits;                ///< trace input limits (--max-file-bytes, --max-events, ...)
     spec::Limits spec_limits;            ///< spec input limits (--max-spec-bytes, --max-expr-depth, ...)
-    unsigned jobs =
-        1; ///< -j: threads checking traces, the calling one among them (output order is input order)
+    /// -j: threads checking traces, the calling one among them (output order is input order).
+    unsigned jobs = 1;
     unsigned shard_index = 0; ///< --shard I/N: keep the traces with stable_shard(label) == I
     unsigned shard_count = 1;
     /// Called after each trace with (traces done, traces known so far); from the calling thread only.
