@@ -178,6 +178,38 @@ std::optional<z3::expr> SystemModel::system_start(const SystemOptions& options, 
     return air;
 }
 
+void SystemModel::system_start_with_honest_past(const SystemOptions& options, bool arbitrary)
+{
+    if (arbitrary && options.attacker.injects()) {
+        honest_past_ = true;
+        open_presence_ = true;
+    }
+    if (arbitrary && options.absent_capable) {
+        system_absent_only(*options.absent_capable);
+    }
+    system_begin(options.attacker, arbitrary);
+}
+
+std::unordered_map<std::string, Sym> SystemModel::arbitrary_state(const std::string& label)
+{
+    std::unordered_map<std::string, Sym> out;
+    const std::string present_prefix = prefix_ + label + "present ";
+    const std::string what_prefix = label + "state ";
+    for (const auto& v : spec_.variables) {
+        const std::string name = v.role + "." + v.name;
+        std::optional<z3::expr> present;
+        if (absent_capable_ ? absent_capable_->contains(name) : open_presence_) {
+            present = ctx_.bool_const((present_prefix + name).c_str());
+        }
+        out.emplace(name, open_value(what_prefix + name, v.type, present));
+    }
+    for (const std::string role : {"initiator", "target"}) {
+        const std::string name = role + ".state";
+        out.emplace(name, open_value(what_prefix + name, type_of(name), std::nullopt));
+    }
+    return out;
+}
+
 void SystemModel::system_begin(const Attacker& attacker, bool arbitrary)
 {
     attacker_ = attacker;
@@ -205,18 +237,7 @@ void SystemModel::system_begin(const Attacker& attacker, bool arbitrary)
     }
     if (arbitrary) {
         // Induction step: any state at all (the variables keep their types and ranges).
-        for (const auto& v : spec_.variables) {
-            const std::string name = v.role + "." + v.name;
-            std::optional<z3::expr> present;
-            if (absent_capable_ ? absent_capable_->contains(name) : open_presence_) {
-                present = ctx_.bool_const((prefix_ + "present " + name).c_str());
-            }
-            state_.emplace(name, open_value("state " + name, v.type, present));
-        }
-        for (const std::string role : {"initiator", "target"}) {
-            state_.emplace(role + ".state",
-                           open_value("state " + role + ".state", type_of(role + ".state"), std::nullopt));
-        }
+        state_ = arbitrary_state("");
     } else {
         initial_state(system_init_);
     }
@@ -320,6 +341,9 @@ z3::expr SystemModel::system_bottom()
         }
         for (const auto& m : system_steps_) {
             solver_.add(std::get<Term>(m.in.fields.at("sec.mac")).value != *bottom_);
+        }
+        for (const auto& p : past_) {
+            solver_.add(std::get<Term>(p.message.in.fields.at("sec.mac")).value != *bottom_);
         }
     }
     return *bottom_;
@@ -439,9 +463,41 @@ void SystemModel::record_check(const spec::Rule& rule, const spec::Check& /*chec
     solver_.add(binds);
 }
 
+SystemModel::PastSend SystemModel::past_send(std::size_t k)
+{
+    const std::string at = "message " + std::to_string(k + 1) + " before the arbitrary state: ";
+    std::unordered_map<std::string, Sym> current = std::move(state_);
+    state_ = arbitrary_state(at);
+    PastSend p{state_, SystemMessage{StepInput{}, ctx_.bool_val(false), ctx_.bool_val(false)}, {}};
+    StepInput& in = p.message.in;
+    in.event = k;
+    in.hidden = true;
+    in.slot = k;
+    solver_.add(open_message(at, in));
+    if (attacker_.drop) {
+        p.message.dropped = ctx_.bool_const((prefix_ + "past drop!" + std::to_string(k)).c_str());
+    }
+    in.injected = p.message.injected;
+    in.delivered = !p.message.dropped;
+    bind_pdu(in);
+    // Sent by a UE that follows the spec: a real MAC-I, under a key the rules make it use.
+    solver_.add(
+        z3::implies(system_field(in, "sec.protected"), system_field(in, "sec.mac") == honest_mac(in, at)));
+    step(in, ctx_.bool_val(true));
+    if (bottom_) {
+        solver_.add(system_field(in, "sec.mac") != *bottom_);
+    }
+    p.after = std::move(state_);
+    state_ = std::move(current);
+    return p;
+}
+
 void SystemModel::system_step()
 {
     const std::size_t k = system_steps_.size();
+    if (honest_past_) {
+        past_.push_back(past_send(k));
+    }
     StepInput in;
     in.event = k;
     in.hidden = true;
@@ -561,10 +617,10 @@ z3::expr SystemModel::attacker_can_send(const StepInput& in, const std::string& 
     for (const auto& earlier : system_steps_) {
         replay = replay || same_as(earlier);
     }
-    if (air_) {
+    if (air_ || honest_past_) {
         // A message from before the arbitrary state: only its MAC-I is remembered, so any message
         // with a MAC-I seen on the air (or unprotected) may be a replay (an over-approximation).
-        replay = replay || z3::implies(prot, z3::select(*air_, system_field(in, "sec.mac")));
+        replay = replay || z3::implies(prot, seen_before(in.slot, system_field(in, "sec.mac")));
     }
     return attacker_.forge ? replay || attacker_knows_mac(in, at) : replay;
 }
@@ -580,8 +636,8 @@ z3::expr SystemModel::attacker_knows_mac(const StepInput& in, const std::string&
         knows = knows ||
                 (system_field(earlier.in, "sec.protected") && mac == system_field(earlier.in, "sec.mac"));
     }
-    if (air_) {
-        knows = knows || z3::select(*air_, mac);
+    if (air_ || honest_past_) {
+        knows = knows || seen_before(in.slot, mac);
     }
     const Type nia_type = Type::enumeration(spec_.find_enum("Nia"));
     const auto mac_under = [&](const z3::expr& ksess) {
@@ -607,6 +663,15 @@ z3::expr SystemModel::attacker_knows_mac(const StepInput& in, const std::string&
     return knows;
 }
 
+z3::expr SystemModel::seen_before(std::size_t k, const z3::expr& mac)
+{
+    if (air_) {
+        return z3::select(*air_, mac);
+    }
+    const SystemMessage& m = past_.at(k).message;
+    return system_field(m.in, "sec.protected") && system_field(m.in, "sec.mac") == mac;
+}
+
 bool SystemModel::reads_message(const expr::Node& formula)
 {
     return mentions(formula, [](const expr::Node& n) {
@@ -619,14 +684,26 @@ bool SystemModel::reads_message(const expr::Node& formula)
 z3::expr SystemModel::system_formula(const expr::Node& formula, std::size_t k)
 {
     PC5CHECK_ASSERT(k < system_states_.size());
-    std::swap(state_, system_states_[k]);
+    return formula_over(formula, system_states_[k], k == 0 ? nullptr : &system_steps_[k - 1]);
+}
+
+z3::expr SystemModel::system_past_formula(const expr::Node& formula, std::size_t j, bool after)
+{
+    PastSend& p = past_.at(j);
+    return after ? formula_over(formula, p.after, &p.message) : formula_over(formula, p.before, nullptr);
+}
+
+z3::expr SystemModel::formula_over(const expr::Node& formula, std::unordered_map<std::string, Sym>& state,
+                                   const SystemMessage* message)
+{
+    std::swap(state_, state);
     std::unordered_map<std::string, Sym> none;
-    fields_ = k == 0 ? &none : &system_steps_[k - 1].in.fields;
+    fields_ = message == nullptr ? &none : &message->in.fields;
     init_fields_ = &system_init_;
     z3::expr f = boolean(encode(formula));
     fields_ = nullptr;
     init_fields_ = nullptr;
-    std::swap(state_, system_states_[k]);
+    std::swap(state_, state);
     return f;
 }
 

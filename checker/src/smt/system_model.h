@@ -65,6 +65,21 @@ class SystemModel final : public Encoding {
     /// open past the step would consider fewer runs than the system has, and a proof would not be sound.
     std::optional<z3::expr> system_start(const SystemOptions& options, bool arbitrary,
                                          const std::string& air_name);
+    /// system_start() for a query that asks its own invariants of the past (the 1-induction step case and
+    /// the presence invariant, through Search): from an arbitrary state with an attacker who injects,
+    /// each step gets an honest message sent before that state (system_past_count(),
+    /// system_past_formula()) instead of an open set of MAC-Is, and the attacker may replay it or reuse
+    /// its MAC-I. Every MAC-I on the air is one an honest UE computed or
+    /// one the attacker can compute itself (perfect crypto), so that is the whole of what it may have
+    /// seen. The caller asserts at each sender's states what it assumes at the arbitrary state: they
+    /// come before it in the run (strong induction), so a proof stays sound.
+    void system_start_with_honest_past(const SystemOptions& options, bool arbitrary);
+    /// The honest messages sent before the arbitrary state so far: one per step (none without
+    /// system_start_with_honest_past()).
+    [[nodiscard]] std::size_t system_past_count() const { return past_.size(); }
+    /// `formula` over the sender's state before (`after` false) or after the honest message `j` of the
+    /// past (after: with that message as the step's message).
+    [[nodiscard]] z3::expr system_past_formula(const expr::Node& formula, std::size_t j, bool after);
     /// Whether the attacker injected the message of step `k` (1: the first message).
     [[nodiscard]] z3::expr system_injected(std::size_t k) const { return system_steps_.at(k - 1).injected; }
     /// The MAC-Is seen on the air after the steps so far: system_open_past()'s set (empty when not open) and
@@ -102,6 +117,26 @@ class SystemModel final : public Encoding {
         z3::expr injected;
         z3::expr dropped;
     };
+    /// An honest message sent before the arbitrary state (system_start_with_honest_past()), with the
+    /// system's states around it.
+    struct PastSend {
+        std::unordered_map<std::string, Sym> before;
+        SystemMessage message;
+        std::unordered_map<std::string, Sym> after;
+    };
+    /// Every state variable open within its type (an arbitrary state); presence open as system_begin()
+    /// says. `label` names its constants.
+    [[nodiscard]] std::unordered_map<std::string, Sym> arbitrary_state(const std::string& label);
+    /// One honest message of the system from an arbitrary state, sent before the arbitrary state the
+    /// steps start from (for step `k`); the current state is left as it was.
+    [[nodiscard]] PastSend past_send(std::size_t k);
+    /// Whether `mac` is the MAC-I of a protected message seen on the air before the arbitrary state,
+    /// as step `k` may use it: in system_open_past()'s set, or the MAC-I of step k's past message.
+    [[nodiscard]] z3::expr seen_before(std::size_t k, const z3::expr& mac);
+    /// `formula` over `state`, with `message` as the step's message (none: a state without one).
+    [[nodiscard]] z3::expr formula_over(const expr::Node& formula,
+                                        std::unordered_map<std::string, Sym>& state,
+                                        const SystemMessage* message);
     /// Crypto and key look-ups applied in the system, for their axioms and the witness's real crypto.
     struct Application {
         std::string name;
@@ -155,6 +190,8 @@ class SystemModel final : public Encoding {
     std::optional<z3::expr> bottom_;                                ///< see system_bottom()
     std::optional<z3::expr> air_;                                   ///< see system_open_past()
     bool open_presence_ = false;                                    ///< see system_open_past()
+    bool honest_past_ = false;                                      ///< see system_start_with_honest_past()
+    std::vector<PastSend> past_;                                    ///< per step, when honest_past_
     std::optional<std::unordered_set<std::string>> absent_capable_; ///< see system_absent_only()
 };
 

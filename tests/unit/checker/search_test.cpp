@@ -4,6 +4,8 @@
 /// a replay of a message sent before that state.
 
 #include "normative_spec.h"
+#include "pc5check/expr/expr.h"
+#include "smt/absent_capable.h"
 #include "smt/search.h"
 
 #include <doctest/doctest.h>
@@ -67,6 +69,41 @@ z3::check_result first_message_injected_closed_past(const spec::Spec& spec, cons
     return first_injected(e);
 }
 
+/// Whether, from an arbitrary state under `attacker`, the initiator can take an injected SMC that
+/// passes its MAC-I, echo and activation checks on a link with integrity and still hold a pending
+/// integrity algorithm outside the capabilities it sent. `honest_past`: the past as the 1-induction step
+/// case has it (every MAC-I seen before is an honest UE's); else the open set of MAC-Is seen (Spacer's
+/// relation argument, the longer step cases), in which any MAC-I may have been seen.
+z3::check_result injected_smc_selects_unoffered(const spec::Spec& spec, const std::string& attacker,
+                                                bool honest_past)
+{
+    smt::SystemOptions o;
+    o.timeout_ms = 60'000;
+    auto a = smt::parse_attacker(attacker);
+    REQUIRE(a.has_value());
+    o.attacker = *a;
+    // As the induction has it: only the variables a run can leave absent may be absent (proven first).
+    o.absent_capable =
+        smt::detail::absent_capable(spec, o, smt::detail::Clock::now() + std::chrono::minutes(1));
+    REQUIRE(o.absent_capable.has_value());
+    smt::detail::Search s(spec, o, smt::detail::Clock::now() + std::chrono::minutes(1), true, honest_past);
+    REQUIRE(s.ok());
+    smt::detail::SystemModel& e = s.engine();
+    e.system_step();
+    const auto formula = [&](const std::string& text, std::size_t k) {
+        auto n = expr::compile(text, spec.scope, nullptr);
+        REQUIRE_MESSAGE(n.has_value(), text);
+        return e.system_formula(**n, k);
+    };
+    e.solver().add(e.system_injected(1));
+    e.solver().add(formula("initiator.state == InitiatorState.WAIT_SMC && initiator.cur_nia != NIA0", 0));
+    e.solver().add(formula("initiator.state == InitiatorState.SMC_RECEIVED && !initiator.smc_mac_bad && "
+                           "!initiator.smc_echo_bad && !initiator.smc_policy_bad && "
+                           "!(initiator.new_nia in initiator.req_caps_nia)",
+                           1));
+    return e.solve();
+}
+
 } // namespace
 
 TEST_SUITE("checker")
@@ -111,5 +148,23 @@ TEST_SUITE("checker")
         CHECK(starts_without(test::normative_spec(), o, true, "initiator.auth_run") == z3::unsat);
         CHECK(starts_without(test::normative_spec(), replay_only(), true, "initiator.auth_run") == z3::sat);
         CHECK(starts_without(test::normative_spec(), o, false, "initiator.new_nea") == z3::unsat);
+    }
+
+    TEST_CASE("search: what the attacker replays from before the arbitrary state is what an honest UE sent")
+    {
+        // The initiator does not check the selected algorithms itself: it rests on the SMC's MAC-I under
+        // the new context, which only the target computes, and the target's rules (ALGS_ALLOWED,
+        // SMC_ECHO_CAPS) keep them among the capabilities it echoes. With the step case's past, every
+        // MAC-I seen before the arbitrary state is one an honest UE computed over a message the rules let
+        // it send: no such SMC.
+        CHECK(injected_smc_selects_unoffered(test::normative_spec(), "dy", true) == z3::unsat);
+        // Over an open set of MAC-Is seen (Spacer's relation argument; the step cases of two messages or
+        // more, and every step case before) the attacker could replay an SMC no UE sent.
+        CHECK(injected_smc_selects_unoffered(test::normative_spec(), "dy", false) == z3::sat);
+        // An attacker who knows the K_NRP-sess in force at the start computes MAC-Is itself, but not
+        // under the new context: still none. One who knows the K_NRP derives the new context too.
+        CHECK(injected_smc_selects_unoffered(test::normative_spec(), "dy,compromise-sess", true) ==
+              z3::unsat);
+        CHECK(injected_smc_selects_unoffered(test::normative_spec(), "dy,compromise-knrp", true) == z3::sat);
     }
 }

@@ -202,6 +202,35 @@ TEST_SUITE("checker")
         CHECK(p.counterexample->check_verdict == "conforms");
     }
 
+    TEST_CASE(
+        "system: under the attacker, a property resting on the SMC's MAC-I is proven, a forgeable one not")
+    {
+        // The initiator takes the selected algorithms from an SMC whose MAC-I only the target can
+        // compute; the step case's past holds only MAC-Is honest UEs computed (smt/search.h), so the
+        // lemma pending_algs_echoed, and with it no_downgrade_under_integrity, is proven under dy.
+        auto r = smt::prove(normative(), options(10, "dy"),
+                            {"no_downgrade_under_integrity", "pending_algs_echoed"});
+        REQUIRE(r.has_value());
+        CHECK(find(*r, "no_downgrade_under_integrity").verdict == smt::PropertyVerdict::proven);
+        CHECK(find(*r, "pending_algs_echoed").verdict == smt::PropertyVerdict::proven);
+        // The same statement on links without integrity: the attacker forges the SMC under NIA0 (its
+        // all-zero MAC-I). Two messages break it, so with one message of search the answer must stay
+        // bounded: a proof here would be an unsound step case.
+        const spec::Spec s = with_property(
+            "algs_echoed_without_integrity",
+            "((initiator.state == InitiatorState.SMC_RECEIVED || initiator.state == "
+            "InitiatorState.WAIT_RESPONSE) "
+            "&& !initiator.smc_mac_bad && !initiator.smc_echo_bad && !initiator.smc_policy_bad) => "
+            "(initiator.new_nea in initiator.req_caps_nea && initiator.new_nia in initiator.req_caps_nia)");
+        auto shallow = smt::prove(s, options(1, "dy"), {"algs_echoed_without_integrity"});
+        REQUIRE(shallow.has_value());
+        CHECK(shallow->front().verdict == smt::PropertyVerdict::holds_to_depth);
+        auto deep = smt::prove(s, options(3, "dy"), {"algs_echoed_without_integrity"});
+        REQUIRE(deep.has_value());
+        REQUIRE(deep->front().verdict == smt::PropertyVerdict::violated);
+        CHECK(deep->front().counterexample->check_verdict == "conforms");
+    }
+
     TEST_CASE("system: an exhausted time budget is inconclusive, never a pass")
     {
         smt::SystemOptions o = options(12, "dy");
