@@ -271,6 +271,9 @@ Expected<BoundTrace> bind(const spec::Spec& spec, const trace::Trace& t)
     return out;
 }
 
+/// How many init.* values bind_header() sets (its map is sized once).
+constexpr std::size_t kInitValues = 10;
+
 Expected<BoundTrace> bind_header(const spec::Spec& spec, const trace::Trace& t)
 {
     BoundTrace out;
@@ -278,16 +281,18 @@ Expected<BoundTrace> bind_header(const spec::Spec& spec, const trace::Trace& t)
 
     // init.* from the link description and logged keys.
     auto& init = out.init;
+    init.reserve(kInitValues);
     init["init.k_nrp_id"] = Value::integer(t.link.k_nrp_id);
     init["init.k_nrp_sess_id"] = Value::integer(t.link.k_nrp_sess_id);
     init["init.k_nrp_sess"] =
         t.link.k_nrp_sess ? Value::bytes(*t.link.k_nrp_sess) : Value::unknown("link.k_nrp_sess not logged");
-    init["init.k_nrp"] = Value::unknown("no K_NRP logged for K_NRP ID " + std::to_string(t.link.k_nrp_id));
-    for (const auto& k : t.keys) {
-        if (k.k_nrp_id == t.link.k_nrp_id) {
-            init["init.k_nrp"] = Value::bytes(k.k_nrp);
-        }
-    }
+    // The last key logged under the link's K_NRP ID, as the reader keeps them in file order.
+    const auto logged = std::find_if(t.keys.rbegin(), t.keys.rend(),
+                                     [&t](const auto& k) { return k.k_nrp_id == t.link.k_nrp_id; });
+    init["init.k_nrp"] =
+        logged != t.keys.rend()
+            ? Value::bytes(logged->k_nrp)
+            : Value::unknown("no K_NRP logged for K_NRP ID " + std::to_string(t.link.k_nrp_id));
     const auto alg_init = [&](const std::optional<std::string>& name, const Family& family,
                               const std::string& key) -> Expected<void> {
         if (!name) {
