@@ -618,8 +618,10 @@ z3::expr SystemModel::attacker_can_send(const StepInput& in, const std::string& 
         replay = replay || same_as(earlier);
     }
     if (air_ || honest_past_) {
-        // A message from before the arbitrary state: only its MAC-I is remembered, so any message
-        // with a MAC-I seen on the air (or unprotected) may be a replay (an over-approximation).
+        // A message from before the arbitrary state: only its MAC-I is matched (a receiver that
+        // verifies it gets the very same input, by injectivity), so any message with a MAC-I seen on
+        // the air before (the open set, or the step's honest past message), or unprotected, may be a
+        // replay.
         replay = replay || z3::implies(prot, seen_before(in.slot, system_field(in, "sec.mac")));
     }
     return attacker_.forge ? replay || attacker_knows_mac(in, at) : replay;
