@@ -89,11 +89,14 @@ z3::expr hold_in_past(SystemModel& e, const Candidate& c)
     return all;
 }
 
-/// Whether the step case at `k` (k+1 messages) gives the attacker an honest past (smt/search.h): only the
-/// 1-induction step does. From two messages on, the extra state and step per message made the step case
+/// The attacker's past in the step case at `k` (k+1 messages; SystemModel::Past): an honest one in the
+/// 1-induction step only. From two messages on, the extra state and step per message made the step case
 /// many times slower (a Houdini run that dropped false candidates at k=3 took all of its 120 s), so those
 /// keep the open set of MAC-Is seen, which is sound too and proves what it proved before.
-bool honest_past_at(unsigned k) { return k == 0; }
+SystemModel::Past past_at(unsigned k)
+{
+    return k == 0 ? SystemModel::Past::honest : SystemModel::Past::open_air;
+}
 
 /// The step case of `set` at `k` as one query (all assumed at states 0..k from an arbitrary state and in
 /// its past, their conjunction asked at k+1): true when unsat (and confirmed by the second solver, with
@@ -101,7 +104,7 @@ bool honest_past_at(unsigned k) { return k == 0; }
 bool step_case_holds(const spec::Spec& spec, const std::vector<Candidate>& set, unsigned k,
                      const SystemOptions& options, Clock::time_point deadline, CrossCheckFiles* trail)
 {
-    Search s(spec, options, deadline, true, honest_past_at(k));
+    Search s(spec, options, deadline, true, past_at(k));
     if (!s.ok()) {
         return false;
     }
@@ -274,7 +277,7 @@ class StepCase {
   public:
     StepCase(const spec::Spec& spec, const std::vector<Candidate>& all, unsigned k,
              const SystemOptions& options, Clock::time_point deadline)
-        : search_(spec, options, deadline, true, honest_past_at(k))
+        : search_(spec, options, deadline, true, past_at(k))
     {
         if (!search_.ok()) {
             return;

@@ -16,11 +16,11 @@ using Clock = std::chrono::steady_clock;
 /// The solver context (detail::SolverContext) and the engine in it, for one query.
 class Search {
   public:
-    /// From an arbitrary state with an injecting attacker, the past is an honest message per step
-    /// (SystemModel::system_start_with_honest_past()), or with `honest_past` false the open set of MAC-Is
-    /// seen (SystemModel::system_start()): both are sound, the first knows more, the second is cheaper.
+    /// From an arbitrary state with an injecting attacker, the past is as `past` says
+    /// (SystemModel::Past): an honest message per step, or the open set of MAC-Is seen. Both are sound;
+    /// the first knows more, the second is cheaper.
     Search(const spec::Spec& spec, const SystemOptions& options, Clock::time_point deadline, bool arbitrary,
-           bool honest_past = true)
+           SystemModel::Past past = SystemModel::Past::honest)
     {
         if (!ctx_.ok()) {
             return;
@@ -32,11 +32,7 @@ class Search {
             std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
         so.timeout_ms = left <= 0 ? 1U : static_cast<unsigned>(left);
         engine_.emplace(spec, header_, so, ctx_.get());
-        if (honest_past) {
-            engine_->system_start_with_honest_past(options, arbitrary);
-        } else {
-            (void)engine_->system_start(options, arbitrary, "air before the arbitrary state");
-        }
+        (void)engine_->system_start(options, arbitrary, past, "air before the arbitrary state");
     }
     [[nodiscard]] bool ok() const { return engine_.has_value(); }
     [[nodiscard]] SystemModel& engine() { return *engine_; }

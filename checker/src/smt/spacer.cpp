@@ -71,7 +71,7 @@ class Model {
         SymbolicOptions so;
         so.timeout_ms = timeout_ms;
         engine_.emplace(spec, header_, so, ctx);
-        air_ = engine_->system_start(options, arbitrary, kAir);
+        air_ = engine_->system_start(options, arbitrary, SystemModel::Past::open_air, kAir);
     }
 
     [[nodiscard]] SystemModel& e() { return *engine_; }

@@ -164,30 +164,23 @@ std::vector<std::string> SystemModel::system_names(std::size_t k) const
     return out;
 }
 
-std::optional<z3::expr> SystemModel::system_start(const SystemOptions& options, bool arbitrary,
+std::optional<z3::expr> SystemModel::system_start(const SystemOptions& options, bool arbitrary, Past past,
                                                   const std::string& air_name)
 {
     std::optional<z3::expr> air;
     if (arbitrary && options.attacker.injects()) {
-        air = system_open_past(air_name);
+        if (past == Past::open_air) {
+            air = system_open_past(air_name);
+        } else {
+            honest_past_ = true;
+            open_presence_ = true; // as system_open_past(): an injected message can leave a variable absent
+        }
     }
     if (arbitrary && options.absent_capable) {
         system_absent_only(*options.absent_capable);
     }
     system_begin(options.attacker, arbitrary);
     return air;
-}
-
-void SystemModel::system_start_with_honest_past(const SystemOptions& options, bool arbitrary)
-{
-    if (arbitrary && options.attacker.injects()) {
-        honest_past_ = true;
-        open_presence_ = true;
-    }
-    if (arbitrary && options.absent_capable) {
-        system_absent_only(*options.absent_capable);
-    }
-    system_begin(options.attacker, arbitrary);
 }
 
 std::unordered_map<std::string, Sym> SystemModel::arbitrary_state(const std::string& label)
@@ -463,31 +456,51 @@ void SystemModel::record_check(const spec::Rule& rule, const spec::Check& /*chec
     solver_.add(binds);
 }
 
+SystemModel::SystemMessage SystemModel::system_message(const std::string& at, std::size_t k, bool past,
+                                                       const std::string& drop_name)
+{
+    SystemMessage m{StepInput{}, ctx_.bool_val(false), ctx_.bool_val(false)};
+    StepInput& in = m.in;
+    in.event = k;
+    in.hidden = true;
+    in.slot = k;
+    solver_.add(open_message(at, in));
+    const bool may_inject = !past && attacker_.injects();
+    if (may_inject) {
+        m.injected = ctx_.bool_const((prefix_ + "inject!" + std::to_string(k)).c_str());
+    }
+    if (attacker_.drop) {
+        m.dropped = ctx_.bool_const((prefix_ + drop_name).c_str());
+    }
+    const z3::expr prot = system_field(in, "sec.protected");
+    in.injected = m.injected;
+    in.delivered = past ? !m.dropped : m.injected || !m.dropped;
+
+    bind_pdu(in);
+    // An honest UE's MAC-I is a real one, under a key it holds (which key: the rules say where it
+    // matters); it is not a value the solver may pick to suit a later forgery.
+    const z3::expr real = honest_mac(in, at);
+    solver_.add(z3::implies(past ? prot : !m.injected && prot, system_field(in, "sec.mac") == real));
+    if (may_inject) {
+        solver_.add(z3::implies(m.injected, attacker_can_send(in, at)));
+    }
+
+    step(in, ctx_.bool_val(true));
+    if (bottom_) {
+        solver_.add(system_field(in, "sec.mac") != *bottom_);
+    }
+    return m;
+}
+
 SystemModel::PastSend SystemModel::past_send(std::size_t k)
 {
     const std::string at = "message " + std::to_string(k + 1) + " before the arbitrary state: ";
     std::unordered_map<std::string, Sym> current = std::move(state_);
     state_ = arbitrary_state(at);
-    PastSend p{state_, SystemMessage{StepInput{}, ctx_.bool_val(false), ctx_.bool_val(false)}, {}};
-    StepInput& in = p.message.in;
-    in.event = k;
-    in.hidden = true;
-    in.slot = k;
-    solver_.add(open_message(at, in));
-    if (attacker_.drop) {
-        p.message.dropped = ctx_.bool_const((prefix_ + "past drop!" + std::to_string(k)).c_str());
-    }
-    in.injected = p.message.injected;
-    in.delivered = !p.message.dropped;
-    bind_pdu(in);
-    // Sent by a UE that follows the spec: a real MAC-I, under a key the rules make it use.
-    solver_.add(
-        z3::implies(system_field(in, "sec.protected"), system_field(in, "sec.mac") == honest_mac(in, at)));
-    step(in, ctx_.bool_val(true));
-    if (bottom_) {
-        solver_.add(system_field(in, "sec.mac") != *bottom_);
-    }
-    p.after = std::move(state_);
+    std::unordered_map<std::string, Sym> before = state_;
+    // Sent by a UE that follows the spec (never injected), delivered or dropped.
+    SystemMessage message = system_message(at, k, true, "past drop!" + std::to_string(k));
+    PastSend p{std::move(before), std::move(message), std::move(state_)};
     state_ = std::move(current);
     return p;
 }
@@ -498,35 +511,8 @@ void SystemModel::system_step()
     if (honest_past_) {
         past_.push_back(past_send(k));
     }
-    StepInput in;
-    in.event = k;
-    in.hidden = true;
-    in.slot = k;
-    const std::string at = "step " + std::to_string(k + 1) + ": ";
-    solver_.add(open_message(at, in));
-    const z3::expr injected = attacker_.injects()
-                                  ? ctx_.bool_const((prefix_ + "inject!" + std::to_string(k)).c_str())
-                                  : ctx_.bool_val(false);
-    const z3::expr dropped = attacker_.drop ? ctx_.bool_const((prefix_ + "drop!" + std::to_string(k)).c_str())
-                                            : ctx_.bool_val(false);
-    in.injected = injected;
-    in.delivered = injected || !dropped;
-
-    bind_pdu(in);
-    // An honest UE's MAC-I is a real one, under a key it holds (which key: the rules say where it
-    // matters); it is not a value the solver may pick to suit a later forgery.
-    const z3::expr real = honest_mac(in, at);
-    solver_.add(
-        z3::implies(!injected && system_field(in, "sec.protected"), system_field(in, "sec.mac") == real));
-    if (attacker_.injects()) {
-        solver_.add(z3::implies(injected, attacker_can_send(in, at)));
-    }
-
-    step(in, ctx_.bool_val(true));
-    system_steps_.push_back(SystemMessage{std::move(in), injected, dropped});
-    if (bottom_) {
-        solver_.add(std::get<Term>(system_steps_.back().in.fields.at("sec.mac")).value != *bottom_);
-    }
+    system_steps_.push_back(
+        system_message("step " + std::to_string(k + 1) + ": ", k, false, "drop!" + std::to_string(k)));
     system_states_.push_back(state_);
 }
 

@@ -58,24 +58,30 @@ class SystemModel final : public Encoding {
     [[nodiscard]] std::map<std::string, Term> system_state(std::size_t k);
     /// The init.* values (as terms), by name.
     [[nodiscard]] std::map<std::string, Term> system_init();
+    /// What an attacker who injects may have seen before an arbitrary state (system_start()).
+    enum class Past : std::uint8_t {
+        /// An open set of MAC-Is seen on the air (system_open_past(): the constant system_start()
+        /// returns), any of which may be replayed or reused: Spacer's relation argument, the longer step
+        /// cases.
+        open_air,
+        /// Per step, one message an honest UE sent before the arbitrary state (system_past_count(),
+        /// system_past_formula()), which the attacker may replay or whose MAC-I it may reuse. Every MAC-I
+        /// on the air is one an honest UE computed or one the attacker can compute itself (perfect
+        /// crypto), so that is the whole of what it may have seen. The caller asserts at each sender's
+        /// states what it assumes at the arbitrary state: they come before it in the run (strong
+        /// induction), so a proof stays sound. The 1-induction step case and the presence invariant.
+        honest,
+    };
     /// system_begin() as `options` ask, of an arbitrary state (`arbitrary`: the induction's step case,
     /// Spacer's relation) or of the initial one. From an arbitrary state with an attacker who injects,
-    /// the past the attacker may have made is left open (system_open_past(): the air, named `air_name`,
-    /// is returned), and only options.absent_capable may be absent there when it is known. Without the
-    /// open past the step would consider fewer runs than the system has, and a proof would not be sound.
-    std::optional<z3::expr> system_start(const SystemOptions& options, bool arbitrary,
+    /// the past the attacker may have made is left open as `past` says (Past::open_air: the air, named
+    /// `air_name`, is returned), and only options.absent_capable may be absent there when it is known.
+    /// Without the open past the step would consider fewer runs than the system has, and a proof would
+    /// not be sound.
+    std::optional<z3::expr> system_start(const SystemOptions& options, bool arbitrary, Past past,
                                          const std::string& air_name);
-    /// system_start() for a query that asks its own invariants of the past (the 1-induction step case and
-    /// the presence invariant, through Search): from an arbitrary state with an attacker who injects,
-    /// each step gets an honest message sent before that state (system_past_count(),
-    /// system_past_formula()) instead of an open set of MAC-Is, and the attacker may replay it or reuse
-    /// its MAC-I. Every MAC-I on the air is one an honest UE computed or
-    /// one the attacker can compute itself (perfect crypto), so that is the whole of what it may have
-    /// seen. The caller asserts at each sender's states what it assumes at the arbitrary state: they
-    /// come before it in the run (strong induction), so a proof stays sound.
-    void system_start_with_honest_past(const SystemOptions& options, bool arbitrary);
     /// The honest messages sent before the arbitrary state so far: one per step (none without
-    /// system_start_with_honest_past()).
+    /// Past::honest).
     [[nodiscard]] std::size_t system_past_count() const { return past_.size(); }
     /// `formula` over the sender's state before (`after` false) or after the honest message `j` of the
     /// past (after: with that message as the step's message).
@@ -117,8 +123,8 @@ class SystemModel final : public Encoding {
         z3::expr injected;
         z3::expr dropped;
     };
-    /// An honest message sent before the arbitrary state (system_start_with_honest_past()), with the
-    /// system's states around it.
+    /// An honest message sent before the arbitrary state (Past::honest), with the system's states
+    /// around it.
     struct PastSend {
         std::unordered_map<std::string, Sym> before;
         SystemMessage message;
@@ -127,6 +133,11 @@ class SystemModel final : public Encoding {
     /// Every state variable open within its type (an arbitrary state); presence open as system_begin()
     /// says. `label` names its constants.
     [[nodiscard]] std::unordered_map<std::string, Sym> arbitrary_state(const std::string& label);
+    /// One message of the system (step `k`, its constants named by `at`) from the current state: sent, or
+    /// injected by an attacker who injects, and delivered or (an attacker who drops) dropped, its drop
+    /// literal named `drop_name`. A message of the `past` (past_send()) is one an honest UE sent.
+    [[nodiscard]] SystemMessage system_message(const std::string& at, std::size_t k, bool past,
+                                               const std::string& drop_name);
     /// One honest message of the system from an arbitrary state, sent before the arbitrary state the
     /// steps start from (for step `k`); the current state is left as it was.
     [[nodiscard]] PastSend past_send(std::size_t k);
@@ -190,7 +201,7 @@ class SystemModel final : public Encoding {
     std::optional<z3::expr> bottom_;                                ///< see system_bottom()
     std::optional<z3::expr> air_;                                   ///< see system_open_past()
     bool open_presence_ = false;                                    ///< see system_open_past()
-    bool honest_past_ = false;                                      ///< see system_start_with_honest_past()
+    bool honest_past_ = false;                                      ///< see Past::honest
     std::vector<PastSend> past_;                                    ///< per step, when honest_past_
     std::optional<std::unordered_set<std::string>> absent_capable_; ///< see system_absent_only()
 };

@@ -86,7 +86,9 @@ z3::check_result injected_smc_selects_unoffered(const spec::Spec& spec, const st
     o.absent_capable =
         smt::detail::absent_capable(spec, o, smt::detail::Clock::now() + std::chrono::minutes(1));
     REQUIRE(o.absent_capable.has_value());
-    smt::detail::Search s(spec, o, smt::detail::Clock::now() + std::chrono::minutes(1), true, honest_past);
+    smt::detail::Search s(spec, o, smt::detail::Clock::now() + std::chrono::minutes(1), true,
+                          honest_past ? smt::detail::SystemModel::Past::honest
+                                      : smt::detail::SystemModel::Past::open_air);
     REQUIRE(s.ok());
     smt::detail::SystemModel& e = s.engine();
     e.system_step();
