@@ -64,8 +64,18 @@ Code::Entry Code::compile(const Node& n)
     case NodeKind::call:
         i = compile_call(n, i);
         break;
-    case NodeKind::set_literal:
-        break; // Op::tree
+    case NodeKind::set_literal: {
+        std::vector<Entry> elements;
+        elements.reserve(n.args.size());
+        for (const NodePtr& arg : n.args) {
+            elements.push_back(compile(*arg));
+        }
+        i.op = Op::set_literal;
+        i.first_arg = static_cast<std::uint32_t>(args_.size());
+        i.arity = static_cast<std::uint32_t>(elements.size());
+        args_.insert(args_.end(), elements.begin(), elements.end());
+        break;
+    }
     }
     const auto entry = static_cast<Entry>(code_.size());
     code_.push_back(i);
@@ -140,9 +150,14 @@ Code::Instr Code::compile_call(const Node& n, Instr i)
         i.op = Op::get;
         break;
     case Builtin::set_union:
+        i.op = Op::set_union;
+        break;
     case Builtin::insert:
+        i.op = Op::insert;
+        break;
     case Builtin::put:
-        return i; // Op::tree: sets and maps are built by the tree evaluator
+        i.op = Op::put;
+        break;
     }
     const std::array<std::uint32_t*, 3> operands{&i.a, &i.b, &i.c};
     for (std::size_t k = 0; k < n.args.size() && k < operands.size(); ++k) {
@@ -252,7 +267,9 @@ class CodeRun {
         return generic_node(e);
     }
 
-    /// Evaluator::eval_node: leaves and external calls here, the rest by the tree evaluator.
+    /// Evaluator::eval_node: leaves, external calls, `if`, set literals and the set and map builders here,
+    /// the rest (and an `if` whose condition is not a plain bool, from the condition on) by the tree
+    /// evaluator.
     [[nodiscard]] Value generic_node(Entry e)
     {
         const Instr& i = code_[e];
@@ -267,10 +284,76 @@ class CodeRun {
             return frame_.env.lookup(i.node->name);
         case Op::external:
             return call(i);
+        case Op::ite: {
+            Spare tmp;
+            const Value& v = ite(i, tmp);
+            return tmp && &v == &*tmp ? std::move(*tmp) : v;
+        }
+        case Op::set_literal:
+            return set_literal(i);
+        case Op::set_union:
+        case Op::insert:
+        case Op::put:
+            return update(i);
         default:
             break;
         }
         return detail::evaluate_node(*i.node, frame_.env, frame_.scope);
+    }
+
+    /// Evaluator::eval_ite: the condition as an operand, then the branch it picks, read in place; a
+    /// condition that is not a plain bool is the tree's (evaluate_ite_rest).
+    [[nodiscard]] const Value& ite(const Instr& i, Spare& tmp)
+    {
+        // Evaluator::operand: under a bool or int `if` the condition is evaluated generically.
+        Value c = i.type == TypeKind::boolean || i.type == TypeKind::integer ? generic(i.a) : typed(i.a);
+        if (const bool* b = std::get_if<bool>(&c.data)) {
+            return ref(*b ? i.b : i.c, tmp); // the value and the calls of generic(branch)
+        }
+        return tmp.emplace(detail::evaluate_ite_rest(*i.node, std::move(c), frame_.env, frame_.scope));
+    }
+
+    /// Evaluator::eval_set.
+    [[nodiscard]] Value set_literal(const Instr& i)
+    {
+        std::vector<Value> elements;
+        elements.reserve(i.arity);
+        for (std::uint32_t k = 0; k < i.arity; ++k) {
+            const Entry a = args_[i.first_arg + k];
+            Value v = typed(a);
+            if (!known_present(v)) {
+                return detail::unusable_operand(std::move(v), *code_[a].node);
+            }
+            elements.push_back(std::move(v));
+        }
+        return Value::set(std::move(elements));
+    }
+
+    /// Evaluator::eval_update of union, insert and put (strict in every operand), the operation
+    /// operators.h's.
+    [[nodiscard]] Value update(const Instr& i)
+    {
+        Value x = generic(i.a);
+        if (!known_present(x)) {
+            return detail::unusable_operand(std::move(x), *code_[i.a].node);
+        }
+        Value y = typed(i.b);
+        if (!known_present(y)) {
+            return detail::unusable_operand(std::move(y), *code_[i.b].node);
+        }
+        if (i.op == Op::set_union) {
+            return Value{detail::set_union(as<SetValue>(x), as<SetValue>(y))};
+        }
+        if (i.op == Op::insert) {
+            detail::set_insert(std::get<SetValue>(x.data), std::move(y));
+            return x;
+        }
+        Value z = typed(i.c);
+        if (!known_present(z)) {
+            return detail::unusable_operand(std::move(z), *code_[i.c].node);
+        }
+        detail::map_put(std::get<MapValue>(x.data), as<std::int64_t>(y), as<std::int64_t>(z));
+        return x;
     }
 
     /// Whether typed_node(e) of an external call is its call(): not under a bool or int fast path.
@@ -313,6 +396,9 @@ class CodeRun {
         }
         if (i.op == Op::external) {
             return call(i); // generic_node's value, read where the call site keeps it
+        }
+        if (i.op == Op::ite) {
+            return ite(i, tmp); // generic_node's value, the branch read where it is kept
         }
         return tmp.emplace(generic_node(e));
     }
@@ -422,6 +508,10 @@ class CodeRun {
         case Op::external:
             return bool_of(generic_node(e));
         case Op::arithmetic:
+        case Op::set_literal: // sets and maps are never bool (type_check)
+        case Op::set_union:
+        case Op::insert:
+        case Op::put:
             break;
         case Op::tree:
             if (i.node->kind == NodeKind::call) {
@@ -505,6 +595,10 @@ class CodeRun {
         case Op::equal_value:
         case Op::member:
         case Op::ordering:
+        case Op::set_literal: // sets and maps are never int (type_check)
+        case Op::set_union:
+        case Op::insert:
+        case Op::put:
             break;
         }
         return false;

@@ -117,6 +117,10 @@ void unparse(const Node& n, std::string& out)
 /// tree costs only the frame of its own handler: inlined, they would merge into one frame holding the
 /// locals of all of them, which sanitizer builds inflate to kilobytes per level.
 class Evaluator {
+    friend Value detail::evaluate_ite_rest(const Node& ite, Value condition, const Env& env,
+                                           const Scope& scope);
+    friend Value detail::unusable_operand(Value v, const Node& source);
+
   public:
     /// `fast`: whether bool and int trees try the typed fast path (off only for tests).
     Evaluator(const Env& env, const Scope& scope, bool fast = true)
@@ -634,7 +638,12 @@ class Evaluator {
 
     [[gnu::noinline]] [[nodiscard]] Value eval_ite(const Node& n)
     {
-        Value c = operand(n, *n.args[0]);
+        return ite_rest(n, operand(n, *n.args[0]));
+    }
+
+    /// eval_ite once its condition `c` is evaluated.
+    [[nodiscard]] Value ite_rest(const Node& n, Value c)
+    {
         if (usable(c, *n.args[0])) {
             return eval(*n.args[as<bool>(c) ? 1 : 2]);
         }
@@ -735,17 +744,10 @@ class Evaluator {
         switch (b) {
         case Builtin::subset:
             return Value::boolean(detail::subset(as<SetValue>(x), as<SetValue>(y)));
-        case Builtin::set_union: {
-            const auto& l = as<SetValue>(x).elements;
-            const auto& r = as<SetValue>(y).elements;
-            std::vector<Value> out;
-            out.reserve(l.size() + r.size());
-            std::set_union(l.begin(), l.end(), r.begin(), r.end(), std::back_inserter(out),
-                           detail::element_less);
-            return Value{SetValue{std::move(out)}};
-        }
+        case Builtin::set_union:
+            return Value{detail::set_union(as<SetValue>(x), as<SetValue>(y))};
         case Builtin::insert:
-            as<SetValue>(x).insert(std::move(y));
+            detail::set_insert(as<SetValue>(x), std::move(y));
             return x;
         default:
             break;
@@ -755,7 +757,7 @@ class Evaluator {
             return z;
         }
         PC5CHECK_ASSERT(b == Builtin::put);
-        as<MapValue>(x).entries[as<std::int64_t>(y)] = as<std::int64_t>(z);
+        detail::map_put(as<MapValue>(x), as<std::int64_t>(y), as<std::int64_t>(z));
         return x;
     }
 
@@ -805,5 +807,12 @@ Value detail::evaluate_node(const Node& tree, const Env& env, const Scope& scope
 {
     return Evaluator(env, scope).eval_node(tree);
 }
+
+Value detail::evaluate_ite_rest(const Node& ite, Value condition, const Env& env, const Scope& scope)
+{
+    return Evaluator(env, scope).ite_rest(ite, std::move(condition));
+}
+
+Value detail::unusable_operand(Value v, const Node& source) { return Evaluator::unusable(v, source); }
 
 } // namespace pc5check::expr

@@ -15,4 +15,12 @@ namespace pc5check::expr::detail {
 /// does at a node where the fast path gave no plain result.
 [[nodiscard]] Value evaluate_node(const Node& tree, const Env& env, const Scope& scope);
 
+/// The rest of evaluate_node() at an `if` node `ite` whose condition has the value `condition`, which
+/// is not a plain bool (unknown or absent): the value when both branches agree, else the condition's.
+[[nodiscard]] Value evaluate_ite_rest(const Node& ite, Value condition, const Env& env, const Scope& scope);
+
+/// What evaluate_node() gives for an operator whose operand `source` has the value `v`, unknown or
+/// absent (the operators are strict): `v` if unknown, else an unknown naming `source` as absent.
+[[nodiscard]] Value unusable_operand(Value v, const Node& source);
+
 } // namespace pc5check::expr::detail

@@ -1,6 +1,7 @@
 #pragma once
 /// \file Private to the expr module: what each operator and builtin computes from known, present
-/// operands. The tree evaluator (evaluate.cpp) and the compiled form (compiled.cpp) both call these,
+/// operands. The tree evaluator (evaluate.cpp), the compiled form (compiled.cpp) and the machine's
+/// in-place updates (machine.cpp) call these,
 /// so each operator has one concrete definition; how unknown and absent operands propagate (the
 /// three-valued rules of expr.h) stays with the tree evaluator, which the compiled form falls back to.
 
@@ -10,6 +11,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <iterator>
+#include <utility>
 
 namespace pc5check::expr::detail {
 
@@ -181,6 +184,22 @@ template <class T> [[nodiscard]] bool equality(bool equal, const T& a, const T& 
     return std::includes(super.elements.begin(), super.elements.end(), sub.elements.begin(),
                          sub.elements.end(), element_less);
 }
+
+/// `union(l, r)`.
+[[nodiscard]] inline SetValue set_union(const SetValue& l, const SetValue& r)
+{
+    SetValue out;
+    out.elements.reserve(l.elements.size() + r.elements.size());
+    std::set_union(l.elements.begin(), l.elements.end(), r.elements.begin(), r.elements.end(),
+                   std::back_inserter(out.elements), element_less);
+    return out;
+}
+
+/// `insert(s, x)`, made in `s`.
+inline void set_insert(SetValue& s, Value x) { s.insert(std::move(x)); }
+
+/// `put(m, k, v)`, made in `m`.
+inline void map_put(MapValue& m, std::int64_t k, std::int64_t v) { m.entries[k] = v; }
 
 /// `get(m, k, d)`.
 [[nodiscard]] inline std::int64_t map_get(const MapValue& m, std::int64_t k, std::int64_t d)

@@ -4,6 +4,7 @@
 #include "pc5check/machine/machine.h"
 
 #include "bind_fields.h"
+#include "expr/operators.h"
 #include "pc5check/machine/builtins.h"
 #include "pc5check/machine/step.h"
 #include "trace/names.h"
@@ -758,7 +759,7 @@ Machine::Update& Machine::next_update(std::uint32_t target, Program::EffectKind 
 
 /// put/insert into the variable itself: the operands now, the change when the updates are applied.
 /// Only when all is known and present (false: evaluate the whole right-hand side, which gives the
-/// unknown with the reason it always gave).
+/// unknown with the reason it always gave). Under `if c then ... else V`: c first, a false c keeps V.
 bool Machine::update_in_place(const Program::Effect& e, const expr::Frame& frame)
 {
     const Value* current = frame.env.find(*e.variable);
@@ -766,6 +767,17 @@ bool Machine::update_in_place(const Program::Effect& e, const expr::Frame& frame
         return false;
     }
     const expr::Code& code = program_->code();
+    if (e.condition != nullptr) {
+        const Value c = code.evaluate(e.condition_code, frame);
+        const bool* decided = std::get_if<bool>(&c.data);
+        if (decided == nullptr) {
+            return false;
+        }
+        if (!*decided) {
+            static_cast<void>(next_update(e.target, Program::EffectKind::keep));
+            return true;
+        }
+    }
     Value first = code.evaluate(e.key != nullptr ? e.key_code : e.element_code, frame);
     if (!known_present(first)) {
         return false;
@@ -857,10 +869,12 @@ StepRecord Machine::run(const trace::Event& ev, std::size_t event_index, const M
             std::swap(target, u.value);
             break;
         case Program::EffectKind::put:
-            std::get<expr::MapValue>(target.data).entries[u.key] = u.entry;
+            expr::detail::map_put(std::get<expr::MapValue>(target.data), u.key, u.entry);
             break;
         case Program::EffectKind::insert:
-            std::get<expr::SetValue>(target.data).insert(std::move(u.value));
+            expr::detail::set_insert(std::get<expr::SetValue>(target.data), std::move(u.value));
+            break;
+        case Program::EffectKind::keep:
             break;
         }
     }

@@ -62,15 +62,9 @@ void Program::find_defs_reading_enabled()
 Program::Program(const spec::Spec& spec) : spec_(&spec), code_(slot_names(spec.scope))
 {
     find_defs_reading_enabled();
-    // Every tree an event evaluates, compiled once; an effect's operands too (update_in_place).
+    // Every tree an event evaluates, compiled once, with every subtree (the operands update_in_place
+    // evaluates among them).
     spec.for_each_event_tree([this](const expr::Node& root) { static_cast<void>(code_.add(root)); });
-    for (const auto& t : spec.transitions) {
-        for (const auto& e : t.effects) {
-            for (const auto& operand : e.value->args) {
-                static_cast<void>(code_.add(*operand));
-            }
-        }
-    }
     // State layout: the spec's variables in spec order, then the control states. A name given twice
     // keeps one index: the later initialiser wins, as when the state was a map by name.
     const auto add_state = [this](std::string name) {
@@ -190,12 +184,23 @@ Program::Candidate Program::candidate(const spec::Transition& t) const
         effect.value_code = entry(*e.value);
         // `put(V, k, x)` / `insert(V, y)` of the assigned variable V itself: the update can change V's
         // value where it is instead of copying the whole map or set into the new value (builtins
-        // take precedence over external functions of the same name, so the name decides).
-        const expr::Node& v = *e.value;
+        // take precedence over external functions of the same name, so the name decides). Likewise
+        // under `if c then put/insert(V, ...) else V`, where a false c leaves V as it is.
+        const auto is_v = [&e](const expr::Node& n) {
+            return n.kind == expr::NodeKind::variable && n.name == e.variable;
+        };
+        const expr::Node* update = e.value.get();
+        if (update->kind == expr::NodeKind::ite && is_v(*update->args[2])) {
+            effect.condition = update->args[0].get();
+            update = update->args[1].get();
+        }
+        const expr::Node& v = *update;
         const bool put = v.name == "put" && v.args.size() == 3;
         const bool insert = v.name == "insert" && v.args.size() == 2;
-        if (v.kind == expr::NodeKind::call && (put || insert) &&
-            v.args[0]->kind == expr::NodeKind::variable && v.args[0]->name == e.variable) {
+        if (v.kind != expr::NodeKind::call || !(put || insert) || !is_v(*v.args[0])) {
+            effect.condition = nullptr;
+        } else {
+            effect.condition_code = effect.condition != nullptr ? entry(*effect.condition) : 0;
             effect.kind = put ? EffectKind::put : EffectKind::insert;
             effect.variable = v.args[0].get();
             effect.key = put ? v.args[1].get() : nullptr;

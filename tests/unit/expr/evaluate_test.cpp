@@ -67,7 +67,7 @@ class RandomExpr {
             return pick({"a", "b", "c", "true", "false", "db"});
         }
         const int d = depth - 1;
-        switch (below(16)) {
+        switch (below(18)) {
         case 0:
             return "!" + paren(boolean(d));
         case 1:
@@ -95,8 +95,69 @@ class RandomExpr {
             return "kdf(msg.nonce_1, (" + integer(d) + ") + 0) == msg.nonce_1";
         case 11:
             return "(" + integer(d) + ") == absent";
+        case 12:
+            return paren(integer(d)) + " in " + paren(int_set(d));
+        case 13:
+            return paren(int_set(d)) + pick({" == ", " != "}) + paren(int_set(d));
+        case 14:
+            return "len(" + bytes(d) + ") == 16";
         default:
             return boolean(0);
+        }
+    }
+
+    /// A set<int> tree: set literals, union, insert and `if` build it.
+    std::string int_set(int depth)
+    {
+        if (depth <= 0) {
+            return pick({"ids", "union(ids, {})", "{1, 5}"});
+        }
+        const int d = depth - 1;
+        switch (below(6)) {
+        case 0:
+            return "{" + integer(d) + ", " + integer(d) + "}";
+        case 1:
+            return "union(" + int_set(d) + ", " + int_set(d) + ")";
+        case 2:
+            return "insert(" + int_set(d) + ", " + integer(d) + ")";
+        case 3:
+            return "if " + boolean(d) + " then " + int_set(d) + " else " + int_set(d);
+        default:
+            return int_set(0);
+        }
+    }
+
+    /// A map tree: put and `if` build it.
+    std::string map(int depth)
+    {
+        if (depth <= 0) {
+            return "m";
+        }
+        const int d = depth - 1;
+        switch (below(3)) {
+        case 0:
+            return "put(" + map(d) + ", " + integer(d) + ", " + integer(d) + ")";
+        case 1:
+            return "if " + boolean(d) + " then " + map(d) + " else " + map(d);
+        default:
+            return map(0);
+        }
+    }
+
+    /// A bytes tree: `if` over a variable and kdf().
+    std::string bytes(int depth)
+    {
+        if (depth <= 0) {
+            return "msg.nonce_1";
+        }
+        const int d = depth - 1;
+        switch (below(3)) {
+        case 0:
+            return "if " + boolean(d) + " then " + bytes(d) + " else " + bytes(d);
+        case 1:
+            return "kdf(" + bytes(d) + ", (" + integer(d) + ") + 0)";
+        default:
+            return bytes(0);
         }
     }
 
@@ -106,7 +167,7 @@ class RandomExpr {
             return pick({"x", "y", "z", "opt", "0", "1", "-1", "3", "63", "64", "dk", "dm"});
         }
         const int d = depth - 1;
-        switch (below(12)) {
+        switch (below(13)) {
         case 0:
             return "-" + paren(integer(d));
         case 1:
@@ -117,9 +178,12 @@ class RandomExpr {
         case 3:
             return "if " + boolean(d) + " then " + integer(d) + " else " + integer(d);
         case 4:
-            return "get(m, " + integer(d) + ", " + integer(d) + ")";
+            return "get(" + (below(2) == 0 ? std::string("m") : map(d)) + ", " + integer(d) + ", " +
+                   integer(d) + ")";
         case 5:
             return pick({"len(msg.nonce_1)", "size(ids)", "size(caps)"});
+        case 7:
+            return "size(" + int_set(d) + ")";
         case 6:
             return "noimpl(" + integer(d) + ")";
         default:

@@ -389,8 +389,9 @@ TEST_SUITE("machine")
 namespace {
 
 /// The toy spec with a map of the initiator and a set of the link, updated by put()/insert() of the
-/// variable itself; two link observations update the set at one event.
-pc5check::spec::Spec collections_spec()
+/// variable itself; two link observations update the set at one event (with `guarded`, a third after
+/// them: `if ie.msb_k_nrp_sess_id > 100 then insert(link.s, 9) else link.s`).
+pc5check::spec::Spec collections_spec(bool guarded = false)
 {
     json doc = json::parse(kToySpec);
     doc["variables"].push_back(json::parse(
@@ -404,6 +405,12 @@ pc5check::spec::Spec collections_spec()
             "text": "t", "clauses": [{"doc": "X", "clause": "1"}]})j");
         seen["id"] = std::string("seen_") + (element[0] == '3' ? "3" : "ie");
         seen["effects"] = {{"link.s", std::string("insert(link.s, ") + element + ")"}};
+        doc["transitions"].push_back(seen);
+    }
+    if (guarded) {
+        json seen = doc["transitions"].back();
+        seen["id"] = "seen_guarded";
+        seen["effects"] = {{"link.s", "if ie.msb_k_nrp_sess_id > 100 then insert(link.s, 9) else link.s"}};
         doc["transitions"].push_back(seen);
     }
     auto spec = pc5check::spec::parse_spec(doc.dump(), "toy-collections.json");
@@ -455,6 +462,33 @@ TEST_SUITE("machine")
         REQUIRE(unknown[1].first.is_unknown());
         CHECK(unknown[1].first.unknown_reason() == "protection not logged");
         CHECK(unknown[1].second.unknown_reason() == "ie.msb_k_nrp_sess_id is absent");
+    }
+
+    // `V = if c then insert(V, x) else V` is applied in place too; a false c keeps V's value from before
+    // the event, which, as the event's last update of V, also undoes the earlier observations' inserts.
+    TEST_CASE("an insert under `if ... else V`: the condition decides, the later update wins, unknowns as "
+              "before")
+    {
+        using pc5check::expr::Value;
+        const auto spec = collections_spec(true);
+
+        const auto small = collections_after(spec, toy_trace()); // msb 7: the condition is false
+        REQUIRE(small.size() == 2);
+        CHECK(small[0].second == Value::set({}));
+
+        auto big = toy_trace();
+        big["events"][0]["ie"]["msb_k_nrp_sess_id"] = 200;
+        const auto large = collections_after(spec, big);
+        REQUIRE(large.size() == 2);
+        CHECK(large[0].second == Value::set({Value::integer(9)}));
+
+        // An absent IE: the condition is unknown and the branches differ, so the value is the condition's.
+        auto open = toy_trace();
+        open["events"][0]["ie"].erase("msb_k_nrp_sess_id");
+        const auto unknown = collections_after(spec, open);
+        REQUIRE(unknown.size() == 2);
+        REQUIRE(unknown[0].second.is_unknown());
+        CHECK(unknown[0].second.unknown_reason() == "ie.msb_k_nrp_sess_id is absent");
     }
 
     TEST_CASE("a Program shared by several replays gives what a replay building its own gives")

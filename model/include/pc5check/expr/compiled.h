@@ -6,10 +6,11 @@
 ///
 /// Code::evaluate gives what expr::evaluate gives on the same tree (value, reason, and the same calls of
 /// external functions in the same order): it runs the typed fast path of evaluate.cpp on the flat code,
-/// computing each operator with the one function operators.h has for it, and leaves every node whose
-/// operands are not all known and present to the tree evaluator (evaluate_node, the three-valued rules),
-/// exactly where the tree's own fast path gives up. (operators.h is the one definition of each operator;
-/// the three-valued rules stay with the tree evaluator.)
+/// computing each operator with the one function operators.h has for it (also the values of `if`,
+/// set literals and the set and map builders, whose operands it reads in place), and leaves every node
+/// whose operands are not all known and present to the tree evaluator (evaluate_node, the three-valued
+/// rules), exactly where the tree's own fast path gives up. (operators.h is the one definition of each
+/// operator; the three-valued rules stay with the tree evaluator.)
 
 #include "pc5check/expr/expr.h"
 #include "pc5check/expr/ops.h"
@@ -105,6 +106,10 @@ class Code {
         get,         ///< get(a, b, c)
         length,      ///< len(a), size(a)
         external,    ///< a call of Scope::functions: c = function index, d = call site
+        set_literal, ///< {elements}: the elements are args_[first_arg ..][arity]
+        set_union,   ///< union(a, b)
+        insert,      ///< insert(a, b)
+        put,         ///< put(a, b, c)
         tree,        ///< anything else: the tree evaluator
     };
     struct Instr {
@@ -116,8 +121,8 @@ class Code {
         std::uint32_t b = 0;               ///< second operand
         std::uint32_t c = 0;               ///< third operand, or the function index of an external call
         std::uint32_t d = 0;               ///< the call site of an external call
-        std::uint32_t first_arg = 0;       ///< external: first of its arguments in args_
-        std::uint32_t arity = 0;           ///< external: number of arguments
+        std::uint32_t first_arg = 0;       ///< external, set_literal: first of its arguments in args_
+        std::uint32_t arity = 0;           ///< external, set_literal: number of arguments
         const Node* node = nullptr;        ///< the source node (fallback, names, literals)
     };
 
@@ -127,7 +132,7 @@ class Code {
 
     std::vector<std::string_view> names_;
     std::vector<Instr> code_;
-    std::vector<Entry> args_; ///< arguments of external calls
+    std::vector<Entry> args_; ///< arguments of external calls, elements of set literals
     std::unordered_map<const Node*, Entry> entries_;
     std::vector<std::string> functions_;
     std::vector<std::uint32_t> call_site_arity_;

@@ -57,6 +57,7 @@ class Program {
         assign, ///< the value of the right-hand side replaces the variable's
         put,    ///< `put(V, key, element)` of the variable V itself: changed in place when all is known
         insert, ///< `insert(V, element)` of the variable V itself: likewise
+        keep,   ///< the variable keeps its value (`if c then put/insert(V, ...) else V` with c false)
     };
     /// One effect of a transition, its target as a state index.
     struct Effect {
@@ -66,7 +67,10 @@ class Program {
         const expr::Node* variable = nullptr; ///< put/insert: the V operand
         const expr::Node* key = nullptr;      ///< put: the key operand
         const expr::Node* element = nullptr;  ///< put: the value operand; insert: the element operand
+        /// put/insert under `if c then ... else V`: c (else nullptr: the update is the whole value)
+        const expr::Node* condition = nullptr;
         expr::Code::Entry value_code = 0;     ///< `value` compiled
+        expr::Code::Entry condition_code = 0; ///< `condition` compiled (when there is one)
         expr::Code::Entry key_code = 0;       ///< `key` compiled (when there is one)
         expr::Code::Entry element_code = 0;   ///< `element` compiled (when there is one)
     };
