@@ -300,15 +300,16 @@ Machine::Machine(std::shared_ptr<const Program> program, const BoundTrace& trace
     // scope_ serves them too, rather than a second copy with its own memos.
     const InitEnv init_env(trace.init, *program_);
     state_.resize(program_->state_names_.size());
+    const expr::Frame init_frame{init_env, scope_, {}, code_scratch_};
     for (std::size_t k = 0; k < spec_->variables.size(); ++k) {
-        const expr::Node& init = *spec_->variables[k].init;
+        const Program::Initialiser& init = program_->initialisers_[k];
         Value& value = state_[program_->variable_states_[k]];
-        if (init.kind == expr::NodeKind::literal) {
-            // What evaluate() gives for a literal (most initialisers: false, -1, {}, x""), copied into
-            // the storage the value kept from the last trace has, without an evaluation per variable.
-            value = init.literal;
+        if (init.constant) {
+            // What evaluate() gives for it (most initialisers: false, -1, {}, x""), copied into the
+            // storage the value kept from the last trace has, without an evaluation per variable.
+            value = *init.constant;
         } else {
-            value = expr::evaluate(init, init_env, scope_);
+            program_->code().evaluate_into(init.code, init_frame, value);
         }
     }
     for (const std::uint32_t control : program_->control_states_) {

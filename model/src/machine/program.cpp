@@ -85,6 +85,7 @@ Program::Program(const spec::Spec& spec) : spec_(&spec), code_(slot_names(spec.s
         params["param." + p.id] = p.value;
     }
     params_.assign(std::make_move_iterator(params.begin()), std::make_move_iterator(params.end()));
+    add_initialisers();
 
     // Slot table of EventEnv::lookup's order (fields, state, parameters, enabled, absent IEs). params_
     // gains no entry after this: the pointers into it stay valid for the program's life.
@@ -276,6 +277,53 @@ std::uint32_t Program::slot_of(std::string_view name) const
         return expr::kNoSlot;
     }
     return static_cast<std::uint32_t>(it - names_.begin());
+}
+
+namespace {
+
+/// Whether `n` reads nothing but literals, parameters and builtins: its value is the same for every trace.
+bool trace_independent(const expr::Node& n)
+{
+    if (n.kind == expr::NodeKind::variable && n.name.rfind("param.", 0) != 0) {
+        return false;
+    }
+    if (n.kind == expr::NodeKind::call && !expr::builtin_of(n)) {
+        return false; // an external function (a key look-up is bound to the trace's keys)
+    }
+    return std::all_of(n.args.begin(), n.args.end(),
+                       [](const expr::NodePtr& a) { return trace_independent(*a); });
+}
+
+/// The parameters, the only names a trace-independent initialiser reads.
+class ParamEnv final : public expr::Env {
+  public:
+    explicit ParamEnv(const Program& program) : program_(program) {}
+    [[nodiscard]] Value lookup(const std::string& name) const override
+    {
+        const Value* v = program_.param(name);
+        PC5CHECK_ASSERT(v != nullptr && "a trace-independent initialiser reads only parameters");
+        return v == nullptr ? Value::unknown(name) : *v;
+    }
+
+  private:
+    const Program& program_;
+};
+
+} // namespace
+
+void Program::add_initialisers()
+{
+    const ParamEnv params(*this);
+    for (const auto& v : spec_->variables) {
+        Initialiser& init = initialisers_.emplace_back();
+        if (v.init->kind == expr::NodeKind::literal) {
+            init.constant = v.init->literal;
+        } else if (trace_independent(*v.init)) {
+            init.constant = expr::evaluate(*v.init, params, spec_->scope);
+        } else {
+            init.code = code_.add(*v.init); // the init scope's names are read through the Env
+        }
+    }
 }
 
 std::uint32_t Program::state_index(const std::string& name) const

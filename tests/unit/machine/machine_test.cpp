@@ -491,6 +491,42 @@ TEST_SUITE("machine")
         CHECK(unknown[0].second.unknown_reason() == "ie.msb_k_nrp_sess_id is absent");
     }
 
+    // Initialisers: a literal; one of parameters and builtins only (computed once for the program and
+    // copied into every trace's state); one reading the trace (compiled, evaluated per trace).
+    TEST_CASE("initialisers: constants computed once, the rest per trace, each giving what evaluate() gives")
+    {
+        using pc5check::expr::Value;
+        json doc = json::parse(kToySpec);
+        doc["parameters"] = json::parse(R"j([{"id": "limit", "type": "int", "default": 3, "confirmed": false,
+            "text": "t", "clauses": [{"doc": "X", "clause": "1"}]}])j");
+        doc["variables"].push_back(json::parse(
+            R"j({"role": "initiator", "name": "bound", "type": "int", "init": "param.limit * 2 - 1", "text": "t"})j"));
+        doc["variables"].push_back(json::parse(
+            R"j({"role": "link", "name": "ids", "type": "set<int>", "init": "insert({}, -(param.limit))", "text": "t"})j"));
+        doc["variables"].push_back(json::parse(
+            R"j({"role": "link", "name": "keyed", "type": "bool", "init": "known(init.k_nrp_sess) && param.limit > 2", "text": "t"})j"));
+        auto spec = pc5check::spec::parse_spec(doc.dump(), "toy-init.json");
+        REQUIRE_MESSAGE(spec.has_value(), (spec ? "" : spec.error().to_string()));
+        const std::vector<std::string> names{"initiator.bound", "link.ids", "link.keyed", "target.last"};
+        // Two traces in turn on one thread (the second machine takes over the first one's buffers).
+        auto keyed = toy_trace();
+        keyed["link"]["k_nrp_sess"] = std::string(64, 'a');
+        for (const auto& [trace, known] : {std::pair{toy_trace(), false}, std::pair{keyed, true}}) {
+            const auto values = values_after(*spec, trace, names);
+            REQUIRE(!values.empty());
+            CHECK(values[0][0] == Value::integer(5));
+            CHECK(values[0][1] == Value::set({Value::integer(-3)}));
+            CHECK(values[0][2] == Value::boolean(known));
+        }
+        // With the parameter overridden, the constant follows it.
+        auto five = pc5check::spec::parse_spec(doc.dump(), "toy-init.json", {{"limit", "5"}});
+        REQUIRE_MESSAGE(five.has_value(), (five ? "" : five.error().to_string()));
+        const auto values = values_after(*five, toy_trace(), names);
+        REQUIRE(!values.empty());
+        CHECK(values[0][0] == Value::integer(9));
+        CHECK(values[0][1] == Value::set({Value::integer(-5)}));
+    }
+
     TEST_CASE("a Program shared by several replays gives what a replay building its own gives")
     {
         const auto spec = toy_spec();

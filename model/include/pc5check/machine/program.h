@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -111,6 +112,8 @@ class Program {
     [[nodiscard]] const MessagePlan* find_plan(const std::string& msg) const;
     /// Slot of a variable of the spec's scope, or kNoSlot.
     [[nodiscard]] std::uint32_t slot_of(std::string_view name) const;
+    /// Fills initialisers_ (after params_).
+    void add_initialisers();
     /// Fills defs_reading_enabled_ from the spec's event-time trees.
     void find_defs_reading_enabled();
     /// The compiled entry of a tree compiled when the program was built.
@@ -122,6 +125,14 @@ class Program {
     std::unordered_map<std::string, std::uint32_t> state_indices_; ///< name -> state index
     /// State index of each Spec::variables entry (its initialiser), in spec order.
     std::vector<std::uint32_t> variable_states_;
+    /// How each Spec::variables entry's initialiser is evaluated for a new trace, in spec order.
+    struct Initialiser {
+        /// Its value, when it reads nothing of the trace (a literal, or an expression of literals,
+        /// parameters and builtins, such as `-1` or `{}`): computed once for the program.
+        std::optional<expr::Value> constant;
+        expr::Code::Entry code = 0; ///< else the tree compiled (it reads `init.*` or calls a function)
+    };
+    std::vector<Initialiser> initialisers_;
     std::array<std::uint32_t, 2> control_states_{}; ///< state index of initiator.state, target.state
     std::vector<std::pair<std::string, expr::Value>> params_; ///< "param.<id>" -> value, sorted by name
     std::vector<std::string_view> names_;                     ///< the scope's variable names by slot (sorted)
