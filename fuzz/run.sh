@@ -65,6 +65,10 @@ case $target in
 fuzz_trace_json | fuzz_trace_stream | fuzz_check)
     seed_files "${traces_json[@]}"
     seed_lines 1 "${traces_jsonl[@]}"
+    # Inputs a run once failed on (fuzz_check: kept as seeds, so a regression is found at once).
+    if [[ $target == fuzz_check ]]; then
+        seed_files "$root"/fuzz/corpus/check/*.json
+    fi
     ;;
 fuzz_trace_jsonl)
     seed_files "${traces_json[@]}"
