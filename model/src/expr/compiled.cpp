@@ -345,7 +345,7 @@ class CodeRun {
             return Value{detail::set_union(as<SetValue>(x), as<SetValue>(y))};
         }
         if (i.op == Op::insert) {
-            detail::set_insert(std::get<SetValue>(x.data), std::move(y));
+            std::get<SetValue>(x.data).insert(std::move(y));
             return x;
         }
         Value z = typed(i.c);

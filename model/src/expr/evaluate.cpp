@@ -747,7 +747,7 @@ class Evaluator {
         case Builtin::set_union:
             return Value{detail::set_union(as<SetValue>(x), as<SetValue>(y))};
         case Builtin::insert:
-            detail::set_insert(as<SetValue>(x), std::move(y));
+            as<SetValue>(x).insert(std::move(y));
             return x;
         default:
             break;

@@ -1,7 +1,7 @@
 #pragma once
 /// \file Private to the expr module: what each operator and builtin computes from known, present
-/// operands. The tree evaluator (evaluate.cpp), the compiled form (compiled.cpp) and the machine's
-/// in-place updates (machine.cpp) call these,
+/// operands (`insert` is SetValue::insert). The tree evaluator (evaluate.cpp), the compiled form
+/// (compiled.cpp) and the machine's in-place updates (machine.cpp) call these,
 /// so each operator has one concrete definition; how unknown and absent operands propagate (the
 /// three-valued rules of expr.h) stays with the tree evaluator, which the compiled form falls back to.
 
@@ -12,7 +12,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <iterator>
-#include <utility>
 
 namespace pc5check::expr::detail {
 
@@ -194,9 +193,6 @@ template <class T> [[nodiscard]] bool equality(bool equal, const T& a, const T& 
                    std::back_inserter(out.elements), element_less);
     return out;
 }
-
-/// `insert(s, x)`, made in `s`.
-inline void set_insert(SetValue& s, Value x) { s.insert(std::move(x)); }
 
 /// `put(m, k, v)`, made in `m`.
 inline void map_put(MapValue& m, std::int64_t k, std::int64_t v) { m.entries[k] = v; }

@@ -5,6 +5,7 @@
 
 #include "bind_fields.h"
 #include "expr/operators.h"
+#include "init_env.h"
 #include "pc5check/machine/builtins.h"
 #include "pc5check/machine/step.h"
 #include "trace/names.h"
@@ -93,40 +94,6 @@ class EventEnv final : public expr::Env {
     const std::vector<std::string_view>& names_;
     bool verified_;
     expr::DefCache* defs_;
-};
-
-/// Variables visible to state-variable initialisers.
-class InitEnv final : public expr::Env {
-  public:
-    InitEnv(const std::unordered_map<std::string, Value>& init, const Program& program)
-        : init_(init), program_(program)
-    {
-    }
-    [[nodiscard]] Value lookup(const std::string& name) const override
-    {
-        if (const Value* v = value(name)) {
-            return *v;
-        }
-        PC5CHECK_ASSERT(false && "unknown initialiser name");
-        return Value::unknown(name);
-    }
-    /// The value where it is kept: an operand read in place rather than copied (a key compared).
-    [[nodiscard]] const Value* find(const expr::Node& variable) const override
-    {
-        return value(variable.name);
-    }
-
-  private:
-    [[nodiscard]] const Value* value(const std::string& name) const
-    {
-        if (const auto it = init_.find(name); it != init_.end()) {
-            return &it->second;
-        }
-        return program_.param(name);
-    }
-
-    const std::unordered_map<std::string, Value>& init_;
-    const Program& program_;
 };
 
 /// The value of a guard, `when` or `assert` (typed bool). Absent, e.g. a bool IE the message does not
@@ -298,7 +265,7 @@ Machine::Machine(std::shared_ptr<const Program> program, const BoundTrace& trace
     }
     // Initialisers call the same functions (declare_builtins on both scopes) bound to the same keys:
     // scope_ serves them too, rather than a second copy with its own memos.
-    const InitEnv init_env(trace.init, *program_);
+    const detail::InitEnv init_env(trace.init, *program_);
     state_.resize(program_->state_names_.size());
     const expr::Frame init_frame{init_env, scope_, {}, code_scratch_};
     for (std::size_t k = 0; k < spec_->variables.size(); ++k) {
@@ -873,7 +840,7 @@ StepRecord Machine::run(const trace::Event& ev, std::size_t event_index, const M
             expr::detail::map_put(std::get<expr::MapValue>(target.data), u.key, u.entry);
             break;
         case Program::EffectKind::insert:
-            expr::detail::set_insert(std::get<expr::SetValue>(target.data), std::move(u.value));
+            std::get<expr::SetValue>(target.data).insert(std::move(u.value));
             break;
         case Program::EffectKind::keep:
             break;

@@ -3,12 +3,15 @@
 #include "pc5check/machine/program.h"
 
 #include "bind_fields.h"
+#include "init_env.h"
 #include "trace/names.h"
 
 #include <algorithm>
 #include <map>
 #include <numeric>
 #include <set>
+#include <string>
+#include <unordered_map>
 
 namespace pc5check::machine {
 
@@ -190,18 +193,18 @@ Program::Candidate Program::candidate(const spec::Transition& t) const
         const auto is_v = [&e](const expr::Node& n) {
             return n.kind == expr::NodeKind::variable && n.name == e.variable;
         };
+        const expr::Node* condition = nullptr;
         const expr::Node* update = e.value.get();
         if (update->kind == expr::NodeKind::ite && is_v(*update->args[2])) {
-            effect.condition = update->args[0].get();
+            condition = update->args[0].get();
             update = update->args[1].get();
         }
         const expr::Node& v = *update;
         const bool put = v.name == "put" && v.args.size() == 3;
         const bool insert = v.name == "insert" && v.args.size() == 2;
-        if (v.kind != expr::NodeKind::call || !(put || insert) || !is_v(*v.args[0])) {
-            effect.condition = nullptr;
-        } else {
-            effect.condition_code = effect.condition != nullptr ? entry(*effect.condition) : 0;
+        if (v.kind == expr::NodeKind::call && (put || insert) && is_v(*v.args[0])) {
+            effect.condition = condition;
+            effect.condition_code = condition != nullptr ? entry(*condition) : 0;
             effect.kind = put ? EffectKind::put : EffectKind::insert;
             effect.variable = v.args[0].get();
             effect.key = put ? v.args[1].get() : nullptr;
@@ -294,31 +297,15 @@ bool trace_independent(const expr::Node& n)
                        [](const expr::NodePtr& a) { return trace_independent(*a); });
 }
 
-/// The parameters, the only names a trace-independent initialiser reads.
-class ParamEnv final : public expr::Env {
-  public:
-    explicit ParamEnv(const Program& program) : program_(program) {}
-    [[nodiscard]] Value lookup(const std::string& name) const override
-    {
-        const Value* v = program_.param(name);
-        PC5CHECK_ASSERT(v != nullptr && "a trace-independent initialiser reads only parameters");
-        return v == nullptr ? Value::unknown(name) : *v;
-    }
-
-  private:
-    const Program& program_;
-};
-
 } // namespace
 
 void Program::add_initialisers()
 {
-    const ParamEnv params(*this);
+    const std::unordered_map<std::string, Value> no_trace;
+    const detail::InitEnv params(no_trace, *this); // reads only parameters here (trace_independent)
     for (const auto& v : spec_->variables) {
         Initialiser& init = initialisers_.emplace_back();
-        if (v.init->kind == expr::NodeKind::literal) {
-            init.constant = v.init->literal;
-        } else if (trace_independent(*v.init)) {
+        if (trace_independent(*v.init)) {
             init.constant = expr::evaluate(*v.init, params, spec_->scope);
         } else {
             init.code = code_.add(*v.init); // the init scope's names are read through the Env
