@@ -283,9 +283,12 @@ void print_steps(std::ostream& out, const smt::Witness& w, const std::string& co
             << (s.detail.empty() ? "" : "  (" + s.detail + ")") << "\n";
     }
     out << "      " << command << ": " << full_verdict(w) << "\n";
-    if (w.check_verdict != "conforms") {
-        out << "      NOTE: check does not accept this run although the solver's UEs followed every rule: "
-               "the solver and replay disagree (please report it)\n";
+    if (!smt::replay_contradiction(w).empty()) {
+        out << "      NOTE: check rejects this run although the solver's UEs followed every rule: the solver "
+               "and replay disagree, an internal error (exit 3; please report it)\n";
+    } else if (w.check_verdict != "conforms") {
+        out << "      NOTE: check could not decide this run within its limits (" << w.check_verdict
+            << "): replay does not confirm it\n";
     }
     // Reasons once each (the same open derivation leaves several checks undecided).
     std::vector<std::string> seen;
@@ -388,6 +391,46 @@ nlohmann::json invariant_json(const std::vector<smt::InvariantPart>& parts)
         out.push_back({{"id", p.id}, {"formula", p.formula}, {"origin", p.origin}});
     }
     return out;
+}
+
+/// A run of a report that `check` contradicts the solver on: what it is ("the counterexample to P"),
+/// the trace file written for it (empty when none), and smt::replay_contradiction's reason.
+struct Contradiction {
+    std::string run;
+    std::string file;
+    std::string why;
+};
+
+/// The counterexamples of `results` that `check` contradicts the solver on; `doc` is their prove
+/// document (the trace files written, under properties/<i>/counterexample/file).
+std::vector<Contradiction> contradicted_counterexamples(const std::vector<smt::PropertyResult>& results,
+                                                        const nlohmann::json& doc)
+{
+    std::vector<Contradiction> out;
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        if (!results[i].counterexample) {
+            continue;
+        }
+        if (std::string why = smt::replay_contradiction(*results[i].counterexample); !why.empty()) {
+            const nlohmann::json::json_pointer at("/properties/" + std::to_string(i) +
+                                                  "/counterexample/file");
+            const std::string file =
+                doc.contains(at) && doc[at].is_string() ? doc[at].get<std::string>() : "";
+            out.push_back({"the counterexample to " + results[i].id, file, std::move(why)});
+        }
+    }
+    return out;
+}
+
+/// After the report: each contradiction on stderr, and exit 3 (docs/cli.md) instead of the report's
+/// `emitted` code when there is one (unless writing the report failed).
+int with_contradictions(int emitted, const std::vector<Contradiction>& found)
+{
+    for (const auto& c : found) {
+        std::cerr << "pc5check: internal error: the solver and replay disagree on " << c.run
+                  << (c.file.empty() ? "" : " (" + c.file + ")") << ": " << c.why << "; please report it\n";
+    }
+    return found.empty() || emitted == kExitBadInput ? emitted : kExitInternal;
 }
 
 /// `check`'s result on each counterexample, at its place in the prove document under `pointer` (the
@@ -853,12 +896,13 @@ int run_prove(const ProveCommand& cmd)
     for (const auto& r : *results) {
         ok = ok && property_ok(r.verdict);
     }
-    const int code = ok ? kExitOk : kExitFailed;
+    const std::vector<Contradiction> contradictions = contradicted_counterexamples(*results, json);
+    const int code = !contradictions.empty() ? kExitInternal : (ok ? kExitOk : kExitFailed);
     const report::CheckedRuns checked = checked_counterexamples(*results, "");
     const Rendered r{text.str(), json, [&json](std::ostream& out) { report::write_prove_junit(out, json); },
                      [&] { return report::prove_sarif(json, s, code); },
                      [&](std::ostream& out) { report::write_prove_html(out, json, checked); }};
-    return emit(cmd.common, r, code);
+    return with_contradictions(emit(cmd.common, r, code), contradictions);
 }
 
 int run_query(const QueryCommand& cmd)
@@ -894,7 +938,13 @@ int run_query(const QueryCommand& cmd)
         written = *path;
     }
     const QueryExpectation e = query_expectation(*q, cmd.expect);
-    const int code = e.met ? kExitOk : kExitFailed;
+    std::vector<Contradiction> contradictions;
+    if (q->witness) {
+        if (std::string why = smt::replay_contradiction(*q->witness); !why.empty()) {
+            contradictions.push_back({"the witness", written, std::move(why)});
+        }
+    }
+    const int code = !contradictions.empty() ? kExitInternal : (e.met ? kExitOk : kExitFailed);
     nlohmann::json j = {
         {"spec", s.id},
         {"condition", cmd.condition},
@@ -941,7 +991,7 @@ int run_query(const QueryCommand& cmd)
     const Rendered r{text.str(), j, [&j](std::ostream& out) { report::write_query_junit(out, j); },
                      [&] { return report::query_sarif(j, s, code); },
                      [&](std::ostream& out) { report::write_query_html(out, j, checked); }};
-    return emit(cmd.common, r, code);
+    return with_contradictions(emit(cmd.common, r, code), contradictions);
 }
 
 namespace {
@@ -955,6 +1005,8 @@ struct DiffReport {
     std::set<char> marks; ///< the row markers printed ('!', '~', 'F'): the legend explains them
     /// `check`'s result on the run the versions disagree on (for the HTML chart); null when none.
     std::shared_ptr<const checker::TraceResult> disagreement_checked;
+    /// That run with `check`'s result under the spec that accepts it; none when there is no such run.
+    std::optional<smt::Witness> disagreement_witness;
 };
 
 /// The legend of the row markers that appear in the text (nothing when there are none).
@@ -1194,6 +1246,7 @@ Expected<nlohmann::json> report_disagreement(DiffReport& report, const DiffComma
         check_command(d.accepted_by == old_spec.file ? old_spec : new_spec, written, d.witness);
     print_steps(report.text, d.witness, command);
     report.disagreement_checked = d.witness.checked;
+    report.disagreement_witness = d.witness;
     return nlohmann::json{{"accepted_by", d.accepted_by},
                           {"rejected_by", d.rejected_by},
                           {"depth", d.depth},
@@ -1264,7 +1317,18 @@ int run_diff(const DiffCommand& cmd)
                 ? "FAIL: a property that held or a trace that conformed with OLD no longer does with NEW"
                 : "OK: nothing that held or conformed with OLD fails with NEW")
         << "\n";
-    const int code = report.broken ? kExitFailed : kExitOk;
+    std::vector<Contradiction> contradictions = contradicted_counterexamples(*old_results, old_json);
+    for (auto& c : contradicted_counterexamples(*new_results, new_json)) {
+        contradictions.push_back(std::move(c));
+    }
+    if (report.disagreement_witness) {
+        if (std::string why = smt::replay_contradiction(*report.disagreement_witness); !why.empty()) {
+            contradictions.push_back(
+                {"the run the two versions disagree on, under the version that accepts it",
+                 disagreement->value("file", ""), std::move(why)});
+        }
+    }
+    const int code = !contradictions.empty() ? kExitInternal : (report.broken ? kExitFailed : kExitOk);
     const nlohmann::json doc = {{"old", old_json},
                                 {"new", new_json},
                                 {"changes", report.rows},
@@ -1279,7 +1343,7 @@ int run_diff(const DiffCommand& cmd)
                      [&doc](std::ostream& out) { report::write_diff_junit(out, doc); },
                      [&] { return report::diff_sarif(doc, *old_spec, *new_spec, code); },
                      [&](std::ostream& out) { report::write_diff_html(out, doc, checked); }};
-    return emit(cmd.common, r, code);
+    return with_contradictions(emit(cmd.common, r, code), contradictions);
 }
 
 } // namespace pc5check::cli

@@ -172,9 +172,15 @@ void write_check_verdict(std::ostream& out, const std::string& label, const std:
     if (mode == "symbolic") {
         out << " <span class=\"mode\">[checked symbolically]</span>";
     }
-    if (must_conform && verdict != "conforms") {
-        out << "<div class=\"cap-note disagree\">check does not accept this run although the solver's UEs "
-               "followed every rule: the solver and replay disagree (please report it)</div>";
+    // As smt::replay_contradiction: a violation, or a trace check cannot read, contradicts the solver
+    // (the CLI exits 3); check's own limit (inconclusive) leaves the run unconfirmed.
+    if (must_conform && (verdict == "violation" || verdict.starts_with("bad input"))) {
+        out << "<div class=\"cap-note disagree\">check rejects this run although the solver's UEs "
+               "followed every rule: the solver and replay disagree, an internal error (exit 3; please "
+               "report it)</div>";
+    } else if (must_conform && verdict != "conforms") {
+        out << "<div class=\"cap-note\">check could not decide this run within its limits: replay does "
+               "not confirm it</div>";
     }
     out << "</dd>";
 }

@@ -43,7 +43,8 @@ void write_rests_on(std::ostream& out, const nlohmann::json& rests_on);
 
 /// `<dt>label</dt><dd>` with `check`'s verdict (badge), its rules, the number of undecided checks and
 /// whether it was checked symbolically, and `</dd>`. `must_conform`: the run is the solver's honest
-/// UEs', so any other verdict is a solver/replay disagreement, said in a note.
+/// UEs', so a violation (or an unreadable trace) is a solver/replay disagreement and `inconclusive` leaves
+/// it unconfirmed, each said in a note.
 void write_check_verdict(std::ostream& out, const std::string& label, const std::string& verdict,
                          const nlohmann::json& rules, std::size_t unverified, const std::string& mode,
                          bool must_conform);

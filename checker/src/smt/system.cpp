@@ -1317,6 +1317,25 @@ std::optional<Error> cross_check_setup_problem(const SystemOptions& options)
     return std::nullopt;
 }
 
+std::string replay_contradiction(const Witness& w)
+{
+    // replay_witness() sets check_verdict to a verdict, or to "bad input: ..." when check could not read
+    // the trace written from the solver's model.
+    if (w.check_verdict == "violation") {
+        std::string rules;
+        for (const auto& r : w.check_rules) {
+            rules += " " + r;
+        }
+        return "check finds a violation (" +
+               (rules.empty() ? std::string("no rule named") : rules.substr(1)) +
+               ") in a run whose UEs follow every rule";
+    }
+    if (w.check_verdict.starts_with("bad input")) {
+        return "check cannot read the trace written from the solver's run (" + w.check_verdict + ")";
+    }
+    return "";
+}
+
 Expected<QueryResult> query(const spec::Spec& spec, const std::string& condition,
                             const SystemOptions& options)
 {

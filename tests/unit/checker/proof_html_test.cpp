@@ -130,6 +130,26 @@ TEST_CASE("prove html: a counterexample without a checked trace is shown as its 
     CHECK(page.find("nonce_1=&quot;&lt;x&gt;&quot;") != std::string::npos);
 }
 
+TEST_CASE("prove html: a counterexample check rejects is a disagreement; one it cannot decide is unconfirmed")
+{
+    const auto page = [](const std::string& verdict) {
+        json doc = prove_doc();
+        doc["properties"][1]["counterexample"]["check"]["verdict"] = verdict;
+        std::ostringstream out;
+        report::write_prove_html(out, doc, {});
+        return out.str();
+    };
+    const std::string rejected = page("violation");
+    CHECK(count(rejected, "class=\"cap-note disagree\"") == "1");
+    CHECK(rejected.find("internal error (exit 3") != std::string::npos);
+    const std::string open = page("inconclusive");
+    CHECK(count(open, "class=\"cap-note disagree\"") == "0");
+    CHECK(open.find("replay does not confirm it") != std::string::npos);
+    const std::string accepted = page("conforms");
+    CHECK(accepted.find("disagree") == std::string::npos);
+    CHECK(accepted.find("does not confirm") == std::string::npos);
+}
+
 TEST_CASE("prove html: a checked counterexample is charted, attacker steps marked on their arrows")
 {
     // Two honest-looking events of a shipped trace stand in for the replay of the counterexample.

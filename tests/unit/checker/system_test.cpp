@@ -2,6 +2,7 @@
 /// normative spec and on copies of it with a property added or a check removed.
 
 #include "normative_spec.h"
+#include "pc5check/checker/check.h"
 #include "pc5check/checker/system.h"
 #include "pc5check/expr/expr.h"
 #include "pc5check/spec/spec.h"
@@ -163,6 +164,39 @@ TEST_SUITE("checker")
         CHECK(p.depth == 3);
         REQUIRE(p.counterexample.has_value());
         CHECK(p.counterexample->check_verdict == "conforms");
+    }
+
+    TEST_CASE("system: a counterexample check rejects contradicts the solver; one it cannot decide does not")
+    {
+        const spec::Spec s =
+            with_property("never_completes", "initiator.state != InitiatorState.WAIT_RESPONSE");
+        auto r = smt::prove(s, options(5), {"never_completes"});
+        REQUIRE(r.has_value());
+        REQUIRE(r->front().counterexample.has_value());
+        smt::Witness w = *r->front().counterexample;
+        REQUIRE(w.check_verdict == "conforms");
+        CHECK(smt::replay_contradiction(w).empty());
+
+        // A solver that got the MAC-I of the run's first protected message wrong: replay rejects the run.
+        const auto first = std::find_if(w.trace.events.begin(), w.trace.events.end(), [](const auto& e) {
+            return e.sec.kind == trace::Sec::Kind::protected_ && e.sec.mac.has_value();
+        });
+        REQUIRE(first != w.trace.events.end());
+        first->sec.mac->front() ^= 0x01U;
+        const checker::TraceResult replayed =
+            checker::check_trace(w.trace, Expected<const spec::Spec*>(&s), checker::CheckOptions{});
+        REQUIRE_FALSE(replayed.error.has_value());
+        REQUIRE(replayed.replay.verdict == machine::Verdict::violation);
+        w.check_verdict = machine::to_string(replayed.replay.verdict);
+        w.check_rules = replayed.replay.violated_rules();
+        const std::string why = smt::replay_contradiction(w);
+        CHECK(why.find("violation") != std::string::npos);
+        CHECK(why.find(w.check_rules.front()) != std::string::npos);
+
+        w.check_verdict = "bad input: expected a hex MAC-I";
+        CHECK(smt::replay_contradiction(w).find("cannot read") != std::string::npos);
+        w.check_verdict = "inconclusive"; // check's limit: the run is not confirmed, not contradicted
+        CHECK(smt::replay_contradiction(w).empty());
     }
 
     TEST_CASE(

@@ -214,6 +214,12 @@ struct Disagreement {
     std::vector<std::string> rejecting_rules;
 };
 
+/// How `check` contradicts the solver on a run the solver built, or "" when it does not. In a
+/// counterexample or a witness the UEs follow every rule, so `check` must not reject its trace: a
+/// `violation`, or a trace `check` cannot read, means the solver or replay is wrong (docs/cli.md: exit 3).
+/// `inconclusive` is a limit of `check`, not a contradiction.
+[[nodiscard]] std::string replay_contradiction(const Witness& w);
+
 /// Which disagreements diff looks for (`diff --rule`, `--min-depth`).
 struct DisagreementFilter {
     std::string rule;       ///< only runs on which the rejecting spec breaks this rule (empty: any rule)
