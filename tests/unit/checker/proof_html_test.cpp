@@ -130,7 +130,7 @@ TEST_CASE("prove html: a counterexample without a checked trace is shown as its 
     CHECK(page.find("nonce_1=&quot;&lt;x&gt;&quot;") != std::string::npos);
 }
 
-TEST_CASE("prove html: a counterexample check rejects is a disagreement; one it cannot decide is unconfirmed")
+TEST_CASE("prove html: a counterexample check rejects is a disagreement, one it cannot decide is unconfirmed")
 {
     const auto page = [](const std::string& verdict) {
         json doc = prove_doc();

@@ -166,7 +166,7 @@ TEST_SUITE("checker")
         CHECK(p.counterexample->check_verdict == "conforms");
     }
 
-    TEST_CASE("system: a counterexample check rejects contradicts the solver; one it cannot decide does not")
+    TEST_CASE("system: a counterexample check rejects contradicts the solver, one it cannot decide does not")
     {
         const spec::Spec s =
             with_property("never_completes", "initiator.state != InitiatorState.WAIT_RESPONSE");
