@@ -3,6 +3,7 @@
 #include "smt/absent_capable.h"
 
 #include "smt/cross_check.h"
+#include "smt/z3_assign.h"
 
 #include <set>
 
@@ -38,7 +39,7 @@ bool add_absent(SystemModel& e, const std::map<std::string, Term>& state, std::s
         z3::expr some = e.context().bool_val(false);
         for (const auto& [name, t] : state) {
             if (!s.contains(name)) {
-                some = some || !t.present;
+                assign(some, some || !t.present);
             }
         }
         e.solver().push();

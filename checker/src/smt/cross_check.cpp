@@ -1,6 +1,7 @@
 #include "smt/cross_check.h"
 
 #include "pc5check/common/error.h"
+#include "smt/z3_assign.h"
 
 #include <algorithm>
 #include <array>
@@ -118,9 +119,9 @@ class SubsetAsQuantifier {
         z3::expr out = e;
         if (e.decl().decl_kind() == Z3_OP_SET_SUBSET) {
             const z3::expr x = ctx_.constant("element!subset", args[0].get_sort().array_domain());
-            out = z3::forall(x, z3::implies(z3::select(args[0], x), z3::select(args[1], x)));
+            assign(out, z3::forall(x, z3::implies(z3::select(args[0], x), z3::select(args[1], x))));
         } else if (e.num_args() > 0) {
-            out = e.decl()(args);
+            assign(out, e.decl()(args));
         }
         done_.emplace(id, out);
         return out;

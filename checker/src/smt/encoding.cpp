@@ -5,6 +5,7 @@
 
 #include "pc5check/common/hex.h"
 #include "pc5check/crypto/sizes.h"
+#include "smt/z3_assign.h"
 
 namespace pc5check::smt::detail {
 
@@ -177,13 +178,13 @@ z3::expr Encoding::bytes_literal(const std::vector<std::uint8_t>& b)
         // Two encodings may share one solver (diff): the same octets are the same constant in both,
         // and the id is the octets read as a number (after a leading 1), the same in both.
         std::string name = "bytes!x";
-        id = ctx_.int_val(1);
+        assign(id, ctx_.int_val(1));
         for (const auto octet : b) {
             append_hex(name, octet);
-            id = id * 256 + ctx_.int_val(octet);
+            assign(id, id * 256 + ctx_.int_val(octet));
         }
-        c = ctx_.constant(name.c_str(), bytes_sort_);
-        id = id.simplify();
+        assign(c, ctx_.constant(name.c_str(), bytes_sort_));
+        assign(id, id.simplify());
     }
     // Distinct octet strings are distinct (injective id), and their length is known.
     solver_.add(bytes_id_(c) == id);
@@ -211,14 +212,14 @@ z3::expr Encoding::literal(const Value& v, const Type& t)
         const Type element = t.element_type();
         z3::expr s = z3::empty_set(sort_of(element));
         for (const auto& e : set->elements) {
-            s = z3::set_add(s, literal(e, element));
+            assign(s, z3::set_add(s, literal(e, element)));
         }
         return s;
     }
     if (const auto* map = std::get_if<expr::MapValue>(&v.data)) {
         z3::expr m = z3::const_array(ctx_.int_sort(), no_entry_);
         for (const auto& [k, x] : map->entries) {
-            m = z3::store(m, ctx_.int_val(k), ctx_.int_val(x));
+            assign(m, z3::store(m, ctx_.int_val(k), ctx_.int_val(x)));
         }
         return m;
     }
@@ -302,20 +303,20 @@ z3::expr Encoding::decide_byte_literals(const z3::expr& e, std::unordered_map<un
     z3::expr out = e.decl()(args);
     const Z3_decl_kind kind = e.decl().decl_kind();
     if (kind == Z3_OP_EQ && is_byte_literal(args[0]) && is_byte_literal(args[1])) {
-        out = ctx_.bool_val(z3::eq(args[0], args[1]));
+        assign(out, ctx_.bool_val(z3::eq(args[0], args[1])));
     } else if (kind == Z3_OP_SELECT && is_byte_literal(args[1])) {
         // select(store(... store(a, k, v) ...), j): skip the stores of other literals.
         z3::expr array = args[0];
         while (array.is_app() && array.decl().decl_kind() == Z3_OP_STORE && is_byte_literal(array.arg(1)) &&
                !z3::eq(array.arg(1), args[1])) {
-            array = array.arg(0);
+            assign(array, array.arg(0));
         }
         if (array.is_app() && array.decl().decl_kind() == Z3_OP_STORE && z3::eq(array.arg(1), args[1])) {
-            out = array.arg(2);
+            assign(out, array.arg(2));
         } else if (array.is_app() && array.decl().decl_kind() == Z3_OP_CONST_ARRAY) {
-            out = array.arg(0);
+            assign(out, array.arg(0));
         } else {
-            out = z3::select(array, args[1]);
+            assign(out, z3::select(array, args[1]));
         }
     }
     memo.emplace(id, out);
@@ -367,7 +368,7 @@ std::optional<Stores> stores_on(const z3::expr& array, const std::function<bool(
     Stores stores;
     while (v.is_app() && v.decl().decl_kind() == Z3_OP_STORE) {
         stores.emplace_back(v.arg(1), v.arg(2));
-        v = v.arg(0);
+        assign(v, v.arg(0));
     }
     if (!v.is_app() || v.decl().decl_kind() != Z3_OP_CONST_ARRAY || !empty(v.arg(0))) {
         return std::nullopt;
@@ -450,7 +451,7 @@ Sym Encoding::encode(const Node& n)
         const Type element = n.type.element_type();
         z3::expr s = z3::empty_set(sort_of(element));
         for (const auto& a : n.args) {
-            s = z3::set_add(s, term(encode(*a), element).value);
+            assign(s, z3::set_add(s, term(encode(*a), element).value));
         }
         return Term{ctx_.bool_val(true), s};
     }
@@ -593,8 +594,8 @@ z3::expr Encoding::int64_op(expr::BinaryOp op, const std::string& spelling, cons
         z3::expr out = open;
         for (const int bits : {32, 16, 8}) {
             const z3::expr low = ctx_.int_val(std::int64_t{1} << bits);
-            out = z3::ite(a >= 0 && z3::mod(a, low) == 0 && b >= 0 && b < low, a + b, out);
-            out = z3::ite(b >= 0 && z3::mod(b, low) == 0 && a >= 0 && a < low, a + b, out);
+            assign(out, z3::ite(a >= 0 && z3::mod(a, low) == 0 && b >= 0 && b < low, a + b, out));
+            assign(out, z3::ite(b >= 0 && z3::mod(b, low) == 0 && a >= 0 && a < low, a + b, out));
         }
         return out;
     }
@@ -760,19 +761,20 @@ z3::expr Encoding::accepted_inputs(const expr::SolverMeaning& meaning, const std
         const expr::ArgumentDomain& d = meaning.domains[i];
         if (v[i].get_sort().id() == bytes_sort_.id()) {
             if (d.octets != 0) {
-                octets = octets && bytes_len_(v[i]) == ctx_.int_val(static_cast<std::int64_t>(d.octets));
+                assign(octets,
+                       octets && bytes_len_(v[i]) == ctx_.int_val(static_cast<std::int64_t>(d.octets)));
             }
         } else if (v[i].is_int()) {
             if (d.min != INT64_MIN) {
-                ranges = ranges && v[i] >= ctx_.int_val(d.min);
+                assign(ranges, ranges && v[i] >= ctx_.int_val(d.min));
             }
             if (d.max != INT64_MAX) {
-                ranges = ranges && v[i] <= ctx_.int_val(d.max);
+                assign(ranges, ranges && v[i] <= ctx_.int_val(d.max));
             }
         }
     }
     if (meaning.null_algorithm && !v.empty()) {
-        octets = v[0] == ctx_.int_val(meaning.null_algorithm->index) || octets;
+        assign(octets, v[0] == ctx_.int_val(meaning.null_algorithm->index) || octets);
     }
     return ranges && octets;
 }

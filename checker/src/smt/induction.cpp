@@ -11,6 +11,7 @@
 #include "smt/absent_capable.h"
 #include "smt/candidates.h"
 #include "smt/cross_check.h"
+#include "smt/z3_assign.h"
 
 #include <algorithm>
 #include <map>
@@ -68,7 +69,7 @@ z3::expr hold_up_to(SystemModel& e, const std::vector<Candidate>& set, unsigned 
         }
         for (const auto& c : set) {
             if (i != 0 || !c.reads_message) {
-                all = all && e.system_formula(*c.formula, i);
+                assign(all, all && e.system_formula(*c.formula, i));
             }
         }
     }
@@ -82,9 +83,9 @@ z3::expr hold_in_past(SystemModel& e, const Candidate& c)
     z3::expr all = e.context().bool_val(true);
     for (std::size_t j = 0; j < e.system_past_count(); ++j) {
         if (!c.reads_message) {
-            all = all && e.system_past_formula(*c.formula, j, false);
+            assign(all, all && e.system_past_formula(*c.formula, j, false));
         }
-        all = all && e.system_past_formula(*c.formula, j, true);
+        assign(all, all && e.system_past_formula(*c.formula, j, true));
     }
     return all;
 }
@@ -116,7 +117,7 @@ bool step_case_holds(const spec::Spec& spec, const std::vector<Candidate>& set, 
     }
     z3::expr all = e.context().bool_val(true);
     for (const auto& c : set) {
-        all = all && e.system_formula(*c.formula, k + 1);
+        assign(all, all && e.system_formula(*c.formula, k + 1));
     }
     e.solver().add(!all);
     return e.solve() == z3::unsat &&
@@ -184,7 +185,7 @@ class Assumed {
         const z3::expr g = ctx.bool_const(("pc5check_g" + std::to_string(asked_++)).c_str());
         z3::expr all = ctx.bool_val(true);
         for (const auto& goal : goals) {
-            all = all && goal;
+            assign(all, all && goal);
         }
         e_.solver().add(z3::implies(g, !all));
         std::vector<z3::expr> assumptions{g};
@@ -245,7 +246,7 @@ std::vector<std::size_t> hold_initially(const spec::Spec& spec, const std::vecto
         }
         for (std::size_t i = 0; i < candidates.size(); ++i) {
             if (d != 0 || !candidates[i].reads_message) {
-                holds.at(i) = holds.at(i) && e.system_formula(*candidates[i].formula, d);
+                assign(holds.at(i), holds.at(i) && e.system_formula(*candidates[i].formula, d));
             }
         }
     }
@@ -291,7 +292,7 @@ class StepCase {
             z3::expr holds = hold_in_past(e, all[c]);
             for (unsigned i = 0; i <= k; ++i) {
                 if (i != 0 || !all[c].reads_message) {
-                    holds = holds && e.system_formula(*all[c].formula, i);
+                    assign(holds, holds && e.system_formula(*all[c].formula, i));
                 }
             }
             assumed_->assume(c, holds);

@@ -137,7 +137,7 @@ class LintQueries {
                 const std::string what = "a check of rule " + r.id;
                 std::optional<z3::expr> when; // encoded once: both queries are about the same terms
                 const Answer applies = ask(c.pointer + "/when", what, [&] {
-                    when = engine_.lint_formula(*c.when);
+                    when.emplace(engine_.lint_formula(*c.when));
                     return *when;
                 });
                 if (applies.outcome == Outcome::violated) {

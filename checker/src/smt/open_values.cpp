@@ -4,6 +4,7 @@
 #include "pc5check/crypto/crypto.h"
 #include "pc5check/crypto/sizes.h"
 #include "smt/trace_problem.h"
+#include "smt/z3_assign.h"
 
 namespace pc5check::smt::detail {
 
@@ -21,7 +22,7 @@ Term Encoding::open_value(const std::string& what, const Type& type, std::option
             if (integrity ? crypto::computes(static_cast<crypto::IntegrityAlg>(a))
                           : crypto::computes(static_cast<crypto::CipherAlg>(a))) {
                 const z3::expr is_a = v == ctx_.int_val(static_cast<std::int64_t>(a));
-                computed = computed ? *computed || is_a : is_a;
+                computed.emplace(computed ? *computed || is_a : is_a);
             }
         }
         PC5CHECK_ASSERT(computed && "some algorithm has real crypto");
@@ -158,7 +159,7 @@ z3::expr Encoding::open_message(const std::string& at, StepInput& in)
     const auto presence = open_ies(at, in);
     z3::expr allowed = sent_by_allowed_role(msg, from);
     if (purpose_ != Purpose::lint) { // lint asks over any IE presence: see lint_formula
-        allowed = ies_carried(allowed, msg, presence);
+        assign(allowed, ies_carried(allowed, msg, presence));
     }
     return allowed;
 }
@@ -175,9 +176,9 @@ z3::expr Encoding::sent_by_allowed_role(const Term& msg, const Term& from)
         for (const auto& s : def->senders) {
             const trace::Role role =
                 s == trace::to_string(trace::Role::initiator) ? trace::Role::initiator : trace::Role::target;
-            senders = senders || from.value == ctx_.int_val(static_cast<int>(role));
+            assign(senders, senders || from.value == ctx_.int_val(static_cast<int>(role)));
         }
-        allowed = allowed || (msg.value == ctx_.int_val(static_cast<int>(m)) && senders);
+        assign(allowed, allowed || (msg.value == ctx_.int_val(static_cast<int>(m)) && senders));
     }
     return allowed;
 }
@@ -247,10 +248,10 @@ z3::expr Encoding::ies_carried(z3::expr allowed, const Term& msg,
             if (def != nullptr &&
                 std::any_of(def->ies.begin(), def->ies.end(),
                             [&name = ie](const spec::IeDef& d) { return "ie." + d.name == name; })) {
-                carried = carried || msg.value == ctx_.int_val(static_cast<int>(m));
+                assign(carried, carried || msg.value == ctx_.int_val(static_cast<int>(m)));
             }
         }
-        allowed = allowed && z3::implies(present, carried);
+        assign(allowed, allowed && z3::implies(present, carried));
     }
     return allowed;
 }

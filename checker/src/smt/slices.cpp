@@ -1,6 +1,7 @@
 #include "smt/slices.h"
 
 #include "smt/solver_limits.h"
+#include "smt/z3_assign.h"
 
 #include <algorithm>
 #include <chrono>
@@ -96,7 +97,7 @@ z3::expr SlicedModel::eval(const z3::expr& e) const
     }
     z3::expr out = e;
     if (!from.empty()) {
-        out = out.substitute(from, to);
+        assign(out, out.substitute(from, to));
     }
     return models_[*main]->eval(out, true);
 }
@@ -537,7 +538,7 @@ z3::check_result Slices::answer_in_large(std::size_t batch, const std::vector<z3
         ctx_.function(("target!" + std::to_string(batch)).c_str(), ctx_.int_sort(), ctx_.bool_sort());
     std::vector<z3::expr> indicators(targets.size(), ctx_.bool_val(false));
     for (const auto i : pending) {
-        indicators[i] = indicator(ctx_.int_val(static_cast<std::uint64_t>(i)));
+        assign(indicators[i], indicator(ctx_.int_val(static_cast<std::uint64_t>(i))));
         goal.add(z3::implies(indicators[i], targets[i]));
         goal.add(z3::implies(targets[i], indicators[i]));
     }

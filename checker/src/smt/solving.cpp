@@ -145,7 +145,7 @@ TraceProblem::Least TraceProblem::least_bound(const std::vector<z3::expr>& base,
     Least out;
     for (unsigned k = lo; k <= hi; ++k) {
         out.k = k;
-        out.bound = at_most(v, k, name);
+        out.bound.emplace(at_most(v, k, name));
         auto literals = base;
         literals.push_back(*out.bound);
         out.answer = check_asserted(literals, out.model);

@@ -31,6 +31,7 @@
 #include "smt/cross_check.h"
 #include "smt/solver_limits.h"
 #include "smt/system_model.h"
+#include "smt/z3_assign.h"
 
 #include <algorithm>
 #include <map>
@@ -71,7 +72,9 @@ class Model {
         SymbolicOptions so;
         so.timeout_ms = timeout_ms;
         engine_.emplace(spec, header_, so, ctx);
-        air_ = engine_->system_start(options, arbitrary, SystemModel::Past::open_air, kAir);
+        if (auto air = engine_->system_start(options, arbitrary, SystemModel::Past::open_air, kAir)) {
+            air_.emplace(*air); // not a move assignment (smt/z3_assign.h)
+        }
     }
 
     [[nodiscard]] SystemModel& e() { return *engine_; }
@@ -83,14 +86,14 @@ class Model {
         const auto state = engine_->system_state(k);
         const auto init = engine_->system_init();
         std::vector<z3::expr> out;
-        present = engine_->context().bool_val(true);
+        assign(present, engine_->context().bool_val(true));
         for (const auto& name : sig.names) {
             out.push_back(arg(name, k, state, init));
             if (const auto s = state.find(name); s != state.end() && !sig.presence_args.contains(name)) {
-                present = present && s->second.present;
+                assign(present, present && s->second.present);
             }
         }
-        present = present.simplify();
+        assign(present, present.simplify());
         return out;
     }
 
@@ -181,9 +184,9 @@ class Ackermann {
             }
             const z3::func_decl d = e.decl();
             if (d.decl_kind() == Z3_OP_UNINTERPRETED && Z3_get_ast_id(ctx_, d) != keep_) {
-                out = application(d, args);
+                assign(out, application(d, args));
             } else if (changed) {
-                out = d(rewritten);
+                assign(out, d(rewritten));
             }
         }
         memo_.emplace(id, out);
@@ -276,7 +279,7 @@ class Horn {
         for (std::size_t i = 0; i < args.size(); ++i) {
             const std::string name = "chc!h!" + std::to_string(i);
             vars.push_back(ctx_.constant(name.c_str(), args[i].get_sort()));
-            bind = bind && vars.back() == args[i];
+            assign(bind, bind && vars.back() == args[i]);
         }
         return {inv_(vars), bind};
     }
@@ -720,7 +723,7 @@ SpacerOutcome solve(const Run& run, const SpacerTamper& tamper)
     }
     z3::expr invariant = horn.invariant();
     if (tamper) {
-        invariant = tamper(invariant);
+        assign(invariant, tamper(invariant));
     }
     if (!recheck_invariant(run, invariant, out)) {
         return out;

@@ -5,6 +5,7 @@
 #include "pc5check/machine/step.h"
 
 #include "smt/encoding.h"
+#include "smt/z3_assign.h"
 
 #include <array>
 #include <functional>
@@ -196,7 +197,7 @@ void Encoding::commit_updates(const StepInput& in, const std::vector<Update>& up
         const z3::expr pv = t->present.simplify();
         z3::expr p = pv;
         if (!pv.is_true()) {
-            p = ctx_.bool_const((base + "!present").c_str());
+            assign(p, ctx_.bool_const((base + "!present").c_str()));
             solver_.add(z3::implies(label, p == t->present));
         }
         const z3::expr v = ctx_.constant(base.c_str(), sort_of(type));

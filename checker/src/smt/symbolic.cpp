@@ -12,6 +12,7 @@
 
 #include "pc5check/machine/machine.h"
 #include "smt/trace_problem.h"
+#include "smt/z3_assign.h"
 
 namespace pc5check::smt {
 
@@ -80,7 +81,7 @@ void TraceProblem::record_check(const spec::Rule& rule, const spec::Check& check
     const z3::expr lit = ctx_.bool_const(("check!" + std::to_string(instances_.size())).c_str());
     z3::expr h = boolean(holds);
     if (in.active) {
-        h = z3::implies(*in.active, h);
+        assign(h, z3::implies(*in.active, h));
     }
     if (!rule.warning) {
         solver_.add(z3::implies(lit, h));
@@ -262,7 +263,7 @@ Expected<machine::ReplayResult> TraceProblem::run()
         // The observed values alone break a rule: nothing conforms, whatever the open values are.
         result_.verdict = machine::Verdict::violation;
         if (!slot_active_.empty()) {
-            bound = at_most(slot_actives(), options_.max_missing, "bound");
+            bound.emplace(at_most(slot_actives(), options_.max_missing, "bound"));
         }
         result_.note = "the observed values alone break a rule";
     } else if (!search_conforming(bound)) {
@@ -313,19 +314,19 @@ Expected<void> TraceProblem::observe_event(std::size_t k)
     const trace::Role observer_role =
         trace_.observer == trace::Observer::initiator ? trace::Role::initiator : trace::Role::target;
     if (trace_.observer != trace::Observer::air && trace_.events[k].from == observer_role) {
-        in.delivered =
+        in.delivered.emplace(
             open_value("event " + std::to_string(k) + " (" + trace_.events[k].msg + "): received by the " +
                            (observer_role == trace::Role::initiator ? "target" : "initiator") +
                            " (one-UE log)",
                        Type::boolean(), std::nullopt)
-                .value;
+                .value);
     }
     if (options_.attacker_steps) {
         for (const auto& a : trace_.attacker_steps) {
             if (a.event == k && a.injected) {
-                in.injected = ctx_.bool_val(true);
+                in.injected.emplace(ctx_.bool_val(true));
             } else if (a.event == k) {
-                in.delivered = ctx_.bool_val(false);
+                in.delivered.emplace(ctx_.bool_val(false));
             }
         }
     }
@@ -341,12 +342,12 @@ Expected<void> TraceProblem::observe_event(std::size_t k)
 bool TraceProblem::search_conforming(std::optional<z3::expr>& bound)
 {
     // Fewest inserted messages first (iterative bound).
-    Least least;
+    Least least = slot_active_.empty() ? Least{}
+                                       : least_bound(prefix(trace_.events.size(), true, std::nullopt),
+                                                     slot_actives(), 0, options_.max_missing, "bound");
     if (slot_active_.empty()) {
         least.answer = check_asserted(prefix(trace_.events.size(), true, std::nullopt), least.model);
     } else {
-        least = least_bound(prefix(trace_.events.size(), true, std::nullopt), slot_actives(), 0,
-                            options_.max_missing, "bound");
         bound = least.bound;
     }
     if (least.answer == z3::unknown) {
@@ -534,7 +535,7 @@ z3::expr TraceProblem::any_unblamed(const std::vector<std::size_t>& candidates, 
     z3::expr other = ctx_.bool_val(false);
     for (std::size_t j = 0; j < candidates.size(); ++j) {
         if (!blamed.contains(candidates[j])) {
-            other = other || broken[static_cast<int>(j)];
+            assign(other, other || broken[static_cast<int>(j)]);
         }
     }
     return other;

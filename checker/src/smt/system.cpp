@@ -24,6 +24,7 @@
 #include "smt/search.h"
 #include "smt/spacer.h"
 #include "smt/system_model.h"
+#include "smt/z3_assign.h"
 
 #include <algorithm>
 #include <array>
@@ -170,7 +171,7 @@ std::optional<z3::expr> SystemModel::system_start(const SystemOptions& options, 
     std::optional<z3::expr> air;
     if (arbitrary && options.attacker.injects()) {
         if (past == Past::open_air) {
-            air = system_open_past(air_name);
+            air.emplace(system_open_past(air_name));
         } else {
             honest_past_ = true;
             open_presence_ = true; // as system_open_past(): an injected message can leave a variable absent
@@ -192,7 +193,7 @@ std::unordered_map<std::string, Sym> SystemModel::arbitrary_state(const std::str
         const std::string name = v.role + "." + v.name;
         std::optional<z3::expr> present;
         if (absent_capable_ ? absent_capable_->contains(name) : open_presence_) {
-            present = ctx_.bool_const((present_prefix + name).c_str());
+            present.emplace(ctx_.bool_const((present_prefix + name).c_str()));
         }
         out.emplace(name, open_value(what_prefix + name, v.type, present));
     }
@@ -265,7 +266,7 @@ Sym SystemModel::known_of(const Node& n, const std::vector<Sym>& args)
     const Term a = term(args[0], n.args[0]->type);
     z3::expr k = a.present;
     if (n.args[0]->type.kind == TypeKind::bytes) {
-        k = k && a.value != system_bottom();
+        assign(k, k && a.value != system_bottom());
     }
     if (mentions(*n.args[0], [this](const Node& x) {
             if (x.kind != NodeKind::call) {
@@ -274,7 +275,7 @@ Sym SystemModel::known_of(const Node& n, const std::vector<Sym>& args)
             const auto f = scope_.functions.find(x.name);
             return f != scope_.functions.end() && f->second.open;
         })) {
-        k = ctx_.bool_val(false);
+        assign(k, ctx_.bool_val(false));
     }
     return normal(Term{t, k}, n.type);
 }
@@ -291,7 +292,7 @@ Sym SystemModel::external(const Node& n, const std::vector<Sym>& args, const std
     // result is a value no MAC-I on the air and no other derivation equals.
     z3::expr all_present = ctx_.bool_val(true);
     for (std::size_t i = 0; i < args.size(); ++i) {
-        all_present = all_present && term(args[i], n.args[i]->type).present;
+        assign(all_present, all_present && term(args[i], n.args[i]->type).present);
     }
     const z3::expr applied = system_apply(n.name, v, sort_of(n.type));
     // Nor from inputs the real function refuses (replay: unknown, so the check is unverified):
@@ -318,7 +319,7 @@ std::optional<z3::expr> SystemModel::null_mac()
 z3::expr SystemModel::system_bottom()
 {
     if (!bottom_) {
-        bottom_ = ctx_.constant((prefix_ + "bottom").c_str(), bytes_sort_);
+        bottom_.emplace(ctx_.constant((prefix_ + "bottom").c_str(), bytes_sort_));
         if (const auto zero = null_mac()) {
             solver_.add(*bottom_ != *zero);
         }
@@ -398,7 +399,7 @@ void SystemModel::add_meaning(const expr::SolverMeaning& meaning, const std::str
     };
     z3::expr injective = ctx_.bool_val(true);
     for (std::size_t i = 0; i < args.size(); ++i) {
-        injective = injective && inverse(i) == args[i];
+        assign(injective, injective && inverse(i) == args[i]);
     }
     // The switch has no default, so a new kind cannot go without a Z3 meaning.
     switch (meaning.kind) {
@@ -467,14 +468,14 @@ SystemModel::SystemMessage SystemModel::system_message(const std::string& at, st
     solver_.add(open_message(at, in));
     const bool may_inject = !past && attacker_.injects();
     if (may_inject) {
-        m.injected = ctx_.bool_const((prefix_ + "inject!" + std::to_string(k)).c_str());
+        assign(m.injected, ctx_.bool_const((prefix_ + "inject!" + std::to_string(k)).c_str()));
     }
     if (attacker_.drop) {
-        m.dropped = ctx_.bool_const((prefix_ + drop_name).c_str());
+        assign(m.dropped, ctx_.bool_const((prefix_ + drop_name).c_str()));
     }
     const z3::expr prot = system_field(in, "sec.protected");
     in.injected = m.injected;
-    in.delivered = past ? !m.dropped : m.injected || !m.dropped;
+    in.delivered.emplace(past ? !m.dropped : m.injected || !m.dropped);
 
     bind_pdu(in);
     // An honest UE's MAC-I is a real one, under a key it holds (which key: the rules say where it
@@ -540,7 +541,7 @@ z3::expr SystemModel::system_air_after()
     z3::expr seen = air_ ? *air_ : z3::empty_set(bytes_sort_);
     for (const auto& m : system_steps_) {
         const z3::expr mac = system_field(m.in, "sec.mac");
-        seen = z3::ite(system_field(m.in, "sec.protected"), z3::set_add(seen, mac), seen);
+        assign(seen, z3::ite(system_field(m.in, "sec.protected"), z3::set_add(seen, mac), seen));
     }
     return seen;
 }
@@ -591,24 +592,24 @@ z3::expr SystemModel::attacker_can_send(const StepInput& in, const std::string& 
     const auto same_as = [&](const SystemMessage& earlier) {
         z3::expr same = ctx_.bool_val(true);
         for (const char* n : {"msg", "from", "pdu", "sec.protected"}) {
-            same = same && system_field(in, n) == system_field(earlier.in, n);
+            assign(same, same && system_field(in, n) == system_field(earlier.in, n));
         }
         z3::expr sec_same = ctx_.bool_val(true);
         for (const char* n : {"sec.ctx", "sec.count", "sec.bearer", "sec.direction", "sec.mac"}) {
-            sec_same = sec_same && system_field(in, n) == system_field(earlier.in, n);
+            assign(sec_same, sec_same && system_field(in, n) == system_field(earlier.in, n));
         }
         return same && z3::implies(prot, sec_same);
     };
     z3::expr replay = ctx_.bool_val(false);
     for (const auto& earlier : system_steps_) {
-        replay = replay || same_as(earlier);
+        assign(replay, replay || same_as(earlier));
     }
     if (air_ || honest_past_) {
         // A message from before the arbitrary state: only its MAC-I is matched (a receiver that
         // verifies it gets the very same input, by injectivity), so any message with a MAC-I seen on
         // the air before (the open set, or the step's honest past message), or unprotected, may be a
         // replay.
-        replay = replay || z3::implies(prot, seen_before(in.slot, system_field(in, "sec.mac")));
+        assign(replay, replay || z3::implies(prot, seen_before(in.slot, system_field(in, "sec.mac"))));
     }
     return attacker_.forge ? replay || attacker_knows_mac(in, at) : replay;
 }
@@ -618,14 +619,14 @@ z3::expr SystemModel::attacker_knows_mac(const StepInput& in, const std::string&
     const z3::expr mac = system_field(in, "sec.mac");
     z3::expr knows = !system_field(in, "sec.protected");
     if (const auto zero = null_mac()) {
-        knows = knows || mac == *zero;
+        assign(knows, knows || mac == *zero);
     }
     for (const auto& earlier : system_steps_) {
-        knows = knows ||
-                (system_field(earlier.in, "sec.protected") && mac == system_field(earlier.in, "sec.mac"));
+        assign(knows, knows || (system_field(earlier.in, "sec.protected") &&
+                                mac == system_field(earlier.in, "sec.mac")));
     }
     if (air_ || honest_past_) {
-        knows = knows || seen_before(in.slot, mac);
+        assign(knows, knows || seen_before(in.slot, mac));
     }
     const Type nia_type = Type::enumeration(spec_.find_enum("Nia"));
     const auto mac_under = [&](const z3::expr& ksess) {
@@ -639,14 +640,15 @@ z3::expr SystemModel::attacker_knows_mac(const StepInput& in, const std::string&
     };
     const auto init = [&](const char* n) { return term(system_init_.at(n), Type::bytes()).value; };
     if (attacker_.compromise_sess) {
-        knows = knows || mac_under(init("init.k_nrp_sess"));
+        assign(knows, knows || mac_under(init("init.k_nrp_sess")));
     }
     if (attacker_.compromise_knrp) {
         const z3::expr n1 =
             open_value(at + "Nonce_1 the attacker derives with", Type::bytes(), std::nullopt).value;
         const z3::expr n2 =
             open_value(at + "Nonce_2 the attacker derives with", Type::bytes(), std::nullopt).value;
-        knows = knows || mac_under(system_apply("k_nrp_sess", {init("init.k_nrp"), n1, n2}, bytes_sort_));
+        assign(knows,
+               knows || mac_under(system_apply("k_nrp_sess", {init("init.k_nrp"), n1, n2}, bytes_sort_)));
     }
     return knows;
 }
@@ -896,7 +898,7 @@ std::optional<Disagreement> extend(Product& p, unsigned d, const DisagreementFil
     z3::expr broken = a.context().bool_val(false);
     for (std::size_t i = 0; i < b.collected_checks().size(); ++i) {
         if (filter.rule.empty() || b.collected_rules()[i] == filter.rule) {
-            broken = broken || !b.collected_checks()[i];
+            detail::assign(broken, broken || !b.collected_checks()[i]);
         }
     }
     a.solver().push();

@@ -107,7 +107,7 @@ class SystemModel final : public Encoding {
     /// state's variables may be absent (a message injected without an IE can leave one so).
     z3::expr system_open_past(const std::string& air_name)
     {
-        air_ = ctx_.constant(air_name.c_str(), ctx_.array_sort(bytes_sort_, ctx_.bool_sort()));
+        air_.emplace(ctx_.constant(air_name.c_str(), ctx_.array_sort(bytes_sort_, ctx_.bool_sort())));
         open_presence_ = true;
         return *air_;
     }

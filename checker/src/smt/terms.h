@@ -6,12 +6,14 @@
 #include "pc5check/machine/result.h"
 #include "pc5check/spec/spec.h"
 #include "pc5check/trace/trace.h"
+#include "smt/z3_assign.h"
 
 #include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <variant>
 #include <vector>
 #include <z3++.h>
@@ -24,6 +26,15 @@ using expr::Value;
 /// A value the trace does not fix: whether it is there, and what it is (free when not there, so a
 /// use of an absent value behaves like the concrete `unknown`).
 struct Term {
+    Term(z3::expr p, z3::expr v) : present(std::move(p)), value(std::move(v)) {}
+    Term(const Term&) = default;
+    Term(Term&&) noexcept = default;
+    Term& operator=(const Term&) = default;
+    /// By copy: z3++.h 4.8.12's move assignment would leak the overwritten terms (z3_assign.h). A state
+    /// variable's Sym is overwritten at every step.
+    Term& operator=(Term&& other) noexcept { return *this = static_cast<const Term&>(other); }
+    ~Term() = default;
+
     z3::expr present;
     z3::expr value;
 };

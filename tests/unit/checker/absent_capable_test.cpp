@@ -4,6 +4,7 @@
 #include "normative_spec.h"
 #include "smt/absent_capable.h"
 #include "smt/cross_check.h"
+#include "smt/z3_assign.h"
 
 #include <algorithm>
 #include <doctest/doctest.h>
@@ -53,7 +54,7 @@ z3::check_result some_other_absent(const spec::Spec& spec, const smt::SystemOpti
         }
         for (const auto& [name, t] : e.system_state(k)) {
             if (!has(kept_absent, name)) {
-                some = some || !t.present;
+                smt::detail::assign(some, some || !t.present);
             }
         }
     }
