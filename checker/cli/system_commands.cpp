@@ -1005,8 +1005,8 @@ struct DiffReport {
     std::set<char> marks; ///< the row markers printed ('!', '~', 'F'): the legend explains them
     /// `check`'s result on the run the versions disagree on (for the HTML chart); null when none.
     std::shared_ptr<const checker::TraceResult> disagreement_checked;
-    /// That run with `check`'s result under the spec that accepts it; none when there is no such run.
-    std::optional<smt::Witness> disagreement_witness;
+    /// How `check` under the spec that accepts that run contradicts the solver; none when it does not.
+    std::optional<Contradiction> disagreement_contradiction;
 };
 
 /// The legend of the row markers that appear in the text (nothing when there are none).
@@ -1246,7 +1246,11 @@ Expected<nlohmann::json> report_disagreement(DiffReport& report, const DiffComma
         check_command(d.accepted_by == old_spec.file ? old_spec : new_spec, written, d.witness);
     print_steps(report.text, d.witness, command);
     report.disagreement_checked = d.witness.checked;
-    report.disagreement_witness = d.witness;
+    if (std::string why = smt::replay_contradiction(d.witness); !why.empty()) {
+        report.disagreement_contradiction =
+            Contradiction{"the run the two versions disagree on, under the version that accepts it", written,
+                          std::move(why)};
+    }
     return nlohmann::json{{"accepted_by", d.accepted_by},
                           {"rejected_by", d.rejected_by},
                           {"depth", d.depth},
@@ -1321,12 +1325,8 @@ int run_diff(const DiffCommand& cmd)
     for (auto& c : contradicted_counterexamples(*new_results, new_json)) {
         contradictions.push_back(std::move(c));
     }
-    if (report.disagreement_witness) {
-        if (std::string why = smt::replay_contradiction(*report.disagreement_witness); !why.empty()) {
-            contradictions.push_back(
-                {"the run the two versions disagree on, under the version that accepts it",
-                 disagreement->value("file", ""), std::move(why)});
-        }
+    if (report.disagreement_contradiction) {
+        contradictions.push_back(*report.disagreement_contradiction);
     }
     const int code = !contradictions.empty() ? kExitInternal : (report.broken ? kExitFailed : kExitOk);
     const nlohmann::json doc = {{"old", old_json},

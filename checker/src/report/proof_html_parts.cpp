@@ -1,5 +1,6 @@
 #include "report/proof_html_parts.h"
 
+#include "pc5check/checker/system.h"
 #include "report/html_escape.h"
 #include "report/html_figure.h"
 
@@ -172,9 +173,9 @@ void write_check_verdict(std::ostream& out, const std::string& label, const std:
     if (mode == "symbolic") {
         out << " <span class=\"mode\">[checked symbolically]</span>";
     }
-    // As smt::replay_contradiction: a violation, or a trace check cannot read, contradicts the solver
-    // (the CLI exits 3); check's own limit (inconclusive) leaves the run unconfirmed.
-    if (must_conform && (verdict == "violation" || verdict.starts_with("bad input"))) {
+    // A rejection contradicts the solver (the CLI exits 3); check's own limit (inconclusive) leaves the
+    // run unconfirmed.
+    if (must_conform && smt::check_rejects(verdict)) {
         out << "<div class=\"cap-note disagree\">check rejects this run although the solver's UEs "
                "followed every rule: the solver and replay disagree, an internal error (exit 3; please "
                "report it)</div>";

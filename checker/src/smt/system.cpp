@@ -1319,10 +1319,18 @@ std::optional<Error> cross_check_setup_problem(const SystemOptions& options)
     return std::nullopt;
 }
 
-std::string replay_contradiction(const Witness& w)
+bool check_rejects(std::string_view check_verdict)
 {
     // replay_witness() sets check_verdict to a verdict, or to "bad input: ..." when check could not read
     // the trace written from the solver's model.
+    return check_verdict == "violation" || check_verdict.starts_with("bad input");
+}
+
+std::string replay_contradiction(const Witness& w)
+{
+    if (!check_rejects(w.check_verdict)) {
+        return "";
+    }
     if (w.check_verdict == "violation") {
         std::string rules;
         for (const auto& r : w.check_rules) {
@@ -1332,10 +1340,7 @@ std::string replay_contradiction(const Witness& w)
                (rules.empty() ? std::string("no rule named") : rules.substr(1)) +
                ") in a run whose UEs follow every rule";
     }
-    if (w.check_verdict.starts_with("bad input")) {
-        return "check cannot read the trace written from the solver's run (" + w.check_verdict + ")";
-    }
-    return "";
+    return "check cannot read the trace written from the solver's run (" + w.check_verdict + ")";
 }
 
 Expected<QueryResult> query(const spec::Spec& spec, const std::string& condition,

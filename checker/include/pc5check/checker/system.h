@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pc5check::checker {
@@ -214,10 +215,13 @@ struct Disagreement {
     std::vector<std::string> rejecting_rules;
 };
 
-/// How `check` contradicts the solver on a run the solver built, or "" when it does not. In a
-/// counterexample or a witness the UEs follow every rule, so `check` must not reject its trace: a
-/// `violation`, or a trace `check` cannot read, means the solver or replay is wrong (docs/cli.md: exit 3).
-/// `inconclusive` is a limit of `check`, not a contradiction.
+/// Whether `check`'s verdict on a run the solver built (Witness::check_verdict, or the JSON reports'
+/// `check.verdict`) rejects it. In a counterexample or a witness the UEs follow every rule, so `check`
+/// must not reject its trace: a `violation`, or a trace `check` cannot read ("bad input: ..."), means the
+/// solver or replay is wrong (docs/cli.md: exit 3). `inconclusive` is a limit of `check`, not a rejection.
+[[nodiscard]] bool check_rejects(std::string_view check_verdict);
+
+/// How `check` contradicts the solver on `w` (check_rejects), or "" when it does not.
 [[nodiscard]] std::string replay_contradiction(const Witness& w);
 
 /// Which disagreements diff looks for (`diff --rule`, `--min-depth`).
