@@ -57,8 +57,11 @@ def prove_properties():
 
 def steps():
     cex = os.path.join(work, "cex")
+    # No induction: the property is violated at depth 4, beyond the first search, so prove would try (and
+    # fail) a k-induction first; that attempt is nearly all the time (11 of 12 s in Release, about 110 s
+    # under the sanitizers) and has nothing to do with how steps are numbered.
     r = run("prove", NORMATIVE, "--depth", "4", "--attacker", "dy", "--property", "agreement_on_completion",
-            "--cex-dir", cex, "--write", f"json={work}/p.json", "--write", f"junit={work}/p.xml")
+            "--no-induction", "--cex-dir", cex, "--write", f"json={work}/p.json", "--write", f"junit={work}/p.xml")
     check(r.returncode == 1, f"prove exit {r.returncode}, expected 1 (violated): {r.stderr}")
     doc = json.load(open(f"{work}/p.json", encoding="utf-8"))
     schema = json.load(open("spec/pc5check-prove.schema.json", encoding="utf-8"))

@@ -15,7 +15,9 @@ grep -q '"title": "witness found by pc5check query: initiator.state == Initiator
     { echo "FAIL: query witness title"; exit 1; }
 grep -q '"tool": "pc5check query"' "$dir/query.json" || { echo "FAIL: query witness source"; exit 1; }
 code=0
-"$exe" prove "$spec" --depth 4 --attacker dy --property agreement_on_completion --cex-dir "$dir" >/dev/null || code=$?
+# No induction: the violation lies beyond the first search, and the k-induction prove would try first is
+# nearly all of the time (about 110 s under the sanitizers) and not what this test is about.
+"$exe" prove "$spec" --depth 4 --attacker dy --property agreement_on_completion --no-induction --cex-dir "$dir" >/dev/null || code=$?
 [ "$code" -eq 1 ] || { echo "FAIL: prove exit $code, expected 1 (violated)"; exit 1; }
 cex=$dir/ts33536-r17.agreement_on_completion.json
 grep -q '"attack": "injected"' "$cex" || { echo "FAIL: no injected step in $cex"; exit 1; }
