@@ -11,7 +11,8 @@
 /// references correctly on every version, so the symbolic engine assigns z3 objects by copy only: through
 /// assign(), `optional::emplace`, or a copy-based move assignment in its own types (Term).
 /// docs/performance.md ("A reference leak in Z3 4.8.12's C++ API") has the measurements and the audit
-/// that found every move assignment.
+/// that found every move assignment; a build with -DPC5CHECK_Z3_MOVE_GUARD=ON (CI's sanitizer build;
+/// cmake/Z3MoveGuard.cmake) fails to link on any new one.
 
 #include <z3++.h>
 
