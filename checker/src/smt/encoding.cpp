@@ -398,7 +398,7 @@ bool add_entry(const Value& key, const z3::expr& value, const z3::expr& no_entry
     if (!value.is_numeral_i64(x)) {
         return false;
     }
-    map.entries[std::get<std::int64_t>(key.data)] = x;
+    map.put(std::get<std::int64_t>(key.data), x);
     return true;
 }
 

@@ -195,13 +195,13 @@ template <class T> [[nodiscard]] bool equality(bool equal, const T& a, const T& 
 }
 
 /// `put(m, k, v)`, made in `m`.
-inline void map_put(MapValue& m, std::int64_t k, std::int64_t v) { m.entries[k] = v; }
+inline void map_put(MapValue& m, std::int64_t k, std::int64_t v) { m.put(k, v); }
 
 /// `get(m, k, d)`.
 [[nodiscard]] inline std::int64_t map_get(const MapValue& m, std::int64_t k, std::int64_t d)
 {
-    const auto it = m.entries.find(k);
-    return it == m.entries.end() ? d : it->second;
+    const std::int64_t* v = m.find(k);
+    return v == nullptr ? d : *v;
 }
 
 /// `len(b)` or `size(s)` of a value of the right type.

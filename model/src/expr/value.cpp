@@ -81,6 +81,32 @@ void SetValue::insert(Value v)
     }
 }
 
+MapValue::MapValue(std::initializer_list<std::pair<std::int64_t, std::int64_t>> init)
+{
+    entries.reserve(init.size());
+    for (const auto& [k, v] : init) {
+        put(k, v);
+    }
+}
+
+void MapValue::put(std::int64_t k, std::int64_t v)
+{
+    const auto at = std::lower_bound(entries.begin(), entries.end(), k,
+                                     [](const auto& entry, std::int64_t key) { return entry.first < key; });
+    if (at != entries.end() && at->first == k) {
+        at->second = v;
+    } else {
+        entries.emplace(at, k, v);
+    }
+}
+
+const std::int64_t* MapValue::find(std::int64_t k) const
+{
+    const auto at = std::lower_bound(entries.begin(), entries.end(), k,
+                                     [](const auto& entry, std::int64_t key) { return entry.first < key; });
+    return at != entries.end() && at->first == k ? &at->second : nullptr;
+}
+
 namespace {
 
 void render_to(std::string& out, const Value& v, const Type& t);

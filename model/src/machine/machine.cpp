@@ -188,6 +188,7 @@ struct Machine::Spare {
     /// assigned keys and sets, its defs' values and its state are copied into the storage these have.
     std::vector<Value> field_values;
     std::vector<Update> updates;
+    std::vector<Value> assigned;
     expr::DefCache def_values;
     std::vector<Value> state;
     std::vector<const Value*> base_slots;
@@ -217,6 +218,7 @@ Machine::~Machine()
         spare.scratch = std::move(code_scratch_);
         spare.field_values = std::move(field_values_);
         spare.updates = std::move(updates_);
+        spare.assigned = std::move(assigned_);
         spare.def_values = std::move(def_values_);
         spare.state = std::move(state_);
         spare.base_slots = std::move(base_slots_);
@@ -245,6 +247,7 @@ Machine::Machine(std::shared_ptr<const Program> program, const BoundTrace& trace
         code_scratch_ = std::move(spare.scratch);
         field_values_ = std::move(spare.field_values);
         updates_ = std::move(spare.updates);
+        assigned_ = std::move(spare.assigned);
         def_values_ = std::move(spare.def_values);
         state_ = std::move(spare.state);
         base_slots_ = std::move(spare.base_slots);
@@ -290,6 +293,7 @@ Machine::Machine(std::shared_ptr<const Program> program, const BoundTrace& trace
     }
     field_values_.resize(program_->field_values_count_);
     written_.assign(state_.size(), 0);
+    assigned_.resize(state_.size());
 }
 
 /// Writes an event's fields into the machine's slot table (a field the scope does not declare is
@@ -706,11 +710,12 @@ void Machine::ReplayStep::fire(bool when, const Candidate& c)
         if (e.kind != Program::EffectKind::assign && m_.update_in_place(e, frame_)) {
             continue;
         }
-        Update& u = m_.next_update(e.target, Program::EffectKind::assign);
-        m_.program_->code().evaluate_into(e.value_code, frame_, u.value);
+        static_cast<void>(m_.next_update(e.target, Program::EffectKind::assign));
+        m_.program_->code().evaluate_into(e.value_code, frame_, m_.assigned_[e.target]);
     }
     if (c.to != expr::kNoSlot) {
-        m_.next_update(c.control, Program::EffectKind::assign).value = Value::enumeration(c.to);
+        static_cast<void>(m_.next_update(c.control, Program::EffectKind::assign));
+        m_.assigned_[c.control] = Value::enumeration(c.to);
     }
 }
 
@@ -833,8 +838,9 @@ StepRecord Machine::run(const trace::Event& ev, std::size_t event_index, const M
         Value& target = state_[u.target];
         switch (u.kind) {
         case Program::EffectKind::assign:
-            // The old value's storage stays with the update, for a value assigned at a later event.
-            std::swap(target, u.value);
+            // The old value's storage stays in assigned_, for the variable's next assignment: a key or a
+            // set is copied into storage that held one before.
+            std::swap(target, assigned_[u.target]);
             break;
         case Program::EffectKind::put:
             expr::detail::map_put(std::get<expr::MapValue>(target.data), u.key, u.entry);

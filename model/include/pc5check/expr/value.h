@@ -6,9 +6,10 @@
 #include "pc5check/expr/type.h"
 
 #include <cstdint>
-#include <map>
+#include <initializer_list>
 #include <span>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -37,9 +38,19 @@ struct SetValue {
     /// Adds `v` unless an equal element is there; the elements stay sorted and unique.
     void insert(Value v);
 };
-/// A finite map from int to int.
+/// A finite map from int to int, kept flat: (key, value) entries sorted by key, keys unique. A put into a
+/// map whose storage has room allocates nothing (a state variable's map keeps its storage from trace to
+/// trace), where a node-based map allocated one node per new key.
 struct MapValue {
-    std::map<std::int64_t, std::int64_t> entries;
+    std::vector<std::pair<std::int64_t, std::int64_t>> entries;
+
+    MapValue() = default;
+    /// From (key, value) pairs in any order; a key given twice keeps its last value.
+    MapValue(std::initializer_list<std::pair<std::int64_t, std::int64_t>> init);
+    /// Sets the value under `k` (expr::detail::map_put is the operator `put` made with it).
+    void put(std::int64_t k, std::int64_t v);
+    /// The value under `k`, or nullptr.
+    [[nodiscard]] const std::int64_t* find(std::int64_t k) const;
     friend bool operator==(const MapValue&, const MapValue&) = default;
 };
 

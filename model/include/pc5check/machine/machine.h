@@ -93,7 +93,7 @@ class Machine {
     struct Update {
         std::uint32_t target = 0;
         Program::EffectKind kind = Program::EffectKind::assign;
-        expr::Value value;      ///< assign: the new value; insert: the element
+        expr::Value value;      ///< insert: the element (an assignment's value is in assigned_)
         std::int64_t key = 0;   ///< put: the key
         std::int64_t entry = 0; ///< put: the value stored under the key
     };
@@ -150,6 +150,11 @@ class Machine {
     /// for later events (so are the first ones', once applied: see next_update).
     std::vector<Update> updates_;
     std::size_t update_count_ = 0;
+    /// Per state index: the value of the current event's last assignment of the variable, then, once
+    /// applied (swapped with the state's), the value it replaced, whose storage the variable's next
+    /// assignment reuses. Two assignments of one variable in one event write the same entry: the last
+    /// one wins, as it does when the updates are applied.
+    std::vector<expr::Value> assigned_;
     std::vector<std::uint64_t> written_; ///< per state index: the event that last wrote it
     std::uint64_t epoch_ = 0;            ///< events stepped (stamps written_)
     PassCounts scratch_passes_;          ///< run() for name-keyed counting (reused)
