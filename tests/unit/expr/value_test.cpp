@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <doctest/doctest.h>
+#include <utility>
 #include <vector>
 using namespace pc5check::expr;
 using pc5check::expr::test::nia;
@@ -70,6 +71,29 @@ TEST_SUITE("expr")
         Value unknown = Value::unknown("not logged");
         unknown.assign_bytes(Bytes{});
         CHECK(unknown == Value::bytes({}));
+    }
+
+    TEST_CASE("MapValue keeps its entries sorted by key, one per key, whatever the order of the puts")
+    {
+        using Entries = std::vector<std::pair<std::int64_t, std::int64_t>>;
+        MapValue m;
+        CHECK(m.find(1) == nullptr);
+        for (const auto& [k, v] : Entries{{5, 50}, {-2, 20}, {9, 90}, {0, 1}, {5, 55}, {-2, 21}}) {
+            m.put(k, v);
+        }
+        CHECK(m.entries == Entries{{-2, 21}, {0, 1}, {5, 55}, {9, 90}});
+        REQUIRE(m.find(5) != nullptr);
+        CHECK(*m.find(5) == 55);
+        CHECK(m.find(4) == nullptr);
+        CHECK(m.find(10) == nullptr);
+        CHECK(m.find(-3) == nullptr);
+        // A literal in any order is the same map; a key written twice keeps its last value.
+        CHECK(MapValue{{9, 90}, {-2, 21}, {5, 50}, {0, 1}, {5, 55}} == m);
+        // Ordered as the old node-based map: by the first differing (key, value), then by size.
+        CHECK(Value::map(MapValue{{1, 2}}) < Value::map(MapValue{{1, 3}}));
+        CHECK(Value::map(MapValue{{1, 9}}) < Value::map(MapValue{{2, 0}}));
+        CHECK(Value::map(MapValue{{1, 2}}) < Value::map(MapValue{{1, 2}, {3, 4}}));
+        CHECK_FALSE(Value::map(MapValue{{1, 2}, {3, 4}}) < Value::map(MapValue{{1, 2}}));
     }
 
     TEST_CASE("render")
