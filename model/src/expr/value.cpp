@@ -81,6 +81,17 @@ void SetValue::insert(Value v)
     }
 }
 
+namespace {
+
+/// The first entry of `entries` (sorted by key) whose key is not below `k`: where `k` is, or would go.
+template <class Entries> auto entry_at(Entries& entries, std::int64_t k)
+{
+    return std::lower_bound(entries.begin(), entries.end(), k,
+                            [](const auto& entry, std::int64_t key) { return entry.first < key; });
+}
+
+} // namespace
+
 MapValue::MapValue(std::initializer_list<std::pair<std::int64_t, std::int64_t>> init)
 {
     entries.reserve(init.size());
@@ -91,8 +102,7 @@ MapValue::MapValue(std::initializer_list<std::pair<std::int64_t, std::int64_t>> 
 
 void MapValue::put(std::int64_t k, std::int64_t v)
 {
-    const auto at = std::lower_bound(entries.begin(), entries.end(), k,
-                                     [](const auto& entry, std::int64_t key) { return entry.first < key; });
+    const auto at = entry_at(entries, k);
     if (at != entries.end() && at->first == k) {
         at->second = v;
     } else {
@@ -102,8 +112,7 @@ void MapValue::put(std::int64_t k, std::int64_t v)
 
 const std::int64_t* MapValue::find(std::int64_t k) const
 {
-    const auto at = std::lower_bound(entries.begin(), entries.end(), k,
-                                     [](const auto& entry, std::int64_t key) { return entry.first < key; });
+    const auto at = entry_at(entries, k);
     return at != entries.end() && at->first == k ? &at->second : nullptr;
 }
 

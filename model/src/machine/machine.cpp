@@ -710,12 +710,10 @@ void Machine::ReplayStep::fire(bool when, const Candidate& c)
         if (e.kind != Program::EffectKind::assign && m_.update_in_place(e, frame_)) {
             continue;
         }
-        static_cast<void>(m_.next_update(e.target, Program::EffectKind::assign));
-        m_.program_->code().evaluate_into(e.value_code, frame_, m_.assigned_[e.target]);
+        m_.program_->code().evaluate_into(e.value_code, frame_, m_.next_assignment(e.target));
     }
     if (c.to != expr::kNoSlot) {
-        static_cast<void>(m_.next_update(c.control, Program::EffectKind::assign));
-        m_.assigned_[c.control] = Value::enumeration(c.to);
+        m_.next_assignment(c.control) = Value::enumeration(c.to);
     }
 }
 
@@ -728,6 +726,12 @@ Machine::Update& Machine::next_update(std::uint32_t target, Program::EffectKind 
     u.target = target;
     u.kind = kind;
     return u;
+}
+
+Value& Machine::next_assignment(std::uint32_t target)
+{
+    static_cast<void>(next_update(target, Program::EffectKind::assign));
+    return assigned_[target];
 }
 
 /// put/insert into the variable itself: the operands now, the change when the updates are applied.

@@ -113,8 +113,10 @@ class Machine {
                                  bool snapshot_on_violation);
 
     /// A new update of the current event, of `target` by `kind`, in an entry kept from an earlier event
-    /// when there is one (its value holds what was there: assign, overwrite it; insert, replace it).
+    /// when there is one (an insert replaces the element its value holds).
     [[nodiscard]] Update& next_update(std::uint32_t target, Program::EffectKind kind);
+    /// A new assignment of `target` by the current event: where to write its value (assigned_).
+    [[nodiscard]] expr::Value& next_assignment(std::uint32_t target);
     /// put/insert of an effect into its own variable, as an in-place update when all is known.
     [[nodiscard]] bool update_in_place(const Program::Effect& e, const expr::Frame& frame);
     /// What the attacker did to an event, by the trace's annotations (check --attacker-steps).
@@ -146,8 +148,8 @@ class Machine {
     std::vector<expr::Value> field_values_; ///< the current event's fields (Program::field_values_index_)
     /// Plans of message names the spec lacks, built on first use (an error for most callers).
     std::unordered_map<std::string, MessagePlan> extra_plans_;
-    /// The current event's updates are the first update_count_; the rest keep their values' storage
-    /// for later events (so are the first ones', once applied: see next_update).
+    /// The current event's updates are the first update_count_; the rest are kept for later events,
+    /// with the storage of the elements they inserted.
     std::vector<Update> updates_;
     std::size_t update_count_ = 0;
     /// Per state index: the value of the current event's last assignment of the variable, then, once
