@@ -27,7 +27,7 @@ const std::string& scratch_path()
 nlohmann::json positions(const trace::Event& e)
 {
     nlohmann::json j = {{"line", e.position.line}, {"column", e.position.column}, {"pointer", e.pointer}};
-    for (const auto& [name, p] : e.ie_positions) {
+    for (const auto& [name, p] : e.ie.positions()) {
         j["ie"][name] = {p.line, p.column};
     }
     return j;

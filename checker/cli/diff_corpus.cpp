@@ -82,7 +82,7 @@ std::vector<std::string> added_ies(const spec::Spec& old_spec, const spec::Spec&
 std::string format_reason(const machine::Finding& f, const trace::Event& event, const spec::Spec& old_spec,
                           const spec::Spec& new_spec)
 {
-    if (!event.ie.is_object()) {
+    if (!event.ie.decoded()) {
         return ""; // IEs not decoded: nothing says one is missing
     }
     std::set<std::string> read;

@@ -244,11 +244,11 @@ bool header_leaves_values_open(const trace::Trace& t)
 /// The part of leaves_values_open() that one event decides.
 bool event_leaves_values_open(const trace::Event& e)
 {
-    if (e.ie.is_null()) {
+    if (!e.ie.decoded()) {
         return true;
     }
-    for (const auto& item : e.ie.items()) {
-        if (item.value().is_null()) {
+    for (std::size_t k = 0; k < e.ie.size(); ++k) {
+        if (e.ie.at(k).value.is_null()) {
             return true;
         }
     }

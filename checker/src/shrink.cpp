@@ -184,14 +184,13 @@ std::optional<trace::Trace> without_ie(const trace::Trace& trace, std::size_t i,
 {
     trace::Trace out = trace;
     trace::Event& ev = out.events[i];
-    const nlohmann::json before = ev.ie;
+    const nlohmann::json before = ev.ie.to_json();
     ev.ie.erase(name);
-    ev.ie_positions.erase(name);
     if (!ev.pdu) {
         return out; // nothing the MAC-I covers changes
     }
     auto encoded = gen::encode_pdu(ev.msg, before);
-    auto rebuilt = gen::encode_pdu(ev.msg, ev.ie);
+    auto rebuilt = gen::encode_pdu(ev.msg, ev.ie.to_json());
     if (!encoded || *encoded != *ev.pdu || !rebuilt) {
         return std::nullopt;
     }
@@ -311,13 +310,14 @@ class Shrinker {
             removed = false;
             kept_for_mac = 0;
             for (std::size_t i = 0; i < t.events.size(); ++i) {
-                if (!t.events[i].ie.is_object()) {
+                if (!t.events[i].ie.decoded()) {
                     continue; // not decoded: nothing to remove
                 }
                 std::vector<std::string> names;
-                for (const auto& item : t.events[i].ie.items()) {
-                    if (optional_ie(t.events[i].msg, item.key())) {
-                        names.push_back(item.key());
+                for (std::size_t k = 0; k < t.events[i].ie.size(); ++k) {
+                    std::string name(t.events[i].ie.at(k).name);
+                    if (optional_ie(t.events[i].msg, name)) {
+                        names.push_back(std::move(name));
                     }
                 }
                 for (const std::string& name : names) {
@@ -363,7 +363,7 @@ std::size_t count_ies(const trace::Trace& trace)
 {
     std::size_t n = 0;
     for (const trace::Event& ev : trace.events) {
-        n += ev.ie.is_object() ? ev.ie.size() : 0;
+        n += ev.ie.size(); // none when not decoded
     }
     return n;
 }

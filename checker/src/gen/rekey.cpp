@@ -337,7 +337,8 @@ class Rekeying {
         if (replayed_) {
             // The replayed SMC's LSB with this MSB must not rebuild the ID in force (that would add
             // SESS_ID_CONFLICT to the oracle); an honest initiator picks another MSB 255 times in 256.
-            const auto replayed_lsb = sim_.event(*replayed_).ie.at("lsb_k_nrp_sess_id").get<std::uint16_t>();
+            const auto replayed_lsb =
+                sim_.event(*replayed_).ie.to_json().at("lsb_k_nrp_sess_id").get<std::uint16_t>();
             while (protocol::k_nrp_sess_id_of(msb_, replayed_lsb) == old_id_) {
                 msb_ = static_cast<std::uint8_t>(
                     sim_.alt().below(protocol::value_count(protocol::kKNrpSessIdMsbsBits)));

@@ -251,7 +251,7 @@ std::size_t Sim::send(Role from, const std::string& msg, json ie, std::size_t ct
     ev.at = static_cast<double>(clock_ms_) / kMsPerSecond;
     ev.from = from;
     ev.msg = msg;
-    ev.ie = ie.is_null() ? json::object() : std::move(ie);
+    ev.ie.assign(ie.is_null() ? json::object() : ie);
     ev.sec.kind = trace::Sec::Kind::protected_;
     ev.sec.ctx = c.id;
     ev.sec.count = count;

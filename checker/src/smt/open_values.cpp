@@ -109,7 +109,7 @@ StepInput TraceProblem::observed_input(const machine::BoundEvent& be, std::size_
                 in.fields.emplace("sec.protected", p);
             }
             present = *protected_flag;
-        } else if (name.starts_with("ie.") && ev.ie.is_null()) {
+        } else if (name.starts_with("ie.") && !ev.ie.decoded()) {
             const auto dot = name.find('.', 3);
             const std::string ie = name.substr(0, dot);
             auto it = ie_presence.find(ie);

@@ -231,7 +231,7 @@ class SystemModel::WitnessWriter {
                 v = {{"nea", set_names(field(base + ".nea").value, "Nea")},
                      {"nia", set_names(field(base + ".nia").value, "Nia")}};
             }
-            ev.ie[ie.name] = v;
+            ev.ie.set(ie.name, v);
             detail += (detail.empty() ? "" : ", ") + ie.name + "=" + v.dump();
         }
         return detail;

@@ -30,12 +30,26 @@ tl::unexpected<Error> bind_error(const trace::Trace& t, const trace::Event* ev, 
     return tl::make_unexpected(std::move(e));
 }
 
-std::string json_kind(const json& j)
+using IeValue = trace::Ies::Value;
+
+/// What kind of JSON value `v` is, as nlohmann names it (an integer number: "integer").
+std::string json_kind(const IeValue& v)
 {
-    if (j.is_number_integer()) {
-        return "integer";
+    switch (v.kind()) {
+    case trace::Ies::Kind::object:
+        return "object";
+    case trace::Ies::Kind::array:
+        return "array";
+    case trace::Ies::Kind::string:
+        return "string";
+    case trace::Ies::Kind::number:
+        return v.number().type == trace::Ies::Number::Type::floating ? "number" : "integer";
+    case trace::Ies::Kind::boolean:
+        return "boolean";
+    case trace::Ies::Kind::null:
+        return "null";
     }
-    return j.type_name();
+    return "null";
 }
 
 using Family = protocol::AlgorithmFamily;
@@ -49,26 +63,26 @@ std::string name_range(const Family& family)
 /// The value of algorithm name `name` of `family`, or the error for it at `pointer()` (built only
 /// then: binding an event builds no JSON pointer unless it fails).
 template <class Pointer>
-Expected<Value> alg_name_value(const std::string& name, const Family& family, const Pointer& pointer,
+Expected<Value> alg_name_value(std::string_view name, const Family& family, const Pointer& pointer,
                                const trace::Trace& t, const trace::Event* ev, std::size_t index)
 {
     const std::optional<std::size_t> i = protocol::index_of(family.names, name);
     if (!i) {
         return bind_error(t, ev, index, pointer(),
-                          "expected " + name_range(family) + ", found \"" + name + "\"");
+                          "expected " + name_range(family) + ", found \"" + std::string(name) + "\"");
     }
     return Value::enumeration(static_cast<std::uint32_t>(*i));
 }
 
 template <class Pointer>
-Expected<Value> alg_value(const json& j, const Family& family, const Pointer& pointer, const trace::Trace& t,
-                          const trace::Event* ev, std::size_t index)
+Expected<Value> alg_value(const IeValue& j, const Family& family, const Pointer& pointer,
+                          const trace::Trace& t, const trace::Event* ev, std::size_t index)
 {
-    if (!j.is_string()) {
+    if (j.kind() != trace::Ies::Kind::string) {
         return bind_error(t, ev, index, pointer(),
                           "expected an algorithm name " + name_range(family) + ", found " + json_kind(j));
     }
-    return alg_name_value(j.get_ref<const std::string&>(), family, pointer, t, ev, index);
+    return alg_name_value(j.string(), family, pointer, t, ev, index);
 }
 
 /// The set of algorithms `names` (strings, each by `name_of`), element k's error at `pointer()/k`.
@@ -115,64 +129,100 @@ void bind_all_parts(const spec::IeDef& def, std::size_t k, detail::FieldSink& ou
 }
 
 /// The JSON pointer of IE `name` of `ev`, for an error.
-std::string ie_pointer(const trace::Event& ev, const std::string& name) { return ev.pointer + "/ie/" + name; }
+std::string ie_pointer(const trace::Event& ev, std::string_view name)
+{
+    return ev.pointer + "/ie/" + std::string(name);
+}
 
 /// The value of one half (`nea` or `nia`) of a sec_cap or algs IE, found at `p()`.
 template <class Pointer>
-Expected<Value> half_value(const spec::IeDef& def, const Family& family, const json& value, const Pointer& p,
-                           const trace::Trace& t, const trace::Event& ev, std::size_t index)
+Expected<Value> half_value(const spec::IeDef& def, const Family& family, const IeValue& value,
+                           const Pointer& p, const trace::Trace& t, const trace::Event& ev, std::size_t index)
 {
     if (def.kind == "algs") {
         return alg_value(value, family, p, t, &ev, index);
     }
-    if (!value.is_array()) {
+    if (value.kind() != trace::Ies::Kind::array) {
         return bind_error(t, &ev, index, p(),
                           "expected an array of " + std::string(family.label) + " names, found " +
                               json_kind(value));
     }
     // Every element a string first, then every name valid: the first error is the same
     // whichever way the elements are read.
-    for (std::size_t k = 0; k < value.size(); ++k) {
-        if (!value[k].is_string()) {
-            return bind_error(t, &ev, index, p() + "/" + std::to_string(k),
-                              "expected an algorithm name, found " + json_kind(value[k]));
+    std::optional<Expected<Value>> failed;
+    std::size_t k = 0;
+    value.for_each_element([&](const IeValue& e) {
+        if (!failed && e.kind() != trace::Ies::Kind::string) {
+            failed = bind_error(t, &ev, index, p() + "/" + std::to_string(k),
+                                "expected an algorithm name, found " + json_kind(e));
         }
+        ++k;
+    });
+    if (failed) {
+        return std::move(*failed);
     }
-    return cap_set(
-        value, [](const json& n) -> const std::string& { return n.get_ref<const std::string&>(); }, family, p,
-        t, &ev, index);
+    std::vector<Value> elements;
+    elements.reserve(value.size());
+    k = 0;
+    value.for_each_element([&](const IeValue& e) {
+        if (!failed) {
+            auto v = alg_name_value(
+                e.string(), family, [&] { return p() + "/" + std::to_string(k); }, t, &ev, index);
+            if (!v) {
+                failed = std::move(v);
+            } else {
+                elements.push_back(std::move(*v));
+            }
+        }
+        ++k;
+    });
+    if (failed) {
+        return std::move(*failed);
+    }
+    return Value::set(std::move(elements));
 }
 
 /// bind_ie of a sec_cap or algs IE: an object of two halves, `nea` and `nia`.
-Expected<void> bind_halves(const spec::IeDef& def, std::size_t ie, const std::string& name, const json& j,
+Expected<void> bind_halves(const spec::IeDef& def, std::size_t ie, std::string_view name, const IeValue& j,
                            const trace::Trace& t, const trace::Event& ev, std::size_t index,
                            detail::FieldSink& out)
 {
     const auto pointer = [&] { return ie_pointer(ev, name); };
-    if (!j.is_object()) {
+    if (j.kind() != trace::Ies::Kind::object) {
         return bind_error(t, &ev, index, pointer(),
                           "expected an object {\"nea\": ..., \"nia\": ...} for " + def.name + ", found " +
                               json_kind(j));
     }
-    for (const auto& [key, value] : j.items()) {
+    std::optional<Error> failed;
+    j.for_each_member([&](std::string_view key, const IeValue& value) {
+        if (failed) {
+            return;
+        }
         if (key != "nea" && key != "nia") {
-            return bind_error(t, &ev, index, pointer() + "/" + key,
-                              "unknown key '" + key + "' in " + def.name + "; expected nea, nia");
+            failed =
+                bind_error(t, &ev, index, pointer() + "/" + std::string(key),
+                           "unknown key '" + std::string(key) + "' in " + def.name + "; expected nea, nia")
+                    .value();
+            return;
         }
         const Family& family = key == "nea" ? protocol::kNea : protocol::kNia;
-        const auto p = [&pointer, &half = key] { return pointer() + "/" + half; };
+        const auto p = [&pointer, half = key] { return pointer() + "/" + std::string(half); };
         Expected<Value> v = half_value(def, family, value, p, t, ev, index);
         if (!v) {
-            return tl::make_unexpected(v.error());
+            failed = std::move(v).error();
+            return;
         }
         out.ie(ie, key == "nea" ? detail::IePart::nea : detail::IePart::nia, std::move(*v));
+    });
+    if (failed) {
+        return tl::make_unexpected(std::move(*failed));
     }
     return {};
 }
 
 /// Binds IE `ie` (named `name` in the trace) of event `index`; its JSON pointer is built only for an
 /// error.
-Expected<void> bind_ie(const spec::IeDef& def, std::size_t ie, const std::string& name, const json& j,
+Expected<void> bind_ie(const spec::IeDef& def, std::size_t ie, std::string_view name, const IeValue& j,
                        const trace::Trace& t, const trace::Event& ev, std::size_t index,
                        detail::FieldSink& out)
 {
@@ -184,11 +234,11 @@ Expected<void> bind_ie(const spec::IeDef& def, std::size_t ie, const std::string
         return {};
     }
     if (def.kind == "bytes") {
-        if (!j.is_string()) {
+        if (j.kind() != trace::Ies::Kind::string) {
             return bind_error(t, &ev, index, pointer(),
                               "expected hex digits for " + def.name + ", found " + json_kind(j));
         }
-        auto b = crypto::from_hex(j.get_ref<const std::string&>());
+        auto b = crypto::from_hex(j.string());
         if (!b) {
             return bind_error(t, &ev, index, pointer(), b.error().message + " in " + def.name);
         }
@@ -201,25 +251,30 @@ Expected<void> bind_ie(const spec::IeDef& def, std::size_t ie, const std::string
         return {};
     }
     if (def.kind == "int") {
+        // As nlohmann::json's get<std::int64_t>() reads an unsigned integer: converted (an unsigned one
+        // above the maximum is out of range first).
+        using Type = trace::Ies::Number::Type;
+        const trace::Ies::Number& n = j.number();
+        const bool integer = j.kind() == trace::Ies::Kind::number && n.type != Type::floating;
+        const std::int64_t i = n.type == Type::unsigned_integer ? static_cast<std::int64_t>(n.u) : n.i;
         const bool in_range =
-            j.is_number_integer() &&
-            !(j.is_number_unsigned() && j.get<std::uint64_t>() > static_cast<std::uint64_t>(def.max)) &&
-            j.get<std::int64_t>() >= def.min && j.get<std::int64_t>() <= def.max;
+            integer && !(n.type == Type::unsigned_integer && n.u > static_cast<std::uint64_t>(def.max)) &&
+            i >= def.min && i <= def.max;
         if (!in_range) {
             return bind_error(t, &ev, index, pointer(),
                               "expected an integer " + std::to_string(def.min) + ".." +
                                   std::to_string(def.max) + " for " + def.name + ", found " +
-                                  (j.is_number() ? j.dump() : json_kind(j)));
+                                  (j.kind() == trace::Ies::Kind::number ? j.to_json().dump() : json_kind(j)));
         }
-        out.ie(ie, detail::IePart::whole, Value::integer(j.get<std::int64_t>()));
+        out.ie(ie, detail::IePart::whole, Value::integer(i));
         return {};
     }
     if (def.kind == "bool") {
-        if (!j.is_boolean()) {
+        if (j.kind() != trace::Ies::Kind::boolean) {
             return bind_error(t, &ev, index, pointer(),
                               "expected true or false for " + def.name + ", found " + json_kind(j));
         }
-        out.ie(ie, detail::IePart::whole, Value::boolean(j.get<bool>()));
+        out.ie(ie, detail::IePart::whole, Value::boolean(j.boolean()));
         return {};
     }
     if (def.kind == "sec_cap" || def.kind == "algs") {
@@ -382,16 +437,17 @@ Expected<void> bind_event_fields(const spec::Spec& /*spec*/, const trace::Trace&
     f.field(EventField::msg, Value::enumeration(msg_index));
     f.field(EventField::from, Value::enumeration(ev.from == trace::Role::initiator ? 0U : 1U));
     f.field(EventField::index, Value::integer(static_cast<std::int64_t>(i)));
-    if (ev.ie.is_null()) { // no IE decoded: each may be absent or carry any value
+    if (!ev.ie.decoded()) { // no IE decoded: each may be absent or carry any value
         for (std::size_t k = 0; k < def.ies.size(); ++k) {
             bind_all_parts(def.ies[k], k, f, [&] {
                 return Value::unknown("IEs of event " + std::to_string(i) + " not decoded");
             });
         }
     }
-    for (const auto& item : ev.ie.items()) {
-        const std::string& name = item.key();
-        const json& value = item.value();
+    for (std::size_t m = 0; m < ev.ie.size(); ++m) {
+        const trace::Ies::Member member = ev.ie.at(m);
+        const std::string_view name = member.name;
+        const IeValue& value = member.value;
         const auto ie_def = std::find_if(def.ies.begin(), def.ies.end(),
                                          [&](const spec::IeDef& d) { return d.name == name; });
         if (ie_def == def.ies.end()) {
@@ -399,8 +455,8 @@ Expected<void> bind_event_fields(const spec::Spec& /*spec*/, const trace::Trace&
             for (const auto& d : def.ies) {
                 list += (list.empty() ? "" : ", ") + d.name;
             }
-            return bind_error(t, &ev, i, ev.pointer + "/ie/" + name,
-                              "unknown IE '" + name + "' in " + ev.msg + "; expected one of " +
+            return bind_error(t, &ev, i, ie_pointer(ev, name),
+                              "unknown IE '" + std::string(name) + "' in " + ev.msg + "; expected one of " +
                                   (list.empty() ? std::string("(none)") : list));
         }
         const auto k = static_cast<std::size_t>(ie_def - def.ies.begin());

@@ -24,16 +24,19 @@ tl::unexpected<Error> limit_error(const Trace& t, const std::string& pointer, co
 }
 
 /// Longest hex string inside an IE value (IE values are strings, numbers, booleans or small objects).
-std::size_t longest_string(const nlohmann::json& v)
+std::size_t longest_string(const Ies::Value& v)
 {
-    if (v.is_string()) {
-        return v.get_ref<const std::string&>().size();
+    if (v.kind() == Ies::Kind::string) {
+        return v.string().size();
     }
     std::size_t longest = 0;
-    if (v.is_structured()) {
-        for (const auto& item : v) {
+    if (v.kind() == Ies::Kind::object) {
+        v.for_each_member([&](std::string_view, const Ies::Value& item) {
             longest = std::max(longest, longest_string(item));
-        }
+        });
+    } else if (v.kind() == Ies::Kind::array) {
+        v.for_each_element(
+            [&](const Ies::Value& item) { longest = std::max(longest, longest_string(item)); });
     }
     return longest;
 }
@@ -63,10 +66,11 @@ Expected<void> check_event_limits(const Trace& trace, const Event& ev, std::size
                                " hex digits (limit --max-hex-digits), found " +
                                std::to_string(2 * ev.pdu->size()));
     }
-    for (const auto& [name, value] : ev.ie.items()) {
-        const std::size_t length = longest_string(value);
+    for (std::size_t k = 0; k < ev.ie.size(); ++k) {
+        const Ies::Member ie = ev.ie.at(k);
+        const std::size_t length = longest_string(ie.value);
         if (length > limits.max_hex_digits) {
-            return limit_error(trace, ev.pointer + "/ie/" + name, ev.position, i,
+            return limit_error(trace, ev.pointer + "/ie/" + std::string(ie.name), ev.position, i,
                                "expected IE values of at most " + std::to_string(limits.max_hex_digits) +
                                    " characters (limit --max-hex-digits), found " + std::to_string(length));
         }

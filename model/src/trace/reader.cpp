@@ -567,7 +567,8 @@ template <const auto& Keys> class Fields {
 
   private:
     static Bytes& emplace(Bytes& out) { return out; }
-    static Bytes& emplace(std::optional<Bytes>& out) { return out.emplace(); }
+    /// (An engaged `out` keeps its storage: an Event reused from an earlier trace.)
+    static Bytes& emplace(std::optional<Bytes>& out) { return out ? *out : out.emplace(); }
 
     static constexpr auto kSignatures = [] {
         std::array<std::uint32_t, Keys.size()> out{};
@@ -674,20 +675,77 @@ template <const auto& Keys> class Fields {
     return f.status();
 }
 
-/// The IEs of object `ie` into `event`: each as JSON (raw, checked against the spec on binding) and
-/// the position of its value.
-void read_ies(const JsonDocument& doc, Ref ie, Event& event)
-{
-    auto& members = event.ie.get_ref<nlohmann::json::object_t&>(); // an empty object until now
-    // Names are unique (the parser refuses duplicate keys) and mostly written in order (as nlohmann and
-    // Python's sort_keys write them): each is tried at the end of the maps first.
-    doc.for_each_member(ie, [&](Ref name, Ref value) {
-        std::string key = doc.string(name);
-        event.ie_positions.emplace_hint(event.ie_positions.end(), key, doc.position(value));
-        members.emplace_hint(members.end(), std::move(key), doc.to_json(value));
-        return true;
-    });
-}
+/// A parsed document as Ies::read_object's source.
+class IeSource {
+  public:
+    explicit IeSource(const JsonDocument& doc) : doc_(doc) {}
+    [[nodiscard]] Ies::Kind kind(Ref r) const
+    {
+        switch (doc_.kind(r)) {
+        case Kind::object:
+            return Ies::Kind::object;
+        case Kind::array:
+            return Ies::Kind::array;
+        case Kind::string:
+            return Ies::Kind::string;
+        case Kind::number:
+            return Ies::Kind::number;
+        case Kind::true_literal:
+        case Kind::false_literal:
+            return Ies::Kind::boolean;
+        case Kind::null:
+            return Ies::Kind::null;
+        }
+        return Ies::Kind::null;
+    }
+    void string_into(Ref r, std::string& out) const
+    {
+        if (doc_.node(r).escaped) {
+            out += doc_.string(r);
+        } else {
+            out += doc_.raw_string(r);
+        }
+    }
+    [[nodiscard]] Ies::Number number(Ref r) const
+    {
+        const JsonDocument::Number n = doc_.number(r);
+        Ies::Number out;
+        out.u = n.u;
+        out.i = n.i;
+        out.d = n.d;
+        switch (n.type) {
+        case JsonDocument::Number::Type::unsigned_integer:
+            out.type = Ies::Number::Type::unsigned_integer;
+            break;
+        case JsonDocument::Number::Type::signed_integer:
+            out.type = Ies::Number::Type::signed_integer;
+            break;
+        case JsonDocument::Number::Type::floating:
+            out.type = Ies::Number::Type::floating;
+            break;
+        }
+        return out;
+    }
+    [[nodiscard]] bool boolean(Ref r) const { return doc_.kind(r) == Kind::true_literal; }
+    template <class F> void for_each_member(Ref r, F&& f) const
+    {
+        doc_.for_each_member(r, [&](Ref k, Ref v) {
+            f(k, v);
+            return true;
+        });
+    }
+    template <class F> void for_each_element(Ref r, F&& f) const
+    {
+        doc_.for_each_element(r, [&](std::size_t, Ref e) {
+            f(e);
+            return true;
+        });
+    }
+    [[nodiscard]] Position position(Ref r) const { return doc_.position(r); }
+
+  private:
+    const JsonDocument& doc_;
+};
 
 /// Reads event `i` from element `v` of `events` into `event` (a default Event).
 [[nodiscard]] Expected<void> read_event(const Context& ctx, Ref v, std::size_t i, double previous_at,
@@ -724,9 +782,9 @@ void read_ies(const JsonDocument& doc, Ref ie, Event& event)
                                  ctx.found(*ie),
                              *ie));
         } else if (doc.kind(*ie) == Kind::object) {
-            read_ies(doc, *ie, event);
+            event.ie.read_object(IeSource(doc), *ie);
         } else {
-            event.ie = nullptr;
+            event.ie.set_not_decoded();
         }
     }
     if (const std::optional<Ref> sec = f.get("sec", Presence::optional)) {
@@ -734,6 +792,9 @@ void read_ies(const JsonDocument& doc, Ref ie, Event& event)
         if (!read) {
             f.fail(std::move(read).error());
         }
+    }
+    if (!f.get("pdu", Presence::optional)) {
+        event.pdu.reset(); // (a reused Event may hold an earlier one)
     }
     f.hex("pdu", Presence::optional, event.pdu, std::nullopt);
     return f.status();
@@ -824,6 +885,30 @@ void read_ies(const JsonDocument& doc, Ref ie, Event& event)
     return out;
 }
 
+/// Events given back by recycle_trace on this thread, each with the storage of its strings, IEs and
+/// pdu: an event read into one allocates nothing once those have grown (issue #19, item 2).
+thread_local std::vector<Event>
+    t_spare_event_values; // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+
+/// A new default event at the end of `events`, made from a spare one when there is one.
+Event& new_event(std::vector<Event>& events)
+{
+    if (t_spare_event_values.empty()) {
+        return events.emplace_back();
+    }
+    Event& e = events.emplace_back(std::move(t_spare_event_values.back()));
+    t_spare_event_values.pop_back();
+    e.at = 0.0;
+    e.from = Role::initiator;
+    e.msg.clear();
+    e.ie.clear();
+    e.sec = Sec{};
+    // e.pdu: read_event sets or resets it, keeping its storage when it sets it.
+    e.pointer.clear();
+    e.position = Position{};
+    return e;
+}
+
 /// Reads the events of a document while it is parsed (the parser's ElementSink): each element of
 /// `events` into `events`, until the first one that does not read, whose error is kept for read_trace.
 /// Events read this way come from a tape that holds one event at a time, reused from one to the next.
@@ -844,7 +929,7 @@ class EventReader {
             reserve(doc.node(element).offset, index);
         }
         const Context ctx(doc, file_);
-        Event& event = events_.emplace_back();
+        Event& event = new_event(events_);
         Expected<void> read = read_event(ctx.in_event(index), element, index, previous_at_, event);
         if (!read) {
             error_ = std::move(read).error();
@@ -963,6 +1048,13 @@ void recycle_trace(Trace&& done)
 {
     std::vector<Event> events = std::move(done.events);
     done.events = std::vector<Event>();
+    // The events themselves keep their buffers (message name, IEs, pdu) for the events read next.
+    for (Event& e : events) {
+        if (t_spare_event_values.size() >= kMaxSpareEvents) {
+            break;
+        }
+        t_spare_event_values.push_back(std::move(e));
+    }
     if (events.capacity() > t_spare_events.capacity() && events.capacity() <= kMaxSpareEvents) {
         events.clear();
         t_spare_events.swap(events);

@@ -69,8 +69,8 @@ using nlohmann::json;
 [[nodiscard]] json event_json(const Event& event)
 {
     json j{{"at", event.at}, {"from", to_string(event.from)}, {"msg", event.msg}};
-    if (event.ie.is_null() || !event.ie.empty()) { // null: IEs not decoded
-        j["ie"] = event.ie;
+    if (!event.ie.decoded() || !event.ie.empty()) { // null: IEs not decoded
+        j["ie"] = event.ie.to_json();
     }
     if (event.sec.kind != Sec::Kind::not_logged) {
         j["sec"] = sec_json(event.sec);

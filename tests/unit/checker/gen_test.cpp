@@ -120,27 +120,28 @@ void verify_macs(const trace::Trace& t)
     for (std::size_t i = 0; i < t.events.size(); ++i) {
         const trace::Event& e = t.events[i];
         if (e.msg == "REKEYING_REQUEST") {
-            nonce_1 = hex_bytes(e.ie.at("nonce_1"));
-            msb = e.ie.at("msb_k_nrp_sess_id").get<std::uint32_t>();
+            nonce_1 = hex_bytes(e.ie.to_json().at("nonce_1"));
+            msb = e.ie.to_json().at("msb_k_nrp_sess_id").get<std::uint32_t>();
             check_mac(e, cur, i);
         } else if (e.msg == "SECURITY_MODE_COMMAND") {
             pending_msbs = -1;
             crypto::Bytes k = k_nrp;
             if (e.ie.contains("msbs_k_nrp_id")) {
-                pending_msbs = e.ie.at("msbs_k_nrp_id").get<std::int64_t>();
+                pending_msbs = e.ie.to_json().at("msbs_k_nrp_id").get<std::int64_t>();
                 k = key_with_msbs(t, static_cast<std::uint32_t>(pending_msbs));
             }
-            auto k_sess = crypto::derive_k_nrp_sess(k, nonce_1, hex_bytes(e.ie.at("nonce_2")));
+            auto k_sess = crypto::derive_k_nrp_sess(k, nonce_1, hex_bytes(e.ie.to_json().at("nonce_2")));
             REQUIRE(k_sess.has_value());
-            const auto id =
-                static_cast<std::uint16_t>((msb << 8U) | e.ie.at("lsb_k_nrp_sess_id").get<std::uint32_t>());
-            pending = context_from(id, *k_sess, e.ie.at("selected_algs").at("nia").get<std::string>());
+            const auto id = static_cast<std::uint16_t>(
+                (msb << 8U) | e.ie.to_json().at("lsb_k_nrp_sess_id").get<std::uint32_t>());
+            pending =
+                context_from(id, *k_sess, e.ie.to_json().at("selected_algs").at("nia").get<std::string>());
             check_mac(e, *pending, i);
         } else if (e.msg == "SECURITY_MODE_COMPLETE") {
             REQUIRE(pending.has_value());
             pending_lsbs = -1;
             if (e.ie.contains("lsbs_k_nrp_id")) {
-                pending_lsbs = e.ie.at("lsbs_k_nrp_id").get<std::int64_t>();
+                pending_lsbs = e.ie.to_json().at("lsbs_k_nrp_id").get<std::int64_t>();
             }
             CHECK((pending_lsbs >= 0) == (pending_msbs >= 0));
             check_mac(e, *pending, i);
@@ -215,7 +216,7 @@ int reject_cause(const trace::Trace& t)
 {
     const auto rejects = events_of(t, "SECURITY_MODE_REJECT");
     REQUIRE(rejects.size() == 1);
-    return t.events[rejects.front()].ie.at("cause").get<int>();
+    return t.events[rejects.front()].ie.to_json().at("cause").get<int>();
 }
 
 std::set<std::string> differing_fields(const json& a, const json& b)
@@ -402,7 +403,8 @@ TEST_SUITE("checker")
                 CHECK(t->link.selected_nia == algs.nia);
                 for (const trace::Event& e : t->events) {
                     if (e.msg == "SECURITY_MODE_COMMAND") {
-                        CHECK(e.ie.at("selected_algs") == json{{"nea", algs.nea}, {"nia", algs.nia}});
+                        CHECK(e.ie.to_json().at("selected_algs") ==
+                              json{{"nea", algs.nea}, {"nia", algs.nia}});
                     }
                 }
                 verify_macs(*t);
@@ -663,7 +665,7 @@ TEST_SUITE("checker")
         CHECK_FALSE(smc->ie.contains("key_est_info"));
         CHECK(reauth.events.back().msg == "DATA");
         CHECK(std::any_of(reauth.events.begin(), reauth.events.end(), [](const trace::Event& e) {
-            return e.msg == "SECURITY_MODE_REJECT" && e.ie.at("cause") == 111;
+            return e.msg == "SECURITY_MODE_REJECT" && e.ie.to_json().at("cause") == 111;
         }));
         // With the keys of the link in force (no re-authentication ran) the MAC-Is all recompute.
         verify_macs(reauth);
@@ -671,7 +673,7 @@ TEST_SUITE("checker")
         const trace::Trace knrp = build(kSpec, "viol-knrp-id-update", 5);
         REQUIRE(knrp.keys.size() == 2);
         CHECK(std::any_of(knrp.events.begin(), knrp.events.end(), [](const trace::Event& e) {
-            return e.msg == "SECURITY_MODE_REJECT" && e.ie.at("cause") == 7;
+            return e.msg == "SECURITY_MODE_REJECT" && e.ie.to_json().at("cause") == 7;
         }));
     }
 
@@ -716,8 +718,8 @@ TEST_SUITE("checker")
             REQUIRE(smc.size() == 1);
             const trace::Event& e = t.events[smc.front()];
             const auto new_id = static_cast<std::uint16_t>(
-                (t.events[req.front()].ie.at("msb_k_nrp_sess_id").get<std::uint32_t>() << 8U) |
-                e.ie.at("lsb_k_nrp_sess_id").get<std::uint32_t>());
+                (t.events[req.front()].ie.to_json().at("msb_k_nrp_sess_id").get<std::uint32_t>() << 8U) |
+                e.ie.to_json().at("lsb_k_nrp_sess_id").get<std::uint32_t>());
             SeenContext old_key =
                 context_from(t.link.k_nrp_sess_id, *t.link.k_nrp_sess, *t.link.selected_nia);
             old_key.id = new_id;
@@ -733,20 +735,21 @@ TEST_SUITE("checker")
             REQUIRE(a_smc.size() == 1);
             const trace::Event& r = a.events[a_req.front()];
             const trace::Event& m = a.events[a_smc.front()];
-            CHECK(r.ie.at("reauth") == true);
+            CHECK(r.ie.to_json().at("reauth") == true);
             CHECK_FALSE(events_of(a, "AUTH_RESPONSE").empty());
             REQUIRE(m.ie.contains("msbs_k_nrp_id"));
             CHECK(m.ie.contains("key_est_info"));
-            CHECK(m.ie.at("msbs_k_nrp_id").get<std::uint32_t>() == a.keys.back().k_nrp_id >> 16U);
-            auto k_sess =
-                crypto::derive_k_nrp_sess(key_with_id(a, a.link.k_nrp_id), hex_bytes(r.ie.at("nonce_1")),
-                                          hex_bytes(m.ie.at("nonce_2")));
+            CHECK(m.ie.to_json().at("msbs_k_nrp_id").get<std::uint32_t>() == a.keys.back().k_nrp_id >> 16U);
+            auto k_sess = crypto::derive_k_nrp_sess(key_with_id(a, a.link.k_nrp_id),
+                                                    hex_bytes(r.ie.to_json().at("nonce_1")),
+                                                    hex_bytes(m.ie.to_json().at("nonce_2")));
             REQUIRE(k_sess.has_value());
-            const auto id =
-                static_cast<std::uint16_t>((r.ie.at("msb_k_nrp_sess_id").get<std::uint32_t>() << 8U) |
-                                           m.ie.at("lsb_k_nrp_sess_id").get<std::uint32_t>());
-            check_mac(m, context_from(id, *k_sess, m.ie.at("selected_algs").at("nia").get<std::string>()),
-                      a_smc.front());
+            const auto id = static_cast<std::uint16_t>(
+                (r.ie.to_json().at("msb_k_nrp_sess_id").get<std::uint32_t>() << 8U) |
+                m.ie.to_json().at("lsb_k_nrp_sess_id").get<std::uint32_t>());
+            check_mac(
+                m, context_from(id, *k_sess, m.ie.to_json().at("selected_algs").at("nia").get<std::string>()),
+                a_smc.front());
             CHECK(reject_cause(a) == 7);
             CHECK(events_of(a, "SECURITY_MODE_COMPLETE").empty());
         }
@@ -761,8 +764,8 @@ TEST_SUITE("checker")
             const auto smc = events_of(t, "SECURITY_MODE_COMMAND");
             REQUIRE(req.size() == 2);
             REQUIRE(smc.size() == 2);
-            CHECK(t.events[req[0]].ie.at("nonce_1") == t.events[req[1]].ie.at("nonce_1"));
-            CHECK(t.events[smc[0]].ie.at("nonce_2") == t.events[smc[1]].ie.at("nonce_2"));
+            CHECK(t.events[req[0]].ie.to_json().at("nonce_1") == t.events[req[1]].ie.to_json().at("nonce_1"));
+            CHECK(t.events[smc[0]].ie.to_json().at("nonce_2") == t.events[smc[1]].ie.to_json().at("nonce_2"));
             CHECK(t.events[smc[0]].sec.ctx != t.events[smc[1]].sec.ctx);
             CHECK(events_of(t, "REKEYING_RESPONSE").size() == 2);
             verify_macs(t); // same K_NRP, same nonces: the second new context has the first one's key
@@ -787,8 +790,8 @@ TEST_SUITE("checker")
             CHECK(first == again);
             // The replayed SMC names the context in force, never the ID the new request asks for.
             const auto asked = static_cast<std::uint16_t>(
-                (t.events[req[1]].ie.at("msb_k_nrp_sess_id").get<std::uint32_t>() << 8U) |
-                t.events[smc[1]].ie.at("lsb_k_nrp_sess_id").get<std::uint32_t>());
+                (t.events[req[1]].ie.to_json().at("msb_k_nrp_sess_id").get<std::uint32_t>() << 8U) |
+                t.events[smc[1]].ie.to_json().at("lsb_k_nrp_sess_id").get<std::uint32_t>());
             CHECK(*t.events[smc[1]].sec.ctx == *t.events[req[1]].sec.ctx);
             CHECK(asked != *t.events[req[1]].sec.ctx);
             CHECK(reject_cause(t) == 7);
@@ -803,9 +806,10 @@ TEST_SUITE("checker")
             const trace::Trace d = build(kSpec, "fool-echo-duplicates", seed);
             const auto smc = events_of(d, "SECURITY_MODE_COMMAND");
             REQUIRE(smc.size() == 1);
-            CHECK(d.events[smc.front()].ie.at("ue_sec_cap").at("nea") == json{"NEA2", "NEA2"});
-            CHECK(d.events[events_of(d, "REKEYING_REQUEST").front()].ie.at("ue_sec_cap").at("nea") ==
-                  json{"NEA0", "NEA2"});
+            CHECK(d.events[smc.front()].ie.to_json().at("ue_sec_cap").at("nea") == json{"NEA2", "NEA2"});
+            CHECK(
+                d.events[events_of(d, "REKEYING_REQUEST").front()].ie.to_json().at("ue_sec_cap").at("nea") ==
+                json{"NEA0", "NEA2"});
             CHECK(reject_cause(d) == 8);
             verify_macs(d);
 
@@ -879,7 +883,7 @@ TEST_SUITE("checker")
             CHECK(*e.sec.mac == std::array<std::uint8_t, 4>{0, 0, 0, 0});
             CHECK_FALSE(*e.sec.ciphered);
             if (e.msg == "SECURITY_MODE_COMMAND") {
-                CHECK(e.ie.at("selected_algs") == json{{"nea", "NEA0"}, {"nia", "NIA0"}});
+                CHECK(e.ie.to_json().at("selected_algs") == json{{"nea", "NEA0"}, {"nia", "NIA0"}});
             }
         }
     }
@@ -915,7 +919,7 @@ TEST_SUITE("checker")
                         CHECK(e.pdu->front() == gen::message_code("DATA"));
                         CHECK(e.ie.empty());
                     } else {
-                        const auto enc = gen::encode_pdu(e.msg, e.ie);
+                        const auto enc = gen::encode_pdu(e.msg, e.ie.to_json());
                         REQUIRE(enc.has_value());
                         CHECK(*enc == *e.pdu);
                     }

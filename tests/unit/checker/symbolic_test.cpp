@@ -144,13 +144,13 @@ TEST_SUITE("checker")
     {
         trace::Trace t = build("viol-smc-echo-caps");
         const std::size_t smc = index_of(t, "SECURITY_MODE_COMMAND");
-        t.events[smc].ie["ue_sec_cap"] = nullptr;
+        t.events[smc].ie.set("ue_sec_cap", nullptr);
         const auto r = check(t);
         CHECK(r.verdict == machine::Verdict::violation);
         CHECK(r.violated_rules() == std::vector<std::string>{"REJECT_CAUSE", "SMC_ECHO_CAPS"});
         // With the whole IE set of the SMC not decoded, a conforming capture stays conforming.
         trace::Trace ok = build("conform-plain");
-        ok.events[index_of(ok, "SECURITY_MODE_COMMAND")].ie = nullptr;
+        ok.events[index_of(ok, "SECURITY_MODE_COMMAND")].ie.set_not_decoded();
         const auto r2 = check(ok);
         CHECK(r2.verdict == machine::Verdict::conforms);
         CHECK(has_finding(r2, "SMC_ECHO_CAPS", machine::Outcome::unverified));

@@ -105,10 +105,10 @@ TEST_SUITE("trace")
         CHECK(e.at == 0.0);
         CHECK(e.from == Role::initiator);
         CHECK(e.msg == "REKEYING_REQUEST");
-        CHECK(e.ie.at("nonce_1") == "00112233445566778899aabbccddeeff");
-        CHECK(e.ie.at("msb_k_nrp_sess_id") == 171);
-        CHECK(e.ie.at("reauth") == false);
-        CHECK(e.ie.at("ue_sec_cap").at("nea") == nlohmann::json{"NEA0", "NEA2"});
+        CHECK(e.ie.to_json().at("nonce_1") == "00112233445566778899aabbccddeeff");
+        CHECK(e.ie.to_json().at("msb_k_nrp_sess_id") == 171);
+        CHECK(e.ie.to_json().at("reauth") == false);
+        CHECK(e.ie.to_json().at("ue_sec_cap").at("nea") == nlohmann::json{"NEA0", "NEA2"});
         CHECK(e.sec.kind == Sec::Kind::protected_);
         CHECK(e.sec.ctx == 4660);
         CHECK(e.sec.count == 12U);
@@ -120,12 +120,12 @@ TEST_SUITE("trace")
         CHECK(e.pointer == "/events/0");
         CHECK(e.position.line == 15);
         CHECK(e.position.column == 5);
-        REQUIRE(e.ie_positions.size() == 4);
-        CHECK(e.ie_positions.at("ue_sec_cap").line == 16);
-        CHECK(e.ie_positions.at("ue_sec_cap").column == 27);
-        CHECK(e.ie_positions.at("nonce_1").line == 17);
-        CHECK(e.ie_positions.at("nonce_1").column == 24);
-        CHECK(e.ie_positions.at("reauth").line == 17);
+        REQUIRE(e.ie.positions().size() == 4);
+        CHECK(e.ie.find("ue_sec_cap")->position.line == 16);
+        CHECK(e.ie.find("ue_sec_cap")->position.column == 27);
+        CHECK(e.ie.find("nonce_1")->position.line == 17);
+        CHECK(e.ie.find("nonce_1")->position.column == 24);
+        CHECK(e.ie.find("reauth")->position.line == 17);
         REQUIRE(t.expect.has_value());
         CHECK(t.expect->verdict == "conforms");
         CHECK(t.expect->rules.empty());
@@ -149,8 +149,8 @@ TEST_SUITE("trace")
         REQUIRE(t.events.size() == 4);
         CHECK(t.events[0].at == 0.0); // no previous event: 0
         CHECK(t.events[0].from == Role::target);
-        CHECK(t.events[0].ie == nlohmann::json::object());
-        CHECK(t.events[0].ie_positions.empty());
+        CHECK(t.events[0].ie.to_json() == nlohmann::json::object());
+        CHECK(t.events[0].ie.positions().empty());
         CHECK(t.events[0].sec.kind == Sec::Kind::not_logged);
         CHECK_FALSE(t.events[0].pdu.has_value());
         CHECK(t.events[1].at == 2.5);
@@ -397,7 +397,7 @@ TEST_SUITE("trace")
         check_error(e, "/events/0/ie/a~1b", "duplicate key 'a/b'");
         // Equal keys in different objects are fine.
         const Trace t = parse_ok(with_event(R"("ie": {"x": {"v": 1}, "y": {"v": 2}})"));
-        CHECK(t.events[0].ie.at("y").at("v") == 2);
+        CHECK(t.events[0].ie.to_json().at("y").at("v") == 2);
     }
 
     TEST_CASE("reader: JSON syntax errors give file line:column")
@@ -451,7 +451,7 @@ TEST_SUITE("trace")
         // 90 levels inside an IE are fine.
         const Trace t =
             parse_ok(with_event(R"("ie": {"x": )" + std::string(90, '[') + std::string(90, ']') + "}"));
-        CHECK(t.events[0].ie.at("x").is_array());
+        CHECK(t.events[0].ie.to_json().at("x").is_array());
     }
 
     TEST_CASE("reader: nesting and number length limits are configurable and name their option")
@@ -509,16 +509,16 @@ TEST_SUITE("trace")
             REQUIRE(r->events.size() == 3);
             CHECK(r->events[0].position.line == 4 + off);
             CHECK(r->events[0].position.column == 5);
-            CHECK(r->events[0].ie_positions.at("nonce_1").line == 5 + off);
-            CHECK(r->events[0].ie_positions.at("nonce_1").column == 24);
-            CHECK(r->events[0].ie_positions.at("reauth").column == 40);
+            CHECK(r->events[0].ie.find("nonce_1")->position.line == 5 + off);
+            CHECK(r->events[0].ie.find("nonce_1")->position.column == 24);
+            CHECK(r->events[0].ie.find("reauth")->position.column == 40);
             CHECK(r->events[1].position.line == 6 + off);
             CHECK(r->events[1].position.column == 2); // a tab is one column
             CHECK(r->events[2].position.line == 6 + off);
             CHECK(r->events[2].position.column == 37);
-            CHECK(r->events[2].ie_positions.at("a~b").line == 7 + off);
-            CHECK(r->events[2].ie_positions.at("a~b").column == 35);
-            CHECK(r->events[2].ie_positions.at("\xC3\xA9").column == 43); // columns count characters
+            CHECK(r->events[2].ie.find("a~b")->position.line == 7 + off);
+            CHECK(r->events[2].ie.find("a~b")->position.column == 35);
+            CHECK(r->events[2].ie.find("\xC3\xA9")->position.column == 43); // columns count characters
         }
         // An error inside the third event points at the value, in file lines.
         std::string bad = text;
@@ -536,7 +536,7 @@ TEST_SUITE("trace")
         const std::string long_name(600, 'n');
         const std::string text = with_event(R"("ie": {"": 1, ")" + long_name + R"(": 2})");
         const Trace t = parse_ok(text);
-        const auto& positions = t.events[0].ie_positions;
+        const auto positions = t.events[0].ie.positions();
         REQUIRE(positions.size() == 2);
         CHECK(positions.at("").column == text.find(R"("": 1)") + 5);
         // However long the name, the position is that of its own value (the old position index stopped
@@ -557,10 +557,10 @@ TEST_SUITE("trace")
         const Trace t = parse_ok(text);
         REQUIRE(t.events.size() == 3);
         CHECK(t.events[0].position.column == text.find("{\"from") + 1);
-        CHECK(t.events[1].ie_positions.at("y").line == 2);
-        CHECK(t.events[1].ie_positions.at("y").column == 78); // the two bytes of \xC3\xA9 are one column
-        CHECK(t.events[2].ie_positions.at("z").line == 3);
-        CHECK(t.events[2].ie_positions.at("z").column == 48);
+        CHECK(t.events[1].ie.find("y")->position.line == 2);
+        CHECK(t.events[1].ie.find("y")->position.column == 78); // the two bytes of \xC3\xA9 are one column
+        CHECK(t.events[2].ie.find("z")->position.line == 3);
+        CHECK(t.events[2].ie.find("z")->position.column == 48);
 
         // `events` written before `link`: an error in the link still comes first (read order).
         const std::string bad_event = R"({"from": "initiator", "msg": "HELLO"})";

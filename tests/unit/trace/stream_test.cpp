@@ -59,9 +59,9 @@ class TempFile {
 [[nodiscard]] std::string describe(const Event& e)
 {
     std::string out = std::to_string(e.at) + " " + pc5check::trace::to_string(e.from) + " " + e.msg + " " +
-                      e.ie.dump() + " " + e.pointer + " " + std::to_string(e.position.line) + ":" +
+                      e.ie.to_json().dump() + " " + e.pointer + " " + std::to_string(e.position.line) + ":" +
                       std::to_string(e.position.column);
-    for (const auto& [name, p] : e.ie_positions) {
+    for (const auto& [name, p] : e.ie.positions()) {
         out += " " + name + "@" + std::to_string(p.line) + ":" + std::to_string(p.column);
     }
     return out;

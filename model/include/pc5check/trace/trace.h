@@ -2,11 +2,12 @@
 /// \file The `pc5-trace/1` trace format (docs/trace-format.md, a CONTRACT): data types, reader, writer.
 ///
 /// The reader checks the structure the contract fixes (keys, types, hex, ranges, message names) and
-/// keeps each event's `ie` object as JSON: which IEs a message may carry and their types come from the
-/// spec, so they are checked when the trace is bound to a spec (machine/bind.h).
+/// keeps each event's `ie` object as JSON (ies.h): which IEs a message may carry and their types come from
+/// the spec, so they are checked when the trace is bound to a spec (machine/bind.h).
 
 #include "pc5check/common/error.h"
 #include "pc5check/protocol/protocol.h"
+#include "pc5check/trace/ies.h"
 
 #include <array>
 #include <cstdint>
@@ -35,14 +36,6 @@ enum class Role : std::uint8_t { initiator, target };
 
 /// The message names the contract allows in `msg` (both spec variants together).
 [[nodiscard]] const std::vector<std::string>& contract_message_names();
-
-/// Position of a JSON value in its file (1-based; 0 = unknown).
-struct Position {
-    std::size_t line = 0;
-    std::size_t column = 0;
-    /// Field by field.
-    friend bool operator==(const Position&, const Position&) = default;
-};
 
 /// The identifier widths of the contract (docs/trace-format.md section 5), from spec/pc5-protocol.json:
 /// a K_NRP ID of 32 bits (16 MSBs in the SMC, 16 LSBs in the COMPLETE), a K_NRP-sess ID of 16 bits
@@ -75,13 +68,12 @@ struct Sec {
 struct Event {
     double at = 0.0;
     Role from = Role::initiator;
-    std::string msg;                              ///< one of contract_message_names()
-    nlohmann::json ie = nlohmann::json::object(); ///< raw IEs, checked on binding; null = not decoded
+    std::string msg; ///< one of contract_message_names()
+    Ies ie;          ///< raw IEs (JSON), checked on binding; or not decoded
     Sec sec;
-    std::optional<Bytes> pdu;                     ///< plain PC5 signalling message bytes, when logged
-    std::string pointer;                          ///< "/events/<i>"
-    Position position;                            ///< where the event object starts
-    std::map<std::string, Position> ie_positions; ///< IE name -> position of its value
+    std::optional<Bytes> pdu; ///< plain PC5 signalling message bytes, when logged
+    std::string pointer;      ///< "/events/<i>"
+    Position position;        ///< where the event object starts
 };
 
 /// UE security capabilities as lists of algorithm names ("NEA0".."NEA3", "NIA0".."NIA3"), as written.
