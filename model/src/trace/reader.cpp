@@ -1041,6 +1041,15 @@ thread_local std::vector<Event> t_spare_events; // NOLINT(cppcoreguidelines-avoi
 
 /// Largest event storage kept for reuse, in events (~1 MB): a long trace's memory goes with it.
 constexpr std::size_t kMaxSpareEvents = 4096;
+/// Largest buffers of one event kept for reuse, in bytes: an ordinary event's take a few hundred, and a
+/// huge pdu or IE (up to --max-hex-digits) must not stay with the thread 4,096 times over.
+constexpr std::size_t kMaxSpareEventBytes = 4096;
+
+/// The heap storage an event's buffers hold.
+std::size_t storage_bytes(const Event& e)
+{
+    return e.msg.capacity() + e.pointer.capacity() + e.ie.storage_bytes() + (e.pdu ? e.pdu->capacity() : 0);
+}
 
 } // namespace
 
@@ -1053,7 +1062,9 @@ void recycle_trace(Trace&& done)
         if (t_spare_event_values.size() >= kMaxSpareEvents) {
             break;
         }
-        t_spare_event_values.push_back(std::move(e));
+        if (storage_bytes(e) <= kMaxSpareEventBytes) {
+            t_spare_event_values.push_back(std::move(e));
+        }
     }
     if (events.capacity() > t_spare_events.capacity() && events.capacity() <= kMaxSpareEvents) {
         events.clear();

@@ -139,3 +139,21 @@ TEST_SUITE("trace")
         CHECK(second.events[2].pointer == "/events/2");
     }
 }
+
+TEST_SUITE("trace")
+{
+    TEST_CASE("ies: an event with a huge pdu is not kept for reuse (its memory goes with its trace)")
+    {
+        // Events given back keep their buffers for the next ones read on the thread, but only small ones:
+        // a pdu of up to --max-hex-digits must not stay with the thread once per spare event.
+        const std::string big(200000, 'a'); // 100,000 octets
+        Trace first =
+            parse_ok(trace_with(R"({"from": "initiator", "msg": "DATA", "pdu": ")" + big + R"("})"));
+        REQUIRE(first.events[0].pdu->size() == 100000);
+        recycle_trace(std::move(first));
+        const Trace second = parse_ok(trace_with(R"({"from": "initiator", "msg": "DATA", "pdu": "0102"})"));
+        REQUIRE(second.events[0].pdu.has_value());
+        CHECK(second.events[0].pdu->size() == 2);
+        CHECK(second.events[0].pdu->capacity() < 4096);
+    }
+}

@@ -109,6 +109,13 @@ class Ies {
     [[nodiscard]] bool contains(std::string_view name) const { return find(name).has_value(); }
     [[nodiscard]] std::optional<Member> find(std::string_view name) const;
 
+    /// Bytes of heap storage held (kept by clear()).
+    [[nodiscard]] std::size_t storage_bytes() const
+    {
+        return nodes_.capacity() * sizeof(Node) + top_.capacity() * sizeof(std::uint32_t) + text_.capacity() +
+               pending_.capacity() * sizeof(Pending);
+    }
+
     /// Where each IE's value starts, by name (for messages and tests; allocates).
     [[nodiscard]] std::map<std::string, Position> positions() const;
 
