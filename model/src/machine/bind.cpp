@@ -85,21 +85,32 @@ Expected<Value> alg_value(const IeValue& j, const Family& family, const Pointer&
     return alg_name_value(j.string(), family, pointer, t, ev, index);
 }
 
-/// The set of algorithms `names` (strings, each by `name_of`), element k's error at `pointer()/k`.
-template <class Names, class NameOf, class Pointer>
-Expected<Value> cap_set(const Names& names, const NameOf& name_of, const Family& family,
+/// The set of the `count` algorithms `for_each_name(f)` names (f(name) for each, in order), element k's
+/// error at `pointer()/k`.
+template <class ForEachName, class Pointer>
+Expected<Value> cap_set(std::size_t count, const ForEachName& for_each_name, const Family& family,
                         const Pointer& pointer, const trace::Trace& t, const trace::Event* ev,
                         std::size_t index)
 {
     std::vector<Value> elements;
-    elements.reserve(names.size());
-    for (std::size_t k = 0; k < names.size(); ++k) {
+    elements.reserve(count);
+    std::optional<Error> failed;
+    std::size_t k = 0;
+    for_each_name([&](std::string_view name) {
+        if (failed) {
+            return;
+        }
         auto v = alg_name_value(
-            name_of(names[k]), family, [&] { return pointer() + "/" + std::to_string(k); }, t, ev, index);
+            name, family, [&] { return pointer() + "/" + std::to_string(k); }, t, ev, index);
         if (!v) {
-            return v;
+            failed = std::move(v).error();
+            return;
         }
         elements.push_back(*v);
+        ++k;
+    });
+    if (failed) {
+        return tl::make_unexpected(std::move(*failed));
     }
     return Value::set(std::move(elements));
 }
@@ -108,9 +119,13 @@ Expected<Value> cap_set(const Names& names, const NameOf& name_of, const Family&
 Expected<Value> cap_set(const std::vector<std::string>& names, const Family& family,
                         const std::string& pointer, const trace::Trace& t)
 {
+    const auto each = [&names](const auto& f) {
+        for (const auto& n : names) {
+            f(n);
+        }
+    };
     return cap_set(
-        names, [](const std::string& n) -> const std::string& { return n; }, family, [&] { return pointer; },
-        t, nullptr, 0);
+        names.size(), each, family, [&] { return pointer; }, t, nullptr, 0);
 }
 
 /// Whether an IE kind binds two variables (`.nea`, `.nia`) rather than one.
@@ -161,25 +176,10 @@ Expected<Value> half_value(const spec::IeDef& def, const Family& family, const I
     if (failed) {
         return std::move(*failed);
     }
-    std::vector<Value> elements;
-    elements.reserve(value.size());
-    k = 0;
-    value.for_each_element([&](const IeValue& e) {
-        if (!failed) {
-            auto v = alg_name_value(
-                e.string(), family, [&] { return p() + "/" + std::to_string(k); }, t, &ev, index);
-            if (!v) {
-                failed = std::move(v);
-            } else {
-                elements.push_back(std::move(*v));
-            }
-        }
-        ++k;
-    });
-    if (failed) {
-        return std::move(*failed);
-    }
-    return Value::set(std::move(elements));
+    const auto each = [&value](const auto& f) {
+        value.for_each_element([&f](const IeValue& e) { f(e.string()); });
+    };
+    return cap_set(value.size(), each, family, p, t, &ev, index);
 }
 
 /// bind_ie of a sec_cap or algs IE: an object of two halves, `nea` and `nia`.

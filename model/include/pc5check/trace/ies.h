@@ -156,8 +156,8 @@ class Ies {
     /// Appends an IE (the IEs are appended in the order of their names).
     void add_member(std::string_view name, const nlohmann::json& value, Position position);
     /// Appends the members of object `ref` of `src` in the order of their names (an object's
-    /// members, or the IEs: `top` true).
-    template <class Source> void read_members(const Source& src, std::uint32_t ref, bool top);
+    /// members, or the IEs: `top` true); returns how many.
+    template <class Source> std::uint32_t read_members(const Source& src, std::uint32_t ref, bool top);
     /// A member of an object being read: its name in text_, its value in the source. A stack shared
     /// by nested objects, kept with its storage.
     struct Pending {
@@ -176,10 +176,10 @@ class Ies {
 template <class Source> void Ies::read_object(const Source& src, std::uint32_t object)
 {
     clear();
-    read_members(src, object, true);
+    static_cast<void>(read_members(src, object, true)); // top_ counts them
 }
 
-template <class Source> void Ies::read_members(const Source& src, std::uint32_t ref, bool top)
+template <class Source> std::uint32_t Ies::read_members(const Source& src, std::uint32_t ref, bool top)
 {
     const std::size_t first = pending_.size();
     src.for_each_member(ref, [&](std::uint32_t key, std::uint32_t value) {
@@ -207,6 +207,7 @@ template <class Source> void Ies::read_members(const Source& src, std::uint32_t 
         }
     }
     pending_.resize(first);
+    return static_cast<std::uint32_t>(last - first);
 }
 
 template <class Source> void Ies::read_value(const Source& src, std::uint32_t ref)
@@ -214,16 +215,9 @@ template <class Source> void Ies::read_value(const Source& src, std::uint32_t re
     const Kind kind = src.kind(ref);
     const std::uint32_t node = add_node(kind);
     switch (kind) {
-    case Kind::object: {
-        const std::size_t before = nodes_.size();
-        read_members(src, ref, false);
-        std::uint32_t count = 0;
-        for (auto c = static_cast<std::uint32_t>(before); c < nodes_.size(); c = nodes_[c].end) {
-            ++count;
-        }
-        nodes_[node].count = count;
+    case Kind::object:
+        nodes_[node].count = read_members(src, ref, false);
         break;
-    }
     case Kind::array: {
         std::uint32_t count = 0;
         src.for_each_element(ref, [&](std::uint32_t element) {
